@@ -1,0 +1,20 @@
+# One image for every Perch app; APP picks which one runs (ingestor, classifier, router, gateway, x-simulator, perch).
+# Production images run on the current Node LTS; the code also runs on Node >= 20.19.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/apps/agent-desktop/src ./apps/agent-desktop/src
+COPY package.json ./
+ARG APP=perch
+ENV APP=${APP}
+USER node
+CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]

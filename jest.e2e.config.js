@@ -1,0 +1,13 @@
+// End-to-end tier: whole journeys, the apps as real processes or the embedded process.
+const preset = require('./jest.preset');
+
+module.exports = {
+  ...preset,
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testMatch: ['**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.js',
+  maxWorkers: 1,
+  testTimeout: 180000,
+};

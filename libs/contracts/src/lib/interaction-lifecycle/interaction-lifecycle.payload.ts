@@ -1,0 +1,88 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must load first.
+import 'reflect-metadata';
+
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+import { Classification } from '../shared/classification';
+import { InboundMessage } from '../shared/inbound-message';
+
+export const INTERACTION_EVENT_TYPES = [
+  'created',
+  'message-added',
+  'queued',
+  'offered',
+  'accepted',
+  'declined',
+  'offer-timed-out',
+  'completed',
+] as const;
+export type InteractionEventType = (typeof INTERACTION_EVENT_TYPES)[number];
+
+const WITH_AGENT: readonly InteractionEventType[] = ['offered', 'accepted', 'declined', 'offer-timed-out', 'completed'];
+const WITH_MESSAGE: readonly InteractionEventType[] = ['created', 'message-added', 'offered'];
+
+/** routing.interaction.v1: one step of an interaction's life, as the router decided it. */
+export class InteractionLifecyclePayload {
+  @IsUUID()
+  interactionId!: string;
+
+  @IsIn(INTERACTION_EVENT_TYPES)
+  type!: InteractionEventType;
+
+  @IsString()
+  @Length(3, 120)
+  conversationKey!: string;
+
+  @IsString()
+  brandAccountId!: string;
+
+  @IsInt()
+  @Min(0)
+  priority!: number;
+
+  @ValidateIf((o: InteractionLifecyclePayload) => WITH_AGENT.includes(o.type) || o.agentId !== undefined)
+  @IsString()
+  @Length(1, 64)
+  agentId?: string;
+
+  /** The reservation an accept or decline must name; stale ones are refused. */
+  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.offerId !== undefined)
+  @IsUUID()
+  offerId?: string;
+
+  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.offerExpiresAt !== undefined)
+  @IsISO8601()
+  offerExpiresAt?: string;
+
+  /** The customer's message that this event is about (the first one on 'offered'). */
+  @ValidateIf((o: InteractionLifecyclePayload) => WITH_MESSAGE.includes(o.type) || o.message !== undefined)
+  @ValidateNested()
+  @Type(() => InboundMessage)
+  message?: InboundMessage;
+
+  @ValidateIf((o: InteractionLifecyclePayload) => WITH_MESSAGE.includes(o.type) || o.classification !== undefined)
+  @ValidateNested()
+  @Type(() => Classification)
+  classification?: Classification;
+
+  @IsOptional()
+  @IsString()
+  @Length(0, 500)
+  reason?: string;
+}
+
+export function interactionLifecycleKey(payload: InteractionLifecyclePayload): string {
+  return payload.interactionId;
+}

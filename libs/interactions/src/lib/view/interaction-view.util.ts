@@ -1,0 +1,231 @@
+import { type InboundMessage, type InteractionLifecyclePayload, type OutboundCompletedPayload } from '@perch/contracts';
+import { assertUnreachable } from '@perch/platform';
+
+import {
+  type AgentReplyEntry,
+  type CustomerMessageEntry,
+  type InteractionHeaderUpdate,
+  type InteractionView,
+  type InteractionViewState,
+  type TranscriptEntry,
+} from './interaction-view.types';
+
+// Pure projection rules, shared by every InteractionStore adapter and by the gateway's push path, so
+// that "what an event does to a view" is written once.
+
+/** What a routing event does to the interaction's header. */
+export function headerUpdateFromLifecycle(
+  payload: InteractionLifecyclePayload,
+  at: number,
+  correlationId: string,
+): InteractionHeaderUpdate {
+  const base: InteractionHeaderUpdate = {
+    interactionId: payload.interactionId,
+    conversationKey: payload.conversationKey,
+    brandAccountId: payload.brandAccountId,
+    correlationId,
+    priority: payload.priority,
+    at,
+    ...(payload.message === undefined ? {} : { firstMessage: payload.message }),
+    ...(payload.classification === undefined ? {} : { classification: payload.classification }),
+  };
+  const nobody = { agentId: null, offerId: null, offerExpiresAt: null };
+  switch (payload.type) {
+    case 'created':
+      return { ...base, state: 'created' };
+    case 'queued':
+      return { ...base, state: 'queued', assignment: nobody };
+    case 'message-added':
+      return base;
+    case 'offered':
+      return {
+        ...base,
+        state: 'offered',
+        assignment: {
+          agentId: payload.agentId ?? null,
+          offerId: payload.offerId ?? null,
+          offerExpiresAt: payload.offerExpiresAt ?? null,
+        },
+      };
+    case 'accepted':
+      return { ...base, state: 'active', assignment: { agentId: payload.agentId ?? null, offerId: null, offerExpiresAt: null } };
+    case 'declined':
+    case 'offer-timed-out':
+      // The router takes the interaction back and offers it elsewhere.
+      return { ...base, state: 'queued', assignment: nobody };
+    case 'completed':
+      return { ...base, state: 'completed' };
+    default:
+      return assertUnreachable(payload.type);
+  }
+}
+
+/** The customer message a routing event carries, as a transcript entry (none for most events). */
+export function customerEntryFromLifecycle(payload: InteractionLifecyclePayload): CustomerMessageEntry | null {
+  if (payload.message === undefined) return null;
+  if (payload.type !== 'created' && payload.type !== 'message-added' && payload.type !== 'offered') return null;
+  return customerEntryFromMessage(payload.message);
+}
+
+export function customerEntryFromMessage(message: InboundMessage): CustomerMessageEntry {
+  const createdAt = Date.parse(message.createdAt);
+  return {
+    kind: 'customer-message',
+    entryId: `msg:${message.messageId}`,
+    at: Number.isFinite(createdAt) ? createdAt : message.receivedAt,
+    messageId: message.messageId,
+    messageKind: message.kind,
+    text: message.text,
+    authorId: message.author.id,
+    authorUsername: message.author.username,
+    authorName: message.author.name,
+    createdAt: message.createdAt,
+    receivedAt: message.receivedAt,
+    ...(message.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: message.inReplyToTweetId }),
+    mentions: [...message.mentions],
+  };
+}
+
+/** A reply the gateway has asked the outbound worker to post; X has not answered yet. */
+export function pendingReplyEntry(input: {
+  commandId: string;
+  agentId: string;
+  text: string;
+  inReplyToTweetId?: string;
+  requestedAt: number;
+}): AgentReplyEntry {
+  return {
+    kind: 'agent-reply',
+    entryId: `cmd:${input.commandId}`,
+    at: input.requestedAt,
+    commandId: input.commandId,
+    agentId: input.agentId,
+    text: input.text,
+    status: 'pending',
+    ...(input.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: input.inReplyToTweetId }),
+  };
+}
+
+/** X's answer to a reply, as a transcript entry. */
+export function replyEntryFromCompleted(payload: OutboundCompletedPayload): AgentReplyEntry {
+  return {
+    kind: 'agent-reply',
+    entryId: `cmd:${payload.commandId}`,
+    at: payload.completedAt,
+    commandId: payload.commandId,
+    agentId: payload.agentId,
+    text: payload.text,
+    status: payload.status,
+    ...(payload.tweetId === undefined ? {} : { tweetId: payload.tweetId }),
+    ...(payload.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: payload.inReplyToTweetId }),
+    ...(payload.failure === undefined
+      ? {}
+      : {
+          failure: {
+            code: payload.failure.code,
+            detail: payload.failure.detail,
+            ...(payload.failure.httpStatus === undefined ? {} : { httpStatus: payload.failure.httpStatus }),
+          },
+        }),
+    completedAt: payload.completedAt,
+  };
+}
+
+/** 0 for a reply still waiting on X, 1 for anything final: a final entry is never replaced by a pending one. */
+export function entryRank(entry: TranscriptEntry): number {
+  return entry.kind === 'agent-reply' && entry.status === 'pending' ? 0 : 1;
+}
+
+/**
+ * Merges a redelivered or later version of an entry into the stored one. Final beats pending whatever
+ * the arrival order; the stored ordering key stays, so a reply keeps its place when X confirms it.
+ */
+export function mergeEntry(existing: TranscriptEntry | undefined, incoming: TranscriptEntry): TranscriptEntry {
+  if (existing === undefined) return incoming;
+  if (entryRank(incoming) < entryRank(existing)) return existing;
+  return { ...incoming, at: existing.at };
+}
+
+export function compareEntries(a: TranscriptEntry, b: TranscriptEntry): number {
+  if (a.at !== b.at) return a.at - b.at;
+  return a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0;
+}
+
+/** Applies a header update to a view (or creates the view). Completed is terminal: replays never reopen it. */
+export function applyHeaderUpdate(view: InteractionView | null, update: InteractionHeaderUpdate): InteractionView {
+  const current: InteractionView = view ?? {
+    id: update.interactionId,
+    conversationKey: update.conversationKey,
+    brandAccountId: update.brandAccountId,
+    correlationId: update.correlationId,
+    priority: update.priority,
+    state: 'created',
+    agentId: null,
+    offerId: null,
+    offerExpiresAt: null,
+    firstMessage: null,
+    classification: null,
+    transcript: [],
+    createdAt: update.at,
+    updatedAt: update.at,
+  };
+  const terminal = current.state === 'completed';
+  const state: InteractionViewState = terminal ? current.state : (update.state ?? current.state);
+  const assignment = terminal || update.assignment === undefined ? undefined : update.assignment;
+  return {
+    ...current,
+    conversationKey: update.conversationKey,
+    brandAccountId: update.brandAccountId,
+    priority: update.priority,
+    state,
+    ...(assignment === undefined
+      ? {}
+      : { agentId: assignment.agentId, offerId: assignment.offerId, offerExpiresAt: assignment.offerExpiresAt }),
+    firstMessage: current.firstMessage ?? update.firstMessage ?? null,
+    classification: current.classification ?? update.classification ?? null,
+    createdAt: Math.min(current.createdAt, update.at),
+    updatedAt: Math.max(current.updatedAt, update.at),
+  };
+}
+
+/** Merges entries into a view's transcript, keeping it ordered. */
+export function applyEntries(view: InteractionView, entries: readonly TranscriptEntry[]): InteractionView {
+  if (entries.length === 0) return view;
+  const byId = new Map(view.transcript.map((entry) => [entry.entryId, entry]));
+  for (const entry of entries) byId.set(entry.entryId, mergeEntry(byId.get(entry.entryId), entry));
+  return { ...view, transcript: [...byId.values()].sort(compareEntries) };
+}
+
+/**
+ * Combines two header updates for the same interaction, in arrival order, into one with the same
+ * effect: lets a batching adapter write one row per interaction per flush.
+ */
+export function combineHeaderUpdates(first: InteractionHeaderUpdate, second: InteractionHeaderUpdate): InteractionHeaderUpdate {
+  const completed = first.state === 'completed';
+  const state = completed ? first.state : (second.state ?? first.state);
+  const assignment = completed ? first.assignment : (second.assignment ?? first.assignment);
+  const firstMessage = first.firstMessage ?? second.firstMessage;
+  const classification = first.classification ?? second.classification;
+  return {
+    interactionId: second.interactionId,
+    conversationKey: second.conversationKey,
+    brandAccountId: second.brandAccountId,
+    correlationId: first.correlationId,
+    priority: second.priority,
+    at: Math.max(first.at, second.at),
+    ...(state === undefined ? {} : { state }),
+    ...(assignment === undefined ? {} : { assignment }),
+    ...(firstMessage === undefined ? {} : { firstMessage }),
+    ...(classification === undefined ? {} : { classification }),
+  };
+}
+
+/** The customer's latest public tweet in the conversation: what a reply answers. */
+export function latestCustomerTweet(view: InteractionView): CustomerMessageEntry | null {
+  let latest: CustomerMessageEntry | null = null;
+  for (const entry of view.transcript) {
+    if (entry.kind !== 'customer-message' || entry.messageKind === 'dm') continue;
+    if (latest === null || compareEntries(latest, entry) <= 0) latest = entry;
+  }
+  return latest;
+}

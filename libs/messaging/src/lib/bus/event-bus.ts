@@ -1,0 +1,235 @@
+import {
+  ContractViolationError,
+  deadLetterTopicOf,
+  decodeEvent,
+  type DeadLetterRecord,
+  encodeEvent,
+  type EventEnvelope,
+  type PayloadOf,
+  topicDefinition,
+  type TopicName,
+  validatePayload,
+} from '@perch/contracts';
+import { dispositionOf, errorMessage, type Logger, newId, PerchError, ValidationFailedError } from '@perch/platform';
+
+import { type ConsumedMessage, type ConsumerHandle, type Transport } from '../port/transport.port';
+import {
+  type DeliveryMeta,
+  type EventHandler,
+  type EventPublisher,
+  type PublishContext,
+} from './event-publisher.port';
+
+export interface EventBusOptions {
+  /** Service name written into every envelope. */
+  producer: string;
+  logger: Logger;
+  /** Attempts for a retryable failure before the message is dead-lettered. */
+  maxAttempts?: number;
+  /** Backoff before retry n (1-based). */
+  retryDelayMs?: (attempt: number) => number;
+  /** Keys handled at once within one batch; messages of one key always run in order. */
+  keyConcurrency?: number;
+}
+
+export interface SubscribeOptions {
+  fromBeginning?: boolean;
+}
+
+export interface BusCounters {
+  published: number;
+  handled: number;
+  retried: number;
+  deadLettered: number;
+  dropped: number;
+}
+
+/**
+ * The typed layer over a Transport: envelopes, validation at both edges, dead-lettering and retries.
+ * It is identical whichever adapter runs underneath, so embedded and distributed modes behave alike.
+ */
+export class EventBus implements EventPublisher {
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: (attempt: number) => number;
+  private readonly keyConcurrency: number;
+  private readonly handles: ConsumerHandle[] = [];
+  readonly counters: BusCounters = { published: 0, handled: 0, retried: 0, deadLettered: 0, dropped: 0 };
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: EventBusOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(5000, 100 * 2 ** (attempt - 1)));
+    this.keyConcurrency = options.keyConcurrency ?? 256;
+  }
+
+  async publish<T extends TopicName>(
+    topic: T,
+    payload: PayloadOf<T>,
+    context: PublishContext,
+  ): Promise<EventEnvelope<PayloadOf<T>>> {
+    validatePayload(topic, payload);
+    const envelope: EventEnvelope<PayloadOf<T>> = {
+      eventId: newId(),
+      occurredAt: new Date().toISOString(),
+      correlationId: context.correlationId,
+      ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
+      schemaVersion: topicDefinition(topic).schemaVersions[topicDefinition(topic).schemaVersions.length - 1] ?? 1,
+      producer: this.options.producer,
+      payload,
+    };
+    await this.transport.send(topic, [
+      {
+        key: topicDefinition(topic).keyOf(payload),
+        value: encodeEvent(envelope),
+        headers: { 'correlation-id': envelope.correlationId, 'event-id': envelope.eventId },
+      },
+    ]);
+    this.counters.published += 1;
+    return envelope;
+  }
+
+  /**
+   * Every message is validated before the handler sees it. A message that breaks its contract,
+   * or whose handler fails permanently or too often, goes to `<topic>.dlq` and the consumer goes on.
+   */
+  async subscribe<T extends TopicName>(
+    topic: T,
+    groupId: string,
+    handler: EventHandler<T>,
+    options: SubscribeOptions = {},
+  ): Promise<ConsumerHandle> {
+    const handle = await this.transport.consume(
+      { groupId, topics: [topic], ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
+      async (messages) => {
+        await this.handleBatch(topic, groupId, messages, handler);
+      },
+    );
+    this.handles.push(handle);
+    return handle;
+  }
+
+  /** For producers at the edge (the ingestor) that receive bad input that never was an event. */
+  async deadLetterExternal(topic: TopicName, record: Omit<DeadLetterRecord, 'failedAt'>): Promise<void> {
+    await this.transport.send(deadLetterTopicOf(topic), [
+      { key: record.key, value: JSON.stringify({ ...record, failedAt: new Date().toISOString() }) },
+    ]);
+    this.counters.deadLettered += 1;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
+  }
+
+  private async handleBatch<T extends TopicName>(
+    topic: T,
+    groupId: string,
+    messages: readonly ConsumedMessage[],
+    handler: EventHandler<T>,
+  ): Promise<void> {
+    // Order matters per key only (one conversation, one agent); distinct keys run concurrently so a
+    // partition's throughput is not bounded by one handler's round trips.
+    const byKey = new Map<string, ConsumedMessage[]>();
+    for (const message of messages) {
+      const list = byKey.get(message.key);
+      if (list) list.push(message);
+      else byKey.set(message.key, [message]);
+    }
+    const queues = [...byKey.values()];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < queues.length) {
+        const queue = queues[next++];
+        if (!queue) break;
+        for (const message of queue) await this.handleOne(topic, groupId, message, handler);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.keyConcurrency, queues.length) }, worker));
+  }
+
+  private async handleOne<T extends TopicName>(
+    topic: T,
+    groupId: string,
+    message: ConsumedMessage,
+    handler: EventHandler<T>,
+  ): Promise<void> {
+    let event: EventEnvelope<PayloadOf<T>>;
+    try {
+      event = decodeEvent(topic, message.value);
+    } catch (error) {
+      if (error instanceof ContractViolationError) {
+        await this.deadLetter(groupId, message, error.reason, [...error.problems], 1);
+        return;
+      }
+      throw error;
+    }
+    const log = this.options.logger.child({ correlationId: event.correlationId, eventId: event.eventId, topic });
+    for (let attempt = 1; ; attempt += 1) {
+      const meta: DeliveryMeta = {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key,
+        attempt,
+      };
+      try {
+        await handler(event, meta);
+        this.counters.handled += 1;
+        return;
+      } catch (error) {
+        const disposition = dispositionOf(error);
+        if (disposition === 'drop') {
+          this.counters.dropped += 1;
+          log.debug({ reason: errorMessage(error) }, 'event dropped');
+          return;
+        }
+        if (disposition === 'dead-letter' || attempt >= this.maxAttempts) {
+          const problems = error instanceof ValidationFailedError ? [...error.problems] : [];
+          const reason =
+            disposition === 'dead-letter'
+              ? `${error instanceof PerchError ? error.code : 'error'}: ${errorMessage(error)}`
+              : `gave up after ${attempt} attempts: ${errorMessage(error)}`;
+          log.warn({ err: error, attempt }, 'event dead-lettered');
+          await this.deadLetter(groupId, message, reason, problems, attempt);
+          return;
+        }
+        this.counters.retried += 1;
+        log.warn({ err: error, attempt }, 'event handling failed, retrying');
+        await sleep(this.retryDelayMs(attempt));
+      }
+    }
+  }
+
+  private async deadLetter(
+    groupId: string,
+    message: ConsumedMessage,
+    reason: string,
+    problems: DeadLetterRecord['problems'],
+    attempts: number,
+  ): Promise<void> {
+    const record: DeadLetterRecord = {
+      sourceTopic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: message.headers ?? {},
+      consumerGroup: groupId,
+      reason,
+      problems,
+      attempts,
+      failedAt: new Date().toISOString(),
+    };
+    // If this send fails the batch is not committed and comes back: the message is never lost.
+    await this.transport.send(deadLetterTopicOf(message.topic), [
+      { key: message.key, value: JSON.stringify(record), headers: message.headers ?? {} },
+    ]);
+    this.counters.deadLettered += 1;
+    this.options.logger.warn({ topic: message.topic, offset: message.offset, reason }, 'message dead-lettered');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

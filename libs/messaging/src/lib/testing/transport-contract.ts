@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  type BatchHandler,
+  type ConsumedMessage,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type Transport,
+  type TransportMessage,
+} from '../port/transport.port';
+import { waitFor } from './wait-for.util';
+
+/** Every topic the contract creates starts with this, so a suite can clean up after itself. */
+export const CONTRACT_TOPIC_PREFIX = 'perch-contract-';
+
+export interface TransportContractOptions {
+  /** Deadline for each wait on a delivery; a real broker needs longer than memory. */
+  waitTimeoutMs?: number;
+}
+
+/** Collects what a consumer receives and checks the per-batch guarantees as it goes. */
+class Recorder {
+  readonly batches: ConsumedMessage[][] = [];
+  readonly messages: ConsumedMessage[] = [];
+  readonly violations: string[] = [];
+
+  constructor(private readonly inner?: BatchHandler) {}
+
+  readonly handler: BatchHandler = async (batch, onProgress) => {
+    this.batches.push([...batch]);
+    const first = batch[0];
+    for (let i = 0; i < batch.length; i += 1) {
+      const message = batch[i];
+      if (!message || !first) continue;
+      if (message.topic !== first.topic || message.partition !== first.partition) {
+        this.violations.push(`batch mixes ${first.topic}/${first.partition} and ${message.topic}/${message.partition}`);
+      }
+      const previous = batch[i - 1];
+      if (previous && BigInt(previous.offset) >= BigInt(message.offset)) {
+        this.violations.push(`offsets out of order in a batch: ${previous.offset} then ${message.offset}`);
+      }
+    }
+    if (this.inner) {
+      await this.inner(batch, onProgress);
+    }
+    this.messages.push(...batch);
+  };
+
+  values(): string[] {
+    return this.messages.map((message) => message.value);
+  }
+
+  has(value: string): boolean {
+    return this.messages.some((message) => message.value === value);
+  }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+function messagesFor(prefix: string, indexes: readonly number[], key = 'k'): TransportMessage[] {
+  return indexes.map((i) => ({ key, value: `${prefix}${i}` }));
+}
+
+/**
+ * The behaviour every Transport adapter must share (ports-and-adapters rule: one contract, every
+ * adapter). `factory` returns a new, unconnected transport onto the same cluster each time it is
+ * called, so two transports act like two processes. Topics and groups are unique per test.
+ */
+export function describeTransportContract(
+  name: string,
+  factory: () => Promise<Transport> | Transport,
+  options: TransportContractOptions = {},
+): void {
+  const waitTimeoutMs = options.waitTimeoutMs ?? 20_000;
+
+  describe(`Transport contract: ${name}`, () => {
+    const transports: Transport[] = [];
+    const handles: ConsumerHandle[] = [];
+
+    async function connected(): Promise<Transport> {
+      const transport = await factory();
+      await transport.connect();
+      transports.push(transport);
+      return transport;
+    }
+
+    async function consume(transport: Transport, consumeOptions: ConsumeOptions, recorder: Recorder): Promise<ConsumerHandle> {
+      const handle = await transport.consume(consumeOptions, recorder.handler);
+      handles.push(handle);
+      return handle;
+    }
+
+    function until(predicate: () => boolean, description: string): Promise<void> {
+      return waitFor(predicate, description, { timeoutMs: waitTimeoutMs });
+    }
+
+    const newTopic = (): string => `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    const newGroup = (): string => `perch-contract-group-${randomUUID()}`;
+
+    afterEach(async () => {
+      await Promise.all(handles.splice(0).map((handle) => handle.stop()));
+      await Promise.all(transports.splice(0).map((transport) => transport.disconnect()));
+    });
+
+    it('round-trips keys and headers and reports topic, partition, offset and timestamp', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 2 }]);
+      await transport.ensureTopics([{ name: topic, partitions: 2 }]); // idempotent
+      const recorder = new Recorder();
+      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
+
+      await transport.send(topic, [
+        { key: 'conversation-1', value: 'hello, wörld ✓', headers: { 'correlation-id': 'c-1', 'x-empty': '' } },
+        { key: 'conversation-2', value: '' },
+      ]);
+      await until(() => recorder.messages.length >= 2, 'both messages');
+
+      const withHeaders = recorder.messages.find((message) => message.key === 'conversation-1');
+      expect(withHeaders).toMatchObject({
+        topic,
+        key: 'conversation-1',
+        value: 'hello, wörld ✓',
+        headers: { 'correlation-id': 'c-1', 'x-empty': '' },
+      });
+      expect(withHeaders?.offset).toMatch(/^\d+$/);
+      expect([0, 1]).toContain(withHeaders?.partition);
+      expect(typeof withHeaders?.timestamp).toBe('number');
+      expect(withHeaders?.timestamp).toBeGreaterThan(0);
+
+      const bare = recorder.messages.find((message) => message.key === 'conversation-2');
+      expect(bare?.value).toBe('');
+      expect(bare?.headers ?? {}).toEqual({});
+      expect(recorder.messages).toHaveLength(2);
+    });
+
+    it('preserves per-key order across sequential and concurrent send calls', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 3 }]);
+      const recorder = new Recorder();
+      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
+
+      const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const batchOf = (i: number): TransportMessage[] => keys.map((key) => ({ key, value: `${key}:${i}` }));
+      for (const i of range(0, 20)) await transport.send(topic, batchOf(i));
+      // Not awaited one by one: call order is the order callers expect.
+      await Promise.all(range(20, 40).map((i) => transport.send(topic, batchOf(i))));
+
+      await until(() => recorder.messages.length >= keys.length * 40, 'all messages');
+      for (const key of keys) {
+        const received = recorder.messages.filter((message) => message.key === key).map((message) => message.value);
+        expect(received).toEqual(range(0, 40).map((i) => `${key}:${i}`));
+      }
+      expect(recorder.violations).toEqual([]);
+    });
+
+    it('delivers every message to each consumer group', async () => {
+      const [first, second] = [await connected(), await connected()];
+      const topic = newTopic();
+      await first.ensureTopics([{ name: topic, partitions: 2 }]);
+      const [billing, analytics] = [new Recorder(), new Recorder()];
+      await consume(first, { groupId: newGroup(), topics: [topic], fromBeginning: true }, billing);
+      await consume(second, { groupId: newGroup(), topics: [topic], fromBeginning: true }, analytics);
+
+      const sent = range(0, 30).map((i) => ({ key: `key-${i % 7}`, value: `m${i}` }));
+      await first.send(topic, sent);
+
+      const all = sent.map((message) => message.value).sort();
+      await until(() => billing.messages.length >= 30 && analytics.messages.length >= 30, 'both groups to get 30');
+      expect(billing.values().sort()).toEqual(all);
+      expect(analytics.values().sort()).toEqual(all);
+    });
+
+    it('splits the partitions between the members of one group without overlap', async () => {
+      const [first, second] = [await connected(), await connected()];
+      const topic = newTopic();
+      const groupId = newGroup();
+      await first.ensureTopics([{ name: topic, partitions: 4 }]);
+      const [one, two] = [new Recorder(), new Recorder()];
+      await consume(first, { groupId, topics: [topic], fromBeginning: true }, one);
+      // Resolves once the member has joined, so the group is settled before anything is sent.
+      await consume(second, { groupId, topics: [topic], fromBeginning: true }, two);
+
+      const sent = range(0, 100).map((i) => ({ key: `conversation-${i % 40}`, value: `m${i}` }));
+      await first.send(topic, sent);
+
+      await until(() => one.messages.length + two.messages.length >= 100, '100 deliveries across both members');
+      const oneValues = new Set(one.values());
+      expect(two.values().filter((value) => oneValues.has(value))).toEqual([]);
+      expect([...one.values(), ...two.values()].sort()).toEqual(sent.map((message) => message.value).sort());
+      expect(one.messages.length).toBeGreaterThan(0);
+      expect(two.messages.length).toBeGreaterThan(0);
+    });
+
+    it('redelivers a rejected batch from the first message not reported through onProgress', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      await transport.send(topic, messagesFor('m', range(0, 10)));
+
+      const appearances = new Map<string, number>();
+      const processed: string[] = [];
+      let failed = false;
+      const recorder = new Recorder(async (batch, onProgress) => {
+        for (const message of batch) appearances.set(message.value, (appearances.get(message.value) ?? 0) + 1);
+        for (const message of batch) {
+          if (message.value === 'm3' && !failed) {
+            failed = true;
+            throw new Error('transient failure on m3');
+          }
+          processed.push(message.value);
+          onProgress(message);
+        }
+      });
+      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
+
+      await until(() => processed.includes('m9'), 'm9 to be processed');
+      expect(processed).toEqual(range(0, 10).map((i) => `m${i}`));
+      for (const value of ['m0', 'm1', 'm2']) expect(appearances.get(value)).toBe(1);
+      expect(appearances.get('m3')).toBeGreaterThanOrEqual(2);
+    });
+
+    it('resumes a restarted consumer right after its committed offset', async () => {
+      const before = await connected();
+      const topic = newTopic();
+      const groupId = newGroup();
+      await before.ensureTopics([{ name: topic, partitions: 1 }]);
+      const first = new Recorder();
+      const handle = await consume(before, { groupId, topics: [topic], fromBeginning: true }, first);
+      await before.send(topic, messagesFor('m', range(0, 10)));
+      await until(() => first.has('m9'), 'the first consumer to get m9');
+      await handle.stop();
+
+      await before.send(topic, messagesFor('m', range(10, 20)));
+      const after = await connected();
+      const second = new Recorder();
+      await consume(after, { groupId, topics: [topic], fromBeginning: true }, second);
+      await until(() => second.has('m19'), 'the restarted consumer to get m19');
+
+      expect(first.values()).toEqual(range(0, 10).map((i) => `m${i}`));
+      expect(second.values()).toEqual(range(10, 20).map((i) => `m${i}`));
+    });
+
+    it('starts a new group at the earliest message with fromBeginning and at the end without it', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 2 }]);
+      const history = range(0, 6).map((i) => ({ key: `key-${i}`, value: `old${i}` }));
+      await transport.send(topic, history);
+
+      const [replaying, live] = [new Recorder(), new Recorder()];
+      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, replaying);
+      await consume(transport, { groupId: newGroup(), topics: [topic] }, live);
+      const fresh = range(0, 6).map((i) => ({ key: `key-${i}`, value: `new${i}` }));
+      await transport.send(topic, fresh);
+
+      await until(() => replaying.messages.length >= 12 && live.messages.length >= 6, 'history and new messages');
+      expect(replaying.values().sort()).toEqual([...history, ...fresh].map((message) => message.value).sort());
+      expect(live.values().sort()).toEqual(fresh.map((message) => message.value).sort());
+    });
+
+    it('stops delivering to a consumer once stop() resolves', async () => {
+      const [transport, observer] = [await connected(), await connected()];
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      const stopped = new Recorder();
+      const handle = await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, stopped);
+      await transport.send(topic, [{ key: 'k', value: 'before-stop' }]);
+      await until(() => stopped.has('before-stop'), 'the first message');
+      await handle.stop();
+
+      await transport.send(topic, [{ key: 'k', value: 'after-stop' }]);
+      // Another group proves the message was delivered somewhere before we look at the stopped one.
+      const control = new Recorder();
+      await consume(observer, { groupId: newGroup(), topics: [topic], fromBeginning: true }, control);
+      await until(() => control.has('after-stop'), 'the control group to get the message');
+      expect(stopped.values()).toEqual(['before-stop']);
+    });
+  });
+}

@@ -1,0 +1,126 @@
+import { type AgentPresence, type Classification, type InboundMessage } from '@perch/contracts';
+
+/** Same words as the agent.command presence, so commands map onto the store one to one. */
+export type AgentState = AgentPresence;
+
+export interface AgentRecord {
+  agentId: string;
+  state: AgentState;
+  /** Interactions the agent may hold at once (offered + assigned). */
+  capacity: number;
+  /** Interactions the agent holds now (offered + assigned). */
+  load: number;
+  skills: string[];
+  /** When `state` last changed (ms). */
+  stateSince: number;
+  /**
+   * The agent's position in the available set (ms): when it last became available or was last given
+   * work. Undefined when the agent is not available (not ready, or full).
+   */
+  idleSince?: number;
+}
+
+export type InteractionState = 'queued' | 'offered' | 'assigned' | 'completed';
+
+export interface InteractionRecord {
+  interactionId: string;
+  conversationKey: string;
+  brandAccountId: string;
+  /** Born with the first tweet; every lifecycle event of the interaction carries it. */
+  correlationId: string;
+  state: InteractionState;
+  priority: number;
+  /** When the interaction was created (ms); its age in the queue, kept across requeues. */
+  createdAt: number;
+  /** Only agents having this skill are offered the interaction. */
+  requiredSkill?: string;
+  /** The agent holding it (offered or assigned). */
+  agentId?: string;
+  /** The current offer while offered; the accepted offer once assigned. */
+  offerId?: string;
+  /** Deadline of the current offer (ms), while offered. */
+  offerExpiresAt?: number;
+  /** Agents who declined or let an offer time out; never offered this interaction again. */
+  declinedBy: string[];
+  messageCount: number;
+  firstMessage: InboundMessage;
+  classification: Classification;
+  updatedAt: number;
+  completedAt?: number;
+}
+
+export interface UpsertInteractionInput {
+  message: InboundMessage;
+  classification: Classification;
+  /** Integer 0..MAX_PRIORITY, higher first. */
+  priority: number;
+  correlationId: string;
+  /** Used only when no interaction is open for the conversation (callers pass a fresh UUID). */
+  interactionIdIfNew: string;
+  requiredSkill?: string;
+  now: number;
+}
+
+export type UpsertInteractionResult =
+  | { kind: 'created'; interaction: InteractionRecord }
+  /** Joined the conversation's open interaction; `interaction.agentId` says whom to notify. */
+  | { kind: 'appended'; interaction: InteractionRecord }
+  /** This messageId was already stored: a redelivery. Nothing changed. */
+  | { kind: 'duplicate'; interactionId: string };
+
+export interface SetPresenceInput {
+  agentId: string;
+  state: AgentState;
+  /** Omitted: keep the current capacity (1 for a new agent). */
+  capacity?: number;
+  /** Omitted: keep the current skills (none for a new agent). */
+  skills?: string[];
+  now: number;
+}
+
+export interface Offer {
+  offerId: string;
+  interactionId: string;
+  agentId: string;
+  offeredAt: number;
+  expiresAt: number;
+  /** The interaction after the offer (state 'offered'), with its first message and classification. */
+  interaction: InteractionRecord;
+}
+
+export const STALE_REASONS = [
+  'unknown-interaction',
+  'not-offered',
+  'offer-mismatch',
+  'offer-expired',
+  'not-assigned',
+  'not-your-interaction',
+  'already-completed',
+] as const;
+export type StaleReason = (typeof STALE_REASONS)[number];
+
+/** A command that no longer matches the store's state: refused, never thrown. */
+export interface StaleResult {
+  kind: 'stale';
+  reason: StaleReason;
+}
+
+export type AcceptResult =
+  | { kind: 'accepted'; interaction: InteractionRecord }
+  /** The same agent accepting the same offer again (a redelivered command): nothing changed. */
+  | { kind: 'already-accepted'; interaction: InteractionRecord }
+  | StaleResult;
+
+export type DeclineResult = { kind: 'declined'; offerId: string; interaction: InteractionRecord } | StaleResult;
+
+export type CompleteResult = { kind: 'completed'; interaction: InteractionRecord } | StaleResult;
+
+export interface ExpiredOffer {
+  offerId: string;
+  agentId: string;
+  expiredAt: number;
+  /** The interaction, back in the queue at its original age. */
+  interaction: InteractionRecord;
+  /** Whether this timeout moved the agent from ready to not-ready. */
+  agentSetNotReady: boolean;
+}

@@ -1,0 +1,35 @@
+import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
+
+/**
+ * KEYS: interactions, done:<interactionId>. ARGV: interactionId.
+ * A live interaction, else a completed one still retained; one script so the answer is consistent.
+ * Returns false | fields (INTERACTION_FIELDS order).
+ */
+export const GET_INTERACTION_SCRIPT = `${ROUTING_LUA_HELPERS}
+local values = ix_read(KEYS[1], ARGV[1])
+if values[1] then return values end
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+return redis.call('HMGET', KEYS[2], unpack(IX_FIELDS))
+`;
+
+/**
+ * KEYS: agents, available. ARGV: agentId.
+ * Returns false | agent fields (AGENT_FIELDS order) + available score.
+ */
+export const GET_AGENT_SCRIPT = `${ROUTING_LUA_HELPERS}
+local values = agent_read(KEYS[1], KEYS[2], ARGV[1])
+if not values[1] then return false end
+return values
+`;
+
+/**
+ * KEYS: agents, available. ARGV: limit.
+ * Available agents, longest-idle first: a list of {agentId, fields + available score}.
+ */
+export const LIST_AVAILABLE_SCRIPT = `${ROUTING_LUA_HELPERS}
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[1]) - 1)) do
+  table.insert(out, {id, agent_read(KEYS[1], KEYS[2], id)})
+end
+return out
+`;

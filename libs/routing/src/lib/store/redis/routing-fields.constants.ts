@@ -1,0 +1,21 @@
+// Field orders shared by the Lua scripts (which HMGET in this order) and the reply parsers.
+// Changing one side alone would misread every record, so both are generated from these lists.
+
+export const INTERACTION_FIELDS = [
+  'state',
+  'prio',
+  'created',
+  'skill',
+  'agent',
+  'offer',
+  'deadline',
+  'declined',
+  'count',
+  'data',
+  'conv',
+  'updated',
+  'completed',
+] as const;
+
+/** The last entry is not a hash field: scripts append the agent's score in the available set. */
+export const AGENT_FIELDS = ['state', 'cap', 'load', 'skills', 'since'] as const;

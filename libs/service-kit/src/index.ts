@@ -1,0 +1,4 @@
+export * from './lib/observability';
+export * from './lib/pino-nest.logger';
+export * from './lib/run-service';
+export * from './lib/shutdown-hooks.module';

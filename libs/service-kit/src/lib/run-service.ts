@@ -1,0 +1,28 @@
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogger } from '@perch/platform';
+
+import { PinoNestLogger } from './pino-nest.logger';
+
+export interface RunServiceOptions {
+  service: string;
+  port: number;
+  host?: string;
+}
+
+/** Starts a Nest HTTP app (health, metrics, and whatever the module adds) with graceful shutdown. */
+export async function runService(module: DynamicModule, options: RunServiceOptions): Promise<INestApplication> {
+  const logger = createLogger('bootstrap', { service: options.service });
+  const app = await NestFactory.create(module, { logger: new PinoNestLogger(options.service), bufferLogs: false });
+  app.enableShutdownHooks();
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  logger.info({ port: options.port }, `${options.service} listening`);
+  return app;
+}
+
+/** Prints a config or start-up failure plainly and exits non-zero, so an operator sees every bad variable. */
+export function exitOnStartupFailure(service: string, error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${service} could not start: ${message}\n`);
+  process.exit(1);
+}

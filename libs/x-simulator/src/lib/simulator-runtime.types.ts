@@ -1,0 +1,25 @@
+import type { TrafficGenerator } from './generator/traffic-generator.service';
+import type { RateLimiter } from './state/rate-limiter.util';
+import type { SimulatorStore } from './state/simulator.store';
+import type { StreamHub } from './stream/stream-hub.service';
+import type { ResolvedSimulatorSettings } from './x-simulator.types';
+
+/** Mutable counters behind GET /admin/stats. */
+export interface SimulatorCounters {
+  requests: number;
+  rateLimited: number;
+  tweetsByOrigin: { api: number; admin: number; generator: number };
+}
+
+/** Everything a route handler can reach; one instance per XSimulator. */
+export interface SimulatorRuntime {
+  readonly store: SimulatorStore;
+  readonly rateLimiter: RateLimiter;
+  readonly stream: StreamHub;
+  readonly generator: TrafficGenerator;
+  readonly settings: ResolvedSimulatorSettings;
+  readonly counters: SimulatorCounters;
+  now(): number;
+  /** Back to the seeded state: seed accounts only, no tweets, rules, follows, windows or faults. */
+  reset(): void;
+}

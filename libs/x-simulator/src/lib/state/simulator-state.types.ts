@@ -1,0 +1,77 @@
+import type { RuleMatchSubject, RuleNode } from '../stream/rule-query.util';
+
+export type AccountKind = 'brand' | 'customer';
+
+/** Counts that exist outside the simulator (followers we don't model one by one); edges add to them. */
+export interface BaseMetrics {
+  followers: number;
+  following: number;
+  tweets: number;
+  listed: number;
+  likes: number;
+}
+
+export interface SimUser {
+  id: string;
+  username: string;
+  usernameLower: string;
+  name: string;
+  kind: AccountKind;
+  createdAt: string;
+  description: string;
+  location?: string;
+  verified: boolean;
+  protected: boolean;
+  receivesYourDm: boolean;
+  base: BaseMetrics;
+  /** OAuth 2.0 user-context bearer token of this account (opaque). */
+  token: string;
+}
+
+export interface SimMention {
+  /** Code-point offsets, as X sends them. */
+  start: number;
+  end: number;
+  username: string;
+  id?: string;
+}
+
+export interface SimHashtag {
+  start: number;
+  end: number;
+  tag: string;
+}
+
+export type TweetOrigin = 'api' | 'admin' | 'generator';
+
+export interface SimTweet {
+  id: string;
+  idValue: bigint;
+  text: string;
+  authorId: string;
+  createdAtMs: number;
+  createdAt: string;
+  conversationId: string;
+  inReplyToTweetId?: string;
+  inReplyToUserId?: string;
+  quotedTweetId?: string;
+  mentions: SimMention[];
+  hashtags: SimHashtag[];
+  /** Code-point range of the text without auto-populated leading reply mentions. */
+  displayTextRange: [number, number];
+  origin: TweetOrigin;
+  deleted: boolean;
+  /** Dropped from memory by the retention cap; kept only while something still references it. */
+  evicted: boolean;
+  replyCount: number;
+  quoteCount: number;
+  matchSubject?: RuleMatchSubject;
+}
+
+export interface SimRule {
+  id: string;
+  value: string;
+  tag?: string;
+  node: RuleNode;
+  createdAt: string;
+}

@@ -1,0 +1,472 @@
+import { extractHashtagsWithIndices, extractMentionsWithIndices, modifyIndicesFromUTF16ToUnicode } from 'twitter-text';
+
+import { matchesRule, toTokenText, type RuleMatchSubject, type RuleNode } from '../stream/rule-query.util';
+import { SnowflakeGenerator } from './snowflake.util';
+import type {
+  AccountKind,
+  BaseMetrics,
+  SimHashtag,
+  SimMention,
+  SimRule,
+  SimTweet,
+  SimUser,
+  TweetOrigin,
+} from './simulator-state.types';
+
+export interface NewUser {
+  username: string;
+  name?: string;
+  kind: AccountKind;
+  token?: string;
+  description?: string;
+  location?: string;
+  verified?: boolean;
+  protected?: boolean;
+  receivesYourDm?: boolean;
+  createdAt?: string;
+  base?: Partial<BaseMetrics>;
+}
+
+export interface NewTweet {
+  authorId: string;
+  text: string;
+  inReplyToTweetId?: string;
+  quoteTweetId?: string;
+  /** Users left out of the auto-populated leading reply mentions (X's reply.exclude_reply_user_ids). */
+  excludeReplyUserIds?: readonly string[];
+  origin: TweetOrigin;
+}
+
+export type Principal = { kind: 'app' } | { kind: 'user'; user: SimUser };
+
+export interface StoreOptions {
+  /** Oldest tweets are forgotten beyond this many, so long load tests keep memory flat. */
+  maxStoredTweets: number;
+  /** Prefix replies with "@author " (and the parent's mentions) like X's auto-populated reply metadata. */
+  autoPopulateReplyMentions: boolean;
+  now: () => number;
+}
+
+export class UsernameTakenError extends Error {}
+
+/** The simulator's whole in-memory world: accounts, tokens, follows, tweets and stream rules. */
+export class SimulatorStore {
+  private readonly users = new Map<string, SimUser>();
+  private readonly usersByName = new Map<string, SimUser>();
+  private readonly tokens = new Map<string, Principal>();
+  /** target id → (follower id → followed-at ms), insertion order = follow order. */
+  private readonly followers = new Map<string, Map<string, number>>();
+  private readonly following = new Map<string, Set<string>>();
+
+  private readonly tweets = new Map<string, SimTweet>();
+  private readonly tweetsByAuthor = new Map<string, SimTweet[]>();
+  private readonly mentionsByUser = new Map<string, SimTweet[]>();
+  private readonly latestInConversation = new Map<string, string>();
+  /** Live tweet count per author, kept incrementally: public_metrics is rendered on every stream message. */
+  private readonly liveCountByAuthor = new Map<string, number>();
+  private evictedSinceCompaction = 0;
+
+  private readonly rules = new Map<string, SimRule>();
+
+  private readonly tweetIds: SnowflakeGenerator;
+  private readonly otherIds: SnowflakeGenerator;
+  private nextUserSeq = 1;
+  private readonly tweetListeners: ((tweet: SimTweet) => void)[] = [];
+
+  tweetsCreated = 0;
+
+  constructor(private readonly options: StoreOptions) {
+    this.tweetIds = new SnowflakeGenerator(options.now);
+    this.otherIds = new SnowflakeGenerator(options.now);
+  }
+
+  onTweetCreated(listener: (tweet: SimTweet) => void): void {
+    this.tweetListeners.push(listener);
+  }
+
+  clear(): void {
+    this.users.clear();
+    this.usersByName.clear();
+    this.tokens.clear();
+    this.followers.clear();
+    this.following.clear();
+    this.tweets.clear();
+    this.tweetsByAuthor.clear();
+    this.mentionsByUser.clear();
+    this.latestInConversation.clear();
+    this.liveCountByAuthor.clear();
+    this.rules.clear();
+    this.nextUserSeq = 1;
+    this.tweetsCreated = 0;
+    this.evictedSinceCompaction = 0;
+  }
+
+  // ---- auth -------------------------------------------------------------------------------------
+
+  registerAppToken(token: string): void {
+    this.tokens.set(token, { kind: 'app' });
+  }
+
+  principalFor(token: string): Principal | undefined {
+    return this.tokens.get(token);
+  }
+
+  // ---- users ------------------------------------------------------------------------------------
+
+  createUser(input: NewUser): SimUser {
+    const usernameLower = input.username.toLowerCase();
+    if (this.usersByName.has(usernameLower)) throw new UsernameTakenError(`@${input.username} already exists`);
+    // User ids are plain numbers in X too; a fixed base keeps them stable across runs and resets.
+    const id = String(1_400_000_000_000_000_000n + BigInt(this.nextUserSeq++) * 7919n);
+    const token = input.token ?? `${usernameLower}-user-token-${id.slice(-6)}`;
+    if (this.tokens.has(token)) throw new UsernameTakenError(`token for @${input.username} is already in use`);
+    const user: SimUser = {
+      id,
+      username: input.username,
+      usernameLower,
+      name: input.name ?? input.username,
+      kind: input.kind,
+      createdAt: input.createdAt ?? new Date(this.options.now()).toISOString(),
+      description: input.description ?? '',
+      location: input.location,
+      verified: input.verified ?? false,
+      protected: input.protected ?? false,
+      receivesYourDm: input.receivesYourDm ?? true,
+      base: { followers: 0, following: 0, tweets: 0, listed: 0, likes: 0, ...input.base },
+      token,
+    };
+    this.users.set(id, user);
+    this.usersByName.set(usernameLower, user);
+    this.tokens.set(token, { kind: 'user', user });
+    return user;
+  }
+
+  userById(id: string): SimUser | undefined {
+    return this.users.get(id);
+  }
+
+  userByUsername(username: string): SimUser | undefined {
+    return this.usersByName.get(username.replace(/^@/, '').toLowerCase());
+  }
+
+  allUsers(): SimUser[] {
+    return [...this.users.values()];
+  }
+
+  userCount(): number {
+    return this.users.size;
+  }
+
+  publicMetrics(user: SimUser): {
+    followers_count: number;
+    following_count: number;
+    tweet_count: number;
+    listed_count: number;
+    like_count: number;
+  } {
+    return {
+      followers_count: user.base.followers + (this.followers.get(user.id)?.size ?? 0),
+      following_count: user.base.following + (this.following.get(user.id)?.size ?? 0),
+      tweet_count: user.base.tweets + (this.liveCountByAuthor.get(user.id) ?? 0),
+      listed_count: user.base.listed,
+      like_count: user.base.likes,
+    };
+  }
+
+  // ---- follows ----------------------------------------------------------------------------------
+
+  follow(followerId: string, targetId: string): void {
+    let targetFollowers = this.followers.get(targetId);
+    if (!targetFollowers) this.followers.set(targetId, (targetFollowers = new Map()));
+    if (!targetFollowers.has(followerId)) targetFollowers.set(followerId, this.options.now());
+    let out = this.following.get(followerId);
+    if (!out) this.following.set(followerId, (out = new Set()));
+    out.add(targetId);
+  }
+
+  unfollow(followerId: string, targetId: string): void {
+    this.followers.get(targetId)?.delete(followerId);
+    this.following.get(followerId)?.delete(targetId);
+  }
+
+  isFollowing(followerId: string, targetId: string): boolean {
+    return this.following.get(followerId)?.has(targetId) ?? false;
+  }
+
+  /** Newest follower first, as X lists them. */
+  followersOf(userId: string): SimUser[] {
+    const edges = this.followers.get(userId);
+    if (!edges) return [];
+    const out: SimUser[] = [];
+    for (const followerId of edges.keys()) {
+      const user = this.users.get(followerId);
+      if (user) out.push(user);
+    }
+    return out.reverse();
+  }
+
+  // ---- tweets -----------------------------------------------------------------------------------
+
+  tweetById(id: string): SimTweet | undefined {
+    const tweet = this.tweets.get(id);
+    return tweet && !tweet.deleted ? tweet : undefined;
+  }
+
+  /** Live (not deleted, not evicted) tweets by an author, oldest first. */
+  liveTweetsOf(userId: string): SimTweet[] {
+    return (this.tweetsByAuthor.get(userId) ?? []).filter(isLive);
+  }
+
+  /** Live tweets mentioning a user (incl. auto-populated reply mentions), oldest first. */
+  mentionsOf(userId: string): SimTweet[] {
+    return (this.mentionsByUser.get(userId) ?? []).filter(isLive);
+  }
+
+  /** The most recent author tweets, newest first, without copying the whole history. */
+  recentTweetsOf(userId: string, limit: number): SimTweet[] {
+    const all = this.tweetsByAuthor.get(userId) ?? [];
+    const out: SimTweet[] = [];
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+      const tweet = all[i]!;
+      if (isLive(tweet)) out.push(tweet);
+    }
+    return out;
+  }
+
+  latestTweetInConversation(conversationId: string): SimTweet | undefined {
+    const id = this.latestInConversation.get(conversationId);
+    return id ? this.tweetById(id) : undefined;
+  }
+
+  /** Tweets created at or after `sinceMs`, oldest first (used for stream backfill). */
+  tweetsSince(sinceMs: number): SimTweet[] {
+    const out: SimTweet[] = [];
+    for (const tweet of this.tweets.values()) {
+      if (tweet.createdAtMs >= sinceMs && !tweet.deleted) out.push(tweet);
+    }
+    return out;
+  }
+
+  tweetCount(): number {
+    return this.tweets.size;
+  }
+
+  /**
+   * Creates a tweet. Policy (length, duplicates, reply restriction, rate limits) is the caller's job;
+   * this only does what X does mechanically: ids, conversation, reply metadata, entities.
+   */
+  createTweet(input: NewTweet): SimTweet {
+    const author = this.users.get(input.authorId);
+    if (!author) throw new Error(`unknown author ${input.authorId}`);
+    const parent = input.inReplyToTweetId ? this.tweetById(input.inReplyToTweetId) : undefined;
+    if (input.inReplyToTweetId && !parent) throw new Error(`unknown parent tweet ${input.inReplyToTweetId}`);
+    const quoted = input.quoteTweetId ? this.tweetById(input.quoteTweetId) : undefined;
+
+    const prefix = parent && this.options.autoPopulateReplyMentions ? this.replyPrefix(parent, author, input) : '';
+    const text = prefix + input.text;
+    const { id, value } = this.tweetIds.next();
+    const nowMs = this.options.now();
+    const mentions = this.extractMentions(text);
+    const tweet: SimTweet = {
+      id,
+      idValue: value,
+      text,
+      authorId: author.id,
+      createdAtMs: nowMs,
+      createdAt: new Date(nowMs).toISOString(),
+      conversationId: parent ? parent.conversationId : id,
+      inReplyToTweetId: parent?.id,
+      inReplyToUserId: parent?.authorId,
+      quotedTweetId: quoted?.id,
+      mentions,
+      hashtags: extractHashtags(text),
+      displayTextRange: [codePointLength(prefix), codePointLength(text)],
+      origin: input.origin,
+      deleted: false,
+      evicted: false,
+      replyCount: 0,
+      quoteCount: 0,
+    };
+    if (parent) parent.replyCount++;
+    if (quoted) quoted.quoteCount++;
+
+    this.tweets.set(id, tweet);
+    appendTo(this.tweetsByAuthor, author.id, tweet);
+    this.adjustLiveCount(author.id, 1);
+    const mentionedIds = new Set<string>();
+    for (const mention of mentions) if (mention.id && mention.id !== author.id) mentionedIds.add(mention.id);
+    for (const userId of mentionedIds) appendTo(this.mentionsByUser, userId, tweet);
+    this.latestInConversation.set(tweet.conversationId, id);
+    this.tweetsCreated++;
+    this.evictOverflow();
+
+    for (const listener of this.tweetListeners) listener(tweet);
+    return tweet;
+  }
+
+  deleteTweet(id: string): boolean {
+    const tweet = this.tweets.get(id);
+    if (!tweet || tweet.deleted) return false;
+    tweet.deleted = true;
+    if (!tweet.evicted) this.adjustLiveCount(tweet.authorId, -1);
+    return true;
+  }
+
+  /** What the matcher sees of a tweet; computed once and cached on the tweet. */
+  matchSubject(tweet: SimTweet): RuleMatchSubject {
+    if (tweet.matchSubject) return tweet.matchSubject;
+    const author = this.users.get(tweet.authorId);
+    const replyTo = tweet.inReplyToUserId ? this.users.get(tweet.inReplyToUserId) : undefined;
+    tweet.matchSubject = {
+      tokenText: toTokenText(tweet.text),
+      mentions: new Set(tweet.mentions.map((m) => m.username.toLowerCase())),
+      hashtags: new Set(tweet.hashtags.map((h) => h.tag.toLowerCase())),
+      authorUsername: author?.usernameLower ?? '',
+      authorId: tweet.authorId,
+      inReplyToUsername: replyTo?.usernameLower,
+      inReplyToUserId: tweet.inReplyToUserId,
+      isReply: tweet.inReplyToTweetId !== undefined,
+      isQuote: tweet.quotedTweetId !== undefined,
+      isRetweet: false,
+    };
+    return tweet.matchSubject;
+  }
+
+  // ---- stream rules -----------------------------------------------------------------------------
+
+  listRules(): SimRule[] {
+    return [...this.rules.values()];
+  }
+
+  ruleCount(): number {
+    return this.rules.size;
+  }
+
+  ruleByValue(value: string): SimRule | undefined {
+    for (const rule of this.rules.values()) if (rule.value === value) return rule;
+    return undefined;
+  }
+
+  newRuleId(): string {
+    return this.otherIds.next().id;
+  }
+
+  addRule(rule: { id: string; value: string; tag?: string; node: RuleNode }): SimRule {
+    const stored: SimRule = { ...rule, createdAt: new Date(this.options.now()).toISOString() };
+    this.rules.set(stored.id, stored);
+    return stored;
+  }
+
+  deleteRule(id: string): boolean {
+    return this.rules.delete(id);
+  }
+
+  ruleById(id: string): SimRule | undefined {
+    return this.rules.get(id);
+  }
+
+  matchingRules(tweet: SimTweet): SimRule[] {
+    if (this.rules.size === 0) return [];
+    const subject = this.matchSubject(tweet);
+    const out: SimRule[] = [];
+    for (const rule of this.rules.values()) if (matchesRule(rule.node, subject)) out.push(rule);
+    return out;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  /** "@parent_author @others " for mentions the reply text does not already contain. */
+  private replyPrefix(parent: SimTweet, author: SimUser, input: NewTweet): string {
+    const excluded = new Set(input.excludeReplyUserIds ?? []);
+    const present = new Set(this.extractMentions(input.text).map((m) => m.username.toLowerCase()));
+    const names: string[] = [];
+    const add = (username: string | undefined, id: string | undefined, excludable: boolean) => {
+      if (!username) return;
+      const lower = username.toLowerCase();
+      if (lower === author.usernameLower || present.has(lower)) return;
+      if (excludable && id !== undefined && excluded.has(id)) return;
+      present.add(lower);
+      names.push(`@${username}`);
+    };
+    // The author of the tweet replied to cannot be excluded (X ignores that id in exclude_reply_user_ids).
+    add(this.users.get(parent.authorId)?.username, parent.authorId, false);
+    for (const mention of parent.mentions) add(mention.username, mention.id, true);
+    return names.length > 0 ? `${names.join(' ')} ` : '';
+  }
+
+  private adjustLiveCount(authorId: string, delta: number): void {
+    this.liveCountByAuthor.set(authorId, (this.liveCountByAuthor.get(authorId) ?? 0) + delta);
+  }
+
+  private extractMentions(text: string): SimMention[] {
+    if (!text.includes('@') && !text.includes('＠')) return [];
+    const found = extractMentionsWithIndices(text);
+    modifyIndicesFromUTF16ToUnicode(text, found);
+    return found.map((m) => {
+      const user = this.usersByName.get(m.screenName.toLowerCase());
+      const mention: SimMention = {
+        start: m.indices[0],
+        end: m.indices[1],
+        username: user?.username ?? m.screenName,
+      };
+      if (user) mention.id = user.id;
+      return mention;
+    });
+  }
+
+  private evictOverflow(): void {
+    while (this.tweets.size > this.options.maxStoredTweets) {
+      const oldest = this.tweets.keys().next();
+      if (oldest.done) break;
+      const tweet = this.tweets.get(oldest.value)!;
+      tweet.evicted = true;
+      if (!tweet.deleted) this.adjustLiveCount(tweet.authorId, -1);
+      this.tweets.delete(oldest.value);
+      if (this.latestInConversation.get(tweet.conversationId) === tweet.id) {
+        this.latestInConversation.delete(tweet.conversationId);
+      }
+      this.evictedSinceCompaction++;
+    }
+    // Index arrays still hold evicted tweets; sweep them now and then rather than on every eviction.
+    if (this.evictedSinceCompaction >= Math.max(1000, this.options.maxStoredTweets / 2)) {
+      this.evictedSinceCompaction = 0;
+      for (const index of [this.tweetsByAuthor, this.mentionsByUser]) {
+        for (const [key, list] of index) {
+          const kept = list.filter((t) => !t.evicted);
+          if (kept.length === 0) index.delete(key);
+          else index.set(key, kept);
+        }
+      }
+    }
+  }
+}
+
+function extractHashtags(text: string): SimHashtag[] {
+  if (!text.includes('#') && !text.includes('＃')) return [];
+  const found = extractHashtagsWithIndices(text);
+  modifyIndicesFromUTF16ToUnicode(text, found);
+  return found.map((h) => ({ start: h.indices[0], end: h.indices[1], tag: h.hashtag }));
+}
+
+function isLive(tweet: SimTweet): boolean {
+  return !tweet.deleted && !tweet.evicted;
+}
+
+function appendTo(index: Map<string, SimTweet[]>, key: string, tweet: SimTweet): void {
+  const list = index.get(key);
+  if (list) list.push(tweet);
+  else index.set(key, [tweet]);
+}
+
+/** Length in code points (X's entity offsets), without allocating an array. */
+function codePointLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const prev = text.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
