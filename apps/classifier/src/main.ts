@@ -2,9 +2,14 @@ import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
 import { ClassifierModule, LexiconClassifier } from '@perch/classification';
-import { KafkaTransport, startEventBus } from '@perch/messaging';
-import { createLogger, loadConfig } from '@perch/platform';
-import { exitOnStartupFailure, ObservabilityModule, runService, ShutdownHooksModule } from '@perch/service-kit';
+import { loadConfig } from '@perch/platform';
+import {
+  connectKafkaBus,
+  exitOnStartupFailure,
+  ObservabilityModule,
+  runService,
+  ShutdownHooksModule,
+} from '@perch/service-kit';
 
 import { ClassifierConfig } from './classifier.config';
 
@@ -12,9 +17,7 @@ const SERVICE = 'classifier';
 
 async function main(): Promise<void> {
   const config = loadConfig(ClassifierConfig);
-  const logger = createLogger(SERVICE);
-  const transport = new KafkaTransport({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID, logger });
-  const bus = await startEventBus(transport, { producer: SERVICE, logger });
+  const { bus, transport } = await connectKafkaBus(config, SERVICE);
 
   @Module({
     imports: [

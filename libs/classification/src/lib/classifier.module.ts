@@ -33,6 +33,7 @@ export class ClassifierConsumer implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     this.handle = await this.deps.bus.subscribe(Topics.InboundReceived, CLASSIFIER_GROUP, (event) =>
       this.service.handleReceived(event),
+      { fromBeginning: true },
     );
   }
 

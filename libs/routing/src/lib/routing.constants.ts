@@ -18,3 +18,6 @@ export const DEFAULT_DISPATCH_AGENT_SCAN = 50;
 export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** How long a completed interaction stays readable in the store (the interactions service keeps history). */
 export const DEFAULT_COMPLETED_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export const AGENT_STATES = ['ready', 'not-ready', 'offline'] as const;
+export const INTERACTION_STATES = ['queued', 'offered', 'assigned', 'completed'] as const;

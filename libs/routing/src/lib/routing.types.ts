@@ -1,5 +1,7 @@
 import { type AgentPresence, type Classification, type InboundMessage } from '@perch/contracts';
 
+import { type INTERACTION_STATES } from './routing.constants';
+
 /** Same words as the agent.command presence, so commands map onto the store one to one. */
 export type AgentState = AgentPresence;
 
@@ -20,7 +22,7 @@ export interface AgentRecord {
   idleSince?: number;
 }
 
-export type InteractionState = 'queued' | 'offered' | 'assigned' | 'completed';
+export type InteractionState = (typeof INTERACTION_STATES)[number];
 
 export interface InteractionRecord {
   interactionId: string;

@@ -229,3 +229,15 @@ export function latestCustomerTweet(view: InteractionView): CustomerMessageEntry
   }
   return latest;
 }
+
+/** One routing event applied to a view in memory: what the projector would write, without the write. */
+export function applyLifecycleToView(
+  view: InteractionView | null,
+  payload: InteractionLifecyclePayload,
+  at: number,
+  correlationId: string,
+): InteractionView {
+  const next = applyHeaderUpdate(view, headerUpdateFromLifecycle(payload, at, correlationId));
+  const entry = customerEntryFromLifecycle(payload);
+  return entry ? applyEntries(next, [entry]) : next;
+}

@@ -18,7 +18,7 @@ export class MemoryInteractionStore implements InteractionStore {
 
   async applyHeader(update: InteractionHeaderUpdate): Promise<void> {
     const next = applyHeaderUpdate(this.headers.get(update.interactionId) ?? null, update);
-    this.headers.set(update.interactionId, { ...next, transcript: [] });
+    this.headers.set(update.interactionId, structuredClone({ ...next, transcript: [] }));
   }
 
   async upsertEntries(interactionId: string, entries: readonly TranscriptEntry[]): Promise<void> {

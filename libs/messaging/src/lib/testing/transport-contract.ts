@@ -223,6 +223,45 @@ export function describeTransportContract(
       expect(appearances.get('m3')).toBeGreaterThanOrEqual(2);
     });
 
+    it('keeps delivering other partitions while one partition keeps failing', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 2 }]);
+      let poisonPartition: number | undefined;
+      let poisonAttempts = 0;
+      let healed = false;
+      const processed: ConsumedMessage[] = [];
+      const recorder = new Recorder(async (batch, onProgress) => {
+        for (const message of batch) {
+          if (message.value === 'poison' && !healed) {
+            poisonPartition = message.partition;
+            poisonAttempts += 1;
+            throw new Error('poison message');
+          }
+          processed.push(message);
+          onProgress(message);
+        }
+      });
+      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
+
+      await transport.send(topic, [{ key: 'poison-key', value: 'poison' }]);
+      await until(() => poisonAttempts >= 1, 'the poison message to fail');
+      const others = range(0, 40).map((i) => ({ key: `conversation-${i}`, value: `m${i}` }));
+      await transport.send(topic, others);
+      await until(
+        () => processed.some((message) => message.partition !== poisonPartition),
+        'a message of the healthy partition while the other one fails',
+      );
+      expect(processed.some((message) => message.value === 'poison')).toBe(false);
+
+      healed = true;
+      await until(() => processed.length >= 41, 'everything once the failure heals');
+      expect(processed.map((message) => message.value).sort()).toEqual(['poison', ...others.map((m) => m.value)].sort());
+      // Per-partition order survives the failure: nothing behind the poison message overtook it.
+      const stuck = processed.filter((message) => message.partition === poisonPartition);
+      expect(stuck[0]?.value).toBe('poison');
+    });
+
     it('resumes a restarted consumer right after its committed offset', async () => {
       const before = await connected();
       const topic = newTopic();

@@ -262,7 +262,7 @@ export class SimulatorStore {
     if (input.inReplyToTweetId && !parent) throw new Error(`unknown parent tweet ${input.inReplyToTweetId}`);
     const quoted = input.quoteTweetId ? this.tweetById(input.quoteTweetId) : undefined;
 
-    const prefix = parent && this.options.autoPopulateReplyMentions ? this.replyPrefix(parent, author, input) : '';
+    const prefix = parent ? this.replyPrefix(parent, author, input) : '';
     const text = prefix + input.text;
     const { id, value } = this.tweetIds.next();
     const nowMs = this.options.now();
@@ -304,6 +304,13 @@ export class SimulatorStore {
     return tweet;
   }
 
+  /** The full text a tweet would get, including auto-populated reply mentions. */
+  composeText(input: Omit<NewTweet, 'origin'>): string {
+    const author = this.users.get(input.authorId);
+    const parent = input.inReplyToTweetId ? this.tweetById(input.inReplyToTweetId) : undefined;
+    return author && parent ? this.replyPrefix(parent, author, input) + input.text : input.text;
+  }
+
   deleteTweet(id: string): boolean {
     const tweet = this.tweets.get(id);
     if (!tweet || tweet.deleted) return false;
@@ -317,18 +324,7 @@ export class SimulatorStore {
     if (tweet.matchSubject) return tweet.matchSubject;
     const author = this.users.get(tweet.authorId);
     const replyTo = tweet.inReplyToUserId ? this.users.get(tweet.inReplyToUserId) : undefined;
-    tweet.matchSubject = {
-      tokenText: toTokenText(tweet.text),
-      mentions: new Set(tweet.mentions.map((m) => m.username.toLowerCase())),
-      hashtags: new Set(tweet.hashtags.map((h) => h.tag.toLowerCase())),
-      authorUsername: author?.usernameLower ?? '',
-      authorId: tweet.authorId,
-      inReplyToUsername: replyTo?.usernameLower,
-      inReplyToUserId: tweet.inReplyToUserId,
-      isReply: tweet.inReplyToTweetId !== undefined,
-      isQuote: tweet.quotedTweetId !== undefined,
-      isRetweet: false,
-    };
+    tweet.matchSubject = new TweetMatchSubject(tweet, author?.usernameLower ?? '', replyTo?.usernameLower);
     return tweet.matchSubject;
   }
 
@@ -376,7 +372,8 @@ export class SimulatorStore {
   // ---- internals --------------------------------------------------------------------------------
 
   /** "@parent_author @others " for mentions the reply text does not already contain. */
-  private replyPrefix(parent: SimTweet, author: SimUser, input: NewTweet): string {
+  private replyPrefix(parent: SimTweet, author: SimUser, input: Omit<NewTweet, 'origin'>): string {
+    if (!this.options.autoPopulateReplyMentions) return '';
     const excluded = new Set(input.excludeReplyUserIds ?? []);
     const present = new Set(this.extractMentions(input.text).map((m) => m.username.toLowerCase()));
     const names: string[] = [];
@@ -438,6 +435,36 @@ export class SimulatorStore {
         }
       }
     }
+  }
+}
+
+/** Tokenising is the costly part of matching and only keyword rules need it, so it is done lazily. */
+class TweetMatchSubject implements RuleMatchSubject {
+  private tokens: string | undefined;
+  readonly mentions: ReadonlySet<string>;
+  readonly hashtags: ReadonlySet<string>;
+  readonly authorId: string;
+  readonly inReplyToUserId: string | undefined;
+  readonly isReply: boolean;
+  readonly isQuote: boolean;
+  readonly isRetweet = false;
+
+  constructor(
+    private readonly tweet: SimTweet,
+    readonly authorUsername: string,
+    readonly inReplyToUsername: string | undefined,
+  ) {
+    this.mentions = new Set(tweet.mentions.map((m) => m.username.toLowerCase()));
+    this.hashtags = new Set(tweet.hashtags.map((h) => h.tag.toLowerCase()));
+    this.authorId = tweet.authorId;
+    this.inReplyToUserId = tweet.inReplyToUserId;
+    this.isReply = tweet.inReplyToTweetId !== undefined;
+    this.isQuote = tweet.quotedTweetId !== undefined;
+  }
+
+  get tokenText(): string {
+    this.tokens ??= toTokenText(this.tweet.text);
+    return this.tokens;
   }
 }
 

@@ -18,16 +18,18 @@ export type RuleParseResult = { ok: true; node: RuleNode } | { ok: false; detail
 /** What a tweet looks like to the matcher; built once per tweet and shared by every rule. */
 export interface RuleMatchSubject {
   /** Lower-cased word tokens joined by single spaces, padded with a space on both ends. */
-  tokenText: string;
-  mentions: ReadonlySet<string>;
-  hashtags: ReadonlySet<string>;
-  authorUsername: string;
-  authorId: string;
-  inReplyToUsername?: string;
-  inReplyToUserId?: string;
-  isReply: boolean;
-  isQuote: boolean;
-  isRetweet: boolean;
+  readonly tokenText: string;
+  /** Lower-cased usernames. */
+  readonly mentions: ReadonlySet<string>;
+  /** Lower-cased hashtags without "#". */
+  readonly hashtags: ReadonlySet<string>;
+  readonly authorUsername: string;
+  readonly authorId: string;
+  readonly inReplyToUsername?: string;
+  readonly inReplyToUserId?: string;
+  readonly isReply: boolean;
+  readonly isQuote: boolean;
+  readonly isRetweet: boolean;
 }
 
 export const MAX_RULE_LENGTH = 1024;

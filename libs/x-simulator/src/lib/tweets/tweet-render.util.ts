@@ -51,8 +51,9 @@ export function renderTweet(tweet: SimTweet, selection: FieldSelection): TweetWi
   }
   if (f.has('entities') && (tweet.mentions.length > 0 || tweet.hashtags.length > 0)) {
     out.entities = {};
-    if (tweet.mentions.length > 0) out.entities.mentions = tweet.mentions.map((m) => ({ ...m }));
-    if (tweet.hashtags.length > 0) out.entities.hashtags = tweet.hashtags.map((h) => ({ ...h }));
+    // Shared, never mutated: serialised straight away.
+    if (tweet.mentions.length > 0) out.entities.mentions = tweet.mentions;
+    if (tweet.hashtags.length > 0) out.entities.hashtags = tweet.hashtags;
   }
   if (f.has('public_metrics')) {
     out.public_metrics = {

@@ -6,7 +6,7 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * never both), oldest deadline first, at most `limit`: each is declined by timeout (slot released,
  * interaction requeued at its original age, agent remembered as decliner) and a ready agent is set
  * not-ready (TaskRouter's TimeoutActivity) and leaves the available set.
- * Returns a list of {offerId, agentId, deadline, setNotReady (0|1), fields}.
+ * Returns a list of {interactionId, offerId, agentId, deadline, setNotReady (0|1), fields}.
  */
 export const SWEEP_EXPIRED_OFFERS_SCRIPT = `${ROUTING_LUA_HELPERS}
 local agents, avail, ix, queue, offers = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -27,7 +27,7 @@ for i = 1, #due, 2 do
     end
     redis.call('ZREM', avail, agent)
     requeue(ix, queue, offers, iid, agent, now)
-    table.insert(out, {offer, agent, deadline, set_not_ready, ix_read(ix, iid)})
+    table.insert(out, {iid, offer, agent, deadline, set_not_ready, ix_read(ix, iid)})
   end
 end
 return out

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Topics } from '@perch/contracts';
+import { type ConsumerHandle, type EventBus } from '@perch/messaging';
+import {
+  type BrandAccount,
+  type OutboundIdempotencyStore,
+  OutboundWorker,
+  type XPosterPort,
+} from '@perch/interactions';
+
+import { type GatewayOptions } from '../gateway-deps.types';
+import {
+  GATEWAY_BRANDS,
+  GATEWAY_BUS,
+  GATEWAY_IDEMPOTENCY_STORE,
+  GATEWAY_OPTIONS,
+  GATEWAY_X_API,
+  OUTBOUND_GROUP,
+} from '../gateway.constants';
+
+/** x.outbound.requested.v1 → X, through the OutboundWorker (one shared group: each command once). */
+@Injectable()
+export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private handle: ConsumerHandle | null = null;
+  private readonly worker: OutboundWorker;
+
+  constructor(
+    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
+    @Inject(GATEWAY_IDEMPOTENCY_STORE) idempotency: OutboundIdempotencyStore,
+    @Inject(GATEWAY_X_API) x: XPosterPort,
+    @Inject(GATEWAY_BRANDS) brands: BrandAccount[],
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {
+    this.worker = new OutboundWorker({
+      idempotency,
+      x,
+      brands,
+      publisher: bus,
+      // Unique per process, even when two processes share a replica id by mistake.
+      workerId: `${options.replicaId}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      ...(options.outboundLeaseMs === undefined ? {} : { leaseMs: options.outboundLeaseMs }),
+      ...(options.outboundMaxAttempts === undefined ? {} : { giveUpAfterAttempts: options.outboundMaxAttempts }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.run?.outboundWorker === false) return;
+    this.handle = await this.bus.subscribe(Topics.OutboundRequested, OUTBOUND_GROUP, (event, meta) => this.worker.handle(event, meta));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.handle?.stop();
+    this.handle = null;
+  }
+}

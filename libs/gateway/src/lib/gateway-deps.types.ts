@@ -1,0 +1,43 @@
+import { type EventBus } from '@perch/messaging';
+import {
+  type AgentDirectory,
+  type BrandAccount,
+  type InteractionStore,
+  type OutboundIdempotencyStore,
+  type XPosterPort,
+} from '@perch/interactions';
+import { type Clock } from '@perch/platform';
+
+export interface GatewayOptions {
+  /** Unique per running gateway: names this replica's fan-out consumer group and its outbound claims. */
+  replicaId: string;
+  /** Folder with the agent desktop's static files (apps/agent-desktop/src/public), served at /. */
+  desktopDir: string;
+  /** WebSocket ping interval; a socket that missed one pong is closed. Default 25000. */
+  heartbeatIntervalMs?: number;
+  /**
+   * After an agent's last socket on this replica closes, wait this long for a reconnect, then tell the
+   * router the agent is offline so no offer waits on a closed desktop. 0 disables. Default 15000.
+   */
+  offlineGraceMs?: number;
+  /** Lease on an outbound command while X is asked. Default 30000. */
+  outboundLeaseMs?: number;
+  /** Bus attempt on which a retryable X failure is reported as 'failed'; match the bus's maxAttempts. Default 5. */
+  outboundMaxAttempts?: number;
+  /** Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default. */
+  run?: { outboundWorker?: boolean; projector?: boolean; healthEndpoint?: boolean };
+  clock?: Clock;
+}
+
+/** Everything GatewayModule needs, already built by the app (ports and adapters). */
+export interface GatewayModuleDeps {
+  bus: EventBus;
+  interactionStore: InteractionStore;
+  idempotencyStore: OutboundIdempotencyStore;
+  /** @perch/x-client's XApiPort (or anything with the same postTweet). */
+  xApi: XPosterPort;
+  brands: BrandAccount[];
+  /** Holds the token secret shared by all replicas. */
+  agents: AgentDirectory;
+  options: GatewayOptions;
+}

@@ -1,0 +1,29 @@
+// DI tokens for GatewayModule's dependencies (all provided with useValue by GatewayModule.register).
+export const GATEWAY_BUS = Symbol('GATEWAY_BUS');
+export const GATEWAY_INTERACTION_STORE = Symbol('GATEWAY_INTERACTION_STORE');
+export const GATEWAY_IDEMPOTENCY_STORE = Symbol('GATEWAY_IDEMPOTENCY_STORE');
+export const GATEWAY_X_API = Symbol('GATEWAY_X_API');
+export const GATEWAY_BRANDS = Symbol('GATEWAY_BRANDS');
+export const GATEWAY_AGENTS = Symbol('GATEWAY_AGENTS');
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+
+// Consumer groups. One group per subscribed topic: Kafka clients handle members of one group with
+// different subscriptions badly (kafkajs's assigners assume every member reads every topic).
+
+/** Work sharing: one replica posts each outbound command. */
+export const OUTBOUND_GROUP = 'gateway-outbound';
+/** Work sharing: one replica writes each event into the InteractionStore. */
+export const PROJECTOR_ROUTING_GROUP = 'gateway-projector-routing';
+export const PROJECTOR_REPLIES_GROUP = 'gateway-projector-replies';
+
+/** Fan-out: every replica sees every routing event, to push it to whichever agents are connected here. */
+export function routingPushGroup(replicaId: string): string {
+  return `gateway-ws-${replicaId}`;
+}
+
+/** Fan-out: every replica sees every reply outcome. */
+export function repliesPushGroup(replicaId: string): string {
+  return `gateway-ws-${replicaId}-replies`;
+}
+
+export const WS_PATH = '/ws';

@@ -1,0 +1,75 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import { AgentCommandsService } from './agents/agent-commands.service';
+import { AgentsController } from './agents/agents.controller';
+import { AuthController } from './auth/auth.controller';
+import { InteractionProjectionConsumer } from './consumers/interaction-projection.consumer';
+import { OutboundCompletedConsumer } from './consumers/outbound-completed.consumer';
+import { OutboundRequestedConsumer } from './consumers/outbound-requested.consumer';
+import { RoutingEventsConsumer } from './consumers/routing-events.consumer';
+import { DesktopController } from './desktop/desktop.controller';
+import { type GatewayModuleDeps } from './gateway-deps.types';
+import {
+  GATEWAY_AGENTS,
+  GATEWAY_BRANDS,
+  GATEWAY_BUS,
+  GATEWAY_IDEMPOTENCY_STORE,
+  GATEWAY_INTERACTION_STORE,
+  GATEWAY_OPTIONS,
+  GATEWAY_X_API,
+} from './gateway.constants';
+import { HealthController } from './health/health.controller';
+import { AgentAuthGuard } from './http/agent-auth.guard';
+import { PerchExceptionFilter } from './http/perch-exception.filter';
+import { InteractionQueryService } from './interactions/interaction-query.service';
+import { InteractionsController } from './interactions/interactions.controller';
+import { ReplyService } from './interactions/reply.service';
+import { AgentPushService } from './ws/agent-push.service';
+import { AgentSocketHub } from './ws/agent-socket-hub.service';
+import { AgentSocketServer } from './ws/agent-socket-server.service';
+
+/**
+ * The gateway: the agent desktop's REST API, its WebSocket, the consumers that feed both, and the
+ * outbound worker. Dependencies arrive built (ports and adapters chosen by the app), so the same module
+ * runs in apps/gateway with Kafka, Redis and PostgreSQL and in the embedded app with memory adapters.
+ * The app also calls setupGatewayOpenApi(app) for /api/docs.
+ */
+@Module({})
+export class GatewayModule {
+  static register(deps: GatewayModuleDeps): DynamicModule {
+    const run = deps.options.run ?? {};
+    return {
+      module: GatewayModule,
+      controllers: [
+        AuthController,
+        AgentsController,
+        InteractionsController,
+        ...(run.healthEndpoint === false ? [] : [HealthController]),
+        // Last: its `/:asset.:ext` route must not shadow the others.
+        DesktopController,
+      ],
+      providers: [
+        { provide: GATEWAY_BUS, useValue: deps.bus },
+        { provide: GATEWAY_INTERACTION_STORE, useValue: deps.interactionStore },
+        { provide: GATEWAY_IDEMPOTENCY_STORE, useValue: deps.idempotencyStore },
+        { provide: GATEWAY_X_API, useValue: deps.xApi },
+        { provide: GATEWAY_BRANDS, useValue: deps.brands },
+        { provide: GATEWAY_AGENTS, useValue: deps.agents },
+        { provide: GATEWAY_OPTIONS, useValue: deps.options },
+        PerchExceptionFilter,
+        AgentAuthGuard,
+        InteractionQueryService,
+        AgentCommandsService,
+        ReplyService,
+        AgentSocketHub,
+        AgentPushService,
+        AgentSocketServer,
+        RoutingEventsConsumer,
+        OutboundCompletedConsumer,
+        InteractionProjectionConsumer,
+        OutboundRequestedConsumer,
+      ],
+      exports: [AgentSocketHub],
+    };
+  }
+}

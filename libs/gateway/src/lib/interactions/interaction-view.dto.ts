@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { INTERACTION_VIEW_STATES, type InteractionViewState } from '@perch/interactions';
+
+// Response shapes for the OpenAPI document; the handlers return @perch/interactions' InteractionView.
+
+export class TranscriptEntryDto {
+  @ApiProperty({ enum: ['customer-message', 'agent-reply'] })
+  kind!: string;
+
+  @ApiProperty()
+  entryId!: string;
+
+  @ApiProperty({ description: 'Ordering key, ms since epoch' })
+  at!: number;
+
+  @ApiProperty()
+  text!: string;
+
+  @ApiPropertyOptional({ description: 'customer-message: the tweet id' })
+  messageId?: string;
+
+  @ApiPropertyOptional()
+  authorUsername?: string;
+
+  @ApiPropertyOptional({ enum: ['pending', 'sent', 'failed'], description: 'agent-reply only' })
+  status?: string;
+
+  @ApiPropertyOptional({ description: 'agent-reply: the tweet id once X confirmed it' })
+  tweetId?: string;
+
+  @ApiPropertyOptional({ description: "agent-reply: X's refusal", type: Object })
+  failure?: { code: string; detail: string; httpStatus?: number };
+}
+
+export class InteractionViewDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  conversationKey!: string;
+
+  @ApiProperty()
+  brandAccountId!: string;
+
+  @ApiProperty()
+  correlationId!: string;
+
+  @ApiProperty()
+  priority!: number;
+
+  @ApiProperty({ enum: INTERACTION_VIEW_STATES })
+  state!: InteractionViewState;
+
+  @ApiProperty({ nullable: true, type: String })
+  agentId!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  offerId!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  offerExpiresAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: Object, description: 'The first message with its author profile (x.inbound InboundMessage)' })
+  firstMessage!: object | null;
+
+  @ApiProperty({ nullable: true, type: Object, description: 'Sentiment and actionability with scores and features' })
+  classification!: object | null;
+
+  @ApiProperty({ type: [TranscriptEntryDto] })
+  transcript!: TranscriptEntryDto[];
+
+  @ApiProperty()
+  createdAt!: number;
+
+  @ApiProperty()
+  updatedAt!: number;
+}

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type AgentProfile, type InteractionView } from '@perch/interactions';
+
+import { AgentCommandsService } from '../agents/agent-commands.service';
+import { CommandAcceptedDto } from '../agents/presence.dto';
+import { CurrentAgent } from '../http/agent-auth.guard';
+import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
+import { uuidParam } from '../http/gateway-validation.pipe';
+import { InteractionQueryService } from './interaction-query.service';
+import { DoneDto, OfferDecisionDto, ReplyAcceptedDto, ReplyDto } from './interaction-requests.dto';
+import { InteractionViewDto } from './interaction-view.dto';
+import { ReplyService } from './reply.service';
+
+@ApiTags('interactions')
+@GatewayController()
+@SignedIn()
+@Controller('api/interactions')
+export class InteractionsController {
+  constructor(
+    private readonly queries: InteractionQueryService,
+    private readonly commands: AgentCommandsService,
+    private readonly replies: ReplyService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The interactions you hold or are being offered, most recent first' })
+  @ApiOkResponse({ type: [InteractionViewDto] })
+  list(@CurrentAgent() agent: AgentProfile): Promise<InteractionView[]> {
+    return this.queries.listMine(agent);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: InteractionViewDto })
+  @ApiNotFoundResponse()
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  get(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<InteractionView> {
+    return this.queries.getMine(agent, id);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Accept an offer; the interaction arrives on the socket once the router confirms' })
+  @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  accept(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: OfferDecisionDto,
+  ): Promise<CommandAcceptedDto> {
+    return this.commands.accept(agent, id, body.offerId);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  decline(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: OfferDecisionDto,
+  ): Promise<CommandAcceptedDto> {
+    return this.commands.decline(agent, id, body.offerId);
+  }
+
+  @Post(':id/replies')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Reply publicly to the customer's latest tweet; X's answer arrives on the socket" })
+  @ApiAcceptedResponse({ type: ReplyAcceptedDto })
+  @ApiBadRequestResponse({ description: 'Empty or too long (the reason and the overflow are in the body)' })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiConflictResponse({ description: 'The interaction is completed' })
+  reply(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ReplyDto,
+  ): Promise<ReplyAcceptedDto> {
+    return this.replies.reply(agent, id, body.text, body.replyAll ?? false);
+  }
+
+  @Post(':id/done')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Mark done, with an optional disposition code and note' })
+  @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  done(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: DoneDto,
+  ): Promise<CommandAcceptedDto> {
+    return this.commands.complete(agent, id, body.disposition, body.note);
+  }
+}

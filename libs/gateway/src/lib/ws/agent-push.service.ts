@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type EventEnvelope, type InteractionLifecyclePayload, type OutboundCompletedPayload } from '@perch/contracts';
+import {
+  type AgentProfile,
+  applyEntries,
+  applyLifecycleToView,
+  customerEntryFromLifecycle,
+  eventTime,
+  type InteractionStore,
+  type InteractionView,
+  replyEntryFromCompleted,
+} from '@perch/interactions';
+import { createLogger } from '@perch/platform';
+
+import { GATEWAY_INTERACTION_STORE } from '../gateway.constants';
+import { AgentSocketHub } from './agent-socket-hub.service';
+import { type OfferMessage } from './ws-messages.types';
+
+/** Views kept in memory for agents connected here; bounded so an idle replica cannot grow forever. */
+const MAX_CACHED_VIEWS = 10_000;
+const SNIPPET_LENGTH = 140;
+
+/**
+ * Turns routing and outbound events into pushes to the agents connected to this replica. Every replica
+ * sees every event (fan-out group); events about agents connected elsewhere cost one map lookup.
+ *
+ * The store is written by the projector in a shared consumer group, which may be a few ms behind this
+ * one; so the view pushed on accept is the stored view with this replica's own knowledge of the
+ * interaction and the event itself applied on top (the same pure rules the projector uses).
+ */
+@Injectable()
+export class AgentPushService {
+  private readonly logger = createLogger('gateway-push');
+  private readonly views = new Map<string, InteractionView>();
+
+  constructor(
+    private readonly hub: AgentSocketHub,
+    @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
+  ) {
+    hub.onConnected((agent) => {
+      void this.warm(agent);
+    });
+  }
+
+  async onLifecycle(event: EventEnvelope<InteractionLifecyclePayload>): Promise<void> {
+    const payload = event.payload;
+    const cached = this.views.get(payload.interactionId);
+    const agentId = payload.agentId ?? cached?.agentId ?? null;
+    if (agentId === null || !this.hub.isConnected(agentId)) {
+      if (payload.type === 'completed') this.views.delete(payload.interactionId);
+      return;
+    }
+    const at = eventTime(event);
+    switch (payload.type) {
+      case 'offered': {
+        const view = applyLifecycleToView(cached ?? null, payload, at, event.correlationId);
+        this.remember(view);
+        const offer = offerMessage(payload);
+        if (offer) this.hub.send(agentId, offer);
+        else this.logger.warn({ interactionId: payload.interactionId }, 'offered event without message or classification');
+        return;
+      }
+      case 'accepted': {
+        const stored = await this.store.get(payload.interactionId);
+        const base = stored ? applyEntries(stored, cached?.transcript ?? []) : (cached ?? null);
+        const view = applyLifecycleToView(base, payload, at, event.correlationId);
+        this.remember(view);
+        this.hub.send(agentId, { type: 'interaction-accepted', interaction: view });
+        return;
+      }
+      case 'declined':
+      case 'offer-timed-out':
+        this.views.delete(payload.interactionId);
+        this.hub.send(agentId, {
+          type: payload.type === 'declined' ? 'offer-rescinded' : 'offer-timed-out',
+          interactionId: payload.interactionId,
+          reason: payload.reason ?? payload.type,
+        });
+        return;
+      case 'message-added': {
+        const entry = customerEntryFromLifecycle(payload);
+        if (cached) this.remember(applyLifecycleToView(cached, payload, at, event.correlationId));
+        if (entry) this.hub.send(agentId, { type: 'message-added', interactionId: payload.interactionId, entry });
+        return;
+      }
+      case 'completed':
+        this.views.delete(payload.interactionId);
+        this.hub.send(agentId, { type: 'completed', interactionId: payload.interactionId });
+        return;
+      case 'created':
+      case 'queued':
+        return;
+    }
+  }
+
+  async onOutboundCompleted(event: EventEnvelope<OutboundCompletedPayload>): Promise<void> {
+    const payload = event.payload;
+    if (payload.interactionId === undefined || !this.hub.isConnected(payload.agentId)) return;
+    const entry = replyEntryFromCompleted(payload);
+    const cached = this.views.get(payload.interactionId);
+    if (cached) this.remember(applyEntries(cached, [entry]));
+    this.hub.send(payload.agentId, {
+      type: payload.status === 'sent' ? 'reply-sent' : 'reply-failed',
+      interactionId: payload.interactionId,
+      entry,
+    });
+  }
+
+  /** So a new customer message finds its agent even if the offer happened before this socket. */
+  private async warm(agent: AgentProfile): Promise<void> {
+    try {
+      for (const view of await this.store.listByAgent(agent.id)) {
+        if (!this.views.has(view.id)) this.remember(view);
+      }
+    } catch (error) {
+      this.logger.warn({ agentId: agent.id, err: error }, 'could not load the agent’s interactions');
+    }
+  }
+
+  private remember(view: InteractionView): void {
+    this.views.delete(view.id);
+    this.views.set(view.id, view);
+    if (this.views.size > MAX_CACHED_VIEWS) {
+      const oldest = this.views.keys().next().value;
+      if (oldest !== undefined) this.views.delete(oldest);
+    }
+  }
+}
+
+function offerMessage(payload: InteractionLifecyclePayload): OfferMessage | null {
+  const { message, classification, offerId, offerExpiresAt } = payload;
+  if (!message || !classification || !offerId || !offerExpiresAt) return null;
+  const author = message.author;
+  return {
+    type: 'offer',
+    interactionId: payload.interactionId,
+    offerId,
+    expiresAt: offerExpiresAt,
+    priority: payload.priority,
+    brandAccountId: payload.brandAccountId,
+    conversationKey: payload.conversationKey,
+    messageId: message.messageId,
+    messageKind: message.kind,
+    author: {
+      id: author.id,
+      username: author.username,
+      name: author.name,
+      followersCount: author.followersCount,
+      followingCount: author.followingCount,
+      tweetCount: author.tweetCount,
+      profileUrl: author.profileUrl,
+    },
+    snippet: snippet(message.text),
+    text: message.text,
+    sentiment: classification.sentiment,
+    actionability: classification.actionability,
+    createdAt: message.createdAt,
+    receivedAt: message.receivedAt,
+  };
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= SNIPPET_LENGTH ? flat : `${chars.slice(0, SNIPPET_LENGTH - 1).join('')}…`;
+}

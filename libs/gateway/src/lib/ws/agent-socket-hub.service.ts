@@ -1,0 +1,196 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type AgentProfile } from '@perch/interactions';
+import { createLogger, errorMessage, validateInto, ValidationFailedError } from '@perch/platform';
+import { type RawData, WebSocket } from 'ws';
+
+import { AgentCommandsService } from '../agents/agent-commands.service';
+import { type GatewayOptions } from '../gateway-deps.types';
+import { GATEWAY_OPTIONS } from '../gateway.constants';
+import { WsOfferDecisionDto } from './ws-client-message.dto';
+import { type ServerMessage } from './ws-messages.types';
+
+type ConnectedListener = (agent: AgentProfile) => void;
+
+/**
+ * The agents' sockets on this replica. An agent may have several (tabs, devices): every push goes to
+ * all of them. Sockets that stop answering pings are closed; an agent whose last socket stays gone
+ * past the grace period is reported offline to the router.
+ */
+@Injectable()
+export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = createLogger('gateway-sockets');
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
+  private readonly connectedListeners: ConnectedListener[] = [];
+  private readonly heartbeatIntervalMs: number;
+  private readonly offlineGraceMs: number;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly commands: AgentCommandsService,
+  ) {
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 25_000;
+    this.offlineGraceMs = options.offlineGraceMs ?? 15_000;
+  }
+
+  onModuleInit(): void {
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const timer of this.offlineTimers.values()) clearTimeout(timer);
+    this.offlineTimers.clear();
+    for (const set of this.sockets.values()) for (const socket of set) socket.close(1001, 'gateway shutting down');
+    this.sockets.clear();
+  }
+
+  /** Called on every new connection, e.g. to warm caches for that agent. */
+  onConnected(listener: ConnectedListener): void {
+    this.connectedListeners.push(listener);
+  }
+
+  attach(agent: AgentProfile, socket: WebSocket): void {
+    let set = this.sockets.get(agent.id);
+    if (!set) {
+      set = new Set();
+      this.sockets.set(agent.id, set);
+    }
+    set.add(socket);
+    const pendingOffline = this.offlineTimers.get(agent.id);
+    if (pendingOffline) {
+      clearTimeout(pendingOffline);
+      this.offlineTimers.delete(agent.id);
+    }
+    this.alive.set(socket, true);
+    socket.on('pong', () => this.alive.set(socket, true));
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      void this.onMessage(agent, socket, data, isBinary);
+    });
+    socket.on('close', () => this.detach(agent, socket));
+    socket.on('error', (error) => this.logger.debug({ agentId: agent.id, err: error }, 'socket error'));
+    this.logger.info({ agentId: agent.id, sockets: set.size }, 'agent connected');
+    this.sendTo(socket, {
+      type: 'hello',
+      agent,
+      replicaId: this.options.replicaId,
+      heartbeatIntervalMs: this.heartbeatIntervalMs,
+    });
+    for (const listener of this.connectedListeners) listener(agent);
+  }
+
+  isConnected(agentId: string): boolean {
+    return (this.sockets.get(agentId)?.size ?? 0) > 0;
+  }
+
+  /** Sends to every socket of the agent on this replica; returns how many got it. */
+  send(agentId: string, message: ServerMessage): number {
+    const set = this.sockets.get(agentId);
+    if (!set || set.size === 0) return 0;
+    const data = JSON.stringify(message);
+    let sent = 0;
+    for (const socket of set) {
+      if (socket.readyState !== WebSocket.OPEN) continue;
+      socket.send(data);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  agentCount(): number {
+    return this.sockets.size;
+  }
+
+  socketCount(): number {
+    let count = 0;
+    for (const set of this.sockets.values()) count += set.size;
+    return count;
+  }
+
+  private detach(agent: AgentProfile, socket: WebSocket): void {
+    const set = this.sockets.get(agent.id);
+    if (!set?.delete(socket)) return;
+    this.logger.info({ agentId: agent.id, sockets: set.size }, 'agent socket closed');
+    if (set.size > 0) return;
+    this.sockets.delete(agent.id);
+    if (this.offlineGraceMs <= 0) return;
+    // A page reload or a network blip reconnects within the grace period and changes nothing.
+    const timer = setTimeout(() => {
+      this.offlineTimers.delete(agent.id);
+      if (this.isConnected(agent.id)) return;
+      this.commands
+        .presence(agent, 'offline')
+        .catch((error: unknown) => this.logger.warn({ agentId: agent.id, err: error }, 'could not report the agent offline'));
+    }, this.offlineGraceMs);
+    timer.unref();
+    this.offlineTimers.set(agent.id, timer);
+  }
+
+  private beat(): void {
+    for (const set of this.sockets.values()) {
+      for (const socket of set) {
+        if (this.alive.get(socket) === false) {
+          // No pong since the last ping: the connection is dead even if TCP has not noticed.
+          socket.terminate();
+          continue;
+        }
+        this.alive.set(socket, false);
+        socket.ping();
+      }
+    }
+  }
+
+  private async onMessage(agent: AgentProfile, socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    let message: unknown;
+    try {
+      if (isBinary) throw new Error('binary frames are not part of the protocol');
+      message = JSON.parse(rawToString(data));
+    } catch (error) {
+      this.sendTo(socket, { type: 'error', code: 'bad-message', message: `Not a JSON message: ${errorMessage(error)}` });
+      return;
+    }
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (type === 'ping') {
+      this.sendTo(socket, { type: 'pong' });
+      return;
+    }
+    let decision: WsOfferDecisionDto;
+    try {
+      decision = validateInto(WsOfferDecisionDto, message, 'WebSocket message');
+    } catch (error) {
+      const requestId = (message as { requestId?: unknown } | null)?.requestId;
+      this.sendTo(socket, {
+        type: 'error',
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+        code: 'validation-failed',
+        message: errorMessage(error),
+        ...(error instanceof ValidationFailedError ? { problems: [...error.problems] } : {}),
+      });
+      return;
+    }
+    const reply = decision.requestId === undefined ? {} : { requestId: decision.requestId };
+    try {
+      const { commandId } =
+        decision.type === 'accept'
+          ? await this.commands.accept(agent, decision.interactionId, decision.offerId)
+          : await this.commands.decline(agent, decision.interactionId, decision.offerId);
+      this.sendTo(socket, { type: 'ack', ...reply, action: decision.type, interactionId: decision.interactionId, commandId });
+    } catch (error) {
+      this.logger.warn({ agentId: agent.id, err: error }, 'offer decision failed');
+      this.sendTo(socket, { type: 'error', ...reply, code: 'command-failed', message: 'The decision could not be sent; try again' });
+    }
+  }
+
+  private sendTo(socket: WebSocket, message: ServerMessage): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

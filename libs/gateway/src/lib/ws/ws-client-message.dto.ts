@@ -1,0 +1,20 @@
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+
+// The WebSocket protocol, desktop to server: {type:'ping'} or an offer decision.
+
+export class WsOfferDecisionDto {
+  @IsIn(['accept', 'decline'])
+  type!: 'accept' | 'decline';
+
+  @IsUUID()
+  interactionId!: string;
+
+  @IsUUID()
+  offerId!: string;
+
+  /** Echoed on the ack or error, so the desktop can match answers to requests. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  requestId?: string;
+}

@@ -1,0 +1,112 @@
+import {
+  type Actionability,
+  type InboundKind,
+  type Sentiment,
+} from '@perch/contracts';
+import {
+  type AgentProfile,
+  type AgentReplyEntry,
+  type CustomerMessageEntry,
+  type InteractionView,
+} from '@perch/interactions';
+
+// The WebSocket protocol, server to desktop. Every message is one JSON object with a `type`.
+
+export interface HelloMessage {
+  type: 'hello';
+  agent: AgentProfile;
+  replicaId: string;
+  heartbeatIntervalMs: number;
+}
+
+/** A new interaction offered to the agent: everything the preview toast shows. */
+export interface OfferMessage {
+  type: 'offer';
+  interactionId: string;
+  offerId: string;
+  /** ISO time after which the router offers it to someone else. */
+  expiresAt: string;
+  priority: number;
+  brandAccountId: string;
+  conversationKey: string;
+  messageId: string;
+  messageKind: InboundKind;
+  author: {
+    id: string;
+    username: string;
+    name: string;
+    followersCount: number;
+    followingCount: number;
+    tweetCount: number;
+    profileUrl: string;
+  };
+  snippet: string;
+  text: string;
+  sentiment: Sentiment;
+  actionability: Actionability;
+  /** When X says the customer wrote it. */
+  createdAt: string;
+  /** When Perch received it (ms since epoch): the start of the latency clients can measure. */
+  receivedAt: number;
+}
+
+export interface OfferEndedMessage {
+  type: 'offer-rescinded' | 'offer-timed-out';
+  interactionId: string;
+  reason: string;
+}
+
+export interface InteractionAcceptedMessage {
+  type: 'interaction-accepted';
+  interaction: InteractionView;
+}
+
+export interface MessageAddedMessage {
+  type: 'message-added';
+  interactionId: string;
+  entry: CustomerMessageEntry;
+}
+
+export interface ReplyOutcomeMessage {
+  type: 'reply-sent' | 'reply-failed';
+  interactionId: string;
+  entry: AgentReplyEntry;
+}
+
+export interface CompletedMessage {
+  type: 'completed';
+  interactionId: string;
+}
+
+/** Answer to an accept/decline sent on the socket: the command is on its way to the router. */
+export interface AckMessage {
+  type: 'ack';
+  requestId?: string;
+  action: 'accept' | 'decline';
+  interactionId: string;
+  commandId: string;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  requestId?: string;
+  code: string;
+  message: string;
+  problems?: { field: string; messages: string[] }[];
+}
+
+export interface PongMessage {
+  type: 'pong';
+}
+
+export type ServerMessage =
+  | HelloMessage
+  | OfferMessage
+  | OfferEndedMessage
+  | InteractionAcceptedMessage
+  | MessageAddedMessage
+  | ReplyOutcomeMessage
+  | CompletedMessage
+  | AckMessage
+  | ErrorMessage
+  | PongMessage;

@@ -1,0 +1,79 @@
+import { AuthenticationFailedError } from './agent-auth.errors';
+import { type AgentRecord, AgentDirectory } from './agent-directory.service';
+import { hashPassword, verifyPassword } from './password-hash.util';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+
+describe('AgentDirectory', () => {
+  let agents: AgentRecord[];
+  let now: number;
+  const clock = { now: () => now };
+
+  beforeAll(async () => {
+    agents = [
+      { id: 'ada', displayName: 'Ada Lovelace', passwordHash: await hashPassword('correct horse'), capacity: 3, skills: ['billing'] },
+    ];
+  });
+
+  beforeEach(() => {
+    now = 1_760_000_000_000;
+  });
+
+  it('signs an agent in with the right password and returns a token any replica accepts', async () => {
+    const replicaA = new AgentDirectory({ agents, tokenSecret: SECRET, clock });
+    const replicaB = new AgentDirectory({ agents, tokenSecret: SECRET, clock });
+    const signedIn = await replicaA.authenticate('ada', 'correct horse');
+    expect(signedIn.agent).toEqual({ id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'] });
+    expect(signedIn.agent).not.toHaveProperty('passwordHash');
+    expect(replicaB.verifyToken(signedIn.token)).toEqual(signedIn.agent);
+  });
+
+  it('refuses a wrong password and an unknown username with the same error', async () => {
+    const directory = new AgentDirectory({ agents, tokenSecret: SECRET, clock });
+    await expect(directory.authenticate('ada', 'wrong')).rejects.toThrow(
+      new AuthenticationFailedError('Unknown username or wrong password', 'bad-credentials'),
+    );
+    await expect(directory.authenticate('nobody', 'correct horse')).rejects.toThrow('Unknown username or wrong password');
+  });
+
+  it('refuses an expired token', async () => {
+    const directory = new AgentDirectory({ agents, tokenSecret: SECRET, clock, tokenTtlMs: 60_000 });
+    const { token, expiresAt } = directory.issueToken('ada');
+    expect(expiresAt).toBe(now + 60_000);
+    now += 60_000;
+    expect(() => directory.verifyToken(token)).toThrow(expect.objectContaining({ code: 'token-expired' }));
+  });
+
+  it('refuses a token signed with another secret, or tampered with', () => {
+    const directory = new AgentDirectory({ agents, tokenSecret: SECRET, clock });
+    const other = new AgentDirectory({ agents, tokenSecret: `${SECRET}-other`, clock });
+    const forged = other.issueToken('ada').token;
+    expect(() => directory.verifyToken(forged)).toThrow(AuthenticationFailedError);
+
+    const [version, claims, signature] = directory.issueToken('ada').token.split('.');
+    const widened = Buffer.from(JSON.stringify({ sub: 'ada', iat: now, exp: now + 10 ** 12 })).toString('base64url');
+    expect(() => directory.verifyToken(`${version}.${widened}.${signature}`)).toThrow(AuthenticationFailedError);
+    expect(() => directory.verifyToken(`${version}.${claims}`)).toThrow(AuthenticationFailedError);
+    expect(() => directory.verifyToken('garbage')).toThrow(AuthenticationFailedError);
+  });
+
+  it('refuses the token of an agent who was removed', () => {
+    const token = new AgentDirectory({ agents, tokenSecret: SECRET, clock }).issueToken('ada').token;
+    const withoutAda = new AgentDirectory({ agents: [], tokenSecret: SECRET, clock });
+    expect(() => withoutAda.verifyToken(token)).toThrow(AuthenticationFailedError);
+  });
+
+  it('insists on a secret long enough to resist guessing', () => {
+    expect(() => new AgentDirectory({ agents, tokenSecret: 'short' })).toThrow(/at least 32/);
+  });
+});
+
+describe('password hashing', () => {
+  it('verifies the password it hashed and nothing else; a malformed hash never verifies', async () => {
+    const hash = await hashPassword('s3cret', { N: 1024 });
+    expect(hash).toMatch(/^scrypt\$1024\$8\$1\$/);
+    await expect(verifyPassword('s3cret', hash)).resolves.toBe(true);
+    await expect(verifyPassword('s3cret!', hash)).resolves.toBe(false);
+    await expect(verifyPassword('s3cret', 'plain-text')).resolves.toBe(false);
+  });
+});

@@ -1,0 +1,19 @@
+export interface PostTweetRequest {
+  /** The brand account's user-context token. */
+  brandToken: string;
+  text: string;
+  inReplyToTweetId?: string;
+}
+
+export interface PostedTweet {
+  tweetId: string;
+  text: string;
+}
+
+/**
+ * The one X call the outbound worker makes. @perch/x-client's XApiPort satisfies it structurally:
+ * it throws RetryableError for 429/5xx/network and PermanentError carrying X's detail for refusals.
+ */
+export interface XPosterPort {
+  postTweet(request: PostTweetRequest): Promise<PostedTweet>;
+}

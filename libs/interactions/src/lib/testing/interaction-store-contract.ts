@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+
+import { type InteractionStore } from '../view/interaction-store.port';
+import { type AgentReplyEntry } from '../view/interaction-view.types';
+import { customerEntryFromMessage, pendingReplyEntry, replyEntryFromCompleted } from '../view/interaction-view.util';
+import { buildCompleted, buildMessage, headerUpdate } from './interaction-fixtures';
+
+export interface InteractionStoreHarness {
+  store: InteractionStore;
+  /** Releases what the factory created (connections, schemas). */
+  dispose(): Promise<void>;
+}
+
+/** Behaviour every InteractionStore adapter must show; run by each adapter's spec. */
+export function describeInteractionStoreContract(name: string, factory: () => Promise<InteractionStoreHarness>): void {
+  describe(`InteractionStore contract: ${name}`, () => {
+    let harness: InteractionStoreHarness;
+    let store: InteractionStore;
+
+    beforeEach(async () => {
+      harness = await factory();
+      store = harness.store;
+      await store.start();
+    });
+
+    afterEach(async () => {
+      await store.stop();
+      await harness.dispose();
+    });
+
+    it('returns null for an interaction it never heard of', async () => {
+      expect(await store.get(randomUUID())).toBeNull();
+    });
+
+    it('creates the view from the first routing event, with the first message, its author and classification', async () => {
+      const id = randomUUID();
+      const message = buildMessage();
+      const update = headerUpdate('created', { interactionId: id, message });
+      await store.applyHeader(update);
+      await store.upsertEntries(id, [customerEntryFromMessage(message)]);
+
+      const view = await store.get(id);
+      expect(view).toMatchObject({
+        id,
+        state: 'created',
+        agentId: null,
+        brandAccountId: '1001',
+        conversationKey: message.conversationKey,
+        correlationId: 'corr-1',
+        createdAt: update.at,
+        updatedAt: update.at,
+      });
+      expect(view?.firstMessage).toEqual(message);
+      expect(view?.classification).toMatchObject({ sentiment: 'negative', actionability: 'actionable' });
+      expect(view?.transcript).toEqual([customerEntryFromMessage(message)]);
+    });
+
+    it('follows offer, accept and completion, and lists the interaction under its agent until completed', async () => {
+      const id = randomUUID();
+      const offered = headerUpdate('offered', { interactionId: id, agentId: 'agent-7' }, 1000);
+      await store.applyHeader(offered);
+      expect(await store.get(id)).toMatchObject({
+        state: 'offered',
+        agentId: 'agent-7',
+        offerId: offered.assignment?.offerId,
+        offerExpiresAt: offered.assignment?.offerExpiresAt,
+      });
+
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId: 'agent-7' }, 2000));
+      expect(await store.get(id)).toMatchObject({ state: 'active', agentId: 'agent-7', offerId: null, updatedAt: 2000 });
+      expect((await store.listByAgent('agent-7')).map((view) => view.id)).toEqual([id]);
+
+      await store.applyHeader(headerUpdate('completed', { interactionId: id, agentId: 'agent-7' }, 3000));
+      expect(await store.get(id)).toMatchObject({ state: 'completed', agentId: 'agent-7' });
+      expect(await store.listByAgent('agent-7')).toEqual([]);
+      expect((await store.listByAgent('agent-7', { includeCompleted: true })).map((view) => view.id)).toEqual([id]);
+    });
+
+    it('hands a declined or timed-out offer back to the queue, away from the agent', async () => {
+      const id = randomUUID();
+      await store.applyHeader(headerUpdate('offered', { interactionId: id, agentId: 'agent-7' }, 1000));
+      await store.applyHeader(headerUpdate('offer-timed-out', { interactionId: id, agentId: 'agent-7' }, 2000));
+      expect(await store.get(id)).toMatchObject({ state: 'queued', agentId: null, offerId: null });
+      expect(await store.listByAgent('agent-7')).toEqual([]);
+    });
+
+    it('never reopens a completed interaction when earlier events are redelivered', async () => {
+      const id = randomUUID();
+      const events = [
+        headerUpdate('created', { interactionId: id }, 1000),
+        headerUpdate('offered', { interactionId: id, agentId: 'agent-7' }, 2000),
+        headerUpdate('accepted', { interactionId: id, agentId: 'agent-7' }, 3000),
+        headerUpdate('completed', { interactionId: id, agentId: 'agent-7' }, 4000),
+      ];
+      for (const event of [...events, ...events]) await store.applyHeader(event);
+      expect(await store.get(id)).toMatchObject({ state: 'completed', agentId: 'agent-7', createdAt: 1000, updatedAt: 4000 });
+    });
+
+    it('keeps the first message first when later messages arrive', async () => {
+      const id = randomUUID();
+      const first = buildMessage({ text: 'first' });
+      const later = buildMessage({ text: 'second', conversationKey: first.conversationKey });
+      await store.applyHeader(headerUpdate('created', { interactionId: id, message: first }));
+      await store.applyHeader(headerUpdate('message-added', { interactionId: id, message: later }));
+      expect((await store.get(id))?.firstMessage?.text).toBe('first');
+    });
+
+    it('keeps the state when a message is added to an open conversation', async () => {
+      const id = randomUUID();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId: 'agent-7' }, 1000));
+      await store.applyHeader(headerUpdate('message-added', { interactionId: id }, 2000));
+      expect(await store.get(id)).toMatchObject({ state: 'active', agentId: 'agent-7', updatedAt: 2000 });
+    });
+
+    it('stores a redelivered customer message once', async () => {
+      const id = randomUUID();
+      const message = buildMessage();
+      await store.applyHeader(headerUpdate('created', { interactionId: id, message }));
+      await store.upsertEntries(id, [customerEntryFromMessage(message)]);
+      await store.upsertEntries(id, [customerEntryFromMessage(message)]);
+      expect((await store.get(id))?.transcript).toHaveLength(1);
+    });
+
+    it('orders the transcript by time whatever the arrival order', async () => {
+      const id = randomUUID();
+      const early = buildMessage({ createdAt: new Date(1000).toISOString(), text: 'early' });
+      const late = buildMessage({ createdAt: new Date(3000).toISOString(), text: 'late' });
+      await store.applyHeader(headerUpdate('created', { interactionId: id, message: early }));
+      await store.upsertEntries(id, [customerEntryFromMessage(late)]);
+      await store.upsertEntries(id, [pendingReplyEntry({ commandId: randomUUID(), agentId: 'a', text: 'reply', requestedAt: 2000 })]);
+      await store.upsertEntries(id, [customerEntryFromMessage(early)]);
+      const texts = (await store.get(id))?.transcript.map((entry) => entry.text);
+      expect(texts).toEqual(['early', 'reply', 'late']);
+    });
+
+    it("turns a pending reply into X's answer in place, and a late pending write cannot undo it", async () => {
+      const id = randomUUID();
+      const commandId = randomUUID();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
+      const pending = pendingReplyEntry({ commandId, agentId: 'agent-1', text: '@dana hi', inReplyToTweetId: '5', requestedAt: 1500 });
+      await store.upsertEntries(id, [pending]);
+      const sent = replyEntryFromCompleted(buildCompleted({ commandId, interactionId: id, tweetId: '77', completedAt: 1900 }));
+      await store.upsertEntries(id, [sent]);
+      await store.upsertEntries(id, [pending]);
+
+      const transcript = (await store.get(id))?.transcript ?? [];
+      expect(transcript).toHaveLength(1);
+      expect(transcript[0]).toMatchObject<Partial<AgentReplyEntry>>({ status: 'sent', tweetId: '77', at: 1500 });
+    });
+
+    it("keeps X's refusal with its reason", async () => {
+      const id = randomUUID();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
+      const failed = replyEntryFromCompleted(
+        buildCompleted({
+          interactionId: id,
+          status: 'failed',
+          tweetId: undefined,
+          failure: { code: 'x-refused', detail: 'You are not allowed to create a Tweet with duplicate content.', httpStatus: 403 },
+        }),
+      );
+      await store.upsertEntries(id, [failed]);
+      expect((await store.get(id))?.transcript[0]).toMatchObject({
+        status: 'failed',
+        failure: { code: 'x-refused', detail: 'You are not allowed to create a Tweet with duplicate content.', httpStatus: 403 },
+      });
+    });
+
+    it('keeps a reply outcome that arrives before the interaction itself', async () => {
+      const id = randomUUID();
+      await store.upsertEntries(id, [replyEntryFromCompleted(buildCompleted({ interactionId: id }))]);
+      expect(await store.get(id)).toBeNull();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
+      expect((await store.get(id))?.transcript).toHaveLength(1);
+    });
+
+    it('lists an agent’s interactions most recently updated first, up to the limit', async () => {
+      const agentId = `agent-${randomUUID().slice(0, 8)}`;
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      for (const [index, id] of ids.entries()) {
+        await store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId }, 1000 + index));
+      }
+      expect((await store.listByAgent(agentId)).map((view) => view.id)).toEqual([...ids].reverse());
+      expect((await store.listByAgent(agentId, { limit: 2 })).map((view) => view.id)).toEqual([ids[2], ids[1]]);
+    });
+
+    it('keeps every write when many arrive at once for many interactions', async () => {
+      const agentId = `agent-${randomUUID().slice(0, 8)}`;
+      const ids = Array.from({ length: 300 }, () => randomUUID());
+      await Promise.all(
+        ids.flatMap((id, index) => {
+          const message = buildMessage();
+          return [
+            store.applyHeader(headerUpdate('created', { interactionId: id, message }, 1000 + index)),
+            store.applyHeader(headerUpdate('offered', { interactionId: id, agentId, message }, 2000 + index)),
+            store.upsertEntries(id, [customerEntryFromMessage(message)]),
+          ];
+        }),
+      );
+      const listed = await store.listByAgent(agentId, { limit: 1000 });
+      expect(listed).toHaveLength(ids.length);
+      expect(listed.every((view) => view.state === 'offered' && view.transcript.length === 1)).toBe(true);
+    });
+
+    it('returns copies: changing a returned view does not change the store', async () => {
+      const id = randomUUID();
+      await store.applyHeader(headerUpdate('created', { interactionId: id }));
+      const view = await store.get(id);
+      if (view) view.state = 'completed';
+      expect((await store.get(id))?.state).toBe('created');
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+
+import { type OutboundIdempotencyStore } from '../outbound/outbound-idempotency-store.port';
+import { buildCompleted } from './interaction-fixtures';
+
+export interface OutboundIdempotencyStoreHarness {
+  store: OutboundIdempotencyStore;
+  /** Lets `ms` pass for the store's leases (a fake clock, or real waiting for Redis expiries). */
+  elapse(ms: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Behaviour every OutboundIdempotencyStore adapter must show; run by each adapter's spec. */
+export function describeOutboundIdempotencyStoreContract(
+  name: string,
+  factory: () => Promise<OutboundIdempotencyStoreHarness>,
+): void {
+  describe(`OutboundIdempotencyStore contract: ${name}`, () => {
+    let harness: OutboundIdempotencyStoreHarness;
+    let store: OutboundIdempotencyStore;
+    const lease = 200;
+
+    beforeEach(async () => {
+      harness = await factory();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      await harness.dispose();
+    });
+
+    it('grants the first claim on a command', async () => {
+      expect(await store.claim(randomUUID(), 'worker-a', lease)).toEqual({ status: 'claimed', attempt: 1 });
+    });
+
+    it('refuses a second claim while the first is held', async () => {
+      const commandId = randomUUID();
+      await store.claim(commandId, 'worker-a', 60_000);
+      const second = await store.claim(commandId, 'worker-b', 60_000);
+      expect(second.status).toBe('in-progress');
+      if (second.status === 'in-progress') {
+        expect(second.leaseRemainingMs).toBeGreaterThan(0);
+        expect(second.leaseRemainingMs).toBeLessThanOrEqual(60_000);
+      }
+    });
+
+    it('answers every later claim with the recorded result', async () => {
+      const commandId = randomUUID();
+      const result = buildCompleted({ commandId });
+      await store.claim(commandId, 'worker-a', lease);
+      expect(await store.complete(commandId, result)).toEqual(result);
+      expect(await store.claim(commandId, 'worker-b', lease)).toEqual({ status: 'done', result });
+      expect(await store.claim(commandId, 'worker-a', lease)).toEqual({ status: 'done', result });
+    });
+
+    it('keeps the first result when a command is completed twice', async () => {
+      const commandId = randomUUID();
+      const first = buildCompleted({ commandId, tweetId: '111' });
+      const second = buildCompleted({ commandId, tweetId: '222' });
+      await store.complete(commandId, first);
+      expect(await store.complete(commandId, second)).toEqual(first);
+      expect(await store.claim(commandId, 'worker-a', lease)).toEqual({ status: 'done', result: first });
+    });
+
+    it('lets a released claim be taken again at once, counting the attempt', async () => {
+      const commandId = randomUUID();
+      await store.claim(commandId, 'worker-a', 60_000);
+      await store.release(commandId, 'worker-a');
+      expect(await store.claim(commandId, 'worker-b', 60_000)).toEqual({ status: 'claimed', attempt: 2 });
+    });
+
+    it("ignores a release by a worker that does not hold the claim", async () => {
+      const commandId = randomUUID();
+      await store.claim(commandId, 'worker-a', 60_000);
+      await store.release(commandId, 'worker-b');
+      expect((await store.claim(commandId, 'worker-c', 60_000)).status).toBe('in-progress');
+    });
+
+    it("lets another worker take over a crashed worker's claim once its lease runs out", async () => {
+      const commandId = randomUUID();
+      await store.claim(commandId, 'crashed-worker', lease);
+      await harness.elapse(lease + 100);
+      expect(await store.claim(commandId, 'worker-b', lease)).toEqual({ status: 'claimed', attempt: 2 });
+    });
+
+    it('keeps commands apart', async () => {
+      const a = randomUUID();
+      const b = randomUUID();
+      await store.complete(a, buildCompleted({ commandId: a }));
+      expect(await store.claim(b, 'worker-a', lease)).toEqual({ status: 'claimed', attempt: 1 });
+    });
+  });
+}

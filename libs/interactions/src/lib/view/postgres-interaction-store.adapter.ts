@@ -1,0 +1,346 @@
+import { createLogger, type Logger } from '@perch/platform';
+import { type Pool, type PoolClient } from 'pg';
+
+import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
+import {
+  type InteractionHeaderUpdate,
+  type InteractionView,
+  type InteractionViewState,
+  type TranscriptEntry,
+} from './interaction-view.types';
+import { combineHeaderUpdates, entryRank, mergeEntry } from './interaction-view.util';
+
+export interface PostgresInteractionStoreOptions {
+  /** Owned by the caller: stop() does not end it. */
+  pool: Pool;
+  /** Schema holding the tables; created if missing. Lets tests and tenants stay apart. */
+  schema: string;
+  /** How long a write may wait for others to share its statement. */
+  flushIntervalMs?: number;
+  /** A batch this large is flushed at once. */
+  maxBatchSize?: number;
+  logger?: Logger;
+}
+
+interface PendingWrite {
+  headers: InteractionHeaderUpdate[];
+  entries: { interactionId: string; entry: TranscriptEntry }[];
+  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+}
+
+interface ViewRow {
+  id: string;
+  conversation_key: string;
+  brand_account_id: string;
+  correlation_id: string;
+  priority: number;
+  state: InteractionViewState;
+  agent_id: string | null;
+  offer_id: string | null;
+  offer_expires_at: string | null;
+  first_message: InteractionView['firstMessage'];
+  classification: InteractionView['classification'];
+  created_at: string;
+  updated_at: string;
+  transcript: { at: number; body: TranscriptEntry }[];
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * InteractionStore on PostgreSQL. Writes are queued for a few milliseconds and flushed as set-based
+ * statements (unnest arrays, ON CONFLICT), so thousands of events per second cost a few round trips,
+ * not one per event. Flushes run one at a time, so writes land in the order they were made.
+ */
+export class PostgresInteractionStore implements InteractionStore {
+  private readonly pool: Pool;
+  private readonly schema: string;
+  private readonly flushIntervalMs: number;
+  private readonly maxBatchSize: number;
+  private readonly logger: Logger;
+  private pending: PendingWrite = emptyWrite();
+  private pendingCount = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(options: PostgresInteractionStoreOptions) {
+    if (!SCHEMA_NAME.test(options.schema)) {
+      throw new Error(`Invalid schema name "${options.schema}": use lower-case letters, digits and underscores`);
+    }
+    this.pool = options.pool;
+    this.schema = `"${options.schema}"`;
+    this.flushIntervalMs = options.flushIntervalMs ?? 3;
+    this.maxBatchSize = options.maxBatchSize ?? 1000;
+    this.logger = options.logger ?? createLogger('postgres-interaction-store');
+  }
+
+  async start(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Replicas start together; the lock keeps concurrent CREATE ... IF NOT EXISTS from colliding.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`perch-interactions:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.schema}.interactions (
+          id text PRIMARY KEY,
+          conversation_key text NOT NULL,
+          brand_account_id text NOT NULL,
+          correlation_id text NOT NULL,
+          priority integer NOT NULL,
+          state text NOT NULL,
+          agent_id text,
+          offer_id text,
+          offer_expires_at text,
+          first_message jsonb,
+          classification jsonb,
+          created_at bigint NOT NULL,
+          updated_at bigint NOT NULL
+        )`);
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS interactions_by_agent ON ${this.schema}.interactions (agent_id, updated_at DESC) WHERE agent_id IS NOT NULL`,
+      );
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.schema}.transcript_entries (
+          interaction_id text NOT NULL,
+          entry_id text NOT NULL,
+          at bigint NOT NULL,
+          rank smallint NOT NULL,
+          body jsonb NOT NULL,
+          PRIMARY KEY (interaction_id, entry_id)
+        )`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.settle();
+  }
+
+  applyHeader(update: InteractionHeaderUpdate): Promise<void> {
+    return this.enqueue((write) => write.headers.push(update), 1);
+  }
+
+  upsertEntries(interactionId: string, entries: readonly TranscriptEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.enqueue((write) => {
+      for (const entry of entries) write.entries.push({ interactionId, entry });
+    }, entries.length);
+  }
+
+  async get(interactionId: string): Promise<InteractionView | null> {
+    await this.settle();
+    const result = await this.pool.query<ViewRow>(`${this.selectViews()} WHERE i.id = $1`, [interactionId]);
+    const row = result.rows[0];
+    return row ? toView(row) : null;
+  }
+
+  async listByAgent(agentId: string, options: ListByAgentOptions = {}): Promise<InteractionView[]> {
+    await this.settle();
+    const result = await this.pool.query<ViewRow>(
+      `${this.selectViews()} WHERE i.agent_id = $1 AND ($2::boolean OR i.state <> 'completed')
+       ORDER BY i.updated_at DESC, i.id COLLATE "C" LIMIT $3`,
+      [agentId, options.includeCompleted === true, options.limit ?? 50],
+    );
+    return result.rows.map(toView);
+  }
+
+  private selectViews(): string {
+    // Entry ids compare bytewise (COLLATE "C") so ties sort as in the memory adapter.
+    return `SELECT i.*, COALESCE((
+        SELECT json_agg(json_build_object('at', e.at, 'body', e.body) ORDER BY e.at, e.entry_id COLLATE "C")
+        FROM ${this.schema}.transcript_entries e WHERE e.interaction_id = i.id
+      ), '[]'::json) AS transcript
+      FROM ${this.schema}.interactions i`;
+  }
+
+  private enqueue(add: (write: PendingWrite) => void, count: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      add(this.pending);
+      this.pending.waiters.push({ resolve, reject });
+      this.pendingCount += count;
+      if (this.pendingCount >= this.maxBatchSize) this.flushSoon(0);
+      else this.flushSoon(this.flushIntervalMs);
+    });
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.timer !== null) {
+      if (delayMs > 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // Failures reach the writers through their own promises.
+      this.flush().catch(() => undefined);
+    }, delayMs);
+  }
+
+  /** Resolves once everything written so far is committed: reads see this process's own writes. */
+  private async settle(): Promise<void> {
+    if (this.pending.waiters.length > 0) {
+      if (this.timer !== null) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      await this.flush().catch(() => undefined);
+    }
+    await this.flushing;
+  }
+
+  private flush(): Promise<void> {
+    const write = this.pending;
+    this.pending = emptyWrite();
+    this.pendingCount = 0;
+    // Chained on the previous flush: a later write never commits before an earlier one.
+    const run = this.flushing.then(() => this.commit(write));
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(write: PendingWrite): Promise<void> {
+    if (write.waiters.length === 0) return;
+    let client: PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      await this.writeHeaders(client, write.headers);
+      await this.writeEntries(client, write.entries);
+      await client.query('COMMIT');
+      for (const waiter of write.waiters) waiter.resolve();
+    } catch (error) {
+      if (client) await client.query('ROLLBACK').catch(() => undefined);
+      this.logger.warn({ err: error, writes: write.waiters.length }, 'interaction store flush failed');
+      for (const waiter of write.waiters) waiter.reject(error);
+      throw error;
+    } finally {
+      client?.release();
+    }
+  }
+
+  private async writeHeaders(client: PoolClient, headers: readonly InteractionHeaderUpdate[]): Promise<void> {
+    if (headers.length === 0) return;
+    // ON CONFLICT cannot touch a row twice in one statement: one combined update per interaction.
+    const byId = new Map<string, InteractionHeaderUpdate>();
+    for (const update of headers) {
+      const previous = byId.get(update.interactionId);
+      byId.set(update.interactionId, previous ? combineHeaderUpdates(previous, update) : update);
+    }
+    // Which columns an update touches varies; grouping by shape keeps each statement's SET fixed.
+    const groups = new Map<string, InteractionHeaderUpdate[]>();
+    for (const update of byId.values()) {
+      const shape = `${update.state !== undefined}:${update.assignment !== undefined}`;
+      const group = groups.get(shape);
+      if (group) group.push(update);
+      else groups.set(shape, [update]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0];
+      if (!first) continue;
+      await client.query(this.headerStatement(first.state !== undefined, first.assignment !== undefined), headerColumns(group));
+    }
+  }
+
+  private headerStatement(setsState: boolean, setsAssignment: boolean): string {
+    const keepIfCompleted = (column: string): string =>
+      `${column} = CASE WHEN t.state = 'completed' THEN t.${column} ELSE EXCLUDED.${column} END`;
+    const sets = [
+      'conversation_key = EXCLUDED.conversation_key',
+      'brand_account_id = EXCLUDED.brand_account_id',
+      'priority = EXCLUDED.priority',
+      ...(setsState ? [keepIfCompleted('state')] : []),
+      ...(setsAssignment ? ['agent_id', 'offer_id', 'offer_expires_at'].map(keepIfCompleted) : []),
+      'first_message = COALESCE(t.first_message, EXCLUDED.first_message)',
+      'classification = COALESCE(t.classification, EXCLUDED.classification)',
+      'created_at = LEAST(t.created_at, EXCLUDED.created_at)',
+      'updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)',
+    ];
+    return `
+      INSERT INTO ${this.schema}.interactions AS t
+        (id, conversation_key, brand_account_id, correlation_id, priority, state, agent_id, offer_id,
+         offer_expires_at, first_message, classification, created_at, updated_at)
+      SELECT id, conversation_key, brand_account_id, correlation_id, priority, state, agent_id, offer_id,
+             offer_expires_at, first_message, classification, at, at
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
+                  $9::text[], $10::jsonb[], $11::jsonb[], $12::bigint[])
+        AS u(id, conversation_key, brand_account_id, correlation_id, priority, state, agent_id, offer_id,
+             offer_expires_at, first_message, classification, at)
+      ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+  }
+
+  private async writeEntries(
+    client: PoolClient,
+    entries: readonly { interactionId: string; entry: TranscriptEntry }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const byKey = new Map<string, { interactionId: string; entry: TranscriptEntry }>();
+    for (const item of entries) {
+      const key = `${item.interactionId}\u0000${item.entry.entryId}`;
+      const previous = byKey.get(key);
+      byKey.set(key, { interactionId: item.interactionId, entry: mergeEntry(previous?.entry, item.entry) });
+    }
+    const rows = [...byKey.values()];
+    // A final entry (sent, failed, customer message) is never replaced by a pending one; the stored
+    // ordering key stays so a confirmed reply keeps its place in the transcript.
+    await client.query(
+      `INSERT INTO ${this.schema}.transcript_entries AS t (interaction_id, entry_id, at, rank, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::jsonb[])
+       ON CONFLICT (interaction_id, entry_id) DO UPDATE SET rank = EXCLUDED.rank, body = EXCLUDED.body
+       WHERE EXCLUDED.rank >= t.rank`,
+      [
+        rows.map((row) => row.interactionId),
+        rows.map((row) => row.entry.entryId),
+        rows.map((row) => row.entry.at),
+        rows.map((row) => entryRank(row.entry)),
+        rows.map((row) => JSON.stringify(row.entry)),
+      ],
+    );
+  }
+}
+
+function emptyWrite(): PendingWrite {
+  return { headers: [], entries: [], waiters: [] };
+}
+
+function headerColumns(group: readonly InteractionHeaderUpdate[]): unknown[] {
+  return [
+    group.map((u) => u.interactionId),
+    group.map((u) => u.conversationKey),
+    group.map((u) => u.brandAccountId),
+    group.map((u) => u.correlationId),
+    group.map((u) => u.priority),
+    // A new interaction without a state of its own starts as 'created', as in applyHeaderUpdate.
+    group.map((u) => u.state ?? 'created'),
+    group.map((u) => u.assignment?.agentId ?? null),
+    group.map((u) => u.assignment?.offerId ?? null),
+    group.map((u) => u.assignment?.offerExpiresAt ?? null),
+    group.map((u) => (u.firstMessage === undefined ? null : JSON.stringify(u.firstMessage))),
+    group.map((u) => (u.classification === undefined ? null : JSON.stringify(u.classification))),
+    group.map((u) => u.at),
+  ];
+}
+
+function toView(row: ViewRow): InteractionView {
+  return {
+    id: row.id,
+    conversationKey: row.conversation_key,
+    brandAccountId: row.brand_account_id,
+    correlationId: row.correlation_id,
+    priority: row.priority,
+    state: row.state,
+    agentId: row.agent_id,
+    offerId: row.offer_id,
+    offerExpiresAt: row.offer_expires_at,
+    firstMessage: row.first_message,
+    classification: row.classification,
+    // The column is the ordering key; a merged entry keeps the first one it was given.
+    transcript: row.transcript.map(({ at, body }) => ({ ...body, at: Number(at) })),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

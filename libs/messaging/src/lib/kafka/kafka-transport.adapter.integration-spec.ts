@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import { CONTRACT_TOPIC_PREFIX, describeTransportContract } from '../testing/transport-contract';
+import { waitFor } from '../testing/wait-for.util';
+import { KafkaTransport, type KafkaTransportOptions } from './kafka-transport.adapter';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((broker) => broker.length > 0);
+if (brokers.length === 0) {
+  throw new Error('KAFKA_BROKERS is not set: run through jest.integration.config.js (its global setup provides it)');
+}
+
+// Short timings keep rebalances and stop() quick on a test broker; production keeps the defaults.
+const testOptions: KafkaTransportOptions = {
+  brokers,
+  clientId: 'perch-contract',
+  heartbeatInterval: 500,
+  sessionTimeout: 10_000,
+  maxWaitTimeInMs: 250,
+  redeliveryBackoffMs: 50,
+  maxRedeliveryBackoffMs: 1_000,
+};
+
+describeTransportContract('kafka', () => new KafkaTransport(testOptions), { waitTimeoutMs: 30_000 });
+
+afterAll(async () => {
+  // Contract topics are unique per test: delete them so the test broker does not pile them up.
+  const admin = new Kafka({ clientId: 'perch-contract-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(CONTRACT_TOPIC_PREFIX));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+describe('KafkaTransport', () => {
+  it('keeps its group membership while a handler runs longer than the session timeout', async () => {
+    // 6 s is the broker's minimum session timeout; the handler outlives it by half again.
+    const transport = new KafkaTransport({ ...testOptions, sessionTimeout: 6_000, heartbeatInterval: 1_000 });
+    await transport.connect();
+    const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    const appearances = new Map<string, number>();
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      const handle = await transport.consume(
+        { groupId: `perch-contract-group-${randomUUID()}`, topics: [topic], fromBeginning: true },
+        async (batch) => {
+          for (const message of batch) appearances.set(message.value, (appearances.get(message.value) ?? 0) + 1);
+          // Simulated slow work (an X API call behind a rate limit): the subject, not an assertion.
+          if (batch.some((message) => message.value === 'slow')) await new Promise((resolve) => setTimeout(resolve, 9_000));
+        },
+      );
+      await transport.send(topic, [{ key: 'k', value: 'slow' }]);
+      await waitFor(() => appearances.has('slow'), 'the slow message', { timeoutMs: 20_000 });
+      await transport.send(topic, [{ key: 'k', value: 'next' }]);
+      await waitFor(() => appearances.has('next'), 'the next message', { timeoutMs: 30_000 });
+      await handle.stop();
+      // Had the member been evicted, its commit would have failed and "slow" would come back.
+      expect(appearances.get('slow')).toBe(1);
+      expect(appearances.get('next')).toBe(1);
+    } finally {
+      await transport.disconnect();
+    }
+  });
+});

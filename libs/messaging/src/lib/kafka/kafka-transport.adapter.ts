@@ -1,0 +1,478 @@
+import { createLogger, errorMessage, type Logger, RetryableError } from '@perch/platform';
+import {
+  type Admin,
+  type Batch,
+  CompressionTypes,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type logCreator,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+
+import {
+  type BatchHandler,
+  type ConsumedMessage,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type TopicSpec,
+  type Transport,
+  type TransportMessage,
+} from '../port/transport.port';
+import { ProduceBatcher, type TopicBatch } from './produce-batcher.util';
+
+export interface KafkaTransportOptions {
+  brokers: readonly string[];
+  clientId?: string;
+  logger?: Logger;
+  /** Producer: how long the first queued message waits for others before a request goes out. */
+  lingerMs?: number;
+  /** Producer: most messages per produce request. */
+  maxBatchMessages?: number;
+  /** Producer: approximate bytes per produce request (stay under the broker's message.max.bytes). */
+  maxBatchBytes?: number;
+  /** Producer: produce requests in flight; 1 keeps per-key order across concurrent send() calls. */
+  maxInFlightRequests?: number;
+  compression?: CompressionTypes;
+  /** Consumer: partitions handled at once by one consumer (order is kept within each partition). */
+  partitionsConsumedConcurrently?: number;
+  /** Consumer: most messages per handler call; a larger fetched batch is handed out in chunks. */
+  maxBatchSize?: number;
+  sessionTimeout?: number;
+  rebalanceTimeout?: number;
+  heartbeatInterval?: number;
+  /** Consumer: longest a fetch waits on the broker for new data (also bounds stop() latency). */
+  maxWaitTimeInMs?: number;
+  /** First backoff before a rejected batch is delivered again; doubles per failure up to the max. */
+  redeliveryBackoffMs?: number;
+  maxRedeliveryBackoffMs?: number;
+  /** Replication for topics created by ensureTopics; -1 takes the broker's default. */
+  replicationFactor?: number;
+  connectionTimeout?: number;
+  requestTimeout?: number;
+}
+
+const DEFAULTS = {
+  clientId: 'perch',
+  lingerMs: 2,
+  maxBatchMessages: 10_000,
+  maxBatchBytes: 900_000,
+  maxInFlightRequests: 1,
+  partitionsConsumedConcurrently: 4,
+  maxBatchSize: 500,
+  sessionTimeout: 30_000,
+  rebalanceTimeout: 60_000,
+  heartbeatInterval: 3_000,
+  maxWaitTimeInMs: 1_000,
+  redeliveryBackoffMs: 100,
+  maxRedeliveryBackoffMs: 10_000,
+  replicationFactor: -1,
+  connectionTimeout: 3_000,
+  requestTimeout: 30_000,
+} as const;
+
+type Settings = Required<Omit<KafkaTransportOptions, 'logger' | 'brokers'>>;
+
+/**
+ * Transport over Apache Kafka with kafkajs: acks=all produce requests coalesced from concurrent
+ * send() calls, and at-least-once consumer groups on eachBatch with explicit offset resolution.
+ */
+export class KafkaTransport implements Transport {
+  readonly kind = 'kafka';
+  private readonly settings: Settings;
+  private readonly logger: Logger;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly batcher: ProduceBatcher;
+  private readonly consumers = new Set<GroupConsumer>();
+  private connected = false;
+  private connecting: Promise<void> | undefined;
+
+  constructor(options: KafkaTransportOptions) {
+    if (options.brokers.length === 0) throw new RangeError('KafkaTransport needs at least one broker');
+    const { logger, brokers, ...rest } = options;
+    this.settings = { ...DEFAULTS, compression: CompressionTypes.None, ...stripUndefined(rest) };
+    this.logger = logger ?? createLogger('KafkaTransport');
+    this.kafka = new Kafka({
+      clientId: this.settings.clientId,
+      brokers: [...brokers],
+      connectionTimeout: this.settings.connectionTimeout,
+      requestTimeout: this.settings.requestTimeout,
+      logLevel: logLevel.WARN,
+      logCreator: pinoLogCreator(this.logger),
+    });
+    this.producer = this.kafka.producer({
+      // Explicit so kafkajs does not warn on every start; murmur2 keeps Java clients' key mapping.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
+    });
+    this.admin = this.kafka.admin();
+    this.batcher = new ProduceBatcher((batches) => this.produce(batches), {
+      lingerMs: this.settings.lingerMs,
+      maxBatchMessages: this.settings.maxBatchMessages,
+      maxBatchBytes: this.settings.maxBatchBytes,
+      maxInFlight: this.settings.maxInFlightRequests,
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    this.connecting ??= (async () => {
+      await Promise.all([this.producer.connect(), this.admin.connect()]);
+      this.connected = true;
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    await this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    // Sends already accepted still complete: callers are waiting on their acks.
+    await this.batcher.drain();
+    this.connected = false;
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    this.assertConnected();
+    if (topics.length === 0) return;
+    try {
+      await this.admin.createTopics({
+        topics: topics.map((spec) => ({
+          topic: spec.name,
+          numPartitions: spec.partitions,
+          replicationFactor: this.settings.replicationFactor,
+        })),
+        waitForLeaders: true,
+      });
+    } catch (error) {
+      // Another process created one of them first: fine, the partition check below still runs.
+      if (!isTopicAlreadyExists(error)) throw error;
+    }
+    const { topics: existing } = await this.admin.fetchTopicMetadata({ topics: topics.map((spec) => spec.name) });
+    const grow = topics.flatMap((spec) => {
+      const current = existing.find((topic) => topic.name === spec.name)?.partitions.length ?? 0;
+      return current < spec.partitions ? [{ topic: spec.name, count: spec.partitions }] : [];
+    });
+    if (grow.length > 0) {
+      this.logger.warn({ topics: grow }, 'adding partitions to existing topics; keys may move to other partitions');
+      await this.admin.createPartitions({ topicPartitions: grow, validateOnly: false });
+    }
+  }
+
+  send(topic: string, messages: readonly TransportMessage[]): Promise<void> {
+    if (!this.connected) {
+      return Promise.reject(new RetryableError('kafka transport is not connected', 'transport-not-connected'));
+    }
+    return this.batcher.send(topic, messages);
+  }
+
+  async consume(options: ConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle> {
+    this.assertConnected();
+    if (options.topics.length === 0) throw new Error('consume needs at least one topic');
+    const consumer = new GroupConsumer(this.kafka, this.admin, options, handler, this.settings, this.logger);
+    this.consumers.add(consumer);
+    try {
+      await consumer.start();
+    } catch (error) {
+      this.consumers.delete(consumer);
+      await consumer.stop();
+      throw error;
+    }
+    return {
+      stop: async () => {
+        await consumer.stop();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  private async produce(batches: TopicBatch[]): Promise<void> {
+    await this.producer.sendBatch({
+      acks: -1,
+      compression: this.settings.compression,
+      topicMessages: batches.map(({ topic, messages }) => ({
+        topic,
+        messages: messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          ...(message.headers ? { headers: message.headers } : {}),
+        })),
+      })),
+    });
+  }
+
+  private assertConnected(): void {
+    if (!this.connected) throw new RetryableError('kafka transport is not connected', 'transport-not-connected');
+  }
+}
+
+/**
+ * One consumer-group member: a kafkajs consumer running eachBatch, restarted when it crashes.
+ *
+ * Delivery: a handler call gets up to maxBatchSize messages of one partition. Resolving resolves
+ * every offset (kafkajs commits resolved offsets after each batch and every second); onProgress
+ * resolves up to the given message. Rejecting resolves nothing more, pauses the partition for a
+ * backoff and seeks it back to the first unprocessed offset. kafkajs fetches a partition from its
+ * last resolved offset anyway, so the seek is belt and braces; returning normally instead of
+ * throwing keeps kafkajs' own retry (which stops every partition and crashes after 5 attempts)
+ * out of the picture.
+ */
+class GroupConsumer {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly failures = new Map<string, number>();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly options: ConsumeOptions,
+    private readonly handler: BatchHandler,
+    private readonly settings: Settings,
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ groupId: options.groupId, topics: options.topics });
+  }
+
+  async start(): Promise<void> {
+    const fromBeginning = this.options.fromBeginning ?? false;
+    const latest = fromBeginning ? undefined : await this.latestOffsetsWithoutCommit();
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.settings.sessionTimeout,
+      rebalanceTimeout: this.settings.rebalanceTimeout,
+      heartbeatInterval: this.settings.heartbeatInterval,
+      maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
+      allowAutoTopicCreation: true,
+      retry: {
+        // kafkajs asks this for retriable crashes (network, coordinator moves...): always restart.
+        restartOnFailure: async (error) => {
+          this.logger.error({ err: error }, 'kafka consumer crashed; kafkajs restarts it');
+          return !this.stopping;
+        },
+      },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // Non-retriable crashes are not restarted by kafkajs: a member silently gone is worse than
+      // a retry loop, so restart it ourselves after a pause.
+      if (!payload.restart && !this.stopping && this.consumer === consumer) {
+        this.logger.error({ err: payload.error }, 'kafka consumer crashed for good; restarting it');
+        this.restartTimer = setTimeout(() => void this.restart(consumer), this.settings.maxRedeliveryBackoffMs);
+      }
+    });
+    let assignment: Readonly<Record<string, readonly number[]>> = {};
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      assignment = payload.memberAssignment;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning });
+    // Resolves once the member has joined the group and has its assignment.
+    await consumer.run({
+      autoCommit: true,
+      // Commits resolved offsets at least this often while handlers run (and after every batch).
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(consumer, payload),
+    });
+    if (latest) this.pinStart(consumer, assignment, latest);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    // Waits for batches in flight, commits resolved offsets and leaves the group.
+    await this.consumer?.disconnect();
+  }
+
+  /** End offsets of the subscribed partitions that have no committed offset for this group. */
+  private async latestOffsetsWithoutCommit(): Promise<Map<string, Map<number, string>>> {
+    const latest = new Map<string, Map<number, string>>();
+    const committed = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [...this.options.topics] });
+    for (const { topic, partitions } of committed) {
+      const missing = new Set(partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition));
+      if (missing.size === 0) continue;
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      latest.set(topic, new Map(ends.filter((p) => missing.has(p.partition)).map((p) => [p.partition, p.high])));
+    }
+    return latest;
+  }
+
+  /**
+   * Without fromBeginning a new group starts "at the end", but kafkajs decides where the end is
+   * lazily, at the member's first fetch, so messages sent right after consume() returned could be
+   * skipped. Seeking the assigned partitions to the end measured before joining fixes the start
+   * point, and (autoCommit) commits it, so a member that takes a partition over later starts there
+   * too. Only assigned partitions: a pending seek on another one would replay it on a later
+   * rebalance.
+   */
+  private pinStart(
+    consumer: Consumer,
+    assignment: Readonly<Record<string, readonly number[]>>,
+    latest: Map<string, Map<number, string>>,
+  ): void {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        const offset = latest.get(topic)?.get(partition);
+        if (offset !== undefined) consumer.seek({ topic, partition, offset });
+      }
+    }
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    this.restartTimer = undefined;
+    if (this.stopping || this.consumer !== crashed) return;
+    await crashed.disconnect().catch(() => undefined);
+    try {
+      await this.start();
+    } catch (error) {
+      this.logger.error({ err: error }, 'restarting the kafka consumer failed; trying again');
+      if (!this.stopping) {
+        this.restartTimer = setTimeout(() => void this.restart(this.consumer ?? crashed), this.settings.maxRedeliveryBackoffMs);
+      }
+    }
+  }
+
+  private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const partitionKey = `${batch.topic}/${batch.partition}`;
+    for (let start = 0; start < batch.messages.length; start += this.settings.maxBatchSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages
+        .slice(start, start + this.settings.maxBatchSize)
+        .map((message) => toConsumedMessage(batch, message));
+      const last = chunk[chunk.length - 1];
+      if (!last) return;
+      let progressed: string | undefined;
+      let open = true;
+      const onProgress = (message: ConsumedMessage): void => {
+        if (!open || message.topic !== batch.topic || message.partition !== batch.partition) return;
+        if (progressed !== undefined && BigInt(message.offset) <= BigInt(progressed)) return;
+        progressed = message.offset;
+        resolveOffset(message.offset);
+      };
+      // Long handlers must not cost the membership: heartbeat (kafkajs throttles it) while waiting.
+      const beat = setInterval(() => {
+        heartbeat().catch((error: unknown) => {
+          this.logger.debug({ err: error }, 'heartbeat during a batch failed; the group is rebalancing');
+        });
+      }, Math.max(100, Math.floor(this.settings.heartbeatInterval / 2)));
+      try {
+        await this.handler(chunk, onProgress);
+      } catch (error) {
+        this.redeliverLater(consumer, batch, progressed, chunk[0]?.offset ?? last.offset, error);
+        return;
+      } finally {
+        open = false;
+        clearInterval(beat);
+      }
+      this.failures.delete(partitionKey);
+      resolveOffset(last.offset);
+      // Throws when the group rebalances: kafkajs commits what is resolved and rejoins.
+      await heartbeat();
+      await commitOffsetsIfNecessary();
+    }
+  }
+
+  private redeliverLater(
+    consumer: Consumer,
+    batch: Batch,
+    progressed: string | undefined,
+    firstOffset: string,
+    error: unknown,
+  ): void {
+    const key = `${batch.topic}/${batch.partition}`;
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failures);
+    const backoff = Math.min(
+      this.settings.maxRedeliveryBackoffMs,
+      this.settings.redeliveryBackoffMs * 2 ** Math.min(failures - 1, 20),
+    );
+    const from = progressed === undefined ? firstOffset : (BigInt(progressed) + 1n).toString();
+    this.logger.warn(
+      { topic: batch.topic, partition: batch.partition, redeliverFrom: from, failures, backoffMs: backoff, error: errorMessage(error) },
+      'batch handler failed; redelivering from the first unprocessed offset',
+    );
+    const partitions = [{ topic: batch.topic, partitions: [batch.partition] }];
+    try {
+      consumer.pause(partitions);
+      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: from });
+    } catch (pauseError) {
+      this.logger.warn({ err: pauseError }, 'could not pause or seek the failed partition');
+    }
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      try {
+        consumer.resume(partitions);
+      } catch (resumeError) {
+        // The consumer restarted or stopped meanwhile: the new one starts unpaused anyway.
+        this.logger.debug({ err: resumeError }, 'could not resume the partition');
+      }
+    }, backoff);
+    this.resumeTimers.add(timer);
+  }
+}
+
+function toConsumedMessage(batch: Batch, message: KafkaMessage): ConsumedMessage {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: message.offset,
+    timestamp: Number(message.timestamp),
+    key: message.key ? message.key.toString() : '',
+    value: message.value ? message.value.toString() : '',
+    headers: decodeHeaders(message.headers),
+  };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  if (!headers) return decoded;
+  for (const [name, raw] of Object.entries(headers)) {
+    // Kafka allows repeated header names; the port has one value per name, so the last one wins.
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) decoded[name] = value.toString();
+  }
+  return decoded;
+}
+
+/** Routes kafkajs' own logs (warn and above, as configured) into pino. */
+function pinoLogCreator(logger: Logger): logCreator {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, ...extra } = log;
+      const bindings: Record<string, unknown> = { namespace, ...extra };
+      if (level === logLevel.ERROR) kafkaLogger.error(bindings, message);
+      else if (level === logLevel.WARN) kafkaLogger.warn(bindings, message);
+      else if (level === logLevel.INFO) kafkaLogger.info(bindings, message);
+      else kafkaLogger.debug(bindings, message);
+    };
+}
+
+function isTopicAlreadyExists(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const withType = error as Error & { type?: unknown; errors?: unknown };
+  if (withType.type === 'TOPIC_ALREADY_EXISTS') return true;
+  return (
+    Array.isArray(withType.errors) &&
+    withType.errors.length > 0 &&
+    withType.errors.every((inner: unknown) => inner instanceof Error && (inner as Error & { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS')
+  );
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,11 @@
+export * from './lib/priority.util';
+export * from './lib/routing.constants';
+export * from './lib/routing.types';
+export * from './lib/router/router.service';
+export * from './lib/store/memory/memory-routing-store.adapter';
+export * from './lib/store/redis/redis-routing-store.adapter';
+export { routingKeys, type RoutingKeys } from './lib/store/redis/routing-keys.util';
+export { type RedisClient } from './lib/store/redis/lua-script.util';
+export * from './lib/store/routing-store.port';
+export { MAX_AGENT_CAPACITY } from './lib/store/routing-store.util';
+export * from './lib/router.module';

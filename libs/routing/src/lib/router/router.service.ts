@@ -1,0 +1,329 @@
+import {
+  type AgentCommandPayload,
+  type Classification,
+  type EventEnvelope,
+  type InboundClassifiedPayload,
+  type InteractionEventType,
+  type InteractionLifecyclePayload,
+  Topics,
+} from '@perch/contracts';
+import type { EventPublisher } from '@perch/messaging';
+import {
+  assertUnreachable,
+  type Clock,
+  DropError,
+  errorMessage,
+  type Logger,
+  newId,
+  ValidationFailedError,
+} from '@perch/platform';
+
+import { priorityOf } from '../priority.util';
+import { type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult } from '../routing.types';
+import { type RoutingStore } from '../store/routing-store.port';
+
+export interface RouterServiceOptions {
+  tenant: string;
+  /** How long an agent has to accept or decline an offer. */
+  offerTimeoutMs: number;
+  /** How often expired offers are looked for; the effective timeout is up to offerTimeoutMs + this. */
+  sweepIntervalMs: number;
+  /** Offers made per trigger at most, so one event cannot hold its consumer forever (default 200). */
+  maxOffersPerTrigger?: number;
+  /** Expired offers handled per sweep script call (default 100). */
+  sweepBatchSize?: number;
+  /** Priority rule; defaults to priorityOf (actionable+negative 3, actionable 2, undeclared 1, else 0). */
+  priorityOf?: (classification: Classification) => number;
+  /** Skill an interaction requires, if any; default none (one queue per tenant). */
+  requiredSkillOf?: (payload: InboundClassifiedPayload) => string | undefined;
+}
+
+/** What caused a routing step, for the events it publishes. */
+interface Trigger {
+  causationId?: string;
+}
+
+type LifecycleExtras = Partial<
+  Pick<InteractionLifecyclePayload, 'agentId' | 'offerId' | 'offerExpiresAt' | 'message' | 'classification' | 'reason'>
+>;
+
+/**
+ * The router's behaviour, in plain TypeScript: turns classified messages and agent commands into store
+ * operations and lifecycle events. Every state change is one atomic store call, so any number of
+ * replicas can run this against a shared store. Events carry the interaction's correlationId (born with
+ * its first tweet) and, as causationId, the event that triggered them.
+ */
+export class RouterService {
+  private readonly maxOffersPerTrigger: number;
+  private readonly sweepBatchSize: number;
+  private readonly priorityRule: (classification: Classification) => number;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: RoutingStore,
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: RouterServiceOptions,
+  ) {
+    // A router wired to another tenant's store would route that tenant's customers: refuse at start-up.
+    if (store.tenant !== options.tenant) {
+      throw new ValidationFailedError(`Router tenant ${options.tenant} does not match store tenant ${store.tenant}`, [
+        { field: 'tenant', messages: ['must equal the store tenant'] },
+      ]);
+    }
+    this.maxOffersPerTrigger = options.maxOffersPerTrigger ?? 200;
+    this.sweepBatchSize = options.sweepBatchSize ?? 100;
+    this.priorityRule = options.priorityOf ?? priorityOf;
+  }
+
+  async handleClassified(event: EventEnvelope<InboundClassifiedPayload>): Promise<void> {
+    const { message, classification } = event.payload;
+    const requiredSkill = this.options.requiredSkillOf?.(event.payload);
+    const result = await this.store.upsertInteraction({
+      message,
+      classification,
+      priority: this.priorityRule(classification),
+      correlationId: event.correlationId,
+      interactionIdIfNew: newId(),
+      ...(requiredSkill === undefined ? {} : { requiredSkill }),
+      now: this.clock.now(),
+    });
+    const trigger: Trigger = { causationId: event.eventId };
+
+    if (result.kind === 'duplicate') {
+      this.logger.debug(
+        { correlationId: event.correlationId, messageId: message.messageId, interactionId: result.interactionId },
+        'redelivered message ignored',
+      );
+      // The first delivery may have died between upsert and dispatch; dispatching again is harmless.
+      await this.dispatchLoop(trigger);
+      return;
+    }
+
+    const { interaction } = result;
+    if (result.kind === 'created') {
+      await this.publishLifecycle('created', interaction, trigger, { message, classification });
+    } else {
+      // The new message, not the first: the agent holding the interaction (if any) is told it arrived.
+      await this.publishLifecycle('message-added', interaction, trigger, {
+        message,
+        classification,
+        ...(interaction.agentId === undefined ? {} : { agentId: interaction.agentId }),
+      });
+    }
+
+    const offers = await this.dispatchLoop(trigger);
+    if (result.kind === 'created' && !offers.some((offer) => offer.interactionId === interaction.interactionId)) {
+      await this.publishLifecycle('queued', interaction, trigger, { reason: 'no available agent' });
+    }
+  }
+
+  async handleAgentCommand(event: EventEnvelope<AgentCommandPayload>): Promise<void> {
+    const command = event.payload;
+    const trigger: Trigger = { causationId: event.eventId };
+    const now = this.clock.now();
+    switch (command.type) {
+      case 'presence': {
+        if (command.presence === undefined) throw invalidCommand(command, 'presence');
+        const agent = await this.store.setPresence({
+          agentId: command.agentId,
+          state: command.presence,
+          ...(command.capacity === undefined ? {} : { capacity: command.capacity }),
+          ...(command.skills === undefined ? {} : { skills: command.skills }),
+          now,
+        });
+        this.logger.info(
+          { agentId: agent.agentId, state: agent.state, capacity: agent.capacity, load: agent.load },
+          'agent presence',
+        );
+        // A newly ready agent (or one with more capacity) gets waiting work at once.
+        await this.dispatchLoop(trigger);
+        return;
+      }
+      case 'accept': {
+        const { interactionId, offerId } = requireOffer(command);
+        const result = await this.store.accept(interactionId, offerId, command.agentId, now);
+        if (result.kind === 'stale') throw this.refusal(command, result);
+        if (result.kind === 'already-accepted') {
+          throw new DropError('Offer already accepted', 'duplicate-accept', { interactionId, offerId });
+        }
+        await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId });
+        return;
+      }
+      case 'decline': {
+        const { interactionId, offerId } = requireOffer(command);
+        const result = await this.store.decline(interactionId, offerId, command.agentId, now);
+        if (result.kind === 'stale') throw this.refusal(command, result);
+        await this.publishLifecycle('declined', result.interaction, trigger, {
+          agentId: command.agentId,
+          offerId,
+          ...(command.note === undefined ? {} : { reason: command.note.slice(0, 500) }),
+        });
+        await this.dispatchLoop(trigger);
+        return;
+      }
+      case 'complete': {
+        if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
+        const result = await this.store.complete(command.interactionId, command.agentId, now);
+        if (result.kind === 'stale') throw this.refusal(command, result);
+        await this.publishLifecycle('completed', result.interaction, trigger, {
+          agentId: command.agentId,
+          ...(command.disposition === undefined ? {} : { reason: command.disposition }),
+        });
+        await this.dispatchLoop(trigger);
+        return;
+      }
+      default:
+        assertUnreachable(command.type);
+    }
+  }
+
+  /** Starts the sweeper: expired offers → offer-timed-out, then waiting work is dispatched. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.options.sweepIntervalMs);
+    // The consumer keeps the process alive; the sweeper alone must not.
+    this.timer.unref();
+  }
+
+  /** Stops the sweeper and waits for a sweep in progress to finish. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.sweeping;
+  }
+
+  /**
+   * One sweep: every offer past its deadline is requeued (and its silent agent set not-ready), then the
+   * dispatch loop runs, which also picks up work a crashed replica left queued. Public for tests and for
+   * callers that drive time themselves.
+   */
+  async sweepOnce(): Promise<ExpiredOffer[]> {
+    const all: ExpiredOffer[] = [];
+    for (;;) {
+      const expired = await this.store.sweepExpiredOffers(this.clock.now(), this.sweepBatchSize);
+      for (const entry of expired) {
+        all.push(entry);
+        this.logger.warn(
+          {
+            correlationId: entry.interaction.correlationId,
+            interactionId: entry.interaction.interactionId,
+            agentId: entry.agentId,
+            offerId: entry.offerId,
+            agentSetNotReady: entry.agentSetNotReady,
+          },
+          'offer timed out',
+        );
+        await this.publishLifecycle(
+          'offer-timed-out',
+          entry.interaction,
+          {},
+          {
+            agentId: entry.agentId,
+            offerId: entry.offerId,
+            reason: entry.agentSetNotReady
+              ? `not answered within ${this.options.offerTimeoutMs} ms; agent set not-ready`
+              : `not answered within ${this.options.offerTimeoutMs} ms`,
+          },
+        );
+      }
+      if (expired.length < this.sweepBatchSize) break;
+    }
+    await this.dispatchLoop({});
+    return all;
+  }
+
+  private tick(): void {
+    // One sweep at a time per replica; replicas sweeping at once is safe (the script settles each offer once).
+    if (this.sweeping) return;
+    this.sweeping = this.sweepOnce()
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.logger.error({ err: errorMessage(error), tenant: this.options.tenant }, 'offer sweep failed');
+      })
+      .finally(() => {
+        this.sweeping = undefined;
+      });
+  }
+
+  /** Offers until no waiting interaction fits an available agent (or the per-trigger bound). */
+  private async dispatchLoop(trigger: Trigger): Promise<Offer[]> {
+    const offers: Offer[] = [];
+    while (offers.length < this.maxOffersPerTrigger) {
+      const offer = await this.store.dispatch(this.clock.now(), this.options.offerTimeoutMs, newId());
+      if (!offer) break;
+      offers.push(offer);
+      this.logger.info(
+        {
+          correlationId: offer.interaction.correlationId,
+          interactionId: offer.interactionId,
+          agentId: offer.agentId,
+          offerId: offer.offerId,
+        },
+        'interaction offered',
+      );
+      await this.publishLifecycle('offered', offer.interaction, trigger, {
+        agentId: offer.agentId,
+        offerId: offer.offerId,
+        offerExpiresAt: new Date(offer.expiresAt).toISOString(),
+        message: offer.interaction.firstMessage,
+        classification: offer.interaction.classification,
+      });
+    }
+    return offers;
+  }
+
+  private async publishLifecycle(
+    type: InteractionEventType,
+    interaction: InteractionRecord,
+    trigger: Trigger,
+    extras: LifecycleExtras,
+  ): Promise<void> {
+    const payload: InteractionLifecyclePayload = {
+      interactionId: interaction.interactionId,
+      type,
+      conversationKey: interaction.conversationKey,
+      brandAccountId: interaction.brandAccountId,
+      priority: interaction.priority,
+      ...extras,
+    };
+    await this.publisher.publish(Topics.InteractionLifecycle, payload, {
+      correlationId: interaction.correlationId,
+      ...(trigger.causationId === undefined ? {} : { causationId: trigger.causationId }),
+    });
+  }
+
+  private refusal(command: AgentCommandPayload, result: StaleResult): DropError {
+    this.logger.info(
+      {
+        agentId: command.agentId,
+        interactionId: command.interactionId,
+        offerId: command.offerId,
+        command: command.type,
+        reason: result.reason,
+      },
+      'agent command refused',
+    );
+    return new DropError(`${command.type} refused: ${result.reason}`, `stale-${command.type}`, {
+      reason: result.reason,
+      agentId: command.agentId,
+      interactionId: command.interactionId,
+      offerId: command.offerId,
+    });
+  }
+}
+
+function requireOffer(command: AgentCommandPayload): { interactionId: string; offerId: string } {
+  if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
+  if (command.offerId === undefined) throw invalidCommand(command, 'offerId');
+  return { interactionId: command.interactionId, offerId: command.offerId };
+}
+
+// The contract's validation already requires these fields; this guards callers that skip validation.
+function invalidCommand(command: AgentCommandPayload, field: string): ValidationFailedError {
+  return new ValidationFailedError(`${command.type} command without ${field}`, [
+    { field, messages: [`required for ${command.type}`] },
+  ]);
+}

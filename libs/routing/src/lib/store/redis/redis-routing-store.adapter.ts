@@ -1,0 +1,283 @@
+import { ValidationFailedError } from '@perch/platform';
+
+import {
+  DEFAULT_COMPLETED_RETENTION_MS,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_DISPATCH_AGENT_SCAN,
+  DEFAULT_DISPATCH_QUEUE_SCAN,
+} from '../../routing.constants';
+import {
+  type AcceptResult,
+  type AgentRecord,
+  type CompleteResult,
+  type DeclineResult,
+  type ExpiredOffer,
+  type InteractionRecord,
+  type Offer,
+  type SetPresenceInput,
+  type StaleReason,
+  STALE_REASONS,
+  type StaleResult,
+  type UpsertInteractionInput,
+  type UpsertInteractionResult,
+} from '../../routing.types';
+import { type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
+import { assertValidPresence, assertValidTenant, assertValidUpsert } from '../routing-store.util';
+import { ACCEPT_OFFER_SCRIPT } from './accept-offer.script';
+import { COMPLETE_INTERACTION_SCRIPT } from './complete-interaction.script';
+import { DECLINE_OFFER_SCRIPT } from './decline-offer.script';
+import { DISPATCH_SCRIPT } from './dispatch.script';
+import { LuaScript, type RedisClient } from './lua-script.util';
+import { GET_AGENT_SCRIPT, GET_INTERACTION_SCRIPT, LIST_AVAILABLE_SCRIPT } from './read-routing.script';
+import { replyArray, replyNullableStrings, replyString, requiredNumber } from './redis-reply.util';
+import { type InteractionData, parseAgent, parseInteraction } from './routing-record.util';
+import { routingKeys, type RoutingKeys } from './routing-keys.util';
+import { SET_PRESENCE_SCRIPT } from './set-presence.script';
+import { SWEEP_EXPIRED_OFFERS_SCRIPT } from './sweep-expired-offers.script';
+import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
+
+// One instance per process is enough: the sha is derived from the source.
+const SCRIPTS = {
+  setPresence: new LuaScript('set-presence', SET_PRESENCE_SCRIPT, 2),
+  upsert: new LuaScript('upsert-interaction', UPSERT_INTERACTION_SCRIPT, 4),
+  dispatch: new LuaScript('dispatch', DISPATCH_SCRIPT, 5),
+  accept: new LuaScript('accept-offer', ACCEPT_OFFER_SCRIPT, 2),
+  decline: new LuaScript('decline-offer', DECLINE_OFFER_SCRIPT, 5),
+  sweep: new LuaScript('sweep-expired-offers', SWEEP_EXPIRED_OFFERS_SCRIPT, 5),
+  complete: new LuaScript('complete-interaction', COMPLETE_INTERACTION_SCRIPT, 5),
+  getInteraction: new LuaScript('get-interaction', GET_INTERACTION_SCRIPT, 2),
+  getAgent: new LuaScript('get-agent', GET_AGENT_SCRIPT, 2),
+  listAvailable: new LuaScript('list-available', LIST_AVAILABLE_SCRIPT, 2),
+} as const;
+
+/**
+ * RoutingStore on Redis: one Lua script per state change, so any number of router replicas (each with
+ * its own connection) can share a tenant's state. Works on a single node or a cluster: every key of a
+ * tenant carries the `{tenant}` hash tag and is passed in KEYS. The caller owns the connection.
+ */
+export class RedisRoutingStore implements RoutingStore {
+  readonly keys: RoutingKeys;
+  private readonly queueScan: number;
+  private readonly agentScan: number;
+  private readonly dedupeTtlMs: number;
+  private readonly completedRetentionMs: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    readonly tenant: string,
+    options: RoutingStoreOptions = {},
+  ) {
+    assertValidTenant(tenant);
+    this.keys = routingKeys(tenant);
+    this.queueScan = positiveInteger(options.dispatchQueueScan ?? DEFAULT_DISPATCH_QUEUE_SCAN, 'dispatchQueueScan');
+    this.agentScan = positiveInteger(options.dispatchAgentScan ?? DEFAULT_DISPATCH_AGENT_SCAN, 'dispatchAgentScan');
+    this.dedupeTtlMs = positiveInteger(options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS, 'dedupeTtlMs');
+    this.completedRetentionMs = positiveInteger(
+      options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS,
+      'completedRetentionMs',
+    );
+  }
+
+  async setPresence(input: SetPresenceInput): Promise<AgentRecord> {
+    assertValidPresence(input);
+    const reply = await SCRIPTS.setPresence.run(
+      this.redis,
+      [this.keys.agents, this.keys.available],
+      [
+        input.agentId,
+        input.state,
+        input.capacity === undefined ? '' : input.capacity,
+        input.skills === undefined ? '' : JSON.stringify(input.skills),
+        input.now,
+      ],
+    );
+    return parseAgent(input.agentId, replyNullableStrings(reply, 'set-presence'));
+  }
+
+  async upsertInteraction(input: UpsertInteractionInput): Promise<UpsertInteractionResult> {
+    assertValidUpsert(input);
+    const data: InteractionData = {
+      brandAccountId: input.message.brandAccountId,
+      correlationId: input.correlationId,
+      firstMessage: input.message,
+      classification: input.classification,
+    };
+    const reply = replyArray(
+      await SCRIPTS.upsert.run(
+        this.redis,
+        [
+          this.keys.interactions,
+          this.keys.conversations,
+          this.keys.queue,
+          this.keys.message(input.message.messageId),
+        ],
+        [
+          input.message.conversationKey,
+          input.interactionIdIfNew,
+          input.priority,
+          input.now,
+          JSON.stringify(data),
+          input.requiredSkill ?? '',
+          this.dedupeTtlMs,
+        ],
+      ),
+      'upsert-interaction',
+    );
+    const kind = replyString(reply[0], 'upsert-interaction kind');
+    const interactionId = replyString(reply[1], 'upsert-interaction id');
+    if (kind === 'duplicate') return { kind, interactionId };
+    if (kind !== 'created' && kind !== 'appended') throw new Error(`Unexpected upsert-interaction kind ${kind}`);
+    return { kind, interaction: parseInteraction(interactionId, replyNullableStrings(reply[2], 'upsert-interaction')) };
+  }
+
+  async dispatch(now: number, offerTimeoutMs: number, newOfferId: string): Promise<Offer | undefined> {
+    const reply = await SCRIPTS.dispatch.run(
+      this.redis,
+      [this.keys.agents, this.keys.available, this.keys.interactions, this.keys.queue, this.keys.offers],
+      [now, offerTimeoutMs, newOfferId, this.queueScan, this.agentScan],
+    );
+    if (reply === null) return undefined;
+    const [interactionId, agentId, offerId, offeredAt, expiresAt, fields] = replyArray(reply, 'dispatch');
+    const id = replyString(interactionId, 'dispatch interaction');
+    return {
+      interactionId: id,
+      agentId: replyString(agentId, 'dispatch agent'),
+      offerId: replyString(offerId, 'dispatch offer'),
+      offeredAt: requiredNumber(replyString(offeredAt, 'dispatch offeredAt'), 'offeredAt'),
+      expiresAt: requiredNumber(replyString(expiresAt, 'dispatch expiresAt'), 'expiresAt'),
+      interaction: parseInteraction(id, replyNullableStrings(fields, 'dispatch fields')),
+    };
+  }
+
+  async accept(interactionId: string, offerId: string, agentId: string, now: number): Promise<AcceptResult> {
+    const reply = replyArray(
+      await SCRIPTS.accept.run(
+        this.redis,
+        [this.keys.interactions, this.keys.offers],
+        [interactionId, offerId, agentId, now],
+      ),
+      'accept-offer',
+    );
+    const kind = replyString(reply[0], 'accept-offer kind');
+    if (kind === 'stale') return staleFrom(reply[1]);
+    if (kind !== 'accepted' && kind !== 'already-accepted') throw new Error(`Unexpected accept-offer kind ${kind}`);
+    return { kind, interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'accept-offer')) };
+  }
+
+  async decline(interactionId: string, offerId: string, agentId: string, now: number): Promise<DeclineResult> {
+    const reply = replyArray(
+      await SCRIPTS.decline.run(
+        this.redis,
+        [this.keys.agents, this.keys.available, this.keys.interactions, this.keys.queue, this.keys.offers],
+        [interactionId, offerId, agentId, now],
+      ),
+      'decline-offer',
+    );
+    const kind = replyString(reply[0], 'decline-offer kind');
+    if (kind === 'stale') return staleFrom(reply[1]);
+    if (kind !== 'declined') throw new Error(`Unexpected decline-offer kind ${kind}`);
+    return {
+      kind,
+      offerId,
+      interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'decline-offer')),
+    };
+  }
+
+  async sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]> {
+    if (limit <= 0) return [];
+    const reply = replyArray(
+      await SCRIPTS.sweep.run(
+        this.redis,
+        [this.keys.agents, this.keys.available, this.keys.interactions, this.keys.queue, this.keys.offers],
+        [now, limit],
+      ),
+      'sweep-expired-offers',
+    );
+    return reply.map((entry) => {
+      const [interactionId, offerId, agentId, deadline, setNotReady, fields] = replyArray(entry, 'sweep entry');
+      return {
+        offerId: replyString(offerId, 'sweep offer'),
+        agentId: replyString(agentId, 'sweep agent'),
+        expiredAt: requiredNumber(replyString(deadline, 'sweep deadline'), 'deadline'),
+        agentSetNotReady: replyString(setNotReady, 'sweep not-ready') === '1',
+        interaction: parseInteraction(
+          replyString(interactionId, 'sweep interaction'),
+          replyNullableStrings(fields, 'sweep fields'),
+        ),
+      };
+    });
+  }
+
+  async complete(interactionId: string, agentId: string, now: number): Promise<CompleteResult> {
+    const reply = replyArray(
+      await SCRIPTS.complete.run(
+        this.redis,
+        [
+          this.keys.agents,
+          this.keys.available,
+          this.keys.interactions,
+          this.keys.conversations,
+          this.keys.completed(interactionId),
+        ],
+        [interactionId, agentId, now, this.completedRetentionMs],
+      ),
+      'complete-interaction',
+    );
+    const kind = replyString(reply[0], 'complete-interaction kind');
+    if (kind === 'stale') return staleFrom(reply[1]);
+    if (kind !== 'completed') throw new Error(`Unexpected complete-interaction kind ${kind}`);
+    return {
+      kind,
+      interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'complete-interaction')),
+    };
+  }
+
+  async getAgent(agentId: string): Promise<AgentRecord | undefined> {
+    const reply = await SCRIPTS.getAgent.run(this.redis, [this.keys.agents, this.keys.available], [agentId]);
+    return reply === null ? undefined : parseAgent(agentId, replyNullableStrings(reply, 'get-agent'));
+  }
+
+  async getInteraction(interactionId: string): Promise<InteractionRecord | undefined> {
+    const reply = await SCRIPTS.getInteraction.run(
+      this.redis,
+      [this.keys.interactions, this.keys.completed(interactionId)],
+      [interactionId],
+    );
+    return reply === null
+      ? undefined
+      : parseInteraction(interactionId, replyNullableStrings(reply, 'get-interaction'));
+  }
+
+  async queueDepth(): Promise<number> {
+    return this.redis.zcard(this.keys.queue);
+  }
+
+  async listAvailable(limit: number): Promise<AgentRecord[]> {
+    // ZRANGE 0 -1 would mean "everything": a non-positive limit must not get there.
+    if (limit <= 0) return [];
+    const reply = replyArray(
+      await SCRIPTS.listAvailable.run(this.redis, [this.keys.agents, this.keys.available], [Math.floor(limit)]),
+      'list-available',
+    );
+    return reply.map((entry) => {
+      const [agentId, fields] = replyArray(entry, 'list-available entry');
+      const id = replyString(agentId, 'list-available agent');
+      return parseAgent(id, replyNullableStrings(fields, 'list-available fields'));
+    });
+  }
+}
+
+function staleFrom(reason: unknown): StaleResult {
+  const text = replyString(reason, 'stale reason');
+  if (!(STALE_REASONS as readonly string[]).includes(text)) throw new Error(`Unexpected stale reason ${text}`);
+  return { kind: 'stale', reason: text as StaleReason };
+}
+
+function positiveInteger(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationFailedError(`Invalid routing store option ${field}`, [
+      { field, messages: ['must be a positive integer'] },
+    ]);
+  }
+  return value;
+}

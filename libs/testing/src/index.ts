@@ -1,0 +1,4 @@
+export * from './lib/free-port';
+export * from './lib/service-env';
+export * from './lib/service-process';
+export * from './lib/wait-for';

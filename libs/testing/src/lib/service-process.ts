@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ServiceProcessOptions {
+  /** The app under dist/apps/<app>/src/main.js (run `npm run build` first). */
+  app: string;
+  env: Record<string, string>;
+  /** Polled until it answers 200, e.g. http://127.0.0.1:3102/health. */
+  healthUrl: string;
+  startTimeoutMs?: number;
+  logDir?: string;
+}
+
+/** One Perch app as a real OS process, the way it runs in production. Logs go to a file per app. */
+export class ServiceProcess {
+  private child?: ChildProcess;
+  private exited = false;
+  readonly logFile: string;
+
+  constructor(private readonly options: ServiceProcessOptions) {
+    const dir = options.logDir ?? join(process.cwd(), 'tmp', 'e2e-logs');
+    mkdirSync(dir, { recursive: true });
+    this.logFile = join(dir, `${options.app}-${process.pid}-${Date.now()}.log`);
+  }
+
+  async start(): Promise<void> {
+    const log = createWriteStream(this.logFile);
+    this.child = spawn(process.execPath, [join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...this.options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.pipe(log);
+    this.child.stderr?.pipe(log);
+    this.child.on('exit', () => {
+      this.exited = true;
+    });
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 60_000);
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`${this.options.app} exited during start-up; see ${this.logFile}`);
+      try {
+        const response = await fetch(this.options.healthUrl);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${this.options.app} did not become healthy at ${this.options.healthUrl}; see ${this.logFile}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,37 @@
+export * from './lib/x-simulator.server';
+export * from './lib/x-simulator.types';
+export type { AdminAccountView, AdminTweetView } from './lib/admin/admin-views.util';
+export type { GeneratorSpec, GeneratorStatus } from './lib/generator/traffic-generator.service';
+export {
+  composeTweet,
+  DEFAULT_MIX,
+  generateTweets,
+  generateTweetTexts,
+  type GeneratedTweet,
+  type GenerateOptions,
+  type TweetCategory,
+  type TweetMix,
+} from './lib/generator/tweet-text-generator.util';
+export { generateCustomerProfiles, type CustomerProfile } from './lib/generator/customer-profiles.util';
+export { createRandom, type Random } from './lib/generator/prng.util';
+export {
+  GENEROUS_RATE_LIMITS,
+  REALISTIC_RATE_LIMITS,
+  UNLIMITED_RATE_LIMITS,
+  rateLimitPreset,
+} from './lib/state/rate-limits.constants';
+export type {
+  EndpointRateLimit,
+  RateLimitedEndpoint,
+  RateLimitPreset,
+  RateLimitTable,
+  RateLimitWindowRule,
+} from './lib/state/rate-limit.types';
+export {
+  DUPLICATE_CONTENT_DETAIL,
+  REPLY_NOT_ALLOWED_DETAIL,
+  REPLY_TO_MISSING_DETAIL,
+  TOO_MANY_CONNECTIONS_DETAIL,
+  TWEET_TOO_LONG_DETAIL,
+  type DisconnectType,
+} from './lib/http/problems.util';

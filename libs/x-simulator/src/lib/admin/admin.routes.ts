@@ -1,0 +1,130 @@
+import { ValidationFailedError, validateInto } from '@perch/platform';
+import type { ClassConstructor } from 'class-transformer';
+
+import { GeneratorError } from '../generator/traffic-generator.service';
+import type { TweetMix } from '../generator/tweet-text-generator.util';
+import { ok, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { rateLimitPreset } from '../state/rate-limits.constants';
+import { AdminError, AdminOperations } from './admin-operations.service';
+import {
+  CreateAccountDto,
+  CreateTweetDto,
+  FollowDto,
+  RateLimitsDto,
+  StartGeneratorDto,
+  StreamDropDto,
+  StreamRawDto,
+  StreamRefuseDto,
+  StreamStallDto,
+} from './admin.dto';
+
+const MIX_KEYS = ['complaint', 'question', 'praise', 'chitchat'] as const;
+
+function body<T extends object>(ctx: RouteContext, cls: ClassConstructor<T>): T {
+  return validateInto(cls, ctx.body ?? {}, cls.name.replace(/Dto$/, ''));
+}
+
+/** Admin errors are plain JSON `{error, message, problems?}`; this is our API, not X's. */
+function guarded(handler: (ctx: RouteContext, ops: AdminOperations) => RouteResult): RouteDefinition['handle'] {
+  return (ctx) => {
+    try {
+      return handler(ctx, new AdminOperations(ctx.runtime));
+    } catch (error) {
+      if (error instanceof ValidationFailedError) {
+        return { status: 400, contentType: 'application/json', body: { error: 'validation-failed', message: error.message, problems: error.problems } };
+      }
+      if (error instanceof AdminError) {
+        return { status: error.status, contentType: 'application/json', body: { error: error.code, message: error.message } };
+      }
+      if (error instanceof GeneratorError) {
+        return { status: 400, contentType: 'application/json', body: { error: 'generator', message: error.message } };
+      }
+      throw error;
+    }
+  };
+}
+
+function toMix(raw: Record<string, unknown> | undefined): TweetMix | undefined {
+  if (!raw) return undefined;
+  const mix: TweetMix = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(MIX_KEYS as readonly string[]).includes(key) || typeof value !== 'number' || value < 0) {
+      throw new AdminError(400, 'validation-failed', `mix.${key} must be one of ${MIX_KEYS.join(', ')} with a weight >= 0`);
+    }
+    mix[key as (typeof MIX_KEYS)[number]] = value;
+  }
+  return mix;
+}
+
+function stats(ctx: RouteContext): RouteResult {
+  const { store, stream, counters, generator } = ctx.runtime;
+  return ok({
+    requests: counters.requests,
+    rateLimited: counters.rateLimited,
+    tweetsCreated: store.tweetsCreated,
+    tweetsByOrigin: counters.tweetsByOrigin,
+    streamDelivered: stream.delivered,
+    streamConnectionsOpen: stream.openCount,
+    streamConnectionsTotal: stream.connectionsTotal,
+    streamConnectionsRefused: stream.connectionsRefused,
+    keepAlivesSent: stream.keepAlivesSent,
+    storedTweets: store.tweetCount(),
+    accounts: store.userCount(),
+    rules: store.ruleCount(),
+    generator: generator.status(),
+  });
+}
+
+const route = (
+  method: RouteDefinition['method'],
+  path: string,
+  handler: (ctx: RouteContext, ops: AdminOperations) => RouteResult,
+): RouteDefinition => ({ method, path, auth: 'none', handle: guarded(handler) });
+
+export const adminRoutes: RouteDefinition[] = [
+  route('GET', '/admin/health', () => ok({ ok: true })),
+  route('GET', '/admin/stats', (ctx) => stats(ctx)),
+  route('POST', '/admin/reset', (ctx) => {
+    ctx.runtime.reset();
+    return ok({ reset: true });
+  }),
+  route('POST', '/admin/accounts', (ctx, ops) => ok(ops.createAccount(body(ctx, CreateAccountDto)), 201)),
+  route('GET', '/admin/accounts', (ctx, ops) => ok({ accounts: ops.accounts(ctx.query.get('kind') ?? undefined) })),
+  route('GET', '/admin/accounts/:username', (ctx, ops) => ok(ops.account(ctx.params['username']!))),
+  route('GET', '/admin/accounts/:username/tweets', (ctx, ops) => {
+    const limit = Number(ctx.query.get('limit') ?? '100');
+    return ok({ tweets: ops.tweetsOf(ctx.params['username']!, Number.isInteger(limit) && limit > 0 ? limit : 100) });
+  }),
+  route('POST', '/admin/follows', (ctx, ops) => {
+    const dto = body(ctx, FollowDto);
+    return ok(ops.follow(dto.follower, dto.target, true));
+  }),
+  route('DELETE', '/admin/follows/:follower/:target', (ctx, ops) =>
+    ok(ops.follow(ctx.params['follower']!, ctx.params['target']!, false)),
+  ),
+  route('POST', '/admin/tweets', (ctx, ops) => ok(ops.createTweet(body(ctx, CreateTweetDto)), 201)),
+  route('GET', '/admin/tweets/:id', (ctx, ops) => ok(ops.tweet(ctx.params['id']!))),
+  route('GET', '/admin/generator', (ctx) => ok(ctx.runtime.generator.status())),
+  route('POST', '/admin/generator', (ctx) => {
+    const dto = body(ctx, StartGeneratorDto);
+    return ok(ctx.runtime.generator.start({ ...dto, mix: toMix(dto.mix) }), 202);
+  }),
+  route('DELETE', '/admin/generator', (ctx) => ok(ctx.runtime.generator.stop('stopped'))),
+  route('PUT', '/admin/rate-limits', (ctx) => {
+    const dto = body(ctx, RateLimitsDto);
+    ctx.runtime.rateLimiter.setTable(rateLimitPreset(dto.preset));
+    return ok({ preset: dto.preset });
+  }),
+  route('GET', '/admin/stream', (ctx) => ok({ connections: ctx.runtime.stream.views() })),
+  route('POST', '/admin/faults/stream-drop', (ctx) => {
+    const dto = body(ctx, StreamDropDto);
+    return ok({ dropped: ctx.runtime.stream.drop(dto) });
+  }),
+  route('POST', '/admin/faults/stream-stall', (ctx) => ok({ stalled: ctx.runtime.stream.stall(body(ctx, StreamStallDto).ms) })),
+  route('POST', '/admin/faults/stream-raw', (ctx) => ok({ written: ctx.runtime.stream.writeRaw(body(ctx, StreamRawDto).line) })),
+  route('POST', '/admin/faults/stream-refuse', (ctx) => {
+    const dto = body(ctx, StreamRefuseDto);
+    ctx.runtime.stream.refuseNext(dto.count, dto.status ?? 503);
+    return ok({ refusing: dto.count, status: dto.status ?? 503 });
+  }),
+];

@@ -1,0 +1,364 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { createLogger, errorMessage } from '@perch/platform';
+
+import { AdminOperations } from './admin/admin-operations.service';
+import type { AdminAccountView, AdminTweetView } from './admin/admin-views.util';
+import { adminRoutes } from './admin/admin.routes';
+import { TrafficGenerator, type GeneratorSpec, type GeneratorStatus } from './generator/traffic-generator.service';
+import { tokenFromAuthorization } from './http/auth.util';
+import {
+  invalidRequest,
+  notFoundRoute,
+  tooManyRequests,
+  unauthorized,
+  unsupportedAuthentication,
+} from './http/problems.util';
+import { STREAMING, type JsonResult, type RouteContext } from './http/route.types';
+import { Router } from './http/router.util';
+import type { SimulatorCounters, SimulatorRuntime } from './simulator-runtime.types';
+import type { RateLimitPreset, RateLimitTable } from './state/rate-limit.types';
+import { rateLimitPreset } from './state/rate-limits.constants';
+import { RateLimiter } from './state/rate-limiter.util';
+import { SimulatorStore } from './state/simulator.store';
+import { streamRoutes } from './stream/stream.routes';
+import { StreamHub } from './stream/stream-hub.service';
+import { tweetRoutes } from './tweets/tweets.routes';
+import { userRoutes } from './users/users.routes';
+import {
+  DEFAULT_QUIRKS,
+  type ResolvedSimulatorSettings,
+  type SimulatorStats,
+  type XSimulatorOptions,
+} from './x-simulator.types';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const router = new Router([...streamRoutes, ...tweetRoutes, ...userRoutes, ...adminRoutes]);
+
+export interface CreateAccountInput {
+  username: string;
+  kind: 'brand' | 'customer';
+  name?: string;
+  token?: string;
+  followersCount?: number;
+  followingCount?: number;
+  tweetCount?: number;
+  followsBrand?: string[];
+  description?: string;
+  verified?: boolean;
+  protected?: boolean;
+  receivesYourDm?: boolean;
+}
+
+export interface CreateTweetInput {
+  authorUsername?: string;
+  authorId?: string;
+  text: string;
+  inReplyToTweetId?: string;
+  quoteTweetId?: string;
+}
+
+/**
+ * A local stand-in for the X API v2 on node:http: filtered stream, rules, tweets, users, follows,
+ * mentions, with X's wire format, problem bodies and rate-limit headers, plus an /admin API to
+ * script accounts, customer tweets, traffic and faults. See libs/x-simulator/README.md.
+ */
+export class XSimulator {
+  readonly runtime: SimulatorRuntime;
+  private readonly log = createLogger('x-simulator');
+  private server: Server | undefined;
+  private url: string | undefined;
+  private readonly admin: AdminOperations;
+
+  constructor(options: XSimulatorOptions = {}) {
+    const now = options.now ?? Date.now;
+    const settings: ResolvedSimulatorSettings = {
+      appBearerToken: options.seed?.appBearerToken ?? 'perch-app-bearer',
+      brands: options.seed?.brands ?? [],
+      keepAliveMs: options.keepAliveMs ?? 20_000,
+      host: options.host ?? '127.0.0.1',
+      maxStreamConnections: options.maxStreamConnections ?? 1,
+      maxStoredTweets: options.maxStoredTweets ?? 100_000,
+      duplicateLookback: options.duplicateLookback ?? 50,
+      slowReaderBytes: options.slowReaderBytes ?? 64 * 1024 * 1024,
+      quirks: { ...DEFAULT_QUIRKS, ...options.quirks },
+    };
+    const store = new SimulatorStore({
+      maxStoredTweets: settings.maxStoredTweets,
+      autoPopulateReplyMentions: settings.quirks.autoPopulateReplyMentions,
+      now,
+    });
+    const table = resolveTable(options.rateLimits ?? 'realistic');
+    const rateLimiter = new RateLimiter(table, now);
+    const stream = new StreamHub(store, {
+      keepAliveMs: settings.keepAliveMs,
+      slowReaderBytes: settings.slowReaderBytes,
+      maxConnections: settings.maxStreamConnections,
+    });
+    const counters: SimulatorCounters = { requests: 0, rateLimited: 0, tweetsByOrigin: { api: 0, admin: 0, generator: 0 } };
+    const generator = new TrafficGenerator(store, counters, now);
+    store.onTweetCreated((tweet) => stream.publish(tweet));
+
+    const runtime: SimulatorRuntime = {
+      store,
+      rateLimiter,
+      stream,
+      generator,
+      settings,
+      counters,
+      now,
+      reset: () => {
+        generator.stop('reset');
+        stream.closeAll();
+        stream.resetCounters();
+        rateLimiter.setTable(table);
+        store.clear();
+        counters.requests = 0;
+        counters.rateLimited = 0;
+        counters.tweetsByOrigin = { api: 0, admin: 0, generator: 0 };
+        this.seed();
+      },
+    };
+    this.runtime = runtime;
+    this.admin = new AdminOperations(runtime);
+    this.seed();
+  }
+
+  get baseUrl(): string {
+    if (!this.url) throw new Error('XSimulator is not started');
+    return this.url;
+  }
+
+  get appBearerToken(): string {
+    return this.runtime.settings.appBearerToken;
+  }
+
+  async start(port = 0): Promise<{ baseUrl: string; port: number }> {
+    if (this.server) throw new Error('XSimulator already started');
+    const server = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => this.fail(res, error));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.runtime.settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.url = `http://${host}:${address.port}`;
+    return { baseUrl: this.url, port: address.port };
+  }
+
+  async stop(): Promise<void> {
+    this.runtime.generator.stop('stopped');
+    this.runtime.stream.closeAll();
+    const server = this.server;
+    this.server = undefined;
+    this.url = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  // ---- in-process conveniences (same operations as the admin API) -------------------------------
+
+  createAccount(input: CreateAccountInput): AdminAccountView {
+    return this.admin.createAccount(input);
+  }
+
+  account(username: string): AdminAccountView {
+    return this.admin.account(username);
+  }
+
+  createTweet(input: CreateTweetInput): AdminTweetView {
+    return this.admin.createTweet(input);
+  }
+
+  tweetsOf(username: string, limit?: number): AdminTweetView[] {
+    return this.admin.tweetsOf(username, limit);
+  }
+
+  follow(followerUsername: string, targetUsername: string): void {
+    this.admin.follow(followerUsername, targetUsername, true);
+  }
+
+  startGenerator(spec: GeneratorSpec): GeneratorStatus {
+    return this.runtime.generator.start(spec);
+  }
+
+  stopGenerator(): GeneratorStatus {
+    return this.runtime.generator.stop('stopped');
+  }
+
+  setRateLimits(limits: RateLimitPreset | RateLimitTable): void {
+    this.runtime.rateLimiter.setTable(resolveTable(limits));
+  }
+
+  reset(): void {
+    this.runtime.reset();
+  }
+
+  stats(): SimulatorStats {
+    const { store, stream, counters } = this.runtime;
+    return {
+      requests: counters.requests,
+      rateLimited: counters.rateLimited,
+      tweetsCreated: store.tweetsCreated,
+      tweetsByOrigin: { ...counters.tweetsByOrigin },
+      streamDelivered: stream.delivered,
+      streamConnectionsOpen: stream.openCount,
+      streamConnectionsTotal: stream.connectionsTotal,
+      streamConnectionsRefused: stream.connectionsRefused,
+      keepAlivesSent: stream.keepAlivesSent,
+      storedTweets: store.tweetCount(),
+      accounts: store.userCount(),
+      rules: store.ruleCount(),
+    };
+  }
+
+  // ---- request pipeline -------------------------------------------------------------------------
+
+  private seed(): void {
+    const { store, settings } = this.runtime;
+    store.registerAppToken(settings.appBearerToken);
+    for (const brand of settings.brands) {
+      store.createUser({
+        username: brand.username,
+        name: brand.name,
+        kind: 'brand',
+        token: brand.token,
+        description: brand.description,
+        verified: brand.verified ?? true,
+        createdAt: '2012-03-14T09:00:00.000Z',
+        base: {
+          followers: brand.followersCount ?? 125_000,
+          following: brand.followingCount ?? 310,
+          tweets: brand.tweetCount ?? 48_000,
+          listed: 420,
+          likes: 9_800,
+        },
+      });
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { runtime } = this;
+    runtime.counters.requests++;
+    const url = new URL(req.url ?? '/', 'http://simulator.local');
+    const match = router.match(req.method ?? 'GET', url.pathname);
+    if (match === undefined) return this.send(res, { status: 404, body: notFoundRoute() });
+    if (match === 'method-not-allowed') {
+      return this.send(res, { status: 405, body: { title: 'Method Not Allowed', detail: 'Method Not Allowed', type: 'about:blank', status: 405 } });
+    }
+    const { route, params } = match;
+
+    let principal: RouteContext['principal'];
+    if (route.auth !== 'none') {
+      const token = tokenFromAuthorization(req.headers.authorization);
+      principal = token === undefined ? undefined : runtime.store.principalFor(token);
+      if (!principal) {
+        await drain(req);
+        return this.send(res, { status: 401, body: unauthorized() });
+      }
+      if (route.auth === 'app' && principal.kind === 'user') {
+        return this.send(res, { status: 403, body: unsupportedAuthentication('user') });
+      }
+      if (route.auth === 'user' && principal.kind === 'app') {
+        return this.send(res, { status: 403, body: unsupportedAuthentication('app') });
+      }
+    }
+
+    const headers: Record<string, string> = {};
+    if (route.rateLimit && principal) {
+      const outcome = runtime.rateLimiter.consume(
+        route.rateLimit,
+        principal.kind === 'user' ? { kind: 'user', userId: principal.user.id } : { kind: 'app' },
+      );
+      Object.assign(headers, outcome.headers);
+      if (!outcome.allowed) {
+        runtime.counters.rateLimited++;
+        await drain(req);
+        return this.send(res, { status: 429, body: tooManyRequests() }, headers);
+      }
+    }
+
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      const problem = invalidRequest([{ parameter: 'body', value: '', message: errorMessage(error) }]);
+      return this.send(res, { status: 400, body: problem }, headers);
+    }
+
+    const ctx: RouteContext = { req, res, url, query: url.searchParams, params, body, principal, runtime, headers };
+    const result = await route.handle(ctx);
+    if (result === STREAMING) return;
+    this.send(res, result, headers);
+  }
+
+  private send(res: ServerResponse, result: JsonResult, extraHeaders: Record<string, string> = {}): void {
+    if (res.headersSent) return;
+    const contentType =
+      result.contentType ?? (result.status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8');
+    const payload = result.body === undefined ? '' : JSON.stringify(result.body);
+    res.writeHead(result.status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(payload),
+      ...extraHeaders,
+      ...result.headers,
+    });
+    res.end(payload);
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    this.log.error({ err: error }, 'x-simulator request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    this.send(res, {
+      status: 500,
+      body: { title: 'Internal Server Error', detail: errorMessage(error), type: 'about:blank', status: 500 },
+    });
+  }
+}
+
+function resolveTable(limits: RateLimitPreset | RateLimitTable): RateLimitTable {
+  return typeof limits === 'string' ? rateLimitPreset(limits) : limits;
+}
+
+async function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded) return;
+  req.resume();
+  await new Promise<void>((resolve) => {
+    req.once('end', resolve);
+    req.once('error', () => resolve());
+    req.once('close', () => resolve());
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    await drain(req);
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new Error('Request body too large');
+    chunks.push(buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new Error('Request body is not valid JSON');
+  }
+}
