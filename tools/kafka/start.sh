@@ -36,6 +36,11 @@ fail() {
   if [[ -f "$LOG_FILE" ]]; then
     echo "---- last 60 lines of ${LOG_FILE} ----" >&2
     tail -n 60 "$LOG_FILE" >&2
+    # The config dump at start-up is long; repeat the errors so the cause is the last thing shown.
+    if grep -qE '(ERROR|FATAL|Exception)' "$LOG_FILE"; then
+      echo "---- errors in ${LOG_FILE} ----" >&2
+      grep -E '(ERROR|FATAL|Exception)' "$LOG_FILE" | tail -n 10 >&2
+    fi
   fi
   exit 1
 }
@@ -111,7 +116,10 @@ fi
 DEADLINE=$((SECONDS + TIMEOUT))
 PROBE_ERR=""
 while ((SECONDS < DEADLINE)); do
-  kill -0 "$PID" 2>/dev/null || fail "the broker exited during start-up"
+  if ! kill -0 "$PID" 2>/dev/null; then
+    rm -f "$PID_FILE"
+    fail "the broker exited during start-up"
+  fi
   if port_open; then
     if PROBE_ERR="$(cd "$ROOT" && KAFKA_BROKERS="127.0.0.1:${PORT}" node "${DIR}/probe.js" 2>&1)"; then
       echo "start.sh: Kafka is ready on 127.0.0.1:${PORT} (pid ${PID})"

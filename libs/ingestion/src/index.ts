@@ -5,3 +5,4 @@ export * from './lib/dedupe/redis-dedupe-store.adapter';
 export * from './lib/inbound-source.port';
 export * from './lib/ingestor.service';
 export * from './lib/tweet-normalizer';
+export * from './lib/ingestion.module';

@@ -254,7 +254,7 @@ class GroupConsumer {
       maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
       allowAutoTopicCreation: true,
       retry: {
-        // kafkajs asks this for retriable crashes (network, coordinator moves...): always restart.
+        // kafkajs asks this for retriable crashes (network, coordinator moves...): restart unless stopping.
         restartOnFailure: async (error) => {
           this.logger.error({ err: error }, 'kafka consumer crashed; kafkajs restarts it');
           return !this.stopping;
@@ -285,7 +285,14 @@ class GroupConsumer {
       partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.eachBatch(consumer, payload),
     });
-    if (latest) this.pinStart(consumer, assignment, latest);
+    if (latest) {
+      try {
+        this.pinStart(consumer, assignment, latest);
+      } catch (error) {
+        // Only if the join crashed meanwhile; the restarted member starts at the end on its own.
+        this.logger.warn({ err: error }, 'could not pin the start offsets of a new group');
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -293,8 +300,13 @@ class GroupConsumer {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    // Waits for batches in flight, commits resolved offsets and leaves the group.
-    await this.consumer?.disconnect();
+    try {
+      // Waits for batches in flight, commits resolved offsets and leaves the group.
+      await this.consumer?.disconnect();
+    } catch (error) {
+      // Shutdown goes on: the group drops the member after the session timeout anyway.
+      this.logger.warn({ err: error }, 'kafka consumer did not disconnect cleanly');
+    }
   }
 
   /** End offsets of the subscribed partitions that have no committed offset for this group. */

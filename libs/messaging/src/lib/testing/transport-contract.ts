@@ -136,6 +136,21 @@ export function describeTransportContract(
       expect(recorder.messages).toHaveLength(2);
     });
 
+    it('adds partitions when ensureTopics asks for more than a topic has', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      await transport.ensureTopics([{ name: topic, partitions: 3 }]);
+      const recorder = new Recorder();
+      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
+
+      await transport.send(topic, range(0, 30).map((i) => ({ key: `conversation-${i}`, value: `m${i}` })));
+      await until(() => recorder.messages.length >= 30, 'all 30 messages');
+      const partitions = new Set(recorder.messages.map((message) => message.partition));
+      expect(partitions.size).toBeGreaterThan(1);
+      for (const partition of partitions) expect([0, 1, 2]).toContain(partition);
+    });
+
     it('preserves per-key order across sequential and concurrent send calls', async () => {
       const transport = await connected();
       const topic = newTopic();

@@ -45,15 +45,30 @@ export function normal(random: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** Picks a key with probability proportional to its weight. */
-export function weighted<K extends string>(random: Random, weights: Readonly<Record<K, number>>): K {
-  const entries = Object.entries(weights) as [K, number][];
-  const total = entries.reduce((sum, [, w]) => sum + Math.max(0, w), 0);
-  if (total <= 0) throw new Error('weighted() needs at least one positive weight');
-  let roll = random() * total;
-  for (const [key, w] of entries) {
-    roll -= Math.max(0, w);
-    if (roll < 0) return key;
+/** A precomputed cumulative table: picking is then one random() and a short scan, no allocation. */
+export interface WeightTable<K extends string> {
+  keys: readonly K[];
+  cumulative: readonly number[];
+  total: number;
+}
+
+export function weightTable<K extends string>(weights: Readonly<Record<K, number>>): WeightTable<K> {
+  const keys: K[] = [];
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const [key, w] of Object.entries(weights) as [K, number][]) {
+    if (!(w > 0)) continue;
+    total += w;
+    keys.push(key);
+    cumulative.push(total);
   }
-  return entries[entries.length - 1]![0];
+  if (total <= 0) throw new Error('weights need at least one positive value');
+  return { keys, cumulative, total };
+}
+
+/** Picks a key with probability proportional to its weight. */
+export function weighted<K extends string>(random: Random, table: WeightTable<K>): K {
+  const roll = random() * table.total;
+  for (let i = 0; i < table.keys.length; i++) if (roll < table.cumulative[i]!) return table.keys[i]!;
+  return table.keys[table.keys.length - 1]!;
 }

@@ -2,8 +2,9 @@ import type { SimulatorCounters } from '../simulator-runtime.types';
 import type { SimTweet, SimUser } from '../state/simulator-state.types';
 import type { SimulatorStore } from '../state/simulator.store';
 import { generateCustomerProfiles } from './customer-profiles.util';
-import { chance, createRandom, pick, weighted, type Random } from './prng.util';
+import { chance, createRandom, pick, weighted, weightTable, type Random, type WeightTable } from './prng.util';
 import { composeTweet, DEFAULT_MIX, type TweetMix } from './tweet-text-generator.util';
+import type { TweetCategory } from './tweet-templates.constants';
 
 export interface GeneratorSpec {
   /** Tweets per second. */
@@ -48,6 +49,7 @@ export class TrafficGenerator {
   private stopReason: GeneratorStatus['stopReason'];
   private produced = 0;
   private random: Random = createRandom(0);
+  private mix: WeightTable<Exclude<TweetCategory, 'followup'>> = weightTable(DEFAULT_MIX);
   private pool: SimUser[] = [];
   private brand: SimUser | undefined;
   private readonly threads: SimTweet[] = [];
@@ -64,7 +66,14 @@ export class TrafficGenerator {
     if (!(spec.customers >= 1)) throw new GeneratorError('customers must be at least 1');
     const brand = this.store.userByUsername(spec.brand);
     if (!brand) throw new GeneratorError(`brand @${spec.brand} does not exist; create it with POST /admin/accounts`);
+    let mix: WeightTable<Exclude<TweetCategory, 'followup'>>;
+    try {
+      mix = weightTable({ ...DEFAULT_MIX, ...spec.mix });
+    } catch {
+      throw new GeneratorError('mix needs at least one positive weight');
+    }
     this.stop('stopped');
+    this.mix = mix;
     this.spec = { ...spec };
     this.brand = brand;
     this.random = createRandom(spec.seed ?? this.now());
@@ -161,7 +170,7 @@ export class TrafficGenerator {
       }
     }
     const author = pick(this.random, this.pool);
-    const category = weighted(this.random, { ...DEFAULT_MIX, ...spec.mix });
+    const category = weighted(this.random, this.mix);
     const { text } = composeTweet(this.random, brand.username, category);
     const tweet = this.store.createTweet({ authorId: author.id, text, origin: 'generator' });
     // Remember recent thread starters in a ring so follow-ups land in live conversations.

@@ -1,4 +1,4 @@
-import { chance, createRandom, intBetween, pick, weighted, type Random } from './prng.util';
+import { chance, createRandom, intBetween, pick, weighted, weightTable, type Random } from './prng.util';
 import {
   ANGRY_EMOJI,
   CHAT_EMOJI,
@@ -173,7 +173,7 @@ export interface GenerateOptions {
 /** N tweets, deterministic for the same options: tests and benchmarks replay identical traffic. */
 export function generateTweets(options: GenerateOptions): GeneratedTweet[] {
   const random = createRandom(options.seed ?? 'perch');
-  const mix = { ...DEFAULT_MIX, ...options.mix };
+  const mix = weightTable({ ...DEFAULT_MIX, ...options.mix });
   const out: GeneratedTweet[] = [];
   for (let i = 0; i < options.count; i++) {
     const category: TweetCategory =

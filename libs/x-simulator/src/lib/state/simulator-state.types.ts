@@ -1,4 +1,4 @@
-import type { RuleMatchSubject, RuleNode } from '../stream/rule-query.util';
+import type { RuleNode } from '../stream/rule-query.util';
 
 export type AccountKind = 'brand' | 'customer';
 
@@ -65,7 +65,6 @@ export interface SimTweet {
   evicted: boolean;
   replyCount: number;
   quoteCount: number;
-  matchSubject?: RuleMatchSubject;
 }
 
 export interface SimRule {

@@ -59,12 +59,20 @@ export class SimulatorStore {
   private readonly following = new Map<string, Set<string>>();
 
   private readonly tweets = new Map<string, SimTweet>();
+  /**
+   * Creation order for eviction. Map.keys().next() after many front deletions walks V8's tombstones
+   * (quadratic under load), so the order is kept in an array with a moving head instead.
+   */
+  private evictionQueue: SimTweet[] = [];
+  private evictionHead = 0;
   private readonly tweetsByAuthor = new Map<string, SimTweet[]>();
   private readonly mentionsByUser = new Map<string, SimTweet[]>();
   private readonly latestInConversation = new Map<string, string>();
   /** Live tweet count per author, kept incrementally: public_metrics is rendered on every stream message. */
   private readonly liveCountByAuthor = new Map<string, number>();
   private evictedSinceCompaction = 0;
+  /** Thousands of tweets share a millisecond under load; format the timestamp once per ms. */
+  private isoCache = { ms: -1, iso: '' };
 
   private readonly rules = new Map<string, SimRule>();
 
@@ -91,6 +99,8 @@ export class SimulatorStore {
     this.followers.clear();
     this.following.clear();
     this.tweets.clear();
+    this.evictionQueue = [];
+    this.evictionHead = 0;
     this.tweetsByAuthor.clear();
     this.mentionsByUser.clear();
     this.latestInConversation.clear();
@@ -241,10 +251,12 @@ export class SimulatorStore {
   /** Tweets created at or after `sinceMs`, oldest first (used for stream backfill). */
   tweetsSince(sinceMs: number): SimTweet[] {
     const out: SimTweet[] = [];
-    for (const tweet of this.tweets.values()) {
-      if (tweet.createdAtMs >= sinceMs && !tweet.deleted) out.push(tweet);
+    for (let i = this.evictionQueue.length - 1; i >= this.evictionHead; i--) {
+      const tweet = this.evictionQueue[i]!;
+      if (tweet.createdAtMs < sinceMs) break;
+      if (isLive(tweet)) out.push(tweet);
     }
-    return out;
+    return out.reverse();
   }
 
   tweetCount(): number {
@@ -266,6 +278,7 @@ export class SimulatorStore {
     const text = prefix + input.text;
     const { id, value } = this.tweetIds.next();
     const nowMs = this.options.now();
+    if (nowMs !== this.isoCache.ms) this.isoCache = { ms: nowMs, iso: new Date(nowMs).toISOString() };
     const mentions = this.extractMentions(text);
     const tweet: SimTweet = {
       id,
@@ -273,7 +286,7 @@ export class SimulatorStore {
       text,
       authorId: author.id,
       createdAtMs: nowMs,
-      createdAt: new Date(nowMs).toISOString(),
+      createdAt: this.isoCache.iso,
       conversationId: parent ? parent.conversationId : id,
       inReplyToTweetId: parent?.id,
       inReplyToUserId: parent?.authorId,
@@ -291,11 +304,16 @@ export class SimulatorStore {
     if (quoted) quoted.quoteCount++;
 
     this.tweets.set(id, tweet);
+    this.evictionQueue.push(tweet);
     appendTo(this.tweetsByAuthor, author.id, tweet);
     this.adjustLiveCount(author.id, 1);
-    const mentionedIds = new Set<string>();
-    for (const mention of mentions) if (mention.id && mention.id !== author.id) mentionedIds.add(mention.id);
-    for (const userId of mentionedIds) appendTo(this.mentionsByUser, userId, tweet);
+    for (let i = 0; i < mentions.length; i++) {
+      const mentionedId = mentions[i]!.id;
+      if (!mentionedId || mentionedId === author.id) continue;
+      // The same account mentioned twice still gets the tweet once in its mentions timeline.
+      if (mentions.findIndex((m) => m.id === mentionedId) !== i) continue;
+      appendTo(this.mentionsByUser, mentionedId, tweet);
+    }
     this.latestInConversation.set(tweet.conversationId, id);
     this.tweetsCreated++;
     this.evictOverflow();
@@ -319,13 +337,11 @@ export class SimulatorStore {
     return true;
   }
 
-  /** What the matcher sees of a tweet; computed once and cached on the tweet. */
+  /** What the matcher sees of a tweet. Not cached on the tweet: stored tweets stay small for the GC. */
   matchSubject(tweet: SimTweet): RuleMatchSubject {
-    if (tweet.matchSubject) return tweet.matchSubject;
     const author = this.users.get(tweet.authorId);
     const replyTo = tweet.inReplyToUserId ? this.users.get(tweet.inReplyToUserId) : undefined;
-    tweet.matchSubject = new TweetMatchSubject(tweet, author?.usernameLower ?? '', replyTo?.usernameLower);
-    return tweet.matchSubject;
+    return new TweetMatchSubject(tweet, author?.usernameLower ?? '', replyTo?.usernameLower);
   }
 
   // ---- stream rules -----------------------------------------------------------------------------
@@ -398,7 +414,9 @@ export class SimulatorStore {
   private extractMentions(text: string): SimMention[] {
     if (!text.includes('@') && !text.includes('＠')) return [];
     const found = extractMentionsWithIndices(text);
-    modifyIndicesFromUTF16ToUnicode(text, found);
+    if (found.length === 0) return [];
+    // Offsets only differ from UTF-16 ones when astral characters (emoji) precede them.
+    if (hasSurrogates(text)) modifyIndicesFromUTF16ToUnicode(text, found);
     return found.map((m) => {
       const user = this.usersByName.get(m.screenName.toLowerCase());
       const mention: SimMention = {
@@ -412,17 +430,20 @@ export class SimulatorStore {
   }
 
   private evictOverflow(): void {
-    while (this.tweets.size > this.options.maxStoredTweets) {
-      const oldest = this.tweets.keys().next();
-      if (oldest.done) break;
-      const tweet = this.tweets.get(oldest.value)!;
+    while (this.tweets.size > this.options.maxStoredTweets && this.evictionHead < this.evictionQueue.length) {
+      const tweet = this.evictionQueue[this.evictionHead++]!;
+      if (tweet.evicted) continue;
       tweet.evicted = true;
       if (!tweet.deleted) this.adjustLiveCount(tweet.authorId, -1);
-      this.tweets.delete(oldest.value);
+      this.tweets.delete(tweet.id);
       if (this.latestInConversation.get(tweet.conversationId) === tweet.id) {
         this.latestInConversation.delete(tweet.conversationId);
       }
       this.evictedSinceCompaction++;
+    }
+    if (this.evictionHead > 65_536 && this.evictionHead * 2 > this.evictionQueue.length) {
+      this.evictionQueue = this.evictionQueue.slice(this.evictionHead);
+      this.evictionHead = 0;
     }
     // Index arrays still hold evicted tweets; sweep them now and then rather than on every eviction.
     if (this.evictedSinceCompaction >= Math.max(1000, this.options.maxStoredTweets / 2)) {
@@ -441,8 +462,8 @@ export class SimulatorStore {
 /** Tokenising is the costly part of matching and only keyword rules need it, so it is done lazily. */
 class TweetMatchSubject implements RuleMatchSubject {
   private tokens: string | undefined;
-  readonly mentions: ReadonlySet<string>;
-  readonly hashtags: ReadonlySet<string>;
+  readonly mentions: readonly string[];
+  readonly hashtags: readonly string[];
   readonly authorId: string;
   readonly inReplyToUserId: string | undefined;
   readonly isReply: boolean;
@@ -454,8 +475,8 @@ class TweetMatchSubject implements RuleMatchSubject {
     readonly authorUsername: string,
     readonly inReplyToUsername: string | undefined,
   ) {
-    this.mentions = new Set(tweet.mentions.map((m) => m.username.toLowerCase()));
-    this.hashtags = new Set(tweet.hashtags.map((h) => h.tag.toLowerCase()));
+    this.mentions = tweet.mentions.map((m) => m.username.toLowerCase());
+    this.hashtags = tweet.hashtags.length === 0 ? NONE : tweet.hashtags.map((h) => h.tag.toLowerCase());
     this.authorId = tweet.authorId;
     this.inReplyToUserId = tweet.inReplyToUserId;
     this.isReply = tweet.inReplyToTweetId !== undefined;
@@ -468,11 +489,22 @@ class TweetMatchSubject implements RuleMatchSubject {
   }
 }
 
+const NONE: readonly never[] = [];
+/** Shared by every tweet without hashtags (most of them); never mutated. */
+const NO_HASHTAGS: SimHashtag[] = [];
+
 function extractHashtags(text: string): SimHashtag[] {
-  if (!text.includes('#') && !text.includes('＃')) return [];
+  if (!text.includes('#') && !text.includes('＃')) return NO_HASHTAGS;
   const found = extractHashtagsWithIndices(text);
-  modifyIndicesFromUTF16ToUnicode(text, found);
+  if (found.length === 0) return [];
+  if (hasSurrogates(text)) modifyIndicesFromUTF16ToUnicode(text, found);
   return found.map((h) => ({ start: h.indices[0], end: h.indices[1], tag: h.hashtag }));
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function hasSurrogates(text: string): boolean {
+  return SURROGATE.test(text);
 }
 
 function isLive(tweet: SimTweet): boolean {

@@ -19,10 +19,10 @@ export type RuleParseResult = { ok: true; node: RuleNode } | { ok: false; detail
 export interface RuleMatchSubject {
   /** Lower-cased word tokens joined by single spaces, padded with a space on both ends. */
   readonly tokenText: string;
-  /** Lower-cased usernames. */
-  readonly mentions: ReadonlySet<string>;
+  /** Lower-cased usernames (a handful per tweet: an array beats a Set here). */
+  readonly mentions: readonly string[];
   /** Lower-cased hashtags without "#". */
-  readonly hashtags: ReadonlySet<string>;
+  readonly hashtags: readonly string[];
   readonly authorUsername: string;
   readonly authorId: string;
   readonly inReplyToUsername?: string;
@@ -234,9 +234,9 @@ export function matchesRule(node: RuleNode, subject: RuleMatchSubject): boolean 
     case 'keyword':
       return subject.tokenText.includes(` ${node.tokens} `);
     case 'mention':
-      return subject.mentions.has(node.username);
+      return subject.mentions.includes(node.username);
     case 'hashtag':
-      return subject.hashtags.has(node.tag);
+      return subject.hashtags.includes(node.tag);
     case 'from':
       return subject.authorUsername === node.user || subject.authorId === node.user;
     case 'to':

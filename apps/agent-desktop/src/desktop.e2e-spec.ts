@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+
+import { type Classification } from '@perch/contracts';
+import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
+import { TwitterApiXAdapter } from '@perch/x-client';
+import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+// The agent's whole journey in a real browser: the gateway module in-process (memory transport and
+// stores) with the real X simulator behind it; the test plays the router (it is wired by the app).
+
+const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
+const CLASSIFICATION: Classification = {
+  sentiment: 'negative',
+  sentimentScore: 0.93,
+  actionability: 'actionable',
+  actionabilityScore: 0.88,
+  sentimentFeatures: ['never arrived'],
+  actionabilityFeatures: ['where is'],
+  model: 'lexicon-baseline@1',
+};
+const SCREENSHOT = '/tmp/desktop.png';
+
+describe('Agent desktop', () => {
+  let simulator: XSimulator;
+  let simUrl: string;
+  let testbed: GatewayTestbed;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${simUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  async function customerTweets(username: string, text: string): Promise<ReturnType<typeof inboundMessageFrom>> {
+    const tweet = await admin<AdminTweetView>('POST', '/admin/tweets', { authorUsername: username, text });
+    const author = await admin<AdminAccountView>('GET', `/admin/accounts/${username}`);
+    const brand = await admin<AdminAccountView>('GET', `/admin/accounts/${BRAND.username}`);
+    return inboundMessageFrom({
+      brand: { id: brand.id, username: brand.username },
+      tweet,
+      author: {
+        id: author.id,
+        username: author.username,
+        name: author.name,
+        followersCount: author.publicMetrics.followers_count,
+        followingCount: author.publicMetrics.following_count,
+        tweetCount: author.publicMetrics.tweet_count,
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    simulator = new XSimulator({ seed: { brands: [BRAND] }, rateLimits: 'unlimited' });
+    simUrl = (await simulator.start(0)).baseUrl;
+    await admin('POST', '/admin/accounts', { username: 'dana_flies', kind: 'customer', name: 'Dana Whitfield', followersCount: 1234, tweetCount: 5678 });
+    await admin('POST', '/admin/accounts', { username: 'sam_rides', kind: 'customer', name: 'Sam Ortega', followersCount: 87, tweetCount: 410 });
+    const brand = await admin<AdminAccountView>('GET', `/admin/accounts/${BRAND.username}`);
+
+    testbed = await startGatewayTestbed({
+      xApi: new TwitterApiXAdapter({ apiBaseUrl: simUrl }),
+      brands: [{ id: brand.id, username: BRAND.username, token: BRAND.token }],
+      agents: [{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'] }],
+      desktopDir: join(__dirname, 'public'),
+    });
+
+    browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    page.on('console', (message) => {
+      // The wrong password (401) and the too-long reply (400) are refused on purpose below.
+      if (message.type() === 'error' && !/status of 40[01]/.test(message.text())) consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await testbed?.close();
+    await simulator?.stop();
+  });
+
+  it('signs in, goes ready, accepts an offer, replies on X and marks the interaction done', async () => {
+    await page.goto(testbed.baseUrl);
+    await page.getByTestId('signin-username').fill('ada');
+    await page.getByTestId('signin-password').fill('wrong');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('signin-error').getByText('Unknown username or wrong password').waitFor();
+    await page.screenshot({ path: '/tmp/desktop-signin.png' });
+
+    await page.getByTestId('signin-password').fill('correct horse');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('agent-name').getByText('Ada Lovelace').waitFor();
+    await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+
+    // Ready: the (fake) router hears it and offers the customer's tweet.
+    await page.getByTestId('presence-toggle').click();
+    await page.locator('[data-testid="presence-toggle"][aria-pressed="true"]').waitFor();
+    await testbed.router.waitForCommand((c) => c.type === 'presence' && c.presence === 'ready' && c.agentId === 'ada');
+    const message = await customerTweets('dana_flies', '@PerchAir my bag never arrived in Lisbon. Where is it? Flight TP1357');
+    const { interactionId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+
+    const toast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${interactionId}"]`);
+    await toast.waitFor();
+    expect(await toast.getByTestId('offer-author').textContent()).toContain('@dana_flies');
+    expect(await toast.getByTestId('offer-snippet').textContent()).toBe(message.text);
+    expect(await toast.getByTestId('offer-sentiment').getAttribute('data-value')).toBe('negative');
+    expect(await toast.getByTestId('offer-actionability').getAttribute('data-value')).toBe('actionable');
+    expect(await toast.getByTestId('offer-countdown').textContent()).toMatch(/Expires in \d+ s/);
+
+    await toast.getByTestId('offer-accept').click();
+    await testbed.router.waitForCommand((c) => c.type === 'accept' && c.interactionId === interactionId);
+    const view = page.getByTestId('interaction-view');
+    await view.waitFor();
+    await toast.waitFor({ state: 'detached' });
+    expect(await view.getByTestId('tweet-text').textContent()).toBe(message.text);
+    expect(await view.getByTestId('classification-sentiment').getAttribute('data-value')).toBe('negative');
+    expect(await view.getByTestId('classification-actionability').getAttribute('data-value')).toBe('actionable');
+    expect(await view.getByTestId('author-followers').getAttribute('title')).toBe((1234).toLocaleString('en-US'));
+    expect(Number((await view.getByTestId('author-tweets').getAttribute('title'))?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(5678);
+    expect(await view.getByTestId('author-profile-link').getAttribute('href')).toBe('https://x.com/dana_flies');
+    await view.locator('[data-testid="transcript-entry"][data-kind="customer-message"]').waitFor();
+
+    // The composer shows the mention it will insert and counts it.
+    await page.getByTestId('reply-text').fill('x'.repeat(300));
+    expect(await page.getByTestId('reply-mention-chip').textContent()).toBe('@dana_flies');
+    expect(await page.getByTestId('reply-counter').textContent()).toBe('312 / 280');
+    await page.getByTestId('reply-send').click();
+    await page.getByTestId('reply-error').getByText(/too long by 32 characters/).waitFor();
+    await page.screenshot({ path: '/tmp/desktop-too-long.png' });
+
+    const replyText = 'So sorry, Dana! Your bag is on TP1359 and will be delivered to your hotel tonight.';
+    await page.getByTestId('reply-text').fill(replyText);
+    expect(await page.getByTestId('reply-counter').textContent()).toBe(`${12 + replyText.length} / 280`);
+    await page.getByTestId('reply-send').click();
+
+    const sent = view.locator('[data-testid="transcript-entry"][data-kind="agent-reply"][data-status="sent"]');
+    await sent.waitFor();
+    const tweetId = await sent.getAttribute('data-tweet-id');
+    expect(tweetId).toMatch(/^\d+$/);
+    expect(await sent.getByTestId('entry-tweet-id').textContent()).toBe(`tweet ${tweetId}`);
+
+    // X (the simulator) holds the reply, in reply to the customer's tweet, with the mention.
+    const { tweets } = await admin<{ tweets: AdminTweetView[] }>('GET', `/admin/accounts/${BRAND.username}/tweets`);
+    expect(tweets).toEqual([
+      expect.objectContaining({ id: tweetId, text: `@dana_flies ${replyText}`, inReplyToTweetId: message.messageId }),
+    ]);
+
+    // A second offer arrives while the first is open: the screenshot shows the toast over the view.
+    const second = await customerTweets('sam_rides', '@PerchAir love the new lounge in Porto, great coffee ☕');
+    const secondOffer = await testbed.router.offer({
+      agentId: 'ada',
+      message: second,
+      classification: { ...CLASSIFICATION, sentiment: 'positive', actionability: 'not-actionable' },
+    });
+    const secondToast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${secondOffer.interactionId}"]`);
+    await secondToast.waitFor();
+    await page.screenshot({ path: SCREENSHOT });
+
+    await secondToast.getByTestId('offer-decline').click();
+    await secondToast.waitFor({ state: 'detached' });
+    await testbed.router.waitForCommand((c) => c.type === 'decline' && c.interactionId === secondOffer.interactionId);
+
+    await page.getByTestId('disposition').selectOption('resolved');
+    await page.getByTestId('done-button').click();
+    const done = await testbed.router.waitForCommand((c) => c.type === 'complete' && c.interactionId === interactionId);
+    expect(done).toMatchObject({ agentId: 'ada', disposition: 'resolved' });
+    await page.getByTestId('empty-state').waitFor();
+    expect(await page.getByTestId('interaction-list-item').count()).toBe(0);
+
+    expect(consoleErrors).toEqual([]);
+  });
+});

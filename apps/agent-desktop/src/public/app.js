@@ -1,0 +1,585 @@
+// Perch agent desktop: a plain ES module, no build step. Talks to the gateway's REST API (/api) and
+// its WebSocket (/ws). The gateway is the authority on everything; this page only shows and asks.
+// @ts-check
+
+const MAX_WEIGHTED = 280;
+const TOKEN_KEY = 'perch.token';
+
+/**
+ * @typedef {{ id: string, displayName: string, capacity: number, skills: string[] }} Agent
+ * @typedef {{ kind: string, entryId: string, at: number, text: string, [key: string]: any }} Entry
+ * @typedef {{ id: string, state: string, agentId: string | null, firstMessage: any, classification: any, transcript: Entry[], [key: string]: any }} View
+ */
+
+const state = {
+  /** @type {string | null} */ token: sessionStorage.getItem(TOKEN_KEY),
+  /** @type {Agent | null} */ agent: null,
+  ready: false,
+  /** @type {WebSocket | null} */ socket: null,
+  reconnectDelay: 500,
+  /** @type {Map<string, any>} */ offers: new Map(),
+  /** @type {Map<string, View>} */ interactions: new Map(),
+  /** @type {string | null} */ currentId: null,
+};
+
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} testId @param {ParentNode} [root] */
+const $ = (testId, root = document) => /** @type {HTMLElement} */ (root.querySelector(`[data-testid="${testId}"]`));
+
+// ---- REST -------------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  /** @param {number} status @param {any} body */
+  constructor(status, body) {
+    super((body && body.message) || `Request failed (${status})`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** @param {string} method @param {string} path @param {unknown} [body] */
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : {};
+  if (response.status === 401 && state.agent) signOut('Your session ended; sign in again.');
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// ---- Sign-in and session ----------------------------------------------------------------------
+
+byId('signin-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const error = $('signin-error');
+  error.hidden = true;
+  const username = /** @type {HTMLInputElement} */ ($('signin-username')).value.trim();
+  const password = /** @type {HTMLInputElement} */ ($('signin-password')).value;
+  try {
+    const result = await api('POST', '/api/auth/sign-in', { username, password });
+    state.token = result.token;
+    sessionStorage.setItem(TOKEN_KEY, result.token);
+    await startSession(result.agent);
+  } catch (e) {
+    error.textContent = e instanceof ApiError && e.status === 400 ? 'Enter your username and password.' : e instanceof Error ? e.message : String(e);
+    error.hidden = false;
+  }
+});
+
+$('sign-out').addEventListener('click', () => signOut());
+
+/** @param {Agent} agent */
+async function startSession(agent) {
+  state.agent = agent;
+  $('agent-name').textContent = agent.displayName;
+  byId('signin-view').hidden = true;
+  byId('session').hidden = false;
+  byId('workspace').hidden = false;
+  connect();
+  const mine = await api('GET', '/api/interactions');
+  for (const view of mine) state.interactions.set(view.id, view);
+  renderList();
+  const first = mine.find((/** @type {View} */ v) => v.state === 'active');
+  if (first && !state.currentId) open(first.id);
+}
+
+/** @param {string} [message] */
+function signOut(message) {
+  const socket = state.socket;
+  state.socket = null;
+  socket?.close();
+  sessionStorage.removeItem(TOKEN_KEY);
+  Object.assign(state, { token: null, agent: null, ready: false, currentId: null });
+  state.offers.clear();
+  state.interactions.clear();
+  $('toasts').replaceChildren();
+  byId('workspace').hidden = true;
+  byId('session').hidden = true;
+  byId('signin-view').hidden = false;
+  renderPresence();
+  if (message) {
+    const error = $('signin-error');
+    error.textContent = message;
+    error.hidden = false;
+  }
+}
+
+// ---- Presence ---------------------------------------------------------------------------------
+
+$('presence-toggle').addEventListener('click', async () => {
+  const next = state.ready ? 'not-ready' : 'ready';
+  const button = /** @type {HTMLButtonElement} */ ($('presence-toggle'));
+  button.disabled = true;
+  try {
+    await api('PUT', '/api/agents/me/presence', { state: next });
+    state.ready = next === 'ready';
+  } catch (e) {
+    alert(`Could not change your status: ${e instanceof Error ? e.message : e}`);
+  } finally {
+    button.disabled = false;
+    renderPresence();
+  }
+});
+
+function renderPresence() {
+  const button = $('presence-toggle');
+  button.setAttribute('aria-pressed', String(state.ready));
+  button.textContent = state.ready ? 'Ready' : 'Not ready';
+  button.title = state.ready ? 'You receive offers. Click to stop.' : 'Click to start receiving offers.';
+}
+
+// ---- WebSocket --------------------------------------------------------------------------------
+
+function connect() {
+  if (!state.token) return;
+  setConnection('connecting', 'Connecting…');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(state.token)}`);
+  state.socket = socket;
+  socket.addEventListener('message', (event) => onPush(JSON.parse(String(event.data))));
+  socket.addEventListener('close', () => {
+    if (state.socket !== socket) return; // signed out or replaced
+    setConnection('offline', 'Reconnecting…');
+    // Back off up to 10 s; a gateway restart or a network blip should not hammer the server.
+    setTimeout(connect, state.reconnectDelay);
+    state.reconnectDelay = Math.min(10_000, state.reconnectDelay * 2);
+  });
+}
+
+/** @param {string} value @param {string} label */
+function setConnection(value, label) {
+  const el = $('connection-status');
+  el.dataset['state'] = value;
+  el.textContent = label;
+}
+
+/** @param {any} message */
+function onPush(message) {
+  switch (message.type) {
+    case 'hello':
+      state.reconnectDelay = 500;
+      setConnection('online', 'Connected');
+      break;
+    case 'offer':
+      state.offers.set(message.interactionId, message);
+      renderToast(message);
+      break;
+    case 'offer-rescinded':
+    case 'offer-timed-out':
+      removeToast(message.interactionId);
+      break;
+    case 'interaction-accepted':
+      removeToast(message.interaction.id);
+      state.interactions.set(message.interaction.id, message.interaction);
+      renderList();
+      open(message.interaction.id);
+      break;
+    case 'message-added':
+    case 'reply-sent':
+    case 'reply-failed':
+      upsertEntry(message.interactionId, message.entry);
+      break;
+    case 'completed':
+      complete(message.interactionId);
+      break;
+    case 'error':
+      console.warn('gateway error', message);
+      break;
+    default:
+      break;
+  }
+}
+
+// ---- Offer toasts -----------------------------------------------------------------------------
+
+/** @param {any} offer */
+function renderToast(offer) {
+  removeToast(offer.interactionId);
+  const toast = el('section', { class: 'toast', 'data-testid': 'offer-toast', 'data-interaction-id': offer.interactionId, 'data-received-at': String(offer.receivedAt), 'aria-label': `Offer from @${offer.author.username}` }, [
+    el('div', { class: 'toast-head' }, [
+      el('div', { class: 'avatar', 'aria-hidden': 'true' }, [initials(offer.author.name || offer.author.username)]),
+      el('div', {}, [
+        el('div', { class: 'toast-title' }, ['New interaction']),
+        el('div', { class: 'toast-who', 'data-testid': 'offer-author' }, [`${offer.author.name} `, el('span', { class: 'muted' }, [`@${offer.author.username}`])]),
+      ]),
+    ]),
+    el('p', { class: 'toast-snippet', 'data-testid': 'offer-snippet' }, [offer.snippet]),
+    el('div', { class: 'toast-badges' }, [sentimentBadge(offer.sentiment, 'offer-sentiment'), actionabilityBadge(offer.actionability, 'offer-actionability')]),
+    el('div', { class: 'progress', 'aria-hidden': 'true' }, [el('span', {}, [])]),
+    el('div', { class: 'toast-foot' }, [
+      el('span', { class: 'countdown', 'data-testid': 'offer-countdown' }, ['']),
+      el('button', { type: 'button', class: 'secondary', 'data-testid': 'offer-decline' }, ['Decline']),
+      el('button', { type: 'button', class: 'primary', 'data-testid': 'offer-accept' }, ['Accept']),
+    ]),
+  ]);
+  const total = Math.max(1, Date.parse(offer.expiresAt) - Date.now());
+  /** @type {HTMLButtonElement} */ (toast.querySelector('[data-testid="offer-accept"]')).addEventListener('click', () => decide(offer, 'accept', toast));
+  /** @type {HTMLButtonElement} */ (toast.querySelector('[data-testid="offer-decline"]')).addEventListener('click', () => decide(offer, 'decline', toast));
+  const tick = () => {
+    if (!toast.isConnected) return;
+    const left = Date.parse(offer.expiresAt) - Date.now();
+    if (left <= 0) {
+      removeToast(offer.interactionId);
+      return;
+    }
+    /** @type {HTMLElement} */ (toast.querySelector('.countdown')).textContent = `Expires in ${Math.ceil(left / 1000)} s`;
+    /** @type {HTMLElement} */ (toast.querySelector('.progress span')).style.width = `${Math.max(0, (left / total) * 100)}%`;
+    setTimeout(tick, 250);
+  };
+  $('toasts').append(toast);
+  tick();
+}
+
+/** @param {string} interactionId */
+function removeToast(interactionId) {
+  state.offers.delete(interactionId);
+  document.querySelector(`[data-testid="offer-toast"][data-interaction-id="${CSS.escape(interactionId)}"]`)?.remove();
+}
+
+/** @param {any} offer @param {'accept' | 'decline'} action @param {HTMLElement} toast */
+async function decide(offer, action, toast) {
+  for (const button of toast.querySelectorAll('button')) button.disabled = true;
+  try {
+    await api('POST', `/api/interactions/${offer.interactionId}/${action}`, { offerId: offer.offerId });
+    // Accepting: the interaction opens when the router confirms (interaction-accepted on the socket).
+    if (action === 'decline') removeToast(offer.interactionId);
+    else /** @type {HTMLElement} */ (toast.querySelector('.countdown')).textContent = 'Opening…';
+  } catch (e) {
+    /** @type {HTMLElement} */ (toast.querySelector('.countdown')).textContent = e instanceof Error ? e.message : String(e);
+    for (const button of toast.querySelectorAll('button')) button.disabled = false;
+  }
+}
+
+// ---- Interaction list and view ----------------------------------------------------------------
+
+function renderList() {
+  const list = $('interaction-list');
+  const views = [...state.interactions.values()].filter((v) => v.state !== 'completed');
+  list.replaceChildren(
+    ...views.map((view) => {
+      const first = view.firstMessage;
+      const button = el('button', { type: 'button', 'data-testid': 'interaction-list-item', 'data-interaction-id': view.id }, [
+        el('span', { class: 'who' }, [first ? `@${first.author.username}` : 'Interaction']),
+        el('span', { class: 'what' }, [first ? first.text : view.state]),
+      ]);
+      if (view.id === state.currentId) button.setAttribute('aria-current', 'true');
+      button.addEventListener('click', () => open(view.id));
+      return el('li', {}, [button]);
+    }),
+  );
+  $('interaction-list-empty').hidden = views.length > 0;
+}
+
+/** @param {string} id */
+function open(id) {
+  state.currentId = id;
+  renderList();
+  renderInteraction();
+  /** @type {HTMLTextAreaElement} */ ($('reply-text')).focus();
+}
+
+function current() {
+  return state.currentId ? state.interactions.get(state.currentId) ?? null : null;
+}
+
+function renderInteraction() {
+  const view = current();
+  byId('empty-state').hidden = view !== null;
+  byId('interaction').hidden = view === null;
+  if (!view) return;
+  const message = view.firstMessage;
+  const author = message?.author;
+  $('interaction-title').textContent = author ? `${author.name} · @${author.username}` : 'Interaction';
+  const badge = $('interaction-state');
+  badge.textContent = view.state === 'active' ? 'In progress' : view.state;
+  badge.dataset['state'] = view.state;
+  if (author) {
+    $('author-avatar').textContent = initials(author.name || author.username);
+    $('tweet-author-name').textContent = author.name;
+    const link = /** @type {HTMLAnchorElement} */ ($('author-profile-link'));
+    link.href = author.profileUrl;
+    link.textContent = `@${author.username}`;
+    link.setAttribute('aria-label', `@${author.username}'s profile on X (opens in a new tab)`);
+    $('author-tweets').textContent = compact(author.tweetCount);
+    $('author-tweets').title = author.tweetCount.toLocaleString();
+    $('author-followers').textContent = compact(author.followersCount);
+    $('author-followers').title = author.followersCount.toLocaleString();
+  }
+  $('tweet-text').replaceChildren(...linkify(message?.text ?? ''));
+  $('tweet-meta').textContent = message ? `${kindLabel(message.kind)} · ${new Date(message.createdAt).toLocaleString()}` : '';
+  const c = view.classification;
+  $('classification-sentiment').replaceWith(sentimentBadge(c?.sentiment ?? 'undeclared', 'classification-sentiment'));
+  $('classification-actionability').replaceWith(actionabilityBadge(c?.actionability ?? 'undeclared', 'classification-actionability'));
+  const why = [...(c?.sentimentFeatures ?? []), ...(c?.actionabilityFeatures ?? [])];
+  $('classification-why').textContent = why.length ? `Why: ${why.join(', ')}` : '';
+  renderTranscript();
+  renderComposer();
+  const completed = view.state === 'completed';
+  for (const control of /** @type {NodeListOf<HTMLButtonElement | HTMLTextAreaElement | HTMLSelectElement>} */ (document.querySelectorAll('#reply-form textarea, #reply-form button, #done-form select, #done-form button'))) {
+    control.disabled = completed;
+  }
+}
+
+function renderTranscript() {
+  const view = current();
+  if (!view) return;
+  const list = $('transcript');
+  list.replaceChildren(...view.transcript.map(renderEntry));
+  list.scrollTop = list.scrollHeight;
+}
+
+/** @param {Entry} entry */
+function renderEntry(entry) {
+  if (entry.kind === 'customer-message') {
+    return el('li', { class: 'entry', 'data-testid': 'transcript-entry', 'data-kind': entry.kind, 'data-entry-id': entry.entryId }, [
+      el('div', { class: 'entry-head' }, [el('strong', {}, [entry.authorName || entry.authorUsername]), el('span', {}, [`@${entry.authorUsername}`]), el('span', { 'aria-hidden': 'true' }, ['·']), el('time', { datetime: entry.createdAt }, [time(entry.createdAt)])]),
+      el('div', { class: 'entry-text' }, linkify(entry.text)),
+    ]);
+  }
+  const status =
+    entry.status === 'sent'
+      ? el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, [
+          'Posted on X · ',
+          el('a', { href: `https://x.com/i/web/status/${entry.tweetId}`, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'entry-tweet-id' }, [`tweet ${entry.tweetId}`]),
+        ])
+      : entry.status === 'failed'
+        ? el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, [`Not posted: ${entry.failure?.detail ?? 'X refused the reply'}`])
+        : el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, ['Sending…']);
+  return el(
+    'li',
+    { class: 'entry', 'data-testid': 'transcript-entry', 'data-kind': entry.kind, 'data-entry-id': entry.entryId, 'data-status': entry.status, 'data-tweet-id': entry.tweetId ?? '' },
+    [el('div', { class: 'entry-head' }, [el('strong', {}, [entry.agentId === state.agent?.id ? 'You' : entry.agentId]), el('span', { 'aria-hidden': 'true' }, ['·']), el('time', {}, [time(entry.at)])]), el('div', { class: 'entry-text' }, linkify(entry.text)), status],
+  );
+}
+
+/** @param {string} interactionId @param {Entry} entry */
+function upsertEntry(interactionId, entry) {
+  const view = state.interactions.get(interactionId);
+  if (!view) return;
+  const existing = view.transcript.find((e) => e.entryId === entry.entryId);
+  // A final entry (sent or failed) is never replaced by a pending one, as on the server.
+  if (existing && existing.status && existing.status !== 'pending' && entry.status === 'pending') return;
+  const merged = existing ? { ...entry, at: existing.at } : entry;
+  view.transcript = [...view.transcript.filter((e) => e.entryId !== entry.entryId), merged].sort((a, b) => a.at - b.at || (a.entryId < b.entryId ? -1 : 1));
+  if (interactionId === state.currentId) renderTranscript();
+}
+
+/** @param {string} interactionId */
+function complete(interactionId) {
+  removeToast(interactionId);
+  const view = state.interactions.get(interactionId);
+  if (!view) return;
+  view.state = 'completed';
+  if (interactionId === state.currentId) {
+    state.currentId = null;
+    renderInteraction();
+  }
+  state.interactions.delete(interactionId);
+  renderList();
+}
+
+// ---- Reply composer ---------------------------------------------------------------------------
+
+const replyText = /** @type {HTMLTextAreaElement} */ ($('reply-text'));
+replyText.addEventListener('input', renderComposer);
+replyText.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) /** @type {HTMLFormElement} */ (byId('reply-form')).requestSubmit();
+});
+
+/** The username a reply answers: the author of the customer's latest tweet, as the server decides. */
+function replyTarget() {
+  const view = current();
+  if (!view) return null;
+  const customer = view.transcript.filter((e) => e.kind === 'customer-message' && e.messageKind !== 'dm');
+  return customer.length ? customer[customer.length - 1].authorUsername : view.firstMessage?.author.username ?? null;
+}
+
+function renderComposer() {
+  const target = replyTarget();
+  const typed = replyText.value;
+  const mentioned = target !== null && new RegExp(`^\\s*[@＠]${target}(?![A-Za-z0-9_])`, 'i').test(typed);
+  const mention = $('reply-mention');
+  if (target === null) mention.textContent = '';
+  else
+    mention.replaceChildren(
+      mentioned ? 'Your text starts with ' : 'Will start with ',
+      el('span', { class: 'mention-chip', 'data-testid': 'reply-mention-chip' }, [`@${target}`]),
+    );
+  const full = (mentioned || target === null ? '' : `@${target} `) + typed.trim();
+  const used = weightedLength(full);
+  const counter = $('reply-counter');
+  counter.textContent = `${used} / ${MAX_WEIGHTED}`;
+  counter.dataset['over'] = String(used > MAX_WEIGHTED);
+  counter.setAttribute('aria-label', used > MAX_WEIGHTED ? `${used - MAX_WEIGHTED} characters too many` : `${MAX_WEIGHTED - used} characters left`);
+  $('reply-error').hidden = true;
+}
+
+byId('reply-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const view = current();
+  if (!view) return;
+  const error = $('reply-error');
+  const send = /** @type {HTMLButtonElement} */ ($('reply-send'));
+  send.disabled = true;
+  try {
+    const accepted = await api('POST', `/api/interactions/${view.id}/replies`, { text: replyText.value });
+    upsertEntry(view.id, {
+      kind: 'agent-reply',
+      entryId: `cmd:${accepted.commandId}`,
+      at: Date.now(),
+      commandId: accepted.commandId,
+      agentId: state.agent?.id,
+      text: accepted.text,
+      status: 'pending',
+    });
+    replyText.value = '';
+    renderComposer();
+  } catch (e) {
+    // The server is the authority on X's rules: show its reason as is.
+    error.textContent = e instanceof Error ? e.message : String(e);
+    error.hidden = false;
+  } finally {
+    send.disabled = false;
+  }
+});
+
+byId('done-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const view = current();
+  if (!view) return;
+  const disposition = /** @type {HTMLSelectElement} */ ($('disposition')).value;
+  const button = /** @type {HTMLButtonElement} */ ($('done-button'));
+  button.disabled = true;
+  try {
+    await api('POST', `/api/interactions/${view.id}/done`, disposition ? { disposition } : {});
+    button.textContent = 'Closing…';
+  } catch (e) {
+    alert(`Could not mark done: ${e instanceof Error ? e.message : e}`);
+    button.disabled = false;
+  }
+});
+
+// ---- X's weighted length, approximately (twitter-text v3 rules; the server checks exactly) -------
+
+const URL_PATTERN = /(?:https?:\/\/)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d+)?(?:\/[^\s]*)?/gi;
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** @param {string} text */
+function weightedLength(text) {
+  let length = 0;
+  const withoutUrls = text.normalize('NFC').replace(URL_PATTERN, () => {
+    length += 23;
+    return '';
+  });
+  for (const { segment } of segmenter.segment(withoutUrls)) {
+    if (/\p{Extended_Pictographic}/u.test(segment)) {
+      length += 2;
+      continue;
+    }
+    for (const char of segment) {
+      const cp = /** @type {number} */ (char.codePointAt(0));
+      const light = cp <= 0x10ff || (cp >= 0x2000 && cp <= 0x200d) || (cp >= 0x2010 && cp <= 0x201f) || (cp >= 0x2032 && cp <= 0x2037);
+      length += light ? 1 : 2;
+    }
+  }
+  return length;
+}
+
+// ---- Small helpers ----------------------------------------------------------------------------
+
+/**
+ * Builds an element; children are strings (as text, never HTML) or nodes.
+ * @param {string} tag @param {Record<string, string>} attrs @param {(Node | string)[]} children
+ */
+function el(tag, attrs, children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/** Text with every @username turned into a link to the profile on X. @param {string} text @returns {(Node | string)[]} */
+function linkify(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/(^|[^A-Za-z0-9_])[@＠]([A-Za-z0-9_]{1,15})/g)) {
+    const start = (match.index ?? 0) + match[1].length;
+    parts.push(text.slice(last, start));
+    parts.push(el('a', { href: `https://x.com/${match[2]}`, target: '_blank', rel: 'noopener noreferrer' }, [`@${match[2]}`]));
+    last = start + match[2].length + 1;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
+const ICONS = {
+  positive: '<circle cx="12" cy="12" r="9"/><path d="M8 14s1.5 2 4 2 4-2 4-2"/><path d="M9 9h.01M15 9h.01"/>',
+  negative: '<circle cx="12" cy="12" r="9"/><path d="M16 16s-1.5-2-4-2-4 2-4 2"/><path d="M9 9h.01M15 9h.01"/>',
+  neutral: '<circle cx="12" cy="12" r="9"/><path d="M8 15h8"/><path d="M9 9h.01M15 9h.01"/>',
+  undeclared: '<circle cx="12" cy="12" r="9"/><path d="M9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5V14"/><path d="M12 17h.01"/>',
+  actionable: '<path d="M5 21V4"/><path d="M5 4h11l-2 4 2 4H5"/>',
+  'not-actionable': '<circle cx="12" cy="12" r="9"/><path d="M8 12h8"/>',
+};
+const SENTIMENT_LABELS = { positive: 'Positive', negative: 'Negative', neutral: 'Neutral', undeclared: 'Sentiment undeclared' };
+const ACTIONABILITY_LABELS = { actionable: 'Actionable', 'not-actionable': 'Not actionable', undeclared: 'Actionability undeclared' };
+
+/** @param {string} value @param {string} testId */
+function sentimentBadge(value, testId) {
+  return badge(value, SENTIMENT_LABELS[/** @type {keyof typeof SENTIMENT_LABELS} */ (value)] ?? value, ICONS[/** @type {keyof typeof ICONS} */ (value)] ?? ICONS.undeclared, testId, 'Sentiment');
+}
+
+/** @param {string} value @param {string} testId */
+function actionabilityBadge(value, testId) {
+  return badge(value, ACTIONABILITY_LABELS[/** @type {keyof typeof ACTIONABILITY_LABELS} */ (value)] ?? value, ICONS[/** @type {keyof typeof ICONS} */ (value)] ?? ICONS.undeclared, testId, 'Actionability');
+}
+
+/** @param {string} value @param {string} label @param {string} icon @param {string} testId @param {string} what */
+function badge(value, label, icon, testId, what) {
+  const node = el('span', { class: 'badge', 'data-testid': testId, 'data-value': value, title: `${what}: ${label}` }, []);
+  // The icon markup is ours (constants above), never user text.
+  node.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true">${icon}</svg>`;
+  node.append(label);
+  return node;
+}
+
+/** @param {string} name */
+function initials(name) {
+  return name
+    .split(/[\s_]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? '')
+    .join('');
+}
+
+/** @param {number} n */
+function compact(n) {
+  return new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+}
+
+/** @param {string | number} when */
+function time(when) {
+  return new Date(when).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** @param {string} kind */
+function kindLabel(kind) {
+  return { mention: 'Mention', reply: 'Reply', quote: 'Quote', dm: 'Direct message' }[kind] ?? kind;
+}
+
+// ---- Start ------------------------------------------------------------------------------------
+
+renderPresence();
+if (state.token) {
+  api('GET', '/api/agents/me')
+    .then((agent) => startSession(agent))
+    .catch(() => signOut());
+}

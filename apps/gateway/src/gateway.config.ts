@@ -1,0 +1,39 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+import { IsOptional, IsString, IsUrl, Matches, MinLength } from 'class-validator';
+import { RedisEnv } from '@perch/service-kit';
+
+/** The gateway's environment; validated once at start-up. */
+export class GatewayConfig extends RedisEnv {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  /** Where X lives; set it to the simulator (http://127.0.0.1:4010) for development. Unset: the real X. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  X_API_BASE_URL?: string;
+
+  /** Brand accounts the gateway answers from: "username=userToken,…". */
+  @Matches(/^@?\w{1,15}=\S+(,@?\w{1,15}=\S+)*$/, { message: 'X_BRAND_TOKENS must be username=token[,username=token…]' })
+  X_BRAND_TOKENS!: string;
+
+  /** Signs agents' bearer tokens; the same on every gateway replica. */
+  @IsString()
+  @MinLength(32)
+  GATEWAY_TOKEN_SECRET!: string;
+
+  /** JSON array of agents: [{"id":"alice","password":"…" | "passwordHash":"scrypt$…","capacity":2,"skills":[]}]. */
+  @IsString()
+  @MinLength(2)
+  GATEWAY_AGENTS!: string;
+
+  @Matches(/^[a-zA-Z0-9_-]{1,64}$/)
+  GATEWAY_REPLICA_ID = `${hostname().replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+
+  @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'GATEWAY_DB_SCHEMA must be lower-case letters, digits, underscores' })
+  GATEWAY_DB_SCHEMA = 'perch';
+
+  @IsString()
+  GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');
+}

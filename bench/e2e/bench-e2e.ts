@@ -1,0 +1,160 @@
+// npm run bench:e2e — the distributed pipeline on real Kafka and Redis, measured end to end.
+// Prints progress lines, then (last line) one JSON object with the figures. Knobs (env):
+//   BENCH_TWEETS (20000)          tweets in the throughput phase, played by the simulator at full speed
+//   BENCH_LATENCY_RATE (1000)     tweets/s in the latency phase
+//   BENCH_LATENCY_SECONDS (10)
+//   BENCH_AGENTS (100), BENCH_CAPACITY (50)   simulated agents who accept, reply and finish at once
+import 'reflect-metadata';
+
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import { freePort, ServiceProcess, waitFor } from '@perch/testing';
+import { XSimulator } from '@perch/x-simulator';
+
+import { measureKafkaPassThrough } from '../kafka-pass-through';
+import { AgentSwarm, type OfferRecord } from './agent-swarm';
+import { percentile } from './percentile.util';
+
+const BRAND = 'acme_support';
+const BRAND_TOKEN = 'bench-brand-token';
+const APP_BEARER = 'bench-app-bearer';
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
+  return value;
+}
+
+function log(message: string): void {
+  process.stdout.write(`[bench:e2e] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const kafkaBrokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const throughputTweets = envNumber('BENCH_TWEETS', 20_000);
+  const latencyRate = envNumber('BENCH_LATENCY_RATE', 1000);
+  const latencySeconds = envNumber('BENCH_LATENCY_SECONDS', 10);
+  const agentCount = envNumber('BENCH_AGENTS', 100);
+  const capacity = envNumber('BENCH_CAPACITY', 50);
+  const namespace = `bench-${Date.now()}`;
+
+  const simulator = new XSimulator({
+    seed: { appBearerToken: APP_BEARER, brands: [{ username: BRAND, token: BRAND_TOKEN }] },
+    rateLimits: 'unlimited',
+    maxStoredTweets: throughputTweets + latencyRate * latencySeconds + 10_000,
+  });
+  const { baseUrl } = await simulator.start(await freePort());
+  log(`simulator at ${baseUrl}`);
+
+  const agents = Array.from({ length: agentCount }, (_, i) => ({ username: `agent${i + 1}`, password: `pw-${i + 1}` }));
+  const ports = { ingestor: await freePort(), classifier: await freePort(), router: await freePort(), gateway: await freePort() };
+  const common = {
+    KAFKA_BROKERS: kafkaBrokers,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    PERCH_NAMESPACE: namespace,
+    LOG_LEVEL: 'warn',
+    X_API_BASE_URL: baseUrl,
+    X_APP_BEARER: APP_BEARER,
+    X_BRAND_TOKENS: `${BRAND}=${BRAND_TOKEN}`,
+  };
+  const services = [
+    new ServiceProcess({ app: 'router', env: { ...common, HTTP_PORT: String(ports.router), ROUTER_OFFER_TIMEOUT_MS: '120000' }, healthUrl: `http://127.0.0.1:${ports.router}/health` }),
+    new ServiceProcess({ app: 'classifier', env: { ...common, HTTP_PORT: String(ports.classifier) }, healthUrl: `http://127.0.0.1:${ports.classifier}/health` }),
+    new ServiceProcess({
+      app: 'gateway',
+      env: {
+        ...common,
+        HTTP_PORT: String(ports.gateway),
+        GATEWAY_TOKEN_SECRET: randomUUID() + randomUUID(),
+        GATEWAY_AGENTS: JSON.stringify(agents.map((a) => ({ id: a.username, displayName: a.username, password: a.password, capacity }))),
+      },
+      healthUrl: `http://127.0.0.1:${ports.gateway}/health`,
+    }),
+    new ServiceProcess({ app: 'ingestor', env: { ...common, HTTP_PORT: String(ports.ingestor) }, healthUrl: `http://127.0.0.1:${ports.ingestor}/health` }),
+  ];
+  for (const service of services) await service.start();
+  log(`apps up (namespace ${namespace}); logs in ${join('tmp', 'e2e-logs')}`);
+
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const swarm = new AgentSwarm({ gatewayUrl, agents, replyAndFinish: true });
+  await swarm.start(capacity);
+  log(`${agentCount} agents ready, capacity ${capacity} each`);
+
+  const offersSince = (from: number): OfferRecord[] => swarm.offers.filter((o) => o.receivedAt >= from);
+  const play = async (rate: number, count: number, what: string): Promise<{ startedAt: number; offers: OfferRecord[] }> => {
+    const startedAt = Date.now();
+    simulator.startGenerator({ rate, count, customers: 5000, brand: BRAND, seed: what, replyRatio: 0 });
+    const offers = await waitFor(
+      `${count} offers (${what})`,
+      () => {
+        const seen = offersSince(startedAt);
+        return seen.length >= count ? seen.slice(0, count) : undefined;
+      },
+      Math.max(120_000, (count / rate) * 1000 * 4),
+      100,
+    ).catch((error: unknown) => {
+      const seen = offersSince(startedAt).length;
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; only ${seen} offers arrived`);
+    });
+    return { startedAt, offers };
+  };
+
+  log('warm-up: 500 tweets at 250/s');
+  await play(250, 500, 'warm-up');
+
+  log(`latency phase: ${latencyRate} tweets/s for ${latencySeconds} s`);
+  const latency = await play(latencyRate, latencyRate * latencySeconds, 'latency');
+  const latencies = latency.offers.map((o) => o.deliveredAt - o.receivedAt).sort((a, b) => a - b);
+
+  log(`throughput phase: ${throughputTweets} tweets at full speed`);
+  const throughput = await play(100_000, throughputTweets, 'throughput');
+  const firstReceived = Math.min(...throughput.offers.map((o) => o.receivedAt));
+  const lastDelivered = Math.max(...throughput.offers.map((o) => o.deliveredAt));
+  const tweetsPerSecond = throughputTweets / ((lastDelivered - firstReceived) / 1000);
+
+  await swarm.stop();
+  for (const service of [...services].reverse()) await service.stop();
+  await simulator.stop();
+
+  log('baseline: the same number of messages produced and consumed raw through the same broker');
+  const sample = JSON.stringify({ payload: 'x'.repeat(900) });
+  const raw = await measureKafkaPassThrough({
+    brokers: kafkaBrokers.split(','),
+    partitions: 12,
+    messages: Array.from({ length: throughputTweets }, (_, i) => ({ key: `100:${i % 5000}`, value: sample })),
+  });
+
+  const result = {
+    tweetsPerSecond: round(tweetsPerSecond),
+    offerLatencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    latencyMeasuredAtTweetsPerSecond: latencyRate,
+    kafkaPassThroughPerSecond: round(raw.messagesPerSecond),
+    ratio: round(tweetsPerSecond / raw.messagesPerSecond, 3),
+    tweets: throughputTweets,
+    agents: agentCount,
+    capacityPerAgent: capacity,
+    repliesPosted: swarm.replies,
+    interactionsCompleted: swarm.completed,
+    agentErrors: swarm.errors,
+  };
+  log(`${result.tweetsPerSecond} tweets/s end to end; offer latency p50 ${result.offerLatencyMs.p50} ms, p99 ${result.offerLatencyMs.p99} ms at ${latencyRate}/s; raw Kafka ${result.kafkaPassThroughPerSecond} msg/s (ratio ${result.ratio})`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:e2e failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

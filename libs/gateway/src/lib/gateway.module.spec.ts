@@ -1,0 +1,420 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { type Classification, type InboundMessage, type OutboundRequestedPayload, Topics } from '@perch/contracts';
+import { newId } from '@perch/platform';
+import { TwitterApiXAdapter } from '@perch/x-client';
+import { DUPLICATE_CONTENT_DETAIL, XSimulator } from '@perch/x-simulator';
+import { WebSocket } from 'ws';
+
+import { AgentSocketProbe } from './testing/agent-socket-probe';
+import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from './testing/gateway-testbed';
+
+const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
+const CLASSIFICATION: Classification = {
+  sentiment: 'negative',
+  sentimentScore: 0.91,
+  actionability: 'actionable',
+  actionabilityScore: 0.84,
+  sentimentFeatures: ['lost'],
+  actionabilityFeatures: ['where is'],
+  model: 'lexicon-baseline@1',
+};
+
+interface JsonResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+describe('GatewayModule over HTTP and WebSocket', () => {
+  let simulator: XSimulator;
+  let testbed: GatewayTestbed;
+  let desktopDir: string;
+  let brandId: string;
+
+  async function request(method: string, path: string, body?: unknown, token?: string): Promise<JsonResponse> {
+    const response = await fetch(`${testbed.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  async function signIn(username: string, password: string): Promise<string> {
+    const response = await request('POST', '/api/auth/sign-in', { username, password });
+    expect(response.status).toBe(200);
+    return String(response.body['token']);
+  }
+
+  /** A customer tweets at the brand on the simulator; the message is what the ingestor would emit. */
+  function customerTweets(username: string, text: string): InboundMessage {
+    const tweet = simulator.createTweet({ authorUsername: username, text });
+    const author = simulator.account(username);
+    return inboundMessageFrom({
+      brand: { id: brandId, username: BRAND.username },
+      tweet,
+      author: {
+        id: author.id,
+        username: author.username,
+        name: author.name,
+        followersCount: author.publicMetrics.followers_count,
+        followingCount: author.publicMetrics.following_count,
+        tweetCount: author.publicMetrics.tweet_count,
+      },
+    });
+  }
+
+  function problemFields(body: Record<string, unknown>): string[] {
+    return ((body['problems'] as { field: string }[] | undefined) ?? []).map((problem) => problem.field).sort();
+  }
+
+  beforeAll(async () => {
+    simulator = new XSimulator({ seed: { brands: [BRAND] }, rateLimits: 'unlimited' });
+    const { baseUrl } = await simulator.start(0);
+    brandId = simulator.account(BRAND.username).id;
+    simulator.createAccount({ username: 'dana_flies', kind: 'customer', name: 'Dana', followersCount: 1234, tweetCount: 5678 });
+    simulator.createAccount({ username: 'sam_rides', kind: 'customer', name: 'Sam', followersCount: 12, tweetCount: 40 });
+
+    desktopDir = await mkdtemp(join(tmpdir(), 'perch-desktop-'));
+    await writeFile(join(desktopDir, 'index.html'), '<!doctype html><title>Perch</title>');
+    await writeFile(join(desktopDir, 'app.js'), 'export {};');
+
+    testbed = await startGatewayTestbed({
+      xApi: new TwitterApiXAdapter({ apiBaseUrl: baseUrl }),
+      brands: [{ id: brandId, username: BRAND.username, token: BRAND.token }],
+      agents: [
+        { id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'] },
+        { id: 'bob', displayName: 'Bob Builder', password: 'battery staple' },
+      ],
+      desktopDir,
+    });
+  });
+
+  afterAll(async () => {
+    await testbed?.close();
+    await simulator?.stop();
+    await rm(desktopDir, { recursive: true, force: true });
+  });
+
+  describe('REST validation and auth', () => {
+    it('answers 400 naming every missing field', async () => {
+      const response = await request('POST', '/api/auth/sign-in', {});
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'validation-failed' });
+      expect(problemFields(response.body)).toEqual(['password', 'username']);
+    });
+
+    it('answers 400 naming a field that is not part of the request', async () => {
+      const response = await request('POST', '/api/auth/sign-in', { username: 'ada', password: 'x', role: 'admin' });
+      expect(response.status).toBe(400);
+      expect(problemFields(response.body)).toEqual(['role']);
+    });
+
+    it('signs an agent in and returns a token and the agent profile', async () => {
+      const response = await request('POST', '/api/auth/sign-in', { username: 'ada', password: 'correct horse' });
+      expect(response.status).toBe(200);
+      expect(response.body['agent']).toEqual({ id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'] });
+      expect(typeof response.body['token']).toBe('string');
+    });
+
+    it('refuses a wrong password with 401', async () => {
+      const response = await request('POST', '/api/auth/sign-in', { username: 'ada', password: 'wrong' });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ code: 'bad-credentials' });
+    });
+
+    it('refuses API calls without a valid token with 401', async () => {
+      expect((await request('GET', '/api/agents/me')).status).toBe(401);
+      expect((await request('GET', '/api/agents/me', undefined, 'v1.forged.token')).status).toBe(401);
+    });
+
+    it("returns the signed-in agent's profile", async () => {
+      const token = await signIn('ada', 'correct horse');
+      const response = await request('GET', '/api/agents/me', undefined, token);
+      expect(response).toEqual({ status: 200, body: { id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'] } });
+    });
+
+    it('validates presence, and publishes a valid change to the router', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const bad = await request('PUT', '/api/agents/me/presence', { state: 'sleeping', capacity: 0 }, token);
+      expect(bad.status).toBe(400);
+      expect(problemFields(bad.body)).toEqual(['capacity', 'state']);
+
+      const good = await request('PUT', '/api/agents/me/presence', { state: 'ready' }, token);
+      expect(good.status).toBe(202);
+      const command = await testbed.router.waitForCommand((c) => c.commandId === good.body['commandId']);
+      expect(command).toMatchObject({ type: 'presence', agentId: 'ada', presence: 'ready', capacity: 3, skills: ['billing'] });
+    });
+
+    it('answers 400 naming the id when a route id is not a UUID', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const response = await request('GET', '/api/interactions/not-a-uuid', undefined, token);
+      expect(response.status).toBe(400);
+      expect(problemFields(response.body)).toEqual(['id']);
+    });
+
+    it('answers 404 for an interaction nobody has heard of', async () => {
+      const token = await signIn('ada', 'correct horse');
+      expect((await request('GET', `/api/interactions/${newId()}`, undefined, token)).status).toBe(404);
+    });
+  });
+
+  describe('an interaction from offer to done', () => {
+    it('pushes the offer, opens the interaction on accept, posts the reply on X in reply to the customer, and completes', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const message = customerTweets('dana_flies', '@PerchAir my bag never arrived in Lisbon, where is it?');
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+
+        const offer = await socket.next('offer');
+        expect(offer).toMatchObject({
+          interactionId,
+          offerId,
+          snippet: '@PerchAir my bag never arrived in Lisbon, where is it?',
+          sentiment: 'negative',
+          actionability: 'actionable',
+          receivedAt: message.receivedAt,
+          author: { username: 'dana_flies', name: 'Dana', followersCount: 1234, profileUrl: 'https://x.com/dana_flies' },
+        });
+        expect(offer.author.tweetCount).toBeGreaterThanOrEqual(5678);
+
+        const accepted = await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token);
+        expect(accepted.status).toBe(202);
+        const opened = await socket.next('interaction-accepted');
+        expect(opened.interaction).toMatchObject({
+          id: interactionId,
+          state: 'active',
+          agentId: 'ada',
+          classification: { sentiment: 'negative', actionability: 'actionable' },
+          firstMessage: { messageId: message.messageId, author: { username: 'dana_flies' } },
+        });
+        expect(opened.interaction.transcript).toEqual([expect.objectContaining({ kind: 'customer-message', messageId: message.messageId })]);
+
+        await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'active');
+        const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
+        expect(view.status).toBe(200);
+        expect(view.body).toMatchObject({ id: interactionId, state: 'active' });
+        const mine = await request('GET', '/api/interactions', undefined, token);
+        expect((mine.body as unknown as { id: string }[]).map((v) => v.id)).toContain(interactionId);
+
+        const tooLong = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'x'.repeat(300) }, token);
+        expect(tooLong.status).toBe(400);
+        expect(tooLong.body).toMatchObject({ code: 'too-long', details: { overBy: 32 } });
+        expect(String(tooLong.body['message'])).toMatch(/too long by 32 characters/);
+        expect(problemFields(tooLong.body)).toEqual(['text']);
+
+        const empty = await request('POST', `/api/interactions/${interactionId}/replies`, { text: '   ' }, token);
+        expect(empty).toMatchObject({ status: 400, body: { code: 'empty' } });
+
+        const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'So sorry! It is on the next flight.' }, token);
+        expect(reply.status).toBe(202);
+        expect(reply.body).toMatchObject({ text: '@dana_flies So sorry! It is on the next flight.', inReplyToTweetId: message.messageId });
+
+        const sent = await socket.next('reply-sent');
+        expect(sent.entry).toMatchObject({ commandId: reply.body['commandId'], status: 'sent' });
+        const tweetId = sent.entry.tweetId;
+
+        const posted = simulator.tweetsOf(BRAND.username);
+        expect(posted).toHaveLength(1);
+        expect(posted[0]).toMatchObject({
+          id: tweetId,
+          text: '@dana_flies So sorry! It is on the next flight.',
+          inReplyToTweetId: message.messageId,
+        });
+
+        // The projector writes in its own consumer group; the socket may have been told first.
+        await waitFor(async () => (await testbed.store.get(interactionId))?.transcript.length === 2);
+        const transcript = (await request('GET', `/api/interactions/${interactionId}`, undefined, token)).body['transcript'];
+        expect(transcript).toEqual([
+          expect.objectContaining({ kind: 'customer-message', messageId: message.messageId }),
+          expect.objectContaining({ kind: 'agent-reply', status: 'sent', tweetId, text: '@dana_flies So sorry! It is on the next flight.' }),
+        ]);
+
+        const done = await request('POST', `/api/interactions/${interactionId}/done`, { disposition: 'rebooked', note: 'bag on LIS flight' }, token);
+        expect(done.status).toBe(202);
+        await testbed.router.waitForCommand((c) => c.type === 'complete' && c.interactionId === interactionId);
+        expect(await socket.next('completed')).toEqual({ type: 'completed', interactionId });
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it("shows X's refusal of a reply with X's own reason", async () => {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const message = customerTweets('sam_rides', '@PerchAir the app logs me out every time');
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+        await socket.next('offer', (o) => o.interactionId === interactionId);
+        socket.send({ type: 'accept', interactionId, offerId, requestId: 'r1' });
+        expect(await socket.next('ack')).toMatchObject({ requestId: 'r1', action: 'accept', interactionId });
+        await socket.next('interaction-accepted');
+
+        const text = 'Please update to the latest version.';
+        expect((await request('POST', `/api/interactions/${interactionId}/replies`, { text }, token)).status).toBe(202);
+        await socket.next('reply-sent');
+        // The same text again is duplicate content for X.
+        expect((await request('POST', `/api/interactions/${interactionId}/replies`, { text }, token)).status).toBe(202);
+        const failed = await socket.next('reply-failed');
+        expect(failed.entry).toMatchObject({ status: 'failed', failure: { code: 'x-duplicate-content', detail: DUPLICATE_CONTENT_DETAIL, httpStatus: 403 } });
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it("refuses another agent's interaction with 403", async () => {
+      const adaToken = await signIn('ada', 'correct horse');
+      const bobToken = await signIn('bob', 'battery staple');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, adaToken);
+      try {
+        const message = customerTweets('dana_flies', '@PerchAir is the lounge open in terminal 2?');
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+        await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, adaToken);
+        await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+        await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'active');
+
+        expect((await request('GET', `/api/interactions/${interactionId}`, undefined, bobToken)).status).toBe(403);
+        const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'hi' }, bobToken);
+        expect(reply).toMatchObject({ status: 403, body: { code: 'not-your-interaction' } });
+        expect((await request('POST', `/api/interactions/${interactionId}/done`, {}, bobToken)).status).toBe(403);
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('tells the agent when an offer is declined', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const message = customerTweets('sam_rides', '@PerchAir can I bring my bike?');
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+        await socket.next('offer', (o) => o.interactionId === interactionId);
+        expect((await request('POST', `/api/interactions/${interactionId}/decline`, { offerId }, token)).status).toBe(202);
+        expect(await socket.next('offer-rescinded')).toMatchObject({ interactionId, reason: 'declined' });
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('posts a command delivered twice only once', async () => {
+      const message = customerTweets('dana_flies', '@PerchAir do you fly to Porto?');
+      const before = simulator.tweetsOf(BRAND.username).length;
+      const command: OutboundRequestedPayload = {
+        commandId: newId(),
+        kind: 'reply',
+        brandAccountId: brandId,
+        agentId: 'ada',
+        interactionId: newId(),
+        inReplyToTweetId: message.messageId,
+        text: '@dana_flies Yes, three times a day.',
+        requestedAt: Date.now(),
+      };
+      const completions: string[] = [];
+      const handle = await testbed.bus.subscribe(Topics.OutboundCompleted, 'spec-observer', async (event) => {
+        if (event.payload.commandId === command.commandId) completions.push(event.payload.tweetId ?? 'none');
+      });
+      try {
+        await testbed.bus.publish(Topics.OutboundRequested, command, { correlationId: newId() });
+        await testbed.bus.publish(Topics.OutboundRequested, command, { correlationId: newId() });
+        await waitFor(async () => completions.length === 2);
+        expect(simulator.tweetsOf(BRAND.username)).toHaveLength(before + 1);
+        expect(completions[0]).toBe(completions[1]);
+      } finally {
+        await handle.stop();
+      }
+    });
+  });
+
+  describe('WebSocket', () => {
+    it('refuses a connection without a valid token', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(`${testbed.baseUrl.replace(/^http/, 'ws')}/ws?token=forged`);
+        socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.on('open', () => reject(new Error('connected with a forged token')));
+        socket.on('error', () => undefined);
+      });
+      expect(status).toBe(401);
+    });
+
+    it('answers a malformed decision with an error naming the fields, and ping with pong', async () => {
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, await signIn('ada', 'correct horse'));
+      try {
+        socket.send({ type: 'accept', requestId: 'r9' });
+        const error = await socket.next('error');
+        expect(error).toMatchObject({ requestId: 'r9', code: 'validation-failed' });
+        expect((error.problems ?? []).map((p) => p.field).sort()).toEqual(['interactionId', 'offerId']);
+        socket.send({ type: 'ping' });
+        expect(await socket.next('pong')).toEqual({ type: 'pong' });
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('pushes to every socket of an agent', async () => {
+      const token = await signIn('bob', 'battery staple');
+      const first = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      const second = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const message = customerTweets('sam_rides', '@PerchAir two tabs, one offer');
+        const { interactionId } = await testbed.router.offer({ agentId: 'bob', message, classification: CLASSIFICATION });
+        expect((await first.next('offer')).interactionId).toBe(interactionId);
+        expect((await second.next('offer')).interactionId).toBe(interactionId);
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    });
+  });
+
+  describe('documents and files', () => {
+    it('serves the OpenAPI document with the gateway endpoints', async () => {
+      const response = await request('GET', '/api/docs-json');
+      expect(response.status).toBe(200);
+      const paths = Object.keys(response.body['paths'] as Record<string, unknown>);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/api/auth/sign-in',
+          '/api/agents/me',
+          '/api/agents/me/presence',
+          '/api/interactions',
+          '/api/interactions/{id}',
+          '/api/interactions/{id}/accept',
+          '/api/interactions/{id}/decline',
+          '/api/interactions/{id}/replies',
+          '/api/interactions/{id}/done',
+        ]),
+      );
+    });
+
+    it('answers /health', async () => {
+      expect(await request('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', replicaId: 'test-replica' } });
+    });
+
+    it("serves the desktop's files and nothing else", async () => {
+      const index = await fetch(`${testbed.baseUrl}/`);
+      expect(index.status).toBe(200);
+      expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await index.text()).toContain('<title>Perch</title>');
+      const script = await fetch(`${testbed.baseUrl}/app.js`);
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect((await fetch(`${testbed.baseUrl}/missing.js`)).status).toBe(404);
+      expect((await fetch(`${testbed.baseUrl}/..%2Fpackage.json`)).status).toBe(404);
+      expect((await fetch(`${testbed.baseUrl}/secret.env`)).status).toBe(404);
+    });
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,238 @@
+import { type AddressInfo } from 'node:net';
+
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  type AgentCommandPayload,
+  type Classification,
+  type EventEnvelope,
+  type InboundMessage,
+  type InteractionLifecyclePayload,
+  Topics,
+} from '@perch/contracts';
+import { type ConsumerHandle, type EventBus, MemoryTransport, startEventBus } from '@perch/messaging';
+import {
+  AgentDirectory,
+  type AgentRecord,
+  type BrandAccount,
+  hashPassword,
+  MemoryInteractionStore,
+  MemoryOutboundIdempotencyStore,
+  type XPosterPort,
+} from '@perch/interactions';
+import { createLogger, newId } from '@perch/platform';
+
+import { type GatewayOptions } from '../gateway-deps.types';
+import { GatewayModule } from '../gateway.module';
+import { setupGatewayOpenApi } from '../http/openapi.util';
+
+export interface TestbedAgent {
+  id: string;
+  displayName: string;
+  password: string;
+  capacity?: number;
+  skills?: string[];
+}
+
+export interface GatewayTestbedOptions {
+  xApi: XPosterPort;
+  brands: BrandAccount[];
+  agents: TestbedAgent[];
+  desktopDir?: string;
+  /** Overrides of GatewayModule's options (replicaId and desktopDir have test defaults). */
+  options?: Partial<GatewayOptions>;
+}
+
+export interface GatewayTestbed {
+  app: INestApplication;
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  bus: EventBus;
+  store: MemoryInteractionStore;
+  idempotency: MemoryOutboundIdempotencyStore;
+  agents: AgentDirectory;
+  router: FakeRouter;
+  close(): Promise<void>;
+}
+
+export const TESTBED_TOKEN_SECRET = 'gateway-testbed-secret-0123456789abcdef';
+
+/**
+ * The gateway module booted in-process on a random port with the memory transport and memory stores,
+ * plus a stand-in router (FakeRouter): what the gateway's HTTP/WS spec and the desktop's e2e spec drive.
+ * Test support only; nothing in production imports it.
+ */
+export async function startGatewayTestbed(options: GatewayTestbedOptions): Promise<GatewayTestbed> {
+  const logger = createLogger('gateway-testbed');
+  const transport = new MemoryTransport({ redeliveryBackoffMs: 5, maxRedeliveryBackoffMs: 50 });
+  const bus = await startEventBus(transport, { producer: 'gateway', logger, maxAttempts: 3, retryDelayMs: () => 10 });
+  const store = new MemoryInteractionStore();
+  const idempotency = new MemoryOutboundIdempotencyStore();
+  // Cheap scrypt parameters: the tests sign in often and the cost is not what they check.
+  const records: AgentRecord[] = await Promise.all(
+    options.agents.map(async (agent) => ({
+      id: agent.id,
+      displayName: agent.displayName,
+      passwordHash: await hashPassword(agent.password, { N: 1024 }),
+      capacity: agent.capacity ?? 3,
+      skills: agent.skills ?? [],
+    })),
+  );
+  const agents = new AgentDirectory({ agents: records, tokenSecret: TESTBED_TOKEN_SECRET });
+  const router = new FakeRouter(bus);
+  await router.start();
+
+  const app = await NestFactory.create(
+    GatewayModule.register({
+      bus,
+      interactionStore: store,
+      idempotencyStore: idempotency,
+      xApi: options.xApi,
+      brands: options.brands,
+      agents,
+      options: {
+        replicaId: 'test-replica',
+        desktopDir: options.desktopDir ?? '/nonexistent',
+        offlineGraceMs: 0,
+        outboundMaxAttempts: 3,
+        ...options.options,
+      },
+    }),
+    { logger: false },
+  );
+  setupGatewayOpenApi(app);
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as AddressInfo;
+
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    bus,
+    store,
+    idempotency,
+    agents,
+    router,
+    close: async () => {
+      await app.close();
+      await router.stop();
+      await bus.stop();
+      await transport.disconnect();
+    },
+  };
+}
+
+export interface OfferInput {
+  agentId: string;
+  message: InboundMessage;
+  classification: Classification;
+  interactionId?: string;
+  expiresInMs?: number;
+}
+
+/**
+ * Plays the router's part: offers interactions and answers agent commands the way the real router
+ * does (accept → accepted, decline → declined, complete → completed). Presence is only recorded.
+ */
+export class FakeRouter {
+  readonly commands: AgentCommandPayload[] = [];
+  readonly published: EventEnvelope<InteractionLifecyclePayload>[] = [];
+  private readonly offers = new Map<string, { offerId: string; correlationId: string; base: Omit<InteractionLifecyclePayload, 'type'> }>();
+  private readonly waiters: { match: (command: AgentCommandPayload) => boolean; resolve: (command: AgentCommandPayload) => void }[] = [];
+  private handle: ConsumerHandle | null = null;
+
+  constructor(private readonly bus: EventBus) {}
+
+  async start(): Promise<void> {
+    this.handle = await this.bus.subscribe(Topics.AgentCommand, 'fake-router', async (event) => this.onCommand(event.payload));
+  }
+
+  async stop(): Promise<void> {
+    await this.handle?.stop();
+  }
+
+  /** Publishes created, then offered to the agent; resolves with the ids the desktop will answer with. */
+  async offer(input: OfferInput): Promise<{ interactionId: string; offerId: string; correlationId: string }> {
+    const interactionId = input.interactionId ?? newId();
+    const offerId = newId();
+    const correlationId = newId();
+    const base = {
+      interactionId,
+      conversationKey: input.message.conversationKey,
+      brandAccountId: input.message.brandAccountId,
+      priority: 1,
+    };
+    await this.emit({ ...base, type: 'created', message: input.message, classification: input.classification }, correlationId);
+    await this.emit(
+      {
+        ...base,
+        type: 'offered',
+        agentId: input.agentId,
+        offerId,
+        offerExpiresAt: new Date(Date.now() + (input.expiresInMs ?? 30_000)).toISOString(),
+        message: input.message,
+        classification: input.classification,
+      },
+      correlationId,
+    );
+    this.offers.set(interactionId, { offerId, correlationId, base: { ...base, agentId: input.agentId } });
+    return { interactionId, offerId, correlationId };
+  }
+
+  async addMessage(interactionId: string, agentId: string, message: InboundMessage, classification: Classification): Promise<void> {
+    const offer = this.offers.get(interactionId);
+    if (!offer) throw new Error(`FakeRouter does not know ${interactionId}`);
+    await this.emit({ ...offer.base, agentId, type: 'message-added', message, classification }, offer.correlationId);
+  }
+
+  waitForCommand(match: (command: AgentCommandPayload) => boolean): Promise<AgentCommandPayload> {
+    const seen = this.commands.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  private async onCommand(command: AgentCommandPayload): Promise<void> {
+    this.commands.push(command);
+    for (const waiter of [...this.waiters]) {
+      if (!waiter.match(command)) continue;
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve(command);
+    }
+    const offer = command.interactionId === undefined ? undefined : this.offers.get(command.interactionId);
+    if (!offer) return;
+    if ((command.type === 'accept' || command.type === 'decline') && command.offerId === offer.offerId) {
+      await this.emit({ ...offer.base, type: command.type === 'accept' ? 'accepted' : 'declined' }, offer.correlationId);
+    } else if (command.type === 'complete') {
+      await this.emit({ ...offer.base, type: 'completed' }, offer.correlationId);
+    }
+  }
+
+  private async emit(payload: InteractionLifecyclePayload, correlationId: string): Promise<void> {
+    this.published.push(await this.bus.publish(Topics.InteractionLifecycle, payload, { correlationId }));
+  }
+}
+
+export interface TweetFacts {
+  brand: { id: string; username: string };
+  tweet: { id: string; text: string; createdAt: string; conversationId: string; inReplyToTweetId?: string };
+  author: { id: string; username: string; name: string; followersCount: number; followingCount: number; tweetCount: number };
+}
+
+/** The InboundMessage the ingestor would have produced for a customer's tweet (e.g. one made on the simulator). */
+export function inboundMessageFrom(facts: TweetFacts, receivedAt = Date.now()): InboundMessage {
+  return {
+    messageId: facts.tweet.id,
+    kind: facts.tweet.inReplyToTweetId === undefined ? 'mention' : 'reply',
+    source: 'stream',
+    brandAccountId: facts.brand.id,
+    brandUsername: facts.brand.username,
+    conversationKey: `${facts.brand.id}:${facts.tweet.conversationId}`,
+    threadId: facts.tweet.conversationId,
+    text: facts.tweet.text,
+    createdAt: facts.tweet.createdAt,
+    ...(facts.tweet.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: facts.tweet.inReplyToTweetId }),
+    mentions: [...facts.tweet.text.matchAll(/@([A-Za-z0-9_]{1,15})/g)].map((match) => match[1] ?? ''),
+    author: { ...facts.author, profileUrl: `https://x.com/${facts.author.username}` },
+    receivedAt,
+  };
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  type AgentCommandPayload,
+  type DeadLetterRecord,
+  deadLetterTopicOf,
+  type EventEnvelope,
+  Topics,
+} from '@perch/contracts';
+import { createLogger, DropError, PermanentError, RetryableError } from '@perch/platform';
+
+import { MemoryTransport } from '../memory/memory-transport.adapter';
+import { type ConsumedMessage } from '../port/transport.port';
+import { waitFor } from '../testing/wait-for.util';
+import { EventBus } from './event-bus';
+import { perchTopicSpecs } from './topics.util';
+
+function presence(agentId: string): AgentCommandPayload {
+  return { commandId: randomUUID(), type: 'presence', agentId, presence: 'ready', capacity: 2 };
+}
+
+describe(EventBus.name, () => {
+  let transport: MemoryTransport;
+  let bus: EventBus;
+  const deadLetters: DeadLetterRecord[] = [];
+
+  beforeEach(async () => {
+    transport = new MemoryTransport();
+    await transport.connect();
+    await transport.ensureTopics(perchTopicSpecs());
+    bus = new EventBus(transport, { producer: 'test', logger: createLogger('test'), retryDelayMs: () => 1, maxAttempts: 3 });
+    deadLetters.length = 0;
+    await transport.consume({ groupId: 'dlq-reader', topics: [deadLetterTopicOf(Topics.AgentCommand)], fromBeginning: true }, async (messages: readonly ConsumedMessage[]) => {
+      for (const m of messages) deadLetters.push(JSON.parse(m.value) as DeadLetterRecord);
+    });
+  });
+
+  afterEach(async () => {
+    await bus.stop();
+    await transport.disconnect();
+  });
+
+  it('delivers a published event with its envelope and correlation id', async () => {
+    const received: EventEnvelope<AgentCommandPayload>[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g1', async (event) => {
+      received.push(event);
+    }, { fromBeginning: true });
+    const sent = await bus.publish(Topics.AgentCommand, presence('alice'), { correlationId: 'corr-7' });
+    await waitFor(() => received.length === 1, 'received.length === 1');
+    expect(received[0]).toMatchObject({ eventId: sent.eventId, correlationId: 'corr-7', schemaVersion: 1, producer: 'test' });
+    expect(received[0]?.payload.agentId).toBe('alice');
+  });
+
+  it('refuses to publish an invalid payload, so the bug surfaces at its producer', async () => {
+    const bad = { ...presence('alice'), commandId: 'not-a-uuid' };
+    await expect(bus.publish(Topics.AgentCommand, bad, { correlationId: 'c' })).rejects.toThrow(/commandId/);
+  });
+
+  it('dead-letters a message that breaks its contract, with the reason, and goes on', async () => {
+    const handled: string[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g2', async (event) => {
+      handled.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    await transport.send(Topics.AgentCommand, [{ key: 'k', value: '{"eventId":"nope"}' }]);
+    await transport.send(Topics.AgentCommand, [
+      { key: 'k', value: JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 9, producer: 'old', payload: presence('x') }) },
+    ]);
+    await bus.publish(Topics.AgentCommand, presence('bob'), { correlationId: 'c' });
+    await waitFor(() => handled.length === 1 && deadLetters.length === 2, 'handled.length === 1 && deadLetters.length === 2');
+    expect(handled).toEqual(['bob']);
+    expect(deadLetters[0]).toMatchObject({ sourceTopic: Topics.AgentCommand, consumerGroup: 'g2', value: '{"eventId":"nope"}' });
+    expect(deadLetters[0]?.reason).toMatch(/invalid envelope/);
+    expect(deadLetters[1]?.reason).toMatch(/unsupported schemaVersion 9/);
+  });
+
+  it('retries a retryable failure and dead-letters it once the attempts are spent', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g3', async () => {
+      calls += 1;
+      throw new RetryableError('redis down');
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
+    await waitFor(() => deadLetters.length === 1, 'deadLetters.length === 1');
+    expect(calls).toBe(3);
+    expect(deadLetters[0]?.reason).toMatch(/gave up after 3 attempts: redis down/);
+  });
+
+  it('succeeds on a later attempt without dead-lettering', async () => {
+    let calls = 0;
+    const handled: string[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g4', async (event) => {
+      calls += 1;
+      if (calls === 1) throw new Error('blip');
+      handled.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('dave'), { correlationId: 'c' });
+    await waitFor(() => handled.length === 1, 'handled.length === 1');
+    expect(deadLetters).toHaveLength(0);
+  });
+
+  it('dead-letters a permanent failure at once and drops a DropError silently', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g5', async (event) => {
+      calls += 1;
+      if (event.payload.agentId === 'erin') throw new PermanentError('no such agent', 'unknown-agent');
+      throw new DropError('stale');
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('erin'), { correlationId: 'c' });
+    await bus.publish(Topics.AgentCommand, presence('frank'), { correlationId: 'c' });
+    await waitFor(() => calls === 2 && deadLetters.length === 1, 'calls === 2 && deadLetters.length === 1');
+    expect(deadLetters[0]?.reason).toBe('unknown-agent: no such agent');
+    expect(bus.counters.dropped).toBe(1);
+  });
+
+  it('keeps the order of one key while other keys run concurrently', async () => {
+    const seen: string[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g6', async (event) => {
+      // The first agent's handlers are slow; its events must still come out in order.
+      if (event.payload.agentId === 'slow') await new Promise((r) => setTimeout(r, 5));
+      seen.push(`${event.payload.agentId}:${event.payload.capacity}`);
+    }, { fromBeginning: true });
+    for (let i = 1; i <= 5; i += 1) {
+      await bus.publish(Topics.AgentCommand, { ...presence('slow'), capacity: i }, { correlationId: 'c' });
+      await bus.publish(Topics.AgentCommand, { ...presence('fast'), capacity: i }, { correlationId: 'c' });
+    }
+    await waitFor(() => seen.length === 10, 'seen.length === 10');
+    expect(seen.filter((s) => s.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3', 'slow:4', 'slow:5']);
+    expect(seen.filter((s) => s.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:3', 'fast:4', 'fast:5']);
+  });
+});
