@@ -4,7 +4,7 @@ const preset = require('./jest.preset');
 module.exports = {
   ...preset,
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/e2e'],
   testMatch: ['**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.js',

@@ -28,6 +28,10 @@ export class GatewayConfig extends RedisEnv {
   @MinLength(2)
   GATEWAY_AGENTS!: string;
 
+  /**
+   * Names this replica's fan-out consumer groups, so it must differ between replicas; the pid keeps two
+   * replicas on one host apart. Groups of replicas that are gone expire with Kafka's offsets retention.
+   */
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/)
   GATEWAY_REPLICA_ID = `${hostname().replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
 

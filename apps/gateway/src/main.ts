@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       GatewayModule.register({
         bus,
         interactionStore,
-        idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:{${redisNamespace(config, 'outbound')}}:` }),
+        idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
         xApi,
         brands,
         agents: new AgentDirectory({ agents, tokenSecret: config.GATEWAY_TOKEN_SECRET }),

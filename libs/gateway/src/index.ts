@@ -6,5 +6,7 @@ export * from './lib/http/perch-exception.filter';
 export * from './lib/interactions/reply.service';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a
-// stand-in router, used by this library's spec and the agent desktop's e2e spec.
+// stand-in router, and a desktop's socket as a test sees it. Used by this library's spec, the agent
+// desktop's e2e spec and the repository's e2e journeys.
+export * from './lib/testing/agent-socket-probe';
 export * from './lib/testing/gateway-testbed';

@@ -6,3 +6,4 @@ export * from './lib/inbound-source.port';
 export * from './lib/ingestor.service';
 export * from './lib/tweet-normalizer';
 export * from './lib/ingestion.module';
+export * from './lib/stream-inbound.source';

@@ -1,5 +1,6 @@
 export * from './lib/agents/agent-auth.errors';
 export * from './lib/agents/agent-directory.service';
+export * from './lib/agents/agent-records.util';
 export * from './lib/agents/password-hash.util';
 export * from './lib/brands/brand-account.types';
 export * from './lib/outbound/memory-outbound-idempotency-store.adapter';

@@ -5,3 +5,4 @@ export * from './lib/x-error-mapping.util';
 export * from './lib/reconnect-policy.util';
 export * from './lib/filtered-stream.types';
 export * from './lib/filtered-stream.source';
+export * from './lib/brand-accounts.util';

@@ -48,7 +48,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
 
   async function signIn(username: string, password: string): Promise<string> {
     const response = await request('POST', '/api/auth/sign-in', { username, password });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(201);
     return String(response.body['token']);
   }
 
@@ -118,7 +118,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
 
     it('signs an agent in and returns a token and the agent profile', async () => {
       const response = await request('POST', '/api/auth/sign-in', { username: 'ada', password: 'correct horse' });
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(201);
       expect(response.body['agent']).toEqual({ id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'] });
       expect(typeof response.body['token']).toBe('string');
     });
@@ -229,8 +229,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
           inReplyToTweetId: message.messageId,
         });
 
-        // The projector writes in its own consumer group; the socket may have been told first.
-        await waitFor(async () => (await testbed.store.get(interactionId))?.transcript.length === 2);
+        // No waiting: transcript entries are stored before they are pushed.
         const transcript = (await request('GET', `/api/interactions/${interactionId}`, undefined, token)).body['transcript'];
         expect(transcript).toEqual([
           expect.objectContaining({ kind: 'customer-message', messageId: message.messageId }),
@@ -284,6 +283,38 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'hi' }, bobToken);
         expect(reply).toMatchObject({ status: 403, body: { code: 'not-your-interaction' } });
         expect((await request('POST', `/api/interactions/${interactionId}/done`, {}, bobToken)).status).toBe(403);
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it("pushes the customer's next tweet into the open conversation and answers that one", async () => {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const first = customerTweets('dana_flies', '@PerchAir my seat was given away');
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message: first, classification: CLASSIFICATION });
+        await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token);
+        await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+
+        const tweet = simulator.createTweet({ authorUsername: 'dana_flies', text: '@PerchAir still waiting at gate 12', inReplyToTweetId: first.messageId });
+        const author = simulator.account('dana_flies');
+        const next = {
+          ...inboundMessageFrom({
+            brand: { id: brandId, username: BRAND.username },
+            tweet,
+            author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
+          }),
+          conversationKey: first.conversationKey,
+        };
+        await testbed.router.addMessage(interactionId, 'ada', next, CLASSIFICATION);
+        const added = await socket.next('message-added');
+        expect(added).toMatchObject({ interactionId, entry: { kind: 'customer-message', messageId: tweet.id, text: '@PerchAir still waiting at gate 12' } });
+
+        const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'An agent is on the way to gate 12.' }, token);
+        expect(reply).toMatchObject({ status: 202, body: { inReplyToTweetId: tweet.id } });
+        const sent = await socket.next('reply-sent', (m) => m.entry.commandId === reply.body['commandId']);
+        expect(simulator.tweetsOf(BRAND.username)[0]).toMatchObject({ id: sent.entry.tweetId, inReplyToTweetId: tweet.id });
       } finally {
         await socket.close();
       }
@@ -354,6 +385,24 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         expect(await socket.next('pong')).toEqual({ type: 'pong' });
       } finally {
         await socket.close();
+      }
+    });
+
+    it('reports an agent offline when their last socket stays closed past the grace period', async () => {
+      const graceful = await startGatewayTestbed({
+        xApi: { postTweet: () => Promise.reject(new Error('not used')) },
+        brands: [],
+        agents: [{ id: 'cy', displayName: 'Cy', password: 'pw' }],
+        options: { offlineGraceMs: 20 },
+      });
+      try {
+        const { token } = graceful.agents.issueToken('cy');
+        const socket = await AgentSocketProbe.connect(graceful.baseUrl, token);
+        await socket.close();
+        const offline = await graceful.router.waitForCommand((c) => c.type === 'presence' && c.agentId === 'cy');
+        expect(offline).toMatchObject({ presence: 'offline' });
+      } finally {
+        await graceful.close();
       }
     });
 

@@ -46,6 +46,18 @@ function retryAfterMs(error: ApiResponseError, now: number): number | undefined 
 }
 
 /**
+ * twitter-api-v2 1.29.1 builds ApiRequestError with `{ error }` but its `requestError` getter reads
+ * `_options.requestError`, which is always undefined; fall back to the stored option.
+ */
+function requestCause(error: ApiRequestError): string {
+  const direct = error.requestError as Error | undefined;
+  if (direct) return direct.message;
+  const stored: unknown = Reflect.get(error, '_options');
+  const inner: unknown = typeof stored === 'object' && stored !== null ? Reflect.get(stored, 'error') : undefined;
+  return inner instanceof Error ? inner.message : error.message;
+}
+
+/**
  * Turns whatever twitter-api-v2 threw into a Perch error. `operation` names the call for messages
  * and logs ("post tweet", "lookup user"). Errors that are not X's (bugs) are returned unchanged.
  */
@@ -80,15 +92,13 @@ export function mapXError(error: unknown, operation: string, now: number = Date.
     return new PermanentError(`X refused ${operation}: ${detailText}`, code, details);
   }
   if (error instanceof ApiRequestError) {
-    return new RetryableError(`X request failed (${operation}): ${error.requestError.message}`, 'x-network', {
-      operation,
-      cause: error.requestError.message,
-    });
+    const cause = requestCause(error);
+    return new RetryableError(`X request failed (${operation}): ${cause}`, 'x-network', { operation, cause });
   }
   if (error instanceof ApiPartialResponseError) {
     return new RetryableError(`X response cut off (${operation})`, 'x-partial-response', {
       operation,
-      cause: error.responseError.message,
+      cause: (error.responseError as Error | undefined)?.message ?? error.message,
     });
   }
   return error;

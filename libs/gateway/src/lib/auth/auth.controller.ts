@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { type AgentDirectory } from '@perch/interactions';
 
 import { GATEWAY_AGENTS } from '../gateway.constants';
@@ -12,10 +12,10 @@ import { SignInDto, SignInResponseDto } from './sign-in.dto';
 export class AuthController {
   constructor(@Inject(GATEWAY_AGENTS) private readonly agents: AgentDirectory) {}
 
+  // 201: a new credential (the bearer token) is created; it works on every replica until it expires.
   @Post('sign-in')
-  @HttpCode(200)
   @ApiOperation({ summary: 'Sign in; the token works on every gateway replica until it expires' })
-  @ApiOkResponse({ type: SignInResponseDto })
+  @ApiCreatedResponse({ type: SignInResponseDto })
   @ApiUnauthorizedResponse({ description: 'Unknown username or wrong password' })
   signIn(@Body() body: SignInDto): Promise<SignInResponseDto> {
     return this.agents.authenticate(body.username, body.password);

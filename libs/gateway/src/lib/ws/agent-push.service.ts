@@ -26,7 +26,9 @@ const SNIPPET_LENGTH = 140;
  *
  * The store is written by the projector in a shared consumer group, which may be a few ms behind this
  * one; so the view pushed on accept is the stored view with this replica's own knowledge of the
- * interaction and the event itself applied on top (the same pure rules the projector uses).
+ * interaction and the event itself applied on top (the same pure rules the projector uses), and
+ * transcript entries (which merge in any order) are written before they are pushed. Headers are not
+ * written here: two writers applying state changes out of order could move an interaction back.
  */
 @Injectable()
 export class AgentPushService {
@@ -80,7 +82,11 @@ export class AgentPushService {
       case 'message-added': {
         const entry = customerEntryFromLifecycle(payload);
         if (cached) this.remember(applyLifecycleToView(cached, payload, at, event.correlationId));
-        if (entry) this.hub.send(agentId, { type: 'message-added', interactionId: payload.interactionId, entry });
+        if (!entry) return;
+        // Written before the push (entries merge idempotently, so the projector writing it too is
+        // harmless): a GET right after the push then shows what the socket said.
+        await this.store.upsertEntries(payload.interactionId, [entry]);
+        this.hub.send(agentId, { type: 'message-added', interactionId: payload.interactionId, entry });
         return;
       }
       case 'completed':
@@ -99,6 +105,8 @@ export class AgentPushService {
     const entry = replyEntryFromCompleted(payload);
     const cached = this.views.get(payload.interactionId);
     if (cached) this.remember(applyEntries(cached, [entry]));
+    // Same as for customer messages: the transcript a GET returns is never behind the socket.
+    await this.store.upsertEntries(payload.interactionId, [entry]);
     this.hub.send(payload.agentId, {
       type: payload.status === 'sent' ? 'reply-sent' : 'reply-failed',
       interactionId: payload.interactionId,

@@ -6,7 +6,7 @@ import { type DedupeStore } from './dedupe-store.port';
 export class RedisDedupeStore implements DedupeStore {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'perch:{ingest}:seen:',
+    private readonly prefix = 'perch:ingest:seen:',
     private readonly ttlSeconds = 7 * 24 * 3600,
   ) {}
 

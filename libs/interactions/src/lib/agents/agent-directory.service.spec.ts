@@ -1,4 +1,7 @@
+import { ValidationFailedError } from '@perch/platform';
+
 import { AuthenticationFailedError } from './agent-auth.errors';
+import { agentRecordsFromJson } from './agent-records.util';
 import { type AgentRecord, AgentDirectory } from './agent-directory.service';
 import { hashPassword, verifyPassword } from './password-hash.util';
 
@@ -75,5 +78,37 @@ describe('password hashing', () => {
     await expect(verifyPassword('s3cret', hash)).resolves.toBe(true);
     await expect(verifyPassword('s3cret!', hash)).resolves.toBe(false);
     await expect(verifyPassword('s3cret', 'plain-text')).resolves.toBe(false);
+  });
+});
+
+describe('agentRecordsFromJson', () => {
+  it('reads agents from configuration, hashing plain passwords and filling defaults', async () => {
+    const existing = await hashPassword('kept', { N: 1024 });
+    const records = await agentRecordsFromJson(
+      JSON.stringify([
+        { id: 'alice', password: 'wonderland', capacity: 2, skills: ['billing'] },
+        { id: 'bob', displayName: 'Bob B.', passwordHash: existing },
+      ]),
+    );
+    expect(records).toEqual([
+      { id: 'alice', displayName: 'alice', capacity: 2, skills: ['billing'], passwordHash: expect.stringMatching(/^scrypt\$/) },
+      { id: 'bob', displayName: 'Bob B.', capacity: 1, skills: [], passwordHash: existing },
+    ]);
+    await expect(verifyPassword('wonderland', records[0]?.passwordHash ?? '')).resolves.toBe(true);
+  });
+
+  it('names every bad field at once', async () => {
+    const bad = JSON.stringify([{ id: 'a b', capacity: 0 }, { id: 'ok', password: 'x', passwordHash: 'scrypt$1', role: 'admin' }, 3]);
+    await expect(agentRecordsFromJson(bad)).rejects.toMatchObject({
+      problems: [
+        { field: '[0].id' },
+        { field: '[0].password' },
+        { field: '[0].capacity' },
+        { field: '[1].role' },
+        { field: '[1].password' },
+        { field: '[2]' },
+      ],
+    });
+    await expect(agentRecordsFromJson('{not json')).rejects.toBeInstanceOf(ValidationFailedError);
   });
 });

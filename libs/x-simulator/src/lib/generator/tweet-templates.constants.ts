@@ -265,6 +265,19 @@ export const PRAISE: readonly string[] = [
   'just wanted to say you\'re doing a great job',
   'fixed in one reply, that\'s how it\'s done',
   'I was ready to be angry but {agent} turned it around completely',
+  'my replacement {product} arrived on {weekday}, thank you',
+  '{agent} went above and beyond today',
+  'the refund of {amount} landed already, thanks',
+  'still loving my {product} after {years} years',
+  'your team in {city} was super helpful in store today',
+  'that was the fastest support chat ever, {minutes} minutes start to finish',
+  'order {order} arrived perfectly packed',
+  'switched to the {plan} plan and it was painless',
+];
+
+export const PRAISE_OPENERS: readonly string[] = [
+  'honestly', 'ok', 'just want to say', 'genuinely', 'credit where it\'s due:', 'wow', 'big thanks', 'not gonna lie',
+  'have to say', 'quick shout out:', 'update:', 'happy customer here,',
 ];
 
 export const PRAISE_TAILS: readonly string[] = [
@@ -298,6 +311,17 @@ export const CHITCHAT: readonly string[] = [
   'you should do a collab with a coffee brand',
   'going on a road trip to {city} this weekend',
   'long week, sending good vibes to whoever reads these',
+  'my {product} and I are going on a picnic in {city}',
+  'how many {product}s is too many? asking for me',
+  'happy {weekday} to everyone except my alarm clock',
+  'you guys should sponsor the {city} marathon',
+  'bet the person running this account had {count} coffees today',
+  'the {product} ad with the dog made me cry',
+];
+
+export const CHITCHAT_OPENERS: readonly string[] = [
+  'random thought:', 'ok so', 'serious question:', 'real talk', 'lol', 'hey', 'morning', 'friendly reminder:',
+  'PSA:', 'fun fact:',
 ];
 
 export const CHITCHAT_TAILS: readonly string[] = [
@@ -331,6 +355,11 @@ export const FOLLOWUPS: readonly string[] = [
   'ok thanks for letting me know',
   'any ETA?',
   'so what happens now?',
+  'any news? it\'s been {days} days',
+  'replied to your DM {hours} hours ago',
+  'still seeing the same error on {weekday}',
+  'just tried again at {time}, nothing',
+  'ticket {code} if that helps',
 ];
 
 export const ANGRY_EMOJI: readonly string[] = ['😡', '😤', '🙄', '😠', '🤬', '😩', '😒', '💀', '😞'];

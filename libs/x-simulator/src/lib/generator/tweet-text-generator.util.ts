@@ -3,6 +3,7 @@ import {
   ANGRY_EMOJI,
   CHAT_EMOJI,
   CHITCHAT,
+  CHITCHAT_OPENERS,
   CHITCHAT_TAILS,
   COMPLAINT_CLOSERS,
   COMPLAINT_OPENERS,
@@ -10,6 +11,7 @@ import {
   FOLLOWUPS,
   HAPPY_EMOJI,
   PRAISE,
+  PRAISE_OPENERS,
   PRAISE_TAILS,
   QUESTION_CLOSERS,
   QUESTION_OPENERS,
@@ -97,25 +99,27 @@ function question(random: Random): { body: string; opener?: string } {
   return { body: sentences(parts, random), opener: chance(random, 0.4) ? pick(random, QUESTION_OPENERS) : undefined };
 }
 
-function praise(random: Random): { body: string } {
+function praise(random: Random): { body: string; opener?: string } {
   const parts = [pick(random, PRAISE)];
   if (chance(random, 0.6)) parts.push(pick(random, PRAISE_TAILS));
   let body = sentences(parts, random);
   if (chance(random, 0.6)) body += ` ${pick(random, HAPPY_EMOJI)}`;
-  return { body };
+  return { body, opener: chance(random, 0.4) ? pick(random, PRAISE_OPENERS) : undefined };
 }
 
-function chitchat(random: Random): { body: string } {
+function chitchat(random: Random): { body: string; opener?: string } {
   const parts = [pick(random, CHITCHAT)];
   if (chance(random, 0.4)) parts.push(pick(random, CHITCHAT_TAILS));
   let body = sentences(parts, random);
   if (chance(random, 0.45)) body += ` ${pick(random, CHAT_EMOJI)}`;
-  return { body };
+  return { body, opener: chance(random, 0.35) ? pick(random, CHITCHAT_OPENERS) : undefined };
 }
+
+const FOLLOWUP_EMOJI = [...ANGRY_EMOJI, ...HAPPY_EMOJI];
 
 function followup(random: Random): { body: string } {
   let body = pick(random, FOLLOWUPS);
-  if (chance(random, 0.2)) body += ` ${pick(random, [...ANGRY_EMOJI, ...HAPPY_EMOJI])}`;
+  if (chance(random, 0.3)) body += ` ${pick(random, FOLLOWUP_EMOJI)}`;
   return { body };
 }
 
@@ -144,10 +148,10 @@ export function composeTweet(random: Random, brand: string, category: TweetCateg
       ({ body, opener } = question(random));
       break;
     case 'praise':
-      ({ body } = praise(random));
+      ({ body, opener } = praise(random));
       break;
     case 'chitchat':
-      ({ body } = chitchat(random));
+      ({ body, opener } = chitchat(random));
       break;
     case 'followup':
       ({ body } = followup(random));

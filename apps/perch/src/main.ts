@@ -1,0 +1,121 @@
+import './quiet-logs';
+import 'reflect-metadata';
+
+import { randomBytes } from 'node:crypto';
+
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClassifierModule, LexiconClassifier } from '@perch/classification';
+import { GatewayModule, setupGatewayOpenApi } from '@perch/gateway';
+import {
+  IngestionModule,
+  IngestorService,
+  MemoryDedupeStore,
+  StreamInboundSource,
+  TweetNormalizer,
+} from '@perch/ingestion';
+import {
+  AgentDirectory,
+  agentRecordsFromJson,
+  MemoryInteractionStore,
+  MemoryOutboundIdempotencyStore,
+} from '@perch/interactions';
+import { MemoryTransport, startEventBus } from '@perch/messaging';
+import { createLogger, loadConfig } from '@perch/platform';
+import { MemoryRoutingStore, RouterModule } from '@perch/routing';
+import { exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule } from '@perch/service-kit';
+import { FilteredStreamSource, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { XSimulator } from '@perch/x-simulator';
+
+import { EmbeddedConfig } from './embedded.config';
+
+const SERVICE = 'perch';
+const BRAND = { username: 'acme_support', token: 'acme-support-user-token' };
+const APP_BEARER = 'perch-app-bearer';
+const DEMO_AGENTS = [
+  { id: 'alice', displayName: 'Alice Martin', password: 'alice', capacity: 2 },
+  { id: 'bob', displayName: 'Bob Okafor', password: 'bob', capacity: 1 },
+  { id: 'carol', displayName: 'Carol Nguyen', password: 'carol', capacity: 3 },
+];
+
+/** Everything in one process: the X simulator, the four services' modules on in-memory adapters, the desktop. */
+async function main(): Promise<void> {
+  const config = loadConfig(EmbeddedConfig);
+  const logger = createLogger(SERVICE);
+
+  const simulator = new XSimulator({ seed: { appBearerToken: APP_BEARER, brands: [{ ...BRAND, name: 'Acme Support', followersCount: 48_210 }] } });
+  const { baseUrl: simulatorUrl } = await simulator.start(config.X_SIM_PORT);
+  simulator.createAccount({ username: 'cust_demo', kind: 'customer', name: 'Demo Customer', followsBrand: [BRAND.username], followersCount: 312, tweetCount: 4_180 });
+
+  const transport = new MemoryTransport();
+  const bus = await startEventBus(transport, { producer: SERVICE, logger });
+  const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl });
+  const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
+  const stream = new FilteredStreamSource({ bearerToken: APP_BEARER, apiBaseUrl: simulatorUrl, logger });
+  const ingestor = new IngestorService(
+    [new StreamInboundSource(stream, brands, logger)],
+    new TweetNormalizer(brands),
+    new MemoryDedupeStore(),
+    bus,
+    logger,
+  );
+  const tenant = 'default';
+
+  @Module({
+    imports: [
+      IngestionModule.register({ ingestor }),
+      ClassifierModule.register({ bus, classifier: new LexiconClassifier() }),
+      RouterModule.register({
+        bus,
+        store: new MemoryRoutingStore(tenant),
+        options: { tenant, offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: 500 },
+      }),
+      GatewayModule.register({
+        bus,
+        interactionStore: new MemoryInteractionStore(),
+        idempotencyStore: new MemoryOutboundIdempotencyStore(),
+        xApi,
+        brands,
+        agents: new AgentDirectory({
+          agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
+          tokenSecret: randomBytes(32).toString('hex'),
+        }),
+        options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR, run: { healthEndpoint: false } },
+      }),
+      ObservabilityModule.register({
+        service: SERVICE,
+        sources: [
+          { prefix: 'bus', read: () => ({ ...bus.counters }) },
+          { prefix: 'ingestor', read: () => ({ ...ingestor.counters }) },
+        ],
+      }),
+      ShutdownHooksModule.register([() => simulator.stopGenerator(), () => bus.stop(), () => transport.disconnect(), () => simulator.stop()]),
+    ],
+  })
+  class EmbeddedModule {}
+
+  const app = await NestFactory.create(EmbeddedModule, { logger: new PinoNestLogger(SERVICE) });
+  app.enableShutdownHooks();
+  setupGatewayOpenApi(app);
+  await app.listen(config.PORT, '127.0.0.1');
+
+  if (config.PERCH_DEMO_RATE > 0) {
+    simulator.startGenerator({ rate: config.PERCH_DEMO_RATE, customers: 200, brand: BRAND.username, durationMs: 24 * 3600 * 1000 });
+  }
+  const desktop = `http://localhost:${config.PORT}`;
+  process.stdout.write(
+    [
+      '',
+      'Perch is running (embedded mode)',
+      `  Agent desktop:  ${desktop}        sign in as alice / alice (or bob / bob, carol / carol)`,
+      `  X simulator:    ${simulatorUrl}   (admin API: ${simulatorUrl}/admin; customers tweet at @${BRAND.username} at ${config.PERCH_DEMO_RATE}/s)`,
+      `  API docs:       ${desktop}/api/docs`,
+      '  Make a customer tweet yourself:',
+      `    curl -s ${simulatorUrl}/admin/tweets -H 'content-type: application/json' \\`,
+      `      -d '{"authorUsername":"cust_demo","text":"@${BRAND.username} my order #1234 never arrived, can you help?"}'`,
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch((error: unknown) => exitOnStartupFailure(SERVICE, error));

@@ -1,0 +1,37 @@
+/** The X simulator's admin API over HTTP, for journeys where the simulator runs in another process. */
+export interface SimTweet {
+  id: string;
+  text: string;
+  authorUsername: string;
+  inReplyToTweetId?: string;
+  mentions: string[];
+}
+
+export class SimulatorAdmin {
+  constructor(private readonly baseUrl: string) {}
+
+  async createCustomer(username: string, followsBrand: string[] = []): Promise<void> {
+    await this.post('/admin/accounts', { username, kind: 'customer', followersCount: 321, tweetCount: 1234, followsBrand });
+  }
+
+  async tweet(authorUsername: string, text: string): Promise<SimTweet> {
+    return (await this.post('/admin/tweets', { authorUsername, text })) as SimTweet;
+  }
+
+  async tweetsOf(username: string): Promise<SimTweet[]> {
+    const response = await fetch(`${this.baseUrl}/admin/accounts/${username}/tweets`);
+    if (!response.ok) throw new Error(`GET tweets of ${username}: ${response.status}`);
+    return ((await response.json()) as { tweets: SimTweet[] }).tweets;
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json: unknown = await response.json();
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+}

@@ -1,0 +1,82 @@
+import { type FieldProblem, ValidationFailedError } from '@perch/platform';
+
+import { type AgentRecord } from './agent-directory.service';
+import { hashPassword } from './password-hash.util';
+
+const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Agents from configuration (e.g. GATEWAY_AGENTS): a JSON array of
+ * {"id", "displayName"?, "password" | "passwordHash", "capacity"?, "skills"?}. Plain passwords (demos)
+ * are hashed here; production gives passwordHash from hashPassword. Throws one ValidationFailedError
+ * naming every bad field ("[1].capacity").
+ */
+export async function agentRecordsFromJson(json: string): Promise<AgentRecord[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new ValidationFailedError('Agents must be a JSON array', [
+      { field: '(root)', messages: [`not JSON: ${error instanceof Error ? error.message : String(error)}`] },
+    ]);
+  }
+  if (!Array.isArray(parsed)) {
+    throw new ValidationFailedError('Agents must be a JSON array', [{ field: '(root)', messages: ['must be an array'] }]);
+  }
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  const pending: { id: string; displayName: string; capacity: number; skills: string[]; secret: { hash: string } | { plain: string } }[] = [];
+  parsed.forEach((item: unknown, index) => {
+    const at = (field: string): string => `[${index}].${field}`;
+    const problem = (field: string, message: string): void => {
+      problems.push({ field: at(field), messages: [message] });
+    };
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      problems.push({ field: `[${index}]`, messages: ['must be an object'] });
+      return;
+    }
+    const record = item as Record<string, unknown>;
+    const { id, displayName, password, passwordHash, capacity, skills } = record;
+    for (const key of Object.keys(record)) {
+      if (!['id', 'displayName', 'password', 'passwordHash', 'capacity', 'skills'].includes(key)) problem(key, 'is not a known field');
+    }
+    if (typeof id !== 'string' || !AGENT_ID.test(id)) problem('id', 'must be 1-64 letters, digits, dots, dashes or underscores');
+    else if (seen.has(id)) problem('id', `duplicate agent id "${id}"`);
+    else seen.add(id);
+    if (displayName !== undefined && (typeof displayName !== 'string' || displayName.length === 0 || displayName.length > 100)) {
+      problem('displayName', 'must be a string of 1-100 characters');
+    }
+    const hasPlain = typeof password === 'string' && password.length > 0;
+    const hasHash = typeof passwordHash === 'string' && passwordHash.startsWith('scrypt$');
+    if (hasPlain === hasHash) problem('password', 'give exactly one of password or passwordHash (scrypt$…)');
+    if (capacity !== undefined && (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1 || capacity > 50)) {
+      problem('capacity', 'must be an integer from 1 to 50');
+    }
+    if (skills !== undefined && (!Array.isArray(skills) || skills.some((skill) => typeof skill !== 'string'))) {
+      problem('skills', 'must be an array of strings');
+    }
+    if (typeof id === 'string') {
+      pending.push({
+        id,
+        displayName: typeof displayName === 'string' && displayName.length > 0 ? displayName : id,
+        capacity: typeof capacity === 'number' ? capacity : 1,
+        skills: Array.isArray(skills) ? skills.filter((skill): skill is string => typeof skill === 'string') : [],
+        secret: hasHash ? { hash: passwordHash as string } : { plain: typeof password === 'string' ? password : '' },
+      });
+    }
+  });
+  if (problems.length > 0) {
+    throw new ValidationFailedError(
+      `Agents are invalid: ${problems.map((p) => `${p.field} (${p.messages.join('; ')})`).join(', ')}`,
+      problems,
+    );
+  }
+  return Promise.all(
+    pending.map(async ({ secret, ...agent }) => ({
+      ...agent,
+      // A plain password already sits in the environment, so a costly hash of it would protect nothing;
+      // the low cost keeps start-up fast with many agents. Production declares passwordHash instead.
+      passwordHash: 'hash' in secret ? secret.hash : await hashPassword(secret.plain, { N: 1024 }),
+    })),
+  );
+}

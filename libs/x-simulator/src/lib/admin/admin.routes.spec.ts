@@ -1,0 +1,125 @@
+import { XSimulator } from '../x-simulator.server';
+
+// The admin API over real HTTP: what test suites and the demo use to script the world.
+describe('admin API', () => {
+  const sim = new XSimulator({ seed: { brands: [{ username: 'acme_support', token: 'acme-token' }] } });
+  let base = '';
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    base = (await sim.start(0)).baseUrl;
+  });
+  afterAll(() => sim.stop());
+  beforeEach(() => sim.reset());
+
+  it('creates accounts with ids, tokens and metrics, and refuses duplicates and bad input', async () => {
+    const created = await call('POST', '/admin/accounts', {
+      username: 'cat_person',
+      kind: 'customer',
+      followersCount: 12,
+      followsBrand: ['acme_support'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      username: 'cat_person',
+      kind: 'customer',
+      id: expect.stringMatching(/^\d+$/),
+      token: expect.any(String),
+      publicMetrics: { followers_count: 12, following_count: 1 },
+    });
+    expect((await call('POST', '/admin/accounts', { username: 'CAT_person', kind: 'customer' })).status).toBe(409);
+    const invalid = await call('POST', '/admin/accounts', { username: 'not valid!', kind: 'robot', extra: 1 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body['problems']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'username' }), expect.objectContaining({ field: 'kind' })]),
+    );
+  });
+
+  it('posts customer tweets and lists what an account posted, newest first, with replies and mentions', async () => {
+    await call('POST', '/admin/accounts', { username: 'cat', kind: 'customer' });
+    const first = await call('POST', '/admin/tweets', { authorUsername: 'cat', text: '@acme_support my order is late' });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ authorUsername: 'cat', mentions: ['acme_support'], origin: 'admin' });
+    const second = await call('POST', '/admin/tweets', {
+      authorUsername: 'cat',
+      text: 'any update?',
+      inReplyToTweetId: first.body['id'],
+    });
+    expect(second.body).toMatchObject({
+      text: '@acme_support any update?',
+      inReplyToTweetId: first.body['id'],
+      inReplyToUsername: 'cat',
+      conversationId: first.body['id'],
+    });
+    const listed = await call('GET', '/admin/accounts/cat/tweets');
+    expect((listed.body['tweets'] as { id: string }[]).map((t) => t.id)).toEqual([second.body['id'], first.body['id']]);
+    expect((await call('GET', `/admin/tweets/${String(first.body['id'])}`)).body).toMatchObject({ replyCount: 1 });
+  });
+
+  it('refuses admin tweets X would refuse in its app (too long) and unknown authors', async () => {
+    await call('POST', '/admin/accounts', { username: 'cat', kind: 'customer' });
+    expect((await call('POST', '/admin/tweets', { authorUsername: 'cat', text: 'a'.repeat(281) })).status).toBe(400);
+    expect((await call('POST', '/admin/tweets', { authorUsername: 'nobody', text: 'hi' })).status).toBe(404);
+  });
+
+  it('runs the generator for a count, creating customers that mention the brand, then stops', async () => {
+    const started = await call('POST', '/admin/generator', { rate: 2000, customers: 20, brand: 'acme_support', count: 300, seed: 'admin' });
+    expect(started.status).toBe(202);
+    const deadline = Date.now() + 10_000;
+    let status = started.body;
+    while (status['running'] && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await call('GET', '/admin/generator')).body;
+    }
+    expect(status).toMatchObject({ running: false, produced: 300, stopReason: 'count' });
+    const stats = (await call('GET', '/admin/stats')).body;
+    expect(stats).toMatchObject({ tweetsCreated: 300, tweetsByOrigin: { generator: 300 }, accounts: 21 });
+    const customers = (await call('GET', '/admin/accounts?kind=customer')).body['accounts'] as { username: string }[];
+    expect(customers).toHaveLength(20);
+    const someTweets = (await call('GET', `/admin/accounts/${customers[0]!.username}/tweets`)).body['tweets'] as { mentions: string[] }[];
+    for (const t of someTweets) expect(t.mentions).toContain('acme_support');
+  });
+
+  it('stops a running generator on DELETE and reports the reason', async () => {
+    await call('POST', '/admin/generator', { rate: 50, customers: 5, brand: 'acme_support' });
+    const stopped = await call('DELETE', '/admin/generator');
+    expect(stopped.body).toMatchObject({ running: false, stopReason: 'stopped' });
+  });
+
+  it('refuses a generator for an unknown brand', async () => {
+    const refused = await call('POST', '/admin/generator', { rate: 5, customers: 5, brand: 'nobody' });
+    expect(refused.status).toBe(400);
+    expect(refused.body['message']).toMatch(/does not exist/);
+  });
+
+  it('resets to the seeded state (seed brand keeps its id and token)', async () => {
+    const brandBefore = (await call('GET', '/admin/accounts/acme_support')).body;
+    await call('POST', '/admin/accounts', { username: 'cat', kind: 'customer' });
+    await call('POST', '/admin/tweets', { authorUsername: 'cat', text: '@acme_support hi' });
+    expect((await call('POST', '/admin/reset')).status).toBe(200);
+    const stats = (await call('GET', '/admin/stats')).body;
+    expect(stats).toMatchObject({ tweetsCreated: 0, accounts: 1, rules: 0 });
+    expect((await call('GET', '/admin/accounts/acme_support')).body).toMatchObject({ id: brandBefore['id'], token: 'acme-token' });
+  });
+
+  it('switches rate-limit presets at runtime', async () => {
+    expect((await call('PUT', '/admin/rate-limits', { preset: 'unlimited' })).body).toEqual({ preset: 'unlimited' });
+    const res = await fetch(`${base}/2/users/me`, { headers: { authorization: 'Bearer acme-token' } });
+    expect(Number(res.headers.get('x-rate-limit-limit'))).toBeGreaterThan(1e6);
+    expect((await call('PUT', '/admin/rate-limits', { preset: 'cheap' })).status).toBe(400);
+  });
+
+  it('answers unknown paths with a 404 problem body', async () => {
+    const res = await call('GET', '/2/nothing/here');
+    expect(res.status).toBe(404);
+    expect(res.type).toBe('application/problem+json');
+  });
+});
