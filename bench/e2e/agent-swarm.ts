@@ -32,6 +32,8 @@ export class AgentSwarm {
   replies = 0;
   completed = 0;
   errors = 0;
+  /** "reply 403", "done 409", "socket error"…: what failed, so a bad run says why. */
+  readonly errorKinds = new Map<string, number>();
   private readonly sockets: WebSocket[] = [];
 
   constructor(private readonly options: SwarmOptions) {}
@@ -77,7 +79,7 @@ export class AgentSwarm {
     } else if (frame.type === 'interaction-accepted' && this.options.replyAndFinish) {
       void this.replyAndFinish(token, (frame as AcceptedFrame).interaction.id);
     } else if (frame.type === 'error') {
-      this.errors += 1;
+      this.fail(`socket ${(frame as { code?: string }).code ?? 'error'}`);
     }
   }
 
@@ -90,16 +92,21 @@ export class AgentSwarm {
         body: JSON.stringify({ text: `Sorry about that! We're on it (ref ${interactionId.slice(0, 8)}).` }),
       });
       if (reply.ok) this.replies += 1;
-      else this.errors += 1;
+      else this.fail(`reply ${reply.status}`);
       const done = await fetch(`${this.options.gatewayUrl}/api/interactions/${interactionId}/done`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ disposition: 'resolved' }),
       });
       if (done.ok) this.completed += 1;
-      else this.errors += 1;
-    } catch {
-      this.errors += 1;
+      else this.fail(`done ${done.status}`);
+    } catch (error) {
+      this.fail(`network ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  private fail(kind: string): void {
+    this.errors += 1;
+    this.errorKinds.set(kind, (this.errorKinds.get(kind) ?? 0) + 1);
   }
 }

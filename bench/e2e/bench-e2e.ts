@@ -141,6 +141,7 @@ async function main(): Promise<void> {
     repliesPosted: swarm.replies,
     interactionsCompleted: swarm.completed,
     agentErrors: swarm.errors,
+    agentErrorKinds: Object.fromEntries(swarm.errorKinds),
   };
   log(`${result.tweetsPerSecond} tweets/s end to end; offer latency p50 ${result.offerLatencyMs.p50} ms, p99 ${result.offerLatencyMs.p99} ms at ${latencyRate}/s; raw Kafka ${result.kafkaPassThroughPerSecond} msg/s (ratio ${result.ratio})`);
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -24,6 +24,11 @@ export interface GatewayOptions {
   outboundLeaseMs?: number;
   /** Bus attempt on which a retryable X failure is reported as 'failed'; match the bus's maxAttempts. Default 5. */
   outboundMaxAttempts?: number;
+  /**
+   * How long a request about an interaction waits for the store to show what the agent's socket already
+   * said (the projector trails the push by a few ms). 0 answers from the store at once. Default 1500.
+   */
+  consistencyWaitMs?: number;
   /** Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default. */
   run?: { outboundWorker?: boolean; projector?: boolean; healthEndpoint?: boolean };
   clock?: Clock;

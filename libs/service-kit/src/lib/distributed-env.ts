@@ -37,7 +37,13 @@ export interface KafkaBus {
 
 export async function connectKafkaBus(env: DistributedEnv, service: string): Promise<KafkaBus> {
   const logger = createLogger(service);
-  const kafka = new KafkaTransport({ brokers: env.KAFKA_BROKERS.split(','), clientId: `perch-${service}`, logger });
+  const kafka = new KafkaTransport({
+    brokers: env.KAFKA_BROKERS.split(','),
+    clientId: `perch-${service}`,
+    logger,
+    // Every partition of a fetch is handled at once: a round is as slow as its slowest batch, not the sum.
+    partitionsConsumedConcurrently: 12,
+  });
   const transport = withNamespace(kafka, env.PERCH_NAMESPACE);
   const bus = await startEventBus(transport, { producer: service, logger });
   return { bus, transport };

@@ -10,6 +10,8 @@ export interface ServiceProcessOptions {
   healthUrl: string;
   startTimeoutMs?: number;
   logDir?: string;
+  /** Extra flags for node itself, e.g. ['--cpu-prof'] when profiling a benchmark. */
+  nodeArgs?: string[];
 }
 
 /** One Perch app as a real OS process, the way it runs in production. Logs go to a file per app. */
@@ -26,7 +28,7 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile);
-    this.child = spawn(process.execPath, [join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
+    this.child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,7 +3,7 @@ import type { ClassConstructor } from 'class-transformer';
 
 import { GeneratorError } from '../generator/traffic-generator.service';
 import type { TweetMix } from '../generator/tweet-text-generator.util';
-import { ok, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { ok, pathParam, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import { rateLimitPreset } from '../state/rate-limits.constants';
 import { AdminError, AdminOperations } from './admin-operations.service';
 import {
@@ -90,20 +90,20 @@ export const adminRoutes: RouteDefinition[] = [
   }),
   route('POST', '/admin/accounts', (ctx, ops) => ok(ops.createAccount(body(ctx, CreateAccountDto)), 201)),
   route('GET', '/admin/accounts', (ctx, ops) => ok({ accounts: ops.accounts(ctx.query.get('kind') ?? undefined) })),
-  route('GET', '/admin/accounts/:username', (ctx, ops) => ok(ops.account(ctx.params['username']!))),
+  route('GET', '/admin/accounts/:username', (ctx, ops) => ok(ops.account(pathParam(ctx, 'username')))),
   route('GET', '/admin/accounts/:username/tweets', (ctx, ops) => {
     const limit = Number(ctx.query.get('limit') ?? '100');
-    return ok({ tweets: ops.tweetsOf(ctx.params['username']!, Number.isInteger(limit) && limit > 0 ? limit : 100) });
+    return ok({ tweets: ops.tweetsOf(pathParam(ctx, 'username'), Number.isInteger(limit) && limit > 0 ? limit : 100) });
   }),
   route('POST', '/admin/follows', (ctx, ops) => {
     const dto = body(ctx, FollowDto);
     return ok(ops.follow(dto.follower, dto.target, true));
   }),
   route('DELETE', '/admin/follows/:follower/:target', (ctx, ops) =>
-    ok(ops.follow(ctx.params['follower']!, ctx.params['target']!, false)),
+    ok(ops.follow(pathParam(ctx, 'follower'), pathParam(ctx, 'target'), false)),
   ),
   route('POST', '/admin/tweets', (ctx, ops) => ok(ops.createTweet(body(ctx, CreateTweetDto)), 201)),
-  route('GET', '/admin/tweets/:id', (ctx, ops) => ok(ops.tweet(ctx.params['id']!))),
+  route('GET', '/admin/tweets/:id', (ctx, ops) => ok(ops.tweet(pathParam(ctx, 'id')))),
   route('GET', '/admin/generator', (ctx) => ok(ctx.runtime.generator.status())),
   route('POST', '/admin/generator', (ctx) => {
     const dto = body(ctx, StartGeneratorDto);

@@ -45,6 +45,13 @@ export interface RouteDefinition {
   handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
 }
 
+/** A path parameter the route pattern declares (the router always fills those). */
+export function pathParam(ctx: RouteContext, name: string): string {
+  const value = ctx.params[name];
+  if (value === undefined) throw new Error(`route has no :${name} parameter`);
+  return value;
+}
+
 export function ok(body: unknown, status = 200): JsonResult {
   return { status, body };
 }

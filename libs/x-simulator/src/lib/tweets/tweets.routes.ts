@@ -9,7 +9,7 @@ import {
   TWEET_TOO_LONG_DETAIL,
 } from '../http/problems.util';
 import { isRecord, ParameterProblems } from '../http/request-values.util';
-import { ok, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import type { SimUser } from '../state/simulator-state.types';
 import { parseId } from '../state/snowflake.util';
 import { buildIncludes, renderTweet } from './tweet-render.util';
@@ -113,7 +113,7 @@ function createTweet(ctx: RouteContext): RouteResult {
 function deleteTweet(ctx: RouteContext): RouteResult {
   const { store, settings } = ctx.runtime;
   const problems = new ParameterProblems();
-  const id = problems.pathId('id', ctx.params['id']!);
+  const id = problems.pathId('id', pathParam(ctx, 'id'));
   if (problems.any) return problemResult(400, invalidRequest(problems.list));
   const tweet = store.tweetById(id);
   if (!tweet) return { status: settings.quirks.notFoundStatus, body: { errors: [resourceNotFound('tweet', 'id', id)] } };
@@ -163,7 +163,7 @@ export const tweetRoutes: RouteDefinition[] = [
     rateLimit: 'tweets.lookup',
     handle: (ctx) => {
       const problems = new ParameterProblems();
-      const id = problems.pathId('id', ctx.params['id']!);
+      const id = problems.pathId('id', pathParam(ctx, 'id'));
       if (problems.any) return problemResult(400, invalidRequest(problems.list));
       return lookupTweets(ctx, [id], true);
     },

@@ -1,7 +1,7 @@
 import { parseFieldSelection, type FieldSelection } from '../http/field-selection.util';
 import { forbidden, invalidRequest, resourceNotFound } from '../http/problems.util';
 import { decodeCursor, encodeCursor, isRecord, ParameterProblems } from '../http/request-values.util';
-import { ok, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import type { SimTweet, SimUser } from '../state/simulator-state.types';
 import { buildIncludes, renderTweet } from '../tweets/tweet-render.util';
 import { renderUser } from './user-render.util';
@@ -54,7 +54,7 @@ function lookupMany(ctx: RouteContext, values: string[], parameter: 'ids' | 'use
 function mentions(ctx: RouteContext): RouteResult {
   const { store, settings } = ctx.runtime;
   const problems = new ParameterProblems();
-  const userId = problems.pathId('id', ctx.params['id']!);
+  const userId = problems.pathId('id', pathParam(ctx, 'id'));
   const maxResults = problems.int(ctx.query, 'max_results', 5, 100, 10);
   const sinceId = problems.id(ctx.query, 'since_id');
   const untilId = problems.id(ctx.query, 'until_id');
@@ -108,7 +108,7 @@ function mentions(ctx: RouteContext): RouteResult {
 function followList(ctx: RouteContext, direction: 'followers' | 'following'): RouteResult {
   const { store, settings } = ctx.runtime;
   const problems = new ParameterProblems();
-  const userId = problems.pathId('id', ctx.params['id']!);
+  const userId = problems.pathId('id', pathParam(ctx, 'id'));
   const maxResults = problems.int(ctx.query, 'max_results', 1, 1000, 100);
   const token = ctx.query.get('pagination_token');
   let offset = 0;
@@ -141,7 +141,7 @@ function follow(ctx: RouteContext): RouteResult {
   const { store } = ctx.runtime;
   const caller = callerOf(ctx);
   const problems = new ParameterProblems();
-  const sourceId = problems.pathId('id', ctx.params['id']!);
+  const sourceId = problems.pathId('id', pathParam(ctx, 'id'));
   const target = isRecord(ctx.body) ? ctx.body['target_user_id'] : undefined;
   if (typeof target !== 'string') problems.add('target_user_id', String(target), '$.target_user_id: is missing but it is required');
   else problems.pathId('target_user_id', target);
@@ -160,8 +160,8 @@ function unfollow(ctx: RouteContext): RouteResult {
   const { store } = ctx.runtime;
   const caller = callerOf(ctx);
   const problems = new ParameterProblems();
-  const sourceId = problems.pathId('source_user_id', ctx.params['source_user_id']!);
-  const targetId = problems.pathId('target_user_id', ctx.params['target_user_id']!);
+  const sourceId = problems.pathId('source_user_id', pathParam(ctx, 'source_user_id'));
+  const targetId = problems.pathId('target_user_id', pathParam(ctx, 'target_user_id'));
   if (problems.any) return problemResult(400, invalidRequest(problems.list));
   if (sourceId !== caller.id) return problemResult(403, forbidden('You are not permitted to perform this action.'));
   store.unfollow(caller.id, targetId);
@@ -181,7 +181,7 @@ export const userRoutes: RouteDefinition[] = [
     path: '/2/users/by/username/:username',
     auth: 'app-or-user',
     rateLimit: 'users.lookup',
-    handle: (ctx) => lookupOne(ctx, ctx.runtime.store.userByUsername(ctx.params['username']!), 'username', ctx.params['username']!),
+    handle: (ctx) => lookupOne(ctx, ctx.runtime.store.userByUsername(pathParam(ctx, 'username')), 'username', pathParam(ctx, 'username')),
   },
   {
     method: 'GET',
@@ -213,7 +213,7 @@ export const userRoutes: RouteDefinition[] = [
     rateLimit: 'users.lookup',
     handle: (ctx) => {
       const problems = new ParameterProblems();
-      const id = problems.pathId('id', ctx.params['id']!);
+      const id = problems.pathId('id', pathParam(ctx, 'id'));
       if (problems.any) return problemResult(400, invalidRequest(problems.list));
       return lookupOne(ctx, ctx.runtime.store.userById(id), 'id', id);
     },
