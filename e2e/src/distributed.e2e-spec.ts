@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import { freePort, ServiceProcess, serviceEnv } from '@perch/testing';
+import { type EventEnvelope, type InboundReceivedPayload, type OutboundCompletedPayload, Topics } from '@perch/contracts';
+import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
+import { createLogger } from '@perch/platform';
+import { freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { runAgentJourney } from './support/agent-journey';
@@ -16,6 +19,11 @@ describe('distributed mode', () => {
   const services: ServiceProcess[] = [];
   let gatewayUrl = '';
   let simulatorUrl = '';
+  const namespace = `e2e-${Date.now()}`;
+  // A reader of the apps' own topics, to follow one correlation id from the tweet to the reply.
+  let tap: { bus: EventBus; transport: KafkaTransport } | undefined;
+  const received: EventEnvelope<InboundReceivedPayload>[] = [];
+  const completed: EventEnvelope<OutboundCompletedPayload>[] = [];
 
   beforeAll(async () => {
     simulatorUrl = (await simulator.start(await freePort())).baseUrl;
@@ -24,7 +32,7 @@ describe('distributed mode', () => {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
       DATABASE_URL: databaseUrl,
-      PERCH_NAMESPACE: `e2e-${Date.now()}`,
+      PERCH_NAMESPACE: namespace,
       X_API_BASE_URL: simulatorUrl,
       X_APP_BEARER: appBearer,
       X_BRAND_TOKENS: `${brand}=${brandToken}`,
@@ -47,20 +55,32 @@ describe('distributed mode', () => {
       new ServiceProcess({ app: 'ingestor', env: { ...common, HTTP_PORT: String(ports.ingestor) }, healthUrl: `http://127.0.0.1:${ports.ingestor}/health` }),
     );
     await Promise.all(services.map((s) => s.start()));
+    const transport = new KafkaTransport({ brokers: kafkaBrokers.split(','), clientId: 'e2e-tap', logger: createLogger('e2e') });
+    await transport.connect();
+    const bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
+    await bus.subscribe(Topics.InboundReceived, 'e2e-tap-received', async (e) => void received.push(e), { fromBeginning: true });
+    await bus.subscribe(Topics.OutboundCompleted, 'e2e-tap-completed', async (e) => void completed.push(e), { fromBeginning: true });
+    tap = { bus, transport };
   }, 120_000);
 
   afterAll(async () => {
+    await tap?.bus.stop();
+    await tap?.transport.disconnect();
     await Promise.all(services.map((s) => s.stop()));
     await simulator.stop();
   });
 
-  it('takes a customer tweet to an agent and the agent’s reply back to X', async () => {
-    await runAgentJourney({
+  it('takes a customer tweet to an agent and the agent’s reply back to X, under one correlation id', async () => {
+    const journey = await runAgentJourney({
       gatewayUrl,
       simulator: new SimulatorAdmin(simulatorUrl),
       brand,
       agent: { username: 'alice', password: 'alice-pw' },
     });
+    const inbound = await waitFor('the inbound event', () => received.find((e) => e.payload.messageId === journey.customerTweetId));
+    const outcome = await waitFor('the reply outcome', () => completed.find((e) => e.payload.tweetId === journey.replyTweetId));
+    expect(outcome.payload.status).toBe('sent');
+    expect(outcome.correlationId).toBe(inbound.correlationId);
   });
 
   it('refuses to start an app whose environment is invalid, naming every bad variable', async () => {

@@ -1,4 +1,5 @@
 import { RetryableError } from '@perch/platform';
+import { REALISTIC_RATE_LIMITS } from '@perch/x-simulator';
 
 import { startSimulatorWorld, BRAND, BRAND_TOKEN } from './testing/simulator-world';
 import { describeXApiContract } from './testing/x-api-contract';
@@ -24,7 +25,7 @@ describe('TwitterApiXAdapter', () => {
   it('turns a spent rate-limit window into a RetryableError that says when to retry', async () => {
     const world = await startSimulatorWorld({
       rateLimits: {
-        ...(await import('@perch/x-simulator')).REALISTIC_RATE_LIMITS,
+        ...REALISTIC_RATE_LIMITS,
         'tweets.create': { user: { limit: 1, windowMs: 60_000 } },
       },
     });

@@ -53,6 +53,7 @@ export class EventBus implements EventPublisher {
   private readonly retryDelayMs: (attempt: number) => number;
   private readonly keyConcurrency: number;
   private readonly handles: ConsumerHandle[] = [];
+  private readonly debug: boolean;
   readonly counters: BusCounters = { published: 0, handled: 0, retried: 0, deadLettered: 0, dropped: 0 };
 
   constructor(
@@ -62,6 +63,7 @@ export class EventBus implements EventPublisher {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(5000, 100 * 2 ** (attempt - 1)));
     this.keyConcurrency = options.keyConcurrency ?? 256;
+    this.debug = options.logger.isLevelEnabled('debug');
   }
 
   async publish<T extends TopicName>(
@@ -176,6 +178,7 @@ export class EventBus implements EventPublisher {
       try {
         await handler(event, meta);
         this.counters.handled += 1;
+        if (this.debug) log.debug({ partition: message.partition, offset: message.offset }, 'event handled');
         return;
       } catch (error) {
         const disposition = dispositionOf(error);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the distributed stack on this machine: Kafka (from the Maven jars), the X simulator and the four apps as
+# separate processes, on the local Redis and PostgreSQL. Ctrl-C stops everything it started.
+# Override any variable (KAFKA_BROKERS, REDIS_URL, DATABASE_URL, X_SIM_RATE, …) from the environment.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+export X_API_BASE_URL="${X_API_BASE_URL:-http://127.0.0.1:4010}"
+export X_APP_BEARER="${X_APP_BEARER:-perch-app-bearer}"
+export X_BRAND_TOKENS="${X_BRAND_TOKENS:-acme_support=acme-support-user-token}"
+export GATEWAY_TOKEN_SECRET="${GATEWAY_TOKEN_SECRET:-local-development-secret-change-me-0000}"
+export GATEWAY_AGENTS="${GATEWAY_AGENTS:-[{\"id\":\"alice\",\"password\":\"alice\",\"capacity\":2},{\"id\":\"bob\",\"password\":\"bob\"}]}"
+export X_SIM_RATE="${X_SIM_RATE:-0.2}"
+mkdir -p tmp/distributed-logs
+
+if [[ "$KAFKA_BROKERS" == "127.0.0.1:9092" ]]; then bash tools/kafka/start.sh; fi
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+start() {
+  local name=$1 port=$2
+  HTTP_PORT=$port node "dist/apps/$name/src/main.js" > "tmp/distributed-logs/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 150); do
+    if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "  $name up on :$port"; return; fi
+    sleep 0.2
+  done
+  echo "$name did not start; see tmp/distributed-logs/$name.log" >&2
+  exit 1
+}
+
+X_SIM_PORT=4010 node dist/apps/x-simulator/src/main.js > tmp/distributed-logs/x-simulator.log 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do curl -fs http://127.0.0.1:4010/admin/stats >/dev/null 2>&1 && break; sleep 0.2; done
+echo "  x-simulator up on :4010"
+start router 3103
+start classifier 3102
+start gateway 3000
+start ingestor 3101
+
+echo
+echo "Perch is running (distributed mode). Agent desktop: http://localhost:3000 (alice / alice). Logs: tmp/distributed-logs/"
+wait
