@@ -1,4 +1,6 @@
 import { Controller, type DynamicModule, Get, Header, Module, ServiceUnavailableException } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export interface HealthCheck {
@@ -24,6 +26,18 @@ export function createMetricsRegistry(options: ObservabilityOptions): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
   collectDefaultMetrics({ register: registry, prefix: 'perch_' });
+  // Share of wall time the event loop was busy since the previous scrape: the saturation signal to scale on.
+  let lastElu = performance.eventLoopUtilization();
+  new Gauge({
+    name: 'perch_event_loop_utilization',
+    help: 'Event loop utilization (0..1) since the previous scrape',
+    registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, lastElu).utilization);
+      lastElu = now;
+    },
+  });
   for (const source of options.sources ?? []) {
     for (const name of Object.keys(source.read())) {
       const metricName = `perch_${source.prefix}_${name.replace(/[^a-zA-Z0-9_]/g, '_')}`.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
