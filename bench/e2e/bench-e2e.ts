@@ -1,15 +1,16 @@
 // npm run bench:e2e — the distributed pipeline on real Kafka and Redis, measured end to end.
 // Prints progress lines, then (last line) one JSON object with the figures. Knobs (env):
-//   BENCH_TWEETS (20000)          tweets in the throughput phase, played by the simulator at full speed
-//   BENCH_LATENCY_RATE (1000)     tweets/s in the latency phase
-//   BENCH_LATENCY_SECONDS (10)
+//   BENCH_TWEETS (5000)           tweets in the throughput phase, played by the simulator at full speed
+//   BENCH_LATENCY_RATE (1000)     tweets/s in the latency phase (the product's target rate)
+//   BENCH_LOW_RATE (50)           tweets/s of a second, light latency phase: the pipeline's own latency
+//   BENCH_LATENCY_SECONDS (5)
 //   BENCH_AGENTS (100), BENCH_CAPACITY (50)   simulated agents who accept, reply and finish at once
 import 'reflect-metadata';
 
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
-import { freePort, ServiceProcess, waitFor } from '@perch/testing';
+import { freePort, ServiceProcess } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { measureKafkaPassThrough } from '../kafka-pass-through';
@@ -35,9 +36,10 @@ async function main(): Promise<void> {
   const kafkaBrokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const throughputTweets = envNumber('BENCH_TWEETS', 20_000);
+  const throughputTweets = envNumber('BENCH_TWEETS', 5_000);
   const latencyRate = envNumber('BENCH_LATENCY_RATE', 1000);
-  const latencySeconds = envNumber('BENCH_LATENCY_SECONDS', 10);
+  const lowRate = envNumber('BENCH_LOW_RATE', 50);
+  const latencySeconds = envNumber('BENCH_LATENCY_SECONDS', 5);
   const agentCount = envNumber('BENCH_AGENTS', 100);
   const capacity = envNumber('BENCH_CAPACITY', 50);
   const namespace = `bench-${Date.now()}`;
@@ -86,26 +88,34 @@ async function main(): Promise<void> {
   log(`${agentCount} agents ready, capacity ${capacity} each`);
 
   const offersSince = (from: number): OfferRecord[] => swarm.offers.filter((o) => o.receivedAt >= from);
-  const play = async (rate: number, count: number, what: string): Promise<{ startedAt: number; offers: OfferRecord[] }> => {
+  // Plays `count` tweets at `rate` and waits for their offers; on a slow system it stops waiting when no
+  // offer arrived for 30 s and reports what did arrive, so the figures say how far the pipeline got.
+  const play = async (rate: number, count: number, what: string): Promise<{ offers: OfferRecord[]; complete: boolean }> => {
     const startedAt = Date.now();
     simulator.startGenerator({ rate, count, customers: 5000, brand: BRAND, seed: what, replyRatio: 0 });
-    const offers = await waitFor(
-      `${count} offers (${what})`,
-      () => {
-        const seen = offersSince(startedAt);
-        return seen.length >= count ? seen.slice(0, count) : undefined;
-      },
-      Math.max(120_000, (count / rate) * 1000 * 4),
-      100,
-    ).catch((error: unknown) => {
-      const seen = offersSince(startedAt).length;
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; only ${seen} offers arrived`);
-    });
-    return { startedAt, offers };
+    let seen = 0;
+    let lastProgress = Date.now();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = offersSince(startedAt).length;
+      if (now >= count) break;
+      if (now > seen) {
+        seen = now;
+        lastProgress = Date.now();
+      } else if (Date.now() - lastProgress > 30_000) {
+        log(`${what}: only ${now} of ${count} offers arrived (no progress for 30 s)`);
+        return { offers: offersSince(startedAt), complete: false };
+      }
+    }
+    return { offers: offersSince(startedAt).slice(0, count), complete: true };
   };
 
   log('warm-up: 500 tweets at 250/s');
   await play(250, 500, 'warm-up');
+
+  log(`light latency phase: ${lowRate} tweets/s for ${latencySeconds} s`);
+  const light = await play(lowRate, Math.ceil(lowRate * latencySeconds), 'light');
+  const lightLatencies = light.offers.map((o) => o.deliveredAt - o.receivedAt).sort((a, b) => a - b);
 
   log(`latency phase: ${latencyRate} tweets/s for ${latencySeconds} s`);
   const latency = await play(latencyRate, latencyRate * latencySeconds, 'latency');
@@ -115,7 +125,7 @@ async function main(): Promise<void> {
   const throughput = await play(100_000, throughputTweets, 'throughput');
   const firstReceived = Math.min(...throughput.offers.map((o) => o.receivedAt));
   const lastDelivered = Math.max(...throughput.offers.map((o) => o.deliveredAt));
-  const tweetsPerSecond = throughputTweets / ((lastDelivered - firstReceived) / 1000);
+  const tweetsPerSecond = throughput.offers.length / ((lastDelivered - firstReceived) / 1000);
 
   await swarm.stop();
   for (const service of [...services].reverse()) await service.stop();
@@ -133,9 +143,13 @@ async function main(): Promise<void> {
     tweetsPerSecond: round(tweetsPerSecond),
     offerLatencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     latencyMeasuredAtTweetsPerSecond: latencyRate,
+    offerLatencyAtLowRateMs: { rate: lowRate, p50: percentile(lightLatencies, 50), p95: percentile(lightLatencies, 95), p99: percentile(lightLatencies, 99) },
     kafkaPassThroughPerSecond: round(raw.messagesPerSecond),
     ratio: round(tweetsPerSecond / raw.messagesPerSecond, 3),
     tweets: throughputTweets,
+    throughputComplete: throughput.complete,
+    offersDelivered: throughput.offers.length,
+    latencyPhaseComplete: latency.complete,
     agents: agentCount,
     capacityPerAgent: capacity,
     repliesPosted: swarm.replies,
