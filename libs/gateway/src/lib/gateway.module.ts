@@ -25,6 +25,7 @@ import { InteractionQueryService } from './interactions/interaction-query.servic
 import { InteractionsController } from './interactions/interactions.controller';
 import { ReplyService } from './interactions/reply.service';
 import { AgentPushService } from './ws/agent-push.service';
+import { LocalViewCache } from './ws/local-view-cache.service';
 import { AgentSocketHub } from './ws/agent-socket-hub.service';
 import { AgentSocketServer } from './ws/agent-socket-server.service';
 
@@ -63,6 +64,7 @@ export class GatewayModule {
         ReplyService,
         AgentSocketHub,
         AgentPushService,
+        LocalViewCache,
         AgentSocketServer,
         RoutingEventsConsumer,
         OutboundCompletedConsumer,

@@ -4,9 +4,11 @@ import { NotFoundError } from '@perch/platform';
 
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
+import { LocalViewCache } from '../ws/local-view-cache.service';
 
 const DEFAULT_CONSISTENCY_WAIT_MS = 1500;
-const POLL_MS = 20;
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
 
 /** Reads of the agent's own interactions; another agent's interaction is refused, not hidden. */
 @Injectable()
@@ -16,6 +18,7 @@ export class InteractionQueryService {
   constructor(
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    private readonly localViews: LocalViewCache,
   ) {
     this.consistencyWaitMs = options.consistencyWaitMs ?? DEFAULT_CONSISTENCY_WAIT_MS;
   }
@@ -25,20 +28,26 @@ export class InteractionQueryService {
   }
 
   /**
-   * The store is written by the projector's consumer group, which can trail the socket push that told the
-   * agent about the interaction by a few ms (more under load). An agent acting at once on what their socket
-   * said would otherwise be refused, so a missing or not-yet-theirs view is re-read for a bounded time.
+   * This replica's own event stream (the local view cache) is consulted first: it already told the agent
+   * about the interaction, costs no round trip, and is never behind the store, which the shared projector
+   * writes a few ms (more under load) after the push. Otherwise the store decides; when it does not show the
+   * agent as owner yet it is re-read with backoff for a bounded time (backoff, because many waiting requests
+   * polling fast would add to the load that made the projector late).
    */
   async getMine(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
     const deadline = Date.now() + this.consistencyWaitMs;
+    let pause = FIRST_POLL_MS;
     for (;;) {
+      const known = this.localViews.get(interactionId);
+      if (known && known.agentId === agent.id && known.state !== 'completed') return known;
       const view = await this.store.get(interactionId);
       if (view && view.agentId === agent.id) return view;
-      if (Date.now() >= deadline) {
+      if (Date.now() + pause > deadline) {
         if (!view) throw new NotFoundError(`Interaction ${interactionId} not found`, 'interaction-not-found');
         throw new ForbiddenError(`Interaction ${interactionId} is not assigned to you`, 'not-your-interaction');
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(MAX_POLL_MS, pause * 2);
     }
   }
 }

@@ -7,17 +7,15 @@ import {
   customerEntryFromLifecycle,
   eventTime,
   type InteractionStore,
-  type InteractionView,
   replyEntryFromCompleted,
 } from '@perch/interactions';
 import { createLogger } from '@perch/platform';
 
 import { GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { AgentSocketHub } from './agent-socket-hub.service';
+import { LocalViewCache } from './local-view-cache.service';
 import { type OfferMessage } from './ws-messages.types';
 
-/** Views kept in memory for agents connected here; bounded so an idle replica cannot grow forever. */
-const MAX_CACHED_VIEWS = 10_000;
 const SNIPPET_LENGTH = 140;
 
 /**
@@ -33,11 +31,11 @@ const SNIPPET_LENGTH = 140;
 @Injectable()
 export class AgentPushService {
   private readonly logger = createLogger('gateway-push');
-  private readonly views = new Map<string, InteractionView>();
 
   constructor(
     private readonly hub: AgentSocketHub,
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
+    private readonly views: LocalViewCache,
   ) {
     hub.onConnected((agent) => {
       void this.warm(agent);
@@ -56,17 +54,19 @@ export class AgentPushService {
     switch (payload.type) {
       case 'offered': {
         const view = applyLifecycleToView(cached ?? null, payload, at, event.correlationId);
-        this.remember(view);
+        this.views.remember(view);
         const offer = offerMessage(payload);
         if (offer) this.hub.send(agentId, offer);
         else this.logger.warn({ interactionId: payload.interactionId }, 'offered event without message or classification');
         return;
       }
       case 'accepted': {
-        const stored = await this.store.get(payload.interactionId);
-        const base = stored ? applyEntries(stored, cached?.transcript ?? []) : (cached ?? null);
+        // The view cached on 'offered' already holds the message; the store is read only when this replica
+        // did not see the offer (e.g. the agent reconnected here since).
+        const stored = cached ? null : await this.store.get(payload.interactionId);
+        const base = stored ?? cached ?? null;
         const view = applyLifecycleToView(base, payload, at, event.correlationId);
-        this.remember(view);
+        this.views.remember(view);
         this.hub.send(agentId, { type: 'interaction-accepted', interaction: view });
         return;
       }
@@ -81,7 +81,7 @@ export class AgentPushService {
         return;
       case 'message-added': {
         const entry = customerEntryFromLifecycle(payload);
-        if (cached) this.remember(applyLifecycleToView(cached, payload, at, event.correlationId));
+        if (cached) this.views.remember(applyLifecycleToView(cached, payload, at, event.correlationId));
         if (!entry) return;
         // Written before the push (entries merge idempotently, so the projector writing it too is
         // harmless): a GET right after the push then shows what the socket said.
@@ -104,7 +104,7 @@ export class AgentPushService {
     if (payload.interactionId === undefined || !this.hub.isConnected(payload.agentId)) return;
     const entry = replyEntryFromCompleted(payload);
     const cached = this.views.get(payload.interactionId);
-    if (cached) this.remember(applyEntries(cached, [entry]));
+    if (cached) this.views.remember(applyEntries(cached, [entry]));
     // Same as for customer messages: the transcript a GET returns is never behind the socket.
     await this.store.upsertEntries(payload.interactionId, [entry]);
     this.hub.send(payload.agentId, {
@@ -118,19 +118,10 @@ export class AgentPushService {
   private async warm(agent: AgentProfile): Promise<void> {
     try {
       for (const view of await this.store.listByAgent(agent.id)) {
-        if (!this.views.has(view.id)) this.remember(view);
+        if (!this.views.has(view.id)) this.views.remember(view);
       }
     } catch (error) {
       this.logger.warn({ agentId: agent.id, err: error }, 'could not load the agent’s interactions');
-    }
-  }
-
-  private remember(view: InteractionView): void {
-    this.views.delete(view.id);
-    this.views.set(view.id, view);
-    if (this.views.size > MAX_CACHED_VIEWS) {
-      const oldest = this.views.keys().next().value;
-      if (oldest !== undefined) this.views.delete(oldest);
     }
   }
 }
