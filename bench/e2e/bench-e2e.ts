@@ -4,7 +4,7 @@
 //   BENCH_LATENCY_RATE (1000)     tweets/s in the latency phase (the product's target rate)
 //   BENCH_LOW_RATE (50)           tweets/s of a second, light latency phase: the pipeline's own latency
 //   BENCH_LATENCY_SECONDS (5)
-//   BENCH_AGENTS (100), BENCH_CAPACITY (50)   simulated agents who accept, reply and finish at once
+//   BENCH_AGENTS (200), BENCH_CAPACITY (3)   simulated agents who accept, reply and finish at once
 import 'reflect-metadata';
 
 import { randomUUID } from 'node:crypto';
@@ -40,8 +40,8 @@ async function main(): Promise<void> {
   const latencyRate = envNumber('BENCH_LATENCY_RATE', 1000);
   const lowRate = envNumber('BENCH_LOW_RATE', 50);
   const latencySeconds = envNumber('BENCH_LATENCY_SECONDS', 5);
-  const agentCount = envNumber('BENCH_AGENTS', 100);
-  const capacity = envNumber('BENCH_CAPACITY', 50);
+  const agentCount = envNumber('BENCH_AGENTS', 200);
+  const capacity = envNumber('BENCH_CAPACITY', 3);
   const namespace = `bench-${Date.now()}`;
 
   const simulator = new XSimulator({
@@ -110,16 +110,30 @@ async function main(): Promise<void> {
     return { offers: offersSince(startedAt).slice(0, count), complete: true };
   };
 
+  // Between phases, let the agents finish what they hold so one phase's backlog does not inflate the next.
+  const settle = async (): Promise<void> => {
+    let last = -1;
+    for (let i = 0; i < 600; i += 1) {
+      const now = swarm.replies + swarm.completed + swarm.errors;
+      if (now === last) return;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  };
+
   log('warm-up: 500 tweets at 250/s');
   await play(250, 500, 'warm-up');
+  await settle();
 
   log(`light latency phase: ${lowRate} tweets/s for ${latencySeconds} s`);
   const light = await play(lowRate, Math.ceil(lowRate * latencySeconds), 'light');
   const lightLatencies = light.offers.map((o) => o.deliveredAt - o.receivedAt).sort((a, b) => a - b);
+  await settle();
 
   log(`latency phase: ${latencyRate} tweets/s for ${latencySeconds} s`);
   const latency = await play(latencyRate, latencyRate * latencySeconds, 'latency');
   const latencies = latency.offers.map((o) => o.deliveredAt - o.receivedAt).sort((a, b) => a - b);
+  await settle();
 
   log(`throughput phase: ${throughputTweets} tweets at full speed`);
   const throughput = await play(100_000, throughputTweets, 'throughput');
