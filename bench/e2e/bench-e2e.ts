@@ -7,10 +7,9 @@
 //   BENCH_AGENTS (200), BENCH_CAPACITY (3)   simulated agents who accept, reply and finish at once
 import 'reflect-metadata';
 
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
-import { freePort, ServiceProcess } from '@perch/testing';
+import { freePort, startPerchCluster } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { measureKafkaPassThrough } from '../kafka-pass-through';
@@ -53,36 +52,21 @@ async function main(): Promise<void> {
   log(`simulator at ${baseUrl}`);
 
   const agents = Array.from({ length: agentCount }, (_, i) => ({ username: `agent${i + 1}`, password: `pw-${i + 1}` }));
-  const ports = { ingestor: await freePort(), classifier: await freePort(), router: await freePort(), gateway: await freePort() };
-  const common = {
-    KAFKA_BROKERS: kafkaBrokers,
-    REDIS_URL: redisUrl,
-    DATABASE_URL: databaseUrl,
-    PERCH_NAMESPACE: namespace,
-    LOG_LEVEL: 'warn',
-    X_API_BASE_URL: baseUrl,
-    X_APP_BEARER: APP_BEARER,
-    X_BRAND_TOKENS: `${BRAND}=${BRAND_TOKEN}`,
-  };
-  const services = [
-    new ServiceProcess({ app: 'router', env: { ...common, HTTP_PORT: String(ports.router), ROUTER_OFFER_TIMEOUT_MS: '120000' }, healthUrl: `http://127.0.0.1:${ports.router}/health` }),
-    new ServiceProcess({ app: 'classifier', env: { ...common, HTTP_PORT: String(ports.classifier) }, healthUrl: `http://127.0.0.1:${ports.classifier}/health` }),
-    new ServiceProcess({
-      app: 'gateway',
-      env: {
-        ...common,
-        HTTP_PORT: String(ports.gateway),
-        GATEWAY_TOKEN_SECRET: randomUUID() + randomUUID(),
-        GATEWAY_AGENTS: JSON.stringify(agents.map((a) => ({ id: a.username, displayName: a.username, password: a.password, capacity }))),
-      },
-      healthUrl: `http://127.0.0.1:${ports.gateway}/health`,
-    }),
-    new ServiceProcess({ app: 'ingestor', env: { ...common, HTTP_PORT: String(ports.ingestor) }, healthUrl: `http://127.0.0.1:${ports.ingestor}/health` }),
-  ];
-  for (const service of services) await service.start();
+  const cluster = await startPerchCluster({
+    kafkaBrokers,
+    redisUrl,
+    databaseUrl,
+    namespace,
+    xApiBaseUrl: baseUrl,
+    appBearer: APP_BEARER,
+    brandTokens: `${BRAND}=${BRAND_TOKEN}`,
+    agents: agents.map((a) => ({ id: a.username, password: a.password, capacity })),
+    logLevel: 'warn',
+    env: { router: { ROUTER_OFFER_TIMEOUT_MS: '120000' } },
+  });
   log(`apps up (namespace ${namespace}); logs in ${join('tmp', 'e2e-logs')}`);
 
-  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const gatewayUrl = cluster.gatewayUrl;
   const swarm = new AgentSwarm({ gatewayUrl, agents, replyAndFinish: true });
   await swarm.start(capacity);
   log(`${agentCount} agents ready, capacity ${capacity} each`);
@@ -142,7 +126,7 @@ async function main(): Promise<void> {
   const tweetsPerSecond = throughput.offers.length / ((lastDelivered - firstReceived) / 1000);
 
   await swarm.stop();
-  for (const service of [...services].reverse()) await service.stop();
+  await cluster.stop();
   await simulator.stop();
 
   log('baseline: the same number of messages produced and consumed raw through the same broker');

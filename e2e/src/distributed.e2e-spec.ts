@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type InboundReceivedPayload, type OutboundCompletedPayload, Topics } from '@perch/contracts';
 import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
-import { freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { runAgentJourney } from './support/agent-journey';
@@ -16,7 +16,7 @@ describe('distributed mode', () => {
   const brandToken = `brand-${randomUUID()}`;
   const appBearer = `app-${randomUUID()}`;
   const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] } });
-  const services: ServiceProcess[] = [];
+  let cluster: PerchCluster | undefined;
   let gatewayUrl = '';
   let simulatorUrl = '';
   const namespace = `e2e-${Date.now()}`;
@@ -28,33 +28,17 @@ describe('distributed mode', () => {
   beforeAll(async () => {
     simulatorUrl = (await simulator.start(await freePort())).baseUrl;
     const { kafkaBrokers, redisUrl, databaseUrl } = serviceEnv();
-    const common = {
-      KAFKA_BROKERS: kafkaBrokers,
-      REDIS_URL: redisUrl,
-      DATABASE_URL: databaseUrl,
-      PERCH_NAMESPACE: namespace,
-      X_API_BASE_URL: simulatorUrl,
-      X_APP_BEARER: appBearer,
-      X_BRAND_TOKENS: `${brand}=${brandToken}`,
-    };
-    const ports = { ingestor: await freePort(), classifier: await freePort(), router: await freePort(), gateway: await freePort() };
-    gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-    services.push(
-      new ServiceProcess({ app: 'router', env: { ...common, HTTP_PORT: String(ports.router) }, healthUrl: `http://127.0.0.1:${ports.router}/health` }),
-      new ServiceProcess({ app: 'classifier', env: { ...common, HTTP_PORT: String(ports.classifier) }, healthUrl: `http://127.0.0.1:${ports.classifier}/health` }),
-      new ServiceProcess({
-        app: 'gateway',
-        env: {
-          ...common,
-          HTTP_PORT: String(ports.gateway),
-          GATEWAY_TOKEN_SECRET: `${randomUUID()}${randomUUID()}`,
-          GATEWAY_AGENTS: JSON.stringify([{ id: 'alice', displayName: 'Alice', password: 'alice-pw', capacity: 2 }]),
-        },
-        healthUrl: `${gatewayUrl}/health`,
-      }),
-      new ServiceProcess({ app: 'ingestor', env: { ...common, HTTP_PORT: String(ports.ingestor) }, healthUrl: `http://127.0.0.1:${ports.ingestor}/health` }),
-    );
-    await Promise.all(services.map((s) => s.start()));
+    cluster = await startPerchCluster({
+      kafkaBrokers,
+      redisUrl,
+      databaseUrl,
+      namespace,
+      xApiBaseUrl: simulatorUrl,
+      appBearer,
+      brandTokens: `${brand}=${brandToken}`,
+      agents: [{ id: 'alice', password: 'alice-pw', capacity: 2 }],
+    });
+    gatewayUrl = cluster.gatewayUrl;
     const transport = new KafkaTransport({ brokers: kafkaBrokers.split(','), clientId: 'e2e-tap', logger: createLogger('e2e') });
     await transport.connect();
     const bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
@@ -66,7 +50,7 @@ describe('distributed mode', () => {
   afterAll(async () => {
     await tap?.bus.stop();
     await tap?.transport.disconnect();
-    await Promise.all(services.map((s) => s.stop()));
+    await cluster?.stop();
     await simulator.stop();
   });
 

@@ -18,6 +18,7 @@ import {
   PinoNestLogger,
   redisNamespace,
   ShutdownHooksModule,
+  tuneHttpServer,
 } from '@perch/service-kit';
 import { resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 import { Pool } from 'pg';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create(GatewayAppModule, { logger: new PinoNestLogger(SERVICE) });
   app.enableShutdownHooks();
+  tuneHttpServer(app);
   setupGatewayOpenApi(app);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST ?? '0.0.0.0');
   logger.info({ port: config.HTTP_PORT, brands: brands.map((b) => b.username), agents: agents.length }, 'gateway listening');

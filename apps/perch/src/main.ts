@@ -23,7 +23,7 @@ import {
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger, loadConfig } from '@perch/platform';
 import { MemoryRoutingStore, RouterModule } from '@perch/routing';
-import { exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule } from '@perch/service-kit';
+import { exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule, tuneHttpServer } from '@perch/service-kit';
 import { FilteredStreamSource, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create(EmbeddedModule, { logger: new PinoNestLogger(SERVICE) });
   app.enableShutdownHooks();
+  tuneHttpServer(app);
   setupGatewayOpenApi(app);
   await app.listen(config.PORT, '127.0.0.1');
 

@@ -15,6 +15,7 @@ export async function runService(module: DynamicModule, options: RunServiceOptio
   const logger = createLogger('bootstrap', { service: options.service });
   const app = await NestFactory.create(module, { logger: new PinoNestLogger(options.service), bufferLogs: false });
   app.enableShutdownHooks();
+  tuneHttpServer(app);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.info({ port: options.port }, `${options.service} listening`);
   return app;
@@ -25,4 +26,14 @@ export function exitOnStartupFailure(service: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${service} could not start: ${message}\n`);
   process.exit(1);
+}
+
+/**
+ * Idle keep-alive sockets must outlive the client's (and any load balancer's) idea of them; with Node's
+ * default of 5 s the server closes a socket just as a client reuses it, and that request fails.
+ */
+export function tuneHttpServer(app: INestApplication): void {
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
