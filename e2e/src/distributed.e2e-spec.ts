@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { type EventEnvelope, type InboundReceivedPayload, type OutboundCompletedPayload, Topics } from '@perch/contracts';
+import {
+  type DeadLetterRecord,
+  deadLetterTopicOf,
+  type EventEnvelope,
+  type InboundReceivedPayload,
+  type OutboundCompletedPayload,
+  Topics,
+} from '@perch/contracts';
 import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 import { freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
@@ -24,6 +31,7 @@ describe('distributed mode', () => {
   let tap: { bus: EventBus; transport: KafkaTransport } | undefined;
   const received: EventEnvelope<InboundReceivedPayload>[] = [];
   const completed: EventEnvelope<OutboundCompletedPayload>[] = [];
+  const deadLetters: DeadLetterRecord[] = [];
 
   beforeAll(async () => {
     simulatorUrl = (await simulator.start(await freePort())).baseUrl;
@@ -44,6 +52,12 @@ describe('distributed mode', () => {
     const bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
     await bus.subscribe(Topics.InboundReceived, 'e2e-tap-received', async (e) => void received.push(e), { fromBeginning: true });
     await bus.subscribe(Topics.OutboundCompleted, 'e2e-tap-completed', async (e) => void completed.push(e), { fromBeginning: true });
+    await transport.consume(
+      { groupId: `${namespace}.e2e-tap-dlq`, topics: [`${namespace}.${deadLetterTopicOf(Topics.InboundReceived)}`], fromBeginning: true },
+      async (messages) => {
+        for (const m of messages) deadLetters.push(JSON.parse(m.value) as DeadLetterRecord);
+      },
+    );
     tap = { bus, transport };
   }, 120_000);
 
@@ -65,6 +79,46 @@ describe('distributed mode', () => {
     const outcome = await waitFor('the reply outcome', () => completed.find((e) => e.payload.tweetId === journey.replyTweetId));
     expect(outcome.payload.status).toBe('sent');
     expect(outcome.correlationId).toBe(inbound.correlationId);
+  });
+
+  it('dead-letters a malformed stream line and an event of an unknown schema version, and keeps going', async () => {
+    // Garbage on X's stream: the ingestor records it and the stream stays up.
+    const garbage = '{"data":{"id":"123","text":';
+    const raw = await fetch(`${simulatorUrl}/admin/faults/stream-raw`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ line: garbage }),
+    });
+    expect(raw.ok).toBe(true);
+    const streamEntry = await waitFor('the stream line in the dead-letter topic', () =>
+      deadLetters.find((d) => d.sourceTopic === 'x.stream'),
+    );
+    expect(streamEntry.reason).toMatch(/unparsable stream line/);
+
+    // An event from a producer of a newer schema: the classifier dead-letters it with the reason.
+    const future = JSON.stringify({
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      correlationId: 'from-the-future',
+      schemaVersion: 2,
+      producer: 'ingestor-v2',
+      payload: { whatever: true },
+    });
+    await tap?.transport.send(`${namespace}.${Topics.InboundReceived}`, [{ key: 'k', value: future }]);
+    // (This test's own reader of the topic dead-letters it too; the classifier's entry is the one that matters.)
+    const versionEntry = await waitFor('the classifier’s dead-letter entry for the v2 event', () =>
+      deadLetters.find((d) => d.value === future && d.consumerGroup === 'classifier'),
+    );
+    expect(versionEntry.sourceTopic).toBe(Topics.InboundReceived);
+    expect(versionEntry.reason).toMatch(/unsupported schemaVersion 2/);
+
+    // Nothing crashed: a customer's tweet still reaches an agent afterwards.
+    await runAgentJourney({
+      gatewayUrl,
+      simulator: new SimulatorAdmin(simulatorUrl),
+      brand,
+      agent: { username: 'alice', password: 'alice-pw' },
+    });
   });
 
   it('refuses to start an app whose environment is invalid, naming every bad variable', async () => {
