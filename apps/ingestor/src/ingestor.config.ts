@@ -1,4 +1,5 @@
-import { IsOptional, IsString, IsUrl, Matches, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { RedisEnv } from '@perch/service-kit';
 
 /** The ingestor's environment; validated once at start-up. */
@@ -18,4 +19,14 @@ export class IngestorConfig extends RedisEnv {
   /** Brand accounts Perch listens for: "username=userToken,…". */
   @Matches(/^@?\w{1,15}=\S+(,@?\w{1,15}=\S+)*$/, { message: 'X_BRAND_TOKENS must be username=token[,username=token…]' })
   X_BRAND_TOKENS!: string;
+
+  /**
+   * Pause between two reads of each brand's mentions timeline (fallback for the stream, backfill after
+   * downtime). X allows one read per 3 s per brand; 0 turns polling off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  INGESTOR_MENTIONS_POLL_MS = 10_000;
 }

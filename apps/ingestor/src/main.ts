@@ -2,8 +2,11 @@ import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
 import {
+  type InboundSource,
   IngestionModule,
   IngestorService,
+  MentionsPollingSource,
+  RedisCursorStore,
   RedisDedupeStore,
   StreamInboundSource,
   TweetNormalizer,
@@ -18,7 +21,7 @@ import {
   runService,
   ShutdownHooksModule,
 } from '@perch/service-kit';
-import { FilteredStreamSource, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { FilteredStreamSource, MentionsTimelineReader, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 
 import { IngestorConfig } from './ingestor.config';
 
@@ -36,8 +39,20 @@ async function main(): Promise<void> {
     ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}),
     logger,
   });
+  const sources: InboundSource[] = [new StreamInboundSource(stream, brands, logger)];
+  const polling =
+    config.INGESTOR_MENTIONS_POLL_MS > 0
+      ? new MentionsPollingSource(
+          new MentionsTimelineReader(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}),
+          brands,
+          new RedisCursorStore(redis, `perch:${redisNamespace(config, 'ingest')}:cursor:`),
+          logger,
+          { intervalMs: config.INGESTOR_MENTIONS_POLL_MS },
+        )
+      : undefined;
+  if (polling) sources.push(polling);
   const ingestor = new IngestorService(
-    [new StreamInboundSource(stream, brands, logger)],
+    sources,
     new TweetNormalizer(brands),
     new RedisDedupeStore(redis, `perch:${redisNamespace(config, 'ingest')}:seen:`),
     bus,
@@ -54,6 +69,7 @@ async function main(): Promise<void> {
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
           { prefix: 'ingestor', read: () => ({ ...ingestor.counters }) },
           { prefix: 'stream', read: () => numericOnly({ ...stream.counters }) },
+          { prefix: 'mentions_poll', read: () => ({ ...(polling?.counters ?? { polls: 0, delivered: 0, failures: 0 }) }) },
         ],
       }),
       ShutdownHooksModule.register([() => bus.stop(), () => transport.disconnect(), () => redis.quit()]),

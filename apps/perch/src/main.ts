@@ -10,7 +10,9 @@ import { GatewayModule, setupGatewayOpenApi } from '@perch/gateway';
 import {
   IngestionModule,
   IngestorService,
+  MemoryCursorStore,
   MemoryDedupeStore,
+  MentionsPollingSource,
   StreamInboundSource,
   TweetNormalizer,
 } from '@perch/ingestion';
@@ -24,7 +26,7 @@ import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger, loadConfig } from '@perch/platform';
 import { MemoryRoutingStore, RouterModule } from '@perch/routing';
 import { exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule, tuneHttpServer } from '@perch/service-kit';
-import { FilteredStreamSource, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { FilteredStreamSource, MentionsTimelineReader, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
 import { EmbeddedConfig } from './embedded.config';
@@ -53,7 +55,12 @@ async function main(): Promise<void> {
   const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
   const stream = new FilteredStreamSource({ bearerToken: APP_BEARER, apiBaseUrl: simulatorUrl, logger });
   const ingestor = new IngestorService(
-    [new StreamInboundSource(stream, brands, logger)],
+    [
+      new StreamInboundSource(stream, brands, logger),
+      new MentionsPollingSource(new MentionsTimelineReader({ apiBaseUrl: simulatorUrl }), brands, new MemoryCursorStore(), logger, {
+        intervalMs: 10_000,
+      }),
+    ],
     new TweetNormalizer(brands),
     new MemoryDedupeStore(),
     bus,

@@ -7,3 +7,7 @@ export * from './lib/ingestor.service';
 export * from './lib/tweet-normalizer';
 export * from './lib/ingestion.module';
 export * from './lib/stream-inbound.source';
+export * from './lib/cursor/cursor-store.port';
+export * from './lib/cursor/memory-cursor-store.adapter';
+export * from './lib/cursor/redis-cursor-store.adapter';
+export * from './lib/mentions-polling.source';

@@ -6,3 +6,4 @@ export * from './lib/reconnect-policy.util';
 export * from './lib/filtered-stream.types';
 export * from './lib/filtered-stream.source';
 export * from './lib/brand-accounts.util';
+export * from './lib/mentions-timeline.reader';

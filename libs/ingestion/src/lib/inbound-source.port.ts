@@ -1,3 +1,4 @@
+import { type InboundSource as InboundSourceKind } from '@perch/contracts';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
 /** Something the source could not turn into a tweet: it is dead-lettered, never silently lost. */
@@ -7,7 +8,11 @@ export interface SourceProblem {
 }
 
 export interface InboundSourceHandlers {
-  onTweet(result: TweetV2SingleStreamResult, receivedAt: number): void;
+  /**
+   * Resolves once the tweet is published (or known to be a duplicate) and rejects if it could not be:
+   * a source with a cursor moves it only past tweets that resolved.
+   */
+  onTweet(result: TweetV2SingleStreamResult, receivedAt: number, source: InboundSourceKind): Promise<void>;
   onProblem(problem: SourceProblem): void;
 }
 

@@ -66,23 +66,31 @@ describe(IngestorService.name, () => {
   });
 
   it('publishes each customer tweet once, even when the source delivers it twice', async () => {
-    source.handlers?.onTweet(tweet('7001'), Date.now());
-    source.handlers?.onTweet(tweet('7001'), Date.now());
-    source.handlers?.onTweet(tweet('7002'), Date.now());
+    void source.handlers?.onTweet(tweet('7001'), Date.now(), 'stream');
+    void source.handlers?.onTweet(tweet('7001'), Date.now(), 'stream');
+    void source.handlers?.onTweet(tweet('7002'), Date.now(), 'stream');
     await until(() => published.length === 2 && ingestor.counters.duplicates === 1);
     expect(published.map((p) => p.messageId).sort()).toEqual(['7001', '7002']);
   });
 
+  it('drops a tweet seen on the stream when the mentions poll brings it again, and says where it came from', async () => {
+    await source.handlers?.onTweet(tweet('7010'), Date.now(), 'mentions-poll');
+    await source.handlers?.onTweet(tweet('7010'), Date.now(), 'stream');
+    await until(() => published.length === 1);
+    expect(published[0]?.source).toBe('mentions-poll');
+    expect(ingestor.counters.duplicates).toBe(1);
+  });
+
   it('does not publish the brand’s own tweets', async () => {
-    source.handlers?.onTweet(tweet('7003', '100'), Date.now());
-    source.handlers?.onTweet(tweet('7004'), Date.now());
+    void source.handlers?.onTweet(tweet('7003', '100'), Date.now(), 'stream');
+    void source.handlers?.onTweet(tweet('7004'), Date.now(), 'stream');
     await until(() => published.length === 1);
     expect(ingestor.counters.ignored).toBe(1);
   });
 
   it('dead-letters a malformed stream line with the reason and keeps going', async () => {
     source.handlers?.onProblem({ reason: 'unparsable stream line: Unexpected token', raw: '{"data":{"id":' });
-    source.handlers?.onTweet(tweet('7005'), Date.now());
+    void source.handlers?.onTweet(tweet('7005'), Date.now(), 'stream');
     await until(() => published.length === 1 && deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.stream', value: '{"data":{"id":', reason: 'unparsable stream line: Unexpected token' });
   });
@@ -90,7 +98,7 @@ describe(IngestorService.name, () => {
   it('dead-letters a tweet it cannot normalize instead of losing it', async () => {
     const bad = tweet('7006');
     delete bad.data.author_id;
-    source.handlers?.onTweet(bad, Date.now());
+    void source.handlers?.onTweet(bad, Date.now(), 'stream');
     await until(() => deadLetters.length === 1);
     expect(deadLetters[0]?.reason).toMatch(/no author_id/);
     expect(published).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { Topics } from '@perch/contracts';
+import { type InboundSource as InboundSourceKind, Topics } from '@perch/contracts';
 import { type EventBus } from '@perch/messaging';
 import { errorMessage, type Logger, newId } from '@perch/platform';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
@@ -32,8 +32,8 @@ export class IngestorService {
   async start(): Promise<void> {
     for (const source of this.sources) {
       await source.start({
-        onTweet: (result, receivedAt) => this.track(this.ingest(result, receivedAt)),
-        onProblem: (problem) => this.track(this.deadLetter(problem)),
+        onTweet: (result, receivedAt, kind) => this.track(this.ingest(result, receivedAt, kind)),
+        onProblem: (problem) => void this.track(this.deadLetter(problem)).catch(() => undefined),
       });
     }
   }
@@ -44,9 +44,9 @@ export class IngestorService {
   }
 
   /** Exposed for tests and for sources that hand over tweets directly. */
-  async ingest(result: TweetV2SingleStreamResult, receivedAt: number): Promise<void> {
+  async ingest(result: TweetV2SingleStreamResult, receivedAt: number, kind: InboundSourceKind = 'stream'): Promise<void> {
     this.counters.received += 1;
-    const normalized = this.normalizer.normalize(result, receivedAt);
+    const normalized = this.normalizer.normalize(result, receivedAt, kind);
     if (normalized.kind === 'invalid') {
       await this.deadLetter({ reason: normalized.reason, raw: JSON.stringify(result) });
       return;
@@ -91,11 +91,13 @@ export class IngestorService {
     this.logger.warn({ reason: problem.reason }, 'unusable stream message dead-lettered');
   }
 
-  private track(work: Promise<void>): void {
+  /** Keeps the work for a clean stop, logs its failure, and hands the outcome back to the source. */
+  private track(work: Promise<void>): Promise<void> {
     const guarded = work.catch((error: unknown) => {
       this.logger.error({ err: errorMessage(error) }, 'ingest failed');
     });
     this.inFlight.add(guarded);
     void guarded.finally(() => this.inFlight.delete(guarded));
+    return work;
   }
 }

@@ -20,7 +20,9 @@ export class StreamInboundSource implements InboundSource {
   async start(handlers: InboundSourceHandlers): Promise<void> {
     await this.stream.ensureRules(brandRules(this.brands));
     await this.stream.start(
-      (tweet) => handlers.onTweet(tweet, Date.now()),
+      // The stream has no cursor to hold back; a failed publish is logged by the ingestor and recovered by
+      // the mentions poll (the dedupe claim is released on failure).
+      (tweet) => void handlers.onTweet(tweet, Date.now(), 'stream').catch(() => undefined),
       (event) => this.onEvent(event, handlers),
     );
   }

@@ -1,4 +1,4 @@
-import { type InboundMessage } from '@perch/contracts';
+import { type InboundMessage, type InboundSource } from '@perch/contracts';
 import { type TweetV2SingleStreamResult, type UserV2 } from 'twitter-api-v2';
 
 import { type BrandAccount } from './brand-account';
@@ -23,7 +23,7 @@ export class TweetNormalizer {
     this.byUsername = new Map(brands.map((b) => [b.username.toLowerCase(), b]));
   }
 
-  normalize(result: TweetV2SingleStreamResult, receivedAt: number): NormalizeResult {
+  normalize(result: TweetV2SingleStreamResult, receivedAt: number, source: InboundSource = 'stream'): NormalizeResult {
     const tweet = result.data;
     if (!tweet || typeof tweet.id !== 'string' || !/^\d{1,19}$/.test(tweet.id)) {
       return { kind: 'invalid', reason: 'tweet without a valid id' };
@@ -46,7 +46,7 @@ export class TweetNormalizer {
       message: {
         messageId: tweet.id,
         kind: repliedTo ? 'reply' : quoted ? 'quote' : 'mention',
-        source: 'stream',
+        source,
         brandAccountId: brand.id,
         brandUsername: brand.username,
         conversationKey: `${brand.id}:${threadRoot}`,

@@ -51,11 +51,12 @@ export class ServiceProcess {
     throw new Error(`${this.options.app} did not become healthy at ${this.options.healthUrl}; see ${this.logFile}`);
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM is a graceful stop; SIGKILL is a crash (nothing flushed, nothing closed). */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || this.exited) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
+import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
+import { createLogger } from '@perch/platform';
+import { freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { XSimulator } from '@perch/x-simulator';
+
+// The ingestor crashes (SIGKILL) while customers keep tweeting; after a restart the mentions poll, resuming
+// from its cursor in Redis, brings what the stream missed. Every tweet is published exactly once.
+describe('ingestor crash and restart', () => {
+  const brand = 'acme_support';
+  const brandToken = `brand-${randomUUID()}`;
+  const appBearer = `app-${randomUUID()}`;
+  const namespace = `e2e-restart-${Date.now()}`;
+  const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] } });
+  const published: EventEnvelope<InboundReceivedPayload>[] = [];
+  let transport: KafkaTransport;
+  let bus: EventBus;
+  let env: Record<string, string>;
+  let port = 0;
+
+  beforeAll(async () => {
+    const { baseUrl } = await simulator.start(await freePort());
+    const { kafkaBrokers, redisUrl } = serviceEnv();
+    port = await freePort();
+    env = {
+      KAFKA_BROKERS: kafkaBrokers,
+      REDIS_URL: redisUrl,
+      PERCH_NAMESPACE: namespace,
+      X_API_BASE_URL: baseUrl,
+      X_APP_BEARER: appBearer,
+      X_BRAND_TOKENS: `${brand}=${brandToken}`,
+      INGESTOR_MENTIONS_POLL_MS: '500',
+      HTTP_PORT: String(port),
+    };
+    simulator.createAccount({ username: 'crash_watcher', kind: 'customer' });
+    transport = new KafkaTransport({ brokers: kafkaBrokers.split(','), clientId: 'e2e-restart', logger: createLogger('e2e') });
+    await transport.connect();
+    bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
+  });
+
+  afterAll(async () => {
+    await bus.stop();
+    await transport.disconnect();
+    await simulator.stop();
+  });
+
+  function ingestor(): ServiceProcess {
+    return new ServiceProcess({ app: 'ingestor', env, healthUrl: `http://127.0.0.1:${port}/health` });
+  }
+
+  function tweet(text: string): string {
+    return simulator.createTweet({ authorUsername: 'crash_watcher', text: `@${brand} ${text}` }).id;
+  }
+
+  const count = (id: string): number => published.filter((e) => e.payload.messageId === id).length;
+
+  it('publishes every tweet exactly once across a crash, including those made while it was down', async () => {
+    const first = ingestor();
+    await first.start();
+    await bus.subscribe(Topics.InboundReceived, 'e2e-restart-reader', async (e) => void published.push(e), { fromBeginning: true });
+    // The first poll sets the brand's cursor; wait for it so the tweets below count as new.
+    await waitFor('the stream to be connected', async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return /perch_stream_connected\{[^}]*\} 1/.test(metrics) && /perch_mentions_poll_polls\{[^}]*\} [1-9]/.test(metrics);
+    });
+    const before = tweet('my order is late');
+    await waitFor('the first tweet', () => count(before) === 1);
+
+    await first.stop('SIGKILL');
+    const whileDown = [tweet('are you there?'), tweet('hello? my order is still late')];
+
+    const second = ingestor();
+    await second.start();
+    try {
+      const after = tweet('back online I see');
+      await waitFor('every tweet', () => [before, ...whileDown, after].every((id) => count(id) >= 1), 30_000).catch((error: unknown) => {
+        const seen = [before, ...whileDown, after].map((id) => `${id}:${count(id)}`).join(' ');
+        throw new Error(`${error instanceof Error ? error.message : String(error)} (published per tweet: ${seen})`);
+      });
+      // Give the stream and the poll time to bring anything twice, then check that they did not.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const id of [before, ...whileDown, after]) expect(count(id)).toBe(1);
+      expect(published.find((e) => e.payload.messageId === whileDown[0])?.payload.source).toBe('mentions-poll');
+    } finally {
+      await second.stop();
+    }
+  });
+});
