@@ -20,7 +20,7 @@ import {
   ShutdownHooksModule,
   tuneHttpServer,
 } from '@perch/service-kit';
-import { resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 import { Pool } from 'pg';
 
 import { GatewayConfig } from './gateway.config';
@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
   const logger = createLogger(SERVICE);
   const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS);
-  const xApi = new TwitterApiXAdapter(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {});
+  // A reply waits for its brand's rate-limit window only for less than the outbound claim's lease (30 s), so a
+  // replica that takes the partition over meanwhile can never find the claim free and post the reply again.
+  const xApi = new TwitterApiXAdapter({ ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}), budget: new RateLimitBudget({ maxWaitMs: 20_000 }) });
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });

@@ -26,7 +26,7 @@ import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger, loadConfig } from '@perch/platform';
 import { MemoryRoutingStore, RouterModule } from '@perch/routing';
 import { exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule, tuneHttpServer } from '@perch/service-kit';
-import { FilteredStreamSource, MentionsTimelineReader, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { FilteredStreamSource, MentionsTimelineReader, RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
 import { EmbeddedConfig } from './embedded.config';
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
 
   const transport = new MemoryTransport();
   const bus = await startEventBus(transport, { producer: SERVICE, logger });
-  const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl });
+  // A reply waits for its brand's rate-limit window only for less than the outbound claim's lease (30 s), so a
+  // replica that takes the partition over meanwhile can never find the claim free and post the reply again.
+  const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl, budget: new RateLimitBudget({ maxWaitMs: 20_000 }) });
   const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
   const stream = new FilteredStreamSource({ bearerToken: APP_BEARER, apiBaseUrl: simulatorUrl, logger });
   const ingestor = new IngestorService(

@@ -7,3 +7,4 @@ export * from './lib/filtered-stream.types';
 export * from './lib/filtered-stream.source';
 export * from './lib/brand-accounts.util';
 export * from './lib/mentions-timeline.reader';
+export * from './lib/rate-limit-budget';

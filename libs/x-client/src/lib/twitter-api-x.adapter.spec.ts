@@ -3,6 +3,7 @@ import { REALISTIC_RATE_LIMITS } from '@perch/x-simulator';
 
 import { startSimulatorWorld, BRAND, BRAND_TOKEN } from './testing/simulator-world';
 import { describeXApiContract } from './testing/x-api-contract';
+import { RateLimitBudget } from './rate-limit-budget';
 import { TwitterApiXAdapter } from './twitter-api-x.adapter';
 
 describeXApiContract('TwitterApiXAdapter against the simulator', async () => {
@@ -22,7 +23,7 @@ describeXApiContract('TwitterApiXAdapter against the simulator', async () => {
 });
 
 describe('TwitterApiXAdapter', () => {
-  it('turns a spent rate-limit window into a RetryableError that says when to retry', async () => {
+  it('does not send a call whose window is spent: it fails as retryable, saying when, and X refuses nothing', async () => {
     const world = await startSimulatorWorld({
       rateLimits: {
         ...REALISTIC_RATE_LIMITS,
@@ -30,19 +31,53 @@ describe('TwitterApiXAdapter', () => {
       },
     });
     try {
-      const adapter = new TwitterApiXAdapter({ apiBaseUrl: world.baseUrl });
+      const adapter = new TwitterApiXAdapter({ apiBaseUrl: world.baseUrl, budget: new RateLimitBudget({ maxWaitMs: 1000 }) });
       const first = await adapter.postTweet({ brandToken: BRAND_TOKEN, text: 'one' });
       expect(first.rateLimit).toMatchObject({ limit: 1, remaining: 0 });
       const failure = await adapter.postTweet({ brandToken: BRAND_TOKEN, text: 'two' }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(RetryableError);
-      expect(failure).toMatchObject({ code: 'x-rate-limited', details: { status: 429 } });
-      const wait = (failure as RetryableError).retryAfterMs!;
+      expect(failure).toMatchObject({ code: 'x-rate-limited' });
+      const wait = (failure as RetryableError).retryAfterMs ?? 0;
       expect(wait).toBeGreaterThan(50_000);
-      expect(wait).toBeLessThanOrEqual(61_000);
+      expect(wait).toBeLessThanOrEqual(62_000);
+      expect(world.sim.stats().rateLimited).toBe(0);
     } finally {
       await world.stop();
     }
   });
+
+  it('turns X’s own 429 into a RetryableError that says when to retry once its retries are spent', async () => {
+    const world = await startSimulatorWorld({
+      rateLimits: { ...REALISTIC_RATE_LIMITS, 'tweets.create': { user: { limit: 1, windowMs: 60_000 } } },
+    });
+    try {
+      // Two adapters share the brand's window on X but not their budgets: the second learns it from a 429.
+      await new TwitterApiXAdapter({ apiBaseUrl: world.baseUrl }).postTweet({ brandToken: BRAND_TOKEN, text: 'one' });
+      const unaware = new TwitterApiXAdapter({ apiBaseUrl: world.baseUrl, budget: new RateLimitBudget({ maxWaitMs: 1000 }) });
+      const failure = await unaware.postTweet({ brandToken: BRAND_TOKEN, text: 'two' }).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: 'x-rate-limited' });
+      expect((failure as RetryableError).retryAfterMs).toBeGreaterThan(50_000);
+      expect(world.sim.stats().rateLimited).toBe(1);
+    } finally {
+      await world.stop();
+    }
+  });
+
+  it('waits for the window instead of failing: a burst larger than the window is posted, each reply once', async () => {
+    const world = await startSimulatorWorld({
+      rateLimits: { ...REALISTIC_RATE_LIMITS, 'tweets.create': { user: { limit: 3, windowMs: 1000 } } },
+    });
+    try {
+      const adapter = new TwitterApiXAdapter({ apiBaseUrl: world.baseUrl });
+      const texts = Array.from({ length: 7 }, (_, i) => `update number ${i + 1} on your order`);
+      const posted = await Promise.all(texts.map((text) => adapter.postTweet({ brandToken: BRAND_TOKEN, text })));
+      expect(posted.map((p) => p.text).sort()).toEqual([...texts].sort());
+      const onX = world.sim.tweetsOf(BRAND).filter((t) => texts.includes(t.text));
+      expect(onX).toHaveLength(7);
+    } finally {
+      await world.stop();
+    }
+  }, 20_000);
 
   it('maps a connection failure to a retryable x-network error', async () => {
     const adapter = new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' });

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 
-import { NotFoundError } from '@perch/platform';
+import { NotFoundError, RetryableError } from '@perch/platform';
 import type { SendTweetV2Params, TTweetv2UserField, TweetV2PostTweetResult, TwitterApi, UserV2 } from 'twitter-api-v2';
 
+import { RateLimitBudget } from './rate-limit-budget';
 import { createTwitterClient } from './twitter-client.factory';
-import type { LookupUserQuery, PostedTweet, PostTweetCommand, XApiPort, XUserProfile } from './x-api.port';
+import type { LookupUserQuery, PostedTweet, PostTweetCommand, XApiPort, XRateLimit, XUserProfile } from './x-api.port';
 import { mapXError } from './x-error-mapping.util';
 
 const USER_FIELDS: TTweetv2UserField[] = [
@@ -25,6 +27,21 @@ export interface TwitterApiXAdapterOptions {
   /** Clients are cached per token; beyond this many the oldest is dropped. */
   maxCachedClients?: number;
   now?: () => number;
+  /** X's rate-limit windows per token and endpoint; calls wait for their window instead of drawing 429s. */
+  budget?: RateLimitBudget;
+}
+
+const MAX_RATE_LIMITED_ATTEMPTS = 3;
+
+/** Tokens are secrets: the budget is keyed by a digest, never the token itself. */
+function budgetKey(token: string, endpoint: string): string {
+  return `${createHash('sha256').update(token).digest('base64url').slice(0, 16)}:${endpoint}`;
+}
+
+function rateLimitOf(error: RetryableError): XRateLimit | undefined {
+  const raw = error.details?.['rateLimit'] as { limit?: number; remaining?: number; reset?: number } | undefined;
+  if (!raw || typeof raw.reset !== 'number') return undefined;
+  return { limit: raw.limit ?? 0, remaining: raw.remaining ?? 0, resetAt: raw.reset * 1000 };
 }
 
 /** XApiPort over twitter-api-v2, for the real X API and the simulator alike. */
@@ -32,8 +49,11 @@ export class TwitterApiXAdapter implements XApiPort {
   private readonly clients = new Map<string, TwitterApi>();
   private readonly now: () => number;
 
+  private readonly budget: RateLimitBudget;
+
   constructor(private readonly options: TwitterApiXAdapterOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.budget = options.budget ?? new RateLimitBudget({ now: this.now });
   }
 
   async postTweet(command: PostTweetCommand): Promise<PostedTweet> {
@@ -42,9 +62,34 @@ export class TwitterApiXAdapter implements XApiPort {
       payload.reply = { in_reply_to_tweet_id: command.inReplyToTweetId };
       if (command.excludeReplyUserIds?.length) payload.reply.exclude_reply_user_ids = command.excludeReplyUserIds;
     }
+    const key = budgetKey(command.brandToken, 'tweets.create');
+    // A 429 means X refused before creating anything, so sending again after the reset cannot post twice.
+    const startedAt = this.now();
+    for (let attempt = 1; ; attempt += 1) {
+      await this.budget.acquire(key, startedAt);
+      try {
+        const posted = await this.sendTweet(command.brandToken, payload);
+        if (posted.rateLimit) this.budget.record(key, posted.rateLimit);
+        return posted;
+      } catch (error) {
+        if (!(error instanceof RetryableError) || error.code !== 'x-rate-limited') {
+          this.budget.release(key);
+          throw error;
+        }
+        const rateLimit = rateLimitOf(error);
+        this.budget.record(key, rateLimit ?? { limit: 0, remaining: 0, resetAt: this.now() + (error.retryAfterMs ?? 60_000) });
+        if (attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw error;
+      } finally {
+        // A success without headers still ends the probe; record() already did otherwise.
+        this.budget.release(key);
+      }
+    }
+  }
+
+  private async sendTweet(token: string, payload: SendTweetV2Params): Promise<PostedTweet> {
     try {
       // post() with fullResponse (instead of v2.tweet) keeps the rate-limit headers for the caller.
-      const response = await this.client(command.brandToken).v2.post<TweetV2PostTweetResult>('tweets', payload, {
+      const response = await this.client(token).v2.post<TweetV2PostTweetResult>('tweets', payload, {
         fullResponse: true,
       });
       const posted: PostedTweet = { tweetId: response.data.data.id, text: response.data.data.text };
