@@ -79,6 +79,23 @@ describe('TwitterApiXAdapter', () => {
     }
   }, 20_000);
 
+  it('finds a reply the brand already posted, by the tweet it answers and its words', async () => {
+    const world = await startSimulatorWorld();
+    try {
+      const customer = world.customer('lost_luggage');
+      const question = world.sim.createTweet({ authorUsername: customer.username, text: `@${BRAND} where is my bag?` }).id;
+      const adapter = new TwitterApiXAdapter({ apiBaseUrl: world.baseUrl });
+      const text = `@${customer.username} It is on the next flight, sorry!`;
+      const posted = await adapter.postTweet({ brandToken: BRAND_TOKEN, text, inReplyToTweetId: question });
+      const query = { brandToken: BRAND_TOKEN, brandId: world.brand.id, inReplyToTweetId: question };
+      expect(await adapter.findReply({ ...query, text })).toMatchObject({ tweetId: posted.tweetId });
+      expect(await adapter.findReply({ ...query, text: `@${customer.username} Something else` })).toBeUndefined();
+      expect(await adapter.findReply({ ...query, inReplyToTweetId: '1', text })).toBeUndefined();
+    } finally {
+      await world.stop();
+    }
+  });
+
   it('maps a connection failure to a retryable x-network error', async () => {
     const adapter = new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' });
     await expect(adapter.me(BRAND_TOKEN)).rejects.toMatchObject({ code: 'x-network', disposition: 'retry' });

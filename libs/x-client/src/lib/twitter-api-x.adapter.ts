@@ -6,7 +6,7 @@ import type { SendTweetV2Params, TTweetv2UserField, TweetV2PostTweetResult, Twit
 
 import { RateLimitBudget } from './rate-limit-budget';
 import { createTwitterClient } from './twitter-client.factory';
-import type { LookupUserQuery, PostedTweet, PostTweetCommand, XApiPort, XRateLimit, XUserProfile } from './x-api.port';
+import type { FindReplyQuery, LookupUserQuery, PostedTweet, PostTweetCommand, XApiPort, XRateLimit, XUserProfile } from './x-api.port';
 import { mapXError } from './x-error-mapping.util';
 
 const USER_FIELDS: TTweetv2UserField[] = [
@@ -36,6 +36,11 @@ const MAX_RATE_LIMITED_ATTEMPTS = 3;
 /** Tokens are secrets: the budget is keyed by a digest, never the token itself. */
 function budgetKey(token: string, endpoint: string): string {
   return `${createHash('sha256').update(token).digest('base64url').slice(0, 16)}:${endpoint}`;
+}
+
+/** X may prefix a reply with the mentions it populates itself; the agent's words are what identify it. */
+function withoutLeadingMentions(text: string): string {
+  return text.replace(/^(\s*@\w{1,15})+\s*/, '').trim();
 }
 
 function rateLimitOf(error: RetryableError): XRateLimit | undefined {
@@ -103,6 +108,26 @@ export class TwitterApiXAdapter implements XApiPort {
       return posted;
     } catch (error) {
       throw mapXError(error, 'post tweet', this.now());
+    }
+  }
+
+  async findReply(query: FindReplyQuery): Promise<PostedTweet | undefined> {
+    const wanted = withoutLeadingMentions(query.text);
+    try {
+      const timeline = await this.client(query.brandToken).v2.userTimeline(query.brandId, {
+        max_results: 100,
+        'tweet.fields': ['referenced_tweets', 'created_at'],
+      });
+      // The reply of a worker that died within its lease is among the brand's newest tweets: two pages reach far enough.
+      if (!timeline.done) await timeline.fetchNext();
+      const match = timeline.tweets.find(
+        (t) =>
+          t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === query.inReplyToTweetId) === true &&
+          withoutLeadingMentions(t.text) === wanted,
+      );
+      return match ? { tweetId: match.id, text: match.text } : undefined;
+    } catch (error) {
+      throw mapXError(error, 'find reply', this.now());
     }
   }
 

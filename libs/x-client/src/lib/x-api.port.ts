@@ -58,8 +58,18 @@ export interface LookupUserQuery {
   userId: string;
 }
 
+/** A reply the brand may already have posted (a worker that died after X answered and before recording it). */
+export interface FindReplyQuery {
+  brandToken: string;
+  brandId: string;
+  inReplyToTweetId: string;
+  text: string;
+}
+
 export interface XApiPort {
   postTweet(command: PostTweetCommand): Promise<PostedTweet>;
+  /** The brand's own reply to that tweet with that text among its recent tweets, if X has it. */
+  findReply(query: FindReplyQuery): Promise<PostedTweet | undefined>;
   lookupUser(query: LookupUserQuery): Promise<XUserProfile>;
   /** The account behind a user-context token. */
   me(token: string): Promise<XUserProfile>;

@@ -12,12 +12,21 @@ import { PermanentError, RetryableError } from '@perch/platform';
 
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
 import { OutboundWorker } from './outbound-worker.service';
-import { type PostedTweet, type PostTweetRequest, type XPosterPort } from './x-poster.port';
+import { type FindReplyRequest, type PostedTweet, type PostTweetRequest, type XPosterPort } from './x-poster.port';
 
 class FakeX implements XPosterPort {
   readonly posts: PostTweetRequest[] = [];
   failures: Error[] = [];
+  /** Replies X already has (posted by a worker that died before recording them). */
+  readonly onX: { inReplyToTweetId: string; text: string; tweetId: string }[] = [];
+  findFailure: Error | undefined;
   private next = 1_800_000_000_000_000_000n;
+
+  async findReply(request: FindReplyRequest): Promise<PostedTweet | undefined> {
+    if (this.findFailure) throw this.findFailure;
+    const hit = this.onX.find((t) => t.inReplyToTweetId === request.inReplyToTweetId && t.text === request.text);
+    return hit ? { tweetId: hit.tweetId, text: hit.text } : undefined;
+  }
 
   async postTweet(request: PostTweetRequest): Promise<PostedTweet> {
     const failure = this.failures.shift();
@@ -145,6 +154,26 @@ describe('OutboundWorker', () => {
     await worker({ workerId: 'worker-b' }).handle(event);
     expect(x.posts).toHaveLength(1);
     expect(now).toBeGreaterThanOrEqual(5_000 + 30_000);
+  });
+
+  it('does not post again a reply that a worker posted before it died: it records the reply X already has', async () => {
+    const event = requested();
+    await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+    x.onX.push({ inReplyToTweetId: event.payload.inReplyToTweetId ?? '', text: event.payload.text, tweetId: '1799999999999999999' });
+    await worker({ workerId: 'worker-b' }).handle(event);
+    expect(x.posts).toHaveLength(0);
+    expect(publisher.completions()).toEqual([expect.objectContaining({ status: 'sent', tweetId: '1799999999999999999' })]);
+  });
+
+  it('does not post a reclaimed command while it cannot tell whether X already has it', async () => {
+    const event = requested();
+    await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+    x.findFailure = new RetryableError('X answered 503', 'x-unavailable');
+    await expect(worker({ workerId: 'worker-b' }).handle(event)).rejects.toBeInstanceOf(RetryableError);
+    expect(x.posts).toHaveLength(0);
+    x.findFailure = undefined;
+    await worker({ workerId: 'worker-b' }).handle(event);
+    expect(x.posts).toHaveLength(1);
   });
 
   it('rethrows a retryable X failure so the bus retries, and lets the retry post', async () => {

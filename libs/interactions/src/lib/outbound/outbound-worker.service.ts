@@ -78,8 +78,15 @@ export class OutboundWorker {
       return;
     }
     if (claimed.attempt > 1) {
-      // The previous holder vanished mid-command; if it had posted, X now has the reply twice.
-      log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed');
+      // The previous holder may have posted before it vanished: ask X before posting again.
+      const earlier = await this.findEarlierReply(command, log);
+      if (earlier) {
+        log.warn({ attempt: claimed.attempt, tweetId: earlier.tweetId }, 'reclaimed command was already on X; not posting again');
+        const recorded = await this.options.idempotency.complete(command.commandId, this.result(command, earlier));
+        await this.publish(event, recorded);
+        return;
+      }
+      log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, posting');
     }
     const result = await this.execute(command, meta?.attempt ?? 1, log);
     const recorded = await this.options.idempotency.complete(command.commandId, result);
@@ -101,6 +108,24 @@ export class OutboundWorker {
       }
       log.debug({ leaseRemainingMs: claim.leaseRemainingMs }, 'outbound command busy elsewhere; waiting');
       await this.sleep(Math.max(1, Math.min(BUSY_POLL_MS, claim.leaseRemainingMs)));
+    }
+  }
+
+  private async findEarlierReply(command: OutboundRequestedPayload, log: Logger): Promise<{ tweetId: string; text: string } | undefined> {
+    const brand = this.brands.get(command.brandAccountId);
+    if (!brand || command.inReplyToTweetId === undefined || !this.options.x.findReply) return undefined;
+    try {
+      return await this.options.x.findReply({
+        brandToken: brand.token,
+        brandId: brand.id,
+        inReplyToTweetId: command.inReplyToTweetId,
+        text: command.text,
+      });
+    } catch (error) {
+      // Not knowing is not a licence to post twice: let the bus retry the whole command later.
+      await this.options.idempotency.release(command.commandId, this.options.workerId);
+      log.warn({ err: error }, 'could not check X for an earlier reply');
+      throw error instanceof PerchError ? error : new RetryableError(errorMessage(error), 'x-unavailable');
     }
   }
 

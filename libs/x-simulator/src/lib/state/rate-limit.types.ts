@@ -6,6 +6,7 @@ export type RateLimitedEndpoint =
   | 'users.me'
   | 'users.lookup'
   | 'users.mentions'
+  | 'users.tweets'
   | 'users.followers'
   | 'users.follow'
   | 'stream.connect'

@@ -17,6 +17,7 @@ export const REALISTIC_RATE_LIMITS: RateLimitTable = {
   'users.me': { user: w(75) },
   'users.lookup': { user: w(900), app: w(300) },
   'users.mentions': { user: w(300), app: w(450) },
+  'users.tweets': { user: w(900), app: w(1500) },
   'users.followers': { user: w(300), app: w(300) },
   'users.follow': { user: w(50) },
   'stream.connect': { app: w(50) },

@@ -52,6 +52,19 @@ function lookupMany(ctx: RouteContext, values: string[], parameter: 'ids' | 'use
 }
 
 function mentions(ctx: RouteContext): RouteResult {
+  return timeline(ctx, (store, userId) => store.mentionsOf(userId), 'm');
+}
+
+/** GET /2/users/:id/tweets: what the user posted, with the same paging rules as the mentions timeline. */
+function userTweets(ctx: RouteContext): RouteResult {
+  return timeline(ctx, (store, userId) => store.liveTweetsOf(userId), 't');
+}
+
+function timeline(
+  ctx: RouteContext,
+  source: (store: RouteContext['runtime']['store'], userId: string) => SimTweet[],
+  cursorKind: string,
+): RouteResult {
   const { store, settings } = ctx.runtime;
   const problems = new ParameterProblems();
   const userId = problems.pathId('id', pathParam(ctx, 'id'));
@@ -63,7 +76,7 @@ function mentions(ctx: RouteContext): RouteResult {
   const token = ctx.query.get('pagination_token');
   let before: bigint | undefined;
   if (token !== null) {
-    const decoded = decodeCursor('m', token);
+    const decoded = decodeCursor(cursorKind, token);
     if (decoded === undefined || !/^\d+$/.test(decoded)) problems.add('pagination_token', token, 'Invalid pagination token');
     else before = BigInt(decoded);
   }
@@ -75,7 +88,7 @@ function mentions(ctx: RouteContext): RouteResult {
   if (!user) return { status: settings.quirks.notFoundStatus, body: { errors: [resourceNotFound('user', 'id', userId)] } };
 
   // Newest first; take one extra to learn whether a next page exists.
-  const all = store.mentionsOf(user.id);
+  const all = source(store, user.id);
   const page: SimTweet[] = [];
   let more = false;
   for (let i = all.length - 1; i >= 0; i--) {
@@ -100,7 +113,7 @@ function mentions(ctx: RouteContext): RouteResult {
     newest_id: page[0]!.id,
     oldest_id: page[page.length - 1]!.id,
   };
-  if (more) meta['next_token'] = encodeCursor('m', page[page.length - 1]!.id);
+  if (more) meta['next_token'] = encodeCursor(cursorKind, page[page.length - 1]!.id);
   body['meta'] = meta;
   return ok(body);
 }
@@ -219,6 +232,7 @@ export const userRoutes: RouteDefinition[] = [
     },
   },
   { method: 'GET', path: '/2/users/:id/mentions', auth: 'app-or-user', rateLimit: 'users.mentions', handle: mentions },
+  { method: 'GET', path: '/2/users/:id/tweets', auth: 'app-or-user', rateLimit: 'users.tweets', handle: userTweets },
   {
     method: 'GET',
     path: '/2/users/:id/followers',
