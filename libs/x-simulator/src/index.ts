@@ -35,3 +35,4 @@ export {
   TWEET_TOO_LONG_DETAIL,
   type DisconnectType,
 } from './lib/http/problems.util';
+export { type HttpFaultRule, type HttpFaultsSpec } from './lib/http/http-faults';

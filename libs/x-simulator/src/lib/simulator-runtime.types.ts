@@ -1,4 +1,5 @@
 import type { TrafficGenerator } from './generator/traffic-generator.service';
+import type { HttpFaults } from './http/http-faults';
 import type { RateLimiter } from './state/rate-limiter.util';
 import type { SimulatorStore } from './state/simulator.store';
 import type { StreamHub } from './stream/stream-hub.service';
@@ -19,6 +20,7 @@ export interface SimulatorRuntime {
   readonly generator: TrafficGenerator;
   readonly settings: ResolvedSimulatorSettings;
   readonly counters: SimulatorCounters;
+  readonly faults: HttpFaults;
   now(): number;
   /** Back to the seeded state: seed accounts only, no tweets, rules, follows, windows or faults. */
   reset(): void;

@@ -8,6 +8,7 @@ import type { AdminAccountView, AdminTweetView } from './admin/admin-views.util'
 import { adminRoutes } from './admin/admin.routes';
 import { TrafficGenerator, type GeneratorSpec, type GeneratorStatus } from './generator/traffic-generator.service';
 import { tokenFromAuthorization } from './http/auth.util';
+import { faultResponse, HttpFaults, type HttpFaultsSpec } from './http/http-faults';
 import {
   invalidRequest,
   notFoundRoute,
@@ -101,6 +102,7 @@ export class XSimulator {
     const generator = new TrafficGenerator(store, counters, now);
     store.onTweetCreated((tweet) => stream.publish(tweet));
 
+    const faults = new HttpFaults();
     const runtime: SimulatorRuntime = {
       store,
       rateLimiter,
@@ -108,8 +110,10 @@ export class XSimulator {
       generator,
       settings,
       counters,
+      faults,
       now,
       reset: () => {
+        faults.clear();
         generator.stop('reset');
         stream.closeAll();
         stream.resetCounters();
@@ -199,6 +203,15 @@ export class XSimulator {
     this.runtime.rateLimiter.setTable(resolveTable(limits));
   }
 
+  /** Makes X slow, down or throttling for the next matching requests (see HttpFaultRule). */
+  injectHttpFaults(spec: HttpFaultsSpec): void {
+    this.runtime.faults.set(spec);
+  }
+
+  clearHttpFaults(): void {
+    this.runtime.faults.clear();
+  }
+
   reset(): void {
     this.runtime.reset();
   }
@@ -257,6 +270,17 @@ export class XSimulator {
     }
     const { route, params } = match;
 
+    // Faults play on the X API only; the admin API stays reliable so tests can steer them.
+    const isXApi = url.pathname.startsWith('/2/');
+    if (isXApi && runtime.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, runtime.faults.latencyMs));
+    const fault = isXApi ? runtime.faults.take(req.method ?? 'GET', url.pathname) : undefined;
+    if (fault && !fault.afterEffect) {
+      await drain(req);
+      if (fault.status === 429) runtime.counters.rateLimited++;
+      const failure = faultResponse(fault, runtime.now());
+      return this.send(res, { status: failure.status, body: failure.body }, failure.headers);
+    }
+
     let principal: RouteContext['principal'];
     if (route.auth !== 'none') {
       const token = tokenFromAuthorization(req.headers.authorization);
@@ -298,6 +322,10 @@ export class XSimulator {
     const ctx: RouteContext = { req, res, url, query: url.searchParams, params, body, principal, runtime, headers };
     const result = await route.handle(ctx);
     if (result === STREAMING) return;
+    if (fault) {
+      const failure = faultResponse(fault, runtime.now());
+      return this.send(res, { status: failure.status, body: failure.body }, failure.headers);
+    }
     this.send(res, result, headers);
   }
 

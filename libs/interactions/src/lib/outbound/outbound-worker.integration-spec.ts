@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { type EventEnvelope, type OutboundCompletedPayload, type OutboundRequestedPayload, type PayloadOf, type TopicName } from '@perch/contracts';
+import {
+  type EventEnvelope,
+  type OutboundCompletedPayload,
+  type OutboundRequestedPayload,
+  type PayloadOf,
+  type TopicName,
+} from '@perch/contracts';
 import { type EventPublisher, type PublishContext } from '@perch/messaging';
+import { RetryableError } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
@@ -17,13 +24,26 @@ class Completions implements EventPublisher {
   }
 }
 
-// A worker posts a reply and dies before recording it (real Redis claims, X simulated through twitter-api-v2).
-// The worker that takes the command over after the lease finds the reply on X and posts nothing: one reply.
-describe('outbound worker killed between posting and recording', () => {
+// Replies under X's faults, with real Redis claims and X simulated through twitter-api-v2: whatever X does,
+// each reply is on X exactly once, checked against the simulator's own record.
+describe('outbound replies under X faults', () => {
   const brandToken = `brand-${randomUUID()}`;
   const simulator = new XSimulator({ seed: { appBearerToken: `app-${randomUUID()}`, brands: [{ username: 'acme_support', token: brandToken }] } });
   const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   const keyPrefix = `perch:test-${randomUUID()}:outbound:`;
+  let x: TwitterApiXAdapter;
+  let brand: { id: string; username: string; token: string };
+  let idempotency: RedisOutboundIdempotencyStore;
+
+  beforeAll(async () => {
+    const { baseUrl } = await simulator.start(0);
+    x = new TwitterApiXAdapter({ apiBaseUrl: baseUrl });
+    brand = { id: simulator.account('acme_support').id, username: 'acme_support', token: brandToken };
+    idempotency = new RedisOutboundIdempotencyStore({ redis, keyPrefix });
+    simulator.createAccount({ username: 'impatient_ian', kind: 'customer' });
+  });
+
+  afterEach(() => simulator.clearHttpFaults());
 
   afterAll(async () => {
     const keys = await redis.keys(`${keyPrefix}*`);
@@ -32,46 +52,71 @@ describe('outbound worker killed between posting and recording', () => {
     await simulator.stop();
   });
 
-  it('posts the reply exactly once', async () => {
-    const { baseUrl } = await simulator.start(0);
-    const brand = { id: simulator.account('acme_support').id, username: 'acme_support', token: brandToken };
-    simulator.createAccount({ username: 'impatient_ian', kind: 'customer' });
-    const question = simulator.createTweet({ authorUsername: 'impatient_ian', text: '@acme_support my card was charged twice' }).id;
-    const x = new TwitterApiXAdapter({ apiBaseUrl: baseUrl });
-    const idempotency = new RedisOutboundIdempotencyStore({ redis, keyPrefix });
-    const command: OutboundRequestedPayload = {
+  function replyTo(text: string): { question: string; event: EventEnvelope<OutboundRequestedPayload> } {
+    const question = simulator.createTweet({ authorUsername: 'impatient_ian', text: `@acme_support ${text}` }).id;
+    const payload: OutboundRequestedPayload = {
       commandId: randomUUID(),
       kind: 'reply',
       brandAccountId: brand.id,
       agentId: 'ada',
       interactionId: randomUUID(),
       inReplyToTweetId: question,
-      text: '@impatient_ian Refunded the second charge, sorry about that!',
+      text: `@impatient_ian Sorted: ${text} (${randomUUID().slice(0, 6)})`,
       requestedAt: Date.now(),
     };
+    return {
+      question,
+      event: { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'corr', schemaVersion: 1, producer: 'gateway', payload },
+    };
+  }
 
-    // The first worker: claims, posts, and dies before it can record the result.
-    const claim = await idempotency.claim(command.commandId, 'worker-that-dies', 300);
-    expect(claim.status).toBe('claimed');
-    await x.postTweet({ brandToken, text: command.text, inReplyToTweetId: question });
+  const repliesTo = (question: string) => simulator.tweetsOf('acme_support').filter((t) => t.inReplyToTweetId === question);
 
-    // The second worker gets the redelivered command once the lease has run out.
+  function worker(publisher: EventPublisher, workerId = 'worker-a'): OutboundWorker {
+    return new OutboundWorker({ idempotency, x, brands: [brand], publisher, workerId, leaseMs: 300 });
+  }
+
+  it('posts once when a worker dies between X’s answer and recording it', async () => {
+    const { question, event } = replyTo('my card was charged twice');
+    expect((await idempotency.claim(event.payload.commandId, 'worker-that-dies', 300)).status).toBe('claimed');
+    await x.postTweet({ brandToken, text: event.payload.text, inReplyToTweetId: question });
+
     const publisher = new Completions();
-    const survivor = new OutboundWorker({ idempotency, x, brands: [brand], publisher, workerId: 'survivor', leaseMs: 300 });
-    await survivor.handle({
-      eventId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      correlationId: 'corr-once',
-      schemaVersion: 1,
-      producer: 'gateway',
-      payload: command,
-    });
-
-    const replies = simulator.tweetsOf('acme_support').filter((t) => t.inReplyToTweetId === question);
-    expect(replies).toHaveLength(1);
-    expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent', tweetId: replies[0]?.id })]);
-    // A third delivery only republishes the recorded result.
-    await survivor.handle({ eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'corr-once', schemaVersion: 1, producer: 'gateway', payload: command });
-    expect(simulator.tweetsOf('acme_support').filter((t) => t.inReplyToTweetId === question)).toHaveLength(1);
+    await worker(publisher, 'survivor').handle(event);
+    expect(repliesTo(question)).toHaveLength(1);
+    expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent', tweetId: repliesTo(question)[0]?.id })]);
+    await worker(publisher, 'survivor').handle(event);
+    expect(repliesTo(question)).toHaveLength(1);
   });
+
+  it('posts once when X creates the reply but answers 503', async () => {
+    const { question, event } = replyTo('where is my refund');
+    simulator.injectHttpFaults({ rules: [{ status: 503, count: 1, path: '/2/tweets', method: 'POST', afterEffect: true }] });
+    const publisher = new Completions();
+    // The bus redelivers after a retryable failure; attempts are what it passes in.
+    await expect(worker(publisher).handle(event, { attempt: 1 })).rejects.toBeInstanceOf(RetryableError);
+    await worker(publisher).handle(event, { attempt: 2 });
+    expect(repliesTo(question)).toHaveLength(1);
+    expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent', tweetId: repliesTo(question)[0]?.id })]);
+  });
+
+  it('posts once through a burst of 503s that create nothing', async () => {
+    const { question, event } = replyTo('the app will not load');
+    simulator.injectHttpFaults({ rules: [{ status: 503, count: 2, path: '/2/tweets', method: 'POST' }] });
+    const publisher = new Completions();
+    await expect(worker(publisher).handle(event, { attempt: 1 })).rejects.toBeInstanceOf(RetryableError);
+    await expect(worker(publisher).handle(event, { attempt: 2 })).rejects.toBeInstanceOf(RetryableError);
+    await worker(publisher).handle(event, { attempt: 3 });
+    expect(repliesTo(question)).toHaveLength(1);
+    expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent' })]);
+  });
+
+  it('waits out a 429 storm instead of failing, and posts once', async () => {
+    const { question, event } = replyTo('my order is late');
+    simulator.injectHttpFaults({ rules: [{ status: 429, count: 2, path: '/2/tweets', method: 'POST' }] });
+    const publisher = new Completions();
+    await worker(publisher).handle(event, { attempt: 1 });
+    expect(repliesTo(question)).toHaveLength(1);
+    expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent' })]);
+  }, 20_000);
 });

@@ -1,3 +1,6 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must load first.
+import 'reflect-metadata';
+
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,7 +17,9 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 
 const USERNAME = /^[A-Za-z0-9_]{1,15}$/;
 const ID = /^\d{1,19}$/;
@@ -170,4 +175,29 @@ export class StreamRefuseDto {
 
   @IsOptional() @IsInt() @Min(400) @Max(599)
   status?: number;
+}
+
+export class HttpFaultRuleDto {
+  @IsInt() @Min(400) @Max(599)
+  status!: number;
+
+  @IsInt() @Min(1) @Max(100_000)
+  count!: number;
+
+  @IsOptional() @IsString()
+  path?: string;
+
+  @IsOptional() @IsString()
+  method?: string;
+
+  @IsOptional() @IsBoolean()
+  afterEffect?: boolean;
+}
+
+export class HttpFaultsDto {
+  @IsOptional() @IsInt() @Min(0) @Max(60_000)
+  latencyMs?: number;
+
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => HttpFaultRuleDto)
+  rules?: HttpFaultRuleDto[];
 }

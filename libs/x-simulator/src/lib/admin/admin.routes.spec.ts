@@ -20,6 +20,23 @@ describe('admin API', () => {
   afterAll(() => sim.stop());
   beforeEach(() => sim.reset());
 
+  it('makes the X API fail on demand (never the admin API), counts the failures down, and clears them', async () => {
+    const me = () => fetch(`${base}/2/users/me`, { headers: { authorization: 'Bearer acme-token' } });
+    expect((await call('POST', '/admin/faults/http', { rules: [{ status: 200, count: 1 }] })).status).toBe(400);
+    const set = await call('POST', '/admin/faults/http', { rules: [{ status: 503, count: 2, path: '/2/users' }] });
+    expect(set.status).toBe(200);
+    expect((await me()).status).toBe(503);
+    expect((await call('GET', '/admin/stats')).status).toBe(200);
+    expect((await me()).status).toBe(503);
+    expect((await me()).status).toBe(200);
+    await call('POST', '/admin/faults/http', { rules: [{ status: 429, count: 5 }] });
+    const throttled = await me();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('x-rate-limit-remaining')).toBe('0');
+    await call('DELETE', '/admin/faults/http');
+    expect((await me()).status).toBe(200);
+  });
+
   it('creates accounts with ids, tokens and metrics, and refuses duplicates and bad input', async () => {
     const created = await call('POST', '/admin/accounts', {
       username: 'cat_person',

@@ -10,6 +10,7 @@ import {
   CreateAccountDto,
   CreateTweetDto,
   FollowDto,
+  HttpFaultsDto,
   RateLimitsDto,
   StartGeneratorDto,
   StreamDropDto,
@@ -122,6 +123,18 @@ export const adminRoutes: RouteDefinition[] = [
   }),
   route('POST', '/admin/faults/stream-stall', (ctx) => ok({ stalled: ctx.runtime.stream.stall(body(ctx, StreamStallDto).ms) })),
   route('POST', '/admin/faults/stream-raw', (ctx) => ok({ written: ctx.runtime.stream.writeRaw(body(ctx, StreamRawDto).line) })),
+  route('POST', '/admin/faults/http', (ctx) => {
+    const dto = body(ctx, HttpFaultsDto);
+    ctx.runtime.faults.set({
+      ...(dto.latencyMs === undefined ? {} : { latencyMs: dto.latencyMs }),
+      ...(dto.rules === undefined ? {} : { rules: dto.rules.map((r) => ({ ...r })) }),
+    });
+    return ok({ latencyMs: ctx.runtime.faults.latencyMs, rules: ctx.runtime.faults.pending() });
+  }),
+  route('DELETE', '/admin/faults/http', (ctx) => {
+    ctx.runtime.faults.clear();
+    return ok({ latencyMs: 0, rules: [] });
+  }),
   route('POST', '/admin/faults/stream-refuse', (ctx) => {
     const dto = body(ctx, StreamRefuseDto);
     ctx.runtime.stream.refuseNext(dto.count, dto.status ?? 503);
