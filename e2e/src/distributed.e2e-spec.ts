@@ -8,9 +8,7 @@ import {
   type OutboundCompletedPayload,
   Topics,
 } from '@perch/contracts';
-import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
-import { createLogger } from '@perch/platform';
-import { freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
+import { EventTap, freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { runAgentJourney } from './support/agent-journey';
@@ -28,7 +26,7 @@ describe('distributed mode', () => {
   let simulatorUrl = '';
   const namespace = `e2e-${Date.now()}`;
   // A reader of the apps' own topics, to follow one correlation id from the tweet to the reply.
-  let tap: { bus: EventBus; transport: KafkaTransport } | undefined;
+  let tap: EventTap | undefined;
   const received: EventEnvelope<InboundReceivedPayload>[] = [];
   const completed: EventEnvelope<OutboundCompletedPayload>[] = [];
   const deadLetters: DeadLetterRecord[] = [];
@@ -47,23 +45,19 @@ describe('distributed mode', () => {
       agents: [{ id: 'alice', password: 'alice-pw', capacity: 2 }],
     });
     gatewayUrl = cluster.gatewayUrl;
-    const transport = new KafkaTransport({ brokers: kafkaBrokers.split(','), clientId: 'e2e-tap', logger: createLogger('e2e') });
-    await transport.connect();
-    const bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
-    await bus.subscribe(Topics.InboundReceived, 'e2e-tap-received', async (e) => void received.push(e), { fromBeginning: true });
-    await bus.subscribe(Topics.OutboundCompleted, 'e2e-tap-completed', async (e) => void completed.push(e), { fromBeginning: true });
-    await transport.consume(
-      { groupId: `${namespace}.e2e-tap-dlq`, topics: [`${namespace}.${deadLetterTopicOf(Topics.InboundReceived)}`], fromBeginning: true },
+    tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-tap' });
+    await tap.bus.subscribe(Topics.InboundReceived, 'e2e-tap-received', async (e) => void received.push(e), { fromBeginning: true });
+    await tap.bus.subscribe(Topics.OutboundCompleted, 'e2e-tap-completed', async (e) => void completed.push(e), { fromBeginning: true });
+    await tap.transport.consume(
+      { groupId: 'e2e-tap-dlq', topics: [deadLetterTopicOf(Topics.InboundReceived)], fromBeginning: true },
       async (messages) => {
         for (const m of messages) deadLetters.push(JSON.parse(m.value) as DeadLetterRecord);
       },
     );
-    tap = { bus, transport };
   }, 120_000);
 
   afterAll(async () => {
-    await tap?.bus.stop();
-    await tap?.transport.disconnect();
+    await tap?.close();
     await cluster?.stop();
     await simulator.stop();
   });
@@ -104,7 +98,7 @@ describe('distributed mode', () => {
       producer: 'ingestor-v2',
       payload: { whatever: true },
     });
-    await tap?.transport.send(`${namespace}.${Topics.InboundReceived}`, [{ key: 'k', value: future }]);
+    await tap?.transport.send(Topics.InboundReceived, [{ key: 'k', value: future }]);
     // (This test's own reader of the topic dead-letters it too; the classifier's entry is the one that matters.)
     const versionEntry = await waitFor('the classifier’s dead-letter entry for the v2 event', () =>
       deadLetters.find((d) => d.value === future && d.consumerGroup === 'classifier'),

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
-import { createLogger } from '@perch/platform';
-import { freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
 import { MentionsTimelineReader } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
@@ -23,8 +21,7 @@ describe('ingestion under X faults', () => {
   let simulatorUrl = '';
   let port = 0;
   let ingestor: ServiceProcess;
-  let transport: KafkaTransport;
-  let bus: EventBus;
+  let tap: EventTap;
 
   beforeAll(async () => {
     simulatorUrl = (await simulator.start(await freePort())).baseUrl;
@@ -45,15 +42,12 @@ describe('ingestion under X faults', () => {
       healthUrl: `http://127.0.0.1:${port}/health`,
     });
     await ingestor.start();
-    transport = new KafkaTransport({ brokers: kafkaBrokers.split(','), clientId: 'e2e-faults', logger: createLogger('e2e') });
-    await transport.connect();
-    bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
-    await bus.subscribe(Topics.InboundReceived, 'e2e-faults-reader', async (e) => void published.push(e), { fromBeginning: true });
+    tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-faults' });
+    await tap.bus.subscribe(Topics.InboundReceived, 'e2e-faults-reader', async (e) => void published.push(e), { fromBeginning: true });
   });
 
   afterAll(async () => {
-    await bus.stop();
-    await transport.disconnect();
+    await tap.close();
     await ingestor.stop();
     await simulator.stop();
   });

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventBus, KafkaTransport, NamespacedTransport } from '@perch/messaging';
-import { createLogger } from '@perch/platform';
-import { freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 // The ingestor crashes (SIGKILL) while customers keep tweeting; after a restart the mentions poll, resuming
@@ -15,8 +13,7 @@ describe('ingestor crash and restart', () => {
   const namespace = `e2e-restart-${Date.now()}`;
   const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] } });
   const published: EventEnvelope<InboundReceivedPayload>[] = [];
-  let transport: KafkaTransport;
-  let bus: EventBus;
+  let tap: EventTap;
   let env: Record<string, string>;
   let port = 0;
 
@@ -35,14 +32,11 @@ describe('ingestor crash and restart', () => {
       HTTP_PORT: String(port),
     };
     simulator.createAccount({ username: 'crash_watcher', kind: 'customer' });
-    transport = new KafkaTransport({ brokers: kafkaBrokers.split(','), clientId: 'e2e-restart', logger: createLogger('e2e') });
-    await transport.connect();
-    bus = new EventBus(new NamespacedTransport(transport, `${namespace}.`), { producer: 'e2e', logger: createLogger('e2e') });
+    tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-restart' });
   });
 
   afterAll(async () => {
-    await bus.stop();
-    await transport.disconnect();
+    await tap.close();
     await simulator.stop();
   });
 
@@ -59,7 +53,7 @@ describe('ingestor crash and restart', () => {
   it('publishes every tweet exactly once across a crash, including those made while it was down', async () => {
     const first = ingestor();
     await first.start();
-    await bus.subscribe(Topics.InboundReceived, 'e2e-restart-reader', async (e) => void published.push(e), { fromBeginning: true });
+    await tap.bus.subscribe(Topics.InboundReceived, 'e2e-restart-reader', async (e) => void published.push(e), { fromBeginning: true });
     // The first poll sets the brand's cursor; wait for it so the tweets below count as new.
     await waitFor('the stream to be connected', async () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

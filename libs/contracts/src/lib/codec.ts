@@ -1,6 +1,8 @@
 // class-transformer's @Type reads design-time metadata, so the polyfill must load first.
 import 'reflect-metadata';
 
+import { randomUUID } from 'node:crypto';
+
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
@@ -98,4 +100,23 @@ export function encodeEvent<T extends TopicName>(envelope: EventEnvelope<Payload
 
 function describe(problems: readonly ContractProblem[]): string {
   return problems.map((p) => `${p.field} (${p.messages.join('; ')})`).join(', ');
+}
+
+/** A new envelope around a payload, at the newest schema version this build writes. */
+export function createEnvelope<T extends TopicName>(
+  topic: T,
+  payload: PayloadOf<T>,
+  context: { correlationId: string; causationId?: string },
+  producer: string,
+): EventEnvelope<PayloadOf<T>> {
+  const versions = topicDefinition(topic).schemaVersions;
+  return {
+    eventId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    correlationId: context.correlationId,
+    ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
+    schemaVersion: versions[versions.length - 1] ?? 1,
+    producer,
+    payload,
+  };
 }

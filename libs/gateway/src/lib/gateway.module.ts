@@ -3,10 +3,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AgentCommandsService } from './agents/agent-commands.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
+import { AgentPushConsumer } from './consumers/agent-push.consumer';
 import { InteractionProjectionConsumer } from './consumers/interaction-projection.consumer';
-import { OutboundCompletedConsumer } from './consumers/outbound-completed.consumer';
 import { OutboundRequestedConsumer } from './consumers/outbound-requested.consumer';
-import { RoutingEventsConsumer } from './consumers/routing-events.consumer';
 import { DesktopController } from './desktop/desktop.controller';
 import { type GatewayModuleDeps } from './gateway-deps.types';
 import {
@@ -66,8 +65,7 @@ export class GatewayModule {
         AgentPushService,
         LocalViewCache,
         AgentSocketServer,
-        RoutingEventsConsumer,
-        OutboundCompletedConsumer,
+        AgentPushConsumer,
         InteractionProjectionConsumer,
         OutboundRequestedConsumer,
       ],

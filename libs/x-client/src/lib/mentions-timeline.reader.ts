@@ -1,5 +1,5 @@
 import { PermanentError } from '@perch/platform';
-import { type TweetV2, type TweetV2SingleStreamResult, type UserV2 } from 'twitter-api-v2';
+import { type TweetV2, type TweetV2SingleStreamResult, type TwitterApi, type UserV2 } from 'twitter-api-v2';
 
 import { DEFAULT_STREAM_EXPANSIONS, DEFAULT_STREAM_TWEET_FIELDS, DEFAULT_STREAM_USER_FIELDS } from './filtered-stream.source';
 import { createTwitterClient } from './twitter-client.factory';
@@ -32,6 +32,9 @@ export interface MentionsBatch {
  * backfill of what was missed while Perch was. Failures are @perch/platform errors (mapXError).
  */
 export class MentionsTimelineReader {
+  // One client (and its keep-alive agent) per brand token, not one per poll.
+  private readonly clients = new Map<string, TwitterApi>();
+
   constructor(private readonly options: MentionsTimelineReaderOptions = {}) {}
 
   /** The id of the newest mention now, to start a brand's cursor without replaying its history. */
@@ -76,8 +79,13 @@ export class MentionsTimelineReader {
     }
   }
 
-  private client(token: string) {
-    return createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
+  private client(token: string): TwitterApi {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
+      this.clients.set(token, client);
+    }
+    return client;
   }
 }
 

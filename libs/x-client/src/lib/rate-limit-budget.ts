@@ -83,10 +83,4 @@ export class RateLimitBudget {
     if (current && current.resetAt === rateLimit.resetAt) current.remaining = Math.min(current.remaining, rateLimit.remaining);
     else this.windows.set(key, { remaining: rateLimit.remaining, resetAt: rateLimit.resetAt });
   }
-
-  /** What is left, for the desktop and metrics. */
-  snapshot(key: string): XRateLimit | undefined {
-    const window = this.windows.get(key);
-    return window && window.resetAt > this.now() ? { limit: NaN, remaining: window.remaining, resetAt: window.resetAt } : undefined;
-  }
 }

@@ -32,10 +32,14 @@ export class InteractionProjectionConsumer implements OnApplicationBootstrap, On
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.run?.projector === false) return;
     this.handles.push(
-      await this.bus.subscribe(Topics.InteractionLifecycle, PROJECTOR_ROUTING_GROUP, (event) => this.projector.applyLifecycle(event)),
-      await this.bus.subscribe(Topics.OutboundCompleted, PROJECTOR_REPLIES_GROUP, (event) =>
-        this.projector.applyOutboundCompleted(event),
-      ),
+      // Work-sharing groups start from the earliest offset, like every other service's: events published
+      // before the first gateway ever ran still reach the store (the projection is idempotent).
+      await this.bus.subscribe(Topics.InteractionLifecycle, PROJECTOR_ROUTING_GROUP, (event) => this.projector.applyLifecycle(event), {
+        fromBeginning: true,
+      }),
+      await this.bus.subscribe(Topics.OutboundCompleted, PROJECTOR_REPLIES_GROUP, (event) => this.projector.applyOutboundCompleted(event), {
+        fromBeginning: true,
+      }),
     );
   }
 

@@ -48,7 +48,11 @@ export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.run?.outboundWorker === false) return;
-    this.handle = await this.bus.subscribe(Topics.OutboundRequested, OUTBOUND_GROUP, (event, meta) => this.worker.handle(event, meta));
+    // From the earliest offset: a reply requested before the first worker ran is still posted (once: the
+    // idempotency store remembers every command longer than the topic keeps it).
+    this.handle = await this.bus.subscribe(Topics.OutboundRequested, OUTBOUND_GROUP, (event, meta) => this.worker.handle(event, meta), {
+      fromBeginning: true,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

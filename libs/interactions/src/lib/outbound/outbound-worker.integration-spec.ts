@@ -4,10 +4,9 @@ import {
   type EventEnvelope,
   type OutboundCompletedPayload,
   type OutboundRequestedPayload,
-  type PayloadOf,
-  type TopicName,
+  Topics,
 } from '@perch/contracts';
-import { type EventPublisher, type PublishContext } from '@perch/messaging';
+import { type EventPublisher, RecordingEventPublisher } from '@perch/messaging';
 import { RetryableError } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
@@ -16,11 +15,9 @@ import Redis from 'ioredis';
 import { OutboundWorker } from './outbound-worker.service';
 import { RedisOutboundIdempotencyStore } from './redis-outbound-idempotency-store.adapter';
 
-class Completions implements EventPublisher {
-  readonly results: OutboundCompletedPayload[] = [];
-  async publish<T extends TopicName>(_topic: T, payload: PayloadOf<T>, context: PublishContext): Promise<EventEnvelope<PayloadOf<T>>> {
-    this.results.push(payload as OutboundCompletedPayload);
-    return { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: context.correlationId, schemaVersion: 1, producer: 'test', payload };
+class Completions extends RecordingEventPublisher {
+  get results(): OutboundCompletedPayload[] {
+    return this.on(Topics.OutboundCompleted).map((e) => e.payload);
   }
 }
 

@@ -4,10 +4,9 @@ import {
   type EventEnvelope,
   type OutboundCompletedPayload,
   type OutboundRequestedPayload,
-  type PayloadOf,
-  type TopicName,
+  Topics,
 } from '@perch/contracts';
-import { type EventPublisher, type PublishContext } from '@perch/messaging';
+import { RecordingEventPublisher } from '@perch/messaging';
 import { PermanentError, RetryableError } from '@perch/platform';
 
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
@@ -37,23 +36,9 @@ class FakeX implements XPosterPort {
   }
 }
 
-class RecordingPublisher implements EventPublisher {
-  readonly published: { topic: string; payload: unknown; context: PublishContext }[] = [];
-
-  async publish<T extends TopicName>(topic: T, payload: PayloadOf<T>, context: PublishContext): Promise<EventEnvelope<PayloadOf<T>>> {
-    this.published.push({ topic, payload, context });
-    return {
-      eventId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      correlationId: context.correlationId,
-      schemaVersion: 1,
-      producer: 'test',
-      payload,
-    };
-  }
-
+class RecordingPublisher extends RecordingEventPublisher {
   completions(): OutboundCompletedPayload[] {
-    return this.published.filter((p) => p.topic === 'x.outbound.completed.v1').map((p) => p.payload as OutboundCompletedPayload);
+    return this.on(Topics.OutboundCompleted).map((e) => e.payload);
   }
 }
 
@@ -128,7 +113,7 @@ describe('OutboundWorker', () => {
         completedAt: 5_000,
       },
     ]);
-    expect(publisher.published[0]?.context).toEqual({ correlationId: 'corr-7', causationId: event.eventId });
+    expect(publisher.events[0]?.envelope).toMatchObject({ correlationId: 'corr-7', causationId: event.eventId });
   });
 
   it('does not post twice when the command is delivered again; it republishes the recorded result', async () => {

@@ -1,5 +1,6 @@
 import {
   ContractViolationError,
+  createEnvelope,
   deadLetterTopicOf,
   decodeEvent,
   type DeadLetterRecord,
@@ -10,7 +11,7 @@ import {
   type TopicName,
   validatePayload,
 } from '@perch/contracts';
-import { dispositionOf, errorMessage, type Logger, newId, PerchError, ValidationFailedError } from '@perch/platform';
+import { dispositionOf, errorMessage, type Logger, PerchError, ValidationFailedError } from '@perch/platform';
 
 import { type ConsumedMessage, type ConsumerHandle, type Transport } from '../port/transport.port';
 import {
@@ -72,15 +73,7 @@ export class EventBus implements EventPublisher {
     context: PublishContext,
   ): Promise<EventEnvelope<PayloadOf<T>>> {
     validatePayload(topic, payload);
-    const envelope: EventEnvelope<PayloadOf<T>> = {
-      eventId: newId(),
-      occurredAt: new Date().toISOString(),
-      correlationId: context.correlationId,
-      ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
-      schemaVersion: topicDefinition(topic).schemaVersions[topicDefinition(topic).schemaVersions.length - 1] ?? 1,
-      producer: this.options.producer,
-      payload,
-    };
+    const envelope = createEnvelope(topic, payload, context, this.options.producer);
     await this.transport.send(topic, [
       {
         key: topicDefinition(topic).keyOf(payload),
@@ -114,10 +107,7 @@ export class EventBus implements EventPublisher {
 
   /** For producers at the edge (the ingestor) that receive bad input that never was an event. */
   async deadLetterExternal(topic: TopicName, record: Omit<DeadLetterRecord, 'failedAt'>): Promise<void> {
-    await this.transport.send(deadLetterTopicOf(topic), [
-      { key: record.key, value: JSON.stringify({ ...record, failedAt: new Date().toISOString() }) },
-    ]);
-    this.counters.deadLettered += 1;
+    await this.sendDeadLetter(topic, { ...record, failedAt: new Date().toISOString() }, {});
   }
 
   async stop(): Promise<void> {
@@ -225,11 +215,13 @@ export class EventBus implements EventPublisher {
       failedAt: new Date().toISOString(),
     };
     // If this send fails the batch is not committed and comes back: the message is never lost.
-    await this.transport.send(deadLetterTopicOf(message.topic), [
-      { key: message.key, value: JSON.stringify(record), headers: message.headers ?? {} },
-    ]);
-    this.counters.deadLettered += 1;
+    await this.sendDeadLetter(message.topic, record, message.headers ?? {});
     this.options.logger.warn({ topic: message.topic, offset: message.offset, reason }, 'message dead-lettered');
+  }
+
+  private async sendDeadLetter(topic: string, record: DeadLetterRecord, headers: Record<string, string>): Promise<void> {
+    await this.transport.send(deadLetterTopicOf(topic), [{ key: record.key, value: JSON.stringify(record), headers }]);
+    this.counters.deadLettered += 1;
   }
 }
 

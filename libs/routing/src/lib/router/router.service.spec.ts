@@ -2,7 +2,7 @@ import { type AgentCommandPayload, type AgentPresence, type EventEnvelope } from
 import { createLogger, DropError, newId, ValidationFailedError } from '@perch/platform';
 
 import { MemoryRoutingStore } from '../store/memory/memory-routing-store.adapter';
-import { RecordingEventPublisher } from '../testing/recording-event-publisher';
+import { RecordingRouterPublisher } from '../testing/recording-event-publisher';
 import { classifiedEvent, envelope, inboundMessage } from '../testing/routing-fixtures';
 import { RouterService } from './router.service';
 
@@ -12,13 +12,13 @@ const OFFER_TIMEOUT_MS = 30_000;
 describe('RouterService', () => {
   let time: number;
   let store: MemoryRoutingStore;
-  let publisher: RecordingEventPublisher;
+  let publisher: RecordingRouterPublisher;
   let router: RouterService;
 
   beforeEach(() => {
     time = T0;
     store = new MemoryRoutingStore('acme');
-    publisher = new RecordingEventPublisher();
+    publisher = new RecordingRouterPublisher();
     router = new RouterService(store, publisher, { now: () => time }, createLogger('router-test'), {
       tenant: 'acme',
       offerTimeoutMs: OFFER_TIMEOUT_MS,
