@@ -149,7 +149,7 @@ describe('Agent desktop', () => {
     expect(await page.getByTestId('reply-counter').textContent()).toBe(`${12 + replyText.length} / 280`);
     await page.getByTestId('reply-send').click();
 
-    const sent = view.locator('[data-testid="transcript-entry"][data-kind="agent-reply"][data-status="sent"]');
+    const sent = view.locator('[data-testid="transcript-entry"][data-kind="agent-action"][data-status="sent"]');
     await sent.waitFor();
     const tweetId = await sent.getAttribute('data-tweet-id');
     expect(tweetId).toMatch(/^\d+$/);

@@ -78,7 +78,7 @@ export async function runAgentJourney(target: JourneyTarget): Promise<{ customer
       text: "So sorry about the wait! We've escalated your order and will update you within the hour.",
     });
     expect(reply.status).toBe(202);
-    const sent = await within('the reply on X', socket.next('reply-sent', (m) => m.interactionId === offer.interactionId));
+    const sent = await within('the reply on X', socket.next('action-sent', (m) => m.interactionId === offer.interactionId));
     expect(sent.entry.tweetId).toMatch(/^\d+$/);
 
     const posted = (await target.simulator.tweetsOf(target.brand)).find((t) => t.id === sent.entry.tweetId);

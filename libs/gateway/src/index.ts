@@ -3,7 +3,8 @@ export * from './lib/gateway.constants';
 export * from './lib/gateway.module';
 export * from './lib/http/openapi.util';
 export * from './lib/http/perch-exception.filter';
-export * from './lib/interactions/reply.service';
+export * from './lib/customers/customer-profile.service';
+export * from './lib/interactions/outbound-actions.service';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a
 // stand-in router, and a desktop's socket as a test sees it. Used by this library's spec, the agent

@@ -7,7 +7,7 @@ export * from './lib/outbound/memory-outbound-idempotency-store.adapter';
 export * from './lib/outbound/outbound-idempotency-store.port';
 export * from './lib/outbound/outbound-worker.service';
 export * from './lib/outbound/redis-outbound-idempotency-store.adapter';
-export * from './lib/outbound/x-poster.port';
+export * from './lib/outbound/x-actions.port';
 export * from './lib/reply/reply-composer.service';
 export * from './lib/view/interaction-store.port';
 export * from './lib/view/interaction-view-projector.service';

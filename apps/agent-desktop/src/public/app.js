@@ -183,8 +183,8 @@ function onPush(message) {
       open(message.interaction.id);
       break;
     case 'message-added':
-    case 'reply-sent':
-    case 'reply-failed':
+    case 'action-sent':
+    case 'action-failed':
       upsertEntry(message.interactionId, message.entry);
       break;
     case 'completed':
@@ -432,7 +432,7 @@ byId('reply-form').addEventListener('submit', async (event) => {
   try {
     const accepted = await api('POST', `/api/interactions/${view.id}/replies`, { text: replyText.value });
     upsertEntry(view.id, {
-      kind: 'agent-reply',
+      kind: 'agent-action',
       entryId: `cmd:${accepted.commandId}`,
       at: Date.now(),
       commandId: accepted.commandId,

@@ -4,9 +4,15 @@ import {
   type BrandAccount,
   type InteractionStore,
   type OutboundIdempotencyStore,
-  type XPosterPort,
+  type XActionsPort,
 } from '@perch/interactions';
 import { type Clock } from '@perch/platform';
+import { type LookupUserQuery, type XUserProfile } from '@perch/x-client';
+
+/** Profile lookups for the desktop, from @perch/x-client. */
+export interface CustomerLookupPort {
+  lookupUser(query: LookupUserQuery): Promise<XUserProfile>;
+}
 
 export interface GatewayOptions {
   /** Unique per running gateway: names this replica's fan-out consumer group and its outbound claims. */
@@ -29,6 +35,8 @@ export interface GatewayOptions {
    * said (the projector trails the push by a few ms). 0 answers from the store at once. Default 1500.
    */
   consistencyWaitMs?: number;
+  /** How long a customer profile read from X is reused. Default 60000. */
+  profileCacheTtlMs?: number;
   /** Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default. */
   run?: { outboundWorker?: boolean; projector?: boolean; healthEndpoint?: boolean };
   clock?: Clock;
@@ -39,8 +47,8 @@ export interface GatewayModuleDeps {
   bus: EventBus;
   interactionStore: InteractionStore;
   idempotencyStore: OutboundIdempotencyStore;
-  /** @perch/x-client's XApiPort (or anything with the same postTweet). */
-  xApi: XPosterPort;
+  /** @perch/x-client's XApiPort (or anything with the same methods). */
+  xApi: XActionsPort & CustomerLookupPort;
   brands: BrandAccount[];
   /** Holds the token secret shared by all replicas. */
   agents: AgentDirectory;

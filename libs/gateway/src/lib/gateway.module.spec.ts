@@ -217,7 +217,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         expect(reply.status).toBe(202);
         expect(reply.body).toMatchObject({ text: '@dana_flies So sorry! It is on the next flight.', inReplyToTweetId: message.messageId });
 
-        const sent = await socket.next('reply-sent');
+        const sent = await socket.next('action-sent');
         expect(sent.entry).toMatchObject({ commandId: reply.body['commandId'], status: 'sent' });
         const tweetId = sent.entry.tweetId;
 
@@ -233,7 +233,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         const transcript = (await request('GET', `/api/interactions/${interactionId}`, undefined, token)).body['transcript'];
         expect(transcript).toEqual([
           expect.objectContaining({ kind: 'customer-message', messageId: message.messageId }),
-          expect.objectContaining({ kind: 'agent-reply', status: 'sent', tweetId, text: '@dana_flies So sorry! It is on the next flight.' }),
+          expect.objectContaining({ kind: 'agent-action', status: 'sent', tweetId, text: '@dana_flies So sorry! It is on the next flight.' }),
         ]);
 
         const done = await request('POST', `/api/interactions/${interactionId}/done`, { disposition: 'rebooked', note: 'bag on LIS flight' }, token);
@@ -258,10 +258,10 @@ describe('GatewayModule over HTTP and WebSocket', () => {
 
         const text = 'Please update to the latest version.';
         expect((await request('POST', `/api/interactions/${interactionId}/replies`, { text }, token)).status).toBe(202);
-        await socket.next('reply-sent');
+        await socket.next('action-sent');
         // The same text again is duplicate content for X.
         expect((await request('POST', `/api/interactions/${interactionId}/replies`, { text }, token)).status).toBe(202);
-        const failed = await socket.next('reply-failed');
+        const failed = await socket.next('action-failed');
         expect(failed.entry).toMatchObject({ status: 'failed', failure: { code: 'x-duplicate-content', detail: DUPLICATE_CONTENT_DETAIL, httpStatus: 403 } });
       } finally {
         await socket.close();
@@ -313,7 +313,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
 
         const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'An agent is on the way to gate 12.' }, token);
         expect(reply).toMatchObject({ status: 202, body: { inReplyToTweetId: tweet.id } });
-        const sent = await socket.next('reply-sent', (m) => m.entry.commandId === reply.body['commandId']);
+        const sent = await socket.next('action-sent', (m) => m.entry.commandId === reply.body['commandId']);
         expect(simulator.tweetsOf(BRAND.username)[0]).toMatchObject({ id: sent.entry.tweetId, inReplyToTweetId: tweet.id });
       } finally {
         await socket.close();
@@ -363,6 +363,86 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     });
   });
 
+  describe('every other action on X', () => {
+    /** Ada holds an open interaction with `username`'s tweet; returns its id and Ada's socket. */
+    async function openWith(username: string, text: string): Promise<{ token: string; socket: AgentSocketProbe; interactionId: string }> {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      const message = customerTweets(username, text);
+      const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+      await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+      return { token, socket, interactionId };
+    }
+
+    it("shows the customer's profile as the brand sees it, and refuses a DM X would not deliver before sending it", async () => {
+      simulator.createAccount({ username: 'lee_quiet', kind: 'customer', name: 'Lee', followersCount: 77, tweetCount: 3 });
+      const { token, socket, interactionId } = await openWith('lee_quiet', '@PerchAir was my refund processed?');
+      try {
+        const profile = await request('GET', `/api/interactions/${interactionId}/customer`, undefined, token);
+        expect(profile).toMatchObject({
+          status: 200,
+          body: { username: 'lee_quiet', name: 'Lee', followersCount: 77, profileUrl: 'https://x.com/lee_quiet', followsBrand: false, followedByBrand: false, canDm: false },
+        });
+        expect(profile.body['tweetCount']).toBeGreaterThanOrEqual(3);
+
+        const dm = await request('POST', `/api/interactions/${interactionId}/dms`, { text: 'Could you send us your booking reference?' }, token);
+        expect(dm).toMatchObject({ status: 409, body: { code: 'dm-not-allowed' } });
+        expect(String(dm.body['message'])).toMatch(/@lee_quiet does not accept direct messages from @PerchAir/);
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('follows and unfollows the customer from the brand, and the profile shows it at once', async () => {
+      simulator.createAccount({ username: 'max_follow', kind: 'customer', name: 'Max' });
+      const { token, socket, interactionId } = await openWith('max_follow', '@PerchAir any news on my claim?');
+      try {
+        expect((await request('GET', `/api/interactions/${interactionId}/customer`, undefined, token)).body['followedByBrand']).toBe(false);
+        const follow = await request('POST', `/api/interactions/${interactionId}/follow`, undefined, token);
+        expect(follow).toMatchObject({ status: 202, body: { kind: 'follow', participantId: simulator.account('max_follow').id } });
+        const followed = await socket.next('action-sent', (m) => m.entry.commandId === follow.body['commandId']);
+        expect(followed.entry).toMatchObject({ action: 'follow', status: 'sent', following: true });
+        // The follow outcome drops the cached profile: the next read asks X again.
+        expect((await request('GET', `/api/interactions/${interactionId}/customer`, undefined, token)).body['followedByBrand']).toBe(true);
+
+        const unfollow = await request('POST', `/api/interactions/${interactionId}/unfollow`, undefined, token);
+        await socket.next('action-sent', (m) => m.entry.commandId === unfollow.body['commandId']);
+        expect((await request('GET', `/api/interactions/${interactionId}/customer`, undefined, token)).body['followedByBrand']).toBe(false);
+        const transcript = (await request('GET', `/api/interactions/${interactionId}`, undefined, token)).body['transcript'] as { action?: string }[];
+        expect(transcript.map((entry) => entry.action).filter(Boolean)).toEqual(['follow', 'unfollow']);
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('lists the brand accounts without their tokens and posts from the one the agent chose', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const brands = await request('GET', '/api/brands', undefined, token);
+        expect(brands).toEqual({ status: 200, body: [{ id: brandId, username: BRAND.username }] });
+
+        const bad = await request('POST', '/api/posts', { brandAccountId: '42', text: '' }, token);
+        expect(bad.status).toBe(400);
+        expect(problemFields(bad.body)).toEqual(['brandAccountId']);
+        const tooLong = await request('POST', '/api/posts', { brandAccountId: brandId, text: 'z'.repeat(281) }, token);
+        expect(tooLong).toMatchObject({ status: 400, body: { code: 'too-long', details: { overBy: 1 } } });
+
+        const text = `Flights to Lisbon are back on schedule (${newId().slice(0, 8)}).`;
+        const post = await request('POST', '/api/posts', { brandAccountId: brandId, text }, token);
+        expect(post).toMatchObject({ status: 202, body: { kind: 'post', text } });
+        const sent = await socket.next('action-sent', (m) => m.entry.commandId === post.body['commandId']);
+        expect(sent.interactionId).toBeUndefined();
+        const onX = simulator.tweetsOf(BRAND.username).find((t) => t.id === sent.entry.tweetId);
+        expect(onX).toMatchObject({ text });
+        expect(onX?.inReplyToTweetId).toBeUndefined();
+      } finally {
+        await socket.close();
+      }
+    });
+  });
+
   describe('WebSocket', () => {
     it('refuses a connection without a valid token', async () => {
       const status = await new Promise<number>((resolve, reject) => {
@@ -390,7 +470,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
 
     it('reports an agent offline when their last socket stays closed past the grace period', async () => {
       const graceful = await startGatewayTestbed({
-        xApi: { postTweet: () => Promise.reject(new Error('not used')) },
+        xApi: new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' }),
         brands: [],
         agents: [{ id: 'cy', displayName: 'Cy', password: 'pw' }],
         options: { offlineGraceMs: 20 },

@@ -3,9 +3,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AgentCommandsService } from './agents/agent-commands.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
+import { BrandsController } from './brands/brands.controller';
 import { AgentPushConsumer } from './consumers/agent-push.consumer';
 import { InteractionProjectionConsumer } from './consumers/interaction-projection.consumer';
 import { OutboundRequestedConsumer } from './consumers/outbound-requested.consumer';
+import { CustomerProfileService } from './customers/customer-profile.service';
 import { DesktopController } from './desktop/desktop.controller';
 import { type GatewayModuleDeps } from './gateway-deps.types';
 import {
@@ -22,7 +24,7 @@ import { AgentAuthGuard } from './http/agent-auth.guard';
 import { PerchExceptionFilter } from './http/perch-exception.filter';
 import { InteractionQueryService } from './interactions/interaction-query.service';
 import { InteractionsController } from './interactions/interactions.controller';
-import { ReplyService } from './interactions/reply.service';
+import { OutboundActionsService } from './interactions/outbound-actions.service';
 import { AgentPushService } from './ws/agent-push.service';
 import { LocalViewCache } from './ws/local-view-cache.service';
 import { AgentSocketHub } from './ws/agent-socket-hub.service';
@@ -44,6 +46,7 @@ export class GatewayModule {
         AuthController,
         AgentsController,
         InteractionsController,
+        BrandsController,
         ...(run.healthEndpoint === false ? [] : [HealthController]),
         // Last: its `/:asset.:ext` route must not shadow the others.
         DesktopController,
@@ -60,7 +63,8 @@ export class GatewayModule {
         AgentAuthGuard,
         InteractionQueryService,
         AgentCommandsService,
-        ReplyService,
+        CustomerProfileService,
+        OutboundActionsService,
         AgentSocketHub,
         AgentPushService,
         LocalViewCache,

@@ -88,9 +88,9 @@ describe('TwitterApiXAdapter', () => {
       const text = `@${customer.username} It is on the next flight, sorry!`;
       const posted = await adapter.postTweet({ brandToken: BRAND_TOKEN, text, inReplyToTweetId: question });
       const query = { brandToken: BRAND_TOKEN, brandId: world.brand.id, inReplyToTweetId: question };
-      expect(await adapter.findReply({ ...query, text })).toMatchObject({ tweetId: posted.tweetId });
-      expect(await adapter.findReply({ ...query, text: `@${customer.username} Something else` })).toBeUndefined();
-      expect(await adapter.findReply({ ...query, inReplyToTweetId: '1', text })).toBeUndefined();
+      expect(await adapter.findTweet({ ...query, text })).toMatchObject({ tweetId: posted.tweetId });
+      expect(await adapter.findTweet({ ...query, text: `@${customer.username} Something else` })).toBeUndefined();
+      expect(await adapter.findTweet({ ...query, inReplyToTweetId: '1', text })).toBeUndefined();
     } finally {
       await world.stop();
     }

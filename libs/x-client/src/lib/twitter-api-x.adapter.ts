@@ -2,11 +2,32 @@ import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 
 import { NotFoundError, RetryableError } from '@perch/platform';
-import type { SendTweetV2Params, TTweetv2UserField, TweetV2PostTweetResult, TwitterApi, UserV2 } from 'twitter-api-v2';
+import type {
+  SendTweetV2Params,
+  TTweetv2UserField,
+  TweetV2PostTweetResult,
+  TwitterApi,
+  TwitterRateLimit,
+  UserV2,
+} from 'twitter-api-v2';
 
 import { RateLimitBudget } from './rate-limit-budget';
 import { createTwitterClient } from './twitter-client.factory';
-import type { FindReplyQuery, LookupUserQuery, PostedTweet, PostTweetCommand, XApiPort, XRateLimit, XUserProfile } from './x-api.port';
+import type {
+  FindDmQuery,
+  FindTweetQuery,
+  FollowCommand,
+  FollowResult,
+  LookupUserQuery,
+  PostedTweet,
+  PostTweetCommand,
+  SendDmCommand,
+  SentDm,
+  XApiPort,
+  XRateLimit,
+  XUserProfile,
+} from './x-api.port';
+import { compareIds } from './mentions-timeline.reader';
 import { mapXError } from './x-error-mapping.util';
 
 const USER_FIELDS: TTweetv2UserField[] = [
@@ -67,20 +88,131 @@ export class TwitterApiXAdapter implements XApiPort {
       payload.reply = { in_reply_to_tweet_id: command.inReplyToTweetId };
       if (command.excludeReplyUserIds?.length) payload.reply.exclude_reply_user_ids = command.excludeReplyUserIds;
     }
-    const key = budgetKey(command.brandToken, 'tweets.create');
-    // A 429 means X refused before creating anything, so sending again after the reset cannot post twice.
+    return this.withinBudget(command.brandToken, 'tweets.create', 'post tweet', async (client) => {
+      const response = await client.v2.post<TweetV2PostTweetResult>('tweets', payload, { fullResponse: true });
+      const posted: PostedTweet = { tweetId: response.data.data.id, text: response.data.data.text };
+      if (response.rateLimit) posted.rateLimit = fromHeaders(response.rateLimit);
+      return { value: posted, rateLimit: response.rateLimit };
+    });
+  }
+
+  async findTweet(query: FindTweetQuery): Promise<PostedTweet | undefined> {
+    const wanted = withoutLeadingMentions(query.text);
+    return this.withinBudget(query.brandToken, 'users.tweets', 'find tweet', async (client) => {
+      const timeline = await client.v2.userTimeline(query.brandId, {
+        max_results: 100,
+        'tweet.fields': ['referenced_tweets', 'created_at'],
+      });
+      // The tweet of a worker that died within its lease is among the brand's newest: two pages reach far enough.
+      if (!timeline.done) await timeline.fetchNext();
+      const match = timeline.tweets.find((t) => {
+        const parent = t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
+        return parent === query.inReplyToTweetId && withoutLeadingMentions(t.text) === wanted;
+      });
+      return { value: match ? { tweetId: match.id, text: match.text } : undefined, rateLimit: timeline.rateLimit };
+    });
+  }
+
+  async sendDm(command: SendDmCommand): Promise<SentDm> {
+    return this.withinBudget(command.brandToken, 'dm.send', 'send DM', async (client) => {
+      const response = await client.v2.post<{ data: { dm_conversation_id: string; dm_event_id: string } }>(
+        `dm_conversations/with/${encodeURIComponent(command.participantId)}/messages`,
+        { text: command.text },
+        { fullResponse: true },
+      );
+      return {
+        value: { dmEventId: response.data.data.dm_event_id, dmConversationId: response.data.data.dm_conversation_id },
+        rateLimit: response.rateLimit,
+      };
+    });
+  }
+
+  async findDm(query: FindDmQuery): Promise<SentDm | undefined> {
+    return this.withinBudget(query.brandToken, 'dm.lookup', 'find DM', async (client) => {
+      const events = await client.v2.listDmEventsWithParticipant(query.participantId, {
+        max_results: 100,
+        event_types: ['MessageCreate'],
+        'dm_event.fields': ['id', 'sender_id', 'text', 'dm_conversation_id', 'created_at'],
+      });
+      const match = events.events.find((e) => e.event_type === 'MessageCreate' && e.sender_id === query.brandId && e.text === query.text);
+      const value =
+        match && 'dm_conversation_id' in match && typeof match.dm_conversation_id === 'string'
+          ? { dmEventId: match.id, dmConversationId: match.dm_conversation_id }
+          : match
+            ? { dmEventId: match.id, dmConversationId: conversationIdOf(query.brandId, query.participantId) }
+            : undefined;
+      return { value, rateLimit: events.rateLimit };
+    });
+  }
+
+  async follow(command: FollowCommand): Promise<FollowResult> {
+    return this.withinBudget(command.brandToken, 'users.follow', 'follow', async (client) => {
+      const response = await client.v2.post<{ data: { following: boolean; pending_follow?: boolean } }>(
+        `users/${encodeURIComponent(command.brandId)}/following`,
+        { target_user_id: command.targetUserId },
+        { fullResponse: true },
+      );
+      return {
+        value: { following: response.data.data.following, pendingFollow: response.data.data.pending_follow ?? false },
+        rateLimit: response.rateLimit,
+      };
+    });
+  }
+
+  async unfollow(command: FollowCommand): Promise<FollowResult> {
+    return this.withinBudget(command.brandToken, 'users.unfollow', 'unfollow', async (client) => {
+      const response = await client.v2.delete<{ data: { following: boolean } }>(
+        `users/${encodeURIComponent(command.brandId)}/following/${encodeURIComponent(command.targetUserId)}`,
+        undefined,
+        { fullResponse: true },
+      );
+      return { value: { following: response.data.data.following, pendingFollow: false }, rateLimit: response.rateLimit };
+    });
+  }
+
+  async lookupUser(query: LookupUserQuery): Promise<XUserProfile> {
+    return this.withinBudget(query.token, 'users.lookup', 'lookup user', async (client) => {
+      const response = await client.v2.get<{ data?: UserV2; errors?: unknown }>(
+        `users/${encodeURIComponent(query.userId)}`,
+        { 'user.fields': USER_FIELDS.join(',') },
+        { fullResponse: true },
+      );
+      // X answers an unknown id with 200 and errors[] (no data): the library does not throw for that.
+      const data = response.data.data;
+      if (!data) throw new NotFoundError(`X user ${query.userId} not found`, 'x-not-found', { errors: response.data.errors });
+      return { value: toProfile(data), rateLimit: response.rateLimit };
+    });
+  }
+
+  async me(token: string): Promise<XUserProfile> {
+    return this.withinBudget(token, 'users.me', 'me', async (client) => {
+      const response = await client.v2.get<{ data: UserV2 }>('users/me', { 'user.fields': USER_FIELDS.join(',') }, { fullResponse: true });
+      return { value: toProfile(response.data.data), rateLimit: response.rateLimit };
+    });
+  }
+
+  /**
+   * One call to X inside the token's window for that endpoint: it waits for the window rather than draw a
+   * 429, records what X says about the window, and sends again after X's own 429 (X refused before doing
+   * anything, so sending again cannot act twice).
+   */
+  private async withinBudget<T>(
+    token: string,
+    endpoint: string,
+    operation: string,
+    call: (client: TwitterApi) => Promise<{ value: T; rateLimit?: TwitterRateLimit }>,
+  ): Promise<T> {
+    const key = budgetKey(token, endpoint);
     const startedAt = this.now();
     for (let attempt = 1; ; attempt += 1) {
       await this.budget.acquire(key, startedAt);
       try {
-        const posted = await this.sendTweet(command.brandToken, payload);
-        if (posted.rateLimit) this.budget.record(key, posted.rateLimit);
-        return posted;
-      } catch (error) {
-        if (!(error instanceof RetryableError) || error.code !== 'x-rate-limited') {
-          this.budget.release(key);
-          throw error;
-        }
+        const { value, rateLimit } = await call(this.client(token));
+        if (rateLimit) this.budget.record(key, fromHeaders(rateLimit));
+        return value;
+      } catch (raw) {
+        const error = mapXError(raw, operation, this.now());
+        if (!(error instanceof RetryableError) || error.code !== 'x-rate-limited') throw error;
         const rateLimit = rateLimitOf(error);
         this.budget.record(key, rateLimit ?? { limit: 0, remaining: 0, resetAt: this.now() + (error.retryAfterMs ?? 60_000) });
         if (attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw error;
@@ -88,67 +220,6 @@ export class TwitterApiXAdapter implements XApiPort {
         // A success without headers still ends the probe; record() already did otherwise.
         this.budget.release(key);
       }
-    }
-  }
-
-  private async sendTweet(token: string, payload: SendTweetV2Params): Promise<PostedTweet> {
-    try {
-      // post() with fullResponse (instead of v2.tweet) keeps the rate-limit headers for the caller.
-      const response = await this.client(token).v2.post<TweetV2PostTweetResult>('tweets', payload, {
-        fullResponse: true,
-      });
-      const posted: PostedTweet = { tweetId: response.data.data.id, text: response.data.data.text };
-      if (response.rateLimit) {
-        posted.rateLimit = {
-          limit: response.rateLimit.limit,
-          remaining: response.rateLimit.remaining,
-          resetAt: response.rateLimit.reset * 1000,
-        };
-      }
-      return posted;
-    } catch (error) {
-      throw mapXError(error, 'post tweet', this.now());
-    }
-  }
-
-  async findReply(query: FindReplyQuery): Promise<PostedTweet | undefined> {
-    const wanted = withoutLeadingMentions(query.text);
-    try {
-      const timeline = await this.client(query.brandToken).v2.userTimeline(query.brandId, {
-        max_results: 100,
-        'tweet.fields': ['referenced_tweets', 'created_at'],
-      });
-      // The reply of a worker that died within its lease is among the brand's newest tweets: two pages reach far enough.
-      if (!timeline.done) await timeline.fetchNext();
-      const match = timeline.tweets.find(
-        (t) =>
-          t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === query.inReplyToTweetId) === true &&
-          withoutLeadingMentions(t.text) === wanted,
-      );
-      return match ? { tweetId: match.id, text: match.text } : undefined;
-    } catch (error) {
-      throw mapXError(error, 'find reply', this.now());
-    }
-  }
-
-  async lookupUser(query: LookupUserQuery): Promise<XUserProfile> {
-    try {
-      const result = await this.client(query.token).v2.user(query.userId, { 'user.fields': USER_FIELDS });
-      // X answers an unknown id with 200 and errors[] (no data): the library does not throw for that.
-      const data = result.data as UserV2 | undefined;
-      if (!data) throw new NotFoundError(`X user ${query.userId} not found`, 'x-not-found', { errors: result.errors });
-      return toProfile(data);
-    } catch (error) {
-      throw mapXError(error, 'lookup user', this.now());
-    }
-  }
-
-  async me(token: string): Promise<XUserProfile> {
-    try {
-      const result = await this.client(token).v2.me({ 'user.fields': USER_FIELDS });
-      return toProfile(result.data);
-    } catch (error) {
-      throw mapXError(error, 'me', this.now());
     }
   }
 
@@ -163,6 +234,15 @@ export class TwitterApiXAdapter implements XApiPort {
     }
     return client;
   }
+}
+
+function fromHeaders(rateLimit: TwitterRateLimit): XRateLimit {
+  return { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: rateLimit.reset * 1000 };
+}
+
+/** X names a one-to-one conversation after its two members, smaller id first. */
+export function conversationIdOf(a: string, b: string): string {
+  return compareIds(a, b) <= 0 ? `${a}-${b}` : `${b}-${a}`;
 }
 
 export function toProfile(user: UserV2): XUserProfile {

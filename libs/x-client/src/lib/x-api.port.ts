@@ -1,4 +1,5 @@
-// What Perch needs from X for answering: post (reply) as a brand, and look accounts up. The stream
+// What Perch needs from X for answering: post (reply, new post), DM, follow and unfollow as a brand,
+// and look accounts up. The stream
 // (reading) has its own class, FilteredStreamSource, since it is long-lived rather than request/reply.
 // Failures are @perch/platform errors: RetryableError (429, 5xx, network; retryAfterMs when X says
 // when) or PermanentError (X refused: duplicate, too long, reply not allowed, auth), NotFoundError.
@@ -58,18 +59,60 @@ export interface LookupUserQuery {
   userId: string;
 }
 
-/** A reply the brand may already have posted (a worker that died after X answered and before recording it). */
-export interface FindReplyQuery {
+/**
+ * A tweet the brand may already have posted (a worker that died after X answered and before recording
+ * it): a reply to `inReplyToTweetId`, or a post that replies to nothing when it is absent.
+ */
+export interface FindTweetQuery {
   brandToken: string;
   brandId: string;
-  inReplyToTweetId: string;
+  inReplyToTweetId?: string;
   text: string;
+}
+
+export interface SendDmCommand {
+  brandToken: string;
+  /** The customer's user id. */
+  participantId: string;
+  text: string;
+}
+
+export interface SentDm {
+  dmEventId: string;
+  dmConversationId: string;
+  rateLimit?: XRateLimit;
+}
+
+/** A DM the brand may already have sent to that participant with that text. */
+export interface FindDmQuery {
+  brandToken: string;
+  brandId: string;
+  participantId: string;
+  text: string;
+}
+
+export interface FollowCommand {
+  brandToken: string;
+  brandId: string;
+  targetUserId: string;
+}
+
+export interface FollowResult {
+  following: boolean;
+  /** The target is protected: X holds the follow until they accept it. */
+  pendingFollow: boolean;
 }
 
 export interface XApiPort {
   postTweet(command: PostTweetCommand): Promise<PostedTweet>;
-  /** The brand's own reply to that tweet with that text among its recent tweets, if X has it. */
-  findReply(query: FindReplyQuery): Promise<PostedTweet | undefined>;
+  /** The brand's own tweet with that text (and parent) among its recent tweets, if X has it. */
+  findTweet(query: FindTweetQuery): Promise<PostedTweet | undefined>;
+  sendDm(command: SendDmCommand): Promise<SentDm>;
+  /** The brand's own DM to that participant with that text among their recent messages, if X has it. */
+  findDm(query: FindDmQuery): Promise<SentDm | undefined>;
+  /** Following someone already followed succeeds again: X's follow and unfollow are idempotent. */
+  follow(command: FollowCommand): Promise<FollowResult>;
+  unfollow(command: FollowCommand): Promise<FollowResult>;
   lookupUser(query: LookupUserQuery): Promise<XUserProfile>;
   /** The account behind a user-context token. */
   me(token: string): Promise<XUserProfile>;

@@ -7,6 +7,7 @@ export type XRefusalCode =
   | 'x-text-too-long'
   | 'x-reply-not-allowed'
   | 'x-reply-target-missing'
+  | 'x-dm-not-allowed'
   | 'x-unauthorized'
   | 'x-unsupported-auth'
   | 'x-forbidden'
@@ -20,6 +21,8 @@ const DETAIL_CODES: readonly [RegExp, XRefusalCode][] = [
   [/text is too long/i, 'x-text-too-long'],
   [/not been mentioned or otherwise engaged/i, 'x-reply-not-allowed'],
   [/deleted or not visible/i, 'x-reply-target-missing'],
+  // v2's DM refusal (the recipient does not follow the brand or blocks DMs); v1.1 used codes 150/349.
+  [/cannot send messages/i, 'x-dm-not-allowed'],
 ];
 
 interface ProblemFields {

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumberString,
@@ -53,7 +54,8 @@ export class OutboundCompletedPayload {
   @IsUUID()
   interactionId?: string;
 
-  @ValidateIf((o: OutboundCompletedPayload) => o.status === 'sent')
+  /** The tweet X created, for a sent reply or post. */
+  @ValidateIf((o: OutboundCompletedPayload) => (o.status === 'sent' && (o.kind === 'reply' || o.kind === 'post')) || o.tweetId !== undefined)
   @IsNumberString({ no_symbols: true })
   tweetId?: string;
 
@@ -61,8 +63,33 @@ export class OutboundCompletedPayload {
   @IsNumberString({ no_symbols: true })
   inReplyToTweetId?: string;
 
+  @IsOptional()
+  @IsNumberString({ no_symbols: true })
+  participantId?: string;
+
+  /** The DM event X created, for a sent DM. */
+  @ValidateIf((o: OutboundCompletedPayload) => (o.status === 'sent' && o.kind === 'dm') || o.dmEventId !== undefined)
+  @IsNumberString({ no_symbols: true })
+  dmEventId?: string;
+
+  @IsOptional()
   @IsString()
-  text!: string;
+  @Length(1, 64)
+  dmConversationId?: string;
+
+  /** After a follow or unfollow: whether the brand now follows the customer (false while a follow is pending). */
+  @ValidateIf((o: OutboundCompletedPayload) => o.status === 'sent' && (o.kind === 'follow' || o.kind === 'unfollow'))
+  @IsBoolean()
+  following?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  pendingFollow?: boolean;
+
+  /** The words as X stored them (a reply may carry mentions X populated), or as requested when it failed. */
+  @IsOptional()
+  @IsString()
+  text?: string;
 
   @ValidateIf((o: OutboundCompletedPayload) => o.status === 'failed')
   @ValidateNested()

@@ -1,7 +1,12 @@
 import { IsIn, IsInt, IsNumberString, IsOptional, IsString, IsUUID, Length, Min, ValidateIf } from 'class-validator';
 
-export const OUTBOUND_KINDS = ['reply', 'post'] as const;
+export const OUTBOUND_KINDS = ['reply', 'post', 'dm', 'follow', 'unfollow'] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
+
+/** Kinds that send words to X (and so carry `text`). */
+export const TEXT_OUTBOUND_KINDS: readonly OutboundKind[] = ['reply', 'post', 'dm'];
+/** Kinds aimed at one customer account (and so carry `participantId`). */
+export const PARTICIPANT_OUTBOUND_KINDS: readonly OutboundKind[] = ['dm', 'follow', 'unfollow'];
 
 /** x.outbound.requested.v1: an agent's action on X. `commandId` is the idempotency key. */
 export class OutboundRequestedPayload {
@@ -30,10 +35,16 @@ export class OutboundRequestedPayload {
   @IsNumberString({ no_symbols: true })
   inReplyToTweetId?: string;
 
-  /** Final text as it will be posted (mentions already inserted, length already checked). */
+  /** The customer's X user id: the DM's recipient, or whom to follow or unfollow. */
+  @ValidateIf((o: OutboundRequestedPayload) => PARTICIPANT_OUTBOUND_KINDS.includes(o.kind) || o.participantId !== undefined)
+  @IsNumberString({ no_symbols: true })
+  participantId?: string;
+
+  /** Final text as it will be sent (mentions already inserted, length already checked). */
+  @ValidateIf((o: OutboundRequestedPayload) => TEXT_OUTBOUND_KINDS.includes(o.kind) || o.text !== undefined)
   @IsString()
   @Length(1, 10000)
-  text!: string;
+  text?: string;
 
   @IsInt()
   @Min(0)

@@ -7,7 +7,7 @@ import {
   type BrandAccount,
   type OutboundIdempotencyStore,
   OutboundWorker,
-  type XPosterPort,
+  type XActionsPort,
 } from '@perch/interactions';
 
 import { type GatewayOptions } from '../gateway-deps.types';
@@ -29,7 +29,7 @@ export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnAppl
   constructor(
     @Inject(GATEWAY_BUS) private readonly bus: EventBus,
     @Inject(GATEWAY_IDEMPOTENCY_STORE) idempotency: OutboundIdempotencyStore,
-    @Inject(GATEWAY_X_API) x: XPosterPort,
+    @Inject(GATEWAY_X_API) x: XActionsPort,
     @Inject(GATEWAY_BRANDS) brands: BrandAccount[],
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {

@@ -12,7 +12,7 @@ import {
   ValidationFailedError,
 } from '@perch/platform';
 
-import { ReplyRefusedError } from '../interactions/reply.service';
+import { ReplyRefusedError } from '../interactions/outbound-actions.service';
 
 export interface ErrorResponseBody {
   statusCode: number;

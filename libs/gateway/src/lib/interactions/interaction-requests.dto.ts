@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsNumberString, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 
 export class OfferDecisionDto {
   @ApiProperty({ format: 'uuid', description: 'The offer being answered, as pushed on the socket' })
@@ -36,16 +36,68 @@ export class DoneDto {
   note?: string;
 }
 
-export class ReplyAcceptedDto {
+export class DirectMessageDto {
+  @ApiProperty({ example: 'Could you send us your booking reference?', description: 'Sent as typed; up to 10,000 characters' })
+  @IsString()
+  @MaxLength(20000)
+  text!: string;
+}
+
+export class NewPostDto {
+  @ApiProperty({ description: 'The brand account to post from (see GET /api/brands)', example: '1700000000000000001' })
+  @IsNumberString({ no_symbols: true })
+  brandAccountId!: string;
+
+  @ApiProperty({ example: 'Our app is back up. Thank you for your patience!' })
+  @IsString()
+  @MaxLength(10000)
+  text!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Record the post on this interaction of yours' })
+  @IsOptional()
+  @IsUUID()
+  interactionId?: string;
+}
+
+export class ActionAcceptedDto {
   @ApiProperty({ format: 'uuid' })
   commandId!: string;
 
-  @ApiProperty({ description: 'The text as it will be posted, mentions included' })
-  text!: string;
+  @ApiProperty({ enum: ['reply', 'post', 'dm', 'follow', 'unfollow'] })
+  kind!: string;
 
-  @ApiProperty({ description: "Weighted length by X's rule (max 280)" })
-  weightedLength!: number;
+  @ApiPropertyOptional({ description: 'The text as it will be sent, mentions included' })
+  text?: string;
 
-  @ApiProperty({ description: 'The tweet being replied to' })
-  inReplyToTweetId!: string;
+  @ApiPropertyOptional({ description: "Replies and posts: weighted length by X's rule (max 280); DMs: characters" })
+  weightedLength?: number;
+
+  @ApiPropertyOptional({ description: 'Replies: the tweet being replied to' })
+  inReplyToTweetId?: string;
+
+  @ApiPropertyOptional({ description: 'DMs, follows, unfollows: the customer' })
+  participantId?: string;
+}
+
+export class CustomerProfileDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiPropertyOptional() location?: string;
+  @ApiPropertyOptional() verified?: boolean;
+  @ApiPropertyOptional() protected?: boolean;
+  @ApiProperty({ example: 'https://x.com/dana_flies' }) profileUrl!: string;
+  @ApiPropertyOptional() followersCount?: number;
+  @ApiPropertyOptional() followingCount?: number;
+  @ApiPropertyOptional() tweetCount?: number;
+  @ApiProperty({ description: 'The customer follows the brand' }) followsBrand!: boolean;
+  @ApiProperty({ description: 'The brand follows the customer' }) followedByBrand!: boolean;
+  @ApiProperty({ description: 'X would deliver a DM from the brand' }) canDm!: boolean;
+  @ApiProperty({ description: 'When X was asked, ms since epoch' }) fetchedAt!: number;
+}
+
+export class BrandAccountDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
 }

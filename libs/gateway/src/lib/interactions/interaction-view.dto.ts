@@ -4,7 +4,7 @@ import { INTERACTION_VIEW_STATES, type InteractionViewState } from '@perch/inter
 // Response shapes for the OpenAPI document; the handlers return @perch/interactions' InteractionView.
 
 export class TranscriptEntryDto {
-  @ApiProperty({ enum: ['customer-message', 'agent-reply'] })
+  @ApiProperty({ enum: ['customer-message', 'agent-action'] })
   kind!: string;
 
   @ApiProperty()

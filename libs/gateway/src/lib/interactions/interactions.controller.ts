@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -17,9 +17,10 @@ import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { uuidParam } from '../http/gateway-validation.pipe';
 import { InteractionQueryService } from './interaction-query.service';
-import { DoneDto, OfferDecisionDto, ReplyAcceptedDto, ReplyDto } from './interaction-requests.dto';
+import { type CustomerProfile, CustomerProfileService } from '../customers/customer-profile.service';
+import { ActionAcceptedDto, CustomerProfileDto, DirectMessageDto, DoneDto, OfferDecisionDto, ReplyDto } from './interaction-requests.dto';
 import { InteractionViewDto } from './interaction-view.dto';
-import { ReplyService } from './reply.service';
+import { customerOf, OutboundActionsService } from './outbound-actions.service';
 
 @ApiTags('interactions')
 @GatewayController()
@@ -29,7 +30,8 @@ export class InteractionsController {
   constructor(
     private readonly queries: InteractionQueryService,
     private readonly commands: AgentCommandsService,
-    private readonly replies: ReplyService,
+    private readonly actions: OutboundActionsService,
+    private readonly profiles: CustomerProfileService,
   ) {}
 
   @Get()
@@ -73,7 +75,7 @@ export class InteractionsController {
   @Post(':id/replies')
   @HttpCode(202)
   @ApiOperation({ summary: "Reply publicly to the customer's latest tweet; X's answer arrives on the socket" })
-  @ApiAcceptedResponse({ type: ReplyAcceptedDto })
+  @ApiAcceptedResponse({ type: ActionAcceptedDto })
   @ApiBadRequestResponse({ description: 'Empty or too long (the reason and the overflow are in the body)' })
   @ApiForbiddenResponse({ description: 'Not your interaction' })
   @ApiConflictResponse({ description: 'The interaction is completed' })
@@ -81,8 +83,50 @@ export class InteractionsController {
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: ReplyDto,
-  ): Promise<ReplyAcceptedDto> {
-    return this.replies.reply(agent, id, body.text, body.replyAll ?? false);
+  ): Promise<ActionAcceptedDto> {
+    return this.actions.reply(agent, id, body.text, body.replyAll ?? false);
+  }
+
+  @Post(':id/dms')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send the customer a direct message, if they accept DMs from the brand' })
+  @ApiAcceptedResponse({ type: ActionAcceptedDto })
+  @ApiBadRequestResponse({ description: 'Empty or longer than 10,000 characters' })
+  @ApiConflictResponse({ description: 'dm-not-allowed: the customer does not accept DMs from the brand; or the interaction is completed' })
+  directMessage(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: DirectMessageDto,
+  ): Promise<ActionAcceptedDto> {
+    return this.actions.directMessage(agent, id, body.text);
+  }
+
+  @Post(':id/follow')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Follow the customer from the brand account' })
+  @ApiAcceptedResponse({ type: ActionAcceptedDto })
+  follow(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<ActionAcceptedDto> {
+    return this.actions.follow(agent, id, 'follow');
+  }
+
+  @Post(':id/unfollow')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Unfollow the customer from the brand account' })
+  @ApiAcceptedResponse({ type: ActionAcceptedDto })
+  unfollow(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<ActionAcceptedDto> {
+    return this.actions.follow(agent, id, 'unfollow');
+  }
+
+  @Get(':id/customer')
+  @ApiOperation({ summary: "The customer's X profile as the brand sees it: counts, follow status, DM eligibility (cached a minute)" })
+  @ApiOkResponse({ type: CustomerProfileDto })
+  async customer(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Query('refresh', new ParseBoolPipe({ optional: true })) refresh?: boolean,
+  ): Promise<CustomerProfile> {
+    const view = await this.queries.getMine(agent, id);
+    return this.profiles.get(view.brandAccountId, customerOf(view).id, refresh ?? false);
   }
 
   @Post(':id/done')

@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 
 import { type ServerMessage } from '../ws/ws-messages.types';
 
-/** The message kinds whose `type` can be T (some kinds have two types, e.g. reply-sent | reply-failed). */
+/** The message kinds whose `type` can be T (some kinds have two types, e.g. action-sent | action-failed). */
 type MessageOf<T extends ServerMessage['type'], M = ServerMessage> = M extends { type: infer U } ? (T extends U ? M : never) : never;
 
 /** A desktop's socket as a test sees it: every message kept, and a way to wait for the next of a kind. */

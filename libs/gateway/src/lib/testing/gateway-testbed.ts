@@ -18,11 +18,10 @@ import {
   hashPassword,
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
-  type XPosterPort,
 } from '@perch/interactions';
 import { createLogger, newId } from '@perch/platform';
 
-import { type GatewayOptions } from '../gateway-deps.types';
+import { type GatewayModuleDeps, type GatewayOptions } from '../gateway-deps.types';
 import { GatewayModule } from '../gateway.module';
 import { setupGatewayOpenApi } from '../http/openapi.util';
 
@@ -35,7 +34,7 @@ export interface TestbedAgent {
 }
 
 export interface GatewayTestbedOptions {
-  xApi: XPosterPort;
+  xApi: GatewayModuleDeps['xApi'];
   brands: BrandAccount[];
   agents: TestbedAgent[];
   desktopDir?: string;

@@ -7,10 +7,11 @@ import {
   customerEntryFromLifecycle,
   eventTime,
   type InteractionStore,
-  replyEntryFromCompleted,
+  actionEntryFromCompleted,
 } from '@perch/interactions';
 import { createLogger } from '@perch/platform';
 
+import { CustomerProfileService } from '../customers/customer-profile.service';
 import { GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { AgentSocketHub } from './agent-socket-hub.service';
 import { LocalViewCache } from './local-view-cache.service';
@@ -36,6 +37,7 @@ export class AgentPushService {
     private readonly hub: AgentSocketHub,
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
     private readonly views: LocalViewCache,
+    private readonly profiles: CustomerProfileService,
   ) {
     hub.onConnected((agent) => {
       void this.warm(agent);
@@ -101,17 +103,22 @@ export class AgentPushService {
 
   async onOutboundCompleted(event: EventEnvelope<OutboundCompletedPayload>): Promise<void> {
     const payload = event.payload;
-    if (payload.interactionId === undefined || !this.hub.isConnected(payload.agentId)) return;
-    const entry = replyEntryFromCompleted(payload);
+    if ((payload.kind === 'follow' || payload.kind === 'unfollow') && payload.participantId !== undefined) {
+      // Every replica sees every outcome: each drops what it knew of this follow relation.
+      this.profiles.forget(payload.brandAccountId, payload.participantId);
+    }
+    if (!this.hub.isConnected(payload.agentId)) return;
+    const entry = actionEntryFromCompleted(payload);
+    const type = payload.status === 'sent' ? 'action-sent' : 'action-failed';
+    if (payload.interactionId === undefined) {
+      this.hub.send(payload.agentId, { type, entry });
+      return;
+    }
     const cached = this.views.get(payload.interactionId);
     if (cached) this.views.remember(applyEntries(cached, [entry]));
     // Same as for customer messages: the transcript a GET returns is never behind the socket.
     await this.store.upsertEntries(payload.interactionId, [entry]);
-    this.hub.send(payload.agentId, {
-      type: payload.status === 'sent' ? 'reply-sent' : 'reply-failed',
-      interactionId: payload.interactionId,
-      entry,
-    });
+    this.hub.send(payload.agentId, { type, interactionId: payload.interactionId, entry });
   }
 
   /** So a new customer message finds its agent even if the offer happened before this socket. */

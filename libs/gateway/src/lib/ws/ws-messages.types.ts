@@ -5,7 +5,7 @@ import {
 } from '@perch/contracts';
 import {
   type AgentProfile,
-  type AgentReplyEntry,
+  type AgentActionEntry,
   type CustomerMessageEntry,
   type InteractionView,
 } from '@perch/interactions';
@@ -67,10 +67,11 @@ export interface MessageAddedMessage {
   entry: CustomerMessageEntry;
 }
 
-export interface ReplyOutcomeMessage {
-  type: 'reply-sent' | 'reply-failed';
-  interactionId: string;
-  entry: AgentReplyEntry;
+/** X's answer to an agent's action: a reply, DM, follow, unfollow or post (a post may have no interaction). */
+export interface ActionOutcomeMessage {
+  type: 'action-sent' | 'action-failed';
+  interactionId?: string;
+  entry: AgentActionEntry;
 }
 
 export interface CompletedMessage {
@@ -105,7 +106,7 @@ export type ServerMessage =
   | OfferEndedMessage
   | InteractionAcceptedMessage
   | MessageAddedMessage
-  | ReplyOutcomeMessage
+  | ActionOutcomeMessage
   | CompletedMessage
   | AckMessage
   | ErrorMessage

@@ -76,7 +76,7 @@ describe('outbound replies under X faults', () => {
   it('posts once when a worker dies between X’s answer and recording it', async () => {
     const { question, event } = replyTo('my card was charged twice');
     expect((await idempotency.claim(event.payload.commandId, 'worker-that-dies', 300)).status).toBe('claimed');
-    await x.postTweet({ brandToken, text: event.payload.text, inReplyToTweetId: question });
+    await x.postTweet({ brandToken, text: event.payload.text ?? '', inReplyToTweetId: question });
 
     const publisher = new Completions();
     await worker(publisher, 'survivor').handle(event);

@@ -11,28 +11,74 @@ import { PermanentError, RetryableError } from '@perch/platform';
 
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
 import { OutboundWorker } from './outbound-worker.service';
-import { type FindReplyRequest, type PostedTweet, type PostTweetRequest, type XPosterPort } from './x-poster.port';
+import {
+  type FindDmRequest,
+  type FindTweetRequest,
+  type FollowOutcome,
+  type FollowRequest,
+  type PostedTweet,
+  type PostTweetRequest,
+  type SendDmRequest,
+  type SentDm,
+  type XActionsPort,
+} from './x-actions.port';
 
-class FakeX implements XPosterPort {
+class FakeX implements XActionsPort {
   readonly posts: PostTweetRequest[] = [];
+  readonly dms: SendDmRequest[] = [];
+  readonly follows: { kind: 'follow' | 'unfollow'; request: FollowRequest }[] = [];
   failures: Error[] = [];
-  /** Replies X already has (posted by a worker that died before recording them). */
-  readonly onX: { inReplyToTweetId: string; text: string; tweetId: string }[] = [];
+  /** Tweets X already has (posted by a worker that died before recording them). */
+  readonly onX: { inReplyToTweetId?: string; text: string; tweetId: string }[] = [];
+  /** DMs X already has. */
+  readonly dmsOnX: { participantId: string; text: string; dmEventId: string }[] = [];
   findFailure: Error | undefined;
   private next = 1_800_000_000_000_000_000n;
 
-  async findReply(request: FindReplyRequest): Promise<PostedTweet | undefined> {
+  async findTweet(request: FindTweetRequest): Promise<PostedTweet | undefined> {
     if (this.findFailure) throw this.findFailure;
     const hit = this.onX.find((t) => t.inReplyToTweetId === request.inReplyToTweetId && t.text === request.text);
     return hit ? { tweetId: hit.tweetId, text: hit.text } : undefined;
   }
 
+  async findDm(request: FindDmRequest): Promise<SentDm | undefined> {
+    if (this.findFailure) throw this.findFailure;
+    const hit = this.dmsOnX.find((d) => d.participantId === request.participantId && d.text === request.text);
+    return hit ? { dmEventId: hit.dmEventId, dmConversationId: `1001-${hit.participantId}` } : undefined;
+  }
+
   async postTweet(request: PostTweetRequest): Promise<PostedTweet> {
+    this.failNext();
+    this.posts.push(request);
+    return { tweetId: this.nextId(), text: request.text };
+  }
+
+  async sendDm(request: SendDmRequest): Promise<SentDm> {
+    this.failNext();
+    this.dms.push(request);
+    return { dmEventId: this.nextId(), dmConversationId: `1001-${request.participantId}` };
+  }
+
+  async follow(request: FollowRequest): Promise<FollowOutcome> {
+    this.failNext();
+    this.follows.push({ kind: 'follow', request });
+    return { following: true, pendingFollow: false };
+  }
+
+  async unfollow(request: FollowRequest): Promise<FollowOutcome> {
+    this.failNext();
+    this.follows.push({ kind: 'unfollow', request });
+    return { following: false, pendingFollow: false };
+  }
+
+  private failNext(): void {
     const failure = this.failures.shift();
     if (failure) throw failure;
-    this.posts.push(request);
+  }
+
+  private nextId(): string {
     this.next += 1n;
-    return { tweetId: this.next.toString(), text: request.text };
+    return this.next.toString();
   }
 }
 
@@ -42,24 +88,27 @@ class RecordingPublisher extends RecordingEventPublisher {
   }
 }
 
-function requested(overrides: Partial<OutboundRequestedPayload> = {}): EventEnvelope<OutboundRequestedPayload> {
+/** Overrides set to undefined remove the default (a DM has no inReplyToTweetId). */
+function requested(overrides: { [K in keyof OutboundRequestedPayload]?: OutboundRequestedPayload[K] | undefined } = {}): EventEnvelope<OutboundRequestedPayload> {
+  const payload: Record<string, unknown> = {
+    commandId: randomUUID(),
+    kind: 'reply',
+    brandAccountId: '1001',
+    agentId: 'ada',
+    interactionId: randomUUID(),
+    inReplyToTweetId: '1790000000000000001',
+    text: '@dana_flies we are on it',
+    requestedAt: 1000,
+    ...overrides,
+  };
+  for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
   return {
     eventId: randomUUID(),
     occurredAt: new Date().toISOString(),
     correlationId: 'corr-7',
     schemaVersion: 1,
     producer: 'gateway',
-    payload: {
-      commandId: randomUUID(),
-      kind: 'reply',
-      brandAccountId: '1001',
-      agentId: 'ada',
-      interactionId: randomUUID(),
-      inReplyToTweetId: '1790000000000000001',
-      text: '@dana_flies we are on it',
-      requestedAt: 1000,
-      ...overrides,
-    },
+    payload: payload as unknown as OutboundRequestedPayload,
   };
 }
 
@@ -144,7 +193,7 @@ describe('OutboundWorker', () => {
   it('does not post again a reply that a worker posted before it died: it records the reply X already has', async () => {
     const event = requested();
     await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
-    x.onX.push({ inReplyToTweetId: event.payload.inReplyToTweetId ?? '', text: event.payload.text, tweetId: '1799999999999999999' });
+    x.onX.push({ inReplyToTweetId: event.payload.inReplyToTweetId ?? '', text: event.payload.text ?? '', tweetId: '1799999999999999999' });
     await worker({ workerId: 'worker-b' }).handle(event);
     expect(x.posts).toHaveLength(0);
     expect(publisher.completions()).toEqual([expect.objectContaining({ status: 'sent', tweetId: '1799999999999999999' })]);
@@ -208,5 +257,71 @@ describe('OutboundWorker', () => {
     expect(publisher.completions()).toEqual([
       expect.objectContaining({ status: 'failed', failure: expect.objectContaining({ code: 'unknown-brand-account' }) }),
     ]);
+  });
+
+  describe('other actions on X', () => {
+    const customer = '2002';
+    const dm = (overrides: Partial<OutboundRequestedPayload> = {}) =>
+      requested({ kind: 'dm', inReplyToTweetId: undefined, participantId: customer, text: 'Could you DM us your order number?', ...overrides });
+
+    it('sends a DM to the customer and publishes the DM event id', async () => {
+      await worker().handle(dm());
+      expect(x.dms).toEqual([{ brandToken: 'brand-token', participantId: customer, text: 'Could you DM us your order number?' }]);
+      expect(publisher.completions()).toEqual([
+        expect.objectContaining({ kind: 'dm', status: 'sent', participantId: customer, dmEventId: expect.any(String), dmConversationId: `1001-${customer}` }),
+      ]);
+    });
+
+    it('does not send a DM again that a crashed worker already sent: it records the DM X already has', async () => {
+      const event = dm();
+      await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+      x.dmsOnX.push({ participantId: customer, text: event.payload.text ?? '', dmEventId: '1799999999999999998' });
+      await worker({ workerId: 'worker-b' }).handle(event);
+      expect(x.dms).toEqual([]);
+      expect(publisher.completions()).toEqual([expect.objectContaining({ status: 'sent', dmEventId: '1799999999999999998' })]);
+    });
+
+    it("reports X's DM refusal to the agent with X's words", async () => {
+      const detail = 'You cannot send messages to this user.';
+      x.failures = [new PermanentError(`X refused send DM: ${detail}`, 'x-dm-not-allowed', { detail, status: 403 })];
+      await worker().handle(dm());
+      expect(publisher.completions()).toEqual([
+        expect.objectContaining({ kind: 'dm', status: 'failed', failure: { code: 'x-dm-not-allowed', detail, httpStatus: 403 } }),
+      ]);
+    });
+
+    it('follows and unfollows the customer as the brand and reports whether the brand now follows them', async () => {
+      await worker().handle(requested({ kind: 'follow', inReplyToTweetId: undefined, text: undefined, participantId: customer }));
+      await worker().handle(requested({ kind: 'unfollow', inReplyToTweetId: undefined, text: undefined, participantId: customer }));
+      expect(x.follows).toEqual([
+        { kind: 'follow', request: { brandToken: 'brand-token', brandId: '1001', targetUserId: customer } },
+        { kind: 'unfollow', request: { brandToken: 'brand-token', brandId: '1001', targetUserId: customer } },
+      ]);
+      expect(publisher.completions()).toEqual([
+        expect.objectContaining({ kind: 'follow', status: 'sent', following: true }),
+        expect.objectContaining({ kind: 'unfollow', status: 'sent', following: false }),
+      ]);
+    });
+
+    it('posts a new tweet that replies to nothing, and finds it on X instead of posting it twice after a crash', async () => {
+      const post = requested({ kind: 'post', inReplyToTweetId: undefined, interactionId: undefined, text: 'Our app is back up.' });
+      await worker().handle(post);
+      expect(x.posts).toEqual([{ brandToken: 'brand-token', text: 'Our app is back up.' }]);
+
+      const again = requested({ kind: 'post', inReplyToTweetId: undefined, text: 'Maintenance tonight.' });
+      await idempotency.claim(again.payload.commandId, 'crashed-worker', 30_000);
+      x.onX.push({ text: 'Maintenance tonight.', tweetId: '1799999999999999997' });
+      await worker({ workerId: 'worker-b' }).handle(again);
+      expect(x.posts).toHaveLength(1);
+      expect(publisher.completions()[1]).toMatchObject({ kind: 'post', status: 'sent', tweetId: '1799999999999999997' });
+    });
+
+    it('fails, without calling X, a DM command that lacks its recipient', async () => {
+      await worker().handle(dm({ participantId: undefined }));
+      expect(x.dms).toEqual([]);
+      expect(publisher.completions()).toEqual([
+        expect.objectContaining({ status: 'failed', failure: expect.objectContaining({ code: 'validation-failed' }) }),
+      ]);
+    });
   });
 });

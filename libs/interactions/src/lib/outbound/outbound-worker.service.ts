@@ -7,6 +7,7 @@ import {
 } from '@perch/contracts';
 import { type DeliveryMeta, type EventPublisher } from '@perch/messaging';
 import {
+  assertUnreachable,
   type Clock,
   createLogger,
   dispositionOf,
@@ -15,15 +16,16 @@ import {
   PerchError,
   RetryableError,
   systemClock,
+  ValidationFailedError,
 } from '@perch/platform';
 
 import { type BrandAccount } from '../brands/brand-account.types';
 import { type OutboundIdempotencyStore } from './outbound-idempotency-store.port';
-import { type XPosterPort } from './x-poster.port';
+import { type FollowOutcome, type PostedTweet, type SentDm, type XActionsPort } from './x-actions.port';
 
 export interface OutboundWorkerOptions {
   idempotency: OutboundIdempotencyStore;
-  x: XPosterPort;
+  x: XActionsPort;
   brands: readonly BrandAccount[];
   publisher: EventPublisher;
   /** Names this worker's claims; unique per process. */
@@ -46,9 +48,9 @@ export interface OutboundWorkerOptions {
 const BUSY_POLL_MS = 250;
 
 /**
- * Carries out x.outbound.requested.v1 exactly once per command id as far as Perch can tell: the
- * command is claimed first; a redelivered command that is done republishes the recorded
- * x.outbound.completed.v1 instead of posting again. Transient X failures are rethrown so the bus
+ * Carries out x.outbound.requested.v1 (reply, post, DM, follow, unfollow) exactly once per command id
+ * as far as Perch can tell: the command is claimed first; a redelivered command that is done
+ * republishes the recorded x.outbound.completed.v1 instead of acting again. Transient X failures are rethrown so the bus
  * retries; X's refusals become a 'failed' result with X's reason, which the agent sees.
  */
 export class OutboundWorker {
@@ -70,7 +72,7 @@ export class OutboundWorker {
 
   async handle(event: EventEnvelope<OutboundRequestedPayload>, meta?: Pick<DeliveryMeta, 'attempt'>): Promise<void> {
     const command = event.payload;
-    const log = this.logger.child({ correlationId: event.correlationId, commandId: command.commandId });
+    const log = this.logger.child({ correlationId: event.correlationId, commandId: command.commandId, kind: command.kind });
     const claimed = await this.claim(command.commandId, log);
     if (claimed.status === 'done') {
       log.info('outbound command already carried out; republishing its result');
@@ -78,15 +80,15 @@ export class OutboundWorker {
       return;
     }
     if (claimed.attempt > 1) {
-      // The previous holder may have posted before it vanished: ask X before posting again.
-      const earlier = await this.findEarlierReply(command, log);
+      // The previous holder may have acted before it vanished: ask X before acting again.
+      const earlier = await this.findEarlier(command, log);
       if (earlier) {
-        log.warn({ attempt: claimed.attempt, tweetId: earlier.tweetId }, 'reclaimed command was already on X; not posting again');
+        log.warn({ attempt: claimed.attempt }, 'reclaimed command was already carried out on X; not acting again');
         const recorded = await this.options.idempotency.complete(command.commandId, this.result(command, earlier));
         await this.publish(event, recorded);
         return;
       }
-      log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, posting');
+      log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, acting');
     }
     const result = await this.execute(command, meta?.attempt ?? 1, log);
     const recorded = await this.options.idempotency.complete(command.commandId, result);
@@ -111,20 +113,38 @@ export class OutboundWorker {
     }
   }
 
-  private async findEarlierReply(command: OutboundRequestedPayload, log: Logger): Promise<{ tweetId: string; text: string } | undefined> {
+  /** What X already holds for this command: only tweets and DMs can be doubled; follows are idempotent on X. */
+  private async findEarlier(command: OutboundRequestedPayload, log: Logger): Promise<Outcome | undefined> {
     const brand = this.brands.get(command.brandAccountId);
-    if (!brand || command.inReplyToTweetId === undefined || !this.options.x.findReply) return undefined;
+    if (!brand || command.text === undefined) return undefined;
+    const text = command.text;
     try {
-      return await this.options.x.findReply({
-        brandToken: brand.token,
-        brandId: brand.id,
-        inReplyToTweetId: command.inReplyToTweetId,
-        text: command.text,
-      });
+      switch (command.kind) {
+        case 'reply':
+        case 'post': {
+          const tweet = await this.options.x.findTweet({
+            brandToken: brand.token,
+            brandId: brand.id,
+            text,
+            ...(command.kind === 'reply' && command.inReplyToTweetId !== undefined ? { inReplyToTweetId: command.inReplyToTweetId } : {}),
+          });
+          return tweet ? { tweet } : undefined;
+        }
+        case 'dm': {
+          if (command.participantId === undefined) return undefined;
+          const dm = await this.options.x.findDm({ brandToken: brand.token, brandId: brand.id, participantId: command.participantId, text });
+          return dm ? { dm } : undefined;
+        }
+        case 'follow':
+        case 'unfollow':
+          return undefined;
+        default:
+          return assertUnreachable(command.kind);
+      }
     } catch (error) {
-      // Not knowing is not a licence to post twice: let the bus retry the whole command later.
+      // Not knowing is not a licence to act twice: let the bus retry the whole command later.
       await this.options.idempotency.release(command.commandId, this.options.workerId);
-      log.warn({ err: error }, 'could not check X for an earlier reply');
+      log.warn({ err: error }, 'could not check X for an earlier attempt');
       throw error instanceof PerchError ? error : new RetryableError(errorMessage(error), 'x-unavailable');
     }
   }
@@ -137,18 +157,14 @@ export class OutboundWorker {
       });
     }
     try {
-      const posted = await this.options.x.postTweet({
-        brandToken: brand.token,
-        text: command.text,
-        ...(command.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: command.inReplyToTweetId }),
-      });
-      log.info({ tweetId: posted.tweetId }, 'posted to X');
-      return this.result(command, { tweetId: posted.tweetId, text: posted.text });
+      const outcome = await this.act(command, brand);
+      log.info({ ...('tweet' in outcome ? { tweetId: outcome.tweet.tweetId } : {}), ...('dm' in outcome ? { dmEventId: outcome.dm.dmEventId } : {}) }, 'carried out on X');
+      return this.result(command, outcome);
     } catch (error) {
       if (dispositionOf(error) === 'retry') {
         await this.options.idempotency.release(command.commandId, this.options.workerId);
         if (attempt < this.giveUpAfterAttempts) throw error;
-        log.warn({ err: error, attempt }, 'X stayed unavailable; reporting the reply as failed');
+        log.warn({ err: error, attempt }, 'X stayed unavailable; reporting the action as failed');
         return this.result(command, { failure: failureOf(error, 'x-unavailable') });
       }
       log.info({ err: error }, 'X refused the outbound command');
@@ -156,22 +172,57 @@ export class OutboundWorker {
     }
   }
 
-  private result(
-    command: OutboundRequestedPayload,
-    outcome: { tweetId: string; text: string } | { failure: OutboundFailure },
-  ): OutboundCompletedPayload {
-    return {
+  private async act(command: OutboundRequestedPayload, brand: BrandAccount): Promise<Outcome> {
+    const x = this.options.x;
+    switch (command.kind) {
+      case 'reply':
+      case 'post':
+        return {
+          tweet: await x.postTweet({
+            brandToken: brand.token,
+            text: requiredField(command, 'text'),
+            ...(command.kind === 'reply' ? { inReplyToTweetId: requiredField(command, 'inReplyToTweetId') } : {}),
+          }),
+        };
+      case 'dm':
+        return {
+          dm: await x.sendDm({ brandToken: brand.token, participantId: requiredField(command, 'participantId'), text: requiredField(command, 'text') }),
+        };
+      case 'follow':
+      case 'unfollow': {
+        const request = { brandToken: brand.token, brandId: brand.id, targetUserId: requiredField(command, 'participantId') };
+        return { follow: command.kind === 'follow' ? await x.follow(request) : await x.unfollow(request) };
+      }
+      default:
+        return assertUnreachable(command.kind);
+    }
+  }
+
+  private result(command: OutboundRequestedPayload, outcome: Outcome | { failure: OutboundFailure }): OutboundCompletedPayload {
+    const base = {
       commandId: command.commandId,
       kind: command.kind,
       brandAccountId: command.brandAccountId,
       agentId: command.agentId,
       ...(command.interactionId === undefined ? {} : { interactionId: command.interactionId }),
       ...(command.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: command.inReplyToTweetId }),
-      ...('tweetId' in outcome
-        ? { status: 'sent' as const, tweetId: outcome.tweetId, text: outcome.text }
-        : { status: 'failed' as const, text: command.text, failure: outcome.failure }),
+      ...(command.participantId === undefined ? {} : { participantId: command.participantId }),
       completedAt: this.clock.now(),
     };
+    if ('failure' in outcome) {
+      return { ...base, status: 'failed', ...(command.text === undefined ? {} : { text: command.text }), failure: outcome.failure };
+    }
+    if ('tweet' in outcome) return { ...base, status: 'sent', tweetId: outcome.tweet.tweetId, text: outcome.tweet.text };
+    if ('dm' in outcome) {
+      return {
+        ...base,
+        status: 'sent',
+        dmEventId: outcome.dm.dmEventId,
+        dmConversationId: outcome.dm.dmConversationId,
+        ...(command.text === undefined ? {} : { text: command.text }),
+      };
+    }
+    return { ...base, status: 'sent', following: outcome.follow.following, pendingFollow: outcome.follow.pendingFollow };
   }
 
   private async publish(event: EventEnvelope<OutboundRequestedPayload>, result: OutboundCompletedPayload): Promise<void> {
@@ -180,6 +231,18 @@ export class OutboundWorker {
       causationId: event.eventId,
     });
   }
+}
+
+/** What X created or changed for one command. */
+type Outcome = { tweet: PostedTweet } | { dm: SentDm } | { follow: FollowOutcome };
+
+/** The contract requires these per kind, so a gap is a producer's bug: it fails the command with the reason. */
+function requiredField(command: OutboundRequestedPayload, field: 'text' | 'inReplyToTweetId' | 'participantId'): string {
+  const value = command[field];
+  if (value === undefined) {
+    throw new ValidationFailedError(`${command.kind} command ${command.commandId} has no ${field}`, [{ field, messages: ['required'] }]);
+  }
+  return value;
 }
 
 /** X's own words where X refused: the x-client puts them in details.detail, else the message has them. */

@@ -75,4 +75,28 @@ describe('ReplyComposer', () => {
     const tooLong = composer.compose({ text: '日'.repeat(135), replyTo: 'dana_flies' });
     expect(tooLong).toMatchObject({ ok: false, refusal: { code: 'too-long', overBy: 2 } });
   });
+
+  describe('new posts and direct messages', () => {
+    it('checks a new post by the tweet rule without putting any mention in front', () => {
+      expect(composer.composePost('  Our app is back up. Thanks for your patience!  ')).toMatchObject({
+        ok: true,
+        text: 'Our app is back up. Thanks for your patience!',
+        insertedMentions: [],
+      });
+      expect(composer.composePost('x'.repeat(281))).toMatchObject({
+        ok: false,
+        refusal: { code: 'too-long', overBy: 1, message: expect.stringContaining('The post is too long by 1 character') },
+      });
+      expect(composer.composePost('   ')).toMatchObject({ ok: false, refusal: { code: 'empty' } });
+    });
+
+    it('lets a DM run far past 280 characters but not past X\'s 10,000, and refuses an empty one', () => {
+      expect(composer.composeDm('y'.repeat(5000))).toMatchObject({ ok: true, remaining: 5000 });
+      expect(composer.composeDm('y'.repeat(10_001))).toMatchObject({
+        ok: false,
+        refusal: { code: 'too-long', overBy: 1, maxWeightedLength: 10_000 },
+      });
+      expect(composer.composeDm(' \n ')).toMatchObject({ ok: false, refusal: { code: 'empty' } });
+    });
+  });
 });

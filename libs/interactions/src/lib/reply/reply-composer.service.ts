@@ -1,6 +1,8 @@
 import { parseTweet } from 'twitter-text';
 
 export const MAX_WEIGHTED_LENGTH = 280;
+/** X's limit for a direct message, in characters (DMs are not weighted). */
+export const MAX_DM_LENGTH = 10_000;
 
 export interface ComposeReplyInput {
   /** What the agent typed. */
@@ -48,7 +50,24 @@ const MENTION = /[@＠]([A-Za-z0-9_]{1,15})/g;
  * may not count auto-populated ones: Perch sends them as text, so they count.
  */
 export class ReplyComposer {
-  compose(input: ComposeReplyInput): ComposeReplyResult {
+  /** A new post from a brand account: X's tweet rule, with no mention put in front. */
+  composePost(text: string): ComposeReplyResult {
+    return this.compose({ text, replyTo: '' }, 'post');
+  }
+
+  /** A direct message: not weighted, 1..10,000 characters, sent as typed (trimmed). */
+  composeDm(text: string): ComposeReplyResult {
+    const typed = text.trim();
+    const length = [...typed].length;
+    if (typed === '') return refuse('empty', 'Write a message: the text is empty.', 0, undefined, MAX_DM_LENGTH);
+    if (length > MAX_DM_LENGTH) {
+      const overBy = length - MAX_DM_LENGTH;
+      return refuse('too-long', `The message is too long by ${overBy} characters: ${length} of ${MAX_DM_LENGTH}.`, length, overBy, MAX_DM_LENGTH);
+    }
+    return { ok: true, text: typed, insertedMentions: [], weightedLength: length, remaining: MAX_DM_LENGTH - length };
+  }
+
+  compose(input: ComposeReplyInput, noun: 'reply' | 'post' = 'reply'): ComposeReplyResult {
     const typed = input.text.trim();
     const leading = LEADING_MENTIONS.exec(typed)?.[0] ?? '';
     const present = new Set([...leading.matchAll(MENTION)].map((match) => (match[1] ?? '').toLowerCase()));
@@ -67,19 +86,19 @@ export class ReplyComposer {
     const parsed = parseTweet(text);
 
     if (body === '') {
-      return refuse('empty', 'Write a reply: the text after the @mentions is empty.', parsed.weightedLength);
+      return refuse('empty', noun === 'reply' ? 'Write a reply: the text after the @mentions is empty.' : 'Write a post: the text is empty.', parsed.weightedLength);
     }
     if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {
       const overBy = parsed.weightedLength - MAX_WEIGHTED_LENGTH;
       return refuse(
         'too-long',
-        `The reply is too long by ${overBy} character${overBy === 1 ? '' : 's'}: ${parsed.weightedLength} of ${MAX_WEIGHTED_LENGTH} weighted characters, @mentions included.`,
+        `The ${noun} is too long by ${overBy} character${overBy === 1 ? '' : 's'}: ${parsed.weightedLength} of ${MAX_WEIGHTED_LENGTH} weighted characters${noun === 'reply' ? ', @mentions included' : ''}.`,
         parsed.weightedLength,
         overBy,
       );
     }
     if (!parsed.valid) {
-      return refuse('invalid-characters', 'The reply contains characters X does not accept.', parsed.weightedLength);
+      return refuse('invalid-characters', `The ${noun} contains characters X does not accept.`, parsed.weightedLength);
     }
     return {
       ok: true,
@@ -91,14 +110,20 @@ export class ReplyComposer {
   }
 }
 
-function refuse(code: ReplyRefusalCode, message: string, weightedLength: number, overBy?: number): ComposeReplyResult {
+function refuse(
+  code: ReplyRefusalCode,
+  message: string,
+  weightedLength: number,
+  overBy?: number,
+  maxWeightedLength = MAX_WEIGHTED_LENGTH,
+): ComposeReplyResult {
   return {
     ok: false,
     refusal: {
       code,
       message,
       weightedLength,
-      maxWeightedLength: MAX_WEIGHTED_LENGTH,
+      maxWeightedLength,
       ...(overBy === undefined ? {} : { overBy }),
     },
   };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { type InteractionStore } from '../view/interaction-store.port';
-import { type AgentReplyEntry } from '../view/interaction-view.types';
-import { customerEntryFromMessage, pendingReplyEntry, replyEntryFromCompleted } from '../view/interaction-view.util';
+import { type AgentActionEntry } from '../view/interaction-view.types';
+import { actionEntryFromCompleted, customerEntryFromMessage, pendingActionEntry } from '../view/interaction-view.util';
 import { buildCompleted, buildMessage, headerUpdate } from './interaction-fixtures';
 
 export interface InteractionStoreHarness {
@@ -127,7 +127,7 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       const late = buildMessage({ createdAt: new Date(3000).toISOString(), text: 'late' });
       await store.applyHeader(headerUpdate('created', { interactionId: id, message: early }));
       await store.upsertEntries(id, [customerEntryFromMessage(late)]);
-      await store.upsertEntries(id, [pendingReplyEntry({ commandId: randomUUID(), agentId: 'a', text: 'reply', requestedAt: 2000 })]);
+      await store.upsertEntries(id, [pendingActionEntry({ commandId: randomUUID(), action: 'reply', agentId: 'a', text: 'reply', requestedAt: 2000 })]);
       await store.upsertEntries(id, [customerEntryFromMessage(early)]);
       const texts = (await store.get(id))?.transcript.map((entry) => entry.text);
       expect(texts).toEqual(['early', 'reply', 'late']);
@@ -137,21 +137,21 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       const id = randomUUID();
       const commandId = randomUUID();
       await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
-      const pending = pendingReplyEntry({ commandId, agentId: 'agent-1', text: '@dana hi', inReplyToTweetId: '5', requestedAt: 1500 });
+      const pending = pendingActionEntry({ commandId, action: 'reply', agentId: 'agent-1', text: '@dana hi', inReplyToTweetId: '5', requestedAt: 1500 });
       await store.upsertEntries(id, [pending]);
-      const sent = replyEntryFromCompleted(buildCompleted({ commandId, interactionId: id, tweetId: '77', completedAt: 1900 }));
+      const sent = actionEntryFromCompleted(buildCompleted({ commandId, interactionId: id, tweetId: '77', completedAt: 1900 }));
       await store.upsertEntries(id, [sent]);
       await store.upsertEntries(id, [pending]);
 
       const transcript = (await store.get(id))?.transcript ?? [];
       expect(transcript).toHaveLength(1);
-      expect(transcript[0]).toMatchObject<Partial<AgentReplyEntry>>({ status: 'sent', tweetId: '77', at: 1500 });
+      expect(transcript[0]).toMatchObject<Partial<AgentActionEntry>>({ status: 'sent', tweetId: '77', at: 1500 });
     });
 
     it("keeps X's refusal with its reason", async () => {
       const id = randomUUID();
       await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
-      const failed = replyEntryFromCompleted(
+      const failed = actionEntryFromCompleted(
         buildCompleted({
           interactionId: id,
           status: 'failed',
@@ -168,7 +168,7 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
 
     it('keeps a reply outcome that arrives before the interaction itself', async () => {
       const id = randomUUID();
-      await store.upsertEntries(id, [replyEntryFromCompleted(buildCompleted({ interactionId: id }))]);
+      await store.upsertEntries(id, [actionEntryFromCompleted(buildCompleted({ interactionId: id }))]);
       expect(await store.get(id)).toBeNull();
       await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
       expect((await store.get(id))?.transcript).toHaveLength(1);

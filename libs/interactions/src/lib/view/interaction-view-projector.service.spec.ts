@@ -66,7 +66,7 @@ describe('InteractionViewProjector', () => {
 
     const transcript = (await store.get(interactionId))?.transcript ?? [];
     expect(transcript).toEqual([
-      expect.objectContaining({ kind: 'agent-reply', status: 'sent', tweetId: '1790000000000009999', commandId: completed.commandId }),
+      expect.objectContaining({ kind: 'agent-action', status: 'sent', tweetId: '1790000000000009999', commandId: completed.commandId }),
     ]);
   });
 });

@@ -5,7 +5,7 @@ import {
 } from '@perch/contracts';
 
 import { type InteractionStore } from './interaction-store.port';
-import { customerEntryFromLifecycle, headerUpdateFromLifecycle, replyEntryFromCompleted } from './interaction-view.util';
+import { customerEntryFromLifecycle, headerUpdateFromLifecycle, actionEntryFromCompleted } from './interaction-view.util';
 
 /**
  * Keeps the InteractionStore in step with routing.interaction.v1 and x.outbound.completed.v1.
@@ -28,7 +28,7 @@ export class InteractionViewProjector {
     const payload = event.payload;
     // A standalone post belongs to no interaction and has no transcript to join.
     if (payload.interactionId === undefined) return;
-    await this.store.upsertEntries(payload.interactionId, [replyEntryFromCompleted(payload)]);
+    await this.store.upsertEntries(payload.interactionId, [actionEntryFromCompleted(payload)]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Classification, type InboundMessage, type OutboundFailure } from '@perch/contracts';
+import { type Classification, type InboundMessage, type OutboundFailure, type OutboundKind } from '@perch/contracts';
 
 /**
  * Where an interaction stands from the agent desktop's point of view. 'queued' also covers an offer
@@ -26,26 +26,37 @@ export interface CustomerMessageEntry {
   mentions: string[];
 }
 
-export const REPLY_STATUSES = ['pending', 'sent', 'failed'] as const;
-export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+export const ACTION_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-/** An agent's public reply: pending until X answers, then sent (with its tweet id) or failed (with X's reason). */
-export interface AgentReplyEntry {
-  kind: 'agent-reply';
+/**
+ * Something an agent did on X from this interaction (public reply, DM, follow, unfollow, new post):
+ * pending until X answers, then sent (with what X created) or failed (with X's reason).
+ */
+export interface AgentActionEntry {
+  kind: 'agent-action';
   /** `cmd:<commandId>`: the pending entry and X's answer land on the same entry. */
   entryId: string;
   at: number;
   commandId: string;
+  action: OutboundKind;
   agentId: string;
-  text: string;
-  status: ReplyStatus;
+  /** The words sent (replies, posts, DMs). */
+  text?: string;
+  status: ActionStatus;
   tweetId?: string;
   inReplyToTweetId?: string;
+  dmEventId?: string;
+  /** The customer a DM, follow or unfollow was aimed at. */
+  participantId?: string;
+  /** After a follow or unfollow. */
+  following?: boolean;
+  pendingFollow?: boolean;
   failure?: Pick<OutboundFailure, 'code' | 'detail' | 'httpStatus'>;
   completedAt?: number;
 }
 
-export type TranscriptEntry = CustomerMessageEntry | AgentReplyEntry;
+export type TranscriptEntry = CustomerMessageEntry | AgentActionEntry;
 
 /** Everything the desktop shows about one interaction. */
 export interface InteractionView {

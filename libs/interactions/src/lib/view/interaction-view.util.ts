@@ -1,8 +1,13 @@
-import { type InboundMessage, type InteractionLifecyclePayload, type OutboundCompletedPayload } from '@perch/contracts';
+import {
+  type InboundMessage,
+  type InteractionLifecyclePayload,
+  type OutboundCompletedPayload,
+  type OutboundKind,
+} from '@perch/contracts';
 import { assertUnreachable } from '@perch/platform';
 
 import {
-  type AgentReplyEntry,
+  type AgentActionEntry,
   type CustomerMessageEntry,
   type InteractionHeaderUpdate,
   type InteractionView,
@@ -86,38 +91,47 @@ export function customerEntryFromMessage(message: InboundMessage): CustomerMessa
   };
 }
 
-/** A reply the gateway has asked the outbound worker to post; X has not answered yet. */
-export function pendingReplyEntry(input: {
+/** An action the gateway has asked the outbound worker to carry out; X has not answered yet. */
+export function pendingActionEntry(input: {
   commandId: string;
+  action: OutboundKind;
   agentId: string;
-  text: string;
+  text?: string;
   inReplyToTweetId?: string;
+  participantId?: string;
   requestedAt: number;
-}): AgentReplyEntry {
+}): AgentActionEntry {
   return {
-    kind: 'agent-reply',
+    kind: 'agent-action',
     entryId: `cmd:${input.commandId}`,
     at: input.requestedAt,
     commandId: input.commandId,
+    action: input.action,
     agentId: input.agentId,
-    text: input.text,
     status: 'pending',
-    ...(input.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: input.inReplyToTweetId }),
+    ...definedOnly({ text: input.text, inReplyToTweetId: input.inReplyToTweetId, participantId: input.participantId }),
   };
 }
 
-/** X's answer to a reply, as a transcript entry. */
-export function replyEntryFromCompleted(payload: OutboundCompletedPayload): AgentReplyEntry {
+/** X's answer to an action, as a transcript entry. */
+export function actionEntryFromCompleted(payload: OutboundCompletedPayload): AgentActionEntry {
   return {
-    kind: 'agent-reply',
+    kind: 'agent-action',
     entryId: `cmd:${payload.commandId}`,
     at: payload.completedAt,
     commandId: payload.commandId,
+    action: payload.kind,
     agentId: payload.agentId,
-    text: payload.text,
     status: payload.status,
-    ...(payload.tweetId === undefined ? {} : { tweetId: payload.tweetId }),
-    ...(payload.inReplyToTweetId === undefined ? {} : { inReplyToTweetId: payload.inReplyToTweetId }),
+    ...definedOnly({
+      text: payload.text,
+      tweetId: payload.tweetId,
+      inReplyToTweetId: payload.inReplyToTweetId,
+      dmEventId: payload.dmEventId,
+      participantId: payload.participantId,
+      following: payload.following,
+      pendingFollow: payload.pendingFollow,
+    }),
     ...(payload.failure === undefined
       ? {}
       : {
@@ -131,9 +145,16 @@ export function replyEntryFromCompleted(payload: OutboundCompletedPayload): Agen
   };
 }
 
-/** 0 for a reply still waiting on X, 1 for anything final: a final entry is never replaced by a pending one. */
+/** Drops undefined members, so optional fields stay absent (exactOptionalPropertyTypes) rather than undefined. */
+function definedOnly<T extends Record<string, unknown>>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+/** 0 for an action still waiting on X, 1 for anything final: a final entry is never replaced by a pending one. */
 export function entryRank(entry: TranscriptEntry): number {
-  return entry.kind === 'agent-reply' && entry.status === 'pending' ? 0 : 1;
+  return entry.kind === 'agent-action' && entry.status === 'pending' ? 0 : 1;
 }
 
 /**
