@@ -161,6 +161,30 @@ describe('Agent desktop', () => {
       expect.objectContaining({ id: tweetId, text: `@dana_flies ${replyText}`, inReplyToTweetId: message.messageId }),
     ]);
 
+    // The relation as X tells it: Dana does not follow the brand, so a DM is not offered.
+    await view.getByTestId('customer-relation-text').getByText('Does not follow the brand · the brand does not follow them').waitFor();
+    expect(await page.getByTestId('channel-dm').isDisabled()).toBe(true);
+    expect(await page.getByTestId('dm-eligibility').textContent()).toBe('@dana_flies does not accept DMs from the brand');
+
+    // Following her from the brand: the worker follows on X and the panel says so.
+    await view.getByTestId('follow-toggle').click();
+    await view.locator('[data-testid="transcript-entry"][data-action="follow"][data-status="sent"]').waitFor();
+    await view.getByTestId('customer-relation-text').getByText('the brand follows them').waitFor();
+    expect(await view.getByTestId('follow-toggle').textContent()).toBe('Unfollow');
+    const dana = await admin<AdminAccountView>('GET', '/admin/accounts/dana_flies');
+    expect(dana.publicMetrics.followers_count).toBe(1235);
+
+    // A new post from the brand account, outside the conversation.
+    await page.getByTestId('new-post-open').click();
+    await page.getByTestId('new-post-dialog').waitFor();
+    expect(await page.getByTestId('new-post-brand').locator('option').allTextContents()).toEqual([`@${BRAND.username}`]);
+    const announcement = 'Baggage delivery in Lisbon is running again. Thank you for your patience!';
+    await page.getByTestId('new-post-text').fill(announcement);
+    await page.getByTestId('new-post-send').click();
+    await page.getByTestId('notice').getByText(/Posted on X \(tweet \d+\)/).waitFor();
+    const afterPost = await admin<{ tweets: AdminTweetView[] }>('GET', `/admin/accounts/${BRAND.username}/tweets`);
+    expect(afterPost.tweets.map((t) => t.text)).toContain(announcement);
+
     // A second offer arrives while the first is open: the screenshot shows the toast over the view.
     const second = await customerTweets('sam_rides', '@PerchAir love the new lounge in Porto, great coffee ☕');
     const secondOffer = await testbed.router.offer({

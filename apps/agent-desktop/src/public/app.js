@@ -20,7 +20,12 @@ const state = {
   /** @type {Map<string, any>} */ offers: new Map(),
   /** @type {Map<string, View>} */ interactions: new Map(),
   /** @type {string | null} */ currentId: null,
+  /** Customer profiles as the brand sees them, by interaction id. @type {Map<string, any>} */ profiles: new Map(),
+  /** 'reply' or 'dm'. */ channel: 'reply',
+  /** @type {{ id: string, username: string }[]} */ brands: [],
 };
+
+const MAX_DM = 10_000;
 
 /** @param {string} id */
 const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -183,9 +188,11 @@ function onPush(message) {
       open(message.interaction.id);
       break;
     case 'message-added':
+      upsertEntry(message.interactionId, message.entry);
+      break;
     case 'action-sent':
     case 'action-failed':
-      upsertEntry(message.interactionId, message.entry);
+      onActionOutcome(message);
       break;
     case 'completed':
       complete(message.interactionId);
@@ -281,6 +288,10 @@ function renderList() {
 /** @param {string} id */
 function open(id) {
   state.currentId = id;
+  const view = state.interactions.get(id);
+  // A DM conversation is answered by DM unless the agent switches.
+  state.channel = latestCustomerKind(view) === 'dm' ? 'dm' : 'reply';
+  loadProfile(id, false);
   renderList();
   renderInteraction();
   /** @type {HTMLTextAreaElement} */ ($('reply-text')).focus();
@@ -326,6 +337,7 @@ function renderInteraction() {
   for (const control of /** @type {NodeListOf<HTMLButtonElement | HTMLTextAreaElement | HTMLSelectElement>} */ (document.querySelectorAll('#reply-form textarea, #reply-form button, #done-form select, #done-form button'))) {
     control.disabled = completed;
   }
+  renderRelation();
 }
 
 function renderTranscript() {
@@ -344,20 +356,54 @@ function renderEntry(entry) {
       el('div', { class: 'entry-text' }, linkify(entry.text)),
     ]);
   }
-  const status =
-    entry.status === 'sent'
-      ? el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, [
-          'Posted on X · ',
-          el('a', { href: `https://x.com/i/web/status/${entry.tweetId}`, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'entry-tweet-id' }, [`tweet ${entry.tweetId}`]),
-        ])
-      : entry.status === 'failed'
-        ? el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, [`Not posted: ${entry.failure?.detail ?? 'X refused the reply'}`])
-        : el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, ['Sending…']);
+  const status = el('div', { class: 'entry-status', 'data-testid': 'entry-status' }, actionStatus(entry));
+  const body = entry.text ? [el('div', { class: 'entry-text' }, linkify(entry.text))] : [];
   return el(
     'li',
-    { class: 'entry', 'data-testid': 'transcript-entry', 'data-kind': entry.kind, 'data-entry-id': entry.entryId, 'data-status': entry.status, 'data-tweet-id': entry.tweetId ?? '' },
-    [el('div', { class: 'entry-head' }, [el('strong', {}, [entry.agentId === state.agent?.id ? 'You' : entry.agentId]), el('span', { 'aria-hidden': 'true' }, ['·']), el('time', {}, [time(entry.at)])]), el('div', { class: 'entry-text' }, linkify(entry.text)), status],
+    {
+      class: 'entry',
+      'data-testid': 'transcript-entry',
+      'data-kind': entry.kind,
+      'data-action': entry.action ?? 'reply',
+      'data-entry-id': entry.entryId,
+      'data-status': entry.status,
+      'data-tweet-id': entry.tweetId ?? '',
+    },
+    [el('div', { class: 'entry-head' }, [el('strong', {}, [entry.agentId === state.agent?.id ? 'You' : entry.agentId]), el('span', {}, [ACTION_LABELS[entry.action ?? 'reply'] ?? entry.action]), el('span', { 'aria-hidden': 'true' }, ['·']), el('time', {}, [time(entry.at)])]), ...body, status],
   );
+}
+
+const ACTION_LABELS = { reply: 'public reply', dm: 'direct message', post: 'new post', follow: 'follow', unfollow: 'unfollow' };
+
+/** What X did with an agent's action, in words. @param {Entry} entry @returns {(Node | string)[]} */
+function actionStatus(entry) {
+  if (entry.status === 'pending') return ['Sending…'];
+  if (entry.status === 'failed') return [`Not done: ${entry.failure?.detail ?? 'X refused it'}`];
+  switch (entry.action ?? 'reply') {
+    case 'dm':
+      return ['Delivered as a direct message'];
+    case 'follow':
+      return [entry.pendingFollow ? 'Follow requested (their account is protected)' : 'The brand now follows them'];
+    case 'unfollow':
+      return ['The brand no longer follows them'];
+    default:
+      return ['Posted on X · ', el('a', { href: `https://x.com/i/web/status/${entry.tweetId}`, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'entry-tweet-id' }, [`tweet ${entry.tweetId}`])];
+  }
+}
+
+/** X's answer to an action; a post made outside any interaction is announced on its own. @param {any} message */
+function onActionOutcome(message) {
+  const entry = message.entry;
+  if (message.interactionId) upsertEntry(message.interactionId, entry);
+  else notice(entry.status === 'sent' ? `Posted on X (tweet ${entry.tweetId})` : `Post not published: ${entry.failure?.detail ?? 'X refused it'}`, entry.status);
+  if ((entry.action === 'follow' || entry.action === 'unfollow') && message.interactionId) loadProfile(message.interactionId, true);
+}
+
+/** @param {string} text @param {string} kind */
+function notice(text, kind) {
+  const node = el('div', { class: 'notice', 'data-testid': 'notice', 'data-kind': kind }, [text]);
+  $('notices').append(node);
+  setTimeout(() => node.remove(), 6000);
 }
 
 /** @param {string} interactionId @param {Entry} entry */
@@ -403,7 +449,13 @@ function replyTarget() {
 }
 
 function renderComposer() {
-  const target = replyTarget();
+  const dm = state.channel === 'dm';
+  /** @type {HTMLInputElement} */ ($(dm ? 'channel-dm' : 'channel-reply')).checked = true;
+  $('composer-label').textContent = dm ? 'Direct message' : 'Reply publicly';
+  replyText.placeholder = dm ? 'Write your direct message…' : 'Write your reply…';
+  /** @type {HTMLElement} */ ($('reply-all').parentElement).hidden = dm;
+  $('reply-send').textContent = dm ? 'Send DM' : 'Send reply';
+  const target = dm ? null : replyTarget();
   const typed = replyText.value;
   const mentioned = target !== null && new RegExp(`^\\s*[@＠]${target}(?![A-Za-z0-9_])`, 'i').test(typed);
   const mention = $('reply-mention');
@@ -414,13 +466,101 @@ function renderComposer() {
       el('span', { class: 'mention-chip', 'data-testid': 'reply-mention-chip' }, [`@${target}`]),
     );
   const full = (mentioned || target === null ? '' : `@${target} `) + typed.trim();
-  const used = weightedLength(full);
+  const max = dm ? MAX_DM : MAX_WEIGHTED;
+  const used = dm ? [...typed.trim()].length : weightedLength(full);
   const counter = $('reply-counter');
-  counter.textContent = `${used} / ${MAX_WEIGHTED}`;
-  counter.dataset['over'] = String(used > MAX_WEIGHTED);
-  counter.setAttribute('aria-label', used > MAX_WEIGHTED ? `${used - MAX_WEIGHTED} characters too many` : `${MAX_WEIGHTED - used} characters left`);
+  counter.textContent = `${used} / ${max}`;
+  counter.dataset['over'] = String(used > max);
+  counter.setAttribute('aria-label', used > max ? `${used - max} characters too many` : `${max - used} characters left`);
   $('reply-error').hidden = true;
+  renderRelation();
 }
+
+for (const radio of document.querySelectorAll('input[name="channel"]')) {
+  radio.addEventListener('change', (event) => {
+    state.channel = /** @type {HTMLInputElement} */ (event.target).value === 'dm' ? 'dm' : 'reply';
+    renderComposer();
+  });
+}
+
+/** @param {View | undefined | null} view */
+function latestCustomerKind(view) {
+  const customer = (view?.transcript ?? []).filter((e) => e.kind === 'customer-message');
+  return customer.length ? customer[customer.length - 1].messageKind : view?.firstMessage?.kind;
+}
+
+// ---- Customer profile: follow relation and DM eligibility, from X through the gateway's cache ----
+
+/** @param {string} interactionId @param {boolean} fresh */
+async function loadProfile(interactionId, fresh) {
+  try {
+    const profile = await api('GET', `/api/interactions/${interactionId}/customer${fresh ? '?refresh=true' : ''}`);
+    state.profiles.set(interactionId, profile);
+  } catch (e) {
+    state.profiles.set(interactionId, { error: e instanceof Error ? e.message : String(e) });
+  }
+  if (interactionId === state.currentId) renderRelation();
+}
+
+function renderRelation() {
+  const view = current();
+  if (!view) return;
+  const profile = state.profiles.get(view.id);
+  const text = $('customer-relation-text');
+  const follow = /** @type {HTMLButtonElement} */ ($('follow-toggle'));
+  const note = $('dm-eligibility');
+  const dmRadio = /** @type {HTMLInputElement} */ ($('channel-dm'));
+  const completed = view.state === 'completed';
+  if (!profile) {
+    text.textContent = 'Checking X…';
+    follow.disabled = true;
+    note.textContent = '';
+    return;
+  }
+  if (profile.error) {
+    text.textContent = `Could not ask X: ${profile.error}`;
+    follow.disabled = true;
+    note.textContent = 'DM eligibility unknown; X will decide.';
+    note.dataset['blocked'] = 'false';
+    return;
+  }
+  const relation = [
+    profile.followsBrand ? 'Follows the brand' : 'Does not follow the brand',
+    profile.followedByBrand ? 'the brand follows them' : 'the brand does not follow them',
+  ].join(' · ');
+  text.textContent = relation;
+  text.title = `As of ${new Date(profile.fetchedAt).toLocaleTimeString()}`;
+  follow.textContent = profile.followedByBrand ? 'Unfollow' : 'Follow';
+  follow.disabled = completed;
+  follow.dataset['following'] = String(profile.followedByBrand);
+  note.textContent = profile.canDm ? 'Can receive a DM' : `@${profile.username} does not accept DMs from the brand`;
+  note.dataset['blocked'] = String(!profile.canDm);
+  dmRadio.disabled = completed || !profile.canDm;
+  if (!profile.canDm && state.channel === 'dm') {
+    state.channel = 'reply';
+    renderComposer();
+  }
+}
+
+$('follow-toggle').addEventListener('click', async () => {
+  const view = current();
+  const profile = view ? state.profiles.get(view.id) : null;
+  if (!view || !profile || profile.error) return;
+  const action = profile.followedByBrand ? 'unfollow' : 'follow';
+  const button = /** @type {HTMLButtonElement} */ ($('follow-toggle'));
+  button.disabled = true;
+  try {
+    const accepted = await api('POST', `/api/interactions/${view.id}/${action}`);
+    upsertEntry(view.id, { kind: 'agent-action', action, entryId: `cmd:${accepted.commandId}`, at: Date.now(), commandId: accepted.commandId, agentId: state.agent?.id, text: '', status: 'pending' });
+  } catch (e) {
+    notice(`Could not ${action}: ${e instanceof Error ? e.message : e}`, 'failed');
+    button.disabled = false;
+  }
+});
+
+$('profile-refresh').addEventListener('click', () => {
+  if (state.currentId) loadProfile(state.currentId, true);
+});
 
 byId('reply-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -430,9 +570,14 @@ byId('reply-form').addEventListener('submit', async (event) => {
   const send = /** @type {HTMLButtonElement} */ ($('reply-send'));
   send.disabled = true;
   try {
-    const accepted = await api('POST', `/api/interactions/${view.id}/replies`, { text: replyText.value });
+    const dm = state.channel === 'dm';
+    const replyAll = /** @type {HTMLInputElement} */ ($('reply-all')).checked;
+    const accepted = dm
+      ? await api('POST', `/api/interactions/${view.id}/dms`, { text: replyText.value })
+      : await api('POST', `/api/interactions/${view.id}/replies`, { text: replyText.value, ...(replyAll ? { replyAll: true } : {}) });
     upsertEntry(view.id, {
       kind: 'agent-action',
+      action: dm ? 'dm' : 'reply',
       entryId: `cmd:${accepted.commandId}`,
       at: Date.now(),
       commandId: accepted.commandId,
@@ -464,6 +609,60 @@ byId('done-form').addEventListener('submit', async (event) => {
   } catch (e) {
     alert(`Could not mark done: ${e instanceof Error ? e.message : e}`);
     button.disabled = false;
+  }
+});
+
+// ---- New post from a brand account --------------------------------------------------------------
+
+const postDialog = /** @type {HTMLDialogElement} */ (byId('post-dialog'));
+const postText = /** @type {HTMLTextAreaElement} */ ($('new-post-text'));
+
+$('new-post-open').addEventListener('click', async () => {
+  if (state.brands.length === 0) {
+    try {
+      state.brands = await api('GET', '/api/brands');
+    } catch (e) {
+      notice(`Could not list brand accounts: ${e instanceof Error ? e.message : e}`, 'failed');
+      return;
+    }
+  }
+  const select = /** @type {HTMLSelectElement} */ ($('new-post-brand'));
+  const view = current();
+  select.replaceChildren(...state.brands.map((b) => el('option', { value: b.id }, [`@${b.username}`])));
+  // The brand the open interaction came to is the likely choice.
+  if (view && state.brands.some((b) => b.id === view.brandAccountId)) select.value = view.brandAccountId;
+  $('new-post-error').hidden = true;
+  renderPostCounter();
+  postDialog.showModal();
+  postText.focus();
+});
+
+$('new-post-cancel').addEventListener('click', () => postDialog.close());
+postText.addEventListener('input', renderPostCounter);
+
+function renderPostCounter() {
+  const used = weightedLength(postText.value.trim());
+  const counter = $('new-post-counter');
+  counter.textContent = `${used} / ${MAX_WEIGHTED}`;
+  counter.dataset['over'] = String(used > MAX_WEIGHTED);
+}
+
+byId('post-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const error = $('new-post-error');
+  const send = /** @type {HTMLButtonElement} */ ($('new-post-send'));
+  send.disabled = true;
+  try {
+    const brandAccountId = /** @type {HTMLSelectElement} */ ($('new-post-brand')).value;
+    await api('POST', '/api/posts', { brandAccountId, text: postText.value });
+    postText.value = '';
+    postDialog.close();
+    notice('Posting…', 'pending');
+  } catch (e) {
+    error.textContent = e instanceof Error ? e.message : String(e);
+    error.hidden = false;
+  } finally {
+    send.disabled = false;
   }
 });
 
