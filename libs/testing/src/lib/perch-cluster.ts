@@ -24,6 +24,8 @@ export type PerchApp = 'router' | 'classifier' | 'gateway' | 'ingestor';
 export interface PerchCluster {
   gatewayUrl: string;
   ports: Record<PerchApp, number>;
+  /** Each app's process, to crash (stop('SIGKILL')) and start again in fault tests. */
+  services: Record<PerchApp, ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -56,14 +58,19 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   };
   // The ingestor last: everything downstream is listening before the first tweet is read.
   const order: PerchApp[] = ['router', 'classifier', 'gateway', 'ingestor'];
-  const services = order.map(
-    (app) =>
-      new ServiceProcess({
-        app,
-        env: { ...common, ...own[app], ...(options.env?.[app] ?? {}), HTTP_PORT: String(ports[app]) },
-        healthUrl: `http://127.0.0.1:${ports[app]}/health`,
-      }),
-  );
+  const byApp = (app: PerchApp): ServiceProcess =>
+    new ServiceProcess({
+      app,
+      env: { ...common, ...own[app], ...(options.env?.[app] ?? {}), HTTP_PORT: String(ports[app]) },
+      healthUrl: `http://127.0.0.1:${ports[app]}/health`,
+    });
+  const named: Record<PerchApp, ServiceProcess> = {
+    router: byApp('router'),
+    classifier: byApp('classifier'),
+    gateway: byApp('gateway'),
+    ingestor: byApp('ingestor'),
+  };
+  const services = order.map((app) => named[app]);
   try {
     for (const service of services) await service.start();
   } catch (error) {
@@ -73,6 +80,7 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   return {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
     ports,
+    services: named,
     stop: async () => {
       for (const service of [...services].reverse()) await service.stop();
     },

@@ -26,15 +26,19 @@ export class ServiceProcess {
     this.logFile = join(dir, `${options.app}-${process.pid}-${Date.now()}.log`);
   }
 
+  /** Starts the app; after stop() it can be started again (a restart), appending to the same log file. */
   async start(): Promise<void> {
-    const log = createWriteStream(this.logFile);
-    this.child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
+    if (this.child && !this.exited) throw new Error(`${this.options.app} is already running`);
+    this.exited = false;
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child.stdout?.pipe(log);
-    this.child.stderr?.pipe(log);
-    this.child.on('exit', () => {
+    this.child = child;
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    child.on('exit', () => {
       this.exited = true;
     });
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 60_000);
