@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     host: config.X_SIM_HOST,
     rateLimits: config.X_SIM_RATE_LIMITS,
     keepAliveMs: config.X_SIM_KEEPALIVE_MS,
+    consumerSecret: config.X_SIM_CONSUMER_SECRET,
   });
   const { baseUrl } = await simulator.start(config.X_SIM_PORT);
   log.info(
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
       rate: config.X_SIM_RATE,
       customers: config.X_SIM_CUSTOMERS,
       brand: config.X_SIM_BRAND,
+      dmShare: config.X_SIM_DM_SHARE,
     });
-    log.info({ rate: status.spec?.rate, customers: config.X_SIM_CUSTOMERS }, 'traffic generator started');
+    log.info({ rate: status.spec?.rate, customers: config.X_SIM_CUSTOMERS, dmShare: config.X_SIM_DM_SHARE }, 'traffic generator started');
   }
 
   const shutdown = (signal: string) => {

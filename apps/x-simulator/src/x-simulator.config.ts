@@ -31,4 +31,12 @@ export class XSimulatorConfig {
 
   @Type(() => Number) @IsInt() @Min(10)
   X_SIM_KEEPALIVE_MS = 20_000;
+
+  /** The app's consumer secret: keys webhook CRC answers and event signatures (the receiver must share it). */
+  @IsString() @MinLength(8)
+  X_SIM_CONSUMER_SECRET = 'perch-consumer-secret';
+
+  /** Share of the demo traffic sent as customer DMs to the brand instead of tweets (0–1). */
+  @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  X_SIM_DM_SHARE = 0;
 }

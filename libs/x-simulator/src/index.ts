@@ -1,6 +1,6 @@
 export * from './lib/x-simulator.server';
 export * from './lib/x-simulator.types';
-export type { AdminAccountView, AdminTweetView } from './lib/admin/admin-views.util';
+export type { AdminAccountView, AdminDmView, AdminTweetView } from './lib/admin/admin-views.util';
 export type { GeneratorSpec, GeneratorStatus } from './lib/generator/traffic-generator.service';
 export {
   composeTweet,
@@ -28,6 +28,7 @@ export type {
   RateLimitWindowRule,
 } from './lib/state/rate-limit.types';
 export {
+  DM_NOT_ALLOWED_DETAIL,
   DUPLICATE_CONTENT_DETAIL,
   REPLY_NOT_ALLOWED_DETAIL,
   REPLY_TO_MISSING_DETAIL,
@@ -36,3 +37,28 @@ export {
   type DisconnectType,
 } from './lib/http/problems.util';
 export { type HttpFaultRule, type HttpFaultsSpec } from './lib/http/http-faults';
+export { canSendDm, DM_MAX_LENGTH, oneToOneConversationId } from './lib/dms/dm-policy.util';
+export type { DmEventWire } from './lib/dms/dm-render.util';
+export { crcResponseToken, verifyWebhookSignature, webhookSignature } from './lib/webhooks/webhook-signature.util';
+export {
+  WebhookRefusal,
+  type WebhookDeliveryCounts,
+  type WebhookDeliveryRecord,
+  type WebhookDeliveryStats,
+  type WebhookFailureReason,
+  type WebhookFaults,
+  type WebhookFaultsSpec,
+  type WebhookView,
+} from './lib/webhooks/webhook-hub.service';
+export type {
+  DirectMessagePayload,
+  FollowPayload,
+  SimApp,
+  TweetCreatePayload,
+  TweetDeletePayload,
+  V1DirectMessageEvent,
+  V1DmUser,
+  V1Entities,
+  V1Tweet,
+  V1User,
+} from './lib/webhooks/activity-render.util';

@@ -3,6 +3,7 @@ import type { HttpFaults } from './http/http-faults';
 import type { RateLimiter } from './state/rate-limiter.util';
 import type { SimulatorStore } from './state/simulator.store';
 import type { StreamHub } from './stream/stream-hub.service';
+import type { WebhookHub } from './webhooks/webhook-hub.service';
 import type { ResolvedSimulatorSettings } from './x-simulator.types';
 
 /** Mutable counters behind GET /admin/stats. */
@@ -10,6 +11,7 @@ export interface SimulatorCounters {
   requests: number;
   rateLimited: number;
   tweetsByOrigin: { api: number; admin: number; generator: number };
+  dmsByOrigin: { api: number; admin: number; generator: number };
 }
 
 /** Everything a route handler can reach; one instance per XSimulator. */
@@ -21,7 +23,8 @@ export interface SimulatorRuntime {
   readonly settings: ResolvedSimulatorSettings;
   readonly counters: SimulatorCounters;
   readonly faults: HttpFaults;
+  readonly webhooks: WebhookHub;
   now(): number;
-  /** Back to the seeded state: seed accounts only, no tweets, rules, follows, windows or faults. */
+  /** Back to the seeded state: seed accounts only; no tweets, DMs, rules, follows, webhooks, windows or faults. */
   reset(): void;
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, errorMessage } from '@perch/platform';
 
 import { AdminOperations } from './admin/admin-operations.service';
-import type { AdminAccountView, AdminTweetView } from './admin/admin-views.util';
+import type { AdminAccountView, AdminDmView, AdminTweetView } from './admin/admin-views.util';
+import { dmRoutes } from './dms/dms.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { TrafficGenerator, type GeneratorSpec, type GeneratorStatus } from './generator/traffic-generator.service';
 import { tokenFromAuthorization } from './http/auth.util';
@@ -18,6 +19,7 @@ import {
 } from './http/problems.util';
 import { STREAMING, type JsonResult, type RouteContext } from './http/route.types';
 import { Router } from './http/router.util';
+import { simulatorStats } from './simulator-stats.util';
 import type { SimulatorCounters, SimulatorRuntime } from './simulator-runtime.types';
 import type { RateLimitPreset, RateLimitTable } from './state/rate-limit.types';
 import { rateLimitPreset } from './state/rate-limits.constants';
@@ -27,8 +29,11 @@ import { streamRoutes } from './stream/stream.routes';
 import { StreamHub } from './stream/stream-hub.service';
 import { tweetRoutes } from './tweets/tweets.routes';
 import { userRoutes } from './users/users.routes';
+import { WebhookHub, type WebhookFaults, type WebhookFaultsSpec, type WebhookView } from './webhooks/webhook-hub.service';
+import { webhookRoutes } from './webhooks/webhooks.routes';
 import {
   DEFAULT_QUIRKS,
+  SIMULATED_APP,
   type ResolvedSimulatorSettings,
   type SimulatorStats,
   type XSimulatorOptions,
@@ -36,7 +41,7 @@ import {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const router = new Router([...streamRoutes, ...tweetRoutes, ...userRoutes, ...adminRoutes]);
+const router = new Router([...streamRoutes, ...tweetRoutes, ...userRoutes, ...dmRoutes, ...webhookRoutes, ...adminRoutes]);
 
 export interface CreateAccountInput {
   username: string;
@@ -59,6 +64,15 @@ export interface CreateTweetInput {
   text: string;
   inReplyToTweetId?: string;
   quoteTweetId?: string;
+}
+
+/** A DM as if typed in the X app: no rate limit, but X's who-may-write-to-whom rule still applies. */
+export interface SendDirectMessageInput {
+  fromUsername?: string;
+  fromId?: string;
+  toUsername?: string;
+  toId?: string;
+  text: string;
 }
 
 /**
@@ -85,6 +99,10 @@ export class XSimulator {
       duplicateLookback: options.duplicateLookback ?? 50,
       slowReaderBytes: options.slowReaderBytes ?? 64 * 1024 * 1024,
       quirks: { ...DEFAULT_QUIRKS, ...options.quirks },
+      consumerSecret: options.consumerSecret ?? 'perch-consumer-secret',
+      maxWebhooks: options.maxWebhooks ?? 1,
+      maxWebhookSubscriptions: options.maxWebhookSubscriptions ?? 1,
+      webhookTimeoutMs: options.webhookTimeoutMs ?? 3_000,
     };
     const store = new SimulatorStore({
       maxStoredTweets: settings.maxStoredTweets,
@@ -98,9 +116,30 @@ export class XSimulator {
       slowReaderBytes: settings.slowReaderBytes,
       maxConnections: settings.maxStreamConnections,
     });
-    const counters: SimulatorCounters = { requests: 0, rateLimited: 0, tweetsByOrigin: { api: 0, admin: 0, generator: 0 } };
+    const counters: SimulatorCounters = {
+      requests: 0,
+      rateLimited: 0,
+      tweetsByOrigin: { api: 0, admin: 0, generator: 0 },
+      dmsByOrigin: { api: 0, admin: 0, generator: 0 },
+    };
     const generator = new TrafficGenerator(store, counters, now);
-    store.onTweetCreated((tweet) => stream.publish(tweet));
+    const webhooks = new WebhookHub(store, {
+      consumerSecret: settings.consumerSecret,
+      maxWebhooks: settings.maxWebhooks,
+      maxSubscriptions: settings.maxWebhookSubscriptions,
+      timeoutMs: settings.webhookTimeoutMs,
+      allowInsecureUrls: settings.quirks.allowInsecureWebhookUrls,
+      truncateTweets: settings.quirks.truncateWebhookTweets,
+      app: SIMULATED_APP,
+      now,
+    });
+    store.onTweetCreated((tweet) => {
+      stream.publish(tweet);
+      webhooks.tweetCreated(tweet);
+    });
+    store.onTweetDeleted((tweet) => webhooks.tweetDeleted(tweet));
+    store.onFollowChange((change) => webhooks.followChanged(change));
+    store.onDirectMessage((event) => webhooks.directMessage(event));
 
     const faults = new HttpFaults();
     const runtime: SimulatorRuntime = {
@@ -111,9 +150,11 @@ export class XSimulator {
       settings,
       counters,
       faults,
+      webhooks,
       now,
       reset: () => {
         faults.clear();
+        webhooks.reset();
         generator.stop('reset');
         stream.closeAll();
         stream.resetCounters();
@@ -122,6 +163,7 @@ export class XSimulator {
         counters.requests = 0;
         counters.rateLimited = 0;
         counters.tweetsByOrigin = { api: 0, admin: 0, generator: 0 };
+        counters.dmsByOrigin = { api: 0, admin: 0, generator: 0 };
         this.seed();
       },
     };
@@ -161,6 +203,7 @@ export class XSimulator {
   async stop(): Promise<void> {
     this.runtime.generator.stop('stopped');
     this.runtime.stream.closeAll();
+    this.runtime.webhooks.close();
     const server = this.server;
     this.server = undefined;
     this.url = undefined;
@@ -191,6 +234,58 @@ export class XSimulator {
     this.admin.follow(followerUsername, targetUsername, true);
   }
 
+  /** `source` follows `target` now (a follow event for subscribed webhooks); same as follow(). */
+  followAccount(sourceUsername: string, targetUsername: string): void {
+    this.admin.follow(sourceUsername, targetUsername, true);
+  }
+
+  unfollowAccount(sourceUsername: string, targetUsername: string): void {
+    this.admin.follow(sourceUsername, targetUsername, false);
+  }
+
+  /** A DM typed in the X app (e.g. a customer writing to the brand); refused like the API would. */
+  sendDirectMessage(input: SendDirectMessageInput): AdminDmView {
+    return this.admin.sendDirectMessage(input);
+  }
+
+  /** Stored DM events, newest first; only those `username` takes part in when given. */
+  directMessages(username?: string, limit?: number): AdminDmView[] {
+    return this.admin.directMessages(username, limit);
+  }
+
+  /** Registers a webhook as POST /2/webhooks does (the CRC runs first). */
+  registerWebhook(url: string): Promise<WebhookView> {
+    return this.admin.registerWebhook(url);
+  }
+
+  /** Subscribes an account to a webhook, as POST .../subscriptions/all with its token does. */
+  subscribeWebhook(webhookId: string, username: string): WebhookView {
+    return this.admin.subscribeWebhook(webhookId, username);
+  }
+
+  webhooks(): WebhookView[] {
+    return this.runtime.webhooks.list();
+  }
+
+  /** X's hourly CRC of every webhook, on demand; the ones that fail turn invalid. */
+  runWebhookCrc(): Promise<WebhookView[]> {
+    return this.runtime.webhooks.revalidateAll();
+  }
+
+  /** Drops, delays or mis-signs the next Account Activity deliveries until cleared. */
+  injectWebhookFaults(spec: WebhookFaultsSpec): WebhookFaults {
+    return this.runtime.webhooks.setFaults(spec);
+  }
+
+  clearWebhookFaults(): void {
+    this.runtime.webhooks.clearFaults();
+  }
+
+  /** Resolves when every queued webhook delivery has been sent (or failed). */
+  webhookDeliveriesSettled(): Promise<void> {
+    return this.runtime.webhooks.whenIdle();
+  }
+
   startGenerator(spec: GeneratorSpec): GeneratorStatus {
     return this.runtime.generator.start(spec);
   }
@@ -217,21 +312,7 @@ export class XSimulator {
   }
 
   stats(): SimulatorStats {
-    const { store, stream, counters } = this.runtime;
-    return {
-      requests: counters.requests,
-      rateLimited: counters.rateLimited,
-      tweetsCreated: store.tweetsCreated,
-      tweetsByOrigin: { ...counters.tweetsByOrigin },
-      streamDelivered: stream.delivered,
-      streamConnectionsOpen: stream.openCount,
-      streamConnectionsTotal: stream.connectionsTotal,
-      streamConnectionsRefused: stream.connectionsRefused,
-      keepAlivesSent: stream.keepAlivesSent,
-      storedTweets: store.tweetCount(),
-      accounts: store.userCount(),
-      rules: store.ruleCount(),
-    };
+    return simulatorStats(this.runtime);
   }
 
   // ---- request pipeline -------------------------------------------------------------------------

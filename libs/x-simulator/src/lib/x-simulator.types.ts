@@ -1,4 +1,6 @@
 import type { RateLimitPreset, RateLimitTable } from './state/rate-limit.types';
+import type { SimApp } from './webhooks/activity-render.util';
+import type { WebhookDeliveryStats } from './webhooks/webhook-hub.service';
 
 /** A brand account created at start-up and on every reset, with a known user token. */
 export interface SeedBrand {
@@ -35,6 +37,16 @@ export interface SimulatorQuirks {
   autoPopulateReplyMentions: boolean;
   /** Self-serve-tier rule (Feb 2026): reply only when the parent's author mentioned or quoted you. */
   enforceReplyRestriction: boolean;
+  /**
+   * Accept http:// webhook URLs and URLs with a port (X demands https and no port), so tests can
+   * register a receiver on http://127.0.0.1:<port>.
+   */
+  allowInsecureWebhookUrls: boolean;
+  /**
+   * Deliver tweets longer than 140 characters in X's classic compat form: `text` cut with "… <t.co>",
+   * `truncated: true`, the whole text in `extended_tweet.full_text`.
+   */
+  truncateWebhookTweets: boolean;
 }
 
 export const DEFAULT_QUIRKS: SimulatorQuirks = {
@@ -44,7 +56,12 @@ export const DEFAULT_QUIRKS: SimulatorQuirks = {
   tooManyConnectionsStatus: 429,
   autoPopulateReplyMentions: true,
   enforceReplyRestriction: true,
+  allowInsecureWebhookUrls: true,
+  truncateWebhookTweets: true,
 };
+
+/** The app whose API calls the simulator serves; DM webhook payloads name it as source_app_id. */
+export const SIMULATED_APP: SimApp = { id: '29418037', name: 'Perch', url: 'https://perch.example' };
 
 export interface XSimulatorOptions {
   seed?: SimulatorSeed;
@@ -63,6 +80,14 @@ export interface XSimulatorOptions {
   /** A stream reader this far behind (bytes buffered) is cut off with a SlowReader disconnect. Default 64 MiB. */
   slowReaderBytes?: number;
   quirks?: Partial<SimulatorQuirks>;
+  /** The app's consumer secret: keys the webhook CRC answer and event signatures. Default "perch-consumer-secret". */
+  consumerSecret?: string;
+  /** Webhooks per app. Default 1 (X's self-serve tiers). */
+  maxWebhooks?: number;
+  /** Users subscribed to Account Activity across the app's webhooks. Default 1 (X's self-serve Pro tier). */
+  maxWebhookSubscriptions?: number;
+  /** A CRC answer or event delivery slower than this fails. Default 3000 (X's value). */
+  webhookTimeoutMs?: number;
   /** Clock override for tests. */
   now?: () => number;
 }
@@ -77,6 +102,10 @@ export interface ResolvedSimulatorSettings {
   duplicateLookback: number;
   slowReaderBytes: number;
   quirks: SimulatorQuirks;
+  consumerSecret: string;
+  maxWebhooks: number;
+  maxWebhookSubscriptions: number;
+  webhookTimeoutMs: number;
 }
 
 export interface SimulatorStats {
@@ -92,4 +121,11 @@ export interface SimulatorStats {
   storedTweets: number;
   accounts: number;
   rules: number;
+  dmEventsCreated: number;
+  dmsByOrigin: { api: number; admin: number; generator: number };
+  storedDmEvents: number;
+  webhooks: number;
+  webhookSubscriptions: number;
+  /** Account Activity deliveries: queued, attempted, succeeded, failed, dropped, discarded, pending, CRC counts. */
+  webhookDeliveries: WebhookDeliveryStats;
 }

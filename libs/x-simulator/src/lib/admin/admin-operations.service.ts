@@ -1,8 +1,11 @@
+import { canSendDm, checkDmText } from '../dms/dm-policy.util';
 import type { SimulatorRuntime } from '../simulator-runtime.types';
+import type { SimUser } from '../state/simulator-state.types';
 import { UsernameTakenError } from '../state/simulator.store';
 import { checkTweetText } from '../tweets/tweet-policy.util';
-import type { CreateAccountDto, CreateTweetDto } from './admin.dto';
-import { accountView, tweetView, type AdminAccountView, type AdminTweetView } from './admin-views.util';
+import { WebhookRefusal, type WebhookView } from '../webhooks/webhook-hub.service';
+import type { CreateAccountDto, CreateTweetDto, SendDmDto } from './admin.dto';
+import { accountView, dmView, tweetView, type AdminAccountView, type AdminDmView, type AdminTweetView } from './admin-views.util';
 
 /** A refused admin call; the route turns it into `{error, message}` with this status. */
 export class AdminError extends Error {
@@ -45,7 +48,8 @@ export class AdminOperations {
           likes: input.likeCount ?? 0,
         },
       });
-      for (const target of follows) store.follow(user.id, target.id);
+      // Declared initial state: these edges predate any webhook subscription, so no follow events.
+      for (const target of follows) store.follow(user.id, target.id, false);
       return accountView(user, store);
     } catch (error) {
       if (error instanceof UsernameTakenError) throw new AdminError(409, 'conflict', error.message);
@@ -119,6 +123,66 @@ export class AdminOperations {
     return tweetView(tweet, this.runtime.store);
   }
 
+  /**
+   * A DM as if typed in the X app: no rate limit, but the who-may-write-to-whom rule and the
+   * 10,000-character cap apply, since X's app enforces them too.
+   */
+  sendDirectMessage(input: SendDmDto): AdminDmView {
+    const { store, counters } = this.runtime;
+    const sender = this.party(input.fromId, input.fromUsername, 'from');
+    const recipient = this.party(input.toId, input.toUsername, 'to');
+    const verdict = checkDmText(input.text);
+    if (!verdict.ok) throw new AdminError(400, 'validation-failed', verdict.message);
+    if (sender.id === recipient.id) throw new AdminError(400, 'validation-failed', 'a DM needs two different accounts');
+    if (!canSendDm(store, sender, recipient)) {
+      throw new AdminError(403, 'forbidden', `@${recipient.username} does not accept DMs from @${sender.username} (not following them, DMs closed)`);
+    }
+    const event = store.createDirectMessage({ senderId: sender.id, recipientId: recipient.id, text: verdict.text, origin: 'admin' });
+    counters.dmsByOrigin.admin++;
+    return dmView(event, store);
+  }
+
+  /** Stored DMs newest first, optionally only those an account sent or received. */
+  directMessages(username?: string, limit = 100): AdminDmView[] {
+    const { store } = this.runtime;
+    let events = store.allDmEvents();
+    if (username !== undefined) {
+      const user = store.userByUsername(username);
+      if (!user) throw new AdminError(404, 'not-found', `@${username} does not exist`);
+      events = store.dmEventsOf(user.id);
+    }
+    const out: AdminDmView[] = [];
+    for (let i = events.length - 1; i >= 0 && out.length < limit; i--) out.push(dmView(events[i], store));
+    return out;
+  }
+
+  async registerWebhook(url: string): Promise<WebhookView> {
+    try {
+      return await this.runtime.webhooks.register(url);
+    } catch (error) {
+      throw asAdminError(error);
+    }
+  }
+
+  subscribeWebhook(webhookId: string, username: string): WebhookView {
+    const user = this.runtime.store.userByUsername(username);
+    if (!user) throw new AdminError(404, 'not-found', `@${username} does not exist`);
+    try {
+      this.runtime.webhooks.subscribe(webhookId, user.id);
+      return this.runtime.webhooks.get(webhookId);
+    } catch (error) {
+      throw asAdminError(error);
+    }
+  }
+
+  private party(id: string | undefined, username: string | undefined, side: 'from' | 'to'): SimUser {
+    const { store } = this.runtime;
+    const user = id ? store.userById(id) : username ? store.userByUsername(username) : undefined;
+    if (!id && !username) throw new AdminError(400, 'validation-failed', `${side}Username or ${side}Id is required`);
+    if (!user) throw new AdminError(404, 'not-found', `${side}: ${username ?? id} does not exist`);
+    return user;
+  }
+
   /** What an account posted, newest first (e.g. the brand's replies). */
   tweetsOf(username: string, limit = 100): AdminTweetView[] {
     const { store } = this.runtime;
@@ -126,4 +190,10 @@ export class AdminOperations {
     if (!user) throw new AdminError(404, 'not-found', `@${username} does not exist`);
     return store.recentTweetsOf(user.id, limit).map((t) => tweetView(t, store));
   }
+}
+
+/** Webhook refusals keep X's reason as the admin error code (e.g. "CrcValidationFailed"). */
+function asAdminError(error: unknown): unknown {
+  if (!(error instanceof WebhookRefusal)) return error;
+  return new AdminError(error.reason === 'WebhookIdInvalid' ? 404 : 400, error.reason, error.message);
 }

@@ -1,4 +1,4 @@
-import type { SimTweet, SimUser } from '../state/simulator-state.types';
+import type { SimDmEvent, SimTweet, SimUser } from '../state/simulator-state.types';
 import type { SimulatorStore } from '../state/simulator.store';
 
 export interface AdminAccountView {
@@ -31,6 +31,33 @@ export interface AdminTweetView {
   origin: SimTweet['origin'];
   deleted: boolean;
   replyCount: number;
+}
+
+export interface AdminDmView {
+  id: string;
+  text: string;
+  senderId: string;
+  senderUsername: string;
+  recipientId: string;
+  recipientUsername: string;
+  /** "{smaller_user_id}-{larger_user_id}". */
+  conversationId: string;
+  createdAt: string;
+  origin: SimDmEvent['origin'];
+}
+
+export function dmView(event: SimDmEvent, store: SimulatorStore): AdminDmView {
+  return {
+    id: event.id,
+    text: event.text,
+    senderId: event.senderId,
+    senderUsername: store.userById(event.senderId)?.username ?? '',
+    recipientId: event.recipientId,
+    recipientUsername: store.userById(event.recipientId)?.username ?? '',
+    conversationId: event.conversationId,
+    createdAt: event.createdAt,
+    origin: event.origin,
+  };
 }
 
 export function accountView(user: SimUser, store: SimulatorStore): AdminAccountView {

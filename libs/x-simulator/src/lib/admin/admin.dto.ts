@@ -89,6 +89,44 @@ export class CreateTweetDto {
   quoteTweetId?: string;
 }
 
+export class SendDmDto {
+  @IsOptional() @Matches(USERNAME)
+  fromUsername?: string;
+
+  @IsOptional() @Matches(ID)
+  fromId?: string;
+
+  @IsOptional() @Matches(USERNAME)
+  toUsername?: string;
+
+  @IsOptional() @Matches(ID)
+  toId?: string;
+
+  @IsString() @MinLength(1) @MaxLength(10_000)
+  text!: string;
+}
+
+export class RegisterWebhookDto {
+  @IsString() @MinLength(1)
+  url!: string;
+}
+
+export class SubscribeWebhookDto {
+  @Matches(USERNAME)
+  username!: string;
+}
+
+export class WebhookFaultsDto {
+  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  dropRate?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(60_000)
+  latencyMs?: number;
+
+  @IsOptional() @IsBoolean()
+  corruptSignature?: boolean;
+}
+
 export class FollowDto {
   @Matches(USERNAME)
   follower!: string;
@@ -125,6 +163,9 @@ export class StartGeneratorDto {
 
   @IsOptional() @IsNumber() @Min(0) @Max(1)
   followBrandRatio?: number;
+
+  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  dmShare?: number;
 }
 
 export class RateLimitsDto {

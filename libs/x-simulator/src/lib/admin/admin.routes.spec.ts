@@ -134,6 +134,41 @@ describe('admin API', () => {
     expect((await call('PUT', '/admin/rate-limits', { preset: 'cheap' })).status).toBe(400);
   });
 
+  it('sends DMs as typed in the X app, refusing what X refuses, and lists them newest first', async () => {
+    await call('POST', '/admin/accounts', { username: 'cat', kind: 'customer' });
+    const sent = await call('POST', '/admin/dms', { fromUsername: 'cat', toUsername: 'acme_support', text: 'hello there' });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ senderUsername: 'cat', recipientUsername: 'acme_support', origin: 'admin', conversationId: expect.stringMatching(/^\d+-\d+$/) });
+    const refused = await call('POST', '/admin/dms', { fromUsername: 'acme_support', toUsername: 'cat', text: 'hi' });
+    expect(refused).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    await call('POST', '/admin/follows', { follower: 'cat', target: 'acme_support' });
+    expect((await call('POST', '/admin/dms', { fromUsername: 'acme_support', toUsername: 'cat', text: 'hi' })).status).toBe(201);
+    expect((await call('POST', '/admin/dms', { fromUsername: 'cat', toUsername: 'acme_support', text: '' })).status).toBe(400);
+    expect((await call('POST', '/admin/dms', { toUsername: 'acme_support', text: 'who am i' })).status).toBe(400);
+    const listed = (await call('GET', '/admin/dms?username=cat')).body['dms'] as { text: string }[];
+    expect(listed.map((d) => d.text)).toEqual(['hi', 'hello there']);
+    expect((await call('GET', '/admin/stats')).body).toMatchObject({ dmEventsCreated: 2, dmsByOrigin: { admin: 2 }, storedDmEvents: 2 });
+  });
+
+  it('has the generator send a share of DMs from customers to the brand instead of tweets', async () => {
+    await call('POST', '/admin/generator', { rate: 2000, customers: 10, brand: 'acme_support', count: 40, seed: 'dms', dmShare: 1 });
+    const deadline = Date.now() + 10_000;
+    let status = (await call('GET', '/admin/generator')).body;
+    while (status['running'] && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await call('GET', '/admin/generator')).body;
+    }
+    expect(status).toMatchObject({ running: false, produced: 40, dms: 40 });
+    const stats = (await call('GET', '/admin/stats')).body;
+    expect(stats).toMatchObject({ tweetsCreated: 0, dmsByOrigin: { generator: 40 } });
+    const dms = (await call('GET', '/admin/dms?limit=40')).body['dms'] as { recipientUsername: string; text: string }[];
+    expect(dms).toHaveLength(40);
+    for (const dm of dms) {
+      expect(dm.recipientUsername).toBe('acme_support');
+      expect(dm.text).not.toMatch(/@acme_support/i);
+    }
+  });
+
   it('answers unknown paths with a 404 problem body', async () => {
     const res = await call('GET', '/2/nothing/here');
     expect(res.status).toBe(404);

@@ -4,6 +4,7 @@ import type { ClassConstructor } from 'class-transformer';
 import { GeneratorError } from '../generator/traffic-generator.service';
 import type { TweetMix } from '../generator/tweet-text-generator.util';
 import { ok, pathParam, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { simulatorStats } from '../simulator-stats.util';
 import { rateLimitPreset } from '../state/rate-limits.constants';
 import { AdminError, AdminOperations } from './admin-operations.service';
 import {
@@ -12,11 +13,15 @@ import {
   FollowDto,
   HttpFaultsDto,
   RateLimitsDto,
+  RegisterWebhookDto,
+  SendDmDto,
   StartGeneratorDto,
   StreamDropDto,
   StreamRawDto,
   StreamRefuseDto,
   StreamStallDto,
+  SubscribeWebhookDto,
+  WebhookFaultsDto,
 } from './admin.dto';
 
 const MIX_KEYS = ['complaint', 'question', 'praise', 'chitchat'] as const;
@@ -26,10 +31,10 @@ function body<T extends object>(ctx: RouteContext, cls: ClassConstructor<T>): T 
 }
 
 /** Admin errors are plain JSON `{error, message, problems?}`; this is our API, not X's. */
-function guarded(handler: (ctx: RouteContext, ops: AdminOperations) => RouteResult): RouteDefinition['handle'] {
-  return (ctx) => {
+function guarded(handler: (ctx: RouteContext, ops: AdminOperations) => RouteResult | Promise<RouteResult>): RouteDefinition['handle'] {
+  return async (ctx) => {
     try {
-      return handler(ctx, new AdminOperations(ctx.runtime));
+      return await handler(ctx, new AdminOperations(ctx.runtime));
     } catch (error) {
       if (error instanceof ValidationFailedError) {
         return { status: 400, contentType: 'application/json', body: { error: 'validation-failed', message: error.message, problems: error.problems } };
@@ -58,29 +63,19 @@ function toMix(raw: Record<string, unknown> | undefined): TweetMix | undefined {
 }
 
 function stats(ctx: RouteContext): RouteResult {
-  const { store, stream, counters, generator } = ctx.runtime;
-  return ok({
-    requests: counters.requests,
-    rateLimited: counters.rateLimited,
-    tweetsCreated: store.tweetsCreated,
-    tweetsByOrigin: counters.tweetsByOrigin,
-    streamDelivered: stream.delivered,
-    streamConnectionsOpen: stream.openCount,
-    streamConnectionsTotal: stream.connectionsTotal,
-    streamConnectionsRefused: stream.connectionsRefused,
-    keepAlivesSent: stream.keepAlivesSent,
-    storedTweets: store.tweetCount(),
-    accounts: store.userCount(),
-    rules: store.ruleCount(),
-    generator: generator.status(),
-  });
+  return ok({ ...simulatorStats(ctx.runtime), generator: ctx.runtime.generator.status() });
 }
 
 const route = (
   method: RouteDefinition['method'],
   path: string,
-  handler: (ctx: RouteContext, ops: AdminOperations) => RouteResult,
+  handler: (ctx: RouteContext, ops: AdminOperations) => RouteResult | Promise<RouteResult>,
 ): RouteDefinition => ({ method, path, auth: 'none', handle: guarded(handler) });
+
+function limitParam(ctx: RouteContext): number {
+  const limit = Number(ctx.query.get('limit') ?? '100');
+  return Number.isInteger(limit) && limit > 0 ? limit : 100;
+}
 
 export const adminRoutes: RouteDefinition[] = [
   route('GET', '/admin/health', () => ok({ ok: true })),
@@ -92,10 +87,7 @@ export const adminRoutes: RouteDefinition[] = [
   route('POST', '/admin/accounts', (ctx, ops) => ok(ops.createAccount(body(ctx, CreateAccountDto)), 201)),
   route('GET', '/admin/accounts', (ctx, ops) => ok({ accounts: ops.accounts(ctx.query.get('kind') ?? undefined) })),
   route('GET', '/admin/accounts/:username', (ctx, ops) => ok(ops.account(pathParam(ctx, 'username')))),
-  route('GET', '/admin/accounts/:username/tweets', (ctx, ops) => {
-    const limit = Number(ctx.query.get('limit') ?? '100');
-    return ok({ tweets: ops.tweetsOf(pathParam(ctx, 'username'), Number.isInteger(limit) && limit > 0 ? limit : 100) });
-  }),
+  route('GET', '/admin/accounts/:username/tweets', (ctx, ops) => ok({ tweets: ops.tweetsOf(pathParam(ctx, 'username'), limitParam(ctx)) })),
   route('POST', '/admin/follows', (ctx, ops) => {
     const dto = body(ctx, FollowDto);
     return ok(ops.follow(dto.follower, dto.target, true));
@@ -105,6 +97,17 @@ export const adminRoutes: RouteDefinition[] = [
   ),
   route('POST', '/admin/tweets', (ctx, ops) => ok(ops.createTweet(body(ctx, CreateTweetDto)), 201)),
   route('GET', '/admin/tweets/:id', (ctx, ops) => ok(ops.tweet(pathParam(ctx, 'id')))),
+  route('POST', '/admin/dms', (ctx, ops) => ok(ops.sendDirectMessage(body(ctx, SendDmDto)), 201)),
+  route('GET', '/admin/dms', (ctx, ops) => ok({ dms: ops.directMessages(ctx.query.get('username') ?? undefined, limitParam(ctx)) })),
+  route('GET', '/admin/webhooks', (ctx) => {
+    const { webhooks } = ctx.runtime;
+    return ok({ webhooks: webhooks.list(), deliveries: webhooks.stats(), faults: webhooks.faults });
+  }),
+  route('POST', '/admin/webhooks', async (ctx, ops) => ok(await ops.registerWebhook(body(ctx, RegisterWebhookDto).url), 201)),
+  route('POST', '/admin/webhooks/crc', async (ctx) => ok({ webhooks: await ctx.runtime.webhooks.revalidateAll() })),
+  route('POST', '/admin/webhooks/:id/subscriptions', (ctx, ops) =>
+    ok(ops.subscribeWebhook(pathParam(ctx, 'id'), body(ctx, SubscribeWebhookDto).username), 201),
+  ),
   route('GET', '/admin/generator', (ctx) => ok(ctx.runtime.generator.status())),
   route('POST', '/admin/generator', (ctx) => {
     const dto = body(ctx, StartGeneratorDto);
@@ -134,6 +137,11 @@ export const adminRoutes: RouteDefinition[] = [
   route('DELETE', '/admin/faults/http', (ctx) => {
     ctx.runtime.faults.clear();
     return ok({ latencyMs: 0, rules: [] });
+  }),
+  route('POST', '/admin/faults/webhooks', (ctx) => ok({ faults: ctx.runtime.webhooks.setFaults(body(ctx, WebhookFaultsDto)) })),
+  route('DELETE', '/admin/faults/webhooks', (ctx) => {
+    ctx.runtime.webhooks.clearFaults();
+    return ok({ faults: ctx.runtime.webhooks.faults });
   }),
   route('POST', '/admin/faults/stream-refuse', (ctx) => {
     const dto = body(ctx, StreamRefuseDto);

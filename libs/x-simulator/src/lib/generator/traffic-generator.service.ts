@@ -1,3 +1,4 @@
+import { canSendDm } from '../dms/dm-policy.util';
 import type { SimulatorCounters } from '../simulator-runtime.types';
 import type { SimTweet, SimUser } from '../state/simulator-state.types';
 import type { SimulatorStore } from '../state/simulator.store';
@@ -21,11 +22,19 @@ export interface GeneratorSpec {
   replyRatio?: number;
   /** Share of new customers that follow the brand. Default 0.3. */
   followBrandRatio?: number;
+  /**
+   * Share of the produced items that are DMs from a customer to the brand instead of tweets. Default 0.
+   * `rate` and `count` cover both; a customer the brand's settings refuse tweets instead.
+   */
+  dmShare?: number;
 }
 
 export interface GeneratorStatus {
   running: boolean;
+  /** Tweets and DMs together. */
   produced: number;
+  /** Of which DMs. */
+  dms: number;
   target?: number;
   startedAt?: string;
   stoppedAt?: string;
@@ -48,6 +57,7 @@ export class TrafficGenerator {
   private stoppedAtMs: number | undefined;
   private stopReason: GeneratorStatus['stopReason'];
   private produced = 0;
+  private dms = 0;
   private random: Random = createRandom(0);
   private mix: WeightTable<Exclude<TweetCategory, 'followup'>> = weightTable(DEFAULT_MIX);
   private pool: SimUser[] = [];
@@ -64,6 +74,7 @@ export class TrafficGenerator {
   start(spec: GeneratorSpec): GeneratorStatus {
     if (!(spec.rate > 0)) throw new GeneratorError('rate must be a positive number of tweets per second');
     if (!(spec.customers >= 1)) throw new GeneratorError('customers must be at least 1');
+    if (spec.dmShare !== undefined && !(spec.dmShare >= 0 && spec.dmShare <= 1)) throw new GeneratorError('dmShare must be between 0 and 1');
     const brand = this.store.userByUsername(spec.brand);
     if (!brand) throw new GeneratorError(`brand @${spec.brand} does not exist; create it with POST /admin/accounts`);
     let mix: WeightTable<Exclude<TweetCategory, 'followup'>>;
@@ -81,6 +92,7 @@ export class TrafficGenerator {
     this.threads.length = 0;
     this.threadCursor = 0;
     this.produced = 0;
+    this.dms = 0;
     this.startedAtMs = this.now();
     this.stoppedAtMs = undefined;
     this.stopReason = undefined;
@@ -101,7 +113,7 @@ export class TrafficGenerator {
 
   status(): GeneratorStatus {
     const running = this.timer !== undefined;
-    const status: GeneratorStatus = { running, produced: this.produced };
+    const status: GeneratorStatus = { running, produced: this.produced, dms: this.dms };
     if (!this.spec) return status;
     status.spec = this.spec;
     if (this.spec.count !== undefined) status.target = this.spec.count;
@@ -135,7 +147,7 @@ export class TrafficGenerator {
           likes: p.likeCount,
         },
       });
-      if (chance(this.random, followRatio)) this.store.follow(user.id, brand.id);
+      if (chance(this.random, followRatio)) this.store.follow(user.id, brand.id, false);
       return user;
     });
   }
@@ -158,6 +170,7 @@ export class TrafficGenerator {
 
   private produceOne(spec: GeneratorSpec): void {
     const brand = this.brand!;
+    if (spec.dmShare && chance(this.random, spec.dmShare) && this.produceDm(brand)) return;
     const replyRatio = spec.replyRatio ?? 0.1;
     if (this.threads.length > 0 && chance(this.random, replyRatio)) {
       const root = pick(this.random, this.threads);
@@ -177,6 +190,21 @@ export class TrafficGenerator {
     if (this.threads.length < THREAD_POOL) this.threads.push(tweet);
     else this.threads[this.threadCursor++ % THREAD_POOL] = tweet;
     this.counted();
+  }
+
+  /** A customer writing to the brand privately; false when the brand's DM settings refuse them. */
+  private produceDm(brand: SimUser): boolean {
+    const author = pick(this.random, this.pool);
+    if (!canSendDm(this.store, author, brand)) return false;
+    const category = weighted(this.random, this.mix);
+    // The tweet templates address the brand by @mention; a DM needs no address.
+    const mention = new RegExp(`@${brand.username}\\b[,:]?\\s*`, 'gi');
+    const text = composeTweet(this.random, brand.username, category).text.replace(mention, '').trim() || 'Hi, I need some help please';
+    this.store.createDirectMessage({ senderId: author.id, recipientId: brand.id, text, origin: 'generator' });
+    this.produced++;
+    this.dms++;
+    this.counters.dmsByOrigin.generator++;
+    return true;
   }
 
   private counted(): void {

@@ -18,6 +18,8 @@ export const REPLY_NOT_ALLOWED_DETAIL =
   'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.';
 export const REPLY_TO_MISSING_DETAIL = 'You attempted to reply to a Tweet that is deleted or not visible to you.';
 export const TOO_MANY_CONNECTIONS_DETAIL = 'This stream is currently at the maximum allowed connection limit.';
+/** The v2 wording is unconfirmed (reference §2.6); this is v1.1's code 349 text, as the reference suggests. */
+export const DM_NOT_ALLOWED_DETAIL = 'You cannot send messages to this user.';
 
 export function unauthorized(): ProblemBody {
   return { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' };
@@ -58,12 +60,22 @@ export function invalidRequest(problems: readonly InvalidParameter[]): ProblemBo
   };
 }
 
+export interface ResourceNotFoundEntry {
+  value: string;
+  detail: string;
+  title: string;
+  resource_type: string;
+  parameter: string;
+  resource_id: string;
+  type: string;
+}
+
 /** The partial-error object X puts in `errors[]` for an id or username it cannot find. */
 export function resourceNotFound(
   resourceType: 'user' | 'tweet',
   parameter: string,
   value: string,
-): Record<string, string> {
+): ResourceNotFoundEntry {
   const what = resourceType === 'user' ? 'user' : 'tweet';
   const key = parameter === 'username' ? 'username' : 'id';
   return {
@@ -75,6 +87,19 @@ export function resourceNotFound(
     resource_id: value,
     type: `${PROBLEM_BASE}/resource-not-found`,
   };
+}
+
+/** A whole-request not-found (a POST naming a user that does not exist), as opposed to errors[] entries. */
+export function notFoundProblem(resourceType: 'user' | 'tweet', parameter: string, value: string): ProblemBody {
+  return { ...resourceNotFound(resourceType, parameter, value), status: 404 };
+}
+
+/**
+ * Webhook and Account Activity refusals: an invalid-request whose message starts with X's reason
+ * (CrcValidationFailed, DuplicateUrlFailed, WebhookIdInvalid, ...), the form seen from the real API.
+ */
+export function webhookRefusal(reason: string, explanation: string, parameter: string, value: string): ProblemBody {
+  return invalidRequest([{ parameter, value, message: `${reason}: ${explanation}` }]);
 }
 
 export function tooManyConnections(): ProblemBody {

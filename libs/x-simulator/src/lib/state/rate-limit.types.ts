@@ -9,6 +9,8 @@ export type RateLimitedEndpoint =
   | 'users.tweets'
   | 'users.followers'
   | 'users.follow'
+  | 'dm.send'
+  | 'dm.lookup'
   | 'stream.connect'
   | 'stream.rules.list'
   | 'stream.rules.update';
@@ -19,13 +21,15 @@ export interface RateLimitWindowRule {
 }
 
 /**
- * Limits of one endpoint family: per user token (`user`), per app bearer (`app`), and an optional
- * app-wide daily cap counted across every token of the app (`appDay`, sent as x-app-limit-24hour-*).
+ * Limits of one endpoint family: per user token (`user`), per app bearer (`app`), an optional
+ * app-wide daily cap counted across every token of the app (`appDay`, sent as x-app-limit-24hour-*),
+ * and an optional daily cap per user (`userDay`, sent as x-user-limit-24hour-*).
  */
 export interface EndpointRateLimit {
   user?: RateLimitWindowRule;
   app?: RateLimitWindowRule;
   appDay?: RateLimitWindowRule;
+  userDay?: RateLimitWindowRule;
 }
 
 export type RateLimitTable = Record<RateLimitedEndpoint, EndpointRateLimit>;

@@ -1,6 +1,6 @@
 import type { RateLimitTable } from './rate-limit.types';
 import { consumeWindow, RateLimiter } from './rate-limiter.util';
-import { REALISTIC_RATE_LIMITS, UNLIMITED_RATE_LIMITS } from './rate-limits.constants';
+import { GENEROUS_RATE_LIMITS, REALISTIC_RATE_LIMITS, UNLIMITED_RATE_LIMITS } from './rate-limits.constants';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -79,5 +79,30 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(UNLIMITED_RATE_LIMITS, () => T0);
     for (let i = 0; i < 500; i++) expect(limiter.consume('tweets.create', { kind: 'user', userId: 'u' }).allowed).toBe(true);
     expect(Number(limiter.consume('tweets.create', { kind: 'user', userId: 'u' }).headers['x-rate-limit-limit'])).toBeGreaterThan(1e6);
+  });
+});
+
+describe('RateLimiter per-user daily caps', () => {
+  it('counts the DM daily cap per user and reports it in x-user-limit-24hour-*', () => {
+    const table: RateLimitTable = {
+      ...REALISTIC_RATE_LIMITS,
+      'dm.send': { user: { limit: 10, windowMs: 900_000 }, userDay: { limit: 2, windowMs: 86_400_000 } },
+    };
+    const limiter = new RateLimiter(table, () => T0);
+    const first = limiter.consume('dm.send', { kind: 'user', userId: 'a' });
+    expect(first.headers).toMatchObject({ 'x-rate-limit-remaining': '9', 'x-user-limit-24hour-limit': '2', 'x-user-limit-24hour-remaining': '1' });
+    expect(limiter.consume('dm.send', { kind: 'user', userId: 'a' }).allowed).toBe(true);
+    const refused = limiter.consume('dm.send', { kind: 'user', userId: 'a' });
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBe(86_400);
+    // The refused request used neither window, and other users have their own day.
+    expect(refused.headers['x-rate-limit-remaining']).toBe('8');
+    expect(limiter.consume('dm.send', { kind: 'user', userId: 'b' }).allowed).toBe(true);
+  });
+
+  it('uses X\'s DM limits in the realistic table: 15 sends per 15 min and 1,440 per day, 15 lookups per 15 min', () => {
+    expect(REALISTIC_RATE_LIMITS['dm.send']).toEqual({ user: { limit: 15, windowMs: 900_000 }, userDay: { limit: 1_440, windowMs: 86_400_000 } });
+    expect(REALISTIC_RATE_LIMITS['dm.lookup']).toEqual({ user: { limit: 15, windowMs: 900_000 } });
+    expect(GENEROUS_RATE_LIMITS['dm.send'].userDay?.limit).toBe(144_000);
   });
 });

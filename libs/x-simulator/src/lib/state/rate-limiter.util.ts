@@ -81,33 +81,29 @@ export class RateLimiter {
     if (!rule) return { allowed: true, headers: {} };
     const nowMs = this.now();
 
-    const key = `${endpoint}|${subject.kind === 'user' ? subject.userId : 'app'}`;
-    const dayKey = `${endpoint}|app-day`;
-    let window = peekWindow(this.windows.get(key), rule, nowMs);
-    let day = limits.appDay ? peekWindow(this.windows.get(dayKey), limits.appDay, nowMs) : undefined;
-    const allowed = window.allowed && (day?.allowed ?? true);
-    // Both windows count the request only when both let it through.
-    if (allowed) {
-      window = consumeWindow(window.state, rule, nowMs);
-      if (day && limits.appDay) day = consumeWindow(day.state, limits.appDay, nowMs);
+    const owner = subject.kind === 'user' ? subject.userId : 'app';
+    const windows: { key: string; rule: RateLimitWindowRule; headerPrefix: string }[] = [
+      { key: `${endpoint}|${owner}`, rule, headerPrefix: 'x-rate-limit' },
+    ];
+    if (limits.appDay) windows.push({ key: `${endpoint}|app-day`, rule: limits.appDay, headerPrefix: 'x-app-limit-24hour' });
+    if (limits.userDay && subject.kind === 'user') {
+      windows.push({ key: `${endpoint}|${owner}|user-day`, rule: limits.userDay, headerPrefix: 'x-user-limit-24hour' });
     }
-    this.windows.set(key, window.state);
-    if (day) this.windows.set(dayKey, day.state);
-
-    const headers: Record<string, string> = {
-      'x-rate-limit-limit': String(window.limit),
-      'x-rate-limit-remaining': String(window.remaining),
-      'x-rate-limit-reset': String(window.resetEpochSeconds),
-    };
-    if (day) {
-      headers['x-app-limit-24hour-limit'] = String(day.limit);
-      headers['x-app-limit-24hour-remaining'] = String(day.remaining);
-      headers['x-app-limit-24hour-reset'] = String(day.resetEpochSeconds);
+    const peeked = windows.map((w) => ({ ...w, decision: peekWindow(this.windows.get(w.key), w.rule, nowMs) }));
+    const allowed = peeked.every((w) => w.decision.allowed);
+    // Every window counts the request only when all of them let it through.
+    const decided = allowed ? peeked.map((w) => ({ ...w, decision: consumeWindow(w.decision.state, w.rule, nowMs) })) : peeked;
+    const refusedBy = decided.find((w) => !w.decision.allowed)?.decision;
+    const headers: Record<string, string> = {};
+    for (const { key, headerPrefix, decision } of decided) {
+      this.windows.set(key, decision.state);
+      headers[`${headerPrefix}-limit`] = String(decision.limit);
+      headers[`${headerPrefix}-remaining`] = String(decision.remaining);
+      headers[`${headerPrefix}-reset`] = String(decision.resetEpochSeconds);
     }
-    if (allowed) return { allowed, headers };
-    const refusedBy = window.allowed && day ? day : window;
+    if (allowed || !refusedBy) return { allowed: true, headers };
     return {
-      allowed,
+      allowed: false,
       headers,
       retryAfterSeconds: Math.max(0, Math.ceil(refusedBy.resetEpochSeconds - nowMs / 1000)),
     };

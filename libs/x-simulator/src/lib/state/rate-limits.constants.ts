@@ -8,7 +8,7 @@ const w = (limit: number, windowMs = FIFTEEN_MINUTES): RateLimitWindowRule => ({
 /**
  * X's published limits (docs "rate-limits", see /work/shared/reference/x-api-v2.md §2.0).
  * tweets.delete and tweets.lookup are not in that table; they use X's documented 50/15min and
- * 900 user / 450 app values.
+ * 900 user / 450 app values. DM endpoints are user context only, so they have no app window.
  */
 export const REALISTIC_RATE_LIMITS: RateLimitTable = {
   'tweets.create': { user: w(100), appDay: w(10_000, ONE_DAY) },
@@ -20,6 +20,8 @@ export const REALISTIC_RATE_LIMITS: RateLimitTable = {
   'users.tweets': { user: w(900), app: w(1500) },
   'users.followers': { user: w(300), app: w(300) },
   'users.follow': { user: w(50) },
+  'dm.send': { user: w(15), userDay: w(1_440, ONE_DAY) },
+  'dm.lookup': { user: w(15) },
   'stream.connect': { app: w(50) },
   'stream.rules.list': { app: w(450) },
   'stream.rules.update': { app: w(100) },
@@ -31,7 +33,12 @@ function scale(table: RateLimitTable, factor: number): RateLimitTable {
   const out = {} as RateLimitTable;
   for (const key of Object.keys(table) as (keyof RateLimitTable)[]) {
     const entry: EndpointRateLimit = table[key];
-    out[key] = { user: scaleRule(entry.user), app: scaleRule(entry.app), appDay: scaleRule(entry.appDay) };
+    out[key] = {
+      user: scaleRule(entry.user),
+      app: scaleRule(entry.app),
+      appDay: scaleRule(entry.appDay),
+      userDay: scaleRule(entry.userDay),
+    };
   }
   return out;
 }
@@ -42,7 +49,7 @@ export const GENEROUS_RATE_LIMITS: RateLimitTable = scale(REALISTIC_RATE_LIMITS,
 /** Headers are still sent (clients parse them) but no realistic run can spend a window. */
 export const UNLIMITED_RATE_LIMITS: RateLimitTable = scale(
   Object.fromEntries(
-    Object.keys(REALISTIC_RATE_LIMITS).map((k) => [k, { user: w(1), app: w(1), appDay: undefined }]),
+    Object.keys(REALISTIC_RATE_LIMITS).map((k) => [k, { user: w(1), app: w(1), appDay: undefined, userDay: undefined }]),
   ) as RateLimitTable,
   1_000_000_000,
 );

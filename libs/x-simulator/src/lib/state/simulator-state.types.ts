@@ -74,3 +74,32 @@ export interface SimRule {
   node: RuleNode;
   createdAt: string;
 }
+
+export type DmOrigin = 'api' | 'admin' | 'generator';
+
+/** A one-to-one direct message (X's MessageCreate event). */
+export interface SimDmEvent {
+  id: string;
+  idValue: bigint;
+  eventType: 'MessageCreate';
+  text: string;
+  senderId: string;
+  recipientId: string;
+  /** "{smaller_user_id}-{larger_user_id}", X's id for one-to-one conversations. */
+  conversationId: string;
+  /** Both participants, smaller id first. */
+  participantIds: [string, string];
+  createdAtMs: number;
+  createdAt: string;
+  mentions: SimMention[];
+  hashtags: SimHashtag[];
+  origin: DmOrigin;
+}
+
+/** A follow edge appearing or disappearing (source follows/unfollows target). */
+export interface FollowChange {
+  type: 'follow' | 'unfollow';
+  sourceId: string;
+  targetId: string;
+  atMs: number;
+}

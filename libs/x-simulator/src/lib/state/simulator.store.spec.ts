@@ -71,3 +71,52 @@ describe('SimulatorStore', () => {
     expect(s.publicMetrics(brand).followers_count).toBe(100);
   });
 });
+
+describe('SimulatorStore direct messages and follow events', () => {
+  it('stores DMs with snowflake ids from the tweet sequence, in per-user and per-conversation views', () => {
+    const s = store();
+    const brand = s.createUser({ username: 'acme_support', kind: 'brand' });
+    const cat = s.createUser({ username: 'cat', kind: 'customer' });
+    const dog = s.createUser({ username: 'dog', kind: 'customer' });
+    const tweet = s.createTweet({ authorId: cat.id, text: '@acme_support hi', origin: 'admin' });
+    const dm = s.createDirectMessage({ senderId: cat.id, recipientId: brand.id, text: 'order #123 @acme_support', origin: 'admin' });
+    s.createDirectMessage({ senderId: dog.id, recipientId: brand.id, text: 'hello', origin: 'admin' });
+    expect(BigInt(dm.id)).toBeGreaterThan(BigInt(tweet.id));
+    expect(dm).toMatchObject({
+      eventType: 'MessageCreate',
+      conversationId: `${brand.id}-${cat.id}`,
+      participantIds: [brand.id, cat.id],
+      mentions: [{ username: 'acme_support', id: brand.id }],
+    });
+    expect(s.dmEventsOf(brand.id)).toHaveLength(2);
+    expect(s.dmEventsOf(cat.id).map((e) => e.id)).toEqual([dm.id]);
+    expect(s.dmEventsInConversation(dm.conversationId).map((e) => e.id)).toEqual([dm.id]);
+  });
+
+  it('forgets the oldest DMs beyond the retention cap in every view', () => {
+    const s = store({ maxStoredTweets: 3 });
+    const brand = s.createUser({ username: 'acme_support', kind: 'brand' });
+    const cat = s.createUser({ username: 'cat', kind: 'customer' });
+    const sent = Array.from({ length: 5 }, (_, i) => s.createDirectMessage({ senderId: cat.id, recipientId: brand.id, text: `m${i}`, origin: 'admin' }));
+    expect(s.allDmEvents().map((e) => e.text)).toEqual(['m2', 'm3', 'm4']);
+    expect(s.dmEventsOf(cat.id).map((e) => e.id)).toEqual(sent.slice(2).map((e) => e.id));
+    expect(s.dmEventsInConversation(sent[0].conversationId)).toHaveLength(3);
+    expect(s.dmEventsCreated).toBe(5);
+  });
+
+  it('announces new follow edges and removed ones, but not repeats or declared initial state', () => {
+    const s = store();
+    const brand = s.createUser({ username: 'acme_support', kind: 'brand' });
+    const cat = s.createUser({ username: 'cat', kind: 'customer' });
+    const dog = s.createUser({ username: 'dog', kind: 'customer' });
+    const changes: string[] = [];
+    s.onFollowChange((c) => changes.push(`${c.type}:${c.sourceId}>${c.targetId}`));
+    s.follow(dog.id, brand.id, false);
+    expect(s.follow(cat.id, brand.id)).toBe(true);
+    expect(s.follow(cat.id, brand.id)).toBe(false);
+    expect(s.unfollow(cat.id, brand.id)).toBe(true);
+    expect(s.unfollow(cat.id, brand.id)).toBe(false);
+    expect(changes).toEqual([`follow:${cat.id}>${brand.id}`, `unfollow:${cat.id}>${brand.id}`]);
+    expect(s.isFollowing(dog.id, brand.id)).toBe(true);
+  });
+});

@@ -5,6 +5,9 @@ import { SnowflakeGenerator } from './snowflake.util';
 import type {
   AccountKind,
   BaseMetrics,
+  DmOrigin,
+  FollowChange,
+  SimDmEvent,
   SimHashtag,
   SimMention,
   SimRule,
@@ -35,6 +38,13 @@ export interface NewTweet {
   /** Users left out of the auto-populated leading reply mentions (X's reply.exclude_reply_user_ids). */
   excludeReplyUserIds?: readonly string[];
   origin: TweetOrigin;
+}
+
+export interface NewDirectMessage {
+  senderId: string;
+  recipientId: string;
+  text: string;
+  origin: DmOrigin;
 }
 
 export type Principal = { kind: 'app' } | { kind: 'user'; user: SimUser };
@@ -80,8 +90,17 @@ export class SimulatorStore {
   private readonly otherIds: SnowflakeGenerator;
   private nextUserSeq = 1;
   private readonly tweetListeners: ((tweet: SimTweet) => void)[] = [];
+  private readonly tweetDeleteListeners: ((tweet: SimTweet) => void)[] = [];
+  private readonly followListeners: ((change: FollowChange) => void)[] = [];
+  private readonly dmListeners: ((event: SimDmEvent) => void)[] = [];
+
+  /** DMs in creation order (oldest first), capped like tweets; per-user and per-conversation views. */
+  private dmEvents: SimDmEvent[] = [];
+  private readonly dmsByUser = new Map<string, SimDmEvent[]>();
+  private readonly dmsByConversation = new Map<string, SimDmEvent[]>();
 
   tweetsCreated = 0;
+  dmEventsCreated = 0;
 
   constructor(private readonly options: StoreOptions) {
     this.tweetIds = new SnowflakeGenerator(options.now);
@@ -90,6 +109,19 @@ export class SimulatorStore {
 
   onTweetCreated(listener: (tweet: SimTweet) => void): void {
     this.tweetListeners.push(listener);
+  }
+
+  onTweetDeleted(listener: (tweet: SimTweet) => void): void {
+    this.tweetDeleteListeners.push(listener);
+  }
+
+  /** Follow edges created or removed (not the ones declared as initial state, see follow()). */
+  onFollowChange(listener: (change: FollowChange) => void): void {
+    this.followListeners.push(listener);
+  }
+
+  onDirectMessage(listener: (event: SimDmEvent) => void): void {
+    this.dmListeners.push(listener);
   }
 
   clear(): void {
@@ -106,8 +138,12 @@ export class SimulatorStore {
     this.latestInConversation.clear();
     this.liveCountByAuthor.clear();
     this.rules.clear();
+    this.dmEvents = [];
+    this.dmsByUser.clear();
+    this.dmsByConversation.clear();
     this.nextUserSeq = 1;
     this.tweetsCreated = 0;
+    this.dmEventsCreated = 0;
     this.evictedSinceCompaction = 0;
   }
 
@@ -141,7 +177,8 @@ export class SimulatorStore {
       location: input.location,
       verified: input.verified ?? false,
       protected: input.protected ?? false,
-      receivesYourDm: input.receivesYourDm ?? true,
+      // Brands open their DMs so any customer can write; people keep X's default (followed accounts only).
+      receivesYourDm: input.receivesYourDm ?? input.kind === 'brand',
       base: { followers: 0, following: 0, tweets: 0, listed: 0, likes: 0, ...input.base },
       token,
     };
@@ -185,18 +222,28 @@ export class SimulatorStore {
 
   // ---- follows ----------------------------------------------------------------------------------
 
-  follow(followerId: string, targetId: string): void {
+  /**
+   * Adds the edge; true when it is new. `announce: false` is for edges declared as initial state
+   * (seeded accounts, generator customers): they existed before anyone listened, so no follow event.
+   */
+  follow(followerId: string, targetId: string, announce = true): boolean {
     let targetFollowers = this.followers.get(targetId);
     if (!targetFollowers) this.followers.set(targetId, (targetFollowers = new Map()));
-    if (!targetFollowers.has(followerId)) targetFollowers.set(followerId, this.options.now());
+    const created = !targetFollowers.has(followerId);
+    if (created) targetFollowers.set(followerId, this.options.now());
     let out = this.following.get(followerId);
     if (!out) this.following.set(followerId, (out = new Set()));
     out.add(targetId);
+    if (created && announce) this.emitFollowChange('follow', followerId, targetId);
+    return created;
   }
 
-  unfollow(followerId: string, targetId: string): void {
-    this.followers.get(targetId)?.delete(followerId);
+  /** Removes the edge; true when there was one. */
+  unfollow(followerId: string, targetId: string): boolean {
+    const removed = this.followers.get(targetId)?.delete(followerId) ?? false;
     this.following.get(followerId)?.delete(targetId);
+    if (removed) this.emitFollowChange('unfollow', followerId, targetId);
+    return removed;
   }
 
   isFollowing(followerId: string, targetId: string): boolean {
@@ -334,7 +381,70 @@ export class SimulatorStore {
     if (!tweet || tweet.deleted) return false;
     tweet.deleted = true;
     if (!tweet.evicted) this.adjustLiveCount(tweet.authorId, -1);
+    for (const listener of this.tweetDeleteListeners) listener(tweet);
     return true;
+  }
+
+  // ---- direct messages --------------------------------------------------------------------------
+
+  /**
+   * Stores a one-to-one DM. Policy (who may write to whom, text length, rate limits) is the caller's
+   * job. Ids come from the tweet id generator, as on X where both are snowflakes from one space.
+   */
+  createDirectMessage(input: NewDirectMessage): SimDmEvent {
+    const sender = this.users.get(input.senderId);
+    const recipient = this.users.get(input.recipientId);
+    if (!sender || !recipient) throw new Error(`unknown DM participant ${sender ? input.recipientId : input.senderId}`);
+    const { id, value } = this.tweetIds.next();
+    const nowMs = this.options.now();
+    const participantIds: [string, string] = BigInt(sender.id) <= BigInt(recipient.id) ? [sender.id, recipient.id] : [recipient.id, sender.id];
+    const event: SimDmEvent = {
+      id,
+      idValue: value,
+      eventType: 'MessageCreate',
+      text: input.text,
+      senderId: sender.id,
+      recipientId: recipient.id,
+      conversationId: `${participantIds[0]}-${participantIds[1]}`,
+      participantIds,
+      createdAtMs: nowMs,
+      createdAt: new Date(nowMs).toISOString(),
+      mentions: this.extractMentions(input.text),
+      hashtags: extractHashtags(input.text),
+      origin: input.origin,
+    };
+    this.dmEvents.push(event);
+    appendTo(this.dmsByConversation, event.conversationId, event);
+    appendTo(this.dmsByUser, sender.id, event);
+    if (recipient.id !== sender.id) appendTo(this.dmsByUser, recipient.id, event);
+    this.dmEventsCreated++;
+    this.evictDmOverflow();
+    for (const listener of this.dmListeners) listener(event);
+    return event;
+  }
+
+  /** DM events the user takes part in, oldest first. */
+  dmEventsOf(userId: string): readonly SimDmEvent[] {
+    return this.dmsByUser.get(userId) ?? [];
+  }
+
+  /** DM events of a conversation, oldest first. */
+  dmEventsInConversation(conversationId: string): readonly SimDmEvent[] {
+    return this.dmsByConversation.get(conversationId) ?? [];
+  }
+
+  /** Every stored DM event, oldest first. */
+  allDmEvents(): readonly SimDmEvent[] {
+    return this.dmEvents;
+  }
+
+  dmEventCount(): number {
+    return this.dmEvents.length;
+  }
+
+  /** An id for simulator objects that are not tweets or DMs (rules, webhooks). */
+  newObjectId(): string {
+    return this.otherIds.next().id;
   }
 
   /** What the matcher sees of a tweet. Not cached on the tweet: stored tweets stay small for the GC. */
@@ -360,7 +470,7 @@ export class SimulatorStore {
   }
 
   newRuleId(): string {
-    return this.otherIds.next().id;
+    return this.newObjectId();
   }
 
   addRule(rule: { id: string; value: string; tag?: string; node: RuleNode }): SimRule {
@@ -405,6 +515,30 @@ export class SimulatorStore {
     add(this.users.get(parent.authorId)?.username, parent.authorId, false);
     for (const mention of parent.mentions) add(mention.username, mention.id, true);
     return names.length > 0 ? `${names.join(' ')} ` : '';
+  }
+
+  private emitFollowChange(type: FollowChange['type'], sourceId: string, targetId: string): void {
+    if (this.followListeners.length === 0) return;
+    const change: FollowChange = { type, sourceId, targetId, atMs: this.options.now() };
+    for (const listener of this.followListeners) listener(change);
+  }
+
+  /** Same retention cap as tweets; the oldest DM is always first in each of its lists. */
+  private evictDmOverflow(): void {
+    if (this.dmEvents.length <= this.options.maxStoredTweets) return;
+    const overflow = this.dmEvents.length - this.options.maxStoredTweets;
+    const evicted = this.dmEvents.splice(0, overflow);
+    for (const event of evicted) {
+      for (const [index, key] of [
+        [this.dmsByConversation, event.conversationId],
+        [this.dmsByUser, event.senderId],
+        [this.dmsByUser, event.recipientId],
+      ] as const) {
+        const list = index.get(key);
+        if (list?.[0] === event) list.shift();
+        if (list?.length === 0) index.delete(key);
+      }
+    }
   }
 
   private adjustLiveCount(authorId: string, delta: number): void {
@@ -511,10 +645,10 @@ function isLive(tweet: SimTweet): boolean {
   return !tweet.deleted && !tweet.evicted;
 }
 
-function appendTo(index: Map<string, SimTweet[]>, key: string, tweet: SimTweet): void {
+function appendTo<T>(index: Map<string, T[]>, key: string, item: T): void {
   const list = index.get(key);
-  if (list) list.push(tweet);
-  else index.set(key, [tweet]);
+  if (list) list.push(item);
+  else index.set(key, [item]);
 }
 
 /** Length in code points (X's entity offsets), without allocating an array. */

@@ -1,3 +1,4 @@
+import { canSendDm } from '../dms/dm-policy.util';
 import type { FieldSelection } from '../http/field-selection.util';
 import type { SimUser } from '../state/simulator-state.types';
 import type { SimulatorStore } from '../state/simulator.store';
@@ -60,8 +61,8 @@ export function renderUser(
     out.connection_status = status;
   }
   if (f.has('receives_your_dm') && viewer) {
-    // Closed DMs still accept messages from accounts the user follows.
-    out.receives_your_dm = user.receivesYourDm || store.isFollowing(user.id, viewer.id);
+    // Exactly the rule POST .../messages applies, so a pre-check never disagrees with the send.
+    out.receives_your_dm = canSendDm(store, viewer, user);
   }
   if (f.has('most_recent_tweet_id')) {
     const latest = store.recentTweetsOf(user.id, 1)[0];
