@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { RedisEnv } from '@perch/service-kit';
 
 /** The ingestor's environment; validated once at start-up. */
@@ -29,4 +29,30 @@ export class IngestorConfig extends RedisEnv {
   @Min(0)
   @Max(3_600_000)
   INGESTOR_MENTIONS_POLL_MS = 10_000;
+
+  /**
+   * The public https URL X calls with Account Activity events, ending in /webhooks/x (e.g.
+   * https://perch.example.com/webhooks/x). When set, the ingestor registers it with X after it listens and
+   * subscribes every brand; unset, the receiver still runs if X_CONSUMER_SECRET is set (registered by hand).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'X_WEBHOOK_URL must be an http(s) URL' })
+  X_WEBHOOK_URL?: string;
+
+  /** The X app's consumer secret: signs every webhook delivery and keys the CRC answer. Required with X_WEBHOOK_URL. */
+  @ValidateIf((config: IngestorConfig) => config.X_WEBHOOK_URL !== undefined || config.X_CONSUMER_SECRET !== undefined)
+  @Matches(/^\S{8,}$/, {
+    message: 'X_CONSUMER_SECRET (8 or more characters) is required when X_WEBHOOK_URL is set: X signs webhook deliveries and checks the CRC with it',
+  })
+  X_CONSUMER_SECRET?: string;
+
+  /**
+   * Pause between two reads of each brand's DM events (fallback for lost webhook deliveries, backfill after
+   * downtime). X allows 15 reads per 15 minutes per brand, so below 60 s reads wait for their window; 0 = off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  INGESTOR_DM_POLL_MS = 60_000;
 }

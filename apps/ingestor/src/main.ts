@@ -2,6 +2,10 @@ import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
 import {
+  ACCOUNT_ACTIVITY_WEBHOOK_PATH,
+  AccountActivityRegistration,
+  AccountActivityWebhookSource,
+  DmPollingSource,
   type InboundSource,
   IngestionModule,
   IngestorService,
@@ -21,7 +25,15 @@ import {
   runService,
   ShutdownHooksModule,
 } from '@perch/service-kit';
-import { FilteredStreamSource, MentionsTimelineReader, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import {
+  AccountActivityRegistrar,
+  DmEventsReader,
+  FilteredStreamSource,
+  MentionsTimelineReader,
+  resolveBrandAccounts,
+  TweetLookupReader,
+  TwitterApiXAdapter,
+} from '@perch/x-client';
 
 import { IngestorConfig } from './ingestor.config';
 
@@ -30,7 +42,8 @@ const SERVICE = 'ingestor';
 async function main(): Promise<void> {
   const config = loadConfig(IngestorConfig);
   const logger = createLogger(SERVICE);
-  const xApi = new TwitterApiXAdapter(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {});
+  const apiBase = config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {};
+  const xApi = new TwitterApiXAdapter(apiBase);
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
@@ -39,18 +52,27 @@ async function main(): Promise<void> {
     ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}),
     logger,
   });
+  const cursors = new RedisCursorStore(redis, `perch:${redisNamespace(config, 'ingest')}:cursor:`);
   const sources: InboundSource[] = [new StreamInboundSource(stream, brands, logger)];
   const polling =
     config.INGESTOR_MENTIONS_POLL_MS > 0
-      ? new MentionsPollingSource(
-          new MentionsTimelineReader(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}),
-          brands,
-          new RedisCursorStore(redis, `perch:${redisNamespace(config, 'ingest')}:cursor:`),
-          logger,
-          { intervalMs: config.INGESTOR_MENTIONS_POLL_MS },
-        )
+      ? new MentionsPollingSource(new MentionsTimelineReader(apiBase), brands, cursors, logger, { intervalMs: config.INGESTOR_MENTIONS_POLL_MS })
       : undefined;
   if (polling) sources.push(polling);
+  // The webhook is the fast path for DMs; the DM poll is the safety net for deliveries X dropped and for downtime.
+  const webhook = config.X_CONSUMER_SECRET
+    ? new AccountActivityWebhookSource(brands, { consumerSecret: config.X_CONSUMER_SECRET, tweetLookup: new TweetLookupReader(apiBase) }, logger)
+    : undefined;
+  if (webhook) sources.push(webhook);
+  const dmPolling =
+    config.INGESTOR_DM_POLL_MS > 0
+      ? new DmPollingSource(new DmEventsReader(apiBase), brands, cursors, logger, { intervalMs: config.INGESTOR_DM_POLL_MS })
+      : undefined;
+  if (dmPolling) sources.push(dmPolling);
+  const registration =
+    config.X_WEBHOOK_URL && config.X_CONSUMER_SECRET
+      ? new AccountActivityRegistration(new AccountActivityRegistrar({ appBearer: config.X_APP_BEARER, ...apiBase }), brands, config.X_WEBHOOK_URL, logger)
+      : undefined;
   const ingestor = new IngestorService(
     sources,
     new TweetNormalizer(brands),
@@ -61,7 +83,7 @@ async function main(): Promise<void> {
 
   @Module({
     imports: [
-      IngestionModule.register({ ingestor }),
+      IngestionModule.register({ ingestor, ...(webhook ? { webhook } : {}) }),
       ObservabilityModule.register({
         service: SERVICE,
         checks: [{ name: 'redis', check: async () => (await redis.ping()) === 'PONG' }],
@@ -70,15 +92,26 @@ async function main(): Promise<void> {
           { prefix: 'ingestor', read: () => ({ ...ingestor.counters }) },
           { prefix: 'stream', read: () => numericOnly({ ...stream.counters }) },
           { prefix: 'mentions_poll', read: () => ({ ...(polling?.counters ?? { polls: 0, delivered: 0, failures: 0 }) }) },
+          { prefix: 'dm_poll', read: () => ({ ...(dmPolling?.counters ?? { polls: 0, delivered: 0, failures: 0 }) }) },
+          ...(webhook ? [{ prefix: 'webhook', read: () => ({ ...webhook.counters }) }] : []),
+          ...(registration ? [{ prefix: 'webhook_registration', read: () => ({ ...registration.counters }) }] : []),
         ],
       }),
-      ShutdownHooksModule.register([() => bus.stop(), () => transport.disconnect(), () => redis.quit()]),
+      ShutdownHooksModule.register([() => registration?.stop(), () => bus.stop(), () => transport.disconnect(), () => redis.quit()]),
     ],
   })
   class IngestorAppModule {}
 
-  await runService({ module: IngestorAppModule }, { service: SERVICE, port: config.HTTP_PORT });
-  logger.info({ brands: brands.map((b) => b.username) }, 'ingesting');
+  await runService(
+    { module: IngestorAppModule },
+    { service: SERVICE, port: config.HTTP_PORT, ...(webhook ? { rawBodyPaths: [ACCOUNT_ACTIVITY_WEBHOOK_PATH] } : {}) },
+  );
+  // Only now: X answers the registration with a CRC request to the URL, which must already be served.
+  await registration?.start();
+  logger.info(
+    { brands: brands.map((b) => b.username), webhook: webhook ? (config.X_WEBHOOK_URL ?? 'receiver only') : 'off', dmPollMs: config.INGESTOR_DM_POLL_MS },
+    'ingesting',
+  );
 }
 
 function numericOnly(record: Record<string, unknown>): Record<string, number> {

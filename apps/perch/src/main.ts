@@ -2,12 +2,17 @@ import './quiet-logs';
 import 'reflect-metadata';
 
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo } from 'node:net';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClassifierModule, LexiconClassifier } from '@perch/classification';
 import { GatewayModule, setupGatewayOpenApi } from '@perch/gateway';
 import {
+  ACCOUNT_ACTIVITY_WEBHOOK_PATH,
+  AccountActivityRegistration,
+  AccountActivityWebhookSource,
+  DmPollingSource,
   IngestionModule,
   IngestorService,
   MemoryCursorStore,
@@ -25,8 +30,17 @@ import {
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger, loadConfig } from '@perch/platform';
 import { MemoryRoutingStore, RouterModule } from '@perch/routing';
-import { exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule, tuneHttpServer } from '@perch/service-kit';
-import { FilteredStreamSource, MentionsTimelineReader, RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { captureRawBody, exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule, tuneHttpServer } from '@perch/service-kit';
+import {
+  AccountActivityRegistrar,
+  DmEventsReader,
+  FilteredStreamSource,
+  MentionsTimelineReader,
+  RateLimitBudget,
+  resolveBrandAccounts,
+  TweetLookupReader,
+  TwitterApiXAdapter,
+} from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
 import { EmbeddedConfig } from './embedded.config';
@@ -34,6 +48,8 @@ import { EmbeddedConfig } from './embedded.config';
 const SERVICE = 'perch';
 const BRAND = { username: 'acme_support', token: 'acme-support-user-token' };
 const APP_BEARER = 'perch-app-bearer';
+/** The simulated X app's consumer secret: it signs the webhook deliveries and keys the CRC. */
+const CONSUMER_SECRET = 'perch-consumer-secret';
 const DEMO_AGENTS = [
   { id: 'alice', displayName: 'Alice Martin', password: 'alice', capacity: 2 },
   { id: 'bob', displayName: 'Bob Okafor', password: 'bob', capacity: 1 },
@@ -45,7 +61,10 @@ async function main(): Promise<void> {
   const config = loadConfig(EmbeddedConfig);
   const logger = createLogger(SERVICE);
 
-  const simulator = new XSimulator({ seed: { appBearerToken: APP_BEARER, brands: [{ ...BRAND, name: 'Acme Support', followersCount: 48_210 }] } });
+  const simulator = new XSimulator({
+    seed: { appBearerToken: APP_BEARER, brands: [{ ...BRAND, name: 'Acme Support', followersCount: 48_210 }] },
+    consumerSecret: CONSUMER_SECRET,
+  });
   const { baseUrl: simulatorUrl } = await simulator.start(config.X_SIM_PORT);
   simulator.createAccount({ username: 'cust_demo', kind: 'customer', name: 'Demo Customer', followsBrand: [BRAND.username], followersCount: 312, tweetCount: 4_180 });
 
@@ -56,12 +75,24 @@ async function main(): Promise<void> {
   const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl, budget: new RateLimitBudget({ maxWaitMs: 20_000 }) });
   const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
   const stream = new FilteredStreamSource({ bearerToken: APP_BEARER, apiBaseUrl: simulatorUrl, logger });
+  const cursors = new MemoryCursorStore();
+  // DMs as in production: the simulator's signed webhook deliveries to this process, with the DM poll as safety net.
+  const webhook = new AccountActivityWebhookSource(
+    brands,
+    { consumerSecret: CONSUMER_SECRET, tweetLookup: new TweetLookupReader({ apiBaseUrl: simulatorUrl }) },
+    logger,
+  );
+  const dmPolling = new DmPollingSource(new DmEventsReader({ apiBaseUrl: simulatorUrl }), brands, cursors, logger, { intervalMs: 60_000 });
+  // Created once the server listens (its URL needs the port); stopped first on shutdown.
+  const late: { registration?: AccountActivityRegistration } = {};
   const ingestor = new IngestorService(
     [
       new StreamInboundSource(stream, brands, logger),
-      new MentionsPollingSource(new MentionsTimelineReader({ apiBaseUrl: simulatorUrl }), brands, new MemoryCursorStore(), logger, {
+      new MentionsPollingSource(new MentionsTimelineReader({ apiBaseUrl: simulatorUrl }), brands, cursors, logger, {
         intervalMs: 10_000,
       }),
+      webhook,
+      dmPolling,
     ],
     new TweetNormalizer(brands),
     new MemoryDedupeStore(),
@@ -72,7 +103,7 @@ async function main(): Promise<void> {
 
   @Module({
     imports: [
-      IngestionModule.register({ ingestor }),
+      IngestionModule.register({ ingestor, webhook }),
       ClassifierModule.register({ bus, classifier: new LexiconClassifier() }),
       RouterModule.register({
         bus,
@@ -96,9 +127,17 @@ async function main(): Promise<void> {
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
           { prefix: 'ingestor', read: () => ({ ...ingestor.counters }) },
+          { prefix: 'webhook', read: () => ({ ...webhook.counters }) },
+          { prefix: 'dm_poll', read: () => ({ ...dmPolling.counters }) },
         ],
       }),
-      ShutdownHooksModule.register([() => simulator.stopGenerator(), () => bus.stop(), () => transport.disconnect(), () => simulator.stop()]),
+      ShutdownHooksModule.register([
+        () => late.registration?.stop(),
+        () => simulator.stopGenerator(),
+        () => bus.stop(),
+        () => transport.disconnect(),
+        () => simulator.stop(),
+      ]),
     ],
   })
   class EmbeddedModule {}
@@ -106,8 +145,19 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(EmbeddedModule, { logger: new PinoNestLogger(SERVICE) });
   app.enableShutdownHooks();
   tuneHttpServer(app);
+  captureRawBody(app, [ACCOUNT_ACTIVITY_WEBHOOK_PATH]);
   setupGatewayOpenApi(app);
   await app.listen(config.PORT, '127.0.0.1');
+  // The simulator calls back with a CRC while registering, so only now that this server listens.
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const registration = new AccountActivityRegistration(
+    new AccountActivityRegistrar({ appBearer: APP_BEARER, apiBaseUrl: simulatorUrl }),
+    brands,
+    `http://127.0.0.1:${port}${ACCOUNT_ACTIVITY_WEBHOOK_PATH}`,
+    logger,
+  );
+  late.registration = registration;
+  await registration.start();
 
   if (config.PERCH_DEMO_RATE > 0) {
     simulator.startGenerator({ rate: config.PERCH_DEMO_RATE, customers: 200, brand: BRAND.username, durationMs: 24 * 3600 * 1000 });
@@ -123,6 +173,9 @@ async function main(): Promise<void> {
       '  Make a customer tweet yourself:',
       `    curl -s ${simulatorUrl}/admin/tweets -H 'content-type: application/json' \\`,
       `      -d '{"authorUsername":"cust_demo","text":"@${BRAND.username} my order #1234 never arrived, can you help?"}'`,
+      '  Or send the brand a DM (delivered through the Account Activity webhook):',
+      `    curl -s ${simulatorUrl}/admin/dms -H 'content-type: application/json' \\`,
+      `      -d '{"fromUsername":"cust_demo","toUsername":"${BRAND.username}","text":"Hi, can you check order #1234?"}'`,
       '',
     ].join('\n') + '\n',
   );

@@ -7,6 +7,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { AccountActivityWebhookModule } from './account-activity/account-activity-webhook.module';
+import { type AccountActivityWebhookSource } from './account-activity/account-activity-webhook.source';
 import { type IngestorService } from './ingestor.service';
 
 export const INGESTOR = Symbol('INGESTOR');
@@ -24,12 +26,16 @@ export class IngestorLifecycle implements OnApplicationBootstrap, OnApplicationS
   }
 }
 
-/** The ingestor service: X sources in, x.inbound.received.v1 out. */
+/**
+ * The ingestor service: X sources in, x.inbound.received.v1 out. With `webhook` (which must also be one of the
+ * ingestor's sources) it mounts X's Account Activity webhook at /webhooks/x; the app keeps that path's raw body.
+ */
 @Module({})
 export class IngestionModule {
-  static register(deps: { ingestor: IngestorService }): DynamicModule {
+  static register(deps: { ingestor: IngestorService; webhook?: AccountActivityWebhookSource }): DynamicModule {
     return {
       module: IngestionModule,
+      imports: deps.webhook ? [AccountActivityWebhookModule.register({ webhook: deps.webhook })] : [],
       providers: [{ provide: INGESTOR, useValue: deps.ingestor }, IngestorLifecycle],
     };
   }

@@ -1,6 +1,7 @@
 import { type DeadLetterRecord, deadLetterTopicOf, type InboundReceivedPayload, Topics } from '@perch/contracts';
 import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
+import { type ReceivedDirectMessage } from '@perch/x-client';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
 import { MemoryDedupeStore } from './dedupe/memory-dedupe-store.adapter';
@@ -23,6 +24,19 @@ function tweet(id: string, authorId = '42'): TweetV2SingleStreamResult {
     data: { id, text: '@acme_support where is my refund?', author_id: authorId, conversation_id: id, edit_history_tweet_ids: [id] },
     includes: { users: [{ id: authorId, name: 'Cat', username: 'catperson' }] },
     matching_rules: [{ id: '1', tag: 'brand:100' }],
+  };
+}
+
+function directMessage(id: string, senderId = '42'): ReceivedDirectMessage {
+  return {
+    id,
+    forUserId: '100',
+    senderId,
+    recipientId: senderId === '100' ? '42' : '100',
+    conversationId: '100-42',
+    text: 'my refund is late',
+    createdAt: '2024-01-15T10:35:00.000Z',
+    sender: { id: senderId, username: 'catperson', name: 'Cat' },
   };
 }
 
@@ -102,5 +116,52 @@ describe(IngestorService.name, () => {
     await until(() => deadLetters.length === 1);
     expect(deadLetters[0]?.reason).toMatch(/no author_id/);
     expect(published).toHaveLength(0);
+  });
+
+  it('publishes a DM brought by both the webhook and the poll once, as a dm in the customer’s conversation', async () => {
+    await source.handlers?.onDirectMessage(directMessage('8001'), Date.now(), 'dm-webhook');
+    await source.handlers?.onDirectMessage(directMessage('8001'), Date.now(), 'dm-poll');
+    await until(() => published.length === 1);
+    expect(published[0]).toMatchObject({ messageId: '8001', kind: 'dm', source: 'dm-webhook', conversationKey: '100:dm:42', threadId: '100-42' });
+    expect(ingestor.counters).toMatchObject({ duplicates: 1, dmPublished: 1 });
+  });
+
+  it('never mistakes a DM for a tweet with the same id', async () => {
+    await source.handlers?.onTweet(tweet('8002'), Date.now(), 'stream');
+    await source.handlers?.onDirectMessage(directMessage('8002'), Date.now(), 'dm-poll');
+    await until(() => published.length === 2);
+    expect(published.map((p) => p.kind).sort()).toEqual(['dm', 'mention']);
+    expect(ingestor.counters.duplicates).toBe(0);
+  });
+
+  it('does not publish the brand’s own outgoing DMs', async () => {
+    await source.handlers?.onDirectMessage(directMessage('8003', '100'), Date.now(), 'dm-webhook');
+    await source.handlers?.onDirectMessage(directMessage('8004'), Date.now(), 'dm-webhook');
+    await until(() => published.length === 1);
+    expect(published[0]?.messageId).toBe('8004');
+    expect(ingestor.counters.ignored).toBe(1);
+  });
+
+  it('dead-letters a DM for an account it does not serve, marked as coming from the webhook', async () => {
+    await source.handlers?.onDirectMessage({ ...directMessage('8005'), forUserId: '999' }, Date.now(), 'dm-webhook');
+    await until(() => deadLetters.length === 1);
+    expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.account-activity', reason: expect.stringMatching(/account 999/) });
+    expect(published).toHaveLength(0);
+  });
+
+  it('dead-letters a source problem under the origin the source names', async () => {
+    source.handlers?.onProblem({ reason: 'DM event 9 has no sender_id', raw: '{"id":"9"}', origin: 'x.dm-events' });
+    await until(() => deadLetters.length === 1);
+    expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.dm-events', value: '{"id":"9"}' });
+  });
+
+  it('dead-letters a DM the contract refuses and resolves, so a poll is not stuck on it', async () => {
+    // X caps DMs at 10,000 characters, as the contract does; a longer one stands for any message the contract refuses.
+    const long = { ...directMessage('8006'), text: 'a'.repeat(10_001) };
+    await expect(source.handlers?.onDirectMessage(long, Date.now(), 'dm-poll')).resolves.toBeUndefined();
+    await until(() => deadLetters.length === 1);
+    expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.dm-events', value: JSON.stringify(long), problems: [expect.objectContaining({ field: 'payload.text' })] });
+    expect(published).toHaveLength(0);
+    expect(ingestor.counters.failed).toBe(0);
   });
 });

@@ -25,6 +25,9 @@ describe(MentionsPollingSource.name, () => {
       if (result.data.id === failOn) throw new Error('broker down');
       delivered.push({ id: result.data.id, source, tag: result.matching_rules[0]?.tag });
     },
+    onDirectMessage: async () => {
+      throw new Error('the mentions poll hands over no direct messages');
+    },
     onProblem: () => undefined,
   };
 

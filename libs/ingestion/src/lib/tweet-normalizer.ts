@@ -18,7 +18,7 @@ export class TweetNormalizer {
   private readonly byId: Map<string, BrandAccount>;
   private readonly byUsername: Map<string, BrandAccount>;
 
-  constructor(brands: readonly BrandAccount[]) {
+  constructor(readonly brands: readonly BrandAccount[]) {
     this.byId = new Map(brands.map((b) => [b.id, b]));
     this.byUsername = new Map(brands.map((b) => [b.username.toLowerCase(), b]));
   }
@@ -76,7 +76,8 @@ export class TweetNormalizer {
   }
 }
 
-function extractMentions(text: string, fromEntities: readonly string[] | undefined): string[] {
+/** Usernames mentioned, without '@', in order: X's entities when it sent them, else read from the text. */
+export function extractMentions(text: string, fromEntities: readonly string[] | undefined): string[] {
   if (fromEntities && fromEntities.length > 0) return [...fromEntities];
   return [...text.matchAll(MENTION)].map((m) => m[2] ?? '').filter((m) => m.length > 0);
 }

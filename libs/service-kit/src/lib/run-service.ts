@@ -1,3 +1,5 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger } from '@perch/platform';
@@ -8,6 +10,11 @@ export interface RunServiceOptions {
   service: string;
   port: number;
   host?: string;
+  /**
+   * Paths whose POST bodies are kept as raw bytes in `req.rawBody` and never parsed, for endpoints that check a
+   * signature over the exact bytes (e.g. X's webhooks at /webhooks/x). Other paths keep Nest's JSON parsing.
+   */
+  rawBodyPaths?: readonly string[];
 }
 
 /** Starts a Nest HTTP app (health, metrics, and whatever the module adds) with graceful shutdown. */
@@ -16,6 +23,7 @@ export async function runService(module: DynamicModule, options: RunServiceOptio
   const app = await NestFactory.create(module, { logger: new PinoNestLogger(options.service), bufferLogs: false });
   app.enableShutdownHooks();
   tuneHttpServer(app);
+  if (options.rawBodyPaths?.length) captureRawBody(app, options.rawBodyPaths);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.info({ port: options.port }, `${options.service} listening`);
   return app;
@@ -36,4 +44,50 @@ export function tuneHttpServer(app: INestApplication): void {
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+}
+
+const DEFAULT_RAW_BODY_LIMIT = 5 * 1024 * 1024;
+
+/**
+ * Keeps the request bodies of `paths` as raw bytes (`req.rawBody`, as Nest's own rawBody option names it) instead of
+ * parsing them. Nest's rawBody option is not enough for signed webhooks: its JSON parser answers malformed JSON with
+ * 400 before any handler could check the signature or keep the body. Call before app.listen(): Nest installs its
+ * parsers at init, after this middleware, and they skip a body already read.
+ */
+export function captureRawBody(app: INestApplication, paths: readonly string[], limitBytes = DEFAULT_RAW_BODY_LIMIT): void {
+  const wanted = new Set(paths.map((p) => p.replace(/\/+$/, '')));
+  app.use((req: IncomingMessage & { rawBody?: Buffer }, res: ServerResponse, next: (error?: unknown) => void) => {
+    const path = (req.url ?? '').split('?')[0]?.replace(/\/+$/, '') ?? '';
+    if (!wanted.has(path) || req.method === 'GET' || req.method === 'HEAD') {
+      next();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limitBytes) {
+        done = true;
+        res.statusCode = 413;
+        res.setHeader('connection', 'close');
+        res.end();
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      req.rawBody = Buffer.concat(chunks);
+      next();
+    });
+    req.on('error', (error) => {
+      if (done) return;
+      done = true;
+      next(error);
+    });
+  });
 }

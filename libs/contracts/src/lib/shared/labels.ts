@@ -7,5 +7,6 @@ export type Actionability = (typeof ACTIONABILITIES)[number];
 export const INBOUND_KINDS = ['mention', 'reply', 'quote', 'dm'] as const;
 export type InboundKind = (typeof INBOUND_KINDS)[number];
 
-export const INBOUND_SOURCES = ['stream', 'mentions-poll', 'dm-webhook', 'dm-poll'] as const;
+/** Where a message came in: 'tweet-webhook' is a tweet delivered by the Account Activity webhook. */
+export const INBOUND_SOURCES = ['stream', 'mentions-poll', 'tweet-webhook', 'dm-webhook', 'dm-poll'] as const;
 export type InboundSource = (typeof INBOUND_SOURCES)[number];

@@ -1,0 +1,68 @@
+import { type TweetV2, type TweetV2LookupResult, type TweetV2SingleStreamResult, type TwitterApi, type UserV2 } from 'twitter-api-v2';
+
+import { budgetedRead, readBudgetKey, toXRateLimit, unrefSleep } from './budgeted-read.util';
+import { DEFAULT_STREAM_EXPANSIONS, DEFAULT_STREAM_TWEET_FIELDS, DEFAULT_STREAM_USER_FIELDS } from './filtered-stream.source';
+import { RateLimitBudget } from './rate-limit-budget';
+import { createTwitterClient } from './twitter-client.factory';
+import { mapXError } from './x-error-mapping.util';
+
+export interface TweetLookupReaderOptions {
+  apiBaseUrl?: string;
+  budget?: RateLimitBudget;
+  now?: () => number;
+  /** Longest a lookup waits for its rate-limit window before failing as retryable. Default 10 s. */
+  maxWaitMs?: number;
+}
+
+/**
+ * Tweets by id, in the filtered stream's shape and with the stream's fields (GET /2/tweets?ids=). The Account
+ * Activity webhook sends v1.1 tweets without conversation_id; a reply is looked up here so that it joins the same
+ * thread, with the same conversation key, as when the stream delivers it.
+ */
+export class TweetLookupReader {
+  private readonly clients = new Map<string, TwitterApi>();
+  private readonly budget: RateLimitBudget;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TweetLookupReaderOptions = {}) {
+    this.now = options.now ?? Date.now;
+    // A webhook delivery is waiting for the answer: better to give up quickly and let the stream or the poll bring it.
+    this.budget = options.budget ?? new RateLimitBudget({ now: this.now, sleep: unrefSleep, maxWaitMs: options.maxWaitMs ?? 10_000 });
+  }
+
+  /** Up to 100 ids; tweets X no longer has are left out. */
+  async lookup(token: string, ids: readonly string[]): Promise<TweetV2SingleStreamResult[]> {
+    if (ids.length === 0) return [];
+    const result = await budgetedRead({ budget: this.budget, key: readBudgetKey(token, 'tweets.lookup'), now: this.now }, async () => {
+      try {
+        const response = await this.client(token).v2.get<TweetV2LookupResult>(
+          'tweets',
+          {
+            ids: ids.join(','),
+            'tweet.fields': DEFAULT_STREAM_TWEET_FIELDS.join(','),
+            expansions: DEFAULT_STREAM_EXPANSIONS.join(','),
+            'user.fields': DEFAULT_STREAM_USER_FIELDS.join(','),
+          },
+          { fullResponse: true },
+        );
+        return { value: response.data, rateLimit: toXRateLimit(response.rateLimit) };
+      } catch (error) {
+        throw mapXError(error, 'look up tweets', this.now());
+      }
+    });
+    const users = new Map<string, UserV2>((result.includes?.users ?? []).map((u) => [u.id, u]));
+    return (result.data ?? []).map((data: TweetV2) => {
+      const author = data.author_id ? users.get(data.author_id) : undefined;
+      return { data, includes: { users: author ? [author] : [] }, matching_rules: [] };
+    });
+  }
+
+  private client(token: string): TwitterApi {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+}
