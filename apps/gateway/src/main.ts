@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GatewayModule, setupGatewayOpenApi } from '@perch/gateway';
+import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
   AgentDirectory,
   agentRecordsFromJson,
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS);
   // A reply waits for its brand's rate-limit window only for less than the outbound claim's lease (30 s), so a
   // replica that takes the partition over meanwhile can never find the claim free and post the reply again.
-  const xApi = new TwitterApiXAdapter({ ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}), budget: new RateLimitBudget({ maxWaitMs: 20_000 }) });
+  const xApi = new TwitterApiXAdapter({ ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}), budget: new RateLimitBudget({ maxWaitMs: OUTBOUND_MAX_INLINE_WAIT_MS }) });
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });

@@ -7,7 +7,7 @@ import { type AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClassifierModule, LexiconClassifier } from '@perch/classification';
-import { GatewayModule, setupGatewayOpenApi } from '@perch/gateway';
+import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
   AccountActivityRegistration,
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const bus = await startEventBus(transport, { producer: SERVICE, logger });
   // A reply waits for its brand's rate-limit window only for less than the outbound claim's lease (30 s), so a
   // replica that takes the partition over meanwhile can never find the claim free and post the reply again.
-  const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl, budget: new RateLimitBudget({ maxWaitMs: 20_000 }) });
+  const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl, budget: new RateLimitBudget({ maxWaitMs: OUTBOUND_MAX_INLINE_WAIT_MS }) });
   const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
   const stream = new FilteredStreamSource({ bearerToken: APP_BEARER, apiBaseUrl: simulatorUrl, logger });
   const cursors = new MemoryCursorStore();

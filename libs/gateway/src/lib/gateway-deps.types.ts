@@ -28,8 +28,10 @@ export interface GatewayOptions {
   offlineGraceMs?: number;
   /** Lease on an outbound command while X is asked. Default 30000. */
   outboundLeaseMs?: number;
-  /** Bus attempt on which a retryable X failure is reported as 'failed'; match the bus's maxAttempts. Default 5. */
-  outboundMaxAttempts?: number;
+  /** How long after the request an X outage is waited out (deferred with backoff) before the command fails. Default 10 min. */
+  outboundGiveUpAfterMs?: number;
+  /** How long after the request a spent X rate-limit window is waited for before the command fails. Default 1 h. */
+  outboundRateLimitGiveUpAfterMs?: number;
   /**
    * How long a request about an interaction waits for the store to show what the agent's socket already
    * said (the projector trails the push by a few ms). 0 answers from the store at once. Default 1500.

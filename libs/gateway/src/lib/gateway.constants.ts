@@ -27,3 +27,9 @@ export function repliesPushGroup(replicaId: string): string {
 }
 
 export const WS_PATH = '/ws';
+
+/**
+ * The longest the outbound worker's X client waits in the Kafka handler for a rate-limit window; a longer
+ * wait defers the command instead (the partition pauses, the others flow). Pass it to the RateLimitBudget.
+ */
+export const OUTBOUND_MAX_INLINE_WAIT_MS = 2_000;

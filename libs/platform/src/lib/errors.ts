@@ -1,7 +1,7 @@
 // Typed failures. Consumers turn them into retry / dead-letter / drop decisions
 // (see messaging's EventBus); only the gateway turns them into HTTP status codes.
 
-export type FailureDisposition = 'retry' | 'dead-letter' | 'drop';
+export type FailureDisposition = 'retry' | 'defer' | 'dead-letter' | 'drop';
 
 export abstract class PerchError extends Error {
   abstract readonly disposition: FailureDisposition;
@@ -19,6 +19,18 @@ export abstract class PerchError extends Error {
 export class RetryableError extends PerchError {
   readonly disposition = 'retry' as const;
   constructor(message: string, code = 'retryable', details?: Record<string, unknown>, readonly retryAfterMs?: number) {
+    super(message, code, details);
+  }
+}
+
+/**
+ * Not now, and not by waiting in the handler: the message should come back after `retryAfterMs`
+ * (an X rate-limit window, an X outage's backoff). The consumer pauses only this message's partition
+ * meanwhile, so other keys and partitions keep flowing.
+ */
+export class DeferredError extends PerchError {
+  readonly disposition = 'defer' as const;
+  constructor(message: string, readonly retryAfterMs: number, code = 'deferred', details?: Record<string, unknown>) {
     super(message, code, details);
   }
 }

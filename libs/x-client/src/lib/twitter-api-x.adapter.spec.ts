@@ -4,7 +4,7 @@ import { REALISTIC_RATE_LIMITS } from '@perch/x-simulator';
 import { startSimulatorWorld, BRAND, BRAND_TOKEN } from './testing/simulator-world';
 import { describeXApiContract } from './testing/x-api-contract';
 import { RateLimitBudget } from './rate-limit-budget';
-import { TwitterApiXAdapter } from './twitter-api-x.adapter';
+import { TwitterApiXAdapter, tweetMatchKey } from './twitter-api-x.adapter';
 
 describeXApiContract('TwitterApiXAdapter against the simulator', async () => {
   const world = await startSimulatorWorld();
@@ -99,5 +99,13 @@ describe('TwitterApiXAdapter', () => {
   it('maps a connection failure to a retryable x-network error', async () => {
     const adapter = new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' });
     await expect(adapter.me(BRAND_TOKEN)).rejects.toMatchObject({ code: 'x-network', disposition: 'retry' });
+  });
+
+  it('recognises a tweet as X stores it: populated mentions, escaped &, < and >, and URLs turned into t.co links', () => {
+    const sent = 'Track it at https://perch.com/orders/1234?ref=x & ask <support> for help';
+    const stored = '@dana_flies Track it at https://t.co/AbC123xyz &amp; ask &lt;support&gt; for help';
+    expect(tweetMatchKey(stored)).toBe(tweetMatchKey(sent));
+    expect(tweetMatchKey('Track it at perch.com/orders & ask')).toBe(tweetMatchKey('Track it at https://t.co/Zz9 &amp; ask'));
+    expect(tweetMatchKey(stored)).not.toBe(tweetMatchKey('Track it at https://perch.com/orders/1234 and ask <support> for help'));
   });
 });

@@ -10,6 +10,7 @@ import type {
   TwitterRateLimit,
   UserV2,
 } from 'twitter-api-v2';
+import { extractUrlsWithIndices } from 'twitter-text';
 
 import { RateLimitBudget } from './rate-limit-budget';
 import { createTwitterClient } from './twitter-client.factory';
@@ -59,9 +60,20 @@ function budgetKey(token: string, endpoint: string): string {
   return `${createHash('sha256').update(token).digest('base64url').slice(0, 16)}:${endpoint}`;
 }
 
-/** X may prefix a reply with the mentions it populates itself; the agent's words are what identify it. */
-function withoutLeadingMentions(text: string): string {
-  return text.replace(/^(\s*@\w{1,15})+\s*/, '').trim();
+/**
+ * The words that identify a tweet we sent, compared the way X stores them: X may prefix a reply with
+ * mentions it populated, escapes &, < and > in `text`, and replaces every URL with a t.co link.
+ */
+export function tweetMatchKey(text: string): string {
+  const unescaped = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const body = unescaped.replace(/^(\s*[@＠]\w{1,15})+\s*/, '');
+  let masked = '';
+  let last = 0;
+  for (const { indices } of extractUrlsWithIndices(body)) {
+    masked += `${body.slice(last, indices[0])}<url>`;
+    last = indices[1];
+  }
+  return (masked + body.slice(last)).replace(/\s+/g, ' ').trim();
 }
 
 function rateLimitOf(error: RetryableError): XRateLimit | undefined {
@@ -97,7 +109,7 @@ export class TwitterApiXAdapter implements XApiPort {
   }
 
   async findTweet(query: FindTweetQuery): Promise<PostedTweet | undefined> {
-    const wanted = withoutLeadingMentions(query.text);
+    const wanted = tweetMatchKey(query.text);
     return this.withinBudget(query.brandToken, 'users.tweets', 'find tweet', async (client) => {
       const timeline = await client.v2.userTimeline(query.brandId, {
         max_results: 100,
@@ -107,7 +119,7 @@ export class TwitterApiXAdapter implements XApiPort {
       if (!timeline.done) await timeline.fetchNext();
       const match = timeline.tweets.find((t) => {
         const parent = t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
-        return parent === query.inReplyToTweetId && withoutLeadingMentions(t.text) === wanted;
+        return parent === query.inReplyToTweetId && tweetMatchKey(t.text) === wanted;
       });
       return { value: match ? { tweetId: match.id, text: match.text } : undefined, rateLimit: timeline.rateLimit };
     });

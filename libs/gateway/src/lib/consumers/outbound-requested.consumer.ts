@@ -41,7 +41,8 @@ export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnAppl
       // Unique per process, even when two processes share a replica id by mistake.
       workerId: `${options.replicaId}:${process.pid}:${randomBytes(4).toString('hex')}`,
       ...(options.outboundLeaseMs === undefined ? {} : { leaseMs: options.outboundLeaseMs }),
-      ...(options.outboundMaxAttempts === undefined ? {} : { giveUpAfterAttempts: options.outboundMaxAttempts }),
+      ...(options.outboundGiveUpAfterMs === undefined ? {} : { giveUpAfterMs: options.outboundGiveUpAfterMs }),
+      ...(options.outboundRateLimitGiveUpAfterMs === undefined ? {} : { rateLimitGiveUpAfterMs: options.outboundRateLimitGiveUpAfterMs }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
   }

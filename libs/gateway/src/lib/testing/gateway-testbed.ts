@@ -93,7 +93,6 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
         replicaId: 'test-replica',
         desktopDir: options.desktopDir ?? '/nonexistent',
         offlineGraceMs: 0,
-        outboundMaxAttempts: 3,
         ...options.options,
       },
     }),

@@ -1,7 +1,7 @@
 import { type OutboundCompletedPayload } from '@perch/contracts';
 import { type Clock, systemClock } from '@perch/platform';
 
-import { type ClaimResult, type OutboundIdempotencyStore } from './outbound-idempotency-store.port';
+import { type ClaimResult, type OutboundIdempotencyStore, type ReleaseOptions } from './outbound-idempotency-store.port';
 
 interface Claim {
   owner: string;
@@ -36,7 +36,10 @@ export class MemoryOutboundIdempotencyStore implements OutboundIdempotencyStore 
     return structuredClone(result);
   }
 
-  async release(commandId: string, owner: string): Promise<void> {
-    if (this.claims.get(commandId)?.owner === owner) this.claims.delete(commandId);
+  async release(commandId: string, owner: string, options: ReleaseOptions = {}): Promise<void> {
+    if (this.claims.get(commandId)?.owner !== owner) return;
+    this.claims.delete(commandId);
+    const attempts = this.attempts.get(commandId) ?? 0;
+    if (options.untouched && attempts > 0) this.attempts.set(commandId, attempts - 1);
   }
 }

@@ -21,6 +21,15 @@ export interface ClaimBusy {
 
 export type ClaimResult = ClaimGranted | ClaimDone | ClaimBusy;
 
+export interface ReleaseOptions {
+  /**
+   * X was never asked to act (the worker waited for a rate-limit window, or X answered 429, which
+   * refuses before doing anything): the attempt is taken back, so the next claim is not mistaken for
+   * one whose predecessor may have acted, and X is not searched needlessly.
+   */
+  untouched?: boolean;
+}
+
 /**
  * At-most-once bookkeeping for outbound commands, keyed by command id.
  * Contract: testing/outbound-idempotency-store-contract.ts.
@@ -34,5 +43,5 @@ export interface OutboundIdempotencyStore {
    */
   complete(commandId: string, result: OutboundCompletedPayload): Promise<OutboundCompletedPayload>;
   /** Gives the claim up (the attempt failed transiently) so the retry need not wait for the lease. */
-  release(commandId: string, owner: string): Promise<void>;
+  release(commandId: string, owner: string, options?: ReleaseOptions): Promise<void>;
 }

@@ -7,7 +7,7 @@ import {
   Topics,
 } from '@perch/contracts';
 import { type EventPublisher, RecordingEventPublisher } from '@perch/messaging';
-import { RetryableError } from '@perch/platform';
+import { DeferredError } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
@@ -90,9 +90,9 @@ describe('outbound replies under X faults', () => {
     const { question, event } = replyTo('where is my refund');
     simulator.injectHttpFaults({ rules: [{ status: 503, count: 1, path: '/2/tweets', method: 'POST', afterEffect: true }] });
     const publisher = new Completions();
-    // The bus redelivers after a retryable failure; attempts are what it passes in.
-    await expect(worker(publisher).handle(event, { attempt: 1 })).rejects.toBeInstanceOf(RetryableError);
-    await worker(publisher).handle(event, { attempt: 2 });
+    // The worker defers the command; the bus brings it back later (here: at once).
+    await expect(worker(publisher).handle(event)).rejects.toBeInstanceOf(DeferredError);
+    await worker(publisher).handle(event);
     expect(repliesTo(question)).toHaveLength(1);
     expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent', tweetId: repliesTo(question)[0]?.id })]);
   });
@@ -101,9 +101,9 @@ describe('outbound replies under X faults', () => {
     const { question, event } = replyTo('the app will not load');
     simulator.injectHttpFaults({ rules: [{ status: 503, count: 2, path: '/2/tweets', method: 'POST' }] });
     const publisher = new Completions();
-    await expect(worker(publisher).handle(event, { attempt: 1 })).rejects.toBeInstanceOf(RetryableError);
-    await expect(worker(publisher).handle(event, { attempt: 2 })).rejects.toBeInstanceOf(RetryableError);
-    await worker(publisher).handle(event, { attempt: 3 });
+    await expect(worker(publisher).handle(event)).rejects.toBeInstanceOf(DeferredError);
+    await expect(worker(publisher).handle(event)).rejects.toBeInstanceOf(DeferredError);
+    await worker(publisher).handle(event);
     expect(repliesTo(question)).toHaveLength(1);
     expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent' })]);
   });

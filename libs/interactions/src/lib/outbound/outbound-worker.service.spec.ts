@@ -7,7 +7,7 @@ import {
   Topics,
 } from '@perch/contracts';
 import { RecordingEventPublisher } from '@perch/messaging';
-import { PermanentError, RetryableError } from '@perch/platform';
+import { DeferredError, PermanentError, RetryableError } from '@perch/platform';
 
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
 import { OutboundWorker } from './outbound-worker.service';
@@ -33,9 +33,12 @@ class FakeX implements XActionsPort {
   /** DMs X already has. */
   readonly dmsOnX: { participantId: string; text: string; dmEventId: string }[] = [];
   findFailure: Error | undefined;
+  /** How often the worker asked X whether it already acted. */
+  finds = 0;
   private next = 1_800_000_000_000_000_000n;
 
   async findTweet(request: FindTweetRequest): Promise<PostedTweet | undefined> {
+    this.finds += 1;
     if (this.findFailure) throw this.findFailure;
     const hit = this.onX.find((t) => t.inReplyToTweetId === request.inReplyToTweetId && t.text === request.text);
     return hit ? { tweetId: hit.tweetId, text: hit.text } : undefined;
@@ -127,7 +130,6 @@ describe('OutboundWorker', () => {
       brands: [{ id: '1001', username: 'PerchAir', token: 'brand-token' }],
       workerId: overrides.workerId ?? 'worker-a',
       leaseMs: overrides.leaseMs ?? 30_000,
-      giveUpAfterAttempts: 3,
       clock,
       // Waiting on a busy claim advances the fake clock instead of sleeping.
       sleep: async (ms) => {
@@ -182,51 +184,88 @@ describe('OutboundWorker', () => {
     expect(publisher.completions()).toHaveLength(2);
   });
 
-  it("takes over a crashed worker's command once its lease has run out", async () => {
+  it("defers a command a crashed worker still holds, then takes it over once the lease has run out", async () => {
     const event = requested();
     await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+    const deferred = await worker({ workerId: 'worker-b' }).handle(event).catch((error: unknown) => error);
+    expect(deferred).toBeInstanceOf(DeferredError);
+    expect(deferred).toMatchObject({ code: 'outbound-busy' });
+    expect((deferred as DeferredError).retryAfterMs).toBeGreaterThan(25_000);
+    expect(x.posts).toHaveLength(0);
+
+    now += (deferred as DeferredError).retryAfterMs;
     await worker({ workerId: 'worker-b' }).handle(event);
     expect(x.posts).toHaveLength(1);
-    expect(now).toBeGreaterThanOrEqual(5_000 + 30_000);
   });
 
   it('does not post again a reply that a worker posted before it died: it records the reply X already has', async () => {
     const event = requested();
     await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+    now += 30_000;
     x.onX.push({ inReplyToTweetId: event.payload.inReplyToTweetId ?? '', text: event.payload.text ?? '', tweetId: '1799999999999999999' });
     await worker({ workerId: 'worker-b' }).handle(event);
     expect(x.posts).toHaveLength(0);
     expect(publisher.completions()).toEqual([expect.objectContaining({ status: 'sent', tweetId: '1799999999999999999' })]);
   });
 
-  it('does not post a reclaimed command while it cannot tell whether X already has it', async () => {
+  it('does not post a reclaimed command while it cannot tell whether X already has it: it defers', async () => {
     const event = requested();
     await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+    now += 30_000;
     x.findFailure = new RetryableError('X answered 503', 'x-unavailable');
-    await expect(worker({ workerId: 'worker-b' }).handle(event)).rejects.toBeInstanceOf(RetryableError);
+    await expect(worker({ workerId: 'worker-b' }).handle(event)).rejects.toBeInstanceOf(DeferredError);
     expect(x.posts).toHaveLength(0);
     x.findFailure = undefined;
     await worker({ workerId: 'worker-b' }).handle(event);
     expect(x.posts).toHaveLength(1);
   });
 
-  it('rethrows a retryable X failure so the bus retries, and lets the retry post', async () => {
-    const event = requested();
-    x.failures = [new RetryableError('X answered 503', 'x-unavailable')];
-    await expect(worker().handle(event, { attempt: 1 })).rejects.toBeInstanceOf(RetryableError);
+  it('defers a command through an X outage with growing backoff, then looks on X before posting it', async () => {
+    const event = requested({ requestedAt: now });
+    x.failures = [new RetryableError('X answered 503', 'x-unavailable'), new RetryableError('X answered 503', 'x-unavailable')];
+    const first = await worker().handle(event).catch((error: unknown) => error);
+    expect(first).toMatchObject({ code: 'x-unavailable', retryAfterMs: 1_000 });
+    now += 60_000;
+    const second = await worker().handle(event).catch((error: unknown) => error);
+    expect(second).toMatchObject({ code: 'x-unavailable', retryAfterMs: 30_000 });
     expect(publisher.completions()).toEqual([]);
 
-    await worker().handle(event, { attempt: 2 });
+    now += 30_000;
+    await worker().handle(event);
+    // A 503 may come after X created the tweet, so the next claim asked X first.
+    expect(x.finds).toBeGreaterThan(0);
     expect(x.posts).toHaveLength(1);
     expect(publisher.completions()).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
 
-  it('reports the reply as failed, rather than retrying, once the last attempt also fails', async () => {
-    const event = requested();
-    x.failures = [new RetryableError('X answered 429', 'rate-limited')];
-    await worker().handle(event, { attempt: 3 });
+  it('reports the command as failed once an X outage outlasts ten minutes from the request', async () => {
+    const event = requested({ requestedAt: now - 10 * 60_000 });
+    x.failures = [new RetryableError('X answered 503', 'x-unavailable')];
+    await worker().handle(event);
     expect(publisher.completions()).toEqual([
-      expect.objectContaining({ status: 'failed', failure: { code: 'rate-limited', detail: 'X answered 429' } }),
+      expect.objectContaining({ status: 'failed', failure: { code: 'x-unavailable', detail: 'X answered 503' } }),
+    ]);
+  });
+
+  it("waits for X's rate-limit window by deferring until its reset, without counting an attempt", async () => {
+    const event = requested({ requestedAt: now });
+    x.failures = [new RetryableError('X rate limit reached', 'x-rate-limited', {}, 14 * 60_000)];
+    const deferred = await worker().handle(event).catch((error: unknown) => error);
+    expect(deferred).toMatchObject({ code: 'x-rate-limited', retryAfterMs: 14 * 60_000 });
+
+    now += 14 * 60_000;
+    await worker().handle(event);
+    // X did nothing on a rate limit, so there was nothing to look for before posting.
+    expect(x.finds).toBe(0);
+    expect(x.posts).toHaveLength(1);
+  });
+
+  it('reports a rate-limited command as failed when the window would reset more than an hour after the request', async () => {
+    const event = requested({ requestedAt: now - 50 * 60_000 });
+    x.failures = [new RetryableError('X rate limit reached (send DM)', 'x-rate-limited', {}, 20 * 60_000)];
+    await worker().handle(event);
+    expect(publisher.completions()).toEqual([
+      expect.objectContaining({ status: 'failed', failure: expect.objectContaining({ code: 'x-rate-limited' }) }),
     ]);
   });
 
@@ -275,6 +314,7 @@ describe('OutboundWorker', () => {
     it('does not send a DM again that a crashed worker already sent: it records the DM X already has', async () => {
       const event = dm();
       await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
+      now += 30_000;
       x.dmsOnX.push({ participantId: customer, text: event.payload.text ?? '', dmEventId: '1799999999999999998' });
       await worker({ workerId: 'worker-b' }).handle(event);
       expect(x.dms).toEqual([]);
@@ -310,6 +350,7 @@ describe('OutboundWorker', () => {
 
       const again = requested({ kind: 'post', inReplyToTweetId: undefined, text: 'Maintenance tonight.' });
       await idempotency.claim(again.payload.commandId, 'crashed-worker', 30_000);
+      now += 30_000;
       x.onX.push({ text: 'Maintenance tonight.', tweetId: '1799999999999999997' });
       await worker({ workerId: 'worker-b' }).handle(again);
       expect(x.posts).toHaveLength(1);

@@ -10,6 +10,7 @@ import {
   assertUnreachable,
   type Clock,
   createLogger,
+  DeferredError,
   dispositionOf,
   errorMessage,
   type Logger,
@@ -33,11 +34,15 @@ export interface OutboundWorkerOptions {
   /** How long a claim protects a command from other workers; must exceed one X round trip by far. */
   leaseMs?: number;
   /**
-   * The bus attempt on which a retryable failure is reported as 'failed' instead of retried. Set it to
-   * the bus's maxAttempts, so the agent hears about an X outage rather than the command being
-   * dead-lettered in silence.
+   * How long after the agent's request an X outage (5xx, network) is still waited out, with backoff;
+   * after that the command is reported failed so the agent hears of it. Default 10 minutes.
    */
-  giveUpAfterAttempts?: number;
+  giveUpAfterMs?: number;
+  /**
+   * How long after the agent's request a spent rate-limit window is still waited for. X's windows are
+   * 15 minutes (DMs also have a daily cap), so the default is one hour.
+   */
+  rateLimitGiveUpAfterMs?: number;
   clock?: Clock;
   logger?: Logger;
   /** Injected so tests can wait on a busy claim without real time. */
@@ -46,17 +51,27 @@ export interface OutboundWorkerOptions {
 
 /** How often a worker looks again at a command another worker is busy with. */
 const BUSY_POLL_MS = 250;
+/** Longer than this, a busy claim is not waited for in the handler: the command is deferred. */
+const BUSY_WAIT_IN_HANDLER_MS = 2_000;
+const MIN_OUTAGE_BACKOFF_MS = 1_000;
+const MAX_OUTAGE_BACKOFF_MS = 60_000;
 
 /**
  * Carries out x.outbound.requested.v1 (reply, post, DM, follow, unfollow) exactly once per command id
  * as far as Perch can tell: the command is claimed first; a redelivered command that is done
- * republishes the recorded x.outbound.completed.v1 instead of acting again. Transient X failures are rethrown so the bus
- * retries; X's refusals become a 'failed' result with X's reason, which the agent sees.
+ * republishes the recorded x.outbound.completed.v1 instead of acting again. X's refusals become a
+ * 'failed' result with X's reason, which the agent sees.
+ *
+ * Nothing waits long inside the handler: a spent rate-limit window, an X outage or a command busy in
+ * another worker defers the command (DeferredError), so the consumer pauses only its partition and
+ * every other brand's commands keep flowing. Outages are retried with backoff for giveUpAfterMs, rate
+ * limits waited for rateLimitGiveUpAfterMs, both counted from the agent's request.
  */
 export class OutboundWorker {
   private readonly brands: ReadonlyMap<string, BrandAccount>;
   private readonly leaseMs: number;
-  private readonly giveUpAfterAttempts: number;
+  private readonly giveUpAfterMs: number;
+  private readonly rateLimitGiveUpAfterMs: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -64,13 +79,14 @@ export class OutboundWorker {
   constructor(private readonly options: OutboundWorkerOptions) {
     this.brands = new Map(options.brands.map((brand) => [brand.id, brand]));
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.giveUpAfterAttempts = options.giveUpAfterAttempts ?? 5;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 10 * 60_000;
+    this.rateLimitGiveUpAfterMs = options.rateLimitGiveUpAfterMs ?? 60 * 60_000;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger('outbound-worker');
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async handle(event: EventEnvelope<OutboundRequestedPayload>, meta?: Pick<DeliveryMeta, 'attempt'>): Promise<void> {
+  async handle(event: EventEnvelope<OutboundRequestedPayload>, _meta?: Pick<DeliveryMeta, 'attempt'>): Promise<void> {
     const command = event.payload;
     const log = this.logger.child({ correlationId: event.correlationId, commandId: command.commandId, kind: command.kind });
     const claimed = await this.claim(command.commandId, log);
@@ -90,7 +106,7 @@ export class OutboundWorker {
       }
       log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, acting');
     }
-    const result = await this.execute(command, meta?.attempt ?? 1, log);
+    const result = await this.execute(command, log);
     const recorded = await this.options.idempotency.complete(command.commandId, result);
     await this.publish(event, recorded);
   }
@@ -99,14 +115,14 @@ export class OutboundWorker {
     commandId: string,
     log: Logger,
   ): Promise<{ status: 'claimed'; attempt: number } | { status: 'done'; result: OutboundCompletedPayload }> {
-    // A busy claim is either a concurrent duplicate (finishes soon) or a crashed worker's (lapses after
-    // the lease): waiting here, rather than failing, keeps the bus's small retry budget for X outages.
-    const deadline = this.clock.now() + this.leaseMs + BUSY_POLL_MS;
+    // A busy claim is a concurrent duplicate (finishes soon: waited for here) or a crashed worker's
+    // (lapses with its lease: deferred until then, so this partition's other commands are not held up).
+    const deadline = this.clock.now() + BUSY_WAIT_IN_HANDLER_MS;
     for (;;) {
       const claim = await this.options.idempotency.claim(commandId, this.options.workerId, this.leaseMs);
       if (claim.status !== 'in-progress') return claim;
       if (this.clock.now() >= deadline) {
-        throw new RetryableError(`outbound command ${commandId} is still held by another worker`, 'outbound-busy');
+        throw new DeferredError(`outbound command ${commandId} is held by another worker`, claim.leaseRemainingMs + BUSY_POLL_MS, 'outbound-busy');
       }
       log.debug({ leaseRemainingMs: claim.leaseRemainingMs }, 'outbound command busy elsewhere; waiting');
       await this.sleep(Math.max(1, Math.min(BUSY_POLL_MS, claim.leaseRemainingMs)));
@@ -142,14 +158,15 @@ export class OutboundWorker {
           return assertUnreachable(command.kind);
       }
     } catch (error) {
-      // Not knowing is not a licence to act twice: let the bus retry the whole command later.
+      // Not knowing is not a licence to act twice: come back to the whole command later.
       await this.options.idempotency.release(command.commandId, this.options.workerId);
       log.warn({ err: error }, 'could not check X for an earlier attempt');
-      throw error instanceof PerchError ? error : new RetryableError(errorMessage(error), 'x-unavailable');
+      if (dispositionOf(error) !== 'retry') throw error instanceof PerchError ? error : new RetryableError(errorMessage(error), 'x-unavailable');
+      throw this.deferral(command, error) ?? error;
     }
   }
 
-  private async execute(command: OutboundRequestedPayload, attempt: number, log: Logger): Promise<OutboundCompletedPayload> {
+  private async execute(command: OutboundRequestedPayload, log: Logger): Promise<OutboundCompletedPayload> {
     const brand = this.brands.get(command.brandAccountId);
     if (!brand) {
       return this.result(command, {
@@ -161,15 +178,37 @@ export class OutboundWorker {
       log.info({ ...('tweet' in outcome ? { tweetId: outcome.tweet.tweetId } : {}), ...('dm' in outcome ? { dmEventId: outcome.dm.dmEventId } : {}) }, 'carried out on X');
       return this.result(command, outcome);
     } catch (error) {
-      if (dispositionOf(error) === 'retry') {
-        await this.options.idempotency.release(command.commandId, this.options.workerId);
-        if (attempt < this.giveUpAfterAttempts) throw error;
-        log.warn({ err: error, attempt }, 'X stayed unavailable; reporting the action as failed');
-        return this.result(command, { failure: failureOf(error, 'x-unavailable') });
+      if (dispositionOf(error) !== 'retry') {
+        log.info({ err: error }, 'X refused the outbound command');
+        return this.result(command, { failure: failureOf(error, 'x-refused') });
       }
-      log.info({ err: error }, 'X refused the outbound command');
-      return this.result(command, { failure: failureOf(error, 'x-refused') });
+      // A rate-limit wait or X's 429 means X did nothing; any other failure may have acted (a 503 after
+      // creating the tweet), so the next claim will look on X first.
+      await this.options.idempotency.release(command.commandId, this.options.workerId, { untouched: isRateLimited(error) });
+      const deferral = this.deferral(command, error);
+      if (deferral) {
+        log.warn({ err: error, retryAfterMs: deferral.retryAfterMs }, 'X cannot take the command now; deferring it');
+        throw deferral;
+      }
+      log.warn({ err: error }, 'X stayed unavailable past the deadline; reporting the command as failed');
+      return this.result(command, { failure: failureOf(error, isRateLimited(error) ? 'x-rate-limited' : 'x-unavailable') });
     }
+  }
+
+  /**
+   * When to come back to a command X could not take: after the rate-limit window's reset, or after a
+   * backoff that grows with the outage; undefined once the command's deadline has passed.
+   */
+  private deferral(command: OutboundRequestedPayload, error: unknown): DeferredError | undefined {
+    const elapsed = Math.max(0, this.clock.now() - command.requestedAt);
+    if (isRateLimited(error)) {
+      const wait = (error instanceof RetryableError ? error.retryAfterMs : undefined) ?? 60_000;
+      if (elapsed + wait > this.rateLimitGiveUpAfterMs) return undefined;
+      return new DeferredError(`waiting for X's rate-limit window (${Math.ceil(wait / 1000)} s)`, wait, 'x-rate-limited');
+    }
+    if (elapsed >= this.giveUpAfterMs) return undefined;
+    const backoff = Math.min(MAX_OUTAGE_BACKOFF_MS, Math.max(MIN_OUTAGE_BACKOFF_MS, Math.round(elapsed / 2)));
+    return new DeferredError(`X unavailable: ${errorMessage(error)}`, backoff, 'x-unavailable');
   }
 
   private async act(command: OutboundRequestedPayload, brand: BrandAccount): Promise<Outcome> {
@@ -231,6 +270,10 @@ export class OutboundWorker {
       causationId: event.eventId,
     });
   }
+}
+
+function isRateLimited(error: unknown): boolean {
+  return error instanceof RetryableError && error.code === 'x-rate-limited';
 }
 
 /** What X created or changed for one command. */

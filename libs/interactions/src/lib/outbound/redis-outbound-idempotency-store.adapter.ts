@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { type OutboundCompletedPayload } from '@perch/contracts';
 import { type Redis } from 'ioredis';
 
-import { type ClaimResult, type OutboundIdempotencyStore } from './outbound-idempotency-store.port';
+import { type ClaimResult, type OutboundIdempotencyStore, type ReleaseOptions } from './outbound-idempotency-store.port';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT } from './redis-outbound-idempotency.script';
 
 export interface RedisOutboundIdempotencyStoreOptions {
@@ -54,8 +54,9 @@ export class RedisOutboundIdempotencyStore implements OutboundIdempotencyStore {
     return JSON.parse(String(reply)) as OutboundCompletedPayload;
   }
 
-  async release(commandId: string, owner: string): Promise<void> {
-    await this.run(RELEASE_SCRIPT, [this.keys(commandId).lease], [owner]);
+  async release(commandId: string, owner: string, options: ReleaseOptions = {}): Promise<void> {
+    const keys = this.keys(commandId);
+    await this.run(RELEASE_SCRIPT, [keys.lease, keys.attempts], [owner, options.untouched ? '1' : '0']);
   }
 
   private keys(commandId: string): { result: string; lease: string; attempts: string } {

@@ -24,8 +24,13 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return ARGV[1]
 `;
 
-/** KEYS: lease. ARGV: owner. Drops the lease only if this owner still holds it. */
+/**
+ * KEYS: lease, attempts. ARGV: owner, untouched ('1' or '0'). Drops the lease only if this owner still
+ * holds it; an untouched release (X was never asked to act) also takes its attempt back.
+ */
 export const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[2] == '1' and tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 1
 `;

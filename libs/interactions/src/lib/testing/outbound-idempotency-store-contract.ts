@@ -69,6 +69,18 @@ export function describeOutboundIdempotencyStoreContract(
       expect(await store.claim(commandId, 'worker-b', 60_000)).toEqual({ status: 'claimed', attempt: 2 });
     });
 
+    it('takes the attempt back when the released claim never reached X', async () => {
+      const commandId = randomUUID();
+      await store.claim(commandId, 'worker-a', 60_000);
+      await store.release(commandId, 'worker-a', { untouched: true });
+      expect(await store.claim(commandId, 'worker-b', 60_000)).toEqual({ status: 'claimed', attempt: 1 });
+      await store.release(commandId, 'worker-b');
+      expect(await store.claim(commandId, 'worker-c', 60_000)).toEqual({ status: 'claimed', attempt: 2 });
+      // Another worker's untouched release of a claim it does not hold changes nothing.
+      await store.release(commandId, 'worker-a', { untouched: true });
+      expect((await store.claim(commandId, 'worker-d', 60_000)).status).toBe('in-progress');
+    });
+
     it("ignores a release by a worker that does not hold the claim", async () => {
       const commandId = randomUUID();
       await store.claim(commandId, 'worker-a', 60_000);
