@@ -149,6 +149,8 @@ export async function measureOutbound(options: OutboundBenchOptions): Promise<Ou
     });
 
   /** Publishes every command at once, as many agents replying together would; times it to the last completion. */
+  // A deferred reply comes back when its window resets: a quiet spell shorter than a window is not a stall.
+  const stallMs = Math.max(30_000, options.limited.windowMs * 2);
   const run = async (batch: readonly OutboundRequestedPayload[], what: string): Promise<RunOutcome> => {
     const startedAt = performance.now();
     await Promise.all(batch.map((c) => tap.bus.publish(Topics.OutboundRequested, c, { correlationId: `bench-${c.commandId}` })));
@@ -160,8 +162,8 @@ export async function measureOutbound(options: OutboundBenchOptions): Promise<Ou
       if (done() !== seen) {
         seen = done();
         quietSince = Date.now();
-      } else if (Date.now() - quietSince > 30_000) {
-        log(`outbound ${what}: only ${seen} of ${batch.length} completions arrived (no progress for 30 s)`);
+      } else if (Date.now() - quietSince > stallMs) {
+        log(`outbound ${what}: only ${seen} of ${batch.length} completions arrived (no progress for ${stallMs / 1000} s)`);
         break;
       }
     }
