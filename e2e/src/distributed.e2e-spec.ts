@@ -12,6 +12,7 @@ import { EventTap, freePort, type PerchCluster, ServiceProcess, serviceEnv, star
 import { XSimulator } from '@perch/x-simulator';
 
 import { runAgentJourney } from './support/agent-journey';
+import { runDmJourney } from './support/dm-journey';
 import { SimulatorAdmin } from './support/simulator-admin';
 
 // The apps as separate OS processes on real Kafka and Redis (and PostgreSQL for the gateway's history),
@@ -43,6 +44,7 @@ describe('distributed mode', () => {
       appBearer,
       brandTokens: `${brand}=${brandToken}`,
       agents: [{ id: 'alice', password: 'alice-pw', capacity: 2 }],
+      webhookConsumerSecret: 'perch-consumer-secret',
     });
     gatewayUrl = cluster.gatewayUrl;
     tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-tap' });
@@ -73,6 +75,10 @@ describe('distributed mode', () => {
     const outcome = await waitFor('the reply outcome', () => completed.find((e) => e.payload.tweetId === journey.replyTweetId));
     expect(outcome.payload.status).toBe('sent');
     expect(outcome.correlationId).toBe(inbound.correlationId);
+  });
+
+  it('takes a customer DM through the Account Activity webhook to an agent, who follows the customer and answers by DM', async () => {
+    await runDmJourney({ gatewayUrl, simulator: new SimulatorAdmin(simulatorUrl), brand, agent: { username: 'alice', password: 'alice-pw' } });
   });
 
   it('dead-letters a malformed stream line and an event of an unknown schema version, and keeps going', async () => {

@@ -1,6 +1,7 @@
 import { freePort, ServiceProcess } from '@perch/testing';
 
 import { runAgentJourney } from './support/agent-journey';
+import { runDmJourney } from './support/dm-journey';
 import { SimulatorAdmin } from './support/simulator-admin';
 
 // `npm start`: one process, in-memory transport and stores, the built-in simulator and the desktop.
@@ -28,6 +29,15 @@ describe('embedded mode', () => {
 
   it('takes a customer tweet to a demo agent and the agent’s reply back to the simulated X', async () => {
     await runAgentJourney({
+      gatewayUrl,
+      simulator: new SimulatorAdmin(simulatorUrl),
+      brand: 'acme_support',
+      agent: { username: 'alice', password: 'alice' },
+    });
+  });
+
+  it('takes a customer DM through the webhook to a demo agent, who follows them and answers by DM', async () => {
+    await runDmJourney({
       gatewayUrl,
       simulator: new SimulatorAdmin(simulatorUrl),
       brand: 'acme_support',

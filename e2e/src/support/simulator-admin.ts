@@ -7,6 +7,14 @@ export interface SimTweet {
   mentions: string[];
 }
 
+export interface SimDm {
+  id: string;
+  text: string;
+  senderUsername: string;
+  recipientUsername: string;
+  conversationId: string;
+}
+
 export class SimulatorAdmin {
   constructor(private readonly baseUrl: string) {}
 
@@ -22,6 +30,16 @@ export class SimulatorAdmin {
     const response = await fetch(`${this.baseUrl}/admin/accounts/${username}/tweets`);
     if (!response.ok) throw new Error(`GET tweets of ${username}: ${response.status}`);
     return ((await response.json()) as { tweets: SimTweet[] }).tweets;
+  }
+
+  async directMessage(fromUsername: string, toUsername: string, text: string): Promise<SimDm> {
+    return (await this.post('/admin/dms', { fromUsername, toUsername, text })) as SimDm;
+  }
+
+  async directMessagesOf(username: string): Promise<SimDm[]> {
+    const response = await fetch(`${this.baseUrl}/admin/dms?username=${encodeURIComponent(username)}`);
+    if (!response.ok) throw new Error(`GET DMs of ${username}: ${response.status}`);
+    return ((await response.json()) as { dms: SimDm[] }).dms;
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {

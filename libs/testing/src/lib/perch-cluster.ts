@@ -15,6 +15,11 @@ export interface PerchClusterOptions {
   brandTokens: string;
   agents: { id: string; password: string; capacity?: number }[];
   logLevel?: string;
+  /**
+   * The X app's consumer secret: when set, the ingestor registers its own /webhooks/x with X (the
+   * simulator) and receives DMs through the Account Activity webhook.
+   */
+  webhookConsumerSecret?: string;
   /** Extra environment per app, e.g. { router: { ROUTER_OFFER_TIMEOUT_MS: '120000' } }. */
   env?: Partial<Record<PerchApp, Record<string, string>>>;
 }
@@ -50,7 +55,10 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   const own: Record<PerchApp, Record<string, string>> = {
     router: {},
     classifier: {},
-    ingestor: {},
+    ingestor:
+      options.webhookConsumerSecret === undefined
+        ? {}
+        : { X_WEBHOOK_URL: `http://127.0.0.1:${ports.ingestor}/webhooks/x`, X_CONSUMER_SECRET: options.webhookConsumerSecret },
     gateway: {
       GATEWAY_TOKEN_SECRET: `${randomUUID()}${randomUUID()}`,
       GATEWAY_AGENTS: JSON.stringify(options.agents.map((a) => ({ id: a.id, password: a.password, capacity: a.capacity ?? 1 }))),
