@@ -174,6 +174,22 @@ describe('Agent desktop', () => {
     const dana = await admin<AdminAccountView>('GET', '/admin/accounts/dana_flies');
     expect(dana.publicMetrics.followers_count).toBe(1235);
 
+    // Dana follows the brand; after a refresh the desktop offers the DM, and the answer goes as one.
+    await admin('POST', '/admin/follows', { follower: 'dana_flies', target: BRAND.username });
+    await view.getByTestId('profile-refresh').click();
+    await view.getByTestId('customer-relation-text').getByText('Follows the brand · the brand follows them').waitFor();
+    expect(await page.getByTestId('dm-eligibility').textContent()).toBe('Can receive a DM');
+    await page.getByTestId('channel-dm').check();
+    expect(await page.getByTestId('reply-send').textContent()).toBe('Send DM');
+    const dmText = 'Dana, could you send us your baggage tag number so we can track it?';
+    await page.getByTestId('reply-text').fill(dmText);
+    expect(await page.getByTestId('reply-counter').textContent()).toBe(`${dmText.length} / 10000`);
+    await page.getByTestId('reply-send').click();
+    await view.locator('[data-testid="transcript-entry"][data-action="dm"][data-status="sent"]').waitFor();
+    const { dms } = await admin<{ dms: { text: string; senderUsername: string }[] }>('GET', '/admin/dms?username=dana_flies');
+    expect(dms.filter((m) => m.senderUsername === BRAND.username).map((m) => m.text)).toEqual([dmText]);
+    await page.getByTestId('channel-reply').check();
+
     // A new post from the brand account, outside the conversation.
     await page.getByTestId('new-post-open').click();
     await page.getByTestId('new-post-dialog').waitFor();

@@ -416,6 +416,41 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       }
     });
 
+    it("sends a DM to a customer who follows the brand, and shows X's own refusal when they unfollowed since", async () => {
+      simulator.createAccount({ username: 'kim_dms', kind: 'customer', name: 'Kim', followsBrand: [BRAND.username] });
+      const { token, socket, interactionId } = await openWith('kim_dms', '@PerchAir can you check my booking?');
+      try {
+        const profile = await request('GET', `/api/interactions/${interactionId}/customer`, undefined, token);
+        expect(profile.body).toMatchObject({ followsBrand: true, canDm: true });
+
+        const empty = await request('POST', `/api/interactions/${interactionId}/dms`, { text: '  ' }, token);
+        expect(empty).toMatchObject({ status: 400, body: { code: 'empty' } });
+        const tooLong = await request('POST', `/api/interactions/${interactionId}/dms`, { text: 'd'.repeat(10_001) }, token);
+        expect(tooLong).toMatchObject({ status: 400, body: { code: 'too-long', details: { overBy: 1 } } });
+
+        const text = 'Your booking is confirmed for Friday, seat 14C. Anything else we can do?';
+        const dm = await request('POST', `/api/interactions/${interactionId}/dms`, { text }, token);
+        expect(dm).toMatchObject({ status: 202, body: { kind: 'dm', text, participantId: simulator.account('kim_dms').id } });
+        const sent = await socket.next('action-sent', (m) => m.entry.commandId === dm.body['commandId']);
+        expect(sent.entry).toMatchObject({ action: 'dm', status: 'sent' });
+        expect(simulator.directMessages('kim_dms').filter((m) => m.senderUsername === BRAND.username)).toEqual([
+          expect.objectContaining({ id: sent.entry.dmEventId, text }),
+        ]);
+
+        // Kim unfollows; the gateway's cached profile still says she can receive DMs, so X decides and refuses.
+        simulator.unfollowAccount('kim_dms', BRAND.username);
+        const refused = await request('POST', `/api/interactions/${interactionId}/dms`, { text: 'One more thing…' }, token);
+        expect(refused.status).toBe(202);
+        const failed = await socket.next('action-failed', (m) => m.entry.commandId === refused.body['commandId']);
+        expect(failed.entry).toMatchObject({ action: 'dm', status: 'failed', failure: { code: 'x-dm-not-allowed', httpStatus: 403 } });
+        // A fresh look at X shows why, and the next DM is refused before it is sent.
+        expect((await request('GET', `/api/interactions/${interactionId}/customer?refresh=true`, undefined, token)).body['canDm']).toBe(false);
+        expect((await request('POST', `/api/interactions/${interactionId}/dms`, { text: 'Hello?' }, token)).status).toBe(409);
+      } finally {
+        await socket.close();
+      }
+    });
+
     it('lists the brand accounts without their tokens and posts from the one the agent chose', async () => {
       const token = await signIn('ada', 'correct horse');
       const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
