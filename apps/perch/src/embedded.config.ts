@@ -24,6 +24,13 @@ export class EmbeddedConfig {
   @Max(10_000)
   PERCH_DEMO_RATE = 0.2;
 
+  /** Of the simulated traffic, the share that arrives as direct messages rather than tweets. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  PERCH_DEMO_DM_SHARE = 0.15;
+
   @Type(() => Number)
   @IsInt()
   @Min(1000)

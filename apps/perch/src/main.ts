@@ -160,7 +160,13 @@ async function main(): Promise<void> {
   await registration.start();
 
   if (config.PERCH_DEMO_RATE > 0) {
-    simulator.startGenerator({ rate: config.PERCH_DEMO_RATE, customers: 200, brand: BRAND.username, durationMs: 24 * 3600 * 1000 });
+    simulator.startGenerator({
+      rate: config.PERCH_DEMO_RATE,
+      customers: 200,
+      brand: BRAND.username,
+      dmShare: config.PERCH_DEMO_DM_SHARE,
+      durationMs: 24 * 3600 * 1000,
+    });
   }
   const desktop = `http://localhost:${config.PORT}`;
   process.stdout.write(
