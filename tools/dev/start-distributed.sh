@@ -12,8 +12,14 @@ export X_API_BASE_URL="${X_API_BASE_URL:-http://127.0.0.1:4010}"
 export X_APP_BEARER="${X_APP_BEARER:-perch-app-bearer}"
 export X_BRAND_TOKENS="${X_BRAND_TOKENS:-acme_support=acme-support-user-token}"
 export GATEWAY_TOKEN_SECRET="${GATEWAY_TOKEN_SECRET:-local-development-secret-change-me-0000}"
-export GATEWAY_AGENTS="${GATEWAY_AGENTS:-[{\"id\":\"alice\",\"password\":\"alice\",\"capacity\":2},{\"id\":\"bob\",\"password\":\"bob\"}]}"
+default_agents='[{"id":"alice","password":"alice","capacity":2},{"id":"bob","password":"bob"}]'
+export GATEWAY_AGENTS="${GATEWAY_AGENTS:-$default_agents}"
 export X_SIM_RATE="${X_SIM_RATE:-0.2}"
+export X_SIM_DM_SHARE="${X_SIM_DM_SHARE:-0.15}"
+# DMs through the Account Activity webhook: the simulator calls the ingestor back on its /webhooks/x.
+export X_CONSUMER_SECRET="${X_CONSUMER_SECRET:-perch-consumer-secret}"
+export X_SIM_CONSUMER_SECRET="$X_CONSUMER_SECRET"
+export X_WEBHOOK_URL="${X_WEBHOOK_URL:-http://127.0.0.1:3101/webhooks/x}"
 mkdir -p tmp/distributed-logs
 
 if [[ "$KAFKA_BROKERS" == "127.0.0.1:9092" ]]; then bash tools/kafka/start.sh; fi
