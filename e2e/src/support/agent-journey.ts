@@ -3,24 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { AgentSocketProbe } from '@perch/gateway';
 
 import { type SimulatorAdmin } from './simulator-admin';
+import { within } from './within.util';
 
 export interface JourneyTarget {
   gatewayUrl: string;
   simulator: SimulatorAdmin;
   brand: string;
   agent: { username: string; password: string };
-}
-
-async function within<T>(what: string, promise: Promise<T>, ms = 30_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function api(target: JourneyTarget, token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {

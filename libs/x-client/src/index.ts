@@ -9,7 +9,7 @@ export * from './lib/brand-accounts.util';
 export * from './lib/mentions-timeline.reader';
 export * from './lib/rate-limit-budget';
 export * from './lib/received-direct-message.types';
-export * from './lib/budgeted-read.util';
+export * from './lib/budgeted-call.util';
 export * from './lib/dm-events.reader';
 export * from './lib/tweet-lookup.reader';
 export * from './lib/account-activity/webhook-signature.util';

@@ -1,11 +1,11 @@
 import { PermanentError } from '@perch/platform';
 import { type TTweetv2UserField, type TwitterApi, type UserV2 } from 'twitter-api-v2';
 
-import { budgetedRead, readBudgetKey, toXRateLimit, unrefSleep } from './budgeted-read.util';
+import { budgetedCall, budgetKey, toXRateLimit, unrefSleep } from './budgeted-call.util';
 import { compareIds } from './mentions-timeline.reader';
 import { RateLimitBudget } from './rate-limit-budget';
 import { type DirectMessageAuthor, oneToOneConversationId, type ReceivedDirectMessage } from './received-direct-message.types';
-import { createTwitterClient } from './twitter-client.factory';
+import { TwitterClientPool } from './twitter-client.factory';
 import { type XRateLimit } from './x-api.port';
 import { mapXError } from './x-error-mapping.util';
 
@@ -67,12 +67,13 @@ export interface DirectMessageTimeline {
  * newest first and the read stops at the first page that reaches sinceId. Failures are @perch/platform errors.
  */
 export class DmEventsReader implements DirectMessageTimeline {
-  private readonly clients = new Map<string, TwitterApi>();
+  private readonly pool: TwitterClientPool;
   private readonly budget: RateLimitBudget;
   private readonly now: () => number;
 
-  constructor(private readonly options: DmEventsReaderOptions = {}) {
+  constructor(options: DmEventsReaderOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.pool = new TwitterClientPool({ apiBaseUrl: options.apiBaseUrl });
     // A window is 15 minutes; a read that must wait longer than one window is better retried later.
     this.budget = options.budget ?? new RateLimitBudget({ now: this.now, sleep: unrefSleep, maxWaitMs: 16 * 60_000 });
   }
@@ -131,8 +132,8 @@ export class DmEventsReader implements DirectMessageTimeline {
   }
 
   private read<T>(token: string, signal: AbortSignal | undefined, call: () => Promise<{ value: T; rateLimit?: XRateLimit | undefined }>): Promise<T> {
-    return budgetedRead(
-      { budget: this.budget, key: readBudgetKey(token, DM_EVENTS_ENDPOINT), now: this.now, ...(signal ? { signal } : {}) },
+    return budgetedCall(
+      { budget: this.budget, key: budgetKey(token, DM_EVENTS_ENDPOINT), now: this.now, ...(signal ? { signal } : {}) },
       async () => {
         try {
           return await call();
@@ -144,12 +145,7 @@ export class DmEventsReader implements DirectMessageTimeline {
   }
 
   private client(token: string): TwitterApi {
-    let client = this.clients.get(token);
-    if (!client) {
-      client = createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
-      this.clients.set(token, client);
-    }
-    return client;
+    return this.pool.client(token);
   }
 }
 

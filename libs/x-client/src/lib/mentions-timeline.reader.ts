@@ -2,7 +2,7 @@ import { PermanentError } from '@perch/platform';
 import { type TweetV2, type TweetV2SingleStreamResult, type TwitterApi, type UserV2 } from 'twitter-api-v2';
 
 import { DEFAULT_STREAM_EXPANSIONS, DEFAULT_STREAM_TWEET_FIELDS, DEFAULT_STREAM_USER_FIELDS } from './filtered-stream.source';
-import { createTwitterClient } from './twitter-client.factory';
+import { TwitterClientPool } from './twitter-client.factory';
 import { mapXError } from './x-error-mapping.util';
 
 const MAX_PAGES = 1000;
@@ -33,9 +33,11 @@ export interface MentionsBatch {
  */
 export class MentionsTimelineReader {
   // One client (and its keep-alive agent) per brand token, not one per poll.
-  private readonly clients = new Map<string, TwitterApi>();
+  private readonly pool: TwitterClientPool;
 
-  constructor(private readonly options: MentionsTimelineReaderOptions = {}) {}
+  constructor(options: MentionsTimelineReaderOptions = {}) {
+    this.pool = new TwitterClientPool({ apiBaseUrl: options.apiBaseUrl });
+  }
 
   /** The id of the newest mention now, to start a brand's cursor without replaying its history. */
   async newestId(token: string, userId: string): Promise<string | undefined> {
@@ -80,12 +82,7 @@ export class MentionsTimelineReader {
   }
 
   private client(token: string): TwitterApi {
-    let client = this.clients.get(token);
-    if (!client) {
-      client = createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
-      this.clients.set(token, client);
-    }
-    return client;
+    return this.pool.client(token);
   }
 }
 

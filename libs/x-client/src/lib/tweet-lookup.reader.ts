@@ -1,9 +1,9 @@
 import { type TweetV2, type TweetV2LookupResult, type TweetV2SingleStreamResult, type TwitterApi, type UserV2 } from 'twitter-api-v2';
 
-import { budgetedRead, readBudgetKey, toXRateLimit, unrefSleep } from './budgeted-read.util';
+import { budgetedCall, budgetKey, toXRateLimit, unrefSleep } from './budgeted-call.util';
 import { DEFAULT_STREAM_EXPANSIONS, DEFAULT_STREAM_TWEET_FIELDS, DEFAULT_STREAM_USER_FIELDS } from './filtered-stream.source';
 import { RateLimitBudget } from './rate-limit-budget';
-import { createTwitterClient } from './twitter-client.factory';
+import { TwitterClientPool } from './twitter-client.factory';
 import { mapXError } from './x-error-mapping.util';
 
 export interface TweetLookupReaderOptions {
@@ -20,12 +20,13 @@ export interface TweetLookupReaderOptions {
  * thread, with the same conversation key, as when the stream delivers it.
  */
 export class TweetLookupReader {
-  private readonly clients = new Map<string, TwitterApi>();
+  private readonly pool: TwitterClientPool;
   private readonly budget: RateLimitBudget;
   private readonly now: () => number;
 
-  constructor(private readonly options: TweetLookupReaderOptions = {}) {
+  constructor(options: TweetLookupReaderOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.pool = new TwitterClientPool({ apiBaseUrl: options.apiBaseUrl });
     // A webhook delivery is waiting for the answer: better to give up quickly and let the stream or the poll bring it.
     this.budget = options.budget ?? new RateLimitBudget({ now: this.now, sleep: unrefSleep, maxWaitMs: options.maxWaitMs ?? 10_000 });
   }
@@ -33,7 +34,7 @@ export class TweetLookupReader {
   /** Up to 100 ids; tweets X no longer has are left out. */
   async lookup(token: string, ids: readonly string[]): Promise<TweetV2SingleStreamResult[]> {
     if (ids.length === 0) return [];
-    const result = await budgetedRead({ budget: this.budget, key: readBudgetKey(token, 'tweets.lookup'), now: this.now }, async () => {
+    const result = await budgetedCall({ budget: this.budget, key: budgetKey(token, 'tweets.lookup'), now: this.now }, async () => {
       try {
         const response = await this.client(token).v2.get<TweetV2LookupResult>(
           'tweets',
@@ -58,11 +59,6 @@ export class TweetLookupReader {
   }
 
   private client(token: string): TwitterApi {
-    let client = this.clients.get(token);
-    if (!client) {
-      client = createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
-      this.clients.set(token, client);
-    }
-    return client;
+    return this.pool.client(token);
   }
 }

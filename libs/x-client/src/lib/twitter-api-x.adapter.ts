@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 
-import { NotFoundError, RetryableError } from '@perch/platform';
+import { NotFoundError } from '@perch/platform';
 import type {
   SendTweetV2Params,
   TTweetv2UserField,
@@ -13,7 +12,8 @@ import type {
 import { extractUrlsWithIndices } from 'twitter-text';
 
 import { RateLimitBudget } from './rate-limit-budget';
-import { createTwitterClient } from './twitter-client.factory';
+import { budgetedCall, budgetKey, toXRateLimit } from './budgeted-call.util';
+import { TwitterClientPool } from './twitter-client.factory';
 import type {
   FindDmQuery,
   FindTweetQuery,
@@ -25,7 +25,6 @@ import type {
   SendDmCommand,
   SentDm,
   XApiPort,
-  XRateLimit,
   XUserProfile,
 } from './x-api.port';
 import { compareIds } from './mentions-timeline.reader';
@@ -55,11 +54,6 @@ export interface TwitterApiXAdapterOptions {
 
 const MAX_RATE_LIMITED_ATTEMPTS = 3;
 
-/** Tokens are secrets: the budget is keyed by a digest, never the token itself. */
-function budgetKey(token: string, endpoint: string): string {
-  return `${createHash('sha256').update(token).digest('base64url').slice(0, 16)}:${endpoint}`;
-}
-
 /**
  * The words that identify a tweet we sent, compared the way X stores them: X may prefix a reply with
  * mentions it populated, escapes &, < and > in `text`, and replaces every URL with a t.co link.
@@ -76,22 +70,17 @@ export function tweetMatchKey(text: string): string {
   return (masked + body.slice(last)).replace(/\s+/g, ' ').trim();
 }
 
-function rateLimitOf(error: RetryableError): XRateLimit | undefined {
-  const raw = error.details?.['rateLimit'] as { limit?: number; remaining?: number; reset?: number } | undefined;
-  if (!raw || typeof raw.reset !== 'number') return undefined;
-  return { limit: raw.limit ?? 0, remaining: raw.remaining ?? 0, resetAt: raw.reset * 1000 };
-}
-
 /** XApiPort over twitter-api-v2, for the real X API and the simulator alike. */
 export class TwitterApiXAdapter implements XApiPort {
-  private readonly clients = new Map<string, TwitterApi>();
+  private readonly pool: TwitterClientPool;
   private readonly now: () => number;
 
   private readonly budget: RateLimitBudget;
 
-  constructor(private readonly options: TwitterApiXAdapterOptions = {}) {
+  constructor(options: TwitterApiXAdapterOptions = {}) {
     this.now = options.now ?? Date.now;
     this.budget = options.budget ?? new RateLimitBudget({ now: this.now });
+    this.pool = new TwitterClientPool({ apiBaseUrl: options.apiBaseUrl, httpAgent: options.httpAgent, maxClients: options.maxCachedClients ?? 1000 });
   }
 
   async postTweet(command: PostTweetCommand): Promise<PostedTweet> {
@@ -103,7 +92,8 @@ export class TwitterApiXAdapter implements XApiPort {
     return this.withinBudget(command.brandToken, 'tweets.create', 'post tweet', async (client) => {
       const response = await client.v2.post<TweetV2PostTweetResult>('tweets', payload, { fullResponse: true });
       const posted: PostedTweet = { tweetId: response.data.data.id, text: response.data.data.text };
-      if (response.rateLimit) posted.rateLimit = fromHeaders(response.rateLimit);
+      const rateLimit = toXRateLimit(response.rateLimit);
+      if (rateLimit) posted.rateLimit = rateLimit;
       return { value: posted, rateLimit: response.rateLimit };
     });
   }
@@ -203,53 +193,23 @@ export class TwitterApiXAdapter implements XApiPort {
     });
   }
 
-  /**
-   * One call to X inside the token's window for that endpoint: it waits for the window rather than draw a
-   * 429, records what X says about the window, and sends again after X's own 429 (X refused before doing
-   * anything, so sending again cannot act twice).
-   */
-  private async withinBudget<T>(
+  /** One call to X inside the token's window for that endpoint (see budgetedCall). */
+  private withinBudget<T>(
     token: string,
     endpoint: string,
     operation: string,
     call: (client: TwitterApi) => Promise<{ value: T; rateLimit?: TwitterRateLimit }>,
   ): Promise<T> {
-    const key = budgetKey(token, endpoint);
-    const startedAt = this.now();
-    for (let attempt = 1; ; attempt += 1) {
-      await this.budget.acquire(key, startedAt);
+    return budgetedCall({ budget: this.budget, key: budgetKey(token, endpoint), now: this.now, maxAttempts: MAX_RATE_LIMITED_ATTEMPTS }, async () => {
       try {
-        const { value, rateLimit } = await call(this.client(token));
-        if (rateLimit) this.budget.record(key, fromHeaders(rateLimit));
-        return value;
-      } catch (raw) {
-        const error = mapXError(raw, operation, this.now());
-        if (!(error instanceof RetryableError) || error.code !== 'x-rate-limited') throw error;
-        const rateLimit = rateLimitOf(error);
-        this.budget.record(key, rateLimit ?? { limit: 0, remaining: 0, resetAt: this.now() + (error.retryAfterMs ?? 60_000) });
-        if (attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw error;
-      } finally {
-        // A success without headers still ends the probe; record() already did otherwise.
-        this.budget.release(key);
+        const { value, rateLimit } = await call(this.pool.client(token));
+        return { value, rateLimit: toXRateLimit(rateLimit) };
+      } catch (error) {
+        throw mapXError(error, operation, this.now());
       }
-    }
+    });
   }
 
-  private client(token: string): TwitterApi {
-    const cached = this.clients.get(token);
-    if (cached) return cached;
-    const client = createTwitterClient({ token, apiBaseUrl: this.options.apiBaseUrl, httpAgent: this.options.httpAgent });
-    this.clients.set(token, client);
-    if (this.clients.size > (this.options.maxCachedClients ?? 1000)) {
-      const oldest = this.clients.keys().next();
-      if (!oldest.done) this.clients.delete(oldest.value);
-    }
-    return client;
-  }
-}
-
-function fromHeaders(rateLimit: TwitterRateLimit): XRateLimit {
-  return { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: rateLimit.reset * 1000 };
 }
 
 /** X names a one-to-one conversation after its two members, smaller id first. */

@@ -45,3 +45,29 @@ export function createTwitterClient(options: TwitterClientOptions): TwitterApi {
     plugins: [redirectPlugin(options.apiBaseUrl)],
   });
 }
+
+/**
+ * twitter-api-v2 clients per token, made once and reused (each holds the plugins and the shared agent);
+ * beyond `maxClients` tokens the least recently made is dropped.
+ */
+export class TwitterClientPool {
+  private readonly clients = new Map<string, TwitterApi>();
+
+  constructor(private readonly options: { apiBaseUrl?: string | undefined; httpAgent?: HttpAgent | undefined; maxClients?: number } = {}) {}
+
+  client(token: string): TwitterApi {
+    const cached = this.clients.get(token);
+    if (cached) return cached;
+    const client = createTwitterClient({
+      token,
+      ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}),
+      ...(this.options.httpAgent ? { httpAgent: this.options.httpAgent } : {}),
+    });
+    this.clients.set(token, client);
+    if (this.clients.size > (this.options.maxClients ?? 1000)) {
+      const oldest = this.clients.keys().next();
+      if (!oldest.done) this.clients.delete(oldest.value);
+    }
+    return client;
+  }
+}

@@ -6,9 +6,9 @@ import { type TwitterRateLimit } from 'twitter-api-v2';
 import { type RateLimitBudget } from './rate-limit-budget';
 import { type XRateLimit } from './x-api.port';
 
-export interface BudgetedReadOptions {
+export interface BudgetedCallOptions {
   budget: RateLimitBudget;
-  /** The user (token digest) and endpoint family the window belongs to: see readBudgetKey. */
+  /** The user (token digest) and endpoint family the window belongs to: see budgetKey. */
   key: string;
   now: () => number;
   /** Aborts a wait for the window (e.g. on shutdown); the read then fails as retryable. */
@@ -18,7 +18,7 @@ export interface BudgetedReadOptions {
 }
 
 /** Tokens are secrets: budgets are keyed by a digest, never the token itself. */
-export function readBudgetKey(token: string, endpoint: string): string {
+export function budgetKey(token: string, endpoint: string): string {
   return `${createHash('sha256').update(token).digest('base64url').slice(0, 16)}:${endpoint}`;
 }
 
@@ -37,7 +37,7 @@ function abortError(key: string): RetryableError {
   return new RetryableError(`wait for the X rate-limit window of ${key} was cancelled`, 'x-read-cancelled', { key });
 }
 
-async function acquire(options: BudgetedReadOptions, startedAt: number): Promise<void> {
+async function acquire(options: BudgetedCallOptions, startedAt: number): Promise<void> {
   const { budget, key, signal } = options;
   if (!signal) return budget.acquire(key, startedAt);
   if (signal.aborted) throw abortError(key);
@@ -59,11 +59,12 @@ async function acquire(options: BudgetedReadOptions, startedAt: number): Promise
 }
 
 /**
- * One read from X inside its rate-limit window: waits for room instead of drawing a 429, records what X says
- * about the window, and sends again after a 429 (a refused read changed nothing, so repeating it is safe).
- * `call` throws mapped @perch/platform errors (mapXError) and returns X's rate limit with its value.
+ * One call to X inside its rate-limit window (a read, or a write such as a post or a DM): waits for room
+ * instead of drawing a 429, records what X says about the window, and sends again after a 429 (X refused
+ * before doing anything, so repeating it cannot act twice). `call` throws mapped @perch/platform errors
+ * (mapXError) and returns X's rate limit with its value.
  */
-export async function budgetedRead<T>(options: BudgetedReadOptions, call: () => Promise<{ value: T; rateLimit?: XRateLimit | undefined }>): Promise<T> {
+export async function budgetedCall<T>(options: BudgetedCallOptions, call: () => Promise<{ value: T; rateLimit?: XRateLimit | undefined }>): Promise<T> {
   const { budget, key, now } = options;
   const startedAt = now();
   for (let attempt = 1; ; attempt += 1) {
