@@ -1,7 +1,8 @@
-import { errorMessage, type Logger, RetryableError } from '@perch/platform';
+import { type Logger } from '@perch/platform';
 import { type DirectMessageTimeline } from '@perch/x-client';
 
 import { type BrandAccount } from './brand-account';
+import { BrandPollLoop } from './brand-poll-loop';
 import { type CursorStore } from './cursor/cursor-store.port';
 import { type InboundSource, type InboundSourceHandlers } from './inbound-source.port';
 
@@ -30,9 +31,7 @@ export function dmCursorKey(brandId: string): string {
  */
 export class DmPollingSource implements InboundSource {
   readonly counters: DmPollingCounters = { polls: 0, delivered: 0, failures: 0 };
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
-  private stopped = true;
+  private readonly loop: BrandPollLoop;
   // Cancels reads waiting for X's rate-limit window, so stop() does not wait up to a window for them.
   private abort = new AbortController();
 
@@ -41,21 +40,27 @@ export class DmPollingSource implements InboundSource {
     private readonly brands: readonly BrandAccount[],
     private readonly cursors: CursorStore,
     private readonly logger: Logger,
-    private readonly options: DmPollingOptions,
-  ) {}
+    options: DmPollingOptions,
+  ) {
+    this.loop = new BrandPollLoop({
+      intervalMs: options.intervalMs,
+      maxBackoffMs: options.maxBackoffMs ?? 15 * 60_000,
+      name: 'DM poll',
+      logger,
+      onFailure: () => {
+        this.counters.failures += 1;
+      },
+    });
+  }
 
   async start(handlers: InboundSourceHandlers): Promise<void> {
-    this.stopped = false;
     this.abort = new AbortController();
-    for (const brand of this.brands) this.schedule(brand, handlers, 0, 0);
+    this.loop.start(this.brands, (brand) => this.pollOnce(brand, handlers));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
     this.abort.abort();
-    await Promise.allSettled([...this.running]);
+    await this.loop.stop();
   }
 
   /** One poll of one brand; exposed so tests and operators can force a backfill. Returns the messages handed over. */
@@ -87,25 +92,4 @@ export class DmPollingSource implements InboundSource {
     return batch.messages.length;
   }
 
-  private schedule(brand: BrandAccount, handlers: InboundSourceHandlers, delayMs: number, failures: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      const work = this.pollOnce(brand, handlers).then(
-        () => this.schedule(brand, handlers, this.options.intervalMs, 0),
-        (error: unknown) => {
-          if (this.stopped) return;
-          this.counters.failures += 1;
-          const backoff = Math.min(this.options.maxBackoffMs ?? 15 * 60_000, this.options.intervalMs * 2 ** (failures + 1));
-          // X says when its window resets; waiting for that beats guessing.
-          const wait = error instanceof RetryableError && error.retryAfterMs !== undefined ? Math.max(backoff, error.retryAfterMs) : backoff;
-          this.logger.warn({ brand: brand.username, err: errorMessage(error), retryInMs: wait }, 'DM poll failed');
-          this.schedule(brand, handlers, wait, failures + 1);
-        },
-      );
-      this.running.add(work);
-      void work.finally(() => this.running.delete(work));
-    }, delayMs);
-    timer.unref?.();
-    this.timers.set(brand.id, timer);
-  }
 }
