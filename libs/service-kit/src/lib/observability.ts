@@ -62,15 +62,16 @@ export class ObservabilityModule {
     @Controller()
     class ObservabilityController {
       @Get('health')
-      async health(): Promise<{ status: 'ok'; service: string; checks: Record<string, boolean> }> {
+      async health(): Promise<{ status: 'ok'; service: string; pid: number; checks: Record<string, boolean> }> {
         const results: Record<string, boolean> = {};
         for (const check of options.checks ?? []) {
           results[check.name] = await Promise.resolve(check.check()).catch(() => false);
         }
         if (Object.values(results).some((ok) => !ok)) {
-          throw new ServiceUnavailableException({ status: 'degraded', service: options.service, checks: results });
+          throw new ServiceUnavailableException({ status: 'degraded', service: options.service, pid: process.pid, checks: results });
         }
-        return { status: 'ok', service: options.service, checks: results };
+        // The pid tells a supervisor (or a test harness) which process answered on this port.
+        return { status: 'ok', service: options.service, pid: process.pid, checks: results };
       }
 
       @Get('metrics')

@@ -46,7 +46,9 @@ export class ServiceProcess {
       if (this.exited) throw new Error(`${this.options.app} exited during start-up; see ${this.logFile}`);
       try {
         const response = await fetch(this.options.healthUrl);
-        if (response.ok) return;
+        // A free port picked for this app can be taken by another process before the app binds it: only
+        // our own child's answer counts (the health body carries the answering pid).
+        if (response.ok && (await answeredBy(response)) === child.pid) return;
       } catch {
         // not listening yet
       }
@@ -64,5 +66,14 @@ export class ServiceProcess {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+async function answeredBy(response: Response): Promise<number | undefined> {
+  try {
+    const body = (await response.json()) as { pid?: unknown };
+    return typeof body.pid === 'number' ? body.pid : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -9,6 +9,8 @@ import { AgentSocketHub } from '../ws/agent-socket-hub.service';
 export interface GatewayHealth {
   status: 'ok';
   replicaId: string;
+  /** Which process answered on this port. */
+  pid: number;
   connectedAgents: number;
   sockets: number;
 }
@@ -25,6 +27,6 @@ export class HealthController {
   @Get()
   @ApiOkResponse({ description: 'The process serves requests; the counts are for dashboards' })
   health(): GatewayHealth {
-    return { status: 'ok', replicaId: this.options.replicaId, connectedAgents: this.hub.agentCount(), sockets: this.hub.socketCount() };
+    return { status: 'ok', replicaId: this.options.replicaId, pid: process.pid, connectedAgents: this.hub.agentCount(), sockets: this.hub.socketCount() };
   }
 }
