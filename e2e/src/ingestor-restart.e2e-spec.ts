@@ -29,6 +29,8 @@ describe('ingestor crash and restart', () => {
       X_APP_BEARER: appBearer,
       X_BRAND_TOKENS: `${brand}=${brandToken}`,
       INGESTOR_MENTIONS_POLL_MS: '500',
+      // A crashed leader's lease lapses after this; short, so the restarted process leads quickly.
+      INGESTOR_LEADER_TTL_MS: '2000',
       HTTP_PORT: String(port),
     };
     simulator.createAccount({ username: 'crash_watcher', kind: 'customer' });
@@ -40,8 +42,14 @@ describe('ingestor crash and restart', () => {
     await simulator.stop();
   });
 
-  function ingestor(): ServiceProcess {
-    return new ServiceProcess({ app: 'ingestor', env, healthUrl: `http://127.0.0.1:${port}/health` });
+  function ingestor(onPort = port): ServiceProcess {
+    return new ServiceProcess({ app: 'ingestor', env: { ...env, HTTP_PORT: String(onPort) }, healthUrl: `http://127.0.0.1:${onPort}/health` });
+  }
+
+  async function metric(onPort: number, name: string): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${onPort}/metrics`)).text();
+    const match = new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text);
+    return match ? Number(match[1]) : Number.NaN;
   }
 
   function tweet(text: string): string {
@@ -79,6 +87,36 @@ describe('ingestor crash and restart', () => {
       expect(published.find((e) => e.payload.messageId === whileDown[0])?.payload.source).toBe('mentions-poll');
     } finally {
       await second.stop();
+    }
+  });
+
+  it('runs the stream and the polls on one replica, and on the standby within the lease TTL when the leader dies', async () => {
+    const ports = [await freePort(), await freePort()];
+    const replicas = ports.map((p) => ingestor(p));
+    for (const replica of replicas) await replica.start();
+    try {
+      await waitFor('one leader', async () => {
+        const leaders = await Promise.all(ports.map((p) => metric(p, 'perch_leadership_leader')));
+        return leaders.filter((l) => l === 1).length === 1 && leaders.filter((l) => l === 0).length === 1;
+      });
+      const leaderIndex = (await metric(ports[0] ?? 0, 'perch_leadership_leader')) === 1 ? 0 : 1;
+      const standbyPort = ports[1 - leaderIndex] ?? 0;
+      // X allows one stream connection per app: only the leader holds one.
+      expect(simulator.stats().streamConnectionsOpen).toBe(1);
+      await waitFor('the leader to be streaming', async () => (await metric(ports[leaderIndex] ?? 0, 'perch_stream_connected')) === 1);
+      const before = tweet('first replica, are you there?');
+      await waitFor('the tweet before the crash', () => count(before) === 1);
+
+      await replicas[leaderIndex]?.stop('SIGKILL');
+      const whileFailingOver = tweet('anyone home while you switch?');
+      await waitFor('the standby to lead', async () => (await metric(standbyPort, 'perch_leadership_leader')) === 1, 15_000);
+      const after = tweet('standby, thanks for taking over');
+      await waitFor('every tweet', () => [before, whileFailingOver, after].every((id) => count(id) >= 1), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const id of [before, whileFailingOver, after]) expect(count(id)).toBe(1);
+      expect(simulator.stats().streamConnectionsOpen).toBe(1);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
     }
   });
 });

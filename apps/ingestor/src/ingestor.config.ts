@@ -55,4 +55,14 @@ export class IngestorConfig extends RedisEnv {
   @Min(0)
   @Max(3_600_000)
   INGESTOR_DM_POLL_MS = 60_000;
+
+  /**
+   * How long the stream-and-polls lease lasts without renewal: a standby replica takes over within this
+   * after the leader crashes (at once after a clean stop).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(300_000)
+  INGESTOR_LEADER_TTL_MS = 15_000;
 }

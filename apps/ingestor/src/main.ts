@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import { Module } from '@nestjs/common';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
@@ -9,9 +12,11 @@ import {
   type InboundSource,
   IngestionModule,
   IngestorService,
+  LeaderOnlySource,
   MentionsPollingSource,
   RedisCursorStore,
   RedisDedupeStore,
+  RedisLeaderLease,
   StreamInboundSource,
   TweetNormalizer,
 } from '@perch/ingestion';
@@ -53,12 +58,15 @@ async function main(): Promise<void> {
     logger,
   });
   const cursors = new RedisCursorStore(redis, `perch:${redisNamespace(config, 'ingest')}:cursor:`);
-  const sources: InboundSource[] = [new StreamInboundSource(stream, brands, logger)];
+  // X allows one stream connection per app and one rate-limit window per brand: the stream and the polls run on
+  // one replica at a time (the lease holder); every replica serves the webhook.
+  const leaderOnly: InboundSource[] = [new StreamInboundSource(stream, brands, logger)];
+  const sources: InboundSource[] = [];
   const polling =
     config.INGESTOR_MENTIONS_POLL_MS > 0
       ? new MentionsPollingSource(new MentionsTimelineReader(apiBase), brands, cursors, logger, { intervalMs: config.INGESTOR_MENTIONS_POLL_MS })
       : undefined;
-  if (polling) sources.push(polling);
+  if (polling) leaderOnly.push(polling);
   // The webhook is the fast path for DMs; the DM poll is the safety net for deliveries X dropped and for downtime.
   const webhook = config.X_CONSUMER_SECRET
     ? new AccountActivityWebhookSource(brands, { consumerSecret: config.X_CONSUMER_SECRET, tweetLookup: new TweetLookupReader(apiBase) }, logger)
@@ -68,7 +76,14 @@ async function main(): Promise<void> {
     config.INGESTOR_DM_POLL_MS > 0
       ? new DmPollingSource(new DmEventsReader(apiBase), brands, cursors, logger, { intervalMs: config.INGESTOR_DM_POLL_MS })
       : undefined;
-  if (dmPolling) sources.push(dmPolling);
+  if (dmPolling) leaderOnly.push(dmPolling);
+  const leadership = new LeaderOnlySource(leaderOnly, {
+    lease: new RedisLeaderLease(redis, `perch:${redisNamespace(config, 'ingest')}:leader`),
+    holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    ttlMs: config.INGESTOR_LEADER_TTL_MS,
+    logger,
+  });
+  sources.unshift(leadership);
   const registration =
     config.X_WEBHOOK_URL && config.X_CONSUMER_SECRET
       ? new AccountActivityRegistration(new AccountActivityRegistrar({ appBearer: config.X_APP_BEARER, ...apiBase }), brands, config.X_WEBHOOK_URL, logger)
@@ -90,6 +105,7 @@ async function main(): Promise<void> {
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
           { prefix: 'ingestor', read: () => ({ ...ingestor.counters }) },
+          { prefix: 'leadership', read: () => ({ ...leadership.counters }) },
           { prefix: 'stream', read: () => numericOnly({ ...stream.counters }) },
           { prefix: 'mentions_poll', read: () => ({ ...(polling?.counters ?? { polls: 0, delivered: 0, failures: 0 }) }) },
           { prefix: 'dm_poll', read: () => ({ ...(dmPolling?.counters ?? { polls: 0, delivered: 0, failures: 0 }) }) },

@@ -17,3 +17,7 @@ export * from './lib/account-activity/account-activity-webhook.source';
 export * from './lib/account-activity/account-activity-webhook.controller';
 export * from './lib/account-activity/account-activity-webhook.module';
 export * from './lib/account-activity/account-activity-registration.service';
+export * from './lib/leadership/leader-lease.port';
+export * from './lib/leadership/memory-leader-lease.adapter';
+export * from './lib/leadership/redis-leader-lease.adapter';
+export * from './lib/leadership/leader-only.source';

@@ -1,0 +1,100 @@
+import { createLogger } from '@perch/platform';
+
+import { type InboundSource, type InboundSourceHandlers } from '../inbound-source.port';
+import { type LeaderLease } from './leader-lease.port';
+import { LeaderOnlySource } from './leader-only.source';
+import { MemoryLeaderLease } from './memory-leader-lease.adapter';
+
+class CountingSource implements InboundSource {
+  running = false;
+  starts = 0;
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.starts += 1;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+  }
+}
+
+const handlers: InboundSourceHandlers = {
+  onTweet: async () => undefined,
+  onDirectMessage: async () => undefined,
+  onProblem: () => undefined,
+};
+
+async function until(condition: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('LeaderOnlySource', () => {
+  const logger = createLogger('test');
+  const replica = (lease: LeaderLease, holder: string, source: CountingSource) =>
+    new LeaderOnlySource([source], { lease, holder, ttlMs: 150, logger });
+
+  it('runs the sources on one replica only, and on the standby once the leader stops', async () => {
+    const lease = new MemoryLeaderLease();
+    const [one, two] = [new CountingSource(), new CountingSource()];
+    const first = replica(lease, 'one', one);
+    const second = replica(lease, 'two', two);
+    await first.start(handlers);
+    await second.start(handlers);
+    expect([one.running, two.running]).toEqual([true, false]);
+    expect([first.counters.leader, second.counters.leader]).toEqual([1, 0]);
+
+    await first.stop();
+    expect(one.running).toBe(false);
+    // The stop released the lease: the standby's next attempt (a third of the TTL) takes over.
+    await until(() => two.running, 'the standby to lead');
+    expect(second.counters).toMatchObject({ leader: 1, acquired: 1 });
+    await second.stop();
+  });
+
+  it('stops its sources as soon as it learns the lease is gone, so two replicas never run them together', async () => {
+    let stolen = false;
+    const inner = new MemoryLeaderLease();
+    // A lease whose renewals fail once "stolen": what a leader sees after a pause longer than its TTL.
+    const lease: LeaderLease = {
+      acquire: (holder, ttl) => inner.acquire(holder, ttl),
+      renew: async (holder, ttl) => (stolen ? false : inner.renew(holder, ttl)),
+      release: (holder) => inner.release(holder),
+    };
+    const source = new CountingSource();
+    const leader = replica(lease, 'one', source);
+    await leader.start(handlers);
+    expect(source.running).toBe(true);
+    stolen = true;
+    await until(() => !source.running, 'the sources to stop');
+    expect(leader.counters).toMatchObject({ leader: 0, lost: 1 });
+    await leader.stop();
+  });
+
+  it('stands down when the lease cannot be checked at all (Redis unreachable)', async () => {
+    let broken = false;
+    const inner = new MemoryLeaderLease();
+    const lease: LeaderLease = {
+      acquire: (holder, ttl) => inner.acquire(holder, ttl),
+      renew: async (holder, ttl) => {
+        if (broken) throw new Error('connection refused');
+        return inner.renew(holder, ttl);
+      },
+      release: (holder) => inner.release(holder),
+    };
+    const source = new CountingSource();
+    const leader = replica(lease, 'one', source);
+    await leader.start(handlers);
+    broken = true;
+    await until(() => !source.running, 'the sources to stop');
+    broken = false;
+    // Once the lease can be checked again and is free, it leads again.
+    await until(() => source.running, 'leading again', 3000);
+    expect(source.starts).toBe(2);
+    await leader.stop();
+  });
+});
