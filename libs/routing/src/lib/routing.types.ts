@@ -115,7 +115,11 @@ export type AcceptResult =
 
 export type DeclineResult = { kind: 'declined'; offerId: string; interaction: InteractionRecord } | StaleResult;
 
-export type CompleteResult = { kind: 'completed'; interaction: InteractionRecord } | StaleResult;
+export type CompleteResult =
+  | { kind: 'completed'; interaction: InteractionRecord }
+  /** The same agent completing it again (a redelivered command): nothing changed. */
+  | { kind: 'already-completed'; interaction: InteractionRecord }
+  | StaleResult;
 
 export interface ExpiredOffer {
   offerId: string;

@@ -167,7 +167,7 @@ describe('RouterService', () => {
     }
   });
 
-  it('assigns on accept and refuses a stale accept with a DropError and no event', async () => {
+  it('assigns on accept, refuses a stale accept with a DropError and no event, and republishes a redelivered accept', async () => {
     await presence('alice', 'ready');
     await router.handleClassified(classifiedEvent(inboundMessage()));
     const { interactionId, offerId } = lastOffer('alice');
@@ -181,10 +181,25 @@ describe('RouterService', () => {
 
     await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
     expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice']);
-    await expect(
-      router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId })),
-    ).rejects.toMatchObject({ code: 'duplicate-accept' });
-    expect(publisher.lifecycleSummary()).toHaveLength(3);
+    // The same accept again: its first delivery may have died before publishing, so 'accepted' goes out again.
+    await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice', 'accepted alice']);
+  });
+
+  it('republishes completed for a redelivered complete, and refuses one from another agent', async () => {
+    await presence('alice', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const { interactionId, offerId } = lastOffer('alice');
+    await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+    await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+    await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+    expect(publisher.lifecycleSummary().filter((e) => e.startsWith('completed'))).toHaveLength(2);
+    await expect(router.handleAgentCommand(command({ type: 'complete', agentId: 'bob', interactionId }))).rejects.toMatchObject({
+      code: 'stale-complete',
+      details: { reason: 'already-completed' },
+    });
+    // Capacity was released once: the redelivery changed nothing in the store.
+    expect((await store.getAgent('alice'))?.load).toBe(0);
   });
 
   it('refuses an accept after the offer expired', async () => {

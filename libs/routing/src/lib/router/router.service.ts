@@ -146,9 +146,8 @@ export class RouterService {
         const { interactionId, offerId } = requireOffer(command);
         const result = await this.store.accept(interactionId, offerId, command.agentId, now);
         if (result.kind === 'stale') throw this.refusal(command, result);
-        if (result.kind === 'already-accepted') {
-          throw new DropError('Offer already accepted', 'duplicate-accept', { interactionId, offerId });
-        }
+        // 'already-accepted' is this command redelivered: its first delivery may have died between the store
+        // and the publish, so the event goes out again (its consumers apply it idempotently).
         await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId });
         return;
       }
@@ -168,6 +167,7 @@ export class RouterService {
         if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
         const result = await this.store.complete(command.interactionId, command.agentId, now);
         if (result.kind === 'stale') throw this.refusal(command, result);
+        // 'already-completed': republished for the same reason as a redelivered accept.
         await this.publishLifecycle('completed', result.interaction, trigger, {
           agentId: command.agentId,
           ...(command.disposition === undefined ? {} : { reason: command.disposition }),

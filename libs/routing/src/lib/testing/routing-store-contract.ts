@@ -510,7 +510,12 @@ export function describeRoutingStoreContract(name: string, factory: () => Promis
         await store.accept(id, offer.offerId, 'a1', T0 + 4);
         expect(await store.complete(id, 'a2', T0 + 5)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
         await store.complete(id, 'a1', T0 + 6);
-        expect(await store.complete(id, 'a1', T0 + 7)).toEqual({ kind: 'stale', reason: 'already-completed' });
+        expect(await store.complete(id, 'a2', T0 + 7)).toEqual({ kind: 'stale', reason: 'already-completed' });
+        // The same agent again is a redelivery: the completed record comes back, and nothing changes.
+        expect(await store.complete(id, 'a1', T0 + 7)).toMatchObject({
+          kind: 'already-completed',
+          interaction: { interactionId: id, state: 'completed', agentId: 'a1', completedAt: T0 + 6 },
+        });
         expect(await store.complete(newId(), 'a1', T0 + 8)).toEqual({ kind: 'stale', reason: 'unknown-interaction' });
         expect(await store.getAgent('a1')).toMatchObject({ load: 0 });
       });

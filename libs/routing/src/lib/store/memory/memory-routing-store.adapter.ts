@@ -216,7 +216,9 @@ export class MemoryRoutingStore implements RoutingStore {
     const interaction = this.interactions.get(interactionId);
     if (!interaction) {
       const done = this.completed.get(interactionId);
-      return stale(done && done.expiresAt > now ? 'already-completed' : 'unknown-interaction');
+      if (!done || done.expiresAt <= now) return stale('unknown-interaction');
+      // The same agent again is a redelivered command: the record, so the router can republish its event.
+      return done.value.agentId === agentId ? { kind: 'already-completed', interaction: structuredClone(done.value) } : stale('already-completed');
     }
     if (interaction.state !== 'assigned') return stale('not-assigned');
     if (interaction.agentId !== agentId) return stale('not-your-interaction');

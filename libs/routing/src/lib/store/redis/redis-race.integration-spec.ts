@@ -239,7 +239,7 @@ describe('RedisRoutingStore under concurrent routers', () => {
     if (!drainer) throw new Error('no store');
     for (const [interactionId, agentId] of [...ledger.assigned]) {
       const result = await drainer.complete(interactionId, agentId, now());
-      if (result.kind !== 'completed') ledger.problems.push(`drain: complete ${interactionId} was ${result.reason}`);
+      if (result.kind !== 'completed') ledger.problems.push(`drain: complete ${interactionId} was ${result.kind === 'stale' ? result.reason : result.kind}`);
       else ledger.completed.add(interactionId);
       ledger.assigned.delete(interactionId);
     }

@@ -225,7 +225,7 @@ export class RedisRoutingStore implements RoutingStore {
     );
     const kind = replyString(reply[0], 'complete-interaction kind');
     if (kind === 'stale') return staleFrom(reply[1]);
-    if (kind !== 'completed') throw new Error(`Unexpected complete-interaction kind ${kind}`);
+    if (kind !== 'completed' && kind !== 'already-completed') throw new Error(`Unexpected complete-interaction kind ${kind}`);
     return {
       kind,
       interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'complete-interaction')),
