@@ -135,6 +135,49 @@ describe('Agent desktop', () => {
     expect(Number((await view.getByTestId('author-tweets').getAttribute('title'))?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(5678);
     expect(await view.getByTestId('author-profile-link').getAttribute('href')).toBe('https://x.com/dana_flies');
     await view.locator('[data-testid="transcript-entry"][data-kind="customer-message"]').waitFor();
+    expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, where is');
+
+    // The model read Dana as negative; Ada says it is a neutral question. Her label replaces the model's on the
+    // badge, marked as corrected, and the gateway keeps it on the view and as training data.
+    const correct = view.getByTestId('classification-correct-open');
+    expect(await correct.getAttribute('aria-expanded')).toBe('false');
+    await correct.click();
+    const correction = view.getByTestId('classification-correction-form');
+    await correction.waitFor();
+    expect(await correct.getAttribute('aria-expanded')).toBe('true');
+    const sentimentChoice = correction.getByRole('combobox', { name: 'Sentiment' });
+    expect(await sentimentChoice.inputValue()).toBe('negative');
+    expect(await sentimentChoice.locator('option:not([disabled])').allTextContents()).toEqual(['Positive', 'Negative', 'Neutral']);
+    expect(await correction.getByRole('combobox', { name: 'Actionability' }).inputValue()).toBe('actionable');
+    await correction.getByTestId('correction-save').click();
+    await correction.getByTestId('correction-error').getByText('Pick a sentiment or an actionability different from the one shown.').waitFor();
+    await sentimentChoice.selectOption('neutral');
+    await correction.getByRole('textbox', { name: 'Note (optional)' }).fill('a question about a bag, not a complaint');
+    await page.screenshot({ path: '/tmp/desktop-correcting.png' });
+    await correction.getByTestId('correction-save').click();
+    const sentimentBadge = view.locator('[data-testid="classification-sentiment"][data-value="neutral"][data-corrected="true"]');
+    await sentimentBadge.waitFor();
+    await correction.waitFor({ state: 'hidden' });
+    expect(await sentimentBadge.getByTestId('classification-sentiment-corrected').textContent()).toBe('corrected');
+    expect(await sentimentBadge.getAttribute('title')).toBe('Sentiment: Neutral (corrected by an agent; the model said Negative)');
+    expect(await view.getByTestId('classification-actionability').getAttribute('data-corrected')).toBe('false');
+    expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, where is');
+    await waitUntil(async () => (await testbed.store.get(interactionId))?.classificationCorrection?.sentiment === 'neutral');
+    expect((await testbed.store.get(interactionId))?.classificationCorrection).toMatchObject({ sentiment: 'neutral', agentId: 'ada' });
+    expect((await testbed.store.get(interactionId))?.classificationCorrection).not.toHaveProperty('actionability');
+    await waitUntil(async () => (await testbed.corrections.list()).length === 1);
+    expect(await testbed.corrections.list()).toEqual([
+      expect.objectContaining({
+        interactionId,
+        messageId: message.messageId,
+        agentId: 'ada',
+        text: message.text,
+        original: expect.objectContaining({ sentiment: 'negative', actionability: 'actionable', model: 'lexicon-baseline@1' }),
+        corrected: { sentiment: 'neutral' },
+        note: 'a question about a bag, not a complaint',
+      }),
+    ]);
+    await page.screenshot({ path: '/tmp/desktop-corrected.png' });
 
     // The composer shows the mention it will insert and counts it.
     await page.getByTestId('reply-text').fill('x'.repeat(300));
@@ -226,3 +269,12 @@ describe('Agent desktop', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+/** Polls a condition the page cannot show (the gateway's stores), without a timing assertion. */
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -41,3 +41,25 @@ export class GatewayConfig extends RedisEnv {
   @IsString()
   GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');
 }
+
+/**
+ * What reading the gateway's database takes, e.g. for `corrections:export`: the same variables, the same
+ * rules and defaults as GatewayConfig, and nothing about Kafka, Redis or X.
+ */
+export class GatewayDatabaseConfig {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'GATEWAY_DB_SCHEMA must be lower-case letters, digits, underscores' })
+  GATEWAY_DB_SCHEMA = 'perch';
+
+  /** As for the gateway: a namespaced gateway keeps its tables in `<GATEWAY_DB_SCHEMA>_<namespace>`. */
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9._-]{1,60}$/, { message: 'PERCH_NAMESPACE may hold letters, digits, dot, dash, underscore' })
+  PERCH_NAMESPACE?: string;
+}
+
+/** The PostgreSQL schema of the gateway's tables; a namespace gets its own, so environments can share a database. */
+export function gatewayDbSchema(env: { GATEWAY_DB_SCHEMA: string; PERCH_NAMESPACE?: string | undefined }): string {
+  return env.PERCH_NAMESPACE ? `${env.GATEWAY_DB_SCHEMA}_${env.PERCH_NAMESPACE.toLowerCase().replace(/[^a-z0-9_]/g, '_')}` : env.GATEWAY_DB_SCHEMA;
+}

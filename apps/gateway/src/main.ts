@@ -6,6 +6,7 @@ import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from 
 import {
   AgentDirectory,
   agentRecordsFromJson,
+  PostgresCorrectionStore,
   PostgresInteractionStore,
   RedisOutboundIdempotencyStore,
 } from '@perch/interactions';
@@ -23,7 +24,7 @@ import {
 import { RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 import { Pool } from 'pg';
 
-import { GatewayConfig } from './gateway.config';
+import { GatewayConfig, gatewayDbSchema } from './gateway.config';
 
 const SERVICE = 'gateway';
 
@@ -37,9 +38,12 @@ async function main(): Promise<void> {
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });
-  const schema = config.PERCH_NAMESPACE ? `${config.GATEWAY_DB_SCHEMA}_${config.PERCH_NAMESPACE.toLowerCase().replace(/[^a-z0-9_]/g, '_')}` : config.GATEWAY_DB_SCHEMA;
+  const schema = gatewayDbSchema(config);
   const interactionStore = new PostgresInteractionStore({ pool, schema, logger });
   await interactionStore.start();
+  // Agents' classification corrections, kept as training data (`npm run corrections:export` reads them).
+  const correctionStore = new PostgresCorrectionStore({ pool, schema });
+  await correctionStore.start();
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
 
   @Module({
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
       GatewayModule.register({
         bus,
         interactionStore,
+        correctionStore,
         idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
         xApi,
         brands,
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
         () => bus.stop(),
         () => transport.disconnect(),
         () => interactionStore.stop(),
+        () => correctionStore.stop(),
         () => pool.end(),
         () => redis.quit(),
       ]),

@@ -24,6 +24,7 @@ import {
 import {
   AgentDirectory,
   agentRecordsFromJson,
+  MemoryCorrectionStore,
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
 } from '@perch/interactions';
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       GatewayModule.register({
         bus,
         interactionStore: new MemoryInteractionStore(),
+        correctionStore: new MemoryCorrectionStore(),
         idempotencyStore: new MemoryOutboundIdempotencyStore(),
         xApi,
         brands,

@@ -1,4 +1,5 @@
 export * from './lib/agent-command';
+export * from './lib/classification-corrected';
 export * from './lib/codec';
 export * from './lib/dead-letter';
 export * from './lib/envelope/event-envelope';

@@ -8,7 +8,8 @@ const TOKEN_KEY = 'perch.token';
 /**
  * @typedef {{ id: string, displayName: string, capacity: number, skills: string[] }} Agent
  * @typedef {{ kind: string, entryId: string, at: number, text: string, [key: string]: any }} Entry
- * @typedef {{ id: string, state: string, agentId: string | null, firstMessage: any, classification: any, transcript: Entry[], [key: string]: any }} View
+ * @typedef {{ sentiment?: string, actionability?: string, agentId: string, at: number, correctionId: string }} Correction
+ * @typedef {{ id: string, state: string, agentId: string | null, firstMessage: any, classification: any, classificationCorrection?: Correction | null, transcript: Entry[], [key: string]: any }} View
  */
 
 const state = {
@@ -190,6 +191,9 @@ function onPush(message) {
     case 'message-added':
       upsertEntry(message.interactionId, message.entry);
       break;
+    case 'classification-corrected':
+      onCorrected(message.interactionId, message.correction);
+      break;
     case 'action-sent':
     case 'action-failed':
       onActionOutcome(message);
@@ -287,6 +291,7 @@ function renderList() {
 
 /** @param {string} id */
 function open(id) {
+  if (state.currentId !== id) closeCorrection(false);
   state.currentId = id;
   const view = state.interactions.get(id);
   // A DM conversation is answered by DM unless the agent switches.
@@ -326,11 +331,7 @@ function renderInteraction() {
   }
   $('tweet-text').replaceChildren(...linkify(message?.text ?? ''));
   $('tweet-meta').textContent = message ? `${kindLabel(message.kind)} · ${new Date(message.createdAt).toLocaleString()}` : '';
-  const c = view.classification;
-  $('classification-sentiment').replaceWith(sentimentBadge(c?.sentiment ?? 'undeclared', 'classification-sentiment'));
-  $('classification-actionability').replaceWith(actionabilityBadge(c?.actionability ?? 'undeclared', 'classification-actionability'));
-  const why = [...(c?.sentimentFeatures ?? []), ...(c?.actionabilityFeatures ?? [])];
-  $('classification-why').textContent = why.length ? `Why: ${why.join(', ')}` : '';
+  renderClassification();
   renderTranscript();
   renderComposer();
   const completed = view.state === 'completed';
@@ -339,6 +340,118 @@ function renderInteraction() {
   }
   renderRelation();
 }
+
+/** The model's labels, or an agent's where one corrected them (marked, with the model's in the tooltip). */
+function renderClassification() {
+  const view = current();
+  if (!view) return;
+  const c = view.classification;
+  const fix = view.classificationCorrection ?? null;
+  const modelSentiment = c?.sentiment ?? 'undeclared';
+  const modelActionability = c?.actionability ?? 'undeclared';
+  $('classification-sentiment').replaceWith(
+    sentimentBadge(fix?.sentiment ?? modelSentiment, 'classification-sentiment', fix?.sentiment ? modelSentiment : undefined),
+  );
+  $('classification-actionability').replaceWith(
+    actionabilityBadge(fix?.actionability ?? modelActionability, 'classification-actionability', fix?.actionability ? modelActionability : undefined),
+  );
+  // The features explain the model's decision, so they stay whatever the agent corrected.
+  const why = [...(c?.sentimentFeatures ?? []), ...(c?.actionabilityFeatures ?? [])];
+  $('classification-why').textContent = why.length ? `Why: ${why.join(', ')}` : '';
+  /** @type {HTMLButtonElement} */ ($('classification-correct-open')).disabled = !c;
+}
+
+/** The labels the badges show now: the agent's correction where there is one, else the model's. @param {View} view */
+function shownLabels(view) {
+  const fix = view.classificationCorrection ?? null;
+  return {
+    sentiment: fix?.sentiment ?? view.classification?.sentiment ?? 'undeclared',
+    actionability: fix?.actionability ?? view.classification?.actionability ?? 'undeclared',
+  };
+}
+
+/** @param {string} interactionId @param {Correction} correction */
+function onCorrected(interactionId, correction) {
+  const view = state.interactions.get(interactionId);
+  if (!view) return;
+  view.classificationCorrection = correction;
+  if (interactionId === state.currentId) renderClassification();
+}
+
+const correctionForm = /** @type {HTMLFormElement} */ (byId('correction-form'));
+const correctionSentiment = /** @type {HTMLSelectElement} */ ($('correction-sentiment'));
+const correctionActionability = /** @type {HTMLSelectElement} */ ($('correction-actionability'));
+const correctionNote = /** @type {HTMLInputElement} */ ($('correction-note'));
+
+$('classification-correct-open').addEventListener('click', () => {
+  if (!correctionForm.hidden) {
+    closeCorrection(true);
+    return;
+  }
+  const view = current();
+  if (!view) return;
+  const shown = shownLabels(view);
+  // 'undeclared' is not offered: the empty choice asks the agent to pick a real label.
+  correctionSentiment.value = shown.sentiment === 'undeclared' ? '' : shown.sentiment;
+  correctionActionability.value = shown.actionability === 'undeclared' ? '' : shown.actionability;
+  correctionNote.value = '';
+  $('correction-error').hidden = true;
+  correctionForm.hidden = false;
+  $('classification-correct-open').setAttribute('aria-expanded', 'true');
+  correctionSentiment.focus();
+});
+
+$('correction-cancel').addEventListener('click', () => closeCorrection(true));
+// A new choice answers the previous complaint.
+correctionForm.addEventListener('change', () => {
+  $('correction-error').hidden = true;
+});
+correctionForm.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') closeCorrection(true);
+});
+
+/** @param {boolean} refocus */
+function closeCorrection(refocus) {
+  correctionForm.hidden = true;
+  const opener = $('classification-correct-open');
+  opener.setAttribute('aria-expanded', 'false');
+  if (refocus) opener.focus();
+}
+
+correctionForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const view = current();
+  if (!view) return;
+  const error = $('correction-error');
+  const shown = shownLabels(view);
+  /** @type {{ sentiment?: string, actionability?: string, note?: string }} */
+  const body = {};
+  // Only what the agent changed is sent: an unchanged label is not a correction.
+  if (correctionSentiment.value && correctionSentiment.value !== shown.sentiment) body.sentiment = correctionSentiment.value;
+  if (correctionActionability.value && correctionActionability.value !== shown.actionability) body.actionability = correctionActionability.value;
+  if (body.sentiment === undefined && body.actionability === undefined) {
+    error.textContent = 'Pick a sentiment or an actionability different from the one shown.';
+    error.hidden = false;
+    return;
+  }
+  if (correctionNote.value.trim()) body.note = correctionNote.value.trim();
+  const save = /** @type {HTMLButtonElement} */ ($('correction-save'));
+  save.disabled = true;
+  try {
+    const accepted = await api('PUT', `/api/interactions/${view.id}/classification`, body);
+    // Shown at once; the socket's classification-corrected (the server's merged view) confirms it.
+    if (view.classificationCorrection?.correctionId !== accepted.correctionId) {
+      const { note: _note, ...labels } = body;
+      onCorrected(view.id, { ...(view.classificationCorrection ?? {}), ...labels, agentId: state.agent?.id ?? '', at: Date.now(), correctionId: accepted.correctionId });
+    }
+    closeCorrection(true);
+  } catch (e) {
+    error.textContent = e instanceof Error ? e.message : String(e);
+    error.hidden = false;
+  } finally {
+    save.disabled = false;
+  }
+});
 
 function renderTranscript() {
   const view = current();
@@ -730,22 +843,42 @@ const ICONS = {
 const SENTIMENT_LABELS = { positive: 'Positive', negative: 'Negative', neutral: 'Neutral', undeclared: 'Sentiment undeclared' };
 const ACTIONABILITY_LABELS = { actionable: 'Actionable', 'not-actionable': 'Not actionable', undeclared: 'Actionability undeclared' };
 
-/** @param {string} value @param {string} testId */
-function sentimentBadge(value, testId) {
-  return badge(value, SENTIMENT_LABELS[/** @type {keyof typeof SENTIMENT_LABELS} */ (value)] ?? value, ICONS[/** @type {keyof typeof ICONS} */ (value)] ?? ICONS.undeclared, testId, 'Sentiment');
+/** @param {string} value */
+const sentimentLabel = (value) => SENTIMENT_LABELS[/** @type {keyof typeof SENTIMENT_LABELS} */ (value)] ?? value;
+/** @param {string} value */
+const actionabilityLabel = (value) => ACTIONABILITY_LABELS[/** @type {keyof typeof ACTIONABILITY_LABELS} */ (value)] ?? value;
+
+/** @param {string} value @param {string} testId @param {string} [original] the model's label, when an agent corrected it */
+function sentimentBadge(value, testId, original) {
+  const icon = ICONS[/** @type {keyof typeof ICONS} */ (value)] ?? ICONS.undeclared;
+  return badge(value, sentimentLabel(value), icon, testId, 'Sentiment', original === undefined ? undefined : sentimentLabel(original));
 }
 
-/** @param {string} value @param {string} testId */
-function actionabilityBadge(value, testId) {
-  return badge(value, ACTIONABILITY_LABELS[/** @type {keyof typeof ACTIONABILITY_LABELS} */ (value)] ?? value, ICONS[/** @type {keyof typeof ICONS} */ (value)] ?? ICONS.undeclared, testId, 'Actionability');
+/** @param {string} value @param {string} testId @param {string} [original] the model's label, when an agent corrected it */
+function actionabilityBadge(value, testId, original) {
+  const icon = ICONS[/** @type {keyof typeof ICONS} */ (value)] ?? ICONS.undeclared;
+  return badge(value, actionabilityLabel(value), icon, testId, 'Actionability', original === undefined ? undefined : actionabilityLabel(original));
 }
 
-/** @param {string} value @param {string} label @param {string} icon @param {string} testId @param {string} what */
-function badge(value, label, icon, testId, what) {
-  const node = el('span', { class: 'badge', 'data-testid': testId, 'data-value': value, title: `${what}: ${label}` }, []);
+/**
+ * @param {string} value @param {string} label @param {string} icon @param {string} testId @param {string} what
+ * @param {string} [originalLabel] the model's label when an agent corrected this one: the badge is marked
+ */
+function badge(value, label, icon, testId, what, originalLabel) {
+  const corrected = originalLabel !== undefined;
+  const mark = !corrected ? '' : originalLabel === label ? 'confirmed' : 'corrected';
+  const title = corrected ? `${what}: ${label} (${mark} by an agent; the model said ${originalLabel})` : `${what}: ${label}`;
+  const node = el('span', { class: 'badge', 'data-testid': testId, 'data-value': value, 'data-corrected': String(corrected), title }, []);
   // The icon markup is ours (constants above), never user text.
   node.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true">${icon}</svg>`;
   node.append(label);
+  if (corrected) {
+    node.append(
+      el('span', { class: 'corrected-mark', 'data-testid': `${testId}-corrected` }, [mark]),
+      // The tooltip is not read out; the model's label is, from here.
+      el('span', { class: 'visually-hidden' }, [`; the model said ${originalLabel}`]),
+    );
+  }
   return node;
 }
 

@@ -1,4 +1,8 @@
 import { AgentCommandPayload, agentCommandKey } from './agent-command/agent-command.payload';
+import {
+  ClassificationCorrectedPayload,
+  classificationCorrectedKey,
+} from './classification-corrected/classification-corrected.payload';
 import { InboundClassifiedPayload, inboundClassifiedKey } from './inbound-classified/inbound-classified.payload';
 import { InboundReceivedPayload, inboundReceivedKey } from './inbound-received/inbound-received.payload';
 import {
@@ -17,6 +21,7 @@ export interface TopicPayloads {
   [Topics.AgentCommand]: AgentCommandPayload;
   [Topics.OutboundRequested]: OutboundRequestedPayload;
   [Topics.OutboundCompleted]: OutboundCompletedPayload;
+  [Topics.ClassificationCorrected]: ClassificationCorrectedPayload;
 }
 
 export type PayloadOf<T extends TopicName> = TopicPayloads[T];
@@ -75,6 +80,14 @@ export const TOPIC_REGISTRY: Registry = {
     schemaVersions: [1],
     keyOf: outboundCompletedKey,
     partitions: 6,
+  },
+  [Topics.ClassificationCorrected]: {
+    topic: Topics.ClassificationCorrected,
+    payloadClass: ClassificationCorrectedPayload,
+    schemaVersions: [1],
+    keyOf: classificationCorrectedKey,
+    // A few per agent per hour: parallelism is not what this topic needs.
+    partitions: 3,
   },
 };
 

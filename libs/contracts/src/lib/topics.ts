@@ -15,6 +15,8 @@ export const Topics = {
   OutboundRequested: 'x.outbound.requested.v1',
   /** outbound worker → gateway: what X answered. Key: interaction id (or command id). */
   OutboundCompleted: 'x.outbound.completed.v1',
+  /** gateway → training data and the agent's view: an agent's correction of a message's labels. Key: interaction id. */
+  ClassificationCorrected: 'classification.corrected.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

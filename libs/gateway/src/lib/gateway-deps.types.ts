@@ -2,6 +2,7 @@ import { type EventBus } from '@perch/messaging';
 import {
   type AgentDirectory,
   type BrandAccount,
+  type CorrectionStore,
   type InteractionStore,
   type OutboundIdempotencyStore,
   type XActionsPort,
@@ -39,8 +40,11 @@ export interface GatewayOptions {
   consistencyWaitMs?: number;
   /** How long a customer profile read from X is reused. Default 60000. */
   profileCacheTtlMs?: number;
-  /** Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default. */
-  run?: { outboundWorker?: boolean; projector?: boolean; healthEndpoint?: boolean };
+  /**
+   * Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default.
+   * `correctionRecorder` writes classification.corrected.v1 into the CorrectionStore (training data).
+   */
+  run?: { outboundWorker?: boolean; projector?: boolean; correctionRecorder?: boolean; healthEndpoint?: boolean };
   clock?: Clock;
 }
 
@@ -48,6 +52,8 @@ export interface GatewayOptions {
 export interface GatewayModuleDeps {
   bus: EventBus;
   interactionStore: InteractionStore;
+  /** Where agents' classification corrections are kept as training data (started by the app, like the interaction store). */
+  correctionStore: CorrectionStore;
   idempotencyStore: OutboundIdempotencyStore;
   /** @perch/x-client's XApiPort (or anything with the same methods). */
   xApi: XActionsPort & CustomerLookupPort;

@@ -1,6 +1,7 @@
 // DI tokens for GatewayModule's dependencies (all provided with useValue by GatewayModule.register).
 export const GATEWAY_BUS = Symbol('GATEWAY_BUS');
 export const GATEWAY_INTERACTION_STORE = Symbol('GATEWAY_INTERACTION_STORE');
+export const GATEWAY_CORRECTION_STORE = Symbol('GATEWAY_CORRECTION_STORE');
 export const GATEWAY_IDEMPOTENCY_STORE = Symbol('GATEWAY_IDEMPOTENCY_STORE');
 export const GATEWAY_X_API = Symbol('GATEWAY_X_API');
 export const GATEWAY_BRANDS = Symbol('GATEWAY_BRANDS');
@@ -15,6 +16,9 @@ export const OUTBOUND_GROUP = 'gateway-outbound';
 /** Work sharing: one replica writes each event into the InteractionStore. */
 export const PROJECTOR_ROUTING_GROUP = 'gateway-projector-routing';
 export const PROJECTOR_REPLIES_GROUP = 'gateway-projector-replies';
+export const PROJECTOR_CORRECTIONS_GROUP = 'gateway-projector-corrections';
+/** Work sharing: one replica keeps each classification correction in the CorrectionStore. */
+export const CORRECTIONS_RECORDER_GROUP = 'gateway-corrections-recorder';
 
 /** Fan-out: every replica sees every routing event, to push it to whichever agents are connected here. */
 export function routingPushGroup(replicaId: string): string {
@@ -24,6 +28,11 @@ export function routingPushGroup(replicaId: string): string {
 /** Fan-out: every replica sees every reply outcome. */
 export function repliesPushGroup(replicaId: string): string {
   return `gateway-ws-${replicaId}-replies`;
+}
+
+/** Fan-out: every replica sees every classification correction. */
+export function correctionsPushGroup(replicaId: string): string {
+  return `gateway-ws-${replicaId}-corrections`;
 }
 
 export const WS_PATH = '/ws';

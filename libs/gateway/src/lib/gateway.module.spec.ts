@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type Classification, type InboundMessage, type OutboundRequestedPayload, Topics } from '@perch/contracts';
+import {
+  type Classification,
+  type ClassificationCorrectedPayload,
+  type EventEnvelope,
+  type InboundMessage,
+  type OutboundRequestedPayload,
+  Topics,
+} from '@perch/contracts';
 import { newId } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { DUPLICATE_CONTENT_DETAIL, XSimulator } from '@perch/x-simulator';
@@ -67,6 +74,16 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         followingCount: author.publicMetrics.following_count,
         tweetCount: author.publicMetrics.tweet_count,
       },
+    });
+  }
+
+  /** The message the ingestor would emit for a tweet already made on the simulator. */
+  function customerTweetsFrom(tweet: ReturnType<XSimulator['createTweet']>): InboundMessage {
+    const author = simulator.account(tweet.authorUsername);
+    return inboundMessageFrom({
+      brand: { id: brandId, username: BRAND.username },
+      tweet,
+      author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
     });
   }
 
@@ -478,6 +495,177 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     });
   });
 
+  describe('classification corrections', () => {
+    const corrections: EventEnvelope<ClassificationCorrectedPayload>[] = [];
+    let observer: { stop(): Promise<void> } | undefined;
+
+    beforeAll(async () => {
+      observer = await testbed.bus.subscribe(Topics.ClassificationCorrected, 'spec-corrections-observer', async (event) => {
+        corrections.push(event);
+      });
+    });
+
+    afterAll(async () => {
+      await observer?.stop();
+    });
+
+    async function published(correctionId: unknown): Promise<EventEnvelope<ClassificationCorrectedPayload>> {
+      await waitFor(async () => corrections.some((event) => event.payload.correctionId === correctionId));
+      const event = corrections.find((e) => e.payload.correctionId === correctionId);
+      if (!event) throw new Error('not published');
+      return event;
+    }
+
+    /** Ada holds an open interaction with a customer's tweet, classified as CLASSIFICATION. */
+    async function adaHolds(text: string): Promise<{ token: string; socket: AgentSocketProbe; interactionId: string; correlationId: string; message: InboundMessage }> {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      const message = customerTweets('dana_flies', text);
+      const { interactionId, offerId, correlationId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+      await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+      return { token, socket, interactionId, correlationId, message };
+    }
+
+    it('publishes the correction with the message and the model’s labels, shows it on the view and the socket, and keeps it as training data', async () => {
+      const { token, socket, interactionId, correlationId, message } = await adaHolds('@PerchAir is the 9:40 to Porto on time?');
+      try {
+        const first = await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'neutral', note: 'asking, not angry' }, token);
+        expect(first.status).toBe(202);
+        expect(Object.keys(first.body)).toEqual(['correctionId']);
+
+        const event = await published(first.body['correctionId']);
+        expect(event.correlationId).toBe(correlationId);
+        expect(event.payload).toEqual({
+          correctionId: first.body['correctionId'],
+          interactionId,
+          messageId: message.messageId,
+          brandAccountId: brandId,
+          agentId: 'ada',
+          text: message.text,
+          original: { sentiment: 'negative', sentimentScore: 0.91, actionability: 'actionable', actionabilityScore: 0.84, model: 'lexicon-baseline@1' },
+          corrected: { sentiment: 'neutral' },
+          note: 'asking, not angry',
+          correctedAt: expect.any(Number),
+        });
+
+        const pushed = await socket.next('classification-corrected', (m) => m.interactionId === interactionId);
+        expect(pushed.correction).toEqual({ sentiment: 'neutral', agentId: 'ada', at: event.payload.correctedAt, correctionId: first.body['correctionId'] });
+        // No waiting: the correction is stored before it is pushed.
+        const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
+        expect(view.body).toMatchObject({ classification: { sentiment: 'negative' }, classificationCorrection: { sentiment: 'neutral', agentId: 'ada' } });
+
+        await waitFor(async () => (await testbed.corrections.get(String(first.body['correctionId']))) !== null);
+        expect(await testbed.corrections.get(String(first.body['correctionId']))).toEqual(event.payload);
+
+        // A second correction of the other label: the view and the socket show both.
+        const second = await request('PUT', `/api/interactions/${interactionId}/classification`, { actionability: 'not-actionable' }, token);
+        expect(second.status).toBe(202);
+        const both = await socket.next('classification-corrected', (m) => m.correction.correctionId === second.body['correctionId']);
+        expect(both.correction).toMatchObject({ sentiment: 'neutral', actionability: 'not-actionable' });
+        await waitFor(async () => (await testbed.store.get(interactionId))?.classificationCorrection?.correctionId === second.body['correctionId']);
+        expect((await testbed.store.get(interactionId))?.classificationCorrection).toMatchObject({ sentiment: 'neutral', actionability: 'not-actionable' });
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it("corrects a later message of the conversation by its id, with that message's text and labels", async () => {
+      const { token, socket, interactionId, message } = await adaHolds('@PerchAir my seat was given away');
+      try {
+        const tweet = simulator.createTweet({ authorUsername: 'dana_flies', text: '@PerchAir ok, thanks for sorting it!', inReplyToTweetId: message.messageId });
+        const later = { ...customerTweetsFrom(tweet), conversationKey: message.conversationKey };
+        await testbed.router.addMessage(interactionId, 'ada', later, { ...CLASSIFICATION, sentiment: 'negative', sentimentScore: 0.55, model: 'lexicon-baseline@2' });
+        await socket.next('message-added', (m) => m.entry.messageId === later.messageId);
+
+        const response = await request('PUT', `/api/interactions/${interactionId}/classification`, { messageId: later.messageId, sentiment: 'positive' }, token);
+        expect(response.status).toBe(202);
+        const event = await published(response.body['correctionId']);
+        expect(event.payload).toMatchObject({
+          messageId: later.messageId,
+          text: '@PerchAir ok, thanks for sorting it!',
+          original: { sentiment: 'negative', sentimentScore: 0.55, model: 'lexicon-baseline@2' },
+          corrected: { sentiment: 'positive' },
+        });
+        await waitFor(async () => (await testbed.corrections.get(String(response.body['correctionId']))) !== null);
+        // The view's labels are the first message's: a later message's correction leaves them alone.
+        expect((await testbed.store.get(interactionId))?.classificationCorrection).toBeNull();
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('answers 400 naming the bad fields: no label, an undeclared or unknown label, an unknown message, a long note, an unknown field', async () => {
+      const { token, socket, interactionId } = await adaHolds('@PerchAir where do I check in for LIS?');
+      try {
+        const path = `/api/interactions/${interactionId}/classification`;
+        const none = await request('PUT', path, { note: 'just a note' }, token);
+        expect(none).toMatchObject({ status: 400, body: { code: 'validation-failed' } });
+        expect(problemFields(none.body)).toEqual(['actionability', 'sentiment']);
+        expect(problemFields((await request('PUT', path, { sentiment: 'undeclared' }, token)).body)).toEqual(['sentiment']);
+        expect(problemFields((await request('PUT', path, { sentiment: 'angry', actionability: 'undeclared', mood: 'x' }, token)).body)).toEqual([
+          'actionability',
+          'mood',
+          'sentiment',
+        ]);
+        expect(problemFields((await request('PUT', path, { sentiment: 'neutral', note: 'n'.repeat(501) }, token)).body)).toEqual(['note']);
+        const unknownMessage = await request('PUT', path, { sentiment: 'neutral', messageId: '123' }, token);
+        expect(unknownMessage.status).toBe(400);
+        expect(problemFields(unknownMessage.body)).toEqual(['messageId']);
+        expect(problemFields((await request('PUT', '/api/interactions/not-a-uuid/classification', { sentiment: 'neutral' }, token)).body)).toEqual(['id']);
+        expect((await testbed.store.get(interactionId))?.classificationCorrection).toBeNull();
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it("refuses another agent's interaction with 403 and an unknown one with 404", async () => {
+      const { socket, interactionId } = await adaHolds('@PerchAir can I change my flight online?');
+      try {
+        const bobToken = await signIn('bob', 'battery staple');
+        const path = `/api/interactions/${interactionId}/classification`;
+        expect(await request('PUT', path, { sentiment: 'neutral' }, bobToken)).toMatchObject({ status: 403, body: { code: 'not-your-interaction' } });
+        expect((await request('PUT', `/api/interactions/${newId()}/classification`, { sentiment: 'neutral' }, bobToken)).status).toBe(404);
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('answers 409 while the interaction has no classified message', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const interactionId = newId();
+      // The router's view of an interaction whose message has not reached the store: accepted, nothing classified.
+      await testbed.bus.publish(
+        Topics.InteractionLifecycle,
+        { interactionId, type: 'accepted', conversationKey: `${brandId}:1`, brandAccountId: brandId, priority: 1, agentId: 'ada' },
+        { correlationId: newId() },
+      );
+      await waitFor(async () => (await testbed.store.get(interactionId))?.agentId === 'ada');
+      const response = await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'neutral' }, token);
+      expect(response).toMatchObject({ status: 409, body: { code: 'not-classified' } });
+    });
+
+    it('lets the agent who handled it correct a completed interaction, and nobody else', async () => {
+      const { token, socket, interactionId } = await adaHolds('@PerchAir thanks, the refund arrived');
+      try {
+        await request('POST', `/api/interactions/${interactionId}/done`, {}, token);
+        await socket.next('completed', (m) => m.interactionId === interactionId);
+        await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'completed');
+
+        const response = await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'positive', actionability: 'not-actionable' }, token);
+        expect(response.status).toBe(202);
+        const pushed = await socket.next('classification-corrected', (m) => m.interactionId === interactionId);
+        expect(pushed.correction).toMatchObject({ sentiment: 'positive', actionability: 'not-actionable', correctionId: response.body['correctionId'] });
+        expect(await testbed.store.get(interactionId)).toMatchObject({ state: 'completed', classificationCorrection: { sentiment: 'positive' } });
+
+        const bobToken = await signIn('bob', 'battery staple');
+        expect((await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'neutral' }, bobToken)).status).toBe(403);
+      } finally {
+        await socket.close();
+      }
+    });
+  });
+
   describe('WebSocket', () => {
     it('refuses a connection without a valid token', async () => {
       const status = await new Promise<number>((resolve, reject) => {
@@ -552,6 +740,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
           '/api/interactions/{id}/accept',
           '/api/interactions/{id}/decline',
           '/api/interactions/{id}/replies',
+          '/api/interactions/{id}/classification',
           '/api/interactions/{id}/done',
         ]),
       );

@@ -5,6 +5,7 @@ import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
 import { BrandsController } from './brands/brands.controller';
 import { AgentPushConsumer } from './consumers/agent-push.consumer';
+import { CorrectionRecorderConsumer } from './consumers/correction-recorder.consumer';
 import { InteractionProjectionConsumer } from './consumers/interaction-projection.consumer';
 import { OutboundRequestedConsumer } from './consumers/outbound-requested.consumer';
 import { CustomerProfileService } from './customers/customer-profile.service';
@@ -14,6 +15,7 @@ import {
   GATEWAY_AGENTS,
   GATEWAY_BRANDS,
   GATEWAY_BUS,
+  GATEWAY_CORRECTION_STORE,
   GATEWAY_IDEMPOTENCY_STORE,
   GATEWAY_INTERACTION_STORE,
   GATEWAY_OPTIONS,
@@ -22,6 +24,7 @@ import {
 import { HealthController } from './health/health.controller';
 import { AgentAuthGuard } from './http/agent-auth.guard';
 import { PerchExceptionFilter } from './http/perch-exception.filter';
+import { ClassificationCorrectionsService } from './interactions/classification-corrections.service';
 import { InteractionQueryService } from './interactions/interaction-query.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OutboundActionsService } from './interactions/outbound-actions.service';
@@ -54,6 +57,7 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_BUS, useValue: deps.bus },
         { provide: GATEWAY_INTERACTION_STORE, useValue: deps.interactionStore },
+        { provide: GATEWAY_CORRECTION_STORE, useValue: deps.correctionStore },
         { provide: GATEWAY_IDEMPOTENCY_STORE, useValue: deps.idempotencyStore },
         { provide: GATEWAY_X_API, useValue: deps.xApi },
         { provide: GATEWAY_BRANDS, useValue: deps.brands },
@@ -65,6 +69,7 @@ export class GatewayModule {
         AgentCommandsService,
         CustomerProfileService,
         OutboundActionsService,
+        ClassificationCorrectionsService,
         AgentSocketHub,
         AgentPushService,
         LocalViewCache,
@@ -72,6 +77,7 @@ export class GatewayModule {
         AgentPushConsumer,
         InteractionProjectionConsumer,
         OutboundRequestedConsumer,
+        CorrectionRecorderConsumer,
       ],
       exports: [AgentSocketHub],
     };

@@ -3,11 +3,11 @@ import { Topics } from '@perch/contracts';
 import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 
 import { type GatewayOptions } from '../gateway-deps.types';
-import { GATEWAY_BUS, GATEWAY_OPTIONS, repliesPushGroup, routingPushGroup } from '../gateway.constants';
+import { correctionsPushGroup, GATEWAY_BUS, GATEWAY_OPTIONS, repliesPushGroup, routingPushGroup } from '../gateway.constants';
 import { AgentPushService } from '../ws/agent-push.service';
 
 /**
- * routing.interaction.v1 and x.outbound.completed.v1 → the sockets of the agents connected to this replica.
+ * routing.interaction.v1, x.outbound.completed.v1 and classification.corrected.v1 → the sockets of the agents connected to this replica.
  * Fan-out groups (one per replica, per topic) starting at the latest offset: a replica pushes what happens
  * while it runs; what happened before is in the store.
  */
@@ -26,6 +26,9 @@ export class AgentPushConsumer implements OnApplicationBootstrap, OnApplicationS
     this.handles.push(
       await this.bus.subscribe(Topics.InteractionLifecycle, routingPushGroup(replica), (event) => this.push.onLifecycle(event)),
       await this.bus.subscribe(Topics.OutboundCompleted, repliesPushGroup(replica), (event) => this.push.onOutboundCompleted(event)),
+      await this.bus.subscribe(Topics.ClassificationCorrected, correctionsPushGroup(replica), (event) =>
+        this.push.onClassificationCorrected(event),
+      ),
     );
   }
 

@@ -8,13 +8,15 @@ import {
   GATEWAY_BUS,
   GATEWAY_INTERACTION_STORE,
   GATEWAY_OPTIONS,
+  PROJECTOR_CORRECTIONS_GROUP,
   PROJECTOR_REPLIES_GROUP,
   PROJECTOR_ROUTING_GROUP,
 } from '../gateway.constants';
 
 /**
- * Keeps the InteractionStore current from routing events and reply outcomes. Shared groups: each event
- * is written once per cluster, not once per replica, which is what lets the store keep up at volume.
+ * Keeps the InteractionStore current from routing events, reply outcomes and classification corrections.
+ * Shared groups: each event is written once per cluster, not once per replica, which is what lets the store
+ * keep up at volume.
  */
 @Injectable()
 export class InteractionProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,6 +42,12 @@ export class InteractionProjectionConsumer implements OnApplicationBootstrap, On
       await this.bus.subscribe(Topics.OutboundCompleted, PROJECTOR_REPLIES_GROUP, (event) => this.projector.applyOutboundCompleted(event), {
         fromBeginning: true,
       }),
+      await this.bus.subscribe(
+        Topics.ClassificationCorrected,
+        PROJECTOR_CORRECTIONS_GROUP,
+        (event) => this.projector.applyClassificationCorrected(event),
+        { fromBeginning: true },
+      ),
     );
   }
 

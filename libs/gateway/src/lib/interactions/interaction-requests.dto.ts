@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNumberString, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import {
+  DECLARED_ACTIONABILITIES,
+  DECLARED_SENTIMENTS,
+  type DeclaredActionability,
+  type DeclaredSentiment,
+} from '@perch/contracts';
+import { IsBoolean, IsIn, IsNumberString, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 
 export class OfferDecisionDto {
   @ApiProperty({ format: 'uuid', description: 'The offer being answered, as pushed on the socket' })
@@ -100,4 +106,33 @@ export class CustomerProfileDto {
 export class BrandAccountDto {
   @ApiProperty() id!: string;
   @ApiProperty() username!: string;
+}
+
+export class ClassificationCorrectionDto {
+  @ApiPropertyOptional({ enum: DECLARED_SENTIMENTS, description: "The right sentiment ('undeclared' is the model's abstention, not a label)" })
+  @IsOptional()
+  @IsIn(DECLARED_SENTIMENTS)
+  sentiment?: DeclaredSentiment;
+
+  @ApiPropertyOptional({ enum: DECLARED_ACTIONABILITIES })
+  @IsOptional()
+  @IsIn(DECLARED_ACTIONABILITIES)
+  actionability?: DeclaredActionability;
+
+  @ApiPropertyOptional({ description: "The customer message whose labels are corrected; default: the interaction's first message" })
+  @IsOptional()
+  @IsNumberString({ no_symbols: true })
+  @Length(1, 19)
+  messageId?: string;
+
+  @ApiPropertyOptional({ maxLength: 500, example: 'sarcasm' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class CorrectionAcceptedDto {
+  @ApiProperty({ format: 'uuid', description: 'Id of the classification.corrected.v1 event; the view shows it once projected' })
+  correctionId!: string;
 }

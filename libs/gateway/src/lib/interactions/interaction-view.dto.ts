@@ -22,6 +22,9 @@ export class TranscriptEntryDto {
   @ApiPropertyOptional()
   authorUsername?: string;
 
+  @ApiPropertyOptional({ type: Object, description: 'customer-message: what the classifier said of it, when known' })
+  classification?: object;
+
   @ApiPropertyOptional({ enum: ['pending', 'sent', 'failed'], description: 'agent-reply only' })
   status?: string;
 
@@ -65,6 +68,13 @@ export class InteractionViewDto {
 
   @ApiProperty({ nullable: true, type: Object, description: 'Sentiment and actionability with scores and features' })
   classification!: object | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: "An agent's correction of the labels: {sentiment?, actionability?, agentId, at, correctionId}; the latest label of each kind wins",
+  })
+  classificationCorrection!: object | null;
 
   @ApiProperty({ type: [TranscriptEntryDto] })
   transcript!: TranscriptEntryDto[];

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, Post, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -16,9 +16,19 @@ import { CommandAcceptedDto } from '../agents/presence.dto';
 import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { uuidParam } from '../http/gateway-validation.pipe';
+import { ClassificationCorrectionsService } from './classification-corrections.service';
 import { InteractionQueryService } from './interaction-query.service';
 import { type CustomerProfile, CustomerProfileService } from '../customers/customer-profile.service';
-import { ActionAcceptedDto, CustomerProfileDto, DirectMessageDto, DoneDto, OfferDecisionDto, ReplyDto } from './interaction-requests.dto';
+import {
+  ActionAcceptedDto,
+  ClassificationCorrectionDto,
+  CorrectionAcceptedDto,
+  CustomerProfileDto,
+  DirectMessageDto,
+  DoneDto,
+  OfferDecisionDto,
+  ReplyDto,
+} from './interaction-requests.dto';
 import { InteractionViewDto } from './interaction-view.dto';
 import { customerOf, OutboundActionsService } from './outbound-actions.service';
 
@@ -32,6 +42,7 @@ export class InteractionsController {
     private readonly commands: AgentCommandsService,
     private readonly actions: OutboundActionsService,
     private readonly profiles: CustomerProfileService,
+    private readonly corrections: ClassificationCorrectionsService,
   ) {}
 
   @Get()
@@ -127,6 +138,24 @@ export class InteractionsController {
   ): Promise<CustomerProfile> {
     const view = await this.queries.getMine(agent, id);
     return this.profiles.get(view.brandAccountId, customerOf(view).id, refresh ?? false);
+  }
+
+  @Put(':id/classification')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Correct the sentiment and/or actionability of the first message (or of `messageId`); also after completion, for the agent who handled it",
+  })
+  @ApiAcceptedResponse({ type: CorrectionAcceptedDto })
+  @ApiBadRequestResponse({ description: "Neither label given, 'undeclared', an unknown messageId or a note over 500 characters" })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'not-classified: the message has no classification yet' })
+  correctClassification(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ClassificationCorrectionDto,
+  ): Promise<CorrectionAcceptedDto> {
+    return this.corrections.correct(agent, id, body);
   }
 
   @Post(':id/done')

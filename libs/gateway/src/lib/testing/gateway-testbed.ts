@@ -16,6 +16,7 @@ import {
   type AgentRecord,
   type BrandAccount,
   hashPassword,
+  MemoryCorrectionStore,
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
 } from '@perch/interactions';
@@ -48,6 +49,8 @@ export interface GatewayTestbed {
   baseUrl: string;
   bus: EventBus;
   store: MemoryInteractionStore;
+  /** Classification corrections kept as training data. */
+  corrections: MemoryCorrectionStore;
   idempotency: MemoryOutboundIdempotencyStore;
   agents: AgentDirectory;
   router: FakeRouter;
@@ -66,6 +69,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
   const transport = new MemoryTransport({ redeliveryBackoffMs: 5, maxRedeliveryBackoffMs: 50 });
   const bus = await startEventBus(transport, { producer: 'gateway', logger, maxAttempts: 3, retryDelayMs: () => 10 });
   const store = new MemoryInteractionStore();
+  const corrections = new MemoryCorrectionStore();
   const idempotency = new MemoryOutboundIdempotencyStore();
   // Cheap scrypt parameters: the tests sign in often and the cost is not what they check.
   const records: AgentRecord[] = await Promise.all(
@@ -85,6 +89,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
     GatewayModule.register({
       bus,
       interactionStore: store,
+      correctionStore: corrections,
       idempotencyStore: idempotency,
       xApi: options.xApi,
       brands: options.brands,
@@ -108,6 +113,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
     baseUrl: `http://127.0.0.1:${address.port}`,
     bus,
     store,
+    corrections,
     idempotency,
     agents,
     router,

@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventEnvelope, type InteractionLifecyclePayload, type OutboundCompletedPayload } from '@perch/contracts';
+import {
+  type ClassificationCorrectedPayload,
+  type EventEnvelope,
+  type InteractionLifecyclePayload,
+  type OutboundCompletedPayload,
+} from '@perch/contracts';
 import {
   type AgentProfile,
+  applyClassificationCorrection,
   applyEntries,
   applyLifecycleToView,
+  correctionUpdateFromEvent,
   customerEntryFromLifecycle,
   eventTime,
   type InteractionStore,
@@ -119,6 +126,28 @@ export class AgentPushService {
     // Same as for customer messages: the transcript a GET returns is never behind the socket.
     await this.store.upsertEntries(payload.interactionId, [entry]);
     this.hub.send(payload.agentId, { type, interactionId: payload.interactionId, entry });
+  }
+
+  /**
+   * An agent's correction of the interaction's labels, to that agent's sockets here. Every replica updates
+   * the view it keeps (requests read it first). Written to the store before the push, like transcript
+   * entries: a correction applied twice, or by two writers reading the partition in order, merges to the
+   * same view (mergeClassificationCorrection), so the projector writing it too is harmless and a GET right
+   * after the push shows it.
+   */
+  async onClassificationCorrected(event: EventEnvelope<ClassificationCorrectedPayload>): Promise<void> {
+    const update = correctionUpdateFromEvent(event.payload);
+    const cached = this.views.get(update.interactionId);
+    const corrected = cached ? applyClassificationCorrection(cached, update) : undefined;
+    if (corrected && corrected !== cached) this.views.remember(corrected);
+    const agentId = event.payload.agentId;
+    if (!this.hub.isConnected(agentId)) return;
+    await this.store.applyClassificationCorrection(update);
+    // Completed interactions are no longer kept here: the store has the merged correction.
+    const view = corrected ?? (await this.store.get(update.interactionId));
+    // A correction of a later message changes nothing the desktop shows.
+    if (!view || view.firstMessage?.messageId !== update.messageId || !view.classificationCorrection) return;
+    this.hub.send(agentId, { type: 'classification-corrected', interactionId: update.interactionId, correction: view.classificationCorrection });
   }
 
   /** So a new customer message finds its agent even if the offer happened before this socket. */

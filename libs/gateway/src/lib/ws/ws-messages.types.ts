@@ -6,6 +6,7 @@ import {
 import {
   type AgentProfile,
   type AgentActionEntry,
+  type ClassificationCorrection,
   type CustomerMessageEntry,
   type InteractionView,
 } from '@perch/interactions';
@@ -74,6 +75,16 @@ export interface ActionOutcomeMessage {
   entry: AgentActionEntry;
 }
 
+/**
+ * The interaction's labels as corrected by agents (the view's classificationCorrection after this
+ * correction): the badges show these instead of the model's. Sent for corrections of the first message.
+ */
+export interface ClassificationCorrectedMessage {
+  type: 'classification-corrected';
+  interactionId: string;
+  correction: ClassificationCorrection;
+}
+
 export interface CompletedMessage {
   type: 'completed';
   interactionId: string;
@@ -107,6 +118,7 @@ export type ServerMessage =
   | InteractionAcceptedMessage
   | MessageAddedMessage
   | ActionOutcomeMessage
+  | ClassificationCorrectedMessage
   | CompletedMessage
   | AckMessage
   | ErrorMessage

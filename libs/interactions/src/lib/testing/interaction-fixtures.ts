@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 
 import {
   type Classification,
+  type ClassificationCorrectedPayload,
   type InboundMessage,
   type InteractionEventType,
   type InteractionLifecyclePayload,
   type OutboundCompletedPayload,
 } from '@perch/contracts';
 
-import { type InteractionHeaderUpdate } from '../view/interaction-view.types';
-import { headerUpdateFromLifecycle } from '../view/interaction-view.util';
+import { type ClassificationCorrectionUpdate, type InteractionHeaderUpdate } from '../view/interaction-view.types';
+import { correctionUpdateFromEvent, headerUpdateFromLifecycle } from '../view/interaction-view.util';
 
 // Builders for this library's specs and contract suites (no test framework imported here).
 
@@ -101,4 +102,24 @@ export function buildCompleted(overrides: Partial<OutboundCompletedPayload> = {}
     completedAt: 1_760_000_002_000,
     ...overrides,
   };
+}
+
+/** An agent's correction event: by default Ada says the first message is neutral, not negative. */
+export function buildCorrected(overrides: Partial<ClassificationCorrectedPayload> = {}): ClassificationCorrectedPayload {
+  return {
+    correctionId: randomUUID(),
+    interactionId: randomUUID(),
+    messageId: nextTweetId(),
+    brandAccountId: '1001',
+    agentId: 'agent-1',
+    text: '@PerchAir my flight was cancelled and nobody answers the phone',
+    original: { sentiment: 'negative', sentimentScore: 0.9, actionability: 'actionable', actionabilityScore: 0.8, model: 'lexicon-baseline@1' },
+    corrected: { sentiment: 'neutral' },
+    correctedAt: 1_760_000_005_000,
+    ...overrides,
+  };
+}
+
+export function correctionUpdate(overrides: Partial<ClassificationCorrectedPayload> = {}): ClassificationCorrectionUpdate {
+  return correctionUpdateFromEvent(buildCorrected(overrides));
 }

@@ -2,8 +2,21 @@ import { randomUUID } from 'node:crypto';
 
 import { type InteractionStore } from '../view/interaction-store.port';
 import { type AgentActionEntry } from '../view/interaction-view.types';
-import { actionEntryFromCompleted, customerEntryFromMessage, pendingActionEntry } from '../view/interaction-view.util';
-import { buildCompleted, buildMessage, headerUpdate } from './interaction-fixtures';
+import {
+  actionEntryFromCompleted,
+  customerEntryFromLifecycle,
+  customerEntryFromMessage,
+  pendingActionEntry,
+} from '../view/interaction-view.util';
+import {
+  buildClassification,
+  buildCompleted,
+  buildLifecycle,
+  buildMessage,
+  correctionUpdate,
+  headerUpdate,
+  nextTweetId as nextId,
+} from './interaction-fixtures';
 
 export interface InteractionStoreHarness {
   store: InteractionStore;
@@ -200,6 +213,100 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       const listed = await store.listByAgent(agentId, { limit: 1000 });
       expect(listed).toHaveLength(ids.length);
       expect(listed.every((view) => view.state === 'offered' && view.transcript.length === 1)).toBe(true);
+    });
+
+    it("keeps each customer message's classification in the transcript", async () => {
+      const id = randomUUID();
+      const first = buildMessage();
+      const later = buildMessage({ conversationKey: first.conversationKey, text: 'thanks, all sorted' });
+      await store.applyHeader(headerUpdate('created', { interactionId: id, message: first }));
+      const added = buildLifecycle('message-added', { interactionId: id, message: later, classification: buildClassification({ sentiment: 'positive' }) });
+      const entry = customerEntryFromLifecycle(added);
+      if (!entry) throw new Error('a message-added event carries its message');
+      await store.upsertEntries(id, [entry]);
+      expect((await store.get(id))?.transcript).toEqual([expect.objectContaining({ messageId: later.messageId, classification: buildClassification({ sentiment: 'positive' }) })]);
+    });
+
+    it("has no correction at first, then keeps an agent's correction of the first message's labels", async () => {
+      const id = randomUUID();
+      const message = buildMessage();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId: 'agent-7', message, classification: buildClassification() }, 1000));
+      expect((await store.get(id))?.classificationCorrection).toBeNull();
+
+      const update = correctionUpdate({ interactionId: id, messageId: message.messageId, agentId: 'agent-7', corrected: { sentiment: 'neutral' }, correctedAt: 5000 });
+      expect(await store.applyClassificationCorrection(update)).toBe(true);
+      const view = await store.get(id);
+      expect(view?.classificationCorrection).toEqual({ sentiment: 'neutral', agentId: 'agent-7', at: 5000, correctionId: update.correction.correctionId });
+      // The model's labels stay as they were: the correction sits beside them.
+      expect(view?.classification).toMatchObject({ sentiment: 'negative', actionability: 'actionable' });
+      expect(view?.updatedAt).toBe(1000);
+      expect((await store.listByAgent('agent-7'))[0]?.classificationCorrection).toMatchObject({ sentiment: 'neutral' });
+    });
+
+    it('merges corrections: the latest label of each kind wins, in partition order, in reverse, and with redeliveries', async () => {
+      const message = buildMessage();
+      const sentimentFirst = { messageId: message.messageId, corrected: { sentiment: 'positive' as const }, correctedAt: 1000, agentId: 'agent-1' };
+      const bothLater = { messageId: message.messageId, corrected: { sentiment: 'neutral' as const, actionability: 'not-actionable' as const }, correctedAt: 2000, agentId: 'agent-2' };
+      const actionabilityLast = { messageId: message.messageId, corrected: { actionability: 'actionable' as const }, correctedAt: 3000, agentId: 'agent-3' };
+      const ids = { a: randomUUID(), b: randomUUID(), c: randomUUID() };
+      const views = [];
+      for (const order of [['a', 'b', 'c'], ['c', 'b', 'a'], ['b', 'c', 'a', 'b', 'a']] as const) {
+        const id = randomUUID();
+        await store.applyHeader(headerUpdate('accepted', { interactionId: id, message }));
+        const events = {
+          a: correctionUpdate({ ...sentimentFirst, interactionId: id, correctionId: ids.a }),
+          b: correctionUpdate({ ...bothLater, interactionId: id, correctionId: ids.b }),
+          c: correctionUpdate({ ...actionabilityLast, interactionId: id, correctionId: ids.c }),
+        };
+        for (const key of order) await store.applyClassificationCorrection(events[key]);
+        views.push((await store.get(id))?.classificationCorrection);
+      }
+      const expected = { sentiment: 'neutral', actionability: 'actionable', agentId: 'agent-3', at: 3000, correctionId: ids.c };
+      expect(views).toEqual([expected, expected, expected]);
+    });
+
+    it('orders two corrections made in the same millisecond by their ids', async () => {
+      const message = buildMessage();
+      const [low, high] = [randomUUID(), randomUUID()].sort();
+      const results = [];
+      for (const order of [[low, high], [high, low]]) {
+        const id = randomUUID();
+        await store.applyHeader(headerUpdate('accepted', { interactionId: id, message }));
+        for (const correctionId of order) {
+          const sentiment = correctionId === high ? 'positive' : 'neutral';
+          await store.applyClassificationCorrection(
+            correctionUpdate({ interactionId: id, messageId: message.messageId, correctionId: correctionId ?? '', corrected: { sentiment }, correctedAt: 4000 }),
+          );
+        }
+        results.push((await store.get(id))?.classificationCorrection);
+      }
+      expect(results[0]).toMatchObject({ sentiment: 'positive', correctionId: high });
+      expect(results[1]).toEqual(results[0]);
+    });
+
+    it('takes a correction on a completed interaction, and routing events replayed later keep it', async () => {
+      const id = randomUUID();
+      const message = buildMessage();
+      const events = [
+        headerUpdate('offered', { interactionId: id, agentId: 'agent-7', message }, 1000),
+        headerUpdate('accepted', { interactionId: id, agentId: 'agent-7' }, 2000),
+        headerUpdate('completed', { interactionId: id, agentId: 'agent-7' }, 3000),
+      ];
+      for (const event of events) await store.applyHeader(event);
+      await store.applyClassificationCorrection(correctionUpdate({ interactionId: id, messageId: message.messageId, corrected: { actionability: 'not-actionable' } }));
+      for (const event of events) await store.applyHeader(event);
+      expect(await store.get(id)).toMatchObject({ state: 'completed', classificationCorrection: { actionability: 'not-actionable' } });
+    });
+
+    it('leaves the view as it is for a correction of a later message, and reports an interaction it never heard of', async () => {
+      const id = randomUUID();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id, message: buildMessage() }));
+      expect(await store.applyClassificationCorrection(correctionUpdate({ interactionId: id, messageId: nextId() }))).toBe(true);
+      expect((await store.get(id))?.classificationCorrection).toBeNull();
+
+      const unknown = randomUUID();
+      expect(await store.applyClassificationCorrection(correctionUpdate({ interactionId: unknown }))).toBe(false);
+      expect(await store.get(unknown)).toBeNull();
     });
 
     it('returns copies: changing a returned view does not change the store', async () => {

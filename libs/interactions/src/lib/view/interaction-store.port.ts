@@ -1,4 +1,9 @@
-import { type InteractionHeaderUpdate, type InteractionView, type TranscriptEntry } from './interaction-view.types';
+import {
+  type ClassificationCorrectionUpdate,
+  type InteractionHeaderUpdate,
+  type InteractionView,
+  type TranscriptEntry,
+} from './interaction-view.types';
 
 export interface ListByAgentOptions {
   /** Completed interactions are left out unless asked for. */
@@ -21,6 +26,13 @@ export interface InteractionStore {
   applyHeader(update: InteractionHeaderUpdate): Promise<void>;
   /** Inserts or merges entries by entry id (see mergeEntry); the interaction need not exist yet. */
   upsertEntries(interactionId: string, entries: readonly TranscriptEntry[]): Promise<void>;
+  /**
+   * Merges an agent's correction into the view (see mergeClassificationCorrection) when it names the
+   * interaction's first message; a correction of another message changes nothing. Completed interactions
+   * take corrections too. Resolves false when no header was ever written for the interaction (nothing is
+   * kept then: the caller retries), true otherwise.
+   */
+  applyClassificationCorrection(update: ClassificationCorrectionUpdate): Promise<boolean>;
   /** The view with its transcript, or null when no header was ever written for it. */
   get(interactionId: string): Promise<InteractionView | null>;
   /** The interactions an agent holds or is being offered. */

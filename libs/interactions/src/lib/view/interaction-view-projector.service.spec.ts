@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope } from '@perch/contracts';
 
-import { buildCompleted, buildLifecycle, buildMessage } from '../testing/interaction-fixtures';
+import { RetryableError } from '@perch/platform';
+
+import { buildCompleted, buildCorrected, buildLifecycle, buildMessage } from '../testing/interaction-fixtures';
 import { InteractionViewProjector } from './interaction-view-projector.service';
 import { MemoryInteractionStore } from './memory-interaction-store.adapter';
 
@@ -68,5 +70,26 @@ describe('InteractionViewProjector', () => {
     expect(transcript).toEqual([
       expect.objectContaining({ kind: 'agent-action', status: 'sent', tweetId: '1790000000000009999', commandId: completed.commandId }),
     ]);
+  });
+
+  it("shows an agent's correction of the first message's labels, also after completion", async () => {
+    const interactionId = randomUUID();
+    const message = buildMessage();
+    await projector.applyLifecycle(envelope(buildLifecycle('offered', { interactionId, agentId: 'ada', message }), 1000));
+    await projector.applyLifecycle(envelope(buildLifecycle('completed', { interactionId, agentId: 'ada' }), 2000));
+    const corrected = buildCorrected({ interactionId, messageId: message.messageId, agentId: 'ada', corrected: { sentiment: 'neutral' }, correctedAt: 3000 });
+    await projector.applyClassificationCorrected(envelope(corrected, 3000));
+    await projector.applyClassificationCorrected(envelope(corrected, 3000));
+
+    expect((await store.get(interactionId))?.classificationCorrection).toEqual({
+      sentiment: 'neutral',
+      agentId: 'ada',
+      at: 3000,
+      correctionId: corrected.correctionId,
+    });
+  });
+
+  it('asks for a retry when the interaction is not in the store yet', async () => {
+    await expect(projector.applyClassificationCorrected(envelope(buildCorrected(), 1000))).rejects.toBeInstanceOf(RetryableError);
   });
 });

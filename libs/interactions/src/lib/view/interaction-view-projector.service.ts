@@ -1,15 +1,22 @@
 import {
+  type ClassificationCorrectedPayload,
   type EventEnvelope,
   type InteractionLifecyclePayload,
   type OutboundCompletedPayload,
 } from '@perch/contracts';
+import { RetryableError } from '@perch/platform';
 
 import { type InteractionStore } from './interaction-store.port';
-import { customerEntryFromLifecycle, headerUpdateFromLifecycle, actionEntryFromCompleted } from './interaction-view.util';
+import {
+  actionEntryFromCompleted,
+  correctionUpdateFromEvent,
+  customerEntryFromLifecycle,
+  headerUpdateFromLifecycle,
+} from './interaction-view.util';
 
 /**
- * Keeps the InteractionStore in step with routing.interaction.v1 and x.outbound.completed.v1.
- * Every write is idempotent, so a redelivered event changes nothing.
+ * Keeps the InteractionStore in step with routing.interaction.v1, x.outbound.completed.v1 and
+ * classification.corrected.v1. Every write is idempotent, so a redelivered event changes nothing.
  */
 export class InteractionViewProjector {
   constructor(private readonly store: InteractionStore) {}
@@ -29,6 +36,18 @@ export class InteractionViewProjector {
     // A standalone post belongs to no interaction and has no transcript to join.
     if (payload.interactionId === undefined) return;
     await this.store.upsertEntries(payload.interactionId, [actionEntryFromCompleted(payload)]);
+  }
+
+  /**
+   * An agent's correction, shown with the interaction's labels. The gateway only accepts corrections of
+   * interactions it can see, so an unknown one means the routing projection is behind: retried, and
+   * dead-lettered with the reason if it never shows up (the correction itself is kept apart, as training data).
+   */
+  async applyClassificationCorrected(event: EventEnvelope<ClassificationCorrectedPayload>): Promise<void> {
+    const known = await this.store.applyClassificationCorrection(correctionUpdateFromEvent(event.payload));
+    if (!known) {
+      throw new RetryableError(`Interaction ${event.payload.interactionId} is not in the store yet`, 'interaction-not-projected-yet');
+    }
   }
 }
 

@@ -1,4 +1,11 @@
-import { type Classification, type InboundMessage, type OutboundFailure, type OutboundKind } from '@perch/contracts';
+import {
+  type Classification,
+  type DeclaredActionability,
+  type DeclaredSentiment,
+  type InboundMessage,
+  type OutboundFailure,
+  type OutboundKind,
+} from '@perch/contracts';
 
 /**
  * Where an interaction stands from the agent desktop's point of view. 'queued' also covers an offer
@@ -24,6 +31,8 @@ export interface CustomerMessageEntry {
   receivedAt: number;
   inReplyToTweetId?: string;
   mentions: string[];
+  /** What the classifier said about this message, when the routing event carried it. */
+  classification?: Classification;
 }
 
 export const ACTION_STATUSES = ['pending', 'sent', 'failed'] as const;
@@ -74,11 +83,33 @@ export interface InteractionView {
   /** The message that opened the interaction, with its author's profile as X described it. */
   firstMessage: InboundMessage | null;
   classification: Classification | null;
+  /** An agent's correction of `classification` (the first message's labels), or null. */
+  classificationCorrection: ClassificationCorrection | null;
   /** In order of `at`, then entry id. */
   transcript: TranscriptEntry[];
   /** ms since epoch. */
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * The labels agents gave the interaction's first message. Several corrections merge: for each label the
+ * latest correction that names it wins; agentId, at and correctionId are the latest correction's.
+ */
+export interface ClassificationCorrection {
+  sentiment?: DeclaredSentiment;
+  actionability?: DeclaredActionability;
+  agentId: string;
+  /** ms since epoch: when the agent corrected it. */
+  at: number;
+  correctionId: string;
+}
+
+/** One classification.corrected.v1 event's effect on a view: applied only if it names the first message. */
+export interface ClassificationCorrectionUpdate {
+  interactionId: string;
+  messageId: string;
+  correction: ClassificationCorrection;
 }
 
 /**

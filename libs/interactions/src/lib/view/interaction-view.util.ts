@@ -1,4 +1,5 @@
 import {
+  type ClassificationCorrectedPayload,
   type InboundMessage,
   type InteractionLifecyclePayload,
   type OutboundCompletedPayload,
@@ -8,6 +9,8 @@ import { assertUnreachable } from '@perch/platform';
 
 import {
   type AgentActionEntry,
+  type ClassificationCorrection,
+  type ClassificationCorrectionUpdate,
   type CustomerMessageEntry,
   type InteractionHeaderUpdate,
   type InteractionView,
@@ -69,7 +72,9 @@ export function headerUpdateFromLifecycle(
 export function customerEntryFromLifecycle(payload: InteractionLifecyclePayload): CustomerMessageEntry | null {
   if (payload.message === undefined) return null;
   if (payload.type !== 'created' && payload.type !== 'message-added' && payload.type !== 'offered') return null;
-  return customerEntryFromMessage(payload.message);
+  const entry = customerEntryFromMessage(payload.message);
+  // Kept with the message, so an agent can correct the labels of any message, not only the first.
+  return payload.classification === undefined ? entry : { ...entry, classification: payload.classification };
 }
 
 export function customerEntryFromMessage(message: InboundMessage): CustomerMessageEntry {
@@ -186,6 +191,7 @@ export function applyHeaderUpdate(view: InteractionView | null, update: Interact
     offerExpiresAt: null,
     firstMessage: null,
     classification: null,
+    classificationCorrection: null,
     transcript: [],
     createdAt: update.at,
     updatedAt: update.at,
@@ -261,4 +267,47 @@ export function applyLifecycleToView(
   const next = applyHeaderUpdate(view, headerUpdateFromLifecycle(payload, at, correlationId));
   const entry = customerEntryFromLifecycle(payload);
   return entry ? applyEntries(next, [entry]) : next;
+}
+
+/** What a classification.corrected.v1 event does to a view (if it names the interaction's first message). */
+export function correctionUpdateFromEvent(payload: ClassificationCorrectedPayload): ClassificationCorrectionUpdate {
+  return {
+    interactionId: payload.interactionId,
+    messageId: payload.messageId,
+    correction: {
+      ...definedOnly({ sentiment: payload.corrected.sentiment, actionability: payload.corrected.actionability }),
+      agentId: payload.agentId,
+      at: payload.correctedAt,
+      correctionId: payload.correctionId,
+    },
+  };
+}
+
+/** Corrections are ordered by time, then id (so two made in the same millisecond still have an order). */
+export function isLaterCorrection(a: ClassificationCorrection, b: ClassificationCorrection): boolean {
+  if (a.at !== b.at) return a.at > b.at;
+  return a.correctionId > b.correctionId;
+}
+
+/**
+ * Merges a correction into the stored one: for each label the later correction that names it wins, and
+ * the identity (agentId, at, correctionId) is the later one's. Applying a correction again changes nothing,
+ * and two corrections give the same result in either order; so redeliveries and two writers (the projector
+ * and the push path, each reading the interaction's partition in order) cannot disagree. (Three or more
+ * arriving out of time order, e.g. from replicas with skewed clocks, could keep an older label: per-label
+ * times would close that gap.)
+ */
+export function mergeClassificationCorrection(
+  existing: ClassificationCorrection | null,
+  incoming: ClassificationCorrection,
+): ClassificationCorrection {
+  if (existing === null) return { ...incoming };
+  const [older, newer] = isLaterCorrection(incoming, existing) ? [existing, incoming] : [incoming, existing];
+  return { ...older, ...newer };
+}
+
+/** Applies a correction to a view; a correction of another message than the first leaves the view as it is. */
+export function applyClassificationCorrection(view: InteractionView, update: ClassificationCorrectionUpdate): InteractionView {
+  if (view.firstMessage?.messageId !== update.messageId) return view;
+  return { ...view, classificationCorrection: mergeClassificationCorrection(view.classificationCorrection, update.correction) };
 }

@@ -1,6 +1,11 @@
 import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
-import { type InteractionHeaderUpdate, type InteractionView, type TranscriptEntry } from './interaction-view.types';
-import { applyHeaderUpdate, compareEntries, mergeEntry } from './interaction-view.util';
+import {
+  type ClassificationCorrectionUpdate,
+  type InteractionHeaderUpdate,
+  type InteractionView,
+  type TranscriptEntry,
+} from './interaction-view.types';
+import { applyClassificationCorrection, applyHeaderUpdate, compareEntries, mergeEntry } from './interaction-view.util';
 
 /** In-process InteractionStore for the embedded mode and tests. Same semantics as the PostgreSQL adapter. */
 export class MemoryInteractionStore implements InteractionStore {
@@ -28,6 +33,13 @@ export class MemoryInteractionStore implements InteractionStore {
       this.entries.set(interactionId, byId);
     }
     for (const entry of entries) byId.set(entry.entryId, structuredClone(mergeEntry(byId.get(entry.entryId), entry)));
+  }
+
+  async applyClassificationCorrection(update: ClassificationCorrectionUpdate): Promise<boolean> {
+    const header = this.headers.get(update.interactionId);
+    if (!header) return false;
+    this.headers.set(update.interactionId, structuredClone(applyClassificationCorrection(header, update)));
+    return true;
   }
 
   async get(interactionId: string): Promise<InteractionView | null> {

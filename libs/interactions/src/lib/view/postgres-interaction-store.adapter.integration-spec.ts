@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Pool } from 'pg';
 
+import { buildMessage, correctionUpdate, headerUpdate } from '../testing/interaction-fixtures';
 import { describeInteractionStoreContract } from '../testing/interaction-store-contract';
 import { PostgresInteractionStore } from './postgres-interaction-store.adapter';
 
@@ -37,6 +38,35 @@ describe('PostgresInteractionStore', () => {
         [schema],
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual(['interactions', 'transcript_entries']);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
+  it('adds the correction column to a table created before agents could correct labels, and keeps its rows', async () => {
+    const schema = `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const id = randomUUID();
+    const message = buildMessage();
+    try {
+      // The table as the previous release created it, with one interaction in it.
+      await pool.query(`CREATE SCHEMA "${schema}"`);
+      await pool.query(`
+        CREATE TABLE "${schema}".interactions (
+          id text PRIMARY KEY, conversation_key text NOT NULL, brand_account_id text NOT NULL, correlation_id text NOT NULL,
+          priority integer NOT NULL, state text NOT NULL, agent_id text, offer_id text, offer_expires_at text,
+          first_message jsonb, classification jsonb, created_at bigint NOT NULL, updated_at bigint NOT NULL)`);
+      await pool.query(
+        `INSERT INTO "${schema}".interactions VALUES ($1, $2, '1001', 'corr-1', 1, 'completed', 'agent-7', NULL, NULL, $3, NULL, 1000, 2000)`,
+        [id, message.conversationKey, JSON.stringify(message)],
+      );
+
+      const store = new PostgresInteractionStore({ pool, schema });
+      await store.start();
+      expect(await store.get(id)).toMatchObject({ state: 'completed', classificationCorrection: null });
+      await store.applyClassificationCorrection(correctionUpdate({ interactionId: id, messageId: message.messageId, corrected: { sentiment: 'positive' } }));
+      await store.applyHeader(headerUpdate('completed', { interactionId: id, agentId: 'agent-7' }, 3000));
+      expect(await store.get(id)).toMatchObject({ state: 'completed', updatedAt: 3000, classificationCorrection: { sentiment: 'positive' } });
+      await store.stop();
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }

@@ -3,6 +3,7 @@ import { type Pool, type PoolClient } from 'pg';
 
 import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
 import {
+  type ClassificationCorrectionUpdate,
   type InteractionHeaderUpdate,
   type InteractionView,
   type InteractionViewState,
@@ -40,6 +41,7 @@ interface ViewRow {
   offer_expires_at: string | null;
   first_message: InteractionView['firstMessage'];
   classification: InteractionView['classification'];
+  classification_correction: InteractionView['classificationCorrection'];
   created_at: string;
   updated_at: string;
   transcript: { at: number; body: TranscriptEntry }[];
@@ -94,9 +96,12 @@ export class PostgresInteractionStore implements InteractionStore {
           offer_expires_at text,
           first_message jsonb,
           classification jsonb,
+          classification_correction jsonb,
           created_at bigint NOT NULL,
           updated_at bigint NOT NULL
         )`);
+      // Migration: tables created before agents could correct labels gain the column (a no-op otherwise).
+      await client.query(`ALTER TABLE ${this.schema}.interactions ADD COLUMN IF NOT EXISTS classification_correction jsonb`);
       await client.query(
         `CREATE INDEX IF NOT EXISTS interactions_by_agent ON ${this.schema}.interactions (agent_id, updated_at DESC) WHERE agent_id IS NOT NULL`,
       );
@@ -131,6 +136,27 @@ export class PostgresInteractionStore implements InteractionStore {
     return this.enqueue((write) => {
       for (const entry of entries) write.entries.push({ interactionId, entry });
     }, entries.length);
+  }
+
+  async applyClassificationCorrection(update: ClassificationCorrectionUpdate): Promise<boolean> {
+    // Rare, so not batched; settling first means the header this process just queued is there to update.
+    await this.settle();
+    // The merge rule of mergeClassificationCorrection in SQL: `a || b` keeps b's value for keys both have,
+    // so the later correction (by at, then id) goes on the right.
+    const updated = await this.pool.query(
+      `UPDATE ${this.schema}.interactions AS t SET classification_correction = CASE
+         WHEN t.classification_correction IS NULL THEN $3::jsonb
+         WHEN (($3::jsonb->>'at')::bigint, ($3::jsonb->>'correctionId') COLLATE "C")
+            > ((t.classification_correction->>'at')::bigint, (t.classification_correction->>'correctionId') COLLATE "C")
+           THEN t.classification_correction || $3::jsonb
+         ELSE $3::jsonb || t.classification_correction
+       END
+       WHERE t.id = $1 AND t.first_message->>'messageId' = $2`,
+      [update.interactionId, update.messageId, JSON.stringify(update.correction)],
+    );
+    if ((updated.rowCount ?? 0) > 0) return true;
+    const known = await this.pool.query(`SELECT 1 FROM ${this.schema}.interactions WHERE id = $1`, [update.interactionId]);
+    return (known.rowCount ?? 0) > 0;
   }
 
   async get(interactionId: string): Promise<InteractionView | null> {
@@ -338,6 +364,7 @@ function toView(row: ViewRow): InteractionView {
     offerExpiresAt: row.offer_expires_at,
     firstMessage: row.first_message,
     classification: row.classification,
+    classificationCorrection: row.classification_correction,
     // The column is the ordering key; a merged entry keeps the first one it was given.
     transcript: row.transcript.map(({ at, body }) => ({ ...body, at: Number(at) })),
     createdAt: Number(row.created_at),

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+
+import { Pool } from 'pg';
+
+import { describeCorrectionStoreContract } from '../testing/correction-store-contract';
+import { buildCorrected } from '../testing/interaction-fixtures';
+import { correctionRecordFromEvent } from './correction-record.util';
+import { PostgresCorrectionStore } from './postgres-correction-store.adapter';
+
+const databaseUrl = process.env['DATABASE_URL'];
+if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');
+
+// One pool for the file; each test gets its own schema, dropped afterwards (the database is shared).
+const pool = new Pool({ connectionString: databaseUrl, max: 8 });
+afterAll(async () => {
+  await pool.end();
+});
+
+function freshSchema(): string {
+  return `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+describeCorrectionStoreContract('postgresql', async () => {
+  const schema = freshSchema();
+  return {
+    store: new PostgresCorrectionStore({ pool, schema }),
+    dispose: async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+});
+
+describe('PostgresCorrectionStore', () => {
+  it('can start twice on the same schema (replicas start together), with a column per payload field', async () => {
+    const schema = freshSchema();
+    try {
+      await Promise.all([new PostgresCorrectionStore({ pool, schema }).start(), new PostgresCorrectionStore({ pool, schema }).start()]);
+      const columns = await pool.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'classification_corrections'
+         ORDER BY ordinal_position`,
+        [schema],
+      );
+      expect(columns.rows.map((row) => row.column_name)).toEqual([
+        'correction_id',
+        'interaction_id',
+        'message_id',
+        'brand_account_id',
+        'agent_id',
+        'text',
+        'original_sentiment',
+        'original_sentiment_score',
+        'original_actionability',
+        'original_actionability_score',
+        'model',
+        'corrected_sentiment',
+        'corrected_actionability',
+        'note',
+        'corrected_at',
+        'recorded_at',
+      ]);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
+  it('refuses a row that corrects nothing, even written around the adapter', async () => {
+    const schema = freshSchema();
+    try {
+      const store = new PostgresCorrectionStore({ pool, schema });
+      await store.start();
+      await expect(store.record({ ...correctionRecordFromEvent(buildCorrected()), corrected: {} })).rejects.toThrow(/check constraint/);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() => new PostgresCorrectionStore({ pool, schema: 'x"; DROP TABLE y; --' })).toThrow(/Invalid schema name/);
+  });
+});
