@@ -118,6 +118,8 @@ export async function measureOutbound(options: OutboundBenchOptions): Promise<Ou
     Topics.OutboundCompleted,
     'bench-outbound-completed',
     async (event) => {
+      // 'waiting' tells an agent why a reply is late; only sent and failed end a command.
+      if (event.payload.status === 'waiting') return;
       const list = completions.get(event.payload.commandId) ?? [];
       list.push({ payload: event.payload, at: performance.now() });
       completions.set(event.payload.commandId, list);

@@ -68,7 +68,10 @@ describe('outbound replies under X faults and a gateway crash', () => {
 
   const repliesTo = (question: string) =>
     [...simulator.tweetsOf(support, 10_000), ...simulator.tweetsOf(billing, 10_000)].filter((t) => t.inReplyToTweetId === question);
-  const completionsOf = (commandId: string) => completed.filter((e) => e.payload.commandId === commandId).map((e) => e.payload);
+  // Final results; 'waiting' outcomes (X cannot take the command yet) are counted apart.
+  const completionsOf = (commandId: string) =>
+    completed.filter((e) => e.payload.commandId === commandId && e.payload.status !== 'waiting').map((e) => e.payload);
+  const waitsOf = (commandId: string) => completed.filter((e) => e.payload.commandId === commandId && e.payload.status === 'waiting');
 
   function customerTweet(brand: string, text: string): { id: string; customer: string } {
     const customer = `cust_${randomUUID().slice(0, 8)}`;
@@ -130,6 +133,10 @@ describe('outbound replies under X faults and a gateway crash', () => {
     for (const command of commands) await publish(command);
     await expectPostedOnce(commands);
     expect(simulator.runtime.faults.pending()).toEqual([]);
+    // Each 503 made a command wait, and the agent was told so with the reason and the time of the next try.
+    const waits = commands.flatMap((c) => waitsOf(c.commandId));
+    expect(waits).toHaveLength(3);
+    for (const wait of waits) expect(wait.payload).toMatchObject({ retryAt: expect.any(Number), failure: { code: 'x-unavailable' } });
   });
 
   it('posts each reply once when X creates them but answers 503', async () => {
@@ -160,7 +167,7 @@ describe('outbound replies under X faults and a gateway crash', () => {
     expect(onX).toHaveLength(1);
     // The worker republishes a done command's recorded result: one completion per delivery, all alike.
     const deliveries = published.filter((e) => e.payload.commandId === command.commandId).map((e) => e.eventId);
-    const answers = completed.filter((e) => e.payload.commandId === command.commandId);
+    const answers = completed.filter((e) => e.payload.commandId === command.commandId && e.payload.status !== 'waiting');
     expect(answers.map((e) => e.causationId).sort()).toEqual([...deliveries].sort());
     expect(answers.map((e) => e.payload)).toEqual([
       expect.objectContaining({ status: 'sent', tweetId: onX[0]?.id }),

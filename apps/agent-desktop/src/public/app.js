@@ -196,6 +196,7 @@ function onPush(message) {
       break;
     case 'action-sent':
     case 'action-failed':
+    case 'action-waiting':
       onActionOutcome(message);
       break;
     case 'completed':
@@ -491,6 +492,10 @@ const ACTION_LABELS = { reply: 'public reply', dm: 'direct message', post: 'new 
 /** What X did with an agent's action, in words. @param {Entry} entry @returns {(Node | string)[]} */
 function actionStatus(entry) {
   if (entry.status === 'pending') return ['Sending…'];
+  if (entry.status === 'waiting') {
+    const why = entry.failure?.code === 'x-rate-limited' ? "X's rate limit for this account is spent" : 'X is not answering';
+    return [`Waiting: ${why}; trying again at ${new Date(entry.retryAt ?? Date.now()).toLocaleTimeString()}`];
+  }
   if (entry.status === 'failed') return [`Not done: ${entry.failure?.detail ?? 'X refused it'}`];
   switch (entry.action ?? 'reply') {
     case 'dm':
@@ -508,8 +513,9 @@ function actionStatus(entry) {
 function onActionOutcome(message) {
   const entry = message.entry;
   if (message.interactionId) upsertEntry(message.interactionId, entry);
+  else if (entry.status === 'waiting') notice(`Post waiting for X: trying again at ${new Date(entry.retryAt ?? Date.now()).toLocaleTimeString()}`, 'pending');
   else notice(entry.status === 'sent' ? `Posted on X (tweet ${entry.tweetId})` : `Post not published: ${entry.failure?.detail ?? 'X refused it'}`, entry.status);
-  if ((entry.action === 'follow' || entry.action === 'unfollow') && message.interactionId) loadProfile(message.interactionId, true);
+  if ((entry.action === 'follow' || entry.action === 'unfollow') && entry.status !== 'waiting' && message.interactionId) loadProfile(message.interactionId, true);
 }
 
 /** @param {string} text @param {string} kind */
@@ -524,8 +530,9 @@ function upsertEntry(interactionId, entry) {
   const view = state.interactions.get(interactionId);
   if (!view) return;
   const existing = view.transcript.find((e) => e.entryId === entry.entryId);
-  // A final entry (sent or failed) is never replaced by a pending one, as on the server.
-  if (existing && existing.status && existing.status !== 'pending' && entry.status === 'pending') return;
+  // An entry never goes back (pending < waiting < sent or failed), as on the server.
+  const rank = (/** @type {Entry} */ e) => (e.status === 'pending' ? -1 : e.status === 'waiting' ? 0 : 1);
+  if (existing && existing.kind === 'agent-action' && rank(entry) < rank(existing)) return;
   const merged = existing ? { ...entry, at: existing.at } : entry;
   view.transcript = [...view.transcript.filter((e) => e.entryId !== entry.entryId), merged].sort((a, b) => a.at - b.at || (a.entryId < b.entryId ? -1 : 1));
   if (interactionId === state.currentId) renderTranscript();

@@ -468,6 +468,24 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       }
     });
 
+    it('tells the agent when X makes an action wait, and when it goes out after all', async () => {
+      simulator.createAccount({ username: 'ola_waits', kind: 'customer', name: 'Ola' });
+      const { token, socket, interactionId } = await openWith('ola_waits', '@PerchAir is my flight on time?');
+      try {
+        simulator.injectHttpFaults({ rules: [{ status: 503, count: 1, path: '/2/tweets', method: 'POST' }] });
+        const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'It is on time!' }, token);
+        const waiting = await socket.next('action-waiting', (m) => m.entry.commandId === reply.body['commandId']);
+        expect(waiting.entry).toMatchObject({ status: 'waiting', failure: { code: 'x-unavailable' }, retryAt: expect.any(Number) });
+        const sent = await socket.next('action-sent', (m) => m.entry.commandId === reply.body['commandId']);
+        expect(sent.entry).toMatchObject({ status: 'sent', tweetId: expect.any(String) });
+        const transcript = (await request('GET', `/api/interactions/${interactionId}`, undefined, token)).body['transcript'] as { status?: string }[];
+        expect(transcript.map((e) => e.status).filter(Boolean)).toEqual(['sent']);
+      } finally {
+        simulator.clearHttpFaults();
+        await socket.close();
+      }
+    });
+
     it('lists the brand accounts without their tokens and posts from the one the agent chose', async () => {
       const token = await signIn('ada', 'correct horse');
       const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);

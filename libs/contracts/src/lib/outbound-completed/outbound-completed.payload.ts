@@ -33,7 +33,10 @@ export class OutboundFailure {
   httpStatus?: number;
 }
 
-/** x.outbound.completed.v1: what X answered to one outbound command. */
+export const OUTBOUND_STATUSES = ['sent', 'failed', 'waiting'] as const;
+export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
+
+/** x.outbound.completed.v1: what X answered to one outbound command (or, while it waits, why). */
 export class OutboundCompletedPayload {
   @IsUUID()
   commandId!: string;
@@ -41,8 +44,18 @@ export class OutboundCompletedPayload {
   @IsIn(OUTBOUND_KINDS)
   kind!: OutboundKind;
 
-  @IsIn(['sent', 'failed'])
-  status!: 'sent' | 'failed';
+  /**
+   * 'sent' and 'failed' are final. 'waiting' is not: X cannot take the command now (a spent rate-limit
+   * window, an outage) and the worker will try again at `retryAt`; a final result follows.
+   */
+  @IsIn(OUTBOUND_STATUSES)
+  status!: OutboundStatus;
+
+  /** For 'waiting': when the worker tries again (ms since epoch). */
+  @ValidateIf((o: OutboundCompletedPayload) => o.status === 'waiting' || o.retryAt !== undefined)
+  @IsInt()
+  @Min(0)
+  retryAt?: number;
 
   @IsNumberString({ no_symbols: true })
   brandAccountId!: string;
@@ -91,7 +104,8 @@ export class OutboundCompletedPayload {
   @IsString()
   text?: string;
 
-  @ValidateIf((o: OutboundCompletedPayload) => o.status === 'failed')
+  /** Why it failed, or for 'waiting' why X cannot take it yet. */
+  @ValidateIf((o: OutboundCompletedPayload) => o.status !== 'sent')
   @ValidateNested()
   @Type(() => OutboundFailure)
   failure?: OutboundFailure;

@@ -110,13 +110,13 @@ export class AgentPushService {
 
   async onOutboundCompleted(event: EventEnvelope<OutboundCompletedPayload>): Promise<void> {
     const payload = event.payload;
-    if ((payload.kind === 'follow' || payload.kind === 'unfollow') && payload.participantId !== undefined) {
+    if ((payload.kind === 'follow' || payload.kind === 'unfollow') && payload.status !== 'waiting' && payload.participantId !== undefined) {
       // Every replica sees every outcome: each drops what it knew of this follow relation.
       this.profiles.forget(payload.brandAccountId, payload.participantId);
     }
     if (!this.hub.isConnected(payload.agentId)) return;
     const entry = actionEntryFromCompleted(payload);
-    const type = payload.status === 'sent' ? 'action-sent' : 'action-failed';
+    const type = payload.status === 'sent' ? 'action-sent' : payload.status === 'waiting' ? 'action-waiting' : 'action-failed';
     if (payload.interactionId === undefined) {
       this.hub.send(payload.agentId, { type, entry });
       return;

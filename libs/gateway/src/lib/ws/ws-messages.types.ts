@@ -68,9 +68,12 @@ export interface MessageAddedMessage {
   entry: CustomerMessageEntry;
 }
 
-/** X's answer to an agent's action: a reply, DM, follow, unfollow or post (a post may have no interaction). */
+/**
+ * X's answer to an agent's action: a reply, DM, follow, unfollow or post (a post may have no interaction).
+ * 'action-waiting' is not an answer yet: X cannot take it now; the entry says why and when it is tried again.
+ */
 export interface ActionOutcomeMessage {
-  type: 'action-sent' | 'action-failed';
+  type: 'action-sent' | 'action-failed' | 'action-waiting';
   interactionId?: string;
   entry: AgentActionEntry;
 }

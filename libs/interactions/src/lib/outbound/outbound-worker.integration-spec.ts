@@ -16,8 +16,17 @@ import { OutboundWorker } from './outbound-worker.service';
 import { RedisOutboundIdempotencyStore } from './redis-outbound-idempotency-store.adapter';
 
 class Completions extends RecordingEventPublisher {
+  /** Final results only; a 'waiting' outcome tells the agent why an action is late, and is not one. */
   get results(): OutboundCompletedPayload[] {
-    return this.on(Topics.OutboundCompleted).map((e) => e.payload);
+    return this.on(Topics.OutboundCompleted)
+      .map((e) => e.payload)
+      .filter((p) => p.status !== 'waiting');
+  }
+
+  get waits(): OutboundCompletedPayload[] {
+    return this.on(Topics.OutboundCompleted)
+      .map((e) => e.payload)
+      .filter((p) => p.status === 'waiting');
   }
 }
 
@@ -92,6 +101,7 @@ describe('outbound replies under X faults', () => {
     const publisher = new Completions();
     // The worker defers the command; the bus brings it back later (here: at once).
     await expect(worker(publisher).handle(event)).rejects.toBeInstanceOf(DeferredError);
+    expect(publisher.waits).toEqual([expect.objectContaining({ failure: expect.objectContaining({ code: 'x-unavailable' }) })]);
     await worker(publisher).handle(event);
     expect(repliesTo(question)).toHaveLength(1);
     expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent', tweetId: repliesTo(question)[0]?.id })]);
@@ -103,6 +113,7 @@ describe('outbound replies under X faults', () => {
     const publisher = new Completions();
     await expect(worker(publisher).handle(event)).rejects.toBeInstanceOf(DeferredError);
     await expect(worker(publisher).handle(event)).rejects.toBeInstanceOf(DeferredError);
+    expect(publisher.waits).toHaveLength(2);
     await worker(publisher).handle(event);
     expect(repliesTo(question)).toHaveLength(1);
     expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent' })]);

@@ -228,14 +228,18 @@ describe('OutboundWorker', () => {
     now += 60_000;
     const second = await worker().handle(event).catch((error: unknown) => error);
     expect(second).toMatchObject({ code: 'x-unavailable', retryAfterMs: 30_000 });
-    expect(publisher.completions()).toEqual([]);
+    // The agent hears, each time, that the reply waits and until when.
+    expect(publisher.completions()).toEqual([
+      expect.objectContaining({ status: 'waiting', retryAt: 5_000 + 1_000, failure: expect.objectContaining({ code: 'x-unavailable' }) }),
+      expect.objectContaining({ status: 'waiting', retryAt: 5_000 + 60_000 + 30_000 }),
+    ]);
 
     now += 30_000;
     await worker().handle(event);
     // A 503 may come after X created the tweet, so the next claim asked X first.
     expect(x.finds).toBeGreaterThan(0);
     expect(x.posts).toHaveLength(1);
-    expect(publisher.completions()).toEqual([expect.objectContaining({ status: 'sent' })]);
+    expect(publisher.completions()[2]).toMatchObject({ status: 'sent' });
   });
 
   it('reports the command as failed once an X outage outlasts ten minutes from the request', async () => {
@@ -252,6 +256,9 @@ describe('OutboundWorker', () => {
     x.failures = [new RetryableError('X rate limit reached', 'x-rate-limited', {}, 14 * 60_000)];
     const deferred = await worker().handle(event).catch((error: unknown) => error);
     expect(deferred).toMatchObject({ code: 'x-rate-limited', retryAfterMs: 14 * 60_000 });
+    expect(publisher.completions()).toEqual([
+      expect.objectContaining({ status: 'waiting', retryAt: now + 14 * 60_000, failure: expect.objectContaining({ code: 'x-rate-limited' }) }),
+    ]);
 
     now += 14 * 60_000;
     await worker().handle(event);

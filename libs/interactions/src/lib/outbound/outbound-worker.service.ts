@@ -95,20 +95,35 @@ export class OutboundWorker {
       await this.publish(event, claimed.result);
       return;
     }
-    if (claimed.attempt > 1) {
-      // The previous holder may have acted before it vanished: ask X before acting again.
-      const earlier = await this.findEarlier(command, log);
-      if (earlier) {
-        log.warn({ attempt: claimed.attempt }, 'reclaimed command was already carried out on X; not acting again');
-        const recorded = await this.options.idempotency.complete(command.commandId, this.result(command, earlier));
-        await this.publish(event, recorded);
-        return;
+    try {
+      if (claimed.attempt > 1) {
+        // The previous holder may have acted before it vanished: ask X before acting again.
+        const earlier = await this.findEarlier(command, log);
+        if (earlier) {
+          log.warn({ attempt: claimed.attempt }, 'reclaimed command was already carried out on X; not acting again');
+          const recorded = await this.options.idempotency.complete(command.commandId, this.result(command, earlier));
+          await this.publish(event, recorded);
+          return;
+        }
+        log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, acting');
       }
-      log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, acting');
+      const result = await this.execute(command, log);
+      const recorded = await this.options.idempotency.complete(command.commandId, result);
+      await this.publish(event, recorded);
+    } catch (error) {
+      // The agent hears why the action waits and until when, instead of staring at "sending" for 15 minutes.
+      if (error instanceof DeferredError) await this.publish(event, this.waiting(command, error)).catch(() => undefined);
+      throw error;
     }
-    const result = await this.execute(command, log);
-    const recorded = await this.options.idempotency.complete(command.commandId, result);
-    await this.publish(event, recorded);
+  }
+
+  private waiting(command: OutboundRequestedPayload, deferral: DeferredError): OutboundCompletedPayload {
+    const now = this.clock.now();
+    return {
+      ...this.result(command, { failure: { code: deferral.code, detail: deferral.message } }),
+      status: 'waiting',
+      retryAt: now + deferral.retryAfterMs,
+    };
   }
 
   private async claim(

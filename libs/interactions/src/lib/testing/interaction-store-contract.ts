@@ -161,6 +161,35 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       expect(transcript[0]).toMatchObject<Partial<AgentActionEntry>>({ status: 'sent', tweetId: '77', at: 1500 });
     });
 
+    it('shows that X made an action wait, over the pending entry, until the final answer replaces it', async () => {
+      const id = randomUUID();
+      const commandId = randomUUID();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id }));
+      const pending = pendingActionEntry({ commandId, action: 'dm', agentId: 'agent-1', text: 'hi', participantId: '9', requestedAt: 1500 });
+      const waiting = actionEntryFromCompleted(
+        buildCompleted({
+          commandId,
+          interactionId: id,
+          kind: 'dm',
+          status: 'waiting',
+          retryAt: 900_000,
+          failure: { code: 'x-rate-limited', detail: "waiting for X's rate-limit window" },
+          completedAt: 1600,
+        }),
+      );
+      // Arrival out of order: the worker's "waiting" can land before the gateway's own pending write.
+      await store.upsertEntries(id, [waiting]);
+      await store.upsertEntries(id, [pending]);
+      expect((await store.get(id))?.transcript[0]).toMatchObject<Partial<AgentActionEntry>>({ status: 'waiting', retryAt: 900_000 });
+
+      const sent = actionEntryFromCompleted(buildCompleted({ commandId, interactionId: id, kind: 'dm', dmEventId: '88', completedAt: 901_000 }));
+      await store.upsertEntries(id, [sent]);
+      await store.upsertEntries(id, [waiting]);
+      const transcript = (await store.get(id))?.transcript ?? [];
+      expect(transcript).toHaveLength(1);
+      expect(transcript[0]).toMatchObject<Partial<AgentActionEntry>>({ status: 'sent', dmEventId: '88' });
+    });
+
     it("keeps X's refusal with its reason", async () => {
       const id = randomUUID();
       await store.applyHeader(headerUpdate('accepted', { interactionId: id }));

@@ -35,7 +35,8 @@ export interface CustomerMessageEntry {
   classification?: Classification;
 }
 
-export const ACTION_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** pending: asked, X has not answered; waiting: X cannot take it yet (see retryAt); sent and failed are final. */
+export const ACTION_STATUSES = ['pending', 'waiting', 'sent', 'failed'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 /**
@@ -53,6 +54,8 @@ export interface AgentActionEntry {
   /** The words sent (replies, posts, DMs). */
   text?: string;
   status: ActionStatus;
+  /** While waiting: when the worker tries again (ms since epoch). */
+  retryAt?: number;
   tweetId?: string;
   inReplyToTweetId?: string;
   dmEventId?: string;

@@ -136,6 +136,7 @@ export function actionEntryFromCompleted(payload: OutboundCompletedPayload): Age
       participantId: payload.participantId,
       following: payload.following,
       pendingFollow: payload.pendingFollow,
+      retryAt: payload.status === 'waiting' ? payload.retryAt : undefined,
     }),
     ...(payload.failure === undefined
       ? {}
@@ -157,9 +158,14 @@ function definedOnly<T extends Record<string, unknown>>(record: T): { [K in keyo
   };
 }
 
-/** 0 for an action still waiting on X, 1 for anything final: a final entry is never replaced by a pending one. */
+/**
+ * -1 for an action the gateway asked for, 0 for one X made wait, 1 for anything final: an entry is never
+ * replaced by a less advanced one, whatever the arrival order. (Rows stored before 'waiting' existed hold 0
+ * for pending; a waiting entry may replace those, which is right.)
+ */
 export function entryRank(entry: TranscriptEntry): number {
-  return entry.kind === 'agent-action' && entry.status === 'pending' ? 0 : 1;
+  if (entry.kind !== 'agent-action') return 1;
+  return entry.status === 'pending' ? -1 : entry.status === 'waiting' ? 0 : 1;
 }
 
 /**
