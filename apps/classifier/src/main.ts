@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
-import { ClassifierModule, LexiconClassifier } from '@perch/classification';
+import { ClassifierModule, TrainedClassifier } from '@perch/classification';
 import { loadConfig } from '@perch/platform';
 import {
   connectKafkaBus,
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   @Module({
     imports: [
-      ClassifierModule.register({ bus, classifier: new LexiconClassifier() }),
+      ClassifierModule.register({ bus, classifier: TrainedClassifier.load() }),
       ObservabilityModule.register({ service: SERVICE, sources: [{ prefix: 'bus', read: () => ({ ...bus.counters }) }] }),
       ShutdownHooksModule.register([() => bus.stop(), () => transport.disconnect()]),
     ],

@@ -6,7 +6,7 @@ import { type AddressInfo } from 'node:net';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClassifierModule, LexiconClassifier } from '@perch/classification';
+import { ClassifierModule, TrainedClassifier } from '@perch/classification';
 import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   @Module({
     imports: [
       IngestionModule.register({ ingestor, webhook }),
-      ClassifierModule.register({ bus, classifier: new LexiconClassifier() }),
+      ClassifierModule.register({ bus, classifier: TrainedClassifier.load() }),
       RouterModule.register({
         bus,
         store: new MemoryRoutingStore(tenant),

@@ -45,7 +45,7 @@ export async function runAgentJourney(target: JourneyTarget): Promise<{ customer
     const ready = await api(target, token, 'PUT', '/api/agents/me/presence', { state: 'ready', capacity: 1 });
     expect(ready.status).toBeLessThan(300);
 
-    const tweet = await target.simulator.tweet(customer, `@${target.brand} my order #${Math.floor(Math.random() * 9000) + 1000} is two weeks late and nobody answers. Where is it?`);
+    const tweet = await target.simulator.tweet(customer, `@${target.brand} my order #${Math.floor(Math.random() * 9000) + 1000} is two weeks late and nobody answers. Where is it? This is awful service.`);
 
     const offer = await within('the offer', socket.next('offer', (o) => o.messageId === tweet.id));
     expect(offer.author.username).toBe(customer);
