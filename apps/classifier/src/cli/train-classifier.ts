@@ -1,7 +1,8 @@
-// npm run train:classifier [-- --select] [-- --no-cv]
+// npm run train:classifier [-- --select [--only=<name part>,...]] [-- --no-cv]
 // Trains Perch's classifier from /work/shared/datasets (PERCH_DATASETS overrides) and the hand labels in
 // libs/classification/training/labels, and writes libs/classification/model/perch-linear.bin plus its report.
-// --select compares the committed settings with one-change variations on the dev splits (prints a table only).
+// --select compares the committed settings with one-change variations on the dev splits (prints a table only);
+// --only keeps the committed settings and the variations whose name contains one of the given parts.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -34,7 +35,11 @@ function main(): void {
   log(`datasets: ${datasetsDir}; labels: ${labelsDir}`);
 
   if (args.has('--select')) {
-    compareSettings(datasetsDir, labelsDir, SELECTED_TRAINING_SETTINGS, SELECTION_CANDIDATES, log);
+    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
+    const candidates = only
+      ? SELECTION_CANDIDATES.filter((c, i) => i === 0 || only.some((part) => c.name.includes(part)))
+      : SELECTION_CANDIDATES;
+    compareSettings(datasetsDir, labelsDir, SELECTED_TRAINING_SETTINGS, candidates, log);
     log(`selection done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return;
   }

@@ -1,4 +1,13 @@
-import { DEFAULT_FEATURE_SETTINGS, DENSE_FEATURES, FeatureExtractor, fnv1a, hashWordFeature, mix32 } from './feature-hasher.util';
+import {
+  DEFAULT_FEATURE_SETTINGS,
+  DENSE_FEATURES,
+  denseFeatureNames,
+  FeatureExtractor,
+  fnv1a,
+  hashWordFeature,
+  mix32,
+  VADER_DENSE_FEATURES,
+} from './feature-hasher.util';
 
 describe('feature hashing', () => {
   it('is stable: the committed weights depend on these exact values', () => {
@@ -56,5 +65,61 @@ describe('feature hashing', () => {
     expect(extractor.describeUnit(0)).toBe('not');
     expect(extractor.describeUnit(1)).toBe('good (negated)');
     expect(extractor.describeUnit(2)).toBe('not good');
+  });
+});
+
+describe('VADER dense features', () => {
+  const settings = { ...DEFAULT_FEATURE_SETTINGS, vader: 'all' as const };
+  const names = denseFeatureNames(settings);
+  const at = (name: string): number => names.indexOf(name);
+  const valenceSum = (x: FeatureExtractor, sign: 'positive' | 'negative'): number =>
+    Math.expm1(x.dense[at(`${sign} words (VADER sum)`)] * 2);
+
+  it('appends the VADER features only when they are switched on', () => {
+    expect(new FeatureExtractor(DEFAULT_FEATURE_SETTINGS).dense.length).toBe(DENSE_FEATURES.length);
+    expect(new FeatureExtractor(settings).dense.length).toBe(DENSE_FEATURES.length + VADER_DENSE_FEATURES.length);
+  });
+
+  it('sums positive and negative valences separately', () => {
+    const x = new FeatureExtractor(settings);
+    x.extract('good service but the app is a disaster');
+    // good +1.9, disaster −3.1.
+    expect(valenceSum(x, 'positive')).toBeCloseTo(1.9, 4);
+    expect(valenceSum(x, 'negative')).toBeCloseTo(3.1, 4);
+    expect(x.dense[at('positive words (VADER count)')]).toBeCloseTo(0.25);
+    expect(x.dense[at('strongest negative word (VADER)')]).toBeCloseTo(3.1 / 4, 4);
+    expect(x.dense[at('last opinion word negative (VADER)')]).toBeCloseTo(3.1 / 4, 4);
+    expect(x.dense[at('overall valence (VADER compound)')]).toBeCloseTo(-1.2 / Math.sqrt(1.2 * 1.2 + 15), 4);
+  });
+
+  it('flips and damps a negated word as VADER does (×−0.74)', () => {
+    const x = new FeatureExtractor(settings);
+    x.extract('not good');
+    expect(valenceSum(x, 'positive')).toBe(0);
+    expect(valenceSum(x, 'negative')).toBeCloseTo(1.9 * 0.74, 4);
+  });
+
+  it('counts opinion words in capitals only when the text mixes capitals with lower case', () => {
+    const x = new FeatureExtractor(settings);
+    x.extract('the service is AWFUL');
+    expect(x.dense[at('negative words in capitals (VADER)')]).toBeGreaterThan(0);
+    x.extract('AWFUL SERVICE');
+    expect(x.dense[at('negative words in capitals (VADER)')]).toBe(0);
+  });
+
+  it('leaves the VADER features at zero when the dense features are off', () => {
+    const x = new FeatureExtractor({ ...settings, dense: false });
+    x.extract('good');
+    expect(Array.from(x.dense).every((v) => v === 0)).toBe(true);
+  });
+
+  it('scores slang and emoticons AFINN lacks, and only those in afinn-gaps mode', () => {
+    const gaps = new FeatureExtractor({ ...settings, vader: 'afinn-gaps' });
+    gaps.extract('good thx :)');
+    // "good" is in AFINN and skipped; thx 1.5 and :) 2.0 count.
+    expect(valenceSum(gaps, 'positive')).toBeCloseTo(1.5 + 2.0, 4);
+    const all = new FeatureExtractor(settings);
+    all.extract('good thx :)');
+    expect(valenceSum(all, 'positive')).toBeCloseTo(1.9 + 1.5 + 2.0, 4);
   });
 });

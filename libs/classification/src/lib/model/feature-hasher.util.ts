@@ -9,6 +9,13 @@ import {
   TOKEN_WORD,
   TweetTokenizer,
 } from './tweet-tokenizer.util';
+import { VADER_COMPOUND_ALPHA, VADER_NEGATION_SCALAR, vaderLexicon } from './vader-lexicon.util';
+
+/**
+ * Dense features from the VADER lexicon: `off`; `all` opinion tokens VADER knows; or `afinn-gaps`, only the tokens
+ * AFINN has no score for (slang, emoticons, words AFINN lacks).
+ */
+export type VaderMode = 'off' | 'all' | 'afinn-gaps';
 
 /** What the extractor emits; stored in the model file so inference hashes exactly as training did. */
 export interface FeatureSettings {
@@ -25,6 +32,8 @@ export interface FeatureSettings {
   dense: boolean;
   /** Bigrams with the start and the end of the text ("<s> <user>" = addressed to someone, "? </s>"). */
   boundaries: boolean;
+  /** Append the VADER dense features (only with `dense`); absent in model files before perch-linear@1.1.0 = off. */
+  vader?: VaderMode;
 }
 
 export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
@@ -35,9 +44,10 @@ export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
   negation: true,
   dense: true,
   boundaries: true,
+  vader: 'off',
 };
 
-/** Names of the dense features, in order; also how explanations name them. */
+/** Names of the AFINN and style dense features, in order; also how explanations name them. */
 export const DENSE_FEATURES = [
   'positive words (AFINN sum)',
   'negative words (AFINN sum)',
@@ -56,6 +66,30 @@ export const DENSE_FEATURES = [
   'elongated words',
 ] as const;
 export const DENSE_COUNT = DENSE_FEATURES.length;
+
+/** Names of the VADER dense features, appended after DENSE_FEATURES when `vader` is on. */
+export const VADER_DENSE_FEATURES = [
+  'positive words (VADER sum)',
+  'negative words (VADER sum)',
+  'positive words (VADER count)',
+  'negative words (VADER count)',
+  'strongest positive word (VADER)',
+  'strongest negative word (VADER)',
+  'last opinion word positive (VADER)',
+  'last opinion word negative (VADER)',
+  'overall valence (VADER compound)',
+  'positive words in capitals (VADER)',
+  'negative words in capitals (VADER)',
+] as const;
+
+/** The dense features a model with these settings reads, in order (the width of its dense weights). */
+export function denseFeatureNames(settings: FeatureSettings): readonly string[] {
+  return vaderOn(settings) ? [...DENSE_FEATURES, ...VADER_DENSE_FEATURES] : DENSE_FEATURES;
+}
+
+function vaderOn(settings: FeatureSettings): boolean {
+  return settings.vader !== undefined && settings.vader !== 'off';
+}
 
 // Namespaces keep a word, a bigram and a character n-gram with the same letters apart.
 const SEED_WORD = 0x811c9dc5;
@@ -126,10 +160,19 @@ export class FeatureExtractor {
   /** Which token (0..n-1) or word n-gram (n + start, 2n + start) a feature came from. */
   units = new Int32Array(512);
   count = 0;
-  readonly dense = new Float32Array(DENSE_COUNT);
+  readonly denseNames: readonly string[];
+  readonly dense: Float32Array;
   private tokenHashes = new Uint32Array(64);
+  /** Null unless the settings use VADER; loading it reads the lexicon file once per process. */
+  private readonly vader: ReadonlyMap<string, number> | null;
+  private readonly vaderGapsOnly: boolean;
 
-  constructor(readonly settings: FeatureSettings) {}
+  constructor(readonly settings: FeatureSettings) {
+    this.denseNames = denseFeatureNames(settings);
+    this.dense = new Float32Array(this.denseNames.length);
+    this.vader = vaderOn(settings) && settings.dense ? vaderLexicon() : null;
+    this.vaderGapsOnly = settings.vader === 'afinn-gaps';
+  }
 
   extract(text: string): number {
     const s = this.settings;
@@ -152,6 +195,20 @@ export class FeatureExtractor {
     let emojiNeg = 0;
     let emoticonPos = 0;
     let emoticonNeg = 0;
+    // VADER valences, negated ones flipped and damped as VADER does. VADER's degree-adverb, capitals and "but"
+    // rules were tried and measured no better on dev (docs/classifier.md), so they are left out.
+    const vader = this.vader;
+    // Capitals stress an opinion word only when the text mixes capitals with lower case (VADER's rule).
+    const capsStress = vader !== null && tok.capsWords > 0 && tok.capsWords < tok.wordCount;
+    let vPos = 0;
+    let vNeg = 0;
+    let vPosWords = 0;
+    let vNegWords = 0;
+    let vMaxPos = 0;
+    let vMaxNeg = 0;
+    let vLast = 0;
+    let vCapsPos = 0;
+    let vCapsNeg = 0;
 
     for (let t = 0; t < n; t++) {
       const token = tok.tokens[t];
@@ -162,6 +219,27 @@ export class FeatureExtractor {
       this.emit(mix32(h ^ (negated ? NEGATED : 0)), 1, t);
       wordFeatures++;
 
+      if (kind === TOKEN_WORD || kind === TOKEN_HASHTAG || kind === TOKEN_EMOTICON) {
+        if (vader !== null) {
+          let valence = vader.get(token);
+          if (valence !== undefined && !(this.vaderGapsOnly && kind !== TOKEN_EMOTICON && AFINN.has(token))) {
+            if (negated) valence *= VADER_NEGATION_SCALAR;
+            const caps = capsStress && tok.caps[t] === 1;
+            if (valence > 0) {
+              vPos += valence;
+              vPosWords++;
+              if (valence > vMaxPos) vMaxPos = valence;
+              if (caps) vCapsPos++;
+            } else if (valence < 0) {
+              vNeg -= valence;
+              vNegWords++;
+              if (-valence > vMaxNeg) vMaxNeg = -valence;
+              if (caps) vCapsNeg++;
+            }
+            if (valence !== 0) vLast = valence;
+          }
+        }
+      }
       if (kind === TOKEN_WORD || kind === TOKEN_HASHTAG) {
         if (s.dense) {
           const score = AFINN.get(token);
@@ -250,6 +328,21 @@ export class FeatureExtractor {
       dense[12] = Math.min(emoticonNeg, 2) / 2;
       dense[13] = Math.min(tok.capsWords, 3) / 3;
       dense[14] = Math.min(tok.elongatedWords, 2) / 2;
+      if (vader !== null) {
+        // Scaled like the AFINN block (VADER's valences run to ±4, AFINN's to ±5).
+        dense[15] = Math.log1p(vPos) / 2;
+        dense[16] = Math.log1p(vNeg) / 2;
+        dense[17] = Math.min(vPosWords, 4) / 4;
+        dense[18] = Math.min(vNegWords, 4) / 4;
+        dense[19] = vMaxPos / 4;
+        dense[20] = vMaxNeg / 4;
+        dense[21] = vLast > 0 ? vLast / 4 : 0;
+        dense[22] = vLast < 0 ? -vLast / 4 : 0;
+        const net = vPos - vNeg;
+        dense[23] = net / Math.sqrt(net * net + VADER_COMPOUND_ALPHA);
+        dense[24] = Math.min(vCapsPos, 2) / 2;
+        dense[25] = Math.min(vCapsNeg, 2) / 2;
+      }
     } else {
       dense.fill(0);
     }

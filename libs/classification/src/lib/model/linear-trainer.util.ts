@@ -1,4 +1,4 @@
-import { DENSE_COUNT, FeatureExtractor, type FeatureSettings } from './feature-hasher.util';
+import { FeatureExtractor, type FeatureSettings } from './feature-hasher.util';
 import { type LinearHead } from './linear-model.types';
 import { calibratedSoftmax } from './linear-scorer.util';
 
@@ -11,7 +11,7 @@ export interface FeaturizedSet {
   values: Float32Array;
   /** dense[i * denseWidth + d] */
   dense: Float32Array;
-  /** Dense inputs per example: the extractor's DENSE_COUNT, plus any stacked inputs (e.g. sentiment for actionability). */
+  /** Dense inputs per example: the extractor's dense features, plus any stacked inputs (e.g. sentiment for actionability). */
   denseWidth: number;
   /** Class index per example. */
   labels: Uint8Array;
@@ -45,10 +45,11 @@ export function featurize(
   weights?: readonly number[],
 ): FeaturizedSet {
   const extractor = new FeatureExtractor(settings);
+  const width = extractor.dense.length;
   const offsets = new Int32Array(texts.length + 1);
   let hashes = new Uint32Array(texts.length * 128);
   let values = new Float32Array(texts.length * 128);
-  const dense = new Float32Array(texts.length * DENSE_COUNT);
+  const dense = new Float32Array(texts.length * width);
   let at = 0;
   for (let i = 0; i < texts.length; i++) {
     const count = extractor.extract(texts[i]);
@@ -63,13 +64,13 @@ export function featurize(
     }
     hashes.set(extractor.hashes.subarray(0, count), at);
     values.set(extractor.values.subarray(0, count), at);
-    dense.set(extractor.dense, i * DENSE_COUNT);
+    dense.set(extractor.dense, i * width);
     at += count;
     offsets[i + 1] = at;
   }
   return {
     size: texts.length,
-    denseWidth: DENSE_COUNT,
+    denseWidth: width,
     offsets,
     hashes: hashes.slice(0, at),
     values: values.slice(0, at),

@@ -17,6 +17,13 @@ describe(TrainedClassifier.name, () => {
     expect(result.model).toBe('perch-linear@test');
   });
 
+  it('refuses a model whose dense weights do not match its feature settings', () => {
+    const model = tinyModel();
+    expect(() => new TrainedClassifier({ ...model, features: { ...model.features, dense: true, vader: 'all' } })).toThrow(
+      /dense weights/,
+    );
+  });
+
   it('reports the features that weighed most for each label, as readable strings', () => {
     const result = classifier.classify('i love this, great service');
     expect(result.sentiment).toBe('positive');

@@ -4,10 +4,10 @@ import { type Actionability, type Classification, type Sentiment } from '@perch/
 
 import { type TextClassifier } from '../classifier.port';
 import { detectEnglish } from './english-detector.util';
-import { DENSE_COUNT, DENSE_FEATURES, FeatureExtractor } from './feature-hasher.util';
+import { FeatureExtractor } from './feature-hasher.util';
 import { type LinearHead, type LinearModel } from './linear-model.types';
 import { calibratedSoftmax, headLogits } from './linear-scorer.util';
-import { decodeModel } from './model-format.util';
+import { decodeModel, ModelFormatError } from './model-format.util';
 import { defaultModelPath } from './model-path.util';
 
 /** How many features each label reports. */
@@ -43,6 +43,12 @@ export class TrainedClassifier implements TextClassifier {
   constructor(readonly model: LinearModel) {
     this.modelName = model.name;
     this.extractor = new FeatureExtractor(model.features);
+    for (const head of [model.sentiment, model.actionability]) {
+      const width = head.dense.length / head.classes.length;
+      if (width !== this.extractor.dense.length) {
+        throw new ModelFormatError(`${model.name}: a head has ${width} dense weights per class, its feature settings give ${this.extractor.dense.length}`);
+      }
+    }
   }
 
   /** Loads the committed weights (or the file at `path`). Synchronous: it runs once at start-up. */
@@ -122,7 +128,9 @@ export class TrainedClassifier implements TextClassifier {
     const K = head.classes.length;
     const n = x.tokenizer.length;
     const denseBase = 3 * n;
-    const size = denseBase + DENSE_COUNT;
+    const denseNames = x.denseNames;
+    const denseCount = denseNames.length;
+    const size = denseBase + denseCount;
     if (this.unitScores.length < size) this.unitScores = new Float64Array(size * 2);
     const scores = this.unitScores;
     scores.fill(0, 0, size);
@@ -133,7 +141,7 @@ export class TrainedClassifier implements TextClassifier {
       for (let k = 0; k < K; k++) if (k !== chosen) rest += record[base + k];
       scores[x.units[f]] += x.values[f] * (record[base + chosen] - rest / others);
     }
-    for (let d = 0; d < DENSE_COUNT; d++) {
+    for (let d = 0; d < denseCount; d++) {
       const value = x.dense[d];
       if (value === 0) continue;
       let rest = 0;
@@ -159,7 +167,7 @@ export class TrainedClassifier implements TextClassifier {
     const totals: number[] = [];
     for (let i = 0; i < kept; i++) {
       const u = top[i];
-      const name = u >= denseBase ? DENSE_FEATURES[u - denseBase] : x.describeUnit(u);
+      const name = u >= denseBase ? denseNames[u - denseBase] : x.describeUnit(u);
       const seen = names.indexOf(name);
       if (seen >= 0) totals[seen] += scores[u];
       else {

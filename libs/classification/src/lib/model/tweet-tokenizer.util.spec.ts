@@ -1,4 +1,4 @@
-import { decodeTweetText, tokenizeTweet, TOKEN_EMOJI, TOKEN_EMOTICON, TOKEN_HASHTAG, TOKEN_NUMBER, TOKEN_URL, TOKEN_USER } from './tweet-tokenizer.util';
+import { decodeTweetText, tokenizeTweet, TweetTokenizer, TOKEN_EMOJI, TOKEN_EMOTICON, TOKEN_HASHTAG, TOKEN_NUMBER, TOKEN_URL, TOKEN_USER } from './tweet-tokenizer.util';
 
 const texts = (text: string): string[] => tokenizeTweet(text).map((t) => (t.negated ? `${t.text}_NEG` : t.text));
 
@@ -37,6 +37,14 @@ describe('tokenizeTweet', () => {
   it('undoes HTML entities and the literal \\u escapes of published data sets', () => {
     expect(decodeTweetText('a &amp; b &lt;3 I\\u2019m')).toBe('a & b <3 I\u2019m');
     expect(texts('I\\u2019m fine &lt;3')).toEqual(["i'm", 'fine', '<3']);
+  });
+
+  it('marks each word written in capitals, and resets the mark for the next text', () => {
+    const tokenizer = new TweetTokenizer();
+    const n = tokenizer.run('this is AWFUL, OK?');
+    expect(Array.from(tokenizer.caps.subarray(0, n))).toEqual([0, 0, 1, 0, 0, 0]);
+    tokenizer.run('this is awful');
+    expect(Array.from(tokenizer.caps.subarray(0, 3))).toEqual([0, 0, 0]);
   });
 
   it('returns no tokens for empty or blank text', () => {

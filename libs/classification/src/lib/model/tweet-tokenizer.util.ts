@@ -112,6 +112,8 @@ export class TweetTokenizer {
   tokens: string[] = [];
   kinds = new Uint8Array(64);
   negated = new Uint8Array(64);
+  /** 1 for a word written in capitals ("NEVER", 3+ letters), the per-token form of `capsWords`. */
+  caps = new Uint8Array(64);
   length = 0;
   /** Words of 3+ letters written in capitals ("NEVER"), counted before lower-casing. */
   capsWords = 0;
@@ -252,10 +254,14 @@ export class TweetTokenizer {
       const neg = new Uint8Array(at * 2);
       neg.set(this.negated);
       this.negated = neg;
+      const caps = new Uint8Array(at * 2);
+      caps.set(this.caps);
+      this.caps = caps;
     }
     this.tokens[at] = text;
     this.kinds[at] = kind;
     this.negated[at] = negated ? 1 : 0;
+    this.caps[at] = 0;
     this.length = at + 1;
   }
 
@@ -326,7 +332,8 @@ export class TweetTokenizer {
     }
     this.wordCount++;
     if (elongated) this.elongatedWords++;
-    if (upper >= 3 && upper === letters) this.capsWords++;
+    const caps = upper >= 3 && upper === letters;
+    if (caps) this.capsWords++;
     let token: string;
     if (clean) {
       token = text.slice(start, j).toLowerCase();
@@ -334,6 +341,7 @@ export class TweetTokenizer {
       token = normaliseWord(text, start, j);
     }
     this.push(token, kind, negated);
+    if (caps) this.caps[this.length - 1] = 1;
     return j;
   }
 }

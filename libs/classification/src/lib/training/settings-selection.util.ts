@@ -41,6 +41,8 @@ export const SELECTION_CANDIDATES: readonly Candidate[] = [
   { name: 'no start/end bigrams', features: { boundaries: false } },
   { name: 'no negation marking', features: { negation: false } },
   { name: 'no dense lexicon features', features: { dense: false } },
+  { name: 'no VADER features', features: { vader: 'off' } },
+  { name: 'VADER only for tokens AFINN lacks', features: { vader: 'afinn-gaps' } },
   { name: '2^19 buckets (sentiment)', sentiment: { bucketBits: 19 } },
   { name: 'L2 1e-4', sentiment: { l2: 1e-4 }, actionability: { l2: 3e-5 } },
   { name: 'L2 1e-3', sentiment: { l2: 1e-3 }, actionability: { l2: 3e-4 } },
