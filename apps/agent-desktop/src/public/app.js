@@ -512,18 +512,26 @@ function actionStatus(entry) {
 /** X's answer to an action; a post made outside any interaction is announced on its own. @param {any} message */
 function onActionOutcome(message) {
   const entry = message.entry;
+  if (!message.interactionId) {
+    postNotices.get(entry.commandId)?.remove();
+    postNotices.delete(entry.commandId);
+  }
   if (message.interactionId) upsertEntry(message.interactionId, entry);
   else if (entry.status === 'waiting') notice(`Post waiting for X: trying again at ${new Date(entry.retryAt ?? Date.now()).toLocaleTimeString()}`, 'pending');
   else notice(entry.status === 'sent' ? `Posted on X (tweet ${entry.tweetId})` : `Post not published: ${entry.failure?.detail ?? 'X refused it'}`, entry.status);
   if ((entry.action === 'follow' || entry.action === 'unfollow') && entry.status !== 'waiting' && message.interactionId) loadProfile(message.interactionId, true);
 }
 
-/** @param {string} text @param {string} kind */
+/** @param {string} text @param {string} kind @returns {HTMLElement} */
 function notice(text, kind) {
   const node = el('div', { class: 'notice', 'data-testid': 'notice', 'data-kind': kind }, [text]);
   $('notices').append(node);
   setTimeout(() => node.remove(), 6000);
+  return node;
 }
+
+/** "Posting…" notices by command id: X's answer replaces them. @type {Map<string, HTMLElement>} */
+const postNotices = new Map();
 
 /** @param {string} interactionId @param {Entry} entry */
 function upsertEntry(interactionId, entry) {
@@ -774,10 +782,10 @@ byId('post-form').addEventListener('submit', async (event) => {
   send.disabled = true;
   try {
     const brandAccountId = /** @type {HTMLSelectElement} */ ($('new-post-brand')).value;
-    await api('POST', '/api/posts', { brandAccountId, text: postText.value });
+    const accepted = await api('POST', '/api/posts', { brandAccountId, text: postText.value });
     postText.value = '';
     postDialog.close();
-    notice('Posting…', 'pending');
+    postNotices.set(accepted.commandId, notice('Posting…', 'pending'));
   } catch (e) {
     error.textContent = e instanceof Error ? e.message : String(e);
     error.hidden = false;
