@@ -1,5 +1,6 @@
 import { type Pool } from 'pg';
 
+import { inTransaction } from '../postgres/in-transaction.util';
 import { type CorrectionRecord, type CorrectionStore, type ListCorrectionsOptions } from './correction-store.port';
 
 export interface PostgresCorrectionStoreOptions {
@@ -67,9 +68,7 @@ export class PostgresCorrectionStore implements CorrectionStore {
   }
 
   async start(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // Replicas start together; the lock keeps concurrent CREATE ... IF NOT EXISTS from colliding.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`perch-corrections:${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
@@ -98,13 +97,7 @@ export class PostgresCorrectionStore implements CorrectionStore {
         `CREATE INDEX IF NOT EXISTS classification_corrections_in_order ON ${this.table} (corrected_at, correction_id COLLATE "C")`,
       );
       await client.query(`CREATE INDEX IF NOT EXISTS classification_corrections_by_interaction ON ${this.table} (interaction_id)`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async stop(): Promise<void> {

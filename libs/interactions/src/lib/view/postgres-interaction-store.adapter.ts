@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '@perch/platform';
 import { type Pool, type PoolClient } from 'pg';
 
+import { inTransaction } from '../postgres/in-transaction.util';
 import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
 import {
   type ClassificationCorrectionUpdate,
@@ -77,9 +78,7 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   async start(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // Replicas start together; the lock keeps concurrent CREATE ... IF NOT EXISTS from colliding.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`perch-interactions:${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
@@ -114,13 +113,7 @@ export class PostgresInteractionStore implements InteractionStore {
           body jsonb NOT NULL,
           PRIMARY KEY (interaction_id, entry_id)
         )`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async stop(): Promise<void> {
@@ -231,21 +224,16 @@ export class PostgresInteractionStore implements InteractionStore {
 
   private async commit(write: PendingWrite): Promise<void> {
     if (write.waiters.length === 0) return;
-    let client: PoolClient | undefined;
     try {
-      client = await this.pool.connect();
-      await client.query('BEGIN');
-      await this.writeHeaders(client, write.headers);
-      await this.writeEntries(client, write.entries);
-      await client.query('COMMIT');
+      await inTransaction(this.pool, async (client) => {
+        await this.writeHeaders(client, write.headers);
+        await this.writeEntries(client, write.entries);
+      });
       for (const waiter of write.waiters) waiter.resolve();
     } catch (error) {
-      if (client) await client.query('ROLLBACK').catch(() => undefined);
       this.logger.warn({ err: error, writes: write.waiters.length }, 'interaction store flush failed');
       for (const waiter of write.waiters) waiter.reject(error);
       throw error;
-    } finally {
-      client?.release();
     }
   }
 
