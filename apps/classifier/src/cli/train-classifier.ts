@@ -1,4 +1,4 @@
-// npm run train:classifier [-- --select [--only=<name part>,...]] [-- --no-cv]
+// npm run train:classifier [-- --select [--only=<name part>,...]] [-- --no-cv] [-- --corrections=<file.jsonl>]
 // Trains Perch's classifier from /work/shared/datasets (PERCH_DATASETS overrides) and the hand labels in
 // libs/classification/training/labels, and writes libs/classification/model/perch-linear.bin plus its report.
 // --select compares the committed settings with one-change variations on the dev splits (prints a table only);
@@ -44,11 +44,14 @@ function main(): void {
     return;
   }
 
+  // Agents' corrections from `npm run --silent corrections:export`, reviewed, join the training sets.
+  const correctionsFile = process.argv.find((a) => a.startsWith('--corrections='))?.slice('--corrections='.length);
   const { model, report } = trainClassifier({
     datasetsDir,
     labelsDir,
     settings: SELECTED_TRAINING_SETTINGS,
     crossValidate: !args.has('--no-cv'),
+    ...(correctionsFile ? { correctionsFile: path.resolve(correctionsFile) } : {}),
     log,
   });
   const weights = encodeModel(model);

@@ -11,6 +11,7 @@ import { type ActionabilityExample, loadActionabilityData } from './actionabilit
 import { calibratedProbabilities, expectedCalibrationError, fitTemperature, predictWithAbstention } from './calibration.util';
 import { SEMEVAL_DEV_FILE, type SemevalTweet, dedupeSemeval, readSemevalFiles } from './semeval-loader.util';
 import { nearDuplicateKey } from './text-key.util';
+import { readCorrections } from './corrections-data.util';
 import { type TrainingSettings } from './training-settings.constants';
 
 export interface TrainingOptions {
@@ -19,6 +20,8 @@ export interface TrainingOptions {
   settings: TrainingSettings;
   /** Run the grouped k-fold cross-validation (the slowest part). */
   crossValidate: boolean;
+  /** Agents' exported corrections (corrections:export JSONL), added to the training sets only. */
+  correctionsFile?: string;
   log: (message: string) => void;
 }
 
@@ -271,8 +274,17 @@ export function trainClassifier(options: TrainingOptions): { model: LinearModel;
   const { settings, log } = options;
   const name = `perch-linear@${settings.version}`;
 
+  const corrections = options.correctionsFile ? readCorrections(options.correctionsFile) : undefined;
+  if (corrections) {
+    log(`agent corrections: ${corrections.sentiment.length} sentiment, ${corrections.actionability.length} actionability, ${corrections.skipped} skipped`);
+  }
+
   // Sentiment.
   const sentimentData = loadSentimentData(options.datasetsDir);
+  if (corrections) {
+    sentimentData.train.push(...corrections.sentiment);
+    sentimentData.counts['train_corrections'] = corrections.sentiment.length;
+  }
   log(`sentiment data: ${JSON.stringify(sentimentData.counts)}`);
   const sDev = sentimentDevRun(sentimentData, settings);
   log(`sentiment dev macro recall by epoch: ${sDev.history.map((h) => h.score.toFixed(4)).join(' ')}; best epoch ${sDev.bestEpoch}`);
@@ -300,6 +312,7 @@ export function trainClassifier(options: TrainingOptions): { model: LinearModel;
 
   // Actionability.
   const split = loadActionabilitySplit(options.datasetsDir, options.labelsDir);
+  if (corrections) split.train.push(...corrections.actionability);
   const aCounts = {
     ...split.counts,
     train: split.train.length,
