@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-import { type OutboundCompletedPayload, type OutboundRequestedPayload, Topics } from '@perch/contracts';
+import { type OutboundCompletedPayload, type OutboundRequestedPayload, Topics, isFinalOutbound } from '@perch/contracts';
 import { EventTap, freePort, ServiceProcess } from '@perch/testing';
 import { UNLIMITED_RATE_LIMITS, XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
@@ -119,7 +119,7 @@ export async function measureOutbound(options: OutboundBenchOptions): Promise<Ou
     'bench-outbound-completed',
     async (event) => {
       // 'waiting' tells an agent why a reply is late; only sent and failed end a command.
-      if (event.payload.status === 'waiting') return;
+      if (!isFinalOutbound(event.payload)) return;
       const list = completions.get(event.payload.commandId) ?? [];
       list.push({ payload: event.payload, at: performance.now() });
       completions.set(event.payload.commandId, list);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { type EventEnvelope, type OutboundCompletedPayload, type OutboundRequestedPayload, Topics } from '@perch/contracts';
+import { type EventEnvelope, type OutboundCompletedPayload, type OutboundRequestedPayload, Topics, isFinalOutbound } from '@perch/contracts';
 import { EventTap, freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
@@ -70,8 +70,8 @@ describe('outbound replies under X faults and a gateway crash', () => {
     [...simulator.tweetsOf(support, 10_000), ...simulator.tweetsOf(billing, 10_000)].filter((t) => t.inReplyToTweetId === question);
   // Final results; 'waiting' outcomes (X cannot take the command yet) are counted apart.
   const completionsOf = (commandId: string) =>
-    completed.filter((e) => e.payload.commandId === commandId && e.payload.status !== 'waiting').map((e) => e.payload);
-  const waitsOf = (commandId: string) => completed.filter((e) => e.payload.commandId === commandId && e.payload.status === 'waiting');
+    completed.filter((e) => e.payload.commandId === commandId && isFinalOutbound(e.payload)).map((e) => e.payload);
+  const waitsOf = (commandId: string) => completed.filter((e) => e.payload.commandId === commandId && !isFinalOutbound(e.payload));
 
   function customerTweet(brand: string, text: string): { id: string; customer: string } {
     const customer = `cust_${randomUUID().slice(0, 8)}`;
@@ -167,7 +167,7 @@ describe('outbound replies under X faults and a gateway crash', () => {
     expect(onX).toHaveLength(1);
     // The worker republishes a done command's recorded result: one completion per delivery, all alike.
     const deliveries = published.filter((e) => e.payload.commandId === command.commandId).map((e) => e.eventId);
-    const answers = completed.filter((e) => e.payload.commandId === command.commandId && e.payload.status !== 'waiting');
+    const answers = completed.filter((e) => e.payload.commandId === command.commandId && isFinalOutbound(e.payload));
     expect(answers.map((e) => e.causationId).sort()).toEqual([...deliveries].sort());
     expect(answers.map((e) => e.payload)).toEqual([
       expect.objectContaining({ status: 'sent', tweetId: onX[0]?.id }),

@@ -1,3 +1,5 @@
+import { compareIds } from './mentions-timeline.reader';
+
 // A customer's direct message as Perch reads it from X, whichever way it came: the Account Activity webhook
 // (v1.1 shapes) or GET /2/dm_events (v2 shapes). One shape, so one normalizer serves both.
 
@@ -33,6 +35,5 @@ export interface ReceivedDirectMessage {
 
 /** X's id for a one-to-one conversation (reference §2.6): the two user ids, smaller first, joined by '-'. */
 export function oneToOneConversationId(a: string, b: string): string {
-  const aFirst = a.length === b.length ? a <= b : a.length < b.length;
-  return aFirst ? `${a}-${b}` : `${b}-${a}`;
+  return compareIds(a, b) <= 0 ? `${a}-${b}` : `${b}-${a}`;
 }

@@ -10,7 +10,7 @@ export interface TweetLookupReaderOptions {
   apiBaseUrl?: string;
   budget?: RateLimitBudget;
   now?: () => number;
-  /** Longest a lookup waits for its rate-limit window before failing as retryable. Default 10 s. */
+  /** Longest a lookup waits for its rate-limit window before failing as retryable. Default 0: never wait. */
   maxWaitMs?: number;
 }
 
@@ -27,8 +27,9 @@ export class TweetLookupReader {
   constructor(options: TweetLookupReaderOptions = {}) {
     this.now = options.now ?? Date.now;
     this.pool = new TwitterClientPool({ apiBaseUrl: options.apiBaseUrl });
-    // A webhook delivery is waiting for the answer: better to give up quickly and let the stream or the poll bring it.
-    this.budget = options.budget ?? new RateLimitBudget({ now: this.now, sleep: unrefSleep, maxWaitMs: options.maxWaitMs ?? 10_000 });
+    // A webhook delivery is waiting for the answer, and X gives up on it after 3 s without retrying: with the window
+    // spent, fail at once and let the stream or the mentions poll bring the reply (with its conversation_id).
+    this.budget = options.budget ?? new RateLimitBudget({ now: this.now, sleep: unrefSleep, maxWaitMs: options.maxWaitMs ?? 0 });
   }
 
   /** Up to 100 ids; tweets X no longer has are left out. */

@@ -13,6 +13,7 @@ import { extractUrlsWithIndices } from 'twitter-text';
 
 import { RateLimitBudget } from './rate-limit-budget';
 import { budgetedCall, budgetKey, toXRateLimit } from './budgeted-call.util';
+import { oneToOneConversationId } from './received-direct-message.types';
 import { TwitterClientPool } from './twitter-client.factory';
 import type {
   FindDmQuery,
@@ -27,7 +28,6 @@ import type {
   XApiPort,
   XUserProfile,
 } from './x-api.port';
-import { compareIds } from './mentions-timeline.reader';
 import { mapXError } from './x-error-mapping.util';
 
 const USER_FIELDS: TTweetv2UserField[] = [
@@ -137,12 +137,9 @@ export class TwitterApiXAdapter implements XApiPort {
         'dm_event.fields': ['id', 'sender_id', 'text', 'dm_conversation_id', 'created_at'],
       });
       const match = events.events.find((e) => e.event_type === 'MessageCreate' && e.sender_id === query.brandId && e.text === query.text);
-      const value =
-        match && 'dm_conversation_id' in match && typeof match.dm_conversation_id === 'string'
-          ? { dmEventId: match.id, dmConversationId: match.dm_conversation_id }
-          : match
-            ? { dmEventId: match.id, dmConversationId: conversationIdOf(query.brandId, query.participantId) }
-            : undefined;
+      const value = match
+        ? { dmEventId: match.id, dmConversationId: match.dm_conversation_id ?? oneToOneConversationId(query.brandId, query.participantId) }
+        : undefined;
       return { value, rateLimit: events.rateLimit };
     });
   }
@@ -210,11 +207,6 @@ export class TwitterApiXAdapter implements XApiPort {
     });
   }
 
-}
-
-/** X names a one-to-one conversation after its two members, smaller id first. */
-export function conversationIdOf(a: string, b: string): string {
-  return compareIds(a, b) <= 0 ? `${a}-${b}` : `${b}-${a}`;
 }
 
 export function toProfile(user: UserV2): XUserProfile {

@@ -230,11 +230,7 @@ export class XSimulator {
     return this.admin.tweetsOf(username, limit);
   }
 
-  follow(followerUsername: string, targetUsername: string): void {
-    this.admin.follow(followerUsername, targetUsername, true);
-  }
-
-  /** `source` follows `target` now (a follow event for subscribed webhooks); same as follow(). */
+  /** `source` follows `target` now (a follow event for subscribed webhooks). */
   followAccount(sourceUsername: string, targetUsername: string): void {
     this.admin.follow(sourceUsername, targetUsername, true);
   }

@@ -36,6 +36,11 @@ export class OutboundFailure {
 export const OUTBOUND_STATUSES = ['sent', 'failed', 'waiting'] as const;
 export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
 
+/** Sent or failed: the command's end. A 'waiting' outcome only says why it is late; consumers of results skip it. */
+export function isFinalOutbound(payload: Pick<OutboundCompletedPayload, 'status'>): boolean {
+  return payload.status !== 'waiting';
+}
+
 /** x.outbound.completed.v1: what X answered to one outbound command (or, while it waits, why). */
 export class OutboundCompletedPayload {
   @IsUUID()

@@ -51,7 +51,7 @@ export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnAppl
     if (this.options.run?.outboundWorker === false) return;
     // From the earliest offset: a reply requested before the first worker ran is still posted (once: the
     // idempotency store remembers every command longer than the topic keeps it).
-    this.handle = await this.bus.subscribe(Topics.OutboundRequested, OUTBOUND_GROUP, (event, meta) => this.worker.handle(event, meta), {
+    this.handle = await this.bus.subscribe(Topics.OutboundRequested, OUTBOUND_GROUP, (event) => this.worker.handle(event), {
       fromBeginning: true,
     });
   }

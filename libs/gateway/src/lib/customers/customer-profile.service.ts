@@ -63,14 +63,15 @@ export class CustomerProfileService {
   async get(brandAccountId: string, userId: string, fresh = false): Promise<CustomerProfile> {
     const brand = this.brands.get(brandAccountId);
     if (!brand) throw new NotFoundError(`No token is configured for brand account ${brandAccountId}`, 'unknown-brand-account');
-    const profile = await this.cache.fetch(cacheKey(brandAccountId, userId), { context: { brand, userId }, forceRefresh: fresh });
+    const key = cacheKey(brandAccountId, userId);
+    const options = { context: { brand, userId }, forceRefresh: fresh };
+    // forget() during a fetch aborts it (what X said may predate the follow): ask once more rather than fail.
+    const profile = await this.cache.fetch(key, options).catch((error: unknown) => {
+      if (error instanceof Error && error.message === 'deleted') return this.cache.fetch(key, options);
+      throw error;
+    });
     if (!profile) throw new NotFoundError(`X user ${userId} not found`, 'x-not-found');
     return profile;
-  }
-
-  /** The cached profile only, without asking X: for decisions that must not wait on X. */
-  peek(brandAccountId: string, userId: string): CustomerProfile | undefined {
-    return this.cache.get(cacheKey(brandAccountId, userId));
   }
 
   /** After the brand followed or unfollowed the customer, what X said before is stale. */

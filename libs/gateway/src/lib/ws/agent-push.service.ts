@@ -4,6 +4,7 @@ import {
   type EventEnvelope,
   type InteractionLifecyclePayload,
   type OutboundCompletedPayload,
+  isFinalOutbound,
 } from '@perch/contracts';
 import {
   type AgentProfile,
@@ -110,7 +111,7 @@ export class AgentPushService {
 
   async onOutboundCompleted(event: EventEnvelope<OutboundCompletedPayload>): Promise<void> {
     const payload = event.payload;
-    if ((payload.kind === 'follow' || payload.kind === 'unfollow') && payload.status !== 'waiting' && payload.participantId !== undefined) {
+    if ((payload.kind === 'follow' || payload.kind === 'unfollow') && isFinalOutbound(payload) && payload.participantId !== undefined) {
       // Every replica sees every outcome: each drops what it knew of this follow relation.
       this.profiles.forget(payload.brandAccountId, payload.participantId);
     }

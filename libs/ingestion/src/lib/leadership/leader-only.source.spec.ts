@@ -8,10 +8,16 @@ import { MemoryLeaderLease } from './memory-leader-lease.adapter';
 class CountingSource implements InboundSource {
   running = false;
   starts = 0;
+  /** Starts that fail before this one succeeds (X refusing the stream's rules call, say). */
+  failingStarts = 0;
 
   async start(): Promise<void> {
-    this.running = true;
     this.starts += 1;
+    if (this.failingStarts > 0) {
+      this.failingStarts -= 1;
+      throw new Error('X answered 503 to the rules call');
+    }
+    this.running = true;
   }
 
   async stop(): Promise<void> {
@@ -96,5 +102,22 @@ describe('LeaderOnlySource', () => {
     await until(() => source.running, 'leading again', 3000);
     expect(source.starts).toBe(2);
     await leader.stop();
+  });
+
+  it('runs the other sources when one fails to start, and starts that one on a later tick, still leading', async () => {
+    const lease = new MemoryLeaderLease();
+    const stream = new CountingSource();
+    stream.failingStarts = 2;
+    const poll = new CountingSource();
+    const leader = new LeaderOnlySource([stream, poll], { lease, holder: 'one', ttlMs: 150, logger });
+    await leader.start(handlers);
+    expect([stream.running, poll.running]).toEqual([false, true]);
+    expect(leader.counters).toMatchObject({ leader: 1, startFailures: 1 });
+    await until(() => stream.running, 'the stream to start on a later tick');
+    expect(stream.starts).toBe(3);
+    expect(poll.starts).toBe(1);
+    expect(leader.counters).toMatchObject({ leader: 1, lost: 0, startFailures: 2 });
+    await leader.stop();
+    expect([stream.running, poll.running]).toEqual([false, false]);
   });
 });

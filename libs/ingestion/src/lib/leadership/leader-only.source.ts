@@ -17,6 +17,8 @@ export interface LeadershipCounters {
   leader: number;
   acquired: number;
   lost: number;
+  /** A source that failed to start while leading (retried on the next tick, the others run meanwhile). */
+  startFailures: number;
 }
 
 /**
@@ -27,12 +29,15 @@ export interface LeadershipCounters {
  * new leader resumes where the old one stopped.
  */
 export class LeaderOnlySource implements InboundSource {
-  readonly counters: LeadershipCounters = { leader: 0, acquired: 0, lost: 0 };
+  readonly counters: LeadershipCounters = { leader: 0, acquired: 0, lost: 0, startFailures: 0 };
   private readonly ttlMs: number;
   private timer: NodeJS.Timeout | undefined;
   private handlers: InboundSourceHandlers | undefined;
   private leading = false;
   private stopped = true;
+  /** Sources started while leading, and starts in flight (kept apart from the lease tick, see startMissing). */
+  private readonly running = new Set<InboundSource>();
+  private readonly starting = new Map<InboundSource, Promise<void>>();
   private tick: Promise<void> = Promise.resolve();
 
   constructor(
@@ -45,8 +50,9 @@ export class LeaderOnlySource implements InboundSource {
   async start(handlers: InboundSourceHandlers): Promise<void> {
     this.handlers = handlers;
     this.stopped = false;
-    // The first attempt is awaited, so a lone replica is leading when start() returns.
+    // The first attempt is awaited, so a lone replica is leading, its sources started, when start() returns.
     await this.runTick();
+    await Promise.allSettled([...this.starting.values()]);
   }
 
   async stop(): Promise<void> {
@@ -68,23 +74,53 @@ export class LeaderOnlySource implements InboundSource {
 
   private async step(): Promise<void> {
     const { lease, holder, logger } = this.options;
+    let holds: boolean;
     try {
-      if (this.leading) {
-        if (await lease.renew(holder, this.ttlMs)) return;
-        this.counters.lost += 1;
-        await this.stepDown('lease lost');
-        return;
-      }
-      if (!(await lease.acquire(holder, this.ttlMs))) return;
-      this.leading = true;
-      this.counters.leader = 1;
-      this.counters.acquired += 1;
-      logger.info({ holder }, 'leading: starting the stream and the polls');
-      for (const source of this.sources) await source.start(this.requireHandlers());
+      holds = this.leading ? await lease.renew(holder, this.ttlMs) : await lease.acquire(holder, this.ttlMs);
     } catch (error) {
       // Redis unreachable: a leader cannot prove it still leads, so it stops rather than risk two leaders.
       logger.warn({ err: errorMessage(error) }, 'leader lease check failed');
       if (this.leading) await this.stepDown('lease unknown');
+      return;
+    }
+    if (!holds) {
+      if (this.leading) {
+        this.counters.lost += 1;
+        await this.stepDown('lease lost');
+      }
+      return;
+    }
+    if (!this.leading) {
+      this.leading = true;
+      this.counters.leader = 1;
+      this.counters.acquired += 1;
+      logger.info({ holder }, 'leading: starting the stream and the polls');
+    }
+    this.startMissing();
+  }
+
+  /**
+   * Starts each source that is not running, on its own and without holding up the lease tick: a stream whose
+   * rules call fails must not keep the polls (its fallback) from running, nor delay a renewal past the TTL.
+   * A source that failed is tried again on the next tick.
+   */
+  private startMissing(): void {
+    const handlers = this.requireHandlers();
+    for (const source of this.sources) {
+      if (this.running.has(source) || this.starting.has(source)) continue;
+      const started = source
+        .start(handlers)
+        .then(
+          () => {
+            this.running.add(source);
+          },
+          (error: unknown) => {
+            this.counters.startFailures += 1;
+            this.options.logger.warn({ err: errorMessage(error) }, 'a leader-only source failed to start; trying again on the next tick');
+          },
+        )
+        .finally(() => this.starting.delete(source));
+      this.starting.set(source, started);
     }
   }
 
@@ -92,7 +128,10 @@ export class LeaderOnlySource implements InboundSource {
     this.leading = false;
     this.counters.leader = 0;
     this.options.logger.warn({ holder: this.options.holder, reason }, 'no longer leading: stopping the stream and the polls');
-    await Promise.allSettled(this.sources.map((source) => source.stop()));
+    // A start in flight finishes first, so what it started is stopped too.
+    await Promise.allSettled([...this.starting.values()]);
+    await Promise.allSettled([...this.running].map((source) => source.stop()));
+    this.running.clear();
   }
 
   private requireHandlers(): InboundSourceHandlers {

@@ -5,6 +5,7 @@ import {
   type OutboundCompletedPayload,
   type OutboundRequestedPayload,
   Topics,
+  isFinalOutbound,
 } from '@perch/contracts';
 import { type EventPublisher, RecordingEventPublisher } from '@perch/messaging';
 import { DeferredError } from '@perch/platform';
@@ -20,13 +21,13 @@ class Completions extends RecordingEventPublisher {
   get results(): OutboundCompletedPayload[] {
     return this.on(Topics.OutboundCompleted)
       .map((e) => e.payload)
-      .filter((p) => p.status !== 'waiting');
+      .filter(isFinalOutbound);
   }
 
   get waits(): OutboundCompletedPayload[] {
     return this.on(Topics.OutboundCompleted)
       .map((e) => e.payload)
-      .filter((p) => p.status === 'waiting');
+      .filter((p) => !isFinalOutbound(p));
   }
 }
 
@@ -123,7 +124,7 @@ describe('outbound replies under X faults', () => {
     const { question, event } = replyTo('my order is late');
     simulator.injectHttpFaults({ rules: [{ status: 429, count: 2, path: '/2/tweets', method: 'POST' }] });
     const publisher = new Completions();
-    await worker(publisher).handle(event, { attempt: 1 });
+    await worker(publisher).handle(event);
     expect(repliesTo(question)).toHaveLength(1);
     expect(publisher.results).toEqual([expect.objectContaining({ status: 'sent' })]);
   }, 20_000);

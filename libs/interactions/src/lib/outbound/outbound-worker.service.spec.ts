@@ -8,25 +8,25 @@ import {
 } from '@perch/contracts';
 import { RecordingEventPublisher } from '@perch/messaging';
 import { DeferredError, PermanentError, RetryableError } from '@perch/platform';
+import {
+  type FindDmQuery,
+  type FindTweetQuery,
+  type FollowCommand,
+  type FollowResult,
+  type PostedTweet,
+  type PostTweetCommand,
+  type SendDmCommand,
+  type SentDm,
+} from '@perch/x-client';
 
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
 import { OutboundWorker } from './outbound-worker.service';
-import {
-  type FindDmRequest,
-  type FindTweetRequest,
-  type FollowOutcome,
-  type FollowRequest,
-  type PostedTweet,
-  type PostTweetRequest,
-  type SendDmRequest,
-  type SentDm,
-  type XActionsPort,
-} from './x-actions.port';
+import { type XActionsPort } from './x-actions.port';
 
 class FakeX implements XActionsPort {
-  readonly posts: PostTweetRequest[] = [];
-  readonly dms: SendDmRequest[] = [];
-  readonly follows: { kind: 'follow' | 'unfollow'; request: FollowRequest }[] = [];
+  readonly posts: PostTweetCommand[] = [];
+  readonly dms: SendDmCommand[] = [];
+  readonly follows: { kind: 'follow' | 'unfollow'; request: FollowCommand }[] = [];
   failures: Error[] = [];
   /** Tweets X already has (posted by a worker that died before recording them). */
   readonly onX: { inReplyToTweetId?: string; text: string; tweetId: string }[] = [];
@@ -37,38 +37,38 @@ class FakeX implements XActionsPort {
   finds = 0;
   private next = 1_800_000_000_000_000_000n;
 
-  async findTweet(request: FindTweetRequest): Promise<PostedTweet | undefined> {
+  async findTweet(request: FindTweetQuery): Promise<PostedTweet | undefined> {
     this.finds += 1;
     if (this.findFailure) throw this.findFailure;
     const hit = this.onX.find((t) => t.inReplyToTweetId === request.inReplyToTweetId && t.text === request.text);
     return hit ? { tweetId: hit.tweetId, text: hit.text } : undefined;
   }
 
-  async findDm(request: FindDmRequest): Promise<SentDm | undefined> {
+  async findDm(request: FindDmQuery): Promise<SentDm | undefined> {
     if (this.findFailure) throw this.findFailure;
     const hit = this.dmsOnX.find((d) => d.participantId === request.participantId && d.text === request.text);
     return hit ? { dmEventId: hit.dmEventId, dmConversationId: `1001-${hit.participantId}` } : undefined;
   }
 
-  async postTweet(request: PostTweetRequest): Promise<PostedTweet> {
+  async postTweet(request: PostTweetCommand): Promise<PostedTweet> {
     this.failNext();
     this.posts.push(request);
     return { tweetId: this.nextId(), text: request.text };
   }
 
-  async sendDm(request: SendDmRequest): Promise<SentDm> {
+  async sendDm(request: SendDmCommand): Promise<SentDm> {
     this.failNext();
     this.dms.push(request);
     return { dmEventId: this.nextId(), dmConversationId: `1001-${request.participantId}` };
   }
 
-  async follow(request: FollowRequest): Promise<FollowOutcome> {
+  async follow(request: FollowCommand): Promise<FollowResult> {
     this.failNext();
     this.follows.push({ kind: 'follow', request });
     return { following: true, pendingFollow: false };
   }
 
-  async unfollow(request: FollowRequest): Promise<FollowOutcome> {
+  async unfollow(request: FollowCommand): Promise<FollowResult> {
     this.failNext();
     this.follows.push({ kind: 'unfollow', request });
     return { following: false, pendingFollow: false };
@@ -147,7 +147,7 @@ describe('OutboundWorker', () => {
 
   it("posts the reply with the brand's token, in reply to the customer's tweet, and publishes the tweet id", async () => {
     const event = requested();
-    await worker().handle(event, { attempt: 1 });
+    await worker().handle(event);
 
     expect(x.posts).toEqual([{ brandToken: 'brand-token', text: '@dana_flies we are on it', inReplyToTweetId: '1790000000000000001' }]);
     expect(publisher.completions()).toEqual([
@@ -169,8 +169,8 @@ describe('OutboundWorker', () => {
 
   it('does not post twice when the command is delivered again; it republishes the recorded result', async () => {
     const event = requested();
-    await worker().handle(event, { attempt: 1 });
-    await worker({ workerId: 'worker-b' }).handle(event, { attempt: 1 });
+    await worker().handle(event);
+    await worker({ workerId: 'worker-b' }).handle(event);
 
     expect(x.posts).toHaveLength(1);
     const [first, second] = publisher.completions();
@@ -280,7 +280,7 @@ describe('OutboundWorker', () => {
     const event = requested();
     const detail = 'You are not allowed to create a Tweet with duplicate content.';
     x.failures = [new PermanentError(`X refused: ${detail}`, 'x-refused', { detail, status: 403 })];
-    await worker().handle(event, { attempt: 1 });
+    await worker().handle(event);
 
     expect(x.posts).toEqual([]);
     expect(publisher.completions()).toEqual([
@@ -292,7 +292,7 @@ describe('OutboundWorker', () => {
     ]);
     // A redelivery reports the same refusal without asking X again.
     x.failures = [];
-    await worker().handle(event, { attempt: 1 });
+    await worker().handle(event);
     expect(x.posts).toEqual([]);
     expect(publisher.completions()[1]).toEqual(publisher.completions()[0]);
   });

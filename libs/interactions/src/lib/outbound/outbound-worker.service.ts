@@ -5,7 +5,7 @@ import {
   type OutboundRequestedPayload,
   Topics,
 } from '@perch/contracts';
-import { type DeliveryMeta, type EventPublisher } from '@perch/messaging';
+import { type EventPublisher } from '@perch/messaging';
 import {
   assertUnreachable,
   type Clock,
@@ -19,10 +19,11 @@ import {
   systemClock,
   ValidationFailedError,
 } from '@perch/platform';
+import { type FollowResult, type PostedTweet, type SentDm } from '@perch/x-client';
 
 import { type BrandAccount } from '../brands/brand-account.types';
 import { type OutboundIdempotencyStore } from './outbound-idempotency-store.port';
-import { type FollowOutcome, type PostedTweet, type SentDm, type XActionsPort } from './x-actions.port';
+import { type XActionsPort } from './x-actions.port';
 
 export interface OutboundWorkerOptions {
   idempotency: OutboundIdempotencyStore;
@@ -86,7 +87,7 @@ export class OutboundWorker {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async handle(event: EventEnvelope<OutboundRequestedPayload>, _meta?: Pick<DeliveryMeta, 'attempt'>): Promise<void> {
+  async handle(event: EventEnvelope<OutboundRequestedPayload>): Promise<void> {
     const command = event.payload;
     const log = this.logger.child({ correlationId: event.correlationId, commandId: command.commandId, kind: command.kind });
     const claimed = await this.claim(command.commandId, log);
@@ -292,7 +293,7 @@ function isRateLimited(error: unknown): boolean {
 }
 
 /** What X created or changed for one command. */
-type Outcome = { tweet: PostedTweet } | { dm: SentDm } | { follow: FollowOutcome };
+type Outcome = { tweet: PostedTweet } | { dm: SentDm } | { follow: FollowResult };
 
 /** The contract requires these per kind, so a gap is a producer's bug: it fails the command with the reason. */
 function requiredField(command: OutboundRequestedPayload, field: 'text' | 'inReplyToTweetId' | 'participantId'): string {

@@ -1,7 +1,7 @@
 import { PermanentError, PerchError } from '@perch/platform';
 import { type TwitterApi } from 'twitter-api-v2';
 
-import { createTwitterClient } from '../twitter-client.factory';
+import { TwitterClientPool } from '../twitter-client.factory';
 import { mapXError } from '../x-error-mapping.util';
 
 export interface XWebhook {
@@ -55,8 +55,10 @@ function isDuplicate(error: unknown): boolean {
  */
 export class AccountActivityRegistrar {
   private readonly app: TwitterApi;
+  private readonly pool: TwitterClientPool;
 
-  constructor(private readonly options: AccountActivityRegistrarOptions) {
+  constructor(options: AccountActivityRegistrarOptions) {
+    this.pool = new TwitterClientPool({ apiBaseUrl: options.apiBaseUrl });
     this.app = this.client(options.appBearer);
   }
 
@@ -116,6 +118,6 @@ export class AccountActivityRegistrar {
   }
 
   private client(token: string): TwitterApi {
-    return createTwitterClient({ token, ...(this.options.apiBaseUrl ? { apiBaseUrl: this.options.apiBaseUrl } : {}) });
+    return this.pool.client(token);
   }
 }

@@ -1,5 +1,6 @@
 import { extractHashtagsWithIndices, extractMentionsWithIndices, modifyIndicesFromUTF16ToUnicode } from 'twitter-text';
 
+import { oneToOneConversationId, participantsOf } from '../dms/dm-policy.util';
 import { matchesRule, toTokenText, type RuleMatchSubject, type RuleNode } from '../stream/rule-query.util';
 import { SnowflakeGenerator } from './snowflake.util';
 import type {
@@ -397,7 +398,8 @@ export class SimulatorStore {
     if (!sender || !recipient) throw new Error(`unknown DM participant ${sender ? input.recipientId : input.senderId}`);
     const { id, value } = this.tweetIds.next();
     const nowMs = this.options.now();
-    const participantIds: [string, string] = BigInt(sender.id) <= BigInt(recipient.id) ? [sender.id, recipient.id] : [recipient.id, sender.id];
+    const conversationId = oneToOneConversationId(sender.id, recipient.id);
+    const participantIds = participantsOf(conversationId) ?? [sender.id, recipient.id];
     const event: SimDmEvent = {
       id,
       idValue: value,
@@ -405,7 +407,7 @@ export class SimulatorStore {
       text: input.text,
       senderId: sender.id,
       recipientId: recipient.id,
-      conversationId: `${participantIds[0]}-${participantIds[1]}`,
+      conversationId,
       participantIds,
       createdAtMs: nowMs,
       createdAt: new Date(nowMs).toISOString(),
