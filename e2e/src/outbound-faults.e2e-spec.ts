@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type OutboundCompletedPayload, type OutboundRequestedPayload, Topics, isFinalOutbound } from '@perch/contracts';
 import { EventTap, freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
-import { XSimulator } from '@perch/x-simulator';
+import { GENEROUS_RATE_LIMITS, XSimulator } from '@perch/x-simulator';
 
 import { AgentDesk } from './support/agent-desk';
 import { within } from './support/within.util';
@@ -79,13 +79,13 @@ describe('outbound replies under X faults and a gateway crash', () => {
     return { id: simulator.createTweet({ authorUsername: customer, text: `@${brand} ${text}` }).id, customer };
   }
 
-  /** A well-formed reply command for @acme_billing, as the gateway's ReplyService publishes it. */
-  function billingReply(text: string): OutboundRequestedPayload {
-    const question = customerTweet(billing, text);
+  /** A well-formed reply command for @acme_billing (or another brand), as the gateway's REST side publishes it. */
+  function billingReply(text: string, brand = billing): OutboundRequestedPayload {
+    const question = customerTweet(brand, text);
     return {
       commandId: randomUUID(),
       kind: 'reply',
-      brandAccountId: simulator.account(billing).id,
+      brandAccountId: simulator.account(brand).id,
       agentId: 'bob',
       interactionId: randomUUID(),
       inReplyToTweetId: question.id,
@@ -212,4 +212,30 @@ describe('outbound replies under X faults and a gateway crash', () => {
     expect(new Set(repliesOnX.map((t) => t.inReplyToTweetId)).size).toBe(repliesOnX.length);
     expect(repliesOnX).toHaveLength(new Set(completed.map((e) => e.payload.commandId)).size);
   }, 120_000);
+
+  it('keeps a reply that waits for its brand window aside, so another brand\'s reply goes out meanwhile', async () => {
+    // One reply per brand per 15 s: billing's second reply must wait for its window; support has its own.
+    simulator.setRateLimits({ ...GENEROUS_RATE_LIMITS, 'tweets.create': { user: { limit: 1, windowMs: 15_000 } } });
+    try {
+      const first = billingReply('first in the window');
+      const second = billingReply('second, over the window');
+      await publish(first);
+      await waitFor('the first billing reply', () => completionsOf(first.commandId).length > 0, 30_000);
+      await publish(second);
+      await waitFor('the second billing reply to wait', () => waitsOf(second.commandId).length > 0, 30_000);
+      expect(waitsOf(second.commandId)[0]?.payload).toMatchObject({ failure: { code: 'x-rate-limited' }, retryAt: expect.any(Number) });
+
+      const other = billingReply('another brand, not throttled', support);
+      const sentAt = Date.now();
+      await publish(other);
+      await waitFor('the other brand\'s reply', () => completionsOf(other.commandId).length > 0, 30_000);
+      expect(Date.now() - sentAt).toBeLessThan(10_000);
+      // ...while billing's second reply still waits for its window, then goes out once it resets.
+      expect(completionsOf(second.commandId)).toEqual([]);
+      await waitFor('the second billing reply after the reset', () => completionsOf(second.commandId).length > 0, 45_000, 200);
+      await expectPostedOnce([first, second, other]);
+    } finally {
+      simulator.setRateLimits('generous');
+    }
+  }, 90_000);
 });

@@ -8,6 +8,7 @@ import {
   agentRecordsFromJson,
   PostgresCorrectionStore,
   PostgresInteractionStore,
+  RedisDeferredOutboundStore,
   RedisOutboundIdempotencyStore,
 } from '@perch/interactions';
 import { createLogger, loadConfig } from '@perch/platform';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
         interactionStore,
         correctionStore,
         idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
+        deferredOutboundStore: new RedisDeferredOutboundStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
         xApi,
         brands,
         agents: new AgentDirectory({ agents, tokenSecret: config.GATEWAY_TOKEN_SECRET }),

@@ -25,6 +25,7 @@ import {
   AgentDirectory,
   agentRecordsFromJson,
   MemoryCorrectionStore,
+  MemoryDeferredOutboundStore,
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
 } from '@perch/interactions';
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
         interactionStore: new MemoryInteractionStore(),
         correctionStore: new MemoryCorrectionStore(),
         idempotencyStore: new MemoryOutboundIdempotencyStore(),
+        deferredOutboundStore: new MemoryDeferredOutboundStore(),
         xApi,
         brands,
         agents: new AgentDirectory({

@@ -2,6 +2,7 @@ import { type EventBus } from '@perch/messaging';
 import {
   type AgentDirectory,
   type BrandAccount,
+  type DeferredOutboundStore,
   type CorrectionStore,
   type InteractionStore,
   type OutboundIdempotencyStore,
@@ -55,6 +56,8 @@ export interface GatewayModuleDeps {
   /** Where agents' classification corrections are kept as training data (started by the app, like the interaction store). */
   correctionStore: CorrectionStore;
   idempotencyStore: OutboundIdempotencyStore;
+  /** Outbound commands X cannot take yet, until due (Redis in the distributed mode). */
+  deferredOutboundStore: DeferredOutboundStore;
   /** @perch/x-client's XApiPort (or anything with the same methods). */
   xApi: XActionsPort & CustomerLookupPort;
   brands: BrandAccount[];

@@ -3,6 +3,7 @@ export const GATEWAY_BUS = Symbol('GATEWAY_BUS');
 export const GATEWAY_INTERACTION_STORE = Symbol('GATEWAY_INTERACTION_STORE');
 export const GATEWAY_CORRECTION_STORE = Symbol('GATEWAY_CORRECTION_STORE');
 export const GATEWAY_IDEMPOTENCY_STORE = Symbol('GATEWAY_IDEMPOTENCY_STORE');
+export const GATEWAY_DEFERRED_OUTBOUND_STORE = Symbol('GATEWAY_DEFERRED_OUTBOUND_STORE');
 export const GATEWAY_X_API = Symbol('GATEWAY_X_API');
 export const GATEWAY_BRANDS = Symbol('GATEWAY_BRANDS');
 export const GATEWAY_AGENTS = Symbol('GATEWAY_AGENTS');
@@ -39,6 +40,6 @@ export const WS_PATH = '/ws';
 
 /**
  * The longest the outbound worker's X client waits in the Kafka handler for a rate-limit window; a longer
- * wait defers the command instead (the partition pauses, the others flow). Pass it to the RateLimitBudget.
+ * wait defers the command instead (kept aside until due; the partition goes on). Pass it to the RateLimitBudget.
  */
 export const OUTBOUND_MAX_INLINE_WAIT_MS = 2_000;

@@ -1,7 +1,7 @@
 // Typed failures. Consumers turn them into retry / dead-letter / drop decisions
 // (see messaging's EventBus); only the gateway turns them into HTTP status codes.
 
-export type FailureDisposition = 'retry' | 'defer' | 'dead-letter' | 'drop';
+export type FailureDisposition = 'retry' | 'dead-letter' | 'drop';
 
 export abstract class PerchError extends Error {
   abstract readonly disposition: FailureDisposition;
@@ -24,14 +24,12 @@ export class RetryableError extends PerchError {
 }
 
 /**
- * Not now, and not by waiting in the handler: the message should come back after `retryAfterMs`
- * (an X rate-limit window, an X outage's backoff). The consumer pauses only this message's partition
- * meanwhile, so other keys and partitions keep flowing.
+ * Not now, and not by waiting: the work should be tried again after `retryAfterMs` (an X rate-limit window, an
+ * X outage's backoff). The outbound worker keeps such a command aside until then; anywhere else it is retried.
  */
-export class DeferredError extends PerchError {
-  readonly disposition = 'defer' as const;
-  constructor(message: string, readonly retryAfterMs: number, code = 'deferred', details?: Record<string, unknown>) {
-    super(message, code, details);
+export class DeferredError extends RetryableError {
+  constructor(message: string, override readonly retryAfterMs: number, code = 'deferred', details?: Record<string, unknown>) {
+    super(message, code, details, retryAfterMs);
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type BrandAccount,
   hashPassword,
   MemoryCorrectionStore,
+  MemoryDeferredOutboundStore,
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
 } from '@perch/interactions';
@@ -91,6 +92,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
       interactionStore: store,
       correctionStore: corrections,
       idempotencyStore: idempotency,
+      deferredOutboundStore: new MemoryDeferredOutboundStore(),
       xApi: options.xApi,
       brands: options.brands,
       agents,

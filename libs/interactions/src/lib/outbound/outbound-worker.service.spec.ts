@@ -7,7 +7,7 @@ import {
   Topics,
 } from '@perch/contracts';
 import { RecordingEventPublisher } from '@perch/messaging';
-import { DeferredError, PermanentError, RetryableError } from '@perch/platform';
+import { PermanentError, RetryableError } from '@perch/platform';
 import {
   type FindDmQuery,
   type FindTweetQuery,
@@ -19,6 +19,7 @@ import {
   type SentDm,
 } from '@perch/x-client';
 
+import { MemoryDeferredOutboundStore } from './memory-deferred-outbound-store.adapter';
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
 import { OutboundWorker } from './outbound-worker.service';
 import { type XActionsPort } from './x-actions.port';
@@ -119,12 +120,21 @@ describe('OutboundWorker', () => {
   let x: FakeX;
   let publisher: RecordingPublisher;
   let idempotency: MemoryOutboundIdempotencyStore;
+  let deferred: MemoryDeferredOutboundStore;
   let now: number;
   const clock = { now: () => now };
+
+  /** When the deferred command is due again (it waits in the DeferredOutboundStore until then). */
+  async function dueAtOf(commandId: string): Promise<number> {
+    const entry = (await deferred.due(Number.MAX_SAFE_INTEGER, 1000)).find((d) => d.event.payload.commandId === commandId);
+    if (!entry) throw new Error(`command ${commandId} is not deferred`);
+    return entry.dueAt;
+  }
 
   function worker(overrides: { workerId?: string; leaseMs?: number } = {}): OutboundWorker {
     return new OutboundWorker({
       idempotency,
+      deferred,
       x,
       publisher,
       brands: [{ id: '1001', username: 'PerchAir', token: 'brand-token' }],
@@ -143,6 +153,7 @@ describe('OutboundWorker', () => {
     publisher = new RecordingPublisher();
     now = 5_000;
     idempotency = new MemoryOutboundIdempotencyStore(clock);
+    deferred = new MemoryDeferredOutboundStore();
   });
 
   it("posts the reply with the brand's token, in reply to the customer's tweet, and publishes the tweet id", async () => {
@@ -187,13 +198,14 @@ describe('OutboundWorker', () => {
   it("defers a command a crashed worker still holds, then takes it over once the lease has run out", async () => {
     const event = requested();
     await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
-    const deferred = await worker({ workerId: 'worker-b' }).handle(event).catch((error: unknown) => error);
-    expect(deferred).toBeInstanceOf(DeferredError);
-    expect(deferred).toMatchObject({ code: 'outbound-busy' });
-    expect((deferred as DeferredError).retryAfterMs).toBeGreaterThan(25_000);
+    await worker({ workerId: 'worker-b' }).handle(event);
+    const dueAt = await dueAtOf(event.payload.commandId);
+    expect(dueAt - now).toBeGreaterThan(25_000);
     expect(x.posts).toHaveLength(0);
+    // Another worker's claim is not news for the agent: no "waiting" outcome.
+    expect(publisher.completions()).toEqual([]);
 
-    now += (deferred as DeferredError).retryAfterMs;
+    now = dueAt;
     await worker({ workerId: 'worker-b' }).handle(event);
     expect(x.posts).toHaveLength(1);
   });
@@ -213,7 +225,8 @@ describe('OutboundWorker', () => {
     await idempotency.claim(event.payload.commandId, 'crashed-worker', 30_000);
     now += 30_000;
     x.findFailure = new RetryableError('X answered 503', 'x-unavailable');
-    await expect(worker({ workerId: 'worker-b' }).handle(event)).rejects.toBeInstanceOf(DeferredError);
+    await worker({ workerId: 'worker-b' }).handle(event);
+    expect(await dueAtOf(event.payload.commandId)).toBeGreaterThan(now);
     expect(x.posts).toHaveLength(0);
     x.findFailure = undefined;
     await worker({ workerId: 'worker-b' }).handle(event);
@@ -223,11 +236,11 @@ describe('OutboundWorker', () => {
   it('defers a command through an X outage with growing backoff, then looks on X before posting it', async () => {
     const event = requested({ requestedAt: now });
     x.failures = [new RetryableError('X answered 503', 'x-unavailable'), new RetryableError('X answered 503', 'x-unavailable')];
-    const first = await worker().handle(event).catch((error: unknown) => error);
-    expect(first).toMatchObject({ code: 'x-unavailable', retryAfterMs: 1_000 });
+    await worker().handle(event);
+    expect((await dueAtOf(event.payload.commandId)) - now).toBe(1_000);
     now += 60_000;
-    const second = await worker().handle(event).catch((error: unknown) => error);
-    expect(second).toMatchObject({ code: 'x-unavailable', retryAfterMs: 30_000 });
+    await worker().handle(event);
+    expect((await dueAtOf(event.payload.commandId)) - now).toBe(30_000);
     // The agent hears, each time, that the reply waits and until when.
     expect(publisher.completions()).toEqual([
       expect.objectContaining({ status: 'waiting', retryAt: 5_000 + 1_000, failure: expect.objectContaining({ code: 'x-unavailable' }) }),
@@ -254,8 +267,8 @@ describe('OutboundWorker', () => {
   it("waits for X's rate-limit window by deferring until its reset, without counting an attempt", async () => {
     const event = requested({ requestedAt: now });
     x.failures = [new RetryableError('X rate limit reached', 'x-rate-limited', {}, 14 * 60_000)];
-    const deferred = await worker().handle(event).catch((error: unknown) => error);
-    expect(deferred).toMatchObject({ code: 'x-rate-limited', retryAfterMs: 14 * 60_000 });
+    await worker().handle(event);
+    expect((await dueAtOf(event.payload.commandId)) - now).toBe(14 * 60_000);
     expect(publisher.completions()).toEqual([
       expect.objectContaining({ status: 'waiting', retryAt: now + 14 * 60_000, failure: expect.objectContaining({ code: 'x-rate-limited' }) }),
     ]);

@@ -22,11 +22,14 @@ import {
 import { type FollowResult, type PostedTweet, type SentDm } from '@perch/x-client';
 
 import { type BrandAccount } from '../brands/brand-account.types';
+import { type DeferredOutboundStore } from './deferred-outbound-store.port';
 import { type OutboundIdempotencyStore } from './outbound-idempotency-store.port';
 import { type XActionsPort } from './x-actions.port';
 
 export interface OutboundWorkerOptions {
   idempotency: OutboundIdempotencyStore;
+  /** Where commands X cannot take yet wait until due (an OutboundRedriver puts them back on the topic). */
+  deferred: DeferredOutboundStore;
   x: XActionsPort;
   brands: readonly BrandAccount[];
   publisher: EventPublisher;
@@ -64,8 +67,8 @@ const MAX_OUTAGE_BACKOFF_MS = 60_000;
  * 'failed' result with X's reason, which the agent sees.
  *
  * Nothing waits long inside the handler: a spent rate-limit window, an X outage or a command busy in
- * another worker defers the command (DeferredError), so the consumer pauses only its partition and
- * every other brand's commands keep flowing. Outages are retried with backoff for giveUpAfterMs, rate
+ * another worker defers the command: it is kept in the DeferredOutboundStore until due, its offset is
+ * committed, and the partition goes on with every other brand's commands. Outages are retried with backoff for giveUpAfterMs, rate
  * limits waited for rateLimitGiveUpAfterMs, both counted from the agent's request.
  */
 export class OutboundWorker {
@@ -90,40 +93,48 @@ export class OutboundWorker {
   async handle(event: EventEnvelope<OutboundRequestedPayload>): Promise<void> {
     const command = event.payload;
     const log = this.logger.child({ correlationId: event.correlationId, commandId: command.commandId, kind: command.kind });
+    try {
+      await this.carryOut(event, log);
+    } catch (error) {
+      if (!(error instanceof DeferredError)) throw error;
+      // Kept aside until due, so this partition goes on with every other brand's commands meanwhile.
+      const retryAt = this.clock.now() + error.retryAfterMs;
+      await this.options.deferred.defer(event, retryAt);
+      log.info({ retryAt, reason: error.code }, 'outbound command deferred');
+      // The agent hears why the action waits and until when, instead of staring at "sending" for 15 minutes.
+      if (error.code !== 'outbound-busy') await this.publish(event, this.waiting(command, error, retryAt));
+    }
+  }
+
+  private async carryOut(event: EventEnvelope<OutboundRequestedPayload>, log: Logger): Promise<void> {
+    const command = event.payload;
     const claimed = await this.claim(command.commandId, log);
     if (claimed.status === 'done') {
       log.info('outbound command already carried out; republishing its result');
       await this.publish(event, claimed.result);
       return;
     }
-    try {
-      if (claimed.attempt > 1) {
-        // The previous holder may have acted before it vanished: ask X before acting again.
-        const earlier = await this.findEarlier(command, log);
-        if (earlier) {
-          log.warn({ attempt: claimed.attempt }, 'reclaimed command was already carried out on X; not acting again');
-          const recorded = await this.options.idempotency.complete(command.commandId, this.result(command, earlier));
-          await this.publish(event, recorded);
-          return;
-        }
-        log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, acting');
+    if (claimed.attempt > 1) {
+      // The previous holder may have acted before it vanished: ask X before acting again.
+      const earlier = await this.findEarlier(command, log);
+      if (earlier) {
+        log.warn({ attempt: claimed.attempt }, 'reclaimed command was already carried out on X; not acting again');
+        const recorded = await this.options.idempotency.complete(command.commandId, this.result(command, earlier));
+        await this.publish(event, recorded);
+        return;
       }
-      const result = await this.execute(command, log);
-      const recorded = await this.options.idempotency.complete(command.commandId, result);
-      await this.publish(event, recorded);
-    } catch (error) {
-      // The agent hears why the action waits and until when, instead of staring at "sending" for 15 minutes.
-      if (error instanceof DeferredError) await this.publish(event, this.waiting(command, error)).catch(() => undefined);
-      throw error;
+      log.warn({ attempt: claimed.attempt }, 'reclaimed an outbound command whose previous claim lapsed; not on X, acting');
     }
+    const result = await this.execute(command, log);
+    const recorded = await this.options.idempotency.complete(command.commandId, result);
+    await this.publish(event, recorded);
   }
 
-  private waiting(command: OutboundRequestedPayload, deferral: DeferredError): OutboundCompletedPayload {
-    const now = this.clock.now();
+  private waiting(command: OutboundRequestedPayload, deferral: DeferredError, retryAt: number): OutboundCompletedPayload {
     return {
       ...this.result(command, { failure: { code: deferral.code, detail: deferral.message } }),
       status: 'waiting',
-      retryAt: now + deferral.retryAfterMs,
+      retryAt,
     };
   }
 

@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   Topics,
 } from '@perch/contracts';
-import { createLogger, DeferredError, DropError, PermanentError, RetryableError } from '@perch/platform';
+import { createLogger, DropError, PermanentError, RetryableError } from '@perch/platform';
 
 import { MemoryTransport } from '../memory/memory-transport.adapter';
 import { type ConsumedMessage } from '../port/transport.port';
@@ -126,42 +126,5 @@ describe(EventBus.name, () => {
     await waitFor(() => seen.length === 10, 'seen.length === 10');
     expect(seen.filter((s) => s.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3', 'slow:4', 'slow:5']);
     expect(seen.filter((s) => s.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:3', 'fast:4', 'fast:5']);
-  });
-
-  describe('deferral', () => {
-    it("brings a deferred event back after its delay while the partition's other keys go on, handling each event once", async () => {
-      // One partition: the deferred key and the others share it, the worst case for head-of-line blocking.
-      const single = new MemoryTransport({ redeliveryBackoffMs: 5_000, maxRedeliveryBackoffMs: 5_000 });
-      await single.connect();
-      await single.ensureTopics([{ name: Topics.AgentCommand, partitions: 1 }]);
-      const deferring = new EventBus(single, { producer: 'test', logger: createLogger('test'), retryDelayMs: () => 1 });
-      const handled: { agentId: string; at: number }[] = [];
-      let deferredAt = 0;
-      try {
-        await deferring.subscribe(Topics.AgentCommand, 'g-defer', async (event) => {
-          if (event.payload.agentId === 'alice' && deferredAt === 0) {
-            deferredAt = Date.now();
-            throw new DeferredError('rate limit window spent', 300);
-          }
-          handled.push({ agentId: event.payload.agentId, at: Date.now() });
-        }, { fromBeginning: true });
-        for (const agentId of ['alice', 'bob', 'carol', 'alice', 'dave']) {
-          await deferring.publish(Topics.AgentCommand, presence(agentId), { correlationId: agentId });
-        }
-        await waitFor(() => handled.length === 5, 'every event handled');
-        const order = handled.map((h) => h.agentId);
-        // Bob, Carol and Dave did not wait for Alice; Alice's two events kept their order behind the deferral.
-        expect(order.slice(0, 3).sort()).toEqual(['bob', 'carol', 'dave']);
-        expect(order.slice(3)).toEqual(['alice', 'alice']);
-        // The deferral's own delay, not the transport's 5 s failure backoff.
-        const aliceAt = handled.find((h) => h.agentId === 'alice')?.at ?? 0;
-        expect(aliceAt - deferredAt).toBeGreaterThanOrEqual(290);
-        expect(aliceAt - deferredAt).toBeLessThan(4_000);
-        expect(deferring.counters).toMatchObject({ handled: 5, deferred: 1, retried: 0, deadLettered: 0 });
-      } finally {
-        await deferring.stop();
-        await single.disconnect();
-      }
-    });
   });
 });

@@ -11,10 +11,9 @@ import {
   type TopicName,
   validatePayload,
 } from '@perch/contracts';
-import { DeferredError, dispositionOf, errorMessage, type Logger, PerchError, ValidationFailedError } from '@perch/platform';
-import { LRUCache } from 'lru-cache';
+import { dispositionOf, errorMessage, type Logger, PerchError, ValidationFailedError } from '@perch/platform';
 
-import { type ConsumedMessage, type ConsumerHandle, RedeliverLater, type Transport } from '../port/transport.port';
+import { type ConsumedMessage, type ConsumerHandle, type Transport } from '../port/transport.port';
 import {
   type DeliveryMeta,
   type EventHandler,
@@ -44,18 +43,7 @@ export interface BusCounters {
   retried: number;
   deadLettered: number;
   dropped: number;
-  deferred: number;
 }
-
-/** A handler's "not now": the message comes back after delayMs, its partition paused meanwhile. */
-interface Deferral {
-  index: number;
-  delayMs: number;
-  reason: string;
-}
-
-/** Messages a subscription handled, remembered so a deferral's redelivery does not run them again. */
-const HANDLED_MEMORY = 20_000;
 
 /**
  * The typed layer over a Transport: envelopes, validation at both edges, dead-lettering and retries.
@@ -67,7 +55,7 @@ export class EventBus implements EventPublisher {
   private readonly keyConcurrency: number;
   private readonly handles: ConsumerHandle[] = [];
   private readonly debug: boolean;
-  readonly counters: BusCounters = { published: 0, handled: 0, retried: 0, deadLettered: 0, dropped: 0, deferred: 0 };
+  readonly counters: BusCounters = { published: 0, handled: 0, retried: 0, deadLettered: 0, dropped: 0 };
 
   constructor(
     private readonly transport: Transport,
@@ -107,11 +95,10 @@ export class EventBus implements EventPublisher {
     handler: EventHandler<T>,
     options: SubscribeOptions = {},
   ): Promise<ConsumerHandle> {
-    const handled = new LRUCache<string, true>({ max: HANDLED_MEMORY });
     const handle = await this.transport.consume(
       { groupId, topics: [topic], ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
-      async (messages, onProgress) => {
-        await this.handleBatch(topic, groupId, messages, handler, onProgress, handled);
+      async (messages) => {
+        await this.handleBatch(topic, groupId, messages, handler);
       },
     );
     this.handles.push(handle);
@@ -132,48 +119,25 @@ export class EventBus implements EventPublisher {
     groupId: string,
     messages: readonly ConsumedMessage[],
     handler: EventHandler<T>,
-    onProgress: (message: ConsumedMessage) => void,
-    handled: LRUCache<string, true>,
   ): Promise<void> {
     // Order matters per key only (one conversation, one agent); distinct keys run concurrently so a
     // partition's throughput is not bounded by one handler's round trips.
-    const byKey = new Map<string, number[]>();
-    messages.forEach((message, index) => {
+    const byKey = new Map<string, ConsumedMessage[]>();
+    for (const message of messages) {
       const list = byKey.get(message.key);
-      if (list) list.push(index);
-      else byKey.set(message.key, [index]);
-    });
+      if (list) list.push(message);
+      else byKey.set(message.key, [message]);
+    }
     const queues = [...byKey.values()];
-    const deferrals: Deferral[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < queues.length) {
         const queue = queues[next++];
         if (!queue) break;
-        for (const index of queue) {
-          const message = messages[index];
-          if (!message) continue;
-          const slot = `${message.partition}:${message.offset}`;
-          if (handled.has(slot)) continue;
-          const deferral = await this.handleOne(topic, groupId, message, handler);
-          if (deferral) {
-            // The rest of this key waits behind it, in order; other keys go on.
-            deferrals.push({ index, ...deferral });
-            break;
-          }
-          handled.set(slot, true);
-        }
+        for (const message of queue) await this.handleOne(topic, groupId, message, handler);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.keyConcurrency, queues.length) }, worker));
-    if (deferrals.length === 0) return;
-    // Everything before the earliest deferred message is handled: commit it. What follows comes back
-    // with the deferred message and is skipped if it was handled. The soonest deferral sets the delay.
-    const earliest = Math.min(...deferrals.map((d) => d.index));
-    const before = messages[earliest - 1];
-    if (before) onProgress(before);
-    const soonest = deferrals.reduce((a, b) => (b.delayMs < a.delayMs ? b : a));
-    throw new RedeliverLater(soonest.delayMs, soonest.reason);
   }
 
   private async handleOne<T extends TopicName>(
@@ -181,14 +145,14 @@ export class EventBus implements EventPublisher {
     groupId: string,
     message: ConsumedMessage,
     handler: EventHandler<T>,
-  ): Promise<Omit<Deferral, 'index'> | undefined> {
+  ): Promise<void> {
     let event: EventEnvelope<PayloadOf<T>>;
     try {
       event = decodeEvent(topic, message.value);
     } catch (error) {
       if (error instanceof ContractViolationError) {
         await this.deadLetter(groupId, message, error.reason, [...error.problems], 1);
-        return undefined;
+        return;
       }
       throw error;
     }
@@ -205,19 +169,13 @@ export class EventBus implements EventPublisher {
         await handler(event, meta);
         this.counters.handled += 1;
         if (this.debug) log.debug({ partition: message.partition, offset: message.offset }, 'event handled');
-        return undefined;
+        return;
       } catch (error) {
         const disposition = dispositionOf(error);
         if (disposition === 'drop') {
           this.counters.dropped += 1;
           log.debug({ reason: errorMessage(error) }, 'event dropped');
-          return undefined;
-        }
-        if (disposition === 'defer') {
-          this.counters.deferred += 1;
-          const delayMs = error instanceof DeferredError ? error.retryAfterMs : this.retryDelayMs(attempt);
-          log.info({ delayMs, reason: errorMessage(error) }, 'event deferred');
-          return { delayMs, reason: errorMessage(error) };
+          return;
         }
         if (disposition === 'dead-letter' || attempt >= this.maxAttempts) {
           const problems = error instanceof ValidationFailedError ? [...error.problems] : [];
@@ -227,7 +185,7 @@ export class EventBus implements EventPublisher {
               : `gave up after ${attempt} attempts: ${errorMessage(error)}`;
           log.warn({ err: error, attempt }, 'event dead-lettered');
           await this.deadLetter(groupId, message, reason, problems, attempt);
-          return undefined;
+          return;
         }
         this.counters.retried += 1;
         log.warn({ err: error, attempt }, 'event handling failed, retrying');

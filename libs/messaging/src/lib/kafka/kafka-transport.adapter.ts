@@ -19,7 +19,6 @@ import {
   type ConsumedMessage,
   type ConsumeOptions,
   type ConsumerHandle,
-  RedeliverLater,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -414,17 +413,17 @@ class GroupConsumer {
     error: unknown,
   ): void {
     const key = `${batch.topic}/${batch.partition}`;
-    const deferred = error instanceof RedeliverLater;
-    // A deferral is the handler's plan, not a failure: it sets the delay and leaves the backoff alone.
-    const failures = deferred ? (this.failures.get(key) ?? 0) : (this.failures.get(key) ?? 0) + 1;
+    const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
-    const backoff = deferred
-      ? Math.max(0, error.delayMs)
-      : Math.min(this.settings.maxRedeliveryBackoffMs, this.settings.redeliveryBackoffMs * 2 ** Math.min(failures - 1, 20));
+    const backoff = Math.min(
+      this.settings.maxRedeliveryBackoffMs,
+      this.settings.redeliveryBackoffMs * 2 ** Math.min(failures - 1, 20),
+    );
     const from = progressed === undefined ? firstOffset : (BigInt(progressed) + 1n).toString();
-    const context = { topic: batch.topic, partition: batch.partition, redeliverFrom: from, failures, backoffMs: backoff, error: errorMessage(error) };
-    if (deferred) this.logger.info(context, 'batch deferred by its handler; pausing the partition until then');
-    else this.logger.warn(context, 'batch handler failed; redelivering from the first unprocessed offset');
+    this.logger.warn(
+      { topic: batch.topic, partition: batch.partition, redeliverFrom: from, failures, backoffMs: backoff, error: errorMessage(error) },
+      'batch handler failed; redelivering from the first unprocessed offset',
+    );
     const partitions = [{ topic: batch.topic, partitions: [batch.partition] }];
     try {
       consumer.pause(partitions);

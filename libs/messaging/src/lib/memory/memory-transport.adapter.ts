@@ -5,7 +5,6 @@ import {
   type ConsumedMessage,
   type ConsumeOptions,
   type ConsumerHandle,
-  RedeliverLater,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -325,13 +324,12 @@ export class MemoryBroker {
       cursor.failures = 0;
     } catch (error) {
       open = false;
-      const deferred = error instanceof RedeliverLater;
-      // A deferral is the handler's plan, not a failure: it sets the delay and leaves the backoff alone.
-      if (!deferred) cursor.failures += 1;
-      const delay = deferred
-        ? Math.max(0, error.delayMs)
-        : Math.min(this.maxRedeliveryBackoffMs, this.redeliveryBackoffMs * 2 ** Math.min(cursor.failures - 1, 20));
-      (deferred ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger))(
+      cursor.failures += 1;
+      const delay = Math.min(
+        this.maxRedeliveryBackoffMs,
+        this.redeliveryBackoffMs * 2 ** Math.min(cursor.failures - 1, 20),
+      );
+      this.logger.warn(
         {
           topic: cursor.log.topic.name,
           partition: cursor.log.index,
@@ -341,7 +339,7 @@ export class MemoryBroker {
           delayMs: delay,
           error: errorMessage(error),
         },
-        deferred ? 'batch deferred by its handler; redelivering then' : 'batch handler failed; redelivering from the last committed offset',
+        'batch handler failed; redelivering from the last committed offset',
       );
       if (cursor.owner) {
         cursor.retryTimer = setTimeout(() => {

@@ -32,19 +32,6 @@ export interface ConsumeOptions {
 }
 
 /**
- * A batch handler rejects with this to have the batch delivered again from the first message not
- * reported through onProgress, after `delayMs` rather than the adapter's failure backoff. It is not a
- * failure: a handler waiting for an X rate-limit window uses it instead of holding the partition (and,
- * on Kafka, every partition of the same fetch) while it waits.
- */
-export class RedeliverLater extends Error {
-  constructor(readonly delayMs: number, reason: string) {
-    super(reason);
-    this.name = 'RedeliverLater';
-  }
-}
-
-/**
  * Called with messages of one partition, in order. Resolving commits them; rejecting means none of
  * the batch is committed and the adapter delivers it again (at-least-once).
  * `onProgress(offset)` lets a handler commit part of a batch before failing on a later message.

@@ -5,7 +5,6 @@ import {
   type ConsumedMessage,
   type ConsumeOptions,
   type ConsumerHandle,
-  RedeliverLater,
   type Transport,
   type TransportMessage,
 } from '../port/transport.port';
@@ -276,40 +275,6 @@ export function describeTransportContract(
       // Per-partition order survives the failure: nothing behind the poison message overtook it.
       const stuck = processed.filter((message) => message.partition === poisonPartition);
       expect(stuck[0]?.value).toBe('poison');
-    });
-
-    it("holds a deferred batch back for the handler's delay, then redelivers it from the first unreported message", async () => {
-      const transport = await connected();
-      const topic = newTopic();
-      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
-      await transport.send(topic, messagesFor('d', range(0, 6)));
-
-      const appearances = new Map<string, number>();
-      const processed: string[] = [];
-      let deferredAt = 0;
-      let redeliveredAt = 0;
-      const recorder = new Recorder(async (batch, onProgress) => {
-        for (const message of batch) {
-          appearances.set(message.value, (appearances.get(message.value) ?? 0) + 1);
-          if (message.value === 'd2') {
-            if (deferredAt === 0) {
-              deferredAt = Date.now();
-              throw new RedeliverLater(400, 'window spent');
-            }
-            if (redeliveredAt === 0) redeliveredAt = Date.now();
-          }
-          processed.push(message.value);
-          onProgress(message);
-        }
-      });
-      await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
-
-      await until(() => processed.includes('d5'), 'd5 to be processed');
-      expect(processed).toEqual(range(0, 6).map((i) => `d${i}`));
-      expect(appearances.get('d0')).toBe(1);
-      expect(appearances.get('d1')).toBe(1);
-      // The handler's delay, not the adapter's (much shorter) failure backoff.
-      expect(redeliveredAt - deferredAt).toBeGreaterThanOrEqual(380);
     });
 
     it('resumes a restarted consumer right after its committed offset', async () => {
