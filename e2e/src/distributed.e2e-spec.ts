@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
 import {
   type DeadLetterRecord,
@@ -78,7 +80,30 @@ describe('distributed mode', () => {
   });
 
   it('takes a customer DM through the Account Activity webhook to an agent, who follows the customer and answers by DM', async () => {
-    await runDmJourney({ gatewayUrl, simulator: new SimulatorAdmin(simulatorUrl), brand, agent: { username: 'alice', password: 'alice-pw' } });
+    const journey = await runDmJourney({ gatewayUrl, simulator: new SimulatorAdmin(simulatorUrl), brand, agent: { username: 'alice', password: 'alice-pw' } });
+
+    // The agent corrects the sentiment: the event crosses Kafka into PostgreSQL, and the export hands it out as a
+    // training row (the same command operators run: npm run --silent corrections:export).
+    const correction = await fetch(`${gatewayUrl}/api/interactions/${journey.interactionId}/classification`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${journey.token}` },
+      body: JSON.stringify({ sentiment: 'negative', actionability: 'actionable', note: 'double charge' }),
+    });
+    expect(correction.status).toBe(202);
+    const { databaseUrl } = serviceEnv();
+    const exported = await waitFor('the correction in the export', () => {
+      const run = spawnSync(process.execPath, [join(process.cwd(), 'dist/apps/gateway/src/cli/export-corrections.js')], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, PERCH_NAMESPACE: namespace },
+        encoding: 'utf8',
+      });
+      if (run.status !== 0) throw new Error(`corrections export failed: ${run.stderr}`);
+      return run.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((row) => row['text'] === journey.dmText);
+    }, 30_000, 1000);
+    expect(exported).toMatchObject({ text: journey.dmText, sentiment: 'negative', actionability: 'actionable', model: expect.stringMatching(/^perch-linear@/) });
   });
 
   it('dead-letters a malformed stream line and an event of an unknown schema version, and keeps going', async () => {

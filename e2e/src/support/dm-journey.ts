@@ -20,7 +20,7 @@ async function api(target: JourneyTarget, token: string, method: string, path: s
  * webhook, the classifier and the router; the agent sees the customer may receive DMs, follows them from
  * the brand, answers by DM, and X (the simulator) holds the brand's DM in the same conversation.
  */
-export async function runDmJourney(target: JourneyTarget): Promise<void> {
+export async function runDmJourney(target: JourneyTarget): Promise<{ interactionId: string; token: string; dmText: string }> {
   const customer = `dm_${randomUUID().slice(0, 8)}`;
   await target.simulator.createCustomer(customer, [target.brand]);
   const signIn = await fetch(`${target.gatewayUrl}/api/auth/sign-in`, {
@@ -63,6 +63,7 @@ export async function runDmJourney(target: JourneyTarget): Promise<void> {
 
     await api(target, token, 'POST', `/api/interactions/${offer.interactionId}/done`, { disposition: 'resolved' });
     await within('completion', socket.next('completed', (m) => m.interactionId === offer.interactionId));
+    return { interactionId: offer.interactionId, token, dmText: dm.text };
   } finally {
     await socket.close();
   }
