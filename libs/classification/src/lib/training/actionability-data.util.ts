@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { nearDuplicateKey } from './text-key.util';
+
 export type ActionabilityLabel = 'actionable' | 'not-actionable';
 
 export const COMPLAINTS_FILE = path.join('complaints-preotiuc2019', 'complaints-data.csv');
@@ -143,8 +145,6 @@ function readTsv(file: string): Record<string, string>[] {
 
 export interface ActionabilityData {
   examples: ActionabilityExample[];
-  /** Whether the hand-labelled files were found; without them only proxies exist (and no honest dev set). */
-  handLabels: boolean;
   counts: Record<string, number>;
 }
 
@@ -154,15 +154,19 @@ export interface ActionabilityData {
  * - proxies from the rows nobody hand-labelled, where the labelers measured them to be precise: the data set's
  *   complaints (98.7 % actionable) and random tweets (97 % not actionable), and tweet-acts statements,
  *   expressions, threats and others (1 in 144 actionable). Tweet-act questions, requests and suggestions are
- *   left out: only a quarter of them are actionable. Proxies never enter dev, and a proxy whose normalised
- *   text falls in the dev half of the split rule is dropped so copies of dev tweets cannot leak into training.
+ *   left out: only a quarter of them are actionable. Proxies never enter dev; a proxy whose normalised text
+ *   falls in the dev half of the split rule, or that is a near-copy of a dev text (a retweet cut short, the
+ *   same words with other mentions), is dropped, so no copy of a dev tweet trains the model.
+ * The label files are part of the repository: without them training stops rather than fall back to proxies.
  */
 export function loadActionabilityData(datasetsDir: string, labelsDir: string): ActionabilityData {
   const complaints = readComplaints(datasetsDir);
   const acts = readTweetActs(datasetsDir);
   const handFile = path.join(labelsDir, HAND_LABELS_FILE);
   const writtenFile = path.join(labelsDir, WRITTEN_LABELS_FILE);
-  const handLabels = existsSync(handFile);
+  for (const file of [handFile, writtenFile]) {
+    if (!existsSync(file)) throw new Error(`missing label file ${file}: the hand labels are part of the repository`);
+  }
   const examples: ActionabilityExample[] = [];
   const labelled = new Set<string>();
   const counts: Record<string, number> = {};
@@ -170,43 +174,40 @@ export function loadActionabilityData(datasetsDir: string, labelsDir: string): A
     counts[key] = (counts[key] ?? 0) + 1;
   };
 
-  if (handLabels) {
-    const complaintById = new Map(complaints.map((c) => [c.id, c]));
-    const actById = new Map(acts.map((a) => [a.id, a]));
-    for (const row of readTsv(handFile) as unknown as HandLabelRow[]) {
-      labelled.add(`${row.source}:${row.id}`);
-      if (row.label !== 'actionable' && row.label !== 'not-actionable') {
-        count('hand/unsure');
+  const complaintById = new Map(complaints.map((c) => [c.id, c]));
+  const actById = new Map(acts.map((a) => [a.id, a]));
+  for (const row of readTsv(handFile) as unknown as HandLabelRow[]) {
+    labelled.add(`${row.source}:${row.id}`);
+    if (row.label !== 'actionable' && row.label !== 'not-actionable') {
+      count('hand/unsure');
+      continue;
+    }
+    const split = row.split === 'dev' ? 'dev' : 'train';
+    if (row.source === 'complaints') {
+      const c = complaintById.get(row.id);
+      if (!c) {
+        count('hand/missing');
         continue;
       }
-      const split = row.split === 'dev' ? 'dev' : 'train';
-      if (row.source === 'complaints') {
-        const c = complaintById.get(row.id);
-        if (!c) {
-          count('hand/missing');
-          continue;
-        }
-        const source = c.domain.startsWith('random') ? 'complaints/random' : 'complaints/brand';
-        examples.push({ text: c.text, label: row.label, split, origin: 'hand', source, note: row.note });
-      } else if (row.source === 'tweet-acts') {
-        const a = actById.get(row.id);
-        if (!a) {
-          count('hand/missing');
-          continue;
-        }
-        examples.push({ text: a.text, label: row.label, split, origin: 'hand', source: 'tweet-acts', note: row.note });
+      const source = c.domain.startsWith('random') ? 'complaints/random' : 'complaints/brand';
+      examples.push({ text: c.text, label: row.label, split, origin: 'hand', source, note: row.note });
+    } else if (row.source === 'tweet-acts') {
+      const a = actById.get(row.id);
+      if (!a) {
+        count('hand/missing');
+        continue;
       }
-      count(`hand/${split}`);
+      examples.push({ text: a.text, label: row.label, split, origin: 'hand', source: 'tweet-acts', note: row.note });
     }
+    count(`hand/${split}`);
   }
-  if (existsSync(writtenFile)) {
-    for (const row of readTsv(writtenFile)) {
-      if (row['label'] !== 'actionable' && row['label'] !== 'not-actionable') continue;
-      const split = row['split'] === 'dev' ? 'dev' : 'train';
-      examples.push({ text: row['text'], label: row['label'], split, origin: 'written', source: 'perch-written', note: '' });
-      count(`written/${split}`);
-    }
+  for (const row of readTsv(writtenFile)) {
+    if (row['label'] !== 'actionable' && row['label'] !== 'not-actionable') continue;
+    const split = row['split'] === 'dev' ? 'dev' : 'train';
+    examples.push({ text: row['text'], label: row['label'], split, origin: 'written', source: 'perch-written', note: '' });
+    count(`written/${split}`);
   }
+  const devKeys = new Set(examples.filter((e) => e.split === 'dev').map((e) => nearDuplicateKey(e.text)));
 
   for (const c of complaints) {
     if (labelled.has(`complaints:${c.id}`)) continue;
@@ -218,36 +219,37 @@ export function loadActionabilityData(datasetsDir: string, labelsDir: string): A
       label: c.complaint ? 'actionable' : 'not-actionable',
       source: random ? 'complaints/random' : 'complaints/brand',
       note: c.complaint ? 'proxy:complaint' : 'proxy:random-tweet',
-    }, handLabels);
+    }, devKeys);
   }
   for (const a of acts) {
     if (labelled.has(`tweet-acts:${a.id}`)) continue;
     const askLike = a.act === 'QUE' || a.act === 'REQ' || a.act === 'SUG';
-    // Before hand labels exist, the issue's proxy (question, request, suggestion = actionable) is all there is.
-    if (askLike && handLabels) continue;
+    if (askLike) continue;
     pushProxy(examples, count, {
       text: a.text,
-      label: askLike ? 'actionable' : 'not-actionable',
+      label: 'not-actionable',
       source: 'tweet-acts',
       note: `proxy:${a.act}`,
-    }, handLabels);
+    }, devKeys);
   }
-  return { examples, handLabels, counts };
+  return { examples, counts };
 }
 
 function pushProxy(
   examples: ActionabilityExample[],
   count: (key: string) => void,
   row: { text: string; label: ActionabilityLabel; source: string; note: string },
-  handLabels: boolean,
+  devKeys: ReadonlySet<string>,
 ): void {
-  const split = labelSplitOf(row.text);
-  // With hand labels, proxies only train (and never a text in the dev hash region). Without them, the proxy
-  // rows in the dev region stand in as a provisional dev set.
-  if (handLabels && split === 'dev') {
+  // Proxies only train: never a text in the dev hash region, never a near-copy of a dev text.
+  if (labelSplitOf(row.text) === 'dev') {
     count('proxy/dropped-dev-region');
     return;
   }
-  examples.push({ ...row, split, origin: 'proxy' });
-  count(`proxy/${split}`);
+  if (devKeys.has(nearDuplicateKey(row.text))) {
+    count('proxy/dropped-near-dev');
+    return;
+  }
+  examples.push({ ...row, split: 'train', origin: 'proxy' });
+  count('proxy/train');
 }

@@ -52,7 +52,6 @@ export interface TrainingReport {
   };
   actionability: {
     data: Record<string, number>;
-    handLabels: boolean;
     bestEpoch: number;
     temperature: number;
     threshold: number;
@@ -189,16 +188,15 @@ function exampleWeight(e: ActionabilityExample, settings: TrainingSettings): num
 export interface ActionabilitySplit {
   train: ActionabilityExample[];
   dev: ActionabilityExample[];
-  handLabels: boolean;
   counts: Record<string, number>;
 }
 
-/** Hand labels keep their own split; proxies only train; dev is hand-labelled only (once hand labels exist). */
+/** Hand labels keep their own split; proxies only train; dev is hand-labelled only. */
 export function loadActionabilitySplit(datasetsDir: string, labelsDir: string): ActionabilitySplit {
   const data = loadActionabilityData(datasetsDir, labelsDir);
   const train = data.examples.filter((e) => e.split === 'train');
-  const dev = data.examples.filter((e) => e.split === 'dev' && (!data.handLabels || e.origin !== 'proxy'));
-  return { train, dev, handLabels: data.handLabels, counts: data.counts };
+  const dev = data.examples.filter((e) => e.split === 'dev');
+  return { train, dev, counts: data.counts };
 }
 
 export interface ActionabilityDevRun {
@@ -319,7 +317,7 @@ export function trainClassifier(options: TrainingOptions): { model: LinearModel;
     dev: split.dev.length,
     dev_actionable: split.dev.filter((e) => e.label === 'actionable').length,
   };
-  log(`actionability data (hand labels ${split.handLabels ? 'found' : 'MISSING: proxies only'}): ${JSON.stringify(aCounts)}`);
+  log(`actionability data: ${JSON.stringify(aCounts)}`);
   const aDev = actionabilityDevRun(split, settings);
   const A = ACTIONABILITY_CLASSES.length;
   const aTemperature = fitTemperature(aDev.devLogits, aDev.devSet.labels, A);
@@ -349,7 +347,7 @@ export function trainClassifier(options: TrainingOptions): { model: LinearModel;
     calibrationError: r4(expectedCalibrationError(aProbabilities, aDev.devSet.labels, A)),
   };
   log(`actionability dev: best epoch ${aDev.bestEpoch}; model macro F1 ${actionabilityDev.model.macroF1}, rule ${actionabilityDev.rule.macroF1}, lexicon ${actionabilityDev.lexicon.macroF1}`);
-  const actionabilityCv = options.crossValidate && split.handLabels ? actionabilityCrossValidation(split, settings, aDev.bestEpoch, log) : undefined;
+  const actionabilityCv = options.crossValidate ? actionabilityCrossValidation(split, settings, aDev.bestEpoch, log) : undefined;
   if (actionabilityCv) log(`actionability ${settings.folds}-fold grouped CV on the hand labels: ${JSON.stringify({ ...actionabilityCv.pooled, confusion: undefined })}`);
 
   // Final actionability head: every hand label (train and dev) plus the proxies.
@@ -375,7 +373,6 @@ export function trainClassifier(options: TrainingOptions): { model: LinearModel;
     },
     actionability: {
       data: aCounts,
-      handLabels: split.handLabels,
       bestEpoch: aDev.bestEpoch,
       temperature: r4(aTemperature),
       threshold: r4(aThreshold),

@@ -34,7 +34,7 @@ export interface TrainingSettings {
  * run printed is in docs/classifier.md.
  */
 export const SELECTED_TRAINING_SETTINGS: TrainingSettings = {
-  version: '1.1.0',
+  version: '1.1.1',
   features: {
     wordNgrams: 2,
     charMin: 2,
