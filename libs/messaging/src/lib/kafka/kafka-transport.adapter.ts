@@ -169,6 +169,15 @@ export class KafkaTransport implements Transport {
     if (grow.length > 0) {
       this.logger.warn({ topics: grow }, 'adding partitions to existing topics; keys may move to other partitions');
       await this.admin.createPartitions({ topicPartitions: grow, validateOnly: false });
+      // The broker answers before its metadata shows the new partitions; a producer that looked now would
+      // keep hashing keys over the old count. Resolve only once the metadata agrees.
+      for (let attempt = 0; ; attempt += 1) {
+        const { topics: after } = await this.admin.fetchTopicMetadata({ topics: grow.map((g) => g.topic) });
+        const settled = grow.every((g) => (after.find((t) => t.name === g.topic)?.partitions.length ?? 0) >= g.count);
+        if (settled) break;
+        if (attempt >= 100) throw new RetryableError(`partitions of ${grow.map((g) => g.topic).join(', ')} did not appear`, 'kafka-partitions-pending');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   }
 
