@@ -4,6 +4,7 @@ const preset = require('./jest.preset');
 module.exports = {
   ...preset,
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  // tools/dev: checks on what the repository ships (compose file, dev script, README).
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools/dev'],
   testMatch: ['**/*.spec.ts'],
 };

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsStrongSecret } from '@perch/platform';
 import { RedisEnv } from '@perch/service-kit';
 
 /** The ingestor's environment; validated once at start-up. */
@@ -39,10 +40,14 @@ export class IngestorConfig extends RedisEnv {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'X_WEBHOOK_URL must be an http(s) URL' })
   X_WEBHOOK_URL?: string;
 
-  /** The X app's consumer secret: signs every webhook delivery and keys the CRC answer. Required with X_WEBHOOK_URL. */
+  /**
+   * The X app's consumer secret: signs every webhook delivery and keys the CRC answer, so a known one lets anyone
+   * inject DMs. Required with X_WEBHOOK_URL; defaults that shipped with Perch and low-entropy values are refused
+   * (X's own are 50 random characters; against the simulator use a random one, e.g. `openssl rand -hex 32`).
+   */
   @ValidateIf((config: IngestorConfig) => config.X_WEBHOOK_URL !== undefined || config.X_CONSUMER_SECRET !== undefined)
-  @Matches(/^\S{8,}$/, {
-    message: 'X_CONSUMER_SECRET (8 or more characters) is required when X_WEBHOOK_URL is set: X signs webhook deliveries and checks the CRC with it',
+  @IsStrongSecret({
+    whenMissing: 'is required when X_WEBHOOK_URL is set (X signs webhook deliveries and checks the CRC with it)',
   })
   X_CONSUMER_SECRET?: string;
 
@@ -65,4 +70,14 @@ export class IngestorConfig extends RedisEnv {
   @Min(1_000)
   @Max(300_000)
   INGESTOR_LEADER_TTL_MS = 15_000;
+
+  /**
+   * How long a message's dedupe claim lasts until it is marked published: a message whose ingestor crashed between
+   * claim and publish is published by the next poll or redelivery after this. Keep it above a publish's duration.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(300_000)
+  INGESTOR_CLAIM_TTL_MS = 30_000;
 }

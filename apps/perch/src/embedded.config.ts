@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** The embedded mode's few knobs; everything else is in memory and needs no configuration. */
 export class EmbeddedConfig {
@@ -16,6 +16,14 @@ export class EmbeddedConfig {
   @Min(0)
   @Max(65535)
   X_SIM_PORT = 4010;
+
+  /** The operators' listener (/health, /metrics, /api/docs), also on 127.0.0.1; default PORT + 1000 (0: any free port). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INTERNAL_PORT?: number;
 
   /** Simulated customer tweets a second at @acme_support; 0 turns the generator off. */
   @Type(() => Number)
@@ -39,4 +47,12 @@ export class EmbeddedConfig {
 
   @IsString()
   GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');
+
+  /**
+   * What the embedded mode keeps across restarts (the agents' token secret, created 0600 on first start); created
+   * 0700 if missing. Relative paths are from the working directory. Default: `.perch-data` at the repository root.
+   */
+  @IsString()
+  @Matches(/^[^\0]+$/, { message: 'PERCH_DATA_DIR must be a folder path' })
+  PERCH_DATA_DIR = resolve(__dirname, '../../../../.perch-data');
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
@@ -32,9 +34,12 @@ export class XSimulatorConfig {
   @Type(() => Number) @IsInt() @Min(10)
   X_SIM_KEEPALIVE_MS = 20_000;
 
-  /** The app's consumer secret: keys webhook CRC answers and event signatures (the receiver must share it). */
+  /**
+   * The app's consumer secret: keys webhook CRC answers and event signatures (the receiver must share it, so set
+   * both). Random per run by default: a fixed default would be a public secret the ingestor trusts.
+   */
   @IsString() @MinLength(8)
-  X_SIM_CONSUMER_SECRET = 'perch-consumer-secret';
+  X_SIM_CONSUMER_SECRET = randomBytes(32).toString('hex');
 
   /** Share of the demo traffic sent as customer DMs to the brand instead of tweets (0–1). */
   @Type(() => Number) @IsNumber() @Min(0) @Max(1)

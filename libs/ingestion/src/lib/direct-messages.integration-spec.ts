@@ -83,7 +83,7 @@ describe('direct message ingestion: Account Activity webhook + DM polling', () =
     const ingestor = new IngestorService(
       [webhook, dmPolling, mentions],
       new TweetNormalizer([brand]),
-      new RedisDedupeStore(redis, `${redisPrefix}seen:`, 600),
+      new RedisDedupeStore(redis, `${redisPrefix}seen:`, { retentionSeconds: 600 }),
       bus,
       logger,
     );

@@ -1,6 +1,6 @@
 import { type DeadLetterRecord, deadLetterTopicOf, type InboundReceivedPayload, Topics } from '@perch/contracts';
 import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
-import { createLogger } from '@perch/platform';
+import { createLogger, RetryableError } from '@perch/platform';
 import { type ReceivedDirectMessage } from '@perch/x-client';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
@@ -52,6 +52,7 @@ describe(IngestorService.name, () => {
   let transport: MemoryTransport;
   let source: ManualSource;
   let ingestor: IngestorService;
+  let dedupe: MemoryDedupeStore;
   const published: InboundReceivedPayload[] = [];
   const deadLetters: DeadLetterRecord[] = [];
 
@@ -70,7 +71,9 @@ describe(IngestorService.name, () => {
     });
     source = new ManualSource();
     const brands = [{ id: '100', username: 'acme_support', token: 't' }];
-    ingestor = new IngestorService([source], new TweetNormalizer(brands), new MemoryDedupeStore(), bus, createLogger('test'));
+    // A short claim TTL stands for the lapse of a crashed ingestor's claim.
+    dedupe = new MemoryDedupeStore({ claimTtlMs: 200 });
+    ingestor = new IngestorService([source], new TweetNormalizer(brands), dedupe, bus, createLogger('test'));
     await ingestor.start();
   });
 
@@ -163,5 +166,49 @@ describe(IngestorService.name, () => {
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.dm-events', value: JSON.stringify(long), problems: [expect.objectContaining({ field: 'payload.text' })] });
     expect(published).toHaveLength(0);
     expect(ingestor.counters.failed).toBe(0);
+  });
+
+  it('publishes a tweet whose claim a crashed ingestor left behind, once that claim lapses', async () => {
+    // Another ingestor claimed it, then died before publishing: nothing will mark it, nothing will release it.
+    await dedupe.claim('7020');
+    await source.handlers?.onTweet(tweet('7020'), Date.now(), 'mentions-poll');
+    await until(() => published.length === 1);
+    expect(published.map((p) => p.messageId)).toEqual(['7020']);
+    expect(ingestor.counters.duplicates).toBe(0);
+    expect(ingestor.counters.claimWaits).toBeGreaterThan(0);
+  });
+
+  it('publishes a tweet whose first delivery failed to publish, rather than dropping the second as a duplicate', async () => {
+    const first = await dedupe.claim('7021');
+    const second = source.handlers?.onTweet(tweet('7021'), Date.now(), 'mentions-poll');
+    await until(() => ingestor.counters.claimWaits > 0);
+    if (first.status === 'claimed') await dedupe.release('7021', first.token);
+    await second;
+    await until(() => published.length === 1);
+    expect(published.map((p) => p.messageId)).toEqual(['7021']);
+  });
+
+  it('marks a tweet published only once it is on the topic, so a redelivery after that is a duplicate', async () => {
+    await source.handlers?.onTweet(tweet('7022'), Date.now(), 'stream');
+    expect(await dedupe.claim('7022')).toEqual({ status: 'published' });
+    await source.handlers?.onTweet(tweet('7022'), Date.now(), 'mentions-poll');
+    await until(() => published.length === 1);
+    expect(published.map((p) => p.messageId)).toEqual(['7022']);
+    expect(ingestor.counters.duplicates).toBe(1);
+  });
+
+  it('stops waiting for another delivery’s claim when stopping, and fails the delivery so that its source keeps it', async () => {
+    const holder = new MemoryDedupeStore({ claimTtlMs: 60_000 });
+    const brands = [{ id: '100', username: 'acme_support', token: 't' }];
+    const bus = new EventBus(transport, { producer: 'ingestor', logger: createLogger('test') });
+    const waiting = new ManualSource();
+    const stopping = new IngestorService([waiting], new TweetNormalizer(brands), holder, bus, createLogger('test'));
+    await stopping.start();
+    await holder.claim('7023');
+    const delivery = waiting.handlers?.onTweet(tweet('7023'), Date.now(), 'mentions-poll');
+    await until(() => stopping.counters.claimWaits > 0);
+    await stopping.stop();
+    await expect(delivery).rejects.toBeInstanceOf(RetryableError);
+    expect(published).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+import { randomBytes } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
 
 import { type INestApplication, Module } from '@nestjs/common';
@@ -127,14 +128,62 @@ describe('Account Activity webhook over HTTP', () => {
     return post(body, webhookSignature(SECRET, Buffer.from(body)));
   }
 
-  it('answers X’s CRC challenge with the HMAC of the token under the consumer secret', async () => {
-    const response = await fetch(`${base}?crc_token=abc123`);
+  it.each([
+    ['the UUID of X’s docs', '9b4507b3-9040-4669-9ca3-6b94edb50553'],
+    ['base64 of a UUID, as X sends', 'M2RkODJkZmMtYjlkYi00NmQ4LTk0MGUtM2JjYzkwM2Q4MjQ0'],
+    ['24 random bytes in base64url, as the simulator sends', randomBytes(24).toString('base64url')],
+    ['standard base64 with padding', Buffer.from('sixteen bytes!!!').toString('base64')],
+  ])('answers X’s CRC challenge for %s with the HMAC of the token under the consumer secret', async (_format, token) => {
+    const response = await fetch(`${base}?crc_token=${encodeURIComponent(token)}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ response_token: crcResponseToken(SECRET, 'abc123') });
+    expect(await response.json()).toEqual({ response_token: crcResponseToken(SECRET, token) });
   });
 
   it('refuses a CRC request without a token', async () => {
     expect((await fetch(base)).status).toBe(400);
+  });
+
+  it.each([
+    ['a JSON object', '{"for_user_id":"4337869213"}'],
+    ['a quote', 'aaaaaaaaaaaaaaaa"'],
+    ['a colon', 'aaaaaaaa:aaaaaaaa'],
+    ['a space', 'aaaaaaaa aaaaaaaa'],
+    ['fewer than 16 characters', 'a'.repeat(15)],
+    ['more than 64 characters', 'a'.repeat(65)],
+  ])('refuses to sign a crc_token with %s, saying why', async (_what, token) => {
+    const before = webhook.counters.crcRefused;
+    const response = await fetch(`${base}?crc_token=${encodeURIComponent(token)}`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/crc_token must be 16 to 64 characters/);
+    expect(webhook.counters.crcRefused).toBe(before + 1);
+  });
+
+  it('cannot be made to sign a forged delivery through the CRC: asked to sign a JSON body, it refuses, and the body posted with its answer is refused', async () => {
+    // The attack: have the CRC sign a delivery of the attacker's choosing, then POST it with that answer as its signature.
+    const forged = JSON.stringify(dmDelivery('954491830116155450'));
+    const crc = await fetch(`${base}?crc_token=${encodeURIComponent(forged)}`);
+    const answer = (await crc.json()) as { response_token?: string };
+    const delivery = await post(forged, answer.response_token ?? 'sha256=');
+    expect(delivery.status).toBe(403);
+    expect(crc.status).toBe(400);
+    expect(answer.response_token).toBeUndefined();
+    expect(published).toEqual([]);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('refuses a signed body that is not a JSON object without dead-lettering it, even one signed through the CRC', async () => {
+    // A token of X's format can still be JSON (a number): the CRC signs it, so a delivery must also be an object.
+    const token = '1234567890123456789';
+    const crc = await fetch(`${base}?crc_token=${token}`);
+    const { response_token } = (await crc.json()) as { response_token: string };
+    const before = { ...webhook.counters };
+    const delivery = await post(token, response_token);
+    expect(delivery.status).toBe(400);
+    expect(((await delivery.json()) as { message: string }).message).toBe('webhook body must be a JSON object');
+    expect(webhook.counters.refusedNotObject).toBe(before.refusedNotObject + 1);
+    expect(webhook.counters.refusedMalformed).toBe(before.refusedMalformed);
+    expect(published).toEqual([]);
+    expect(deadLetters).toEqual([]);
   });
 
   it('publishes a signed customer DM as a dm from the webhook', async () => {

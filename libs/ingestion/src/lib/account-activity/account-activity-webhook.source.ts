@@ -14,6 +14,14 @@ import { type InboundSource, type InboundSourceHandlers } from '../inbound-sourc
 
 const ORIGIN = 'x.account-activity';
 
+/**
+ * X's crc_token: an opaque URL-safe string. The docs' example is a UUID (36 characters), X sends base64 of one (48),
+ * the simulator 24 random bytes in base64url (32); 16 to 64 leaves room either side. The CRC answer is the HMAC under
+ * the same key as a delivery's signature, so signing anything else would let anyone have Perch sign a forged
+ * delivery: no character that JSON needs (`{`, `"`, `:`, space…) is ever signed.
+ */
+export const CRC_TOKEN_PATTERN = /^[A-Za-z0-9_=+/-]{16,64}$/;
+
 /** What the receiver needs to resolve a webhook reply's thread root (TweetLookupReader from @perch/x-client). */
 export interface TweetLookup {
   lookup(token: string, ids: readonly string[]): Promise<TweetV2SingleStreamResult[]>;
@@ -28,11 +36,15 @@ export interface AccountActivityWebhookOptions {
 
 export interface AccountActivityWebhookCounters {
   crcChecks: number;
+  /** CRC requests refused: no token, or not one of X's format (a probe for a signing oracle). */
+  crcRefused: number;
   deliveriesAccepted: number;
   deliveriesRefused: number;
   refusedMissingSignature: number;
   refusedBadSignature: number;
   refusedMalformed: number;
+  /** Signed bodies that are not a JSON object: X never sends one, so a forgery; refused unread. */
+  refusedNotObject: number;
   refusedNotReady: number;
   unknownAccount: number;
   directMessages: number;
@@ -64,11 +76,13 @@ export type WebhookOutcome =
 export class AccountActivityWebhookSource implements InboundSource {
   readonly counters: AccountActivityWebhookCounters = {
     crcChecks: 0,
+    crcRefused: 0,
     deliveriesAccepted: 0,
     deliveriesRefused: 0,
     refusedMissingSignature: 0,
     refusedBadSignature: 0,
     refusedMalformed: 0,
+    refusedNotObject: 0,
     refusedNotReady: 0,
     unknownAccount: 0,
     directMessages: 0,
@@ -101,9 +115,18 @@ export class AccountActivityWebhookSource implements InboundSource {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** GET ?crc_token=…: proves to X that we hold the consumer secret. */
+  /** GET ?crc_token=…: proves to X that we hold the consumer secret. Only tokens of X's format are signed. */
   answerCrc(crcToken: unknown): CrcAnswer {
-    if (typeof crcToken !== 'string' || crcToken.length === 0) return { status: 400, reason: 'crc_token query parameter is required' };
+    if (typeof crcToken !== 'string' || crcToken.length === 0) {
+      this.counters.crcRefused += 1;
+      return { status: 400, reason: 'crc_token query parameter is required (once)' };
+    }
+    if (!CRC_TOKEN_PATTERN.test(crcToken)) {
+      this.counters.crcRefused += 1;
+      // Not X: the token is not logged (it may be a body someone wants signed), its length is enough to diagnose.
+      this.logger.warn({ length: crcToken.length }, 'CRC refused: crc_token is not of X’s format');
+      return { status: 400, reason: 'crc_token must be 16 to 64 characters of A-Z a-z 0-9 - _ = + / (the format X sends); nothing else is signed' };
+    }
     this.counters.crcChecks += 1;
     return { status: 200, body: { response_token: crcResponseToken(this.options.consumerSecret, crcToken) } };
   }
@@ -135,6 +158,14 @@ export class AccountActivityWebhookSource implements InboundSource {
       return { status: 503, deliveryId, reason: 'ingestor is not running' };
     }
     const raw = rawBody.toString('utf8');
+    if (!raw.trimStart().startsWith('{')) {
+      // X only ever sends an object. Anything else that carries a valid signature was signed some other way (a CRC
+      // answer is the same HMAC): refused unread, and not dead-lettered, so its content goes nowhere.
+      this.counters.deliveriesRefused += 1;
+      this.counters.refusedNotObject += 1;
+      this.logger.warn({ deliveryId, bytes: rawBody.length }, 'webhook delivery refused: signed body is not a JSON object');
+      return { status: 400, deliveryId, reason: 'webhook body must be a JSON object' };
+    }
     const parsed = parseAccountActivityPayload(raw);
     if (!parsed.ok) {
       this.counters.deliveriesRefused += 1;

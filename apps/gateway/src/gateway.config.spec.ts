@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { ConfigError, loadConfig } from '@perch/platform';
+
+import { GatewayConfig } from './gateway.config';
+
+const BASE = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+  X_BRAND_TOKENS: 'acme_support=acme-support-user-token',
+  GATEWAY_AGENTS: '[{"id":"alice","password":"alice"}]',
+};
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(GatewayConfig, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return '';
+}
+
+describe('GatewayConfig: GATEWAY_TOKEN_SECRET', () => {
+  it.each([
+    ['the compose file', 'change-me-to-a-long-random-secret-0000'],
+    ['the README', 'change-me-to-a-long-random-secret'],
+    ['start-distributed.sh', 'local-development-secret-change-me-0000'],
+  ])('refuses the default that shipped in %s, though it is 32 characters or more', (_where, secret) => {
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret })).toMatch(
+      /GATEWAY_TOKEN_SECRET \(GATEWAY_TOKEN_SECRET is a default that shipped publicly with Perch: make one with `openssl rand -hex 32`\)/,
+    );
+  });
+
+  it('refuses low-entropy and short values, naming the reason', () => {
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: 'x'.repeat(40) })).toMatch(/GATEWAY_TOKEN_SECRET uses only 1 distinct characters/);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: '1234567890'.repeat(4) })).toMatch(/GATEWAY_TOKEN_SECRET is all digits/);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: randomBytes(8).toString('hex') })).toMatch(/GATEWAY_TOKEN_SECRET is shorter than 32 characters/);
+    expect(problemsOf(BASE)).toMatch(/GATEWAY_TOKEN_SECRET is missing/);
+  });
+
+  it('names every bad variable in one error', () => {
+    const message = problemsOf({ ...BASE, DATABASE_URL: 'mysql://x', GATEWAY_TOKEN_SECRET: 'perch-consumer-secret' });
+    expect(message).toMatch(/DATABASE_URL/);
+    expect(message).toMatch(/GATEWAY_TOKEN_SECRET is a default/);
+  });
+
+  it('accepts secrets from openssl rand -hex 32 and from a pair of UUIDs', () => {
+    const hex = randomBytes(32).toString('hex');
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: hex }).GATEWAY_TOKEN_SECRET).toBe(hex);
+    const uuids = `${randomUUID()}${randomUUID()}`;
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: uuids }).GATEWAY_TOKEN_SECRET).toBe(uuids);
+  });
+});

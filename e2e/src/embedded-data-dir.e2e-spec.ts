@@ -1,0 +1,63 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { freePort, ServiceProcess } from '@perch/testing';
+
+// `npm start` keeps its token secret in PERCH_DATA_DIR: a restart keeps agents signed in, another folder does not.
+describe('embedded mode: the data folder', () => {
+  let root = '';
+  let perch: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'perch-embedded-data-'));
+  });
+
+  afterEach(async () => {
+    await perch?.stop();
+    perch = undefined;
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function startPerch(dataDir: string): Promise<string> {
+    const port = await freePort();
+    const gatewayUrl = `http://127.0.0.1:${port}`;
+    perch = new ServiceProcess({
+      app: 'perch',
+      env: { PORT: String(port), X_SIM_PORT: String(await freePort()), PERCH_DEMO_RATE: '0', PERCH_DATA_DIR: dataDir },
+      healthUrl: `${gatewayUrl}/health`,
+    });
+    await perch.start();
+    return gatewayUrl;
+  }
+
+  async function signIn(gatewayUrl: string): Promise<string> {
+    const response = await fetch(`${gatewayUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'alice' }),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { token: string }).token;
+  }
+
+  async function meStatus(gatewayUrl: string, token: string): Promise<number> {
+    return (await fetch(`${gatewayUrl}/api/agents/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+  }
+
+  it('keeps an agent’s token valid across a restart on the same folder and refuses it from another folder', async () => {
+    const dataDir = join(root, 'install-a');
+    const token = await signIn(await startPerch(dataDir));
+    await perch?.stop();
+
+    expect(await meStatus(await startPerch(dataDir), token)).toBe(200);
+    await perch?.stop();
+
+    expect(await meStatus(await startPerch(join(root, 'install-b')), token)).toBe(401);
+    expect((await stat(join(dataDir, 'token-secret'))).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+  });
+});
