@@ -38,15 +38,15 @@ export class AgentSwarm {
 
   constructor(private readonly options: SwarmOptions) {}
 
-  async start(capacity: number): Promise<void> {
-    await Promise.all(this.options.agents.map((agent) => this.connect(agent, capacity)));
+  async start(): Promise<void> {
+    await Promise.all(this.options.agents.map((agent) => this.connect(agent)));
   }
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
   }
 
-  private async connect(agent: { username: string; password: string }, capacity: number): Promise<void> {
+  private async connect(agent: { username: string; password: string }): Promise<void> {
     const signIn = await fetch(`${this.options.gatewayUrl}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -54,17 +54,25 @@ export class AgentSwarm {
     });
     if (!signIn.ok) throw new Error(`sign-in failed for ${agent.username}: ${signIn.status} ${await signIn.text()}`);
     const { token } = (await signIn.json()) as { token: string };
-    const socket = new WebSocket(`${this.options.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+    // As the desktop does: the token in the first message, never in the URL; offers come only after 'hello'.
+    const socket = new WebSocket(`${this.options.gatewayUrl.replace(/^http/, 'ws')}/ws`);
     this.sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token })));
+      socket.once('message', (data) => {
+        const first = JSON.parse(String(data)) as { type: string };
+        if (first.type === 'hello') resolve();
+        else reject(new Error(`socket for ${agent.username} answered ${first.type} instead of hello`));
+      });
+      socket.once('close', (code, reason) => reject(new Error(`socket for ${agent.username} closed: ${code} ${String(reason)}`)));
       socket.once('error', reject);
     });
     socket.on('message', (data) => this.onFrame(socket, token, String(data)));
     const ready = await fetch(`${this.options.gatewayUrl}/api/agents/me/presence`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ state: 'ready', capacity }),
+      // The capacity is the one bench-e2e configured in GATEWAY_AGENTS; agents cannot set their own.
+      body: JSON.stringify({ state: 'ready' }),
     });
     if (!ready.ok) throw new Error(`presence failed for ${agent.username}: ${ready.status} ${await ready.text()}`);
   }

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
   const gatewayUrl = cluster.gatewayUrl;
   const swarm = new AgentSwarm({ gatewayUrl, agents, replyAndFinish: true });
-  await swarm.start(capacity);
+  await swarm.start();
   log(`${agentCount} agents ready, capacity ${capacity} each`);
 
   const offersSince = (from: number): OfferRecord[] => swarm.offers.filter((o) => o.receivedAt >= from);

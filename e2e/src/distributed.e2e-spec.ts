@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import {
@@ -23,7 +23,9 @@ describe('distributed mode', () => {
   const brand = 'acme_support';
   const brandToken = `brand-${randomUUID()}`;
   const appBearer = `app-${randomUUID()}`;
-  const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] } });
+  // The ingestor refuses the simulator's default consumer secret, as it would any secret that shipped publicly.
+  const consumerSecret = randomBytes(32).toString('hex');
+  const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] }, consumerSecret });
   let cluster: PerchCluster | undefined;
   let gatewayUrl = '';
   let simulatorUrl = '';
@@ -46,7 +48,7 @@ describe('distributed mode', () => {
       appBearer,
       brandTokens: `${brand}=${brandToken}`,
       agents: [{ id: 'alice', password: 'alice-pw', capacity: 2 }],
-      webhookConsumerSecret: 'perch-consumer-secret',
+      webhookConsumerSecret: consumerSecret,
     });
     gatewayUrl = cluster.gatewayUrl;
     tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-tap' });
@@ -64,6 +66,34 @@ describe('distributed mode', () => {
     await tap?.close();
     await cluster?.stop();
     await simulator.stop();
+  });
+
+  it('serves /metrics and the API docs on each app’s internal port only, and hardens the agents’ port', async () => {
+    const running = cluster as PerchCluster;
+    for (const app of ['router', 'classifier', 'gateway', 'ingestor'] as const) {
+      const metrics = await fetch(`http://127.0.0.1:${running.internalPorts[app]}/metrics`);
+      expect({ app, status: metrics.status }).toEqual({ app, status: 200 });
+      expect(await metrics.text()).toContain(`perch_event_loop_utilization{service="${app}"}`);
+      const internalHealth = await fetch(`http://127.0.0.1:${running.internalPorts[app]}/health`);
+      expect({ app, status: internalHealth.status }).toEqual({ app, status: 200 });
+      await internalHealth.arrayBuffer();
+      const hidden = await fetch(`http://127.0.0.1:${running.ports[app]}/metrics`);
+      await hidden.arrayBuffer();
+      expect({ app, status: hidden.status }).toEqual({ app, status: 404 });
+      expect(hidden.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+    for (const path of ['/api/docs', '/api/docs-json']) {
+      const hidden = await fetch(`${gatewayUrl}${path}`);
+      await hidden.arrayBuffer();
+      expect({ path, status: hidden.status }).toEqual({ path, status: 404 });
+      const served = await fetch(`http://127.0.0.1:${running.internalPorts.gateway}${path}`);
+      await served.arrayBuffer();
+      expect({ path, status: served.status }).toEqual({ path, status: 200 });
+    }
+    const desktop = await fetch(`${gatewayUrl}/`);
+    await desktop.arrayBuffer();
+    expect(desktop.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(desktop.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('takes a customer tweet to an agent and the agent’s reply back to X, under one correlation id', async () => {

@@ -9,15 +9,18 @@ describe('embedded mode', () => {
   let perch: ServiceProcess;
   let gatewayUrl = '';
   let simulatorUrl = '';
+  let internalUrl = '';
 
   beforeAll(async () => {
     const port = await freePort();
     const simPort = await freePort();
+    const internalPort = await freePort();
+    internalUrl = `http://127.0.0.1:${internalPort}`;
     gatewayUrl = `http://127.0.0.1:${port}`;
     simulatorUrl = `http://127.0.0.1:${simPort}`;
     perch = new ServiceProcess({
       app: 'perch',
-      env: { PORT: String(port), X_SIM_PORT: String(simPort), PERCH_DEMO_RATE: '0' },
+      env: { PORT: String(port), X_SIM_PORT: String(simPort), INTERNAL_PORT: String(internalPort), PERCH_DEMO_RATE: '0' },
       healthUrl: `${gatewayUrl}/health`,
     });
     await perch.start();
@@ -25,6 +28,24 @@ describe('embedded mode', () => {
 
   afterAll(async () => {
     await perch.stop();
+  });
+
+  it('serves the desktop with a CSP that forbids framing, and metrics and API docs on the internal port only', async () => {
+    const desktop = await fetch(`${gatewayUrl}/`);
+    expect(desktop.status).toBe(200);
+    await desktop.arrayBuffer();
+    const csp = desktop.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(desktop.headers.get('x-frame-options')).toBe('DENY');
+    for (const path of ['/metrics', '/api/docs', '/api/docs-json']) {
+      const hidden = await fetch(`${gatewayUrl}${path}`);
+      await hidden.arrayBuffer();
+      expect({ path, status: hidden.status }).toEqual({ path, status: 404 });
+      const served = await fetch(`${internalUrl}${path}`);
+      await served.arrayBuffer();
+      expect({ path, status: served.status }).toEqual({ path, status: 200 });
+    }
   });
 
   it('takes a customer tweet to a demo agent and the agent’s reply back to the simulated X', async () => {

@@ -19,6 +19,8 @@ describe('direct message ingestion (ingestor process, Account Activity webhook)'
   });
   const published: EventEnvelope<InboundReceivedPayload>[] = [];
   let port = 0;
+  // /metrics is served on the internal listener only.
+  let internalPort = 0;
   let ingestor: ServiceProcess;
   let tap: EventTap;
 
@@ -27,6 +29,7 @@ describe('direct message ingestion (ingestor process, Account Activity webhook)'
     for (const username of ['early_bird', 'night_owl']) simulator.createAccount({ username, kind: 'customer', followsBrand: [brand] });
     const { kafkaBrokers, redisUrl } = serviceEnv();
     port = await freePort();
+    internalPort = await freePort();
     ingestor = new ServiceProcess({
       app: 'ingestor',
       env: {
@@ -40,6 +43,7 @@ describe('direct message ingestion (ingestor process, Account Activity webhook)'
         X_CONSUMER_SECRET: consumerSecret,
         INGESTOR_DM_POLL_MS: '1000',
         HTTP_PORT: String(port),
+        INTERNAL_HTTP_PORT: String(internalPort),
       },
       healthUrl: `http://127.0.0.1:${port}/health`,
     });
@@ -56,7 +60,7 @@ describe('direct message ingestion (ingestor process, Account Activity webhook)'
 
   it('publishes every customer DM exactly once through lost webhook deliveries, and none of the brand’s own', async () => {
     await waitFor('the webhook registration and the first DM poll', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${internalPort}/metrics`)).text();
       return /perch_webhook_registration_registered\{[^}]*\} 1/.test(metrics) && /perch_dm_poll_polls\{[^}]*\} [1-9]/.test(metrics);
     });
     expect(simulator.webhooks()).toEqual([expect.objectContaining({ valid: true, subscriptions: [simulator.account(brand).id] })]);

@@ -20,6 +20,8 @@ describe('ingestion under X faults', () => {
   const published: EventEnvelope<InboundReceivedPayload>[] = [];
   let simulatorUrl = '';
   let port = 0;
+  // /metrics is served on the internal listener only.
+  let internalPort = 0;
   let ingestor: ServiceProcess;
   let tap: EventTap;
 
@@ -27,6 +29,7 @@ describe('ingestion under X faults', () => {
     simulatorUrl = (await simulator.start(await freePort())).baseUrl;
     const { kafkaBrokers, redisUrl } = serviceEnv();
     port = await freePort();
+    internalPort = await freePort();
     ingestor = new ServiceProcess({
       app: 'ingestor',
       env: {
@@ -38,6 +41,7 @@ describe('ingestion under X faults', () => {
         X_BRAND_TOKENS: `${brand}=${brandToken}`,
         INGESTOR_MENTIONS_POLL_MS: '1000',
         HTTP_PORT: String(port),
+        INTERNAL_HTTP_PORT: String(internalPort),
       },
       healthUrl: `http://127.0.0.1:${port}/health`,
     });
@@ -63,7 +67,7 @@ describe('ingestion under X faults', () => {
 
   it('publishes every customer tweet exactly once through a dropped stream and a burst of 503s', async () => {
     await waitFor('the stream and the first poll', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${internalPort}/metrics`)).text();
       return /perch_stream_connected\{[^}]*\} 1/.test(metrics) && /perch_mentions_poll_polls\{[^}]*\} [1-9]/.test(metrics);
     });
     simulator.startGenerator({ rate: 40, count: 240, customers: 60, brand, replyRatio: 0.1, seed: namespace });

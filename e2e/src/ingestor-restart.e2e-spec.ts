@@ -16,11 +16,19 @@ describe('ingestor crash and restart', () => {
   let tap: EventTap;
   let env: Record<string, string>;
   let port = 0;
+  // /metrics is on each process's internal listener: one per public port, the same across a restart.
+  const internalPorts = new Map<number, number>();
+  const internalPortOf = (onPort: number): number => internalPorts.get(onPort) ?? 0;
+  async function reservePorts(): Promise<number> {
+    const onPort = await freePort();
+    internalPorts.set(onPort, await freePort());
+    return onPort;
+  }
 
   beforeAll(async () => {
     const { baseUrl } = await simulator.start(await freePort());
     const { kafkaBrokers, redisUrl } = serviceEnv();
-    port = await freePort();
+    port = await reservePorts();
     env = {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
@@ -43,11 +51,11 @@ describe('ingestor crash and restart', () => {
   });
 
   function ingestor(onPort = port): ServiceProcess {
-    return new ServiceProcess({ app: 'ingestor', env: { ...env, HTTP_PORT: String(onPort) }, healthUrl: `http://127.0.0.1:${onPort}/health` });
+    return new ServiceProcess({ app: 'ingestor', env: { ...env, HTTP_PORT: String(onPort), INTERNAL_HTTP_PORT: String(internalPortOf(onPort)) }, healthUrl: `http://127.0.0.1:${onPort}/health` });
   }
 
   async function metric(onPort: number, name: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${onPort}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${internalPortOf(onPort)}/metrics`)).text();
     const match = new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text);
     return match ? Number(match[1]) : Number.NaN;
   }
@@ -64,7 +72,7 @@ describe('ingestor crash and restart', () => {
     await tap.bus.subscribe(Topics.InboundReceived, 'e2e-restart-reader', async (e) => void published.push(e), { fromBeginning: true });
     // The first poll sets the brand's cursor; wait for it so the tweets below count as new.
     await waitFor('the stream to be connected', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${internalPortOf(port)}/metrics`)).text();
       return /perch_stream_connected\{[^}]*\} 1/.test(metrics) && /perch_mentions_poll_polls\{[^}]*\} [1-9]/.test(metrics);
     });
     const before = tweet('my order is late');
@@ -91,7 +99,7 @@ describe('ingestor crash and restart', () => {
   });
 
   it('runs the stream and the polls on one replica, and on the standby within the lease TTL when the leader dies', async () => {
-    const ports = [await freePort(), await freePort()];
+    const ports = [await reservePorts(), await reservePorts()];
     const replicas = ports.map((p) => ingestor(p));
     for (const replica of replicas) await replica.start();
     try {

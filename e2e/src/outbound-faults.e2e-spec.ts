@@ -53,7 +53,7 @@ describe('outbound replies under X faults and a gateway crash', () => {
     tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-outbound' });
     await tap.bus.subscribe(Topics.OutboundCompleted, 'e2e-outbound-completed', async (e) => void completed.push(e), { fromBeginning: true });
     desk = await AgentDesk.signIn(cluster.gatewayUrl, 'alice', 'alice-pw');
-    await desk.ready(2);
+    await desk.ready();
   }, 90_000);
 
   afterEach(() => simulator.clearHttpFaults());

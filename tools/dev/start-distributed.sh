@@ -7,17 +7,22 @@ cd "$(dirname "$0")/../.."
 
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+# A local development Redis often persists nothing; the apps refuse such a Redis unless told that losing its state
+# on a restart is acceptable, as it is here. Set REDIS_ALLOW_EPHEMERAL=false to get the production check.
+export REDIS_ALLOW_EPHEMERAL="${REDIS_ALLOW_EPHEMERAL:-true}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 export X_API_BASE_URL="${X_API_BASE_URL:-http://127.0.0.1:4010}"
 export X_APP_BEARER="${X_APP_BEARER:-perch-app-bearer}"
 export X_BRAND_TOKENS="${X_BRAND_TOKENS:-acme_support=acme-support-user-token}"
-export GATEWAY_TOKEN_SECRET="${GATEWAY_TOKEN_SECRET:-local-development-secret-change-me-0000}"
-default_agents='[{"id":"alice","password":"alice","capacity":2},{"id":"bob","password":"bob"}]'
+# Secrets are fresh for each run unless given: none ships with the repository (agents sign in again after a restart).
+random_secret() { node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))'; }
+export GATEWAY_TOKEN_SECRET="${GATEWAY_TOKEN_SECRET:-$(random_secret)}"
+default_agents='[{"id":"alice","password":"alice","capacity":2,"brands":["acme_support"]},{"id":"bob","password":"bob","brands":["acme_support"]},{"id":"dana","password":"dana","role":"admin","brands":["*"]}]'
 export GATEWAY_AGENTS="${GATEWAY_AGENTS:-$default_agents}"
 export X_SIM_RATE="${X_SIM_RATE:-0.2}"
 export X_SIM_DM_SHARE="${X_SIM_DM_SHARE:-0.15}"
 # DMs through the Account Activity webhook: the simulator calls the ingestor back on its /webhooks/x.
-export X_CONSUMER_SECRET="${X_CONSUMER_SECRET:-perch-consumer-secret}"
+export X_CONSUMER_SECRET="${X_CONSUMER_SECRET:-$(random_secret)}"
 export X_SIM_CONSUMER_SECRET="$X_CONSUMER_SECRET"
 export X_WEBHOOK_URL="${X_WEBHOOK_URL:-http://127.0.0.1:3101/webhooks/x}"
 mkdir -p tmp/distributed-logs
@@ -29,11 +34,12 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 start() {
-  local name=$1 port=$2
-  HTTP_PORT=$port node "dist/apps/$name/src/main.js" > "tmp/distributed-logs/$name.log" 2>&1 &
+  local name=$1 port=$2 internal=$(($2 + 1000))
+  # Each app's /metrics (and the gateway's /api/docs) is on its internal port, never on the agents' one.
+  HTTP_PORT=$port INTERNAL_HTTP_PORT=$internal node "dist/apps/$name/src/main.js" > "tmp/distributed-logs/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
-    if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "  $name up on :$port"; return; fi
+    if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "  $name up on :$port (metrics: http://127.0.0.1:$internal/metrics)"; return; fi
     sleep 0.2
   done
   echo "$name did not start; see tmp/distributed-logs/$name.log" >&2
@@ -51,4 +57,5 @@ start ingestor 3101
 
 echo
 echo "Perch is running (distributed mode). Agent desktop: http://localhost:3000 (alice / alice). Logs: tmp/distributed-logs/"
+echo "API docs: http://localhost:4000/api/docs (the gateway's internal port)"
 wait

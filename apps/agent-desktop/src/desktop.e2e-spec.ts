@@ -66,7 +66,7 @@ describe('Agent desktop', () => {
     testbed = await startGatewayTestbed({
       xApi: new TwitterApiXAdapter({ apiBaseUrl: simUrl }),
       brands: [{ id: brand.id, username: BRAND.username, token: BRAND.token }],
-      agents: [{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'] }],
+      agents: [{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'], brands: [BRAND.username] }],
       desktopDir: join(__dirname, 'public'),
     });
 
@@ -266,6 +266,26 @@ describe('Agent desktop', () => {
     await page.getByTestId('empty-state').waitFor();
     expect(await page.getByTestId('interaction-list-item').count()).toBe(0);
 
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('returns to sign-in when the gateway ends the session (socket closed 4401), and signing out revokes the token', async () => {
+    const tokenNow = (): Promise<string | null> => page.evaluate(() => sessionStorage.getItem('perch.token'));
+    const revoked = await tokenNow();
+    expect(revoked).toEqual(expect.any(String));
+    // Revoked elsewhere (e.g. signed out on another replica): the gateway's periodic check closes the socket.
+    await testbed.agents.revoke(await testbed.agents.verifySession(revoked ?? ''));
+    await page.getByTestId('signin-error').getByText('Your session ended; sign in again.').waitFor();
+    expect(await tokenNow()).toBeNull();
+
+    await page.getByTestId('signin-username').fill('ada');
+    await page.getByTestId('signin-password').fill('correct horse');
+    await page.getByTestId('signin-submit').click();
+    await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+    const token = await tokenNow();
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-submit').waitFor();
+    await waitUntil(async () => (await fetch(`${testbed.baseUrl}/api/agents/me`, { headers: { authorization: `Bearer ${token}` } })).status === 401);
     expect(consoleErrors).toEqual([]);
   });
 });

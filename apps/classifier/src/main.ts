@@ -6,6 +6,7 @@ import { loadConfig } from '@perch/platform';
 import {
   connectKafkaBus,
   exitOnStartupFailure,
+  httpOptionsFromEnv,
   ObservabilityModule,
   runService,
   ShutdownHooksModule,
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   })
   class ClassifierAppModule {}
 
-  await runService({ module: ClassifierAppModule }, { service: SERVICE, port: config.HTTP_PORT });
+  await runService({ module: ClassifierAppModule }, { service: SERVICE, ...httpOptionsFromEnv(config) });
 }
 
 main().catch((error: unknown) => exitOnStartupFailure(SERVICE, error));

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
-import { IsOptional, IsString, IsUrl, Matches, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsStrongSecret } from '@perch/platform';
 import { RedisEnv } from '@perch/service-kit';
 
 /** The gateway's environment; validated once at start-up. */
@@ -18,9 +20,11 @@ export class GatewayConfig extends RedisEnv {
   @Matches(/^@?\w{1,15}=\S+(,@?\w{1,15}=\S+)*$/, { message: 'X_BRAND_TOKENS must be username=token[,username=token…]' })
   X_BRAND_TOKENS!: string;
 
-  /** Signs agents' bearer tokens; the same on every gateway replica. */
-  @IsString()
-  @MinLength(32)
+  /**
+   * Signs agents' bearer tokens (HMAC), so whoever knows it can mint any agent's token: random, the same on every
+   * gateway replica. Known defaults and low-entropy values are refused.
+   */
+  @IsStrongSecret()
   GATEWAY_TOKEN_SECRET!: string;
 
   /** JSON array of agents: [{"id":"alice","password":"…" | "passwordHash":"scrypt$…","capacity":2,"skills":[]}]. */
@@ -40,6 +44,49 @@ export class GatewayConfig extends RedisEnv {
 
   @IsString()
   GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');
+
+  /** How long a bearer token lives (ms); open WebSockets are closed when theirs expires. Default 12 h. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  @Max(7 * 24 * 3600 * 1000)
+  GATEWAY_TOKEN_TTL_MS = 12 * 3600 * 1000;
+
+  /** Failed sign-ins for one username within GATEWAY_SIGNIN_WINDOW_MS before it gets 429 until the window ends. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  GATEWAY_SIGNIN_MAX_FAILURES_PER_USER = 5;
+
+  /** Failed sign-ins from one client address (any usernames) within the window. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  GATEWAY_SIGNIN_MAX_FAILURES_PER_ADDRESS = 20;
+
+  /** The sign-in throttle's fixed window, from the first failure (ms). Default 15 min. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  GATEWAY_SIGNIN_WINDOW_MS = 15 * 60 * 1000;
+
+  /**
+   * Which proxies may name the client in X-Forwarded-For (the address sign-ins are throttled by): "false"
+   * (default: the TCP peer is the client), a hop count ("1": one ingress in front), or addresses/CIDRs and
+   * Express's names ("loopback, 10.0.0.0/8"). Never "true": any client could then pick its own address.
+   */
+  @Matches(/^(false|\d{1,2}|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, {
+    message: 'GATEWAY_TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal',
+  })
+  @Matches(/^(?!true$)/, { message: 'GATEWAY_TRUST_PROXY=true would trust any client\'s X-Forwarded-For; name the proxies or a hop count' })
+  GATEWAY_TRUST_PROXY = 'false';
+}
+
+/** GATEWAY_TRUST_PROXY as Express's "trust proxy" setting. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /**

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { poolSqlClient, SqlAuditLog } from '@perch/audit';
 import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
   AgentDirectory,
@@ -10,22 +12,28 @@ import {
   PostgresInteractionStore,
   RedisDeferredOutboundStore,
   RedisOutboundIdempotencyStore,
+  RedisSignInThrottleStore,
+  RedisTokenRevocationStore,
+  SignInThrottle,
 } from '@perch/interactions';
 import { createLogger, loadConfig } from '@perch/platform';
 import {
   connectKafkaBus,
   connectRedis,
+  createPgPool,
   exitOnStartupFailure,
+  hardenHttp,
+  httpOptionsFromEnv,
   ObservabilityModule,
   PinoNestLogger,
   redisNamespace,
   ShutdownHooksModule,
+  startInternalHttp,
   tuneHttpServer,
 } from '@perch/service-kit';
 import { RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
-import { Pool } from 'pg';
 
-import { GatewayConfig, gatewayDbSchema } from './gateway.config';
+import { GatewayConfig, gatewayDbSchema, trustProxySetting } from './gateway.config';
 
 const SERVICE = 'gateway';
 
@@ -38,13 +46,17 @@ async function main(): Promise<void> {
   const xApi = new TwitterApiXAdapter({ ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}), budget: new RateLimitBudget({ maxWaitMs: OUTBOUND_MAX_INLINE_WAIT_MS }) });
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });
+  // Reconnects on its own after a PostgreSQL restart; an idle client's lost connection is logged, not a crash.
+  const pool = createPgPool({ connectionString: config.DATABASE_URL, max: 10, logger });
   const schema = gatewayDbSchema(config);
   const interactionStore = new PostgresInteractionStore({ pool, schema, logger });
   await interactionStore.start();
   // Agents' classification corrections, kept as training data (`npm run corrections:export` reads them).
   const correctionStore = new PostgresCorrectionStore({ pool, schema });
   await correctionStore.start();
+  // The audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE); `npm run audit:export` reads it.
+  const auditLog = new SqlAuditLog({ sql: poolSqlClient(pool), schema });
+  await auditLog.start();
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
 
   @Module({
@@ -53,11 +65,23 @@ async function main(): Promise<void> {
         bus,
         interactionStore,
         correctionStore,
+        auditLog,
         idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
         deferredOutboundStore: new RedisDeferredOutboundStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
         xApi,
         brands,
-        agents: new AgentDirectory({ agents, tokenSecret: config.GATEWAY_TOKEN_SECRET }),
+        // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
+        agents: new AgentDirectory({
+          agents,
+          tokenSecret: config.GATEWAY_TOKEN_SECRET,
+          tokenTtlMs: config.GATEWAY_TOKEN_TTL_MS,
+          signInThrottle: new SignInThrottle(new RedisSignInThrottleStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }), {
+            maxFailuresPerUser: config.GATEWAY_SIGNIN_MAX_FAILURES_PER_USER,
+            maxFailuresPerAddress: config.GATEWAY_SIGNIN_MAX_FAILURES_PER_ADDRESS,
+            windowMs: config.GATEWAY_SIGNIN_WINDOW_MS,
+          }),
+          revocations: new RedisTokenRevocationStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
+        }),
         options: { replicaId: config.GATEWAY_REPLICA_ID, desktopDir: config.GATEWAY_DESKTOP_DIR, run: { healthEndpoint: false } },
       }),
       ObservabilityModule.register({
@@ -73,6 +97,7 @@ async function main(): Promise<void> {
         () => transport.disconnect(),
         () => interactionStore.stop(),
         () => correctionStore.stop(),
+        () => auditLog.stop(),
         () => pool.end(),
         () => redis.quit(),
       ]),
@@ -80,12 +105,27 @@ async function main(): Promise<void> {
   })
   class GatewayAppModule {}
 
-  const app = await NestFactory.create(GatewayAppModule, { logger: new PinoNestLogger(SERVICE) });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule, { logger: new PinoNestLogger(SERVICE) });
+  // Behind an ingress, req.ip (the per-address sign-in limit) must be the client from X-Forwarded-For, trusted
+  // only from the proxies named here; off by default, so no client can forge its address.
+  app.set('trust proxy', trustProxySetting(config.GATEWAY_TRUST_PROXY));
   app.enableShutdownHooks();
   tuneHttpServer(app);
-  setupGatewayOpenApi(app);
+  const http = httpOptionsFromEnv(config);
+  hardenHttp(app, { hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS });
+  // Metrics and the OpenAPI document only on the internal port, which the ingress never routes to.
+  const internal = await startInternalHttp(app, {
+    service: SERVICE,
+    port: http.internalPort,
+    ...(http.internalHost ? { host: http.internalHost } : {}),
+    hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
+    configure: (served) => setupGatewayOpenApi(app, served),
+  });
   await app.listen(config.HTTP_PORT, config.HTTP_HOST ?? '0.0.0.0');
-  logger.info({ port: config.HTTP_PORT, brands: brands.map((b) => b.username), agents: agents.length }, 'gateway listening');
+  logger.info(
+    { port: config.HTTP_PORT, internalPort: internal.port, brands: brands.map((b) => b.username), agents: agents.length },
+    'gateway listening (metrics and /api/docs on the internal port)',
+  );
 }
 
 main().catch((error: unknown) => exitOnStartupFailure(SERVICE, error));

@@ -25,6 +25,7 @@ import {
   connectKafkaBus,
   connectRedis,
   exitOnStartupFailure,
+  httpOptionsFromEnv,
   ObservabilityModule,
   redisNamespace,
   runService,
@@ -91,9 +92,11 @@ async function main(): Promise<void> {
   const ingestor = new IngestorService(
     sources,
     new TweetNormalizer(brands),
-    new RedisDedupeStore(redis, `perch:${redisNamespace(config, 'ingest')}:seen:`),
+    new RedisDedupeStore(redis, `perch:${redisNamespace(config, 'ingest')}:seen:`, { claimTtlMs: config.INGESTOR_CLAIM_TTL_MS }),
     bus,
     logger,
+    // Long enough for a crashed replica's claim to lapse while a poll or the webhook waits on it.
+    { maxClaimWaitMs: 2 * config.INGESTOR_CLAIM_TTL_MS },
   );
 
   @Module({
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
 
   await runService(
     { module: IngestorAppModule },
-    { service: SERVICE, port: config.HTTP_PORT, ...(webhook ? { rawBodyPaths: [ACCOUNT_ACTIVITY_WEBHOOK_PATH] } : {}) },
+    { service: SERVICE, ...httpOptionsFromEnv(config), ...(webhook ? { rawBodyPaths: [ACCOUNT_ACTIVITY_WEBHOOK_PATH] } : {}) },
   );
   // Only now: X answers the registration with a CRC request to the URL, which must already be served.
   await registration?.start();

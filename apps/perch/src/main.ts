@@ -3,9 +3,11 @@ import 'reflect-metadata';
 
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { openEmbeddedPostgres, pgliteSqlClient, SqlAuditLog } from '@perch/audit';
 import { ClassifierModule, TrainedClassifier } from '@perch/classification';
 import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
@@ -28,11 +30,24 @@ import {
   MemoryDeferredOutboundStore,
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
+  MemorySignInThrottleStore,
+  MemoryTokenRevocationStore,
+  SignInThrottle,
 } from '@perch/interactions';
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger, loadConfig } from '@perch/platform';
 import { MemoryRoutingStore, RouterModule } from '@perch/routing';
-import { captureRawBody, exitOnStartupFailure, ObservabilityModule, PinoNestLogger, ShutdownHooksModule, tuneHttpServer } from '@perch/service-kit';
+import {
+  captureRawBody,
+  exitOnStartupFailure,
+  hardenHttp,
+  internalHttpPort,
+  ObservabilityModule,
+  PinoNestLogger,
+  ShutdownHooksModule,
+  startInternalHttp,
+  tuneHttpServer,
+} from '@perch/service-kit';
 import {
   AccountActivityRegistrar,
   DmEventsReader,
@@ -45,27 +60,37 @@ import {
 } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
+import { openDataDir } from './data-dir.util';
 import { EmbeddedConfig } from './embedded.config';
 
 const SERVICE = 'perch';
 const BRAND = { username: 'acme_support', token: 'acme-support-user-token' };
 const APP_BEARER = 'perch-app-bearer';
-/** The simulated X app's consumer secret: it signs the webhook deliveries and keys the CRC. */
-const CONSUMER_SECRET = 'perch-consumer-secret';
+// Demo people on a loopback-only listener; each brand grant and role is explicit, as in production.
 const DEMO_AGENTS = [
-  { id: 'alice', displayName: 'Alice Martin', password: 'alice', capacity: 2 },
-  { id: 'bob', displayName: 'Bob Okafor', password: 'bob', capacity: 1 },
-  { id: 'carol', displayName: 'Carol Nguyen', password: 'carol', capacity: 3 },
+  { id: 'alice', displayName: 'Alice Martin', password: 'alice', capacity: 2, brands: [BRAND.username] },
+  { id: 'bob', displayName: 'Bob Okafor', password: 'bob', capacity: 1, brands: [BRAND.username] },
+  { id: 'carol', displayName: 'Carol Nguyen', password: 'carol', capacity: 3, role: 'supervisor', brands: [BRAND.username] },
+  { id: 'dana', displayName: 'Dana Reyes', password: 'dana', capacity: 1, role: 'admin', brands: ['*'] },
 ];
 
 /** Everything in one process: the X simulator, the four services' modules on in-memory adapters, the desktop. */
 async function main(): Promise<void> {
   const config = loadConfig(EmbeddedConfig);
   const logger = createLogger(SERVICE);
+  // Agents' tokens are signed with the data folder's secret: they survive a restart, and no two installs share one.
+  const dataDir = await openDataDir(config.PERCH_DATA_DIR);
+  // The audit trail in PostgreSQL (PGlite, in this process) under the data folder: it survives a restart.
+  const embeddedPostgres = await openEmbeddedPostgres(join(dataDir.dir, 'postgres'));
+  const auditLog = new SqlAuditLog({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
+  await auditLog.start();
+  // The simulated X app's consumer secret (signs webhook deliveries, keys the CRC): fresh each run, never a literal
+  // the webhook receiver would trust from anyone who read this file.
+  const consumerSecret = randomBytes(32).toString('hex');
 
   const simulator = new XSimulator({
     seed: { appBearerToken: APP_BEARER, brands: [{ ...BRAND, name: 'Acme Support', followersCount: 48_210 }] },
-    consumerSecret: CONSUMER_SECRET,
+    consumerSecret,
   });
   const { baseUrl: simulatorUrl } = await simulator.start(config.X_SIM_PORT);
   simulator.createAccount({ username: 'cust_demo', kind: 'customer', name: 'Demo Customer', followsBrand: [BRAND.username], followersCount: 312, tweetCount: 4_180 });
@@ -81,7 +106,7 @@ async function main(): Promise<void> {
   // DMs as in production: the simulator's signed webhook deliveries to this process, with the DM poll as safety net.
   const webhook = new AccountActivityWebhookSource(
     brands,
-    { consumerSecret: CONSUMER_SECRET, tweetLookup: new TweetLookupReader({ apiBaseUrl: simulatorUrl }) },
+    { consumerSecret, tweetLookup: new TweetLookupReader({ apiBaseUrl: simulatorUrl }) },
     logger,
   );
   const dmPolling = new DmPollingSource(new DmEventsReader({ apiBaseUrl: simulatorUrl }), brands, cursors, logger, { intervalMs: 60_000 });
@@ -116,13 +141,17 @@ async function main(): Promise<void> {
         bus,
         interactionStore: new MemoryInteractionStore(),
         correctionStore: new MemoryCorrectionStore(),
+        auditLog,
         idempotencyStore: new MemoryOutboundIdempotencyStore(),
         deferredOutboundStore: new MemoryDeferredOutboundStore(),
         xApi,
         brands,
         agents: new AgentDirectory({
           agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
-          tokenSecret: randomBytes(32).toString('hex'),
+          tokenSecret: dataDir.tokenSecret,
+          // One process: sign-in failures and revoked tokens need not be shared (lost on restart).
+          signInThrottle: new SignInThrottle(new MemorySignInThrottleStore()),
+          revocations: new MemoryTokenRevocationStore(),
         }),
         options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR, run: { healthEndpoint: false } },
       }),
@@ -140,6 +169,8 @@ async function main(): Promise<void> {
         () => simulator.stopGenerator(),
         () => bus.stop(),
         () => transport.disconnect(),
+        // After the consumers stopped: closing flushes the audit log to the data folder.
+        () => embeddedPostgres.close(),
         () => simulator.stop(),
       ]),
     ],
@@ -149,8 +180,15 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(EmbeddedModule, { logger: new PinoNestLogger(SERVICE) });
   app.enableShutdownHooks();
   tuneHttpServer(app);
+  hardenHttp(app);
   captureRawBody(app, [ACCOUNT_ACTIVITY_WEBHOOK_PATH]);
-  setupGatewayOpenApi(app);
+  // Metrics and the API docs on their own loopback port, as the distributed apps keep them off the agents' port.
+  const internal = await startInternalHttp(app, {
+    service: SERVICE,
+    port: internalHttpPort(config.PORT, config.INTERNAL_PORT),
+    host: '127.0.0.1',
+    configure: (served) => setupGatewayOpenApi(app, served),
+  });
   await app.listen(config.PORT, '127.0.0.1');
   // The simulator calls back with a CRC while registering, so only now that this server listens.
   const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -179,7 +217,9 @@ async function main(): Promise<void> {
       'Perch is running (embedded mode)',
       `  Agent desktop:  ${desktop}        sign in as alice / alice (or bob / bob, carol / carol)`,
       `  X simulator:    ${simulatorUrl}   (admin API: ${simulatorUrl}/admin; customers tweet at @${BRAND.username} at ${config.PERCH_DEMO_RATE}/s)`,
-      `  API docs:       ${desktop}/api/docs`,
+      `  API docs:       http://localhost:${internal.port}/api/docs`,
+      `  Metrics:        http://localhost:${internal.port}/metrics   (the operators' port; the desktop's port serves neither)`,
+      `  Data folder:    ${dataDir.dir}   (PERCH_DATA_DIR; its token-secret keeps agents signed in across restarts)`,
       '  Make a customer tweet yourself:',
       `    curl -s ${simulatorUrl}/admin/tweets -H 'content-type: application/json' \\`,
       `      -d '{"authorUsername":"cust_demo","text":"@${BRAND.username} my order #1234 never arrived, can you help?"}'`,

@@ -7,6 +7,7 @@ import {
   connectKafkaBus,
   connectRedis,
   exitOnStartupFailure,
+  httpOptionsFromEnv,
   ObservabilityModule,
   redisNamespace,
   runService,
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   })
   class RouterAppModule {}
 
-  await runService({ module: RouterAppModule }, { service: SERVICE, port: config.HTTP_PORT });
+  await runService({ module: RouterAppModule }, { service: SERVICE, ...httpOptionsFromEnv(config) });
 }
 
 main().catch((error: unknown) => exitOnStartupFailure(SERVICE, error));

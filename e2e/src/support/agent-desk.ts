@@ -27,8 +27,9 @@ export class AgentDesk {
     return call(this.gatewayUrl, this.token, method, path, body);
   }
 
-  async ready(capacity: number): Promise<void> {
-    const answer = await this.api('PUT', '/api/agents/me/presence', { state: 'ready', capacity });
+  /** Ready at the capacity the cluster configured for this agent (agents cannot set their own). */
+  async ready(): Promise<void> {
+    const answer = await this.api('PUT', '/api/agents/me/presence', { state: 'ready' });
     if (answer.status >= 300) throw new Error(`presence: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 

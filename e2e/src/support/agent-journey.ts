@@ -42,7 +42,7 @@ export async function runAgentJourney(target: JourneyTarget): Promise<{ customer
 
   const socket = await AgentSocketProbe.connect(target.gatewayUrl, token);
   try {
-    const ready = await api(target, token, 'PUT', '/api/agents/me/presence', { state: 'ready', capacity: 1 });
+    const ready = await api(target, token, 'PUT', '/api/agents/me/presence', { state: 'ready' });
     expect(ready.status).toBeLessThan(300);
 
     const tweet = await target.simulator.tweet(customer, `@${target.brand} my order #${Math.floor(Math.random() * 9000) + 1000} is two weeks late and nobody answers. Where is it? This is awful service.`);

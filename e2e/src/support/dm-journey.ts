@@ -31,7 +31,7 @@ export async function runDmJourney(target: JourneyTarget): Promise<{ interaction
   const token = ((await signIn.json()) as { token: string }).token;
   const socket = await AgentSocketProbe.connect(target.gatewayUrl, token);
   try {
-    expect((await api(target, token, 'PUT', '/api/agents/me/presence', { state: 'ready', capacity: 1 })).status).toBeLessThan(300);
+    expect((await api(target, token, 'PUT', '/api/agents/me/presence', { state: 'ready' })).status).toBeLessThan(300);
     const dm = await target.simulator.directMessage(customer, target.brand, 'Hi, my card was charged twice for order #5521. Can you refund one?');
 
     const offer = await within('the DM offer', socket.next('offer', (o) => o.messageId === dm.id), 30_000);

@@ -3,6 +3,7 @@ export * from './lib/gateway.constants';
 export * from './lib/gateway.module';
 export * from './lib/http/openapi.util';
 export * from './lib/http/perch-exception.filter';
+export * from './lib/http/roles.guard';
 export * from './lib/customers/customer-profile.service';
 export * from './lib/interactions/outbound-actions.service';
 export * from './lib/ws/ws-messages.types';

@@ -5,5 +5,7 @@ export * from './lib/bus/recording-event-publisher';
 export * from './lib/bus/start-event-bus';
 export * from './lib/bus/topics.util';
 export * from './lib/port/transport.port';
+export * from './lib/replay/dead-letter-replay.constants';
+export * from './lib/replay/dead-letter-replay.service';
 export * from './lib/kafka/kafka-transport.adapter';
 export * from './lib/memory/memory-transport.adapter';

@@ -4,3 +4,4 @@ export * from './lib/service-process';
 export * from './lib/wait-for';
 export * from './lib/perch-cluster';
 export * from './lib/event-tap';
+export * from './lib/redis-server';

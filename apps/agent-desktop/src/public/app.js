@@ -4,6 +4,8 @@
 
 const MAX_WEIGHTED = 280;
 const TOKEN_KEY = 'perch.token';
+/** The gateway closes the socket with this code when the token is missing, bad, expired or revoked. */
+const WS_CLOSE_UNAUTHENTICATED = 4401;
 
 /**
  * @typedef {{ id: string, displayName: string, capacity: number, skills: string[] }} Agent
@@ -80,7 +82,15 @@ byId('signin-form').addEventListener('submit', async (event) => {
   }
 });
 
-$('sign-out').addEventListener('click', () => signOut());
+$('sign-out').addEventListener('click', () => {
+  const token = state.token;
+  // Forget the session here first, so the server's close of our socket (4401) is not mistaken for an expiry.
+  signOut();
+  // Revoke the token on the gateway too: a copy of it (another tab, a stolen one) stops working now.
+  if (token) {
+    fetch('/api/auth/sign-out', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+  }
+});
 
 /** @param {Agent} agent */
 async function startSession(agent) {
@@ -148,11 +158,19 @@ function connect() {
   if (!state.token) return;
   setConnection('connecting', 'Connecting…');
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(state.token)}`);
+  // The token goes in the first message, never in the URL (access logs keep URLs).
+  const socket = new WebSocket(`${scheme}://${location.host}/ws`);
+  const token = state.token;
   state.socket = socket;
+  socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'auth', token })));
   socket.addEventListener('message', (event) => onPush(JSON.parse(String(event.data))));
-  socket.addEventListener('close', () => {
+  socket.addEventListener('close', (event) => {
     if (state.socket !== socket) return; // signed out or replaced
+    // 4401: the token expired, was signed out elsewhere or revoked; reconnecting would not help.
+    if (event.code === WS_CLOSE_UNAUTHENTICATED) {
+      signOut('Your session ended; sign in again.');
+      return;
+    }
     setConnection('offline', 'Reconnecting…');
     // Back off up to 10 s; a gateway restart or a network blip should not hammer the server.
     setTimeout(connect, state.reconnectDelay);

@@ -1,3 +1,4 @@
+import { type AuditLog } from '@perch/audit';
 import { type EventBus } from '@perch/messaging';
 import {
   type AgentDirectory,
@@ -28,6 +29,10 @@ export interface GatewayOptions {
    * router the agent is offline so no offer waits on a closed desktop. 0 disables. Default 15000.
    */
   offlineGraceMs?: number;
+  /** How often each replica re-checks all its open sockets' tokens for revocations (one store round trip). Default 5000. */
+  revocationCheckIntervalMs?: number;
+  /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
+  socketAuthTimeoutMs?: number;
   /** Lease on an outbound command while X is asked. Default 30000. */
   outboundLeaseMs?: number;
   /** How long after the request an X outage is waited out (deferred with backoff) before the command fails. Default 10 min. */
@@ -43,9 +48,10 @@ export interface GatewayOptions {
   profileCacheTtlMs?: number;
   /**
    * Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default.
-   * `correctionRecorder` writes classification.corrected.v1 into the CorrectionStore (training data).
+   * `correctionRecorder` writes classification.corrected.v1 into the CorrectionStore (training data);
+   * `auditRecorder` writes routing decisions and effects on X into the audit log.
    */
-  run?: { outboundWorker?: boolean; projector?: boolean; correctionRecorder?: boolean; healthEndpoint?: boolean };
+  run?: { outboundWorker?: boolean; projector?: boolean; correctionRecorder?: boolean; auditRecorder?: boolean; healthEndpoint?: boolean };
   clock?: Clock;
 }
 
@@ -56,6 +62,11 @@ export interface GatewayModuleDeps {
   /** Where agents' classification corrections are kept as training data (started by the app, like the interaction store). */
   correctionStore: CorrectionStore;
   idempotencyStore: OutboundIdempotencyStore;
+  /**
+   * The audit trail (@perch/audit): sign-ins, agents' actions, effects on X and routing decisions (PostgreSQL in
+   * apps/gateway, PGlite in the data folder in the embedded mode; started by the app, like the stores).
+   */
+  auditLog: AuditLog;
   /** Outbound commands X cannot take yet, until due (Redis in the distributed mode). */
   deferredOutboundStore: DeferredOutboundStore;
   /** @perch/x-client's XApiPort (or anything with the same methods). */

@@ -8,6 +8,7 @@ export const GATEWAY_X_API = Symbol('GATEWAY_X_API');
 export const GATEWAY_BRANDS = Symbol('GATEWAY_BRANDS');
 export const GATEWAY_AGENTS = Symbol('GATEWAY_AGENTS');
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+export const GATEWAY_AUDIT_LOG = Symbol('GATEWAY_AUDIT_LOG');
 
 // Consumer groups. One group per subscribed topic: Kafka clients handle members of one group with
 // different subscriptions badly (kafkajs's assigners assume every member reads every topic).
@@ -20,6 +21,9 @@ export const PROJECTOR_REPLIES_GROUP = 'gateway-projector-replies';
 export const PROJECTOR_CORRECTIONS_GROUP = 'gateway-projector-corrections';
 /** Work sharing: one replica keeps each classification correction in the CorrectionStore. */
 export const CORRECTIONS_RECORDER_GROUP = 'gateway-corrections-recorder';
+/** Work sharing: one replica writes each routing decision and each effect on X into the audit log. */
+export const AUDIT_ROUTING_GROUP = 'gateway-audit-routing';
+export const AUDIT_OUTBOUND_GROUP = 'gateway-audit-outbound';
 
 /** Fan-out: every replica sees every routing event, to push it to whichever agents are connected here. */
 export function routingPushGroup(replicaId: string): string {
@@ -37,6 +41,9 @@ export function correctionsPushGroup(replicaId: string): string {
 }
 
 export const WS_PATH = '/ws';
+
+/** WebSocket close code for "not (or no longer) signed in": no auth message in time, bad, expired, revoked or signed-out token. */
+export const WS_CLOSE_UNAUTHENTICATED = 4401;
 
 /**
  * The longest the outbound worker's X client waits in the Kafka handler for a rate-limit window; a longer

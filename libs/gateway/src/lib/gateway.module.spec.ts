@@ -13,7 +13,6 @@ import {
 import { newId } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { DUPLICATE_CONTENT_DETAIL, XSimulator } from '@perch/x-simulator';
-import { WebSocket } from 'ws';
 
 import { AgentSocketProbe } from './testing/agent-socket-probe';
 import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from './testing/gateway-testbed';
@@ -106,7 +105,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       xApi: new TwitterApiXAdapter({ apiBaseUrl: baseUrl }),
       brands: [{ id: brandId, username: BRAND.username, token: BRAND.token }],
       agents: [
-        { id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'] },
+        { id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'], brands: [BRAND.username] },
         { id: 'bob', displayName: 'Bob Builder', password: 'battery staple' },
       ],
       desktopDir,
@@ -136,7 +135,14 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     it('signs an agent in and returns a token and the agent profile', async () => {
       const response = await request('POST', '/api/auth/sign-in', { username: 'ada', password: 'correct horse' });
       expect(response.status).toBe(201);
-      expect(response.body['agent']).toEqual({ id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'] });
+      expect(response.body['agent']).toEqual({
+        id: 'ada',
+        displayName: 'Ada Lovelace',
+        capacity: 3,
+        skills: ['billing'],
+        role: 'agent',
+        brands: [BRAND.username],
+      });
       expect(typeof response.body['token']).toBe('string');
     });
 
@@ -154,7 +160,10 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     it("returns the signed-in agent's profile", async () => {
       const token = await signIn('ada', 'correct horse');
       const response = await request('GET', '/api/agents/me', undefined, token);
-      expect(response).toEqual({ status: 200, body: { id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'] } });
+      expect(response).toEqual({
+        status: 200,
+        body: { id: 'ada', displayName: 'Ada Lovelace', capacity: 3, skills: ['billing'], role: 'agent', brands: [BRAND.username] },
+      });
     });
 
     it('validates presence, and publishes a valid change to the router', async () => {
@@ -167,6 +176,16 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       expect(good.status).toBe(202);
       const command = await testbed.router.waitForCommand((c) => c.commandId === good.body['commandId']);
       expect(command).toMatchObject({ type: 'presence', agentId: 'ada', presence: 'ready', capacity: 3, skills: ['billing'] });
+    });
+
+    it('refuses an agent who tries to set their own capacity, and keeps the configured one', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const raise = await request('PUT', '/api/agents/me/presence', { state: 'ready', capacity: 50 }, token);
+      expect(raise).toMatchObject({ status: 400, body: { code: 'validation-failed' } });
+      expect(problemFields(raise.body)).toEqual(['capacity']);
+      const good = await request('PUT', '/api/agents/me/presence', { state: 'ready' }, token);
+      const command = await testbed.router.waitForCommand((c) => c.commandId === good.body['commandId']);
+      expect(command).toMatchObject({ type: 'presence', agentId: 'ada', capacity: 3 });
     });
 
     it('answers 400 naming the id when a route id is not a UUID', async () => {
@@ -511,6 +530,24 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         await socket.close();
       }
     });
+    it('refuses a post from a brand account the agent was not granted, and does not list it to them', async () => {
+      const token = await signIn('bob', 'battery staple');
+      const before = simulator.tweetsOf(BRAND.username).length;
+      const published: unknown[] = [];
+      const observer = await testbed.bus.subscribe(Topics.OutboundRequested, `brand-grant-${newId()}`, async (event) => {
+        published.push(event);
+      });
+      try {
+        expect(await request('GET', '/api/brands', undefined, token)).toEqual({ status: 200, body: [] });
+        const post = await request('POST', '/api/posts', { brandAccountId: brandId, text: 'Not mine to say' }, token);
+        expect(post).toMatchObject({ status: 403, body: { code: 'brand-not-allowed', message: expect.stringContaining(`@${BRAND.username}`) } });
+        expect(await request('POST', '/api/posts', { brandAccountId: brandId, text: 'Not mine to say' })).toMatchObject({ status: 401 });
+      } finally {
+        await observer.stop();
+      }
+      expect(published).toEqual([]);
+      expect(simulator.tweetsOf(BRAND.username)).toHaveLength(before);
+    });
   });
 
   describe('classification corrections', () => {
@@ -685,15 +722,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
   });
 
   describe('WebSocket', () => {
-    it('refuses a connection without a valid token', async () => {
-      const status = await new Promise<number>((resolve, reject) => {
-        const socket = new WebSocket(`${testbed.baseUrl.replace(/^http/, 'ws')}/ws?token=forged`);
-        socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-        socket.on('open', () => reject(new Error('connected with a forged token')));
-        socket.on('error', () => undefined);
-      });
-      expect(status).toBe(401);
-    });
+    // Who may open a socket (no, bad, expired, revoked token; the token in the URL): ws/agent-socket-auth.spec.ts.
 
     it('answers a malformed decision with an error naming the fields, and ping with pong', async () => {
       const socket = await AgentSocketProbe.connect(testbed.baseUrl, await signIn('ada', 'correct horse'));
@@ -744,10 +773,18 @@ describe('GatewayModule over HTTP and WebSocket', () => {
   });
 
   describe('documents and files', () => {
-    it('serves the OpenAPI document with the gateway endpoints', async () => {
-      const response = await request('GET', '/api/docs-json');
+    it('serves the OpenAPI document with the gateway endpoints on the internal listener only', async () => {
+      for (const path of ['/api/docs', '/api/docs-json', '/metrics']) {
+        const publicAnswer = await fetch(`${testbed.baseUrl}${path}`);
+        await publicAnswer.arrayBuffer();
+        expect({ path, status: publicAnswer.status }).toEqual({ path, status: 404 });
+      }
+      const ui = await fetch(`${testbed.internalUrl}/api/docs`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('swagger-ui');
+      const response = await fetch(`${testbed.internalUrl}/api/docs-json`);
       expect(response.status).toBe(200);
-      const paths = Object.keys(response.body['paths'] as Record<string, unknown>);
+      const paths = Object.keys(((await response.json()) as { paths: Record<string, unknown> }).paths);
       expect(paths).toEqual(
         expect.arrayContaining([
           '/api/auth/sign-in',
@@ -766,6 +803,23 @@ describe('GatewayModule over HTTP and WebSocket', () => {
 
     it('answers /health', async () => {
       expect(await request('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', replicaId: 'test-replica' } });
+    });
+
+    it('serves the desktop with a policy that forbids framing, inline script and foreign origins', async () => {
+      const index = await fetch(`${testbed.baseUrl}/`);
+      await index.text();
+      const csp = index.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain(`connect-src 'self' ws://${new URL(testbed.baseUrl).host}`);
+      expect(index.headers.get('x-frame-options')).toBe('DENY');
+      expect(index.headers.get('referrer-policy')).toBe('no-referrer');
+      const apiError = await fetch(`${testbed.baseUrl}/api/agents/me`);
+      await apiError.arrayBuffer();
+      expect(apiError.status).toBe(401);
+      expect(apiError.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(apiError.headers.get('x-content-type-options')).toBe('nosniff');
     });
 
     it("serves the desktop's files and nothing else", async () => {

@@ -1,11 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { type EventBus, KafkaTransport, startEventBus, type Transport, withNamespace } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 import Redis from 'ioredis';
 
+import { logConnectionErrors, resilientRedisOptions } from './client-resilience.util';
+import { KafkaEnv, kafkaSecurityOptions } from './kafka-env.util';
+import { checkRedisPersistence, type RedisPersistencePolicy } from './redis-persistence.util';
+
 /** What every distributed Perch app reads; apps extend it with their own variables. */
-export class DistributedEnv {
+export class DistributedEnv extends KafkaEnv {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS!: string;
 
@@ -23,11 +27,41 @@ export class DistributedEnv {
   @IsString()
   @IsOptional()
   HTTP_HOST?: string;
+
+  /** The internal listener (/health, /metrics, the gateway's /api/docs): HTTP_PORT + 1000 unless set. Never route an ingress to it. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INTERNAL_HTTP_PORT?: number;
+
+  /** Default 0.0.0.0: Prometheus scrapes a pod on its own address, so loopback would hide the metrics from it. */
+  @IsString()
+  @IsOptional()
+  INTERNAL_HTTP_HOST?: string;
+
+  /** Strict-Transport-Security max-age on every answer; 0 sends none. Browsers ignore it on plain http. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(63_072_000)
+  HSTS_MAX_AGE_SECONDS = 31_536_000;
 }
 
 export class RedisEnv extends DistributedEnv {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL!: string;
+
+  /** `true` lets the app start on a Redis with neither AOF nor RDB (tests, demos); otherwise it refuses. */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'REDIS_ALLOW_EPHEMERAL must be true or false' })
+  REDIS_ALLOW_EPHEMERAL?: 'true' | 'false';
+
+  /** `verified`: persistence is confirmed out of band (managed Redis that disables CONFIG GET). */
+  @IsOptional()
+  @IsIn(['verified'], { message: 'REDIS_PERSISTENCE may only be "verified"' })
+  REDIS_PERSISTENCE?: 'verified';
 }
 
 export interface KafkaBus {
@@ -43,16 +77,29 @@ export async function connectKafkaBus(env: DistributedEnv, service: string): Pro
     logger,
     // Every partition of a fetch is handled at once: a round is as slow as its slowest batch, not the sum.
     partitionsConsumedConcurrently: 12,
+    ...kafkaSecurityOptions(env),
   });
+  if (env.KAFKA_SASL_MECHANISM === 'plain' && env.KAFKA_SSL !== 'true') {
+    logger.warn('KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true sends the Kafka password in clear text');
+  }
   const transport = withNamespace(kafka, env.PERCH_NAMESPACE);
   const bus = await startEventBus(transport, { producer: service, logger });
   return { bus, transport };
 }
 
 export async function connectRedis(env: RedisEnv): Promise<Redis> {
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = new Redis(env.REDIS_URL, resilientRedisOptions());
+  logConnectionErrors(redis, createLogger('redis'), 'redis');
   await redis.connect();
+  await checkRedisPersistence(redis, env.REDIS_URL, redisPersistencePolicy(env), createLogger('redis')).catch((error: unknown) => {
+    redis.disconnect();
+    throw error;
+  });
   return redis;
+}
+
+export function redisPersistencePolicy(env: RedisEnv): RedisPersistencePolicy {
+  return { allowEphemeral: env.REDIS_ALLOW_EPHEMERAL === 'true', ...(env.REDIS_PERSISTENCE ? { persistence: env.REDIS_PERSISTENCE } : {}) };
 }
 
 /** Redis key prefixes follow the namespace too, so two environments on one Redis never mix state. */

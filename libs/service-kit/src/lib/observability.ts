@@ -1,4 +1,4 @@
-import { Controller, type DynamicModule, Get, Header, Module, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, type DynamicModule, Get, Module, ServiceUnavailableException } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
@@ -8,7 +8,7 @@ export interface HealthCheck {
   check(): Promise<boolean> | boolean;
 }
 
-/** Numbers a component exposes on /metrics, read at scrape time (no double bookkeeping). */
+/** Numbers a component exposes on /metrics (internal listener), read at scrape time (no double bookkeeping). */
 export interface MetricsSource {
   prefix: string;
   read(): Record<string, number>;
@@ -54,34 +54,65 @@ export function createMetricsRegistry(options: ObservabilityOptions): Registry {
   return registry;
 }
 
-/** GET /health (liveness and readiness in one: every check must pass) and GET /metrics (Prometheus). */
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  service: string;
+  pid: number;
+  checks: Record<string, boolean>;
+}
+
+/** One process's health checks and metrics registry, answered on both listeners (see startInternalHttp). */
+export interface Observability {
+  readonly service: string;
+  readonly registry: Registry;
+  /** Runs every check; status is 'ok' only when all pass. */
+  health(): Promise<HealthReport>;
+}
+
+/** Nest token of the process's Observability, provided by ObservabilityModule and read by startInternalHttp. */
+export const OBSERVABILITY = Symbol('OBSERVABILITY');
+
+export function createObservability(options: ObservabilityOptions): Observability {
+  const registry = createMetricsRegistry(options);
+  return {
+    service: options.service,
+    registry,
+    async health(): Promise<HealthReport> {
+      const checks: Record<string, boolean> = {};
+      for (const check of options.checks ?? []) {
+        checks[check.name] = await Promise.resolve(check.check()).catch(() => false);
+      }
+      const ok = Object.values(checks).every(Boolean);
+      // The pid tells a supervisor (or a test harness) which process answered on this port.
+      return { status: ok ? 'ok' : 'degraded', service: options.service, pid: process.pid, checks };
+    },
+  };
+}
+
+/** GET /health (liveness and readiness in one): 200 when every check passes, else 503 with the same report. */
+export async function answerHealth(observability: Observability): Promise<HealthReport> {
+  const report = await observability.health();
+  if (report.status !== 'ok') throw new ServiceUnavailableException(report);
+  return report;
+}
+
+/**
+ * GET /health on the app's own (public) listener. /metrics is not here: it is served only on the internal
+ * listener (startInternalHttp), with /health again, which the ingress never exposes.
+ */
 export class ObservabilityModule {
   static register(options: ObservabilityOptions): DynamicModule {
-    const registry = createMetricsRegistry(options);
+    const observability = createObservability(options);
 
     @Controller()
-    class ObservabilityController {
+    class HealthController {
       @Get('health')
-      async health(): Promise<{ status: 'ok'; service: string; pid: number; checks: Record<string, boolean> }> {
-        const results: Record<string, boolean> = {};
-        for (const check of options.checks ?? []) {
-          results[check.name] = await Promise.resolve(check.check()).catch(() => false);
-        }
-        if (Object.values(results).some((ok) => !ok)) {
-          throw new ServiceUnavailableException({ status: 'degraded', service: options.service, pid: process.pid, checks: results });
-        }
-        // The pid tells a supervisor (or a test harness) which process answered on this port.
-        return { status: 'ok', service: options.service, pid: process.pid, checks: results };
-      }
-
-      @Get('metrics')
-      @Header('content-type', 'text/plain; version=0.0.4')
-      async metrics(): Promise<string> {
-        return registry.metrics();
+      health(): Promise<HealthReport> {
+        return answerHealth(observability);
       }
     }
 
-    @Module({ controllers: [ObservabilityController] })
+    @Module({ controllers: [HealthController], providers: [{ provide: OBSERVABILITY, useValue: observability }], exports: [OBSERVABILITY] })
     class ObservabilityHostModule {}
 
     return { module: ObservabilityHostModule };

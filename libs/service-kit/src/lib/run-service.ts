@@ -4,6 +4,9 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger } from '@perch/platform';
 
+import { type DistributedEnv } from './distributed-env';
+import { hardenHttp } from './http-hardening.util';
+import { type InternalHttp, internalHttpPort, startInternalHttp } from './internal-http.util';
 import { PinoNestLogger } from './pino-nest.logger';
 
 export interface RunServiceOptions {
@@ -15,18 +18,52 @@ export interface RunServiceOptions {
    * signature over the exact bytes (e.g. X's webhooks at /webhooks/x). Other paths keep Nest's JSON parsing.
    */
   rawBodyPaths?: readonly string[];
+  /** The internal listener's port (/health, /metrics); internalHttpPort(port) when absent. */
+  internalPort?: number;
+  internalHost?: string;
+  /** Strict-Transport-Security max-age on every answer; 0 sends none. */
+  hstsMaxAgeSeconds?: number;
 }
 
-/** Starts a Nest HTTP app (health, metrics, and whatever the module adds) with graceful shutdown. */
-export async function runService(module: DynamicModule, options: RunServiceOptions): Promise<INestApplication> {
+export interface RunningService {
+  app: INestApplication;
+  internal: InternalHttp;
+}
+
+/** The listener settings every distributed app reads from its environment (see DistributedEnv). */
+export function httpOptionsFromEnv(
+  env: DistributedEnv,
+): Required<Pick<RunServiceOptions, 'port' | 'internalPort' | 'hstsMaxAgeSeconds'>> & Pick<RunServiceOptions, 'host' | 'internalHost'> {
+  return {
+    port: env.HTTP_PORT,
+    ...(env.HTTP_HOST ? { host: env.HTTP_HOST } : {}),
+    internalPort: internalHttpPort(env.HTTP_PORT, env.INTERNAL_HTTP_PORT),
+    ...(env.INTERNAL_HTTP_HOST ? { internalHost: env.INTERNAL_HTTP_HOST } : {}),
+    hstsMaxAgeSeconds: env.HSTS_MAX_AGE_SECONDS,
+  };
+}
+
+/**
+ * Starts a Nest HTTP app (health, and whatever the module adds) with security headers and graceful shutdown,
+ * plus its internal listener (health and metrics) for operators.
+ */
+export async function runService(module: DynamicModule, options: RunServiceOptions): Promise<RunningService> {
   const logger = createLogger('bootstrap', { service: options.service });
   const app = await NestFactory.create(module, { logger: new PinoNestLogger(options.service), bufferLogs: false });
   app.enableShutdownHooks();
   tuneHttpServer(app);
+  // First middleware: even a 413 from captureRawBody carries the headers.
+  hardenHttp(app, { ...(options.hstsMaxAgeSeconds === undefined ? {} : { hstsMaxAgeSeconds: options.hstsMaxAgeSeconds }) });
   if (options.rawBodyPaths?.length) captureRawBody(app, options.rawBodyPaths);
+  const internal = await startInternalHttp(app, {
+    service: options.service,
+    port: options.internalPort ?? internalHttpPort(options.port),
+    ...(options.internalHost ? { host: options.internalHost } : {}),
+    ...(options.hstsMaxAgeSeconds === undefined ? {} : { hstsMaxAgeSeconds: options.hstsMaxAgeSeconds }),
+  });
   await app.listen(options.port, options.host ?? '0.0.0.0');
-  logger.info({ port: options.port }, `${options.service} listening`);
-  return app;
+  logger.info({ port: options.port, internalPort: internal.port }, `${options.service} listening (metrics on the internal port)`);
+  return { app, internal };
 }
 
 /** Prints a config or start-up failure plainly and exits non-zero, so an operator sees every bad variable. */

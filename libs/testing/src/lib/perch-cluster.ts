@@ -13,7 +13,7 @@ export interface PerchClusterOptions {
   xApiBaseUrl: string;
   appBearer: string;
   brandTokens: string;
-  agents: { id: string; password: string; capacity?: number }[];
+  agents: { id: string; password: string; capacity?: number; role?: 'agent' | 'supervisor' | 'admin'; brands?: string[] }[];
   logLevel?: string;
   /**
    * The X app's consumer secret: when set, the ingestor registers its own /webhooks/x with X (the
@@ -29,6 +29,8 @@ export type PerchApp = 'router' | 'classifier' | 'gateway' | 'ingestor';
 export interface PerchCluster {
   gatewayUrl: string;
   ports: Record<PerchApp, number>;
+  /** Each app's internal listener (/health, /metrics; the gateway's /api/docs): never the agents' port. */
+  internalPorts: Record<PerchApp, number>;
   /** Each app's process, to crash (stop('SIGKILL')) and start again in fault tests. */
   services: Record<PerchApp, ServiceProcess>;
   stop(): Promise<void>;
@@ -37,6 +39,12 @@ export interface PerchCluster {
 /** The four apps as separate OS processes on the given services: the distributed mode, for e2e tests and benchmarks. */
 export async function startPerchCluster(options: PerchClusterOptions): Promise<PerchCluster> {
   const ports: Record<PerchApp, number> = {
+    router: await freePort(),
+    classifier: await freePort(),
+    gateway: await freePort(),
+    ingestor: await freePort(),
+  };
+  const internalPorts: Record<PerchApp, number> = {
     router: await freePort(),
     classifier: await freePort(),
     gateway: await freePort(),
@@ -61,7 +69,9 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
         : { X_WEBHOOK_URL: `http://127.0.0.1:${ports.ingestor}/webhooks/x`, X_CONSUMER_SECRET: options.webhookConsumerSecret },
     gateway: {
       GATEWAY_TOKEN_SECRET: `${randomUUID()}${randomUUID()}`,
-      GATEWAY_AGENTS: JSON.stringify(options.agents.map((a) => ({ id: a.id, password: a.password, capacity: a.capacity ?? 1 }))),
+      GATEWAY_AGENTS: JSON.stringify(
+        options.agents.map((a) => ({ id: a.id, password: a.password, capacity: a.capacity ?? 1, ...(a.brands ? { brands: a.brands } : {}), ...(a.role ? { role: a.role } : {}) })),
+      ),
     },
   };
   // The ingestor last: everything downstream is listening before the first tweet is read.
@@ -69,7 +79,7 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   const byApp = (app: PerchApp): ServiceProcess =>
     new ServiceProcess({
       app,
-      env: { ...common, ...own[app], ...(options.env?.[app] ?? {}), HTTP_PORT: String(ports[app]) },
+      env: { ...common, ...own[app], ...(options.env?.[app] ?? {}), HTTP_PORT: String(ports[app]), INTERNAL_HTTP_PORT: String(internalPorts[app]) },
       healthUrl: `http://127.0.0.1:${ports[app]}/health`,
     });
   const named: Record<PerchApp, ServiceProcess> = {
@@ -88,6 +98,7 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   return {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
     ports,
+    internalPorts,
     services: named,
     stop: async () => {
       for (const service of [...services].reverse()) await service.stop();

@@ -32,7 +32,9 @@ export class ServiceProcess {
     this.exited = false;
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...this.options.env },
+      // The shared test Redis persists nothing (--save "" --appendonly no): allow it explicitly, as apps refuse
+      // such a Redis by default. A test on its own persistent Redis passes REDIS_ALLOW_EPHEMERAL=false.
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', REDIS_ALLOW_EPHEMERAL: 'true', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -81,6 +81,18 @@ export class InteractionLifecyclePayload {
   @IsString()
   @Length(0, 500)
   reason?: string;
+
+  /** On 'completed': the disposition code the agent gave when marking it done. */
+  @IsOptional()
+  @IsString()
+  @Length(0, 64)
+  disposition?: string;
+
+  /** On 'completed': the agent's note, kept with the interaction. */
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
 }
 
 export function interactionLifecycleKey(payload: InteractionLifecyclePayload): string {

@@ -20,7 +20,8 @@ export class AgentCommandsService {
     private readonly queries: InteractionQueryService,
   ) {}
 
-  async presence(agent: AgentProfile, presence: AgentPresence, capacity?: number): Promise<{ commandId: string }> {
+  /** The capacity is always the configured one (never the agent's say). */
+  async presence(agent: AgentProfile, presence: AgentPresence): Promise<{ commandId: string }> {
     return this.send(
       {
         commandId: newId(),
@@ -28,7 +29,7 @@ export class AgentCommandsService {
         agentId: agent.id,
         presence,
         skills: agent.skills,
-        ...(presence === 'offline' ? {} : { capacity: capacity ?? agent.capacity }),
+        ...(presence === 'offline' ? {} : { capacity: agent.capacity }),
       },
       newId(),
     );

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { type AgentProfile } from '@perch/interactions';
 
 import { AgentProfileDto } from '../auth/sign-in.dto';
+import { Audited } from '../audit/audited.decorator';
 import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { AgentCommandsService } from './agent-commands.service';
@@ -22,10 +23,11 @@ export class AgentsController {
   }
 
   @Put('me/presence')
+  @Audited('presence', { keep: ['state'] })
   @HttpCode(202)
-  @ApiOperation({ summary: 'Ready for offers, or not; the router confirms by offering (or not)' })
+  @ApiOperation({ summary: "Ready for offers, or not, at the agent's configured capacity; the router confirms by offering (or not)" })
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
   presence(@CurrentAgent() agent: AgentProfile, @Body() body: PresenceDto): Promise<CommandAcceptedDto> {
-    return this.commands.presence(agent, body.state, body.capacity);
+    return this.commands.presence(agent, body.state);
   }
 }

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 
 export const DESK_PRESENCES = ['ready', 'not-ready'] as const;
 export type DeskPresence = (typeof DESK_PRESENCES)[number];
@@ -9,12 +9,8 @@ export class PresenceDto {
   @IsIn(DESK_PRESENCES)
   state!: DeskPresence;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, description: "Interactions at once; defaults to the agent's configured capacity" })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  capacity?: number;
+  // No capacity here: an agent who could raise their own would take work from colleagues and overload
+  // themselves. It comes from configuration (GATEWAY_AGENTS) only; the validation pipe refuses the field.
 }
 
 export class CommandAcceptedDto {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { AGENT_ROLES, type AgentRole } from '@perch/interactions';
 import { IsString, Length } from 'class-validator';
 
 export class SignInDto {
@@ -25,13 +26,22 @@ export class AgentProfileDto {
 
   @ApiProperty({ example: ['billing'], type: [String] })
   skills!: string[];
+
+  @ApiProperty({ enum: AGENT_ROLES, example: 'agent' })
+  role!: AgentRole;
+
+  @ApiProperty({ example: ['acme_support'], type: [String], description: 'Brand usernames this person may post from; * for all' })
+  brands!: string[];
 }
 
 export class SignInResponseDto {
-  @ApiProperty({ description: 'Bearer token for REST (Authorization header) and the WebSocket (?token=)' })
+  @ApiProperty({
+    description:
+      "Bearer token: REST sends it as Authorization: Bearer <token>; the WebSocket /ws as its first message {type:'auth', token} (never in the URL). Revoked by POST /api/auth/sign-out.",
+  })
   token!: string;
 
-  @ApiProperty({ description: 'Expiry, ms since epoch' })
+  @ApiProperty({ description: 'Expiry, ms since epoch; open WebSockets are closed (4401) then' })
   expiresAt!: number;
 
   @ApiProperty({ type: AgentProfileDto })

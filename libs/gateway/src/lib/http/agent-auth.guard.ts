@@ -1,26 +1,33 @@
 import { type IncomingHttpHeaders } from 'node:http';
 
 import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { type AgentDirectory, type AgentProfile, AuthenticationFailedError } from '@perch/interactions';
+import { type AgentDirectory, type AgentProfile, type AgentSession, AuthenticationFailedError } from '@perch/interactions';
 
 import { GATEWAY_AGENTS } from '../gateway.constants';
 
 export interface AuthenticatedRequest {
   headers: IncomingHttpHeaders;
   agent?: AgentProfile;
+  /** The verified token (id and expiry), e.g. for sign-out. */
+  session?: AgentSession;
 }
 
-/** Requires `Authorization: Bearer <token>` from sign-in; the agent is then available as @CurrentAgent(). */
+/**
+ * Requires `Authorization: Bearer <token>` from sign-in, not expired and not revoked (the revocation store is
+ * asked on every call); the agent is then available as @CurrentAgent(), the token as @CurrentSession().
+ */
 @Injectable()
 export class AgentAuthGuard implements CanActivate {
   constructor(@Inject(GATEWAY_AGENTS) private readonly agents: AgentDirectory) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) throw new AuthenticationFailedError('Sign in first: send Authorization: Bearer <token>', 'missing-token');
-    request.agent = this.agents.verifyToken(match[1]);
+    const session = await this.agents.verifySession(match[1]);
+    request.session = session;
+    request.agent = session.agent;
     return true;
   }
 }
@@ -30,4 +37,10 @@ export const CurrentAgent = createParamDecorator((_data: unknown, context: Execu
   // Only reachable on a route that forgot the guard: a programming error, not the caller's.
   if (!agent) throw new Error('@CurrentAgent() used on a route without AgentAuthGuard');
   return agent;
+});
+
+export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext): AgentSession => {
+  const session = context.switchToHttp().getRequest<AuthenticatedRequest>().session;
+  if (!session) throw new Error('@CurrentSession() used on a route without AgentAuthGuard');
+  return session;
 });

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ContractViolationError } from '@perch/contracts';
-import { AuthenticationFailedError, ForbiddenError } from '@perch/interactions';
+import { AuthenticationFailedError, ForbiddenError, TooManySignInsError } from '@perch/interactions';
 import {
   ConflictError,
   createLogger,
@@ -12,6 +12,7 @@ import {
   ValidationFailedError,
 } from '@perch/platform';
 
+import { type AuditedRequest, AuditRecorder } from '../audit/audit-recorder.service';
 import { ReplyRefusedError } from '../interactions/outbound-actions.service';
 
 export interface ErrorResponseBody {
@@ -53,6 +54,13 @@ export function toHttpError(error: unknown): { status: number; body: ErrorRespon
   }
   if (error instanceof AuthenticationFailedError) return { status: 401, body: body(401, error.code, error.message) };
   if (error instanceof ForbiddenError) return { status: 403, body: body(403, error.code, error.message) };
+  if (error instanceof TooManySignInsError) {
+    return {
+      status: 429,
+      body: body(429, error.code, error.message, error.details ? { details: { ...error.details } } : {}),
+      retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000),
+    };
+  }
   if (error instanceof NotFoundError) return { status: 404, body: body(404, error.code, error.message) };
   if (error instanceof ConflictError) return { status: 409, body: body(409, error.code, error.message) };
   if (error instanceof RetryableError) {
@@ -82,14 +90,20 @@ export function toHttpError(error: unknown): { status: number; body: ErrorRespon
 @Catch()
 @Injectable()
 export class PerchExceptionFilter implements ExceptionFilter {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly audit: AuditRecorder,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const response: unknown = host.switchToHttp().getResponse();
     const { status, body, retryAfterSeconds } = toHttpError(exception);
-    if (retryAfterSeconds !== undefined) httpAdapter.setHeader(response, 'Retry-After', String(retryAfterSeconds));
-    httpAdapter.reply(response, body, status);
+    // An @Audited() route's refusal is in the audit log before the caller hears of it (a no-op on other routes).
+    void this.audit.failed(host.switchToHttp().getRequest<AuditedRequest>(), status, body.code).finally(() => {
+      if (retryAfterSeconds !== undefined) httpAdapter.setHeader(response, 'Retry-After', String(retryAfterSeconds));
+      httpAdapter.reply(response, body, status);
+    });
   }
 }
 

@@ -76,6 +76,13 @@ export class InteractionViewDto {
   })
   classificationCorrection!: object | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'How the agent closed it, once completed: {agentId, at, disposition?, note?} (what was sent to /done)',
+  })
+  completion!: object | null;
+
   @ApiProperty({ type: [TranscriptEntryDto] })
   transcript!: TranscriptEntryDto[];
 

@@ -13,6 +13,7 @@ import { type AgentProfile, type InteractionView } from '@perch/interactions';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { CommandAcceptedDto } from '../agents/presence.dto';
+import { Audited } from '../audit/audited.decorator';
 import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { uuidParam } from '../http/gateway-validation.pipe';
@@ -61,6 +62,7 @@ export class InteractionsController {
   }
 
   @Post(':id/accept')
+  @Audited('accept', { keep: ['offerId'] })
   @HttpCode(202)
   @ApiOperation({ summary: 'Accept an offer; the interaction arrives on the socket once the router confirms' })
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
@@ -73,6 +75,7 @@ export class InteractionsController {
   }
 
   @Post(':id/decline')
+  @Audited('decline', { keep: ['offerId'] })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
   decline(
@@ -84,6 +87,7 @@ export class InteractionsController {
   }
 
   @Post(':id/replies')
+  @Audited('reply', { keep: ['text', 'replyAll'] })
   @HttpCode(202)
   @ApiOperation({ summary: "Reply publicly to the customer's latest tweet; X's answer arrives on the socket" })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
@@ -99,6 +103,7 @@ export class InteractionsController {
   }
 
   @Post(':id/dms')
+  @Audited('dm', { keep: ['text'] })
   @HttpCode(202)
   @ApiOperation({ summary: 'Send the customer a direct message, if they accept DMs from the brand' })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
@@ -113,6 +118,7 @@ export class InteractionsController {
   }
 
   @Post(':id/follow')
+  @Audited('follow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Follow the customer from the brand account' })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
@@ -121,6 +127,7 @@ export class InteractionsController {
   }
 
   @Post(':id/unfollow')
+  @Audited('unfollow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Unfollow the customer from the brand account' })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
@@ -141,6 +148,7 @@ export class InteractionsController {
   }
 
   @Put(':id/classification')
+  @Audited('classification-correction', { keep: ['sentiment', 'actionability', 'messageId', 'note'] })
   @HttpCode(202)
   @ApiOperation({
     summary: "Correct the sentiment and/or actionability of the first message (or of `messageId`); also after completion, for the agent who handled it",
@@ -159,6 +167,7 @@ export class InteractionsController {
   }
 
   @Post(':id/done')
+  @Audited('done', { keep: ['disposition', 'note'] })
   @HttpCode(202)
   @ApiOperation({ summary: 'Mark done, with an optional disposition code and note' })
   @ApiAcceptedResponse({ type: CommandAcceptedDto })

@@ -5,9 +5,11 @@ import {
   type AgentProfile,
   type BrandAccount,
   type ComposeReplyResult,
+  ForbiddenError,
   type InteractionStore,
   type InteractionView,
   latestCustomerTweet,
+  mayPostAs,
   pendingActionEntry,
   ReplyComposer,
   type ReplyRefusal,
@@ -111,8 +113,14 @@ export class OutboundActionsService {
 
   /** A new post from a brand account the agent chooses, optionally recorded on an interaction. */
   async post(agent: AgentProfile, brandAccountId: string, text: string, interactionId?: string): Promise<ActionAccepted> {
-    if (!this.brands.has(brandAccountId)) {
+    const brand = this.brands.get(brandAccountId);
+    if (!brand) {
       throw new ValidationFailedError('Unknown brand account', [{ field: 'brandAccountId', messages: [`no brand account ${brandAccountId}`] }]);
+    }
+    if (!mayPostAs(agent, brand.username)) {
+      throw new ForbiddenError(`You may not post as @${brand.username}; ask an admin to grant it`, 'brand-not-allowed', {
+        brandAccountId,
+      });
     }
     const composed = accepted(this.composer.composePost(text));
     const view = interactionId === undefined ? undefined : await this.openInteraction(agent, interactionId);

@@ -8,9 +8,14 @@ type MessageOf<T extends ServerMessage['type'], M = ServerMessage> = M extends {
 /** A desktop's socket as a test sees it: every message kept, and a way to wait for the next of a kind. */
 export class AgentSocketProbe {
   readonly messages: ServerMessage[] = [];
+  /** Settles when the server (or the test) closes the socket: the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   private readonly waiters: { test: (message: ServerMessage) => boolean; resolve: (message: ServerMessage) => void }[] = [];
 
   private constructor(readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => {
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') }));
+    });
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage;
       this.messages.push(message);
@@ -22,14 +27,23 @@ export class AgentSocketProbe {
     });
   }
 
+  /** Opens /ws and signs in on it as the desktop does (first message {type:'auth', token}); resolves on 'hello'. */
   static async connect(baseUrl: string, token: string): Promise<AgentSocketProbe> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+    const probe = await AgentSocketProbe.open(baseUrl);
+    probe.send({ type: 'auth', token });
+    const refused = await Promise.race([probe.next('hello').then(() => null), probe.closed]);
+    if (refused) throw new Error(`The gateway closed the socket instead of saying hello: ${refused.code} ${refused.reason}`);
+    return probe;
+  }
+
+  /** Opens /ws without signing in (for tests of what an unauthenticated socket gets). */
+  static async open(baseUrl: string, path = '/ws'): Promise<AgentSocketProbe> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${path}`);
     const probe = new AgentSocketProbe(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    await probe.next('hello');
     return probe;
   }
 

@@ -10,10 +10,13 @@ import {
   type InteractionLifecyclePayload,
   Topics,
 } from '@perch/contracts';
+import { MemoryAuditLog } from '@perch/audit';
 import { type ConsumerHandle, type EventBus, MemoryTransport, startEventBus } from '@perch/messaging';
 import {
   AgentDirectory,
+  type AgentDirectoryOptions,
   type AgentRecord,
+  type AgentRole,
   type BrandAccount,
   hashPassword,
   MemoryCorrectionStore,
@@ -22,6 +25,7 @@ import {
   MemoryOutboundIdempotencyStore,
 } from '@perch/interactions';
 import { createLogger, newId } from '@perch/platform';
+import { createObservability, hardenHttp, startInternalHttp } from '@perch/service-kit';
 
 import { type GatewayModuleDeps, type GatewayOptions } from '../gateway-deps.types';
 import { GatewayModule } from '../gateway.module';
@@ -33,6 +37,10 @@ export interface TestbedAgent {
   password: string;
   capacity?: number;
   skills?: string[];
+  /** Default 'agent'. */
+  role?: AgentRole;
+  /** Brand usernames the agent may post from; default none. */
+  brands?: string[];
 }
 
 export interface GatewayTestbedOptions {
@@ -42,17 +50,26 @@ export interface GatewayTestbedOptions {
   desktopDir?: string;
   /** Overrides of GatewayModule's options (replicaId and desktopDir have test defaults). */
   options?: Partial<GatewayOptions>;
+  /** Sign-in throttle, revocation store, token lifetime or clock of the AgentDirectory (memory defaults). */
+  auth?: Pick<AgentDirectoryOptions, 'signInThrottle' | 'revocations' | 'tokenTtlMs' | 'clock'>;
 }
+
+/** Cheap scrypt parameters: the tests sign in often and the cost is not what they check. */
+const TESTBED_PASSWORD_PARAMS = { N: 1024, r: 8, p: 1 };
 
 export interface GatewayTestbed {
   app: INestApplication;
   /** http://127.0.0.1:<port> */
   baseUrl: string;
+  /** The internal listener, as in production: /health, /metrics and the OpenAPI document (/api/docs, /api/docs-json). */
+  internalUrl: string;
   bus: EventBus;
   store: MemoryInteractionStore;
   /** Classification corrections kept as training data. */
   corrections: MemoryCorrectionStore;
   idempotency: MemoryOutboundIdempotencyStore;
+  /** The audit log the gateway writes (sign-ins, actions, effects on X, routing decisions). */
+  audit: MemoryAuditLog;
   agents: AgentDirectory;
   router: FakeRouter;
   close(): Promise<void>;
@@ -72,17 +89,20 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
   const store = new MemoryInteractionStore();
   const corrections = new MemoryCorrectionStore();
   const idempotency = new MemoryOutboundIdempotencyStore();
+  const audit = new MemoryAuditLog();
   // Cheap scrypt parameters: the tests sign in often and the cost is not what they check.
   const records: AgentRecord[] = await Promise.all(
     options.agents.map(async (agent) => ({
       id: agent.id,
       displayName: agent.displayName,
-      passwordHash: await hashPassword(agent.password, { N: 1024 }),
+      passwordHash: await hashPassword(agent.password, TESTBED_PASSWORD_PARAMS),
       capacity: agent.capacity ?? 3,
       skills: agent.skills ?? [],
+      role: agent.role ?? 'agent',
+      brands: agent.brands ?? [],
     })),
   );
-  const agents = new AgentDirectory({ agents: records, tokenSecret: TESTBED_TOKEN_SECRET });
+  const agents = new AgentDirectory({ agents: records, tokenSecret: TESTBED_TOKEN_SECRET, passwordParams: TESTBED_PASSWORD_PARAMS, ...options.auth });
   const router = new FakeRouter(bus);
   await router.start();
 
@@ -92,6 +112,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
       interactionStore: store,
       correctionStore: corrections,
       idempotencyStore: idempotency,
+      auditLog: audit,
       deferredOutboundStore: new MemoryDeferredOutboundStore(),
       xApi: options.xApi,
       brands: options.brands,
@@ -105,7 +126,15 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
     }),
     { logger: false },
   );
-  setupGatewayOpenApi(app);
+  hardenHttp(app);
+  const internal = await startInternalHttp(app, {
+    service: 'gateway-testbed',
+    port: 0,
+    host: '127.0.0.1',
+    logger: false,
+    observability: createObservability({ service: 'gateway-testbed' }),
+    configure: (served) => setupGatewayOpenApi(app, served),
+  });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
@@ -113,14 +142,17 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    internalUrl: `http://127.0.0.1:${internal.port}`,
     bus,
     store,
     corrections,
     idempotency,
+    audit,
     agents,
     router,
     close: async () => {
       await app.close();
+      await internal.close();
       await router.stop();
       await bus.stop();
       await transport.disconnect();
@@ -209,7 +241,16 @@ export class FakeRouter {
     if ((command.type === 'accept' || command.type === 'decline') && command.offerId === offer.offerId) {
       await this.emit({ ...offer.base, type: command.type === 'accept' ? 'accepted' : 'declined' }, offer.correlationId);
     } else if (command.type === 'complete') {
-      await this.emit({ ...offer.base, type: 'completed' }, offer.correlationId);
+      // As the real router: the disposition (also in `reason`) and the note travel on the completed event.
+      await this.emit(
+        {
+          ...offer.base,
+          type: 'completed',
+          ...(command.disposition === undefined ? {} : { reason: command.disposition, disposition: command.disposition }),
+          ...(command.note === undefined ? {} : { note: command.note }),
+        },
+        offer.correlationId,
+      );
     }
   }
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type AgentProfile } from '@perch/interactions';
-import { createLogger, errorMessage, validateInto, ValidationFailedError } from '@perch/platform';
+import { type AgentDirectory, type AgentProfile, type AgentSession } from '@perch/interactions';
+import { createLogger, errorMessage, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
 import { type RawData, WebSocket } from 'ws';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { type GatewayOptions } from '../gateway-deps.types';
-import { GATEWAY_OPTIONS } from '../gateway.constants';
+import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
 import { WsOfferDecisionDto } from './ws-client-message.dto';
 import { type ServerMessage } from './ws-messages.types';
 
@@ -14,7 +14,9 @@ type ConnectedListener = (agent: AgentProfile) => void;
 /**
  * The agents' sockets on this replica. An agent may have several (tabs, devices): every push goes to
  * all of them. Sockets that stop answering pings are closed; an agent whose last socket stays gone
- * past the grace period is reported offline to the router.
+ * past the grace period is reported offline to the router. A socket lives no longer than its token: it is
+ * closed (4401) when the token expires, at once when it is signed out here, and within one revocation check
+ * (every few seconds, one store round trip for all of this replica's sockets) when it is revoked elsewhere.
  */
 @Injectable()
 export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
@@ -23,25 +25,36 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   private readonly alive = new WeakMap<WebSocket, boolean>();
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
   private readonly connectedListeners: ConnectedListener[] = [];
+  private readonly sessions = new Map<WebSocket, { session: AgentSession; expiry: NodeJS.Timeout }>();
   private readonly heartbeatIntervalMs: number;
   private readonly offlineGraceMs: number;
+  private readonly revocationCheckIntervalMs: number;
   private heartbeat: NodeJS.Timeout | null = null;
+  private revocationCheck: NodeJS.Timeout | null = null;
+  private checkingRevocations = false;
 
   constructor(
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly commands: AgentCommandsService,
+    @Inject(GATEWAY_AGENTS) private readonly agents: AgentDirectory,
   ) {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 25_000;
     this.offlineGraceMs = options.offlineGraceMs ?? 15_000;
+    this.revocationCheckIntervalMs = options.revocationCheckIntervalMs ?? 5_000;
   }
 
   onModuleInit(): void {
     this.heartbeat = setInterval(() => this.beat(), this.heartbeatIntervalMs);
     this.heartbeat.unref();
+    this.revocationCheck = setInterval(() => void this.closeRevoked(), this.revocationCheckIntervalMs);
+    this.revocationCheck.unref();
   }
 
   onApplicationShutdown(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.revocationCheck) clearInterval(this.revocationCheck);
+    for (const { expiry } of this.sessions.values()) clearTimeout(expiry);
+    this.sessions.clear();
     for (const timer of this.offlineTimers.values()) clearTimeout(timer);
     this.offlineTimers.clear();
     for (const set of this.sockets.values()) for (const socket of set) socket.close(1001, 'gateway shutting down');
@@ -53,7 +66,16 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     this.connectedListeners.push(listener);
   }
 
-  attach(agent: AgentProfile, socket: WebSocket): void {
+  /** Takes over a socket whose token was verified; closes it when the token expires. */
+  attach(session: AgentSession, socket: WebSocket): void {
+    const agent = session.agent;
+    // setTimeout fires at once for delays past 2^31-1 ms (24.8 days); tokens live far less, but stay safe.
+    const expiry = setTimeout(
+      () => socket.close(WS_CLOSE_UNAUTHENTICATED, 'token-expired'),
+      Math.min(2_147_483_647, Math.max(0, session.expiresAt - (this.options.clock ?? systemClock).now())),
+    );
+    expiry.unref();
+    this.sessions.set(socket, { session, expiry });
     let set = this.sockets.get(agent.id);
     if (!set) {
       set = new Set();
@@ -70,7 +92,12 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     socket.on('message', (data: RawData, isBinary: boolean) => {
       void this.onMessage(agent, socket, data, isBinary);
     });
-    socket.on('close', () => this.detach(agent, socket));
+    socket.on('close', () => {
+      const held = this.sessions.get(socket);
+      if (held) clearTimeout(held.expiry);
+      this.sessions.delete(socket);
+      this.detach(agent, socket);
+    });
     socket.on('error', (error) => this.logger.debug({ agentId: agent.id, err: error }, 'socket error'));
     this.logger.info({ agentId: agent.id, sockets: set.size }, 'agent connected');
     this.sendTo(socket, {
@@ -78,6 +105,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       agent,
       replicaId: this.options.replicaId,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
+      tokenExpiresAt: session.expiresAt,
     });
     for (const listener of this.connectedListeners) listener(agent);
   }
@@ -98,6 +126,42 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       sent += 1;
     }
     return sent;
+  }
+
+  /** Closes (4401) every socket on this replica opened with this token, e.g. at once on sign-out; how many. */
+  closeToken(tokenId: string, reason: string): number {
+    let closed = 0;
+    for (const [socket, { session }] of this.sessions) {
+      if (session.tokenId !== tokenId) continue;
+      socket.close(WS_CLOSE_UNAUTHENTICATED, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /**
+   * Closes the sockets whose tokens were revoked (on any replica): one store round trip for all of them.
+   * Runs every revocationCheckIntervalMs; a failed check is logged and the next one tries again.
+   */
+  async closeRevoked(): Promise<number> {
+    if (this.checkingRevocations || this.sessions.size === 0) return 0;
+    this.checkingRevocations = true;
+    try {
+      const revoked = await this.agents.revokedAmong([...this.sessions.values()].map(({ session }) => session));
+      let closed = 0;
+      for (const [socket, { session }] of this.sessions) {
+        if (!revoked.has(session.tokenId)) continue;
+        socket.close(WS_CLOSE_UNAUTHENTICATED, 'token-revoked');
+        closed += 1;
+      }
+      if (closed > 0) this.logger.info({ closed }, 'closed sockets of revoked tokens');
+      return closed;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not check open sockets for revoked tokens');
+      return 0;
+    } finally {
+      this.checkingRevocations = false;
+    }
   }
 
   agentCount(): number {

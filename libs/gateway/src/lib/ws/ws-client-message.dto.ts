@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
-// The WebSocket protocol, desktop to server: {type:'ping'} or an offer decision.
+// The WebSocket protocol, desktop to server: first {type:'auth', token}, then {type:'ping'} or an offer decision.
 
 export class WsOfferDecisionDto {
   @IsIn(['accept', 'decline'])
@@ -17,4 +17,14 @@ export class WsOfferDecisionDto {
   @IsString()
   @Length(1, 64)
   requestId?: string;
+}
+
+/** The first message on every socket: the bearer token from sign-in (never in the URL, which access logs keep). */
+export class WsAuthDto {
+  @IsIn(['auth'])
+  type!: 'auth';
+
+  @IsString()
+  @Length(1, 4096)
+  token!: string;
 }

@@ -18,6 +18,8 @@ export interface HelloMessage {
   agent: AgentProfile;
   replicaId: string;
   heartbeatIntervalMs: number;
+  /** When the socket's token expires (ms since epoch): the server closes the socket then (4401). */
+  tokenExpiresAt: number;
 }
 
 /** A new interaction offered to the agent: everything the preview toast shows. */

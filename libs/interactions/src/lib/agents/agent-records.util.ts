@@ -1,17 +1,22 @@
 import { type FieldProblem, ValidationFailedError } from '@perch/platform';
 
-import { type AgentRecord } from './agent-directory.service';
-import { hashPassword } from './password-hash.util';
+import { AGENT_ROLES, ALL_BRANDS, type AgentRecord, type AgentRole } from './agent-directory.service';
+import { hashPassword, type ScryptParams } from './password-hash.util';
 
 const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// X usernames: 1-15 letters, digits or underscores.
+const BRAND_USERNAME = /^[A-Za-z0-9_]{1,15}$/;
+const FIELDS = ['id', 'displayName', 'password', 'passwordHash', 'capacity', 'skills', 'role', 'brands'];
 
 /**
  * Agents from configuration (e.g. GATEWAY_AGENTS): a JSON array of
- * {"id", "displayName"?, "password" | "passwordHash", "capacity"?, "skills"?}. Plain passwords (demos)
+ * {"id", "displayName"?, "password" | "passwordHash", "capacity"?, "skills"?, "role"?, "brands"?}. `role` is
+ * agent (default), supervisor or admin; `brands` lists the brand usernames the person may post from (`*` for
+ * all; default none, so posting as a brand is always granted explicitly). Plain passwords (demos)
  * are hashed here; production gives passwordHash from hashPassword. Throws one ValidationFailedError
  * naming every bad field ("[1].capacity").
  */
-export async function agentRecordsFromJson(json: string): Promise<AgentRecord[]> {
+export async function agentRecordsFromJson(json: string, options: { passwordParams?: ScryptParams } = {}): Promise<AgentRecord[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -25,7 +30,7 @@ export async function agentRecordsFromJson(json: string): Promise<AgentRecord[]>
   }
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
-  const pending: { id: string; displayName: string; capacity: number; skills: string[]; secret: { hash: string } | { plain: string } }[] = [];
+  const pending: (Omit<AgentRecord, 'passwordHash'> & { secret: { hash: string } | { plain: string } })[] = [];
   parsed.forEach((item: unknown, index) => {
     const at = (field: string): string => `[${index}].${field}`;
     const problem = (field: string, message: string): void => {
@@ -36,9 +41,9 @@ export async function agentRecordsFromJson(json: string): Promise<AgentRecord[]>
       return;
     }
     const record = item as Record<string, unknown>;
-    const { id, displayName, password, passwordHash, capacity, skills } = record;
+    const { id, displayName, password, passwordHash, capacity, skills, role, brands } = record;
     for (const key of Object.keys(record)) {
-      if (!['id', 'displayName', 'password', 'passwordHash', 'capacity', 'skills'].includes(key)) problem(key, 'is not a known field');
+      if (!FIELDS.includes(key)) problem(key, 'is not a known field');
     }
     if (typeof id !== 'string' || !AGENT_ID.test(id)) problem('id', 'must be 1-64 letters, digits, dots, dashes or underscores');
     else if (seen.has(id)) problem('id', `duplicate agent id "${id}"`);
@@ -55,12 +60,21 @@ export async function agentRecordsFromJson(json: string): Promise<AgentRecord[]>
     if (skills !== undefined && (!Array.isArray(skills) || skills.some((skill) => typeof skill !== 'string'))) {
       problem('skills', 'must be an array of strings');
     }
+    if (role !== undefined && !isRole(role)) problem('role', `must be one of ${AGENT_ROLES.join(', ')}`);
+    if (
+      brands !== undefined &&
+      (!Array.isArray(brands) || brands.some((brand) => typeof brand !== 'string' || (brand !== ALL_BRANDS && !BRAND_USERNAME.test(brand))))
+    ) {
+      problem('brands', `must be an array of brand usernames or "${ALL_BRANDS}"`);
+    }
     if (typeof id === 'string') {
       pending.push({
         id,
         displayName: typeof displayName === 'string' && displayName.length > 0 ? displayName : id,
         capacity: typeof capacity === 'number' ? capacity : 1,
         skills: Array.isArray(skills) ? skills.filter((skill): skill is string => typeof skill === 'string') : [],
+        role: isRole(role) ? role : 'agent',
+        brands: Array.isArray(brands) ? brands.filter((brand): brand is string => typeof brand === 'string') : [],
         secret: hasHash ? { hash: passwordHash as string } : { plain: typeof password === 'string' ? password : '' },
       });
     }
@@ -74,9 +88,13 @@ export async function agentRecordsFromJson(json: string): Promise<AgentRecord[]>
   return Promise.all(
     pending.map(async ({ secret, ...agent }) => ({
       ...agent,
-      // A plain password already sits in the environment, so a costly hash of it would protect nothing;
-      // the low cost keeps start-up fast with many agents. Production declares passwordHash instead.
-      passwordHash: 'hash' in secret ? secret.hash : await hashPassword(secret.plain, { N: 1024 }),
+      // Full cost (the AgentDirectory's parameters), so checking this agent's password takes as long as any
+      // other sign-in and timing names no one; the hashes run in parallel on libuv's pool.
+      passwordHash: 'hash' in secret ? secret.hash : await hashPassword(secret.plain, options.passwordParams),
     })),
   );
+}
+
+function isRole(value: unknown): value is AgentRole {
+  return typeof value === 'string' && (AGENT_ROLES as readonly string[]).includes(value);
 }

@@ -4,6 +4,32 @@ import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:c
 // they can be raised later without invalidating stored hashes.
 const DEFAULTS = { N: 16384, r: 8, p: 1, keyLength: 32 };
 
+/** scrypt's cost parameters; every sign-in path must pay the same ones, or its timing names the case. */
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+export const DEFAULT_SCRYPT_PARAMS: Readonly<ScryptParams> = { N: DEFAULTS.N, r: DEFAULTS.r, p: DEFAULTS.p };
+
+/** The parameters a stored hash was made with; null when it is not a well-formed scrypt hash. */
+export function scryptParamsOf(stored: string): ScryptParams | null {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt' || !parts[4] || !parts[5]) return null;
+  const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (![N, r, p].every((value) => Number.isInteger(value) && value > 0)) return null;
+  return { N, r, p };
+}
+
+/**
+ * A hash no password matches, with these parameters: verifying against it costs what a real check costs
+ * (used for unknown usernames). Random bytes, so no scrypt is spent making it.
+ */
+export function unmatchableHash(params: ScryptParams = DEFAULT_SCRYPT_PARAMS): string {
+  return ['scrypt', params.N, params.r, params.p, randomBytes(16).toString('base64url'), randomBytes(DEFAULTS.keyLength).toString('base64url')].join('$');
+}
+
 function derive(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, keyLength, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) => {

@@ -89,6 +89,16 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       expect((await store.listByAgent('agent-7', { includeCompleted: true })).map((view) => view.id)).toEqual([id]);
     });
 
+    it('keeps how the agent closed the interaction: disposition and note, first completion kept on redelivery', async () => {
+      const id = randomUUID();
+      await store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId: 'agent-7' }, 1000));
+      expect((await store.get(id))?.completion).toBeNull();
+      const completed = headerUpdate('completed', { interactionId: id, agentId: 'agent-7', disposition: 'rebooked', note: 'bag “on” LIS ✓' }, 2000);
+      await store.applyHeader(completed);
+      await store.applyHeader(headerUpdate('completed', { interactionId: id, agentId: 'agent-7', disposition: 'other', note: 'later' }, 3000));
+      expect((await store.get(id))?.completion).toEqual({ agentId: 'agent-7', at: 2000, disposition: 'rebooked', note: 'bag “on” LIS ✓' });
+    });
+
     it('hands a declined or timed-out offer back to the queue, away from the agent', async () => {
       const id = randomUUID();
       await store.applyHeader(headerUpdate('offered', { interactionId: id, agentId: 'agent-7' }, 1000));

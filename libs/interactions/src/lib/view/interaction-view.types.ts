@@ -88,6 +88,8 @@ export interface InteractionView {
   classification: Classification | null;
   /** An agent's correction of `classification` (the first message's labels), or null. */
   classificationCorrection: ClassificationCorrection | null;
+  /** How the agent closed it (disposition code and note from done), once the router completed it; else null. */
+  completion: InteractionCompletion | null;
   /** In order of `at`, then entry id. */
   transcript: TranscriptEntry[];
   /** ms since epoch. */
@@ -106,6 +108,15 @@ export interface ClassificationCorrection {
   /** ms since epoch: when the agent corrected it. */
   at: number;
   correctionId: string;
+}
+
+/** The router's 'completed' event as the view keeps it: who closed the interaction, how, and their note. */
+export interface InteractionCompletion {
+  agentId: string | null;
+  /** ms since epoch of the completed event. */
+  at: number;
+  disposition?: string;
+  note?: string;
 }
 
 /** One classification.corrected.v1 event's effect on a view: applied only if it names the first message. */
@@ -132,6 +143,8 @@ export interface InteractionHeaderUpdate {
   /** Kept only when the interaction has none yet: the first message stays the first. */
   firstMessage?: InboundMessage;
   classification?: Classification;
+  /** On the completed event; like the first message, the first one kept stays. */
+  completion?: InteractionCompletion;
   /** ms since epoch of the event. */
   at: number;
 }

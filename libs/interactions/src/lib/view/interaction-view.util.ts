@@ -12,6 +12,7 @@ import {
   type ClassificationCorrection,
   type ClassificationCorrectionUpdate,
   type CustomerMessageEntry,
+  type InteractionCompletion,
   type InteractionHeaderUpdate,
   type InteractionView,
   type InteractionViewState,
@@ -61,8 +62,17 @@ export function headerUpdateFromLifecycle(
     case 'offer-timed-out':
       // The router takes the interaction back and offers it elsewhere.
       return { ...base, state: 'queued', assignment: nobody };
-    case 'completed':
-      return { ...base, state: 'completed' };
+    case 'completed': {
+      // Older routers sent the disposition only as `reason`.
+      const disposition = payload.disposition ?? payload.reason;
+      const completion: InteractionCompletion = {
+        agentId: payload.agentId ?? null,
+        at,
+        ...(disposition === undefined ? {} : { disposition }),
+        ...(payload.note === undefined ? {} : { note: payload.note }),
+      };
+      return { ...base, state: 'completed', completion };
+    }
     default:
       return assertUnreachable(payload.type);
   }
@@ -198,6 +208,7 @@ export function applyHeaderUpdate(view: InteractionView | null, update: Interact
     firstMessage: null,
     classification: null,
     classificationCorrection: null,
+    completion: null,
     transcript: [],
     createdAt: update.at,
     updatedAt: update.at,
@@ -216,6 +227,7 @@ export function applyHeaderUpdate(view: InteractionView | null, update: Interact
       : { agentId: assignment.agentId, offerId: assignment.offerId, offerExpiresAt: assignment.offerExpiresAt }),
     firstMessage: current.firstMessage ?? update.firstMessage ?? null,
     classification: current.classification ?? update.classification ?? null,
+    completion: current.completion ?? update.completion ?? null,
     createdAt: Math.min(current.createdAt, update.at),
     updatedAt: Math.max(current.updatedAt, update.at),
   };
@@ -239,6 +251,7 @@ export function combineHeaderUpdates(first: InteractionHeaderUpdate, second: Int
   const assignment = completed ? first.assignment : (second.assignment ?? first.assignment);
   const firstMessage = first.firstMessage ?? second.firstMessage;
   const classification = first.classification ?? second.classification;
+  const completion = first.completion ?? second.completion;
   return {
     interactionId: second.interactionId,
     conversationKey: second.conversationKey,
@@ -250,6 +263,7 @@ export function combineHeaderUpdates(first: InteractionHeaderUpdate, second: Int
     ...(assignment === undefined ? {} : { assignment }),
     ...(firstMessage === undefined ? {} : { firstMessage }),
     ...(classification === undefined ? {} : { classification }),
+    ...(completion === undefined ? {} : { completion }),
   };
 }
 

@@ -43,6 +43,7 @@ interface ViewRow {
   first_message: InteractionView['firstMessage'];
   classification: InteractionView['classification'];
   classification_correction: InteractionView['classificationCorrection'];
+  completion: InteractionView['completion'];
   created_at: string;
   updated_at: string;
   transcript: { at: number; body: TranscriptEntry }[];
@@ -101,6 +102,8 @@ export class PostgresInteractionStore implements InteractionStore {
         )`);
       // Migration: tables created before agents could correct labels gain the column (a no-op otherwise).
       await client.query(`ALTER TABLE ${this.schema}.interactions ADD COLUMN IF NOT EXISTS classification_correction jsonb`);
+      // Migration: the disposition and note of done, once dropped, are kept from now on.
+      await client.query(`ALTER TABLE ${this.schema}.interactions ADD COLUMN IF NOT EXISTS completion jsonb`);
       await client.query(
         `CREATE INDEX IF NOT EXISTS interactions_by_agent ON ${this.schema}.interactions (agent_id, updated_at DESC) WHERE agent_id IS NOT NULL`,
       );
@@ -271,19 +274,20 @@ export class PostgresInteractionStore implements InteractionStore {
       ...(setsAssignment ? ['agent_id', 'offer_id', 'offer_expires_at'].map(keepIfCompleted) : []),
       'first_message = COALESCE(t.first_message, EXCLUDED.first_message)',
       'classification = COALESCE(t.classification, EXCLUDED.classification)',
+      'completion = COALESCE(t.completion, EXCLUDED.completion)',
       'created_at = LEAST(t.created_at, EXCLUDED.created_at)',
       'updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)',
     ];
     return `
       INSERT INTO ${this.schema}.interactions AS t
         (id, conversation_key, brand_account_id, correlation_id, priority, state, agent_id, offer_id,
-         offer_expires_at, first_message, classification, created_at, updated_at)
+         offer_expires_at, first_message, classification, completion, created_at, updated_at)
       SELECT id, conversation_key, brand_account_id, correlation_id, priority, state, agent_id, offer_id,
-             offer_expires_at, first_message, classification, at, at
+             offer_expires_at, first_message, classification, completion, at, at
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
-                  $9::text[], $10::jsonb[], $11::jsonb[], $12::bigint[])
+                  $9::text[], $10::jsonb[], $11::jsonb[], $12::bigint[], $13::jsonb[])
         AS u(id, conversation_key, brand_account_id, correlation_id, priority, state, agent_id, offer_id,
-             offer_expires_at, first_message, classification, at)
+             offer_expires_at, first_message, classification, at, completion)
       ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
   }
 
@@ -336,6 +340,7 @@ function headerColumns(group: readonly InteractionHeaderUpdate[]): unknown[] {
     group.map((u) => (u.firstMessage === undefined ? null : JSON.stringify(u.firstMessage))),
     group.map((u) => (u.classification === undefined ? null : JSON.stringify(u.classification))),
     group.map((u) => u.at),
+    group.map((u) => (u.completion === undefined ? null : JSON.stringify(u.completion))),
   ];
 }
 
@@ -353,6 +358,7 @@ function toView(row: ViewRow): InteractionView {
     firstMessage: row.first_message,
     classification: row.classification,
     classificationCorrection: row.classification_correction,
+    completion: row.completion ?? null,
     // The column is the ordering key; a merged entry keeps the first one it was given.
     transcript: row.transcript.map(({ at, body }) => ({ ...body, at: Number(at) })),
     createdAt: Number(row.created_at),

@@ -73,16 +73,82 @@ describe(EventBus.name, () => {
     expect(deadLetters[1]?.reason).toMatch(/unsupported schemaVersion 9/);
   });
 
-  it('retries a retryable failure and dead-letters it once the attempts are spent', async () => {
+  /** A clock that only moves when the bus sleeps: minutes of backoff pass in no real time. */
+  function simulatedTime(): { clock: { now(): number }; sleep: (ms: number) => Promise<void>; slept: () => number } {
+    let now = 0;
+    return {
+      clock: { now: () => now },
+      sleep: async (ms: number) => {
+        now += ms;
+        await Promise.resolve();
+      },
+      slept: () => now,
+    };
+  }
+
+  function refusedConnection(port: number): Error {
+    // What ioredis and node-postgres reject with while their server is down.
+    return Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+  }
+
+  it('rides out a 61 s outage: retries a transient failure with backoff and handles the event without dead-lettering', async () => {
+    const time = simulatedTime();
+    const patient = new EventBus(transport, { producer: 'test', logger: createLogger('test'), clock: time.clock, sleep: time.sleep });
     let calls = 0;
-    await bus.subscribe(Topics.AgentCommand, 'g3', async () => {
+    const handled: string[] = [];
+    await patient.subscribe(Topics.AgentCommand, 'g-outage', async (event) => {
       calls += 1;
+      // Redis is down for the first 61 simulated seconds, and once with a typed RetryableError.
+      if (time.slept() < 61_000) throw calls === 2 ? new RetryableError('redis down') : refusedConnection(6390);
+      handled.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    await patient.publish(Topics.AgentCommand, presence('olga'), { correlationId: 'c' });
+    await waitFor(() => handled.length === 1, 'handled.length === 1');
+    await patient.stop();
+    expect(handled).toEqual(['olga']);
+    expect(calls).toBeGreaterThan(2);
+    expect(patient.counters.deadLettered).toBe(0);
+    expect(deadLetters).toHaveLength(0);
+  });
+
+  it('dead-letters a transient failure once its retry budget is spent', async () => {
+    const time = simulatedTime();
+    const budgeted = new EventBus(transport, { producer: 'test', logger: createLogger('test'), clock: time.clock, sleep: time.sleep, retryBudgetMs: 30_000 });
+    await budgeted.subscribe(Topics.AgentCommand, 'g3', async () => {
       throw new RetryableError('redis down');
+    }, { fromBeginning: true });
+    await budgeted.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
+    await waitFor(() => deadLetters.length === 1, 'deadLetters.length === 1');
+    await budgeted.stop();
+    expect(time.slept()).toBeGreaterThanOrEqual(30_000);
+    expect(deadLetters[0]?.reason).toMatch(/gave up after \d+ attempts over \d+ s: redis down/);
+  });
+
+  it('retries an unclassified error only a few times, then dead-letters it', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g3b', async () => {
+      calls += 1;
+      throw new TypeError("Cannot read properties of undefined (reading 'id')");
     }, { fromBeginning: true });
     await bus.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
     await waitFor(() => deadLetters.length === 1, 'deadLetters.length === 1');
     expect(calls).toBe(3);
-    expect(deadLetters[0]?.reason).toMatch(/gave up after 3 attempts: redis down/);
+    expect(deadLetters[0]?.reason).toMatch(/gave up after 3 attempts \(unclassified error\)/);
+  });
+
+  it('gives a batch back uncommitted when stopped while waiting to retry, without dead-lettering it', async () => {
+    const slow = new EventBus(transport, { producer: 'test', logger: createLogger('test'), retryDelayMs: () => 3_600_000 });
+    let calls = 0;
+    await slow.subscribe(Topics.AgentCommand, 'g-stop', async () => {
+      calls += 1;
+      throw refusedConnection(5432);
+    }, { fromBeginning: true });
+    await slow.publish(Topics.AgentCommand, presence('pete'), { correlationId: 'c' });
+    await waitFor(() => calls === 1, 'calls === 1');
+    // Resolves although the next retry is an hour away: stop() must not wait it out.
+    await slow.stop();
+    expect(slow.counters.deadLettered).toBe(0);
+    expect(deadLetters).toHaveLength(0);
   });
 
   it('succeeds on a later attempt without dead-lettering', async () => {

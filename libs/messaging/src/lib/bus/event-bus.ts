@@ -11,9 +11,20 @@ import {
   type TopicName,
   validatePayload,
 } from '@perch/contracts';
-import { dispositionOf, errorMessage, type Logger, PerchError, ValidationFailedError } from '@perch/platform';
+import {
+  backoffDelay,
+  classifyFailure,
+  type Clock,
+  errorMessage,
+  type Logger,
+  PerchError,
+  RetryableError,
+  systemClock,
+  ValidationFailedError,
+} from '@perch/platform';
 
 import { type ConsumedMessage, type ConsumerHandle, type Transport } from '../port/transport.port';
+import { REPLAY_GROUP_HEADER } from '../replay/dead-letter-replay.constants';
 import {
   type DeliveryMeta,
   type EventHandler,
@@ -25,10 +36,21 @@ export interface EventBusOptions {
   /** Service name written into every envelope. */
   producer: string;
   logger: Logger;
-  /** Attempts for a retryable failure before the message is dead-lettered. */
+  /**
+   * How long a transient failure (RetryableError, Redis / PostgreSQL / Kafka unreachable) is retried before
+   * the message is dead-lettered. The default, 5 minutes, rides out a restart or failover of a minute or more.
+   */
+  retryBudgetMs?: number;
+  /** Attempts for a failure of unknown kind (not typed, not an outage) before it is dead-lettered. */
   maxAttempts?: number;
-  /** Backoff before retry n (1-based). */
+  /** Exponential backoff with full jitter between these bounds (see backoffDelay). */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Overrides the backoff before retry n (1-based); tests use it to retry without waiting. */
   retryDelayMs?: (attempt: number) => number;
+  /** Time source for the retry budget, and how the bus waits between attempts (tests simulate both). */
+  clock?: Clock;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Keys handled at once within one batch; messages of one key always run in order. */
   keyConcurrency?: number;
 }
@@ -51,7 +73,12 @@ export interface BusCounters {
  */
 export class EventBus implements EventPublisher {
   private readonly maxAttempts: number;
+  private readonly retryBudgetMs: number;
   private readonly retryDelayMs: (attempt: number) => number;
+  private readonly clock: Clock;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborted by stop(): handlers waiting to retry give their batch back instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
   private readonly keyConcurrency: number;
   private readonly handles: ConsumerHandle[] = [];
   private readonly debug: boolean;
@@ -62,7 +89,12 @@ export class EventBus implements EventPublisher {
     private readonly options: EventBusOptions,
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
-    this.retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(5000, 100 * 2 ** (attempt - 1)));
+    this.retryBudgetMs = options.retryBudgetMs ?? 5 * 60_000;
+    const baseMs = options.retryBaseDelayMs ?? 200;
+    const maxMs = options.retryMaxDelayMs ?? 10_000;
+    this.retryDelayMs = options.retryDelayMs ?? ((attempt) => backoffDelay({ attempt, baseMs, maxMs }));
+    this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? abortableSleep;
     this.keyConcurrency = options.keyConcurrency ?? 256;
     this.debug = options.logger.isLevelEnabled('debug');
   }
@@ -97,8 +129,8 @@ export class EventBus implements EventPublisher {
   ): Promise<ConsumerHandle> {
     const handle = await this.transport.consume(
       { groupId, topics: [topic], ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
-      async (messages) => {
-        await this.handleBatch(topic, groupId, messages, handler);
+      async (messages, _onProgress, revoked) => {
+        await this.handleBatch(topic, groupId, messages, handler, AbortSignal.any([revoked, this.stopping.signal]));
       },
     );
     this.handles.push(handle);
@@ -111,6 +143,7 @@ export class EventBus implements EventPublisher {
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
     await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
   }
 
@@ -119,6 +152,7 @@ export class EventBus implements EventPublisher {
     groupId: string,
     messages: readonly ConsumedMessage[],
     handler: EventHandler<T>,
+    revoked: AbortSignal,
   ): Promise<void> {
     // Order matters per key only (one conversation, one agent); distinct keys run concurrently so a
     // partition's throughput is not bounded by one handler's round trips.
@@ -134,7 +168,7 @@ export class EventBus implements EventPublisher {
       while (next < queues.length) {
         const queue = queues[next++];
         if (!queue) break;
-        for (const message of queue) await this.handleOne(topic, groupId, message, handler);
+        for (const message of queue) await this.handleOne(topic, groupId, message, handler, revoked);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.keyConcurrency, queues.length) }, worker));
@@ -145,7 +179,14 @@ export class EventBus implements EventPublisher {
     groupId: string,
     message: ConsumedMessage,
     handler: EventHandler<T>,
+    revoked: AbortSignal,
   ): Promise<void> {
+    // A replayed dead letter is addressed to the group that failed it; every other group handled the original.
+    const replayGroup = message.headers?.[REPLAY_GROUP_HEADER];
+    if (replayGroup !== undefined && replayGroup !== groupId) {
+      this.counters.dropped += 1;
+      return;
+    }
     let event: EventEnvelope<PayloadOf<T>>;
     try {
       event = decodeEvent(topic, message.value);
@@ -157,6 +198,7 @@ export class EventBus implements EventPublisher {
       throw error;
     }
     const log = this.options.logger.child({ correlationId: event.correlationId, eventId: event.eventId, topic });
+    const firstAttemptAt = this.clock.now();
     for (let attempt = 1; ; attempt += 1) {
       const meta: DeliveryMeta = {
         topic: message.topic,
@@ -171,25 +213,36 @@ export class EventBus implements EventPublisher {
         if (this.debug) log.debug({ partition: message.partition, offset: message.offset }, 'event handled');
         return;
       } catch (error) {
-        const disposition = dispositionOf(error);
-        if (disposition === 'drop') {
+        const failure = classifyFailure(error);
+        if (failure === 'drop') {
           this.counters.dropped += 1;
           log.debug({ reason: errorMessage(error) }, 'event dropped');
           return;
         }
-        if (disposition === 'dead-letter' || attempt >= this.maxAttempts) {
+        const elapsedMs = this.clock.now() - firstAttemptAt;
+        const giveUp =
+          failure === 'permanent'
+            ? `${error instanceof PerchError ? error.code : 'error'}: ${errorMessage(error)}`
+            : failure === 'unknown' && attempt >= this.maxAttempts
+              ? `gave up after ${attempt} attempts (unclassified error): ${errorMessage(error)}`
+              : failure === 'transient' && elapsedMs >= this.retryBudgetMs
+                ? `gave up after ${attempt} attempts over ${Math.round(elapsedMs / 1000)} s: ${errorMessage(error)}`
+                : undefined;
+        if (giveUp !== undefined) {
           const problems = error instanceof ValidationFailedError ? [...error.problems] : [];
-          const reason =
-            disposition === 'dead-letter'
-              ? `${error instanceof PerchError ? error.code : 'error'}: ${errorMessage(error)}`
-              : `gave up after ${attempt} attempts: ${errorMessage(error)}`;
-          log.warn({ err: error, attempt }, 'event dead-lettered');
-          await this.deadLetter(groupId, message, reason, problems, attempt);
+          log.warn({ err: error, attempt, failure }, 'event dead-lettered');
+          await this.deadLetter(groupId, message, giveUp, problems, attempt);
           return;
         }
+        // The batch is not ours any more (stop, rebalance): give it back uncommitted, it comes again.
+        if (revoked.aborted) throw new RetryableError(`gave the batch back while retrying: ${errorMessage(error)}`, 'consumer-revoked');
         this.counters.retried += 1;
-        log.warn({ err: error, attempt }, 'event handling failed, retrying');
-        await sleep(this.retryDelayMs(attempt));
+        log.warn({ err: error, attempt, failure, elapsedMs }, 'event handling failed, retrying');
+        try {
+          await this.sleep(this.retryDelayMs(attempt), revoked);
+        } catch {
+          throw new RetryableError(`gave the batch back while retrying: ${errorMessage(error)}`, 'consumer-revoked');
+        }
       }
     }
   }
@@ -225,6 +278,21 @@ export class EventBus implements EventPublisher {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

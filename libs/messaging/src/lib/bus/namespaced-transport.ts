@@ -2,6 +2,7 @@ import {
   type BatchHandler,
   type ConsumeOptions,
   type ConsumerHandle,
+  type PartitionPosition,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -45,12 +46,17 @@ export class NamespacedTransport implements Transport {
         groupId: this.namespace + options.groupId,
         topics: options.topics.map((t) => this.namespace + t),
       },
-      (messages, onProgress) =>
+      (messages, onProgress, revoked) =>
         handler(
           messages.map((m) => ({ ...m, topic: m.topic.slice(this.namespace.length) })),
           (m) => onProgress({ ...m, topic: this.namespace + m.topic }),
+          revoked,
         ),
     );
+  }
+
+  positions(groupId: string, topic: string): Promise<PartitionPosition[]> {
+    return this.inner.positions(this.namespace + groupId, this.namespace + topic);
   }
 }
 

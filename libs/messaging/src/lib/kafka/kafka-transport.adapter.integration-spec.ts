@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import { CONTRACT_TOPIC_PREFIX, describeTransportContract } from '../testing/transport-contract';
 import { waitFor } from '../testing/wait-for.util';
@@ -62,6 +62,50 @@ describe('KafkaTransport', () => {
       expect(appearances.get('slow')).toBe(1);
       expect(appearances.get('next')).toBe(1);
     } finally {
+      await transport.disconnect();
+    }
+  });
+
+  it('publishes through the idempotent producer: every message arrives exactly once and in order', async () => {
+    const transport = new KafkaTransport(testOptions);
+    await transport.connect();
+    const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    const seen: string[] = [];
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 2 }]);
+      const handle = await transport.consume({ groupId: `perch-contract-group-${randomUUID()}`, topics: [topic], fromBeginning: true }, async (batch) => {
+        for (const message of batch) if (message.key === 'one-key') seen.push(message.value);
+      });
+      const values = Array.from({ length: 200 }, (_, i) => `m${i}`);
+      // Concurrent sends go through kafkajs' per-broker lock that idempotence needs; none may be lost or doubled.
+      await Promise.all(values.map((value) => transport.send(topic, [{ key: 'one-key', value }])));
+      await waitFor(() => seen.length >= values.length, 'every message', { timeoutMs: 30_000 });
+      await handle.stop();
+      expect(seen).toEqual(values);
+    } finally {
+      await transport.disconnect();
+    }
+  });
+
+  it('creates topics with the configured replication factor and min.insync.replicas', async () => {
+    // One test broker: RF 1; min.insync.replicas 2 is accepted at creation (it would only refuse acks=all writes).
+    const transport = new KafkaTransport({ ...testOptions, replicationFactor: 1, minInsyncReplicas: 2 });
+    await transport.connect();
+    const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    const admin = new Kafka({ clientId: 'perch-contract-inspect', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      const described = await admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+        includeSynonyms: false,
+      });
+      const entry = described.resources[0]?.configEntries.find((e) => e.configName === 'min.insync.replicas');
+      expect(entry?.configValue).toBe('2');
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(topics[0]?.partitions[0]?.replicas).toHaveLength(1);
+    } finally {
+      await admin.disconnect();
       await transport.disconnect();
     }
   });

@@ -12,13 +12,17 @@ import {
   type logCreator,
   Partitioners,
   type Producer,
+  type ProducerConfig,
+  type SASLOptions,
 } from 'kafkajs';
+import { type ConnectionOptions } from 'node:tls';
 
 import {
   type BatchHandler,
   type ConsumedMessage,
   type ConsumeOptions,
   type ConsumerHandle,
+  type PartitionPosition,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -55,8 +59,24 @@ export interface KafkaTransportOptions {
   /** First backoff before a rejected batch is delivered again; doubles per failure up to the max. */
   redeliveryBackoffMs?: number;
   maxRedeliveryBackoffMs?: number;
+  /**
+   * Consumer: commit as soon as this many offsets are resolved (kafkajs' autoCommitThreshold); 0 commits on the
+   * interval and after each batch only. 1 with maxBatchSize 1 commits every message before the next is handled.
+   */
+  autoCommitThreshold?: number;
   /** Replication for topics created by ensureTopics; -1 takes the broker's default. */
   replicationFactor?: number;
+  /** `min.insync.replicas` of topics created by ensureTopics; unset takes the broker's default. */
+  minInsyncReplicas?: number;
+  /** TLS to the brokers: true for the system CAs, or node:tls options (ca, cert, key). */
+  ssl?: ConnectionOptions | boolean;
+  sasl?: SASLOptions;
+  /**
+   * Producer: retries of a failed produce request before send() rejects. With the backoff below
+   * (300 ms doubling to 10 s) the default 15 spans about two minutes, so a broker restart or leader
+   * election of a minute does not fail publishes.
+   */
+  producerRetries?: number;
   connectionTimeout?: number;
   requestTimeout?: number;
 }
@@ -76,12 +96,33 @@ const DEFAULTS = {
   minBytes: 1,
   redeliveryBackoffMs: 100,
   maxRedeliveryBackoffMs: 10_000,
+  autoCommitThreshold: 0,
   replicationFactor: -1,
+  producerRetries: 15,
   connectionTimeout: 3_000,
   requestTimeout: 30_000,
 } as const;
 
-type Settings = Required<Omit<KafkaTransportOptions, 'logger' | 'brokers'>>;
+type Settings = Required<Omit<KafkaTransportOptions, 'logger' | 'brokers' | 'minInsyncReplicas' | 'ssl' | 'sasl'>> &
+  Pick<KafkaTransportOptions, 'minInsyncReplicas'>;
+
+/**
+ * The idempotent producer: the broker drops a batch the producer sends again after a lost ack, so
+ * kafkajs' own retries never write a message twice. kafkajs 2.2.4 requires acks -1 (produce() always
+ * sends acks -1) and one request in flight per broker connection with it.
+ */
+export function kafkaProducerConfig(settings: Pick<Settings, 'producerRetries'>): ProducerConfig {
+  return {
+    // Explicit so kafkajs does not warn on every start; murmur2 keeps Java clients' key mapping.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: true,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // Bounded (kafkajs logs a warning that unbounded retries are safer for exactly-once): a send must
+    // fail some time so its caller can, and a retry by the caller is deduplicated by event id downstream.
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: settings.producerRetries },
+  };
+}
 
 /**
  * Transport over Apache Kafka with kafkajs: acks=all produce requests coalesced from concurrent
@@ -101,7 +142,7 @@ export class KafkaTransport implements Transport {
 
   constructor(options: KafkaTransportOptions) {
     if (options.brokers.length === 0) throw new RangeError('KafkaTransport needs at least one broker');
-    const { logger, brokers, ...rest } = options;
+    const { logger, brokers, ssl, sasl, ...rest } = options;
     this.settings = { ...DEFAULTS, compression: CompressionTypes.None, ...stripUndefined(rest) };
     this.logger = logger ?? createLogger('KafkaTransport');
     this.kafka = new Kafka({
@@ -109,14 +150,12 @@ export class KafkaTransport implements Transport {
       brokers: [...brokers],
       connectionTimeout: this.settings.connectionTimeout,
       requestTimeout: this.settings.requestTimeout,
+      ...(ssl === undefined ? {} : { ssl }),
+      ...(sasl === undefined ? {} : { sasl }),
       logLevel: logLevel.WARN,
       logCreator: pinoLogCreator(this.logger),
     });
-    this.producer = this.kafka.producer({
-      // Explicit so kafkajs does not warn on every start; murmur2 keeps Java clients' key mapping.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: true,
-    });
+    this.producer = this.kafka.producer(kafkaProducerConfig(this.settings));
     this.admin = this.kafka.admin();
     this.batcher = new ProduceBatcher((batches) => this.produce(batches), {
       lingerMs: this.settings.lingerMs,
@@ -154,6 +193,9 @@ export class KafkaTransport implements Transport {
           topic: spec.name,
           numPartitions: spec.partitions,
           replicationFactor: this.settings.replicationFactor,
+          ...(this.settings.minInsyncReplicas === undefined
+            ? {}
+            : { configEntries: [{ name: 'min.insync.replicas', value: String(this.settings.minInsyncReplicas) }] }),
         })),
         waitForLeaders: true,
       });
@@ -208,6 +250,20 @@ export class KafkaTransport implements Transport {
     };
   }
 
+  async positions(groupId: string, topic: string): Promise<PartitionPosition[]> {
+    this.assertConnected();
+    const [ends, committed] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const byPartition = new Map((committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, p.offset]));
+    return ends.map((end) => {
+      const offset = byPartition.get(end.partition);
+      // kafkajs reports "-1" for a partition the group never committed on.
+      return { partition: end.partition, low: end.low, high: end.high, ...(offset !== undefined && BigInt(offset) >= 0n ? { committed: offset } : {}) };
+    });
+  }
+
   private async produce(batches: TopicBatch[]): Promise<void> {
     await this.producer.sendBatch({
       acks: -1,
@@ -245,6 +301,8 @@ class GroupConsumer {
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
+  /** One per batch chunk in a handler: aborted on stop() or a rebalance so the handler gives the chunk back. */
+  private readonly inFlight = new Set<AbortController>();
   private readonly logger: Logger;
 
   constructor(
@@ -297,6 +355,7 @@ class GroupConsumer {
       autoCommit: true,
       // Commits resolved offsets at least this often while handlers run (and after every batch).
       autoCommitInterval: 1_000,
+      ...(this.settings.autoCommitThreshold > 0 ? { autoCommitThreshold: this.settings.autoCommitThreshold } : {}),
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.eachBatch(consumer, payload),
@@ -313,6 +372,8 @@ class GroupConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // disconnect() waits for batches in flight: a handler waiting out an outage must not hold it.
+    for (const controller of this.inFlight) controller.abort(new Error('consumer stopping'));
     if (this.restartTimer) clearTimeout(this.restartTimer);
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
@@ -391,20 +452,27 @@ class GroupConsumer {
         progressed = message.offset;
         resolveOffset(message.offset);
       };
-      // Long handlers must not cost the membership: heartbeat (kafkajs throttles it) while waiting.
+      const revoked = new AbortController();
+      this.inFlight.add(revoked);
+      // Long handlers (one retrying through a Redis outage) must not cost the membership: heartbeat (kafkajs
+      // throttles it) while waiting. Once the group rebalances, the member has rebalanceTimeout to rejoin, which
+      // it can only do after this batch returns: revoke the chunk so a retrying handler gives it back.
       const beat = setInterval(() => {
+        if (!isRunning() || isStale()) revoked.abort(new Error('partition revoked'));
         heartbeat().catch((error: unknown) => {
+          if (isRebalanceError(error)) revoked.abort(error);
           this.logger.debug({ err: error }, 'heartbeat during a batch failed; the group is rebalancing');
         });
       }, Math.max(100, Math.floor(this.settings.heartbeatInterval / 2)));
       try {
-        await this.handler(chunk, onProgress);
+        await this.handler(chunk, onProgress, revoked.signal);
       } catch (error) {
         this.redeliverLater(consumer, batch, progressed, chunk[0]?.offset ?? last.offset, error);
         return;
       } finally {
         open = false;
         clearInterval(beat);
+        this.inFlight.delete(revoked);
       }
       this.failures.delete(partitionKey);
       resolveOffset(last.offset);
@@ -488,6 +556,12 @@ function pinoLogCreator(logger: Logger): logCreator {
       else if (level === logLevel.INFO) kafkaLogger.info(bindings, message);
       else kafkaLogger.debug(bindings, message);
     };
+}
+
+const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'NOT_COORDINATOR']);
+
+function isRebalanceError(error: unknown): boolean {
+  return error instanceof Error && REBALANCE_TYPES.has(String((error as Error & { type?: unknown }).type));
 }
 
 function isTopicAlreadyExists(error: unknown): boolean {

@@ -5,6 +5,7 @@ import {
   type ConsumedMessage,
   type ConsumeOptions,
   type ConsumerHandle,
+  type PartitionPosition,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -118,6 +119,8 @@ class Group {
 class Member {
   stopped = false;
   readonly inFlight = new Set<Promise<void>>();
+  /** Aborted when the member leaves, so handlers waiting to retry give their batches back. */
+  readonly revoked = new AbortController();
 
   constructor(
     readonly group: Group,
@@ -231,6 +234,21 @@ export class MemoryBroker {
     return member;
   }
 
+  positions(groupId: string, topicName: string): PartitionPosition[] {
+    const topic = this.topics.get(topicName);
+    if (!topic) return [];
+    const group = this.groups.get(groupId);
+    return topic.partitions.map((log) => {
+      const cursor = group?.cursors.get(log);
+      return {
+        partition: log.index,
+        low: String(log.startOffset),
+        high: String(log.endOffset),
+        ...(cursor ? { committed: String(cursor.committed) } : {}),
+      };
+    });
+  }
+
   /** Removes the member, hands its partitions to the others and waits for its in-flight batches. */
   async leave(member: Member): Promise<void> {
     if (member.stopped) {
@@ -238,6 +256,7 @@ export class MemoryBroker {
       return;
     }
     member.stopped = true;
+    member.revoked.abort();
     const index = member.group.members.indexOf(member);
     if (index >= 0) member.group.members.splice(index, 1);
     this.rebalance(member.group);
@@ -318,7 +337,7 @@ export class MemoryBroker {
       if (next > cursor.committed && next <= to) cursor.committed = next;
     };
     try {
-      await owner.handler(batch, onProgress);
+      await owner.handler(batch, onProgress, owner.revoked.signal);
       open = false;
       cursor.committed = Math.max(cursor.committed, to);
       cursor.failures = 0;
@@ -410,6 +429,11 @@ export class MemoryTransport implements Transport {
         this.members.delete(member);
       },
     };
+  }
+
+  async positions(groupId: string, topic: string): Promise<PartitionPosition[]> {
+    this.assertConnected();
+    return this.broker.positions(groupId, topic);
   }
 
   private assertConnected(): void {

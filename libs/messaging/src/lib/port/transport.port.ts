@@ -35,11 +35,25 @@ export interface ConsumeOptions {
  * Called with messages of one partition, in order. Resolving commits them; rejecting means none of
  * the batch is committed and the adapter delivers it again (at-least-once).
  * `onProgress(offset)` lets a handler commit part of a batch before failing on a later message.
+ * `revoked` aborts once the batch is no longer this member's to finish (the consumer is stopping, or the
+ * group is rebalancing): a handler waiting to retry should reject at once so the member can leave or rejoin.
  */
 export type BatchHandler = (
   messages: readonly ConsumedMessage[],
   onProgress: (message: ConsumedMessage) => void,
+  revoked: AbortSignal,
 ) => Promise<void>;
+
+/** A consumer group's position on one partition, and the partition's bounds. */
+export interface PartitionPosition {
+  partition: number;
+  /** The first offset still in the log (older ones were removed by retention). */
+  low: string;
+  /** The offset the next message will get: the log's end. */
+  high: string;
+  /** The next offset the group reads; undefined when it never committed on this partition. */
+  committed?: string;
+}
 
 export interface ConsumerHandle {
   stop(): Promise<void>;
@@ -54,4 +68,6 @@ export interface Transport {
   /** Resolves once every message is durably accepted (acks=all on Kafka). */
   send(topic: string, messages: readonly TransportMessage[]): Promise<void>;
   consume(options: ConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle>;
+  /** Where `groupId` stands on every partition of `topic`: tools that read a topic to its end (dead-letter replay) stop there. */
+  positions(groupId: string, topic: string): Promise<PartitionPosition[]>;
 }

@@ -26,7 +26,7 @@ class Recorder {
 
   constructor(private readonly inner?: BatchHandler) {}
 
-  readonly handler: BatchHandler = async (batch, onProgress) => {
+  readonly handler: BatchHandler = async (batch, onProgress, revoked) => {
     this.batches.push([...batch]);
     const first = batch[0];
     for (let i = 0; i < batch.length; i += 1) {
@@ -41,7 +41,7 @@ class Recorder {
       }
     }
     if (this.inner) {
-      await this.inner(batch, onProgress);
+      await this.inner(batch, onProgress, revoked);
     }
     this.messages.push(...batch);
   };
@@ -332,6 +332,45 @@ export function describeTransportContract(
       await consume(observer, { groupId: newGroup(), topics: [topic], fromBeginning: true }, control);
       await until(() => control.has('after-stop'), 'the control group to get the message');
       expect(stopped.values()).toEqual(['before-stop']);
+    });
+
+    it('revokes a batch still in its handler when the consumer stops, so stop() need not wait out a retrying handler', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      let entered = false;
+      let sawAbort = false;
+      // Stands for a handler waiting out an outage: it returns only once its batch is revoked.
+      const waiting = new Recorder(async (_batch, _onProgress, revoked) => {
+        entered = true;
+        await new Promise<void>((resolve) => {
+          if (revoked.aborted) resolve();
+          else revoked.addEventListener('abort', () => resolve(), { once: true });
+        });
+        sawAbort = revoked.aborted;
+        throw new Error('gave the batch back');
+      });
+      const handle = await transport.consume({ groupId: newGroup(), topics: [topic], fromBeginning: true }, waiting.handler);
+      await transport.send(topic, [{ key: 'k', value: 'in-flight' }]);
+      await until(() => entered, 'the handler to start');
+      await handle.stop();
+      expect(sawAbort).toBe(true);
+    });
+
+    it('reports each partition’s end and a group’s committed position, which moves as the group commits', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      await transport.send(topic, messagesFor('p', range(0, 3)));
+      const group = newGroup();
+      expect(await transport.positions(group, topic)).toEqual([{ partition: 0, low: '0', high: '3' }]);
+
+      const recorder = new Recorder();
+      const handle = await consume(transport, { groupId: group, topics: [topic], fromBeginning: true }, recorder);
+      await until(() => recorder.messages.length === 3, 'the three messages');
+      // Committing happens after the handler resolved; stop() waits for it.
+      await handle.stop();
+      expect(await transport.positions(group, topic)).toEqual([{ partition: 0, low: '0', high: '3', committed: '3' }]);
     });
   });
 }

@@ -270,7 +270,7 @@ describe('RouterService', () => {
       command({ type: 'accept', agentId: 'alice', interactionId: first.interactionId, offerId: first.offerId }),
     );
     await router.handleAgentCommand(
-      command({ type: 'complete', agentId: 'alice', interactionId: first.interactionId, disposition: 'resolved' }),
+      command({ type: 'complete', agentId: 'alice', interactionId: first.interactionId, disposition: 'resolved', note: 'refund issued' }),
     );
     expect(publisher.lifecycleSummary()).toEqual([
       'created',
@@ -281,7 +281,7 @@ describe('RouterService', () => {
       'completed alice',
       'offered alice',
     ]);
-    expect(publisher.lifecycle()[5]?.payload.reason).toBe('resolved');
+    expect(publisher.lifecycle()[5]?.payload).toMatchObject({ reason: 'resolved', disposition: 'resolved', note: 'refund issued' });
     expect(lastOffer('alice').interactionId).not.toBe(first.interactionId);
   });
 

@@ -44,7 +44,7 @@ interface Trigger {
 }
 
 type LifecycleExtras = Partial<
-  Pick<InteractionLifecyclePayload, 'agentId' | 'offerId' | 'offerExpiresAt' | 'message' | 'classification' | 'reason'>
+  Pick<InteractionLifecyclePayload, 'agentId' | 'offerId' | 'offerExpiresAt' | 'message' | 'classification' | 'reason' | 'disposition' | 'note'>
 >;
 
 /**
@@ -168,9 +168,11 @@ export class RouterService {
         const result = await this.store.complete(command.interactionId, command.agentId, now);
         if (result.kind === 'stale') throw this.refusal(command, result);
         // 'already-completed': republished for the same reason as a redelivered accept.
+        // The disposition stays in `reason` too, for consumers that read it there; the note was once dropped here.
         await this.publishLifecycle('completed', result.interaction, trigger, {
           agentId: command.agentId,
-          ...(command.disposition === undefined ? {} : { reason: command.disposition }),
+          ...(command.disposition === undefined ? {} : { reason: command.disposition, disposition: command.disposition }),
+          ...(command.note === undefined ? {} : { note: command.note }),
         });
         await this.dispatchLoop(trigger);
         return;

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+
+import { Pool } from 'pg';
+
+import { poolSqlClient } from './pool-sql-client.adapter';
+import { SqlAuditLog } from './sql-audit-log.adapter';
+import { buildAuditEntry, describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log-contract';
+
+const databaseUrl = process.env['DATABASE_URL'];
+if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');
+
+// One pool for the file; each test gets its own schema, dropped afterwards (the database is shared).
+const pool = new Pool({ connectionString: databaseUrl, max: 8 });
+afterAll(async () => {
+  await pool.end();
+});
+
+function freshSchema(): string {
+  return `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+describeAuditLogContract('postgresql', async () => {
+  const schema = freshSchema();
+  return {
+    log: new SqlAuditLog({ sql: poolSqlClient(pool), schema }),
+    dispose: async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+});
+
+// Reopening is a new pool on the same database, as a restarted gateway has.
+describeSqlAuditLogContract('postgresql', async () => {
+  const schema = freshSchema();
+  let own = new Pool({ connectionString: databaseUrl, max: 2 });
+  const harness = {
+    log: new SqlAuditLog({ sql: poolSqlClient(own), schema }),
+    sql: poolSqlClient(own),
+    table: `"${schema}".audit_log`,
+    reopen: async () => {
+      await own.end();
+      own = new Pool({ connectionString: databaseUrl, max: 2 });
+      harness.sql = poolSqlClient(own);
+      return { log: new SqlAuditLog({ sql: harness.sql, schema }), sql: harness.sql };
+    },
+    dispose: async () => {
+      await own.end();
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+  return harness;
+});
+
+describe('SqlAuditLog on PostgreSQL', () => {
+  it('takes UPDATE, DELETE and TRUNCATE away from a role that owns the table, not only the trigger', async () => {
+    const schema = freshSchema();
+    const role = `perch_it_owner_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+    await pool.query(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(databaseUrl);
+    url.username = role;
+    const asOwner = new Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      await pool.query(`GRANT CREATE ON DATABASE "${url.pathname.slice(1)}" TO ${role}`);
+      const log = new SqlAuditLog({ sql: poolSqlClient(asOwner), schema });
+      await log.start();
+      await log.append(buildAuditEntry());
+      // Refused by privileges before the trigger is reached: "permission denied".
+      await expect(asOwner.query(`UPDATE "${schema}".audit_log SET code = 'x'`)).rejects.toThrow(/permission denied/);
+      await expect(asOwner.query(`DELETE FROM "${schema}".audit_log`)).rejects.toThrow(/permission denied/);
+      await expect(asOwner.query(`TRUNCATE "${schema}".audit_log`)).rejects.toThrow(/permission denied/);
+      expect((await log.query()).entries).toHaveLength(1);
+    } finally {
+      await asOwner.end();
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.query(`REVOKE CREATE ON DATABASE "${new URL(databaseUrl).pathname.slice(1)}" FROM ${role}`);
+      await pool.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() => new SqlAuditLog({ sql: poolSqlClient(pool), schema: 'x"; DROP TABLE y; --' })).toThrow(/Invalid schema name/);
+  });
+});

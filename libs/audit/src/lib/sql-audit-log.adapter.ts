@@ -1,0 +1,224 @@
+import { newId } from '@perch/platform';
+
+import {
+  type AuditAction,
+  type AuditActorKind,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditOutcome,
+  type AuditPage,
+  type AuditQuery,
+  type NewAuditEntry,
+} from './audit-entry.types';
+import { type AuditLog } from './audit-log.port';
+import { encodeAuditCursor, normalizeAuditTime, resolveAuditQuery } from './audit-query.util';
+import { type SqlClient } from './sql-client.port';
+
+export interface SqlAuditLogOptions {
+  /** A pg Pool (poolSqlClient) or a PGlite database (pgliteSqlClient); owned by the caller. */
+  sql: SqlClient;
+  /** Schema holding the table; created if missing (the gateway uses its interaction store's). */
+  schema: string;
+  /** Time for entries appended without `at`. */
+  now?: () => number;
+}
+
+interface AuditRow {
+  id: string;
+  at: Date | string;
+  actor_kind: AuditActorKind;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: AuditAction;
+  interaction_id: string | null;
+  brand_account_id: string | null;
+  outcome: AuditOutcome;
+  code: string | null;
+  details: AuditDetails | string;
+  correlation_id: string | null;
+  address: string | null;
+  source_key: string | null;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const COLUMNS = [
+  'id',
+  'at',
+  'actor_kind',
+  'actor_id',
+  'actor_role',
+  'action',
+  'interaction_id',
+  'brand_account_id',
+  'outcome',
+  'code',
+  'details',
+  'correlation_id',
+  'address',
+  'source_key',
+] as const;
+/** Casts per column in an INSERT (pg sends text; PostgreSQL needs the type). */
+const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = { at: '::timestamptz', details: '::jsonb' };
+/** 14 parameters a row; PostgreSQL allows 65,535 a statement. */
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * AuditLog on PostgreSQL (a server through pg, or PGlite in the embedded mode): table `audit_log`, one row per
+ * entry. The database itself keeps it append-only: a trigger raises on UPDATE, DELETE and TRUNCATE, and those
+ * privileges are revoked from PUBLIC and from the owner (a superuser still bypasses privileges, not the trigger).
+ */
+export class SqlAuditLog implements AuditLog {
+  private readonly sql: SqlClient;
+  private readonly schema: string;
+  private readonly table: string;
+  private readonly now: () => number;
+
+  constructor(options: SqlAuditLogOptions) {
+    if (!SCHEMA_NAME.test(options.schema)) {
+      throw new Error(`Invalid schema name "${options.schema}": use lower-case letters, digits and underscores`);
+    }
+    this.sql = options.sql;
+    this.schema = `"${options.schema}"`;
+    this.table = `${this.schema}.audit_log`;
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    // One script, one transaction; the advisory lock keeps replicas starting together from colliding.
+    await this.sql.script(`
+      SELECT pg_advisory_xact_lock(hashtext('perch-audit:${this.schema}'));
+      CREATE SCHEMA IF NOT EXISTS ${this.schema};
+      CREATE TABLE IF NOT EXISTS ${this.table} (
+        id text PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor_kind text NOT NULL CHECK (actor_kind IN ('agent', 'anonymous', 'system')),
+        actor_id text,
+        actor_role text,
+        action text NOT NULL,
+        interaction_id text,
+        brand_account_id text,
+        outcome text NOT NULL CHECK (outcome IN ('succeeded', 'refused', 'failed')),
+        code text,
+        details jsonb NOT NULL DEFAULT '{}'::jsonb,
+        correlation_id text,
+        address text,
+        source_key text UNIQUE,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX IF NOT EXISTS audit_log_in_order ON ${this.table} (at, id COLLATE "C");
+      CREATE INDEX IF NOT EXISTS audit_log_by_actor ON ${this.table} (actor_id, at);
+      CREATE INDEX IF NOT EXISTS audit_log_by_interaction ON ${this.table} (interaction_id, at) WHERE interaction_id IS NOT NULL;
+      CREATE OR REPLACE FUNCTION ${this.schema}.audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END
+      $fn$;
+      CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON ${this.table}
+        FOR EACH ROW EXECUTE FUNCTION ${this.schema}.audit_log_refuse_change();
+      CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON ${this.table}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${this.schema}.audit_log_refuse_change();
+      REVOKE UPDATE, DELETE, TRUNCATE ON ${this.table} FROM PUBLIC, CURRENT_USER;
+    `);
+  }
+
+  async stop(): Promise<void> {
+    // The pool or database is the caller's.
+  }
+
+  async append(entry: NewAuditEntry): Promise<boolean> {
+    return (await this.appendMany([entry])) === 1;
+  }
+
+  async appendMany(entries: readonly NewAuditEntry[]): Promise<number> {
+    let kept = 0;
+    for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
+      const chunk = entries.slice(start, start + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const rows = chunk.map((entry) => {
+        const values = this.rowValues(entry);
+        const placeholders = COLUMNS.map((column, index) => `$${params.length + index + 1}${CASTS[column] ?? ''}`);
+        params.push(...values);
+        return `(${placeholders.join(', ')})`;
+      });
+      // No conflict target: a kept id or a kept source_key both make the row a duplicate.
+      const inserted = await this.sql.query<{ id: string }>(
+        `INSERT INTO ${this.table} (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`,
+        params,
+      );
+      kept += inserted.length;
+    }
+    return kept;
+  }
+
+  async query(query: AuditQuery = {}): Promise<AuditPage> {
+    const resolved = resolveAuditQuery(query);
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (resolved.actor !== undefined) where.push(`actor_id = ${param(resolved.actor)}`);
+    if (resolved.action !== undefined) where.push(`action = ${param(resolved.action)}`);
+    if (resolved.interactionId !== undefined) where.push(`interaction_id = ${param(resolved.interactionId)}`);
+    if (resolved.fromMs !== undefined) where.push(`at >= ${param(new Date(resolved.fromMs).toISOString())}::timestamptz`);
+    if (resolved.toMs !== undefined) where.push(`at < ${param(new Date(resolved.toMs).toISOString())}::timestamptz`);
+    const direction = resolved.order === 'asc' ? 'ASC' : 'DESC';
+    if (resolved.after) {
+      // Ids compare bytewise (COLLATE "C"), as in the memory adapter, so pages never skip nor repeat an entry.
+      where.push(
+        `(at, id COLLATE "C") ${resolved.order === 'asc' ? '>' : '<'} (${param(resolved.after.at)}::timestamptz, ${param(resolved.after.id)}::text COLLATE "C")`,
+      );
+    }
+    // One more than asked: whether a next page exists is known without another query.
+    const rows = await this.sql.query<AuditRow>(
+      `SELECT ${COLUMNS.join(', ')} FROM ${this.table}
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY at ${direction}, id COLLATE "C" ${direction} LIMIT ${param(resolved.limit + 1)}`,
+      params,
+    );
+    const entries = rows.slice(0, resolved.limit).map(toEntry);
+    const last = entries[entries.length - 1];
+    return { entries, nextCursor: rows.length > resolved.limit && last ? encodeAuditCursor(last) : null };
+  }
+
+  private rowValues(entry: NewAuditEntry): unknown[] {
+    return [
+      entry.id ?? newId(),
+      normalizeAuditTime(entry.at ?? this.now()),
+      entry.actor.kind,
+      entry.actor.id ?? null,
+      entry.actor.role ?? null,
+      entry.action,
+      entry.interactionId ?? null,
+      entry.brandAccountId ?? null,
+      entry.outcome,
+      entry.code ?? null,
+      JSON.stringify(entry.details ?? {}),
+      entry.correlationId ?? null,
+      entry.address ?? null,
+      entry.sourceKey ?? null,
+    ];
+  }
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: normalizeAuditTime(row.at),
+    actor: {
+      kind: row.actor_kind,
+      ...(row.actor_id === null ? {} : { id: row.actor_id }),
+      ...(row.actor_role === null ? {} : { role: row.actor_role }),
+    },
+    action: row.action,
+    ...(row.interaction_id === null ? {} : { interactionId: row.interaction_id }),
+    ...(row.brand_account_id === null ? {} : { brandAccountId: row.brand_account_id }),
+    outcome: row.outcome,
+    ...(row.code === null ? {} : { code: row.code }),
+    details: typeof row.details === 'string' ? (JSON.parse(row.details) as AuditDetails) : row.details,
+    ...(row.correlation_id === null ? {} : { correlationId: row.correlation_id }),
+    ...(row.address === null ? {} : { address: row.address }),
+    ...(row.source_key === null ? {} : { sourceKey: row.source_key }),
+  };
+}

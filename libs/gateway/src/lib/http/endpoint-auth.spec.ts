@@ -1,0 +1,145 @@
+import { type Type } from '@nestjs/common';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common/enums';
+import { AgentDirectory, hashPassword, MemoryTokenRevocationStore } from '@perch/interactions';
+import { newId } from '@perch/platform';
+import { TwitterApiXAdapter } from '@perch/x-client';
+
+import { type GatewayModuleDeps } from '../gateway-deps.types';
+import { GatewayModule } from '../gateway.module';
+import { type GatewayTestbed, startGatewayTestbed, TESTBED_TOKEN_SECRET } from '../testing/gateway-testbed';
+import { AgentAuthGuard } from './agent-auth.guard';
+
+// Every route the gateway declares, read from its controllers' metadata, so a route added tomorrow is
+// covered without touching this file: each must refuse a missing, malformed, forged, expired or revoked
+// token, unless it is on the short list of public routes below.
+
+interface Route {
+  method: string;
+  path: string;
+  signedIn: boolean;
+}
+
+/** Reachable without a token, on purpose. Anything new here is a decision, not an accident. */
+const PUBLIC_ROUTES = ['POST /api/auth/sign-in', 'GET /health', 'GET /', 'GET /:asset.:ext'];
+
+function declaredRoutes(): Route[] {
+  const controllers = (GatewayModule.register({ options: {} } as unknown as GatewayModuleDeps).controllers ?? []) as Type[];
+  return controllers.flatMap((controller) => {
+    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/|\/$/g, '');
+    const controllerGuards = (Reflect.getMetadata(GUARDS_METADATA, controller) ?? []) as unknown[];
+    const prototype = controller.prototype as Record<string, unknown>;
+    return Object.getOwnPropertyNames(prototype).flatMap((name) => {
+      const handler = prototype[name];
+      if (typeof handler !== 'function' || name === 'constructor') return [];
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (path === undefined || method === undefined) return [];
+      const guards = [...controllerGuards, ...((Reflect.getMetadata(GUARDS_METADATA, handler) ?? []) as unknown[])];
+      const full = `/${[base, path.replace(/^\/|\/$/g, '')].filter((part) => part.length > 0).join('/')}`;
+      return [{ method: RequestMethod[method], path: full, signedIn: guards.includes(AgentAuthGuard) }];
+    });
+  });
+}
+
+describe('who may call each gateway endpoint', () => {
+  const routes = declaredRoutes();
+  const guarded = routes.filter((route) => route.signedIn);
+  let testbed: GatewayTestbed;
+  let now = Date.now();
+  const clock = { now: () => now };
+
+  async function call(route: Route, token?: string): Promise<{ status: number; code: unknown }> {
+    const path = route.path.replace(/:[A-Za-z]+/g, newId());
+    const response = await fetch(`${testbed.baseUrl}${path}`, {
+      method: route.method,
+      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      ...(route.method === 'GET' ? {} : { body: '{}' }),
+    });
+    const text = await response.text();
+    let code: unknown;
+    try {
+      code = (JSON.parse(text) as Record<string, unknown>)['code'];
+    } catch {
+      code = undefined;
+    }
+    return { status: response.status, code };
+  }
+
+  async function signIn(): Promise<string> {
+    const response = await fetch(`${testbed.baseUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ada', password: 'correct horse' }),
+    });
+    expect(response.status).toBe(201);
+    return String(((await response.json()) as Record<string, unknown>)['token']);
+  }
+
+  beforeAll(async () => {
+    testbed = await startGatewayTestbed({
+      xApi: new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' }),
+      brands: [],
+      agents: [{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', role: 'admin', brands: ['*'] }],
+      auth: { clock, tokenTtlMs: 60 * 60 * 1000, revocations: new MemoryTokenRevocationStore(clock) },
+      // Unknown interactions answer 404 at once instead of waiting for the projector.
+      options: { consistencyWaitMs: 0 },
+    });
+  });
+
+  afterAll(async () => {
+    await testbed?.close();
+  });
+
+  it('declares every route either signed-in or on the public list', () => {
+    expect(guarded.length).toBeGreaterThan(10);
+    expect(routes.filter((route) => !route.signedIn).map((route) => `${route.method} ${route.path}`).sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('refuses every signed-in route without a token, with a malformed one, and with one signed by another secret', async () => {
+    const forger = new AgentDirectory({
+      agents: [{ id: 'ada', displayName: 'Ada', passwordHash: await hashPassword('x'), capacity: 1, skills: [], role: 'admin', brands: ['*'] }],
+      tokenSecret: `${TESTBED_TOKEN_SECRET}-not-ours`,
+    });
+    const forged = forger.issueToken('ada').token;
+    for (const route of guarded) {
+      const label = `${route.method} ${route.path}`;
+      expect({ label, ...(await call(route)) }).toEqual({ label, status: 401, code: 'missing-token' });
+      expect({ label, ...(await call(route, 'not-a-token')) }).toEqual({ label, status: 401, code: 'bad-token' });
+      expect({ label, ...(await call(route, forged)) }).toEqual({ label, status: 401, code: 'bad-token' });
+    }
+  });
+
+  it('refuses every signed-in route with an expired token', async () => {
+    const token = await signIn();
+    now += 60 * 60 * 1000;
+    try {
+      for (const route of guarded) {
+        const label = `${route.method} ${route.path}`;
+        expect({ label, ...(await call(route, token)) }).toEqual({ label, status: 401, code: 'token-expired' });
+      }
+    } finally {
+      now = Date.now();
+    }
+  });
+
+  it('refuses every signed-in route with a token revoked by signing out', async () => {
+    const token = await signIn();
+    const signOut = await fetch(`${testbed.baseUrl}/api/auth/sign-out`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(signOut.status).toBe(204);
+    for (const route of guarded) {
+      const label = `${route.method} ${route.path}`;
+      expect({ label, ...(await call(route, token)) }).toEqual({ label, status: 401, code: 'token-revoked' });
+    }
+  });
+
+  it('lets a valid token past authentication on every signed-in route', async () => {
+    const token = await signIn();
+    for (const route of guarded.filter((r) => r.path !== '/api/auth/sign-out')) {
+      const label = `${route.method} ${route.path}`;
+      const { status } = await call(route, token);
+      // Past the guard the answer depends on the route (404 unknown interaction, 400 empty body…), never 401.
+      expect({ label, unauthenticated: status === 401 }).toEqual({ label, unauthenticated: false });
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ConfigError, loadConfig } from '@perch/platform';
+
+import { DistributedEnv } from './distributed-env';
+import { kafkaSecurityOptions } from './kafka-env.util';
+
+const BASE = { KAFKA_BROKERS: 'kafka-1:9093,kafka-2:9093' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(DistributedEnv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.field).sort();
+    throw error;
+  }
+  return [];
+}
+
+describe('Kafka security and replication settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perch-kafka-env-'));
+  const ca = join(dir, 'ca.pem');
+  const cert = join(dir, 'client.pem');
+  const key = join(dir, 'client.key');
+  writeFileSync(ca, 'CA PEM');
+  writeFileSync(cert, 'CERT PEM');
+  writeFileSync(key, 'KEY PEM');
+
+  it('maps TLS with a private CA and client certificate, SASL and replication onto the transport options', () => {
+    const env = loadConfig(DistributedEnv, {
+      ...BASE,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: ca,
+      KAFKA_SSL_CERT_FILE: cert,
+      KAFKA_SSL_KEY_FILE: key,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'perch',
+      KAFKA_SASL_PASSWORD: 's3cret',
+      KAFKA_REPLICATION_FACTOR: '3',
+    });
+    expect(kafkaSecurityOptions(env)).toEqual({
+      ssl: { rejectUnauthorized: true, ca: ['CA PEM'], cert: 'CERT PEM', key: 'KEY PEM' },
+      sasl: { mechanism: 'scram-sha-512', username: 'perch', password: 's3cret' },
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    });
+  });
+
+  it('uses the system CAs when TLS is on without files, and an explicit min.insync.replicas', () => {
+    const env = loadConfig(DistributedEnv, { ...BASE, KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_REPLICATION_FACTOR: '5', KAFKA_MIN_INSYNC_REPLICAS: '3' });
+    expect(kafkaSecurityOptions(env)).toEqual({ ssl: true, sasl: { mechanism: 'plain', username: 'u', password: 'p' }, replicationFactor: 5, minInsyncReplicas: 3 });
+  });
+
+  it('leaves min.insync.replicas to the broker below three replicas, and everything to it when unset', () => {
+    expect(kafkaSecurityOptions(loadConfig(DistributedEnv, { ...BASE, KAFKA_REPLICATION_FACTOR: '2' }))).toEqual({ replicationFactor: 2 });
+    expect(kafkaSecurityOptions(loadConfig(DistributedEnv, BASE))).toEqual({});
+  });
+
+  it('names every bad Kafka variable in one error', () => {
+    expect(
+      problemsOf({
+        ...BASE,
+        KAFKA_SSL: 'yes',
+        KAFKA_SSL_CA_FILE: join(dir, 'missing.pem'),
+        KAFKA_SSL_CERT_FILE: cert,
+        KAFKA_SASL_MECHANISM: 'gssapi',
+        KAFKA_SASL_USERNAME: 'perch',
+        KAFKA_REPLICATION_FACTOR: 'three',
+        KAFKA_MIN_INSYNC_REPLICAS: '0',
+      }),
+    ).toEqual([
+      'KAFKA_MIN_INSYNC_REPLICAS',
+      'KAFKA_REPLICATION_FACTOR',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_PASSWORD',
+      'KAFKA_SSL',
+      'KAFKA_SSL_CA_FILE',
+      'KAFKA_SSL_CERT_FILE',
+      'KAFKA_SSL_KEY_FILE',
+    ]);
+  });
+
+  it('refuses SASL with a username but no password, or a password but no username', () => {
+    expect(problemsOf({ ...BASE, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })).toEqual(['KAFKA_SASL_PASSWORD']);
+    expect(problemsOf({ ...BASE, KAFKA_SASL_PASSWORD: 'p' })).toEqual(['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME']);
+  });
+
+  it('refuses certificate files without KAFKA_SSL=true, which would silently talk plaintext', () => {
+    expect(problemsOf({ ...BASE, KAFKA_SSL_CA_FILE: ca })).toEqual(['KAFKA_SSL_CA_FILE']);
+  });
+
+  it('refuses a min.insync.replicas above the replication factor', () => {
+    expect(problemsOf({ ...BASE, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '4' })).toEqual(['KAFKA_MIN_INSYNC_REPLICAS']);
+  });
+});
