@@ -34,11 +34,11 @@ describe('embedded mode: the data folder', () => {
     return gatewayUrl;
   }
 
-  async function signIn(gatewayUrl: string): Promise<string> {
+  async function signIn(gatewayUrl: string, username = 'alice'): Promise<string> {
     const response = await fetch(`${gatewayUrl}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'alice', password: 'alice' }),
+      body: JSON.stringify({ username, password: username }),
     });
     expect(response.status).toBe(201);
     return ((await response.json()) as { token: string }).token;
@@ -59,5 +59,31 @@ describe('embedded mode: the data folder', () => {
     expect(await meStatus(await startPerch(join(root, 'install-b')), token)).toBe(401);
     expect((await stat(join(dataDir, 'token-secret'))).mode & 0o777).toBe(0o600);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+  });
+
+  it('keeps a sign-out and the audit trail across a restart, even after a SIGKILL', async () => {
+    const dataDir = join(root, 'install-c');
+    let gatewayUrl = await startPerch(dataDir);
+    const signedOut = await signIn(gatewayUrl);
+    const refused = await fetch(`${gatewayUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'not-her-password' }),
+    });
+    expect(refused.status).toBe(401);
+    expect((await fetch(`${gatewayUrl}/api/auth/sign-out`, { method: 'POST', headers: { authorization: `Bearer ${signedOut}` } })).status).toBe(204);
+    expect(await meStatus(gatewayUrl, signedOut)).toBe(401);
+    // No goodbye: whatever was acknowledged must already be on disk.
+    await perch?.stop('SIGKILL');
+
+    gatewayUrl = await startPerch(dataDir);
+    expect(await meStatus(gatewayUrl, signedOut)).toBe(401);
+    const admin = await signIn(gatewayUrl, 'dana');
+    const audit = await fetch(`${gatewayUrl}/api/admin/audit?actor=alice&order=asc`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(audit.status).toBe(200);
+    const { entries } = (await audit.json()) as { entries: { action: string; outcome: string }[] };
+    expect(entries.map((entry) => `${entry.action} ${entry.outcome}`)).toEqual(
+      expect.arrayContaining(['sign-in succeeded', 'sign-in refused', 'sign-out succeeded']),
+    );
   });
 });

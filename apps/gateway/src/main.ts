@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { poolSqlClient, SqlAuditLog } from '@perch/audit';
+import { SqlAuditLog } from '@perch/audit';
 import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
   AgentDirectory,
@@ -31,6 +31,7 @@ import {
   startInternalHttp,
   tuneHttpServer,
 } from '@perch/service-kit';
+import { poolSqlClient } from '@perch/sql';
 import { RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
 
 import { GatewayConfig, gatewayDbSchema, trustProxySetting } from './gateway.config';

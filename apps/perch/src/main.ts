@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { openEmbeddedPostgres, pgliteSqlClient, SqlAuditLog } from '@perch/audit';
+import { SqlAuditLog } from '@perch/audit';
 import { ClassifierModule, TrainedClassifier } from '@perch/classification';
 import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
 import {
@@ -31,8 +31,8 @@ import {
   MemoryInteractionStore,
   MemoryOutboundIdempotencyStore,
   MemorySignInThrottleStore,
-  MemoryTokenRevocationStore,
   SignInThrottle,
+  SqlTokenRevocationStore,
 } from '@perch/interactions';
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger, loadConfig } from '@perch/platform';
@@ -48,6 +48,7 @@ import {
   startInternalHttp,
   tuneHttpServer,
 } from '@perch/service-kit';
+import { openEmbeddedPostgres, pgliteSqlClient } from '@perch/sql';
 import {
   AccountActivityRegistrar,
   DmEventsReader,
@@ -84,6 +85,9 @@ async function main(): Promise<void> {
   const embeddedPostgres = await openEmbeddedPostgres(join(dataDir.dir, 'postgres'));
   const auditLog = new SqlAuditLog({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
   await auditLog.start();
+  // Revocations too: tokens outlive a restart (the folder's secret), so a sign-out must as well.
+  const revocations = new SqlTokenRevocationStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
+  await revocations.start();
   // The simulated X app's consumer secret (signs webhook deliveries, keys the CRC): fresh each run, never a literal
   // the webhook receiver would trust from anyone who read this file.
   const consumerSecret = randomBytes(32).toString('hex');
@@ -149,9 +153,9 @@ async function main(): Promise<void> {
         agents: new AgentDirectory({
           agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
           tokenSecret: dataDir.tokenSecret,
-          // One process: sign-in failures and revoked tokens need not be shared (lost on restart).
+          // One process: sign-in failures need not be shared (a restart forgets them).
           signInThrottle: new SignInThrottle(new MemorySignInThrottleStore()),
-          revocations: new MemoryTokenRevocationStore(),
+          revocations,
         }),
         options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR, run: { healthEndpoint: false } },
       }),
@@ -215,7 +219,7 @@ async function main(): Promise<void> {
     [
       '',
       'Perch is running (embedded mode)',
-      `  Agent desktop:  ${desktop}        sign in as alice / alice (or bob / bob, carol / carol)`,
+      `  Agent desktop:  ${desktop}        sign in as alice / alice (or bob / bob; carol / carol is a supervisor, dana / dana the admin)`,
       `  X simulator:    ${simulatorUrl}   (admin API: ${simulatorUrl}/admin; customers tweet at @${BRAND.username} at ${config.PERCH_DEMO_RATE}/s)`,
       `  API docs:       http://localhost:${internal.port}/api/docs`,
       `  Metrics:        http://localhost:${internal.port}/metrics   (the operators' port; the desktop's port serves neither)`,

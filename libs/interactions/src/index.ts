@@ -6,6 +6,7 @@ export * from './lib/agents/memory-sign-in-throttle-store.adapter';
 export * from './lib/agents/memory-token-revocation-store.adapter';
 export * from './lib/agents/redis-sign-in-throttle-store.adapter';
 export * from './lib/agents/redis-token-revocation-store.adapter';
+export * from './lib/agents/sql-token-revocation-store.adapter';
 export * from './lib/agents/sign-in-throttle-store.port';
 export * from './lib/agents/sign-in-throttle.service';
 export * from './lib/agents/token-revocation-store.port';

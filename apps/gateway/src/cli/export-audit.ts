@@ -8,13 +8,10 @@ import {
   type AuditAction,
   type AuditQuery,
   exportAuditAsJsonLines,
-  openEmbeddedPostgres,
-  pgliteSqlClient,
-  poolSqlClient,
-  type SqlClient,
   SqlAuditLog,
 } from '@perch/audit';
 import { errorMessage, loadConfig } from '@perch/platform';
+import { openEmbeddedPostgres, pgliteSqlClient, poolSqlClient, type SqlClient } from '@perch/sql';
 import { DatabaseError, Pool } from 'pg';
 
 import { GatewayDatabaseConfig, gatewayDbSchema } from '../gateway.config';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Pool } from 'pg';
 
-import { poolSqlClient } from './pool-sql-client.adapter';
+import { poolSqlClient } from '@perch/sql';
 import { SqlAuditLog } from './sql-audit-log.adapter';
 import { buildAuditEntry, describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log-contract';
 

@@ -12,7 +12,7 @@ import {
 } from './audit-entry.types';
 import { type AuditLog } from './audit-log.port';
 import { encodeAuditCursor, normalizeAuditTime, resolveAuditQuery } from './audit-query.util';
-import { type SqlClient } from './sql-client.port';
+import { type SqlClient } from '@perch/sql';
 
 export interface SqlAuditLogOptions {
   /** A pg Pool (poolSqlClient) or a PGlite database (pgliteSqlClient); owned by the caller. */

@@ -28,6 +28,12 @@ export class DistributedEnv extends KafkaEnv {
   @IsOptional()
   HTTP_HOST?: string;
 
+  /** How long a consumer retries a transient failure (Redis, PostgreSQL, Kafka down) before dead-lettering. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  BUS_RETRY_BUDGET_MS = 300_000;
+
   /** The internal listener (/health, /metrics, the gateway's /api/docs): HTTP_PORT + 1000 unless set. Never route an ingress to it. */
   @IsOptional()
   @Type(() => Number)
@@ -83,7 +89,7 @@ export async function connectKafkaBus(env: DistributedEnv, service: string): Pro
     logger.warn('KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true sends the Kafka password in clear text');
   }
   const transport = withNamespace(kafka, env.PERCH_NAMESPACE);
-  const bus = await startEventBus(transport, { producer: service, logger });
+  const bus = await startEventBus(transport, { producer: service, logger, retryBudgetMs: env.BUS_RETRY_BUDGET_MS });
   return { bus, transport };
 }
 

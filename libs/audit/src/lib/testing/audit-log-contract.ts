@@ -4,7 +4,7 @@ import { ValidationFailedError } from '@perch/platform';
 
 import { type AuditEntry, type NewAuditEntry } from '../audit-entry.types';
 import { type AuditLog, exportAuditAsJsonLines, streamAuditEntries } from '../audit-log.port';
-import { type SqlClient } from '../sql-client.port';
+import { type SqlClient } from '@perch/sql';
 
 export interface AuditLogHarness {
   log: AuditLog;

@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type AuditActor, type AuditDetails, type AuditLog, type NewAuditEntry } from '@perch/audit';
 import { type AgentProfile } from '@perch/interactions';
-import { createLogger } from '@perch/platform';
+import { backoffDelay, createLogger } from '@perch/platform';
 
 import { GATEWAY_AUDIT_LOG } from '../gateway.constants';
 import { type AuditSpec } from './audited.decorator';
@@ -24,16 +26,35 @@ const MAX_ID = 128;
 // Only these of a route's answer reach the log: ids to follow the action through Kafka and X, never a token.
 const RESULT_FIELDS = ['commandId', 'correctionId', 'inReplyToTweetId', 'participantId', 'kind'] as const;
 
+/** How long an entry the database refused is tried again in the background: past a PostgreSQL failover. */
+export const AUDIT_RETRY_FOR_MS = 10 * 60 * 1000;
+
 /**
  * Turns an audited request and its outcome into one audit entry, once. Writes are awaited before the answer
- * goes out, so an answered request is in the log; if the log cannot be written the answer still goes out and
- * the entry is logged whole at error level (the action itself has already happened).
+ * goes out, so an answered request is in the log. If the database cannot take it (an outage), the answer still
+ * goes out (the action has already happened) and the entry, with its id fixed so a retry cannot double it, is
+ * tried again in the background with jittered backoff for AUDIT_RETRY_FOR_MS; only a crash of this process
+ * during the outage, or an outage longer than that, loses it, and then it is in the error log whole.
  */
 @Injectable()
-export class AuditRecorder {
+export class AuditRecorder implements OnApplicationShutdown {
   private readonly logger = createLogger('gateway-audit');
+  private readonly pending = new Map<string, { entry: NewAuditEntry; attempt: number; since: number }>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(@Inject(GATEWAY_AUDIT_LOG) private readonly log: AuditLog) {}
+
+  /** Entries waiting for the database to come back. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  /** One last try for what still waits; what fails now is only in the error log. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.retryPending(true);
+  }
 
   track(request: AuditedRequest, spec: AuditSpec): void {
     request[AUDIT_STATE] = { spec, recorded: false };
@@ -67,6 +88,8 @@ export class AuditRecorder {
     const interactionId = idOf(request.params?.['id']) ?? idOf(field(request.body, 'interactionId'));
     const brandAccountId = idOf(field(request.body, 'brandAccountId'));
     const entry: NewAuditEntry = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
       action: state.spec.action,
       ...build(state.spec),
       ...(interactionId === undefined ? {} : { interactionId }),
@@ -76,7 +99,35 @@ export class AuditRecorder {
     try {
       await this.log.append(entry);
     } catch (error) {
-      this.logger.error({ err: error, auditEntry: entry }, 'audit entry not kept');
+      this.logger.warn({ err: error, auditId: entry.id }, 'audit entry not written yet; trying again in the background');
+      this.pending.set(entry.id ?? randomUUID(), { entry, attempt: 1, since: Date.now() });
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.pending.size === 0) return;
+    const attempt = Math.min(...[...this.pending.values()].map((p) => p.attempt));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.retryPending(false).finally(() => this.schedule());
+    }, backoffDelay({ attempt, baseMs: 500, maxMs: 15_000 }) + 100);
+    this.timer.unref();
+  }
+
+  private async retryPending(last: boolean): Promise<void> {
+    for (const [id, item] of [...this.pending]) {
+      try {
+        // Idempotent on the id: an attempt that reached the database before its answer was lost is not doubled.
+        await this.log.append(item.entry);
+        this.pending.delete(id);
+      } catch (error) {
+        item.attempt += 1;
+        if (last || Date.now() - item.since > AUDIT_RETRY_FOR_MS) {
+          this.pending.delete(id);
+          this.logger.error({ err: error, auditEntry: item.entry }, 'audit entry not kept');
+        }
+      }
     }
   }
 }

@@ -3,7 +3,8 @@ import { type AddressInfo } from 'node:net';
 
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type AuditEntry, poolSqlClient, SqlAuditLog } from '@perch/audit';
+import { type AuditEntry, SqlAuditLog } from '@perch/audit';
+import { poolSqlClient } from '@perch/sql';
 import { type OutboundCompletedPayload, Topics } from '@perch/contracts';
 import {
   AgentDirectory,

@@ -6,6 +6,7 @@ import {
   type Consumer,
   type EachBatchPayload,
   type IHeaders,
+  type ISocketFactory,
   Kafka,
   type KafkaMessage,
   logLevel,
@@ -72,6 +73,11 @@ export interface KafkaTransportOptions {
   ssl?: ConnectionOptions | boolean;
   sasl?: SASLOptions;
   /**
+   * How connections to the brokers are opened (kafkajs' socketFactory). Fault tests put a gate here to cut the
+   * client off a real broker: the broker advertises its own address, so a TCP proxy in front of it would be bypassed.
+   */
+  socketFactory?: ISocketFactory;
+  /**
    * Producer: retries of a failed produce request before send() rejects. With the backoff below
    * (300 ms doubling to 10 s) the default 15 spans about two minutes, so a broker restart or leader
    * election of a minute does not fail publishes.
@@ -103,7 +109,7 @@ const DEFAULTS = {
   requestTimeout: 30_000,
 } as const;
 
-type Settings = Required<Omit<KafkaTransportOptions, 'logger' | 'brokers' | 'minInsyncReplicas' | 'ssl' | 'sasl'>> &
+type Settings = Required<Omit<KafkaTransportOptions, 'logger' | 'brokers' | 'minInsyncReplicas' | 'ssl' | 'sasl' | 'socketFactory'>> &
   Pick<KafkaTransportOptions, 'minInsyncReplicas'>;
 
 /**
@@ -142,7 +148,7 @@ export class KafkaTransport implements Transport {
 
   constructor(options: KafkaTransportOptions) {
     if (options.brokers.length === 0) throw new RangeError('KafkaTransport needs at least one broker');
-    const { logger, brokers, ssl, sasl, ...rest } = options;
+    const { logger, brokers, ssl, sasl, socketFactory, ...rest } = options;
     this.settings = { ...DEFAULTS, compression: CompressionTypes.None, ...stripUndefined(rest) };
     this.logger = logger ?? createLogger('KafkaTransport');
     this.kafka = new Kafka({
@@ -152,6 +158,7 @@ export class KafkaTransport implements Transport {
       requestTimeout: this.settings.requestTimeout,
       ...(ssl === undefined ? {} : { ssl }),
       ...(sasl === undefined ? {} : { sasl }),
+      ...(socketFactory === undefined ? {} : { socketFactory }),
       logLevel: logLevel.WARN,
       logCreator: pinoLogCreator(this.logger),
     });
