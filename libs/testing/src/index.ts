@@ -5,3 +5,4 @@ export * from './lib/wait-for';
 export * from './lib/perch-cluster';
 export * from './lib/event-tap';
 export * from './lib/redis-server';
+export * from './lib/tcp-proxy';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AgentCommandPayload, type AgentPresence, Topics } from '@perch/contracts';
 import { type EventBus } from '@perch/messaging';
 import { type AgentProfile, type InteractionStore } from '@perch/interactions';
-import { newId } from '@perch/platform';
+import { createLogger, newId } from '@perch/platform';
 
 import { GATEWAY_BUS, GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { InteractionQueryService } from '../interactions/interaction-query.service';
@@ -14,6 +14,8 @@ import { InteractionQueryService } from '../interactions/interaction-query.servi
  */
 @Injectable()
 export class AgentCommandsService {
+  private readonly logger = createLogger('gateway-agent-commands');
+
   constructor(
     @Inject(GATEWAY_BUS) private readonly bus: EventBus,
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
@@ -65,6 +67,13 @@ export class AgentCommandsService {
 
   /** The tweet's correlation id when the view is known (it may lag the socket by a few ms). */
   private async correlationOf(interactionId: string): Promise<string> {
-    return (await this.store.get(interactionId))?.correlationId ?? newId();
+    try {
+      return (await this.store.get(interactionId))?.correlationId ?? newId();
+    } catch (error) {
+      // The correlation id only threads the logs; the router decides from Redis, so a PostgreSQL outage must not
+      // stop agents from taking the offers it keeps making.
+      this.logger.warn({ err: error, interactionId }, 'interaction store unreachable; the command gets a fresh correlation id');
+      return newId();
+    }
   }
 }
