@@ -7,15 +7,19 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
 #   KAFKA_HEAP_OPTS        JVM heap (default -Xmx512m)
 #   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 120)
+#   KAFKA_DATA_DIR         data, log and pid file (default tools/kafka/data, tools/kafka/kafka.log, .pid): a second
+#                          broker for a fault test that kills and restarts its own (e2e/src/kafka-outage)
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "${DIR}/../.." && pwd)"
 PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
-DATA="${DIR}/data"
-LOG_FILE="${DIR}/kafka.log"
-PID_FILE="${DIR}/kafka.pid"
+DATA="${KAFKA_DATA_DIR:-${DIR}/data}"
+LOG_FILE="${KAFKA_DATA_DIR:+${KAFKA_DATA_DIR}/kafka.log}"
+LOG_FILE="${LOG_FILE:-${DIR}/kafka.log}"
+PID_FILE="${KAFKA_DATA_DIR:+${KAFKA_DATA_DIR}/kafka.pid}"
+PID_FILE="${PID_FILE:-${DIR}/kafka.pid}"
 PROPS="${DATA}/server.properties"
 
 port_open() {

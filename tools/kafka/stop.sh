@@ -3,7 +3,9 @@
 # Data stays in tools/kafka/data; `rm -rf tools/kafka/data` after stopping for a clean slate.
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-PID_FILE="${DIR}/kafka.pid"
+# KAFKA_DATA_DIR names a second broker's folder (see start.sh); without it, the default broker.
+PID_FILE="${KAFKA_DATA_DIR:+${KAFKA_DATA_DIR}/kafka.pid}"
+PID_FILE="${PID_FILE:-${DIR}/kafka.pid}"
 
 if [[ ! -f "$PID_FILE" ]]; then
   echo "stop.sh: no pid file, nothing to stop"

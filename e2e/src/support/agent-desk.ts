@@ -34,8 +34,8 @@ export class AgentDesk {
   }
 
   /** Waits for the offer of the customer's tweet, accepts it on the socket as the desktop does; the interaction id. */
-  async accept(customerTweetId: string): Promise<string> {
-    const offer = await within('the offer', this.socket.next('offer', (o) => o.messageId === customerTweetId), 30_000);
+  async accept(customerTweetId: string, timeoutMs = 30_000): Promise<string> {
+    const offer = await within('the offer', this.socket.next('offer', (o) => o.messageId === customerTweetId), timeoutMs);
     this.socket.send({ type: 'accept', interactionId: offer.interactionId, offerId: offer.offerId });
     await within(
       'the accepted interaction',

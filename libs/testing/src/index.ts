@@ -6,3 +6,4 @@ export * from './lib/perch-cluster';
 export * from './lib/event-tap';
 export * from './lib/redis-server';
 export * from './lib/tcp-proxy';
+export * from './lib/kafka-broker';

@@ -335,6 +335,11 @@ class GroupConsumer {
       minBytes: this.settings.minBytes,
       allowAutoTopicCreation: true,
       retry: {
+        // Short, frequent retries: after a broker outage a member is back within seconds of the broker (the
+        // default backs off to 30 s a try, and a whole pipeline then waits for its slowest member).
+        initialRetryTime: 300,
+        maxRetryTime: 5_000,
+        retries: 8,
         // kafkajs asks this for retriable crashes (network, coordinator moves...): restart unless stopping.
         restartOnFailure: async (error) => {
           this.logger.error({ err: error }, 'kafka consumer crashed; kafkajs restarts it');
