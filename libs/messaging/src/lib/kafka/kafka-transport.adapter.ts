@@ -1,4 +1,4 @@
-import { createLogger, errorMessage, type Logger, RetryableError } from '@perch/platform';
+import { backoffDelay, createLogger, errorMessage, type Logger, RetryableError } from '@perch/platform';
 import {
   type Admin,
   type Batch,
@@ -325,7 +325,7 @@ class GroupConsumer {
 
   async start(): Promise<void> {
     const fromBeginning = this.options.fromBeginning ?? false;
-    const latest = fromBeginning ? undefined : await this.latestOffsetsWithoutCommit();
+    const latest = fromBeginning ? undefined : await this.withRetriableRetries(() => this.latestOffsetsWithoutCommit());
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.settings.sessionTimeout,
@@ -395,6 +395,23 @@ class GroupConsumer {
     } catch (error) {
       // Shutdown goes on: the group drops the member after the session timeout anyway.
       this.logger.warn({ err: error }, 'kafka consumer did not disconnect cleanly');
+    }
+  }
+
+  /**
+   * kafkajs' admin gives up at once on errors the broker calls retriable (a partition whose leader is still being
+   * elected right after the topic was made, a broker just back): try again briefly before failing the start.
+   */
+  private async withRetriableRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+        if (!retriable || attempt >= 8 || this.stopping) throw error;
+        this.logger.warn({ err: error, attempt }, 'kafka metadata not ready; trying again');
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay({ attempt, baseMs: 200, maxMs: 3_000 }) + 100));
+      }
     }
   }
 
