@@ -70,5 +70,11 @@ export function createPgPool({ connectionString, max = 10, logger }: PgPoolOptio
     ...extra,
   });
   logConnectionErrors(pool, logger, 'postgres');
+  // pg-pool listens for errors only on idle clients: a client checked out (a transaction in progress) whose
+  // socket is reset emits 'error' with no listener, which ends the process. Its query fails on its own (and is
+  // retried as transient); the event only needs a listener.
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) => logger.warn({ err: error }, 'postgres connection lost while in use'));
+  });
   return pool;
 }

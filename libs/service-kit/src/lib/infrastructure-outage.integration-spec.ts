@@ -210,6 +210,21 @@ describe('riding out Redis and PostgreSQL outages', () => {
     return ids;
   }
 
+  it('keeps the process alive when PostgreSQL goes away under a client in a transaction, and serves again after', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inFlight = client.query('SELECT pg_sleep(5)');
+      await proxy.shut();
+      // Without a listener for the checked-out client's 'error' event this would end the process (as it did a gateway).
+      await expect(inFlight).rejects.toThrow();
+    } finally {
+      client.release(true);
+    }
+    await proxy.open();
+    await until(() => pool.query('SELECT 1').then(() => true, () => false), 'the pool to serve again', 30_000);
+  }, 60_000);
+
   it(
     'handles every event once and dead-letters none through a Redis outage and a PostgreSQL outage',
     async () => {
