@@ -3,6 +3,7 @@ import { type Classification } from '@perch/contracts';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
+import { AgentSocketProbe } from '../testing/agent-socket-probe';
 import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '../testing/gateway-testbed';
 
 const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
@@ -170,6 +171,33 @@ describe('The gateway’s audit trail', () => {
       await waitFor(async () => (await testbed.store.get(interactionId))?.completion != null, 'the completion on the view');
       const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
       expect(view.body['completion']).toEqual({ agentId: 'ada', at: expect.any(Number), disposition: 'rebooked', note: 'bag on LIS flight' });
+    });
+
+    it('records an offer accepted on the socket, as the desktop does, like one accepted over REST', async () => {
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        const tweet = simulator.createTweet({ authorUsername: 'dana_flies', text: `@${BRAND.username} socket ${Date.now()}` });
+        const author = simulator.account('dana_flies');
+        const message = inboundMessageFrom({
+          brand: { id: brandId, username: BRAND.username },
+          tweet,
+          author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
+        });
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+        await socket.next('offer', (offer) => offer.interactionId === interactionId);
+        socket.send({ type: 'accept', interactionId, offerId, requestId: 'r-1' });
+        const ack = await socket.next('ack', (m) => m.requestId === 'r-1');
+        const [entry] = await entries({ interactionId, action: 'accept' });
+        expect(entry).toMatchObject({
+          actor: { kind: 'agent', id: 'ada' },
+          outcome: 'succeeded',
+          interactionId,
+          details: { offerId, via: 'socket', commandId: ack.commandId },
+        });
+      } finally {
+        await socket.close();
+      }
     });
 
     it('records a refusal by the route itself: another agent’s interaction is 403 not-your-interaction', async () => {

@@ -4,6 +4,7 @@ import { createLogger, errorMessage, systemClock, validateInto, ValidationFailed
 import { type RawData, WebSocket } from 'ws';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
+import { type AuditedRequest, AuditRecorder } from '../audit/audit-recorder.service';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
 import { WsOfferDecisionDto } from './ws-client-message.dto';
@@ -37,6 +38,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly commands: AgentCommandsService,
     @Inject(GATEWAY_AGENTS) private readonly agents: AgentDirectory,
+    private readonly audit: AuditRecorder,
   ) {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 25_000;
     this.offlineGraceMs = options.offlineGraceMs ?? 15_000;
@@ -236,14 +238,19 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const reply = decision.requestId === undefined ? {} : { requestId: decision.requestId };
+    // The desktop decides offers here as often as over REST: the audit trail records both alike.
+    const audited: AuditedRequest = { params: { id: decision.interactionId }, body: { offerId: decision.offerId, via: 'socket' }, agent };
+    this.audit.track(audited, { action: decision.type, keep: ['offerId', 'via'] });
     try {
       const { commandId } =
         decision.type === 'accept'
           ? await this.commands.accept(agent, decision.interactionId, decision.offerId)
           : await this.commands.decline(agent, decision.interactionId, decision.offerId);
+      await this.audit.succeeded(audited, { commandId });
       this.sendTo(socket, { type: 'ack', ...reply, action: decision.type, interactionId: decision.interactionId, commandId });
     } catch (error) {
       this.logger.warn({ agentId: agent.id, err: error }, 'offer decision failed');
+      await this.audit.failed(audited, 503, 'command-failed');
       this.sendTo(socket, { type: 'error', ...reply, code: 'command-failed', message: 'The decision could not be sent; try again' });
     }
   }
