@@ -285,6 +285,8 @@ describe('Agent desktop', () => {
     const token = await tokenNow();
     await page.getByTestId('sign-out').click();
     await page.getByTestId('signin-submit').waitFor();
+    // Whoever sits down next finds no password to sign in with.
+    expect(await page.getByTestId('signin-password').inputValue()).toBe('');
     await waitUntil(async () => (await fetch(`${testbed.baseUrl}/api/agents/me`, { headers: { authorization: `Bearer ${token}` } })).status === 401);
     expect(consoleErrors).toEqual([]);
   });

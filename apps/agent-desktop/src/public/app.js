@@ -73,6 +73,8 @@ byId('signin-form').addEventListener('submit', async (event) => {
   const password = /** @type {HTMLInputElement} */ ($('signin-password')).value;
   try {
     const result = await api('POST', '/api/auth/sign-in', { username, password });
+    // The password has done its job: it must not wait in the page for whoever sits down after a sign-out.
+    /** @type {HTMLInputElement} */ ($('signin-password')).value = '';
     state.token = result.token;
     sessionStorage.setItem(TOKEN_KEY, result.token);
     await startSession(result.agent);
@@ -117,6 +119,7 @@ function signOut(message) {
   state.offers.clear();
   state.interactions.clear();
   $('toasts').replaceChildren();
+  /** @type {HTMLInputElement} */ ($('signin-password')).value = '';
   byId('workspace').hidden = true;
   byId('session').hidden = true;
   byId('signin-view').hidden = false;
