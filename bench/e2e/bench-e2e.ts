@@ -9,12 +9,12 @@ import 'reflect-metadata';
 
 import { join } from 'node:path';
 
+import { percentile } from '@perch/platform';
 import { freePort, startPerchCluster } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { measureKafkaPassThrough } from '../kafka-pass-through';
 import { AgentSwarm, type OfferRecord } from './agent-swarm';
-import { percentile } from './percentile.util';
 
 const BRAND = 'acme_support';
 const BRAND_TOKEN = 'bench-brand-token';

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import {
+  ConsumerGroups,
   type DeadLetterRecord,
   deadLetterTopicOf,
   type EventEnvelope,
@@ -162,7 +163,7 @@ describe('distributed mode', () => {
     await tap?.transport.send(Topics.InboundReceived, [{ key: 'k', value: future }]);
     // (This test's own reader of the topic dead-letters it too; the classifier's entry is the one that matters.)
     const versionEntry = await waitFor('the classifier’s dead-letter entry for the v2 event', () =>
-      deadLetters.find((d) => d.value === future && d.consumerGroup === 'classifier'),
+      deadLetters.find((d) => d.value === future && d.consumerGroup === ConsumerGroups.Classifier),
     );
     expect(versionEntry.sourceTopic).toBe(Topics.InboundReceived);
     expect(versionEntry.reason).toMatch(/unsupported schemaVersion 2/);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import { type Classification } from '@perch/contracts';
 import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
+import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -162,10 +163,10 @@ describe('Agent desktop', () => {
     expect(await sentimentBadge.getAttribute('title')).toBe('Sentiment: Neutral (corrected by an agent; the model said Negative)');
     expect(await view.getByTestId('classification-actionability').getAttribute('data-corrected')).toBe('false');
     expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, where is');
-    await waitUntil(async () => (await testbed.store.get(interactionId))?.classificationCorrection?.sentiment === 'neutral');
+    await waitFor('the corrected sentiment on the view', async () => (await testbed.store.get(interactionId))?.classificationCorrection?.sentiment === 'neutral', 5_000);
     expect((await testbed.store.get(interactionId))?.classificationCorrection).toMatchObject({ sentiment: 'neutral', agentId: 'ada' });
     expect((await testbed.store.get(interactionId))?.classificationCorrection).not.toHaveProperty('actionability');
-    await waitUntil(async () => (await testbed.corrections.list()).length === 1);
+    await waitFor('the correction stored', async () => (await testbed.corrections.list()).length === 1, 5_000);
     expect(await testbed.corrections.list()).toEqual([
       expect.objectContaining({
         interactionId,
@@ -287,16 +288,9 @@ describe('Agent desktop', () => {
     await page.getByTestId('signin-submit').waitFor();
     // Whoever sits down next finds no password to sign in with.
     expect(await page.getByTestId('signin-password').inputValue()).toBe('');
-    await waitUntil(async () => (await fetch(`${testbed.baseUrl}/api/agents/me`, { headers: { authorization: `Bearer ${token}` } })).status === 401);
+    await waitFor('the token to be refused', async () => (await fetch(`${testbed.baseUrl}/api/agents/me`, { headers: { authorization: `Bearer ${token}` } })).status === 401, 5_000);
     expect(consoleErrors).toEqual([]);
   });
 });
 
 /** Polls a condition the page cannot show (the gateway's stores), without a timing assertion. */
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

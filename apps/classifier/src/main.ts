@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
-import { ClassifierModule, TrainedClassifier } from '@perch/classification';
-import { loadConfig } from '@perch/platform';
+import { wireClassifier } from '@perch/classification';
+import { configureLogging, loadConfig } from '@perch/platform';
 import {
   connectKafkaBus,
   exitOnStartupFailure,
@@ -18,11 +18,12 @@ const SERVICE = 'classifier';
 
 async function main(): Promise<void> {
   const config = loadConfig(ClassifierConfig);
+  configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
 
   @Module({
     imports: [
-      ClassifierModule.register({ bus, classifier: TrainedClassifier.load() }),
+      wireClassifier({ bus }).module,
       ObservabilityModule.register({ service: SERVICE, sources: [{ prefix: 'bus', read: () => ({ ...bus.counters }) }] }),
       ShutdownHooksModule.register([() => bus.stop(), () => transport.disconnect()]),
     ],

@@ -4,19 +4,11 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { SqlAuditLog } from '@perch/audit';
-import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
-import {
-  AgentDirectory,
-  agentRecordsFromJson,
-  PostgresCorrectionStore,
-  PostgresInteractionStore,
-  RedisDeferredOutboundStore,
-  RedisOutboundIdempotencyStore,
-  RedisSignInThrottleStore,
-  RedisTokenRevocationStore,
-  SignInThrottle,
-} from '@perch/interactions';
-import { createLogger, loadConfig } from '@perch/platform';
+import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore } from '@perch/agents';
+import { setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { PostgresCorrectionStore, PostgresInteractionStore } from '@perch/interactions';
+import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
+import { configureLogging, createLogger, loadConfig } from '@perch/platform';
 import {
   connectKafkaBus,
   connectRedis,
@@ -32,7 +24,7 @@ import {
   tuneHttpServer,
 } from '@perch/service-kit';
 import { poolSqlClient } from '@perch/sql';
-import { RateLimitBudget, resolveBrandAccounts, TwitterApiXAdapter } from '@perch/x-client';
+import { resolveBrandAccounts } from '@perch/x-client';
 
 import { GatewayConfig, gatewayDbSchema, trustProxySetting } from './gateway.config';
 
@@ -40,11 +32,10 @@ const SERVICE = 'gateway';
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
+  configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const logger = createLogger(SERVICE);
   const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS);
-  // A reply waits for its brand's rate-limit window only for less than the outbound claim's lease (30 s), so a
-  // replica that takes the partition over meanwhile can never find the claim free and post the reply again.
-  const xApi = new TwitterApiXAdapter({ ...(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {}), budget: new RateLimitBudget({ maxWaitMs: OUTBOUND_MAX_INLINE_WAIT_MS }) });
+  const xApi = createOutboundXAdapter({ apiBaseUrl: config.X_API_BASE_URL });
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
   // Reconnects on its own after a PostgreSQL restart; an idle client's lost connection is logged, not a crash.
@@ -59,32 +50,34 @@ async function main(): Promise<void> {
   const auditLog = new SqlAuditLog({ sql: poolSqlClient(pool), schema });
   await auditLog.start();
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
+  const gateway = wireGateway({
+    bus,
+    interactionStore,
+    correctionStore,
+    auditLog,
+    idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
+    deferredOutboundStore: new RedisDeferredOutboundStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
+    xApi,
+    brands,
+    // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
+    auth: {
+      agents,
+      tokenSecret: config.GATEWAY_TOKEN_SECRET,
+      tokenTtlMs: config.GATEWAY_TOKEN_TTL_MS,
+      signInFailures: new RedisSignInThrottleStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
+      signInLimits: {
+        maxFailuresPerUser: config.GATEWAY_SIGNIN_MAX_FAILURES_PER_USER,
+        maxFailuresPerAddress: config.GATEWAY_SIGNIN_MAX_FAILURES_PER_ADDRESS,
+        windowMs: config.GATEWAY_SIGNIN_WINDOW_MS,
+      },
+      revocations: new RedisTokenRevocationStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
+    },
+    options: { replicaId: config.GATEWAY_REPLICA_ID, desktopDir: config.GATEWAY_DESKTOP_DIR },
+  });
 
   @Module({
     imports: [
-      GatewayModule.register({
-        bus,
-        interactionStore,
-        correctionStore,
-        auditLog,
-        idempotencyStore: new RedisOutboundIdempotencyStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
-        deferredOutboundStore: new RedisDeferredOutboundStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
-        xApi,
-        brands,
-        // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
-        agents: new AgentDirectory({
-          agents,
-          tokenSecret: config.GATEWAY_TOKEN_SECRET,
-          tokenTtlMs: config.GATEWAY_TOKEN_TTL_MS,
-          signInThrottle: new SignInThrottle(new RedisSignInThrottleStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }), {
-            maxFailuresPerUser: config.GATEWAY_SIGNIN_MAX_FAILURES_PER_USER,
-            maxFailuresPerAddress: config.GATEWAY_SIGNIN_MAX_FAILURES_PER_ADDRESS,
-            windowMs: config.GATEWAY_SIGNIN_WINDOW_MS,
-          }),
-          revocations: new RedisTokenRevocationStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
-        }),
-        options: { replicaId: config.GATEWAY_REPLICA_ID, desktopDir: config.GATEWAY_DESKTOP_DIR, run: { healthEndpoint: false } },
-      }),
+      gateway.module,
       ObservabilityModule.register({
         service: SERVICE,
         checks: [

@@ -4,6 +4,7 @@ import { link, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { PermanentError } from '@perch/platform';
+import { StartupErrorCode } from '@perch/service-kit';
 
 /** The embedded mode's own folder: what must survive a restart lives here (the token secret, later the database). */
 export interface DataDir {
@@ -26,7 +27,7 @@ const POSIX = process.platform !== 'win32';
  */
 export async function openDataDir(path: string): Promise<DataDir> {
   const dir = resolve(path);
-  const notAFolder = new PermanentError(`Perch data folder ${dir} is not a folder (PERCH_DATA_DIR)`, 'data-dir-invalid', { dir });
+  const notAFolder = new PermanentError<StartupErrorCode>(`Perch data folder ${dir} is not a folder (PERCH_DATA_DIR)`, StartupErrorCode.DataDirInvalid, { dir });
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -36,15 +37,15 @@ export async function openDataDir(path: string): Promise<DataDir> {
   const info = await stat(dir);
   if (!info.isDirectory()) throw notAFolder;
   if (POSIX && (info.mode & 0o022) !== 0) {
-    throw new PermanentError(
+    throw new PermanentError<StartupErrorCode>(
       `Perch data folder ${dir} is writable by other users (mode ${octal(info.mode)}), who could replace its token secret: chmod 700 ${dir}`,
-      'data-dir-unsafe',
+      StartupErrorCode.DataDirUnsafe,
       { dir },
     );
   }
   const file = join(dir, TOKEN_SECRET_FILE);
   const tokenSecret = (await readSecret(file)) ?? (await createSecret(file)) ?? (await readSecret(file));
-  if (tokenSecret === undefined) throw new PermanentError(`Could not create ${file}`, 'data-dir-invalid', { file });
+  if (tokenSecret === undefined) throw new PermanentError<StartupErrorCode>(`Could not create ${file}`, StartupErrorCode.DataDirInvalid, { file });
   return { dir, tokenSecret };
 }
 
@@ -56,28 +57,28 @@ async function readSecret(file: string): Promise<string | undefined> {
     handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined;
-    if (isCode(error, 'ELOOP')) throw new PermanentError(`${file} is a symbolic link; Perch only reads the secret file it made`, 'data-dir-unsafe', { file });
+    if (isCode(error, 'ELOOP')) throw new PermanentError<StartupErrorCode>(`${file} is a symbolic link; Perch only reads the secret file it made`, StartupErrorCode.DataDirUnsafe, { file });
     throw error;
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new PermanentError(`${file} is not a regular file`, 'data-dir-invalid', { file });
+    if (!info.isFile()) throw new PermanentError<StartupErrorCode>(`${file} is not a regular file`, StartupErrorCode.DataDirInvalid, { file });
     if (POSIX && (info.mode & 0o077) !== 0) {
-      throw new PermanentError(
+      throw new PermanentError<StartupErrorCode>(
         `${file} is readable or writable by other users (mode ${octal(info.mode)}), so anyone on this machine could mint agents' tokens: ` +
           `chmod 600 ${file} if nobody else used it, or delete it to make a new secret (agents sign in again)`,
-        'data-dir-unsafe',
+        StartupErrorCode.DataDirUnsafe,
         { file },
       );
     }
     if (POSIX && typeof process.getuid === 'function' && info.uid !== process.getuid()) {
-      throw new PermanentError(`${file} belongs to another user (uid ${info.uid}); run Perch as its owner`, 'data-dir-unsafe', { file });
+      throw new PermanentError<StartupErrorCode>(`${file} belongs to another user (uid ${info.uid}); run Perch as its owner`, StartupErrorCode.DataDirUnsafe, { file });
     }
     const content = await handle.readFile('utf8');
     if (!SECRET_FORMAT.test(content)) {
-      throw new PermanentError(
+      throw new PermanentError<StartupErrorCode>(
         `${file} does not hold a token secret (64 lower-case hex characters); delete it to make a new one (agents sign in again)`,
-        'data-dir-invalid',
+        StartupErrorCode.DataDirInvalid,
         { file },
       );
     }

@@ -2,9 +2,13 @@ import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { LoggingEnv, type LogLevel } from '@perch/platform';
 
 /** The embedded mode's few knobs; everything else is in memory and needs no configuration. */
-export class EmbeddedConfig {
+export class EmbeddedConfig extends LoggingEnv {
+  /** The embedded mode prints a banner for people; logs stay at warn unless asked for. */
+  override LOG_LEVEL: LogLevel = 'warn';
+
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -1,4 +1,3 @@
-import './quiet-logs';
 import 'reflect-metadata';
 
 import { randomBytes } from 'node:crypto';
@@ -7,36 +6,22 @@ import { join } from 'node:path';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { agentRecordsFromJson, MemorySignInThrottleStore, SqlTokenRevocationStore } from '@perch/agents';
 import { SqlAuditLog } from '@perch/audit';
-import { ClassifierModule, TrainedClassifier } from '@perch/classification';
-import { GatewayModule, OUTBOUND_MAX_INLINE_WAIT_MS, setupGatewayOpenApi } from '@perch/gateway';
+import { wireClassifier } from '@perch/classification';
+import { setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
-  AccountActivityRegistration,
-  AccountActivityWebhookSource,
-  DmPollingSource,
-  IngestionModule,
-  IngestorService,
+  type AccountActivityRegistration,
   MemoryCursorStore,
   MemoryDedupeStore,
-  MentionsPollingSource,
-  StreamInboundSource,
-  TweetNormalizer,
+  wireIngestor,
 } from '@perch/ingestion';
-import {
-  AgentDirectory,
-  agentRecordsFromJson,
-  MemoryCorrectionStore,
-  MemoryDeferredOutboundStore,
-  MemoryInteractionStore,
-  MemoryOutboundIdempotencyStore,
-  MemorySignInThrottleStore,
-  SignInThrottle,
-  SqlTokenRevocationStore,
-} from '@perch/interactions';
+import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
 import { MemoryTransport, startEventBus } from '@perch/messaging';
-import { createLogger, loadConfig } from '@perch/platform';
-import { MemoryRoutingStore, RouterModule } from '@perch/routing';
+import { createOutboundXAdapter, MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
+import { configureLogging, createLogger, loadConfig } from '@perch/platform';
+import { MemoryRoutingStore, wireRouter } from '@perch/routing';
 import {
   captureRawBody,
   exitOnStartupFailure,
@@ -49,16 +34,7 @@ import {
   tuneHttpServer,
 } from '@perch/service-kit';
 import { openEmbeddedPostgres, pgliteSqlClient } from '@perch/sql';
-import {
-  AccountActivityRegistrar,
-  DmEventsReader,
-  FilteredStreamSource,
-  MentionsTimelineReader,
-  RateLimitBudget,
-  resolveBrandAccounts,
-  TweetLookupReader,
-  TwitterApiXAdapter,
-} from '@perch/x-client';
+import { resolveBrandAccounts } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
 import { openDataDir } from './data-dir.util';
@@ -78,6 +54,7 @@ const DEMO_AGENTS = [
 /** Everything in one process: the X simulator, the four services' modules on in-memory adapters, the desktop. */
 async function main(): Promise<void> {
   const config = loadConfig(EmbeddedConfig);
+  configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const logger = createLogger(SERVICE);
   // Agents' tokens are signed with the data folder's secret: they survive a restart, and no two installs share one.
   const dataDir = await openDataDir(config.PERCH_DATA_DIR);
@@ -101,47 +78,31 @@ async function main(): Promise<void> {
 
   const transport = new MemoryTransport();
   const bus = await startEventBus(transport, { producer: SERVICE, logger });
-  // A reply waits for its brand's rate-limit window only for less than the outbound claim's lease (30 s), so a
-  // replica that takes the partition over meanwhile can never find the claim free and post the reply again.
-  const xApi = new TwitterApiXAdapter({ apiBaseUrl: simulatorUrl, budget: new RateLimitBudget({ maxWaitMs: OUTBOUND_MAX_INLINE_WAIT_MS }) });
+  const xApi = createOutboundXAdapter({ apiBaseUrl: simulatorUrl });
   const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
-  const stream = new FilteredStreamSource({ bearerToken: APP_BEARER, apiBaseUrl: simulatorUrl, logger });
-  const cursors = new MemoryCursorStore();
-  // DMs as in production: the simulator's signed webhook deliveries to this process, with the DM poll as safety net.
-  const webhook = new AccountActivityWebhookSource(
+  // One process, so no leadership; DMs as in production: the simulator's signed webhook deliveries to this process,
+  // with the DM poll as safety net.
+  const ingestion = wireIngestor({
     brands,
-    { consumerSecret, tweetLookup: new TweetLookupReader({ apiBaseUrl: simulatorUrl }) },
+    bus,
+    cursors: new MemoryCursorStore(),
+    dedupe: new MemoryDedupeStore(),
     logger,
-  );
-  const dmPolling = new DmPollingSource(new DmEventsReader({ apiBaseUrl: simulatorUrl }), brands, cursors, logger, { intervalMs: 60_000 });
+    xApiBaseUrl: simulatorUrl,
+    appBearer: APP_BEARER,
+    mentionsPollMs: 10_000,
+    dmPollMs: 60_000,
+    consumerSecret,
+  });
   // Created once the server listens (its URL needs the port); stopped first on shutdown.
   const late: { registration?: AccountActivityRegistration } = {};
-  const ingestor = new IngestorService(
-    [
-      new StreamInboundSource(stream, brands, logger),
-      new MentionsPollingSource(new MentionsTimelineReader({ apiBaseUrl: simulatorUrl }), brands, cursors, logger, {
-        intervalMs: 10_000,
-      }),
-      webhook,
-      dmPolling,
-    ],
-    new TweetNormalizer(brands),
-    new MemoryDedupeStore(),
-    bus,
-    logger,
-  );
-  const tenant = 'default';
 
   @Module({
     imports: [
-      IngestionModule.register({ ingestor, webhook }),
-      ClassifierModule.register({ bus, classifier: TrainedClassifier.load() }),
-      RouterModule.register({
-        bus,
-        store: new MemoryRoutingStore(tenant),
-        options: { tenant, offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: 500 },
-      }),
-      GatewayModule.register({
+      ingestion.module,
+      wireClassifier({ bus }).module,
+      wireRouter({ bus, store: new MemoryRoutingStore('default'), offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: 500 }).module,
+      wireGateway({
         bus,
         interactionStore: new MemoryInteractionStore(),
         correctionStore: new MemoryCorrectionStore(),
@@ -150,22 +111,20 @@ async function main(): Promise<void> {
         deferredOutboundStore: new MemoryDeferredOutboundStore(),
         xApi,
         brands,
-        agents: new AgentDirectory({
+        auth: {
           agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
           tokenSecret: dataDir.tokenSecret,
           // One process: sign-in failures need not be shared (a restart forgets them).
-          signInThrottle: new SignInThrottle(new MemorySignInThrottleStore()),
+          signInFailures: new MemorySignInThrottleStore(),
           revocations,
-        }),
-        options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR, run: { healthEndpoint: false } },
-      }),
+        },
+        options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR },
+      }).module,
       ObservabilityModule.register({
         service: SERVICE,
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
-          { prefix: 'ingestor', read: () => ({ ...ingestor.counters }) },
-          { prefix: 'webhook', read: () => ({ ...webhook.counters }) },
-          { prefix: 'dm_poll', read: () => ({ ...dmPolling.counters }) },
+          ...ingestion.metrics,
         ],
       }),
       ShutdownHooksModule.register([
@@ -196,12 +155,7 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, '127.0.0.1');
   // The simulator calls back with a CRC while registering, so only now that this server listens.
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  const registration = new AccountActivityRegistration(
-    new AccountActivityRegistrar({ appBearer: APP_BEARER, apiBaseUrl: simulatorUrl }),
-    brands,
-    `http://127.0.0.1:${port}${ACCOUNT_ACTIVITY_WEBHOOK_PATH}`,
-    logger,
-  );
+  const registration = ingestion.webhookRegistration(`http://127.0.0.1:${port}${ACCOUNT_ACTIVITY_WEBHOOK_PATH}`);
   late.registration = registration;
   await registration.start();
 

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 
 import { Module } from '@nestjs/common';
-import { loadConfig } from '@perch/platform';
-import { RedisRoutingStore, RouterModule } from '@perch/routing';
+import { configureLogging, loadConfig } from '@perch/platform';
+import { RedisRoutingStore, wireRouter } from '@perch/routing';
 import {
   connectKafkaBus,
   connectRedis,
@@ -20,17 +20,18 @@ const SERVICE = 'router';
 
 async function main(): Promise<void> {
   const config = loadConfig(RouterConfig);
+  configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const redis = await connectRedis(config);
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
-  const tenant = redisNamespace(config, config.ROUTER_TENANT);
 
   @Module({
     imports: [
-      RouterModule.register({
+      wireRouter({
         bus,
-        store: new RedisRoutingStore(redis, tenant),
-        options: { tenant, offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: config.ROUTER_SWEEP_INTERVAL_MS },
-      }),
+        store: new RedisRoutingStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
+        offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS,
+        sweepIntervalMs: config.ROUTER_SWEEP_INTERVAL_MS,
+      }).module,
       ObservabilityModule.register({
         service: SERVICE,
         checks: [{ name: 'redis', check: async () => (await redis.ping()) === 'PONG' }],

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { createLogger, loadConfig } from '@perch/platform';
+import { configureLogging, createLogger, loadConfig } from '@perch/platform';
 import { XSimulator } from '@perch/x-simulator';
 
 import { XSimulatorConfig } from './x-simulator.config';
@@ -9,6 +9,7 @@ const log = createLogger('x-simulator-app');
 
 async function main(): Promise<void> {
   const config = loadConfig(XSimulatorConfig);
+  configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const simulator = new XSimulator({
     seed: {
       appBearerToken: config.X_SIM_APP_BEARER,

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { LoggingEnv } from '@perch/platform';
 
 /** Environment of the standalone simulator; validated once at start-up by loadConfig. */
-export class XSimulatorConfig {
+export class XSimulatorConfig extends LoggingEnv {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   X_SIM_PORT = 4010;
 

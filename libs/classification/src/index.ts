@@ -2,6 +2,7 @@ export * from './lib/classifier.port';
 export * from './lib/classifier.service';
 export * from './lib/lexicon/lexicon-classifier';
 export * from './lib/classifier.module';
+export * from './lib/classifier-wiring.util';
 export * from './lib/baseline/question-or-complaint-rule.util';
 export * from './lib/model/tweet-tokenizer.util';
 export * from './lib/model/feature-hasher.util';

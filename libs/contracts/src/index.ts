@@ -1,6 +1,7 @@
 export * from './lib/agent-command';
 export * from './lib/classification-corrected';
 export * from './lib/codec';
+export * from './lib/consumer-groups.constants';
 export * from './lib/dead-letter';
 export * from './lib/envelope/event-envelope';
 export * from './lib/inbound-classified';

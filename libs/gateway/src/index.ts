@@ -1,10 +1,11 @@
 export * from './lib/gateway-deps.types';
 export * from './lib/gateway.constants';
+export * from './lib/gateway.errors';
 export * from './lib/gateway.module';
+export * from './lib/gateway-wiring.util';
 export * from './lib/http/openapi.util';
 export * from './lib/http/perch-exception.filter';
 export * from './lib/http/roles.guard';
-export * from './lib/customers/customer-profile.service';
 export * from './lib/interactions/outbound-actions.service';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a

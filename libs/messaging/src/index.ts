@@ -7,5 +7,6 @@ export * from './lib/bus/topics.util';
 export * from './lib/port/transport.port';
 export * from './lib/replay/dead-letter-replay.constants';
 export * from './lib/replay/dead-letter-replay.service';
+export * from './lib/messaging.errors';
 export * from './lib/kafka/kafka-transport.adapter';
 export * from './lib/memory/memory-transport.adapter';

@@ -4,6 +4,8 @@ export * from './lib/errors';
 export * from './lib/fault/crash-point.util';
 export * from './lib/ids';
 export * from './lib/logger';
+export * from './lib/logging-env.util';
+export * from './lib/percentile.util';
 export * from './lib/strong-secret.util';
 export * from './lib/validation';
 export * from './lib/backoff.util';

@@ -1,5 +1,6 @@
 export * from './lib/priority.util';
 export * from './lib/routing.constants';
+export * from './lib/routing.errors';
 export * from './lib/routing.types';
 export * from './lib/router/router.service';
 export * from './lib/store/memory/memory-routing-store.adapter';
@@ -9,3 +10,4 @@ export { type RedisClient } from './lib/store/redis/lua-script.util';
 export * from './lib/store/routing-store.port';
 export { MAX_AGENT_CAPACITY } from './lib/store/routing-store.util';
 export * from './lib/router.module';
+export * from './lib/router-wiring.util';

@@ -1,4 +1,5 @@
 export * from './lib/sql-client.port';
 export * from './lib/pool-sql-client.adapter';
+export * from './lib/in-transaction.util';
 export * from './lib/pglite-sql-client.adapter';
 export * from './lib/testing/pglite-worker-sql-client';

@@ -7,3 +7,4 @@ export * from './lib/event-tap';
 export * from './lib/redis-server';
 export * from './lib/tcp-proxy';
 export * from './lib/kafka-broker';
+export * from './lib/memory-bus';

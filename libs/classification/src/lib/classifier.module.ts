@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Topics } from '@perch/contracts';
+import { ConsumerGroups, Topics } from '@perch/contracts';
 import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 import { systemClock } from '@perch/platform';
 
@@ -19,7 +19,6 @@ export interface ClassifierModuleDeps {
 }
 
 export const CLASSIFIER_DEPS = Symbol('CLASSIFIER_DEPS');
-export const CLASSIFIER_GROUP = 'classifier';
 
 @Injectable()
 export class ClassifierConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,7 +30,7 @@ export class ClassifierConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.handle = await this.deps.bus.subscribe(Topics.InboundReceived, CLASSIFIER_GROUP, (event) =>
+    this.handle = await this.deps.bus.subscribe(Topics.InboundReceived, ConsumerGroups.Classifier, (event) =>
       this.service.handleReceived(event),
       { fromBeginning: true },
     );

@@ -55,6 +55,10 @@ describe('decodeEvent', () => {
     expect(() => decodeEvent(Topics.InboundReceived, '{not json')).toThrow(ContractViolationError);
   });
 
+  it('names its violations ContractViolationError, by which failure classification dead-letters them without retrying', () => {
+    expect(new ContractViolationError(Topics.InboundReceived, 'bad').name).toBe('ContractViolationError');
+  });
+
   it('refuses an unknown schema version and names it', () => {
     const raw = JSON.stringify(envelope(inbound(), { schemaVersion: 2 }));
     expect(() => decodeEvent(Topics.InboundReceived, raw)).toThrow(/unsupported schemaVersion 2/);

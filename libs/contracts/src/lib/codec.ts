@@ -15,7 +15,7 @@ export interface ContractProblem {
   messages: string[];
 }
 
-/** A message that does not honour its topic's contract. Consumers dead-letter it. */
+/** A message that does not honour its topic's contract. Consumers dead-letter it, never retry it. */
 export class ContractViolationError extends Error {
   constructor(
     readonly topic: string,
@@ -23,6 +23,7 @@ export class ContractViolationError extends Error {
     readonly problems: readonly ContractProblem[] = [],
   ) {
     super(`${topic}: ${reason}`);
+    // @perch/platform's failure classification recognises it by this name (contracts import nothing of ours).
     this.name = 'ContractViolationError';
   }
 }

@@ -1,23 +1,19 @@
+import { type AgentDirectory } from '@perch/agents';
 import { type AuditLog } from '@perch/audit';
+import { type CorrectionStore, type InteractionStore } from '@perch/interactions';
 import { type EventBus } from '@perch/messaging';
 import {
-  type AgentDirectory,
-  type BrandAccount,
+  type CustomerLookupPort,
   type DeferredOutboundStore,
-  type CorrectionStore,
-  type InteractionStore,
   type OutboundIdempotencyStore,
+  type OutboundOptions,
   type XActionsPort,
-} from '@perch/interactions';
+} from '@perch/outbound';
 import { type Clock } from '@perch/platform';
-import { type LookupUserQuery, type XUserProfile } from '@perch/x-client';
+import { type BrandAccount } from '@perch/x-client';
 
-/** Profile lookups for the desktop, from @perch/x-client. */
-export interface CustomerLookupPort {
-  lookupUser(query: LookupUserQuery): Promise<XUserProfile>;
-}
-
-export interface GatewayOptions {
+/** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
+export interface GatewayOptions extends OutboundOptions {
   /** Unique per running gateway: names this replica's fan-out consumer group and its outbound claims. */
   replicaId: string;
   /** Folder with the agent desktop's static files (apps/agent-desktop/src/public), served at /. */
@@ -33,23 +29,16 @@ export interface GatewayOptions {
   revocationCheckIntervalMs?: number;
   /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
   socketAuthTimeoutMs?: number;
-  /** Lease on an outbound command while X is asked. Default 30000. */
-  outboundLeaseMs?: number;
-  /** How long after the request an X outage is waited out (deferred with backoff) before the command fails. Default 10 min. */
-  outboundGiveUpAfterMs?: number;
-  /** How long after the request a spent X rate-limit window is waited for before the command fails. Default 1 h. */
-  outboundRateLimitGiveUpAfterMs?: number;
   /**
    * How long a request about an interaction waits for the store to show what the agent's socket already
    * said (the projector trails the push by a few ms). 0 answers from the store at once. Default 1500.
    */
   consistencyWaitMs?: number;
-  /** How long a customer profile read from X is reused. Default 60000. */
-  profileCacheTtlMs?: number;
   /**
    * Turn parts off to scale them separately (e.g. run the outbound worker elsewhere). All on by default.
-   * `correctionRecorder` writes classification.corrected.v1 into the CorrectionStore (training data);
-   * `auditRecorder` writes routing decisions and effects on X into the audit log.
+   * `outboundWorker` is @perch/outbound's, `projector` and `correctionRecorder` (classification corrections kept
+   * as training data) @perch/interactions', `auditRecorder` (routing decisions and effects on X into the audit
+   * log) @perch/audit's.
    */
   run?: { outboundWorker?: boolean; projector?: boolean; correctionRecorder?: boolean; auditRecorder?: boolean; healthEndpoint?: boolean };
   clock?: Clock;

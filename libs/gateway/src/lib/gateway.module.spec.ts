@@ -11,6 +11,7 @@ import {
   Topics,
 } from '@perch/contracts';
 import { newId } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { DUPLICATE_CONTENT_DETAIL, XSimulator } from '@perch/x-simulator';
 
@@ -233,7 +234,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         });
         expect(opened.interaction.transcript).toEqual([expect.objectContaining({ kind: 'customer-message', messageId: message.messageId })]);
 
-        await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'active');
+        await waitFor('the interaction active in the store', async () => (await testbed.store.get(interactionId))?.state === 'active');
         const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
         expect(view.status).toBe(200);
         expect(view.body).toMatchObject({ id: interactionId, state: 'active' });
@@ -313,7 +314,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
         await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, adaToken);
         await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
-        await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'active');
+        await waitFor('the interaction active in the store', async () => (await testbed.store.get(interactionId))?.state === 'active');
 
         expect((await request('GET', `/api/interactions/${interactionId}`, undefined, bobToken)).status).toBe(403);
         const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'hi' }, bobToken);
@@ -390,7 +391,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       try {
         await testbed.bus.publish(Topics.OutboundRequested, command, { correlationId: newId() });
         await testbed.bus.publish(Topics.OutboundRequested, command, { correlationId: newId() });
-        await waitFor(async () => completions.length === 2);
+        await waitFor('two completions', async () => completions.length === 2);
         expect(simulator.tweetsOf(BRAND.username)).toHaveLength(before + 1);
         expect(completions[0]).toBe(completions[1]);
       } finally {
@@ -565,7 +566,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     });
 
     async function published(correctionId: unknown): Promise<EventEnvelope<ClassificationCorrectedPayload>> {
-      await waitFor(async () => corrections.some((event) => event.payload.correctionId === correctionId));
+      await waitFor('the correction event', async () => corrections.some((event) => event.payload.correctionId === correctionId));
       const event = corrections.find((e) => e.payload.correctionId === correctionId);
       if (!event) throw new Error('not published');
       return event;
@@ -610,7 +611,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
         expect(view.body).toMatchObject({ classification: { sentiment: 'negative' }, classificationCorrection: { sentiment: 'neutral', agentId: 'ada' } });
 
-        await waitFor(async () => (await testbed.corrections.get(String(first.body['correctionId']))) !== null);
+        await waitFor('the first correction stored', async () => (await testbed.corrections.get(String(first.body['correctionId']))) !== null);
         expect(await testbed.corrections.get(String(first.body['correctionId']))).toEqual(event.payload);
 
         // A second correction of the other label: the view and the socket show both.
@@ -618,7 +619,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         expect(second.status).toBe(202);
         const both = await socket.next('classification-corrected', (m) => m.correction.correctionId === second.body['correctionId']);
         expect(both.correction).toMatchObject({ sentiment: 'neutral', actionability: 'not-actionable' });
-        await waitFor(async () => (await testbed.store.get(interactionId))?.classificationCorrection?.correctionId === second.body['correctionId']);
+        await waitFor('the second correction on the view', async () => (await testbed.store.get(interactionId))?.classificationCorrection?.correctionId === second.body['correctionId']);
         expect((await testbed.store.get(interactionId))?.classificationCorrection).toMatchObject({ sentiment: 'neutral', actionability: 'not-actionable' });
       } finally {
         await socket.close();
@@ -642,7 +643,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
           original: { sentiment: 'negative', sentimentScore: 0.55, model: 'lexicon-baseline@2' },
           corrected: { sentiment: 'positive' },
         });
-        await waitFor(async () => (await testbed.corrections.get(String(response.body['correctionId']))) !== null);
+        await waitFor('the correction stored', async () => (await testbed.corrections.get(String(response.body['correctionId']))) !== null);
         // The view's labels are the first message's: a later message's correction leaves them alone.
         expect((await testbed.store.get(interactionId))?.classificationCorrection).toBeNull();
       } finally {
@@ -695,7 +696,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         { interactionId, type: 'accepted', conversationKey: `${brandId}:1`, brandAccountId: brandId, priority: 1, agentId: 'ada' },
         { correlationId: newId() },
       );
-      await waitFor(async () => (await testbed.store.get(interactionId))?.agentId === 'ada');
+      await waitFor('the interaction assigned to ada', async () => (await testbed.store.get(interactionId))?.agentId === 'ada');
       const response = await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'neutral' }, token);
       expect(response).toMatchObject({ status: 409, body: { code: 'not-classified' } });
     });
@@ -705,7 +706,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       try {
         await request('POST', `/api/interactions/${interactionId}/done`, {}, token);
         await socket.next('completed', (m) => m.interactionId === interactionId);
-        await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'completed');
+        await waitFor('the interaction completed in the store', async () => (await testbed.store.get(interactionId))?.state === 'completed');
 
         const response = await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'positive', actionability: 'not-actionable' }, token);
         expect(response.status).toBe(202);
@@ -835,11 +836,3 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     });
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,11 +1,11 @@
-import { errorMessage, type Logger, RetryableError } from '@perch/platform';
+import { backoffDelay, errorMessage, type Logger, RetryableError } from '@perch/platform';
+import { type BrandAccount } from '@perch/x-client';
 
-import { type BrandAccount } from './brand-account';
 
 export interface BrandPollLoopOptions {
   /** Pause between two polls of one brand. */
   intervalMs: number;
-  /** Longest pause after failures (the pause doubles per failure up to this). */
+  /** Longest pause after failures (the pause's ceiling doubles per failure up to this; full jitter below it). */
   maxBackoffMs: number;
   /** Names the loop in logs, e.g. "mentions poll". */
   name: string;
@@ -15,8 +15,8 @@ export interface BrandPollLoopOptions {
 }
 
 /**
- * Polls each brand on its own timer: the next poll after a success waits intervalMs, after failures the pause
- * doubles up to maxBackoffMs, and an X rate limit waits for the window's reset. stop() cancels the timers and
+ * Polls each brand on its own timer: the next poll after a success waits intervalMs, after failures a jittered pause
+ * whose ceiling doubles up to maxBackoffMs, and an X rate limit waits for the window's reset. stop() cancels the timers and
  * waits for polls in flight. Shared by the mentions and the DM polling sources.
  */
 export class BrandPollLoop {
@@ -46,7 +46,8 @@ export class BrandPollLoop {
         (error: unknown) => {
           if (this.stopped) return;
           this.options.onFailure?.();
-          const backoff = Math.min(this.options.maxBackoffMs, this.options.intervalMs * 2 ** (failures + 1));
+          // Jittered, so brands that failed together (one X outage) do not poll again in lockstep.
+          const backoff = backoffDelay({ attempt: failures + 2, baseMs: this.options.intervalMs, maxMs: this.options.maxBackoffMs });
           // X says when its window resets; waiting for that beats guessing.
           const wait = error instanceof RetryableError && error.retryAfterMs !== undefined ? Math.max(backoff, error.retryAfterMs) : backoff;
           this.options.logger.warn({ brand: brand.username, err: errorMessage(error), retryInMs: wait }, `${this.options.name} failed`);

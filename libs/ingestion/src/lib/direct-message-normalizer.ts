@@ -1,7 +1,6 @@
 import { type InboundMessage, type InboundSource } from '@perch/contracts';
-import { oneToOneConversationId, type ReceivedDirectMessage } from '@perch/x-client';
+import { type BrandAccount, oneToOneConversationId, type ReceivedDirectMessage } from '@perch/x-client';
 
-import { type BrandAccount } from './brand-account';
 import { extractMentions } from './tweet-normalizer';
 
 export type DirectMessageNormalizeResult =

@@ -9,7 +9,8 @@ import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 import { captureRawBody } from '@perch/service-kit';
-import { AccountActivityRegistrar, DmEventsReader, MentionsTimelineReader, TweetLookupReader, webhookSignature } from '@perch/x-client';
+import { waitFor } from '@perch/testing';
+import { AccountActivityRegistrar, type BrandAccount, DmEventsReader, MentionsTimelineReader, TweetLookupReader, webhookSignature } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -17,7 +18,6 @@ import { Kafka, logLevel } from 'kafkajs';
 import { AccountActivityRegistration } from './account-activity/account-activity-registration.service';
 import { ACCOUNT_ACTIVITY_WEBHOOK_PATH } from './account-activity/account-activity-webhook.controller';
 import { AccountActivityWebhookSource } from './account-activity/account-activity-webhook.source';
-import { type BrandAccount } from './brand-account';
 import { RedisCursorStore } from './cursor/redis-cursor-store.adapter';
 import { RedisDedupeStore } from './dedupe/redis-dedupe-store.adapter';
 import { dmCursorKey, DmPollingSource } from './dm-polling.source';
@@ -31,14 +31,6 @@ if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: run through
 
 const CONSUMER_SECRET = `secret-${randomUUID()}`;
 const BRAND_TOKEN = `brand-${randomUUID()}`;
-
-async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** One ingestor as apps/ingestor wires it (webhook + DM poll + mentions poll, Redis stores), minus the stream. */
 interface RunningIngestor {

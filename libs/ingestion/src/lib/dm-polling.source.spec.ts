@@ -1,8 +1,8 @@
 import { type InboundSource as InboundSourceKind } from '@perch/contracts';
 import { createLogger, RetryableError } from '@perch/platform';
-import { compareIds, type DirectMessageTimeline, type DmEventsBatch, type DmEventsQuery, type ReceivedDirectMessage } from '@perch/x-client';
+import { waitFor } from '@perch/testing';
+import { type BrandAccount, compareIds, type DirectMessageTimeline, type DmEventsBatch, type DmEventsQuery, type ReceivedDirectMessage, XErrorCode } from '@perch/x-client';
 
-import { type BrandAccount } from './brand-account';
 import { MemoryCursorStore } from './cursor/memory-cursor-store.adapter';
 import { dmCursorKey, DmPollingSource } from './dm-polling.source';
 import { type InboundSourceHandlers, type SourceProblem } from './inbound-source.port';
@@ -146,12 +146,11 @@ describe(DmPollingSource.name, () => {
   it('keeps polling on its own after X refuses a read, and catches up', async () => {
     const source = new DmPollingSource(inbox, [brand], cursors, createLogger('test'), { intervalMs: 20, maxBackoffMs: 40 });
     await cursors.advance(dmCursorKey(brand.id), '0');
-    inbox.failNextRead = new RetryableError('X unavailable (503) during read DM events', 'x-unavailable');
+    inbox.failNextRead = new RetryableError<XErrorCode>('X unavailable (503) during read DM events', XErrorCode.Unavailable);
     const id = inbox.receive('42', 'anyone?');
     await source.start(handlers);
     try {
-      const deadline = Date.now() + 5_000;
-      while (delivered.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitFor('the DM once X reads again', () => delivered.length > 0, 5_000);
     } finally {
       await source.stop();
     }

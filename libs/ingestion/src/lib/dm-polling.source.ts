@@ -1,7 +1,6 @@
 import { type Logger } from '@perch/platform';
-import { type DirectMessageTimeline } from '@perch/x-client';
+import { type BrandAccount, type DirectMessageTimeline } from '@perch/x-client';
 
-import { type BrandAccount } from './brand-account';
 import { BrandPollLoop } from './brand-poll-loop';
 import { type CursorStore } from './cursor/cursor-store.port';
 import { type InboundSource, type InboundSourceHandlers } from './inbound-source.port';
@@ -9,7 +8,7 @@ import { type InboundSource, type InboundSourceHandlers } from './inbound-source
 export interface DmPollingOptions {
   /** Pause between two polls of one brand's DM events. X allows 15 reads per 15 minutes per user (one a minute). */
   intervalMs: number;
-  /** Longest pause after failures (the pause doubles per failure up to this). Default 15 minutes, one window. */
+  /** Longest pause after failures (the pause's ceiling doubles per failure up to this). Default 15 minutes, one window. */
   maxBackoffMs?: number;
 }
 

@@ -1,6 +1,7 @@
 import { type DeadLetterRecord, deadLetterTopicOf, type InboundReceivedPayload, Topics } from '@perch/contracts';
 import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
 import { createLogger, RetryableError } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 import { type ReceivedDirectMessage } from '@perch/x-client';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
@@ -38,14 +39,6 @@ function directMessage(id: string, senderId = '42'): ReceivedDirectMessage {
     createdAt: '2024-01-15T10:35:00.000Z',
     sender: { id: senderId, username: 'catperson', name: 'Cat' },
   };
-}
-
-async function until(predicate: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe(IngestorService.name, () => {
@@ -86,14 +79,14 @@ describe(IngestorService.name, () => {
     void source.handlers?.onTweet(tweet('7001'), Date.now(), 'stream');
     void source.handlers?.onTweet(tweet('7001'), Date.now(), 'stream');
     void source.handlers?.onTweet(tweet('7002'), Date.now(), 'stream');
-    await until(() => published.length === 2 && ingestor.counters.duplicates === 1);
+    await waitFor('two events published and one duplicate', () => published.length === 2 && ingestor.counters.duplicates === 1);
     expect(published.map((p) => p.messageId).sort()).toEqual(['7001', '7002']);
   });
 
   it('drops a tweet seen on the stream when the mentions poll brings it again, and says where it came from', async () => {
     await source.handlers?.onTweet(tweet('7010'), Date.now(), 'mentions-poll');
     await source.handlers?.onTweet(tweet('7010'), Date.now(), 'stream');
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published[0]?.source).toBe('mentions-poll');
     expect(ingestor.counters.duplicates).toBe(1);
   });
@@ -101,14 +94,14 @@ describe(IngestorService.name, () => {
   it('does not publish the brand’s own tweets', async () => {
     void source.handlers?.onTweet(tweet('7003', '100'), Date.now(), 'stream');
     void source.handlers?.onTweet(tweet('7004'), Date.now(), 'stream');
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(ingestor.counters.ignored).toBe(1);
   });
 
   it('dead-letters a malformed stream line with the reason and keeps going', async () => {
     source.handlers?.onProblem({ reason: 'unparsable stream line: Unexpected token', raw: '{"data":{"id":' });
     void source.handlers?.onTweet(tweet('7005'), Date.now(), 'stream');
-    await until(() => published.length === 1 && deadLetters.length === 1);
+    await waitFor('one event published and one dead letter', () => published.length === 1 && deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.stream', value: '{"data":{"id":', reason: 'unparsable stream line: Unexpected token' });
   });
 
@@ -116,7 +109,7 @@ describe(IngestorService.name, () => {
     const bad = tweet('7006');
     delete bad.data.author_id;
     void source.handlers?.onTweet(bad, Date.now(), 'stream');
-    await until(() => deadLetters.length === 1);
+    await waitFor('one dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]?.reason).toMatch(/no author_id/);
     expect(published).toHaveLength(0);
   });
@@ -124,7 +117,7 @@ describe(IngestorService.name, () => {
   it('publishes a DM brought by both the webhook and the poll once, as a dm in the customer’s conversation', async () => {
     await source.handlers?.onDirectMessage(directMessage('8001'), Date.now(), 'dm-webhook');
     await source.handlers?.onDirectMessage(directMessage('8001'), Date.now(), 'dm-poll');
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published[0]).toMatchObject({ messageId: '8001', kind: 'dm', source: 'dm-webhook', conversationKey: '100:dm:42', threadId: '100-42' });
     expect(ingestor.counters).toMatchObject({ duplicates: 1, dmPublished: 1 });
   });
@@ -132,7 +125,7 @@ describe(IngestorService.name, () => {
   it('never mistakes a DM for a tweet with the same id', async () => {
     await source.handlers?.onTweet(tweet('8002'), Date.now(), 'stream');
     await source.handlers?.onDirectMessage(directMessage('8002'), Date.now(), 'dm-poll');
-    await until(() => published.length === 2);
+    await waitFor('two events published', () => published.length === 2);
     expect(published.map((p) => p.kind).sort()).toEqual(['dm', 'mention']);
     expect(ingestor.counters.duplicates).toBe(0);
   });
@@ -140,21 +133,21 @@ describe(IngestorService.name, () => {
   it('does not publish the brand’s own outgoing DMs', async () => {
     await source.handlers?.onDirectMessage(directMessage('8003', '100'), Date.now(), 'dm-webhook');
     await source.handlers?.onDirectMessage(directMessage('8004'), Date.now(), 'dm-webhook');
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published[0]?.messageId).toBe('8004');
     expect(ingestor.counters.ignored).toBe(1);
   });
 
   it('dead-letters a DM for an account it does not serve, marked as coming from the webhook', async () => {
     await source.handlers?.onDirectMessage({ ...directMessage('8005'), forUserId: '999' }, Date.now(), 'dm-webhook');
-    await until(() => deadLetters.length === 1);
+    await waitFor('one dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.account-activity', reason: expect.stringMatching(/account 999/) });
     expect(published).toHaveLength(0);
   });
 
   it('dead-letters a source problem under the origin the source names', async () => {
     source.handlers?.onProblem({ reason: 'DM event 9 has no sender_id', raw: '{"id":"9"}', origin: 'x.dm-events' });
-    await until(() => deadLetters.length === 1);
+    await waitFor('one dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.dm-events', value: '{"id":"9"}' });
   });
 
@@ -162,7 +155,7 @@ describe(IngestorService.name, () => {
     // X caps DMs at 10,000 characters, as the contract does; a longer one stands for any message the contract refuses.
     const long = { ...directMessage('8006'), text: 'a'.repeat(10_001) };
     await expect(source.handlers?.onDirectMessage(long, Date.now(), 'dm-poll')).resolves.toBeUndefined();
-    await until(() => deadLetters.length === 1);
+    await waitFor('one dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.dm-events', value: JSON.stringify(long), problems: [expect.objectContaining({ field: 'payload.text' })] });
     expect(published).toHaveLength(0);
     expect(ingestor.counters.failed).toBe(0);
@@ -172,7 +165,7 @@ describe(IngestorService.name, () => {
     // Another ingestor claimed it, then died before publishing: nothing will mark it, nothing will release it.
     await dedupe.claim('7020');
     await source.handlers?.onTweet(tweet('7020'), Date.now(), 'mentions-poll');
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published.map((p) => p.messageId)).toEqual(['7020']);
     expect(ingestor.counters.duplicates).toBe(0);
     expect(ingestor.counters.claimWaits).toBeGreaterThan(0);
@@ -181,10 +174,10 @@ describe(IngestorService.name, () => {
   it('publishes a tweet whose first delivery failed to publish, rather than dropping the second as a duplicate', async () => {
     const first = await dedupe.claim('7021');
     const second = source.handlers?.onTweet(tweet('7021'), Date.now(), 'mentions-poll');
-    await until(() => ingestor.counters.claimWaits > 0);
+    await waitFor('the delivery to wait for the other claim', () => ingestor.counters.claimWaits > 0);
     if (first.status === 'claimed') await dedupe.release('7021', first.token);
     await second;
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published.map((p) => p.messageId)).toEqual(['7021']);
   });
 
@@ -192,7 +185,7 @@ describe(IngestorService.name, () => {
     await source.handlers?.onTweet(tweet('7022'), Date.now(), 'stream');
     expect(await dedupe.claim('7022')).toEqual({ status: 'published' });
     await source.handlers?.onTweet(tweet('7022'), Date.now(), 'mentions-poll');
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published.map((p) => p.messageId)).toEqual(['7022']);
     expect(ingestor.counters.duplicates).toBe(1);
   });
@@ -206,7 +199,7 @@ describe(IngestorService.name, () => {
     await stopping.start();
     await holder.claim('7023');
     const delivery = waiting.handlers?.onTweet(tweet('7023'), Date.now(), 'mentions-poll');
-    await until(() => stopping.counters.claimWaits > 0);
+    await waitFor('the delivery to wait for the other claim', () => stopping.counters.claimWaits > 0);
     await stopping.stop();
     await expect(delivery).rejects.toBeInstanceOf(RetryableError);
     expect(published).toEqual([]);

@@ -7,6 +7,7 @@ import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 import { type DedupeStore, DEFAULT_CLAIM_TTL_MS } from './dedupe/dedupe-store.port';
 import { directMessageDedupeKey, DirectMessageNormalizer } from './direct-message-normalizer';
 import { type InboundSource, type SourceProblem } from './inbound-source.port';
+import { IngestionErrorCode } from './ingestion.errors';
 import { type TweetNormalizer } from './tweet-normalizer';
 
 export interface IngestorCounters {
@@ -169,7 +170,7 @@ export class IngestorService {
       if (claim.status === 'published') return undefined;
       if (this.stopping || Date.now() >= deadline) {
         // The source keeps its cursor (or X delivers again), and a later delivery finds the claim settled.
-        throw new RetryableError(`message ${dedupeKey} is being published by another delivery`, 'dedupe-in-flight', { dedupeKey });
+        throw new RetryableError<IngestionErrorCode>(`message ${dedupeKey} is being published by another delivery`, IngestionErrorCode.DedupeInFlight, { dedupeKey });
       }
       this.counters.claimWaits += 1;
       await new Promise((resolve) => setTimeout(resolve, Math.min(claim.retryInMs, CLAIM_POLL_MS)));

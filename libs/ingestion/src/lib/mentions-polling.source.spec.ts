@@ -1,10 +1,9 @@
 import { type InboundSource as InboundSourceKind } from '@perch/contracts';
 import { createLogger } from '@perch/platform';
-import { MentionsTimelineReader } from '@perch/x-client';
+import { type BrandAccount, MentionsTimelineReader } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
-import { type BrandAccount } from './brand-account';
 import { MemoryCursorStore } from './cursor/memory-cursor-store.adapter';
 import { type InboundSourceHandlers } from './inbound-source.port';
 import { mentionsCursorKey, MentionsPollingSource } from './mentions-polling.source';

@@ -1,7 +1,6 @@
 import { type Logger } from '@perch/platform';
-import { type MentionsTimelineReader } from '@perch/x-client';
+import { type BrandAccount, type MentionsTimelineReader } from '@perch/x-client';
 
-import { type BrandAccount } from './brand-account';
 import { BrandPollLoop } from './brand-poll-loop';
 import { type CursorStore } from './cursor/cursor-store.port';
 import { type InboundSource, type InboundSourceHandlers } from './inbound-source.port';
@@ -9,7 +8,7 @@ import { type InboundSource, type InboundSourceHandlers } from './inbound-source
 export interface MentionsPollingOptions {
   /** Pause between two polls of one brand. X allows 300 mention reads per 15 minutes per user (one per 3 s). */
   intervalMs: number;
-  /** Longest pause after failures (the pause doubles per failure up to this). Default 5 minutes. */
+  /** Longest pause after failures (the pause's ceiling doubles per failure up to this). Default 5 minutes. */
   maxBackoffMs?: number;
 }
 

@@ -1,7 +1,6 @@
 import { errorMessage, type Logger } from '@perch/platform';
-import { type FilteredStreamSource, type StreamEvent } from '@perch/x-client';
+import { type BrandAccount, type FilteredStreamSource, type StreamEvent } from '@perch/x-client';
 
-import { type BrandAccount } from './brand-account';
 import { type InboundSource, type InboundSourceHandlers } from './inbound-source.port';
 
 /** Rule tags carry the brand's id so a tweet mentioning two brands is attributed without guessing. */

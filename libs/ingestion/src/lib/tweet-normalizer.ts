@@ -1,7 +1,7 @@
 import { type InboundMessage, type InboundSource } from '@perch/contracts';
+import { type BrandAccount } from '@perch/x-client';
 import { type TweetV2SingleStreamResult, type UserV2 } from 'twitter-api-v2';
 
-import { type BrandAccount } from './brand-account';
 
 export type NormalizeResult =
   | { kind: 'message'; message: InboundMessage }

@@ -1,4 +1,4 @@
-import { DropError, PermanentError, RetryableError, ValidationFailedError } from './errors';
+import { dispositionOf, DropError, PermanentError, RetryableError, ValidationFailedError } from './errors';
 import { classifyFailure, isInfrastructureError } from './failure-classification.util';
 
 /** Builds errors shaped like the clients' own (names, codes, causes), without needing the clients here. */
@@ -24,6 +24,13 @@ describe(classifyFailure.name, () => {
     expect(classifyFailure(new PermanentError('never'))).toBe('permanent');
     expect(classifyFailure(new ValidationFailedError('bad', []))).toBe('permanent');
     expect(classifyFailure(new DropError('stale'))).toBe('drop');
+  });
+
+  it("treats a contract violation as permanent, although @perch/contracts' error is not a PerchError", () => {
+    // Shaped like @perch/contracts' ContractViolationError, which this library cannot import.
+    const violation = Object.assign(new Error('perch.agent.command.v1: refusing to publish an invalid payload'), { name: 'ContractViolationError' });
+    expect(classifyFailure(violation)).toBe('permanent');
+    expect(dispositionOf(violation)).toBe('dead-letter');
   });
 
   it('treats an unrecognised error as unknown: neither permanent nor retried forever', () => {

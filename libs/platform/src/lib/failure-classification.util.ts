@@ -1,4 +1,4 @@
-import { PerchError } from './errors';
+import { isContractViolation, PerchError } from './errors';
 
 /**
  * How a failure should be treated by whoever retries work (the event bus, workers):
@@ -6,7 +6,8 @@ import { PerchError } from './errors';
  *   failing over). Retried with backoff for a time budget long enough to ride out an outage.
  * - `unknown`: nothing says it is transient, nor that it is permanent (a handler's bug, an unexpected
  *   reply). Retried a few times only, then dead-lettered, so a bug neither vanishes nor loops forever.
- * - `permanent`: can never succeed (PermanentError, validation, a domain refusal): dead-letter at once.
+ * - `permanent`: can never succeed (PermanentError, validation, a domain refusal, an event that breaks its
+ *   contract): dead-letter at once.
  * - `drop`: nothing to do and nothing lost (DropError).
  */
 export type FailureClass = 'transient' | 'unknown' | 'permanent' | 'drop';
@@ -16,6 +17,7 @@ export function classifyFailure(error: unknown): FailureClass {
     if (error.disposition === 'retry') return 'transient';
     return error.disposition === 'drop' ? 'drop' : 'permanent';
   }
+  if (isContractViolation(error)) return 'permanent';
   return isInfrastructureError(error) ? 'transient' : 'unknown';
 }
 

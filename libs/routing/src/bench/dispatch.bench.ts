@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-import { newId } from '@perch/platform';
+import { newId, percentile } from '@perch/platform';
 
 import { RedisRoutingStore } from '../lib/store/redis/redis-routing-store.adapter';
 import { routingKeys } from '../lib/store/redis/routing-keys.util';
@@ -141,8 +141,8 @@ async function scenario(redis: Redis, name: string, concurrency: number, cycles:
     elapsedMs: Math.round(elapsedMs),
     cyclesPerSecond: Math.round(completedCycles / (elapsedMs / 1000)),
     scriptsPerSecond: Math.round((completedCycles * 4 + missed * 2) / (elapsedMs / 1000)),
-    p50Ms: round2(percentile(durations, 0.5)),
-    p99Ms: round2(percentile(durations, 0.99)),
+    p50Ms: round2(percentile(durations, 50)),
+    p99Ms: round2(percentile(durations, 99)),
   };
 }
 
@@ -151,11 +151,6 @@ async function deleteKeys(redis: Redis, tenant: string): Promise<void> {
     const keys = batch as string[];
     if (keys.length > 0) await redis.unlink(...keys);
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
 function round2(value: number): number {

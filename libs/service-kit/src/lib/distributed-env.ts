@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { type EventBus, KafkaTransport, startEventBus, type Transport, withNamespace } from '@perch/messaging';
-import { createLogger } from '@perch/platform';
+import { createLogger, type Logger } from '@perch/platform';
 import Redis from 'ioredis';
 
 import { logConnectionErrors, resilientRedisOptions } from './client-resilience.util';
@@ -75,8 +75,7 @@ export interface KafkaBus {
   transport: Transport;
 }
 
-export async function connectKafkaBus(env: DistributedEnv, service: string): Promise<KafkaBus> {
-  const logger = createLogger(service);
+export async function connectKafkaBus(env: DistributedEnv, service: string, logger: Logger = createLogger(service)): Promise<KafkaBus> {
   const kafka = new KafkaTransport({
     brokers: env.KAFKA_BROKERS.split(','),
     clientId: `perch-${service}`,
@@ -93,11 +92,11 @@ export async function connectKafkaBus(env: DistributedEnv, service: string): Pro
   return { bus, transport };
 }
 
-export async function connectRedis(env: RedisEnv): Promise<Redis> {
+export async function connectRedis(env: RedisEnv, logger: Logger = createLogger('redis')): Promise<Redis> {
   const redis = new Redis(env.REDIS_URL, resilientRedisOptions());
-  logConnectionErrors(redis, createLogger('redis'), 'redis');
+  logConnectionErrors(redis, logger, 'redis');
   await redis.connect();
-  await checkRedisPersistence(redis, env.REDIS_URL, redisPersistencePolicy(env), createLogger('redis')).catch((error: unknown) => {
+  await checkRedisPersistence(redis, env.REDIS_URL, redisPersistencePolicy(env), logger).catch((error: unknown) => {
     redis.disconnect();
     throw error;
   });

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
 import { type AgentCommandPayload, Topics } from '@perch/contracts';
 import { createLogger, loadConfig } from '@perch/platform';
+import { freePort, RedisServerProcess, TcpProxy, waitFor } from '@perch/testing';
 import type Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Pool } from 'pg';
@@ -25,99 +23,8 @@ const kafkaBrokers = process.env['KAFKA_BROKERS'];
 const databaseUrl = process.env['DATABASE_URL'];
 if (!kafkaBrokers || !databaseUrl) throw new Error('KAFKA_BROKERS and DATABASE_URL must be set (the integration global setup provides them)');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(100);
-  }
-}
-
-/** This test's redis-server, without persistence: a kill is a full outage and a restart comes back empty. */
-class OwnRedis {
-  private child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    this.child = child;
-    await until(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const socket = tcpConnect(this.port, '127.0.0.1');
-          socket.once('connect', () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.once('error', () => resolve(false));
-        }),
-      'redis-server to listen',
-      10_000,
-    );
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-/** Forwards a local port to PostgreSQL; shut() drops every connection and refuses new ones until open(). */
-class TcpProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
-
-  async open(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((client) => {
-      const upstream = tcpConnect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.server = server;
-    server.listen(this.port, '127.0.0.1');
-    await once(server, 'listening');
-  }
-
-  async shut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }
 
 function presence(agentId: string): AgentCommandPayload {
@@ -128,7 +35,8 @@ describe('riding out Redis and PostgreSQL outages', () => {
   const namespace = `it-outage-${randomUUID().slice(0, 8)}`;
   const schema = `it_outage_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const pgTarget = new URL(databaseUrl);
-  let ownRedis: OwnRedis;
+  /** This test's redis-server, without persistence: a kill is a full outage and a restart comes back empty. */
+  let ownRedis: RedisServerProcess;
   let proxy: TcpProxy;
   let redis: Redis;
   let pool: Pool;
@@ -137,8 +45,7 @@ describe('riding out Redis and PostgreSQL outages', () => {
   const completions = new Map<string, number>();
 
   beforeAll(async () => {
-    ownRedis = new OwnRedis(await freePort());
-    await ownRedis.start();
+    ownRedis = await RedisServerProcess.start({ args: ['--save', '', '--appendonly', 'no'] });
     proxy = new TcpProxy(await freePort(), { host: pgTarget.hostname, port: Number(pgTarget.port || 5432) });
     await proxy.open();
     const proxiedUrl = new URL(databaseUrl);
@@ -178,7 +85,7 @@ describe('riding out Redis and PostgreSQL outages', () => {
     await pool?.end();
     await proxy?.shut();
     redis?.disconnect();
-    await ownRedis?.kill();
+    await ownRedis?.dispose();
     const admin = new Kafka({ clientId: 'it-outage-cleanup', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
@@ -203,10 +110,10 @@ describe('riding out Redis and PostgreSQL outages', () => {
     await stop();
     const ids = await publishPhase(label);
     // The handlers must actually be failing against the dead service, or the test proves nothing.
-    await until(() => kafkaBus.bus.counters.retried > retriedBefore, `handlers failing during the ${label} outage`);
+    await waitFor(`handlers failing during the ${label} outage`, () => kafkaBus.bus.counters.retried > retriedBefore, 120_000);
     await pause(OUTAGE_MS);
     await restart();
-    await until(() => ids.every((id) => completions.has(id)), `every ${label} event handled after the service came back`, OUTAGE_MS + 120_000);
+    await waitFor(`every ${label} event handled after the service came back`, () => ids.every((id) => completions.has(id)), OUTAGE_MS + 120_000);
     return ids;
   }
 
@@ -222,14 +129,14 @@ describe('riding out Redis and PostgreSQL outages', () => {
       client.release(true);
     }
     await proxy.open();
-    await until(() => pool.query('SELECT 1').then(() => true, () => false), 'the pool to serve again', 30_000);
+    await waitFor('the pool to serve again', () => pool.query('SELECT 1').then(() => true, () => false), 30_000);
   }, 60_000);
 
   it(
     'handles every event once and dead-letters none through a Redis outage and a PostgreSQL outage',
     async () => {
       const before = await publishPhase('steady');
-      await until(() => before.every((id) => completions.has(id)), 'the steady events');
+      await waitFor('the steady events', () => before.every((id) => completions.has(id)), 120_000);
 
       const redisPhase = await throughOutage('redis', () => ownRedis.kill(), () => ownRedis.start());
       const pgPhase = await throughOutage('postgres', () => proxy.shut(), () => proxy.open());

@@ -1,6 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 
 import { type KafkaTransportOptions } from '@perch/messaging';
+import { LoggingEnv } from '@perch/platform';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -22,9 +23,9 @@ export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 /**
  * Kafka security and durability settings every distributed app reads (DistributedEnv extends this).
  * Unset, the apps talk plaintext to a broker whose defaults decide replication: fine for a laptop,
- * not for production (root README, "Production settings").
+ * not for production (root README, "Production settings"). It extends LoggingEnv, which every app's environment holds.
  */
-export class KafkaEnv {
+export class KafkaEnv extends LoggingEnv {
   /** `true`: TLS to the brokers, verified against the system CAs or KAFKA_SSL_CA_FILE. */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'KAFKA_SSL must be true or false' })

@@ -3,11 +3,10 @@ import { createLogger, type Logger } from '@perch/platform';
 
 /** Routes Nest's own logs through pino so every line is structured JSON. */
 export class PinoNestLogger implements LoggerService {
-  private readonly logger: Logger;
-
-  constructor(service: string) {
-    this.logger = createLogger('nest', { service });
-  }
+  constructor(
+    service: string,
+    private readonly logger: Logger = createLogger('nest', { service }),
+  ) {}
 
   log(message: unknown, context?: string): void {
     this.logger.info({ nestContext: context }, String(message));

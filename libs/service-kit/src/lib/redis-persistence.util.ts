@@ -1,6 +1,8 @@
 import { errorMessage, type Logger, PermanentError } from '@perch/platform';
 import type Redis from 'ioredis';
 
+import { StartupErrorCode } from './startup.errors';
+
 /** What the operator told us about the Redis the apps use (REDIS_ALLOW_EPHEMERAL, REDIS_PERSISTENCE). */
 export interface RedisPersistencePolicy {
   /** `true` lets an app start on a Redis that keeps nothing across a restart (tests, throwaway demos). */
@@ -23,14 +25,14 @@ export type RedisPersistenceVerdict =
   | { status: 'unchecked'; reason: string };
 
 /** Refusal to start on a Redis that would lose queues, offers, cursors and outbound claims on its next restart. */
-export class RedisNotPersistentError extends PermanentError {
+export class RedisNotPersistentError extends PermanentError<StartupErrorCode> {
   constructor(redisUrl: string) {
     super(
       `Redis at ${redactUrl(redisUrl)} has neither AOF (appendonly no) nor RDB snapshots (save "") on: a Redis restart ` +
         'would silently lose routing queues, offers, presence, ingest cursors and outbound idempotency claims. ' +
         'Turn on AOF (appendonly yes, appendfsync everysec) on that Redis, or set REDIS_ALLOW_EPHEMERAL=true ' +
         'if losing that state is acceptable (tests, demos).',
-      'redis-not-persistent',
+      StartupErrorCode.RedisNotPersistent,
     );
   }
 }

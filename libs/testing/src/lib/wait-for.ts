@@ -1,4 +1,9 @@
-/** Polls until `probe` returns a value (not undefined/false), or fails with `what` after the deadline. */
+/**
+ * The one way tests wait: `waitFor(what, probe, timeoutMs = 30_000, intervalMs = 50)` polls `probe` until it
+ * returns a value other than undefined/false and resolves to that value; a probe that throws is tried again.
+ * After `timeoutMs` it fails naming `what` (and the probe's last error), so a test waits on observable state
+ * with a deadline instead of sleeping a fixed time.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,

@@ -1,12 +1,7 @@
 import { errorMessage, ValidationFailedError } from '@perch/platform';
 
+import { type BrandAccount } from './brand-account.types';
 import { type XApiPort } from './x-api.port';
-
-export interface ResolvedBrandAccount {
-  id: string;
-  username: string;
-  token: string;
-}
 
 /** Parses "acme_support=token1,acme_billing=token2" (X_BRAND_TOKENS); names every malformed entry. */
 export function parseBrandTokens(spec: string): { username: string; token: string }[] {
@@ -31,7 +26,7 @@ export function parseBrandTokens(spec: string): { username: string; token: strin
  * Asks X who each token belongs to, so Perch knows its brand accounts' ids and never trusts a
  * username typed in configuration for a token that belongs to another account.
  */
-export async function resolveBrandAccounts(xApi: XApiPort, spec: string): Promise<ResolvedBrandAccount[]> {
+export async function resolveBrandAccounts(xApi: XApiPort, spec: string): Promise<BrandAccount[]> {
   const wanted = parseBrandTokens(spec);
   return Promise.all(
     wanted.map(async ({ username, token }) => {

@@ -5,6 +5,7 @@ import { type TwitterRateLimit } from 'twitter-api-v2';
 
 import { type RateLimitBudget } from './rate-limit-budget';
 import { type XRateLimit } from './x-api.port';
+import { XErrorCode } from './x-client.errors';
 
 export interface BudgetedCallOptions {
   budget: RateLimitBudget;
@@ -28,13 +29,13 @@ export function toXRateLimit(rateLimit: Partial<TwitterRateLimit> | undefined): 
   return { limit: rateLimit.limit, remaining: rateLimit.remaining ?? 0, resetAt: rateLimit.reset * 1000 };
 }
 
-function rateLimitOf(error: RetryableError): XRateLimit | undefined {
+function rateLimitOf(error: RetryableError<string>): XRateLimit | undefined {
   const raw = error.details?.['rateLimit'] as Partial<TwitterRateLimit> | undefined;
   return toXRateLimit(raw);
 }
 
-function abortError(key: string): RetryableError {
-  return new RetryableError(`wait for the X rate-limit window of ${key} was cancelled`, 'x-read-cancelled', { key });
+function abortError(key: string): RetryableError<XErrorCode> {
+  return new RetryableError<XErrorCode>(`wait for the X rate-limit window of ${key} was cancelled`, XErrorCode.ReadCancelled, { key });
 }
 
 async function acquire(options: BudgetedCallOptions, startedAt: number): Promise<void> {
@@ -74,7 +75,7 @@ export async function budgetedCall<T>(options: BudgetedCallOptions, call: () => 
       if (rateLimit) budget.record(key, rateLimit);
       return value;
     } catch (error) {
-      if (!(error instanceof RetryableError) || error.code !== 'x-rate-limited') throw error;
+      if (!(error instanceof RetryableError) || error.code !== XErrorCode.RateLimited) throw error;
       budget.record(key, rateLimitOf(error) ?? { limit: 0, remaining: 0, resetAt: now() + (error.retryAfterMs ?? 60_000) });
       if (attempt >= (options.maxAttempts ?? 3)) throw error;
     } finally {

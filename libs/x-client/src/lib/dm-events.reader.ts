@@ -8,6 +8,7 @@ import { type DirectMessageAuthor, oneToOneConversationId, type ReceivedDirectMe
 import { TwitterClientPool } from './twitter-client.factory';
 import { type XRateLimit } from './x-api.port';
 import { mapXError } from './x-error-mapping.util';
+import { XErrorCode } from './x-client.errors';
 
 // twitter-api-v2 1.29 does not export its DM v2 types from the package root; they are taken from listDmEvents.
 type DmTimelinePaginator = Awaited<ReturnType<TwitterApi['v2']['listDmEvents']>>;
@@ -97,7 +98,7 @@ export class DmEventsReader implements DirectMessageTimeline {
       read = paginator.events.length;
       const reachedCursor = query.sinceId !== '0' && page.some((e) => compareIds(e.id, query.sinceId) <= 0);
       if (reachedCursor || paginator.done || page.length === 0) break;
-      if (pages >= MAX_PAGES) throw new PermanentError(`DM events of ${query.userId} did not end after ${MAX_PAGES} pages`, 'x-pagination');
+      if (pages >= MAX_PAGES) throw new PermanentError<XErrorCode>(`DM events of ${query.userId} did not end after ${MAX_PAGES} pages`, XErrorCode.Pagination);
       await this.read(query.token, query.signal, async () => {
         await paginator.fetchNext();
         return { value: undefined, rateLimit: toXRateLimit(paginator.rateLimit) };

@@ -1,9 +1,9 @@
 import { PermanentError } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 
 import { FilteredStreamSource } from './filtered-stream.source';
 import type { StreamedTweet, StreamEvent } from './filtered-stream.types';
 import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
-import { waitFor } from './testing/wait-for.util';
 
 // Milliseconds instead of X's seconds, same policy.
 const FAST_POLICY = {
@@ -86,13 +86,13 @@ describe('FilteredStreamSource against the simulator', () => {
     );
     expect(source.counters).toMatchObject({ connected: true, connects: 1 });
     const posted = customerTweet('@acme_support the app keeps crashing');
-    const [tweet] = await waitFor(() => tweets.length > 0 && tweets, 'a tweet');
+    const [tweet] = await waitFor('a tweet', () => tweets.length > 0 && tweets);
     expect(tweet).toMatchObject({
       data: { id: posted.id, author_id: posted.authorId, conversation_id: posted.id },
       includes: { users: expect.arrayContaining([expect.objectContaining({ username: 'cat', public_metrics: expect.any(Object) })]) },
       matching_rules: [{ id: expect.any(String), tag: 'support' }],
     });
-    await waitFor(() => source.counters.keepAlives > 0, 'a keep-alive');
+    await waitFor('a keep-alive', () => source.counters.keepAlives > 0);
     expect(source.counters.tweets).toBe(1);
   });
 
@@ -100,36 +100,36 @@ describe('FilteredStreamSource against the simulator', () => {
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
     await startSource();
     customerTweet('@acme_support before');
-    await waitFor(() => tweets.length === 1, 'the first tweet');
+    await waitFor('the first tweet', () => tweets.length === 1);
     await admin('faults/stream-drop', { disconnectType: 'OperationalDisconnect' });
-    await waitFor(() => source.counters.reconnects === 1 && source.counters.connected, 'the reconnect');
+    await waitFor('the reconnect', () => source.counters.reconnects === 1 && source.counters.connected);
     expect(eventsOf('stream-error')[0]!.errors).toEqual([expect.objectContaining({ disconnect_type: 'OperationalDisconnect' })]);
     expect(eventsOf('reconnect-scheduled')[0]).toMatchObject({ delayMs: 0, kind: 'immediate' });
     customerTweet('@acme_support after');
-    await waitFor(() => tweets.length === 2, 'the tweet after reconnecting');
+    await waitFor('the tweet after reconnecting', () => tweets.length === 2);
     expect(source.counters).toMatchObject({ drops: 1, streamErrors: 1, connects: 2 });
   });
 
   it('reconnects after a hard TCP drop', async () => {
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
     await startSource();
-    await waitFor(() => source.counters.keepAlives > 0, 'traffic');
+    await waitFor('traffic', () => source.counters.keepAlives > 0);
     await admin('faults/stream-drop', { hard: true });
-    await waitFor(() => source.counters.reconnects === 1 && source.counters.connected, 'the reconnect');
+    await waitFor('the reconnect', () => source.counters.reconnects === 1 && source.counters.connected);
     customerTweet('@acme_support still there?');
-    await waitFor(() => tweets.length === 1, 'a tweet after the drop');
+    await waitFor('a tweet after the drop', () => tweets.length === 1);
   });
 
   it('detects a stalled stream (no data, no keep-alive) and reconnects', async () => {
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
     await startSource({ stallTimeoutMs: 300 });
-    await waitFor(() => source.counters.keepAlives > 0, 'traffic');
+    await waitFor('traffic', () => source.counters.keepAlives > 0);
     await admin('faults/stream-stall', { ms: 5_000 });
-    await waitFor(() => source.counters.stalls === 1, 'stall detection', 3_000);
-    await waitFor(() => source.counters.reconnects === 1 && source.counters.connected, 'the reconnect');
+    await waitFor('stall detection', () => source.counters.stalls === 1, 3_000);
+    await waitFor('the reconnect', () => source.counters.reconnects === 1 && source.counters.connected);
     expect(eventsOf('disconnected')[0]).toEqual({ type: 'disconnected', reason: 'stalled' });
     customerTweet('@acme_support hello again');
-    await waitFor(() => tweets.length === 1, 'a tweet on the new connection');
+    await waitFor('a tweet on the new connection', () => tweets.length === 1);
   });
 
   it('reports malformed lines and keeps reading', async () => {
@@ -137,11 +137,11 @@ describe('FilteredStreamSource against the simulator', () => {
     await startSource();
     await admin('faults/stream-raw', { line: '{"data": {"id": "1", "text": ' });
     await admin('faults/stream-raw', { line: '{"hello":"world"}' });
-    await waitFor(() => source.counters.malformedLines === 1 && source.counters.unexpectedMessages === 1, 'both bad lines');
+    await waitFor('both bad lines', () => source.counters.malformedLines === 1 && source.counters.unexpectedMessages === 1);
     expect(eventsOf('malformed-line')).toHaveLength(1);
     expect(eventsOf('unexpected-message')[0]!.payload).toEqual({ hello: 'world' });
     customerTweet('@acme_support still working?');
-    await waitFor(() => tweets.length === 1, 'the next tweet');
+    await waitFor('the next tweet', () => tweets.length === 1);
     expect(source.counters.drops).toBe(0);
   });
 
@@ -149,7 +149,7 @@ describe('FilteredStreamSource against the simulator', () => {
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
     await admin('faults/stream-refuse', { count: 2, status: 503 });
     await startSource();
-    await waitFor(() => source.counters.connected, 'the eventual connection');
+    await waitFor('the eventual connection', () => source.counters.connected);
     expect(eventsOf('connect-failed').map((e) => [e.kind, e.status])).toEqual([
       ['http', 503],
       ['http', 503],
@@ -162,7 +162,7 @@ describe('FilteredStreamSource against the simulator', () => {
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
     await admin('faults/stream-refuse', { count: 1, status: 429 });
     await startSource();
-    await waitFor(() => source.counters.connected, 'the connection');
+    await waitFor('the connection', () => source.counters.connected);
     expect(eventsOf('reconnect-scheduled')[0]).toMatchObject({ kind: 'rate-limit', delayMs: 60 });
   });
 
@@ -170,7 +170,7 @@ describe('FilteredStreamSource against the simulator', () => {
     await startSource();
     expect(eventsOf('connect-failed')[0]).toMatchObject({ kind: 'http', status: 409 });
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
-    await waitFor(() => source.counters.connected, 'the connection after adding a rule');
+    await waitFor('the connection after adding a rule', () => source.counters.connected);
   });
 
   it('counts handler failures without stopping the stream', async () => {
@@ -187,7 +187,7 @@ describe('FilteredStreamSource against the simulator', () => {
     );
     customerTweet('@acme_support one');
     customerTweet('@acme_support two');
-    await waitFor(() => source.counters.handlerErrors === 2, 'two handler errors');
+    await waitFor('two handler errors', () => source.counters.handlerErrors === 2);
     expect(eventsOf('handler-error').map((e) => (e.error as Error).message)).toEqual(['boom', 'async boom']);
     expect(source.counters.connected).toBe(true);
   });
@@ -197,7 +197,7 @@ describe('FilteredStreamSource against the simulator', () => {
     await startSource();
     await source.stop();
     expect(source.counters.connected).toBe(false);
-    await waitFor(() => world.sim.stats().streamConnectionsOpen === 0, 'the server to see the close');
+    await waitFor('the server to see the close', () => world.sim.stats().streamConnectionsOpen === 0);
     // A new source can take the single connection slot right away.
     const other = new FilteredStreamSource({ bearerToken: APP_TOKEN, apiBaseUrl: world.baseUrl, reconnect: FAST_POLICY });
     await other.start(() => undefined);

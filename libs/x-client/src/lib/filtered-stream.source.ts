@@ -22,6 +22,7 @@ import type {
 import { ReconnectPolicy, type ReconnectDecision, type ReconnectPolicyOptions, type StreamFailureKind } from './reconnect-policy.util';
 import { createTwitterClient } from './twitter-client.factory';
 import { mapXError } from './x-error-mapping.util';
+import { XErrorCode } from './x-client.errors';
 
 export const DEFAULT_STREAM_TWEET_FIELDS: TTweetv2TweetField[] = [
   'created_at',
@@ -301,5 +302,5 @@ function onlyDuplicates(data: unknown): boolean {
 function assertOnlyDuplicates(errors: unknown): void {
   if (!Array.isArray(errors) || errors.length === 0) return;
   const real = errors.filter((e) => !isDuplicateRuleError(e));
-  if (real.length > 0) throw new PermanentError('X refused stream rules', 'x-invalid-rules', { errors: real });
+  if (real.length > 0) throw new PermanentError<XErrorCode>('X refused stream rules', XErrorCode.InvalidRules, { errors: real });
 }

@@ -4,6 +4,7 @@ import { type TweetV2, type TweetV2SingleStreamResult, type TwitterApi, type Use
 import { DEFAULT_STREAM_EXPANSIONS, DEFAULT_STREAM_TWEET_FIELDS, DEFAULT_STREAM_USER_FIELDS } from './filtered-stream.source';
 import { TwitterClientPool } from './twitter-client.factory';
 import { mapXError } from './x-error-mapping.util';
+import { XErrorCode } from './x-client.errors';
 
 const MAX_PAGES = 1000;
 
@@ -67,7 +68,7 @@ export class MentionsTimelineReader {
       const newestId = paginator.meta.newest_id ?? undefined;
       for (let pages = 1; !paginator.done && paginator.meta.next_token; pages += 1) {
         // A pagination token that never ends would otherwise spin here for ever.
-        if (pages >= MAX_PAGES) throw new PermanentError(`mentions of ${query.userId} did not end after ${MAX_PAGES} pages`, 'x-pagination');
+        if (pages >= MAX_PAGES) throw new PermanentError<XErrorCode>(`mentions of ${query.userId} did not end after ${MAX_PAGES} pages`, XErrorCode.Pagination);
         await paginator.fetchNext();
       }
       const users = new Map<string, UserV2>(paginator.includes.users.map((u) => [u.id, u]));

@@ -1,6 +1,7 @@
 import { RetryableError } from '@perch/platform';
 
 import { type XRateLimit } from './x-api.port';
+import { XErrorCode } from './x-client.errors';
 
 export interface RateLimitBudgetOptions {
   now?: () => number;
@@ -62,7 +63,7 @@ export class RateLimitBudget {
       }
       const wait = window.resetAt - now + this.marginMs;
       if (now + wait - startedAt > this.maxWaitMs) {
-        throw new RetryableError(`X rate limit for ${key} resets in ${Math.ceil(wait / 1000)} s`, 'x-rate-limited', { key }, wait);
+        throw new RetryableError<XErrorCode>(`X rate limit for ${key} resets in ${Math.ceil(wait / 1000)} s`, XErrorCode.RateLimited, { key }, wait);
       }
       await this.sleep(wait);
     }

@@ -29,6 +29,7 @@ import type {
   XUserProfile,
 } from './x-api.port';
 import { mapXError } from './x-error-mapping.util';
+import { XErrorCode } from './x-client.errors';
 
 const USER_FIELDS: TTweetv2UserField[] = [
   'created_at',
@@ -178,7 +179,7 @@ export class TwitterApiXAdapter implements XApiPort {
       );
       // X answers an unknown id with 200 and errors[] (no data): the library does not throw for that.
       const data = response.data.data;
-      if (!data) throw new NotFoundError(`X user ${query.userId} not found`, 'x-not-found', { errors: response.data.errors });
+      if (!data) throw new NotFoundError<XErrorCode>(`X user ${query.userId} not found`, XErrorCode.NotFound, { errors: response.data.errors });
       return { value: toProfile(data), rateLimit: response.rateLimit };
     });
   }

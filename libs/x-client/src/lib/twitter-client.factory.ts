@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
+import { LRUCache } from 'lru-cache';
 import { TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 
 export interface TwitterClientOptions {
@@ -51,12 +52,15 @@ export function createTwitterClient(options: TwitterClientOptions): TwitterApi {
  * beyond `maxClients` tokens the least recently made is dropped.
  */
 export class TwitterClientPool {
-  private readonly clients = new Map<string, TwitterApi>();
+  private readonly clients: LRUCache<string, TwitterApi>;
 
-  constructor(private readonly options: { apiBaseUrl?: string | undefined; httpAgent?: HttpAgent | undefined; maxClients?: number } = {}) {}
+  constructor(private readonly options: { apiBaseUrl?: string | undefined; httpAgent?: HttpAgent | undefined; maxClients?: number } = {}) {
+    this.clients = new LRUCache({ max: options.maxClients ?? 1000 });
+  }
 
   client(token: string): TwitterApi {
-    const cached = this.clients.get(token);
+    // A peek, so the order stays that of creation, as documented above.
+    const cached = this.clients.peek(token);
     if (cached) return cached;
     const client = createTwitterClient({
       token,
@@ -64,10 +68,6 @@ export class TwitterClientPool {
       ...(this.options.httpAgent ? { httpAgent: this.options.httpAgent } : {}),
     });
     this.clients.set(token, client);
-    if (this.clients.size > (this.options.maxClients ?? 1000)) {
-      const oldest = this.clients.keys().next();
-      if (!oldest.done) this.clients.delete(oldest.value);
-    }
     return client;
   }
 }

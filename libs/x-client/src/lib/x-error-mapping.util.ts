@@ -1,28 +1,16 @@
 import { NotFoundError, PermanentError, PerchError, RetryableError } from '@perch/platform';
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
 
-/** Stable codes for X's refusals; callers branch on these, never on X's wording. */
-export type XRefusalCode =
-  | 'x-duplicate-content'
-  | 'x-text-too-long'
-  | 'x-reply-not-allowed'
-  | 'x-reply-target-missing'
-  | 'x-dm-not-allowed'
-  | 'x-unauthorized'
-  | 'x-unsupported-auth'
-  | 'x-forbidden'
-  | 'x-invalid-request'
-  | 'x-conflict'
-  | 'x-refused';
+import { XErrorCode, type XRefusalCode } from './x-client.errors';
 
 // X's detail strings (reference §2.1); matched by phrase since X sends both 400 and 403 for some.
 const DETAIL_CODES: readonly [RegExp, XRefusalCode][] = [
-  [/duplicate content/i, 'x-duplicate-content'],
-  [/text is too long/i, 'x-text-too-long'],
-  [/not been mentioned or otherwise engaged/i, 'x-reply-not-allowed'],
-  [/deleted or not visible/i, 'x-reply-target-missing'],
+  [/duplicate content/i, XErrorCode.DuplicateContent],
+  [/text is too long/i, XErrorCode.TextTooLong],
+  [/not been mentioned or otherwise engaged/i, XErrorCode.ReplyNotAllowed],
+  [/deleted or not visible/i, XErrorCode.ReplyTargetMissing],
   // v2's DM refusal (the recipient does not follow the brand or blocks DMs); v1.1 used codes 150/349.
-  [/cannot send messages/i, 'x-dm-not-allowed'],
+  [/cannot send messages/i, XErrorCode.DmNotAllowed],
 ];
 
 interface ProblemFields {
@@ -74,32 +62,32 @@ export function mapXError(error: unknown, operation: string, now: number = Date.
     if (status === 429) {
       const wait = retryAfterMs(error, now);
       if (error.rateLimit) details['rateLimit'] = error.rateLimit;
-      return new RetryableError(`X rate limit reached (${operation})`, 'x-rate-limited', details, wait);
+      return new RetryableError<XErrorCode>(`X rate limit reached (${operation})`, XErrorCode.RateLimited, details, wait);
     }
-    if (status >= 500) return new RetryableError(`X unavailable (${status}) during ${operation}`, 'x-unavailable', details);
-    if (status === 404) return new NotFoundError(`X: ${detailText}`, 'x-not-found', details);
+    if (status >= 500) return new RetryableError<XErrorCode>(`X unavailable (${status}) during ${operation}`, XErrorCode.Unavailable, details);
+    if (status === 404) return new NotFoundError<XErrorCode>(`X: ${detailText}`, XErrorCode.NotFound, details);
     const byDetail = DETAIL_CODES.find(([pattern]) => pattern.test(detailText))?.[1];
     const code: XRefusalCode =
       byDetail ??
       (status === 401
-        ? 'x-unauthorized'
+        ? XErrorCode.Unauthorized
         : status === 403 && (problem.type ?? '').endsWith('/unsupported-authentication')
-          ? 'x-unsupported-auth'
+          ? XErrorCode.UnsupportedAuth
           : status === 403
-            ? 'x-forbidden'
+            ? XErrorCode.Forbidden
             : status === 400
-              ? 'x-invalid-request'
+              ? XErrorCode.InvalidRequest
               : status === 409
-                ? 'x-conflict'
-                : 'x-refused');
-    return new PermanentError(`X refused ${operation}: ${detailText}`, code, details);
+                ? XErrorCode.Conflict
+                : XErrorCode.Refused);
+    return new PermanentError<XErrorCode>(`X refused ${operation}: ${detailText}`, code, details);
   }
   if (error instanceof ApiRequestError) {
     const cause = requestCause(error);
-    return new RetryableError(`X request failed (${operation}): ${cause}`, 'x-network', { operation, cause });
+    return new RetryableError<XErrorCode>(`X request failed (${operation}): ${cause}`, XErrorCode.Network, { operation, cause });
   }
   if (error instanceof ApiPartialResponseError) {
-    return new RetryableError(`X response cut off (${operation})`, 'x-partial-response', {
+    return new RetryableError<XErrorCode>(`X response cut off (${operation})`, XErrorCode.PartialResponse, {
       operation,
       cause: (error.responseError as Error | undefined)?.message ?? error.message,
     });

@@ -1,5 +1,6 @@
 // Wire contract of the simulator's filtered stream and rules, seen through the real twitter-api-v2
 // client (createTwitterClient): what our ingestor will meet on X.
+import { waitFor } from '@perch/testing';
 import { TOO_MANY_CONNECTIONS_DETAIL } from '@perch/x-simulator';
 import {
   ApiResponseError,
@@ -10,7 +11,6 @@ import {
 } from 'twitter-api-v2';
 
 import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
-import { waitFor } from './testing/wait-for.util';
 
 const STREAM_PARAMS: Partial<TweetSearchV2StreamParams> = {
   'tweet.fields': ['created_at', 'author_id', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'entities'],
@@ -51,7 +51,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
     const { received } = await connect();
     const tweet = world.sim.createTweet({ authorUsername: 'cat_person', text: 'hey @acme_support my order is late' });
 
-    const [message] = await waitFor(() => received.length > 0 && received, 'the tweet on the stream');
+    const [message] = await waitFor('the tweet on the stream', () => received.length > 0 && received);
     expect(message!.data).toEqual({
       id: tweet.id,
       text: 'hey @acme_support my order is late',
@@ -79,8 +79,8 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
     const { received } = await connect();
     world.sim.createTweet({ authorUsername: 'cat', text: 'talking about nothing' });
     const match = world.sim.createTweet({ authorUsername: 'cat', text: '@acme_support refund please' });
-    await waitFor(() => received.length > 0, 'a tweet');
-    await waitFor(() => world.sim.stats().streamDelivered >= 1, 'delivery counted');
+    await waitFor('a tweet', () => received.length > 0);
+    await waitFor('delivery counted', () => world.sim.stats().streamDelivered >= 1);
     expect(received.map((m) => m.data.id)).toEqual([match.id]);
   });
 
@@ -91,7 +91,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
     const { received } = await connect();
     const root = world.sim.createTweet({ authorUsername: 'cat', text: '@acme_support help' });
     const reply = await world.brandClient.v2.reply('On it!', root.id);
-    const ours = await waitFor(() => received.find((m) => m.data.id === reply.data.id), "the brand's reply");
+    const ours = await waitFor("the brand's reply", () => received.find((m) => m.data.id === reply.data.id));
     expect(ours.data).toMatchObject({
       text: '@cat On it!',
       in_reply_to_user_id: cat.id,
@@ -106,7 +106,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
     const { stream } = await connect();
     let keepAlives = 0;
     stream.on(ETwitterStreamEvent.DataKeepAlive, () => keepAlives++);
-    await waitFor(() => keepAlives >= 2, 'two keep-alives');
+    await waitFor('two keep-alives', () => keepAlives >= 2);
   });
 
   it('refuses a second connection for the app with TooManyConnections (429)', async () => {
@@ -140,12 +140,12 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
     const missed = world.sim.createTweet({ authorUsername: 'cat', text: '@acme_support while you were away' });
     const plain = await connect();
     const live = world.sim.createTweet({ authorUsername: 'cat', text: '@acme_support now' });
-    await waitFor(() => plain.received.length > 0, 'the live tweet');
+    await waitFor('the live tweet', () => plain.received.length > 0);
     expect(plain.received.map((m) => m.data.id)).toEqual([live.id]);
     plain.stream.destroy();
-    await waitFor(() => world.sim.stats().streamConnectionsOpen === 0, 'the first stream to close');
+    await waitFor('the first stream to close', () => world.sim.stats().streamConnectionsOpen === 0);
     const backfilled = await connect({ backfill_minutes: 2 });
-    await waitFor(() => backfilled.received.length >= 2, 'backfilled tweets');
+    await waitFor('backfilled tweets', () => backfilled.received.length >= 2);
     expect(backfilled.received.map((m) => m.data.id)).toEqual([missed.id, live.id]);
   });
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AgentCommandPayload, type AgentPresence, Topics } from '@perch/contracts';
-import { type EventBus } from '@perch/messaging';
-import { type AgentProfile, type InteractionStore } from '@perch/interactions';
+import { type EventPublisher } from '@perch/messaging';
+import { type AgentProfile } from '@perch/agents';
+import { type InteractionStore } from '@perch/interactions';
 import { createLogger, newId } from '@perch/platform';
 
 import { GATEWAY_BUS, GATEWAY_INTERACTION_STORE } from '../gateway.constants';
@@ -17,7 +18,7 @@ export class AgentCommandsService {
   private readonly logger = createLogger('gateway-agent-commands');
 
   constructor(
-    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
+    @Inject(GATEWAY_BUS) private readonly bus: EventPublisher,
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
     private readonly queries: InteractionQueryService,
   ) {}

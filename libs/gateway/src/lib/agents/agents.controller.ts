@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AgentProfile } from '@perch/interactions';
+import { type AgentProfile } from '@perch/agents';
 
 import { AgentProfileDto } from '../auth/sign-in.dto';
 import { Audited } from '../audit/audited.decorator';

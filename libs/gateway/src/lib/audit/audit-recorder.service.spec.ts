@@ -1,4 +1,5 @@
 import { MemoryAuditLog, type NewAuditEntry } from '@perch/audit';
+import { waitFor } from '@perch/testing';
 
 import { type AuditedRequest, AuditRecorder } from './audit-recorder.service';
 
@@ -16,14 +17,6 @@ class FlakyAuditLog extends MemoryAuditLog {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     }
     return super.append(entry);
-  }
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -45,7 +38,7 @@ describe(AuditRecorder.name, () => {
     await recorder.succeeded(request, { commandId: 'c-1' });
     expect(recorder.waiting).toBe(1);
 
-    await until(async () => (await log.query({})).entries.length === 1);
+    await waitFor('the entry in the log once PostgreSQL is back', async () => (await log.query({})).entries.length === 1);
     expect(recorder.waiting).toBe(0);
     expect(log.attempts).toBe(4);
     const { entries } = await log.query({});

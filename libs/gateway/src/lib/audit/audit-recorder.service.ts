@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type AuditActor, type AuditDetails, type AuditLog, type NewAuditEntry } from '@perch/audit';
-import { type AgentProfile } from '@perch/interactions';
-import { backoffDelay, createLogger } from '@perch/platform';
+import { type AgentProfile } from '@perch/agents';
+import { type AuditActor, type AuditDetails, type AuditLog, type NewAuditEntry, RetryingAuditWriter } from '@perch/audit';
+import { createLogger } from '@perch/platform';
 
 import { GATEWAY_AUDIT_LOG } from '../gateway.constants';
 import { type AuditSpec } from './audited.decorator';
@@ -26,34 +26,28 @@ const MAX_ID = 128;
 // Only these of a route's answer reach the log: ids to follow the action through Kafka and X, never a token.
 const RESULT_FIELDS = ['commandId', 'correctionId', 'inReplyToTweetId', 'participantId', 'kind'] as const;
 
-/** How long an entry the database refused is tried again in the background: past a PostgreSQL failover. */
-export const AUDIT_RETRY_FOR_MS = 10 * 60 * 1000;
-
 /**
- * Turns an audited request and its outcome into one audit entry, once. Writes are awaited before the answer
- * goes out, so an answered request is in the log. If the database cannot take it (an outage), the answer still
- * goes out (the action has already happened) and the entry, with its id fixed so a retry cannot double it, is
- * tried again in the background with jittered backoff for AUDIT_RETRY_FOR_MS; only a crash of this process
- * during the outage, or an outage longer than that, loses it, and then it is in the error log whole.
+ * Turns an audited request (REST, or an accept/decline on the socket) and its outcome into one audit entry, once.
+ * Writes are awaited before the answer goes out, so an answered request is in the log. If the database cannot take
+ * it (an outage), the answer still goes out (the action has already happened) and @perch/audit's
+ * RetryingAuditWriter keeps trying in the background (AUDIT_RETRY_FOR_MS).
  */
 @Injectable()
 export class AuditRecorder implements OnApplicationShutdown {
-  private readonly logger = createLogger('gateway-audit');
-  private readonly pending = new Map<string, { entry: NewAuditEntry; attempt: number; since: number }>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly writer: RetryingAuditWriter;
 
-  constructor(@Inject(GATEWAY_AUDIT_LOG) private readonly log: AuditLog) {}
+  constructor(@Inject(GATEWAY_AUDIT_LOG) log: AuditLog) {
+    this.writer = new RetryingAuditWriter(log, createLogger('gateway-audit'));
+  }
 
   /** Entries waiting for the database to come back. */
   get waiting(): number {
-    return this.pending.size;
+    return this.writer.waiting;
   }
 
   /** One last try for what still waits; what fails now is only in the error log. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.retryPending(true);
+    await this.writer.stop();
   }
 
   track(request: AuditedRequest, spec: AuditSpec): void {
@@ -96,39 +90,7 @@ export class AuditRecorder implements OnApplicationShutdown {
       ...(brandAccountId === undefined ? {} : { brandAccountId }),
       ...(request.ip === undefined ? {} : { address: request.ip }),
     };
-    try {
-      await this.log.append(entry);
-    } catch (error) {
-      this.logger.warn({ err: error, auditId: entry.id }, 'audit entry not written yet; trying again in the background');
-      this.pending.set(entry.id ?? randomUUID(), { entry, attempt: 1, since: Date.now() });
-      this.schedule();
-    }
-  }
-
-  private schedule(): void {
-    if (this.timer || this.pending.size === 0) return;
-    const attempt = Math.min(...[...this.pending.values()].map((p) => p.attempt));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.retryPending(false).finally(() => this.schedule());
-    }, backoffDelay({ attempt, baseMs: 500, maxMs: 15_000 }) + 100);
-    this.timer.unref();
-  }
-
-  private async retryPending(last: boolean): Promise<void> {
-    for (const [id, item] of [...this.pending]) {
-      try {
-        // Idempotent on the id: an attempt that reached the database before its answer was lost is not doubled.
-        await this.log.append(item.entry);
-        this.pending.delete(id);
-      } catch (error) {
-        item.attempt += 1;
-        if (last || Date.now() - item.since > AUDIT_RETRY_FOR_MS) {
-          this.pending.delete(id);
-          this.logger.error({ err: error, auditEntry: item.entry }, 'audit entry not kept');
-        }
-      }
-    }
+    await this.writer.append(entry);
   }
 }
 

@@ -6,16 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import { type AuditEntry, SqlAuditLog } from '@perch/audit';
 import { poolSqlClient } from '@perch/sql';
 import { type OutboundCompletedPayload, Topics } from '@perch/contracts';
-import {
-  AgentDirectory,
-  hashPassword,
-  MemoryCorrectionStore,
-  MemoryDeferredOutboundStore,
-  MemoryInteractionStore,
-  MemoryOutboundIdempotencyStore,
-} from '@perch/interactions';
+import { AgentDirectory, hashPassword } from '@perch/agents';
+import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
+import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
 import { createLogger, newId } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { Pool } from 'pg';
 
@@ -93,11 +89,7 @@ describe('the audit trail on Kafka and PostgreSQL', () => {
   }
 
   async function waitForRows(predicate: (all: Awaited<ReturnType<typeof rows>>) => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (!predicate(await rows())) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(what, async () => predicate(await rows()));
   }
 
   beforeAll(async () => {

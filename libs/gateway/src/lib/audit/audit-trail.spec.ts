@@ -1,5 +1,6 @@
 import { type AuditEntry, type AuditQuery } from '@perch/audit';
 import { type Classification } from '@perch/contracts';
+import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
@@ -20,14 +21,6 @@ const CLASSIFICATION: Classification = {
 interface JsonResponse {
   status: number;
   body: Record<string, unknown>;
-}
-
-async function waitFor(predicate: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('The gateway’s audit trail', () => {
@@ -67,9 +60,9 @@ describe('The gateway’s audit trail', () => {
       author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
     });
     const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
-    await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'offered', 'the offer in the store');
+    await waitFor('the offer in the store', async () => (await testbed.store.get(interactionId))?.state === 'offered');
     expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
-    await waitFor(async () => (await testbed.store.get(interactionId))?.state === 'active', 'the accepted interaction');
+    await waitFor('the accepted interaction', async () => (await testbed.store.get(interactionId))?.state === 'active');
     return interactionId;
   }
 
@@ -151,7 +144,7 @@ describe('The gateway’s audit trail', () => {
       });
 
       // X's answer to the reply, by the agent who asked, and the router's decisions, disposition and note included.
-      await waitFor(async () => (await entries({ interactionId, action: 'x-effect' })).length === 1, 'the reply’s effect on X');
+      await waitFor('the reply’s effect on X', async () => (await entries({ interactionId, action: 'x-effect' })).length === 1);
       const [effect] = await entries({ interactionId, action: 'x-effect' });
       expect(effect).toMatchObject({
         actor: { kind: 'agent', id: 'ada' },
@@ -160,7 +153,7 @@ describe('The gateway’s audit trail', () => {
         code: 'reply',
         details: { kind: 'reply', commandId: reply.body['commandId'], status: 'sent', tweetId: expect.any(String) },
       });
-      await waitFor(async () => (await entries({ interactionId, action: 'routing' })).length === 3, 'offered, accepted, completed');
+      await waitFor('offered, accepted, completed', async () => (await entries({ interactionId, action: 'routing' })).length === 3);
       const decisions = await entries({ interactionId, action: 'routing' });
       expect(decisions.map((entry) => entry.code)).toEqual(['offered', 'accepted', 'completed']);
       expect(decisions[2]).toMatchObject({
@@ -168,7 +161,7 @@ describe('The gateway’s audit trail', () => {
         details: { agentId: 'ada', disposition: 'rebooked', note: 'bag on LIS flight' },
       });
       // …and kept with the interaction, on its view.
-      await waitFor(async () => (await testbed.store.get(interactionId))?.completion != null, 'the completion on the view');
+      await waitFor('the completion on the view', async () => (await testbed.store.get(interactionId))?.completion != null);
       const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
       expect(view.body['completion']).toEqual({ agentId: 'ada', at: expect.any(Number), disposition: 'rebooked', note: 'bag on LIS flight' });
     });
@@ -217,8 +210,8 @@ describe('The gateway’s audit trail', () => {
       const [posted] = await entries({ actor: 'ada', action: 'post' });
       expect(posted).toMatchObject({ brandAccountId: brandId, outcome: 'succeeded', details: { text: 'Flights resume at 6', commandId: post.body['commandId'] } });
       await waitFor(
-        async () => (await entries({ action: 'x-effect' })).some((entry) => entry.details['commandId'] === post.body['commandId']),
         'the post’s effect on X',
+        async () => (await entries({ action: 'x-effect' })).some((entry) => entry.details['commandId'] === post.body['commandId']),
       );
       const effect = (await entries({ action: 'x-effect' })).find((entry) => entry.details['commandId'] === post.body['commandId']);
       expect(effect).toMatchObject({ actor: { kind: 'agent', id: 'ada' }, brandAccountId: brandId, code: 'post', details: { tweetId: expect.any(String) } });
@@ -275,7 +268,7 @@ describe('The gateway’s audit trail', () => {
       expect(exported.map((entry) => entry.id)).toEqual((await testbed.audit.query({ action: 'sign-in', limit: 1000 })).entries.map((entry) => entry.id));
       expect(exported.every((entry) => entry.action === 'sign-in')).toBe(true);
       expect(exported.length).toBeGreaterThan(3);
-      await waitFor(async () => (await entries({ actor: 'root', action: 'audit-export' })).length === 1, 'the export in the log');
+      await waitFor('the export in the log', async () => (await entries({ actor: 'root', action: 'audit-export' })).length === 1);
     });
   });
 });

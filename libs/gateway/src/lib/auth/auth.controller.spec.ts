@@ -1,7 +1,16 @@
-import { MemorySignInThrottleStore, MemoryTokenRevocationStore, SignInThrottle } from '@perch/interactions';
+import {
+  type AgentDirectory,
+  AuthenticationFailedError,
+  MemorySignInThrottleStore,
+  MemoryTokenRevocationStore,
+  SignInThrottle,
+  TooManySignInsError,
+} from '@perch/agents';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
-import { type GatewayTestbed, startGatewayTestbed } from '../testing/gateway-testbed';
+import { createTestbedDirectory, type GatewayTestbed, startGatewayTestbed } from '../testing/gateway-testbed';
+import { type AgentSocketHub } from '../ws/agent-socket-hub.service';
+import { AuthController } from './auth.controller';
 
 interface JsonResponse {
   status: number;
@@ -139,5 +148,77 @@ describe('AuthController', () => {
       const fresh = await tokenOf('ada', 'correct horse');
       expect((await request('GET', '/api/interactions', { token: fresh })).status).toBe(200);
     });
+  });
+});
+
+/** The sockets this replica holds, as far as sign-out needs them: which tokens were closed, and why. */
+class FakeSocketHub {
+  readonly closed: { tokenId: string; reason: string }[] = [];
+
+  closeToken(tokenId: string, reason: string): number {
+    this.closed.push({ tokenId, reason });
+    return 1;
+  }
+}
+
+describe('AuthController (unit)', () => {
+  let now: number;
+  const clock = { now: () => now };
+  let agents: AgentDirectory;
+  let hub: FakeSocketHub;
+  let controller: AuthController;
+
+  beforeEach(async () => {
+    now = 1_760_000_000_000;
+    agents = await createTestbedDirectory([{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', brands: ['PerchAir'] }], {
+      clock,
+      tokenTtlMs: 60 * 60 * 1000,
+      revocations: new MemoryTokenRevocationStore(clock),
+      signInThrottle: new SignInThrottle(new MemorySignInThrottleStore(clock), { maxFailuresPerUser: 2, maxFailuresPerAddress: 4, windowMs: 60_000 }, clock),
+    });
+    hub = new FakeSocketHub();
+    controller = new AuthController(agents, hub as unknown as AgentSocketHub);
+  });
+
+  it('signs an agent in with the right password: a token that works, when it expires, and who they are', async () => {
+    const answer = await controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.7');
+    expect(answer).toMatchObject({ expiresAt: now + 60 * 60 * 1000, agent: { id: 'ada', displayName: 'Ada Lovelace', brands: ['PerchAir'] } });
+    expect((await agents.verifySession(answer.token)).agent.id).toBe('ada');
+  });
+
+  it('refuses a wrong password or an unknown username alike (401 bad-credentials)', async () => {
+    for (const body of [{ username: 'ada', password: 'wrong' }, { username: 'nobody', password: 'correct horse' }]) {
+      await expect(controller.signIn(body, '203.0.113.7')).rejects.toThrow(AuthenticationFailedError);
+      await expect(controller.signIn(body, '203.0.113.8')).rejects.toMatchObject({ code: 'bad-credentials' });
+    }
+  });
+
+  it('refuses with 429 too-many-sign-ins once the username failed too often, even with the right password', async () => {
+    await expect(controller.signIn({ username: 'ada', password: 'wrong' }, '203.0.113.7')).rejects.toMatchObject({ code: 'bad-credentials' });
+    await expect(controller.signIn({ username: 'ada', password: 'wrong' }, '203.0.113.7')).rejects.toMatchObject({ code: 'bad-credentials' });
+    const refused = controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.9');
+    await expect(refused).rejects.toThrow(TooManySignInsError);
+    await expect(controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.9')).rejects.toMatchObject({
+      code: 'too-many-sign-ins',
+      retryAfterMs: 60_000,
+    });
+    now += 60_000;
+    await expect(controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.9')).resolves.toMatchObject({ agent: { id: 'ada' } });
+  });
+
+  it("counts failures per caller address too: the address that guessed is throttled, another is not", async () => {
+    for (const username of ['a', 'b', 'c', 'd']) {
+      await expect(controller.signIn({ username, password: 'x' }, '198.51.100.1')).rejects.toMatchObject({ code: 'bad-credentials' });
+    }
+    await expect(controller.signIn({ username: 'ada', password: 'correct horse' }, '198.51.100.1')).rejects.toMatchObject({ code: 'too-many-sign-ins' });
+    await expect(controller.signIn({ username: 'ada', password: 'correct horse' }, '198.51.100.2')).resolves.toMatchObject({ agent: { id: 'ada' } });
+  });
+
+  it("signs out: the token is revoked and this replica's sockets on it are closed with signed-out", async () => {
+    const { token } = await controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.7');
+    const session = await agents.verifySession(token);
+    await controller.signOut(session);
+    expect(hub.closed).toEqual([{ tokenId: session.tokenId, reason: 'signed-out' }]);
+    await expect(agents.verifySession(token)).rejects.toMatchObject({ code: 'token-revoked' });
   });
 });

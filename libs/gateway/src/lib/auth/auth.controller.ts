@@ -7,9 +7,10 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { type AgentDirectory, type AgentSession } from '@perch/interactions';
+import { type AgentDirectory, type AgentSession } from '@perch/agents';
 
 import { GATEWAY_AGENTS } from '../gateway.constants';
+import { GatewayErrorCode } from '../gateway.errors';
 import { Audited } from '../audit/audited.decorator';
 import { CurrentSession } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
@@ -51,6 +52,6 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'missing-token, bad-token, token-expired or token-revoked' })
   async signOut(@CurrentSession() session: AgentSession): Promise<void> {
     await this.agents.revoke(session);
-    this.hub.closeToken(session.tokenId, 'signed-out');
+    this.hub.closeToken(session.tokenId, GatewayErrorCode.SignedOut);
   }
 }

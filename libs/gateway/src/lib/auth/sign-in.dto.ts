@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENT_ROLES, type AgentRole } from '@perch/interactions';
+import { AGENT_ROLES, type AgentRole } from '@perch/agents';
 import { IsString, Length } from 'class-validator';
 
 export class SignInDto {

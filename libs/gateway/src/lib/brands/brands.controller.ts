@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AgentProfile, type BrandAccount, mayPostAs } from '@perch/interactions';
+import { type AgentProfile, mayPostAs } from '@perch/agents';
+import { type BrandAccount } from '@perch/x-client';
 
 import { GATEWAY_BRANDS } from '../gateway.constants';
 import { Audited } from '../audit/audited.decorator';

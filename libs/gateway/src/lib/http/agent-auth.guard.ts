@@ -1,7 +1,7 @@
 import { type IncomingHttpHeaders } from 'node:http';
 
 import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { type AgentDirectory, type AgentProfile, type AgentSession, AuthenticationFailedError } from '@perch/interactions';
+import { type AgentDirectory, type AgentProfile, type AgentSession, AuthenticationFailedError, AuthErrorCode } from '@perch/agents';
 
 import { GATEWAY_AGENTS } from '../gateway.constants';
 
@@ -24,7 +24,7 @@ export class AgentAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new AuthenticationFailedError('Sign in first: send Authorization: Bearer <token>', 'missing-token');
+    if (!match?.[1]) throw new AuthenticationFailedError('Sign in first: send Authorization: Bearer <token>', AuthErrorCode.MissingToken);
     const session = await this.agents.verifySession(match[1]);
     request.session = session;
     request.agent = session.agent;

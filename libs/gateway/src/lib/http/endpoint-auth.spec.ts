@@ -1,7 +1,7 @@
 import { type Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common/enums';
-import { AgentDirectory, hashPassword, MemoryTokenRevocationStore } from '@perch/interactions';
+import { AgentDirectory, hashPassword, MemoryTokenRevocationStore } from '@perch/agents';
 import { newId } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 

@@ -1,18 +1,19 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ContractViolationError } from '@perch/contracts';
-import { AuthenticationFailedError, ForbiddenError, TooManySignInsError } from '@perch/interactions';
+import { TooManySignInsError } from '@perch/agents';
 import {
-  ConflictError,
+  assertUnreachable,
   createLogger,
   newId,
-  NotFoundError,
   PerchError,
+  type PerchErrorKind,
   RetryableError,
   ValidationFailedError,
 } from '@perch/platform';
 
 import { type AuditedRequest, AuditRecorder } from '../audit/audit-recorder.service';
+import { GatewayErrorCode } from '../gateway.errors';
 import { ReplyRefusedError } from '../interactions/outbound-actions.service';
 
 export interface ErrorResponseBody {
@@ -31,45 +32,35 @@ export interface ErrorResponseBody {
 
 const logger = createLogger('gateway-http');
 
+export interface HttpError {
+  status: number;
+  body: ErrorResponseBody;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The HTTP status of every kind of PerchError. It must cover PerchErrorKind (`satisfies`), and every PerchError
+ * subclass must name its kind: so a new error, or a new kind, without a status here does not compile.
+ */
+export const HTTP_STATUS_BY_KIND = {
+  'validation-failed': HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  throttled: HttpStatus.TOO_MANY_REQUESTS,
+  retryable: HttpStatus.SERVICE_UNAVAILABLE,
+  // Failures only a consumer should meet (a dead letter, a dropped duplicate): in a request they are our bug.
+  permanent: HttpStatus.INTERNAL_SERVER_ERROR,
+  drop: HttpStatus.INTERNAL_SERVER_ERROR,
+} as const satisfies Record<PerchErrorKind, HttpStatus>;
+
 /**
  * The one place where typed errors become HTTP status codes. Domain code throws @perch/platform
  * errors and never mentions HTTP.
  */
-export function toHttpError(error: unknown): { status: number; body: ErrorResponseBody; retryAfterSeconds?: number } {
-  const body = (status: number, code: string, message: string, extra: Partial<ErrorResponseBody> = {}): ErrorResponseBody => ({
-    statusCode: status,
-    error: reasonPhrase(status),
-    code,
-    message,
-    ...extra,
-  });
-  if (error instanceof ReplyRefusedError) {
-    return {
-      status: 400,
-      body: body(400, error.refusal.code, error.message, { problems: [...error.problems], details: { ...error.refusal } }),
-    };
-  }
-  if (error instanceof ValidationFailedError) {
-    return { status: 400, body: body(400, error.code, error.message, { problems: [...error.problems] }) };
-  }
-  if (error instanceof AuthenticationFailedError) return { status: 401, body: body(401, error.code, error.message) };
-  if (error instanceof ForbiddenError) return { status: 403, body: body(403, error.code, error.message) };
-  if (error instanceof TooManySignInsError) {
-    return {
-      status: 429,
-      body: body(429, error.code, error.message, error.details ? { details: { ...error.details } } : {}),
-      retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000),
-    };
-  }
-  if (error instanceof NotFoundError) return { status: 404, body: body(404, error.code, error.message) };
-  if (error instanceof ConflictError) return { status: 409, body: body(409, error.code, error.message) };
-  if (error instanceof RetryableError) {
-    return {
-      status: 503,
-      body: body(503, error.code, error.message),
-      ...(error.retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
-    };
-  }
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof PerchError) return fromPerchError(error);
   if (error instanceof HttpException) {
     // Nest's own (unknown route, payload too large): keep its status, in our shape.
     const status = error.getStatus();
@@ -78,13 +69,58 @@ export function toHttpError(error: unknown): { status: number; body: ErrorRespon
       typeof response === 'object' && response !== null && 'message' in response
         ? String((response as { message: unknown }).message)
         : error.message;
-    return { status, body: body(status, `http-${status}`, message) };
+    return { status, body: errorBody(status, `http-${status}`, message) };
   }
+  return internalError(error, GatewayErrorCode.Internal);
+}
+
+function fromPerchError(error: PerchError): HttpError {
+  const status = HTTP_STATUS_BY_KIND[error.kind];
+  switch (error.kind) {
+    case 'validation-failed':
+      // A reply X would refuse: its own code (too-long…) and how far over it is.
+      if (error instanceof ReplyRefusedError) {
+        return {
+          status,
+          body: errorBody(status, error.refusal.code, error.message, { problems: [...error.problems], details: { ...error.refusal } }),
+        };
+      }
+      return { status, body: errorBody(status, error.code, error.message, error instanceof ValidationFailedError ? { problems: [...error.problems] } : {}) };
+    case 'unauthenticated':
+    case 'forbidden':
+    case 'not-found':
+    case 'conflict':
+      return { status, body: errorBody(status, error.code, error.message) };
+    case 'throttled':
+      return {
+        status,
+        body: errorBody(status, error.code, error.message, error.details ? { details: { ...error.details } } : {}),
+        ...retryAfter(error),
+      };
+    case 'retryable':
+      return { status, body: errorBody(status, error.code, error.message), ...retryAfter(error) };
+    case 'permanent':
+    case 'drop':
+      return internalError(error, error.code);
+    default:
+      return assertUnreachable(error.kind);
+  }
+}
+
+function internalError(error: unknown, code: string): HttpError {
   const errorId = newId();
   // Our bug or an unexpected failure (a ContractViolationError here means we built a bad event).
   logger.error({ err: error, errorId, kind: error instanceof ContractViolationError ? 'contract' : 'unexpected' }, 'request failed');
-  const code = error instanceof PerchError ? error.code : 'internal';
-  return { status: 500, body: body(500, code, 'Something went wrong on our side', { errorId }) };
+  return { status: 500, body: errorBody(500, code, 'Something went wrong on our side', { errorId }) };
+}
+
+function errorBody(status: number, code: string, message: string, extra: Partial<ErrorResponseBody> = {}): ErrorResponseBody {
+  return { statusCode: status, error: reasonPhrase(status), code, message, ...extra };
+}
+
+function retryAfter(error: PerchError): { retryAfterSeconds?: number } {
+  const ms = error instanceof RetryableError || error instanceof TooManySignInsError ? error.retryAfterMs : undefined;
+  return ms === undefined ? {} : { retryAfterSeconds: Math.ceil(ms / 1000) };
 }
 
 @Catch()

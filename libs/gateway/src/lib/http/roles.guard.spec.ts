@@ -1,6 +1,6 @@
 import { type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AgentProfile, ForbiddenError } from '@perch/interactions';
+import { type AgentProfile, ForbiddenError } from '@perch/agents';
 
 import { RequireRole, RolesGuard } from './roles.guard';
 

@@ -1,8 +1,9 @@
 import { applyDecorators, type CanActivate, type ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
-import { type AgentRole, ForbiddenError } from '@perch/interactions';
+import { type AgentRole, ForbiddenError } from '@perch/agents';
 
+import { GatewayErrorCode } from '../gateway.errors';
 import { type AuthenticatedRequest } from './agent-auth.guard';
 
 const ROLES_KEY = 'perch:roles';
@@ -20,7 +21,7 @@ export class RolesGuard implements CanActivate {
     // route is misdeclared, which must not fail open.
     if (!agent) throw new Error('@RequireRole() used on a route without @SignedIn()');
     if (!roles.includes(agent.role)) {
-      throw new ForbiddenError(`This needs the ${roles.join(' or ')} role`, 'role-required', { required: [...roles], role: agent.role });
+      throw new ForbiddenError<GatewayErrorCode>(`This needs the ${roles.join(' or ')} role`, GatewayErrorCode.RoleRequired, { required: [...roles], role: agent.role });
     }
     return true;
   }

@@ -6,8 +6,9 @@ import {
   type DeclaredSentiment,
   Topics,
 } from '@perch/contracts';
-import { type EventBus } from '@perch/messaging';
-import { type AgentProfile, type InteractionView } from '@perch/interactions';
+import { type EventPublisher } from '@perch/messaging';
+import { type AgentProfile } from '@perch/agents';
+import { InteractionErrorCode, type InteractionView } from '@perch/interactions';
 import { type Clock, ConflictError, newId, systemClock, ValidationFailedError } from '@perch/platform';
 
 import { type GatewayOptions } from '../gateway-deps.types';
@@ -32,7 +33,7 @@ export class ClassificationCorrectionsService {
   private readonly clock: Clock;
 
   constructor(
-    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
+    @Inject(GATEWAY_BUS) private readonly bus: EventPublisher,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
     private readonly queries: InteractionQueryService,
   ) {
@@ -96,6 +97,6 @@ function classifiedMessage(
   return { messageId: entry.messageId, text: entry.text, classification: entry.classification };
 }
 
-function notClassified(message: string): ConflictError {
-  return new ConflictError(message, 'not-classified');
+function notClassified(message: string): ConflictError<InteractionErrorCode> {
+  return new ConflictError<InteractionErrorCode>(message, InteractionErrorCode.NotClassified);
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AgentProfile, ForbiddenError, type InteractionStore, type InteractionView } from '@perch/interactions';
-import { NotFoundError } from '@perch/platform';
+import { type AgentProfile, ForbiddenError } from '@perch/agents';
+import { InteractionErrorCode, type InteractionStore, type InteractionView } from '@perch/interactions';
+import { backoffDelay, NotFoundError } from '@perch/platform';
 
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
@@ -32,22 +33,21 @@ export class InteractionQueryService {
    * about the interaction, costs no round trip, and is never behind the store, which the shared projector
    * writes a few ms (more under load) after the push. Otherwise the store decides; when it does not show the
    * agent as owner yet it is re-read with backoff for a bounded time (backoff, because many waiting requests
-   * polling fast would add to the load that made the projector late).
+   * polling fast would add to the load that made the projector late; jittered, so they do not poll in step).
    */
   async getMine(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
     const deadline = Date.now() + this.consistencyWaitMs;
-    let pause = FIRST_POLL_MS;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const known = this.localViews.get(interactionId);
       if (known && known.agentId === agent.id && known.state !== 'completed') return known;
       const view = await this.store.get(interactionId);
       if (view && view.agentId === agent.id) return view;
+      const pause = backoffDelay({ attempt, baseMs: FIRST_POLL_MS, maxMs: MAX_POLL_MS });
       if (Date.now() + pause > deadline) {
-        if (!view) throw new NotFoundError(`Interaction ${interactionId} not found`, 'interaction-not-found');
-        throw new ForbiddenError(`Interaction ${interactionId} is not assigned to you`, 'not-your-interaction');
+        if (!view) throw new NotFoundError<InteractionErrorCode>(`Interaction ${interactionId} not found`, InteractionErrorCode.NotFound);
+        throw new ForbiddenError<InteractionErrorCode>(`Interaction ${interactionId} is not assigned to you`, InteractionErrorCode.NotYours);
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
-      pause = Math.min(MAX_POLL_MS, pause * 2);
     }
   }
 }

@@ -9,7 +9,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { type AgentProfile, type InteractionView } from '@perch/interactions';
+import { type AgentProfile } from '@perch/agents';
+import { type InteractionView } from '@perch/interactions';
+import { type CustomerProfile, CustomerProfileService } from '@perch/outbound';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { CommandAcceptedDto } from '../agents/presence.dto';
@@ -19,7 +21,6 @@ import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator'
 import { uuidParam } from '../http/gateway-validation.pipe';
 import { ClassificationCorrectionsService } from './classification-corrections.service';
 import { InteractionQueryService } from './interaction-query.service';
-import { type CustomerProfile, CustomerProfileService } from '../customers/customer-profile.service';
 import {
   ActionAcceptedDto,
   ClassificationCorrectionDto,

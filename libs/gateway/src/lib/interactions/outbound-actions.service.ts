@@ -1,19 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type OutboundKind, type OutboundRequestedPayload, Topics } from '@perch/contracts';
-import { type EventBus } from '@perch/messaging';
-import {
-  type AgentProfile,
-  type BrandAccount,
-  type ComposeReplyResult,
-  ForbiddenError,
-  type InteractionStore,
-  type InteractionView,
-  latestCustomerTweet,
-  mayPostAs,
-  pendingActionEntry,
-  ReplyComposer,
-  type ReplyRefusal,
-} from '@perch/interactions';
+import { type EventPublisher } from '@perch/messaging';
+import { type AgentProfile, ForbiddenError, mayPostAs } from '@perch/agents';
+import { InteractionErrorCode, type InteractionStore, type InteractionView, latestCustomerTweet, pendingActionEntry } from '@perch/interactions';
+import { type ComposeReplyResult, CustomerProfileService, OutboundErrorCode, ReplyComposer, type ReplyRefusal } from '@perch/outbound';
 import {
   type Clock,
   ConflictError,
@@ -24,8 +14,8 @@ import {
   systemClock,
   ValidationFailedError,
 } from '@perch/platform';
+import { type BrandAccount } from '@perch/x-client';
 
-import { CustomerProfileService } from '../customers/customer-profile.service';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_BRANDS, GATEWAY_BUS, GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
 import { InteractionQueryService } from './interaction-query.service';
@@ -60,7 +50,7 @@ export class OutboundActionsService {
   private readonly logger = createLogger('gateway-actions');
 
   constructor(
-    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
+    @Inject(GATEWAY_BUS) private readonly bus: EventPublisher,
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
     @Inject(GATEWAY_BRANDS) brands: BrandAccount[],
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
@@ -75,7 +65,7 @@ export class OutboundActionsService {
   async reply(agent: AgentProfile, interactionId: string, text: string, replyAll = false): Promise<ActionAccepted> {
     const view = await this.openInteraction(agent, interactionId);
     const target = latestCustomerTweet(view);
-    if (!target) throw new ConflictError('This conversation has no public tweet to reply to', 'nothing-to-reply-to');
+    if (!target) throw new ConflictError<OutboundErrorCode>('This conversation has no public tweet to reply to', OutboundErrorCode.NothingToReplyTo);
     const composed = accepted(
       this.composer.compose({
         text,
@@ -98,9 +88,9 @@ export class OutboundActionsService {
     const eligible = await this.dmEligibility(view.brandAccountId, customer.id);
     if (eligible === false) {
       const brand = this.brands.get(view.brandAccountId)?.username ?? 'the brand';
-      throw new ConflictError(
+      throw new ConflictError<OutboundErrorCode>(
         `@${customer.username} does not accept direct messages from @${brand} (they do not follow it): reply publicly instead`,
-        'dm-not-allowed',
+        OutboundErrorCode.DmNotAllowed,
       );
     }
     return this.request(agent, view, { kind: 'dm', text: composed.text, participantId: customer.id }, composed.weightedLength);
@@ -118,7 +108,7 @@ export class OutboundActionsService {
       throw new ValidationFailedError('Unknown brand account', [{ field: 'brandAccountId', messages: [`no brand account ${brandAccountId}`] }]);
     }
     if (!mayPostAs(agent, brand.username)) {
-      throw new ForbiddenError(`You may not post as @${brand.username}; ask an admin to grant it`, 'brand-not-allowed', {
+      throw new ForbiddenError<OutboundErrorCode>(`You may not post as @${brand.username}; ask an admin to grant it`, OutboundErrorCode.BrandNotAllowed, {
         brandAccountId,
       });
     }
@@ -129,7 +119,7 @@ export class OutboundActionsService {
 
   private async openInteraction(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
     const view = await this.queries.getMine(agent, interactionId);
-    if (view.state === 'completed') throw new ConflictError('This interaction is completed', 'interaction-completed');
+    if (view.state === 'completed') throw new ConflictError<InteractionErrorCode>('This interaction is completed', InteractionErrorCode.Completed);
     return view;
   }
 
@@ -194,7 +184,7 @@ export function customerOf(view: InteractionView): { id: string; username: strin
   for (const entry of view.transcript) {
     if (entry.kind === 'customer-message') return { id: entry.authorId, username: entry.authorUsername };
   }
-  throw new NotFoundError('This interaction has no customer message yet', 'no-customer');
+  throw new NotFoundError<InteractionErrorCode>('This interaction has no customer message yet', InteractionErrorCode.NoCustomer);
 }
 
 /** Everyone in the thread: authors of the customer messages and the people they mentioned. */

@@ -12,20 +12,12 @@ import {
 } from '@perch/contracts';
 import { MemoryAuditLog } from '@perch/audit';
 import { type ConsumerHandle, type EventBus, MemoryTransport, startEventBus } from '@perch/messaging';
-import {
-  AgentDirectory,
-  type AgentDirectoryOptions,
-  type AgentRecord,
-  type AgentRole,
-  type BrandAccount,
-  hashPassword,
-  MemoryCorrectionStore,
-  MemoryDeferredOutboundStore,
-  MemoryInteractionStore,
-  MemoryOutboundIdempotencyStore,
-} from '@perch/interactions';
+import { AgentDirectory, type AgentDirectoryOptions, type AgentRecord, type AgentRole, hashPassword } from '@perch/agents';
+import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
+import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { createLogger, newId } from '@perch/platform';
 import { createObservability, hardenHttp, startInternalHttp } from '@perch/service-kit';
+import { type BrandAccount } from '@perch/x-client';
 
 import { type GatewayModuleDeps, type GatewayOptions } from '../gateway-deps.types';
 import { GatewayModule } from '../gateway.module';
@@ -90,19 +82,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
   const corrections = new MemoryCorrectionStore();
   const idempotency = new MemoryOutboundIdempotencyStore();
   const audit = new MemoryAuditLog();
-  // Cheap scrypt parameters: the tests sign in often and the cost is not what they check.
-  const records: AgentRecord[] = await Promise.all(
-    options.agents.map(async (agent) => ({
-      id: agent.id,
-      displayName: agent.displayName,
-      passwordHash: await hashPassword(agent.password, TESTBED_PASSWORD_PARAMS),
-      capacity: agent.capacity ?? 3,
-      skills: agent.skills ?? [],
-      role: agent.role ?? 'agent',
-      brands: agent.brands ?? [],
-    })),
-  );
-  const agents = new AgentDirectory({ agents: records, tokenSecret: TESTBED_TOKEN_SECRET, passwordParams: TESTBED_PASSWORD_PARAMS, ...options.auth });
+  const agents = await createTestbedDirectory(options.agents, options.auth);
   const router = new FakeRouter(bus);
   await router.start();
 
@@ -158,6 +138,23 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
       await transport.disconnect();
     },
   };
+}
+
+/** An AgentDirectory of these agents, signed with TESTBED_TOKEN_SECRET, with cheap scrypt (memory stores unless `auth` says). */
+export async function createTestbedDirectory(agents: readonly TestbedAgent[], auth: GatewayTestbedOptions['auth'] = {}): Promise<AgentDirectory> {
+  // Cheap scrypt parameters: the tests sign in often and the cost is not what they check.
+  const records: AgentRecord[] = await Promise.all(
+    agents.map(async (agent) => ({
+      id: agent.id,
+      displayName: agent.displayName,
+      passwordHash: await hashPassword(agent.password, TESTBED_PASSWORD_PARAMS),
+      capacity: agent.capacity ?? 3,
+      skills: agent.skills ?? [],
+      role: agent.role ?? 'agent',
+      brands: agent.brands ?? [],
+    })),
+  );
+  return new AgentDirectory({ agents: records, tokenSecret: TESTBED_TOKEN_SECRET, passwordParams: TESTBED_PASSWORD_PARAMS, ...auth });
 }
 
 export interface OfferInput {

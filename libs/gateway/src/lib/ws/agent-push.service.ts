@@ -6,8 +6,8 @@ import {
   type OutboundCompletedPayload,
   isFinalOutbound,
 } from '@perch/contracts';
+import { type AgentProfile } from '@perch/agents';
 import {
-  type AgentProfile,
   applyClassificationCorrection,
   applyEntries,
   applyLifecycleToView,
@@ -17,9 +17,9 @@ import {
   type InteractionStore,
   actionEntryFromCompleted,
 } from '@perch/interactions';
+import { CustomerProfileService } from '@perch/outbound';
 import { createLogger } from '@perch/platform';
 
-import { CustomerProfileService } from '../customers/customer-profile.service';
 import { GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { AgentSocketHub } from './agent-socket-hub.service';
 import { LocalViewCache } from './local-view-cache.service';

@@ -1,4 +1,4 @@
-import { MemoryTokenRevocationStore } from '@perch/interactions';
+import { MemoryTokenRevocationStore } from '@perch/agents';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { WebSocket } from 'ws';
 

@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type AgentDirectory, type AgentProfile, type AgentSession } from '@perch/interactions';
-import { createLogger, errorMessage, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
+import { type AgentDirectory, type AgentProfile, type AgentSession, AuthErrorCode } from '@perch/agents';
+import { createLogger, errorMessage, PlatformErrorCode, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
 import { type RawData, WebSocket } from 'ws';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { type AuditedRequest, AuditRecorder } from '../audit/audit-recorder.service';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
+import { GatewayErrorCode } from '../gateway.errors';
 import { WsOfferDecisionDto } from './ws-client-message.dto';
 import { type ServerMessage } from './ws-messages.types';
 
@@ -73,7 +74,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     const agent = session.agent;
     // setTimeout fires at once for delays past 2^31-1 ms (24.8 days); tokens live far less, but stay safe.
     const expiry = setTimeout(
-      () => socket.close(WS_CLOSE_UNAUTHENTICATED, 'token-expired'),
+      () => socket.close(WS_CLOSE_UNAUTHENTICATED, AuthErrorCode.TokenExpired),
       Math.min(2_147_483_647, Math.max(0, session.expiresAt - (this.options.clock ?? systemClock).now())),
     );
     expiry.unref();
@@ -131,7 +132,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Closes (4401) every socket on this replica opened with this token, e.g. at once on sign-out; how many. */
-  closeToken(tokenId: string, reason: string): number {
+  closeToken(tokenId: string, reason: AuthErrorCode | GatewayErrorCode): number {
     let closed = 0;
     for (const [socket, { session }] of this.sessions) {
       if (session.tokenId !== tokenId) continue;
@@ -153,7 +154,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       let closed = 0;
       for (const [socket, { session }] of this.sessions) {
         if (!revoked.has(session.tokenId)) continue;
-        socket.close(WS_CLOSE_UNAUTHENTICATED, 'token-revoked');
+        socket.close(WS_CLOSE_UNAUTHENTICATED, AuthErrorCode.TokenRevoked);
         closed += 1;
       }
       if (closed > 0) this.logger.info({ closed }, 'closed sockets of revoked tokens');
@@ -215,7 +216,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
       message = JSON.parse(rawToString(data));
     } catch (error) {
-      this.sendTo(socket, { type: 'error', code: 'bad-message', message: `Not a JSON message: ${errorMessage(error)}` });
+      this.sendTo(socket, { type: 'error', code: GatewayErrorCode.BadMessage, message: `Not a JSON message: ${errorMessage(error)}` });
       return;
     }
     const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
@@ -231,7 +232,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       this.sendTo(socket, {
         type: 'error',
         ...(typeof requestId === 'string' ? { requestId } : {}),
-        code: 'validation-failed',
+        code: PlatformErrorCode.ValidationFailed,
         message: errorMessage(error),
         ...(error instanceof ValidationFailedError ? { problems: [...error.problems] } : {}),
       });
@@ -250,8 +251,8 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       this.sendTo(socket, { type: 'ack', ...reply, action: decision.type, interactionId: decision.interactionId, commandId });
     } catch (error) {
       this.logger.warn({ agentId: agent.id, err: error }, 'offer decision failed');
-      await this.audit.failed(audited, 503, 'command-failed');
-      this.sendTo(socket, { type: 'error', ...reply, code: 'command-failed', message: 'The decision could not be sent; try again' });
+      await this.audit.failed(audited, 503, GatewayErrorCode.CommandFailed);
+      this.sendTo(socket, { type: 'error', ...reply, code: GatewayErrorCode.CommandFailed, message: 'The decision could not be sent; try again' });
     }
   }
 

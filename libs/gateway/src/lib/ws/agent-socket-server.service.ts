@@ -3,11 +3,12 @@ import { type Duplex } from 'node:stream';
 
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type AgentDirectory, AuthenticationFailedError } from '@perch/interactions';
+import { type AgentDirectory, AuthenticationFailedError, AuthErrorCode } from '@perch/agents';
 import { createLogger, errorMessage, validateInto } from '@perch/platform';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 
 import { type GatewayOptions } from '../gateway-deps.types';
+import { GatewayErrorCode } from '../gateway.errors';
 import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED, WS_PATH } from '../gateway.constants';
 import { AgentSocketHub } from './agent-socket-hub.service';
 import { WsAuthDto } from './ws-client-message.dto';
@@ -85,8 +86,8 @@ export class AgentSocketServer implements OnApplicationBootstrap, OnApplicationS
 
   /** Until the first message proves who this is, nothing else is read and nothing is sent. */
   private awaitAuth(ws: WebSocket): void {
-    const refuse = (reason: string): void => ws.close(WS_CLOSE_UNAUTHENTICATED, reason);
-    const timer = setTimeout(() => refuse('auth-timeout'), this.authTimeoutMs);
+    const refuse = (reason: AuthErrorCode | GatewayErrorCode): void => ws.close(WS_CLOSE_UNAUTHENTICATED, reason);
+    const timer = setTimeout(() => refuse(GatewayErrorCode.AuthTimeout), this.authTimeoutMs);
     timer.unref();
     ws.once('close', () => clearTimeout(timer));
     ws.once('message', (data: RawData, isBinary: boolean) => {
@@ -99,7 +100,7 @@ export class AgentSocketServer implements OnApplicationBootstrap, OnApplicationS
         }
         // The revocation store did not answer: 1013 (try again later), so the client reconnects instead of signing out.
         this.logger.warn({ err: error }, 'could not check a socket token');
-        ws.close(1013, 'try-again');
+        ws.close(1013, GatewayErrorCode.TryAgain);
       });
     });
   }
@@ -110,7 +111,7 @@ export class AgentSocketServer implements OnApplicationBootstrap, OnApplicationS
       if (isBinary) throw new Error('binary frame');
       token = validateInto(WsAuthDto, JSON.parse(rawToString(data)), 'auth message').token;
     } catch {
-      throw new AuthenticationFailedError('The first message must be {"type":"auth","token":…}', 'auth-required');
+      throw new AuthenticationFailedError('The first message must be {"type":"auth","token":…}', AuthErrorCode.AuthRequired);
     }
     const session = await this.agents.verifySession(token);
     // Closed while the store was asked: nothing to attach.

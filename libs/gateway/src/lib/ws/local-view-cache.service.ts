@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type InteractionView } from '@perch/interactions';
+import { LRUCache } from 'lru-cache';
 
 /** Views kept in memory for agents connected here; bounded so an idle replica cannot grow forever. */
 const MAX_CACHED_VIEWS = 10_000;
@@ -10,10 +11,11 @@ const MAX_CACHED_VIEWS = 10_000;
  */
 @Injectable()
 export class LocalViewCache {
-  private readonly views = new Map<string, InteractionView>();
+  private readonly views = new LRUCache<string, InteractionView>({ max: MAX_CACHED_VIEWS });
 
+  /** A peek: recency follows the stream's writes (as with the Map before); a read does not renew an entry. */
   get(interactionId: string): InteractionView | undefined {
-    return this.views.get(interactionId);
+    return this.views.peek(interactionId);
   }
 
   has(interactionId: string): boolean {
@@ -25,11 +27,6 @@ export class LocalViewCache {
   }
 
   remember(view: InteractionView): void {
-    this.views.delete(view.id);
     this.views.set(view.id, view);
-    if (this.views.size > MAX_CACHED_VIEWS) {
-      const oldest = this.views.keys().next().value;
-      if (oldest !== undefined) this.views.delete(oldest);
-    }
   }
 }

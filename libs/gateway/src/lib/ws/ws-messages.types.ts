@@ -3,13 +3,8 @@ import {
   type InboundKind,
   type Sentiment,
 } from '@perch/contracts';
-import {
-  type AgentProfile,
-  type AgentActionEntry,
-  type ClassificationCorrection,
-  type CustomerMessageEntry,
-  type InteractionView,
-} from '@perch/interactions';
+import { type AgentProfile } from '@perch/agents';
+import { type AgentActionEntry, type ClassificationCorrection, type CustomerMessageEntry, type InteractionView } from '@perch/interactions';
 
 // The WebSocket protocol, server to desktop. Every message is one JSON object with a `type`.
 

@@ -1,5 +1,6 @@
 import { createLogger, PermanentError } from '@perch/platform';
-import { type XWebhook } from '@perch/x-client';
+import { waitFor } from '@perch/testing';
+import { XErrorCode, type XWebhook } from '@perch/x-client';
 
 import { AccountActivityRegistration, type WebhookRegistrar } from './account-activity-registration.service';
 
@@ -13,7 +14,7 @@ class InMemoryRegistrar implements WebhookRegistrar {
   async ensureWebhook(url: string): Promise<XWebhook> {
     if (this.refusals > 0) {
       this.refusals -= 1;
-      throw new PermanentError('X refused register webhook: CrcValidationFailed', 'x-invalid-request');
+      throw new PermanentError<XErrorCode>('X refused register webhook: CrcValidationFailed', XErrorCode.InvalidRequest);
     }
     this.webhook ??= { id: String(this.nextId++), url, valid: true };
     return this.webhook;
@@ -26,14 +27,6 @@ class InMemoryRegistrar implements WebhookRegistrar {
   /** Someone deleted the webhook on X's side; the next ensure creates a new one. */
   deleteWebhook(): void {
     this.webhook = undefined;
-  }
-}
-
-async function until(predicate: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 
@@ -59,7 +52,7 @@ describe(AccountActivityRegistration.name, () => {
     const registration = new AccountActivityRegistration(x, brands, url, createLogger('test'), { retryMs: 10, recheckMs: 0 });
     await registration.start();
     expect(registration.counters.registered).toBe(0);
-    await until(() => registration.counters.registered === 1);
+    await waitFor('the registration', () => registration.counters.registered === 1);
     expect(registration.counters.failures).toBe(2);
     expect(registration.webhookId).toBe('1');
     await registration.stop();
@@ -70,8 +63,8 @@ describe(AccountActivityRegistration.name, () => {
     const registration = new AccountActivityRegistration(x, brands, url, createLogger('test'), { recheckMs: 10 });
     await registration.start();
     x.deleteWebhook();
-    await until(() => registration.webhookId === '2');
-    await until(() => x.subscriptions.get('2')?.length === 2);
+    await waitFor('the re-created webhook', () => registration.webhookId === '2');
+    await waitFor('both brands subscribed to the new webhook', () => x.subscriptions.get('2')?.length === 2);
     await registration.stop();
   });
 });

@@ -1,7 +1,6 @@
-import { errorMessage, type Logger } from '@perch/platform';
-import { type XWebhook } from '@perch/x-client';
+import { backoffDelay, errorMessage, type Logger } from '@perch/platform';
+import { type BrandAccount, type XWebhook } from '@perch/x-client';
 
-import { type BrandAccount } from '../brand-account';
 
 /** What registration needs from X (AccountActivityRegistrar from @perch/x-client). */
 export interface WebhookRegistrar {
@@ -10,7 +9,7 @@ export interface WebhookRegistrar {
 }
 
 export interface AccountActivityRegistrationOptions {
-  /** First pause after a failed attempt; it doubles per failure up to 15 minutes. Default 30 s. */
+  /** Ceiling of the first pause after a failed attempt; it doubles per failure up to 15 minutes (full jitter). Default 30 s. */
   retryMs?: number;
   /**
    * How often to check that X still calls the webhook valid. X re-sends the CRC hourly and stops delivering to a
@@ -92,7 +91,7 @@ export class AccountActivityRegistration {
       } catch (error) {
         this.counters.failures += 1;
         this.counters.registered = 0;
-        const wait = Math.min(15 * 60_000, (this.options.retryMs ?? 30_000) * 2 ** failures);
+        const wait = backoffDelay({ attempt: failures + 1, baseMs: this.options.retryMs ?? 30_000, maxMs: 15 * 60_000 });
         this.logger.error({ url: this.url, err: errorMessage(error), retryInMs: wait }, 'account activity webhook registration failed; DM polling covers meanwhile');
         this.schedule(wait, failures + 1);
       }

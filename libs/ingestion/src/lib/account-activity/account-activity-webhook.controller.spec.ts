@@ -9,6 +9,7 @@ import { type DeadLetterRecord, deadLetterTopicOf, type InboundReceivedPayload, 
 import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 import { captureRawBody } from '@perch/service-kit';
+import { waitFor } from '@perch/testing';
 import { crcResponseToken, webhookSignature } from '@perch/x-client';
 
 import { MemoryDedupeStore } from '../dedupe/memory-dedupe-store.adapter';
@@ -64,14 +65,6 @@ function mentionDelivery(tweetId: string, extra: Record<string, unknown> = {}): 
       },
     ],
   };
-}
-
-async function until(predicate: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('Account Activity webhook over HTTP', () => {
@@ -188,7 +181,7 @@ describe('Account Activity webhook over HTTP', () => {
 
   it('publishes a signed customer DM as a dm from the webhook', async () => {
     expect((await signed(dmDelivery('954491830116155396'))).status).toBe(200);
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
     expect(published[0]).toMatchObject({
       messageId: '954491830116155396',
       kind: 'dm',
@@ -226,19 +219,19 @@ describe('Account Activity webhook over HTTP', () => {
   it('checks the signature over the bytes as sent, not over re-serialized JSON', async () => {
     const body = `{ "for_user_id" : "${BRAND.id}",\n  "direct_message_events": ${JSON.stringify((dmDelivery('954491830116155400') as { direct_message_events: unknown }).direct_message_events)} }`;
     expect((await post(body, webhookSignature(SECRET, Buffer.from(body)))).status).toBe(200);
-    await until(() => published.length === 1);
+    await waitFor('one event published', () => published.length === 1);
   });
 
   it('answers malformed JSON with a valid signature with 400 and dead-letters the body', async () => {
     const body = '{"for_user_id":"4337869213","direct_message_events":[';
     expect((await post(body, webhookSignature(SECRET, Buffer.from(body)))).status).toBe(400);
-    await until(() => deadLetters.length === 1);
+    await waitFor('one dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: 'x.account-activity', value: body, reason: expect.stringMatching(/^unparsable webhook body/) });
   });
 
   it('dead-letters a delivery for an account Perch does not serve, and does not ask X to send it again', async () => {
     expect((await signed(dmDelivery('954491830116155401', CUSTOMER, '12345'))).status).toBe(200);
-    await until(() => deadLetters.length === 1);
+    await waitFor('one dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]?.reason).toBe('webhook delivery for account 12345, which is not a brand Perch serves');
     expect(published).toEqual([]);
   });
@@ -253,7 +246,7 @@ describe('Account Activity webhook over HTTP', () => {
       Date.now(),
       'stream',
     );
-    await until(() => published.length === 1 && ingestor.counters.duplicates > 0);
+    await waitFor('one event published and the repeat counted as a duplicate', () => published.length === 1 && ingestor.counters.duplicates > 0);
     expect(published[0]).toMatchObject({ messageId: '1050118621198921728', kind: 'mention', conversationKey: `${BRAND.id}:1050118621198921728` });
   });
 

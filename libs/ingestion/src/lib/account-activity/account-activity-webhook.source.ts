@@ -1,15 +1,15 @@
 import { errorMessage, type Logger, newId } from '@perch/platform';
 import {
+  ACCOUNT_ACTIVITY_RULE_ID,
   type AccountActivityDelivery,
   type AccountActivityTweet,
-  ACCOUNT_ACTIVITY_RULE_ID,
+  type BrandAccount,
   crcResponseToken,
   parseAccountActivityPayload,
   verifyWebhookSignature,
 } from '@perch/x-client';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
-import { type BrandAccount } from '../brand-account';
 import { type InboundSource, type InboundSourceHandlers } from '../inbound-source.port';
 
 const ORIGIN = 'x.account-activity';

@@ -1,4 +1,5 @@
 import { createLogger } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 
 import { type InboundSource, type InboundSourceHandlers } from '../inbound-source.port';
 import { type LeaderLease } from './leader-lease.port';
@@ -31,14 +32,6 @@ const handlers: InboundSourceHandlers = {
   onProblem: () => undefined,
 };
 
-async function until(condition: () => boolean, what: string, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('LeaderOnlySource', () => {
   const logger = createLogger('test');
   const replica = (lease: LeaderLease, holder: string, source: CountingSource) =>
@@ -57,7 +50,7 @@ describe('LeaderOnlySource', () => {
     await first.stop();
     expect(one.running).toBe(false);
     // The stop released the lease: the standby's next attempt (a third of the TTL) takes over.
-    await until(() => two.running, 'the standby to lead');
+    await waitFor('the standby to lead', () => two.running, 3_000);
     expect(second.counters).toMatchObject({ leader: 1, acquired: 1 });
     await second.stop();
   });
@@ -76,7 +69,7 @@ describe('LeaderOnlySource', () => {
     await leader.start(handlers);
     expect(source.running).toBe(true);
     stolen = true;
-    await until(() => !source.running, 'the sources to stop');
+    await waitFor('the sources to stop', () => !source.running, 3_000);
     expect(leader.counters).toMatchObject({ leader: 0, lost: 1 });
     await leader.stop();
   });
@@ -96,10 +89,10 @@ describe('LeaderOnlySource', () => {
     const leader = replica(lease, 'one', source);
     await leader.start(handlers);
     broken = true;
-    await until(() => !source.running, 'the sources to stop');
+    await waitFor('the sources to stop', () => !source.running, 3_000);
     broken = false;
     // Once the lease can be checked again and is free, it leads again.
-    await until(() => source.running, 'leading again', 3000);
+    await waitFor('leading again', () => source.running, 3000);
     expect(source.starts).toBe(2);
     await leader.stop();
   });
@@ -113,7 +106,7 @@ describe('LeaderOnlySource', () => {
     await leader.start(handlers);
     expect([stream.running, poll.running]).toEqual([false, true]);
     expect(leader.counters).toMatchObject({ leader: 1, startFailures: 1 });
-    await until(() => stream.running, 'the stream to start on a later tick');
+    await waitFor('the stream to start on a later tick', () => stream.running, 3_000);
     expect(stream.starts).toBe(3);
     expect(poll.starts).toBe(1);
     expect(leader.counters).toMatchObject({ leader: 1, lost: 0, startFailures: 2 });

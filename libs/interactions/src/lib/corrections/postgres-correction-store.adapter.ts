@@ -1,6 +1,6 @@
+import { inTransaction } from '@perch/sql';
 import { type Pool } from 'pg';
 
-import { inTransaction } from '../postgres/in-transaction.util';
 import { type CorrectionRecord, type CorrectionStore, type ListCorrectionsOptions } from './correction-store.port';
 
 export interface PostgresCorrectionStoreOptions {

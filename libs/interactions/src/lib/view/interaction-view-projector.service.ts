@@ -6,6 +6,7 @@ import {
 } from '@perch/contracts';
 import { RetryableError } from '@perch/platform';
 
+import { InteractionErrorCode } from '../interactions.errors';
 import { type InteractionStore } from './interaction-store.port';
 import {
   actionEntryFromCompleted,
@@ -46,7 +47,7 @@ export class InteractionViewProjector {
   async applyClassificationCorrected(event: EventEnvelope<ClassificationCorrectedPayload>): Promise<void> {
     const known = await this.store.applyClassificationCorrection(correctionUpdateFromEvent(event.payload));
     if (!known) {
-      throw new RetryableError(`Interaction ${event.payload.interactionId} is not in the store yet`, 'interaction-not-projected-yet');
+      throw new RetryableError<InteractionErrorCode>(`Interaction ${event.payload.interactionId} is not in the store yet`, InteractionErrorCode.NotProjectedYet);
     }
   }
 }

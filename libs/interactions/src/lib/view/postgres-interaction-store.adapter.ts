@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from '@perch/platform';
+import { inTransaction } from '@perch/sql';
 import { type Pool, type PoolClient } from 'pg';
 
-import { inTransaction } from '../postgres/in-transaction.util';
 import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
 import {
   type ClassificationCorrectionUpdate,

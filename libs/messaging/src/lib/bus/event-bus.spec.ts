@@ -8,10 +8,10 @@ import {
   Topics,
 } from '@perch/contracts';
 import { createLogger, DropError, PermanentError, RetryableError } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 
 import { MemoryTransport } from '../memory/memory-transport.adapter';
 import { type ConsumedMessage } from '../port/transport.port';
-import { waitFor } from '../testing/wait-for.util';
 import { EventBus } from './event-bus';
 import { perchTopicSpecs } from './topics.util';
 
@@ -46,7 +46,7 @@ describe(EventBus.name, () => {
       received.push(event);
     }, { fromBeginning: true });
     const sent = await bus.publish(Topics.AgentCommand, presence('alice'), { correlationId: 'corr-7' });
-    await waitFor(() => received.length === 1, 'received.length === 1');
+    await waitFor('received.length === 1', () => received.length === 1);
     expect(received[0]).toMatchObject({ eventId: sent.eventId, correlationId: 'corr-7', schemaVersion: 1, producer: 'test' });
     expect(received[0]?.payload.agentId).toBe('alice');
   });
@@ -66,7 +66,7 @@ describe(EventBus.name, () => {
       { key: 'k', value: JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 9, producer: 'old', payload: presence('x') }) },
     ]);
     await bus.publish(Topics.AgentCommand, presence('bob'), { correlationId: 'c' });
-    await waitFor(() => handled.length === 1 && deadLetters.length === 2, 'handled.length === 1 && deadLetters.length === 2');
+    await waitFor('handled.length === 1 && deadLetters.length === 2', () => handled.length === 1 && deadLetters.length === 2);
     expect(handled).toEqual(['bob']);
     expect(deadLetters[0]).toMatchObject({ sourceTopic: Topics.AgentCommand, consumerGroup: 'g2', value: '{"eventId":"nope"}' });
     expect(deadLetters[0]?.reason).toMatch(/invalid envelope/);
@@ -103,7 +103,7 @@ describe(EventBus.name, () => {
       handled.push(event.payload.agentId);
     }, { fromBeginning: true });
     await patient.publish(Topics.AgentCommand, presence('olga'), { correlationId: 'c' });
-    await waitFor(() => handled.length === 1, 'handled.length === 1');
+    await waitFor('handled.length === 1', () => handled.length === 1);
     await patient.stop();
     expect(handled).toEqual(['olga']);
     expect(calls).toBeGreaterThan(2);
@@ -118,7 +118,7 @@ describe(EventBus.name, () => {
       throw new RetryableError('redis down');
     }, { fromBeginning: true });
     await budgeted.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
-    await waitFor(() => deadLetters.length === 1, 'deadLetters.length === 1');
+    await waitFor('deadLetters.length === 1', () => deadLetters.length === 1);
     await budgeted.stop();
     expect(time.slept()).toBeGreaterThanOrEqual(30_000);
     expect(deadLetters[0]?.reason).toMatch(/gave up after \d+ attempts over \d+ s: redis down/);
@@ -131,7 +131,7 @@ describe(EventBus.name, () => {
       throw new TypeError("Cannot read properties of undefined (reading 'id')");
     }, { fromBeginning: true });
     await bus.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
-    await waitFor(() => deadLetters.length === 1, 'deadLetters.length === 1');
+    await waitFor('deadLetters.length === 1', () => deadLetters.length === 1);
     expect(calls).toBe(3);
     expect(deadLetters[0]?.reason).toMatch(/gave up after 3 attempts \(unclassified error\)/);
   });
@@ -144,7 +144,7 @@ describe(EventBus.name, () => {
       throw refusedConnection(5432);
     }, { fromBeginning: true });
     await slow.publish(Topics.AgentCommand, presence('pete'), { correlationId: 'c' });
-    await waitFor(() => calls === 1, 'calls === 1');
+    await waitFor('calls === 1', () => calls === 1);
     // Resolves although the next retry is an hour away: stop() must not wait it out.
     await slow.stop();
     expect(slow.counters.deadLettered).toBe(0);
@@ -160,7 +160,7 @@ describe(EventBus.name, () => {
       handled.push(event.payload.agentId);
     }, { fromBeginning: true });
     await bus.publish(Topics.AgentCommand, presence('dave'), { correlationId: 'c' });
-    await waitFor(() => handled.length === 1, 'handled.length === 1');
+    await waitFor('handled.length === 1', () => handled.length === 1);
     expect(deadLetters).toHaveLength(0);
   });
 
@@ -168,14 +168,29 @@ describe(EventBus.name, () => {
     let calls = 0;
     await bus.subscribe(Topics.AgentCommand, 'g5', async (event) => {
       calls += 1;
-      if (event.payload.agentId === 'erin') throw new PermanentError('no such agent', 'unknown-agent');
+      if (event.payload.agentId === 'erin') throw new PermanentError<'unknown-agent'>('no such agent', 'unknown-agent');
       throw new DropError('stale');
     }, { fromBeginning: true });
     await bus.publish(Topics.AgentCommand, presence('erin'), { correlationId: 'c' });
     await bus.publish(Topics.AgentCommand, presence('frank'), { correlationId: 'c' });
-    await waitFor(() => calls === 2 && deadLetters.length === 1, 'calls === 2 && deadLetters.length === 1');
+    await waitFor('calls === 2 && deadLetters.length === 1', () => calls === 2 && deadLetters.length === 1);
     expect(deadLetters[0]?.reason).toBe('unknown-agent: no such agent');
     expect(bus.counters.dropped).toBe(1);
+  });
+
+  it('dead-letters at once, without retrying, a handler that publishes an event breaking its contract', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g5b', async (event) => {
+      calls += 1;
+      // A bug in the handler: no retry can make this event valid.
+      await bus.publish(Topics.AgentCommand, { ...presence(event.payload.agentId), commandId: 'not-a-uuid' }, { correlationId: 'c' });
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('gina'), { correlationId: 'c' });
+    await waitFor('deadLetters.length === 1', () => deadLetters.length === 1);
+    expect(calls).toBe(1);
+    expect(bus.counters.retried).toBe(0);
+    expect(deadLetters[0]).toMatchObject({ consumerGroup: 'g5b', attempts: 1, reason: expect.stringMatching(/^contract-violation: .*commandId/) });
+    expect(deadLetters[0]?.problems.map((problem) => problem.field)).toContain('payload.commandId');
   });
 
   it('keeps the order of one key while other keys run concurrently', async () => {
@@ -189,7 +204,7 @@ describe(EventBus.name, () => {
       await bus.publish(Topics.AgentCommand, { ...presence('slow'), capacity: i }, { correlationId: 'c' });
       await bus.publish(Topics.AgentCommand, { ...presence('fast'), capacity: i }, { correlationId: 'c' });
     }
-    await waitFor(() => seen.length === 10, 'seen.length === 10');
+    await waitFor('seen.length === 10', () => seen.length === 10);
     expect(seen.filter((s) => s.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3', 'slow:4', 'slow:5']);
     expect(seen.filter((s) => s.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:3', 'fast:4', 'fast:5']);
   });

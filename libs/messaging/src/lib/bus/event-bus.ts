@@ -23,6 +23,7 @@ import {
   ValidationFailedError,
 } from '@perch/platform';
 
+import { MessagingErrorCode } from '../messaging.errors';
 import { type ConsumedMessage, type ConsumerHandle, type Transport } from '../port/transport.port';
 import { REPLAY_GROUP_HEADER } from '../replay/dead-letter-replay.constants';
 import {
@@ -222,26 +223,26 @@ export class EventBus implements EventPublisher {
         const elapsedMs = this.clock.now() - firstAttemptAt;
         const giveUp =
           failure === 'permanent'
-            ? `${error instanceof PerchError ? error.code : 'error'}: ${errorMessage(error)}`
+            ? `${failureCode(error)}: ${errorMessage(error)}`
             : failure === 'unknown' && attempt >= this.maxAttempts
               ? `gave up after ${attempt} attempts (unclassified error): ${errorMessage(error)}`
               : failure === 'transient' && elapsedMs >= this.retryBudgetMs
                 ? `gave up after ${attempt} attempts over ${Math.round(elapsedMs / 1000)} s: ${errorMessage(error)}`
                 : undefined;
         if (giveUp !== undefined) {
-          const problems = error instanceof ValidationFailedError ? [...error.problems] : [];
+          const problems = error instanceof ValidationFailedError || error instanceof ContractViolationError ? [...error.problems] : [];
           log.warn({ err: error, attempt, failure }, 'event dead-lettered');
           await this.deadLetter(groupId, message, giveUp, problems, attempt);
           return;
         }
         // The batch is not ours any more (stop, rebalance): give it back uncommitted, it comes again.
-        if (revoked.aborted) throw new RetryableError(`gave the batch back while retrying: ${errorMessage(error)}`, 'consumer-revoked');
+        if (revoked.aborted) throw new RetryableError<MessagingErrorCode>(`gave the batch back while retrying: ${errorMessage(error)}`, MessagingErrorCode.ConsumerRevoked);
         this.counters.retried += 1;
         log.warn({ err: error, attempt, failure, elapsedMs }, 'event handling failed, retrying');
         try {
           await this.sleep(this.retryDelayMs(attempt), revoked);
         } catch {
-          throw new RetryableError(`gave the batch back while retrying: ${errorMessage(error)}`, 'consumer-revoked');
+          throw new RetryableError<MessagingErrorCode>(`gave the batch back while retrying: ${errorMessage(error)}`, MessagingErrorCode.ConsumerRevoked);
         }
       }
     }
@@ -276,6 +277,13 @@ export class EventBus implements EventPublisher {
     await this.transport.send(deadLetterTopicOf(topic), [{ key: record.key, value: JSON.stringify(record), headers }]);
     this.counters.deadLettered += 1;
   }
+}
+
+/** How a dead letter's reason starts: the error's code, so the DLQ can be grepped by it. */
+function failureCode(error: unknown): string {
+  if (error instanceof PerchError) return error.code;
+  // A handler that publishes an invalid event: classifyFailure calls it permanent (no retry can fix our bug).
+  return error instanceof ContractViolationError ? MessagingErrorCode.ContractViolation : 'error';
 }
 
 /** Resolves after `ms`, or rejects as soon as `signal` aborts. */

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
+import { waitFor } from '@perch/testing';
+
 import { MemoryBroker, MemoryTransport } from '../memory/memory-transport.adapter';
 import { type ConsumedMessage } from '../port/transport.port';
 import { describeTransportContract } from '../testing/transport-contract';
-import { waitFor } from '../testing/wait-for.util';
 import { NamespacedTransport } from './namespaced-transport';
 
 const shared = new MemoryBroker({ redeliveryBackoffMs: 5 });
@@ -31,7 +32,7 @@ describe(NamespacedTransport.name, () => {
     await staging.send(topic, [{ key: 'k', value: 'from staging' }]);
     await e2e.send(topic, [{ key: 'k', value: 'from e2e' }]);
 
-    await waitFor(() => seenByE2e.length === 1 && onTheWire.length === 1, 'one message each');
+    await waitFor('one message each', () => seenByE2e.length === 1 && onTheWire.length === 1);
     expect(seenByE2e[0]).toMatchObject({ topic, value: 'from e2e' });
     expect(onTheWire[0]).toMatchObject({ topic: `staging.${topic}`, value: 'from staging' });
     for (const t of [raw, staging, e2e]) await t.disconnect();

@@ -3,6 +3,7 @@ import { connect, Socket } from 'node:net';
 
 import { type AgentCommandPayload, Topics } from '@perch/contracts';
 import { createLogger } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
 
 import { type EventBus } from '../bus/event-bus';
@@ -54,14 +55,6 @@ class BrokerGate {
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(100);
-  }
 }
 
 function presence(agentId: string): AgentCommandPayload {
@@ -150,7 +143,7 @@ describe('riding out a Kafka broker outage', () => {
     'relays every event published before, during and after the outage and dead-letters none; only what was in hand at the cut repeats',
     async () => {
       const before = await publishPhase('before');
-      await until(() => before.every((e) => relayed.has(e.eventId)), 'the events published before the outage', 60_000);
+      await waitFor('the events published before the outage', () => before.every((e) => relayed.has(e.eventId)), 60_000);
 
       const atCut = await publishPhase('at-cut');
       gate.cut();
@@ -163,7 +156,7 @@ describe('riding out a Kafka broker outage', () => {
 
       const after = await publishPhase('after');
       const all = [...before, ...atCut, ...during, ...after];
-      await until(() => all.every((e) => arrived.has(`relayed-${e.agentId}`)), 'every event through the relay after the broker came back', 300_000);
+      await waitFor('every event through the relay after the broker came back', () => all.every((e) => arrived.has(`relayed-${e.agentId}`)), 300_000);
 
       // Nothing lost, nothing dead-lettered.
       expect([...arrived.keys()].sort()).toEqual(all.map((e) => `relayed-${e.agentId}`).sort());

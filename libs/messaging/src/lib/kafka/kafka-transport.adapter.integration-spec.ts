@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import { waitFor } from '@perch/testing';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import { CONTRACT_TOPIC_PREFIX, describeTransportContract } from '../testing/transport-contract';
-import { waitFor } from '../testing/wait-for.util';
 import { KafkaTransport, type KafkaTransportOptions } from './kafka-transport.adapter';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((broker) => broker.length > 0);
@@ -54,9 +54,9 @@ describe('KafkaTransport', () => {
         },
       );
       await transport.send(topic, [{ key: 'k', value: 'slow' }]);
-      await waitFor(() => appearances.has('slow'), 'the slow message', { timeoutMs: 20_000 });
+      await waitFor('the slow message', () => appearances.has('slow'), 20_000);
       await transport.send(topic, [{ key: 'k', value: 'next' }]);
-      await waitFor(() => appearances.has('next'), 'the next message', { timeoutMs: 30_000 });
+      await waitFor('the next message', () => appearances.has('next'), 30_000);
       await handle.stop();
       // Had the member been evicted, its commit would have failed and "slow" would come back.
       expect(appearances.get('slow')).toBe(1);
@@ -79,7 +79,7 @@ describe('KafkaTransport', () => {
       const values = Array.from({ length: 200 }, (_, i) => `m${i}`);
       // Concurrent sends go through kafkajs' per-broker lock that idempotence needs; none may be lost or doubled.
       await Promise.all(values.map((value) => transport.send(topic, [{ key: 'one-key', value }])));
-      await waitFor(() => seen.length >= values.length, 'every message', { timeoutMs: 30_000 });
+      await waitFor('every message', () => seen.length >= values.length, 30_000);
       await handle.stop();
       expect(seen).toEqual(values);
     } finally {

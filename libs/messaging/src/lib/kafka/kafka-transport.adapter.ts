@@ -28,6 +28,7 @@ import {
   type Transport,
   type TransportMessage,
 } from '../port/transport.port';
+import { MessagingErrorCode } from '../messaging.errors';
 import { ProduceBatcher, type TopicBatch } from './produce-batcher.util';
 
 export interface KafkaTransportOptions {
@@ -57,7 +58,7 @@ export interface KafkaTransportOptions {
    * at once, one round trip per message or two under light load; more trades a little latency for fewer fetches.
    */
   minBytes?: number;
-  /** First backoff before a rejected batch is delivered again; doubles per failure up to the max. */
+  /** Ceiling of the first backoff before a rejected batch is delivered again; doubles per failure up to the max (full jitter, see backoffDelay). */
   redeliveryBackoffMs?: number;
   maxRedeliveryBackoffMs?: number;
   /**
@@ -224,7 +225,7 @@ export class KafkaTransport implements Transport {
         const { topics: after } = await this.admin.fetchTopicMetadata({ topics: grow.map((g) => g.topic) });
         const settled = grow.every((g) => (after.find((t) => t.name === g.topic)?.partitions.length ?? 0) >= g.count);
         if (settled) break;
-        if (attempt >= 100) throw new RetryableError(`partitions of ${grow.map((g) => g.topic).join(', ')} did not appear`, 'kafka-partitions-pending');
+        if (attempt >= 100) throw new RetryableError<MessagingErrorCode>(`partitions of ${grow.map((g) => g.topic).join(', ')} did not appear`, MessagingErrorCode.KafkaPartitionsPending);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -232,7 +233,7 @@ export class KafkaTransport implements Transport {
 
   send(topic: string, messages: readonly TransportMessage[]): Promise<void> {
     if (!this.connected) {
-      return Promise.reject(new RetryableError('kafka transport is not connected', 'transport-not-connected'));
+      return Promise.reject(new RetryableError<MessagingErrorCode>('kafka transport is not connected', MessagingErrorCode.TransportNotConnected));
     }
     return this.batcher.send(topic, messages);
   }
@@ -287,7 +288,7 @@ export class KafkaTransport implements Transport {
   }
 
   private assertConnected(): void {
-    if (!this.connected) throw new RetryableError('kafka transport is not connected', 'transport-not-connected');
+    if (!this.connected) throw new RetryableError<MessagingErrorCode>('kafka transport is not connected', MessagingErrorCode.TransportNotConnected);
   }
 }
 
@@ -521,10 +522,7 @@ class GroupConsumer {
     const key = `${batch.topic}/${batch.partition}`;
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
-    const backoff = Math.min(
-      this.settings.maxRedeliveryBackoffMs,
-      this.settings.redeliveryBackoffMs * 2 ** Math.min(failures - 1, 20),
-    );
+    const backoff = backoffDelay({ attempt: failures, baseMs: this.settings.redeliveryBackoffMs, maxMs: this.settings.maxRedeliveryBackoffMs });
     const from = progressed === undefined ? firstOffset : (BigInt(progressed) + 1n).toString();
     this.logger.warn(
       { topic: batch.topic, partition: batch.partition, redeliverFrom: from, failures, backoffMs: backoff, error: errorMessage(error) },

@@ -1,5 +1,6 @@
+import { waitFor } from '@perch/testing';
+
 import { describeTransportContract } from '../testing/transport-contract';
-import { waitFor } from '../testing/wait-for.util';
 import { type ConsumedMessage } from '../port/transport.port';
 import { MemoryBroker, MemoryTransport } from './memory-transport.adapter';
 
@@ -25,7 +26,7 @@ describe('MemoryTransport', () => {
     const sent = transport.send('t', [{ key: 'k', value: 'v' }]);
     expect(received).toEqual([]);
     await sent;
-    await waitFor(() => received.length === 1, 'the delivery');
+    await waitFor('the delivery', () => received.length === 1);
   });
 
   it('hands out batches of at most maxBatchSize messages', async () => {
@@ -36,7 +37,7 @@ describe('MemoryTransport', () => {
       sizes.push(batch.length);
     });
     await transport.send('t', Array.from({ length: 50 }, (_, i) => ({ key: 'k', value: `m${i}` })));
-    await waitFor(() => sizes.reduce((a, b) => a + b, 0) === 50, 'all 50 messages');
+    await waitFor('all 50 messages', () => sizes.reduce((a, b) => a + b, 0) === 50);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(7);
   });
 
@@ -53,7 +54,7 @@ describe('MemoryTransport', () => {
     await first.stop();
     const messages = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `m${i}` }));
     await transport.send('t', messages);
-    await waitFor(() => two.length === 40, 'the remaining member to get everything');
+    await waitFor('the remaining member to get everything', () => two.length === 40);
     expect(one).toEqual([]);
     expect(new Set(two.map((message) => message.partition)).size).toBe(4);
   });
@@ -69,13 +70,13 @@ describe('MemoryTransport', () => {
     for (let round = 0; round < 20; round += 1) {
       await transport.send('t', Array.from({ length: 1000 }, (_, i) => ({ key: 'k', value: `${round}:${i}` })));
     }
-    await waitFor(() => count === 20_000, 'all messages');
+    await waitFor('all messages', () => count === 20_000);
 
     const late: string[] = [];
     await transport.consume({ groupId: 'late', topics: ['t'], fromBeginning: true }, async (batch) => {
       late.push(...batch.map((message) => message.value));
     });
-    await waitFor(() => late.length === 100, 'the retained history');
+    await waitFor('the retained history', () => late.length === 100);
     expect(late[0]).toBe('19:900');
     expect(late[99]).toBe('19:999');
   });
@@ -95,10 +96,10 @@ describe('MemoryTransport', () => {
       received.push(...batch.map((message) => message.value));
     });
     await transport.send('t', [{ key: 'k', value: 'first' }]);
-    await waitFor(() => entered, 'the handler to hold the first batch');
+    await waitFor('the handler to hold the first batch', () => entered);
     await transport.send('t', Array.from({ length: 5000 }, (_, i) => ({ key: 'k', value: `m${i}` })));
     release();
-    await waitFor(() => received.includes('m4999'), 'the newest message');
+    await waitFor('the newest message', () => received.includes('m4999'));
     // 'first' was in flight; then the group resumes at the oldest message still kept.
     expect(received[0]).toBe('first');
     expect(received[1]).toBe('m4000');

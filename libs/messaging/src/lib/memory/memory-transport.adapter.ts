@@ -1,4 +1,4 @@
-import { createLogger, errorMessage, type Logger, RetryableError } from '@perch/platform';
+import { backoffDelay, createLogger, errorMessage, type Logger, RetryableError } from '@perch/platform';
 
 import {
   type BatchHandler,
@@ -10,13 +10,14 @@ import {
   type Transport,
   type TransportMessage,
 } from '../port/transport.port';
+import { MessagingErrorCode } from '../messaging.errors';
 
 export interface MemoryBrokerOptions {
   /** Partitions of a topic created implicitly (by send or consume) rather than by ensureTopics. */
   defaultPartitions?: number;
   /** Most messages handed to one handler call. */
   maxBatchSize?: number;
-  /** First backoff before a rejected batch is delivered again; doubles per failure up to the max. */
+  /** Ceiling of the first backoff before a rejected batch is delivered again; doubles per failure up to the max (full jitter, see backoffDelay). */
   redeliveryBackoffMs?: number;
   maxRedeliveryBackoffMs?: number;
   /**
@@ -344,10 +345,7 @@ export class MemoryBroker {
     } catch (error) {
       open = false;
       cursor.failures += 1;
-      const delay = Math.min(
-        this.maxRedeliveryBackoffMs,
-        this.redeliveryBackoffMs * 2 ** Math.min(cursor.failures - 1, 20),
-      );
+      const delay = backoffDelay({ attempt: cursor.failures, baseMs: this.redeliveryBackoffMs, maxMs: this.maxRedeliveryBackoffMs });
       this.logger.warn(
         {
           topic: cursor.log.topic.name,
@@ -438,7 +436,7 @@ export class MemoryTransport implements Transport {
 
   private assertConnected(): void {
     if (!this.connected) {
-      throw new RetryableError('memory transport is not connected', 'transport-not-connected');
+      throw new RetryableError<MessagingErrorCode>('memory transport is not connected', MessagingErrorCode.TransportNotConnected);
     }
   }
 }

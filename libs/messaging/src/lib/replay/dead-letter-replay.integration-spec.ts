@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { type AgentCommandPayload, deadLetterTopicOf, type EventEnvelope, Topics } from '@perch/contracts';
 import { createLogger, PermanentError } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 
 import { EventBus } from '../bus/event-bus';
 import { withNamespace } from '../bus/namespaced-transport';
 import { perchTopicSpecs } from '../bus/topics.util';
 import { KafkaTransport } from '../kafka/kafka-transport.adapter';
 import { type Transport } from '../port/transport.port';
-import { waitFor } from '../testing/wait-for.util';
 import { replayDeadLetters } from './dead-letter-replay.service';
 
 // On the real Kafka: a consumer group dead-letters what it cannot handle, the fix is "deployed", the replay sends
@@ -59,20 +59,20 @@ describe('dead-letter replay on Kafka', () => {
     for (const agent of ['ann', 'ben', 'cid', 'dee', 'eve']) {
       events.push(await bus.publish(topic, { commandId: randomUUID(), type: 'presence', agentId: agent, presence: 'ready', capacity: 1 }, { correlationId: `c-${agent}` }));
     }
-    await waitFor(() => bus.counters.deadLettered === 5 && router.size === 5, 'five dead letters and the router done', { timeoutMs: 30_000 });
+    await waitFor('five dead letters and the router done', () => bus.counters.deadLettered === 5 && router.size === 5, 30_000);
 
     broken = false;
     const summary = await replayDeadLetters({ transport: tool, topic, logger });
     expect(summary).toMatchObject({ replayed: 5, skipped: 0, replayedByGroup: { audit: 5 }, replayedByReason: { permanent: 5 } });
 
-    await waitFor(() => audit.size === 5 && bus.counters.dropped === 5, 'audit to handle the replays and the router to pass over them', { timeoutMs: 30_000 });
+    await waitFor('audit to handle the replays and the router to pass over them', () => audit.size === 5 && bus.counters.dropped === 5, 30_000);
     expect([...audit.keys()].sort()).toEqual(events.map((e) => e.eventId).sort());
 
     const again = await replayDeadLetters({ transport: tool, topic, logger });
     expect(again).toMatchObject({ replayed: 0, skipped: 0 });
     // A last event through both groups proves they are caught up: nothing replayed twice arrived before it.
     const last = await bus.publish(topic, { commandId: randomUUID(), type: 'presence', agentId: 'fay', presence: 'ready', capacity: 1 }, { correlationId: 'c-fay' });
-    await waitFor(() => audit.has(last.eventId) && router.has(last.eventId), 'the last event in both groups', { timeoutMs: 30_000 });
+    await waitFor('the last event in both groups', () => audit.has(last.eventId) && router.has(last.eventId), 30_000);
     expect([...audit.values()].every((n) => n === 1)).toBe(true);
     expect([...router.values()].every((n) => n === 1)).toBe(true);
     expect(audit.size).toBe(6);

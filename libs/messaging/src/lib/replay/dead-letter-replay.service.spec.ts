@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { type AgentCommandPayload, deadLetterTopicOf, type EventEnvelope, Topics } from '@perch/contracts';
 import { createLogger, PermanentError } from '@perch/platform';
+import { waitFor } from '@perch/testing';
 
 import { EventBus } from '../bus/event-bus';
 import { perchTopicSpecs } from '../bus/topics.util';
 import { MemoryTransport } from '../memory/memory-transport.adapter';
 import { type ConsumedMessage } from '../port/transport.port';
-import { waitFor } from '../testing/wait-for.util';
 import { REPLAY_GROUP_HEADER } from './dead-letter-replay.constants';
 import { replayDeadLetters } from './dead-letter-replay.service';
 
@@ -66,7 +66,7 @@ describe(replayDeadLetters.name, () => {
     await subscribe('audit');
     const events = [];
     for (const agent of ['ann', 'ben', 'cid']) events.push(await bus.publish(topic, presence(agent), { correlationId: `c-${agent}` }));
-    await waitFor(() => deadLettered === 3 && handled['router']?.size === 3, 'three dead letters and the router done');
+    await waitFor('three dead letters and the router done', () => deadLettered === 3 && handled['router']?.size === 3);
     return events;
   }
 
@@ -80,13 +80,13 @@ describe(replayDeadLetters.name, () => {
 
     expect(summary).toMatchObject({ replayed: 3, skipped: 0, dryRun: false, limitReached: false, replayedByGroup: { audit: 3 } });
     expect(summary.replayedByReason).toEqual({ permanent: 3 });
-    await waitFor(() => handled['audit']?.size === 3, 'the audit group to handle the replayed events');
+    await waitFor('the audit group to handle the replayed events', () => handled['audit']?.size === 3);
     expect([...(handled['audit']?.keys() ?? [])].sort()).toEqual(events.map((e) => e.eventId).sort());
     expect([...(handled['audit']?.values() ?? [])]).toEqual([1, 1, 1]);
     // The router handled the originals; the replays are addressed to the audit group only, and it skips them.
-    await waitFor(() => bus.counters.dropped === 3, 'the router to pass over the three replays');
+    await waitFor('the router to pass over the three replays', () => bus.counters.dropped === 3);
     expect([...(handled['router']?.values() ?? [])]).toEqual([1, 1, 1]);
-    await waitFor(() => seenOnTopic.length === 6, 'the originals and the replays on the topic');
+    await waitFor('the originals and the replays on the topic', () => seenOnTopic.length === 6);
     const replays = seenOnTopic.filter((m) => m.headers?.[REPLAY_GROUP_HEADER] === 'audit');
     expect(replays.map((m) => [m.key, m.headers?.['event-id']]).sort()).toEqual(events.map((e) => [e.payload.agentId, e.eventId]).sort());
   });
@@ -99,7 +99,7 @@ describe(replayDeadLetters.name, () => {
     const again = await replayDeadLetters({ transport, topic, logger });
 
     expect(again).toMatchObject({ replayed: 0, skipped: 0 });
-    await waitFor(() => handled['audit']?.size === 3, 'the audit group to handle the first replay');
+    await waitFor('the audit group to handle the first replay', () => handled['audit']?.size === 3);
     expect([...(handled['audit']?.values() ?? [])]).toEqual([1, 1, 1]);
   });
 
@@ -113,7 +113,7 @@ describe(replayDeadLetters.name, () => {
 
     const real = await replayDeadLetters({ transport, topic, logger });
     expect(real.replayed).toBe(3);
-    await waitFor(() => handled['audit']?.size === 3, 'the audit group to handle the replay');
+    await waitFor('the audit group to handle the replay', () => handled['audit']?.size === 3);
   });
 
   it('stops at --limit and replays the rest on the next run', async () => {
@@ -124,7 +124,7 @@ describe(replayDeadLetters.name, () => {
     expect(first).toMatchObject({ replayed: 2, limitReached: true });
     const second = await replayDeadLetters({ transport, topic, logger, limit: 2 });
     expect(second).toMatchObject({ replayed: 1, limitReached: false });
-    await waitFor(() => handled['audit']?.size === 3, 'the audit group to handle all three');
+    await waitFor('the audit group to handle all three', () => handled['audit']?.size === 3);
     expect([...(handled['audit']?.values() ?? [])]).toEqual([1, 1, 1]);
   });
 
@@ -133,13 +133,13 @@ describe(replayDeadLetters.name, () => {
     await subscribe('audit');
     await subscribe('billing');
     await bus.publish(topic, presence('dee'), { correlationId: 'c-dee' });
-    await waitFor(() => deadLettered === 2, 'a dead letter from each group');
+    await waitFor('a dead letter from each group', () => deadLettered === 2);
     broken.clear();
 
     const summary = await replayDeadLetters({ transport, topic, logger, group: 'billing' });
 
     expect(summary).toMatchObject({ replayed: 1, skipped: 1, replayedByGroup: { billing: 1 }, skippedByReason: { 'failed by another group (audit)': 1 } });
-    await waitFor(() => handled['billing']?.size === 1, 'billing to handle its replay');
+    await waitFor('billing to handle its replay', () => handled['billing']?.size === 1);
     expect(handled['audit']?.size).toBe(0);
   });
 

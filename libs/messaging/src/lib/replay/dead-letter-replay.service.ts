@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { type DeadLetterRecord, deadLetterTopicOf } from '@perch/contracts';
+import { type DeadLetterRecord, deadLetterTopicOf, replayCursorGroup } from '@perch/contracts';
 import { errorMessage, type Logger, RetryableError } from '@perch/platform';
 
+import { MessagingErrorCode } from '../messaging.errors';
 import { type ConsumedMessage, type PartitionPosition, type Transport } from '../port/transport.port';
 import { REPLAY_GROUP_HEADER, REPLAYED_FROM_HEADER } from './dead-letter-replay.constants';
-
-/** The replay tool's own consumer group on `<topic>.dlq`: its committed offsets are what makes a replay run once. */
-export const DEAD_LETTER_REPLAY_GROUP = 'perch-dlq-replay';
 
 export interface ReplayDeadLettersOptions {
   /** Connected, and namespaced like the apps (PERCH_NAMESPACE): topic and group names here are the logical ones. */
@@ -40,11 +38,6 @@ export interface ReplaySummary {
   replayedByGroup: Record<string, number>;
   /** True when --limit stopped the run before the end of the dead-letter topic. */
   limitReached: boolean;
-}
-
-/** Where the dead letters of `group` (or of every group) are read from: each filter keeps its own position. */
-export function replayCursorGroup(group?: string): string {
-  return group ? `${DEAD_LETTER_REPLAY_GROUP}.${group}` : DEAD_LETTER_REPLAY_GROUP;
 }
 
 /** Rejects the rest of a batch that must stay uncommitted (beyond the end or the limit): not a failure. */
@@ -142,7 +135,7 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
       finished,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new RetryableError(`dead-letter replay did not reach the end of ${deadLetterTopic} within ${timeoutMs} ms`, 'replay-timeout', { ...summary })),
+          () => reject(new RetryableError<MessagingErrorCode>(`dead-letter replay did not reach the end of ${deadLetterTopic} within ${timeoutMs} ms`, MessagingErrorCode.ReplayTimeout, { ...summary })),
           timeoutMs,
         );
       }),

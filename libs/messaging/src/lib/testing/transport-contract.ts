@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { waitFor } from '@perch/testing';
+
 import {
   type BatchHandler,
   type ConsumedMessage,
@@ -8,7 +10,6 @@ import {
   type Transport,
   type TransportMessage,
 } from '../port/transport.port';
-import { waitFor } from './wait-for.util';
 
 /** Every topic the contract creates starts with this, so a suite can clean up after itself. */
 export const CONTRACT_TOPIC_PREFIX = 'perch-contract-';
@@ -92,10 +93,6 @@ export function describeTransportContract(
       return handle;
     }
 
-    function until(predicate: () => boolean, description: string): Promise<void> {
-      return waitFor(predicate, description, { timeoutMs: waitTimeoutMs });
-    }
-
     const newTopic = (): string => `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
     const newGroup = (): string => `perch-contract-group-${randomUUID()}`;
 
@@ -116,7 +113,7 @@ export function describeTransportContract(
         { key: 'conversation-1', value: 'hello, wörld ✓', headers: { 'correlation-id': 'c-1', 'x-empty': '' } },
         { key: 'conversation-2', value: '' },
       ]);
-      await until(() => recorder.messages.length >= 2, 'both messages');
+      await waitFor('both messages', () => recorder.messages.length >= 2, waitTimeoutMs);
 
       const withHeaders = recorder.messages.find((message) => message.key === 'conversation-1');
       expect(withHeaders).toMatchObject({
@@ -145,7 +142,7 @@ export function describeTransportContract(
       await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
 
       await transport.send(topic, range(0, 30).map((i) => ({ key: `conversation-${i}`, value: `m${i}` })));
-      await until(() => recorder.messages.length >= 30, 'all 30 messages');
+      await waitFor('all 30 messages', () => recorder.messages.length >= 30, waitTimeoutMs);
       const partitions = new Set(recorder.messages.map((message) => message.partition));
       expect(partitions.size).toBeGreaterThan(1);
       for (const partition of partitions) expect([0, 1, 2]).toContain(partition);
@@ -164,7 +161,7 @@ export function describeTransportContract(
       // Not awaited one by one: call order is the order callers expect.
       await Promise.all(range(20, 40).map((i) => transport.send(topic, batchOf(i))));
 
-      await until(() => recorder.messages.length >= keys.length * 40, 'all messages');
+      await waitFor('all messages', () => recorder.messages.length >= keys.length * 40, waitTimeoutMs);
       for (const key of keys) {
         const received = recorder.messages.filter((message) => message.key === key).map((message) => message.value);
         expect(received).toEqual(range(0, 40).map((i) => `${key}:${i}`));
@@ -184,7 +181,7 @@ export function describeTransportContract(
       await first.send(topic, sent);
 
       const all = sent.map((message) => message.value).sort();
-      await until(() => billing.messages.length >= 30 && analytics.messages.length >= 30, 'both groups to get 30');
+      await waitFor('both groups to get 30', () => billing.messages.length >= 30 && analytics.messages.length >= 30, waitTimeoutMs);
       expect(billing.values().sort()).toEqual(all);
       expect(analytics.values().sort()).toEqual(all);
     });
@@ -202,7 +199,7 @@ export function describeTransportContract(
       const sent = range(0, 100).map((i) => ({ key: `conversation-${i % 40}`, value: `m${i}` }));
       await first.send(topic, sent);
 
-      await until(() => one.messages.length + two.messages.length >= 100, '100 deliveries across both members');
+      await waitFor('100 deliveries across both members', () => one.messages.length + two.messages.length >= 100, waitTimeoutMs);
       const oneValues = new Set(one.values());
       expect(two.values().filter((value) => oneValues.has(value))).toEqual([]);
       expect([...one.values(), ...two.values()].sort()).toEqual(sent.map((message) => message.value).sort());
@@ -232,7 +229,7 @@ export function describeTransportContract(
       });
       await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
 
-      await until(() => processed.includes('m9'), 'm9 to be processed');
+      await waitFor('m9 to be processed', () => processed.includes('m9'), waitTimeoutMs);
       expect(processed).toEqual(range(0, 10).map((i) => `m${i}`));
       for (const value of ['m0', 'm1', 'm2']) expect(appearances.get(value)).toBe(1);
       expect(appearances.get('m3')).toBeGreaterThanOrEqual(2);
@@ -260,17 +257,18 @@ export function describeTransportContract(
       await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, recorder);
 
       await transport.send(topic, [{ key: 'poison-key', value: 'poison' }]);
-      await until(() => poisonAttempts >= 1, 'the poison message to fail');
+      await waitFor('the poison message to fail', () => poisonAttempts >= 1, waitTimeoutMs);
       const others = range(0, 40).map((i) => ({ key: `conversation-${i}`, value: `m${i}` }));
       await transport.send(topic, others);
-      await until(
-        () => processed.some((message) => message.partition !== poisonPartition),
+      await waitFor(
         'a message of the healthy partition while the other one fails',
+        () => processed.some((message) => message.partition !== poisonPartition),
+        waitTimeoutMs,
       );
       expect(processed.some((message) => message.value === 'poison')).toBe(false);
 
       healed = true;
-      await until(() => processed.length >= 41, 'everything once the failure heals');
+      await waitFor('everything once the failure heals', () => processed.length >= 41, waitTimeoutMs);
       expect(processed.map((message) => message.value).sort()).toEqual(['poison', ...others.map((m) => m.value)].sort());
       // Per-partition order survives the failure: nothing behind the poison message overtook it.
       const stuck = processed.filter((message) => message.partition === poisonPartition);
@@ -285,14 +283,14 @@ export function describeTransportContract(
       const first = new Recorder();
       const handle = await consume(before, { groupId, topics: [topic], fromBeginning: true }, first);
       await before.send(topic, messagesFor('m', range(0, 10)));
-      await until(() => first.has('m9'), 'the first consumer to get m9');
+      await waitFor('the first consumer to get m9', () => first.has('m9'), waitTimeoutMs);
       await handle.stop();
 
       await before.send(topic, messagesFor('m', range(10, 20)));
       const after = await connected();
       const second = new Recorder();
       await consume(after, { groupId, topics: [topic], fromBeginning: true }, second);
-      await until(() => second.has('m19'), 'the restarted consumer to get m19');
+      await waitFor('the restarted consumer to get m19', () => second.has('m19'), waitTimeoutMs);
 
       expect(first.values()).toEqual(range(0, 10).map((i) => `m${i}`));
       expect(second.values()).toEqual(range(10, 20).map((i) => `m${i}`));
@@ -311,7 +309,7 @@ export function describeTransportContract(
       const fresh = range(0, 6).map((i) => ({ key: `key-${i}`, value: `new${i}` }));
       await transport.send(topic, fresh);
 
-      await until(() => replaying.messages.length >= 12 && live.messages.length >= 6, 'history and new messages');
+      await waitFor('history and new messages', () => replaying.messages.length >= 12 && live.messages.length >= 6, waitTimeoutMs);
       expect(replaying.values().sort()).toEqual([...history, ...fresh].map((message) => message.value).sort());
       expect(live.values().sort()).toEqual(fresh.map((message) => message.value).sort());
     });
@@ -323,14 +321,14 @@ export function describeTransportContract(
       const stopped = new Recorder();
       const handle = await consume(transport, { groupId: newGroup(), topics: [topic], fromBeginning: true }, stopped);
       await transport.send(topic, [{ key: 'k', value: 'before-stop' }]);
-      await until(() => stopped.has('before-stop'), 'the first message');
+      await waitFor('the first message', () => stopped.has('before-stop'), waitTimeoutMs);
       await handle.stop();
 
       await transport.send(topic, [{ key: 'k', value: 'after-stop' }]);
       // Another group proves the message was delivered somewhere before we look at the stopped one.
       const control = new Recorder();
       await consume(observer, { groupId: newGroup(), topics: [topic], fromBeginning: true }, control);
-      await until(() => control.has('after-stop'), 'the control group to get the message');
+      await waitFor('the control group to get the message', () => control.has('after-stop'), waitTimeoutMs);
       expect(stopped.values()).toEqual(['before-stop']);
     });
 
@@ -352,7 +350,7 @@ export function describeTransportContract(
       });
       const handle = await transport.consume({ groupId: newGroup(), topics: [topic], fromBeginning: true }, waiting.handler);
       await transport.send(topic, [{ key: 'k', value: 'in-flight' }]);
-      await until(() => entered, 'the handler to start');
+      await waitFor('the handler to start', () => entered, waitTimeoutMs);
       await handle.stop();
       expect(sawAbort).toBe(true);
     });
@@ -367,7 +365,7 @@ export function describeTransportContract(
 
       const recorder = new Recorder();
       const handle = await consume(transport, { groupId: group, topics: [topic], fromBeginning: true }, recorder);
-      await until(() => recorder.messages.length === 3, 'the three messages');
+      await waitFor('the three messages', () => recorder.messages.length === 3, waitTimeoutMs);
       // Committing happens after the handler resolved; stop() waits for it.
       await handle.stop();
       expect(await transport.positions(group, topic)).toEqual([{ partition: 0, low: '0', high: '3', committed: '3' }]);

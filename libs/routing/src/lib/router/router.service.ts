@@ -19,6 +19,7 @@ import {
 } from '@perch/platform';
 
 import { priorityOf } from '../priority.util';
+import { RoutingErrorCode } from '../routing.errors';
 import { type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult } from '../routing.types';
 import { type RoutingStore } from '../store/routing-store.port';
 
@@ -145,7 +146,7 @@ export class RouterService {
       case 'accept': {
         const { interactionId, offerId } = requireOffer(command);
         const result = await this.store.accept(interactionId, offerId, command.agentId, now);
-        if (result.kind === 'stale') throw this.refusal(command, result);
+        if (result.kind === 'stale') throw this.refusal(command, result, RoutingErrorCode.StaleAccept);
         // 'already-accepted' is this command redelivered: its first delivery may have died between the store
         // and the publish, so the event goes out again (its consumers apply it idempotently).
         await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId });
@@ -154,7 +155,7 @@ export class RouterService {
       case 'decline': {
         const { interactionId, offerId } = requireOffer(command);
         const result = await this.store.decline(interactionId, offerId, command.agentId, now);
-        if (result.kind === 'stale') throw this.refusal(command, result);
+        if (result.kind === 'stale') throw this.refusal(command, result, RoutingErrorCode.StaleDecline);
         await this.publishLifecycle('declined', result.interaction, trigger, {
           agentId: command.agentId,
           offerId,
@@ -166,7 +167,7 @@ export class RouterService {
       case 'complete': {
         if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
         const result = await this.store.complete(command.interactionId, command.agentId, now);
-        if (result.kind === 'stale') throw this.refusal(command, result);
+        if (result.kind === 'stale') throw this.refusal(command, result, RoutingErrorCode.StaleComplete);
         // 'already-completed': republished for the same reason as a redelivered accept.
         // The disposition stays in `reason` too, for consumers that read it there; the note was once dropped here.
         await this.publishLifecycle('completed', result.interaction, trigger, {
@@ -297,7 +298,7 @@ export class RouterService {
     });
   }
 
-  private refusal(command: AgentCommandPayload, result: StaleResult): DropError {
+  private refusal(command: AgentCommandPayload, result: StaleResult, code: RoutingErrorCode): DropError<RoutingErrorCode> {
     this.logger.info(
       {
         agentId: command.agentId,
@@ -308,7 +309,7 @@ export class RouterService {
       },
       'agent command refused',
     );
-    return new DropError(`${command.type} refused: ${result.reason}`, `stale-${command.type}`, {
+    return new DropError<RoutingErrorCode>(`${command.type} refused: ${result.reason}`, code, {
       reason: result.reason,
       agentId: command.agentId,
       interactionId: command.interactionId,

@@ -3,6 +3,7 @@ import { type TwitterApi } from 'twitter-api-v2';
 
 import { TwitterClientPool } from '../twitter-client.factory';
 import { mapXError } from '../x-error-mapping.util';
+import { XErrorCode } from '../x-client.errors';
 
 export interface XWebhook {
   id: string;
@@ -45,7 +46,7 @@ function isDuplicate(error: unknown): boolean {
   if (!(error instanceof PerchError)) return false;
   const details = error.details ?? {};
   const words = [details['title'], details['detail'], details['type'], JSON.stringify(details['errors'] ?? '')].join(' ');
-  return error.code === 'x-conflict' || /duplicate/i.test(words);
+  return error.code === XErrorCode.Conflict || /duplicate/i.test(words);
 }
 
 /**
@@ -77,7 +78,7 @@ export class AccountActivityRegistrar {
     if (existing) return existing.valid ? existing : this.revalidate(existing);
     try {
       const created = toWebhook((await this.app.v2.post<{ data?: WebhookWire }>('webhooks', { url })).data);
-      if (!created) throw new PermanentError(`X answered POST /2/webhooks for ${url} without a webhook`, 'x-webhook-invalid');
+      if (!created) throw new PermanentError<XErrorCode>(`X answered POST /2/webhooks for ${url} without a webhook`, XErrorCode.WebhookInvalid);
       return created.valid ? created : this.revalidate(created);
     } catch (error) {
       const mapped = mapXError(error, 'register webhook');
@@ -109,7 +110,7 @@ export class AccountActivityRegistrar {
     }
     const after = (await this.listWebhooks()).find((w) => w.id === webhook.id);
     if (!after?.valid) {
-      throw new PermanentError(`X could not validate webhook ${webhook.id} (${webhook.url}): is the CRC answered with the right consumer secret?`, 'x-webhook-invalid', {
+      throw new PermanentError<XErrorCode>(`X could not validate webhook ${webhook.id} (${webhook.url}): is the CRC answered with the right consumer secret?`, XErrorCode.WebhookInvalid, {
         webhookId: webhook.id,
         url: webhook.url,
       });

@@ -1,3 +1,5 @@
+import { waitFor } from '@perch/testing';
+
 import { XSimulator } from '../x-simulator.server';
 
 // The admin API over real HTTP: what test suites and the demo use to script the world.
@@ -12,6 +14,11 @@ describe('admin API', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  };
+  /** The generator's status once it has stopped (false while it runs). */
+  const generatorStopped = async () => {
+    const status = (await call('GET', '/admin/generator')).body;
+    return !status['running'] && status;
   };
 
   beforeAll(async () => {
@@ -90,12 +97,7 @@ describe('admin API', () => {
   it('runs the generator for a count, creating customers that mention the brand, then stops', async () => {
     const started = await call('POST', '/admin/generator', { rate: 2000, customers: 20, brand: 'acme_support', count: 300, seed: 'admin' });
     expect(started.status).toBe(202);
-    const deadline = Date.now() + 10_000;
-    let status = started.body;
-    while (status['running'] && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-      status = (await call('GET', '/admin/generator')).body;
-    }
+    const status = await waitFor('the generator to stop', generatorStopped, 10_000);
     expect(status).toMatchObject({ running: false, produced: 300, stopReason: 'count' });
     const stats = (await call('GET', '/admin/stats')).body;
     expect(stats).toMatchObject({ tweetsCreated: 300, tweetsByOrigin: { generator: 300 }, accounts: 21 });
@@ -152,12 +154,7 @@ describe('admin API', () => {
 
   it('has the generator send a share of DMs from customers to the brand instead of tweets', async () => {
     await call('POST', '/admin/generator', { rate: 2000, customers: 10, brand: 'acme_support', count: 40, seed: 'dms', dmShare: 1 });
-    const deadline = Date.now() + 10_000;
-    let status = (await call('GET', '/admin/generator')).body;
-    while (status['running'] && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-      status = (await call('GET', '/admin/generator')).body;
-    }
+    const status = await waitFor('the generator to stop', generatorStopped, 10_000);
     expect(status).toMatchObject({ running: false, produced: 40, dms: 40 });
     const stats = (await call('GET', '/admin/stats')).body;
     expect(stats).toMatchObject({ tweetsCreated: 0, dmsByOrigin: { generator: 40 } });

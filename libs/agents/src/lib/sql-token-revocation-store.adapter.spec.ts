@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql';
+
+import { describeTokenRevocationStoreContract } from './testing/token-revocation-store-contract';
+import { SqlTokenRevocationStore } from './sql-token-revocation-store.adapter';
+
+// PGlite: what the embedded mode keeps in its data folder. The same adapter on a PostgreSQL server runs in the
+// integration tier.
+describeTokenRevocationStoreContract('PostgreSQL (PGlite)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'perch-revocations-'));
+  const sql = await openPgliteInWorker(dir);
+  let now = 1_000_000;
+  const store = new SqlTokenRevocationStore({ sql, schema: 'perch', clock: { now: () => now } });
+  await store.start();
+  return {
+    store,
+    now: () => now,
+    elapse: async (ms) => {
+      now += ms;
+    },
+    dispose: async () => {
+      await sql.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe(SqlTokenRevocationStore.name, () => {
+  it('still refuses a signed-out token after the database is closed and opened again (a restart)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perch-revocations-'));
+    let sql: PgliteWorkerSqlClient | undefined;
+    try {
+      sql = await openPgliteInWorker(dir);
+      const first = new SqlTokenRevocationStore({ sql, schema: 'perch' });
+      await first.start();
+      await first.revoke('token-1', Date.now() + 60_000);
+      await first.revokeAllFor('ada', Date.now(), 60_000);
+      await sql.close();
+
+      sql = await openPgliteInWorker(dir);
+      const second = new SqlTokenRevocationStore({ sql, schema: 'perch' });
+      await second.start();
+      const revoked = await second.revokedAmong([
+        { tokenId: 'token-1', agentId: 'bob', issuedAt: Date.now() },
+        { tokenId: 'token-2', agentId: 'ada', issuedAt: Date.now() - 1_000 },
+        { tokenId: 'token-3', agentId: 'bob', issuedAt: Date.now() },
+      ]);
+      expect(revoked).toEqual(new Set(['token-1', 'token-2']));
+    } finally {
+      await sql?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

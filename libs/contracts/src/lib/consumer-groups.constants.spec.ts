@@ -1,0 +1,40 @@
+import {
+  ConsumerGroups,
+  correctionsPushGroup,
+  repliesPushGroup,
+  replayCursorGroup,
+  routingPushGroup,
+} from './consumer-groups.constants';
+
+// Kafka keeps committed offsets under these exact ids: a renamed group replays its topic from the earliest offset.
+describe('ConsumerGroups', () => {
+  it('keeps the ids the running clusters have committed offsets under', () => {
+    expect(ConsumerGroups).toEqual({
+      Classifier: 'classifier',
+      RouterClassified: 'router.classified',
+      RouterCommands: 'router.commands',
+      Outbound: 'gateway-outbound',
+      ProjectorRouting: 'gateway-projector-routing',
+      ProjectorReplies: 'gateway-projector-replies',
+      ProjectorCorrections: 'gateway-projector-corrections',
+      CorrectionsRecorder: 'gateway-corrections-recorder',
+      AuditRouting: 'gateway-audit-routing',
+      AuditOutbound: 'gateway-audit-outbound',
+      DeadLetterReplay: 'perch-dlq-replay',
+    });
+  });
+
+  it("names each gateway replica's fan-out groups and each dead-letter replay cursor as before", () => {
+    expect([routingPushGroup('gw-1'), repliesPushGroup('gw-1'), correctionsPushGroup('gw-1')]).toEqual([
+      'gateway-ws-gw-1',
+      'gateway-ws-gw-1-replies',
+      'gateway-ws-gw-1-corrections',
+    ]);
+    expect([replayCursorGroup(), replayCursorGroup('classifier')]).toEqual(['perch-dlq-replay', 'perch-dlq-replay.classifier']);
+  });
+
+  it('gives every shared group its own id', () => {
+    const ids = Object.values(ConsumerGroups);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

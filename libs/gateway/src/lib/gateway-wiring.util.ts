@@ -1,0 +1,41 @@
+import { type DynamicModule } from '@nestjs/common';
+import {
+  AgentDirectory,
+  type AgentDirectoryOptions,
+  type SignInLimits,
+  SignInThrottle,
+  type SignInThrottleStore,
+} from '@perch/agents';
+
+import { type GatewayModuleDeps } from './gateway-deps.types';
+import { GatewayModule } from './gateway.module';
+
+export interface GatewayWiringOptions extends Omit<GatewayModuleDeps, 'agents'> {
+  /** Who may sign in, and where failed sign-ins and revoked tokens are kept (shared stores when there are replicas). */
+  auth: Pick<AgentDirectoryOptions, 'agents' | 'tokenSecret' | 'tokenTtlMs' | 'revocations'> & {
+    signInFailures: SignInThrottleStore;
+    /** Default DEFAULT_SIGN_IN_LIMITS. */
+    signInLimits?: Partial<SignInLimits>;
+  };
+}
+
+/** The gateway of one process: its Nest module and the directory that signs agents in. */
+export interface GatewayWiring {
+  module: DynamicModule;
+  agents: AgentDirectory;
+}
+
+/** The gateway's wiring, for its own app and for the embedded one: the apps pick the adapters and read the config. */
+export function wireGateway(options: GatewayWiringOptions): GatewayWiring {
+  const { auth, ...deps } = options;
+  const agents = new AgentDirectory({
+    agents: auth.agents,
+    tokenSecret: auth.tokenSecret,
+    ...(auth.tokenTtlMs === undefined ? {} : { tokenTtlMs: auth.tokenTtlMs }),
+    signInThrottle: new SignInThrottle(auth.signInFailures, auth.signInLimits),
+    ...(auth.revocations === undefined ? {} : { revocations: auth.revocations }),
+  });
+  // Both apps serve /health on their internal listener (startInternalHttp), never on the agents' port.
+  const run = { healthEndpoint: false, ...deps.options.run };
+  return { module: GatewayModule.register({ ...deps, agents, options: { ...deps.options, run } }), agents };
+}

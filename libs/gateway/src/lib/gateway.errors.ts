@@ -1,0 +1,21 @@
+/**
+ * Codes the agent-facing edge makes itself (the domains' own come from their libraries: AuthErrorCode,
+ * InteractionErrorCode, OutboundErrorCode, XErrorCode…). Clients branch on them: keep them stable.
+ */
+export const GatewayErrorCode = {
+  /** 403: a route that needs a role the agent does not have. */
+  RoleRequired: 'role-required',
+  /** 500: our bug or an unexpected failure; the body's errorId finds the log line. */
+  Internal: 'internal',
+  /** WebSocket error message: a frame that is not JSON. */
+  BadMessage: 'bad-message',
+  /** WebSocket error message: a decision that could not be sent; the agent may try again. */
+  CommandFailed: 'command-failed',
+  /** WebSocket close reason: no auth message in time. */
+  AuthTimeout: 'auth-timeout',
+  /** WebSocket close reason (1013): the token could not be checked now; reconnect. */
+  TryAgain: 'try-again',
+  /** WebSocket close reason: the agent signed out (AuthErrorCode's token-expired, token-revoked… are the others). */
+  SignedOut: 'signed-out',
+} as const;
+export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

@@ -1,0 +1,180 @@
+import { ForbiddenError } from '@perch/agents';
+import { Topics } from '@perch/contracts';
+import { ConflictError, newId, NotFoundError, ValidationFailedError } from '@perch/platform';
+
+import { agentProfile, seedInteraction, type UnitServices, unitServices, xUser } from '../testing/gateway-unit-fixtures';
+import { InteractionsController } from './interactions.controller';
+
+describe(InteractionsController.name, () => {
+  let services: UnitServices;
+  let controller: InteractionsController;
+  const ada = agentProfile('ada');
+  const bob = agentProfile('bob');
+
+  beforeEach(() => {
+    services = unitServices();
+    controller = new InteractionsController(services.queries, services.commands, services.actions, services.profiles, services.corrections);
+  });
+
+  describe('reading', () => {
+    it("lists the interactions the agent holds, and not another agent's", async () => {
+      const mine = await seedInteraction(services.store, { agentId: 'ada' });
+      await seedInteraction(services.store, { agentId: 'bob' });
+      expect((await controller.list(ada)).map((view) => view.id)).toEqual([mine.interactionId]);
+    });
+
+    it('answers an interaction the agent holds, with the customer message in its transcript', async () => {
+      const { interactionId, message } = await seedInteraction(services.store, { agentId: 'ada' });
+      const view = await controller.get(ada, interactionId);
+      expect(view).toMatchObject({ id: interactionId, agentId: 'ada', state: 'active', brandAccountId: message.brandAccountId });
+      expect(view.transcript).toContainEqual(expect.objectContaining({ kind: 'customer-message', messageId: message.messageId }));
+    });
+
+    it("refuses another agent's interaction with 403 not-your-interaction rather than hiding it", async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'bob' });
+      await expect(controller.get(ada, interactionId)).rejects.toThrow(ForbiddenError);
+      await expect(controller.get(ada, interactionId)).rejects.toMatchObject({ code: 'not-your-interaction' });
+    });
+
+    it('answers 404 interaction-not-found for an interaction nobody routed', async () => {
+      await expect(controller.get(ada, newId())).rejects.toThrow(NotFoundError);
+      await expect(controller.get(ada, newId())).rejects.toMatchObject({ code: 'interaction-not-found' });
+    });
+
+    it("answers the customer's profile as the brand sees it, from X once while cached, again when asked to refresh", async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      expect(await controller.customer(ada, interactionId)).toMatchObject({ id: '42', username: 'dana_flies', followsBrand: true, canDm: true });
+      await controller.customer(ada, interactionId);
+      expect(services.x.calls).toEqual([{ token: 'perchair-user-token', userId: '42' }]);
+      await controller.customer(ada, interactionId, true);
+      expect(services.x.calls).toHaveLength(2);
+    });
+
+    it("refuses the customer's profile of another agent's interaction without asking X", async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'bob' });
+      await expect(controller.customer(ada, interactionId)).rejects.toMatchObject({ code: 'not-your-interaction' });
+      expect(services.x.calls).toEqual([]);
+    });
+  });
+
+  describe('deciding offers and finishing', () => {
+    it("sends an accept or a decline to the router with the offer id, under the interaction's correlation id", async () => {
+      const { interactionId, correlationId } = await seedInteraction(services.store, { agentId: 'ada' });
+      const offerId = newId();
+      await controller.accept(ada, interactionId, { offerId });
+      await controller.decline(bob, interactionId, { offerId });
+      const commands = services.bus.on(Topics.AgentCommand);
+      expect(commands.map((event) => event.payload)).toEqual([
+        expect.objectContaining({ type: 'accept', agentId: 'ada', interactionId, offerId }),
+        expect.objectContaining({ type: 'decline', agentId: 'bob', interactionId, offerId }),
+      ]);
+      expect(commands.map((event) => event.correlationId)).toEqual([correlationId, correlationId]);
+    });
+
+    it('sends done to the router with the disposition and the note', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      const { commandId } = await controller.done(ada, interactionId, { disposition: 'resolved', note: 'rebooked' });
+      expect(services.bus.on(Topics.AgentCommand)[0]?.payload).toEqual({
+        commandId,
+        type: 'complete',
+        agentId: 'ada',
+        interactionId,
+        disposition: 'resolved',
+        note: 'rebooked',
+      });
+    });
+
+    it("refuses done on another agent's interaction, and sends nothing", async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'bob' });
+      await expect(controller.done(ada, interactionId, {})).rejects.toMatchObject({ code: 'not-your-interaction' });
+      expect(services.bus.events).toEqual([]);
+    });
+  });
+
+  describe('acting on X', () => {
+    it("replies to the customer's tweet with their @mention in front, as a command for the outbound worker", async () => {
+      const { interactionId, message } = await seedInteraction(services.store, { agentId: 'ada' });
+      const accepted = await controller.reply(ada, interactionId, { text: 'we have rebooked you on the 18:40' });
+      expect(accepted).toMatchObject({ kind: 'reply', text: '@dana_flies we have rebooked you on the 18:40', inReplyToTweetId: message.messageId });
+      expect(services.bus.on(Topics.OutboundRequested)[0]?.payload).toMatchObject({
+        commandId: accepted.commandId,
+        kind: 'reply',
+        brandAccountId: message.brandAccountId,
+        agentId: 'ada',
+        interactionId,
+        inReplyToTweetId: message.messageId,
+      });
+      const transcript = (await services.store.get(interactionId))?.transcript ?? [];
+      expect(transcript).toContainEqual(expect.objectContaining({ kind: 'agent-action', commandId: accepted.commandId, status: 'pending' }));
+    });
+
+    it('refuses a reply X would refuse (over 280 weighted characters) with 400, and publishes nothing', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      await expect(controller.reply(ada, interactionId, { text: 'x'.repeat(300) })).rejects.toThrow(ValidationFailedError);
+      expect(services.bus.events).toEqual([]);
+    });
+
+    it('refuses a reply on a completed interaction with 409 interaction-completed', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada', completed: true });
+      await expect(controller.reply(ada, interactionId, { text: 'one more thing' })).rejects.toThrow(ConflictError);
+      await expect(controller.reply(ada, interactionId, { text: 'one more thing' })).rejects.toMatchObject({ code: 'interaction-completed' });
+    });
+
+    it('sends a DM to a customer who accepts DMs from the brand', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      await expect(controller.directMessage(ada, interactionId, { text: 'your booking reference?' })).resolves.toMatchObject({
+        kind: 'dm',
+        participantId: '42',
+      });
+      expect(services.bus.on(Topics.OutboundRequested)[0]?.payload).toMatchObject({ kind: 'dm', participantId: '42', text: 'your booking reference?' });
+    });
+
+    it('refuses a DM X would refuse (the customer does not accept DMs from the brand) with 409 dm-not-allowed', async () => {
+      services.x.users.set('42', xUser({ followsYou: false, receivesYourDm: false }));
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      await expect(controller.directMessage(ada, interactionId, { text: 'your booking reference?' })).rejects.toMatchObject({
+        code: 'dm-not-allowed',
+      });
+      expect(services.bus.events).toEqual([]);
+    });
+
+    it('follows and unfollows the customer from the brand account', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      await controller.follow(ada, interactionId);
+      await controller.unfollow(ada, interactionId);
+      expect(services.bus.on(Topics.OutboundRequested).map((event) => [event.payload.kind, event.payload.participantId])).toEqual([
+        ['follow', '42'],
+        ['unfollow', '42'],
+      ]);
+    });
+  });
+
+  describe('correcting the classification', () => {
+    it("publishes the agent's correction with the text and what the model said, as a training example", async () => {
+      const { interactionId, message } = await seedInteraction(services.store, { agentId: 'ada' });
+      const { correctionId } = await controller.correctClassification(ada, interactionId, { sentiment: 'neutral', note: 'just asking' });
+      expect(services.bus.on(Topics.ClassificationCorrected)[0]?.payload).toMatchObject({
+        correctionId,
+        interactionId,
+        messageId: message.messageId,
+        agentId: 'ada',
+        text: message.text,
+        original: { sentiment: 'negative', actionability: 'actionable', model: 'lexicon-baseline@1' },
+        corrected: { sentiment: 'neutral' },
+        note: 'just asking',
+      });
+    });
+
+    it('refuses a correction naming neither label with 400 naming both fields', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+      await expect(controller.correctClassification(ada, interactionId, {})).rejects.toMatchObject({
+        problems: [expect.objectContaining({ field: 'sentiment' }), expect.objectContaining({ field: 'actionability' })],
+      });
+    });
+
+    it('lets the agent who handled a completed interaction still correct it', async () => {
+      const { interactionId } = await seedInteraction(services.store, { agentId: 'ada', completed: true });
+      await expect(controller.correctClassification(ada, interactionId, { actionability: 'not-actionable' })).resolves.toHaveProperty('correctionId');
+    });
+  });
+});

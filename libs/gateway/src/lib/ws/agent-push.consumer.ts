@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { correctionsPushGroup, repliesPushGroup, routingPushGroup, Topics } from '@perch/contracts';
+import { type ConsumerHandle, type EventBus } from '@perch/messaging';
+
+import { type GatewayOptions } from '../gateway-deps.types';
+import { GATEWAY_BUS, GATEWAY_OPTIONS } from '../gateway.constants';
+import { AgentPushService } from './agent-push.service';
+
+/**
+ * routing.interaction.v1, x.outbound.completed.v1 and classification.corrected.v1 → the sockets of the agents connected to this replica.
+ * Fan-out groups (one per replica, per topic) starting at the latest offset: a replica pushes what happens
+ * while it runs; what happened before is in the store.
+ */
+@Injectable()
+export class AgentPushConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly handles: ConsumerHandle[] = [];
+
+  constructor(
+    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly push: AgentPushService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const replica = this.options.replicaId;
+    this.handles.push(
+      await this.bus.subscribe(Topics.InteractionLifecycle, routingPushGroup(replica), (event) => this.push.onLifecycle(event)),
+      await this.bus.subscribe(Topics.OutboundCompleted, repliesPushGroup(replica), (event) => this.push.onOutboundCompleted(event)),
+      await this.bus.subscribe(Topics.ClassificationCorrected, correctionsPushGroup(replica), (event) =>
+        this.push.onClassificationCorrected(event),
+      ),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
+  }
+}

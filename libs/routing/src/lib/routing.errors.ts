@@ -1,0 +1,9 @@
+/** Codes of the errors the router makes: an agent's command that no longer applies is dropped with one. */
+export const RoutingErrorCode = {
+  /** The offer was withdrawn, expired or given to someone else before the accept arrived. */
+  StaleAccept: 'stale-accept',
+  StaleDecline: 'stale-decline',
+  /** The interaction is not (or no longer) assigned to the agent who completes it. */
+  StaleComplete: 'stale-complete',
+} as const;
+export type RoutingErrorCode = (typeof RoutingErrorCode)[keyof typeof RoutingErrorCode];
