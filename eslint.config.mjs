@@ -1,6 +1,19 @@
 import nx from '@nx/eslint-plugin';
+import checkFile from 'eslint-plugin-check-file';
 
 // Every written rule in docs/CONVENTIONS.md that a linter can check is checked here.
+
+// The role suffixes of docs/CONVENTIONS.md: `<kebab-name>.<role>.ts`. Keep the two lists in step.
+const FILE_ROLES = [
+  // Nest shells
+  'module', 'controller', 'service', 'consumer', 'guard', 'interceptor', 'filter', 'pipe', 'decorator', 'dto',
+  // domain, ports and their pieces
+  'domain', 'port', 'adapter', 'types', 'errors', 'constants', 'util', 'config', 'script', 'payload', 'routes',
+  // tests, benchmarks, command lines
+  'contract', 'fixtures', 'bench', 'cli',
+];
+const TEST_ROLES = ['spec', 'integration-spec', 'e2e-spec'];
+const KEBAB = '+([a-z0-9])*(-+([a-z0-9]))';
 const moduleBoundaries = {
   enforceBuildableLibDependency: false,
   allow: [],
@@ -80,5 +93,20 @@ export default [
   {
     files: TEST_FILES,
     rules: { '@nx/enforce-module-boundaries': ['error', testBoundaries] },
+  },
+  {
+    // docs/CONVENTIONS.md: kebab-case `<name>.<role>.ts` with a role from its list; a spec names a module or a behaviour.
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    // An entry point, an app's bootstrap and each event folder's barrel keep their plain names.
+    ignores: ['**/src/index.ts', '**/src/main.ts', 'libs/contracts/src/lib/*/index.ts', 'apps/agent-desktop/src/vendor/**'],
+    plugins: { 'check-file': checkFile },
+    rules: {
+      'check-file/filename-naming-convention': [
+        'error',
+        { '**/*.ts': `${KEBAB}.@(${[...FILE_ROLES, ...TEST_ROLES].join('|')})?(.@(${TEST_ROLES.join('|')}))` },
+        { errorMessage: 'The file "{{ target }}" should be kebab-case `<name>.<role>.ts` with a role listed in docs/CONVENTIONS.md' },
+      ],
+      'check-file/folder-naming-convention': ['error', { '**/': 'KEBAB_CASE' }],
+    },
   },
 ];

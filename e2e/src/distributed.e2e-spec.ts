@@ -14,9 +14,9 @@ import {
 import { EventTap, freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
-import { runAgentJourney } from './support/agent-journey';
-import { runDmJourney } from './support/dm-journey';
-import { SimulatorAdmin } from './support/simulator-admin';
+import { runAgentJourney } from './support/agent-journey.fixtures';
+import { runDmJourney } from './support/dm-journey.fixtures';
+import { SimulatorAdmin } from './support/simulator-admin.fixtures';
 
 // The apps as separate OS processes on real Kafka and Redis (and PostgreSQL for the gateway's history),
 // talking to the X simulator through twitter-api-v2, exactly as in production.
@@ -123,7 +123,7 @@ describe('distributed mode', () => {
     expect(correction.status).toBe(202);
     const { databaseUrl } = serviceEnv();
     const exported = await waitFor('the correction in the export', () => {
-      const run = spawnSync(process.execPath, [join(process.cwd(), 'dist/apps/gateway/src/cli/export-corrections.js')], {
+      const run = spawnSync(process.execPath, [join(process.cwd(), 'dist/apps/gateway/src/cli/export-corrections.cli.js')], {
         env: { ...process.env, DATABASE_URL: databaseUrl, PERCH_NAMESPACE: namespace },
         encoding: 'utf8',
       });

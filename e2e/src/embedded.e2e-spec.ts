@@ -1,8 +1,8 @@
 import { freePort, ServiceProcess } from '@perch/testing';
 
-import { runAgentJourney } from './support/agent-journey';
-import { runDmJourney } from './support/dm-journey';
-import { SimulatorAdmin } from './support/simulator-admin';
+import { runAgentJourney } from './support/agent-journey.fixtures';
+import { runDmJourney } from './support/dm-journey.fixtures';
+import { SimulatorAdmin } from './support/simulator-admin.fixtures';
 
 // `npm start`: one process, in-memory transport and stores, the built-in simulator and the desktop.
 describe('embedded mode', () => {

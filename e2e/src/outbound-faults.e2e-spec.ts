@@ -4,9 +4,9 @@ import { type EventEnvelope, type OutboundCompletedPayload, type OutboundRequest
 import { EventTap, freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { GENEROUS_RATE_LIMITS, XSimulator } from '@perch/x-simulator';
 
-import { AgentDesk } from './support/agent-desk';
+import { AgentDesk } from './support/agent-desk.fixtures';
 import { within } from './support/within.util';
-import { XAnswerHold } from './support/x-answer-hold';
+import { XAnswerHold } from './support/x-answer-hold.fixtures';
 
 // Agents' replies while X misbehaves, through the gateway as a real process on Kafka, Redis and PostgreSQL, with
 // X simulated behind twitter-api-v2. Whatever X or the process does, each reply is on X exactly once (checked

@@ -60,7 +60,7 @@ describe('Redis crash and restart with persistence on', () => {
     expect(on.describeDeadLetters()).toBe('none');
 
     // The operator's tool agrees: nothing dead-lettered, so nothing to replay (the built CLI, as npm run dlq:replay runs it).
-    const run = spawnSync(process.execPath, [join(process.cwd(), 'dist/apps/perch/src/cli/replay-dead-letters.js'), Topics.InboundReceived, '--dry-run'], {
+    const run = spawnSync(process.execPath, [join(process.cwd(), 'dist/apps/perch/src/cli/replay-dead-letters.cli.js'), Topics.InboundReceived, '--dry-run'], {
       env: { ...process.env, KAFKA_BROKERS: serviceEnv().kafkaBrokers, PERCH_NAMESPACE: on.namespace },
       encoding: 'utf8',
     });

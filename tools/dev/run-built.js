@@ -2,7 +2,7 @@
 // Runs a compiled entry point from dist/, building first only when dist is missing or older than the sources.
 // For commands whose stdout is their product (`npm run --silent classify`): the build's output goes to stderr,
 // and an up-to-date checkout starts in well under a second instead of paying a full build on every call.
-// Usage: node tools/dev/run-built.js dist/apps/classifier/src/cli/classify.js [args…]
+// Usage: node tools/dev/run-built.js dist/apps/classifier/src/cli/classify.cli.js [args…]
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { readdirSync, statSync, existsSync } = require('node:fs');

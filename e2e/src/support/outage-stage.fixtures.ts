@@ -4,7 +4,7 @@ import { ALL_TOPICS, type DeadLetterRecord, deadLetterTopicOf } from '@perch/con
 import { EventTap, freePort, type PerchCluster, type PerchClusterOptions, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
-import { AgentDesk } from './agent-desk';
+import { AgentDesk } from './agent-desk.fixtures';
 
 export interface OutageStageOptions {
   /** Names the namespace, the tap's client and its dead-letter group: `e2e-<name>-…`. */

@@ -1,5 +1,5 @@
 export * from './lib/agent-auth.errors';
-export * from './lib/agent-directory.service';
+export * from './lib/agent-directory.domain';
 export * from './lib/agent-records.util';
 export * from './lib/password-hash.util';
 export * from './lib/memory-sign-in-throttle-store.adapter';
@@ -8,5 +8,5 @@ export * from './lib/redis-sign-in-throttle-store.adapter';
 export * from './lib/redis-token-revocation-store.adapter';
 export * from './lib/sql-token-revocation-store.adapter';
 export * from './lib/sign-in-throttle-store.port';
-export * from './lib/sign-in-throttle.service';
+export * from './lib/sign-in-throttle.domain';
 export * from './lib/token-revocation-store.port';

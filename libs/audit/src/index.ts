@@ -5,6 +5,6 @@ export * from './lib/audit-recorder-deps.types';
 export * from './lib/audit-recorder.consumer';
 export * from './lib/audit-recorder.module';
 export * from './lib/audit.constants';
-export * from './lib/retrying-audit-writer.service';
+export * from './lib/retrying-audit-writer.domain';
 export * from './lib/sql-audit-log.adapter';
 export * from './lib/memory-audit-log.adapter';

@@ -1,6 +1,6 @@
 export * from './lib/classifier.port';
-export * from './lib/classifier.service';
-export * from './lib/lexicon/lexicon-classifier';
+export * from './lib/classifier.domain';
+export * from './lib/lexicon/lexicon-classifier.adapter';
 export * from './lib/classifier.module';
 export * from './lib/classifier-wiring.util';
 export * from './lib/baseline/question-or-complaint-rule.util';
@@ -13,7 +13,7 @@ export * from './lib/model/linear-trainer.util';
 export * from './lib/model/evaluation-metrics.util';
 export * from './lib/model/model-format.util';
 export * from './lib/model/model-path.util';
-export * from './lib/model/trained-classifier';
+export * from './lib/model/trained-classifier.adapter';
 export * from './lib/training/text-key.util';
 export * from './lib/training/semeval-loader.util';
 export * from './lib/training/actionability-data.util';

@@ -8,7 +8,7 @@ export * from './lib/interactions.constants';
 export * from './lib/interactions.errors';
 export * from './lib/interactions.module';
 export * from './lib/view/interaction-store.port';
-export * from './lib/view/interaction-view-projector.service';
+export * from './lib/view/interaction-view-projector.domain';
 export * from './lib/view/interaction-view.types';
 export * from './lib/view/interaction-view.util';
 export * from './lib/view/memory-interaction-store.adapter';

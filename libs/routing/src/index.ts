@@ -2,7 +2,7 @@ export * from './lib/priority.util';
 export * from './lib/routing.constants';
 export * from './lib/routing.errors';
 export * from './lib/routing.types';
-export * from './lib/router/router.service';
+export * from './lib/router/router.domain';
 export * from './lib/store/memory/memory-routing-store.adapter';
 export * from './lib/store/redis/redis-routing-store.adapter';
 export { routingKeys, type RoutingKeys } from './lib/store/redis/routing-keys.util';

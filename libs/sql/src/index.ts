@@ -2,4 +2,4 @@ export * from './lib/sql-client.port';
 export * from './lib/pool-sql-client.adapter';
 export * from './lib/in-transaction.util';
 export * from './lib/pglite-sql-client.adapter';
-export * from './lib/testing/pglite-worker-sql-client';
+export * from './lib/testing/pglite-worker-sql-client.adapter';

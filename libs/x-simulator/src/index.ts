@@ -1,7 +1,7 @@
-export * from './lib/x-simulator.server';
+export * from './lib/x-simulator-server.domain';
 export * from './lib/x-simulator.types';
 export type { AdminAccountView, AdminDmView, AdminTweetView } from './lib/admin/admin-views.util';
-export type { GeneratorSpec, GeneratorStatus } from './lib/generator/traffic-generator.service';
+export type { GeneratorSpec, GeneratorStatus } from './lib/generator/traffic-generator.domain';
 export {
   composeTweet,
   DEFAULT_MIX,
@@ -36,7 +36,7 @@ export {
   TWEET_TOO_LONG_DETAIL,
   type DisconnectType,
 } from './lib/http/problems.util';
-export { type HttpFaultRule, type HttpFaultsSpec } from './lib/http/http-faults';
+export { type HttpFaultRule, type HttpFaultsSpec } from './lib/http/http-faults.util';
 export { canSendDm, DM_MAX_LENGTH, oneToOneConversationId } from './lib/dms/dm-policy.util';
 export type { DmEventWire } from './lib/dms/dm-render.util';
 export { crcResponseToken, verifyWebhookSignature, webhookSignature } from './lib/webhooks/webhook-signature.util';
@@ -49,7 +49,7 @@ export {
   type WebhookFaults,
   type WebhookFaultsSpec,
   type WebhookView,
-} from './lib/webhooks/webhook-hub.service';
+} from './lib/webhooks/webhook-hub.domain';
 export type {
   DirectMessagePayload,
   FollowPayload,

@@ -1,6 +1,6 @@
 import { type FieldProblem, ValidationFailedError } from '@perch/platform';
 
-import { AGENT_ROLES, ALL_BRANDS, type AgentRecord, type AgentRole } from './agent-directory.service';
+import { AGENT_ROLES, ALL_BRANDS, type AgentRecord, type AgentRole } from './agent-directory.domain';
 import { hashPassword, type ScryptParams } from './password-hash.util';
 
 const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;

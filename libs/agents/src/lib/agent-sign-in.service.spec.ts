@@ -6,12 +6,12 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 
 import { TooManySignInsError } from './agent-auth.errors';
-import { type AgentRecord, AgentDirectory, type SignInAttempt } from './agent-directory.service';
+import { type AgentRecord, AgentDirectory, type SignInAttempt } from './agent-directory.domain';
 import { agentRecordsFromJson } from './agent-records.util';
 import { MemorySignInThrottleStore } from './memory-sign-in-throttle-store.adapter';
 import { MemoryTokenRevocationStore } from './memory-token-revocation-store.adapter';
 import { hashPassword } from './password-hash.util';
-import { SignInThrottle } from './sign-in-throttle.service';
+import { SignInThrottle } from './sign-in-throttle.domain';
 
 // Sign-in hardening of AgentDirectory: equal cost on every path, throttling, revocable tokens.
 

@@ -1,4 +1,4 @@
-import { describeSignInThrottleStoreContract } from './testing/sign-in-throttle-store-contract';
+import { describeSignInThrottleStoreContract } from './testing/sign-in-throttle-store.contract';
 import { MemorySignInThrottleStore } from './memory-sign-in-throttle-store.adapter';
 
 describeSignInThrottleStoreContract('memory', async () => {

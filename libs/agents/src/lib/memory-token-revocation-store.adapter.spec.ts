@@ -1,4 +1,4 @@
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store-contract';
+import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
 import { MemoryTokenRevocationStore } from './memory-token-revocation-store.adapter';
 
 describeTokenRevocationStoreContract('memory', async () => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { Redis } from 'ioredis';
 
-import { describeSignInThrottleStoreContract } from './testing/sign-in-throttle-store-contract';
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store-contract';
+import { describeSignInThrottleStoreContract } from './testing/sign-in-throttle-store.contract';
+import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
 import { RedisSignInThrottleStore } from './redis-sign-in-throttle-store.adapter';
 import { RedisTokenRevocationStore } from './redis-token-revocation-store.adapter';
 

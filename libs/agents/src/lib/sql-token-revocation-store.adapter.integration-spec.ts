@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { poolSqlClient } from '@perch/sql';
 import { Pool } from 'pg';
 
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store-contract';
+import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
 import { SqlTokenRevocationStore } from './sql-token-revocation-store.adapter';
 
 const databaseUrl = process.env['DATABASE_URL'];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql';
 
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store-contract';
+import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
 import { SqlTokenRevocationStore } from './sql-token-revocation-store.adapter';
 
 // PGlite: what the embedded mode keeps in its data folder. The same adapter on a PostgreSQL server runs in the

@@ -2,7 +2,7 @@ import { type AuditEntry, type AuditPage, type AuditQuery, type NewAuditEntry } 
 
 /**
  * The audit trail: append-only (no update, no delete), idempotent on an entry's sourceKey (and id), read in
- * keyset pages or streamed whole. Contract: testing/audit-log-contract.ts.
+ * keyset pages or streamed whole. Contract: testing/audit-log.contract.ts.
  */
 export interface AuditLog {
   /** Creates what the adapter needs (idempotent); call once before use. */

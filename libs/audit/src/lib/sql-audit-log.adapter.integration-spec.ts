@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 
 import { poolSqlClient } from '@perch/sql';
 import { SqlAuditLog } from './sql-audit-log.adapter';
-import { buildAuditEntry, describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log-contract';
+import { buildAuditEntry, describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log.contract';
 
 const databaseUrl = process.env['DATABASE_URL'];
 if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');

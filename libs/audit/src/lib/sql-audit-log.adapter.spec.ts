@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { SqlAuditLog } from './sql-audit-log.adapter';
-import { describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log-contract';
+import { describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log.contract';
 import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql';
 
 // PGlite is PostgreSQL in this process (no service): the embedded mode's audit log, on a temporary folder.

@@ -2,8 +2,8 @@ import { type Provider } from '@nestjs/common';
 import { type EventBus } from '@perch/messaging';
 
 import { CLASSIFIER_DEPS, type ClassifierModuleDeps } from './classifier.module';
-import { LexiconClassifier } from './lexicon/lexicon-classifier';
-import { TrainedClassifier } from './model/trained-classifier';
+import { LexiconClassifier } from './lexicon/lexicon-classifier.adapter';
+import { TrainedClassifier } from './model/trained-classifier.adapter';
 import { wireClassifier } from './classifier-wiring.util';
 
 const bus = {} as EventBus;

@@ -3,7 +3,7 @@ import { type EventBus } from '@perch/messaging';
 
 import { ClassifierModule } from './classifier.module';
 import { type TextClassifier } from './classifier.port';
-import { TrainedClassifier } from './model/trained-classifier';
+import { TrainedClassifier } from './model/trained-classifier.adapter';
 
 export interface ClassifierWiringOptions {
   bus: EventBus;

@@ -11,7 +11,7 @@ import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 import { systemClock } from '@perch/platform';
 
 import { type TextClassifier } from './classifier.port';
-import { ClassifierService } from './classifier.service';
+import { ClassifierService } from './classifier.domain';
 
 export interface ClassifierModuleDeps {
   bus: EventBus;

@@ -8,7 +8,7 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { type GatewayWiringOptions, wireGateway } from './gateway-wiring.util';
 import { HealthController } from './health/health.controller';
-import { PERCH_AIR } from './testing/gateway-unit-fixtures';
+import { PERCH_AIR } from './testing/gateway-unit.fixtures';
 
 async function wiringOptions(overrides: Partial<GatewayWiringOptions['options']> = {}): Promise<GatewayWiringOptions> {
   const bus = await startEventBus(new MemoryTransport(), { producer: 'gateway', logger: createLogger('gateway-wiring-spec') });

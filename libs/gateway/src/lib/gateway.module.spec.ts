@@ -15,8 +15,8 @@ import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { DUPLICATE_CONTENT_DETAIL, XSimulator } from '@perch/x-simulator';
 
-import { AgentSocketProbe } from './testing/agent-socket-probe';
-import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from './testing/gateway-testbed';
+import { AgentSocketProbe } from './testing/agent-socket-probe.fixtures';
+import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from './testing/gateway-testbed.fixtures';
 
 const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
 const CLASSIFICATION: Classification = {

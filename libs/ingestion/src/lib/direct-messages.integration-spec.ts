@@ -15,16 +15,16 @@ import { XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 
-import { AccountActivityRegistration } from './account-activity/account-activity-registration.service';
+import { AccountActivityRegistration } from './account-activity/account-activity-registration.domain';
 import { ACCOUNT_ACTIVITY_WEBHOOK_PATH } from './account-activity/account-activity-webhook.controller';
-import { AccountActivityWebhookSource } from './account-activity/account-activity-webhook.source';
+import { AccountActivityWebhookSource } from './account-activity/account-activity-webhook-source.adapter';
 import { RedisCursorStore } from './cursor/redis-cursor-store.adapter';
 import { RedisDedupeStore } from './dedupe/redis-dedupe-store.adapter';
-import { dmCursorKey, DmPollingSource } from './dm-polling.source';
+import { dmCursorKey, DmPollingSource } from './dm-polling-source.adapter';
 import { IngestionModule } from './ingestion.module';
-import { IngestorService } from './ingestor.service';
-import { mentionsCursorKey, MentionsPollingSource } from './mentions-polling.source';
-import { TweetNormalizer } from './tweet-normalizer';
+import { IngestorService } from './ingestor.domain';
+import { mentionsCursorKey, MentionsPollingSource } from './mentions-polling-source.adapter';
+import { TweetNormalizer } from './tweet-normalizer.domain';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((b) => b.length > 0);
 if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: run through jest.integration.config.js (its global setup provides it)');

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 
 import { AccountActivityWebhookModule } from './account-activity/account-activity-webhook.module';
-import { type AccountActivityWebhookSource } from './account-activity/account-activity-webhook.source';
-import { type IngestorService } from './ingestor.service';
+import { type AccountActivityWebhookSource } from './account-activity/account-activity-webhook-source.adapter';
+import { type IngestorService } from './ingestor.domain';
 
 export const INGESTOR = Symbol('INGESTOR');
 

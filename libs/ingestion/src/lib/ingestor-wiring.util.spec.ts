@@ -1,7 +1,7 @@
 import { type EventBus, MemoryTransport, startEventBus } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 
-import { AccountActivityRegistration } from './account-activity/account-activity-registration.service';
+import { AccountActivityRegistration } from './account-activity/account-activity-registration.domain';
 import { AccountActivityWebhookModule } from './account-activity/account-activity-webhook.module';
 import { MemoryCursorStore } from './cursor/memory-cursor-store.adapter';
 import { MemoryDedupeStore } from './dedupe/memory-dedupe-store.adapter';

@@ -11,19 +11,19 @@ import {
   TweetLookupReader,
 } from '@perch/x-client';
 
-import { AccountActivityRegistration } from './account-activity/account-activity-registration.service';
-import { AccountActivityWebhookSource } from './account-activity/account-activity-webhook.source';
+import { AccountActivityRegistration } from './account-activity/account-activity-registration.domain';
+import { AccountActivityWebhookSource } from './account-activity/account-activity-webhook-source.adapter';
 import { type CursorStore } from './cursor/cursor-store.port';
 import { type DedupeStore, DEFAULT_CLAIM_TTL_MS } from './dedupe/dedupe-store.port';
-import { DmPollingSource } from './dm-polling.source';
+import { DmPollingSource } from './dm-polling-source.adapter';
 import { type InboundSource } from './inbound-source.port';
 import { IngestionModule } from './ingestion.module';
-import { IngestorService } from './ingestor.service';
+import { IngestorService } from './ingestor.domain';
 import { type LeaderLease } from './leadership/leader-lease.port';
-import { LeaderOnlySource } from './leadership/leader-only.source';
-import { MentionsPollingSource } from './mentions-polling.source';
-import { StreamInboundSource } from './stream-inbound.source';
-import { TweetNormalizer } from './tweet-normalizer';
+import { LeaderOnlySource } from './leadership/leader-only-source.adapter';
+import { MentionsPollingSource } from './mentions-polling-source.adapter';
+import { StreamInboundSource } from './stream-inbound-source.adapter';
+import { TweetNormalizer } from './tweet-normalizer.domain';
 
 export interface IngestorWiringOptions {
   brands: readonly BrandAccount[];

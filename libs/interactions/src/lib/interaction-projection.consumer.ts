@@ -4,7 +4,7 @@ import { type ConsumerHandle } from '@perch/messaging';
 
 import { type InteractionsModuleDeps } from './interactions-deps.types';
 import { INTERACTIONS_DEPS } from './interactions.constants';
-import { InteractionViewProjector } from './view/interaction-view-projector.service';
+import { InteractionViewProjector } from './view/interaction-view-projector.domain';
 
 /**
  * Keeps the InteractionStore current from routing events, reply outcomes and classification corrections.

@@ -7,7 +7,7 @@ import { type MemoryBus, startMemoryBus, waitFor } from '@perch/testing';
 import { MemoryCorrectionStore } from './corrections/memory-correction-store.adapter';
 import { type InteractionsModuleDeps } from './interactions-deps.types';
 import { InteractionsModule } from './interactions.module';
-import { buildCorrected, buildLifecycle } from './testing/interaction-fixtures';
+import { buildCorrected, buildLifecycle } from './testing/interaction.fixtures';
 import { MemoryInteractionStore } from './view/memory-interaction-store.adapter';
 
 describe(InteractionsModule.name, () => {

@@ -9,7 +9,7 @@ export interface DueOutbound {
 /**
  * Outbound commands X cannot take yet (a spent rate-limit window, an outage), kept outside Kafka until they are
  * due, so the partition they came from goes on with every other brand's commands. Keyed by command id: deferring
- * a command again replaces its time. Contract: ../testing/deferred-outbound-store-contract.ts.
+ * a command again replaces its time. Contract: ../testing/deferred-outbound-store.contract.ts.
  */
 export interface DeferredOutboundStore {
   defer(event: EventEnvelope<OutboundRequestedPayload>, dueAt: number): Promise<void>;

@@ -1,4 +1,4 @@
-import { describeOutboundIdempotencyStoreContract } from './testing/outbound-idempotency-store-contract';
+import { describeOutboundIdempotencyStoreContract } from './testing/outbound-idempotency-store.contract';
 import { MemoryOutboundIdempotencyStore } from './memory-outbound-idempotency-store.adapter';
 
 describeOutboundIdempotencyStoreContract('memory', async () => {

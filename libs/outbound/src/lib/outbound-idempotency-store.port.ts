@@ -32,7 +32,7 @@ export interface ReleaseOptions {
 
 /**
  * At-most-once bookkeeping for outbound commands, keyed by command id.
- * Contract: testing/outbound-idempotency-store-contract.ts.
+ * Contract: testing/outbound-idempotency-store.contract.ts.
  */
 export interface OutboundIdempotencyStore {
   /** Claims the command for `owner` for `leaseMs`, unless it is done or held by a live claim. */

@@ -6,8 +6,8 @@ import { type ConsumerHandle } from '@perch/messaging';
 
 import { type OutboundModuleDeps } from './outbound-deps.types';
 import { OUTBOUND_DEPS } from './outbound.constants';
-import { OutboundRedriver } from './outbound-redriver.service';
-import { OutboundWorker } from './outbound-worker.service';
+import { OutboundRedriver } from './outbound-redriver.domain';
+import { OutboundWorker } from './outbound-worker.domain';
 
 /** x.outbound.requested.v1 → X, through the OutboundWorker (one shared group: each command once). */
 @Injectable()

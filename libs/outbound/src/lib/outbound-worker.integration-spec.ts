@@ -12,8 +12,8 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
 
-import { OutboundWorker } from './outbound-worker.service';
-import { OutboundRedriver } from './outbound-redriver.service';
+import { OutboundWorker } from './outbound-worker.domain';
+import { OutboundRedriver } from './outbound-redriver.domain';
 import { RedisDeferredOutboundStore } from './redis-deferred-outbound-store.adapter';
 import { RedisOutboundIdempotencyStore } from './redis-outbound-idempotency-store.adapter';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Redis } from 'ioredis';
 
-import { describeOutboundIdempotencyStoreContract } from './testing/outbound-idempotency-store-contract';
+import { describeOutboundIdempotencyStoreContract } from './testing/outbound-idempotency-store.contract';
 import { RedisOutboundIdempotencyStore } from './redis-outbound-idempotency-store.adapter';
 
 const redisUrl = process.env['REDIS_URL'];

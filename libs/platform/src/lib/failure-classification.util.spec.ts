@@ -1,4 +1,4 @@
-import { dispositionOf, DropError, PermanentError, RetryableError, ValidationFailedError } from './errors';
+import { dispositionOf, DropError, PermanentError, RetryableError, ValidationFailedError } from './platform.errors';
 import { classifyFailure, isInfrastructureError } from './failure-classification.util';
 
 /** Builds errors shaped like the clients' own (names, codes, causes), without needing the clients here. */

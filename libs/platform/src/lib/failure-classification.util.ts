@@ -1,4 +1,4 @@
-import { isContractViolation, PerchError } from './errors';
+import { isContractViolation, PerchError } from './platform.errors';
 
 /**
  * How a failure should be treated by whoever retries work (the event bus, workers):

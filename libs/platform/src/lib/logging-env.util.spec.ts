@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from './config.util';
 import { LoggingEnv } from './logging-env.util';
 
 describe(LoggingEnv.name, () => {

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
-import { defaultLogLevel, LOG_LEVELS, type LogLevel } from './logger';
+import { defaultLogLevel, LOG_LEVELS, type LogLevel } from './logger.util';
 
 /**
  * The logging variables every app reads with the rest of its environment (the apps' config classes extend this);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from './config.util';
 import { IsStrongSecret, KNOWN_DEFAULT_SECRETS, secretWeakness } from './strong-secret.util';
 
 class SecretConfig {

@@ -4,7 +4,7 @@ import { newId, percentile } from '@perch/platform';
 
 import { RedisRoutingStore } from '../lib/store/redis/redis-routing-store.adapter';
 import { routingKeys } from '../lib/store/redis/routing-keys.util';
-import { classification, inboundMessage } from '../lib/testing/routing-fixtures';
+import { classification, inboundMessage } from '../lib/testing/routing.fixtures';
 
 export interface DispatchBenchOptions {
   redisUrl: string;

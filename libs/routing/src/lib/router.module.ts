@@ -11,7 +11,7 @@ import { ConsumerGroups, Topics } from '@perch/contracts';
 import { type EventBus } from '@perch/messaging';
 import { createLogger, LOGGER_FACTORY, type LoggerFactory, systemClock } from '@perch/platform';
 
-import { RouterService, type RouterServiceOptions } from './router/router.service';
+import { RouterService, type RouterServiceOptions } from './router/router.domain';
 import { type RoutingStore } from './store/routing-store.port';
 
 export interface RouterModuleDeps {

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { type Pool } from 'pg';
 
 import { createPgPool } from './client-resilience.util';
-import { connectKafkaBus, connectRedis, type KafkaBus, RedisEnv } from './distributed-env';
+import { connectKafkaBus, connectRedis, type KafkaBus, RedisEnv } from './distributed-env.config';
 
 // A bus consumer whose handler writes to Redis and PostgreSQL keeps every event through an outage of either:
 // nothing is dead-lettered and each event is handled once. Redis is this test's own redis-server (killed and

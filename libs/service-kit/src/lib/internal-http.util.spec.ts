@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { hardenHttp } from './http-hardening.util';
 import { type InternalHttp, internalHttpPort, startInternalHttp } from './internal-http.util';
-import { ObservabilityModule } from './observability';
+import { ObservabilityModule } from './observability.module';
 
 @Controller('api')
 class ThingsController {

@@ -4,8 +4,8 @@ import { Controller, type DynamicModule, Get, Header, type INestApplication, typ
 import { NestFactory } from '@nestjs/core';
 
 import { DEFAULT_HSTS_MAX_AGE_SECONDS, hardenHttp, type HardenHttpOptions, SWAGGER_UI_CSP_DIRECTIVES } from './http-hardening.util';
-import { answerHealth, type HealthReport, OBSERVABILITY, type Observability } from './observability';
-import { PinoNestLogger } from './pino-nest.logger';
+import { answerHealth, type HealthReport, OBSERVABILITY, type Observability } from './observability.module';
+import { PinoNestLogger } from './pino-nest-logger.adapter';
 
 /** Where Perch serves its OpenAPI UI on the internal listener; it alone gets Swagger UI's relaxed CSP. */
 export const INTERNAL_DOCS_PATH = '/api/docs';

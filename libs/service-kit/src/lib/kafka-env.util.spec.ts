@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { ConfigError, loadConfig } from '@perch/platform';
 
-import { DistributedEnv } from './distributed-env';
+import { DistributedEnv } from './distributed-env.config';
 import { kafkaSecurityOptions } from './kafka-env.util';
 
 const BASE = { KAFKA_BROKERS: 'kafka-1:9093,kafka-2:9093' };

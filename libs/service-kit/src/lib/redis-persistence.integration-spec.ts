@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '@perch/platform';
 import Redis from 'ioredis';
 
-import { connectRedis, type RedisEnv } from './distributed-env';
+import { connectRedis, type RedisEnv } from './distributed-env.config';
 import { checkRedisPersistence, RedisNotPersistentError } from './redis-persistence.util';
 
 // Each case runs its own redis-server on a free port (the shared Redis is never reconfigured), with the persistence

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { RetryableError } from '@perch/platform';
 import { type TwitterRateLimit } from 'twitter-api-v2';
 
-import { type RateLimitBudget } from './rate-limit-budget';
+import { type RateLimitBudget } from './rate-limit-budget.domain';
 import { type XRateLimit } from './x-api.port';
 import { XErrorCode } from './x-client.errors';
 

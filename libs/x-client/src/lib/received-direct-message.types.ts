@@ -1,4 +1,4 @@
-import { compareIds } from './mentions-timeline.reader';
+import { compareIds } from './mentions-timeline-reader.adapter';
 
 // A customer's direct message as Perch reads it from X, whichever way it came: the Account Activity webhook
 // (v1.1 shapes) or GET /2/dm_events (v2 shapes). One shape, so one normalizer serves both.

@@ -1,9 +1,9 @@
 import { RetryableError } from '@perch/platform';
 import { REALISTIC_RATE_LIMITS } from '@perch/x-simulator';
 
-import { startSimulatorWorld, BRAND, BRAND_TOKEN } from './testing/simulator-world';
-import { describeXApiContract } from './testing/x-api-contract';
-import { RateLimitBudget } from './rate-limit-budget';
+import { startSimulatorWorld, BRAND, BRAND_TOKEN } from './testing/simulator-world.fixtures';
+import { describeXApiContract } from './testing/x-api.contract';
+import { RateLimitBudget } from './rate-limit-budget.domain';
 import { TwitterApiXAdapter, tweetMatchKey } from './twitter-api-x.adapter';
 
 describeXApiContract('TwitterApiXAdapter against the simulator', async () => {

@@ -11,10 +11,10 @@ import type {
 } from 'twitter-api-v2';
 import { extractUrlsWithIndices } from 'twitter-text';
 
-import { RateLimitBudget } from './rate-limit-budget';
+import { RateLimitBudget } from './rate-limit-budget.domain';
 import { budgetedCall, budgetKey, toXRateLimit } from './budgeted-call.util';
 import { oneToOneConversationId } from './received-direct-message.types';
-import { TwitterClientPool } from './twitter-client.factory';
+import { TwitterClientPool } from './twitter-client-pool.adapter';
 import type {
   FindDmQuery,
   FindTweetQuery,

@@ -2,7 +2,7 @@
 import { DM_NOT_ALLOWED_DETAIL } from '@perch/x-simulator';
 import { ApiResponseError } from 'twitter-api-v2';
 
-import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
+import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
 /** sendDmToParticipant is typed as the bare result, but the body really is `{data: …}` (reference §1.4). */
 interface SentDm {

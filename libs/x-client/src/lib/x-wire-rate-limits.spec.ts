@@ -2,7 +2,7 @@
 import { REALISTIC_RATE_LIMITS } from '@perch/x-simulator';
 import { ApiResponseError } from 'twitter-api-v2';
 
-import { startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
+import { startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
 describe('rate limits on the wire (twitter-api-v2 against the simulator)', () => {
   let world: SimulatorWorld;

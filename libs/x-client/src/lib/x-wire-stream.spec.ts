@@ -10,7 +10,7 @@ import {
   type TweetV2SingleStreamResult,
 } from 'twitter-api-v2';
 
-import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
+import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
 const STREAM_PARAMS: Partial<TweetSearchV2StreamParams> = {
   'tweet.fields': ['created_at', 'author_id', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'entities'],

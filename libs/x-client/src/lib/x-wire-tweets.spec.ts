@@ -7,7 +7,7 @@ import {
 } from '@perch/x-simulator';
 import { ApiResponseError } from 'twitter-api-v2';
 
-import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
+import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
 describe('tweets wire format (twitter-api-v2 against the simulator)', () => {
   let world: SimulatorWorld;

@@ -3,8 +3,8 @@ import { Agent } from 'node:http';
 
 import { TwitterApi } from 'twitter-api-v2';
 
-import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world';
-import { redirectPlugin } from './twitter-client.factory';
+import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
+import { redirectPlugin } from './twitter-client-pool.adapter';
 
 const USER_FIELDS = ['public_metrics', 'created_at', 'description', 'verified', 'protected', 'connection_status', 'receives_your_dm'] as const;
 

@@ -9,7 +9,7 @@ import {
   type ReceivedDelivery,
   type SimulatorWorld,
   type WebhookReceiver,
-} from './testing/simulator-world';
+} from './testing/simulator-world.fixtures';
 
 interface WebhookWire {
   id: string;

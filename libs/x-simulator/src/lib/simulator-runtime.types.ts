@@ -1,9 +1,9 @@
-import type { TrafficGenerator } from './generator/traffic-generator.service';
-import type { HttpFaults } from './http/http-faults';
+import type { TrafficGenerator } from './generator/traffic-generator.domain';
+import type { HttpFaults } from './http/http-faults.util';
 import type { RateLimiter } from './state/rate-limiter.util';
-import type { SimulatorStore } from './state/simulator.store';
-import type { StreamHub } from './stream/stream-hub.service';
-import type { WebhookHub } from './webhooks/webhook-hub.service';
+import type { SimulatorStore } from './state/simulator-store.domain';
+import type { StreamHub } from './stream/stream-hub.domain';
+import type { WebhookHub } from './webhooks/webhook-hub.domain';
 import type { ResolvedSimulatorSettings } from './x-simulator.types';
 
 /** Mutable counters behind GET /admin/stats. */

@@ -1,6 +1,6 @@
 import type { RateLimitPreset, RateLimitTable } from './state/rate-limit.types';
 import type { SimApp } from './webhooks/activity-render.util';
-import type { WebhookDeliveryStats } from './webhooks/webhook-hub.service';
+import type { WebhookDeliveryStats } from './webhooks/webhook-hub.domain';
 
 /** A brand account created at start-up and on every reset, with a known user token. */
 export interface SeedBrand {

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 
-import { tinyModel } from '../testing/tiny-model-fixtures';
+import { tinyModel } from '../testing/tiny-model.fixtures';
 import { decodeModel, dequantizeWeights, encodeModel, ModelFormatError, quantizeWeights } from './model-format.util';
 
 describe('model file format', () => {

@@ -1,7 +1,7 @@
 import { type Classification } from '@perch/contracts';
 
 import { questionOrComplaintRule } from '../baseline/question-or-complaint-rule.util';
-import { LexiconClassifier } from '../lexicon/lexicon-classifier';
+import { LexiconClassifier } from '../lexicon/lexicon-classifier.adapter';
 import { type ClassificationReport, argmaxRows, classificationReport, f1PositiveNegative } from '../model/evaluation-metrics.util';
 import { fnv1a, mix32 } from '../model/feature-hasher.util';
 import { ACTIONABILITY_CLASSES, type LinearHead, type LinearModel, SENTIMENT_CLASSES } from '../model/linear-model.types';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import { ContractViolationError, decodeEvent, validatePayload } from '../codec';
-import { type EventEnvelope } from '../envelope/event-envelope';
-import { type PayloadOf, TOPIC_REGISTRY, topicDefinition } from '../topic-map';
-import { ALL_TOPICS, deadLetterTopicOf, Topics } from '../topics';
+import { ContractViolationError, decodeEvent, validatePayload } from '../codec.util';
+import { type EventEnvelope } from '../envelope/event-envelope.types';
+import { type PayloadOf, TOPIC_REGISTRY, topicDefinition } from '../topic-map.types';
+import { ALL_TOPICS, deadLetterTopicOf, Topics } from '../topics.constants';
 import { type ClassificationCorrectedPayload } from './classification-corrected.payload';
 
 function correction(overrides: Partial<ClassificationCorrectedPayload> = {}): ClassificationCorrectedPayload {

@@ -29,7 +29,7 @@ import {
   type DeclaredSentiment,
   SENTIMENTS,
   type Sentiment,
-} from '../shared/labels';
+} from '../shared/labels.constants';
 
 /** What the model said about the message, as the agent saw it. */
 export class OriginalLabels {

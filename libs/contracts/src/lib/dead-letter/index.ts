@@ -1,1 +1,1 @@
-export * from './dead-letter.record';
+export * from './dead-letter-record.types';

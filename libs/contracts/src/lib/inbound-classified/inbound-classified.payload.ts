@@ -4,8 +4,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, Min, ValidateNested } from 'class-validator';
 
-import { Classification } from '../shared/classification';
-import { InboundMessage } from '../shared/inbound-message';
+import { Classification } from '../shared/classification.payload';
+import { InboundMessage } from '../shared/inbound-message.payload';
 
 /** x.inbound.classified.v1: the message and what the classifier made of it. */
 export class InboundClassifiedPayload {

@@ -1,4 +1,4 @@
-import { InboundMessage } from '../shared/inbound-message';
+import { InboundMessage } from '../shared/inbound-message.payload';
 
 /** x.inbound.received.v1: exactly the normalized message. */
 export class InboundReceivedPayload extends InboundMessage {}

@@ -15,8 +15,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { Classification } from '../shared/classification';
-import { InboundMessage } from '../shared/inbound-message';
+import { Classification } from '../shared/classification.payload';
+import { InboundMessage } from '../shared/inbound-message.payload';
 
 export const INTERACTION_EVENT_TYPES = [
   'created',

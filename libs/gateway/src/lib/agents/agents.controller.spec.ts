@@ -1,6 +1,6 @@
 import { Topics } from '@perch/contracts';
 
-import { agentProfile, type UnitServices, unitServices } from '../testing/gateway-unit-fixtures';
+import { agentProfile, type UnitServices, unitServices } from '../testing/gateway-unit.fixtures';
 import { AgentsController } from './agents.controller';
 
 describe(AgentsController.name, () => {

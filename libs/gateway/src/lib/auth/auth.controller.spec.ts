@@ -8,7 +8,7 @@ import {
 } from '@perch/agents';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
-import { createTestbedDirectory, type GatewayTestbed, startGatewayTestbed } from '../testing/gateway-testbed';
+import { createTestbedDirectory, type GatewayTestbed, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
 import { type AgentSocketHub } from '../ws/agent-socket-hub.service';
 import { AuthController } from './auth.controller';
 

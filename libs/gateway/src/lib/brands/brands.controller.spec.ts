@@ -2,7 +2,7 @@ import { ForbiddenError } from '@perch/agents';
 import { Topics } from '@perch/contracts';
 import { ValidationFailedError } from '@perch/platform';
 
-import { agentProfile, PERCH_AIR, PERCH_RAIL, seedInteraction, type UnitServices, unitServices } from '../testing/gateway-unit-fixtures';
+import { agentProfile, PERCH_AIR, PERCH_RAIL, seedInteraction, type UnitServices, unitServices } from '../testing/gateway-unit.fixtures';
 import { BrandsController } from './brands.controller';
 
 describe(BrandsController.name, () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type StreamableFile } from '@nestjs/common';
 import { NotFoundError } from '@perch/platform';
 
-import { UNIT_OPTIONS } from '../testing/gateway-unit-fixtures';
+import { UNIT_OPTIONS } from '../testing/gateway-unit.fixtures';
 import { DesktopController } from './desktop.controller';
 
 async function body(file: StreamableFile): Promise<string> {

@@ -1,4 +1,4 @@
-import { UNIT_OPTIONS } from '../testing/gateway-unit-fixtures';
+import { UNIT_OPTIONS } from '../testing/gateway-unit.fixtures';
 import { type AgentSocketHub } from '../ws/agent-socket-hub.service';
 import { HealthController } from './health.controller';
 

@@ -1,7 +1,7 @@
 import { type ExecutionContext } from '@nestjs/common';
 import { type AgentDirectory, AuthenticationFailedError, MemoryTokenRevocationStore } from '@perch/agents';
 
-import { createTestbedDirectory } from '../testing/gateway-testbed';
+import { createTestbedDirectory } from '../testing/gateway-testbed.fixtures';
 import { AgentAuthGuard, type AuthenticatedRequest } from './agent-auth.guard';
 
 function contextFor(request: AuthenticatedRequest): ExecutionContext {

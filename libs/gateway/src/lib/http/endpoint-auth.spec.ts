@@ -7,7 +7,7 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { type GatewayModuleDeps } from '../gateway-deps.types';
 import { GatewayModule } from '../gateway.module';
-import { type GatewayTestbed, startGatewayTestbed, TESTBED_TOKEN_SECRET } from '../testing/gateway-testbed';
+import { type GatewayTestbed, startGatewayTestbed, TESTBED_TOKEN_SECRET } from '../testing/gateway-testbed.fixtures';
 import { AgentAuthGuard } from './agent-auth.guard';
 
 // Every route the gateway declares, read from its controllers' metadata, so a route added tomorrow is

@@ -2,7 +2,7 @@ import { ForbiddenError } from '@perch/agents';
 import { Topics } from '@perch/contracts';
 import { ConflictError, newId, NotFoundError, ValidationFailedError } from '@perch/platform';
 
-import { agentProfile, seedInteraction, type UnitServices, unitServices, xUser } from '../testing/gateway-unit-fixtures';
+import { agentProfile, seedInteraction, type UnitServices, unitServices, xUser } from '../testing/gateway-unit.fixtures';
 import { InteractionsController } from './interactions.controller';
 
 describe(InteractionsController.name, () => {

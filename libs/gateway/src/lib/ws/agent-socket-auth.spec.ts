@@ -3,8 +3,8 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 import { WebSocket } from 'ws';
 
 import { WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
-import { AgentSocketProbe } from '../testing/agent-socket-probe';
-import { type GatewayTestbed, type GatewayTestbedOptions, startGatewayTestbed } from '../testing/gateway-testbed';
+import { AgentSocketProbe } from '../testing/agent-socket-probe.fixtures';
+import { type GatewayTestbed, type GatewayTestbedOptions, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
 import { AgentSocketHub } from './agent-socket-hub.service';
 
 // Who may open /ws and how long a socket lives: no longer than its token.

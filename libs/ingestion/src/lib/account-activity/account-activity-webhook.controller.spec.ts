@@ -15,10 +15,10 @@ import { crcResponseToken, webhookSignature } from '@perch/x-client';
 import { MemoryDedupeStore } from '../dedupe/memory-dedupe-store.adapter';
 import { type InboundSource, type InboundSourceHandlers } from '../inbound-source.port';
 import { IngestionModule } from '../ingestion.module';
-import { IngestorService } from '../ingestor.service';
-import { TweetNormalizer } from '../tweet-normalizer';
+import { IngestorService } from '../ingestor.domain';
+import { TweetNormalizer } from '../tweet-normalizer.domain';
 import { ACCOUNT_ACTIVITY_WEBHOOK_PATH } from './account-activity-webhook.controller';
-import { AccountActivityWebhookSource } from './account-activity-webhook.source';
+import { AccountActivityWebhookSource } from './account-activity-webhook-source.adapter';
 
 const SECRET = 'perch-consumer-secret';
 const BRAND = { id: '4337869213', username: 'acme_support', token: 'brand-token' };

@@ -18,7 +18,7 @@ import {
 } from '@nestjs/common';
 import { WEBHOOK_SIGNATURE_HEADER } from '@perch/x-client';
 
-import { type AccountActivityWebhookSource } from './account-activity-webhook.source';
+import { type AccountActivityWebhookSource } from './account-activity-webhook-source.adapter';
 
 export const ACCOUNT_ACTIVITY_WEBHOOK = Symbol('ACCOUNT_ACTIVITY_WEBHOOK');
 /** Where X calls us; the raw body of this path must be kept (see captureRawBody in @perch/service-kit). */

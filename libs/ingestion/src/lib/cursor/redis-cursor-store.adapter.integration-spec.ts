@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import Redis from 'ioredis';
 
-import { describeCursorStoreContract } from '../testing/cursor-store-contract';
+import { describeCursorStoreContract } from '../testing/cursor-store.contract';
 import { RedisCursorStore } from './redis-cursor-store.adapter';
 
 const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');

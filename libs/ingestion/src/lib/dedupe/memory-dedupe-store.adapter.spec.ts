@@ -1,4 +1,4 @@
-import { describeDedupeStoreContract } from '../testing/dedupe-store-contract';
+import { describeDedupeStoreContract } from '../testing/dedupe-store.contract';
 import { MemoryDedupeStore } from './memory-dedupe-store.adapter';
 
 describeDedupeStoreContract('memory', ({ claimTtlMs }) => new MemoryDedupeStore({ claimTtlMs }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import Redis from 'ioredis';
 
-import { describeDedupeStoreContract } from '../testing/dedupe-store-contract';
+import { describeDedupeStoreContract } from '../testing/dedupe-store.contract';
 import { RedisDedupeStore } from './redis-dedupe-store.adapter';
 
 const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');

@@ -1,4 +1,4 @@
-import { describeLeaderLeaseContract } from '../testing/leader-lease-contract';
+import { describeLeaderLeaseContract } from '../testing/leader-lease.contract';
 import { MemoryLeaderLease } from './memory-leader-lease.adapter';
 
 describeLeaderLeaseContract('memory', () => new MemoryLeaderLease());

@@ -1,4 +1,4 @@
-import { buildCorrected } from '../testing/interaction-fixtures';
+import { buildCorrected } from '../testing/interaction.fixtures';
 import { exportCorrectionsAsJsonLines, trainingExampleOf } from './correction-export.util';
 import { correctionRecordFromEvent } from './correction-record.util';
 import { MemoryCorrectionStore } from './memory-correction-store.adapter';

@@ -38,7 +38,7 @@ export interface ListCorrectionsOptions {
 
 /**
  * Every classification correction agents made, kept for training. Writes are idempotent on correctionId,
- * so a redelivered event is kept once. Contract: testing/correction-store-contract.ts.
+ * so a redelivered event is kept once. Contract: testing/correction-store.contract.ts.
  */
 export interface CorrectionStore {
   /** Creates what the adapter needs (idempotent); call once before use. */

@@ -1,4 +1,4 @@
-import { describeCorrectionStoreContract } from '../testing/correction-store-contract';
+import { describeCorrectionStoreContract } from '../testing/correction-store.contract';
 import { MemoryCorrectionStore } from './memory-correction-store.adapter';
 
 describeCorrectionStoreContract('memory', async () => ({

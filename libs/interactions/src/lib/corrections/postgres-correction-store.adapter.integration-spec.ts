@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { Pool } from 'pg';
 
-import { describeCorrectionStoreContract } from '../testing/correction-store-contract';
-import { buildCorrected } from '../testing/interaction-fixtures';
+import { describeCorrectionStoreContract } from '../testing/correction-store.contract';
+import { buildCorrected } from '../testing/interaction.fixtures';
 import { correctionRecordFromEvent } from './correction-record.util';
 import { PostgresCorrectionStore } from './postgres-correction-store.adapter';
 

@@ -15,7 +15,7 @@ export interface ListByAgentOptions {
 /**
  * The agent's view of interactions and their transcripts (the gateway's read model).
  * Writes are idempotent and order-tolerant, so redelivered events and two writers (the projector and a
- * gateway recording a pending reply) cannot corrupt a view. Contract: testing/interaction-store-contract.ts.
+ * gateway recording a pending reply) cannot corrupt a view. Contract: testing/interaction-store.contract.ts.
  */
 export interface InteractionStore {
   /** Creates what the adapter needs (idempotent); call once before use. */

@@ -1,4 +1,4 @@
-import { describeInteractionStoreContract } from '../testing/interaction-store-contract';
+import { describeInteractionStoreContract } from '../testing/interaction-store.contract';
 import { MemoryInteractionStore } from './memory-interaction-store.adapter';
 
 describeInteractionStoreContract('memory', async () => ({

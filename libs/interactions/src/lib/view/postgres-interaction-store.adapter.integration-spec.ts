@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { Pool } from 'pg';
 
-import { buildMessage, correctionUpdate, headerUpdate } from '../testing/interaction-fixtures';
-import { describeInteractionStoreContract } from '../testing/interaction-store-contract';
+import { buildMessage, correctionUpdate, headerUpdate } from '../testing/interaction.fixtures';
+import { describeInteractionStoreContract } from '../testing/interaction-store.contract';
 import { PostgresInteractionStore } from './postgres-interaction-store.adapter';
 
 const databaseUrl = process.env['DATABASE_URL'];

@@ -6,9 +6,9 @@ import { createLogger } from '@perch/platform';
 import { waitFor } from '@perch/testing';
 import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
 
-import { type EventBus } from '../bus/event-bus';
-import { withNamespace } from '../bus/namespaced-transport';
-import { startEventBus } from '../bus/start-event-bus';
+import { type EventBus } from '../bus/event-bus.domain';
+import { withNamespace } from '../bus/namespaced-transport.adapter';
+import { startEventBus } from '../bus/start-event-bus.util';
 import { KafkaTransport } from './kafka-transport.adapter';
 
 // The broker goes away for a minute (issue 8: "a 60 s broker outage") while events are published and consumed:

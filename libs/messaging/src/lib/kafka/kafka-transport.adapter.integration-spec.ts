@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@perch/testing';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
-import { CONTRACT_TOPIC_PREFIX, describeTransportContract } from '../testing/transport-contract';
+import { CONTRACT_TOPIC_PREFIX, describeTransportContract } from '../testing/transport.contract';
 import { KafkaTransport, type KafkaTransportOptions } from './kafka-transport.adapter';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((broker) => broker.length > 0);

@@ -1,6 +1,6 @@
 import { waitFor } from '@perch/testing';
 
-import { describeTransportContract } from '../testing/transport-contract';
+import { describeTransportContract } from '../testing/transport.contract';
 import { type ConsumedMessage } from '../port/transport.port';
 import { MemoryBroker, MemoryTransport } from './memory-transport.adapter';
 

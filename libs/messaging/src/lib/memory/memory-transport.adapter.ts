@@ -385,7 +385,7 @@ export class MemoryBroker {
 
 /**
  * Transport for the embedded mode: every service in one process, no broker. Same contract as
- * KafkaTransport (see testing/transport-contract.ts), so the EventBus behaves identically on both.
+ * KafkaTransport (see testing/transport.contract.ts), so the EventBus behaves identically on both.
  */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';

@@ -1,6 +1,6 @@
 // The raw transport port: bytes, keys and headers in and out of named topics.
 // Every adapter (Kafka, in-memory) implements exactly this and passes the same contract suite
-// (libs/messaging/src/lib/testing/transport-contract.ts). Typing, validation and dead-lettering
+// (libs/messaging/src/lib/testing/transport.contract.ts). Typing, validation and dead-lettering
 // sit one level up, in EventBus, so they behave identically whichever adapter runs underneath.
 
 export interface TransportMessage {

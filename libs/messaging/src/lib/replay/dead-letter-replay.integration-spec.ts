@@ -4,12 +4,12 @@ import { type AgentCommandPayload, deadLetterTopicOf, type EventEnvelope, Topics
 import { createLogger, PermanentError } from '@perch/platform';
 import { waitFor } from '@perch/testing';
 
-import { EventBus } from '../bus/event-bus';
-import { withNamespace } from '../bus/namespaced-transport';
+import { EventBus } from '../bus/event-bus.domain';
+import { withNamespace } from '../bus/namespaced-transport.adapter';
 import { perchTopicSpecs } from '../bus/topics.util';
 import { KafkaTransport } from '../kafka/kafka-transport.adapter';
 import { type Transport } from '../port/transport.port';
-import { replayDeadLetters } from './dead-letter-replay.service';
+import { replayDeadLetters } from './dead-letter-replay.domain';
 
 // On the real Kafka: a consumer group dead-letters what it cannot handle, the fix is "deployed", the replay sends
 // every dead letter back once, the fixed group handles each exactly once, and a second replay sends nothing.

@@ -1,5 +1,5 @@
 import type { SimDmEvent, SimTweet, SimUser } from '../state/simulator-state.types';
-import type { SimulatorStore } from '../state/simulator.store';
+import type { SimulatorStore } from '../state/simulator-store.domain';
 
 export interface AdminAccountView {
   id: string;

@@ -1,6 +1,6 @@
 import { waitFor } from '@perch/testing';
 
-import { XSimulator } from '../x-simulator.server';
+import { XSimulator } from '../x-simulator-server.domain';
 
 // The admin API over real HTTP: what test suites and the demo use to script the world.
 describe('admin API', () => {

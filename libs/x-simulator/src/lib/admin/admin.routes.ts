@@ -1,12 +1,12 @@
 import { ValidationFailedError, validateInto } from '@perch/platform';
 import type { ClassConstructor } from 'class-transformer';
 
-import { GeneratorError } from '../generator/traffic-generator.service';
+import { GeneratorError } from '../generator/traffic-generator.domain';
 import type { TweetMix } from '../generator/tweet-text-generator.util';
 import { ok, pathParam, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import { simulatorStats } from '../simulator-stats.util';
 import { rateLimitPreset } from '../state/rate-limits.constants';
-import { AdminError, AdminOperations } from './admin-operations.service';
+import { AdminError, AdminOperations } from './admin-operations.domain';
 import {
   CreateAccountDto,
   CreateTweetDto,

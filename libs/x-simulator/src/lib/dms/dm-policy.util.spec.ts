@@ -1,4 +1,4 @@
-import { SimulatorStore } from '../state/simulator.store';
+import { SimulatorStore } from '../state/simulator-store.domain';
 import { canSendDm, checkDmText, DM_MAX_LENGTH, oneToOneConversationId, participantsOf } from './dm-policy.util';
 
 describe('DM policy', () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { RateLimitedEndpoint } from '../state/rate-limit.types';
-import type { Principal } from '../state/simulator.store';
+import type { Principal } from '../state/simulator-store.domain';
 import type { SimulatorRuntime } from '../simulator-runtime.types';
 
 /** Who may call a route: the app bearer, a user token, either, or nobody in particular (admin). */

@@ -1,6 +1,6 @@
 import type { FieldSelection } from '../http/field-selection.util';
 import type { SimTweet, SimUser } from '../state/simulator-state.types';
-import type { SimulatorStore } from '../state/simulator.store';
+import type { SimulatorStore } from '../state/simulator-store.domain';
 import { renderUser, type UserWire } from '../users/user-render.util';
 
 /** X's v2 Tweet object with the fields the simulator renders. */

@@ -1,7 +1,7 @@
 import { canSendDm } from '../dms/dm-policy.util';
 import type { FieldSelection } from '../http/field-selection.util';
 import type { SimUser } from '../state/simulator-state.types';
-import type { SimulatorStore } from '../state/simulator.store';
+import type { SimulatorStore } from '../state/simulator-store.domain';
 
 /** X's v2 User object with the fields the simulator renders. */
 export interface UserWire {

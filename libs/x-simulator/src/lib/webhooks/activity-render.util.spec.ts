@@ -1,4 +1,4 @@
-import { SimulatorStore } from '../state/simulator.store';
+import { SimulatorStore } from '../state/simulator-store.domain';
 import type { SimTweet } from '../state/simulator-state.types';
 import { directMessagePayload, followPayload, renderV1Tweet, tweetCreatePayload, v1Date, type V1Tweet } from './activity-render.util';
 

@@ -1,5 +1,5 @@
 import type { FollowChange, SimDmEvent, SimHashtag, SimMention, SimTweet, SimUser } from '../state/simulator-state.types';
-import type { SimulatorStore } from '../state/simulator.store';
+import type { SimulatorStore } from '../state/simulator-store.domain';
 
 // Account Activity payloads carry v1.1-style objects (reference §4, TweetV1/UserV1 in twitter-api-v2),
 // not the v2 shapes of the REST API. Numeric `id`s are sent as JSON numbers like X does, so a

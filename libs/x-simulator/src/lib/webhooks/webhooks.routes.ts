@@ -2,7 +2,7 @@ import { invalidRequest, webhookRefusal } from '../http/problems.util';
 import { isRecord, ParameterProblems } from '../http/request-values.util';
 import { ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import { SIMULATED_APP } from '../x-simulator.types';
-import { WebhookRefusal, type WebhookView } from './webhook-hub.service';
+import { WebhookRefusal, type WebhookView } from './webhook-hub.domain';
 
 // The v2 Webhooks and Account Activity endpoints. X publishes no rate limits for them in the
 // reference, so none are applied. Refusals are 400 invalid-request bodies whose message starts with

@@ -1,4 +1,4 @@
-import { describeRoutingStoreContract } from '../../testing/routing-store-contract';
+import { describeRoutingStoreContract } from '../../testing/routing-store.contract';
 import { MemoryRoutingStore } from './memory-routing-store.adapter';
 
 describeRoutingStoreContract('MemoryRoutingStore', async () => ({

@@ -4,9 +4,9 @@ import { type InboundMessage } from '@perch/contracts';
 import { newId } from '@perch/platform';
 
 import { type Offer } from '../../routing.types';
-import { readRoutingSnapshot, routingViolations } from '../../testing/redis-routing-audit';
-import { inboundMessage, upsertInput } from '../../testing/routing-fixtures';
-import { deleteTenantKeys, redisUrl, uniqueTenant } from '../../testing/redis-test-tenant';
+import { readRoutingSnapshot, routingViolations } from '../../testing/redis-routing-audit.fixtures';
+import { inboundMessage, upsertInput } from '../../testing/routing.fixtures';
+import { deleteTenantKeys, redisUrl, uniqueTenant } from '../../testing/redis-test-tenant.fixtures';
 import { RedisRoutingStore } from './redis-routing-store.adapter';
 
 const ROUTERS = 3;

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 
 import { newId } from '@perch/platform';
 
-import { deleteTenantKeys, redisUrl, uniqueTenant } from '../../testing/redis-test-tenant';
-import { describeRoutingStoreContract } from '../../testing/routing-store-contract';
+import { deleteTenantKeys, redisUrl, uniqueTenant } from '../../testing/redis-test-tenant.fixtures';
+import { describeRoutingStoreContract } from '../../testing/routing-store.contract';
 import { LuaScript } from './lua-script.util';
 import { RedisRoutingStore } from './redis-routing-store.adapter';
 

@@ -1,0 +1,96 @@
+import { AgentCommandPayload, agentCommandKey } from './agent-command/agent-command.payload';
+import {
+  ClassificationCorrectedPayload,
+  classificationCorrectedKey,
+} from './classification-corrected/classification-corrected.payload';
+import { InboundClassifiedPayload, inboundClassifiedKey } from './inbound-classified/inbound-classified.payload';
+import { InboundReceivedPayload, inboundReceivedKey } from './inbound-received/inbound-received.payload';
+import {
+  InteractionLifecyclePayload,
+  interactionLifecycleKey,
+} from './interaction-lifecycle/interaction-lifecycle.payload';
+import { OutboundCompletedPayload, outboundCompletedKey } from './outbound-completed/outbound-completed.payload';
+import { OutboundRequestedPayload, outboundRequestedKey } from './outbound-requested/outbound-requested.payload';
+import { type TopicName, Topics } from './topics.constants';
+
+/** The type-level map: publishing a payload on the wrong topic does not compile. */
+export interface TopicPayloads {
+  [Topics.InboundReceived]: InboundReceivedPayload;
+  [Topics.InboundClassified]: InboundClassifiedPayload;
+  [Topics.InteractionLifecycle]: InteractionLifecyclePayload;
+  [Topics.AgentCommand]: AgentCommandPayload;
+  [Topics.OutboundRequested]: OutboundRequestedPayload;
+  [Topics.OutboundCompleted]: OutboundCompletedPayload;
+  [Topics.ClassificationCorrected]: ClassificationCorrectedPayload;
+}
+
+export type PayloadOf<T extends TopicName> = TopicPayloads[T];
+
+export interface TopicDefinition<T extends TopicName> {
+  topic: T;
+  payloadClass: new () => PayloadOf<T>;
+  /** Schema versions this build can read. A producer always writes the newest. */
+  schemaVersions: readonly number[];
+  keyOf(payload: PayloadOf<T>): string;
+  /** Sized for the largest deployment we expect; partitions bound consumer parallelism. */
+  partitions: number;
+}
+
+type Registry = { [T in TopicName]: TopicDefinition<T> };
+
+export const TOPIC_REGISTRY: Registry = {
+  [Topics.InboundReceived]: {
+    topic: Topics.InboundReceived,
+    payloadClass: InboundReceivedPayload,
+    schemaVersions: [1],
+    keyOf: inboundReceivedKey,
+    partitions: 12,
+  },
+  [Topics.InboundClassified]: {
+    topic: Topics.InboundClassified,
+    payloadClass: InboundClassifiedPayload,
+    schemaVersions: [1],
+    keyOf: inboundClassifiedKey,
+    partitions: 12,
+  },
+  [Topics.InteractionLifecycle]: {
+    topic: Topics.InteractionLifecycle,
+    payloadClass: InteractionLifecyclePayload,
+    schemaVersions: [1],
+    keyOf: interactionLifecycleKey,
+    partitions: 12,
+  },
+  [Topics.AgentCommand]: {
+    topic: Topics.AgentCommand,
+    payloadClass: AgentCommandPayload,
+    schemaVersions: [1],
+    keyOf: agentCommandKey,
+    partitions: 12,
+  },
+  [Topics.OutboundRequested]: {
+    topic: Topics.OutboundRequested,
+    payloadClass: OutboundRequestedPayload,
+    schemaVersions: [1],
+    keyOf: outboundRequestedKey,
+    partitions: 6,
+  },
+  [Topics.OutboundCompleted]: {
+    topic: Topics.OutboundCompleted,
+    payloadClass: OutboundCompletedPayload,
+    schemaVersions: [1],
+    keyOf: outboundCompletedKey,
+    partitions: 6,
+  },
+  [Topics.ClassificationCorrected]: {
+    topic: Topics.ClassificationCorrected,
+    payloadClass: ClassificationCorrectedPayload,
+    schemaVersions: [1],
+    keyOf: classificationCorrectedKey,
+    // A few per agent per hour: parallelism is not what this topic needs.
+    partitions: 3,
+  },
+};
+
+export function topicDefinition<T extends TopicName>(topic: T): TopicDefinition<T> {
+  return TOPIC_REGISTRY[topic] as TopicDefinition<T>;
+}

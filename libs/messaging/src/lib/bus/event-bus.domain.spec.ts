@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  type AgentCommandPayload,
+  type DeadLetterRecord,
+  deadLetterTopicOf,
+  type EventEnvelope,
+  Topics,
+} from '@perch/contracts';
+import { createLogger, DropError, PermanentError, RetryableError } from '@perch/platform';
+import { waitFor } from '@perch/testing';
+
+import { MemoryTransport } from '../memory/memory-transport.adapter';
+import { type ConsumedMessage } from '../port/transport.port';
+import { EventBus } from './event-bus.domain';
+import { perchTopicSpecs } from './topics.util';
+
+function presence(agentId: string): AgentCommandPayload {
+  return { commandId: randomUUID(), type: 'presence', agentId, presence: 'ready', capacity: 2 };
+}
+
+describe(EventBus.name, () => {
+  let transport: MemoryTransport;
+  let bus: EventBus;
+  const deadLetters: DeadLetterRecord[] = [];
+
+  beforeEach(async () => {
+    transport = new MemoryTransport();
+    await transport.connect();
+    await transport.ensureTopics(perchTopicSpecs());
+    bus = new EventBus(transport, { producer: 'test', logger: createLogger('test'), retryDelayMs: () => 1, maxAttempts: 3 });
+    deadLetters.length = 0;
+    await transport.consume({ groupId: 'dlq-reader', topics: [deadLetterTopicOf(Topics.AgentCommand)], fromBeginning: true }, async (messages: readonly ConsumedMessage[]) => {
+      for (const m of messages) deadLetters.push(JSON.parse(m.value) as DeadLetterRecord);
+    });
+  });
+
+  afterEach(async () => {
+    await bus.stop();
+    await transport.disconnect();
+  });
+
+  it('delivers a published event with its envelope and correlation id', async () => {
+    const received: EventEnvelope<AgentCommandPayload>[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g1', async (event) => {
+      received.push(event);
+    }, { fromBeginning: true });
+    const sent = await bus.publish(Topics.AgentCommand, presence('alice'), { correlationId: 'corr-7' });
+    await waitFor('received.length === 1', () => received.length === 1);
+    expect(received[0]).toMatchObject({ eventId: sent.eventId, correlationId: 'corr-7', schemaVersion: 1, producer: 'test' });
+    expect(received[0]?.payload.agentId).toBe('alice');
+  });
+
+  it('refuses to publish an invalid payload, so the bug surfaces at its producer', async () => {
+    const bad = { ...presence('alice'), commandId: 'not-a-uuid' };
+    await expect(bus.publish(Topics.AgentCommand, bad, { correlationId: 'c' })).rejects.toThrow(/commandId/);
+  });
+
+  it('dead-letters a message that breaks its contract, with the reason, and goes on', async () => {
+    const handled: string[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g2', async (event) => {
+      handled.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    await transport.send(Topics.AgentCommand, [{ key: 'k', value: '{"eventId":"nope"}' }]);
+    await transport.send(Topics.AgentCommand, [
+      { key: 'k', value: JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 9, producer: 'old', payload: presence('x') }) },
+    ]);
+    await bus.publish(Topics.AgentCommand, presence('bob'), { correlationId: 'c' });
+    await waitFor('handled.length === 1 && deadLetters.length === 2', () => handled.length === 1 && deadLetters.length === 2);
+    expect(handled).toEqual(['bob']);
+    expect(deadLetters[0]).toMatchObject({ sourceTopic: Topics.AgentCommand, consumerGroup: 'g2', value: '{"eventId":"nope"}' });
+    expect(deadLetters[0]?.reason).toMatch(/invalid envelope/);
+    expect(deadLetters[1]?.reason).toMatch(/unsupported schemaVersion 9/);
+  });
+
+  /** A clock that only moves when the bus sleeps: minutes of backoff pass in no real time. */
+  function simulatedTime(): { clock: { now(): number }; sleep: (ms: number) => Promise<void>; slept: () => number } {
+    let now = 0;
+    return {
+      clock: { now: () => now },
+      sleep: async (ms: number) => {
+        now += ms;
+        await Promise.resolve();
+      },
+      slept: () => now,
+    };
+  }
+
+  function refusedConnection(port: number): Error {
+    // What ioredis and node-postgres reject with while their server is down.
+    return Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+  }
+
+  it('rides out a 61 s outage: retries a transient failure with backoff and handles the event without dead-lettering', async () => {
+    const time = simulatedTime();
+    const patient = new EventBus(transport, { producer: 'test', logger: createLogger('test'), clock: time.clock, sleep: time.sleep });
+    let calls = 0;
+    const handled: string[] = [];
+    await patient.subscribe(Topics.AgentCommand, 'g-outage', async (event) => {
+      calls += 1;
+      // Redis is down for the first 61 simulated seconds, and once with a typed RetryableError.
+      if (time.slept() < 61_000) throw calls === 2 ? new RetryableError('redis down') : refusedConnection(6390);
+      handled.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    await patient.publish(Topics.AgentCommand, presence('olga'), { correlationId: 'c' });
+    await waitFor('handled.length === 1', () => handled.length === 1);
+    await patient.stop();
+    expect(handled).toEqual(['olga']);
+    expect(calls).toBeGreaterThan(2);
+    expect(patient.counters.deadLettered).toBe(0);
+    expect(deadLetters).toHaveLength(0);
+  });
+
+  it('dead-letters a transient failure once its retry budget is spent', async () => {
+    const time = simulatedTime();
+    const budgeted = new EventBus(transport, { producer: 'test', logger: createLogger('test'), clock: time.clock, sleep: time.sleep, retryBudgetMs: 30_000 });
+    await budgeted.subscribe(Topics.AgentCommand, 'g3', async () => {
+      throw new RetryableError('redis down');
+    }, { fromBeginning: true });
+    await budgeted.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
+    await waitFor('deadLetters.length === 1', () => deadLetters.length === 1);
+    await budgeted.stop();
+    expect(time.slept()).toBeGreaterThanOrEqual(30_000);
+    expect(deadLetters[0]?.reason).toMatch(/gave up after \d+ attempts over \d+ s: redis down/);
+  });
+
+  it('retries an unclassified error only a few times, then dead-letters it', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g3b', async () => {
+      calls += 1;
+      throw new TypeError("Cannot read properties of undefined (reading 'id')");
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('carol'), { correlationId: 'c' });
+    await waitFor('deadLetters.length === 1', () => deadLetters.length === 1);
+    expect(calls).toBe(3);
+    expect(deadLetters[0]?.reason).toMatch(/gave up after 3 attempts \(unclassified error\)/);
+  });
+
+  it('gives a batch back uncommitted when stopped while waiting to retry, without dead-lettering it', async () => {
+    const slow = new EventBus(transport, { producer: 'test', logger: createLogger('test'), retryDelayMs: () => 3_600_000 });
+    let calls = 0;
+    await slow.subscribe(Topics.AgentCommand, 'g-stop', async () => {
+      calls += 1;
+      throw refusedConnection(5432);
+    }, { fromBeginning: true });
+    await slow.publish(Topics.AgentCommand, presence('pete'), { correlationId: 'c' });
+    await waitFor('calls === 1', () => calls === 1);
+    // Resolves although the next retry is an hour away: stop() must not wait it out.
+    await slow.stop();
+    expect(slow.counters.deadLettered).toBe(0);
+    expect(deadLetters).toHaveLength(0);
+  });
+
+  it('succeeds on a later attempt without dead-lettering', async () => {
+    let calls = 0;
+    const handled: string[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g4', async (event) => {
+      calls += 1;
+      if (calls === 1) throw new Error('blip');
+      handled.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('dave'), { correlationId: 'c' });
+    await waitFor('handled.length === 1', () => handled.length === 1);
+    expect(deadLetters).toHaveLength(0);
+  });
+
+  it('dead-letters a permanent failure at once and drops a DropError silently', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g5', async (event) => {
+      calls += 1;
+      if (event.payload.agentId === 'erin') throw new PermanentError<'unknown-agent'>('no such agent', 'unknown-agent');
+      throw new DropError('stale');
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('erin'), { correlationId: 'c' });
+    await bus.publish(Topics.AgentCommand, presence('frank'), { correlationId: 'c' });
+    await waitFor('calls === 2 && deadLetters.length === 1', () => calls === 2 && deadLetters.length === 1);
+    expect(deadLetters[0]?.reason).toBe('unknown-agent: no such agent');
+    expect(bus.counters.dropped).toBe(1);
+  });
+
+  it('dead-letters at once, without retrying, a handler that publishes an event breaking its contract', async () => {
+    let calls = 0;
+    await bus.subscribe(Topics.AgentCommand, 'g5b', async (event) => {
+      calls += 1;
+      // A bug in the handler: no retry can make this event valid.
+      await bus.publish(Topics.AgentCommand, { ...presence(event.payload.agentId), commandId: 'not-a-uuid' }, { correlationId: 'c' });
+    }, { fromBeginning: true });
+    await bus.publish(Topics.AgentCommand, presence('gina'), { correlationId: 'c' });
+    await waitFor('deadLetters.length === 1', () => deadLetters.length === 1);
+    expect(calls).toBe(1);
+    expect(bus.counters.retried).toBe(0);
+    expect(deadLetters[0]).toMatchObject({ consumerGroup: 'g5b', attempts: 1, reason: expect.stringMatching(/^contract-violation: .*commandId/) });
+    expect(deadLetters[0]?.problems.map((problem) => problem.field)).toContain('payload.commandId');
+  });
+
+  it('keeps the order of one key while other keys run concurrently', async () => {
+    const seen: string[] = [];
+    await bus.subscribe(Topics.AgentCommand, 'g6', async (event) => {
+      // The first agent's handlers are slow; its events must still come out in order.
+      if (event.payload.agentId === 'slow') await new Promise((r) => setTimeout(r, 5));
+      seen.push(`${event.payload.agentId}:${event.payload.capacity}`);
+    }, { fromBeginning: true });
+    for (let i = 1; i <= 5; i += 1) {
+      await bus.publish(Topics.AgentCommand, { ...presence('slow'), capacity: i }, { correlationId: 'c' });
+      await bus.publish(Topics.AgentCommand, { ...presence('fast'), capacity: i }, { correlationId: 'c' });
+    }
+    await waitFor('seen.length === 10', () => seen.length === 10);
+    expect(seen.filter((s) => s.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3', 'slow:4', 'slow:5']);
+    expect(seen.filter((s) => s.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:3', 'fast:4', 'fast:5']);
+  });
+});

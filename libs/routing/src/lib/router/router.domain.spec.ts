@@ -1,0 +1,307 @@
+import { type AgentCommandPayload, type AgentPresence, type EventEnvelope } from '@perch/contracts';
+import { createLogger, DropError, newId, ValidationFailedError } from '@perch/platform';
+
+import { MemoryRoutingStore } from '../store/memory/memory-routing-store.adapter';
+import { RecordingRouterPublisher } from '../testing/recording-router-publisher.fixtures';
+import { classifiedEvent, envelope, inboundMessage } from '../testing/routing.fixtures';
+import { RouterService } from './router.domain';
+
+const T0 = 1_700_000_000_000;
+const OFFER_TIMEOUT_MS = 30_000;
+
+describe('RouterService', () => {
+  let time: number;
+  let store: MemoryRoutingStore;
+  let publisher: RecordingRouterPublisher;
+  let router: RouterService;
+
+  beforeEach(() => {
+    time = T0;
+    store = new MemoryRoutingStore('acme');
+    publisher = new RecordingRouterPublisher();
+    router = new RouterService(store, publisher, { now: () => time }, createLogger('router-test'), {
+      tenant: 'acme',
+      offerTimeoutMs: OFFER_TIMEOUT_MS,
+      sweepIntervalMs: 1_000,
+    });
+  });
+
+  afterEach(async () => {
+    await router.stop();
+  });
+
+  const command = (payload: Omit<AgentCommandPayload, 'commandId'>): EventEnvelope<AgentCommandPayload> =>
+    envelope({ commandId: newId(), ...payload });
+
+  const presence = async (agentId: string, state: AgentPresence, capacity?: number): Promise<void> => {
+    await router.handleAgentCommand(
+      command({ type: 'presence', agentId, presence: state, ...(capacity === undefined ? {} : { capacity }) }),
+    );
+    time += 1;
+  };
+
+  const lastOffer = (agentId?: string) => {
+    const offers = publisher
+      .lifecycle()
+      .filter((e) => e.payload.type === 'offered' && (agentId === undefined || e.payload.agentId === agentId));
+    const offer = offers[offers.length - 1];
+    if (!offer?.payload.offerId) throw new Error(`no offer${agentId ? ` for ${agentId}` : ''}`);
+    return { interactionId: offer.payload.interactionId, offerId: offer.payload.offerId, envelope: offer };
+  };
+
+  it('offers a new interaction to the longest-idle ready agent, with its message and classification', async () => {
+    await presence('alice', 'ready');
+    await presence('bob', 'ready');
+    const event = classifiedEvent(inboundMessage());
+    await router.handleClassified(event);
+
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice']);
+    const offered = lastOffer('alice').envelope;
+    expect(offered.payload).toMatchObject({
+      conversationKey: event.payload.message.conversationKey,
+      brandAccountId: event.payload.message.brandAccountId,
+      priority: 3,
+      message: event.payload.message,
+      classification: event.payload.classification,
+      offerExpiresAt: new Date(time + OFFER_TIMEOUT_MS).toISOString(),
+    });
+    for (const published of publisher.lifecycle()) {
+      expect(published.correlationId).toBe(event.correlationId);
+      expect(published.causationId).toBe(event.eventId);
+    }
+  });
+
+  it('queues when nobody is free and offers as soon as an agent becomes ready', async () => {
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'queued']);
+
+    const ready = command({ type: 'presence', agentId: 'alice', presence: 'ready' });
+    await router.handleAgentCommand(ready);
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'queued', 'offered alice']);
+    expect(lastOffer().envelope.causationId).toBe(ready.eventId);
+  });
+
+  it('serves higher priority first, then the oldest', async () => {
+    const praise = classifiedEvent(inboundMessage({ text: 'love it' }), {
+      actionability: 'not-actionable',
+      sentiment: 'positive',
+    });
+    const unclear = classifiedEvent(inboundMessage(), { actionability: 'undeclared', sentiment: 'neutral' });
+    const angryOld = classifiedEvent(inboundMessage());
+    const question = classifiedEvent(inboundMessage(), { actionability: 'actionable', sentiment: 'neutral' });
+    const angryNew = classifiedEvent(inboundMessage());
+    for (const event of [praise, unclear, angryOld, question, angryNew]) {
+      await router.handleClassified(event);
+      time += 10;
+    }
+    await presence('alice', 'ready', 5);
+
+    const offeredConversations = publisher
+      .lifecycle()
+      .filter((e) => e.payload.type === 'offered')
+      .map((e) => [e.payload.conversationKey, e.payload.priority]);
+    expect(offeredConversations).toEqual([
+      [angryOld.payload.message.conversationKey, 3],
+      [angryNew.payload.message.conversationKey, 3],
+      [question.payload.message.conversationKey, 2],
+      [unclear.payload.message.conversationKey, 1],
+      [praise.payload.message.conversationKey, 0],
+    ]);
+  });
+
+  it('moves a declined offer to the next agent', async () => {
+    await presence('alice', 'ready');
+    await presence('bob', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const { interactionId, offerId } = lastOffer('alice');
+
+    const decline = command({ type: 'decline', agentId: 'alice', interactionId, offerId, note: 'not my area' });
+    await router.handleAgentCommand(decline);
+
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'declined alice', 'offered bob']);
+    expect(publisher.lifecycle()[2]?.payload).toMatchObject({ offerId, reason: 'not my area' });
+    expect(lastOffer('bob').interactionId).toBe(interactionId);
+    expect(lastOffer('bob').envelope.causationId).toBe(decline.eventId);
+  });
+
+  it('moves a timed-out offer on and sets the silent agent not-ready', async () => {
+    await presence('alice', 'ready');
+    await presence('bob', 'ready');
+    const event = classifiedEvent(inboundMessage());
+    await router.handleClassified(event);
+    const { interactionId, offerId } = lastOffer('alice');
+
+    time += OFFER_TIMEOUT_MS - 1;
+    expect(await router.sweepOnce()).toEqual([]);
+    time += 1;
+    const expired = await router.sweepOnce();
+
+    expect(expired.map((e) => e.offerId)).toEqual([offerId]);
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'offer-timed-out alice', 'offered bob']);
+    const timedOut = publisher.lifecycle()[2];
+    expect(timedOut?.payload).toMatchObject({ interactionId, offerId });
+    expect(timedOut?.correlationId).toBe(event.correlationId);
+    expect(await store.getAgent('alice')).toMatchObject({ state: 'not-ready', load: 0 });
+  });
+
+  it('sweeps on its own once started, and stops when asked', async () => {
+    jest.useFakeTimers({ now: T0 });
+    try {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      router.start();
+      time += OFFER_TIMEOUT_MS;
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'offer-timed-out alice']);
+
+      await router.stop();
+      await presence('bob', 'ready');
+      const { offerId } = lastOffer('bob');
+      time += OFFER_TIMEOUT_MS;
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(publisher.lifecycle().some((e) => e.payload.type === 'offer-timed-out' && e.payload.offerId === offerId)).toBe(
+        false,
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('assigns on accept, refuses a stale accept with a DropError and no event, and republishes a redelivered accept', async () => {
+    await presence('alice', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const { interactionId, offerId } = lastOffer('alice');
+
+    const stale = router.handleAgentCommand(
+      command({ type: 'accept', agentId: 'alice', interactionId, offerId: newId() }),
+    );
+    await expect(stale).rejects.toBeInstanceOf(DropError);
+    await expect(stale).rejects.toMatchObject({ code: 'stale-accept', details: { reason: 'offer-mismatch' } });
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice']);
+
+    await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice']);
+    // The same accept again: its first delivery may have died before publishing, so 'accepted' goes out again.
+    await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice', 'accepted alice']);
+  });
+
+  it('republishes completed for a redelivered complete, and refuses one from another agent', async () => {
+    await presence('alice', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const { interactionId, offerId } = lastOffer('alice');
+    await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+    await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+    await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+    expect(publisher.lifecycleSummary().filter((e) => e.startsWith('completed'))).toHaveLength(2);
+    await expect(router.handleAgentCommand(command({ type: 'complete', agentId: 'bob', interactionId }))).rejects.toMatchObject({
+      code: 'stale-complete',
+      details: { reason: 'already-completed' },
+    });
+    // Capacity was released once: the redelivery changed nothing in the store.
+    expect((await store.getAgent('alice'))?.load).toBe(0);
+  });
+
+  it('refuses an accept after the offer expired', async () => {
+    await presence('alice', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const { interactionId, offerId } = lastOffer('alice');
+    time += OFFER_TIMEOUT_MS;
+    await expect(
+      router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId })),
+    ).rejects.toMatchObject({ details: { reason: 'offer-expired' } });
+  });
+
+  it('adds a second message of the conversation to the open interaction and notifies its agent', async () => {
+    await presence('alice', 'ready');
+    const first = inboundMessage();
+    await router.handleClassified(classifiedEvent(first));
+    const { interactionId, offerId } = lastOffer('alice');
+    await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+
+    const followUp = classifiedEvent(inboundMessage({ conversationKey: first.conversationKey, text: 'any news?' }));
+    await router.handleClassified(followUp);
+
+    const added = publisher.lifecycle().at(-1);
+    expect(added?.payload).toMatchObject({
+      type: 'message-added',
+      interactionId,
+      agentId: 'alice',
+      message: followUp.payload.message,
+    });
+    // The interaction's correlation id, not the follow-up's: one thread of work from first tweet to reply.
+    expect(added?.correlationId).toBe(publisher.lifecycle()[0]?.correlationId);
+    expect(added?.causationId).toBe(followUp.eventId);
+    expect((await store.getInteraction(interactionId))?.messageCount).toBe(2);
+  });
+
+  it('gives an agent with capacity 2 two offers at once', async () => {
+    await presence('alice', 'ready', 2);
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    expect(publisher.lifecycleSummary()).toEqual([
+      'created',
+      'offered alice',
+      'created',
+      'offered alice',
+      'created',
+      'queued',
+    ]);
+  });
+
+  it('creates nothing new for a redelivered classified event', async () => {
+    await presence('alice', 'ready');
+    const event = classifiedEvent(inboundMessage());
+    await router.handleClassified(event);
+    const before = publisher.lifecycle().length;
+    await router.handleClassified(event);
+    expect(publisher.lifecycle()).toHaveLength(before);
+    expect(await store.queueDepth()).toBe(0);
+    expect((await store.getInteraction(lastOffer().interactionId))?.messageCount).toBe(1);
+  });
+
+  it('completes, frees the agent and offers it the next waiting interaction', async () => {
+    await presence('alice', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const first = lastOffer('alice');
+    await router.handleAgentCommand(
+      command({ type: 'accept', agentId: 'alice', interactionId: first.interactionId, offerId: first.offerId }),
+    );
+    await router.handleAgentCommand(
+      command({ type: 'complete', agentId: 'alice', interactionId: first.interactionId, disposition: 'resolved', note: 'refund issued' }),
+    );
+    expect(publisher.lifecycleSummary()).toEqual([
+      'created',
+      'offered alice',
+      'created',
+      'queued',
+      'accepted alice',
+      'completed alice',
+      'offered alice',
+    ]);
+    expect(publisher.lifecycle()[5]?.payload).toMatchObject({ reason: 'resolved', disposition: 'resolved', note: 'refund issued' });
+    expect(lastOffer('alice').interactionId).not.toBe(first.interactionId);
+  });
+
+  it('refuses to complete an interaction the agent does not hold', async () => {
+    await presence('alice', 'ready');
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    const { interactionId } = lastOffer('alice');
+    await expect(
+      router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId })),
+    ).rejects.toMatchObject({ code: 'stale-complete', details: { reason: 'not-assigned' } });
+  });
+
+  it('refuses to run against another tenant’s store', () => {
+    expect(
+      () =>
+        new RouterService(store, publisher, { now: () => time }, createLogger('router-test'), {
+          tenant: 'other',
+          offerTimeoutMs: 1,
+          sweepIntervalMs: 1,
+        }),
+    ).toThrow(ValidationFailedError);
+  });
+});

@@ -1,0 +1,535 @@
+import { newId, ValidationFailedError } from '@perch/platform';
+
+import { type AgentState, type Offer } from '../routing.types';
+import { type RoutingStore } from '../store/routing-store.port';
+import { inboundMessage, upsertInput } from './routing.fixtures';
+
+export interface RoutingStoreHarness {
+  store: RoutingStore;
+  /** Removes whatever the store wrote (Redis: the tenant's keys only). */
+  dispose(): Promise<void>;
+}
+
+const T0 = 1_700_000_000_000;
+const TIMEOUT = 30_000;
+
+/**
+ * The behaviour every RoutingStore adapter must have. `factory` returns a fresh, empty store for one
+ * test (Redis: a unique tenant, so tests never see each other's keys).
+ */
+export function describeRoutingStoreContract(name: string, factory: () => Promise<RoutingStoreHarness>): void {
+  describe(`RoutingStore contract: ${name}`, () => {
+    let harness: RoutingStoreHarness;
+    let store: RoutingStore;
+
+    beforeEach(async () => {
+      harness = await factory();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      await harness.dispose();
+    });
+
+    const presence = (agentId: string, state: AgentState, now: number, capacity?: number, skills?: string[]) =>
+      store.setPresence({
+        agentId,
+        state,
+        now,
+        ...(capacity === undefined ? {} : { capacity }),
+        ...(skills === undefined ? {} : { skills }),
+      });
+
+    const create = async (now: number, priority = 1, requiredSkill?: string): Promise<string> => {
+      const result = await store.upsertInteraction(
+        upsertInput(now, { priority, ...(requiredSkill === undefined ? {} : { requiredSkill }) }),
+      );
+      if (result.kind !== 'created') throw new Error(`expected created, got ${result.kind}`);
+      return result.interaction.interactionId;
+    };
+
+    const dispatch = (now: number): Promise<Offer | undefined> => store.dispatch(now, TIMEOUT, newId());
+
+    const mustDispatch = async (now: number): Promise<Offer> => {
+      const offer = await dispatch(now);
+      if (!offer) throw new Error('expected an offer');
+      return offer;
+    };
+
+    describe('agents', () => {
+      it('registers a new agent with capacity 1 and no load, available once ready', async () => {
+        const agent = await presence('a1', 'ready', T0);
+        expect(agent).toEqual({
+          agentId: 'a1',
+          state: 'ready',
+          capacity: 1,
+          load: 0,
+          skills: [],
+          stateSince: T0,
+          idleSince: T0,
+        });
+        expect((await store.listAvailable(10)).map((a) => a.agentId)).toEqual(['a1']);
+      });
+
+      it('removes a not-ready or offline agent from the available set', async () => {
+        await presence('a1', 'ready', T0);
+        await presence('a2', 'ready', T0 + 1);
+        await presence('a1', 'not-ready', T0 + 2);
+        await presence('a2', 'offline', T0 + 3);
+        expect(await store.listAvailable(10)).toEqual([]);
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'not-ready', stateSince: T0 + 2 });
+        expect((await store.getAgent('a1'))?.idleSince).toBeUndefined();
+      });
+
+      it('keeps capacity and skills when presence omits them', async () => {
+        await presence('a1', 'ready', T0, 3, ['billing']);
+        const agent = await presence('a1', 'not-ready', T0 + 1);
+        expect(agent).toMatchObject({ capacity: 3, skills: ['billing'] });
+      });
+
+      it('keeps an already-available agent in its idle position when ready is sent again', async () => {
+        await presence('a1', 'ready', T0);
+        await presence('a2', 'ready', T0 + 1);
+        await presence('a1', 'ready', T0 + 2);
+        expect((await store.listAvailable(10)).map((a) => [a.agentId, a.idleSince])).toEqual([
+          ['a1', T0],
+          ['a2', T0 + 1],
+        ]);
+      });
+
+      it('lists available agents longest-idle first, bounded by the limit', async () => {
+        await presence('a3', 'ready', T0 + 3);
+        await presence('a1', 'ready', T0 + 1);
+        await presence('a2', 'ready', T0 + 2);
+        expect((await store.listAvailable(2)).map((a) => a.agentId)).toEqual(['a1', 'a2']);
+        expect(await store.listAvailable(0)).toEqual([]);
+      });
+
+      it('returns nothing for an unknown agent', async () => {
+        expect(await store.getAgent('nobody')).toBeUndefined();
+      });
+
+      it('refuses a capacity outside 1..50', async () => {
+        await expect(presence('a1', 'ready', T0, 0)).rejects.toBeInstanceOf(ValidationFailedError);
+        await expect(presence('a1', 'ready', T0, 51)).rejects.toBeInstanceOf(ValidationFailedError);
+      });
+    });
+
+    describe('interactions', () => {
+      it('creates a queued interaction carrying the first message, classification and correlation id', async () => {
+        const input = upsertInput(T0, { priority: 2 });
+        const result = await store.upsertInteraction(input);
+        expect(result.kind).toBe('created');
+        const stored = await store.getInteraction(input.interactionIdIfNew);
+        expect(stored).toEqual({
+          interactionId: input.interactionIdIfNew,
+          conversationKey: input.message.conversationKey,
+          brandAccountId: input.message.brandAccountId,
+          correlationId: input.correlationId,
+          state: 'queued',
+          priority: 2,
+          createdAt: T0,
+          declinedBy: [],
+          messageCount: 1,
+          firstMessage: input.message,
+          classification: input.classification,
+          updatedAt: T0,
+        });
+        expect(await store.queueDepth()).toBe(1);
+      });
+
+      it('appends a second message of the conversation to the open interaction', async () => {
+        const first = upsertInput(T0);
+        await store.upsertInteraction(first);
+        const second = upsertInput(T0 + 5, {
+          message: inboundMessage({ conversationKey: first.message.conversationKey }),
+        });
+        const result = await store.upsertInteraction(second);
+        expect(result).toMatchObject({
+          kind: 'appended',
+          interaction: { interactionId: first.interactionIdIfNew, state: 'queued', messageCount: 2, updatedAt: T0 + 5 },
+        });
+        expect(await store.queueDepth()).toBe(1);
+        expect(await store.getInteraction(second.interactionIdIfNew)).toBeUndefined();
+      });
+
+      it('tells who holds the open interaction when a message joins it', async () => {
+        const first = upsertInput(T0);
+        await store.upsertInteraction(first);
+        await presence('a1', 'ready', T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.accept(offer.interactionId, offer.offerId, 'a1', T0 + 2);
+        const result = await store.upsertInteraction(
+          upsertInput(T0 + 3, { message: inboundMessage({ conversationKey: first.message.conversationKey }) }),
+        );
+        expect(result).toMatchObject({ kind: 'appended', interaction: { state: 'assigned', agentId: 'a1' } });
+      });
+
+      it('ignores a redelivered message: no second interaction and no second append', async () => {
+        const input = upsertInput(T0);
+        await store.upsertInteraction(input);
+        const again = await store.upsertInteraction({ ...input, interactionIdIfNew: newId(), now: T0 + 1 });
+        expect(again).toEqual({ kind: 'duplicate', interactionId: input.interactionIdIfNew });
+        expect(await store.queueDepth()).toBe(1);
+        expect((await store.getInteraction(input.interactionIdIfNew))?.messageCount).toBe(1);
+      });
+
+      it('raises a queued interaction when a more urgent message joins it, keeping its age', async () => {
+        const older = upsertInput(T0, { priority: 0 });
+        await store.upsertInteraction(older);
+        await create(T0 + 10, 2);
+        await store.upsertInteraction(
+          upsertInput(T0 + 20, { priority: 3, message: inboundMessage({ conversationKey: older.message.conversationKey }) }),
+        );
+        await presence('a1', 'ready', T0 + 30);
+        const offer = await mustDispatch(T0 + 31);
+        expect(offer.interactionId).toBe(older.interactionIdIfNew);
+        expect(offer.interaction).toMatchObject({ priority: 3, createdAt: T0 });
+      });
+
+      it('refuses a priority outside 0..100', async () => {
+        await expect(store.upsertInteraction(upsertInput(T0, { priority: 101 }))).rejects.toBeInstanceOf(
+          ValidationFailedError,
+        );
+        await expect(store.upsertInteraction(upsertInput(T0, { priority: 1.5 }))).rejects.toBeInstanceOf(
+          ValidationFailedError,
+        );
+      });
+
+      it('returns nothing for an unknown interaction', async () => {
+        expect(await store.getInteraction(newId())).toBeUndefined();
+      });
+    });
+
+    describe('dispatch', () => {
+      it('offers nothing when nobody is available or nothing waits', async () => {
+        expect(await dispatch(T0)).toBeUndefined();
+        await create(T0);
+        expect(await dispatch(T0)).toBeUndefined();
+        await presence('a1', 'not-ready', T0);
+        expect(await dispatch(T0)).toBeUndefined();
+        expect(await store.queueDepth()).toBe(1);
+      });
+
+      it('offers the queue head to the longest-idle available agent', async () => {
+        await presence('a2', 'ready', T0 + 2);
+        await presence('a1', 'ready', T0 + 1);
+        const id = await create(T0 + 3);
+        const offerId = newId();
+        const offer = await store.dispatch(T0 + 4, TIMEOUT, offerId);
+        expect(offer).toMatchObject({
+          offerId,
+          interactionId: id,
+          agentId: 'a1',
+          offeredAt: T0 + 4,
+          expiresAt: T0 + 4 + TIMEOUT,
+          interaction: { state: 'offered', agentId: 'a1', offerId, offerExpiresAt: T0 + 4 + TIMEOUT },
+        });
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1 });
+        expect((await store.getAgent('a1'))?.idleSince).toBeUndefined();
+        expect(await store.queueDepth()).toBe(0);
+        expect(await dispatch(T0 + 5)).toBeUndefined();
+      });
+
+      it('serves higher priority first, then the oldest', async () => {
+        const lowOld = await create(T0, 0);
+        const highNew = await create(T0 + 2, 3);
+        const highOld = await create(T0 + 1, 3);
+        const mid = await create(T0 + 3, 2);
+        await presence('a1', 'ready', T0 + 10, 4);
+        const order: string[] = [];
+        for (let i = 0; i < 4; i += 1) order.push((await mustDispatch(T0 + 11 + i)).interactionId);
+        expect(order).toEqual([highOld, highNew, mid, lowOld]);
+      });
+
+      it('gives an agent with capacity 2 two offers, then takes it out of the available set', async () => {
+        await presence('a1', 'ready', T0, 2);
+        await create(T0 + 1);
+        await create(T0 + 2);
+        await create(T0 + 3);
+        expect((await mustDispatch(T0 + 4)).agentId).toBe('a1');
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1, idleSince: T0 + 4 });
+        expect((await mustDispatch(T0 + 5)).agentId).toBe('a1');
+        expect(await dispatch(T0 + 6)).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 2 });
+        expect(await store.listAvailable(10)).toEqual([]);
+      });
+
+      it('moves an agent who was given work to the back of the idle order', async () => {
+        await presence('a1', 'ready', T0 + 1, 2);
+        await presence('a2', 'ready', T0 + 2, 2);
+        await create(T0 + 3);
+        await create(T0 + 4);
+        expect((await mustDispatch(T0 + 5)).agentId).toBe('a1');
+        expect((await mustDispatch(T0 + 6)).agentId).toBe('a2');
+        expect((await store.listAvailable(10)).map((a) => a.agentId)).toEqual(['a1', 'a2']);
+      });
+
+      it('offers an interaction needing a skill only to agents having it, without blocking the queue', async () => {
+        await presence('a1', 'ready', T0 + 1);
+        await presence('a2', 'ready', T0 + 2, 1, ['spanish']);
+        const spanish = await create(T0 + 3, 3, 'spanish');
+        const plain = await create(T0 + 4, 1);
+        const first = await mustDispatch(T0 + 5);
+        expect([first.interactionId, first.agentId]).toEqual([spanish, 'a2']);
+        const second = await mustDispatch(T0 + 6);
+        expect([second.interactionId, second.agentId]).toEqual([plain, 'a1']);
+      });
+
+      it('leaves an interaction queued when only agents without its skill are available', async () => {
+        await presence('a1', 'ready', T0 + 1, 1, ['english']);
+        await create(T0 + 2, 1, 'spanish');
+        expect(await dispatch(T0 + 3)).toBeUndefined();
+        expect(await store.queueDepth()).toBe(1);
+      });
+
+      it('never offers more than capacity however many interactions wait', async () => {
+        await presence('a1', 'ready', T0, 3);
+        for (let i = 0; i < 6; i += 1) await create(T0 + i);
+        const offers: Offer[] = [];
+        for (let i = 0; i < 6; i += 1) {
+          const offer = await dispatch(T0 + 10 + i);
+          if (offer) offers.push(offer);
+        }
+        expect(offers).toHaveLength(3);
+        expect(await store.getAgent('a1')).toMatchObject({ load: 3 });
+        expect(await store.queueDepth()).toBe(3);
+      });
+    });
+
+    describe('accept', () => {
+      it('assigns the interaction to the agent whose current offer it is', async () => {
+        await presence('a1', 'ready', T0);
+        await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        const result = await store.accept(offer.interactionId, offer.offerId, 'a1', T0 + 2);
+        expect(result).toMatchObject({
+          kind: 'accepted',
+          interaction: { state: 'assigned', agentId: 'a1', offerId: offer.offerId },
+        });
+        if (result.kind === 'accepted') expect(result.interaction.offerExpiresAt).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1 });
+      });
+
+      it('refuses a stale offer id, another agent, an expired offer and an unknown interaction', async () => {
+        await presence('a1', 'ready', T0);
+        await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        expect(await store.accept(offer.interactionId, newId(), 'a1', T0 + 2)).toEqual({
+          kind: 'stale',
+          reason: 'offer-mismatch',
+        });
+        expect(await store.accept(offer.interactionId, offer.offerId, 'a2', T0 + 2)).toEqual({
+          kind: 'stale',
+          reason: 'offer-mismatch',
+        });
+        expect(await store.accept(offer.interactionId, offer.offerId, 'a1', offer.expiresAt)).toEqual({
+          kind: 'stale',
+          reason: 'offer-expired',
+        });
+        expect(await store.accept(newId(), offer.offerId, 'a1', T0 + 2)).toEqual({
+          kind: 'stale',
+          reason: 'unknown-interaction',
+        });
+        expect((await store.getInteraction(offer.interactionId))?.state).toBe('offered');
+      });
+
+      it('treats the same accept again as already accepted, and an accept after a decline as stale', async () => {
+        await presence('a1', 'ready', T0);
+        await presence('a2', 'ready', T0 + 1);
+        await create(T0 + 2);
+        await create(T0 + 3);
+        const first = await mustDispatch(T0 + 4);
+        const second = await mustDispatch(T0 + 5);
+        await store.accept(first.interactionId, first.offerId, first.agentId, T0 + 6);
+        expect((await store.accept(first.interactionId, first.offerId, first.agentId, T0 + 7)).kind).toBe(
+          'already-accepted',
+        );
+        await store.decline(second.interactionId, second.offerId, second.agentId, T0 + 8);
+        expect(await store.accept(second.interactionId, second.offerId, second.agentId, T0 + 9)).toEqual({
+          kind: 'stale',
+          reason: 'not-offered',
+        });
+      });
+    });
+
+    describe('decline', () => {
+      it('releases the agent, requeues at the original age and offers to someone else', async () => {
+        await presence('a1', 'ready', T0 + 1);
+        await presence('a2', 'ready', T0 + 2, 1);
+        const older = await create(T0 + 3);
+        const offer = await mustDispatch(T0 + 4);
+        expect(offer).toMatchObject({ interactionId: older, agentId: 'a1' });
+        const younger = await create(T0 + 5);
+
+        const result = await store.decline(older, offer.offerId, 'a1', T0 + 6);
+        expect(result).toMatchObject({ kind: 'declined', offerId: offer.offerId });
+        if (result.kind !== 'declined') throw new Error('expected declined');
+        expect(result.interaction).toMatchObject({ state: 'queued', createdAt: T0 + 3, declinedBy: ['a1'] });
+        expect(result.interaction.agentId).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0, idleSince: T0 + 6 });
+
+        // a2 has idled longest now; the older interaction goes first despite the younger one.
+        const next = await mustDispatch(T0 + 7);
+        expect(next).toMatchObject({ interactionId: older, agentId: 'a2' });
+        // a1 is never offered what it declined, but gets the younger one.
+        const third = await mustDispatch(T0 + 8);
+        expect(third).toMatchObject({ interactionId: younger, agentId: 'a1' });
+      });
+
+      it('keeps an interaction queued when its only available agent declined it', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.decline(id, offer.offerId, 'a1', T0 + 2);
+        expect(await dispatch(T0 + 3)).toBeUndefined();
+        expect(await store.queueDepth()).toBe(1);
+      });
+
+      it('refuses a decline of a stale offer', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        expect(await store.decline(id, newId(), 'a1', T0 + 2)).toEqual({ kind: 'stale', reason: 'offer-mismatch' });
+        await store.decline(id, offer.offerId, 'a1', T0 + 3);
+        expect(await store.decline(id, offer.offerId, 'a1', T0 + 4)).toEqual({ kind: 'stale', reason: 'not-offered' });
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0 });
+      });
+
+      it('does not make a not-ready agent available again when it declines', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await presence('a1', 'not-ready', T0 + 2);
+        await store.decline(id, offer.offerId, 'a1', T0 + 3);
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0, state: 'not-ready' });
+        expect(await store.listAvailable(10)).toEqual([]);
+      });
+    });
+
+    describe('sweepExpiredOffers', () => {
+      it('requeues expired offers, sets the silent agent not-ready and leaves live offers alone', async () => {
+        await presence('a1', 'ready', T0, 1);
+        await presence('a2', 'ready', T0 + 1, 1);
+        const early = await create(T0 + 2);
+        const late = await create(T0 + 3);
+        const first = await mustDispatch(T0 + 10);
+        const second = await mustDispatch(T0 + 20);
+
+        expect(await store.sweepExpiredOffers(first.expiresAt - 1, 10)).toEqual([]);
+        const expired = await store.sweepExpiredOffers(first.expiresAt, 10);
+        expect(expired).toHaveLength(1);
+        expect(expired[0]).toMatchObject({
+          offerId: first.offerId,
+          agentId: 'a1',
+          expiredAt: first.expiresAt,
+          agentSetNotReady: true,
+          interaction: { interactionId: early, state: 'queued', createdAt: T0 + 2, declinedBy: ['a1'] },
+        });
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'not-ready', load: 0, stateSince: first.expiresAt });
+        expect(await store.listAvailable(10)).toEqual([]);
+        expect((await store.getInteraction(late))?.state).toBe('offered');
+        expect(second.interactionId).toBe(late);
+        expect(await store.queueDepth()).toBe(1);
+      });
+
+      it('moves a timed-out interaction on to the next ready agent', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.sweepExpiredOffers(offer.expiresAt, 10);
+        await presence('a2', 'ready', offer.expiresAt + 1);
+        await presence('a1', 'ready', offer.expiresAt + 2);
+        const next = await mustDispatch(offer.expiresAt + 3);
+        expect(next).toMatchObject({ interactionId: id, agentId: 'a2' });
+      });
+
+      it('sweeps at most `limit` offers, earliest deadline first', async () => {
+        for (const agentId of ['a1', 'a2', 'a3']) await presence(agentId, 'ready', T0);
+        for (let i = 0; i < 3; i += 1) await create(T0 + i);
+        const offers: Offer[] = [];
+        for (let i = 0; i < 3; i += 1) offers.push(await mustDispatch(T0 + 10 + i));
+        const swept = await store.sweepExpiredOffers(T0 + 1_000_000, 2);
+        expect(swept.map((e) => e.offerId)).toEqual([offers[0]?.offerId, offers[1]?.offerId]);
+        expect((await store.sweepExpiredOffers(T0 + 1_000_000, 2)).map((e) => e.offerId)).toEqual([offers[2]?.offerId]);
+      });
+
+      it('does not sweep an accepted offer', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.accept(id, offer.offerId, 'a1', T0 + 2);
+        expect(await store.sweepExpiredOffers(offer.expiresAt + 1, 10)).toEqual([]);
+        expect((await store.getInteraction(id))?.state).toBe('assigned');
+      });
+
+      it('leaves an offline agent offline when its offer times out', async () => {
+        await presence('a1', 'ready', T0);
+        await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await presence('a1', 'offline', T0 + 2);
+        const [expired] = await store.sweepExpiredOffers(offer.expiresAt, 10);
+        expect(expired?.agentSetNotReady).toBe(false);
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'offline', load: 0 });
+      });
+    });
+
+    describe('complete', () => {
+      it('ends the interaction, frees the agent and opens a new interaction on the next message', async () => {
+        await presence('a1', 'ready', T0);
+        const first = upsertInput(T0);
+        await store.upsertInteraction(first);
+        const offer = await mustDispatch(T0 + 1);
+        await store.accept(offer.interactionId, offer.offerId, 'a1', T0 + 2);
+
+        const result = await store.complete(offer.interactionId, 'a1', T0 + 3);
+        expect(result).toMatchObject({
+          kind: 'completed',
+          interaction: { state: 'completed', completedAt: T0 + 3, agentId: 'a1' },
+        });
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0, idleSince: T0 + 3 });
+        expect(await store.getInteraction(offer.interactionId)).toMatchObject({
+          state: 'completed',
+          correlationId: first.correlationId,
+          firstMessage: first.message,
+        });
+
+        const next = await store.upsertInteraction(
+          upsertInput(T0 + 4, { message: inboundMessage({ conversationKey: first.message.conversationKey }) }),
+        );
+        expect(next.kind).toBe('created');
+        if (next.kind === 'created') expect(next.interaction.interactionId).not.toBe(offer.interactionId);
+      });
+
+      it('refuses to complete what is not assigned to that agent', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        expect(await store.complete(id, 'a1', T0 + 1)).toEqual({ kind: 'stale', reason: 'not-assigned' });
+        const offer = await mustDispatch(T0 + 2);
+        expect(await store.complete(id, 'a1', T0 + 3)).toEqual({ kind: 'stale', reason: 'not-assigned' });
+        await store.accept(id, offer.offerId, 'a1', T0 + 4);
+        expect(await store.complete(id, 'a2', T0 + 5)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        await store.complete(id, 'a1', T0 + 6);
+        expect(await store.complete(id, 'a2', T0 + 7)).toEqual({ kind: 'stale', reason: 'already-completed' });
+        // The same agent again is a redelivery: the completed record comes back, and nothing changes.
+        expect(await store.complete(id, 'a1', T0 + 7)).toMatchObject({
+          kind: 'already-completed',
+          interaction: { interactionId: id, state: 'completed', agentId: 'a1', completedAt: T0 + 6 },
+        });
+        expect(await store.complete(newId(), 'a1', T0 + 8)).toEqual({ kind: 'stale', reason: 'unknown-interaction' });
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0 });
+      });
+
+      it('keeps a not-ready agent out of the available set when it completes', async () => {
+        await presence('a1', 'ready', T0, 2);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.accept(id, offer.offerId, 'a1', T0 + 2);
+        await presence('a1', 'not-ready', T0 + 3);
+        await store.complete(id, 'a1', T0 + 4);
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0, state: 'not-ready' });
+        expect(await store.listAvailable(10)).toEqual([]);
+      });
+    });
+  });
+}
