@@ -13,6 +13,7 @@ const FILE_ROLES = [
   'contract', 'fixtures', 'bench', 'cli',
 ];
 const TEST_ROLES = ['spec', 'integration-spec', 'e2e-spec'];
+const NO_DEEP_IMPORTS = { group: ['@perch/*/*'], message: 'Import a library from its entry point (@perch/<lib>), never a deep path.' };
 const KEBAB = '+([a-z0-9])*(-+([a-z0-9]))';
 const moduleBoundaries = {
   enforceBuildableLibDependency: false,
@@ -44,7 +45,8 @@ const moduleBoundaries = {
     // The agent-facing edge (REST, WebSocket) wires them.
     {
       sourceTag: 'scope:gateway',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:x', 'scope:agents', 'scope:outbound', 'scope:interactions', 'scope:gateway'],
+      // scope:router only for the read-only AssignmentReader (who holds an interaction; docs/adr/0013), narrowed below.
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:x', 'scope:agents', 'scope:outbound', 'scope:interactions', 'scope:router', 'scope:gateway'],
     },
     { sourceTag: 'scope:embedded', onlyDependOnLibsWithTags: ['scope:*'] },
   ],
@@ -76,10 +78,7 @@ export default [
       '@nx/enforce-module-boundaries': ['error', moduleBoundaries],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@perch/*/*'], message: 'Import a library from its entry point (@perch/<lib>), never a deep path.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [NO_DEEP_IMPORTS] }],
       'import/no-default-export': 'off',
     },
   },
@@ -93,6 +92,26 @@ export default [
   {
     files: TEST_FILES,
     rules: { '@nx/enforce-module-boundaries': ['error', testBoundaries] },
+  },
+  {
+    // The gateway may read who holds an interaction from the router's store, and use nothing else of it (docs/adr/0013).
+    files: ['libs/gateway/**/*.ts', 'apps/gateway/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [NO_DEEP_IMPORTS],
+          paths: [
+            {
+              name: '@perch/routing',
+              allowImportNames: ['Assignment', 'AssignmentReader', 'redisAssignmentReader'],
+              message: 'The gateway reads the router only through the AssignmentReader port (docs/adr/0013).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // docs/CONVENTIONS.md: kebab-case `<name>.<role>.ts` with a role from its list; a spec names a module or a behaviour.

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { type EventEnvelope, type InboundReceivedPayload } from '@perch/contracts';
+import { freePort, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
+
+import { type IngestorRun, startIngestorRun, waitForMetrics } from './support/ingestor-process.fixtures';
 
 // Customers DM the brand while X loses half of the Account Activity deliveries. The ingestor (a real process on Kafka
 // and Redis) registers its own webhook through X's CRC at start-up, takes the signed deliveries on its HTTP port and
@@ -18,54 +20,36 @@ describe('direct message ingestion (ingestor process, Account Activity webhook)'
     consumerSecret,
   });
   const published: EventEnvelope<InboundReceivedPayload>[] = [];
-  let port = 0;
-  // /metrics is served on the internal listener only.
-  let internalPort = 0;
-  let ingestor: ServiceProcess;
-  let tap: EventTap;
+  let run: IngestorRun;
 
   beforeAll(async () => {
     const simulatorUrl = (await simulator.start(await freePort())).baseUrl;
     for (const username of ['early_bird', 'night_owl']) simulator.createAccount({ username, kind: 'customer', followsBrand: [brand] });
-    const { kafkaBrokers, redisUrl } = serviceEnv();
-    port = await freePort();
-    internalPort = await freePort();
-    ingestor = new ServiceProcess({
-      app: 'ingestor',
-      env: {
-        KAFKA_BROKERS: kafkaBrokers,
-        REDIS_URL: redisUrl,
-        PERCH_NAMESPACE: namespace,
-        X_API_BASE_URL: simulatorUrl,
-        X_APP_BEARER: simulator.appBearerToken,
-        X_BRAND_TOKENS: `${brand}=${brandToken}`,
-        X_WEBHOOK_URL: `http://127.0.0.1:${port}/webhooks/x`,
-        X_CONSUMER_SECRET: consumerSecret,
-        INGESTOR_DM_POLL_MS: '1000',
-        HTTP_PORT: String(port),
-        INTERNAL_HTTP_PORT: String(internalPort),
-      },
-      healthUrl: `http://127.0.0.1:${port}/health`,
+    run = await startIngestorRun({
+      name: 'dms',
+      namespace,
+      xApiBaseUrl: simulatorUrl,
+      appBearer: simulator.appBearerToken,
+      brandTokens: `${brand}=${brandToken}`,
+      webhookConsumerSecret: consumerSecret,
+      extra: { INGESTOR_DM_POLL_MS: '1000' },
+      published,
     });
-    await ingestor.start();
-    tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-dms' });
-    await tap.bus.subscribe(Topics.InboundReceived, 'e2e-dms-reader', async (e) => void published.push(e), { fromBeginning: true });
   });
 
   afterAll(async () => {
-    await tap.close();
-    await ingestor.stop();
+    await run.stop();
     await simulator.stop();
   });
 
   it('publishes every customer DM exactly once through lost webhook deliveries, and none of the brand’s own', async () => {
-    await waitFor('the webhook registration and the first DM poll', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${internalPort}/metrics`)).text();
-      return /perch_webhook_registration_registered\{[^}]*\} 1/.test(metrics) && /perch_dm_poll_polls\{[^}]*\} [1-9]/.test(metrics);
-    });
+    await waitForMetrics('the webhook registration and the first DM poll', run.internalPort, [
+      /perch_webhook_registration_registered\{[^}]*\} 1/,
+      /perch_dm_poll_polls\{[^}]*\} [1-9]/,
+    ]);
     expect(simulator.webhooks()).toEqual([expect.objectContaining({ valid: true, subscriptions: [simulator.account(brand).id] })]);
 
-    const unsigned = await fetch(`http://127.0.0.1:${port}/webhooks/x`, {
+    const unsigned = await fetch(`http://127.0.0.1:${run.port}/webhooks/x`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ for_user_id: simulator.account(brand).id, direct_message_events: [] }),

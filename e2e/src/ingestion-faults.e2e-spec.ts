@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { type EventEnvelope, type InboundReceivedPayload } from '@perch/contracts';
+import { freePort, waitFor } from '@perch/testing';
 import { MentionsTimelineReader } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
+
+import { type IngestorRun, startIngestorRun, waitForMetrics } from './support/ingestor-process.fixtures';
 
 // X misbehaves while customers tweet: the stream drops mid-traffic, then refuses reconnects with 503s.
 // The ingestor (a real process on Kafka and Redis) reconnects with X's backoff while the mentions poll covers
@@ -19,40 +21,23 @@ describe('ingestion under X faults', () => {
   });
   const published: EventEnvelope<InboundReceivedPayload>[] = [];
   let simulatorUrl = '';
-  let port = 0;
-  // /metrics is served on the internal listener only.
-  let internalPort = 0;
-  let ingestor: ServiceProcess;
-  let tap: EventTap;
+  let run: IngestorRun;
 
   beforeAll(async () => {
     simulatorUrl = (await simulator.start(await freePort())).baseUrl;
-    const { kafkaBrokers, redisUrl } = serviceEnv();
-    port = await freePort();
-    internalPort = await freePort();
-    ingestor = new ServiceProcess({
-      app: 'ingestor',
-      env: {
-        KAFKA_BROKERS: kafkaBrokers,
-        REDIS_URL: redisUrl,
-        PERCH_NAMESPACE: namespace,
-        X_API_BASE_URL: simulatorUrl,
-        X_APP_BEARER: appBearer,
-        X_BRAND_TOKENS: `${brand}=${brandToken}`,
-        INGESTOR_MENTIONS_POLL_MS: '1000',
-        HTTP_PORT: String(port),
-        INTERNAL_HTTP_PORT: String(internalPort),
-      },
-      healthUrl: `http://127.0.0.1:${port}/health`,
+    run = await startIngestorRun({
+      name: 'faults',
+      namespace,
+      xApiBaseUrl: simulatorUrl,
+      appBearer,
+      brandTokens: `${brand}=${brandToken}`,
+      extra: { INGESTOR_MENTIONS_POLL_MS: '1000' },
+      published,
     });
-    await ingestor.start();
-    tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-faults' });
-    await tap.bus.subscribe(Topics.InboundReceived, 'e2e-faults-reader', async (e) => void published.push(e), { fromBeginning: true });
   });
 
   afterAll(async () => {
-    await tap.close();
-    await ingestor.stop();
+    await run.stop();
     await simulator.stop();
   });
 
@@ -66,10 +51,7 @@ describe('ingestion under X faults', () => {
   }
 
   it('publishes every customer tweet exactly once through a dropped stream and a burst of 503s', async () => {
-    await waitFor('the stream and the first poll', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${internalPort}/metrics`)).text();
-      return /perch_stream_connected\{[^}]*\} 1/.test(metrics) && /perch_mentions_poll_polls\{[^}]*\} [1-9]/.test(metrics);
-    });
+    await waitForMetrics('the stream and the first poll', run.internalPort, [/perch_stream_connected\{[^}]*\} 1/, /perch_mentions_poll_polls\{[^}]*\} [1-9]/]);
     simulator.startGenerator({ rate: 40, count: 240, customers: 60, brand, replyRatio: 0.1, seed: namespace });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await fault('stream-refuse', { count: 2, status: 503 });

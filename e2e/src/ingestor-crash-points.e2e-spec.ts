@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
 import { CRASH_AT_ENV } from '@perch/platform';
 import { MemoryRoutingStore } from '@perch/routing';
-import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { EventTap, freePort, serviceEnv, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
+
+import { ingestorEnv, ingestorProcess, waitForMetrics } from './support/ingestor-process.fixtures';
 
 // The ingestor is SIGKILLed at each step of its path (PERCH_CRASH_AT, see crashPoint in @perch/platform) while it
 // handles a customer's tweet; restarted without the crash point, it must still publish that tweet: no step loses one.
@@ -39,40 +41,35 @@ describe('ingestor killed at each step of publishing a tweet', () => {
     // Published, never marked: the poll brings it again once the claim lapsed; the router keeps one interaction.
     { step: 'ingestor.after-publish', copiesOnTheTopic: 2 },
   ])('publishes the tweet it was handling when killed at $step', async ({ step, copiesOnTheTopic }) => {
-    const { kafkaBrokers, redisUrl } = serviceEnv();
+    const { kafkaBrokers } = serviceEnv();
     const namespace = `e2e-crash-${step.replace(/\W/g, '-')}-${Date.now()}`;
     const port = await freePort();
     // /metrics is served on the internal listener only.
     const internalPort = await freePort();
-    const env = {
-      KAFKA_BROKERS: kafkaBrokers,
-      REDIS_URL: redisUrl,
-      // The shared test Redis persists nothing; what this test checks does not depend on Redis surviving a restart.
-      REDIS_ALLOW_EPHEMERAL: 'true',
-      PERCH_NAMESPACE: namespace,
-      X_API_BASE_URL: baseUrl,
-      X_APP_BEARER: appBearer,
-      X_BRAND_TOKENS: `${brand}=${brandToken}`,
-      INGESTOR_MENTIONS_POLL_MS: '500',
-      // The dead process's lease and its in-flight claim lapse after these; short so the test does not wait long.
-      INGESTOR_LEADER_TTL_MS: '2000',
-      INGESTOR_CLAIM_TTL_MS: '2000',
-      HTTP_PORT: String(port),
-      INTERNAL_HTTP_PORT: String(internalPort),
-    };
+    const env = ingestorEnv({
+      namespace,
+      xApiBaseUrl: baseUrl,
+      appBearer,
+      brandTokens: `${brand}=${brandToken}`,
+      extra: {
+        // The shared test Redis persists nothing; what this test checks does not depend on Redis surviving a restart.
+        REDIS_ALLOW_EPHEMERAL: 'true',
+        INGESTOR_MENTIONS_POLL_MS: '500',
+        // The dead process's lease and its in-flight claim lapse after these; short so the test does not wait long.
+        INGESTOR_LEADER_TTL_MS: '2000',
+        INGESTOR_CLAIM_TTL_MS: '2000',
+      },
+    });
     const published: EventEnvelope<InboundReceivedPayload>[] = [];
     const tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: `e2e-crash-${randomUUID()}` });
-    const doomed = new ServiceProcess({ app: 'ingestor', env: { ...env, [CRASH_AT_ENV]: step }, healthUrl: `http://127.0.0.1:${port}/health` });
-    const restarted = new ServiceProcess({ app: 'ingestor', env, healthUrl: `http://127.0.0.1:${port}/health` });
+    const doomed = ingestorProcess({ ...env, [CRASH_AT_ENV]: step }, port, internalPort);
+    const restarted = ingestorProcess(env, port, internalPort);
     try {
       await doomed.start();
       // Subscribed once the ingestor created its topics; from the beginning, so nothing it publishes is missed.
       await tap.bus.subscribe(Topics.InboundReceived, `e2e-crash-reader-${randomUUID()}`, async (e) => void published.push(e), { fromBeginning: true });
       // The first poll sets the brand's cursor at its newest mention: wait for it so the tweet below counts as new.
-      await waitFor('the stream and the first mentions poll', async () => {
-        const metrics = await (await fetch(`http://127.0.0.1:${internalPort}/metrics`)).text();
-        return /perch_stream_connected\{[^}]*\} 1/.test(metrics) && /perch_mentions_poll_polls\{[^}]*\} [1-9]/.test(metrics);
-      });
+      await waitForMetrics('the stream and the first mentions poll', internalPort, [/perch_stream_connected\{[^}]*\} 1/, /perch_mentions_poll_polls\{[^}]*\} [1-9]/]);
 
       const id = simulator.createTweet({ authorUsername: customer, text: `@${brand} my parcel is lost (${step})` }).id;
       await waitFor(`the ingestor to kill itself at ${step}`, async () => !(await healthy(port)), 15_000);

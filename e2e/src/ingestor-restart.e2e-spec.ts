@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { EventTap, freePort, type ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
+
+import { ingestorEnv, ingestorProcess, waitForMetrics } from './support/ingestor-process.fixtures';
 
 // The ingestor crashes (SIGKILL) while customers keep tweeting; after a restart the mentions poll, resuming
 // from its cursor in Redis, brings what the stream missed. Every tweet is published exactly once.
@@ -27,20 +29,19 @@ describe('ingestor crash and restart', () => {
 
   beforeAll(async () => {
     const { baseUrl } = await simulator.start(await freePort());
-    const { kafkaBrokers, redisUrl } = serviceEnv();
+    const { kafkaBrokers } = serviceEnv();
     port = await reservePorts();
-    env = {
-      KAFKA_BROKERS: kafkaBrokers,
-      REDIS_URL: redisUrl,
-      PERCH_NAMESPACE: namespace,
-      X_API_BASE_URL: baseUrl,
-      X_APP_BEARER: appBearer,
-      X_BRAND_TOKENS: `${brand}=${brandToken}`,
-      INGESTOR_MENTIONS_POLL_MS: '500',
-      // A crashed leader's lease lapses after this; short, so the restarted process leads quickly.
-      INGESTOR_LEADER_TTL_MS: '2000',
-      HTTP_PORT: String(port),
-    };
+    env = ingestorEnv({
+      namespace,
+      xApiBaseUrl: baseUrl,
+      appBearer,
+      brandTokens: `${brand}=${brandToken}`,
+      extra: {
+        INGESTOR_MENTIONS_POLL_MS: '500',
+        // A crashed leader's lease lapses after this; short, so the restarted process leads quickly.
+        INGESTOR_LEADER_TTL_MS: '2000',
+      },
+    });
     simulator.createAccount({ username: 'crash_watcher', kind: 'customer' });
     tap = await EventTap.open({ brokers: kafkaBrokers, namespace, clientId: 'e2e-restart' });
   });
@@ -51,7 +52,7 @@ describe('ingestor crash and restart', () => {
   });
 
   function ingestor(onPort = port): ServiceProcess {
-    return new ServiceProcess({ app: 'ingestor', env: { ...env, HTTP_PORT: String(onPort), INTERNAL_HTTP_PORT: String(internalPortOf(onPort)) }, healthUrl: `http://127.0.0.1:${onPort}/health` });
+    return ingestorProcess(env, onPort, internalPortOf(onPort));
   }
 
   async function metric(onPort: number, name: string): Promise<number> {
@@ -71,10 +72,7 @@ describe('ingestor crash and restart', () => {
     await first.start();
     await tap.bus.subscribe(Topics.InboundReceived, 'e2e-restart-reader', async (e) => void published.push(e), { fromBeginning: true });
     // The first poll sets the brand's cursor; wait for it so the tweets below count as new.
-    await waitFor('the stream to be connected', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${internalPortOf(port)}/metrics`)).text();
-      return /perch_stream_connected\{[^}]*\} 1/.test(metrics) && /perch_mentions_poll_polls\{[^}]*\} [1-9]/.test(metrics);
-    });
+    await waitForMetrics('the stream to be connected', internalPortOf(port), [/perch_stream_connected\{[^}]*\} 1/, /perch_mentions_poll_polls\{[^}]*\} [1-9]/]);
     const before = tweet('my order is late');
     await waitFor('the first tweet', () => count(before) === 1);
 

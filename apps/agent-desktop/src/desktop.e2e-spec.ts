@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import { type Classification } from '@perch/contracts';
-import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
+import { authorFacts, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';
@@ -46,14 +46,7 @@ describe('Agent desktop', () => {
     return inboundMessageFrom({
       brand: { id: brand.id, username: brand.username },
       tweet,
-      author: {
-        id: author.id,
-        username: author.username,
-        name: author.name,
-        followersCount: author.publicMetrics.followers_count,
-        followingCount: author.publicMetrics.following_count,
-        tweetCount: author.publicMetrics.tweet_count,
-      },
+      author: authorFacts(author),
     });
   }
 

@@ -5,15 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '@perch/platform';
 
 import { GatewayConfig, trustProxySetting } from './gateway.config';
+import { GATEWAY_ENV_WITHOUT_SECRET } from './gateway-env.fixtures';
 
-const BASE = {
-  KAFKA_BROKERS: '127.0.0.1:9092',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
-  X_BRAND_TOKENS: 'acme_support=acme-support-user-token',
-  GATEWAY_AGENTS: '[{"id":"alice","password":"alice"}]',
-  GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-};
+const BASE = { ...GATEWAY_ENV_WITHOUT_SECRET, GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64url') };
 
 describe('GatewayConfig: sign-in throttle and GATEWAY_TRUST_PROXY', () => {
   it('trusts no proxy and throttles 5 failures per user, 20 per address per 15 minutes by default', () => {

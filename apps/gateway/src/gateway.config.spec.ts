@@ -2,26 +2,16 @@ import 'reflect-metadata';
 
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { ConfigError, loadConfig } from '@perch/platform';
+import { loadConfig } from '@perch/platform';
+import { configProblems } from '@perch/testing';
 
 import { GatewayConfig } from './gateway.config';
+import { GATEWAY_ENV_WITHOUT_SECRET } from './gateway-env.fixtures';
 
-const BASE = {
-  KAFKA_BROKERS: '127.0.0.1:9092',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
-  X_BRAND_TOKENS: 'acme_support=acme-support-user-token',
-  GATEWAY_AGENTS: '[{"id":"alice","password":"alice"}]',
-};
+const BASE = GATEWAY_ENV_WITHOUT_SECRET;
 
 function problemsOf(env: Record<string, string>): string {
-  try {
-    loadConfig(GatewayConfig, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  return '';
+  return configProblems(GatewayConfig, env);
 }
 
 describe('GatewayConfig: GATEWAY_TOKEN_SECRET', () => {

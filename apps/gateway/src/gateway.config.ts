@@ -27,7 +27,7 @@ export class GatewayConfig extends RedisEnv {
   @IsStrongSecret()
   GATEWAY_TOKEN_SECRET!: string;
 
-  /** JSON array of agents: [{"id":"alice","password":"…" | "passwordHash":"scrypt$…","capacity":2,"skills":[]}]. */
+  /** JSON array of agents: [{"id":"alice","password":"…" | "passwordHash":"scrypt$…","capacity":2,"capacityByChannel"?:{"public":2,"dm":1},"skills":[]}]. */
   @IsString()
   @MinLength(2)
   GATEWAY_AGENTS!: string;
@@ -41,6 +41,13 @@ export class GatewayConfig extends RedisEnv {
 
   @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'GATEWAY_DB_SCHEMA must be lower-case letters, digits, underscores' })
   GATEWAY_DB_SCHEMA = 'perch';
+
+  /**
+   * The router's tenant, as the router has it (same default): the gateway reads who holds each interaction from the
+   * router's Redis keys of that tenant before letting an agent act (docs/adr/0013).
+   */
+  @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'ROUTER_TENANT may hold letters, digits, dash and underscore' })
+  ROUTER_TENANT = 'default';
 
   @IsString()
   GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');

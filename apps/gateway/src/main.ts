@@ -9,6 +9,7 @@ import { setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { PostgresCorrectionStore, PostgresInteractionStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
+import { redisAssignmentReader } from '@perch/routing';
 import {
   connectKafkaBus,
   connectRedis,
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     deferredOutboundStore: new RedisDeferredOutboundStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'outbound')}:` }),
     xApi,
     brands,
+    // Who holds each interaction: the router's own keys (same tenant and namespace), read before every action.
+    assignments: redisAssignmentReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
     // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
     auth: {
       agents,

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 
 import { randomBytes } from 'node:crypto';
 
-import { ConfigError, loadConfig } from '@perch/platform';
+import { loadConfig } from '@perch/platform';
+import { configProblems } from '@perch/testing';
 
 import { IngestorConfig } from './ingestor.config';
 
@@ -17,13 +18,7 @@ const BASE = {
 const SECRET = randomBytes(32).toString('hex');
 
 function problemsOf(env: Record<string, string>): string {
-  try {
-    loadConfig(IngestorConfig, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  return '';
+  return configProblems(IngestorConfig, env);
 }
 
 describe('IngestorConfig: direct messages', () => {

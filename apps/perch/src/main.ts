@@ -21,7 +21,7 @@ import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactio
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createOutboundXAdapter, MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
-import { MemoryRoutingStore, wireRouter } from '@perch/routing';
+import { MemoryRoutingStore, RoutingStoreAssignmentReader, wireRouter } from '@perch/routing';
 import {
   captureRawBody,
   exitOnStartupFailure,
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     dmPollMs: 60_000,
     consumerSecret,
   });
+  // One routing store: the router writes it, the gateway reads who holds what from the same instance.
+  const routingStore = new MemoryRoutingStore('default');
   // Created once the server listens (its URL needs the port); stopped first on shutdown.
   const late: { registration?: AccountActivityRegistration } = {};
 
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
     imports: [
       ingestion.module,
       wireClassifier({ bus }).module,
-      wireRouter({ bus, store: new MemoryRoutingStore('default'), offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: 500 }).module,
+      wireRouter({ bus, store: routingStore, offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: 500 }).module,
       wireGateway({
         bus,
         interactionStore: new MemoryInteractionStore(),
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
         deferredOutboundStore: new MemoryDeferredOutboundStore(),
         xApi,
         brands,
+        assignments: new RoutingStoreAssignmentReader(routingStore),
         auth: {
           agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
           tokenSecret: dataDir.tokenSecret,

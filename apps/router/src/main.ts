@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     imports: [
       wireRouter({
         bus,
-        store: new RedisRoutingStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
+        store: new RedisRoutingStore(redis, redisNamespace(config, config.ROUTER_TENANT), config.routingStoreOptions()),
         offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS,
         sweepIntervalMs: config.ROUTER_SWEEP_INTERVAL_MS,
       }).module,

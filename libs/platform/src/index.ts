@@ -10,3 +10,4 @@ export * from './lib/strong-secret.util';
 export * from './lib/validation.util';
 export * from './lib/backoff.util';
 export * from './lib/failure-classification.util';
+export * from './lib/seeded-random.util';

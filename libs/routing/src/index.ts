@@ -1,3 +1,6 @@
+// Read-only: who holds an interaction, for the gateway's checks before an agent acts (docs/adr/0013).
+export * from './lib/assignments/assignment-reader.port';
+export * from './lib/assignments/routing-store-assignment-reader.adapter';
 export * from './lib/priority.util';
 export * from './lib/routing.constants';
 export * from './lib/routing.errors';

@@ -8,3 +8,6 @@ export * from './lib/redis-server.fixtures';
 export * from './lib/tcp-proxy.fixtures';
 export * from './lib/kafka-broker.fixtures';
 export * from './lib/memory-bus.fixtures';
+export * from './lib/postgres-schema.fixtures';
+export * from './lib/kafka-topics.fixtures';
+export * from './lib/config-problems.fixtures';

@@ -123,6 +123,31 @@ describe('agentRecordsFromJson', () => {
     await expect(verifyPassword('wonderland', records[0]?.passwordHash ?? '')).resolves.toBe(true);
   });
 
+  it('reads separate public and DM limits, the capacity capping their sum (default: the sum)', async () => {
+    const records = await agentRecordsFromJson(
+      JSON.stringify([
+        { id: 'carol', password: 'x', capacityByChannel: { public: 3, dm: 2 } },
+        { id: 'dan', password: 'x', capacity: 4, capacityByChannel: { public: 3, dm: 2 } },
+      ]),
+      { passwordParams: { N: 1024, r: 8, p: 1 } },
+    );
+    expect(records.map(({ id, capacity, capacityByChannel }) => ({ id, capacity, capacityByChannel }))).toEqual([
+      { id: 'carol', capacity: 5, capacityByChannel: { public: 3, dm: 2 } },
+      { id: 'dan', capacity: 4, capacityByChannel: { public: 3, dm: 2 } },
+    ]);
+    await expect(
+      agentRecordsFromJson(
+        JSON.stringify([
+          { id: 'a', password: 'x', capacityByChannel: { public: 0, dm: 0 } },
+          { id: 'b', password: 'x', capacityByChannel: { public: 51, dm: 1 } },
+          { id: 'c', password: 'x', capacityByChannel: { public: 1, dm: 1, voice: 1 } },
+        ]),
+      ),
+    ).rejects.toMatchObject({
+      problems: [{ field: '[0].capacityByChannel' }, { field: '[1].capacityByChannel' }, { field: '[2].capacityByChannel' }],
+    });
+  });
+
   it('names every bad field at once', async () => {
     const bad = JSON.stringify([
       { id: 'a b', capacity: 0 },

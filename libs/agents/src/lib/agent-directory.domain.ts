@@ -23,10 +23,18 @@ export interface AgentRecord {
   passwordHash: string;
   /** Interactions the agent can hold at once. Set by configuration only, never by the agent. */
   capacity: number;
+  /** Optional separate limits for public conversations and DMs (configuration only); `capacity` then caps their sum. */
+  capacityByChannel?: ChannelCapacity;
   skills: string[];
   role: AgentRole;
   /** Usernames of the brand accounts this person may post from (a new post); `*` for all. */
   brands: string[];
+}
+
+/** Interactions an agent may hold at once per channel: public conversations (mentions, replies, quotes) and DMs. */
+export interface ChannelCapacity {
+  public: number;
+  dm: number;
 }
 
 /** An agent as the rest of the system sees them: never the password hash. */
@@ -34,6 +42,8 @@ export interface AgentProfile {
   id: string;
   displayName: string;
   capacity: number;
+  /** Present when configured: separate limits for public conversations and DMs. */
+  capacityByChannel?: ChannelCapacity;
   skills: string[];
   role: AgentRole;
   brands: string[];
@@ -250,6 +260,7 @@ function profileOf(agent: AgentRecord): AgentProfile {
     id: agent.id,
     displayName: agent.displayName,
     capacity: agent.capacity,
+    ...(agent.capacityByChannel === undefined ? {} : { capacityByChannel: { ...agent.capacityByChannel } }),
     skills: [...agent.skills],
     role: agent.role,
     brands: [...agent.brands],

@@ -1,16 +1,19 @@
 import { type FieldProblem, ValidationFailedError } from '@perch/platform';
 
-import { AGENT_ROLES, ALL_BRANDS, type AgentRecord, type AgentRole } from './agent-directory.domain';
+import { AGENT_ROLES, ALL_BRANDS, type AgentRecord, type AgentRole, type ChannelCapacity } from './agent-directory.domain';
 import { hashPassword, type ScryptParams } from './password-hash.util';
 
 const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 // X usernames: 1-15 letters, digits or underscores.
 const BRAND_USERNAME = /^[A-Za-z0-9_]{1,15}$/;
-const FIELDS = ['id', 'displayName', 'password', 'passwordHash', 'capacity', 'skills', 'role', 'brands'];
+const FIELDS = ['id', 'displayName', 'password', 'passwordHash', 'capacity', 'capacityByChannel', 'skills', 'role', 'brands'];
+const MAX_CAPACITY = 50;
 
 /**
  * Agents from configuration (e.g. GATEWAY_AGENTS): a JSON array of
- * {"id", "displayName"?, "password" | "passwordHash", "capacity"?, "skills"?, "role"?, "brands"?}. `role` is
+ * {"id", "displayName"?, "password" | "passwordHash", "capacity"?, "capacityByChannel"?, "skills"?, "role"?, "brands"?}.
+ * `capacityByChannel` ({"public": 3, "dm": 2}, each 0..50) sets separate limits per channel; `capacity` then caps
+ * their sum (default: the sum, at most 50; without per-channel limits the default capacity is 1). `role` is
  * agent (default), supervisor or admin; `brands` lists the brand usernames the person may post from (`*` for
  * all; default none, so posting as a brand is always granted explicitly). Plain passwords (demos)
  * are hashed here; production gives passwordHash from hashPassword. Throws one ValidationFailedError
@@ -41,7 +44,7 @@ export async function agentRecordsFromJson(json: string, options: { passwordPara
       return;
     }
     const record = item as Record<string, unknown>;
-    const { id, displayName, password, passwordHash, capacity, skills, role, brands } = record;
+    const { id, displayName, password, passwordHash, capacity, capacityByChannel, skills, role, brands } = record;
     for (const key of Object.keys(record)) {
       if (!FIELDS.includes(key)) problem(key, 'is not a known field');
     }
@@ -57,6 +60,10 @@ export async function agentRecordsFromJson(json: string, options: { passwordPara
     if (capacity !== undefined && (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1 || capacity > 50)) {
       problem('capacity', 'must be an integer from 1 to 50');
     }
+    const byChannel = channelCapacityOf(capacityByChannel);
+    if (capacityByChannel !== undefined && byChannel === undefined) {
+      problem('capacityByChannel', 'must be {"public": n, "dm": n}: integers from 0 to 50, not both 0');
+    }
     if (skills !== undefined && (!Array.isArray(skills) || skills.some((skill) => typeof skill !== 'string'))) {
       problem('skills', 'must be an array of strings');
     }
@@ -71,7 +78,8 @@ export async function agentRecordsFromJson(json: string, options: { passwordPara
       pending.push({
         id,
         displayName: typeof displayName === 'string' && displayName.length > 0 ? displayName : id,
-        capacity: typeof capacity === 'number' ? capacity : 1,
+        capacity: typeof capacity === 'number' ? capacity : byChannel ? Math.min(byChannel.public + byChannel.dm, MAX_CAPACITY) : 1,
+        ...(byChannel === undefined ? {} : { capacityByChannel: byChannel }),
         skills: Array.isArray(skills) ? skills.filter((skill): skill is string => typeof skill === 'string') : [],
         role: isRole(role) ? role : 'agent',
         brands: Array.isArray(brands) ? brands.filter((brand): brand is string => typeof brand === 'string') : [],
@@ -93,6 +101,14 @@ export async function agentRecordsFromJson(json: string, options: { passwordPara
       passwordHash: 'hash' in secret ? secret.hash : await hashPassword(secret.plain, options.passwordParams),
     })),
   );
+}
+
+function channelCapacityOf(value: unknown): ChannelCapacity | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { public: publicLimit, dm, ...rest } = value as Record<string, unknown>;
+  const limit = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_CAPACITY;
+  if (Object.keys(rest).length > 0 || !limit(publicLimit) || !limit(dm) || publicLimit + dm < 1) return undefined;
+  return { public: publicLimit, dm };
 }
 
 function isRole(value: unknown): value is AgentRole {

@@ -1,14 +1,6 @@
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
+import { describeTokenRevocationStoreContract, fakeClockHarness } from './testing/token-revocation-store.contract';
 import { MemoryTokenRevocationStore } from './memory-token-revocation-store.adapter';
 
-describeTokenRevocationStoreContract('memory', async () => {
-  let now = 1_000_000;
-  return {
-    store: new MemoryTokenRevocationStore({ now: () => now }),
-    now: () => now,
-    elapse: async (ms) => {
-      now += ms;
-    },
-    dispose: async () => undefined,
-  };
-});
+describeTokenRevocationStoreContract('memory', () =>
+  fakeClockHarness(1_000_000, async (clock) => ({ store: new MemoryTokenRevocationStore(clock), dispose: async () => undefined })),
+);

@@ -1,33 +1,20 @@
-import { randomUUID } from 'node:crypto';
-
 import { poolSqlClient } from '@perch/sql';
-import { Pool } from 'pg';
+import { freshSchema, sharedDatabasePool } from '@perch/testing';
 
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
+import { describeTokenRevocationStoreContract, fakeClockHarness } from './testing/token-revocation-store.contract';
 import { SqlTokenRevocationStore } from './sql-token-revocation-store.adapter';
 
-const databaseUrl = process.env['DATABASE_URL'];
-if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');
-
-const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+const pool = sharedDatabasePool(4);
 afterAll(async () => {
   await pool.end();
 });
 
 // The same adapter as the embedded mode's PGlite, on a PostgreSQL server; each harness its own schema.
-describeTokenRevocationStoreContract('PostgreSQL server', async () => {
-  const schema = `perch_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  let now = Date.now();
-  const store = new SqlTokenRevocationStore({ sql: poolSqlClient(pool), schema, clock: { now: () => now } });
-  await store.start();
-  return {
-    store,
-    now: () => now,
-    elapse: async (ms) => {
-      now += ms;
-    },
-    dispose: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    },
-  };
-});
+describeTokenRevocationStoreContract('PostgreSQL server', () =>
+  fakeClockHarness(Date.now(), async (clock) => {
+    const schema = freshSchema(pool);
+    const store = new SqlTokenRevocationStore({ sql: poolSqlClient(pool), schema: schema.name, clock });
+    await store.start();
+    return { store, dispose: schema.drop };
+  }),
+);

@@ -4,29 +4,29 @@ import { join } from 'node:path';
 
 import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql';
 
-import { describeTokenRevocationStoreContract } from './testing/token-revocation-store.contract';
+import { describeTokenRevocationStoreContract, fakeClockHarness } from './testing/token-revocation-store.contract';
 import { SqlTokenRevocationStore } from './sql-token-revocation-store.adapter';
 
 // PGlite: what the embedded mode keeps in its data folder. The same adapter on a PostgreSQL server runs in the
 // integration tier.
-describeTokenRevocationStoreContract('PostgreSQL (PGlite)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'perch-revocations-'));
-  const sql = await openPgliteInWorker(dir);
-  let now = 1_000_000;
-  const store = new SqlTokenRevocationStore({ sql, schema: 'perch', clock: { now: () => now } });
-  await store.start();
-  return {
-    store,
-    now: () => now,
-    elapse: async (ms) => {
-      now += ms;
-    },
-    dispose: async () => {
-      await sql.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+
+// Each case opens a fresh PGlite (a WASM PostgreSQL, ~4 s on a busy 2-core machine): past Jest's 5 s hook default.
+jest.setTimeout(30_000);
+describeTokenRevocationStoreContract('PostgreSQL (PGlite)', () =>
+  fakeClockHarness(1_000_000, async (clock) => {
+    const dir = await mkdtemp(join(tmpdir(), 'perch-revocations-'));
+    const sql = await openPgliteInWorker(dir);
+    const store = new SqlTokenRevocationStore({ sql, schema: 'perch', clock });
+    await store.start();
+    return {
+      store,
+      dispose: async () => {
+        await sql.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }),
+);
 
 describe(SqlTokenRevocationStore.name, () => {
   it('still refuses a signed-out token after the database is closed and opened again (a restart)', async () => {

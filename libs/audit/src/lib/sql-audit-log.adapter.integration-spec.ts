@@ -3,35 +3,25 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 
 import { poolSqlClient } from '@perch/sql';
+import { freshSchema, serviceEnv, sharedDatabasePool } from '@perch/testing';
 import { SqlAuditLog } from './sql-audit-log.adapter';
 import { buildAuditEntry, describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log.contract';
 
-const databaseUrl = process.env['DATABASE_URL'];
-if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');
-
+const { databaseUrl } = serviceEnv();
 // One pool for the file; each test gets its own schema, dropped afterwards (the database is shared).
-const pool = new Pool({ connectionString: databaseUrl, max: 8 });
+const pool = sharedDatabasePool(8);
 afterAll(async () => {
   await pool.end();
 });
 
-function freshSchema(): string {
-  return `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-}
-
 describeAuditLogContract('postgresql', async () => {
-  const schema = freshSchema();
-  return {
-    log: new SqlAuditLog({ sql: poolSqlClient(pool), schema }),
-    dispose: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    },
-  };
+  const schema = freshSchema(pool);
+  return { log: new SqlAuditLog({ sql: poolSqlClient(pool), schema: schema.name }), dispose: schema.drop };
 });
 
 // Reopening is a new pool on the same database, as a restarted gateway has.
 describeSqlAuditLogContract('postgresql', async () => {
-  const schema = freshSchema();
+  const { name: schema, drop } = freshSchema(pool);
   let own = new Pool({ connectionString: databaseUrl, max: 2 });
   const harness = {
     log: new SqlAuditLog({ sql: poolSqlClient(own), schema }),
@@ -45,7 +35,7 @@ describeSqlAuditLogContract('postgresql', async () => {
     },
     dispose: async () => {
       await own.end();
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await drop();
     },
   };
   return harness;
@@ -53,7 +43,7 @@ describeSqlAuditLogContract('postgresql', async () => {
 
 describe('SqlAuditLog on PostgreSQL', () => {
   it('takes UPDATE, DELETE and TRUNCATE away from a role that owns the table, not only the trigger', async () => {
-    const schema = freshSchema();
+    const { name: schema, drop } = freshSchema(pool);
     const role = `perch_it_owner_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
     await pool.query(`CREATE ROLE ${role} LOGIN`);
     const url = new URL(databaseUrl);
@@ -71,7 +61,7 @@ describe('SqlAuditLog on PostgreSQL', () => {
       expect((await log.query()).entries).toHaveLength(1);
     } finally {
       await asOwner.end();
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await drop();
       await pool.query(`REVOKE CREATE ON DATABASE "${new URL(databaseUrl).pathname.slice(1)}" FROM ${role}`);
       await pool.query(`DROP ROLE IF EXISTS ${role}`);
     }

@@ -10,6 +10,7 @@ import {
   type XActionsPort,
 } from '@perch/outbound';
 import { type Clock } from '@perch/platform';
+import { type AssignmentReader } from '@perch/routing';
 import { type BrandAccount } from '@perch/x-client';
 
 /** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
@@ -30,8 +31,9 @@ export interface GatewayOptions extends OutboundOptions {
   /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
   socketAuthTimeoutMs?: number;
   /**
-   * How long a request about an interaction waits for the store to show what the agent's socket already
-   * said (the projector trails the push by a few ms). 0 answers from the store at once. Default 1500.
+   * How long a read of an interaction's view waits for the store to show what the agent's socket already said
+   * (the projector trails the push by a few ms). Only reads wait: who may act is the router's record
+   * (`assignments`), which is never behind the socket. 0 answers from the store at once. Default 1500.
    */
   consistencyWaitMs?: number;
   /**
@@ -63,5 +65,11 @@ export interface GatewayModuleDeps {
   brands: BrandAccount[];
   /** Holds the token secret shared by all replicas. */
   agents: AgentDirectory;
+  /**
+   * Who holds each interaction, read from the router's own store (@perch/routing's `redisAssignmentReader` in
+   * apps/gateway; a RoutingStoreAssignmentReader over the router's MemoryRoutingStore in the embedded app): every
+   * action on a customer and every offer decision is checked against it, never against the projection or a cache.
+   */
+  assignments: AssignmentReader;
   options: GatewayOptions;
 }

@@ -4,6 +4,7 @@ import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactio
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { createLogger } from '@perch/platform';
+import { MemoryRoutingStore, RoutingStoreAssignmentReader } from '@perch/routing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { type GatewayWiringOptions, wireGateway } from './gateway-wiring.util';
@@ -21,6 +22,7 @@ async function wiringOptions(overrides: Partial<GatewayWiringOptions['options']>
     deferredOutboundStore: new MemoryDeferredOutboundStore(),
     xApi: new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' }),
     brands: [PERCH_AIR],
+    assignments: new RoutingStoreAssignmentReader(new MemoryRoutingStore('wiring')),
     auth: {
       agents: [
         {

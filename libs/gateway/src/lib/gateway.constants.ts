@@ -5,6 +5,7 @@ export const GATEWAY_BRANDS = Symbol('GATEWAY_BRANDS');
 export const GATEWAY_AGENTS = Symbol('GATEWAY_AGENTS');
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 export const GATEWAY_AUDIT_LOG = Symbol('GATEWAY_AUDIT_LOG');
+export const GATEWAY_ASSIGNMENTS = Symbol('GATEWAY_ASSIGNMENTS');
 
 // Consumer group ids (the per-replica fan-out groups routingPushGroup() & co. included) are declared beside
 // the topics, in @perch/contracts' consumer-groups.constants.ts.

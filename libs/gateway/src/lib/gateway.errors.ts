@@ -17,5 +17,16 @@ export const GatewayErrorCode = {
   TryAgain: 'try-again',
   /** WebSocket close reason: the agent signed out (AuthErrorCode's token-expired, token-revoked… are the others). */
   SignedOut: 'signed-out',
+  // Only the holder acts (checked against the router's store, never a cache; docs/adr/0013):
+  /** 409: the interaction is offered to the caller but not accepted yet; accept it first. */
+  NotAccepted: 'not-accepted',
+  /** 403: an accept or decline of an offer made to another agent. */
+  NotYourOffer: 'not-your-offer',
+  /** 409: an accept or decline after the offer's deadline. */
+  OfferExpired: 'offer-expired',
+  /** 409: the offer is no longer live: declined, timed out, withdrawn, offered again, already accepted or completed. */
+  OfferNotLive: 'offer-not-live',
+  /** 503: the router's store could not be read, so nobody's right to act can be checked; try again. */
+  RoutingUnavailable: 'routing-unavailable',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

@@ -16,7 +16,14 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 import { DUPLICATE_CONTENT_DETAIL, XSimulator } from '@perch/x-simulator';
 
 import { AgentSocketProbe } from './testing/agent-socket-probe.fixtures';
-import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from './testing/gateway-testbed.fixtures';
+import {
+  authorFacts,
+  type GatewayTestbed,
+  inboundMessageFrom,
+  inboundMessageOfTweet,
+  startGatewayTestbed,
+} from './testing/gateway-testbed.fixtures';
+import { testbedClient } from './testing/testbed-client.fixtures';
 
 const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
 const CLASSIFICATION: Classification = {
@@ -29,62 +36,23 @@ const CLASSIFICATION: Classification = {
   model: 'lexicon-baseline@1',
 };
 
-interface JsonResponse {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 describe('GatewayModule over HTTP and WebSocket', () => {
   let simulator: XSimulator;
   let testbed: GatewayTestbed;
   let desktopDir: string;
   let brandId: string;
 
-  async function request(method: string, path: string, body?: unknown, token?: string): Promise<JsonResponse> {
-    const response = await fetch(`${testbed.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  async function signIn(username: string, password: string): Promise<string> {
-    const response = await request('POST', '/api/auth/sign-in', { username, password });
-    expect(response.status).toBe(201);
-    return String(response.body['token']);
-  }
+  const { request, signIn } = testbedClient(() => testbed.baseUrl);
 
   /** A customer tweets at the brand on the simulator; the message is what the ingestor would emit. */
   function customerTweets(username: string, text: string): InboundMessage {
     const tweet = simulator.createTweet({ authorUsername: username, text });
-    const author = simulator.account(username);
-    return inboundMessageFrom({
-      brand: { id: brandId, username: BRAND.username },
-      tweet,
-      author: {
-        id: author.id,
-        username: author.username,
-        name: author.name,
-        followersCount: author.publicMetrics.followers_count,
-        followingCount: author.publicMetrics.following_count,
-        tweetCount: author.publicMetrics.tweet_count,
-      },
-    });
+    return inboundMessageFrom({ brand: { id: brandId, username: BRAND.username }, tweet, author: authorFacts(simulator.account(username)) });
   }
 
   /** The message the ingestor would emit for a tweet already made on the simulator. */
   function customerTweetsFrom(tweet: ReturnType<XSimulator['createTweet']>): InboundMessage {
-    const author = simulator.account(tweet.authorUsername);
-    return inboundMessageFrom({
-      brand: { id: brandId, username: BRAND.username },
-      tweet,
-      author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
-    });
+    return inboundMessageOfTweet(simulator, { id: brandId, username: BRAND.username }, tweet);
   }
 
   function problemFields(body: Record<string, unknown>): string[] {
@@ -335,15 +303,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
 
         const tweet = simulator.createTweet({ authorUsername: 'dana_flies', text: '@PerchAir still waiting at gate 12', inReplyToTweetId: first.messageId });
-        const author = simulator.account('dana_flies');
-        const next = {
-          ...inboundMessageFrom({
-            brand: { id: brandId, username: BRAND.username },
-            tweet,
-            author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
-          }),
-          conversationKey: first.conversationKey,
-        };
+        const next = { ...customerTweetsFrom(tweet), conversationKey: first.conversationKey };
         await testbed.router.addMessage(interactionId, 'ada', next, CLASSIFICATION);
         const added = await socket.next('message-added');
         expect(added).toMatchObject({ interactionId, entry: { kind: 'customer-message', messageId: tweet.id, text: '@PerchAir still waiting at gate 12' } });
@@ -691,11 +651,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       const token = await signIn('ada', 'correct horse');
       const interactionId = newId();
       // The router's view of an interaction whose message has not reached the store: accepted, nothing classified.
-      await testbed.bus.publish(
-        Topics.InteractionLifecycle,
-        { interactionId, type: 'accepted', conversationKey: `${brandId}:1`, brandAccountId: brandId, priority: 1, agentId: 'ada' },
-        { correlationId: newId() },
-      );
+      await testbed.router.assign({ interactionId, agentId: 'ada', conversationKey: `${brandId}:1`, brandAccountId: brandId });
       await waitFor('the interaction assigned to ada', async () => (await testbed.store.get(interactionId))?.agentId === 'ada');
       const response = await request('PUT', `/api/interactions/${interactionId}/classification`, { sentiment: 'neutral' }, token);
       expect(response).toMatchObject({ status: 409, body: { code: 'not-classified' } });

@@ -13,12 +13,21 @@ import { AuthController } from './auth/auth.controller';
 import { BrandsController } from './brands/brands.controller';
 import { DesktopController } from './desktop/desktop.controller';
 import { type GatewayModuleDeps } from './gateway-deps.types';
-import { GATEWAY_AGENTS, GATEWAY_AUDIT_LOG, GATEWAY_BRANDS, GATEWAY_BUS, GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from './gateway.constants';
+import {
+  GATEWAY_AGENTS,
+  GATEWAY_ASSIGNMENTS,
+  GATEWAY_AUDIT_LOG,
+  GATEWAY_BRANDS,
+  GATEWAY_BUS,
+  GATEWAY_INTERACTION_STORE,
+  GATEWAY_OPTIONS,
+} from './gateway.constants';
 import { HealthController } from './health/health.controller';
 import { AgentAuthGuard } from './http/agent-auth.guard';
 import { PerchExceptionFilter } from './http/perch-exception.filter';
 import { RolesGuard } from './http/roles.guard';
 import { ClassificationCorrectionsService } from './interactions/classification-corrections.service';
+import { HolderChecks } from './interactions/holder-checks.service';
 import { InteractionQueryService } from './interactions/interaction-query.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OutboundActionsService } from './interactions/outbound-actions.service';
@@ -76,12 +85,14 @@ export class GatewayModule {
         { provide: GATEWAY_AGENTS, useValue: deps.agents },
         { provide: GATEWAY_OPTIONS, useValue: deps.options },
         { provide: GATEWAY_AUDIT_LOG, useValue: deps.auditLog },
+        { provide: GATEWAY_ASSIGNMENTS, useValue: deps.assignments },
         AuditRecorder,
         AuditTrailGuard,
         AuditInterceptor,
         PerchExceptionFilter,
         AgentAuthGuard,
         RolesGuard,
+        HolderChecks,
         InteractionQueryService,
         AgentCommandsService,
         OutboundActionsService,

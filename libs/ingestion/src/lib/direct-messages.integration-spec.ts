@@ -9,11 +9,10 @@ import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 import { captureRawBody } from '@perch/service-kit';
-import { waitFor } from '@perch/testing';
+import { deleteTopicsWithPrefix, waitFor } from '@perch/testing';
 import { AccountActivityRegistrar, type BrandAccount, DmEventsReader, MentionsTimelineReader, TweetLookupReader, webhookSignature } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 
 import { AccountActivityRegistration } from './account-activity/account-activity-registration.domain';
 import { ACCOUNT_ACTIVITY_WEBHOOK_PATH } from './account-activity/account-activity-webhook.controller';
@@ -138,14 +137,7 @@ describe('direct message ingestion: Account Activity webhook + DM polling', () =
     const keys = await redis.keys(`${redisPrefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
-    const admin = new Kafka({ clientId: 'it-dm-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteTopicsWithPrefix(brokers, `${namespace}.`, 'it-dm-cleanup');
   });
 
   afterEach(() => simulator.clearWebhookFaults());

@@ -1,24 +1,14 @@
-import { type DeadLetterRecord, deadLetterTopicOf, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
+import { type DeadLetterRecord, type InboundReceivedPayload } from '@perch/contracts';
+import { EventBus, MemoryTransport } from '@perch/messaging';
 import { createLogger, RetryableError } from '@perch/platform';
 import { waitFor } from '@perch/testing';
 import { type ReceivedDirectMessage } from '@perch/x-client';
 import { type TweetV2SingleStreamResult } from 'twitter-api-v2';
 
 import { MemoryDedupeStore } from './dedupe/memory-dedupe-store.adapter';
-import { type InboundSource, type InboundSourceHandlers } from './inbound-source.port';
 import { IngestorService } from './ingestor.domain';
+import { ingestorBusCapturing, ManualSource } from './testing/inbound-capture.fixtures';
 import { TweetNormalizer } from './tweet-normalizer.domain';
-
-class ManualSource implements InboundSource {
-  handlers?: InboundSourceHandlers;
-  async start(handlers: InboundSourceHandlers): Promise<void> {
-    this.handlers = handlers;
-  }
-  async stop(): Promise<void> {
-    this.handlers = undefined;
-  }
-}
 
 function tweet(id: string, authorId = '42'): TweetV2SingleStreamResult {
   return {
@@ -53,15 +43,7 @@ describe(IngestorService.name, () => {
     published.length = 0;
     deadLetters.length = 0;
     transport = new MemoryTransport();
-    await transport.connect();
-    await transport.ensureTopics(perchTopicSpecs());
-    const bus = new EventBus(transport, { producer: 'ingestor', logger: createLogger('test') });
-    await bus.subscribe(Topics.InboundReceived, 'reader', async (e) => {
-      published.push(e.payload);
-    }, { fromBeginning: true });
-    await transport.consume({ groupId: 'dlq', topics: [deadLetterTopicOf(Topics.InboundReceived)], fromBeginning: true }, async (messages) => {
-      for (const m of messages) deadLetters.push(JSON.parse(m.value) as DeadLetterRecord);
-    });
+    const bus = await ingestorBusCapturing(transport, published, deadLetters);
     source = new ManualSource();
     const brands = [{ id: '100', username: 'acme_support', token: 't' }];
     // A short claim TTL stands for the lapse of a crashed ingestor's claim.

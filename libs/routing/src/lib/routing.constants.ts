@@ -1,18 +1,25 @@
 /** A new agent holds one interaction at a time until presence says otherwise. */
 export const DEFAULT_AGENT_CAPACITY = 1;
 
-/** Queue score = -priority * PRIORITY_WEIGHT + createdAtMs; epoch ms stay below 1e13 until the year 2286. */
-export const PRIORITY_WEIGHT = 1e13;
-/** Keeps -priority * 1e13 + ms far inside 2^53, so scores stay exact doubles in Redis and in JS. */
+/**
+ * Aging (see queueScore): one priority level is worth this much waiting, so an interaction of priority p
+ * created at t is served before one of priority p + 1 created after t + this. Five minutes: praise (0)
+ * waits at most 15 minutes longer than a fresh unhappy customer (3) before it is served first.
+ */
+export const DEFAULT_AGING_STEP_MS = 5 * 60 * 1000;
+/** 30 days: large enough to mean "no aging" in practice, small enough to keep every score a positive exact integer once biased (Redis lex index). */
+export const MAX_AGING_STEP_MS = 30 * 24 * 60 * 60 * 1000;
+/** Keeps -priority * MAX_AGING_STEP_MS far inside 2^53, so scores stay exact doubles in Redis and in JS. */
 export const MAX_PRIORITY = 100;
 
 /**
- * Dispatch looks at this many queue heads and this many longest-idle agents, so one call stays bounded
- * (microseconds in Lua) while an interaction that every idle agent declined, or whose skill nobody idle
- * has, does not block the ones behind it.
+ * How long a decline or an offer timeout keeps an interaction from that agent. After it the agent may be
+ * offered the interaction again, so an interaction every agent declined is never stranded.
  */
-export const DEFAULT_DISPATCH_QUEUE_SCAN = 25;
-export const DEFAULT_DISPATCH_AGENT_SCAN = 50;
+export const DEFAULT_DECLINE_MEMORY_MS = 5 * 60 * 1000;
+
+/** Conversation channels with separate capacity: an interaction is `dm` when its first message is a DM. */
+export const CHANNELS = ['public', 'dm'] as const;
 
 /** How long a messageId is remembered to drop redeliveries (Kafka redelivers within minutes, not days). */
 export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;

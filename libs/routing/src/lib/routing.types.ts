@@ -1,17 +1,28 @@
 import { type AgentPresence, type Classification, type InboundMessage } from '@perch/contracts';
 
-import { type INTERACTION_STATES } from './routing.constants';
+import { type CHANNELS, type INTERACTION_STATES } from './routing.constants';
 
 /** Same words as the agent.command presence, so commands map onto the store one to one. */
 export type AgentState = AgentPresence;
 
+export type Channel = (typeof CHANNELS)[number];
+/** One number per channel: public conversations (mentions, replies, quotes) and DMs. */
+export type ChannelCounts = Record<Channel, number>;
+
 export interface AgentRecord {
   agentId: string;
   state: AgentState;
-  /** Interactions the agent may hold at once (offered + assigned). */
+  /**
+   * Interactions the agent may hold at once (offered + assigned), all channels together. With
+   * `capacityByChannel` it is min(the capacity given, public + dm).
+   */
   capacity: number;
   /** Interactions the agent holds now (offered + assigned). */
   load: number;
+  /** Separate limits per channel, when presence set them; without them `capacity` is each channel's limit too. */
+  capacityByChannel?: ChannelCounts;
+  /** What the agent holds per channel; present with `capacityByChannel`. */
+  loadByChannel?: ChannelCounts;
   skills: string[];
   /** When `state` last changed (ms). */
   stateSince: number;
@@ -36,14 +47,26 @@ export interface InteractionRecord {
   createdAt: number;
   /** Only agents having this skill are offered the interaction. */
   requiredSkill?: string;
+  /**
+   * Set when every signed-in agent eligible for the interaction declined it and an overflow skill is
+   * configured: agents with this skill may take it too (the original ones again once their decline is forgotten).
+   */
+  overflowSkill?: string;
+  /** When the interaction overflowed (ms). */
+  overflowedAt?: number;
   /** The agent holding it (offered or assigned). */
   agentId?: string;
   /** The current offer while offered; the accepted offer once assigned. */
   offerId?: string;
   /** Deadline of the current offer (ms), while offered. */
   offerExpiresAt?: number;
-  /** Agents who declined or let an offer time out; never offered this interaction again. */
+  /**
+   * Agents who declined or let an offer time out, oldest first, while remembered: not offered this
+   * interaction again before `declinedUntil[agentId]` (the store's decline memory), then offered it again.
+   */
   declinedBy: string[];
+  /** Per decliner, until when (ms) the decline is remembered; present when `declinedBy` is not empty. */
+  declinedUntil?: Record<string, number>;
   messageCount: number;
   firstMessage: InboundMessage;
   classification: Classification;
@@ -73,8 +96,13 @@ export type UpsertInteractionResult =
 export interface SetPresenceInput {
   agentId: string;
   state: AgentState;
-  /** Omitted: keep the current capacity (1 for a new agent). */
+  /**
+   * All channels together. Given alone: the limit of each channel too (per-channel limits are cleared).
+   * Omitted with capacityByChannel: public + dm. Both omitted: keep the current limits (1 for a new agent).
+   */
   capacity?: number;
+  /** Separate limits for public conversations and DMs (each 0..50, together at least 1). */
+  capacityByChannel?: ChannelCounts;
   /** Omitted: keep the current skills (none for a new agent). */
   skills?: string[];
   now: number;

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { type AgentCommandPayload, Topics } from '@perch/contracts';
 import { createLogger, loadConfig } from '@perch/platform';
-import { freePort, RedisServerProcess, TcpProxy, waitFor } from '@perch/testing';
+import { deleteTopicsWithPrefix, freePort, RedisServerProcess, TcpProxy, waitFor } from '@perch/testing';
 import type Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import { type Pool } from 'pg';
 
 import { createPgPool } from './client-resilience.util';
@@ -86,14 +85,7 @@ describe('riding out Redis and PostgreSQL outages', () => {
     await proxy?.shut();
     redis?.disconnect();
     await ownRedis?.dispose();
-    const admin = new Kafka({ clientId: 'it-outage-cleanup', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteTopicsWithPrefix(kafkaBrokers, `${namespace}.`, 'it-outage-cleanup');
   }, 120_000);
 
   async function publishPhase(label: string): Promise<string[]> {

@@ -1,8 +1,7 @@
 // Wire contract of direct messages (send, refuse, look up, page, rate-limit), through twitter-api-v2.
 import { DM_NOT_ALLOWED_DETAIL } from '@perch/x-simulator';
-import { ApiResponseError } from 'twitter-api-v2';
 
-import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
+import { APP_TOKEN, refusal, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
 /** sendDmToParticipant is typed as the bare result, but the body really is `{data: …}` (reference §1.4). */
 interface SentDm {
@@ -17,15 +16,6 @@ describe('direct messages wire format (twitter-api-v2 against the simulator)', (
   });
   afterAll(() => world.stop());
   beforeEach(() => world.sim.reset());
-
-  const refusal = async (promise: Promise<unknown>): Promise<ApiResponseError> => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(error instanceof ApiResponseError)) throw new Error(`expected ApiResponseError, got ${String(error)}`);
-    return error;
-  };
 
   const send = async (token: string, to: string, text: string): Promise<SentDm> =>
     (await world.clientFor(token).v2.sendDmToParticipant(to, { text })) as unknown as SentDm;

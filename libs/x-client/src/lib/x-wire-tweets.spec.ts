@@ -5,9 +5,8 @@ import {
   REPLY_TO_MISSING_DETAIL,
   TWEET_TOO_LONG_DETAIL,
 } from '@perch/x-simulator';
-import { ApiResponseError } from 'twitter-api-v2';
 
-import { APP_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
+import { APP_TOKEN, refusal, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
 describe('tweets wire format (twitter-api-v2 against the simulator)', () => {
   let world: SimulatorWorld;
@@ -17,15 +16,6 @@ describe('tweets wire format (twitter-api-v2 against the simulator)', () => {
   });
   afterAll(() => world.stop());
   beforeEach(() => world.sim.reset());
-
-  const refusal = async (promise: Promise<unknown>): Promise<ApiResponseError> => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(error instanceof ApiResponseError)) throw new Error(`expected ApiResponseError, got ${String(error)}`);
-    return error;
-  };
 
   it('creates a tweet (201) and returns id, text and edit_history_tweet_ids', async () => {
     const res = await world.brandClient.v2.tweet('We are looking into the outage.');

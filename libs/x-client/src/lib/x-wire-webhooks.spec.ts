@@ -1,9 +1,9 @@
 // Wire contract of the v2 Webhooks and Account Activity APIs: CRC, subscriptions and signed event
 // deliveries to a local receiver, driven through twitter-api-v2 raw calls (the library has no helpers).
-import { ApiResponseError } from 'twitter-api-v2';
 
 import {
   BRAND,
+  refusal,
   startSimulatorWorld,
   startWebhookReceiver,
   type ReceivedDelivery,
@@ -31,15 +31,6 @@ describe('webhooks and Account Activity wire format (twitter-api-v2 against the 
     receiver = await startWebhookReceiver();
   });
   afterEach(() => receiver.close());
-
-  const refusal = async (promise: Promise<unknown>): Promise<ApiResponseError> => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(error instanceof ApiResponseError)) throw new Error(`expected ApiResponseError, got ${String(error)}`);
-    return error;
-  };
 
   const register = async (url = receiver.url): Promise<WebhookWire> =>
     (await world.app.v2.post<{ data: WebhookWire }>('webhooks', { url })).data;

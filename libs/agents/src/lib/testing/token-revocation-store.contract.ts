@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { type Clock } from '@perch/platform';
+
 import { type TokenRef, type TokenRevocationStore } from '../token-revocation-store.port';
 
 export interface TokenRevocationStoreHarness {
@@ -9,6 +11,27 @@ export interface TokenRevocationStoreHarness {
   /** Lets `ms` pass for the store's expiries (a fake clock, or real waiting for Redis expiries). */
   elapse(ms: number): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/**
+ * A harness on a fake clock from `startAt`: time passes only when the contract lets it (elapse), so expiries are
+ * exact and instant. `open` builds (and starts) the store on that clock.
+ */
+export async function fakeClockHarness(
+  startAt: number,
+  open: (clock: Clock) => Promise<Pick<TokenRevocationStoreHarness, 'store' | 'dispose'>>,
+): Promise<TokenRevocationStoreHarness> {
+  let now = startAt;
+  const clock: Clock = { now: () => now };
+  const { store, dispose } = await open(clock);
+  return {
+    store,
+    now: clock.now,
+    elapse: async (ms) => {
+      now += ms;
+    },
+    dispose,
+  };
 }
 
 /** Behaviour every TokenRevocationStore adapter must show; run by each adapter's spec. */

@@ -1,6 +1,8 @@
+import { seededRandom } from '@perch/platform';
+
 import { DEFAULT_FEATURE_SETTINGS } from './feature-hasher.util';
 import { argmaxRows } from './evaluation-metrics.util';
-import { classWeights, concatSets, featurize, seededRandom, setLogits, subsetOf, trainSoftmax } from './linear-trainer.util';
+import { classWeights, concatSets, featurize, setLogits, subsetOf, trainSoftmax } from './linear-trainer.util';
 
 const CLASSES = ['negative', 'neutral', 'positive'] as const;
 const SETTINGS = { ...DEFAULT_FEATURE_SETTINGS, charMax: 0 };

@@ -1,3 +1,5 @@
+import { seededRandom } from '@perch/platform';
+
 import { FeatureExtractor, type FeatureSettings } from './feature-hasher.util';
 import { type LinearHead } from './linear-model.types';
 import { calibratedSoftmax } from './linear-scorer.util';
@@ -127,18 +129,6 @@ export function concatSets(a: FeaturizedSet, b: FeaturizedSet): FeaturizedSet {
     dense: join(a.dense, b.dense, (n) => new Float32Array(n)),
     labels: join(a.labels, b.labels, (n) => new Uint8Array(n)),
     weights: join(a.weights, b.weights, (n) => new Float32Array(n)),
-  };
-}
-
-/** mulberry32: a small seeded PRNG, so every training run shuffles identically. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,4 +1,5 @@
-import { seededRandom } from '../model/linear-trainer.util';
+import { seededRandom } from '@perch/platform';
+
 import { calibratedProbabilities, fitTemperature, predictWithAbstention } from './calibration.util';
 
 describe('temperature calibration', () => {

@@ -1,3 +1,7 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must load first.
+import 'reflect-metadata';
+
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -9,7 +13,10 @@ import {
   Length,
   Max,
   Min,
+  ValidateBy,
   ValidateIf,
+  ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 
 export const AGENT_COMMAND_TYPES = ['presence', 'accept', 'decline', 'complete'] as const;
@@ -19,6 +26,40 @@ export const AGENT_PRESENCES = ['ready', 'not-ready', 'offline'] as const;
 export type AgentPresence = (typeof AGENT_PRESENCES)[number];
 
 const ABOUT_INTERACTION: readonly AgentCommandType[] = ['accept', 'decline', 'complete'];
+
+/** Same bound as `capacity`, per channel. */
+export const MAX_CHANNEL_CAPACITY = 50;
+
+// A limit of 0 on one channel is allowed (an agent who takes no DMs); 0 on both would make an agent who takes nothing.
+function HoldsSomething(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'holdsSomething',
+      validator: {
+        validate: (_value: unknown, args) => {
+          const limits = args?.object as Partial<ChannelCapacityPayload> | undefined;
+          return typeof limits?.public !== 'number' || typeof limits.dm !== 'number' || limits.public + limits.dm >= 1;
+        },
+        defaultMessage: () => 'public + dm must be at least 1',
+      },
+    },
+    options,
+  );
+}
+
+/** Separate limits for public conversations (mentions, replies, quotes) and DMs. */
+export class ChannelCapacityPayload {
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CHANNEL_CAPACITY)
+  @HoldsSomething()
+  public!: number;
+
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CHANNEL_CAPACITY)
+  dm!: number;
+}
 
 /** agent.command.v1: what an agent did that changes routing. */
 export class AgentCommandPayload {
@@ -42,6 +83,15 @@ export class AgentCommandPayload {
   @Min(1)
   @Max(50)
   capacity?: number;
+
+  /**
+   * Optional (set with presence, from configuration): separate limits per channel, e.g. 3 public + 2 DMs. The
+   * capacity then caps their sum (without it: public + dm); without these, capacity limits both channels together.
+   */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'presence' && o.capacityByChannel !== undefined)
+  @ValidateNested()
+  @Type(() => ChannelCapacityPayload)
+  capacityByChannel?: ChannelCapacityPayload;
 
   @IsOptional()
   @IsArray()

@@ -2,28 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AgentCommandPayload, type AgentPresence, Topics } from '@perch/contracts';
 import { type EventPublisher } from '@perch/messaging';
 import { type AgentProfile } from '@perch/agents';
-import { type InteractionStore } from '@perch/interactions';
-import { createLogger, newId } from '@perch/platform';
+import { newId } from '@perch/platform';
 
-import { GATEWAY_BUS, GATEWAY_INTERACTION_STORE } from '../gateway.constants';
-import { InteractionQueryService } from '../interactions/interaction-query.service';
+import { GATEWAY_BUS } from '../gateway.constants';
+import { HolderChecks } from '../interactions/holder-checks.service';
 
 /**
- * What an agent does that changes routing, published as agent.command.v1. The router is the authority:
- * a stale offer id or an accept beyond capacity is refused there, and the outcome comes back as a
- * routing event on the socket.
+ * What an agent does that changes routing, published as agent.command.v1. The router is the authority: before
+ * publishing, its record is read (HolderChecks) so an accept or decline of someone else's or a dead offer, or a done
+ * on an interaction not accepted, is refused at once with the reason instead of a 202 that does nothing. The router
+ * still decides (an accept beyond capacity, a race lost in between), and the outcome comes back on the socket.
  */
 @Injectable()
 export class AgentCommandsService {
-  private readonly logger = createLogger('gateway-agent-commands');
-
   constructor(
     @Inject(GATEWAY_BUS) private readonly bus: EventPublisher,
-    @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
-    private readonly queries: InteractionQueryService,
+    private readonly holders: HolderChecks,
   ) {}
 
-  /** The capacity is always the configured one (never the agent's say). */
+  /** The capacity (and per-channel limits, when configured) is always the configured one (never the agent's say). */
   async presence(agent: AgentProfile, presence: AgentPresence): Promise<{ commandId: string }> {
     return this.send(
       {
@@ -33,21 +30,26 @@ export class AgentCommandsService {
         presence,
         skills: agent.skills,
         ...(presence === 'offline' ? {} : { capacity: agent.capacity }),
+        ...(presence === 'offline' || agent.capacityByChannel === undefined ? {} : { capacityByChannel: agent.capacityByChannel }),
       },
       newId(),
     );
   }
 
+  // The correlation id is the router's (its record has it): no read of the projection, so a PostgreSQL outage does
+  // not stop agents from taking the offers the router keeps making.
   async accept(agent: AgentProfile, interactionId: string, offerId: string): Promise<{ commandId: string }> {
-    return this.send({ commandId: newId(), type: 'accept', agentId: agent.id, interactionId, offerId }, await this.correlationOf(interactionId));
+    const holder = await this.holders.requireOffer(agent, interactionId, offerId, 'accept');
+    return this.send({ commandId: newId(), type: 'accept', agentId: agent.id, interactionId, offerId }, holder.correlationId);
   }
 
   async decline(agent: AgentProfile, interactionId: string, offerId: string): Promise<{ commandId: string }> {
-    return this.send({ commandId: newId(), type: 'decline', agentId: agent.id, interactionId, offerId }, await this.correlationOf(interactionId));
+    const holder = await this.holders.requireOffer(agent, interactionId, offerId, 'decline');
+    return this.send({ commandId: newId(), type: 'decline', agentId: agent.id, interactionId, offerId }, holder.correlationId);
   }
 
   async complete(agent: AgentProfile, interactionId: string, disposition?: string, note?: string): Promise<{ commandId: string }> {
-    const view = await this.queries.getMine(agent, interactionId);
+    const holder = await this.holders.requireHolder(agent, interactionId);
     return this.send(
       {
         commandId: newId(),
@@ -57,24 +59,12 @@ export class AgentCommandsService {
         ...(disposition === undefined ? {} : { disposition }),
         ...(note === undefined ? {} : { note }),
       },
-      view.correlationId,
+      holder.correlationId,
     );
   }
 
   private async send(payload: AgentCommandPayload, correlationId: string): Promise<{ commandId: string }> {
     await this.bus.publish(Topics.AgentCommand, payload, { correlationId });
     return { commandId: payload.commandId };
-  }
-
-  /** The tweet's correlation id when the view is known (it may lag the socket by a few ms). */
-  private async correlationOf(interactionId: string): Promise<string> {
-    try {
-      return (await this.store.get(interactionId))?.correlationId ?? newId();
-    } catch (error) {
-      // The correlation id only threads the logs; the router decides from Redis, so a PostgreSQL outage must not
-      // stop agents from taking the offers it keeps making.
-      this.logger.warn({ err: error, interactionId }, 'interaction store unreachable; the command gets a fresh correlation id');
-      return newId();
-    }
   }
 }

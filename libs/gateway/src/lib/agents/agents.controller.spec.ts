@@ -23,6 +23,14 @@ describe(AgentsController.name, () => {
     expect(command?.payload).toEqual({ commandId, type: 'presence', agentId: 'ada', presence: 'ready', capacity: 3, skills: ['billing'] });
   });
 
+  it('tells the router the configured per-channel limits with the capacity, when there are some', async () => {
+    const carol = agentProfile('carol', { capacity: 5, capacityByChannel: { public: 3, dm: 2 } });
+    await controller.presence(carol, { state: 'ready' });
+    expect(services.bus.on(Topics.AgentCommand).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ type: 'presence', agentId: 'carol', capacity: 5, capacityByChannel: { public: 3, dm: 2 } }),
+    ]);
+  });
+
   it('tells the router the agent is not ready, still at the configured capacity', async () => {
     await controller.presence(ada, { state: 'not-ready' });
     expect(services.bus.on(Topics.AgentCommand).map((event) => event.payload)).toEqual([

@@ -11,7 +11,8 @@ import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactio
 import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
 import { createLogger, newId } from '@perch/platform';
-import { waitFor } from '@perch/testing';
+import { MemoryRoutingStore, RoutingStoreAssignmentReader } from '@perch/routing';
+import { freshSchema, waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { Pool } from 'pg';
 
@@ -35,8 +36,8 @@ interface RunningGateway {
 // the audit table, and all of it is still there, once, after the gateway restarts.
 describe('the audit trail on Kafka and PostgreSQL', () => {
   const namespace = `it-audit-${randomUUID().slice(0, 8)}`;
-  const schema = `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new Pool({ connectionString: databaseUrl, max: 1 });
+  const { name: schema, drop: dropSchema } = freshSchema(admin);
   let agents: AgentDirectory;
 
   async function startGateway(): Promise<RunningGateway> {
@@ -57,6 +58,8 @@ describe('the audit trail on Kafka and PostgreSQL', () => {
         xApi: new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' }),
         brands: [],
         agents,
+        // Nobody acts on an interaction here: an empty router store answers who holds what.
+        assignments: new RoutingStoreAssignmentReader(new MemoryRoutingStore('audit-it')),
         options: { replicaId: `it-${randomUUID().slice(0, 6)}`, desktopDir: '/nonexistent', offlineGraceMs: 0, run: { outboundWorker: false } },
       }),
       { logger: false },
@@ -105,7 +108,7 @@ describe('the audit trail on Kafka and PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dropSchema();
     await admin.end();
   });
 

@@ -5,7 +5,8 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
 import { AgentSocketProbe } from '../testing/agent-socket-probe.fixtures';
-import { type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
+import { type GatewayTestbed, inboundMessageOfTweet, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
+import { testbedClient } from '../testing/testbed-client.fixtures';
 
 const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
 const CLASSIFICATION: Classification = {
@@ -18,34 +19,12 @@ const CLASSIFICATION: Classification = {
   model: 'lexicon-baseline@1',
 };
 
-interface JsonResponse {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 describe('The gateway’s audit trail', () => {
   let simulator: XSimulator;
   let testbed: GatewayTestbed;
   let brandId: string;
 
-  async function request(method: string, path: string, body?: unknown, token?: string): Promise<JsonResponse> {
-    const response = await fetch(`${testbed.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  async function signIn(username: string, password: string): Promise<string> {
-    const response = await request('POST', '/api/auth/sign-in', { username, password });
-    expect(response.status).toBe(201);
-    return String(response.body['token']);
-  }
+  const { request, signIn } = testbedClient(() => testbed.baseUrl);
 
   async function entries(query: AuditQuery): Promise<AuditEntry[]> {
     return (await testbed.audit.query({ ...query, limit: 1000 })).entries;
@@ -53,12 +32,7 @@ describe('The gateway’s audit trail', () => {
 
   async function activeInteraction(token: string): Promise<string> {
     const tweet = simulator.createTweet({ authorUsername: 'dana_flies', text: `@${BRAND.username} where is my bag ${Date.now()}` });
-    const author = simulator.account('dana_flies');
-    const message = inboundMessageFrom({
-      brand: { id: brandId, username: BRAND.username },
-      tweet,
-      author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
-    });
+    const message = inboundMessageOfTweet(simulator, { id: brandId, username: BRAND.username }, tweet);
     const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
     await waitFor('the offer in the store', async () => (await testbed.store.get(interactionId))?.state === 'offered');
     expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
@@ -171,12 +145,7 @@ describe('The gateway’s audit trail', () => {
       const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
       try {
         const tweet = simulator.createTweet({ authorUsername: 'dana_flies', text: `@${BRAND.username} socket ${Date.now()}` });
-        const author = simulator.account('dana_flies');
-        const message = inboundMessageFrom({
-          brand: { id: brandId, username: BRAND.username },
-          tweet,
-          author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
-        });
+        const message = inboundMessageOfTweet(simulator, { id: brandId, username: BRAND.username }, tweet);
         const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
         await socket.next('offer', (offer) => offer.interactionId === interactionId);
         socket.send({ type: 'accept', interactionId, offerId, requestId: 'r-1' });

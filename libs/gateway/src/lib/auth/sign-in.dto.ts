@@ -24,6 +24,13 @@ export class AgentProfileDto {
   @ApiProperty({ example: 3, description: 'Interactions the agent can hold at once' })
   capacity!: number;
 
+  @ApiProperty({
+    required: false,
+    example: { public: 3, dm: 2 },
+    description: 'When configured: separate limits for public conversations and DMs (capacity caps their sum)',
+  })
+  capacityByChannel?: { public: number; dm: number };
+
   @ApiProperty({ example: ['billing'], type: [String] })
   skills!: string[];
 

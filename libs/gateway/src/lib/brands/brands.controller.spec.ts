@@ -32,7 +32,7 @@ describe(BrandsController.name, () => {
   });
 
   it('records a post made from an interaction on it, as a pending action in its transcript', async () => {
-    const { interactionId } = await seedInteraction(services.store, { agentId: 'ada' });
+    const { interactionId } = await seedInteraction(services, { agentId: 'ada' });
     const { commandId } = await controller.post(ada, { brandAccountId: PERCH_AIR.id, text: 'We are on it.', interactionId });
     expect(services.bus.on(Topics.OutboundRequested)[0]?.payload).toMatchObject({ commandId, interactionId });
     expect((await services.store.get(interactionId))?.transcript).toContainEqual(expect.objectContaining({ kind: 'agent-action', commandId }));

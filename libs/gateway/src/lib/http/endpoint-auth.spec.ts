@@ -8,6 +8,7 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 import { type GatewayModuleDeps } from '../gateway-deps.types';
 import { GatewayModule } from '../gateway.module';
 import { type GatewayTestbed, startGatewayTestbed, TESTBED_TOKEN_SECRET } from '../testing/gateway-testbed.fixtures';
+import { testbedClient } from '../testing/testbed-client.fixtures';
 import { AgentAuthGuard } from './agent-auth.guard';
 
 // Every route the gateway declares, read from its controllers' metadata, so a route added tomorrow is
@@ -66,14 +67,8 @@ describe('who may call each gateway endpoint', () => {
     return { status: response.status, code };
   }
 
-  async function signIn(): Promise<string> {
-    const response = await fetch(`${testbed.baseUrl}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'ada', password: 'correct horse' }),
-    });
-    expect(response.status).toBe(201);
-    return String(((await response.json()) as Record<string, unknown>)['token']);
+  function signIn(): Promise<string> {
+    return testbedClient(() => testbed.baseUrl).signIn('ada', 'correct horse');
   }
 
   beforeAll(async () => {

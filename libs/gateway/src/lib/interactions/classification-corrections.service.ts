@@ -48,8 +48,8 @@ export class ClassificationCorrectionsService {
         { field: 'actionability', messages },
       ]);
     }
-    // Completed interactions too: getMine answers for the agent the interaction was last assigned to.
-    const view = await this.queries.getMine(agent, interactionId);
+    // Completed interactions too, for the agent who completed it; an open one only once accepted (the router's record).
+    const view = await this.queries.getHeld(agent, interactionId, { completedToo: true });
     const target = classifiedMessage(view, request.messageId);
     const payload: ClassificationCorrectedPayload = {
       correctionId: newId(),

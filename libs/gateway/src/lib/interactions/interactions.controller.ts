@@ -67,6 +67,9 @@ export class InteractionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Accept an offer; the interaction arrives on the socket once the router confirms' })
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiForbiddenResponse({ description: 'not-your-offer: the offer was made to another agent' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'offer-expired, or offer-not-live (declined, timed out, withdrawn, offered again, taken, completed), with what became of it' })
   accept(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
@@ -79,6 +82,9 @@ export class InteractionsController {
   @Audited('decline', { keep: ['offerId'] })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiForbiddenResponse({ description: 'not-your-offer: the offer was made to another agent' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'offer-expired, or offer-not-live (declined, timed out, withdrawn, offered again, accepted already, completed)' })
   decline(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
@@ -94,7 +100,7 @@ export class InteractionsController {
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
   @ApiBadRequestResponse({ description: 'Empty or too long (the reason and the overflow are in the body)' })
   @ApiForbiddenResponse({ description: 'Not your interaction' })
-  @ApiConflictResponse({ description: 'The interaction is completed' })
+  @ApiConflictResponse({ description: 'not-accepted: only offered to you, accept it first; or interaction-completed' })
   reply(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
@@ -109,7 +115,10 @@ export class InteractionsController {
   @ApiOperation({ summary: 'Send the customer a direct message, if they accept DMs from the brand' })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
   @ApiBadRequestResponse({ description: 'Empty or longer than 10,000 characters' })
-  @ApiConflictResponse({ description: 'dm-not-allowed: the customer does not accept DMs from the brand; or the interaction is completed' })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiConflictResponse({
+    description: 'dm-not-allowed: the customer does not accept DMs from the brand; not-accepted: only offered to you; or the interaction is completed',
+  })
   directMessage(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
@@ -123,6 +132,8 @@ export class InteractionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Follow the customer from the brand account' })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiConflictResponse({ description: 'not-accepted: only offered to you, accept it first; or interaction-completed' })
   follow(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<ActionAcceptedDto> {
     return this.actions.follow(agent, id, 'follow');
   }
@@ -132,6 +143,8 @@ export class InteractionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Unfollow the customer from the brand account' })
   @ApiAcceptedResponse({ type: ActionAcceptedDto })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiConflictResponse({ description: 'not-accepted: only offered to you, accept it first; or interaction-completed' })
   unfollow(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<ActionAcceptedDto> {
     return this.actions.follow(agent, id, 'unfollow');
   }
@@ -158,7 +171,7 @@ export class InteractionsController {
   @ApiBadRequestResponse({ description: "Neither label given, 'undeclared', an unknown messageId or a note over 500 characters" })
   @ApiForbiddenResponse({ description: 'Not your interaction' })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'not-classified: the message has no classification yet' })
+  @ApiConflictResponse({ description: 'not-classified: the message has no classification yet; not-accepted: only offered to you' })
   correctClassification(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
@@ -172,6 +185,8 @@ export class InteractionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Mark done, with an optional disposition code and note' })
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiConflictResponse({ description: 'not-accepted: only offered to you, accept it first; or interaction-completed' })
   done(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,

@@ -38,9 +38,9 @@ export interface ActionAccepted {
 }
 
 /**
- * Turns an agent's action on X into x.outbound.requested.v1: checks the interaction is theirs and open,
- * checks what X would refuse (length, DM eligibility) so the agent hears it at once, and publishes the
- * command. The outbound worker carries it out; X's answer comes back on the socket.
+ * Turns an agent's action on X into x.outbound.requested.v1: checks the interaction is theirs (accepted, per the
+ * router's record) and open, checks what X would refuse (length, DM eligibility) so the agent hears it at once,
+ * and publishes the command. The outbound worker carries it out; X's answer comes back on the socket.
  */
 @Injectable()
 export class OutboundActionsService {
@@ -117,10 +117,9 @@ export class OutboundActionsService {
     return this.request(agent, view, { kind: 'post', text: composed.text }, composed.weightedLength, brandAccountId);
   }
 
-  private async openInteraction(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
-    const view = await this.queries.getMine(agent, interactionId);
-    if (view.state === 'completed') throw new ConflictError<InteractionErrorCode>('This interaction is completed', InteractionErrorCode.Completed);
-    return view;
+  /** Assigned to the agent (accepted, not completed) by the router's record; else 403 / 404 / 409 with the reason. */
+  private openInteraction(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
+    return this.queries.getHeld(agent, interactionId);
   }
 
   /** true or false as X says; undefined when X cannot be asked right now (then X decides, and a 403 comes back). */

@@ -16,6 +16,7 @@ import { AgentDirectory, type AgentDirectoryOptions, type AgentRecord, type Agen
 import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
 import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { createLogger, newId } from '@perch/platform';
+import { type Assignment, type AssignmentReader } from '@perch/routing';
 import { createObservability, hardenHttp, startInternalHttp } from '@perch/service-kit';
 import { type BrandAccount } from '@perch/x-client';
 
@@ -97,6 +98,8 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
       xApi: options.xApi,
       brands: options.brands,
       agents,
+      // The stand-in router answers who holds what, as the router's store does for the real gateway.
+      assignments: router,
       options: {
         replicaId: 'test-replica',
         desktopDir: options.desktopDir ?? '/nonexistent',
@@ -167,10 +170,13 @@ export interface OfferInput {
 
 /**
  * Plays the router's part: offers interactions and answers agent commands the way the real router
- * does (accept → accepted, decline → declined, complete → completed). Presence is only recorded.
+ * does (accept → accepted, decline → declined, complete → completed). Presence is only recorded. Like the
+ * router's store it answers who holds each interaction (the gateway's AssignmentReader), changed before the
+ * event that announces it, as the router writes its record before publishing.
  */
-export class FakeRouter {
+export class FakeRouter implements AssignmentReader {
   readonly commands: AgentCommandPayload[] = [];
+  private readonly holders = new Map<string, Assignment>();
   readonly published: EventEnvelope<InteractionLifecyclePayload>[] = [];
   private readonly offers = new Map<string, { offerId: string; correlationId: string; base: Omit<InteractionLifecyclePayload, 'type'> }>();
   private readonly waiters: { match: (command: AgentCommandPayload) => boolean; resolve: (command: AgentCommandPayload) => void }[] = [];
@@ -198,13 +204,15 @@ export class FakeRouter {
       priority: 1,
     };
     await this.emit({ ...base, type: 'created', message: input.message, classification: input.classification }, correlationId);
+    const offerExpiresAt = Date.now() + (input.expiresInMs ?? 30_000);
+    this.holders.set(interactionId, { interactionId, state: 'offered', agentId: input.agentId, offerId, offerExpiresAt, correlationId });
     await this.emit(
       {
         ...base,
         type: 'offered',
         agentId: input.agentId,
         offerId,
-        offerExpiresAt: new Date(Date.now() + (input.expiresInMs ?? 30_000)).toISOString(),
+        offerExpiresAt: new Date(offerExpiresAt).toISOString(),
         message: input.message,
         classification: input.classification,
       },
@@ -212,6 +220,24 @@ export class FakeRouter {
     );
     this.offers.set(interactionId, { offerId, correlationId, base: { ...base, agentId: input.agentId } });
     return { interactionId, offerId, correlationId };
+  }
+
+  /**
+   * An interaction the router assigned to `agentId` without the offer having gone through the gateway (e.g. one
+   * whose message never reached the store): the record says assigned, and only the accepted event is published.
+   */
+  async assign(input: { interactionId: string; agentId: string; conversationKey: string; brandAccountId: string }): Promise<void> {
+    const correlationId = newId();
+    const offerId = newId();
+    const base = { interactionId: input.interactionId, conversationKey: input.conversationKey, brandAccountId: input.brandAccountId, priority: 1 };
+    this.holders.set(input.interactionId, { interactionId: input.interactionId, state: 'assigned', agentId: input.agentId, offerId, correlationId });
+    this.offers.set(input.interactionId, { offerId, correlationId, base: { ...base, agentId: input.agentId } });
+    await this.emit({ ...base, type: 'accepted', agentId: input.agentId }, correlationId);
+  }
+
+  async holderOf(interactionId: string): Promise<Assignment | undefined> {
+    const holder = this.holders.get(interactionId);
+    return holder ? { ...holder } : undefined;
   }
 
   async addMessage(interactionId: string, agentId: string, message: InboundMessage, classification: Classification): Promise<void> {
@@ -234,10 +260,16 @@ export class FakeRouter {
       waiter.resolve(command);
     }
     const offer = command.interactionId === undefined ? undefined : this.offers.get(command.interactionId);
-    if (!offer) return;
+    if (!offer || command.interactionId === undefined) return;
+    const holder = this.holders.get(command.interactionId);
     if ((command.type === 'accept' || command.type === 'decline') && command.offerId === offer.offerId) {
+      // As the router's store: only the agent the offer was made to decides it, once; a repeated accept is answered again.
+      if (holder?.agentId !== command.agentId) return;
+      if (holder.state === 'offered') this.holders.set(command.interactionId, command.type === 'accept' ? assigned(holder) : queued(holder));
+      else if (!(holder.state === 'assigned' && command.type === 'accept')) return;
       await this.emit({ ...offer.base, type: command.type === 'accept' ? 'accepted' : 'declined' }, offer.correlationId);
     } else if (command.type === 'complete') {
+      if (holder) this.holders.set(command.interactionId, { ...holder, state: 'completed' });
       // As the real router: the disposition (also in `reason`) and the note travel on the completed event.
       await this.emit(
         {
@@ -256,10 +288,55 @@ export class FakeRouter {
   }
 }
 
+function assigned({ offerExpiresAt: _deadline, ...holder }: Assignment): Assignment {
+  return { ...holder, state: 'assigned' };
+}
+
+function queued({ interactionId, correlationId }: Assignment): Assignment {
+  return { interactionId, correlationId, state: 'queued' };
+}
+
 export interface TweetFacts {
   brand: { id: string; username: string };
   tweet: { id: string; text: string; createdAt: string; conversationId: string; inReplyToTweetId?: string };
   author: { id: string; username: string; name: string; followersCount: number; followingCount: number; tweetCount: number };
+}
+
+/** What the fixtures read of a simulator account (XSimulator's account() and its admin API's view both fit). */
+export interface CustomerAccount {
+  id: string;
+  username: string;
+  name: string;
+  publicMetrics: { followers_count: number; following_count: number; tweet_count: number };
+}
+
+/** An InboundMessage's author as the ingestor fills it from the account's public metrics. */
+export function authorFacts(account: CustomerAccount): TweetFacts['author'] {
+  return {
+    id: account.id,
+    username: account.username,
+    name: account.name,
+    followersCount: account.publicMetrics.followers_count,
+    followingCount: account.publicMetrics.following_count,
+    tweetCount: account.publicMetrics.tweet_count,
+  };
+}
+
+/**
+ * The InboundMessage for a tweet already made on the simulator, its author looked up on `accounts` (the
+ * XSimulator); the author's counts are left at 1, which the specs using it do not read.
+ */
+export function inboundMessageOfTweet(
+  accounts: { account(username: string): Pick<CustomerAccount, 'id' | 'username' | 'name'> },
+  brand: TweetFacts['brand'],
+  tweet: TweetFacts['tweet'] & { authorUsername: string },
+): InboundMessage {
+  const author = accounts.account(tweet.authorUsername);
+  return inboundMessageFrom({
+    brand,
+    tweet,
+    author: { id: author.id, username: author.username, name: author.name, followersCount: 1, followingCount: 1, tweetCount: 1 },
+  });
 }
 
 /** The InboundMessage the ingestor would have produced for a customer's tweet (e.g. one made on the simulator). */

@@ -1,14 +1,16 @@
 import { type AgentProfile } from '@perch/agents';
 import { type Classification, type InboundMessage, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
-import { type InteractionStore, InteractionViewProjector, MemoryInteractionStore } from '@perch/interactions';
+import { InteractionViewProjector, MemoryInteractionStore } from '@perch/interactions';
 import { RecordingEventPublisher } from '@perch/messaging';
 import { CustomerProfileService } from '@perch/outbound';
 import { newId } from '@perch/platform';
+import { MAX_AGENT_CAPACITY, MemoryRoutingStore, RoutingStoreAssignmentReader } from '@perch/routing';
 import { type BrandAccount, type LookupUserQuery, type XUserProfile } from '@perch/x-client';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { ClassificationCorrectionsService } from '../interactions/classification-corrections.service';
+import { HolderChecks } from '../interactions/holder-checks.service';
 import { InteractionQueryService } from '../interactions/interaction-query.service';
 import { OutboundActionsService } from '../interactions/outbound-actions.service';
 import { LocalViewCache } from '../ws/local-view-cache.service';
@@ -45,29 +47,72 @@ export function customerTweet(text = '@PerchAir my flight was cancelled and nobo
   });
 }
 
+export interface SeedOptions {
+  agentId: string;
+  /** Offered to the agent and never accepted (the router's record says 'offered'). */
+  offeredOnly?: boolean;
+  completed?: boolean;
+  message?: InboundMessage;
+}
+
 /**
- * Writes what the router's events leave in the store: an interaction created with a customer's tweet and accepted
- * by `agentId` (then completed, when asked), through the projector the gateway runs.
+ * What the router leaves behind for an interaction created with a customer's tweet, offered to `agentId` and
+ * accepted (then completed, when asked; or only offered): its own record in the router's store (`routing`, which
+ * the holder checks read) and the views its events leave in `store`, through the projector the gateway runs.
  */
 export async function seedInteraction(
-  store: InteractionStore,
-  options: { agentId: string; completed?: boolean; message?: InboundMessage },
-): Promise<{ interactionId: string; correlationId: string; message: InboundMessage }> {
-  const projector = new InteractionViewProjector(store);
+  services: Pick<UnitServices, 'store' | 'routing'>,
+  options: SeedOptions,
+): Promise<{ interactionId: string; correlationId: string; offerId: string; message: InboundMessage }> {
+  const projector = new InteractionViewProjector(services.store);
   const router = new RecordingEventPublisher('router');
   const message = options.message ?? customerTweet();
   const interactionId = newId();
   const correlationId = newId();
+  const offerId = await routeTo(services.routing, { ...options, message, interactionId, correlationId });
   const base = { interactionId, conversationKey: message.conversationKey, brandAccountId: message.brandAccountId, priority: 1 };
+  const offerExpiresAt = new Date(Date.now() + SEED_OFFER_TIMEOUT_MS).toISOString();
   const steps: InteractionLifecyclePayload[] = [
     { ...base, type: 'created', message, classification: CLASSIFICATION },
-    { ...base, type: 'accepted', agentId: options.agentId },
+    ...(options.offeredOnly
+      ? [{ ...base, type: 'offered' as const, agentId: options.agentId, offerId, offerExpiresAt, message, classification: CLASSIFICATION }]
+      : [{ ...base, type: 'accepted' as const, agentId: options.agentId }]),
     ...(options.completed ? [{ ...base, type: 'completed' as const, agentId: options.agentId }] : []),
   ];
   for (const payload of steps) {
     await projector.applyLifecycle(await router.publish(Topics.InteractionLifecycle, payload, { correlationId }));
   }
-  return { interactionId, correlationId, message };
+  return { interactionId, correlationId, offerId, message };
+}
+
+const SEED_OFFER_TIMEOUT_MS = 60_000;
+
+/** The router's part, on its own store: queued, offered to the agent (the only one ready), accepted, completed. */
+async function routeTo(
+  routing: MemoryRoutingStore,
+  seed: SeedOptions & { message: InboundMessage; interactionId: string; correlationId: string },
+): Promise<string> {
+  const now = Date.now();
+  const offerId = newId();
+  await routing.setPresence({ agentId: seed.agentId, state: 'ready', capacity: MAX_AGENT_CAPACITY, now });
+  await routing.upsertInteraction({
+    message: seed.message,
+    classification: CLASSIFICATION,
+    priority: 1,
+    correlationId: seed.correlationId,
+    interactionIdIfNew: seed.interactionId,
+    now,
+  });
+  const offer = await routing.dispatch(now, SEED_OFFER_TIMEOUT_MS, offerId);
+  if (offer?.interactionId !== seed.interactionId || offer.agentId !== seed.agentId) {
+    throw new Error(`seedInteraction: the router offered ${JSON.stringify(offer?.interactionId)} to ${JSON.stringify(offer?.agentId)}`);
+  }
+  // Not ready again, so the next seed's offer goes to the agent that seed names.
+  await routing.setPresence({ agentId: seed.agentId, state: 'not-ready', now });
+  if (seed.offeredOnly) return offerId;
+  await routing.accept(seed.interactionId, offerId, seed.agentId, now);
+  if (seed.completed) await routing.complete(seed.interactionId, seed.agentId, now);
+  return offerId;
 }
 
 /** X's answer to a profile lookup, as the brand's token sees the customer. */
@@ -101,6 +146,8 @@ export class FakeUserLookup {
 export interface UnitServices {
   bus: RecordingEventPublisher;
   store: MemoryInteractionStore;
+  /** The router's store: who holds what, as the holder checks read it (seedInteraction writes it as the router would). */
+  routing: MemoryRoutingStore;
   x: FakeUserLookup;
   queries: InteractionQueryService;
   commands: AgentCommandsService;
@@ -109,20 +156,25 @@ export interface UnitServices {
   corrections: ClassificationCorrectionsService;
 }
 
-export function unitServices(brands: BrandAccount[] = [PERCH_AIR, PERCH_RAIL]): UnitServices {
+/** `options` over UNIT_OPTIONS, e.g. a `clock` ahead of the router's to see its offers expire. */
+export function unitServices(brands: BrandAccount[] = [PERCH_AIR, PERCH_RAIL], options: Partial<GatewayOptions> = {}): UnitServices {
+  const unitOptions: GatewayOptions = { ...UNIT_OPTIONS, ...options };
   const bus = new RecordingEventPublisher('gateway');
   const store = new MemoryInteractionStore();
   const x = new FakeUserLookup();
-  const queries = new InteractionQueryService(store, UNIT_OPTIONS, new LocalViewCache());
-  const profiles = new CustomerProfileService({ xApi: x, brands, options: UNIT_OPTIONS });
+  const routing = new MemoryRoutingStore('unit');
+  const holders = new HolderChecks(new RoutingStoreAssignmentReader(routing), store, unitOptions);
+  const queries = new InteractionQueryService(store, unitOptions, new LocalViewCache(), holders);
+  const profiles = new CustomerProfileService({ xApi: x, brands, options: unitOptions });
   return {
     bus,
     store,
+    routing,
     x,
     queries,
-    commands: new AgentCommandsService(bus, store, queries),
+    commands: new AgentCommandsService(bus, holders),
     profiles,
-    actions: new OutboundActionsService(bus, store, brands, UNIT_OPTIONS, queries, profiles),
-    corrections: new ClassificationCorrectionsService(bus, UNIT_OPTIONS, queries),
+    actions: new OutboundActionsService(bus, store, brands, unitOptions, queries, profiles),
+    corrections: new ClassificationCorrectionsService(bus, unitOptions, queries),
   };
 }

@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import { WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
 import { AgentSocketProbe } from '../testing/agent-socket-probe.fixtures';
 import { type GatewayTestbed, type GatewayTestbedOptions, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
+import { testbedClient } from '../testing/testbed-client.fixtures';
 import { AgentSocketHub } from './agent-socket-hub.service';
 
 // Who may open /ws and how long a socket lives: no longer than its token.
@@ -15,14 +16,8 @@ const AGENTS = [
   { id: 'bob', displayName: 'Bob Builder', password: 'battery staple' },
 ];
 
-async function signIn(testbed: GatewayTestbed, username: string, password: string): Promise<string> {
-  const response = await fetch(`${testbed.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(response.status).toBe(201);
-  return String(((await response.json()) as { token: unknown }).token);
+function signIn(testbed: GatewayTestbed, username: string, password: string): Promise<string> {
+  return testbedClient(() => testbed.baseUrl).signIn(username, password);
 }
 
 function start(extra: Partial<GatewayTestbedOptions> = {}): Promise<GatewayTestbed> {

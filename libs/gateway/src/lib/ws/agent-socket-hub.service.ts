@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type AgentDirectory, type AgentProfile, type AgentSession, AuthErrorCode } from '@perch/agents';
-import { createLogger, errorMessage, PlatformErrorCode, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
+import { createLogger, errorMessage, PerchError, PlatformErrorCode, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
 import { type RawData, WebSocket } from 'ws';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
@@ -8,6 +8,7 @@ import { type AuditedRequest, AuditRecorder } from '../audit/audit-recorder.serv
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
 import { GatewayErrorCode } from '../gateway.errors';
+import { HTTP_STATUS_BY_KIND } from '../http/perch-exception.filter';
 import { WsOfferDecisionDto } from './ws-client-message.dto';
 import { type ServerMessage } from './ws-messages.types';
 
@@ -250,6 +251,12 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
       await this.audit.succeeded(audited, { commandId });
       this.sendTo(socket, { type: 'ack', ...reply, action: decision.type, interactionId: decision.interactionId, commandId });
     } catch (error) {
+      if (isRefusal(error)) {
+        // Not this agent's offer, or no longer live: the same code and reason REST would answer, nothing sent on.
+        await this.audit.failed(audited, HTTP_STATUS_BY_KIND[error.kind], error.code);
+        this.sendTo(socket, { type: 'error', ...reply, code: error.code, message: error.message });
+        return;
+      }
       this.logger.warn({ agentId: agent.id, err: error }, 'offer decision failed');
       await this.audit.failed(audited, 503, GatewayErrorCode.CommandFailed);
       this.sendTo(socket, { type: 'error', ...reply, code: GatewayErrorCode.CommandFailed, message: 'The decision could not be sent; try again' });
@@ -259,6 +266,11 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   private sendTo(socket: WebSocket, message: ServerMessage): void {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
+}
+
+/** A decision refused for a reason the agent should read (403, 404, 409), as opposed to one that could not be sent. */
+function isRefusal(error: unknown): error is PerchError & { kind: 'forbidden' | 'not-found' | 'conflict' } {
+  return error instanceof PerchError && (error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'conflict');
 }
 
 function rawToString(data: RawData): string {

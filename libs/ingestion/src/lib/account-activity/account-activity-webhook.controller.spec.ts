@@ -5,17 +5,17 @@ import { type AddressInfo } from 'node:net';
 
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type DeadLetterRecord, deadLetterTopicOf, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
+import { type DeadLetterRecord, type InboundReceivedPayload } from '@perch/contracts';
+import { MemoryTransport } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 import { captureRawBody } from '@perch/service-kit';
 import { waitFor } from '@perch/testing';
 import { crcResponseToken, webhookSignature } from '@perch/x-client';
 
 import { MemoryDedupeStore } from '../dedupe/memory-dedupe-store.adapter';
-import { type InboundSource, type InboundSourceHandlers } from '../inbound-source.port';
 import { IngestionModule } from '../ingestion.module';
 import { IngestorService } from '../ingestor.domain';
+import { ingestorBusCapturing, ManualSource } from '../testing/inbound-capture.fixtures';
 import { TweetNormalizer } from '../tweet-normalizer.domain';
 import { ACCOUNT_ACTIVITY_WEBHOOK_PATH } from './account-activity-webhook.controller';
 import { AccountActivityWebhookSource } from './account-activity-webhook-source.adapter';
@@ -23,16 +23,6 @@ import { AccountActivityWebhookSource } from './account-activity-webhook-source.
 const SECRET = 'perch-consumer-secret';
 const BRAND = { id: '4337869213', username: 'acme_support', token: 'brand-token' };
 const CUSTOMER = '3001969357';
-
-class ManualSource implements InboundSource {
-  handlers?: InboundSourceHandlers;
-  async start(handlers: InboundSourceHandlers): Promise<void> {
-    this.handlers = handlers;
-  }
-  async stop(): Promise<void> {
-    this.handlers = undefined;
-  }
-}
 
 function dmDelivery(id: string, senderId = CUSTOMER, forUserId = BRAND.id): Record<string, unknown> {
   const recipient = senderId === forUserId ? CUSTOMER : forUserId;
@@ -79,13 +69,7 @@ describe('Account Activity webhook over HTTP', () => {
 
   beforeAll(async () => {
     transport = new MemoryTransport();
-    await transport.connect();
-    await transport.ensureTopics(perchTopicSpecs());
-    const bus = new EventBus(transport, { producer: 'ingestor', logger: createLogger('test') });
-    await bus.subscribe(Topics.InboundReceived, 'reader', async (e) => void published.push(e.payload), { fromBeginning: true });
-    await transport.consume({ groupId: 'dlq', topics: [deadLetterTopicOf(Topics.InboundReceived)], fromBeginning: true }, async (messages) => {
-      for (const m of messages) deadLetters.push(JSON.parse(m.value) as DeadLetterRecord);
-    });
+    const bus = await ingestorBusCapturing(transport, published, deadLetters);
     webhook = new AccountActivityWebhookSource([BRAND], { consumerSecret: SECRET }, createLogger('test'));
     stream = new ManualSource();
     ingestor = new IngestorService([stream, webhook], new TweetNormalizer([BRAND]), new MemoryDedupeStore(), bus, createLogger('test'));

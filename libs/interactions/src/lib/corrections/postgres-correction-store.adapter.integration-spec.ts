@@ -1,38 +1,24 @@
-import { randomUUID } from 'node:crypto';
-
-import { Pool } from 'pg';
+import { freshSchema, sharedDatabasePool } from '@perch/testing';
 
 import { describeCorrectionStoreContract } from '../testing/correction-store.contract';
 import { buildCorrected } from '../testing/interaction.fixtures';
 import { correctionRecordFromEvent } from './correction-record.util';
 import { PostgresCorrectionStore } from './postgres-correction-store.adapter';
 
-const databaseUrl = process.env['DATABASE_URL'];
-if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');
-
 // One pool for the file; each test gets its own schema, dropped afterwards (the database is shared).
-const pool = new Pool({ connectionString: databaseUrl, max: 8 });
+const pool = sharedDatabasePool(8);
 afterAll(async () => {
   await pool.end();
 });
 
-function freshSchema(): string {
-  return `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-}
-
 describeCorrectionStoreContract('postgresql', async () => {
-  const schema = freshSchema();
-  return {
-    store: new PostgresCorrectionStore({ pool, schema }),
-    dispose: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    },
-  };
+  const schema = freshSchema(pool);
+  return { store: new PostgresCorrectionStore({ pool, schema: schema.name }), dispose: schema.drop };
 });
 
 describe('PostgresCorrectionStore', () => {
   it('can start twice on the same schema (replicas start together), with a column per payload field', async () => {
-    const schema = freshSchema();
+    const { name: schema, drop } = freshSchema(pool);
     try {
       await Promise.all([new PostgresCorrectionStore({ pool, schema }).start(), new PostgresCorrectionStore({ pool, schema }).start()]);
       const columns = await pool.query<{ column_name: string }>(
@@ -59,18 +45,18 @@ describe('PostgresCorrectionStore', () => {
         'recorded_at',
       ]);
     } finally {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await drop();
     }
   });
 
   it('refuses a row that corrects nothing, even written around the adapter', async () => {
-    const schema = freshSchema();
+    const { name: schema, drop } = freshSchema(pool);
     try {
       const store = new PostgresCorrectionStore({ pool, schema });
       await store.start();
       await expect(store.record({ ...correctionRecordFromEvent(buildCorrected()), corrected: {} })).rejects.toThrow(/check constraint/);
     } finally {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await drop();
     }
   });
 

@@ -1,33 +1,25 @@
 import { randomUUID } from 'node:crypto';
 
-import { Pool } from 'pg';
+import { freshSchema, sharedDatabasePool } from '@perch/testing';
 
 import { buildMessage, correctionUpdate, headerUpdate } from '../testing/interaction.fixtures';
 import { describeInteractionStoreContract } from '../testing/interaction-store.contract';
 import { PostgresInteractionStore } from './postgres-interaction-store.adapter';
 
-const databaseUrl = process.env['DATABASE_URL'];
-if (!databaseUrl) throw new Error('DATABASE_URL must be set (the integration global setup provides it)');
-
 // One pool for the file; each test gets its own schema, dropped afterwards (the database is shared).
-const pool = new Pool({ connectionString: databaseUrl, max: 8 });
+const pool = sharedDatabasePool(8);
 afterAll(async () => {
   await pool.end();
 });
 
 describeInteractionStoreContract('postgresql', async () => {
-  const schema = `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  return {
-    store: new PostgresInteractionStore({ pool, schema }),
-    dispose: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    },
-  };
+  const schema = freshSchema(pool);
+  return { store: new PostgresInteractionStore({ pool, schema: schema.name }), dispose: schema.drop };
 });
 
 describe('PostgresInteractionStore', () => {
   it('can start twice on the same schema (replicas start together)', async () => {
-    const schema = `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const { name: schema, drop } = freshSchema(pool);
     try {
       await Promise.all([
         new PostgresInteractionStore({ pool, schema }).start(),
@@ -39,12 +31,12 @@ describe('PostgresInteractionStore', () => {
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual(['interactions', 'transcript_entries']);
     } finally {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await drop();
     }
   });
 
   it('adds the correction column to a table created before agents could correct labels, and keeps its rows', async () => {
-    const schema = `perch_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const { name: schema, drop } = freshSchema(pool);
     const id = randomUUID();
     const message = buildMessage();
     try {
@@ -68,7 +60,7 @@ describe('PostgresInteractionStore', () => {
       expect(await store.get(id)).toMatchObject({ state: 'completed', updatedAt: 3000, classificationCorrection: { sentiment: 'positive' } });
       await store.stop();
     } finally {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await drop();
     }
   });
 

@@ -3,8 +3,8 @@ import { connect, Socket } from 'node:net';
 
 import { type AgentCommandPayload, Topics } from '@perch/contracts';
 import { createLogger } from '@perch/platform';
-import { waitFor } from '@perch/testing';
-import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
+import { deleteTopicsWithPrefix, waitFor } from '@perch/testing';
+import { type ISocketFactory } from 'kafkajs';
 
 import { type EventBus } from '../bus/event-bus.domain';
 import { withNamespace } from '../bus/namespaced-transport.adapter';
@@ -119,14 +119,7 @@ describe('riding out a Kafka broker outage', () => {
     gate.restore();
     await Promise.all([relay, sink, source].map((bus) => bus?.stop()));
     await Promise.all(transports.map((t) => t.disconnect()));
-    const admin = new Kafka({ clientId: 'it-broker-outage-cleanup', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteTopicsWithPrefix(kafkaBrokers, `${namespace}.`, 'it-broker-outage-cleanup');
   }, 120_000);
 
   async function publishPhase(label: string): Promise<{ eventId: string; agentId: string }[]> {

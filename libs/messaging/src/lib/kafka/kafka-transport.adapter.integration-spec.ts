@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { waitFor } from '@perch/testing';
+import { deleteTopicsWithPrefix, waitFor } from '@perch/testing';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import { CONTRACT_TOPIC_PREFIX, describeTransportContract } from '../testing/transport.contract';
@@ -26,14 +26,7 @@ describeTransportContract('kafka', () => new KafkaTransport(testOptions), { wait
 
 afterAll(async () => {
   // Contract topics are unique per test: delete them so the test broker does not pile them up.
-  const admin = new Kafka({ clientId: 'perch-contract-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(CONTRACT_TOPIC_PREFIX));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  await deleteTopicsWithPrefix(brokers, CONTRACT_TOPIC_PREFIX, 'perch-contract-cleanup');
 });
 
 describe('KafkaTransport', () => {

@@ -294,6 +294,40 @@ describe('RouterService', () => {
     ).rejects.toMatchObject({ code: 'stale-complete', details: { reason: 'not-assigned' } });
   });
 
+  it('passes per-channel limits from presence to the store: a DM still reaches an agent whose public limit is full', async () => {
+    await router.handleAgentCommand(
+      command({ type: 'presence', agentId: 'alice', presence: 'ready', capacity: 2, capacityByChannel: { public: 1, dm: 1 } }),
+    );
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    await router.handleClassified(classifiedEvent(inboundMessage()));
+    await router.handleClassified(classifiedEvent(inboundMessage({ kind: 'dm' })));
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'created', 'queued', 'created', 'offered alice']);
+    expect(await store.getAgent('alice')).toMatchObject({ capacity: 2, loadByChannel: { public: 1, dm: 1 } });
+  });
+
+  it('offers an interaction every agent declined again once the decline memory has passed, with no restart', async () => {
+    const memoryStore = new MemoryRoutingStore('acme', { declineMemoryMs: 60_000 });
+    const fair = new RouterService(memoryStore, publisher, { now: () => time }, createLogger('router-test'), {
+      tenant: 'acme',
+      offerTimeoutMs: OFFER_TIMEOUT_MS,
+      sweepIntervalMs: 1_000,
+    });
+    for (const agentId of ['alice', 'bob', 'carol']) {
+      await fair.handleAgentCommand(command({ type: 'presence', agentId, presence: 'ready' }));
+      time += 1;
+    }
+    await fair.handleClassified(classifiedEvent(inboundMessage()));
+    for (const agentId of ['alice', 'bob', 'carol']) {
+      const { interactionId, offerId } = lastOffer(agentId);
+      await fair.handleAgentCommand(command({ type: 'decline', agentId, interactionId, offerId }));
+      time += 1;
+    }
+    expect(publisher.lifecycleSummary().filter((e) => e.startsWith('offered'))).toEqual(['offered alice', 'offered bob', 'offered carol']);
+    time += 60_000;
+    await fair.sweepOnce();
+    expect(publisher.lifecycleSummary().at(-1)).toBe('offered alice');
+  });
+
   it('refuses to run against another tenant’s store', () => {
     expect(
       () =>

@@ -132,11 +132,20 @@ export class RouterService {
           agentId: command.agentId,
           state: command.presence,
           ...(command.capacity === undefined ? {} : { capacity: command.capacity }),
+          ...(command.capacityByChannel === undefined
+            ? {}
+            : { capacityByChannel: { public: command.capacityByChannel.public, dm: command.capacityByChannel.dm } }),
           ...(command.skills === undefined ? {} : { skills: command.skills }),
           now,
         });
         this.logger.info(
-          { agentId: agent.agentId, state: agent.state, capacity: agent.capacity, load: agent.load },
+          {
+            agentId: agent.agentId,
+            state: agent.state,
+            capacity: agent.capacity,
+            load: agent.load,
+            ...(agent.capacityByChannel === undefined ? {} : { capacityByChannel: agent.capacityByChannel, loadByChannel: agent.loadByChannel }),
+          },
           'agent presence',
         );
         // A newly ready agent (or one with more capacity) gets waiting work at once.

@@ -33,19 +33,26 @@ export interface RoutingStore {
   upsertInteraction(input: UpsertInteractionInput): Promise<UpsertInteractionResult>;
 
   /**
-   * Offers the best waiting interaction (priority, then age) to the longest-idle available agent who
-   * has the required skill and has not declined it. Returns undefined when no pair fits; callers loop.
+   * Offers the best waiting interaction (lowest queueScore: priority, then age, with aging) that some
+   * available agent may take (the required skill, room in the interaction's channel, no remembered decline
+   * of it) to the longest-idle of those agents. Complete: no window hides a fitting pair, however long the
+   * queue or however many heads an agent cannot take. Returns undefined when no pair fits; callers loop.
    */
   dispatch(now: number, offerTimeoutMs: number, newOfferId: string): Promise<Offer | undefined>;
 
   /** Only the agent's current, unexpired offer wins; anything else is `stale`. */
   accept(interactionId: string, offerId: string, agentId: string, now: number): Promise<AcceptResult>;
 
-  /** Releases the agent's slot and requeues the interaction at its original age; the agent is not asked again. */
+  /**
+   * Releases the agent's slot and requeues the interaction at its original age; the agent is not offered
+   * it again for the decline memory (then it may be). When every signed-in agent eligible for it declined
+   * it and an overflow skill is configured, agents with that skill may take it too.
+   */
   decline(interactionId: string, offerId: string, agentId: string, now: number): Promise<DeclineResult>;
 
   /**
-   * Offers past their deadline (deadline <= now), up to `limit`: treated as a decline, and the silent agent
+   * Offers past their deadline (deadline <= now), up to `limit`: treated as a decline (remembered the same
+   * bounded time), and the silent agent
    * is set not-ready so offers stop going to someone who is not there.
    */
   sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]>;
@@ -62,12 +69,31 @@ export interface RoutingStore {
 }
 
 export interface RoutingStoreOptions {
-  /** Queue heads a dispatch considers (see DEFAULT_DISPATCH_QUEUE_SCAN). */
-  dispatchQueueScan?: number;
-  /** Longest-idle agents a dispatch considers per interaction (see DEFAULT_DISPATCH_AGENT_SCAN). */
-  dispatchAgentScan?: number;
+  /**
+   * How long a decline or an offer timeout keeps the interaction from that agent (default
+   * DEFAULT_DECLINE_MEMORY_MS); after it the agent may be offered it again.
+   */
+  declineMemoryMs?: number;
+  /** One priority level is worth this much waiting (default DEFAULT_AGING_STEP_MS; see queueScore). */
+  agingStepMs?: number;
+  /**
+   * Optional overflow: when every signed-in agent eligible for an interaction has declined it (or let it
+   * time out), agents with this skill may take it too. Without it the interaction waits for the decline
+   * memory to end, then goes back to everyone.
+   */
+  overflowSkill?: string;
   /** How long a messageId is remembered for deduplication. */
   dedupeTtlMs?: number;
   /** How long a completed interaction stays readable. */
   completedRetentionMs?: number;
+}
+
+/** RoutingStoreOptions with the defaults filled in and checked. */
+export interface RoutingPolicy {
+  declineMemoryMs: number;
+  agingStepMs: number;
+  /** '' = no overflow. */
+  overflowSkill: string;
+  dedupeTtlMs: number;
+  completedRetentionMs: number;
 }

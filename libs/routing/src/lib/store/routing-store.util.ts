@@ -1,8 +1,16 @@
 import { ValidationFailedError } from '@perch/platform';
 
-import { MAX_PRIORITY } from '../routing.constants';
-import { type SetPresenceInput, type UpsertInteractionInput } from '../routing.types';
+import {
+  DEFAULT_AGING_STEP_MS,
+  DEFAULT_COMPLETED_RETENTION_MS,
+  DEFAULT_DECLINE_MEMORY_MS,
+  DEFAULT_DEDUPE_TTL_MS,
+  MAX_AGING_STEP_MS,
+  MAX_PRIORITY,
+} from '../routing.constants';
+import { type ChannelCounts, type SetPresenceInput, type UpsertInteractionInput } from '../routing.types';
 import { isValidPriority } from '../priority.util';
+import { type RoutingPolicy, type RoutingStoreOptions } from './routing-store.port';
 
 /** Same upper bound as agent.command's capacity. */
 export const MAX_AGENT_CAPACITY = 50;
@@ -28,6 +36,15 @@ export function assertValidPresence(input: SetPresenceInput): void {
   ) {
     problems.push({ field: 'capacity', messages: [`must be an integer 1..${MAX_AGENT_CAPACITY}`] });
   }
+  const byChannel = input.capacityByChannel;
+  if (byChannel !== undefined) {
+    const limits = [byChannel.public, byChannel.dm];
+    if (limits.some((limit) => !Number.isInteger(limit) || limit < 0 || limit > MAX_AGENT_CAPACITY)) {
+      problems.push({ field: 'capacityByChannel', messages: [`public and dm must be integers 0..${MAX_AGENT_CAPACITY}`] });
+    } else if (byChannel.public + byChannel.dm < 1) {
+      problems.push({ field: 'capacityByChannel', messages: ['public + dm must be at least 1'] });
+    }
+  }
   if (problems.length > 0) throw new ValidationFailedError('Invalid presence', problems);
 }
 
@@ -41,4 +58,45 @@ export function assertValidUpsert(input: UpsertInteractionInput): void {
   }
   if (input.requiredSkill === '') problems.push({ field: 'requiredSkill', messages: ['must not be empty when set'] });
   if (problems.length > 0) throw new ValidationFailedError('Invalid interaction upsert', problems);
+}
+
+/** What a presence sets: the limits to store, or undefined to keep the agent's current ones. */
+export interface PresenceLimits {
+  /** All channels together (effective: never above the channel limits' sum). */
+  capacity: number;
+  /** undefined: no per-channel limits (each channel may use all of `capacity`). */
+  byChannel: ChannelCounts | undefined;
+}
+
+/** The capacity rule shared by both stores (see SetPresenceInput). */
+export function presenceLimits(input: Pick<SetPresenceInput, 'capacity' | 'capacityByChannel'>): PresenceLimits | undefined {
+  const byChannel = input.capacityByChannel;
+  if (byChannel !== undefined) {
+    const sum = byChannel.public + byChannel.dm;
+    return { capacity: Math.min(input.capacity ?? sum, sum), byChannel: { public: byChannel.public, dm: byChannel.dm } };
+  }
+  return input.capacity === undefined ? undefined : { capacity: input.capacity, byChannel: undefined };
+}
+
+/** Options with defaults, checked once so both stores refuse the same bad configuration. */
+export function routingPolicy(options: RoutingStoreOptions): RoutingPolicy {
+  const problems: { field: string; messages: string[] }[] = [];
+  const integer = (field: string, value: number, max: number): number => {
+    if (!Number.isInteger(value) || value < 1 || value > max) problems.push({ field, messages: [`must be an integer 1..${max}`] });
+    return value;
+  };
+  const policy: RoutingPolicy = {
+    declineMemoryMs: integer('declineMemoryMs', options.declineMemoryMs ?? DEFAULT_DECLINE_MEMORY_MS, 2 ** 40),
+    agingStepMs: integer('agingStepMs', options.agingStepMs ?? DEFAULT_AGING_STEP_MS, MAX_AGING_STEP_MS),
+    overflowSkill: options.overflowSkill ?? '',
+    dedupeTtlMs: integer('dedupeTtlMs', options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS, 2 ** 40),
+    completedRetentionMs: integer('completedRetentionMs', options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS, 2 ** 40),
+  };
+  if (problems.length > 0) throw new ValidationFailedError('Invalid routing store options', problems);
+  return policy;
+}
+
+/** Each skill once, without '' (which no interaction requires): what the indexes and counts use. */
+export function indexedSkills(skills: readonly string[]): string[] {
+  return [...new Set(skills)].filter((skill) => skill.length > 0);
 }

@@ -1,16 +1,26 @@
 import { type Redis } from 'ioredis';
 
+import { CHANNELS } from '../routing.constants';
+import { type Channel, type ChannelCounts } from '../routing.types';
+import { LEX_SCORE_BIAS } from '../store/redis/routing-helpers.script';
 import { routingKeys } from '../store/redis/routing-keys.util';
 
 export interface AuditedAgent {
   state: string;
   capacity: number;
   load: number;
+  /** Each channel's limit (its own, else the capacity) and load. */
+  channelCapacity: ChannelCounts;
+  channelLoad: ChannelCounts;
+  skills: string[];
 }
 
 export interface AuditedInteraction {
   state: string;
   agentId?: string;
+  channel: Channel;
+  /** Its queue index entries ([group, member]) while queued. */
+  indexed: [string, string][];
 }
 
 export interface RoutingSnapshot {
@@ -18,7 +28,10 @@ export interface RoutingSnapshot {
   interactions: Map<string, AuditedInteraction>;
   queue: Set<string>;
   offers: Set<string>;
-  available: Set<string>;
+  available: Map<string, number>;
+  queueIndex: Set<string>;
+  queueGroups: Map<string, number>;
+  pools: Set<string>;
 }
 
 function entriesOf(hash: Record<string, string>, suffix: string): [string, string][] {
@@ -36,46 +49,82 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
     .hgetall(keys.interactions)
     .zrange(keys.queue, 0, -1)
     .zrange(keys.offers, 0, -1)
-    .zrange(keys.available, 0, -1)
+    .zrange(keys.available, 0, -1, 'WITHSCORES')
+    .zrange(keys.queueIndex, 0, -1)
+    .hgetall(keys.queueGroups)
+    .zrange(keys.pools, 0, -1)
     .exec();
   if (!results) throw new Error('audit transaction aborted');
   const values = results.map(([error, value]) => {
     if (error) throw error;
     return value;
   });
-  const [agentHash, ixHash, queue, offers, available] = values as [
+  const [agentHash, ixHash, queue, offers, availableFlat, queueIndex, queueGroups, pools] = values as [
     Record<string, string>,
     Record<string, string>,
     string[],
     string[],
+    string[],
+    string[],
+    Record<string, string>,
     string[],
   ];
+  const available = new Map<string, number>();
+  for (let i = 0; i < availableFlat.length; i += 2) available.set(availableFlat[i] ?? '', Number(availableFlat[i + 1]));
 
   const agents = new Map<string, AuditedAgent>();
   for (const [agentId, state] of entriesOf(agentHash, 'state')) {
+    const capacity = Number(agentHash[`${agentId}:cap`]);
+    const field = (name: string, fallback: number): number => Number(agentHash[`${agentId}:${name}`] ?? fallback);
     agents.set(agentId, {
       state,
-      capacity: Number(agentHash[`${agentId}:cap`]),
-      load: Number(agentHash[`${agentId}:load`] ?? '0'),
+      capacity,
+      load: field('load', 0),
+      channelCapacity: { public: field('cap.public', capacity), dm: field('cap.dm', capacity) },
+      channelLoad: { public: field('load.public', 0), dm: field('load.dm', 0) },
+      skills: JSON.parse(agentHash[`${agentId}:skills`] ?? '[]') as string[],
     });
   }
   const interactions = new Map<string, AuditedInteraction>();
   for (const [interactionId, state] of entriesOf(ixHash, 'state')) {
     const agentId = ixHash[`${interactionId}:agent`];
-    interactions.set(interactionId, { state, ...(agentId === undefined ? {} : { agentId }) });
+    const indexed = JSON.parse(ixHash[`${interactionId}:qidx`] ?? '[]') as [string, string][] | Record<string, never>;
+    interactions.set(interactionId, {
+      state,
+      ...(agentId === undefined ? {} : { agentId }),
+      channel: ixHash[`${interactionId}:chan`] === 'dm' ? 'dm' : 'public',
+      indexed: Array.isArray(indexed) ? indexed : [],
+    });
   }
-  return { agents, interactions, queue: new Set(queue), offers: new Set(offers), available: new Set(available) };
+  return {
+    agents,
+    interactions,
+    queue: new Set(queue),
+    offers: new Set(offers),
+    available,
+    queueIndex: new Set(queueIndex),
+    queueGroups: new Map(Object.entries(queueGroups).map(([group, count]) => [group, Number(count)])),
+    pools: new Set(pools),
+  };
 }
 
 /**
  * Every invariant the scripts promise, checked on one snapshot. Returns the violations (empty = sound).
  * - no agent over capacity, no negative load, and load = interactions it holds (offered + assigned);
  * - an interaction is queued iff in the queue, offered iff in the offers set (so one live offer at most);
- * - the available set is exactly the ready agents with free capacity.
+ * - the available set is exactly the ready agents with free capacity;
+ * - per channel: load <= limit, and the loads add up to the agent's load and to what it holds there;
+ * - the queue index holds exactly the queued interactions' entries, counted per group;
+ * - the pools hold exactly one entry per available agent, channel with room and skill ('' included).
  */
-export function routingViolations(snapshot: RoutingSnapshot): string[] {
+export function routingViolations(snapshot: RoutingSnapshot, options: { checkLimits?: boolean } = {}): string[] {
+  // Off where a presence may lower a limit below what an agent already holds (nothing is withdrawn then).
+  const checkLimits = options.checkLimits ?? true;
   const violations: string[] = [];
   const held = new Map<string, number>();
+  const heldIn = new Map<string, ChannelCounts>();
+  const indexedMembers = new Map<string, number>();
+  const expectedPools = new Set<string>();
   for (const [id, ix] of snapshot.interactions) {
     const inQueue = snapshot.queue.has(id);
     const inOffers = snapshot.offers.has(id);
@@ -85,15 +134,33 @@ export function routingViolations(snapshot: RoutingSnapshot): string[] {
     }
     if (ix.state === 'offered' || ix.state === 'assigned') {
       if (!ix.agentId) violations.push(`interaction ${id} is ${ix.state} without an agent`);
-      else held.set(ix.agentId, (held.get(ix.agentId) ?? 0) + 1);
+      else {
+        held.set(ix.agentId, (held.get(ix.agentId) ?? 0) + 1);
+        const counts = heldIn.get(ix.agentId) ?? { public: 0, dm: 0 };
+        counts[ix.channel] += 1;
+        heldIn.set(ix.agentId, counts);
+      }
     } else if (ix.agentId !== undefined) {
       violations.push(`interaction ${id} is ${ix.state} but still names agent ${ix.agentId}`);
     }
   }
+  for (const [id, ix] of snapshot.interactions) {
+    if ((ix.state === 'queued') !== ix.indexed.length > 0) violations.push(`interaction ${id} is ${ix.state} with ${ix.indexed.length} index entries`);
+    for (const [group, member] of ix.indexed) {
+      if (!snapshot.queueIndex.has(member)) violations.push(`interaction ${id}: index entry ${member} missing`);
+      indexedMembers.set(group, (indexedMembers.get(group) ?? 0) + 1);
+    }
+  }
+  const allIndexed = new Set([...snapshot.interactions.values()].flatMap((ix) => ix.indexed.map(([, member]) => member)));
+  for (const member of snapshot.queueIndex) if (!allIndexed.has(member)) violations.push(`queue index holds stray ${member}`);
+  for (const [group, count] of snapshot.queueGroups) {
+    if (indexedMembers.get(group) !== count) violations.push(`queue group ${group} counts ${count}, holds ${indexedMembers.get(group) ?? 0}`);
+  }
+  for (const [group] of indexedMembers) if (!snapshot.queueGroups.has(group)) violations.push(`queue group ${group} not counted`);
   for (const id of snapshot.queue) if (!snapshot.interactions.has(id)) violations.push(`queue holds unknown ${id}`);
   for (const id of snapshot.offers) if (!snapshot.interactions.has(id)) violations.push(`offers hold unknown ${id}`);
   for (const [agentId, agent] of snapshot.agents) {
-    if (agent.load > agent.capacity) violations.push(`agent ${agentId} load ${agent.load} > capacity ${agent.capacity}`);
+    if (checkLimits && agent.load > agent.capacity) violations.push(`agent ${agentId} load ${agent.load} > capacity ${agent.capacity}`);
     if (agent.load < 0) violations.push(`agent ${agentId} load ${agent.load} < 0`);
     const holds = held.get(agentId) ?? 0;
     if (holds !== agent.load) violations.push(`agent ${agentId} load ${agent.load} but holds ${holds}`);
@@ -101,7 +168,27 @@ export function routingViolations(snapshot: RoutingSnapshot): string[] {
     if (shouldBeAvailable !== snapshot.available.has(agentId)) {
       violations.push(`agent ${agentId} (${agent.state}, ${agent.load}/${agent.capacity}) available=${!shouldBeAvailable}`);
     }
+    const holdsIn = heldIn.get(agentId) ?? { public: 0, dm: 0 };
+    for (const channel of CHANNELS) {
+      const { [channel]: load } = agent.channelLoad;
+      if (checkLimits && load > agent.channelCapacity[channel]) violations.push(`agent ${agentId} ${channel} load ${load} > ${agent.channelCapacity[channel]}`);
+      if (load !== holdsIn[channel]) violations.push(`agent ${agentId} ${channel} load ${load} but holds ${holdsIn[channel]}`);
+    }
+    const idle = snapshot.available.get(agentId);
+    if (idle !== undefined) {
+      for (const channel of CHANNELS) {
+        if (agent.channelLoad[channel] >= agent.channelCapacity[channel]) continue;
+        for (const skill of ['', ...new Set(agent.skills.filter((s) => s.length > 0))]) expectedPools.add(poolMember(channel, skill, idle, agentId));
+      }
+    }
   }
+  for (const member of expectedPools) if (!snapshot.pools.has(member)) violations.push(`pool entry ${member} missing`);
+  for (const member of snapshot.pools) if (!expectedPools.has(member)) violations.push(`pool holds stray ${member}`);
   for (const [agentId] of held) if (!snapshot.agents.has(agentId)) violations.push(`unknown agent ${agentId} holds work`);
   return violations;
+}
+
+/** The layout of routing-helpers.script.ts: `<channel>:<byte length of skill>:<skill>:<idle + bias, 16 digits>:<agentId>`. */
+function poolMember(channel: Channel, skill: string, idle: number, agentId: string): string {
+  return `${channel}:${Buffer.byteLength(skill)}:${skill}:${String(idle + LEX_SCORE_BIAS).padStart(16, '0')}:${agentId}`;
 }

@@ -1,23 +1,25 @@
 import { newId, ValidationFailedError } from '@perch/platform';
 
-import { type AgentState, type Offer } from '../routing.types';
-import { type RoutingStore } from '../store/routing-store.port';
+import { type AgentState, type ChannelCounts, type Offer } from '../routing.types';
+import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
 import { inboundMessage, upsertInput } from './routing.fixtures';
 
 export interface RoutingStoreHarness {
   store: RoutingStore;
   /** Removes whatever the store wrote (Redis: the tenant's keys only). */
   dispose(): Promise<void>;
+  /** The adapter's own consistency checks on its whole state (Redis: the audit of every key), empty when sound. */
+  violations?(): Promise<string[]>;
 }
 
 const T0 = 1_700_000_000_000;
 const TIMEOUT = 30_000;
 
-/**
- * The behaviour every RoutingStore adapter must have. `factory` returns a fresh, empty store for one
- * test (Redis: a unique tenant, so tests never see each other's keys).
- */
-export function describeRoutingStoreContract(name: string, factory: () => Promise<RoutingStoreHarness>): void {
+/** A fresh, empty store with these options (Redis: a unique tenant, so tests never see each other's keys). */
+export type RoutingStoreFactory = (options?: RoutingStoreOptions) => Promise<RoutingStoreHarness>;
+
+/** The behaviour every RoutingStore adapter must have. */
+export function describeRoutingStoreContract(name: string, factory: RoutingStoreFactory): void {
   describe(`RoutingStore contract: ${name}`, () => {
     let harness: RoutingStoreHarness;
     let store: RoutingStore;
@@ -31,6 +33,13 @@ export function describeRoutingStoreContract(name: string, factory: () => Promis
       await harness.dispose();
     });
 
+    /** For a test that needs other options: the store of this test becomes a fresh one with them. */
+    const reopen = async (options: RoutingStoreOptions): Promise<void> => {
+      await harness.dispose();
+      harness = await factory(options);
+      store = harness.store;
+    };
+
     const presence = (agentId: string, state: AgentState, now: number, capacity?: number, skills?: string[]) =>
       store.setPresence({
         agentId,
@@ -40,9 +49,13 @@ export function describeRoutingStoreContract(name: string, factory: () => Promis
         ...(skills === undefined ? {} : { skills }),
       });
 
-    const create = async (now: number, priority = 1, requiredSkill?: string): Promise<string> => {
+    const create = async (now: number, priority = 1, requiredSkill?: string, kind: 'mention' | 'dm' = 'mention'): Promise<string> => {
       const result = await store.upsertInteraction(
-        upsertInput(now, { priority, ...(requiredSkill === undefined ? {} : { requiredSkill }) }),
+        upsertInput(now, {
+          priority,
+          message: inboundMessage({ kind }),
+          ...(requiredSkill === undefined ? {} : { requiredSkill }),
+        }),
       );
       if (result.kind !== 'created') throw new Error(`expected created, got ${result.kind}`);
       return result.interaction.interactionId;
@@ -372,7 +385,7 @@ export function describeRoutingStoreContract(name: string, factory: () => Promis
         // a2 has idled longest now; the older interaction goes first despite the younger one.
         const next = await mustDispatch(T0 + 7);
         expect(next).toMatchObject({ interactionId: older, agentId: 'a2' });
-        // a1 is never offered what it declined, but gets the younger one.
+        // a1 is not offered what it declined while the decline is remembered, but gets the younger one.
         const third = await mustDispatch(T0 + 8);
         expect(third).toMatchObject({ interactionId: younger, agentId: 'a1' });
       });
@@ -529,6 +542,208 @@ export function describeRoutingStoreContract(name: string, factory: () => Promis
         await store.complete(id, 'a1', T0 + 4);
         expect(await store.getAgent('a1')).toMatchObject({ load: 0, state: 'not-ready' });
         expect(await store.listAvailable(10)).toEqual([]);
+      });
+    });
+
+    describe('fair dispatch', () => {
+      const MEMORY = 60_000;
+      const STEP = 60_000;
+
+      const offerAndDecline = async (now: number): Promise<Offer> => {
+        const offer = await mustDispatch(now);
+        const result = await store.decline(offer.interactionId, offer.offerId, offer.agentId, now + 1);
+        if (result.kind !== 'declined') throw new Error(`expected declined, got ${result.kind}`);
+        return offer;
+      };
+
+      it('remembers a decline for the decline memory only, then offers the interaction to that agent again', async () => {
+        await reopen({ declineMemoryMs: MEMORY });
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        await offerAndDecline(T0 + 1);
+        expect(await store.getInteraction(id)).toMatchObject({ declinedBy: ['a1'], declinedUntil: { a1: T0 + 2 + MEMORY } });
+        expect(await dispatch(T0 + 3)).toBeUndefined();
+        expect(await dispatch(T0 + 1 + MEMORY)).toBeUndefined();
+        expect(await mustDispatch(T0 + 2 + MEMORY)).toMatchObject({ interactionId: id, agentId: 'a1' });
+      });
+
+      it('remembers an offer timeout the same bounded time, once the silent agent is ready again', async () => {
+        await reopen({ declineMemoryMs: MEMORY });
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.sweepExpiredOffers(offer.expiresAt, 10);
+        await presence('a1', 'ready', offer.expiresAt + 1);
+        expect(await dispatch(offer.expiresAt + 2)).toBeUndefined();
+        expect(await mustDispatch(offer.expiresAt + MEMORY)).toMatchObject({ interactionId: id, agentId: 'a1' });
+      });
+
+      it('drops forgotten declines when the interaction is declined again', async () => {
+        await reopen({ declineMemoryMs: MEMORY });
+        await presence('a1', 'ready', T0);
+        await presence('a2', 'ready', T0 + 1);
+        const id = await create(T0 + 2);
+        await offerAndDecline(T0 + 3); // a1
+        await presence('a1', 'not-ready', T0 + 5);
+        await offerAndDecline(T0 + 10 + MEMORY); // a2, after a1's decline was forgotten
+        expect(await store.getInteraction(id)).toMatchObject({ declinedBy: ['a2'], declinedUntil: { a2: T0 + 11 + 2 * MEMORY } });
+      });
+
+      it('finds work for a free agent behind any number of heads it declined (no scan window)', async () => {
+        await presence('a1', 'ready', T0);
+        for (let i = 0; i < 60; i += 1) await create(T0 + i);
+        for (let i = 0; i < 60; i += 1) await offerAndDecline(T0 + 100 + 2 * i);
+        const last = await create(T0 + 300);
+        expect(await mustDispatch(T0 + 301)).toMatchObject({ interactionId: last, agentId: 'a1' });
+      });
+
+      it('finds a free agent behind any number of idle agents who declined the interaction', async () => {
+        for (let i = 0; i < 60; i += 1) await presence(`a${String(i).padStart(2, '0')}`, 'ready', T0 + i);
+        const id = await create(T0 + 100);
+        const decliners = new Set<string>();
+        for (let i = 0; i < 60; i += 1) decliners.add((await offerAndDecline(T0 + 200 + 2 * i)).agentId);
+        expect(decliners.size).toBe(60);
+        expect(await dispatch(T0 + 400)).toBeUndefined();
+        await presence('late', 'ready', T0 + 401);
+        expect(await mustDispatch(T0 + 402)).toMatchObject({ interactionId: id, agentId: 'late' });
+      });
+
+      it('finds work behind any number of heads needing a skill no available agent has', async () => {
+        for (let i = 0; i < 100; i += 1) await create(T0 + i, 3, 'spanish');
+        const plain = await create(T0 + 200, 0);
+        await presence('a1', 'ready', T0 + 201);
+        expect(await mustDispatch(T0 + 202)).toMatchObject({ interactionId: plain, agentId: 'a1' });
+        await presence('es', 'ready', T0 + 203, 1, ['spanish']);
+        expect((await mustDispatch(T0 + 204)).agentId).toBe('es');
+        expect(await store.queueDepth()).toBe(99);
+      });
+
+      it('ages: one aging step of waiting is worth one priority level (score = createdAt - priority * step)', async () => {
+        await reopen({ agingStepMs: STEP });
+        const low = await create(T0, 0); // score T0
+        const late = await create(T0 + STEP + 1, 1); // T0 + 1: arrived more than a step later, served after
+        const soon = await create(T0 + STEP - 1, 1); // T0 - 1: arrived less than a step later, served before
+        const urgent = await create(T0 + 3 * STEP - 2, 3); // T0 - 2
+        await presence('a1', 'ready', T0 + 3 * STEP, 4);
+        const order: string[] = [];
+        for (let i = 0; i < 4; i += 1) order.push((await mustDispatch(T0 + 3 * STEP + 1 + i)).interactionId);
+        expect(order).toEqual([urgent, soon, low, late]);
+      });
+
+      it('never lets a stream of more urgent work starve an old interaction', async () => {
+        await reopen({ agingStepMs: 10_000 });
+        const old = await create(T0, 0);
+        await presence('a1', 'ready', T0);
+        let servedAt: number | undefined;
+        for (let k = 1; k <= 40 && servedAt === undefined; k += 1) {
+          const now = T0 + k * 1_000 + 1;
+          await create(now, 3);
+          const offer = await mustDispatch(now + 1);
+          if (offer.interactionId === old) servedAt = now;
+          await store.accept(offer.interactionId, offer.offerId, 'a1', now + 2);
+          await store.complete(offer.interactionId, 'a1', now + 3);
+        }
+        // Priority 0 against a fresh 3 every second: served as soon as it has waited 3 steps (30 s), not never.
+        expect(servedAt).toBe(T0 + 30_001);
+      });
+
+      it('opens an interaction every signed-in eligible agent declined to the overflow skill, never stranding it', async () => {
+        await reopen({ declineMemoryMs: MEMORY, overflowSkill: 'tier2' });
+        await presence('a1', 'ready', T0, 1, ['billing']);
+        await presence('a2', 'ready', T0 + 1, 1, ['billing']);
+        await presence('sup', 'ready', T0 + 2, 1, ['tier2']);
+        const id = await create(T0 + 3, 1, 'billing');
+        await offerAndDecline(T0 + 4); // a1
+        expect((await store.getInteraction(id))?.overflowSkill).toBeUndefined();
+        await offerAndDecline(T0 + 6); // a2: now everyone eligible declined
+        expect(await store.getInteraction(id)).toMatchObject({ requiredSkill: 'billing', overflowSkill: 'tier2', overflowedAt: T0 + 7 });
+        await offerAndDecline(T0 + 8); // sup
+        expect(await dispatch(T0 + 10)).toBeUndefined();
+        // Nobody is asked again while remembered; then the longest-idle of them is.
+        expect(await mustDispatch(T0 + 5 + MEMORY)).toMatchObject({ interactionId: id, agentId: 'a1' });
+      });
+
+      it('does not overflow while a signed-in eligible agent has not declined', async () => {
+        await reopen({ overflowSkill: 'tier2' });
+        await presence('a1', 'ready', T0, 1, ['billing']);
+        await presence('a3', 'not-ready', T0, 1, ['billing']);
+        await presence('sup', 'ready', T0 + 2, 1, ['tier2']);
+        const id = await create(T0 + 3, 1, 'billing');
+        await offerAndDecline(T0 + 4);
+        expect((await store.getInteraction(id))?.overflowSkill).toBeUndefined();
+        expect(await dispatch(T0 + 6)).toBeUndefined();
+        // An offline agent is not waited for.
+        await presence('a3', 'offline', T0 + 7);
+        await presence('a1', 'ready', T0 + 8);
+        expect(await dispatch(T0 + 9)).toBeUndefined();
+      });
+    });
+
+    describe('capacity per channel', () => {
+      const byChannel = (agentId: string, now: number, limits: ChannelCounts, capacity?: number) =>
+        store.setPresence({ agentId, state: 'ready', now, capacityByChannel: limits, ...(capacity === undefined ? {} : { capacity }) });
+
+      it('keeps separate limits for public conversations and DMs', async () => {
+        const agent = await byChannel('a1', T0, { public: 1, dm: 1 });
+        expect(agent).toMatchObject({ capacity: 2, load: 0, capacityByChannel: { public: 1, dm: 1 }, loadByChannel: { public: 0, dm: 0 } });
+        const p1 = await create(T0 + 1);
+        const p2 = await create(T0 + 2);
+        const d1 = await create(T0 + 3, 1, undefined, 'dm');
+        const first = await mustDispatch(T0 + 4);
+        expect(first).toMatchObject({ interactionId: p1, agentId: 'a1' });
+        // Public is full; the DM behind the second public conversation still goes out.
+        expect(await mustDispatch(T0 + 5)).toMatchObject({ interactionId: d1, agentId: 'a1' });
+        expect(await dispatch(T0 + 6)).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 2, loadByChannel: { public: 1, dm: 1 } });
+        await store.accept(p1, first.offerId, 'a1', T0 + 7);
+        await store.complete(p1, 'a1', T0 + 8);
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1, loadByChannel: { public: 0, dm: 1 } });
+        expect(await mustDispatch(T0 + 9)).toMatchObject({ interactionId: p2, agentId: 'a1' });
+      });
+
+      it('with a single capacity, counts both channels together as before', async () => {
+        await presence('a1', 'ready', T0, 1);
+        await create(T0 + 1);
+        await create(T0 + 2, 1, undefined, 'dm');
+        expect(await mustDispatch(T0 + 3)).toMatchObject({ agentId: 'a1' });
+        expect(await dispatch(T0 + 4)).toBeUndefined();
+        expect(await store.getAgent('a1')).not.toHaveProperty('capacityByChannel');
+      });
+
+      it('caps the sum with the capacity when both are given, and derives it from the channels otherwise', async () => {
+        expect(await byChannel('a1', T0, { public: 2, dm: 2 }, 3)).toMatchObject({ capacity: 3 });
+        expect(await byChannel('a2', T0, { public: 3, dm: 2 })).toMatchObject({ capacity: 5 });
+        expect(await byChannel('a3', T0, { public: 1, dm: 1 }, 10)).toMatchObject({ capacity: 2 });
+        for (let i = 0; i < 3; i += 1) await create(T0 + 1 + i);
+        await create(T0 + 4, 1, undefined, 'dm');
+        await presence('a2', 'offline', T0 + 5);
+        await presence('a3', 'offline', T0 + 5);
+        for (let i = 0; i < 3; i += 1) expect((await mustDispatch(T0 + 6 + i)).agentId).toBe('a1');
+        expect(await dispatch(T0 + 9)).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 3, loadByChannel: { public: 2, dm: 1 } });
+      });
+
+      it('keeps the channel limits when presence omits limits, and drops them when a single capacity is given again', async () => {
+        await byChannel('a1', T0, { public: 3, dm: 2 });
+        expect(await presence('a1', 'not-ready', T0 + 1)).toMatchObject({ capacity: 5, capacityByChannel: { public: 3, dm: 2 } });
+        const plain = await presence('a1', 'ready', T0 + 2, 4);
+        expect(plain.capacity).toBe(4);
+        expect(plain).not.toHaveProperty('capacityByChannel');
+      });
+
+      it('keeps DMs away from an agent whose DM limit is 0', async () => {
+        await byChannel('a1', T0, { public: 2, dm: 0 });
+        await create(T0 + 1, 1, undefined, 'dm');
+        expect(await dispatch(T0 + 2)).toBeUndefined();
+        const p1 = await create(T0 + 3);
+        expect(await mustDispatch(T0 + 4)).toMatchObject({ interactionId: p1 });
+      });
+
+      it('refuses channel limits outside 0..50 or holding nothing', async () => {
+        await expect(byChannel('a1', T0, { public: 51, dm: 1 })).rejects.toBeInstanceOf(ValidationFailedError);
+        await expect(byChannel('a1', T0, { public: 1, dm: -1 })).rejects.toBeInstanceOf(ValidationFailedError);
+        await expect(byChannel('a1', T0, { public: 0, dm: 0 })).rejects.toBeInstanceOf(ValidationFailedError);
+        expect(await store.getAgent('a1')).toBeUndefined();
       });
     });
   });

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { XSimulator, type AdminAccountView, type XSimulatorOptions } from '@perch/x-simulator';
-import type { TwitterApi } from 'twitter-api-v2';
+import { ApiResponseError, type TwitterApi } from 'twitter-api-v2';
 
 import { createTwitterClient } from '../twitter-client-pool.adapter';
 
@@ -55,6 +55,16 @@ export async function startSimulatorWorld(options: XSimulatorOptions = {}): Prom
       }),
     stop: () => sim.stop(),
   };
+}
+
+/** The ApiResponseError a call is refused with; success or any other error fails the test. */
+export async function refusal(promise: Promise<unknown>): Promise<ApiResponseError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ApiResponseError)) throw new Error(`expected ApiResponseError, got ${String(error)}`);
+  return error;
 }
 
 /** One event POST as a webhook receiver got it. */

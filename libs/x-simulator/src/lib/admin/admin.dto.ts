@@ -21,6 +21,8 @@ import {
 } from 'class-validator';
 import { Type } from 'class-transformer';
 
+import { DISCONNECT_TYPES, type DisconnectType } from '../http/problems.util';
+
 const USERNAME = /^[A-Za-z0-9_]{1,15}$/;
 const ID = /^\d{1,19}$/;
 
@@ -175,25 +177,8 @@ export class RateLimitsDto {
 
 export class StreamDropDto {
   @IsOptional()
-  @IsIn([
-    'OperationalDisconnect',
-    'UpstreamOperationalDisconnect',
-    'ForceDisconnect',
-    'UpstreamUncleanDisconnect',
-    'SlowReader',
-    'InternalError',
-    'ClientApplicationStateDegraded',
-    'InvalidRules',
-  ])
-  disconnectType?:
-    | 'OperationalDisconnect'
-    | 'UpstreamOperationalDisconnect'
-    | 'ForceDisconnect'
-    | 'UpstreamUncleanDisconnect'
-    | 'SlowReader'
-    | 'InternalError'
-    | 'ClientApplicationStateDegraded'
-    | 'InvalidRules';
+  @IsIn(DISCONNECT_TYPES)
+  disconnectType?: DisconnectType;
 
   /** Destroy the socket without X's disconnect message (a TCP-level drop). */
   @IsOptional() @IsBoolean()

@@ -1,19 +1,13 @@
 import { parseDmEventSelection } from '../http/field-selection.util';
 import { DM_NOT_ALLOWED_DETAIL, forbidden, invalidRequest, notFoundProblem, resourceNotFound } from '../http/problems.util';
 import { decodeCursor, encodeCursor, isRecord, ParameterProblems } from '../http/request-values.util';
-import { ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { callerOf, ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import type { SimDmEvent, SimUser } from '../state/simulator-state.types';
 import { canSendDm, checkDmText, oneToOneConversationId, participantsOf } from './dm-policy.util';
 import { dmIncludes, renderDmEvent } from './dm-render.util';
 
 /** Wording unconfirmed: X documents only that non-participants are refused. */
 const NOT_A_PARTICIPANT_DETAIL = 'You are not a participant in this conversation.';
-
-/** The calling user on routes declared auth 'user' (the router has already refused app-only tokens). */
-function callerOf(ctx: RouteContext): SimUser {
-  if (ctx.principal?.kind !== 'user') throw new Error('route requires a user principal');
-  return ctx.principal.user;
-}
 
 /** POST /2/dm_conversations/with/:participant_id/messages and its conversation-id twin. */
 function sendMessage(ctx: RouteContext, recipientId: string, parameter: string): RouteResult {

@@ -1,4 +1,7 @@
-// Small deterministic PRNG (mulberry32) so the generator and benchmarks replay the same traffic from a seed.
+// A small deterministic PRNG (platform's mulberry32, seeded from a string too) so the generator and benchmarks
+// replay the same traffic from a seed.
+
+import { seededRandom } from '@perch/platform';
 
 export type Random = () => number;
 
@@ -14,14 +17,7 @@ export function hashSeed(seed: string | number): number {
 }
 
 export function createRandom(seed: string | number): Random {
-  let state = hashSeed(seed);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(hashSeed(seed));
 }
 
 export function pick<T>(random: Random, items: readonly T[]): T {

@@ -121,15 +121,19 @@ export function noRules(): ProblemBody {
   };
 }
 
-export type DisconnectType =
-  | 'OperationalDisconnect'
-  | 'UpstreamOperationalDisconnect'
-  | 'ForceDisconnect'
-  | 'UpstreamUncleanDisconnect'
-  | 'SlowReader'
-  | 'InternalError'
-  | 'ClientApplicationStateDegraded'
-  | 'InvalidRules';
+/** The disconnect_type values X sends before it closes a stream; the admin API's stream drop takes the same list. */
+export const DISCONNECT_TYPES = [
+  'OperationalDisconnect',
+  'UpstreamOperationalDisconnect',
+  'ForceDisconnect',
+  'UpstreamUncleanDisconnect',
+  'SlowReader',
+  'InternalError',
+  'ClientApplicationStateDegraded',
+  'InvalidRules',
+] as const;
+
+export type DisconnectType = (typeof DISCONNECT_TYPES)[number];
 
 /** The in-stream message X writes before it closes a stream. */
 export function disconnectMessage(disconnectType: DisconnectType): { errors: Record<string, string>[] } {

@@ -72,6 +72,18 @@ export class ParameterProblems {
     }
     return ids;
   }
+
+  /** The optional pagination_token: the digits its cursor of `kind` holds (see encodeCursor); undefined when absent or invalid. */
+  numericCursor(query: URLSearchParams, kind: string): string | undefined {
+    const token = query.get('pagination_token');
+    if (token === null) return undefined;
+    const decoded = decodeCursor(kind, token);
+    if (decoded === undefined || !/^\d+$/.test(decoded)) {
+      this.add('pagination_token', token, 'Invalid pagination token');
+      return undefined;
+    }
+    return decoded;
+  }
 }
 
 /** Opaque-looking pagination cursors ("prefix:value" base64url), like X's next_token strings. */

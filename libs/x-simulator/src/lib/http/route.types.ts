@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimitedEndpoint } from '../state/rate-limit.types';
 import type { Principal } from '../state/simulator-store.domain';
 import type { SimulatorRuntime } from '../simulator-runtime.types';
+import type { SimUser } from '../state/simulator-state.types';
 
 /** Who may call a route: the app bearer, a user token, either, or nobody in particular (admin). */
 export type RouteAuth = 'app' | 'user' | 'app-or-user' | 'none';
@@ -50,6 +51,18 @@ export function pathParam(ctx: RouteContext, name: string): string {
   const value = ctx.params[name];
   if (value === undefined) throw new Error(`route has no :${name} parameter`);
   return value;
+}
+
+/** The calling user when the token is a user's; undefined under the app bearer. */
+export function viewerOf(ctx: RouteContext): SimUser | undefined {
+  return ctx.principal?.kind === 'user' ? ctx.principal.user : undefined;
+}
+
+/** The calling user on routes declared auth 'user' (the router has already refused app-only tokens). */
+export function callerOf(ctx: RouteContext): SimUser {
+  const user = viewerOf(ctx);
+  if (!user) throw new Error('route requires a user principal');
+  return user;
 }
 
 export function ok(body: unknown, status = 200): JsonResult {

@@ -1,6 +1,6 @@
 import { parseFieldSelection } from '../http/field-selection.util';
 import { invalidRequest, noRules, tooManyConnections, PROBLEM_BASE } from '../http/problems.util';
-import { decodeCursor, encodeCursor, isRecord, ParameterProblems } from '../http/request-values.util';
+import { encodeCursor, isRecord, ParameterProblems } from '../http/request-values.util';
 import { ok, problemResult, STREAMING, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
 import type { SimRule } from '../state/simulator-state.types';
 import { parseRule, type RuleNode } from './rule-query.util';
@@ -55,13 +55,8 @@ function listRules(ctx: RouteContext): RouteResult {
   const problems = new ParameterProblems();
   const maxResults = problems.int(ctx.query, 'max_results', 1, 1000, 1000);
   const idsParam = ctx.query.get('ids');
-  const token = ctx.query.get('pagination_token');
-  let offset = 0;
-  if (token !== null) {
-    const decoded = decodeCursor('r', token);
-    if (decoded === undefined || !/^\d+$/.test(decoded)) problems.add('pagination_token', token, 'Invalid pagination token');
-    else offset = Number(decoded);
-  }
+  const cursor = problems.numericCursor(ctx.query, 'r');
+  const offset = cursor === undefined ? 0 : Number(cursor);
   if (problems.any) return problemResult(400, invalidRequest(problems.list));
   const sent = new Date(ctx.runtime.now()).toISOString();
   let rules = store.listRules();

@@ -9,22 +9,19 @@ import {
   TWEET_TOO_LONG_DETAIL,
 } from '../http/problems.util';
 import { isRecord, ParameterProblems } from '../http/request-values.util';
-import { ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
-import type { SimUser } from '../state/simulator-state.types';
+import {
+  callerOf,
+  ok,
+  pathParam,
+  problemResult,
+  type RouteContext,
+  type RouteDefinition,
+  type RouteResult,
+  viewerOf,
+} from '../http/route.types';
 import { parseId } from '../state/snowflake.util';
 import { buildIncludes, renderTweet } from './tweet-render.util';
 import { checkTweetText, isDuplicateContent, replyAllowed } from './tweet-policy.util';
-
-function viewerOf(ctx: RouteContext): SimUser | undefined {
-  return ctx.principal?.kind === 'user' ? ctx.principal.user : undefined;
-}
-
-/** The calling user on routes declared auth 'user' (the router has already refused app-only tokens). */
-function callerOf(ctx: RouteContext): SimUser {
-  const user = viewerOf(ctx);
-  if (!user) throw new Error('route requires a user principal');
-  return user;
-}
 
 interface CreateTweetBody {
   text: string;

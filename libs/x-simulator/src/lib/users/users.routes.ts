@@ -1,21 +1,10 @@
 import { parseFieldSelection, type FieldSelection } from '../http/field-selection.util';
 import { forbidden, invalidRequest, resourceNotFound } from '../http/problems.util';
-import { decodeCursor, encodeCursor, isRecord, ParameterProblems } from '../http/request-values.util';
-import { ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult } from '../http/route.types';
+import { encodeCursor, isRecord, ParameterProblems } from '../http/request-values.util';
+import { callerOf, ok, pathParam, problemResult, type RouteContext, type RouteDefinition, type RouteResult, viewerOf } from '../http/route.types';
 import type { SimTweet, SimUser } from '../state/simulator-state.types';
 import { buildIncludes, renderTweet } from '../tweets/tweet-render.util';
 import { renderUser } from './user-render.util';
-
-function viewerOf(ctx: RouteContext): SimUser | undefined {
-  return ctx.principal?.kind === 'user' ? ctx.principal.user : undefined;
-}
-
-/** The calling user on routes declared auth 'user' (the router has already refused app-only tokens). */
-function callerOf(ctx: RouteContext): SimUser {
-  const user = viewerOf(ctx);
-  if (!user) throw new Error('route requires a user principal');
-  return user;
-}
 
 /** data + includes.tweets (most_recent_tweet_id expansion) for a list of users. */
 function usersBody(ctx: RouteContext, users: SimUser[], selection: FieldSelection, single: boolean): Record<string, unknown> {
@@ -73,13 +62,8 @@ function timeline(
   const untilId = problems.id(ctx.query, 'until_id');
   const startMs = problems.time(ctx.query, 'start_time');
   const endMs = problems.time(ctx.query, 'end_time');
-  const token = ctx.query.get('pagination_token');
-  let before: bigint | undefined;
-  if (token !== null) {
-    const decoded = decodeCursor(cursorKind, token);
-    if (decoded === undefined || !/^\d+$/.test(decoded)) problems.add('pagination_token', token, 'Invalid pagination token');
-    else before = BigInt(decoded);
-  }
+  const cursor = problems.numericCursor(ctx.query, cursorKind);
+  const before = cursor === undefined ? undefined : BigInt(cursor);
   const selected = parseFieldSelection(ctx.query, 'tweet');
   if (!selected.ok) problems.list.push(...selected.problems);
   if (problems.any || !selected.ok) return problemResult(400, invalidRequest(problems.list));
@@ -123,13 +107,8 @@ function followList(ctx: RouteContext, direction: 'followers' | 'following'): Ro
   const problems = new ParameterProblems();
   const userId = problems.pathId('id', pathParam(ctx, 'id'));
   const maxResults = problems.int(ctx.query, 'max_results', 1, 1000, 100);
-  const token = ctx.query.get('pagination_token');
-  let offset = 0;
-  if (token !== null) {
-    const decoded = decodeCursor('f', token);
-    if (decoded === undefined || !/^\d+$/.test(decoded)) problems.add('pagination_token', token, 'Invalid pagination token');
-    else offset = Number(decoded);
-  }
+  const cursor = problems.numericCursor(ctx.query, 'f');
+  const offset = cursor === undefined ? 0 : Number(cursor);
   const selected = parseFieldSelection(ctx.query, 'user');
   if (!selected.ok) problems.list.push(...selected.problems);
   if (problems.any || !selected.ok) return problemResult(400, invalidRequest(problems.list));

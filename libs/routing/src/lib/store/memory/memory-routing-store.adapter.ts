@@ -1,14 +1,10 @@
-import {
-  DEFAULT_AGENT_CAPACITY,
-  DEFAULT_COMPLETED_RETENTION_MS,
-  DEFAULT_DEDUPE_TTL_MS,
-  DEFAULT_DISPATCH_AGENT_SCAN,
-  DEFAULT_DISPATCH_QUEUE_SCAN,
-} from '../../routing.constants';
+import { DEFAULT_AGENT_CAPACITY } from '../../routing.constants';
 import {
   type AcceptResult,
   type AgentRecord,
   type AgentState,
+  type Channel,
+  type ChannelCounts,
   type CompleteResult,
   type DeclineResult,
   type ExpiredOffer,
@@ -20,14 +16,25 @@ import {
   type UpsertInteractionInput,
   type UpsertInteractionResult,
 } from '../../routing.types';
-import { queueScore } from '../../priority.util';
-import { type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
-import { assertValidPresence, assertValidTenant, assertValidUpsert } from '../routing-store.util';
+import { channelOf, queueScore } from '../../priority.util';
+import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
+import {
+  assertValidPresence,
+  assertValidTenant,
+  assertValidUpsert,
+  indexedSkills,
+  presenceLimits,
+  routingPolicy,
+} from '../routing-store.util';
 
 interface AgentEntry {
   state: AgentState;
+  /** All channels together (already min(capacity, public + dm) when byChannel is set). */
   capacity: number;
+  /** Per-channel limits; undefined: each channel may use all of `capacity`. */
+  byChannel: ChannelCounts | undefined;
   load: number;
+  loadByChannel: ChannelCounts;
   skills: string[];
   stateSince: number;
 }
@@ -56,30 +63,27 @@ export class MemoryRoutingStore implements RoutingStore {
   private readonly seenMessages = new Map<string, Expiring<string>>();
   private readonly completed = new Map<string, Expiring<InteractionRecord>>();
 
-  private readonly queueScan: number;
-  private readonly agentScan: number;
-  private readonly dedupeTtlMs: number;
-  private readonly completedRetentionMs: number;
+  private readonly policy: RoutingPolicy;
 
   constructor(
     readonly tenant: string,
     options: RoutingStoreOptions = {},
   ) {
     assertValidTenant(tenant);
-    this.queueScan = options.dispatchQueueScan ?? DEFAULT_DISPATCH_QUEUE_SCAN;
-    this.agentScan = options.dispatchAgentScan ?? DEFAULT_DISPATCH_AGENT_SCAN;
-    this.dedupeTtlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
-    this.completedRetentionMs = options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS;
+    this.policy = routingPolicy(options);
   }
 
   async setPresence(input: SetPresenceInput): Promise<AgentRecord> {
     assertValidPresence(input);
     const { agentId, state, now } = input;
     const previous = this.agents.get(agentId);
+    const limits = presenceLimits(input);
     const entry: AgentEntry = {
       state,
-      capacity: input.capacity ?? previous?.capacity ?? DEFAULT_AGENT_CAPACITY,
+      capacity: limits?.capacity ?? previous?.capacity ?? DEFAULT_AGENT_CAPACITY,
+      byChannel: limits ? limits.byChannel : previous?.byChannel,
       load: previous?.load ?? 0,
+      loadByChannel: previous ? { ...previous.loadByChannel } : { public: 0, dm: 0 },
       skills: input.skills ? [...input.skills] : (previous?.skills ?? []),
       stateSince: previous && previous.state === state ? previous.stateSince : now,
     };
@@ -103,9 +107,9 @@ export class MemoryRoutingStore implements RoutingStore {
       // A more urgent follow-up raises the whole interaction; the age stays the first message's.
       if (input.priority > open.priority) {
         open.priority = input.priority;
-        if (open.state === 'queued') this.queue.set(open.interactionId, queueScore(open.priority, open.createdAt));
+        if (open.state === 'queued') this.queue.set(open.interactionId, this.scoreOf(open));
       }
-      this.seenMessages.set(message.messageId, { value: open.interactionId, expiresAt: now + this.dedupeTtlMs });
+      this.seenMessages.set(message.messageId, { value: open.interactionId, expiresAt: now + this.policy.dedupeTtlMs });
       return { kind: 'appended', interaction: structuredClone(open) };
     }
 
@@ -125,31 +129,34 @@ export class MemoryRoutingStore implements RoutingStore {
       updatedAt: now,
     };
     this.interactions.set(interaction.interactionId, interaction);
-    this.queue.set(interaction.interactionId, queueScore(interaction.priority, interaction.createdAt));
+    this.queue.set(interaction.interactionId, this.scoreOf(interaction));
     this.openByConversation.set(message.conversationKey, interaction.interactionId);
-    this.seenMessages.set(message.messageId, { value: interaction.interactionId, expiresAt: now + this.dedupeTtlMs });
+    this.seenMessages.set(message.messageId, { value: interaction.interactionId, expiresAt: now + this.policy.dedupeTtlMs });
     return { kind: 'created', interaction: structuredClone(interaction) };
   }
 
+  // Complete by construction: every queued interaction (best first) against every available agent (idlest
+  // first). Fine in one process; the Redis store gets the same answer from its indexes (see its README).
   async dispatch(now: number, offerTimeoutMs: number, newOfferId: string): Promise<Offer | undefined> {
-    const candidates = sortedMembers(this.available).slice(0, this.agentScan);
+    const candidates: [string, AgentEntry][] = [];
+    for (const agentId of sortedMembers(this.available)) {
+      const agent = this.agents.get(agentId);
+      // Self-repair, as the Lua script does: a member that is not ready or full should not be there.
+      if (!agent || !isAvailable(agent)) this.available.delete(agentId);
+      else candidates.push([agentId, agent]);
+    }
     if (candidates.length === 0) return undefined;
-    const heads = sortedMembers(this.queue).slice(0, this.queueScan);
-    for (const interactionId of heads) {
+    for (const interactionId of sortedMembers(this.queue)) {
       const interaction = this.interactions.get(interactionId);
       if (!interaction) {
         this.queue.delete(interactionId);
         continue;
       }
-      for (const agentId of candidates) {
-        if (interaction.declinedBy.includes(agentId)) continue;
-        const agent = this.agents.get(agentId);
-        // Self-repair, as the Lua script does: a member that is not ready or full should not be there.
-        if (!agent || agent.state !== 'ready' || agent.load >= agent.capacity) {
-          this.available.delete(agentId);
-          continue;
-        }
-        if (interaction.requiredSkill !== undefined && !agent.skills.includes(interaction.requiredSkill)) continue;
+      const channel = channelOf(interaction.firstMessage);
+      for (const [agentId, agent] of candidates) {
+        if (agent.loadByChannel[channel] >= channelLimit(agent, channel)) continue;
+        if (!mayTake(agent, interaction)) continue;
+        if ((interaction.declinedUntil?.[agentId] ?? 0) > now) continue;
         return this.offer(interaction, agentId, agent, now, now + offerTimeoutMs, newOfferId);
       }
     }
@@ -177,7 +184,7 @@ export class MemoryRoutingStore implements RoutingStore {
     if (!interaction) return stale('unknown-interaction');
     if (interaction.state !== 'offered') return stale('not-offered');
     if (interaction.offerId !== offerId || interaction.agentId !== agentId) return stale('offer-mismatch');
-    this.releaseSlot(agentId, now);
+    this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
     this.requeue(interaction, agentId, now);
     return { kind: 'declined', offerId, interaction: structuredClone(interaction) };
   }
@@ -195,7 +202,7 @@ export class MemoryRoutingStore implements RoutingStore {
         continue;
       }
       const { agentId, offerId } = interaction;
-      this.releaseSlot(agentId, now);
+      this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
       const agent = this.agents.get(agentId);
       let agentSetNotReady = false;
       // TaskRouter's TimeoutActivity: stop offering to someone who is not answering. Offline stays offline.
@@ -222,7 +229,7 @@ export class MemoryRoutingStore implements RoutingStore {
     }
     if (interaction.state !== 'assigned') return stale('not-assigned');
     if (interaction.agentId !== agentId) return stale('not-your-interaction');
-    this.releaseSlot(agentId, now);
+    this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
     if (this.openByConversation.get(interaction.conversationKey) === interactionId) {
       this.openByConversation.delete(interaction.conversationKey);
     }
@@ -230,7 +237,7 @@ export class MemoryRoutingStore implements RoutingStore {
     interaction.state = 'completed';
     interaction.completedAt = now;
     interaction.updatedAt = now;
-    this.completed.set(interactionId, { value: interaction, expiresAt: now + this.completedRetentionMs });
+    this.completed.set(interactionId, { value: interaction, expiresAt: now + this.policy.completedRetentionMs });
     return { kind: 'completed', interaction: structuredClone(interaction) };
   }
 
@@ -275,22 +282,24 @@ export class MemoryRoutingStore implements RoutingStore {
     interaction.updatedAt = now;
     this.offers.set(interactionId, expiresAt);
     agent.load += 1;
+    agent.loadByChannel[channelOf(interaction.firstMessage)] += 1;
     // Giving work moves the agent to the back of the idle order, which spreads load fairly.
     if (agent.load >= agent.capacity) this.available.delete(agentId);
     else this.available.set(agentId, now);
     return { offerId, interactionId, agentId, offeredAt: now, expiresAt, interaction: structuredClone(interaction) };
   }
 
-  private releaseSlot(agentId: string, now: number): void {
+  private releaseSlot(agentId: string, channel: Channel, now: number): void {
     const agent = this.agents.get(agentId);
     if (!agent) return;
     agent.load = Math.max(0, agent.load - 1);
+    agent.loadByChannel[channel] = Math.max(0, agent.loadByChannel[channel] - 1);
     this.refreshAvailability(agentId, agent, now);
   }
 
   /** Ready with free capacity → in the available set (keeping its place if already there); else out. */
   private refreshAvailability(agentId: string, agent: AgentEntry, now: number): void {
-    if (agent.state === 'ready' && agent.load < agent.capacity) {
+    if (isAvailable(agent)) {
       if (!this.available.has(agentId)) this.available.set(agentId, now);
     } else {
       this.available.delete(agentId);
@@ -299,15 +308,48 @@ export class MemoryRoutingStore implements RoutingStore {
 
   private requeue(interaction: InteractionRecord, agentId: string, now: number): void {
     const interactionId = interaction.interactionId;
-    if (!interaction.declinedBy.includes(agentId)) interaction.declinedBy.push(agentId);
+    this.remember(interaction, agentId, now);
     interaction.state = 'queued';
     delete interaction.agentId;
     delete interaction.offerId;
     delete interaction.offerExpiresAt;
     interaction.updatedAt = now;
     this.offers.delete(interactionId);
+    this.overflowIfEveryoneDeclined(interaction, now);
     // Original age: a declined interaction goes back ahead of younger ones of its priority.
-    this.queue.set(interactionId, queueScore(interaction.priority, interaction.createdAt));
+    this.queue.set(interactionId, this.scoreOf(interaction));
+  }
+
+  /** The decline is remembered for declineMemoryMs; forgotten declines are dropped, newest last. */
+  private remember(interaction: InteractionRecord, agentId: string, now: number): void {
+    const until = interaction.declinedUntil ?? {};
+    const kept = interaction.declinedBy.filter((id) => id !== agentId && (until[id] ?? 0) > now);
+    const declinedUntil: Record<string, number> = {};
+    for (const id of kept) declinedUntil[id] = until[id] ?? 0;
+    declinedUntil[agentId] = now + this.policy.declineMemoryMs;
+    interaction.declinedBy = [...kept, agentId];
+    interaction.declinedUntil = declinedUntil;
+  }
+
+  /**
+   * Every signed-in agent eligible for the interaction has declined it (and someone signed in has the
+   * overflow skill): agents with the overflow skill may take it too, from now on.
+   */
+  private overflowIfEveryoneDeclined(interaction: InteractionRecord, now: number): void {
+    const overflowSkill = this.policy.overflowSkill;
+    if (overflowSkill === '' || interaction.overflowSkill !== undefined || interaction.requiredSkill === overflowSkill) return;
+    const channel = channelOf(interaction.firstMessage);
+    const signedIn = [...this.agents].filter(([, agent]) => agent.state !== 'offline' && channelLimit(agent, channel) > 0);
+    const eligible = signedIn.filter(([, agent]) => hasSkill(agent, interaction.requiredSkill));
+    const declined = (id: string): boolean => (interaction.declinedUntil?.[id] ?? 0) > now;
+    if (eligible.length === 0 || !eligible.every(([id]) => declined(id))) return;
+    if (!signedIn.some(([, agent]) => hasSkill(agent, overflowSkill))) return;
+    interaction.overflowSkill = overflowSkill;
+    interaction.overflowedAt = now;
+  }
+
+  private scoreOf(interaction: InteractionRecord): number {
+    return queueScore(interaction.priority, interaction.createdAt, this.policy.agingStepMs);
   }
 
   private agentRecord(agentId: string, entry: AgentEntry): AgentRecord {
@@ -317,11 +359,31 @@ export class MemoryRoutingStore implements RoutingStore {
       state: entry.state,
       capacity: entry.capacity,
       load: entry.load,
+      ...(entry.byChannel === undefined
+        ? {}
+        : { capacityByChannel: { ...entry.byChannel }, loadByChannel: { ...entry.loadByChannel } }),
       skills: [...entry.skills],
       stateSince: entry.stateSince,
       ...(idleSince === undefined ? {} : { idleSince }),
     };
   }
+}
+
+function isAvailable(agent: AgentEntry): boolean {
+  return agent.state === 'ready' && agent.load < agent.capacity;
+}
+
+function channelLimit(agent: AgentEntry, channel: Channel): number {
+  return agent.byChannel?.[channel] ?? agent.capacity;
+}
+
+function hasSkill(agent: AgentEntry, skill: string | undefined): boolean {
+  return skill === undefined || indexedSkills(agent.skills).includes(skill);
+}
+
+/** The required skill, or the overflow skill once the interaction overflowed. */
+function mayTake(agent: AgentEntry, interaction: InteractionRecord): boolean {
+  return hasSkill(agent, interaction.requiredSkill) || (interaction.overflowSkill !== undefined && hasSkill(agent, interaction.overflowSkill));
 }
 
 /**

@@ -1,7 +1,11 @@
-import { describeRoutingStoreContract } from '../../testing/routing-store.contract';
+import { describeRoutingDispatchPropertyContract } from '../../testing/routing-dispatch-property.contract';
+import { describeRoutingStoreContract, type RoutingStoreFactory } from '../../testing/routing-store.contract';
 import { MemoryRoutingStore } from './memory-routing-store.adapter';
 
-describeRoutingStoreContract('MemoryRoutingStore', async () => ({
-  store: new MemoryRoutingStore('contract'),
+const factory: RoutingStoreFactory = async (options) => ({
+  store: new MemoryRoutingStore('contract', options),
   dispose: async () => undefined,
-}));
+});
+
+describeRoutingStoreContract('MemoryRoutingStore', factory);
+describeRoutingDispatchPropertyContract('MemoryRoutingStore', factory, { numRuns: 500, maxSteps: 60 });

@@ -1,20 +1,22 @@
 import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
- * KEYS: agents, available, interactions, queue, offers. ARGV: interactionId, offerId, agentId, now.
+ * KEYS: stateKeys(). ARGV: interactionId, offerId, agentId, now, declineMemoryMs, agingStepMs, overflowSkill ('' = none).
  * Only the current offer can be declined (late or repeated declines are stale). In one step: the agent's
- * load - 1 (back in the available set if ready, at the back), the agent is remembered as a decliner, the
- * interaction goes back to the queue at its original age and its offer is removed.
+ * load - 1 overall and in the interaction's channel (back in the available set and its pools if ready, at
+ * the back), the decline is remembered until now + declineMemoryMs, the interaction goes back to the queue
+ * at its original age (overflowing when every signed-in agent of its group declined it) and its offer is removed.
  * Returns {'declined', fields} | {'stale', reason}.
  */
 export const DECLINE_OFFER_SCRIPT = `${ROUTING_LUA_HELPERS}
-local agents, avail, ix, queue, offers = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local iid, offer_id, agent_id, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local state, agent, offer = unpack(redis.call('HMGET', ix, iid .. ':state', iid .. ':agent', iid .. ':offer'))
+local K = state_keys()
+local iid, offer_id, agent_id, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local P = { memory = tonumber(ARGV[5]), step = tonumber(ARGV[6]), overflow = ARGV[7] }
+local state, agent, offer, chan = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':offer', iid .. ':chan'))
 if not state then return {'stale', 'unknown-interaction'} end
 if state ~= 'offered' then return {'stale', 'not-offered'} end
 if offer ~= offer_id or agent ~= agent_id then return {'stale', 'offer-mismatch'} end
-release_slot(agents, avail, agent_id, now)
-requeue(ix, queue, offers, iid, agent_id, now)
-return {'declined', ix_read(ix, iid)}
+release_slot(K, agent_id, chan or 'public', now)
+requeue(K, iid, agent_id, now, P)
+return {'declined', ix_read(K.ix, iid)}
 `;

@@ -1,78 +1,117 @@
 import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
- * KEYS: agents, available, interactions, queue, offers. ARGV: now, offerTimeoutMs, offerId, queueScan, agentScan.
- * Takes the first queued interaction (priority, then age; at most queueScan looked at) that has a fitting
- * agent among the agentScan longest-idle available ones: has the required skill and never declined it.
- * In one step: out of the queue, state offered, deadline in offers, agent load + 1, agent out of the
- * available set when full or re-scored to now (to the back) otherwise.
- * Invariants: only queued interactions are offered (so never two live offers); an agent is re-checked
- * ready with load < capacity before it is given work (so never over capacity), and a member of the
- * available set that fails that check is removed (self-repair).
+ * KEYS: stateKeys(). ARGV: now, offerTimeoutMs, offerId.
+ * Finds the best pair: the waiting interaction with the lowest (score, id) that some available agent may
+ * take, and among those agents the longest-idle (idle time, id). Complete and bounded by what can be
+ * skipped, never by a window:
+ * - only groups with waiting work AND a non-empty pool are looked at (skill mismatch costs nothing);
+ * - within a group, interactions are walked best first; one is skipped only when every pool member it
+ *   fetched (remembered decliners + 1) declined it, so the skips are bounded by remembered declines;
+ * - a group's walk stops as soon as it cannot beat the best pair found so far.
+ * In one step: out of the queue and its groups, state offered, deadline in offers, agent load + 1 overall
+ * and in the channel, the agent out of the available set when full or re-scored to now (to the back)
+ * otherwise, and its pool entries rewritten.
+ * Invariants: only queued interactions are offered (so never two live offers); the agent is re-checked
+ * ready with load < capacity and room in the channel before it is given work (so never over capacity);
+ * an index entry that fails that check is repaired and the search runs again.
  * Returns false | {interactionId, agentId, offerId, offeredAt, expiresAt, fields}.
  */
 export const DISPATCH_SCRIPT = `${ROUTING_LUA_HELPERS}
-local agents, avail, ix, queue, offers = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local K = state_keys()
 local now = tonumber(ARGV[1])
 local deadline = now + tonumber(ARGV[2])
 local offer_id = ARGV[3]
+local PAGE = 50
 
-local candidates = redis.call('ZRANGE', avail, 0, tonumber(ARGV[5]) - 1)
-if #candidates == 0 then return false end
-local heads = redis.call('ZRANGE', queue, 0, tonumber(ARGV[4]) - 1)
+if redis.call('ZCARD', K.avail) == 0 then return false end
 
-local fit = {}
-local function agent_fit(aid)
-  if fit[aid] == nil then
-    local state, cap, load, skills = unpack(redis.call('HMGET', agents,
-      aid .. ':state', aid .. ':cap', aid .. ':load', aid .. ':skills'))
-    if state == 'ready' and cap and tonumber(load or '0') < tonumber(cap) then
-      fit[aid] = { cap = tonumber(cap), skills = skills }
-    else
-      redis.call('ZREM', avail, aid)
-      fit[aid] = false
-    end
-  end
-  return fit[aid]
+local function better(a, b)
+  if b == nil then return true end
+  if a.score ~= b.score then return a.score < b.score end
+  if a.iid ~= b.iid then return bytes_lt(a.iid, b.iid) end
+  if a.idle ~= b.idle then return a.idle < b.idle end
+  return bytes_lt(a.aid, b.aid)
 end
 
-local function has_skill(agent, skill)
-  if not agent.skills then return false end
-  if not agent.skill_set then
-    agent.skill_set = {}
-    for _, s in ipairs(cjson.decode(agent.skills)) do agent.skill_set[s] = true end
-  end
-  return agent.skill_set[skill] == true
-end
-
-for _, iid in ipairs(heads) do
-  local state, skill, declined_raw = unpack(redis.call('HMGET', ix, iid .. ':state', iid .. ':skill', iid .. ':declined'))
-  if state ~= 'queued' then
-    redis.call('ZREM', queue, iid)
-  else
-    local declined = {}
-    if declined_raw then
-      for _, a in ipairs(cjson.decode(declined_raw)) do declined[a] = true end
-    end
-    for _, aid in ipairs(candidates) do
-      if not declined[aid] then
-        local agent = agent_fit(aid)
-        if agent and (not skill or has_skill(agent, skill)) then
-          redis.call('ZREM', queue, iid)
-          redis.call('HSET', ix, iid .. ':state', 'offered', iid .. ':agent', aid, iid .. ':offer', offer_id,
-            iid .. ':deadline', deadline, iid .. ':updated', ARGV[1])
-          redis.call('ZADD', offers, deadline, iid)
-          local load = redis.call('HINCRBY', agents, aid .. ':load', 1)
-          if load >= agent.cap then
-            redis.call('ZREM', avail, aid)
-          else
-            redis.call('ZADD', avail, 'XX', ARGV[1], aid)
-          end
-          return {iid, aid, offer_id, ARGV[1], tostring(deadline), ix_read(ix, iid)}
-        end
+local function search()
+  local groups = {}
+  local raw = redis.call('HGETALL', K.qgroups)
+  for i = 1, #raw, 2 do
+    local g = raw[i]
+    if tonumber(raw[i + 1]) > 0 and #lex_range(K.pools, g, 0, 1) > 0 then
+      local head = lex_range(K.qidx, g, 0, 1)[1]
+      if head then
+        local score, iid = split_member(head, g)
+        table.insert(groups, { g = g, score = score, iid = iid })
       end
     end
   end
+  table.sort(groups, function(a, b)
+    if a.score ~= b.score then return a.score < b.score end
+    return bytes_lt(a.iid, b.iid)
+  end)
+
+  local best = nil
+  for _, group in ipairs(groups) do
+    local g = group.g
+    local offset, finished = 0, false
+    while not finished do
+      local page = lex_range(K.qidx, g, offset, PAGE)
+      if #page == 0 then break end
+      for _, member in ipairs(page) do
+        local score, iid = split_member(member, g)
+        -- Later members of this group score the same or worse: stop once they cannot beat the best.
+        if best and (score > best.score or (score == best.score and iid ~= best.iid and bytes_lt(best.iid, iid))) then
+          finished = true
+          break
+        end
+        local declined, n = live_declines(K, iid, now)
+        for _, candidate in ipairs(lex_range(K.pools, g, 0, n + 1)) do
+          local idle, aid = split_member(candidate, g)
+          if not declined[aid] then
+            local pair = { score = score, iid = iid, idle = idle, aid = aid, member = member, g = g }
+            if better(pair, best) then best = pair end
+            finished = true
+            break
+          end
+        end
+        if finished then break end
+      end
+      offset = offset + #page
+    end
+  end
+  return best
+end
+
+for _ = 1, 3 do
+  local best = search()
+  if not best then return false end
+  local iid, aid = best.iid, best.aid
+  local state, chan = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':chan'))
+  chan = chan or 'public'
+  local a = agent_info(K, aid)
+  if state == 'queued' and a.state == 'ready' and a.load < a.cap and a.chload[chan] < a.chcap[chan] then
+    queue_remove(K, iid)
+    redis.call('HSET', K.ix, iid .. ':state', 'offered', iid .. ':agent', aid, iid .. ':offer', offer_id,
+      iid .. ':deadline', deadline, iid .. ':updated', ARGV[1])
+    redis.call('ZADD', K.offers, deadline, iid)
+    local load = redis.call('HINCRBY', K.agents, aid .. ':load', 1)
+    redis.call('HINCRBY', K.agents, aid .. ':load.' .. chan, 1)
+    -- Giving work moves the agent to the back of the idle order, which spreads load fairly.
+    if load < a.cap then redis.call('ZADD', K.avail, 'XX', now, aid) end
+    reindex_agent(K, aid, now)
+    return {iid, aid, offer_id, ARGV[1], int(deadline), ix_read(K.ix, iid)}
+  end
+  -- Self-repair of an index entry that does not match the records, then search again.
+  if not state then
+    redis.call('ZREM', K.qidx, best.member)
+    if redis.call('HINCRBY', K.qgroups, best.g, -1) <= 0 then redis.call('HDEL', K.qgroups, best.g) end
+    redis.call('ZREM', K.queue, iid)
+  elseif state ~= 'queued' then
+    queue_remove(K, iid)
+  end
+  reindex_agent(K, aid, now)
 end
 return false
 `;

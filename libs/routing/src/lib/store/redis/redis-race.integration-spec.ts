@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 import { type InboundMessage } from '@perch/contracts';
-import { newId } from '@perch/platform';
+import { newId, seededRandom } from '@perch/platform';
 
 import { type Offer } from '../../routing.types';
 import { readRoutingSnapshot, routingViolations } from '../../testing/redis-routing-audit.fixtures';
@@ -21,18 +21,6 @@ const AGENTS: readonly { agentId: string; capacity: number }[] = [
 ];
 const OFFER_TIMEOUT_MS = 1_500;
 const T0 = 1_700_000_000_000;
-
-/** Small seeded PRNG so a failing interleaving's choices can be replayed from the printed seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Resolution = 'accepted' | 'declined' | 'timed-out';
 
@@ -118,7 +106,8 @@ describe('RedisRoutingStore under concurrent routers', () => {
 
   it('never double-offers, never exceeds capacity and loses nothing under random concurrent traffic', async () => {
     const seed = Number(process.env['ROUTING_RACE_SEED'] ?? Date.now() % 1_000_000);
-    const random = mulberry32(seed);
+    // Seeded, so a failing interleaving's choices can be replayed from the printed seed.
+    const random = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
     const stores = connections.map((connection) => new RedisRoutingStore(connection, tenant));
     const ledger = new Ledger();

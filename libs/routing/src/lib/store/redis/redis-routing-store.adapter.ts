@@ -1,11 +1,4 @@
-import { ValidationFailedError } from '@perch/platform';
-
-import {
-  DEFAULT_COMPLETED_RETENTION_MS,
-  DEFAULT_DEDUPE_TTL_MS,
-  DEFAULT_DISPATCH_AGENT_SCAN,
-  DEFAULT_DISPATCH_QUEUE_SCAN,
-} from '../../routing.constants';
+import { channelOf } from '../../priority.util';
 import {
   type AcceptResult,
   type AgentRecord,
@@ -21,8 +14,8 @@ import {
   type UpsertInteractionInput,
   type UpsertInteractionResult,
 } from '../../routing.types';
-import { type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
-import { assertValidPresence, assertValidTenant, assertValidUpsert } from '../routing-store.util';
+import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
+import { assertValidPresence, assertValidTenant, assertValidUpsert, presenceLimits, routingPolicy } from '../routing-store.util';
 import { ACCEPT_OFFER_SCRIPT } from './accept-offer.script';
 import { COMPLETE_INTERACTION_SCRIPT } from './complete-interaction.script';
 import { DECLINE_OFFER_SCRIPT } from './decline-offer.script';
@@ -31,20 +24,21 @@ import { LuaScript, type RedisClient } from './lua-script.util';
 import { GET_AGENT_SCRIPT, GET_INTERACTION_SCRIPT, LIST_AVAILABLE_SCRIPT } from './read-routing.script';
 import { replyArray, replyNullableStrings, replyString, requiredNumber } from './redis-reply.util';
 import { type InteractionData, parseAgent, parseInteraction } from './routing-record.util';
-import { routingKeys, type RoutingKeys } from './routing-keys.util';
+import { routingKeys, type RoutingKeys, stateKeys } from './routing-keys.util';
 import { SET_PRESENCE_SCRIPT } from './set-presence.script';
 import { SWEEP_EXPIRED_OFFERS_SCRIPT } from './sweep-expired-offers.script';
 import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
 
 // One instance per process is enough: the sha is derived from the source.
+// State-changing scripts take the 10 fixed keys of stateKeys() (+ one of their own).
 const SCRIPTS = {
-  setPresence: new LuaScript('set-presence', SET_PRESENCE_SCRIPT, 2),
-  upsert: new LuaScript('upsert-interaction', UPSERT_INTERACTION_SCRIPT, 4),
-  dispatch: new LuaScript('dispatch', DISPATCH_SCRIPT, 5),
-  accept: new LuaScript('accept-offer', ACCEPT_OFFER_SCRIPT, 2),
-  decline: new LuaScript('decline-offer', DECLINE_OFFER_SCRIPT, 5),
-  sweep: new LuaScript('sweep-expired-offers', SWEEP_EXPIRED_OFFERS_SCRIPT, 5),
-  complete: new LuaScript('complete-interaction', COMPLETE_INTERACTION_SCRIPT, 5),
+  setPresence: new LuaScript('set-presence', SET_PRESENCE_SCRIPT, 10),
+  upsert: new LuaScript('upsert-interaction', UPSERT_INTERACTION_SCRIPT, 11),
+  dispatch: new LuaScript('dispatch', DISPATCH_SCRIPT, 10),
+  accept: new LuaScript('accept-offer', ACCEPT_OFFER_SCRIPT, 10),
+  decline: new LuaScript('decline-offer', DECLINE_OFFER_SCRIPT, 10),
+  sweep: new LuaScript('sweep-expired-offers', SWEEP_EXPIRED_OFFERS_SCRIPT, 10),
+  complete: new LuaScript('complete-interaction', COMPLETE_INTERACTION_SCRIPT, 11),
   getInteraction: new LuaScript('get-interaction', GET_INTERACTION_SCRIPT, 2),
   getAgent: new LuaScript('get-agent', GET_AGENT_SCRIPT, 2),
   listAvailable: new LuaScript('list-available', LIST_AVAILABLE_SCRIPT, 2),
@@ -57,10 +51,8 @@ const SCRIPTS = {
  */
 export class RedisRoutingStore implements RoutingStore {
   readonly keys: RoutingKeys;
-  private readonly queueScan: number;
-  private readonly agentScan: number;
-  private readonly dedupeTtlMs: number;
-  private readonly completedRetentionMs: number;
+  private readonly policy: RoutingPolicy;
+  private readonly state: string[];
 
   constructor(
     private readonly redis: RedisClient,
@@ -69,28 +61,24 @@ export class RedisRoutingStore implements RoutingStore {
   ) {
     assertValidTenant(tenant);
     this.keys = routingKeys(tenant);
-    this.queueScan = positiveInteger(options.dispatchQueueScan ?? DEFAULT_DISPATCH_QUEUE_SCAN, 'dispatchQueueScan');
-    this.agentScan = positiveInteger(options.dispatchAgentScan ?? DEFAULT_DISPATCH_AGENT_SCAN, 'dispatchAgentScan');
-    this.dedupeTtlMs = positiveInteger(options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS, 'dedupeTtlMs');
-    this.completedRetentionMs = positiveInteger(
-      options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS,
-      'completedRetentionMs',
-    );
+    this.policy = routingPolicy(options);
+    this.state = stateKeys(this.keys);
   }
 
   async setPresence(input: SetPresenceInput): Promise<AgentRecord> {
     assertValidPresence(input);
-    const reply = await SCRIPTS.setPresence.run(
-      this.redis,
-      [this.keys.agents, this.keys.available],
-      [
-        input.agentId,
-        input.state,
-        input.capacity === undefined ? '' : input.capacity,
-        input.skills === undefined ? '' : JSON.stringify(input.skills),
-        input.now,
-      ],
-    );
+    const limits = presenceLimits(input);
+    const byChannel = limits?.byChannel;
+    const reply = await SCRIPTS.setPresence.run(this.redis, this.state, [
+      input.agentId,
+      input.state,
+      limits === undefined ? '' : limits.capacity,
+      input.skills === undefined ? '' : JSON.stringify(input.skills),
+      input.now,
+      limits === undefined ? '' : byChannel === undefined ? 'clear' : 'set',
+      byChannel?.public ?? '',
+      byChannel?.dm ?? '',
+    ]);
     return parseAgent(input.agentId, replyNullableStrings(reply, 'set-presence'));
   }
 
@@ -105,12 +93,7 @@ export class RedisRoutingStore implements RoutingStore {
     const reply = replyArray(
       await SCRIPTS.upsert.run(
         this.redis,
-        [
-          this.keys.interactions,
-          this.keys.conversations,
-          this.keys.queue,
-          this.keys.message(input.message.messageId),
-        ],
+        [...this.state, this.keys.message(input.message.messageId)],
         [
           input.message.conversationKey,
           input.interactionIdIfNew,
@@ -118,7 +101,9 @@ export class RedisRoutingStore implements RoutingStore {
           input.now,
           JSON.stringify(data),
           input.requiredSkill ?? '',
-          this.dedupeTtlMs,
+          this.policy.dedupeTtlMs,
+          channelOf(input.message),
+          this.policy.agingStepMs,
         ],
       ),
       'upsert-interaction',
@@ -131,11 +116,7 @@ export class RedisRoutingStore implements RoutingStore {
   }
 
   async dispatch(now: number, offerTimeoutMs: number, newOfferId: string): Promise<Offer | undefined> {
-    const reply = await SCRIPTS.dispatch.run(
-      this.redis,
-      [this.keys.agents, this.keys.available, this.keys.interactions, this.keys.queue, this.keys.offers],
-      [now, offerTimeoutMs, newOfferId, this.queueScan, this.agentScan],
-    );
+    const reply = await SCRIPTS.dispatch.run(this.redis, this.state, [now, offerTimeoutMs, newOfferId]);
     if (reply === null) return undefined;
     const [interactionId, agentId, offerId, offeredAt, expiresAt, fields] = replyArray(reply, 'dispatch');
     const id = replyString(interactionId, 'dispatch interaction');
@@ -151,11 +132,7 @@ export class RedisRoutingStore implements RoutingStore {
 
   async accept(interactionId: string, offerId: string, agentId: string, now: number): Promise<AcceptResult> {
     const reply = replyArray(
-      await SCRIPTS.accept.run(
-        this.redis,
-        [this.keys.interactions, this.keys.offers],
-        [interactionId, offerId, agentId, now],
-      ),
+      await SCRIPTS.accept.run(this.redis, this.state, [interactionId, offerId, agentId, now]),
       'accept-offer',
     );
     const kind = replyString(reply[0], 'accept-offer kind');
@@ -166,11 +143,7 @@ export class RedisRoutingStore implements RoutingStore {
 
   async decline(interactionId: string, offerId: string, agentId: string, now: number): Promise<DeclineResult> {
     const reply = replyArray(
-      await SCRIPTS.decline.run(
-        this.redis,
-        [this.keys.agents, this.keys.available, this.keys.interactions, this.keys.queue, this.keys.offers],
-        [interactionId, offerId, agentId, now],
-      ),
+      await SCRIPTS.decline.run(this.redis, this.state, [interactionId, offerId, agentId, now, ...this.requeuePolicy()]),
       'decline-offer',
     );
     const kind = replyString(reply[0], 'decline-offer kind');
@@ -186,11 +159,7 @@ export class RedisRoutingStore implements RoutingStore {
   async sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]> {
     if (limit <= 0) return [];
     const reply = replyArray(
-      await SCRIPTS.sweep.run(
-        this.redis,
-        [this.keys.agents, this.keys.available, this.keys.interactions, this.keys.queue, this.keys.offers],
-        [now, limit],
-      ),
+      await SCRIPTS.sweep.run(this.redis, this.state, [now, limit, ...this.requeuePolicy()]),
       'sweep-expired-offers',
     );
     return reply.map((entry) => {
@@ -212,14 +181,8 @@ export class RedisRoutingStore implements RoutingStore {
     const reply = replyArray(
       await SCRIPTS.complete.run(
         this.redis,
-        [
-          this.keys.agents,
-          this.keys.available,
-          this.keys.interactions,
-          this.keys.conversations,
-          this.keys.completed(interactionId),
-        ],
-        [interactionId, agentId, now, this.completedRetentionMs],
+        [...this.state, this.keys.completed(interactionId)],
+        [interactionId, agentId, now, this.policy.completedRetentionMs],
       ),
       'complete-interaction',
     );
@@ -265,19 +228,15 @@ export class RedisRoutingStore implements RoutingStore {
       return parseAgent(id, replyNullableStrings(fields, 'list-available fields'));
     });
   }
+
+  /** What a decline or a timeout needs to requeue: declineMemoryMs, agingStepMs, overflowSkill. */
+  private requeuePolicy(): (string | number)[] {
+    return [this.policy.declineMemoryMs, this.policy.agingStepMs, this.policy.overflowSkill];
+  }
 }
 
 function staleFrom(reason: unknown): StaleResult {
   const text = replyString(reason, 'stale reason');
   if (!(STALE_REASONS as readonly string[]).includes(text)) throw new Error(`Unexpected stale reason ${text}`);
   return { kind: 'stale', reason: text as StaleReason };
-}
-
-function positiveInteger(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ValidationFailedError(`Invalid routing store option ${field}`, [
-      { field, messages: ['must be a positive integer'] },
-    ]);
-  }
-  return value;
 }

@@ -2,8 +2,10 @@ import { Redis } from 'ioredis';
 
 import { newId } from '@perch/platform';
 
+import { readRoutingSnapshot, routingViolations } from '../../testing/redis-routing-audit.fixtures';
 import { deleteTenantKeys, redisUrl, uniqueTenant } from '../../testing/redis-test-tenant.fixtures';
-import { describeRoutingStoreContract } from '../../testing/routing-store.contract';
+import { describeRoutingDispatchPropertyContract } from '../../testing/routing-dispatch-property.contract';
+import { describeRoutingStoreContract, type RoutingStoreFactory } from '../../testing/routing-store.contract';
 import { LuaScript } from './lua-script.util';
 import { RedisRoutingStore } from './redis-routing-store.adapter';
 
@@ -17,13 +19,19 @@ afterAll(async () => {
   await redis.quit();
 });
 
-describeRoutingStoreContract('RedisRoutingStore', async () => {
+const factory: RoutingStoreFactory = async (options) => {
   const tenant = uniqueTenant('contract');
   return {
-    store: new RedisRoutingStore(redis, tenant),
+    store: new RedisRoutingStore(redis, tenant, options),
     dispose: () => deleteTenantKeys(redis, tenant),
+    // The property checks limits itself: a presence may lower them below what an agent already holds.
+    violations: async () => routingViolations(await readRoutingSnapshot(redis, tenant), { checkLimits: false }),
   };
-});
+};
+
+describeRoutingStoreContract('RedisRoutingStore', factory);
+// Each run is a fresh tenant on the real Redis; sized to finish well within a minute.
+describeRoutingDispatchPropertyContract('RedisRoutingStore', factory, { numRuns: 150, maxSteps: 40 });
 
 describe('RedisRoutingStore key layout', () => {
   it('keeps every key of a tenant under one hash tag, so each script stays in one cluster slot', async () => {
@@ -33,7 +41,8 @@ describe('RedisRoutingStore key layout', () => {
       await store.setPresence({ agentId: 'a1', state: 'ready', now: 1 });
       const keys: string[] = [];
       for await (const batch of redis.scanStream({ match: `perch:{${tenant}}:*` })) keys.push(...(batch as string[]));
-      expect(keys.sort()).toEqual([store.keys.agents, store.keys.available].sort());
+      // A presence writes the agent, the available set and the agent's pool entries and group counts.
+      expect(keys.sort()).toEqual([store.keys.agents, store.keys.available, store.keys.pools, store.keys.poolSizes].sort());
       expect(keys.every((key) => key.startsWith(`perch:{${tenant}}:`))).toBe(true);
     } finally {
       await deleteTenantKeys(redis, tenant);

@@ -15,7 +15,23 @@ export const INTERACTION_FIELDS = [
   'conv',
   'updated',
   'completed',
+  'chan',
+  'ovskill',
+  'ovat',
 ] as const;
 
+/** Index bookkeeping of an interaction, never returned: deleted with the record. */
+export const INTERACTION_INTERNAL_FIELDS = ['qidx'] as const;
+
 /** The last entry is not a hash field: scripts append the agent's score in the available set. */
-export const AGENT_FIELDS = ['state', 'cap', 'load', 'skills', 'since'] as const;
+export const AGENT_FIELDS = [
+  'state',
+  'cap',
+  'load',
+  'skills',
+  'since',
+  'cap.public',
+  'cap.dm',
+  'load.public',
+  'load.dm',
+] as const;

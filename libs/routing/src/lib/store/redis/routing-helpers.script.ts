@@ -1,18 +1,31 @@
-import { DEFAULT_AGENT_CAPACITY, PRIORITY_WEIGHT } from '../../routing.constants';
-import { AGENT_FIELDS, INTERACTION_FIELDS } from './routing-fields.constants';
+import { CHANNELS, DEFAULT_AGENT_CAPACITY } from '../../routing.constants';
+import { AGENT_FIELDS, INTERACTION_FIELDS, INTERACTION_INTERNAL_FIELDS } from './routing-fields.constants';
 
 const luaList = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;
+
+/**
+ * Added to every score and idle time written into the lex indexes so each is a positive integer of at most
+ * 16 digits: scores go down to -MAX_PRIORITY * MAX_AGING_STEP_MS (about -2.6e11), epoch ms stay below 9e15.
+ */
+export const LEX_SCORE_BIAS = 1e12;
 
 /**
  * Lua shared by every routing script (prepended to each body). Fields of one agent or interaction live
  * in a per-tenant hash as `<id>:<field>`; field names never contain ':' so `<id>:<field>` is unambiguous
  * whatever the id holds.
+ *
+ * The two lex indexes (`queueIndex`, `pools`) hold members `<group><16 digits>:<id>` with every score 0, so
+ * ZRANGEBYLEX over one group's prefix walks it in order (score or idle time, then id: the order of the
+ * plain sorted sets). A group is `<channel>:<byte length of skill>:<skill>:`; the length makes one group's
+ * prefix never a prefix of another's, whatever bytes a skill holds.
  */
 export const ROUTING_LUA_HELPERS = `
 local IX_FIELDS = ${luaList(INTERACTION_FIELDS)}
+local IX_INTERNAL_FIELDS = ${luaList(INTERACTION_INTERNAL_FIELDS)}
 local AGENT_FIELDS = ${luaList(AGENT_FIELDS)}
-local PRIORITY_WEIGHT = ${PRIORITY_WEIGHT}
 local DEFAULT_CAPACITY = ${DEFAULT_AGENT_CAPACITY}
+local CHANNELS = ${luaList(CHANNELS)}
+local LEX_BIAS = ${LEX_SCORE_BIAS}
 
 local function fields_of(id, names)
   local out = {}
@@ -30,40 +43,231 @@ local function agent_read(agents, avail, id)
   return values
 end
 
--- Same formula as queueScore() in TypeScript: higher priority first, then the older interaction.
-local function queue_score(prio, created)
-  return -tonumber(prio) * PRIORITY_WEIGHT + tonumber(created)
+-- KEYS[1..10] of every state-changing script (stateKeys() in routing-keys.util.ts).
+local function state_keys()
+  return {
+    agents = KEYS[1], avail = KEYS[2], ix = KEYS[3], conv = KEYS[4], queue = KEYS[5], offers = KEYS[6],
+    qidx = KEYS[7], qgroups = KEYS[8], pools = KEYS[9], sizes = KEYS[10],
+  }
 end
 
--- Ready with free capacity: in the available set, keeping its place if already there. Otherwise out.
-local function refresh_availability(agents, avail, agent_id, now)
-  local state, cap, load = unpack(redis.call('HMGET', agents, agent_id .. ':state', agent_id .. ':cap', agent_id .. ':load'))
-  if state == 'ready' and tonumber(load or '0') < tonumber(cap or DEFAULT_CAPACITY) then
-    redis.call('ZADD', avail, 'NX', now, agent_id)
+local function decode_list(raw)
+  if not raw then return {} end
+  local value = cjson.decode(raw)
+  if type(value) ~= 'table' then return {} end
+  return value
+end
+
+-- Byte order, as sorted sets order members (Lua's < on strings follows the server's locale).
+local function bytes_lt(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function group_of(chan, skill)
+  skill = skill or ''
+  return chan .. ':' .. #skill .. ':' .. skill .. ':'
+end
+
+local function lex(n)
+  return string.format('%016d', tonumber(n) + LEX_BIAS)
+end
+
+-- Inverse of <group><16 digits>:<id>: the number and the id.
+local function split_member(member, group)
+  return tonumber(string.sub(member, #group + 1, #group + 16)) - LEX_BIAS, string.sub(member, #group + 18)
+end
+
+local function lex_range(key, group, offset, count)
+  return redis.call('ZRANGEBYLEX', key, '[' .. group, '(' .. group .. '\\255', 'LIMIT', offset, count)
+end
+
+-- Same formula as queueScore() in TypeScript: createdAt - priority * agingStepMs, lower first.
+local function queue_score(prio, created, step)
+  return tonumber(created) - tonumber(prio) * tonumber(step)
+end
+
+-- An agent's state, limits (per channel: its own limit, else the total) and loads; skills once each, no ''.
+local function agent_info(K, aid)
+  local state, cap, load, skills, capp, capd, loadp, loadd = unpack(redis.call('HMGET', K.agents,
+    aid .. ':state', aid .. ':cap', aid .. ':load', aid .. ':skills',
+    aid .. ':cap.public', aid .. ':cap.dm', aid .. ':load.public', aid .. ':load.dm'))
+  cap = tonumber(cap or DEFAULT_CAPACITY)
+  local a = {
+    state = state, cap = cap, load = tonumber(load or '0'),
+    chcap = { public = tonumber(capp or cap), dm = tonumber(capd or cap) },
+    chload = { public = tonumber(loadp or '0'), dm = tonumber(loadd or '0') },
+    skills = {},
+  }
+  local seen = {}
+  for _, s in ipairs(decode_list(skills)) do
+    if type(s) == 'string' and s ~= '' and not seen[s] then
+      seen[s] = true
+      table.insert(a.skills, s)
+    end
+  end
+  return a
+end
+
+local function same_list(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do
+    if a[i] ~= b[i] then return false end
+  end
+  return true
+end
+
+-- After any change to an agent's state, limits, load, skills or idle time: available <=> ready and
+-- load < cap (keeping its place if already there), and its pool entries: one per channel with room,
+-- for skill '' and for each of its skills, at its idle time.
+local function reindex_agent(K, aid, now)
+  local a = agent_info(K, aid)
+  if a.state == 'ready' and a.load < a.cap then
+    redis.call('ZADD', K.avail, 'NX', now, aid)
   else
-    redis.call('ZREM', avail, agent_id)
+    redis.call('ZREM', K.avail, aid)
+  end
+  local members = {}
+  local idle = redis.call('ZSCORE', K.avail, aid)
+  if idle then
+    local tail = lex(idle) .. ':' .. aid
+    for _, ch in ipairs(CHANNELS) do
+      if a.chload[ch] < a.chcap[ch] then
+        table.insert(members, group_of(ch, '') .. tail)
+        for _, s in ipairs(a.skills) do table.insert(members, group_of(ch, s) .. tail) end
+      end
+    end
+  end
+  local old = decode_list(redis.call('HGET', K.agents, aid .. ':pidx'))
+  if same_list(old, members) then return end
+  if #old > 0 then redis.call('ZREM', K.pools, unpack(old)) end
+  if #members > 0 then
+    local args = {}
+    for _, m in ipairs(members) do
+      table.insert(args, 0)
+      table.insert(args, m)
+    end
+    redis.call('ZADD', K.pools, unpack(args))
+    redis.call('HSET', K.agents, aid .. ':pidx', cjson.encode(members))
+  else
+    redis.call('HDEL', K.agents, aid .. ':pidx')
   end
 end
 
-local function release_slot(agents, avail, agent_id, now)
-  local load = redis.call('HINCRBY', agents, agent_id .. ':load', -1)
-  if load < 0 then redis.call('HSET', agents, agent_id .. ':load', 0) end
-  refresh_availability(agents, avail, agent_id, now)
+-- After a presence: the groups a signed-in (not offline) agent counts in for the overflow rule.
+local function recount_agent(K, aid)
+  local a = agent_info(K, aid)
+  local groups = {}
+  if a.state and a.state ~= 'offline' then
+    for _, ch in ipairs(CHANNELS) do
+      if a.chcap[ch] > 0 then
+        table.insert(groups, group_of(ch, ''))
+        for _, s in ipairs(a.skills) do table.insert(groups, group_of(ch, s)) end
+      end
+    end
+  end
+  for _, g in ipairs(decode_list(redis.call('HGET', K.agents, aid .. ':counted'))) do
+    if redis.call('HINCRBY', K.sizes, g, -1) <= 0 then redis.call('HDEL', K.sizes, g) end
+  end
+  for _, g in ipairs(groups) do redis.call('HINCRBY', K.sizes, g, 1) end
+  if #groups > 0 then
+    redis.call('HSET', K.agents, aid .. ':counted', cjson.encode(groups))
+  else
+    redis.call('HDEL', K.agents, aid .. ':counted')
+  end
 end
 
--- Back to the queue at its original age, remembering who declined so they are not asked again.
-local function requeue(ix, queue, offers, id, agent_id, now)
-  local declined_raw, prio, created = unpack(redis.call('HMGET', ix, id .. ':declined', id .. ':prio', id .. ':created'))
+-- Out of the queue and its groups (no-op when not queued).
+local function queue_remove(K, iid)
+  for _, entry in ipairs(decode_list(redis.call('HGET', K.ix, iid .. ':qidx'))) do
+    if redis.call('ZREM', K.qidx, entry[2]) == 1 then
+      if redis.call('HINCRBY', K.qgroups, entry[1], -1) <= 0 then redis.call('HDEL', K.qgroups, entry[1]) end
+    end
+  end
+  redis.call('HDEL', K.ix, iid .. ':qidx')
+  redis.call('ZREM', K.queue, iid)
+end
+
+-- Into the queue at its score, in its group (channel, required skill) and, once overflowed, the overflow group.
+local function queue_add(K, iid, step)
+  queue_remove(K, iid)
+  local prio, created, chan, skill, ovskill = unpack(redis.call('HMGET', K.ix,
+    iid .. ':prio', iid .. ':created', iid .. ':chan', iid .. ':skill', iid .. ':ovskill'))
+  chan = chan or 'public'
+  local score = queue_score(prio, created, step)
+  local tail = lex(score) .. ':' .. iid
+  local groups = { group_of(chan, skill) }
+  if ovskill and ovskill ~= (skill or '') then table.insert(groups, group_of(chan, ovskill)) end
+  local entries = {}
+  for _, g in ipairs(groups) do
+    redis.call('ZADD', K.qidx, 0, g .. tail)
+    redis.call('HINCRBY', K.qgroups, g, 1)
+    table.insert(entries, { g, g .. tail })
+  end
+  redis.call('HSET', K.ix, iid .. ':qidx', cjson.encode(entries))
+  redis.call('ZADD', K.queue, score, iid)
+end
+
+-- Decliners still remembered at now: a set agentId -> true, and how many.
+local function live_declines(K, iid, now)
+  local set, n = {}, 0
+  for _, e in ipairs(decode_list(redis.call('HGET', K.ix, iid .. ':declined'))) do
+    if type(e) == 'table' and tonumber(e[2]) > now then
+      set[e[1]] = true
+      n = n + 1
+    end
+  end
+  return set, n
+end
+
+local function release_slot(K, aid, chan, now)
+  for _, field in ipairs({ ':load', ':load.' .. chan }) do
+    if redis.call('HINCRBY', K.agents, aid .. field, -1) < 0 then redis.call('HSET', K.agents, aid .. field, 0) end
+  end
+  reindex_agent(K, aid, now)
+end
+
+-- Back to the queue at its original age. The decline is remembered until now + memory (forgotten ones are
+-- dropped); when every signed-in agent of its group has a remembered decline and someone signed in has the
+-- overflow skill, the interaction overflows: that skill's agents may take it too.
+local function requeue(K, iid, aid, now, P)
+  local raw, chan, skill, ovskill = unpack(redis.call('HMGET', K.ix,
+    iid .. ':declined', iid .. ':chan', iid .. ':skill', iid .. ':ovskill'))
+  chan = chan or 'public'
   local declined = {}
-  if declined_raw then declined = cjson.decode(declined_raw) end
-  local known = false
-  for _, a in ipairs(declined) do
-    if a == agent_id then known = true end
+  for _, e in ipairs(decode_list(raw)) do
+    if type(e) == 'table' and e[1] ~= aid and tonumber(e[2]) > now then table.insert(declined, e) end
   end
-  if not known then table.insert(declined, agent_id) end
-  redis.call('HSET', ix, id .. ':state', 'queued', id .. ':declined', cjson.encode(declined), id .. ':updated', now)
-  redis.call('HDEL', ix, id .. ':agent', id .. ':offer', id .. ':deadline')
-  redis.call('ZREM', offers, id)
-  redis.call('ZADD', queue, queue_score(prio, created), id)
+  table.insert(declined, { aid, int(now + P.memory) })
+  redis.call('HSET', K.ix, iid .. ':state', 'queued', iid .. ':declined', cjson.encode(declined), iid .. ':updated', now)
+  redis.call('HDEL', K.ix, iid .. ':agent', iid .. ':offer', iid .. ':deadline')
+  redis.call('ZREM', K.offers, iid)
+  if P.overflow ~= '' and not ovskill and (skill or '') ~= P.overflow then
+    local g = group_of(chan, skill)
+    local eligible = tonumber(redis.call('HGET', K.sizes, g) or '0')
+    if eligible > 0 and tonumber(redis.call('HGET', K.sizes, group_of(chan, P.overflow)) or '0') > 0 then
+      local declined_eligible = 0
+      for _, e in ipairs(declined) do
+        for _, counted in ipairs(decode_list(redis.call('HGET', K.agents, e[1] .. ':counted'))) do
+          if counted == g then
+            declined_eligible = declined_eligible + 1
+            break
+          end
+        end
+      end
+      if declined_eligible >= eligible then
+        redis.call('HSET', K.ix, iid .. ':ovskill', P.overflow, iid .. ':ovat', now)
+      end
+    end
+  end
+  queue_add(K, iid, P.step)
 end
 `;

@@ -5,16 +5,36 @@
  * before it runs and is passed in KEYS.
  */
 export interface RoutingKeys {
-  /** HASH `<agentId>:state|cap|load|skills|since`. */
+  /**
+   * HASH `<agentId>:state|cap|load|skills|since|cap.public|cap.dm|load.public|load.dm`, plus the agent's
+   * own index entries `<agentId>:pidx` (its members of `pools`) and `<agentId>:counted` (groups of `poolSizes` it counts in).
+   */
   agents: string;
   /** ZSET agentId → idle-since ms: ready agents with load < capacity, longest-idle first. */
   available: string;
-  /** HASH `<interactionId>:state|prio|created|skill|agent|offer|deadline|declined|count|data|conv|updated` (live interactions). */
+  /**
+   * HASH `<interactionId>:state|prio|created|skill|agent|offer|deadline|declined|count|data|conv|updated|chan|ovskill|ovat`
+   * (live interactions), plus `<interactionId>:qidx` (its members of `queueIndex` while queued).
+   */
   interactions: string;
   /** HASH conversationKey → open interactionId. */
   conversations: string;
-  /** ZSET interactionId → -priority * 1e13 + createdAt: waiting interactions, lowest score first. */
+  /** ZSET interactionId → createdAt - priority * agingStepMs: waiting interactions, lowest score first. */
   queue: string;
+  /**
+   * ZSET, every score 0, members `<group><score:16 digits>:<interactionId>` where group = `<channel>:<len>:<skill>:`:
+   * waiting interactions by group (channel and required skill), best first within a group (ZRANGEBYLEX).
+   */
+  queueIndex: string;
+  /** HASH group → how many waiting interactions the group holds (the groups a dispatch looks at). */
+  queueGroups: string;
+  /**
+   * ZSET, every score 0, members `<group><idle-since:16 digits>:<agentId>`: for each group, the available agents
+   * with room in its channel and its skill (skill '' = every such agent), longest-idle first.
+   */
+  pools: string;
+  /** HASH group → signed-in (not offline) agents with capacity in its channel and its skill (the overflow rule). */
+  poolSizes: string;
   /** ZSET interactionId → offer deadline ms. One member per interaction: at most one live offer each. */
   offers: string;
   /** STRING interactionId, PX dedupe TTL: this message was stored. */
@@ -34,8 +54,31 @@ export function routingKeys(tenant: string): RoutingKeys {
     conversations: `${prefix}conv`,
     queue: `${prefix}queue`,
     offers: `${prefix}offers`,
+    queueIndex: `${prefix}qidx`,
+    queueGroups: `${prefix}qgroups`,
+    pools: `${prefix}pools`,
+    poolSizes: `${prefix}poolsizes`,
     message: (messageId) => `${prefix}msg:${messageId}`,
     completed: (interactionId) => `${prefix}done:${interactionId}`,
     pattern: `${prefix}*`,
   };
+}
+
+/**
+ * The fixed keys every state-changing script gets, in this order (KEYS[1..10]); a script's own extra key
+ * (msg:<id>, done:<id>) comes after them.
+ */
+export function stateKeys(keys: RoutingKeys): string[] {
+  return [
+    keys.agents,
+    keys.available,
+    keys.interactions,
+    keys.conversations,
+    keys.queue,
+    keys.offers,
+    keys.queueIndex,
+    keys.queueGroups,
+    keys.pools,
+    keys.poolSizes,
+  ];
 }

@@ -41,6 +41,27 @@ function parseStringArray(raw: string | null, what: string): string[] {
   return parsed;
 }
 
+/** `declined`: [[agentId, until], ...] oldest first (an older layout's bare agent ids are forgotten declines). */
+function parseDeclines(raw: string | null, what: string): { declinedBy: string[]; declinedUntil?: Record<string, number> } {
+  if (raw === null) return { declinedBy: [] };
+  const parsed: unknown = JSON.parse(raw);
+  const entries = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+  const declinedBy: string[] = [];
+  const declinedUntil: Record<string, number> = {};
+  for (const entry of entries) {
+    if (typeof entry === 'string') {
+      declinedBy.push(entry);
+      declinedUntil[entry] = 0;
+    } else if (Array.isArray(entry) && typeof entry[0] === 'string') {
+      declinedBy.push(entry[0]);
+      declinedUntil[entry[0]] = requiredNumber(String(entry[1]), what);
+    } else {
+      throw new Error(`Corrupt routing record: ${what} is ${raw}`);
+    }
+  }
+  return declinedBy.length === 0 ? { declinedBy } : { declinedBy, declinedUntil };
+}
+
 function parseData(raw: string | null, interactionId: string): InteractionData {
   if (raw === null) throw new Error(`Corrupt routing record: interaction ${interactionId} has no data`);
   const parsed: unknown = JSON.parse(raw);
@@ -60,6 +81,7 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
   const data = parseData(f.data, interactionId);
   const offerExpiresAt = optionalNumber(f.deadline, what('deadline'));
   const completedAt = optionalNumber(f.completed, what('completed'));
+  const overflowedAt = optionalNumber(f.ovat, what('ovat'));
   return {
     interactionId,
     conversationKey: f.conv ?? data.firstMessage.conversationKey,
@@ -69,10 +91,12 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
     priority: requiredNumber(f.prio, what('prio')),
     createdAt: requiredNumber(f.created, what('created')),
     ...(f.skill === null ? {} : { requiredSkill: f.skill }),
+    ...(f.ovskill === null ? {} : { overflowSkill: f.ovskill }),
+    ...(overflowedAt === undefined ? {} : { overflowedAt }),
     ...(f.agent === null ? {} : { agentId: f.agent }),
     ...(f.offer === null ? {} : { offerId: f.offer }),
     ...(offerExpiresAt === undefined ? {} : { offerExpiresAt }),
-    declinedBy: parseStringArray(f.declined, what('declined')),
+    ...parseDeclines(f.declined, what('declined')),
     messageCount: requiredNumber(f.count, what('count')),
     firstMessage: data.firstMessage,
     classification: data.classification,
@@ -89,11 +113,22 @@ export function parseAgent(agentId: string, values: NullableStrings): AgentRecor
     throw new Error(`Corrupt routing record: ${what('state')} is ${String(f.state)}`);
   }
   const idleSince = optionalNumber(values[AGENT_FIELDS.length], what('idle score'));
+  const capPublic = optionalNumber(f['cap.public'], what('cap.public'));
+  const capDm = optionalNumber(f['cap.dm'], what('cap.dm'));
   return {
     agentId,
     state: f.state,
     capacity: requiredNumber(f.cap, what('cap')),
     load: requiredNumber(f.load ?? '0', what('load')),
+    ...(capPublic === undefined || capDm === undefined
+      ? {}
+      : {
+          capacityByChannel: { public: capPublic, dm: capDm },
+          loadByChannel: {
+            public: requiredNumber(f['load.public'] ?? '0', what('load.public')),
+            dm: requiredNumber(f['load.dm'] ?? '0', what('load.dm')),
+          },
+        }),
     skills: parseStringArray(f.skills, what('skills')),
     stateSince: requiredNumber(f.since, what('since')),
     ...(idleSince === undefined ? {} : { idleSince }),

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+
+import { ContractViolationError, decodeEvent, validatePayload } from '../codec.util';
+import { type EventEnvelope } from '../envelope/event-envelope.types';
+import { Topics } from '../topics.constants';
+import { type AgentCommandPayload } from './agent-command.payload';
+
+function presence(overrides: Partial<AgentCommandPayload> = {}): AgentCommandPayload {
+  return { commandId: randomUUID(), type: 'presence', agentId: 'ada', presence: 'ready', capacity: 5, skills: ['billing'], ...overrides };
+}
+
+function envelope<P>(payload: P): EventEnvelope<P> {
+  return { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'corr-1', schemaVersion: 1, producer: 'test', payload };
+}
+
+function problemFields(payload: unknown): string[] {
+  try {
+    validatePayload(Topics.AgentCommand, payload as AgentCommandPayload);
+  } catch (error) {
+    if (error instanceof ContractViolationError) return error.problems.map((p) => p.field).sort();
+    throw error;
+  }
+  return [];
+}
+
+describe('agent.command.v1 presence capacity', () => {
+  it('accepts a presence with a single capacity, as before, and one with separate public and DM limits', () => {
+    expect(problemFields(presence())).toEqual([]);
+    expect(problemFields(presence({ capacityByChannel: { public: 3, dm: 2 } }))).toEqual([]);
+    expect(problemFields(presence({ capacity: undefined, capacityByChannel: { public: 0, dm: 2 } }))).toEqual([]);
+  });
+
+  it('decodes the per-channel limits of a presence', () => {
+    const decoded = decodeEvent(Topics.AgentCommand, JSON.stringify(envelope(presence({ capacityByChannel: { public: 3, dm: 2 } }))));
+    expect(decoded.payload.capacityByChannel).toEqual({ public: 3, dm: 2 });
+    expect(decoded.payload.capacity).toBe(5);
+  });
+
+  it('refuses per-channel limits that are not integers 0..50, or that hold nothing at all', () => {
+    expect(problemFields(presence({ capacityByChannel: { public: 51, dm: -1 } }))).toEqual([
+      'payload.capacityByChannel.dm',
+      'payload.capacityByChannel.public',
+    ]);
+    expect(problemFields(presence({ capacityByChannel: { public: 1.5, dm: 1 } }))).toEqual(['payload.capacityByChannel.public']);
+    expect(problemFields(presence({ capacityByChannel: { public: 0, dm: 0 } }))).toEqual(['payload.capacityByChannel.public']);
+    expect(problemFields({ ...presence(), capacityByChannel: 3 })).toEqual(['payload.capacityByChannel']);
+  });
+});

@@ -1,0 +1,24 @@
+import { type InteractionState } from '../routing.types';
+
+/**
+ * Who holds an interaction, as the router's store says at the moment of the read. The router is the only
+ * writer; this is the read-only face other domains use (the gateway checks it before an agent acts).
+ */
+export interface Assignment {
+  interactionId: string;
+  state: InteractionState;
+  /** The agent offered or assigned it; after completion, the agent who completed it. Absent while queued. */
+  agentId?: string;
+  /** The live offer while offered; the accepted offer once assigned. */
+  offerId?: string;
+  /** Deadline of the live offer (ms), while offered. */
+  offerExpiresAt?: number;
+  /** Born with the first tweet; every command about the interaction carries it. */
+  correlationId: string;
+}
+
+/** Read-only port onto the router's record of who holds what (Redis in distributed mode, memory in embedded). */
+export interface AssignmentReader {
+  /** Undefined when the router does not know the interaction (never routed, or completed past its retention). */
+  holderOf(interactionId: string): Promise<Assignment | undefined>;
+}

@@ -1,0 +1,38 @@
+import { type InteractionRecord } from '../routing.types';
+import { type RedisClient } from '../store/redis/lua-script.util';
+import { RedisRoutingStore } from '../store/redis/redis-routing-store.adapter';
+import { type RoutingStore } from '../store/routing-store.port';
+import { type Assignment, type AssignmentReader } from './assignment-reader.port';
+
+/**
+ * AssignmentReader over the router's own store, through its one read (`getInteraction`: the same Lua read script
+ * and key layout the router uses in Redis), so there is no second copy of the layout to keep in step. In the
+ * embedded app it is given the very MemoryRoutingStore instance the router writes.
+ */
+export class RoutingStoreAssignmentReader implements AssignmentReader {
+  constructor(private readonly store: Pick<RoutingStore, 'getInteraction'>) {}
+
+  async holderOf(interactionId: string): Promise<Assignment | undefined> {
+    const record = await this.store.getInteraction(interactionId);
+    return record ? assignmentOf(record) : undefined;
+  }
+}
+
+/**
+ * The Redis adapter: reads the router's tenant (same `tenant` as the router's RedisRoutingStore, e.g.
+ * `redisNamespace(config, ROUTER_TENANT)`) on a connection the caller owns. Typed as the port: no writes.
+ */
+export function redisAssignmentReader(redis: RedisClient, tenant: string): AssignmentReader {
+  return new RoutingStoreAssignmentReader(new RedisRoutingStore(redis, tenant));
+}
+
+function assignmentOf(record: InteractionRecord): Assignment {
+  return {
+    interactionId: record.interactionId,
+    state: record.state,
+    correlationId: record.correlationId,
+    ...(record.agentId === undefined ? {} : { agentId: record.agentId }),
+    ...(record.offerId === undefined ? {} : { offerId: record.offerId }),
+    ...(record.offerExpiresAt === undefined ? {} : { offerExpiresAt: record.offerExpiresAt }),
+  };
+}

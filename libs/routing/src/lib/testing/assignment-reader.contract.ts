@@ -1,0 +1,88 @@
+import { newId } from '@perch/platform';
+
+import { type AssignmentReader } from '../assignments/assignment-reader.port';
+import { type RoutingStore } from '../store/routing-store.port';
+import { upsertInput } from './routing.fixtures';
+
+export interface AssignmentReaderHarness {
+  reader: AssignmentReader;
+  /** The router's store the reader reads: the contract changes state through it, as the router would. */
+  store: RoutingStore;
+  dispose(): Promise<void>;
+}
+
+const OFFER_TIMEOUT_MS = 30_000;
+
+/** One contract for every AssignmentReader: it answers what the router's store holds at the moment of the read. */
+export function describeAssignmentReaderContract(name: string, factory: () => Promise<AssignmentReaderHarness>): void {
+  describe(`${name} (AssignmentReader contract)`, () => {
+    let harness: AssignmentReaderHarness;
+    let now: number;
+
+    beforeEach(async () => {
+      harness = await factory();
+      now = 1_760_000_000_000;
+    });
+
+    afterEach(async () => {
+      await harness.dispose();
+    });
+
+    /** A queued interaction, offered to `agentId` (the only ready agent) unless `offer` is false. */
+    async function routed(agentId: string, offer = true): Promise<{ interactionId: string; offerId: string; correlationId: string }> {
+      const interactionId = newId();
+      const offerId = newId();
+      const correlationId = newId();
+      if (offer) await harness.store.setPresence({ agentId, state: 'ready', capacity: 1, now });
+      await harness.store.upsertInteraction(upsertInput(now, { interactionIdIfNew: interactionId, correlationId }));
+      if (offer) {
+        const made = await harness.store.dispatch(now, OFFER_TIMEOUT_MS, offerId);
+        expect(made).toMatchObject({ interactionId, agentId, offerId });
+      }
+      return { interactionId, offerId, correlationId };
+    }
+
+    it('knows nothing of an interaction the router never routed', async () => {
+      expect(await harness.reader.holderOf(newId())).toBeUndefined();
+    });
+
+    it('answers a queued interaction with no holder', async () => {
+      const { interactionId, correlationId } = await routed('ada', false);
+      expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'queued', correlationId });
+    });
+
+    it('answers an offer with its agent, offer id and deadline', async () => {
+      const { interactionId, offerId, correlationId } = await routed('ada');
+      expect(await harness.reader.holderOf(interactionId)).toEqual({
+        interactionId,
+        state: 'offered',
+        agentId: 'ada',
+        offerId,
+        offerExpiresAt: now + OFFER_TIMEOUT_MS,
+        correlationId,
+      });
+    });
+
+    it('answers the assignment once the offer is accepted, with no deadline left', async () => {
+      const { interactionId, offerId, correlationId } = await routed('ada');
+      await harness.store.accept(interactionId, offerId, 'ada', now + 1);
+      expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'assigned', agentId: 'ada', offerId, correlationId });
+    });
+
+    it('answers no holder once the offer is declined, and no offer either', async () => {
+      const { interactionId, offerId } = await routed('ada');
+      await harness.store.decline(interactionId, offerId, 'ada', now + 1);
+      const holder = await harness.reader.holderOf(interactionId);
+      expect(holder).toMatchObject({ interactionId, state: 'queued' });
+      expect(holder?.agentId).toBeUndefined();
+      expect(holder?.offerId).toBeUndefined();
+    });
+
+    it('answers a completed interaction with the agent who completed it, while the router retains it', async () => {
+      const { interactionId, offerId } = await routed('ada');
+      await harness.store.accept(interactionId, offerId, 'ada', now + 1);
+      await harness.store.complete(interactionId, 'ada', now + 2);
+      expect(await harness.reader.holderOf(interactionId)).toMatchObject({ interactionId, state: 'completed', agentId: 'ada' });
+    });
+  });
+}
