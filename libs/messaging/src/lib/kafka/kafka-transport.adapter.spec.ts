@@ -1,4 +1,4 @@
-import { Kafka, type ProducerConfig } from 'kafkajs';
+import { type Admin, Kafka, KafkaJSProtocolError, type Producer, type ProducerConfig } from 'kafkajs';
 
 import { KafkaTransport } from './kafka-transport.adapter';
 
@@ -20,5 +20,31 @@ describe(KafkaTransport.name, () => {
     const retry = producerConfigOf()?.retry;
     expect(retry).toMatchObject({ retries: 15, initialRetryTime: 300, maxRetryTime: 10_000 });
     expect(producerConfigOf({ producerRetries: 3 })?.retry?.retries).toBe(3);
+  });
+
+  it('creates its topics even when the broker answers "does not host this topic-partition" while its metadata settles', async () => {
+    const notSettled = Object.assign(new KafkaJSProtocolError('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const createTopics = jest.fn().mockRejectedValueOnce(notSettled).mockResolvedValue(true);
+    const admin = { connect: jest.fn(), disconnect: jest.fn(), createTopics, fetchTopicMetadata: jest.fn().mockResolvedValue({ topics: [{ name: 't', partitions: [{}] }] }) };
+    jest.spyOn(Kafka.prototype, 'admin').mockReturnValue(admin as unknown as Admin);
+    jest.spyOn(Kafka.prototype, 'producer').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn() } as unknown as Producer);
+    const transport = new KafkaTransport({ brokers: ['127.0.0.1:9'] });
+    await transport.connect();
+
+    await transport.ensureTopics([{ name: 't', partitions: 1 }]);
+
+    expect(createTopics).toHaveBeenCalledTimes(2);
+  });
+
+  it('still fails at once on an error that waiting will not cure', async () => {
+    const refused = Object.assign(new KafkaJSProtocolError('Topic authorization failed'), { type: 'TOPIC_AUTHORIZATION_FAILED' });
+    const createTopics = jest.fn().mockRejectedValue(refused);
+    jest.spyOn(Kafka.prototype, 'admin').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn(), createTopics } as unknown as Admin);
+    jest.spyOn(Kafka.prototype, 'producer').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn() } as unknown as Producer);
+    const transport = new KafkaTransport({ brokers: ['127.0.0.1:9'] });
+    await transport.connect();
+
+    await expect(transport.ensureTopics([{ name: 't', partitions: 1 }])).rejects.toThrow('Topic authorization failed');
+    expect(createTopics).toHaveBeenCalledTimes(1);
   });
 });

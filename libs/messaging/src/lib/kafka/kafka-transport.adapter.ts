@@ -195,6 +195,22 @@ export class KafkaTransport implements Transport {
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.assertConnected();
     if (topics.length === 0) return;
+    // Right after a topic is created (or another was deleted) a KRaft broker's metadata can lag: kafkajs' wait for
+    // leaders then fails with UNKNOWN_TOPIC_OR_PARTITION instead of waiting. That is transient: try again.
+    const deadline = Date.now() + TOPIC_METADATA_SETTLE_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.createAndGrowTopics(topics);
+        return;
+      } catch (error) {
+        if (!isMetadataNotSettled(error) || Date.now() >= deadline) throw error;
+        this.logger.debug({ attempt, error: errorMessage(error) }, 'topic metadata not settled yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay({ attempt, baseMs: 100, maxMs: 1_000 })));
+      }
+    }
+  }
+
+  private async createAndGrowTopics(topics: readonly TopicSpec[]): Promise<void> {
     try {
       await this.admin.createTopics({
         topics: topics.map((spec) => ({
@@ -589,6 +605,14 @@ const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', '
 
 function isRebalanceError(error: unknown): boolean {
   return error instanceof Error && REBALANCE_TYPES.has(String((error as Error & { type?: unknown }).type));
+}
+
+/** How long topic creation keeps trying while the broker's metadata catches up. */
+const TOPIC_METADATA_SETTLE_MS = 15_000;
+
+function isMetadataNotSettled(error: unknown): boolean {
+  const type = error instanceof Error ? (error as Error & { type?: unknown }).type : undefined;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
 }
 
 function isTopicAlreadyExists(error: unknown): boolean {
