@@ -94,7 +94,8 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', testBoundaries] },
   },
   {
-    // The gateway may read who holds an interaction from the router's store, and use nothing else of it (docs/adr/0013).
+    // The gateway may read who holds an interaction from the router's store (docs/adr/0013) and, for supervisors, its live
+    // state and the per-queue counters of its events (docs/adr/0015); nothing else of it.
     files: ['libs/gateway/**/*.ts', 'apps/gateway/**/*.ts'],
     ignores: TEST_FILES,
     rules: {
@@ -105,8 +106,35 @@ export default [
           paths: [
             {
               name: '@perch/routing',
-              allowImportNames: ['Assignment', 'AssignmentReader', 'redisAssignmentReader'],
-              message: 'The gateway reads the router only through the AssignmentReader port (docs/adr/0013).',
+              allowImportNames: [
+                'Assignment',
+                'AssignmentReader',
+                'redisAssignmentReader',
+                // Presence (docs/adr/0016): an agent's state and pending offers, read-only.
+                'AgentStateReader',
+                'AgentStateView',
+                'redisAgentStateReader',
+                // Supervisor data (docs/adr/0015): read-only snapshots, and the counters' port, adapter and rules.
+                'AGENT_STATES',
+                'AgentSnapshot',
+                'AgentSnapshotPage',
+                'compareQueues',
+                'DEFAULT_SERVICE_LEVEL_MS',
+                'LiveQueue',
+                'LiveQueues',
+                'QueueCounterStore',
+                'QueueCountersProjector',
+                'QueueCounts',
+                'QueueDayCounts',
+                'queueKeyOf',
+                'QueueRef',
+                'RedisQueueCounterStore',
+                'RoutingSnapshotReader',
+                'redisRoutingSnapshotReader',
+                'utcDayOf',
+                'zeroCounts',
+              ],
+              message: 'The gateway reads the router only through its read-only ports: AssignmentReader (docs/adr/0013) and supervisor data (docs/adr/0015).',
             },
           ],
         },

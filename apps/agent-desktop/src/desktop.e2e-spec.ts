@@ -284,6 +284,75 @@ describe('Agent desktop', () => {
     await waitFor('the token to be refused', async () => (await fetch(`${testbed.baseUrl}/api/agents/me`, { headers: { authorization: `Bearer ${token}` } })).status === 401, 5_000);
     expect(consoleErrors).toEqual([]);
   });
+
+  it("shows the router's presence: a missed offer as Not ready (missed offer) without a reload, Ready after a reload, wrap-up after done", async () => {
+    testbed.router.wrapUpMs = 30_000;
+    const status = page.getByTestId('presence-status');
+    const stateIs = (value: string) => page.locator(`[data-testid="presence-status"][data-state="${value}"]`).waitFor();
+    await page.getByTestId('signin-username').fill('ada');
+    await page.getByTestId('signin-password').fill('correct horse');
+    await page.getByTestId('signin-submit').click();
+    await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+    // The previous test signed out: the router has Ada offline, and the desktop says so rather than guessing.
+    await stateIs('offline');
+    expect(await status.getByTestId('presence-label').textContent()).toBe('Offline');
+
+    await page.getByTestId('presence-toggle').click();
+    await stateIs('ready');
+    await page.locator('[data-testid="presence-toggle"][aria-pressed="true"]').waitFor();
+
+    // An offer nobody answers: the router takes it back and sets Ada not ready; the page learns it from the push alone.
+    // A mark on this page's window: a reload would wipe it.
+    await page.evaluate(() => Object.assign(window, { perchSamePage: true }));
+    const missed = await customerTweets('sam_rides', '@PerchAir is the Porto lounge open on Sundays?');
+    const { interactionId: missedId } = await testbed.router.offer({ agentId: 'ada', message: missed, classification: CLASSIFICATION });
+    const missedToast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${missedId}"]`);
+    await missedToast.waitFor();
+    await testbed.router.timeOutOffer(missedId);
+    await missedToast.waitFor({ state: 'detached' });
+    await stateIs('not-ready');
+    expect(await status.getByTestId('presence-label').textContent()).toBe('Not ready (missed offer)');
+    expect(await status.getAttribute('data-reason')).toBe('missed-offer');
+    expect(await page.getByTestId('presence-toggle').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.evaluate(() => (window as unknown as { perchSamePage?: boolean }).perchSamePage)).toBe(true);
+    await page.screenshot({ path: '/tmp/desktop-missed-offer.png' });
+
+    // A reason from the list, then ready again.
+    expect(await page.getByTestId('presence-reason').locator('option:not([disabled])').allTextContents()).toEqual(['Break', 'Meeting', 'Training']);
+    await page.getByTestId('presence-reason').selectOption('break');
+    await page.locator('[data-testid="presence-status"][data-reason="break"]').waitFor();
+    expect(await status.getByTestId('presence-label').textContent()).toBe('Not ready (break)');
+    await page.getByTestId('presence-toggle').click();
+    await stateIs('ready');
+
+    // A reload while ready, with an offer pending: the page reads both again from the router.
+    const pending = await customerTweets('dana_flies', '@PerchAir my second bag is missing too');
+    const { interactionId } = await testbed.router.offer({ agentId: 'ada', message: pending, classification: CLASSIFICATION });
+    const toast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${interactionId}"]`);
+    await toast.waitFor();
+    await waitFor('the offer projected', async () => (await testbed.store.get(interactionId))?.state === 'offered', 5_000);
+    await page.reload();
+    await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+    await stateIs('ready');
+    expect(await status.getByTestId('presence-label').textContent()).toBe('Ready');
+    await page.locator('[data-testid="presence-toggle"][aria-pressed="true"]').waitFor();
+    await toast.waitFor();
+    expect(await toast.getByTestId('offer-snippet').textContent()).toBe(pending.text);
+
+    // Done: wrap-up with its countdown, no offers meanwhile; the router's timer (played here) makes Ada ready again.
+    await toast.getByTestId('offer-accept').click();
+    await page.getByTestId('interaction-view').waitFor();
+    await page.getByTestId('done-button').click();
+    await testbed.router.waitForCommand((c) => c.type === 'complete' && c.interactionId === interactionId);
+    await stateIs('wrap-up');
+    expect(await status.getByTestId('presence-label').textContent()).toBe('Wrap-up');
+    expect(await status.getByTestId('presence-countdown').textContent()).toMatch(/^\d+ s$/);
+    await page.screenshot({ path: '/tmp/desktop-wrap-up.png' });
+    await testbed.router.endWrapUp('ada');
+    await stateIs('ready');
+    expect(await status.getByTestId('presence-countdown').isHidden()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
 /** Polls a condition the page cannot show (the gateway's stores), without a timing assertion. */

@@ -45,3 +45,25 @@ describe('GatewayConfig: GATEWAY_TOKEN_SECRET', () => {
     expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: uuids }).GATEWAY_TOKEN_SECRET).toBe(uuids);
   });
 });
+
+describe('GatewayConfig: presence', () => {
+  const secret = randomBytes(32).toString('hex');
+
+  it('waits 60 s for a lost connection before reporting the agent offline, and offers the default reasons', () => {
+    const config = loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret });
+    expect(config.GATEWAY_DISCONNECT_GRACE_MS).toBe(60_000);
+    expect(config.notReadyReasons()).toEqual(['break', 'meeting', 'training', 'missed-offer']);
+  });
+
+  it('takes the grace period and the reason codes from the environment', () => {
+    const config = loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_DISCONNECT_GRACE_MS: '0', GATEWAY_NOT_READY_REASONS: 'lunch,coaching' });
+    expect(config.GATEWAY_DISCONNECT_GRACE_MS).toBe(0);
+    expect(config.notReadyReasons()).toEqual(['lunch', 'coaching']);
+  });
+
+  it('refuses a negative grace period and a reason list that is not codes, naming each', () => {
+    const message = problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_DISCONNECT_GRACE_MS: '-1', GATEWAY_NOT_READY_REASONS: 'Lunch Break' });
+    expect(message).toMatch(/GATEWAY_DISCONNECT_GRACE_MS/);
+    expect(message).toMatch(/GATEWAY_NOT_READY_REASONS/);
+  });
+});

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { DEFAULT_NOT_READY_REASONS, parseNotReadyReasons } from '@perch/contracts';
 import { IsStrongSecret } from '@perch/platform';
 import { RedisEnv } from '@perch/service-kit';
 
@@ -59,6 +60,39 @@ export class GatewayConfig extends RedisEnv {
   @Max(7 * 24 * 3600 * 1000)
   GATEWAY_TOKEN_TTL_MS = 12 * 3600 * 1000;
 
+  /**
+   * Supervisors' service level: an interaction accepted within this long of its creation counts as answered in time
+   * ("80 % in 60 s"). Applied as events are counted: every replica must agree. Default 60 s.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(24 * 3600 * 1000)
+  SUPERVISOR_SERVICE_LEVEL_MS = 60_000;
+
+  /**
+   * How long an agent's last WebSocket may stay closed (a reload, a network blip) before the router is told the agent
+   * is offline (cause disconnect): its offers go to others, its assigned work stays with it, flagged. 0 never. Default 60 s.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600 * 1000)
+  GATEWAY_DISCONNECT_GRACE_MS = 60_000;
+
+  /**
+   * Not-ready reason codes agents and supervisors may choose ("break,meeting"): the same list as the router's
+   * ROUTER_NOT_READY_REASONS (missed-offer, which the router sets itself, is never offered as a choice).
+   */
+  @ValidateBy({
+    name: 'notReadyReasons',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseNotReadyReasons(value) !== undefined,
+      defaultMessage: () => 'GATEWAY_NOT_READY_REASONS must be a comma-separated list of codes like break,meeting (lower-case words joined by dashes, at most 32 characters each)',
+    },
+  })
+  GATEWAY_NOT_READY_REASONS = DEFAULT_NOT_READY_REASONS.join(',');
+
   /** Failed sign-ins for one username within GATEWAY_SIGNIN_WINDOW_MS before it gets 429 until the window ends. */
   @Type(() => Number)
   @IsInt()
@@ -87,6 +121,11 @@ export class GatewayConfig extends RedisEnv {
   })
   @Matches(/^(?!true$)/, { message: 'GATEWAY_TRUST_PROXY=true would trust any client\'s X-Forwarded-For; name the proxies or a hop count' })
   GATEWAY_TRUST_PROXY = 'false';
+
+  /** The configured not-ready reason codes. */
+  notReadyReasons(): string[] {
+    return parseNotReadyReasons(this.GATEWAY_NOT_READY_REASONS) ?? [...DEFAULT_NOT_READY_REASONS];
+  }
 }
 
 /** GATEWAY_TRUST_PROXY as Express's "trust proxy" setting. */

@@ -9,7 +9,7 @@ import { setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { PostgresCorrectionStore, PostgresInteractionStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
-import { redisAssignmentReader } from '@perch/routing';
+import { redisAgentStateReader, redisAssignmentReader, RedisQueueCounterStore, redisRoutingSnapshotReader } from '@perch/routing';
 import {
   connectKafkaBus,
   connectRedis,
@@ -62,6 +62,11 @@ async function main(): Promise<void> {
     brands,
     // Who holds each interaction: the router's own keys (same tenant and namespace), read before every action.
     assignments: redisAssignmentReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
+    // Each agent's state and pending offers, from the same keys: what the desktop shows as its presence.
+    agentStates: redisAgentStateReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
+    // Supervisors: the router's live state from the same keys (read-only), and per-queue counters shared by the replicas.
+    snapshots: redisRoutingSnapshotReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
+    queueCounters: new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
     // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
     auth: {
       agents,
@@ -75,7 +80,13 @@ async function main(): Promise<void> {
       },
       revocations: new RedisTokenRevocationStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
     },
-    options: { replicaId: config.GATEWAY_REPLICA_ID, desktopDir: config.GATEWAY_DESKTOP_DIR },
+    options: {
+      replicaId: config.GATEWAY_REPLICA_ID,
+      desktopDir: config.GATEWAY_DESKTOP_DIR,
+      offlineGraceMs: config.GATEWAY_DISCONNECT_GRACE_MS,
+      notReadyReasons: config.notReadyReasons(),
+      supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS },
+    },
   });
 
   @Module({

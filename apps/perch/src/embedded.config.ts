@@ -49,6 +49,20 @@ export class EmbeddedConfig extends LoggingEnv {
   @Max(600_000)
   ROUTER_OFFER_TIMEOUT_MS = 30_000;
 
+  /** After-interaction work: a completion keeps a ready agent in wrap-up (no offers) this long; 0 = none. Default 30 s. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60 * 60 * 1000)
+  ROUTER_WRAP_UP_MS = 30_000;
+
+  /** Supervisors' service level: accepted within this long of its creation counts as answered in time. Default 60 s. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(24 * 3600 * 1000)
+  SUPERVISOR_SERVICE_LEVEL_MS = 60_000;
+
   @IsString()
   GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');
 

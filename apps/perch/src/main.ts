@@ -21,7 +21,13 @@ import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactio
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createOutboundXAdapter, MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
-import { MemoryRoutingStore, RoutingStoreAssignmentReader, wireRouter } from '@perch/routing';
+import {
+  MemoryQueueCounterStore,
+  MemoryRoutingStore,
+  RoutingStoreAgentStateReader,
+  RoutingStoreAssignmentReader,
+  wireRouter,
+} from '@perch/routing';
 import {
   captureRawBody,
   exitOnStartupFailure,
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
     consumerSecret,
   });
   // One routing store: the router writes it, the gateway reads who holds what from the same instance.
-  const routingStore = new MemoryRoutingStore('default');
+  const routingStore = new MemoryRoutingStore('default', { wrapUpMs: config.ROUTER_WRAP_UP_MS });
   // Created once the server listens (its URL needs the port); stopped first on shutdown.
   const late: { registration?: AccountActivityRegistration } = {};
 
@@ -114,6 +120,10 @@ async function main(): Promise<void> {
         xApi,
         brands,
         assignments: new RoutingStoreAssignmentReader(routingStore),
+        agentStates: new RoutingStoreAgentStateReader(routingStore),
+        // Supervisors read the same instance (read-only through the port); counters in memory, like the rest.
+        snapshots: routingStore,
+        queueCounters: new MemoryQueueCounterStore(),
         auth: {
           agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
           tokenSecret: dataDir.tokenSecret,
@@ -121,7 +131,7 @@ async function main(): Promise<void> {
           signInFailures: new MemorySignInThrottleStore(),
           revocations,
         },
-        options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR },
+        options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR, supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS } },
       }).module,
       ObservabilityModule.register({
         service: SERVICE,

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         store: new RedisRoutingStore(redis, redisNamespace(config, config.ROUTER_TENANT), config.routingStoreOptions()),
         offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS,
         sweepIntervalMs: config.ROUTER_SWEEP_INTERVAL_MS,
+        notReadyReasons: config.notReadyReasons(),
       }).module,
       ObservabilityModule.register({
         service: SERVICE,

@@ -1,6 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { DEFAULT_AGING_STEP_MS, DEFAULT_DECLINE_MEMORY_MS, MAX_AGING_STEP_MS, type RoutingStoreOptions } from '@perch/routing';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { DEFAULT_NOT_READY_REASONS, parseNotReadyReasons } from '@perch/contracts';
+import {
+  DEFAULT_AGING_STEP_MS,
+  DEFAULT_APP_WRAP_UP_MS,
+  DEFAULT_DECLINE_MEMORY_MS,
+  MAX_AGING_STEP_MS,
+  MAX_WRAP_UP_MS,
+  type RoutingStoreOptions,
+} from '@perch/routing';
 import { RedisEnv } from '@perch/service-kit';
 
 /** The router's environment; validated once at start-up. */
@@ -43,11 +51,34 @@ export class RouterConfig extends RedisEnv {
   @Length(1, 64)
   ROUTER_OVERFLOW_SKILL?: string;
 
+  /** After-interaction work: how long a completion keeps a ready agent in wrap-up (no offers) before ready again; 0 = none. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_WRAP_UP_MS)
+  ROUTER_WRAP_UP_MS = DEFAULT_APP_WRAP_UP_MS;
+
+  /** Not-ready reason codes an agent or supervisor may give ("break,meeting"); missed-offer, the router's own, is always allowed. */
+  @ValidateBy({
+    name: 'notReadyReasons',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseNotReadyReasons(value) !== undefined,
+      defaultMessage: () => 'ROUTER_NOT_READY_REASONS must be a comma-separated list of codes like break,meeting (lower-case words joined by dashes, at most 32 characters each)',
+    },
+  })
+  ROUTER_NOT_READY_REASONS = DEFAULT_NOT_READY_REASONS.join(',');
+
+  /** The configured not-ready reason codes. */
+  notReadyReasons(): string[] {
+    return parseNotReadyReasons(this.ROUTER_NOT_READY_REASONS) ?? [...DEFAULT_NOT_READY_REASONS];
+  }
+
   /** The routing store's policy; every replica of a tenant must run with the same (scores and declines live in Redis). */
   routingStoreOptions(): RoutingStoreOptions {
     return {
       declineMemoryMs: this.ROUTER_DECLINE_MEMORY_MS,
       agingStepMs: this.ROUTER_AGING_STEP_MS,
+      wrapUpMs: this.ROUTER_WRAP_UP_MS,
       ...(this.ROUTER_OVERFLOW_SKILL === undefined ? {} : { overflowSkill: this.ROUTER_OVERFLOW_SKILL }),
     };
   }

@@ -1,4 +1,5 @@
 export * from './lib/agent-command';
+export * from './lib/agent-state';
 export * from './lib/classification-corrected';
 export * from './lib/codec.util';
 export * from './lib/consumer-groups.constants';

@@ -7,6 +7,7 @@ export * from './lib/http/openapi.util';
 export * from './lib/http/perch-exception.filter';
 export * from './lib/http/roles.guard';
 export * from './lib/interactions/outbound-actions.service';
+export * from './lib/supervisor/supervisor-view.types';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a
 // stand-in router, and a desktop's socket as a test sees it. Used by this library's spec, the agent

@@ -1,6 +1,17 @@
 // Read-only: who holds an interaction, for the gateway's checks before an agent acts (docs/adr/0013).
 export * from './lib/assignments/assignment-reader.port';
 export * from './lib/assignments/routing-store-assignment-reader.adapter';
+// Read-only: an agent's state and work as the router holds them, for the desktop's presence (docs/adr/0016).
+export * from './lib/assignments/agent-state-reader.port';
+export * from './lib/assignments/routing-store-agent-state-reader.adapter';
+// Read-only: supervisors' live view of the router's state, and their counters from its lifecycle events.
+export * from './lib/assignments/redis-routing-snapshot-reader.adapter';
+export * from './lib/assignments/routing-snapshot-reader.port';
+export { compareQueues, queueKeyOf, queueOfKey } from './lib/assignments/routing-snapshot.util';
+export * from './lib/supervision/memory-queue-counter-store.adapter';
+export * from './lib/supervision/queue-counter-store.port';
+export * from './lib/supervision/queue-counters-projector.domain';
+export * from './lib/supervision/redis-queue-counter-store.adapter';
 export * from './lib/priority.util';
 export * from './lib/routing.constants';
 export * from './lib/routing.errors';

@@ -12,12 +12,23 @@ const WS_CLOSE_UNAUTHENTICATED = 4401;
  * @typedef {{ kind: string, entryId: string, at: number, text: string, [key: string]: any }} Entry
  * @typedef {{ sentiment?: string, actionability?: string, agentId: string, at: number, correctionId: string }} Correction
  * @typedef {{ id: string, state: string, agentId: string | null, firstMessage: any, classification: any, classificationCorrection?: Correction | null, transcript: Entry[], [key: string]: any }} View
+ * @typedef {{ state: 'ready' | 'not-ready' | 'wrap-up' | 'offline', reason?: string, since: string | null, wrapUpEndsAt?: string }} Presence
  */
 
 const state = {
   /** @type {string | null} */ token: sessionStorage.getItem(TOKEN_KEY),
   /** @type {Agent | null} */ agent: null,
-  ready: false,
+  /**
+   * The agent's state as the router holds it (GET /api/agents/me/presence, then the socket's `presence` pushes):
+   * never the page's own guess. @type {Presence}
+   */
+  presence: offlinePresence(),
+  /** The not-ready reasons the agent may choose (from the gateway's configuration). @type {string[]} */
+  reasons: [],
+  /** The gateway's clock minus ours (ms), for the wrap-up countdown. */
+  clockSkew: 0,
+  /** A presence change asked for and not yet confirmed by the router. */
+  presencePending: false,
   /** @type {WebSocket | null} */ socket: null,
   reconnectDelay: 500,
   /** @type {Map<string, any>} */ offers: new Map(),
@@ -102,9 +113,43 @@ async function startSession(agent) {
   byId('session').hidden = false;
   byId('workspace').hidden = false;
   connect();
-  const mine = await api('GET', '/api/interactions');
+  try {
+    await resync();
+  } catch (e) {
+    // 401 has already signed out; anything else (503 while Redis restarts) is retried on the socket's next hello.
+    if (state.agent) notice(`Could not read your state: ${e instanceof Error ? e.message : e}`, 'failed');
+  }
+}
+
+/**
+ * What the router and the gateway hold now: the agent's presence, the offers waiting for an answer and the open
+ * interactions. On sign-in, on reload and after every reconnect (the socket's hello): whatever was pushed while the
+ * page was away or reloading is read again, never guessed.
+ */
+async function resync() {
+  // Only toasts shown before the reads may be dropped: an offer pushed while they were on their way is newer.
+  const shownBefore = new Set(state.offers.keys());
+  const openBefore = new Set(state.interactions.keys());
+  const [presence, offers, mine] = await Promise.all([
+    api('GET', '/api/agents/me/presence'),
+    api('GET', '/api/agents/me/offers'),
+    api('GET', '/api/interactions'),
+  ]);
+  if (!state.agent) return;
+  state.clockSkew = Date.parse(presence.at) - Date.now();
+  state.reasons = presence.reasons;
+  renderReasons();
+  applyPresence(presence);
+  const pending = new Set(offers.map((/** @type {any} */ offer) => offer.interactionId));
+  for (const interactionId of shownBefore) if (!pending.has(interactionId)) removeToast(interactionId);
+  // A toast already shown for the same offer stays as it is (the agent may have just clicked it).
+  for (const offer of offers) if (state.offers.get(offer.interactionId)?.offerId !== offer.offerId) renderToast(offer);
+  const fresh = new Set(mine.map((/** @type {View} */ v) => v.id));
+  for (const id of openBefore) if (!fresh.has(id)) state.interactions.delete(id);
   for (const view of mine) state.interactions.set(view.id, view);
+  if (state.currentId && !state.interactions.has(state.currentId)) state.currentId = null;
   renderList();
+  renderInteraction();
   const first = mine.find((/** @type {View} */ v) => v.state === 'active');
   if (first && !state.currentId) open(first.id);
 }
@@ -115,7 +160,7 @@ function signOut(message) {
   state.socket = null;
   socket?.close();
   sessionStorage.removeItem(TOKEN_KEY);
-  Object.assign(state, { token: null, agent: null, ready: false, currentId: null });
+  Object.assign(state, { token: null, agent: null, presence: offlinePresence(), presencePending: false, currentId: null });
   state.offers.clear();
   state.interactions.clear();
   $('toasts').replaceChildren();
@@ -133,26 +178,118 @@ function signOut(message) {
 
 // ---- Presence ---------------------------------------------------------------------------------
 
-$('presence-toggle').addEventListener('click', async () => {
-  const next = state.ready ? 'not-ready' : 'ready';
-  const button = /** @type {HTMLButtonElement} */ ($('presence-toggle'));
-  button.disabled = true;
-  try {
-    await api('PUT', '/api/agents/me/presence', { state: next });
-    state.ready = next === 'ready';
-  } catch (e) {
-    alert(`Could not change your status: ${e instanceof Error ? e.message : e}`);
-  } finally {
-    button.disabled = false;
-    renderPresence();
-  }
+/** @returns {Presence} */
+function offlinePresence() {
+  return { state: 'offline', since: null };
+}
+
+const REASON_LABELS = { break: 'Break', meeting: 'Meeting', training: 'Training', 'missed-offer': 'Missed offer' };
+/** @param {string} code */
+const reasonLabel = (code) => REASON_LABELS[/** @type {keyof typeof REASON_LABELS} */ (code)] ?? code.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+// Ready toggles between ready and not ready (with the reason chosen below); in wrap-up or offline it means ready.
+$('presence-toggle').addEventListener('click', () => {
+  const reason = /** @type {HTMLSelectElement} */ ($('presence-reason')).value || state.reasons[0];
+  void askPresence(state.presence.state === 'ready' ? { state: 'not-ready', reason } : { state: 'ready' });
 });
 
+$('presence-reason').addEventListener('change', (event) => {
+  const reason = /** @type {HTMLSelectElement} */ (event.target).value;
+  if (reason) void askPresence({ state: 'not-ready', reason });
+});
+
+/**
+ * Asks the gateway; the router's answer arrives on the socket as `presence` and only that changes what is shown.
+ * @param {{ state: string, reason?: string }} body
+ */
+async function askPresence(body) {
+  state.presencePending = true;
+  renderPresence();
+  try {
+    await api('PUT', '/api/agents/me/presence', body);
+    // Should the push not come (the socket down), the next resync shows the router's state anyway.
+    setTimeout(() => {
+      state.presencePending = false;
+      renderPresence();
+    }, 5_000);
+  } catch (e) {
+    state.presencePending = false;
+    renderPresence();
+    notice(`Could not change your status: ${e instanceof Error ? e.message : e}`, 'failed');
+  }
+}
+
+/**
+ * The router's state, from a GET or a push. An answer older than what is shown (a GET sent before a push that
+ * arrived first) is ignored.
+ * @param {Presence} next
+ */
+function applyPresence(next) {
+  const shown = state.presence.since === null ? -Infinity : Date.parse(state.presence.since);
+  if (next.since !== null && Date.parse(next.since) < shown) return;
+  state.presence = {
+    state: next.state,
+    since: next.since,
+    ...(next.reason === undefined ? {} : { reason: next.reason }),
+    ...(next.wrapUpEndsAt === undefined ? {} : { wrapUpEndsAt: next.wrapUpEndsAt }),
+  };
+  state.presencePending = false;
+  renderPresence();
+}
+
+function renderReasons() {
+  const select = /** @type {HTMLSelectElement} */ ($('presence-reason'));
+  select.replaceChildren(
+    el('option', { value: '', disabled: '', selected: '' }, ['Not ready…']),
+    ...state.reasons.map((code) => el('option', { value: code }, [reasonLabel(code)])),
+  );
+}
+
+/** @param {Presence} presence */
+function presenceLabel(presence) {
+  switch (presence.state) {
+    case 'ready':
+      return 'Ready';
+    case 'not-ready':
+      return presence.reason ? `Not ready (${reasonLabel(presence.reason).toLowerCase()})` : 'Not ready';
+    case 'wrap-up':
+      return 'Wrap-up';
+    default:
+      return 'Offline';
+  }
+}
+
+/** @type {ReturnType<typeof setInterval> | null} */
+let wrapUpTimer = null;
+
 function renderPresence() {
-  const button = $('presence-toggle');
-  button.setAttribute('aria-pressed', String(state.ready));
-  button.textContent = state.ready ? 'Ready' : 'Not ready';
-  button.title = state.ready ? 'You receive offers. Click to stop.' : 'Click to start receiving offers.';
+  const presence = state.presence;
+  const ready = presence.state === 'ready';
+  const button = /** @type {HTMLButtonElement} */ ($('presence-toggle'));
+  button.setAttribute('aria-pressed', String(ready));
+  button.disabled = state.presencePending;
+  button.title = ready ? 'You receive offers. Click to stop (not ready).' : 'Click to start receiving offers.';
+  const status = $('presence-status');
+  status.dataset['state'] = presence.state;
+  status.dataset['reason'] = presence.reason ?? '';
+  $('presence-label').textContent = presenceLabel(presence);
+  const select = /** @type {HTMLSelectElement} */ ($('presence-reason'));
+  select.disabled = state.presencePending;
+  select.value = presence.state === 'not-ready' && presence.reason && state.reasons.includes(presence.reason) ? presence.reason : '';
+  if (wrapUpTimer !== null) clearInterval(wrapUpTimer);
+  wrapUpTimer = null;
+  renderWrapUpCountdown();
+  if (presence.state === 'wrap-up' && presence.wrapUpEndsAt) wrapUpTimer = setInterval(renderWrapUpCountdown, 250);
+}
+
+/** Wrap-up's time left, on the gateway's clock; at 0 the router's sweeper sets the agent ready and says so. */
+function renderWrapUpCountdown() {
+  const countdown = $('presence-countdown');
+  const ends = state.presence.state === 'wrap-up' && state.presence.wrapUpEndsAt ? Date.parse(state.presence.wrapUpEndsAt) : null;
+  countdown.hidden = ends === null;
+  if (ends === null) return;
+  const left = Math.max(0, Math.round((ends - (Date.now() + state.clockSkew)) / 1000));
+  countdown.textContent = `${left} s`;
 }
 
 // ---- WebSocket --------------------------------------------------------------------------------
@@ -194,6 +331,11 @@ function onPush(message) {
     case 'hello':
       state.reconnectDelay = 500;
       setConnection('online', 'Connected');
+      // A reconnect: what happened while the socket was down is read again.
+      resync().catch((e) => console.warn('could not read the router’s state again', e));
+      break;
+    case 'presence':
+      applyPresence(message);
       break;
     case 'offer':
       state.offers.set(message.interactionId, message);
@@ -236,6 +378,8 @@ function onPush(message) {
 /** @param {any} offer */
 function renderToast(offer) {
   removeToast(offer.interactionId);
+  // After removeToast, which forgets it: the offers shown are the ones in this map.
+  state.offers.set(offer.interactionId, offer);
   const toast = el('section', { class: 'toast', 'data-testid': 'offer-toast', 'data-interaction-id': offer.interactionId, 'data-received-at': String(offer.receivedAt), 'aria-label': `Offer from @${offer.author.username}` }, [
     el('div', { class: 'toast-head' }, [
       el('div', { class: 'avatar', 'aria-hidden': 'true' }, [initials(offer.author.name || offer.author.username)]),

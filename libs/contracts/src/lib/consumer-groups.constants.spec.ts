@@ -1,9 +1,12 @@
 import {
+  agentStatePushGroup,
   ConsumerGroups,
   correctionsPushGroup,
   repliesPushGroup,
   replayCursorGroup,
   routingPushGroup,
+  supervisorAgentsPushGroup,
+  supervisorPushGroup,
 } from './consumer-groups.constants';
 
 // Kafka keeps committed offsets under these exact ids: a renamed group replays its topic from the earliest offset.
@@ -20,6 +23,7 @@ describe('ConsumerGroups', () => {
       CorrectionsRecorder: 'gateway-corrections-recorder',
       AuditRouting: 'gateway-audit-routing',
       AuditOutbound: 'gateway-audit-outbound',
+      SupervisorCounters: 'gateway-supervisor-counters',
       DeadLetterReplay: 'perch-dlq-replay',
     });
   });
@@ -30,6 +34,8 @@ describe('ConsumerGroups', () => {
       'gateway-ws-gw-1-replies',
       'gateway-ws-gw-1-corrections',
     ]);
+    expect(agentStatePushGroup('gw-1')).toBe('gateway-ws-gw-1-agents');
+    expect([supervisorPushGroup('gw-1'), supervisorAgentsPushGroup('gw-1')]).toEqual(['gateway-ws-gw-1-supervisor', 'gateway-ws-gw-1-supervisor-agents']);
     expect([replayCursorGroup(), replayCursorGroup('classifier')]).toEqual(['perch-dlq-replay', 'perch-dlq-replay.classifier']);
   });
 

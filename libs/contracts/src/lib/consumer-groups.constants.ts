@@ -26,6 +26,8 @@ export const ConsumerGroups = {
   /** One replica writes each routing decision (routing.interaction.v1) and each effect on X into the audit log. */
   AuditRouting: 'gateway-audit-routing',
   AuditOutbound: 'gateway-audit-outbound',
+  /** One replica counts each lifecycle event into supervisors' per-queue counters (routing.interaction.v1). */
+  SupervisorCounters: 'gateway-supervisor-counters',
   /** The dead-letter replay tool's group on `<topic>.dlq`: its committed offsets are what makes a replay run once. */
   DeadLetterReplay: 'perch-dlq-replay',
 } as const;
@@ -47,6 +49,21 @@ export function repliesPushGroup(replicaId: string): string {
 /** Every gateway replica sees every classification correction (classification.corrected.v1). */
 export function correctionsPushGroup(replicaId: string): string {
   return `gateway-ws-${replicaId}-corrections`;
+}
+
+/** Every gateway replica sees every agent state change (routing.agent.v1), for that agent's desktops. */
+export function agentStatePushGroup(replicaId: string): string {
+  return `gateway-ws-${replicaId}-agents`;
+}
+
+/** Every gateway replica sees every routing event (routing.interaction.v1): what changed, for its supervisors' sockets. */
+export function supervisorPushGroup(replicaId: string): string {
+  return `gateway-ws-${replicaId}-supervisor`;
+}
+
+/** Every gateway replica sees every agent state change (routing.agent.v1): whom to re-read, for its supervisors' sockets. */
+export function supervisorAgentsPushGroup(replicaId: string): string {
+  return `gateway-ws-${replicaId}-supervisor-agents`;
 }
 
 /** Where the dead letters of `group` (or of every group) are read from: each filter keeps its own position. */

@@ -1,4 +1,5 @@
 import { AgentCommandPayload, agentCommandKey } from './agent-command/agent-command.payload';
+import { AgentStatePayload, agentStateKey } from './agent-state/agent-state.payload';
 import {
   ClassificationCorrectedPayload,
   classificationCorrectedKey,
@@ -22,6 +23,7 @@ export interface TopicPayloads {
   [Topics.OutboundRequested]: OutboundRequestedPayload;
   [Topics.OutboundCompleted]: OutboundCompletedPayload;
   [Topics.ClassificationCorrected]: ClassificationCorrectedPayload;
+  [Topics.AgentState]: AgentStatePayload;
 }
 
 export type PayloadOf<T extends TopicName> = TopicPayloads[T];
@@ -88,6 +90,14 @@ export const TOPIC_REGISTRY: Registry = {
     keyOf: classificationCorrectedKey,
     // A few per agent per hour: parallelism is not what this topic needs.
     partitions: 3,
+  },
+  [Topics.AgentState]: {
+    topic: Topics.AgentState,
+    payloadClass: AgentStatePayload,
+    schemaVersions: [1],
+    // Keyed by agent: one agent's changes stay in order.
+    keyOf: agentStateKey,
+    partitions: 6,
   },
 };
 

@@ -17,6 +17,8 @@ export const Topics = {
   OutboundCompleted: 'x.outbound.completed.v1',
   /** gateway → training data and the agent's view: an agent's correction of a message's labels. Key: interaction id. */
   ClassificationCorrected: 'classification.corrected.v1',
+  /** router → gateway (the agent's desktops) and supervisors: an agent's state, on every change. Key: agent id. */
+  AgentState: 'routing.agent.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -10,7 +10,7 @@ import {
   type XActionsPort,
 } from '@perch/outbound';
 import { type Clock } from '@perch/platform';
-import { type AssignmentReader } from '@perch/routing';
+import { type AgentStateReader, type AssignmentReader, type QueueCounterStore, type RoutingSnapshotReader } from '@perch/routing';
 import { type BrandAccount } from '@perch/x-client';
 
 /** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
@@ -22,10 +22,16 @@ export interface GatewayOptions extends OutboundOptions {
   /** WebSocket ping interval; a socket that missed one pong is closed. Default 25000. */
   heartbeatIntervalMs?: number;
   /**
-   * After an agent's last socket on this replica closes, wait this long for a reconnect, then tell the
-   * router the agent is offline so no offer waits on a closed desktop. 0 disables. Default 15000.
+   * After an agent's last socket on this replica closes, wait this long for a reconnect, then tell the router the
+   * agent is offline (cause `disconnect`): its offers go to others, its assigned work stays with it, flagged to
+   * supervisors. 0 disables. Default 60000 (GATEWAY_DISCONNECT_GRACE_MS in apps/gateway).
    */
   offlineGraceMs?: number;
+  /**
+   * The not-ready reason codes agents and supervisors may choose (default DEFAULT_NOT_READY_REASONS; the same list as
+   * the router's ROUTER_NOT_READY_REASONS). missed-offer, which the router sets itself, is never offered as a choice.
+   */
+  notReadyReasons?: readonly string[];
   /** How often each replica re-checks all its open sockets' tokens for revocations (one store round trip). Default 5000. */
   revocationCheckIntervalMs?: number;
   /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
@@ -42,8 +48,28 @@ export interface GatewayOptions extends OutboundOptions {
    * as training data) @perch/interactions', `auditRecorder` (routing decisions and effects on X into the audit
    * log) @perch/audit's.
    */
-  run?: { outboundWorker?: boolean; projector?: boolean; correctionRecorder?: boolean; auditRecorder?: boolean; healthEndpoint?: boolean };
+  run?: {
+    outboundWorker?: boolean;
+    projector?: boolean;
+    correctionRecorder?: boolean;
+    auditRecorder?: boolean;
+    healthEndpoint?: boolean;
+    /** Supervisors' per-queue counters from routing.interaction.v1 (its shared group, ConsumerGroups.SupervisorCounters). */
+    supervisorCounters?: boolean;
+  };
+  /** Supervisor data (GET /api/supervisor/…, `supervisor-snapshot` pushes). */
+  supervisor?: SupervisorOptions;
   clock?: Clock;
+}
+
+export interface SupervisorOptions {
+  /**
+   * Answered within this long of its creation, an interaction counts toward the service level ("80 % in 60 s").
+   * Applied as events are counted (SUPERVISOR_SERVICE_LEVEL_MS; every replica must agree). Default 60000.
+   */
+  serviceLevelMs?: number;
+  /** Supervisors' sockets get at most one snapshot per this interval, and only when something changed. Default 1000. */
+  pushIntervalMs?: number;
 }
 
 /** Everything GatewayModule needs, already built by the app (ports and adapters). */
@@ -71,5 +97,18 @@ export interface GatewayModuleDeps {
    * action on a customer and every offer decision is checked against it, never against the projection or a cache.
    */
   assignments: AssignmentReader;
+  /**
+   * An agent's state and pending offers, read from the router's own store (@perch/routing's `redisAgentStateReader` in
+   * apps/gateway; a RoutingStoreAgentStateReader over the router's MemoryRoutingStore embedded): what the desktop shows
+   * as the agent's presence, never the gateway's own guess.
+   */
+  agentStates: AgentStateReader;
+  /**
+   * Supervisors' view of the router's live state (@perch/routing's `redisRoutingSnapshotReader` in apps/gateway; the
+   * router's MemoryRoutingStore itself embedded): read-only, bounded reads.
+   */
+  snapshots: RoutingSnapshotReader;
+  /** Supervisors' per-queue counters (RedisQueueCounterStore shared by the replicas; MemoryQueueCounterStore embedded). */
+  queueCounters: QueueCounterStore;
   options: GatewayOptions;
 }

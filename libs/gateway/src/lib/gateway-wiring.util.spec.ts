@@ -4,7 +4,7 @@ import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactio
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { createLogger } from '@perch/platform';
-import { MemoryRoutingStore, RoutingStoreAssignmentReader } from '@perch/routing';
+import { MemoryQueueCounterStore, MemoryRoutingStore, RoutingStoreAgentStateReader, RoutingStoreAssignmentReader } from '@perch/routing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { type GatewayWiringOptions, wireGateway } from './gateway-wiring.util';
@@ -23,6 +23,9 @@ async function wiringOptions(overrides: Partial<GatewayWiringOptions['options']>
     xApi: new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' }),
     brands: [PERCH_AIR],
     assignments: new RoutingStoreAssignmentReader(new MemoryRoutingStore('wiring')),
+    agentStates: new RoutingStoreAgentStateReader(new MemoryRoutingStore('wiring')),
+    snapshots: new MemoryRoutingStore('wiring'),
+    queueCounters: new MemoryQueueCounterStore(),
     auth: {
       agents: [
         {

@@ -6,6 +6,9 @@ export const GATEWAY_AGENTS = Symbol('GATEWAY_AGENTS');
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 export const GATEWAY_AUDIT_LOG = Symbol('GATEWAY_AUDIT_LOG');
 export const GATEWAY_ASSIGNMENTS = Symbol('GATEWAY_ASSIGNMENTS');
+export const GATEWAY_AGENT_STATES = Symbol('GATEWAY_AGENT_STATES');
+export const GATEWAY_ROUTING_SNAPSHOTS = Symbol('GATEWAY_ROUTING_SNAPSHOTS');
+export const GATEWAY_QUEUE_COUNTERS = Symbol('GATEWAY_QUEUE_COUNTERS');
 
 // Consumer group ids (the per-replica fan-out groups routingPushGroup() & co. included) are declared beside
 // the topics, in @perch/contracts' consumer-groups.constants.ts.

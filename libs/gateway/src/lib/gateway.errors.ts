@@ -28,5 +28,7 @@ export const GatewayErrorCode = {
   OfferNotLive: 'offer-not-live',
   /** 503: the router's store could not be read, so nobody's right to act can be checked; try again. */
   RoutingUnavailable: 'routing-unavailable',
+  /** 404: a supervisor named an agent the directory does not know. */
+  UnknownAgent: 'unknown-agent',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

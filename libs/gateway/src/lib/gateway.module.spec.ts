@@ -707,7 +707,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         const socket = await AgentSocketProbe.connect(graceful.baseUrl, token);
         await socket.close();
         const offline = await graceful.router.waitForCommand((c) => c.type === 'presence' && c.agentId === 'cy');
-        expect(offline).toMatchObject({ presence: 'offline' });
+        expect(offline).toMatchObject({ presence: 'offline', cause: 'disconnect' });
       } finally {
         await graceful.close();
       }

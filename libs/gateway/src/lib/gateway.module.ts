@@ -6,6 +6,7 @@ import { OutboundModule } from '@perch/outbound';
 import { AdminAuditController } from './admin/admin-audit.controller';
 import { AgentCommandsService } from './agents/agent-commands.service';
 import { AgentsController } from './agents/agents.controller';
+import { PresenceService } from './agents/presence.service';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditRecorder } from './audit/audit-recorder.service';
 import { AuditTrailGuard } from './audit/audit-trail.guard';
@@ -14,6 +15,7 @@ import { BrandsController } from './brands/brands.controller';
 import { DesktopController } from './desktop/desktop.controller';
 import { type GatewayModuleDeps } from './gateway-deps.types';
 import {
+  GATEWAY_AGENT_STATES,
   GATEWAY_AGENTS,
   GATEWAY_ASSIGNMENTS,
   GATEWAY_AUDIT_LOG,
@@ -21,6 +23,8 @@ import {
   GATEWAY_BUS,
   GATEWAY_INTERACTION_STORE,
   GATEWAY_OPTIONS,
+  GATEWAY_QUEUE_COUNTERS,
+  GATEWAY_ROUTING_SNAPSHOTS,
 } from './gateway.constants';
 import { HealthController } from './health/health.controller';
 import { AgentAuthGuard } from './http/agent-auth.guard';
@@ -31,6 +35,11 @@ import { HolderChecks } from './interactions/holder-checks.service';
 import { InteractionQueryService } from './interactions/interaction-query.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OutboundActionsService } from './interactions/outbound-actions.service';
+import { SupervisorController } from './supervisor/supervisor.controller';
+import { SupervisorCountersConsumer } from './supervisor/supervisor-counters.consumer';
+import { SupervisorDataService } from './supervisor/supervisor-data.service';
+import { SupervisorPushConsumer } from './supervisor/supervisor-push.consumer';
+import { SupervisorPushService } from './supervisor/supervisor-push.service';
 import { AgentPushConsumer } from './ws/agent-push.consumer';
 import { AgentPushService } from './ws/agent-push.service';
 import { LocalViewCache } from './ws/local-view-cache.service';
@@ -74,6 +83,7 @@ export class GatewayModule {
         InteractionsController,
         BrandsController,
         AdminAuditController,
+        SupervisorController,
         ...(run.healthEndpoint === false ? [] : [HealthController]),
         // Last: its `/:asset.:ext` route must not shadow the others.
         DesktopController,
@@ -86,6 +96,9 @@ export class GatewayModule {
         { provide: GATEWAY_OPTIONS, useValue: deps.options },
         { provide: GATEWAY_AUDIT_LOG, useValue: deps.auditLog },
         { provide: GATEWAY_ASSIGNMENTS, useValue: deps.assignments },
+        { provide: GATEWAY_AGENT_STATES, useValue: deps.agentStates },
+        { provide: GATEWAY_ROUTING_SNAPSHOTS, useValue: deps.snapshots },
+        { provide: GATEWAY_QUEUE_COUNTERS, useValue: deps.queueCounters },
         AuditRecorder,
         AuditTrailGuard,
         AuditInterceptor,
@@ -95,6 +108,7 @@ export class GatewayModule {
         HolderChecks,
         InteractionQueryService,
         AgentCommandsService,
+        PresenceService,
         OutboundActionsService,
         ClassificationCorrectionsService,
         AgentSocketHub,
@@ -102,6 +116,10 @@ export class GatewayModule {
         LocalViewCache,
         AgentSocketServer,
         AgentPushConsumer,
+        SupervisorDataService,
+        SupervisorPushService,
+        SupervisorPushConsumer,
+        SupervisorCountersConsumer,
       ],
       exports: [AgentSocketHub],
     };

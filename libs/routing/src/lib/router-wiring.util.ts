@@ -10,8 +10,10 @@ export interface RouterWiringOptions {
   store: RoutingStore;
   /** How long an agent has to accept or decline an offer. */
   offerTimeoutMs: number;
-  /** How often expired offers are looked for. */
+  /** How often expired offers (and wrap-ups due) are looked for. */
   sweepIntervalMs: number;
+  /** Not-ready reason codes a presence may carry (default DEFAULT_NOT_READY_REASONS; missed-offer is always allowed). */
+  notReadyReasons?: readonly string[];
 }
 
 /** The router of one process: its Nest module. */
@@ -21,6 +23,12 @@ export interface RouterWiring {
 
 /** The router's wiring, for its own app and for the embedded one: the apps pick the store and read the config. */
 export function wireRouter(options: RouterWiringOptions): RouterWiring {
-  const { bus, store, offerTimeoutMs, sweepIntervalMs } = options;
-  return { module: RouterModule.register({ bus, store, options: { tenant: store.tenant, offerTimeoutMs, sweepIntervalMs } }) };
+  const { bus, store, offerTimeoutMs, sweepIntervalMs, notReadyReasons } = options;
+  return {
+    module: RouterModule.register({
+      bus,
+      store,
+      options: { tenant: store.tenant, offerTimeoutMs, sweepIntervalMs, ...(notReadyReasons === undefined ? {} : { notReadyReasons }) },
+    }),
+  };
 }

@@ -26,5 +26,11 @@ export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** How long a completed interaction stays readable in the store (the interactions service keeps history). */
 export const DEFAULT_COMPLETED_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-export const AGENT_STATES = ['ready', 'not-ready', 'offline'] as const;
+export const AGENT_STATES = ['ready', 'not-ready', 'wrap-up', 'offline'] as const;
+/** No wrap-up unless configured: a store built without options behaves as before (the apps default to 30 s). */
+export const DEFAULT_WRAP_UP_MS = 0;
+/** Apps' default wrap-up (ROUTER_WRAP_UP_MS): time to finish notes after completing, before the next offer. */
+export const DEFAULT_APP_WRAP_UP_MS = 30_000;
+/** Upper bound of the wrap-up timeout (1 h), so a mistyped value does not park agents for days. */
+export const MAX_WRAP_UP_MS = 60 * 60 * 1000;
 export const INTERACTION_STATES = ['queued', 'offered', 'assigned', 'completed'] as const;

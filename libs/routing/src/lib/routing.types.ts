@@ -1,9 +1,12 @@
-import { type AgentPresence, type Classification, type InboundMessage } from '@perch/contracts';
+import { type AgentStateName, type Classification, type InboundMessage } from '@perch/contracts';
 
 import { type CHANNELS, type INTERACTION_STATES } from './routing.constants';
 
-/** Same words as the agent.command presence, so commands map onto the store one to one. */
-export type AgentState = AgentPresence;
+/**
+ * Same words as the agent.command presence (ready, not-ready, offline), so commands map onto the store one to one,
+ * plus `wrap-up` (after-interaction work), which only a completion starts (routing.agent.v1's states).
+ */
+export type AgentState = AgentStateName;
 
 export type Channel = (typeof CHANNELS)[number];
 /** One number per channel: public conversations (mentions, replies, quotes) and DMs. */
@@ -21,11 +24,15 @@ export interface AgentRecord {
   load: number;
   /** Separate limits per channel, when presence set them; without them `capacity` is each channel's limit too. */
   capacityByChannel?: ChannelCounts;
-  /** What the agent holds per channel; present with `capacityByChannel`. */
-  loadByChannel?: ChannelCounts;
+  /** What the agent holds per channel (always tracked, whether or not there are per-channel limits). */
+  loadByChannel: ChannelCounts;
   skills: string[];
-  /** When `state` last changed (ms). */
+  /** When `state` (or, while not-ready, its reason) last changed (ms). */
   stateSince: number;
+  /** While not-ready: the reason code (e.g. break, missed-offer), when one was given. */
+  reason?: string;
+  /** While in wrap-up with a timeout: when the router returns the agent to ready (ms). */
+  wrapUpUntil?: number;
   /**
    * The agent's position in the available set (ms): when it last became available or was last given
    * work. Undefined when the agent is not available (not ready, or full).
@@ -95,7 +102,10 @@ export type UpsertInteractionResult =
 
 export interface SetPresenceInput {
   agentId: string;
+  /** ready, not-ready or offline: wrap-up only follows a completion, never a presence. */
   state: AgentState;
+  /** With not-ready only: the reason code (the caller checks it against the configured list). */
+  reason?: string;
   /**
    * All channels together. Given alone: the limit of each channel too (per-channel limits are cleared).
    * Omitted with capacityByChannel: public + dm. Both omitted: keep the current limits (1 for a new agent).
@@ -143,8 +153,32 @@ export type AcceptResult =
 
 export type DeclineResult = { kind: 'declined'; offerId: string; interaction: InteractionRecord } | StaleResult;
 
+/** An offer taken back from an agent who went offline: the interaction is queued again, with no decline remembered. */
+export interface WithdrawnOffer {
+  offerId: string;
+  agentId: string;
+  /** Back in the queue at its original age. */
+  interaction: InteractionRecord;
+}
+
+/** setPresence's answer: the agent after the change and, when it went offline, what became of its work. */
+export interface PresenceResult extends AgentRecord {
+  /** Going offline: the agent's offers, withdrawn and queued again for others in the same step. Absent when none. */
+  withdrawnOffers?: WithdrawnOffer[];
+  /** Offline while holding assigned work: those interactions (kept with the agent, for supervisors to see). Absent when none. */
+  heldByOfflineAgent?: string[];
+}
+
+/** An agent and the interactions it holds (offered and assigned), read in one consistent step. */
+export interface AgentWork {
+  agent: AgentRecord;
+  /** Offered or assigned to the agent, by interaction id. */
+  interactions: InteractionRecord[];
+}
+
 export type CompleteResult =
-  | { kind: 'completed'; interaction: InteractionRecord }
+  /** `presenceChange`: the agent after the completion when it moved it into wrap-up. */
+  | { kind: 'completed'; interaction: InteractionRecord; presenceChange?: AgentRecord }
   /** The same agent completing it again (a redelivered command): nothing changed. */
   | { kind: 'already-completed'; interaction: InteractionRecord }
   | StaleResult;
@@ -155,6 +189,8 @@ export interface ExpiredOffer {
   expiredAt: number;
   /** The interaction, back in the queue at its original age. */
   interaction: InteractionRecord;
-  /** Whether this timeout moved the agent from ready to not-ready. */
+  /** Whether this timeout moved the agent from ready (or wrap-up) to not-ready (reason missed-offer). */
   agentSetNotReady: boolean;
+  /** The agent after the timeout, when it changed its state (agentSetNotReady). */
+  presenceChange?: AgentRecord;
 }

@@ -61,7 +61,8 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
     X_BRAND_TOKENS: options.brandTokens,
   };
   const own: Record<PerchApp, Record<string, string>> = {
-    router: {},
+    // Journeys take offer after offer with one agent: no wrap-up between them unless a journey sets ROUTER_WRAP_UP_MS.
+    router: { ROUTER_WRAP_UP_MS: '0' },
     classifier: {},
     ingestor:
       options.webhookConsumerSecret === undefined

@@ -25,6 +25,10 @@ export type AgentCommandType = (typeof AGENT_COMMAND_TYPES)[number];
 export const AGENT_PRESENCES = ['ready', 'not-ready', 'offline'] as const;
 export type AgentPresence = (typeof AGENT_PRESENCES)[number];
 
+/** Who may cause a presence change by command: the agent, a supervisor, or the gateway at sign-out or after a lost connection. */
+export const PRESENCE_COMMAND_CAUSES = ['agent', 'supervisor', 'sign-out', 'disconnect'] as const;
+export type PresenceCommandCause = (typeof PRESENCE_COMMAND_CAUSES)[number];
+
 const ABOUT_INTERACTION: readonly AgentCommandType[] = ['accept', 'decline', 'complete'];
 
 /** Same bound as `capacity`, per channel. */
@@ -98,6 +102,26 @@ export class AgentCommandPayload {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   skills?: string[];
+
+  /**
+   * With a not-ready presence: the reason code (one of the configured list, e.g. break, meeting, training). Optional
+   * in the contract so commands of an older gateway still apply; the gateway always sends one.
+   */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'presence' && o.reason !== undefined)
+  @IsString()
+  @Length(1, 32)
+  reason?: string;
+
+  /** Who made a presence change: the agent (default), a supervisor, or the gateway at sign-out or after a lost connection. */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'presence' && o.cause !== undefined)
+  @IsIn(PRESENCE_COMMAND_CAUSES)
+  cause?: PresenceCommandCause;
+
+  /** The supervisor who set another agent's presence. */
+  @ValidateIf((o: AgentCommandPayload) => o.actorId !== undefined)
+  @IsString()
+  @Length(1, 64)
+  actorId?: string;
 
   @ValidateIf((o: AgentCommandPayload) => ABOUT_INTERACTION.includes(o.type))
   @IsUUID()

@@ -30,6 +30,10 @@ export const INTERACTION_EVENT_TYPES = [
 ] as const;
 export type InteractionEventType = (typeof INTERACTION_EVENT_TYPES)[number];
 
+/** An interaction's channel: `dm` when its first message is a DM, else `public` (routing's capacity per channel). */
+export const INTERACTION_CHANNELS = ['public', 'dm'] as const;
+export type InteractionChannel = (typeof INTERACTION_CHANNELS)[number];
+
 const WITH_AGENT: readonly InteractionEventType[] = ['offered', 'accepted', 'declined', 'offer-timed-out', 'completed'];
 const WITH_MESSAGE: readonly InteractionEventType[] = ['created', 'message-added', 'offered'];
 
@@ -93,6 +97,24 @@ export class InteractionLifecyclePayload {
   @IsString()
   @Length(0, 2000)
   note?: string;
+
+  // The queue the interaction waits in (channel + required skill) and its age, on every event since they were
+  // added (optional: older events lack them). Supervisors' counters are kept per queue from these.
+
+  @IsOptional()
+  @IsIn(INTERACTION_CHANNELS)
+  channel?: InteractionChannel;
+
+  /** The skill an agent needs to be offered it; absent: anyone may take it. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  requiredSkill?: string;
+
+  /** When the interaction was created: its wait is measured from here, across requeues. */
+  @IsOptional()
+  @IsISO8601()
+  interactionCreatedAt?: string;
 }
 
 export function interactionLifecycleKey(payload: InteractionLifecyclePayload): string {

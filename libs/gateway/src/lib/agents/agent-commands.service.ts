@@ -1,11 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AgentCommandPayload, type AgentPresence, Topics } from '@perch/contracts';
+import { type AgentCommandPayload, type AgentPresence, type PresenceCommandCause, Topics } from '@perch/contracts';
 import { type EventPublisher } from '@perch/messaging';
 import { type AgentProfile } from '@perch/agents';
 import { newId } from '@perch/platform';
 
 import { GATEWAY_BUS } from '../gateway.constants';
 import { HolderChecks } from '../interactions/holder-checks.service';
+
+/** Who made a presence change and why: the agent by default; a supervisor names themselves; the gateway names sign-out or disconnect. */
+export interface PresenceOptions {
+  reason?: string;
+  cause?: PresenceCommandCause;
+  actorId?: string;
+}
 
 /**
  * What an agent does that changes routing, published as agent.command.v1. The router is the authority: before
@@ -20,14 +27,20 @@ export class AgentCommandsService {
     private readonly holders: HolderChecks,
   ) {}
 
-  /** The capacity (and per-channel limits, when configured) is always the configured one (never the agent's say). */
-  async presence(agent: AgentProfile, presence: AgentPresence): Promise<{ commandId: string }> {
+  /**
+   * The capacity (and per-channel limits, when configured) is always the configured one (never the agent's say). The
+   * reason (not-ready only) is checked by the caller against the configured list; the router checks it again.
+   */
+  async presence(agent: AgentProfile, presence: AgentPresence, options: PresenceOptions = {}): Promise<{ commandId: string }> {
     return this.send(
       {
         commandId: newId(),
         type: 'presence',
         agentId: agent.id,
         presence,
+        ...(options.reason === undefined ? {} : { reason: options.reason }),
+        ...(options.cause === undefined ? {} : { cause: options.cause }),
+        ...(options.actorId === undefined ? {} : { actorId: options.actorId }),
         skills: agent.skills,
         ...(presence === 'offline' ? {} : { capacity: agent.capacity }),
         ...(presence === 'offline' || agent.capacityByChannel === undefined ? {} : { capacityByChannel: agent.capacityByChannel }),

@@ -24,7 +24,8 @@ export const AUDIT_STATE = Symbol('perch:audit-state');
 const MAX_TEXT = 500;
 const MAX_ID = 128;
 // Only these of a route's answer reach the log: ids to follow the action through Kafka and X, never a token.
-const RESULT_FIELDS = ['commandId', 'correctionId', 'inReplyToTweetId', 'participantId', 'kind'] as const;
+// (`agentId`: the agent a supervisor set the presence of.)
+const RESULT_FIELDS = ['commandId', 'correctionId', 'inReplyToTweetId', 'participantId', 'kind', 'agentId'] as const;
 
 /**
  * Turns an audited request (REST, or an accept/decline on the socket) and its outcome into one audit entry, once.

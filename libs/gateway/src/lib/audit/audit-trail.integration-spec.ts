@@ -11,7 +11,7 @@ import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactio
 import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
 import { createLogger, newId } from '@perch/platform';
-import { MemoryRoutingStore, RoutingStoreAssignmentReader } from '@perch/routing';
+import { MemoryQueueCounterStore, MemoryRoutingStore, RoutingStoreAgentStateReader, RoutingStoreAssignmentReader } from '@perch/routing';
 import { freshSchema, waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { Pool } from 'pg';
@@ -60,6 +60,9 @@ describe('the audit trail on Kafka and PostgreSQL', () => {
         agents,
         // Nobody acts on an interaction here: an empty router store answers who holds what.
         assignments: new RoutingStoreAssignmentReader(new MemoryRoutingStore('audit-it')),
+        agentStates: new RoutingStoreAgentStateReader(new MemoryRoutingStore('audit-it')),
+        snapshots: new MemoryRoutingStore('audit-it'),
+        queueCounters: new MemoryQueueCounterStore(),
         options: { replicaId: `it-${randomUUID().slice(0, 6)}`, desktopDir: '/nonexistent', offlineGraceMs: 0, run: { outboundWorker: false } },
       }),
       { logger: false },

@@ -6,8 +6,12 @@ import {
   SignInThrottle,
   TooManySignInsError,
 } from '@perch/agents';
+import { Topics } from '@perch/contracts';
+import { RecordingEventPublisher } from '@perch/messaging';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
+import { AgentCommandsService } from '../agents/agent-commands.service';
+import { type UnitServices, unitServices } from '../testing/gateway-unit.fixtures';
 import { createTestbedDirectory, type GatewayTestbed, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
 import { type AgentSocketHub } from '../ws/agent-socket-hub.service';
 import { AuthController } from './auth.controller';
@@ -153,11 +157,18 @@ describe('AuthController', () => {
 
 /** The sockets this replica holds, as far as sign-out needs them: which tokens were closed, and why. */
 class FakeSocketHub {
-  readonly closed: { tokenId: string; reason: string }[] = [];
+  readonly closed: { tokenId: string; reason: string; offlineSent: boolean }[] = [];
 
-  closeToken(tokenId: string, reason: string): number {
-    this.closed.push({ tokenId, reason });
+  closeToken(tokenId: string, reason: string, options: { offlineSent?: boolean } = {}): number {
+    this.closed.push({ tokenId, reason, offlineSent: options.offlineSent ?? false });
     return 1;
+  }
+}
+
+/** A bus that cannot take the command (Kafka unreachable). */
+class DownBus extends RecordingEventPublisher {
+  override async publish(): Promise<never> {
+    throw new Error('broker unreachable');
   }
 }
 
@@ -166,6 +177,7 @@ describe('AuthController (unit)', () => {
   const clock = { now: () => now };
   let agents: AgentDirectory;
   let hub: FakeSocketHub;
+  let services: UnitServices;
   let controller: AuthController;
 
   beforeEach(async () => {
@@ -177,7 +189,8 @@ describe('AuthController (unit)', () => {
       signInThrottle: new SignInThrottle(new MemorySignInThrottleStore(clock), { maxFailuresPerUser: 2, maxFailuresPerAddress: 4, windowMs: 60_000 }, clock),
     });
     hub = new FakeSocketHub();
-    controller = new AuthController(agents, hub as unknown as AgentSocketHub);
+    services = unitServices();
+    controller = new AuthController(agents, hub as unknown as AgentSocketHub, services.commands);
   });
 
   it('signs an agent in with the right password: a token that works, when it expires, and who they are', async () => {
@@ -218,7 +231,24 @@ describe('AuthController (unit)', () => {
     const { token } = await controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.7');
     const session = await agents.verifySession(token);
     await controller.signOut(session);
-    expect(hub.closed).toEqual([{ tokenId: session.tokenId, reason: 'signed-out' }]);
+    expect(hub.closed).toEqual([{ tokenId: session.tokenId, reason: 'signed-out', offlineSent: true }]);
+    await expect(agents.verifySession(token)).rejects.toMatchObject({ code: 'token-revoked' });
+  });
+
+  it('tells the router the agent signed out (offline, cause sign-out), so its offers go to others at once', async () => {
+    const { token } = await controller.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.7');
+    await controller.signOut(await agents.verifySession(token));
+    expect(services.bus.on(Topics.AgentCommand).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ type: 'presence', agentId: 'ada', presence: 'offline', cause: 'sign-out' }),
+    ]);
+  });
+
+  it('still signs out when the command cannot be sent, leaving the offline to the sockets closing', async () => {
+    const down = new AuthController(agents, hub as unknown as AgentSocketHub, new AgentCommandsService(new DownBus('gateway'), services.holders));
+    const { token } = await down.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.7');
+    const session = await agents.verifySession(token);
+    await down.signOut(session);
+    expect(hub.closed).toEqual([{ tokenId: session.tokenId, reason: 'signed-out', offlineSent: false }]);
     await expect(agents.verifySession(token)).rejects.toMatchObject({ code: 'token-revoked' });
   });
 });

@@ -8,7 +8,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { type AgentDirectory, type AgentSession } from '@perch/agents';
+import { createLogger } from '@perch/platform';
 
+import { AgentCommandsService } from '../agents/agent-commands.service';
 import { GATEWAY_AGENTS } from '../gateway.constants';
 import { GatewayErrorCode } from '../gateway.errors';
 import { Audited } from '../audit/audited.decorator';
@@ -21,9 +23,12 @@ import { SignInDto, SignInResponseDto } from './sign-in.dto';
 @GatewayController()
 @Controller('api/auth')
 export class AuthController {
+  private readonly logger = createLogger('gateway-auth');
+
   constructor(
     @Inject(GATEWAY_AGENTS) private readonly agents: AgentDirectory,
     private readonly hub: AgentSocketHub,
+    private readonly commands: AgentCommandsService,
   ) {}
 
   // 201: a new credential (the bearer token) is created; it works on every replica until it expires or is revoked.
@@ -47,11 +52,22 @@ export class AuthController {
   @Audited('sign-out')
   @HttpCode(204)
   @SignedIn()
-  @ApiOperation({ summary: "Sign out: revokes the caller's token now and closes its WebSockets (4401 signed-out)" })
+  @ApiOperation({
+    summary: "Sign out: revokes the caller's token now, closes its WebSockets (4401 signed-out) and tells the router the agent is offline",
+  })
   @ApiNoContentResponse({ description: 'Signed out' })
   @ApiUnauthorizedResponse({ description: 'missing-token, bad-token, token-expired or token-revoked' })
   async signOut(@CurrentSession() session: AgentSession): Promise<void> {
     await this.agents.revoke(session);
-    this.hub.closeToken(session.tokenId, GatewayErrorCode.SignedOut);
+    // The agent is gone: the router withdraws its offers now (not at their deadlines) and flags the work it keeps.
+    // Should the command not go out, the sockets' close still reports the agent offline after the grace period.
+    let offlineSent = false;
+    try {
+      await this.commands.presence(session.agent, 'offline', { cause: 'sign-out' });
+      offlineSent = true;
+    } catch (error) {
+      this.logger.warn({ agentId: session.agent.id, err: error }, 'could not tell the router the agent signed out');
+    }
+    this.hub.closeToken(session.tokenId, GatewayErrorCode.SignedOut, { offlineSent });
   }
 }

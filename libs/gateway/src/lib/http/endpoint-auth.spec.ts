@@ -1,7 +1,7 @@
 import { type Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common/enums';
-import { AgentDirectory, hashPassword, MemoryTokenRevocationStore } from '@perch/agents';
+import { AgentDirectory, type AgentRole, hashPassword, MemoryTokenRevocationStore } from '@perch/agents';
 import { newId } from '@perch/platform';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
@@ -10,6 +10,7 @@ import { GatewayModule } from '../gateway.module';
 import { type GatewayTestbed, startGatewayTestbed, TESTBED_TOKEN_SECRET } from '../testing/gateway-testbed.fixtures';
 import { testbedClient } from '../testing/testbed-client.fixtures';
 import { AgentAuthGuard } from './agent-auth.guard';
+import { ROLES_KEY } from './roles.guard';
 
 // Every route the gateway declares, read from its controllers' metadata, so a route added tomorrow is
 // covered without touching this file: each must refuse a missing, malformed, forged, expired or revoked
@@ -19,16 +20,29 @@ interface Route {
   method: string;
   path: string;
   signedIn: boolean;
+  /** The roles @RequireRole() allows (the handler's, else the controller's); empty: any signed-in caller. */
+  roles: readonly AgentRole[];
 }
 
 /** Reachable without a token, on purpose. Anything new here is a decision, not an accident. */
 const PUBLIC_ROUTES = ['POST /api/auth/sign-in', 'GET /health', 'GET /', 'GET /:asset.:ext'];
+
+/** Signed-in routes that only some roles may call (403 role-required for the others). Also a decision each. */
+const ROLE_ROUTES: Record<string, readonly AgentRole[]> = {
+  'GET /api/admin/audit': ['admin'],
+  'GET /api/admin/audit/export': ['admin'],
+  // A supervisor sets another agent's presence (an agent sets only their own, at /api/agents/me/presence).
+  'PUT /api/agents/:agentId/presence': ['supervisor', 'admin'],
+  'GET /api/supervisor/queues': ['supervisor', 'admin'],
+  'GET /api/supervisor/agents': ['supervisor', 'admin'],
+};
 
 function declaredRoutes(): Route[] {
   const controllers = (GatewayModule.register({ options: {} } as unknown as GatewayModuleDeps).controllers ?? []) as Type[];
   return controllers.flatMap((controller) => {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/|\/$/g, '');
     const controllerGuards = (Reflect.getMetadata(GUARDS_METADATA, controller) ?? []) as unknown[];
+    const controllerRoles = (Reflect.getMetadata(ROLES_KEY, controller) ?? []) as AgentRole[];
     const prototype = controller.prototype as Record<string, unknown>;
     return Object.getOwnPropertyNames(prototype).flatMap((name) => {
       const handler = prototype[name];
@@ -38,7 +52,8 @@ function declaredRoutes(): Route[] {
       if (path === undefined || method === undefined) return [];
       const guards = [...controllerGuards, ...((Reflect.getMetadata(GUARDS_METADATA, handler) ?? []) as unknown[])];
       const full = `/${[base, path.replace(/^\/|\/$/g, '')].filter((part) => part.length > 0).join('/')}`;
-      return [{ method: RequestMethod[method], path: full, signedIn: guards.includes(AgentAuthGuard) }];
+      const roles = (Reflect.getMetadata(ROLES_KEY, handler) as AgentRole[] | undefined) ?? controllerRoles;
+      return [{ method: RequestMethod[method], path: full, signedIn: guards.includes(AgentAuthGuard), roles }];
     });
   });
 }
@@ -75,7 +90,11 @@ describe('who may call each gateway endpoint', () => {
     testbed = await startGatewayTestbed({
       xApi: new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' }),
       brands: [],
-      agents: [{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', role: 'admin', brands: ['*'] }],
+      agents: [
+        { id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', role: 'admin', brands: ['*'] },
+        { id: 'sam', displayName: 'Sam Agent', password: 'sam pw', role: 'agent' },
+        { id: 'carol', displayName: 'Carol Supervisor', password: 'carol pw', role: 'supervisor' },
+      ],
       auth: { clock, tokenTtlMs: 60 * 60 * 1000, revocations: new MemoryTokenRevocationStore(clock) },
       // Unknown interactions answer 404 at once instead of waiting for the projector.
       options: { consistencyWaitMs: 0 },
@@ -135,6 +154,28 @@ describe('who may call each gateway endpoint', () => {
       const { status } = await call(route, token);
       // Past the guard the answer depends on the route (404 unknown interaction, 400 empty body…), never 401.
       expect({ label, unauthenticated: status === 401 }).toEqual({ label, unauthenticated: false });
+    }
+  });
+
+  it('declares which roles may call each role-restricted route, and no other route is restricted', () => {
+    const restricted = Object.fromEntries(routes.filter((route) => route.roles.length > 0).map((route) => [`${route.method} ${route.path}`, [...route.roles].sort()]));
+    expect(restricted).toEqual(Object.fromEntries(Object.entries(ROLE_ROUTES).map(([route, roles]) => [route, [...roles].sort()])));
+  });
+
+  it('refuses each role-restricted route to the other roles (403 role-required) and lets its roles past', async () => {
+    const client = testbedClient(() => testbed.baseUrl);
+    const tokens: Record<AgentRole, string> = {
+      admin: await client.signIn('ada', 'correct horse'),
+      agent: await client.signIn('sam', 'sam pw'),
+      supervisor: await client.signIn('carol', 'carol pw'),
+    };
+    for (const route of routes.filter((r) => r.roles.length > 0)) {
+      for (const role of ['agent', 'supervisor', 'admin'] as const) {
+        const label = `${route.method} ${route.path} as ${role}`;
+        const { status, code } = await call(route, tokens[role]);
+        const refused = status === 403 && code === 'role-required';
+        expect({ label, refused }).toEqual({ label, refused: !route.roles.includes(role) });
+      }
     }
   });
 });

@@ -6,7 +6,8 @@ import { type AgentRole, ForbiddenError } from '@perch/agents';
 import { GatewayErrorCode } from '../gateway.errors';
 import { type AuthenticatedRequest } from './agent-auth.guard';
 
-const ROLES_KEY = 'perch:roles';
+/** Where @RequireRole() keeps a route's roles (the endpoint-auth spec reads it too). */
+export const ROLES_KEY = 'perch:roles';
 
 /** Refuses (403 `role-required`) a signed-in caller whose role is not one of the route's. */
 @Injectable()

@@ -4,10 +4,14 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   type AgentCommandPayload,
+  type AgentStateCause,
+  type AgentStateName,
+  type AgentStatePayload,
   type Classification,
   type EventEnvelope,
   type InboundMessage,
   type InteractionLifecyclePayload,
+  MISSED_OFFER_REASON,
   Topics,
 } from '@perch/contracts';
 import { MemoryAuditLog } from '@perch/audit';
@@ -16,7 +20,14 @@ import { AgentDirectory, type AgentDirectoryOptions, type AgentRecord, type Agen
 import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
 import { MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { createLogger, newId } from '@perch/platform';
-import { type Assignment, type AssignmentReader } from '@perch/routing';
+import {
+  type AgentStateReader,
+  type AgentStateView,
+  type Assignment,
+  type AssignmentReader,
+  MemoryQueueCounterStore,
+  MemoryRoutingStore,
+} from '@perch/routing';
 import { createObservability, hardenHttp, startInternalHttp } from '@perch/service-kit';
 import { type BrandAccount } from '@perch/x-client';
 
@@ -65,6 +76,13 @@ export interface GatewayTestbed {
   audit: MemoryAuditLog;
   agents: AgentDirectory;
   router: FakeRouter;
+  /**
+   * A router store for supervisors' live view (the gateway's RoutingSnapshotReader): the FakeRouter does not keep
+   * one, so a test that reads queues or agents sets them here as the router would.
+   */
+  routing: MemoryRoutingStore;
+  /** Supervisors' per-queue counters, written by the gateway's counters consumer from the FakeRouter's events. */
+  queueCounters: MemoryQueueCounterStore;
   close(): Promise<void>;
 }
 
@@ -86,6 +104,8 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
   const agents = await createTestbedDirectory(options.agents, options.auth);
   const router = new FakeRouter(bus);
   await router.start();
+  const routing = new MemoryRoutingStore('testbed');
+  const queueCounters = new MemoryQueueCounterStore();
 
   const app = await NestFactory.create(
     GatewayModule.register({
@@ -100,6 +120,10 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
       agents,
       // The stand-in router answers who holds what, as the router's store does for the real gateway.
       assignments: router,
+      // And each agent's state and pending offers.
+      agentStates: router,
+      snapshots: routing,
+      queueCounters,
       options: {
         replicaId: 'test-replica',
         desktopDir: options.desktopDir ?? '/nonexistent',
@@ -133,6 +157,8 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
     audit,
     agents,
     router,
+    routing,
+    queueCounters,
     close: async () => {
       await app.close();
       await internal.close();
@@ -168,13 +194,28 @@ export interface OfferInput {
   expiresInMs?: number;
 }
 
+/** An agent's state as the FakeRouter keeps it. */
+interface FakeAgentState {
+  state: AgentStateName;
+  reason?: string;
+  since: number;
+  wrapUpUntil?: number;
+  capacity: number;
+}
+
 /**
  * Plays the router's part: offers interactions and answers agent commands the way the real router
- * does (accept → accepted, decline → declined, complete → completed). Presence is only recorded. Like the
- * router's store it answers who holds each interaction (the gateway's AssignmentReader), changed before the
- * event that announces it, as the router writes its record before publishing.
+ * does (accept → accepted, decline → declined, complete → completed; presence → routing.agent.v1, offline withdrawing
+ * the agent's offers; a completion → wrap-up when `wrapUpMs` is set). Offer timeouts and the end of wrap-up happen
+ * when a test says (`timeOutOffer`, `endWrapUp`). Like the router's store it answers who holds each interaction (the
+ * gateway's AssignmentReader) and each agent's state (AgentStateReader), changed before the event that announces it,
+ * as the router writes its record before publishing.
  */
-export class FakeRouter implements AssignmentReader {
+export class FakeRouter implements AssignmentReader, AgentStateReader {
+  /** Wrap-up after a completion, as the router's ROUTER_WRAP_UP_MS (0, the default here: none). */
+  wrapUpMs = 0;
+  readonly agentStatesPublished: EventEnvelope<AgentStatePayload>[] = [];
+  private readonly agentStates = new Map<string, FakeAgentState>();
   readonly commands: AgentCommandPayload[] = [];
   private readonly holders = new Map<string, Assignment>();
   readonly published: EventEnvelope<InteractionLifecyclePayload>[] = [];
@@ -202,6 +243,9 @@ export class FakeRouter implements AssignmentReader {
       conversationKey: input.message.conversationKey,
       brandAccountId: input.message.brandAccountId,
       priority: 1,
+      // As the router: every event names the interaction's queue and its creation time.
+      channel: input.message.kind === 'dm' ? ('dm' as const) : ('public' as const),
+      interactionCreatedAt: new Date().toISOString(),
     };
     await this.emit({ ...base, type: 'created', message: input.message, classification: input.classification }, correlationId);
     const offerExpiresAt = Date.now() + (input.expiresInMs ?? 30_000);
@@ -240,6 +284,56 @@ export class FakeRouter implements AssignmentReader {
     return holder ? { ...holder } : undefined;
   }
 
+  async stateOf(agentId: string): Promise<AgentStateView | undefined> {
+    const agent = this.agentStates.get(agentId);
+    if (!agent) return undefined;
+    const held = [...this.holders.values()].filter((h) => h.agentId === agentId && (h.state === 'offered' || h.state === 'assigned'));
+    const loadByChannel = { public: 0, dm: 0 };
+    for (const holder of held) loadByChannel[this.offers.get(holder.interactionId)?.base.channel ?? 'public'] += 1;
+    return {
+      agentId,
+      state: agent.state,
+      ...(agent.reason === undefined ? {} : { reason: agent.reason }),
+      since: agent.since,
+      ...(agent.wrapUpUntil === undefined ? {} : { wrapUpUntil: agent.wrapUpUntil }),
+      capacity: agent.capacity,
+      load: held.length,
+      loadByChannel,
+      offers: held.flatMap((h) =>
+        h.state === 'offered' && h.offerId !== undefined && h.offerExpiresAt !== undefined
+          ? [{ interactionId: h.interactionId, offerId: h.offerId, expiresAt: h.offerExpiresAt, correlationId: h.correlationId }]
+          : [],
+      ),
+      assigned: held.filter((h) => h.state === 'assigned').map((h) => ({ interactionId: h.interactionId, correlationId: h.correlationId })),
+    };
+  }
+
+  /**
+   * The offer's deadline passes unanswered, as the router's sweeper sees it: offer-timed-out, and the agent (ready or in
+   * wrap-up) set not-ready with reason missed-offer, announced on routing.agent.v1.
+   */
+  async timeOutOffer(interactionId: string): Promise<void> {
+    const holder = this.holders.get(interactionId);
+    const offer = this.offers.get(interactionId);
+    if (holder?.state !== 'offered' || !offer || holder.agentId === undefined) throw new Error(`FakeRouter: ${interactionId} is not offered`);
+    const agentId = holder.agentId;
+    this.holders.set(interactionId, queued(holder));
+    await this.emit({ ...offer.base, agentId, type: 'offer-timed-out', offerId: holder.offerId, reason: 'not answered in time; agent set not-ready' }, offer.correlationId);
+    const agent = this.agentStates.get(agentId);
+    if (agent && (agent.state === 'ready' || agent.state === 'wrap-up')) {
+      this.agentStates.set(agentId, { capacity: agent.capacity, state: 'not-ready', reason: MISSED_OFFER_REASON, since: Date.now() });
+      await this.emitAgentState(agentId, 'offer-timeout', { interactionId });
+    }
+  }
+
+  /** The wrap-up time ends, as the router's sweeper sees it: ready again (cause wrap-up-timeout). */
+  async endWrapUp(agentId: string): Promise<void> {
+    const agent = this.agentStates.get(agentId);
+    if (agent?.state !== 'wrap-up') throw new Error(`FakeRouter: ${agentId} is not in wrap-up`);
+    this.agentStates.set(agentId, { capacity: agent.capacity, state: 'ready', since: Date.now() });
+    await this.emitAgentState(agentId, 'wrap-up-timeout', {});
+  }
+
   async addMessage(interactionId: string, agentId: string, message: InboundMessage, classification: Classification): Promise<void> {
     const offer = this.offers.get(interactionId);
     if (!offer) throw new Error(`FakeRouter does not know ${interactionId}`);
@@ -254,6 +348,7 @@ export class FakeRouter implements AssignmentReader {
 
   private async onCommand(command: AgentCommandPayload): Promise<void> {
     this.commands.push(command);
+    if (command.type === 'presence') await this.onPresence(command);
     for (const waiter of [...this.waiters]) {
       if (!waiter.match(command)) continue;
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -270,6 +365,17 @@ export class FakeRouter implements AssignmentReader {
       await this.emit({ ...offer.base, type: command.type === 'accept' ? 'accepted' : 'declined' }, offer.correlationId);
     } else if (command.type === 'complete') {
       if (holder) this.holders.set(command.interactionId, { ...holder, state: 'completed' });
+      const agent = this.agentStates.get(command.agentId);
+      const wrapUp = this.wrapUpMs > 0 && (agent?.state === 'ready' || agent?.state === 'wrap-up');
+      if (agent && wrapUp) {
+        const now = Date.now();
+        this.agentStates.set(command.agentId, {
+          capacity: agent.capacity,
+          state: 'wrap-up',
+          since: agent.state === 'wrap-up' ? agent.since : now,
+          wrapUpUntil: now + this.wrapUpMs,
+        });
+      }
       // As the real router: the disposition (also in `reason`) and the note travel on the completed event.
       await this.emit(
         {
@@ -280,7 +386,56 @@ export class FakeRouter implements AssignmentReader {
         },
         offer.correlationId,
       );
+      if (wrapUp) await this.emitAgentState(command.agentId, 'agent', { interactionId: command.interactionId });
     }
+  }
+
+  /** As the router: the state (and reason) set, offline withdrawing the agent's offers, then routing.agent.v1. */
+  private async onPresence(command: AgentCommandPayload): Promise<void> {
+    const state = command.presence ?? 'offline';
+    const previous = this.agentStates.get(command.agentId);
+    const reason = state === 'not-ready' ? command.reason : undefined;
+    const since = previous && previous.state === state && previous.reason === reason ? previous.since : Date.now();
+    this.agentStates.set(command.agentId, { state, ...(reason === undefined ? {} : { reason }), since, capacity: command.capacity ?? previous?.capacity ?? 1 });
+    const withdrawn: string[] = [];
+    if (state === 'offline') {
+      for (const holder of [...this.holders.values()]) {
+        const offer = this.offers.get(holder.interactionId);
+        if (holder.agentId !== command.agentId || holder.state !== 'offered' || !offer) continue;
+        this.holders.set(holder.interactionId, queued(holder));
+        withdrawn.push(holder.interactionId);
+        await this.emit(
+          { ...offer.base, type: 'queued', agentId: command.agentId, offerId: holder.offerId, reason: `offer withdrawn: agent offline (${command.cause ?? 'agent'})` },
+          offer.correlationId,
+        );
+      }
+    }
+    await this.emitAgentState(command.agentId, command.cause ?? 'agent', {
+      ...(command.actorId === undefined ? {} : { actorId: command.actorId }),
+      ...(withdrawn.length === 0 ? {} : { withdrawnOffers: withdrawn }),
+    });
+  }
+
+  private async emitAgentState(
+    agentId: string,
+    cause: AgentStateCause,
+    extras: Partial<Pick<AgentStatePayload, 'actorId' | 'interactionId' | 'withdrawnOffers'>>,
+  ): Promise<void> {
+    const view = await this.stateOf(agentId);
+    if (!view) return;
+    const payload: AgentStatePayload = {
+      agentId,
+      state: view.state,
+      ...(view.reason === undefined ? {} : { reason: view.reason }),
+      since: new Date(view.since).toISOString(),
+      ...(view.wrapUpUntil === undefined ? {} : { wrapUpEndsAt: new Date(view.wrapUpUntil).toISOString() }),
+      cause,
+      capacity: view.capacity,
+      load: view.load,
+      loadByChannel: view.loadByChannel,
+      ...extras,
+    };
+    this.agentStatesPublished.push(await this.bus.publish(Topics.AgentState, payload, { correlationId: agentId }));
   }
 
   private async emit(payload: InteractionLifecyclePayload, correlationId: string): Promise<void> {

@@ -150,6 +150,8 @@ export interface UnitServices {
   routing: MemoryRoutingStore;
   x: FakeUserLookup;
   queries: InteractionQueryService;
+  /** Who may act, from `routing`. */
+  holders: HolderChecks;
   commands: AgentCommandsService;
   profiles: CustomerProfileService;
   actions: OutboundActionsService;
@@ -172,6 +174,7 @@ export function unitServices(brands: BrandAccount[] = [PERCH_AIR, PERCH_RAIL], o
     routing,
     x,
     queries,
+    holders,
     commands: new AgentCommandsService(bus, holders),
     profiles,
     actions: new OutboundActionsService(bus, store, brands, unitOptions, queries, profiles),

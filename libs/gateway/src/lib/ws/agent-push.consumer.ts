@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { correctionsPushGroup, repliesPushGroup, routingPushGroup, Topics } from '@perch/contracts';
+import { agentStatePushGroup, correctionsPushGroup, repliesPushGroup, routingPushGroup, Topics } from '@perch/contracts';
 import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 
 import { type GatewayOptions } from '../gateway-deps.types';
@@ -7,7 +7,8 @@ import { GATEWAY_BUS, GATEWAY_OPTIONS } from '../gateway.constants';
 import { AgentPushService } from './agent-push.service';
 
 /**
- * routing.interaction.v1, x.outbound.completed.v1 and classification.corrected.v1 → the sockets of the agents connected to this replica.
+ * routing.interaction.v1, x.outbound.completed.v1, classification.corrected.v1 and routing.agent.v1 → the sockets of the
+ * agents connected to this replica.
  * Fan-out groups (one per replica, per topic) starting at the latest offset: a replica pushes what happens
  * while it runs; what happened before is in the store.
  */
@@ -29,6 +30,7 @@ export class AgentPushConsumer implements OnApplicationBootstrap, OnApplicationS
       await this.bus.subscribe(Topics.ClassificationCorrected, correctionsPushGroup(replica), (event) =>
         this.push.onClassificationCorrected(event),
       ),
+      await this.bus.subscribe(Topics.AgentState, agentStatePushGroup(replica), (event) => this.push.onAgentState(event)),
     );
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type AgentStatePayload,
   type ClassificationCorrectedPayload,
   type EventEnvelope,
   type InteractionLifecyclePayload,
@@ -23,9 +24,8 @@ import { createLogger } from '@perch/platform';
 import { GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { AgentSocketHub } from './agent-socket-hub.service';
 import { LocalViewCache } from './local-view-cache.service';
+import { offerMessageOf } from './offer-message.util';
 import { type OfferMessage } from './ws-messages.types';
-
-const SNIPPET_LENGTH = 140;
 
 /**
  * Turns routing and outbound events into pushes to the agents connected to this replica. Every replica
@@ -103,10 +103,35 @@ export class AgentPushService {
         this.views.delete(payload.interactionId);
         this.hub.send(agentId, { type: 'completed', interactionId: payload.interactionId });
         return;
-      case 'created':
       case 'queued':
+        // An offer withdrawn because the agent went offline (sign-out, lost connection): its other desktops drop it.
+        if (payload.offerId !== undefined) {
+          this.views.delete(payload.interactionId);
+          this.hub.send(agentId, { type: 'offer-rescinded', interactionId: payload.interactionId, reason: payload.reason ?? 'offer withdrawn' });
+        }
+        return;
+      case 'created':
         return;
     }
+  }
+
+  /** The agent's state as the router set it, to that agent's sockets here (every replica sees every change). */
+  async onAgentState(event: EventEnvelope<AgentStatePayload>): Promise<void> {
+    const payload = event.payload;
+    if (!this.hub.isConnected(payload.agentId)) return;
+    this.hub.send(payload.agentId, {
+      type: 'presence',
+      state: payload.state,
+      ...(payload.reason === undefined ? {} : { reason: payload.reason }),
+      since: payload.since,
+      ...(payload.wrapUpEndsAt === undefined ? {} : { wrapUpEndsAt: payload.wrapUpEndsAt }),
+      cause: payload.cause,
+      ...(payload.actorId === undefined ? {} : { actorId: payload.actorId }),
+      ...(payload.interactionId === undefined ? {} : { interactionId: payload.interactionId }),
+      capacity: payload.capacity,
+      load: payload.load,
+      loadByChannel: { public: payload.loadByChannel.public, dm: payload.loadByChannel.dm },
+    });
   }
 
   async onOutboundCompleted(event: EventEnvelope<OutboundCompletedPayload>): Promise<void> {
@@ -166,37 +191,14 @@ export class AgentPushService {
 function offerMessage(payload: InteractionLifecyclePayload): OfferMessage | null {
   const { message, classification, offerId, offerExpiresAt } = payload;
   if (!message || !classification || !offerId || !offerExpiresAt) return null;
-  const author = message.author;
-  return {
-    type: 'offer',
+  return offerMessageOf({
     interactionId: payload.interactionId,
     offerId,
     expiresAt: offerExpiresAt,
     priority: payload.priority,
     brandAccountId: payload.brandAccountId,
     conversationKey: payload.conversationKey,
-    messageId: message.messageId,
-    messageKind: message.kind,
-    author: {
-      id: author.id,
-      username: author.username,
-      name: author.name,
-      followersCount: author.followersCount,
-      followingCount: author.followingCount,
-      tweetCount: author.tweetCount,
-      profileUrl: author.profileUrl,
-    },
-    snippet: snippet(message.text),
-    text: message.text,
-    sentiment: classification.sentiment,
-    actionability: classification.actionability,
-    createdAt: message.createdAt,
-    receivedAt: message.receivedAt,
-  };
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= SNIPPET_LENGTH ? flat : `${chars.slice(0, SNIPPET_LENGTH - 1).join('')}…`;
+    message,
+    classification,
+  });
 }

@@ -14,6 +14,9 @@ import { type ServerMessage } from './ws-messages.types';
 
 type ConnectedListener = (agent: AgentProfile) => void;
 
+/** How long an agent's last socket may stay closed (a reload, a network blip) before the router hears it is offline. */
+export const DEFAULT_OFFLINE_GRACE_MS = 60_000;
+
 /**
  * The agents' sockets on this replica. An agent may have several (tabs, devices): every push goes to
  * all of them. Sockets that stop answering pings are closed; an agent whose last socket stays gone
@@ -27,6 +30,8 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
+  /** Sockets closed by a sign-out that already told the router the agent is offline: their close starts no timer. */
+  private readonly signedOut = new WeakSet<WebSocket>();
   private readonly connectedListeners: ConnectedListener[] = [];
   private readonly sessions = new Map<WebSocket, { session: AgentSession; expiry: NodeJS.Timeout }>();
   private readonly heartbeatIntervalMs: number;
@@ -43,7 +48,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     private readonly audit: AuditRecorder,
   ) {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 25_000;
-    this.offlineGraceMs = options.offlineGraceMs ?? 15_000;
+    this.offlineGraceMs = options.offlineGraceMs ?? DEFAULT_OFFLINE_GRACE_MS;
     this.revocationCheckIntervalMs = options.revocationCheckIntervalMs ?? 5_000;
   }
 
@@ -132,11 +137,15 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     return sent;
   }
 
-  /** Closes (4401) every socket on this replica opened with this token, e.g. at once on sign-out; how many. */
-  closeToken(tokenId: string, reason: AuthErrorCode | GatewayErrorCode): number {
+  /**
+   * Closes (4401) every socket on this replica opened with this token, e.g. at once on sign-out; how many.
+   * `offlineSent`: the router was already told the agent is offline (sign-out), so no disconnect follows.
+   */
+  closeToken(tokenId: string, reason: AuthErrorCode | GatewayErrorCode, options: { offlineSent?: boolean } = {}): number {
     let closed = 0;
     for (const [socket, { session }] of this.sessions) {
       if (session.tokenId !== tokenId) continue;
+      if (options.offlineSent) this.signedOut.add(socket);
       socket.close(WS_CLOSE_UNAUTHENTICATED, reason);
       closed += 1;
     }
@@ -184,13 +193,15 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     this.logger.info({ agentId: agent.id, sockets: set.size }, 'agent socket closed');
     if (set.size > 0) return;
     this.sockets.delete(agent.id);
-    if (this.offlineGraceMs <= 0) return;
-    // A page reload or a network blip reconnects within the grace period and changes nothing.
+    if (this.offlineGraceMs <= 0 || this.signedOut.has(socket)) return;
+    // A page reload or a network blip reconnects within the grace period and changes nothing. Past it, the router
+    // is told explicitly (cause disconnect): it withdraws the agent's offers and flags the work it keeps.
     const timer = setTimeout(() => {
       this.offlineTimers.delete(agent.id);
       if (this.isConnected(agent.id)) return;
+      this.logger.info({ agentId: agent.id, graceMs: this.offlineGraceMs }, 'agent disconnected past the grace period: offline');
       this.commands
-        .presence(agent, 'offline')
+        .presence(agent, 'offline', { cause: 'disconnect' })
         .catch((error: unknown) => this.logger.warn({ agentId: agent.id, err: error }, 'could not report the agent offline'));
     }, this.offlineGraceMs);
     timer.unref();

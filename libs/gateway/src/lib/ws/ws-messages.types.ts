@@ -1,10 +1,14 @@
 import {
   type Actionability,
+  type AgentStateCause,
+  type AgentStateName,
   type InboundKind,
   type Sentiment,
 } from '@perch/contracts';
 import { type AgentProfile } from '@perch/agents';
 import { type AgentActionEntry, type ClassificationCorrection, type CustomerMessageEntry, type InteractionView } from '@perch/interactions';
+
+import { type SupervisedAgentView, type SupervisorQueuesView } from '../supervisor/supervisor-view.types';
 
 // The WebSocket protocol, server to desktop. Every message is one JSON object with a `type`.
 
@@ -111,6 +115,42 @@ export interface PongMessage {
   type: 'pong';
 }
 
+/**
+ * The agent's state as the router just set it (routing.agent.v1), whoever changed it: the agent (from any of its
+ * desktops), an offer timeout (not-ready, reason missed-offer), the end of wrap-up, a supervisor, sign-out or a lost
+ * connection. The desktop shows this, never its own guess; after a reconnect it reads GET /api/agents/me/presence.
+ */
+export interface PresenceMessage {
+  type: 'presence';
+  state: AgentStateName;
+  reason?: string;
+  /** ISO time the state began. */
+  since: string;
+  /** wrap-up: ISO time the router sets the agent ready again. */
+  wrapUpEndsAt?: string;
+  cause: AgentStateCause;
+  /** The supervisor who made the change. */
+  actorId?: string;
+  /** The missed offer's interaction, or the one whose completion started wrap-up. */
+  interactionId?: string;
+  capacity: number;
+  load: number;
+  loadByChannel: { public: number; dm: number };
+}
+
+/**
+ * Supervisors and admins only (agents' sockets never get it): the queues, and the agents that changed. The first one
+ * after connecting (`initial`) carries no agents: page them with GET /api/supervisor/agents, then apply these (whole
+ * records, replacing by agentId). Then at most one per push interval (1 s), only when something changed; between
+ * two, clients keep waits and times in state running from `queues.at`.
+ */
+export interface SupervisorSnapshotMessage {
+  type: 'supervisor-snapshot';
+  initial: boolean;
+  queues: SupervisorQueuesView;
+  agents: SupervisedAgentView[];
+}
+
 export type ServerMessage =
   | HelloMessage
   | OfferMessage
@@ -122,4 +162,6 @@ export type ServerMessage =
   | CompletedMessage
   | AckMessage
   | ErrorMessage
-  | PongMessage;
+  | PongMessage
+  | PresenceMessage
+  | SupervisorSnapshotMessage;

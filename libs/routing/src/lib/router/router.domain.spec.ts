@@ -328,6 +328,121 @@ describe('RouterService', () => {
     expect(publisher.lifecycleSummary().at(-1)).toBe('offered alice');
   });
 
+  describe('agent state, published on every change (routing.agent.v1)', () => {
+    const WRAP_UP_MS = 20_000;
+
+    it('publishes the state a presence set, with its cause, its reason and the command as cause and correlation', async () => {
+      const ready = command({ type: 'presence', agentId: 'alice', presence: 'ready', capacity: 2 });
+      await router.handleAgentCommand(ready);
+      time += 5;
+      await router.handleAgentCommand(
+        command({ type: 'presence', agentId: 'alice', presence: 'not-ready', reason: 'meeting', cause: 'supervisor', actorId: 'carol' }),
+      );
+      expect(publisher.agentStateSummary()).toEqual(['alice ready by agent', 'alice not-ready/meeting by supervisor']);
+      const [first, second] = publisher.agentStates();
+      expect(first?.payload).toEqual({
+        agentId: 'alice',
+        state: 'ready',
+        since: new Date(T0).toISOString(),
+        cause: 'agent',
+        capacity: 2,
+        load: 0,
+        loadByChannel: { public: 0, dm: 0 },
+      });
+      expect(first?.causationId).toBe(ready.eventId);
+      expect(first?.correlationId).toBe(ready.correlationId);
+      expect(second?.payload).toMatchObject({ actorId: 'carol', since: new Date(T0 + 5).toISOString() });
+    });
+
+    it('refuses a reason that is not configured, or one with ready, and changes and publishes nothing', async () => {
+      const strict = new RouterService(store, publisher, { now: () => time }, createLogger('router-test'), {
+        tenant: 'acme',
+        offerTimeoutMs: OFFER_TIMEOUT_MS,
+        sweepIntervalMs: 1_000,
+        notReadyReasons: ['lunch'],
+      });
+      await expect(strict.handleAgentCommand(command({ type: 'presence', agentId: 'alice', presence: 'not-ready', reason: 'break' }))).rejects.toBeInstanceOf(
+        ValidationFailedError,
+      );
+      await expect(strict.handleAgentCommand(command({ type: 'presence', agentId: 'alice', presence: 'ready', reason: 'lunch' }))).rejects.toBeInstanceOf(
+        ValidationFailedError,
+      );
+      expect(await store.getAgent('alice')).toBeUndefined();
+      expect(publisher.agentStates()).toEqual([]);
+      // The configured code, and the router's own missed-offer, are taken.
+      await strict.handleAgentCommand(command({ type: 'presence', agentId: 'alice', presence: 'not-ready', reason: 'lunch' }));
+      await strict.handleAgentCommand(command({ type: 'presence', agentId: 'bob', presence: 'not-ready', reason: 'missed-offer' }));
+      expect(publisher.agentStateSummary()).toEqual(['alice not-ready/lunch by agent', 'bob not-ready/missed-offer by agent']);
+    });
+
+    it('publishes not-ready (missed-offer) caused by the offer timeout, naming the missed interaction', async () => {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId } = lastOffer('alice');
+      time += OFFER_TIMEOUT_MS;
+      await router.sweepOnce();
+      expect(publisher.agentStateSummary()).toEqual(['alice ready by agent', 'alice not-ready/missed-offer by offer-timeout']);
+      expect(publisher.agentStates()[1]?.payload).toMatchObject({ interactionId, since: new Date(time).toISOString(), load: 0 });
+      expect(await store.getAgent('alice')).toMatchObject({ state: 'not-ready', reason: 'missed-offer' });
+    });
+
+    it('publishes wrap-up after a completion, then ready when the wrap-up time ends, and only then offers more work', async () => {
+      store = new MemoryRoutingStore('acme', { wrapUpMs: WRAP_UP_MS });
+      router = new RouterService(store, publisher, { now: () => time }, createLogger('router-test'), {
+        tenant: 'acme',
+        offerTimeoutMs: OFFER_TIMEOUT_MS,
+        sweepIntervalMs: 1_000,
+      });
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId, offerId } = lastOffer('alice');
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      time += 10;
+      await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+      expect(publisher.agentStateSummary()).toEqual(['alice ready by agent', 'alice wrap-up by agent']);
+      expect(publisher.agentStates()[1]?.payload).toMatchObject({ interactionId, wrapUpEndsAt: new Date(time + WRAP_UP_MS).toISOString() });
+      expect(publisher.lifecycleSummary().filter((e) => e.startsWith('offered'))).toEqual(['offered alice']);
+
+      time += WRAP_UP_MS - 1;
+      await router.sweepOnce();
+      expect(publisher.agentStates()).toHaveLength(2);
+      time += 1;
+      await router.sweepOnce();
+      expect(publisher.agentStateSummary().at(-1)).toBe('alice ready by wrap-up-timeout');
+      expect(publisher.lifecycleSummary().filter((e) => e.startsWith('offered'))).toEqual(['offered alice', 'offered alice']);
+    });
+
+    it('withdraws the offers of an agent signed out, queues them for others, keeps its assigned work and flags it', async () => {
+      await presence('alice', 'ready', 3);
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const held = lastOffer('alice');
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId: held.interactionId, offerId: held.offerId }));
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const pending = lastOffer('alice');
+
+      await router.handleAgentCommand(command({ type: 'presence', agentId: 'alice', presence: 'offline', cause: 'sign-out' }));
+      const queued = publisher.lifecycle().at(-1);
+      expect(queued?.payload).toMatchObject({
+        type: 'queued',
+        interactionId: pending.interactionId,
+        agentId: 'alice',
+        offerId: pending.offerId,
+        reason: 'offer withdrawn: agent offline (sign-out)',
+      });
+      expect(publisher.agentStates().at(-1)?.payload).toMatchObject({
+        state: 'offline',
+        cause: 'sign-out',
+        load: 1,
+        withdrawnOffers: [pending.interactionId],
+        heldByOfflineAgent: [held.interactionId],
+      });
+
+      await presence('bob', 'ready');
+      expect(lastOffer('bob').interactionId).toBe(pending.interactionId);
+    });
+  });
+
   it('refuses to run against another tenant’s store', () => {
     expect(
       () =>

@@ -1,10 +1,14 @@
 import {
   type AgentCommandPayload,
+  type AgentStateCause,
+  type AgentStatePayload,
   type Classification,
+  DEFAULT_NOT_READY_REASONS,
   type EventEnvelope,
   type InboundClassifiedPayload,
   type InteractionEventType,
   type InteractionLifecyclePayload,
+  MISSED_OFFER_REASON,
   Topics,
 } from '@perch/contracts';
 import type { EventPublisher } from '@perch/messaging';
@@ -18,9 +22,9 @@ import {
   ValidationFailedError,
 } from '@perch/platform';
 
-import { priorityOf } from '../priority.util';
+import { channelOf, priorityOf } from '../priority.util';
 import { RoutingErrorCode } from '../routing.errors';
-import { type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult } from '../routing.types';
+import { type AgentRecord, type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult } from '../routing.types';
 import { type RoutingStore } from '../store/routing-store.port';
 
 export interface RouterServiceOptions {
@@ -37,11 +41,18 @@ export interface RouterServiceOptions {
   priorityOf?: (classification: Classification) => number;
   /** Skill an interaction requires, if any; default none (one queue per tenant). */
   requiredSkillOf?: (payload: InboundClassifiedPayload) => string | undefined;
+  /**
+   * The not-ready reason codes a presence may carry (default DEFAULT_NOT_READY_REASONS); missed-offer, the reason the
+   * router gives a missed offer itself, is always allowed.
+   */
+  notReadyReasons?: readonly string[];
 }
 
 /** What caused a routing step, for the events it publishes. */
 interface Trigger {
   causationId?: string;
+  /** The triggering event's correlation, for events that have none of their own (an agent's state). */
+  correlationId?: string;
 }
 
 type LifecycleExtras = Partial<
@@ -58,8 +69,10 @@ export class RouterService {
   private readonly maxOffersPerTrigger: number;
   private readonly sweepBatchSize: number;
   private readonly priorityRule: (classification: Classification) => number;
+  private readonly notReadyReasons: ReadonlySet<string>;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  private sweepOwed = false;
 
   constructor(
     private readonly store: RoutingStore,
@@ -77,6 +90,7 @@ export class RouterService {
     this.maxOffersPerTrigger = options.maxOffersPerTrigger ?? 200;
     this.sweepBatchSize = options.sweepBatchSize ?? 100;
     this.priorityRule = options.priorityOf ?? priorityOf;
+    this.notReadyReasons = new Set([...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS), MISSED_OFFER_REASON]);
   }
 
   async handleClassified(event: EventEnvelope<InboundClassifiedPayload>): Promise<void> {
@@ -123,14 +137,16 @@ export class RouterService {
 
   async handleAgentCommand(event: EventEnvelope<AgentCommandPayload>): Promise<void> {
     const command = event.payload;
-    const trigger: Trigger = { causationId: event.eventId };
+    const trigger: Trigger = { causationId: event.eventId, correlationId: event.correlationId };
     const now = this.clock.now();
     switch (command.type) {
       case 'presence': {
         if (command.presence === undefined) throw invalidCommand(command, 'presence');
+        this.assertReason(command);
         const agent = await this.store.setPresence({
           agentId: command.agentId,
           state: command.presence,
+          ...(command.reason === undefined ? {} : { reason: command.reason }),
           ...(command.capacity === undefined ? {} : { capacity: command.capacity }),
           ...(command.capacityByChannel === undefined
             ? {}
@@ -148,7 +164,25 @@ export class RouterService {
           },
           'agent presence',
         );
-        // A newly ready agent (or one with more capacity) gets waiting work at once.
+        const cause = command.cause ?? 'agent';
+        // Offers withdrawn from an agent gone offline are queued again: 'queued' names the agent and the offer, so
+        // the agent's other desktops drop them and the projection shows them waiting.
+        for (const withdrawn of agent.withdrawnOffers ?? []) {
+          await this.publishLifecycle('queued', withdrawn.interaction, trigger, {
+            agentId: withdrawn.agentId,
+            offerId: withdrawn.offerId,
+            reason: `offer withdrawn: agent offline (${cause})`,
+          });
+        }
+        await this.publishAgentState(agent, cause, trigger, {
+          ...(command.actorId === undefined ? {} : { actorId: command.actorId }),
+          ...(agent.withdrawnOffers === undefined ? {} : { withdrawnOffers: agent.withdrawnOffers.map((w) => w.interaction.interactionId) }),
+          ...(agent.heldByOfflineAgent === undefined ? {} : { heldByOfflineAgent: agent.heldByOfflineAgent }),
+        });
+        if (agent.heldByOfflineAgent !== undefined) {
+          this.logger.warn({ agentId: agent.agentId, cause, interactions: agent.heldByOfflineAgent }, 'agent offline holding assigned work');
+        }
+        // A newly ready agent (or one with more capacity), or withdrawn offers, get dispatched at once.
         await this.dispatchLoop(trigger);
         return;
       }
@@ -184,6 +218,9 @@ export class RouterService {
           ...(command.disposition === undefined ? {} : { reason: command.disposition, disposition: command.disposition }),
           ...(command.note === undefined ? {} : { note: command.note }),
         });
+        if (result.kind === 'completed' && result.presenceChange) {
+          await this.publishAgentState(result.presenceChange, 'agent', trigger, { interactionId: command.interactionId });
+        }
         await this.dispatchLoop(trigger);
         return;
       }
@@ -192,7 +229,7 @@ export class RouterService {
     }
   }
 
-  /** Starts the sweeper: expired offers → offer-timed-out, then waiting work is dispatched. */
+  /** Starts the sweeper: expired offers → offer-timed-out, wrap-ups due → ready, then waiting work is dispatched. */
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), this.options.sweepIntervalMs);
@@ -240,8 +277,15 @@ export class RouterService {
               : `not answered within ${this.options.offerTimeoutMs} ms`,
           },
         );
+        const changed = entry.presenceChange ?? (entry.agentSetNotReady ? await this.store.getAgent(entry.agentId) : undefined);
+        if (changed) await this.publishAgentState(changed, 'offer-timeout', {}, { interactionId: entry.interaction.interactionId });
       }
       if (expired.length < this.sweepBatchSize) break;
+    }
+    for (;;) {
+      const ready = await this.store.endWrapUps(this.clock.now(), this.sweepBatchSize);
+      for (const agent of ready) await this.publishAgentState(agent, 'wrap-up-timeout', {}, {});
+      if (ready.length < this.sweepBatchSize) break;
     }
     await this.dispatchLoop({});
     return all;
@@ -249,7 +293,12 @@ export class RouterService {
 
   private tick(): void {
     // One sweep at a time per replica; replicas sweeping at once is safe (the script settles each offer once).
-    if (this.sweeping) return;
+    // A tick that finds a sweep still running (a long dispatch loop) is owed, not dropped: it runs as soon as that
+    // sweep ends, so a deadline waits at most one interval plus the sweep in progress (the 1 s timeout guarantee).
+    if (this.sweeping) {
+      this.sweepOwed = true;
+      return;
+    }
     this.sweeping = this.sweepOnce()
       .then(() => undefined)
       .catch((error: unknown) => {
@@ -257,6 +306,10 @@ export class RouterService {
       })
       .finally(() => {
         this.sweeping = undefined;
+        if (this.sweepOwed && this.timer) {
+          this.sweepOwed = false;
+          this.tick();
+        }
       });
   }
 
@@ -299,12 +352,65 @@ export class RouterService {
       conversationKey: interaction.conversationKey,
       brandAccountId: interaction.brandAccountId,
       priority: interaction.priority,
+      // The queue and the age, so consumers (supervisors' counters) need no state of their own to place an event.
+      channel: channelOf(interaction.firstMessage),
+      ...(interaction.requiredSkill === undefined ? {} : { requiredSkill: interaction.requiredSkill }),
+      interactionCreatedAt: new Date(interaction.createdAt).toISOString(),
       ...extras,
     };
     await this.publisher.publish(Topics.InteractionLifecycle, payload, {
       correlationId: interaction.correlationId,
       ...(trigger.causationId === undefined ? {} : { causationId: trigger.causationId }),
     });
+  }
+
+  /**
+   * An agent's state as the router just set it, to routing.agent.v1 (key: agent): whoever changed it, the agent's
+   * desktops and supervisors learn it from here. Published after the store changed, like the lifecycle events.
+   */
+  private async publishAgentState(
+    agent: AgentRecord,
+    cause: AgentStateCause,
+    trigger: Trigger,
+    extras: Partial<Pick<AgentStatePayload, 'actorId' | 'interactionId' | 'withdrawnOffers' | 'heldByOfflineAgent'>>,
+  ): Promise<void> {
+    const payload: AgentStatePayload = {
+      agentId: agent.agentId,
+      state: agent.state,
+      ...(agent.reason === undefined ? {} : { reason: agent.reason }),
+      since: new Date(agent.stateSince).toISOString(),
+      ...(agent.wrapUpUntil === undefined ? {} : { wrapUpEndsAt: new Date(agent.wrapUpUntil).toISOString() }),
+      cause,
+      capacity: agent.capacity,
+      load: agent.load,
+      ...(agent.capacityByChannel === undefined ? {} : { capacityByChannel: { ...agent.capacityByChannel } }),
+      loadByChannel: { ...agent.loadByChannel },
+      ...extras,
+    };
+    this.logger.info(
+      { agentId: agent.agentId, state: agent.state, reason: agent.reason, cause, ...(extras.actorId === undefined ? {} : { actorId: extras.actorId }) },
+      'agent state',
+    );
+    // The command's correlation when there is one; a timer's change has none, and the agent's id ties it to the rest.
+    await this.publisher.publish(Topics.AgentState, payload, {
+      correlationId: trigger.correlationId ?? agent.agentId,
+      ...(trigger.causationId === undefined ? {} : { causationId: trigger.causationId }),
+    });
+  }
+
+  /** A not-ready reason must be one of the configured codes; the other states take none. Nothing changes otherwise. */
+  private assertReason(command: AgentCommandPayload): void {
+    if (command.reason === undefined) return;
+    if (command.presence !== 'not-ready') {
+      throw new ValidationFailedError(`A ${command.presence ?? 'presence'} presence takes no reason`, [
+        { field: 'reason', messages: ['only a not-ready presence has a reason'] },
+      ]);
+    }
+    if (!this.notReadyReasons.has(command.reason)) {
+      throw new ValidationFailedError(`Unknown not-ready reason ${command.reason}`, [
+        { field: 'reason', messages: [`must be one of: ${[...this.notReadyReasons].join(', ')}`] },
+      ]);
+    }
   }
 
   private refusal(command: AgentCommandPayload, result: StaleResult, code: RoutingErrorCode): DropError<RoutingErrorCode> {

@@ -1,11 +1,13 @@
 import {
   type AcceptResult,
   type AgentRecord,
+  type AgentWork,
   type CompleteResult,
   type DeclineResult,
   type ExpiredOffer,
   type InteractionRecord,
   type Offer,
+  type PresenceResult,
   type SetPresenceInput,
   type UpsertInteractionInput,
   type UpsertInteractionResult,
@@ -23,8 +25,12 @@ import {
 export interface RoutingStore {
   readonly tenant: string;
 
-  /** Sets state and, when given, capacity and skills. Ready + free capacity → available. */
-  setPresence(input: SetPresenceInput): Promise<AgentRecord>;
+  /**
+   * Sets state (and a not-ready reason) and, when given, capacity and skills. Ready + free capacity → available.
+   * Ready or not-ready ends a wrap-up. Offline withdraws the agent's offers in the same step (queued again at their
+   * age, no decline remembered) and keeps its assigned work with it (listed in `heldByOfflineAgent`).
+   */
+  setPresence(input: SetPresenceInput): Promise<PresenceResult>;
 
   /**
    * Creates the conversation's interaction (queued) or appends to the open one. Idempotent per
@@ -52,15 +58,23 @@ export interface RoutingStore {
 
   /**
    * Offers past their deadline (deadline <= now), up to `limit`: treated as a decline (remembered the same
-   * bounded time), and the silent agent
-   * is set not-ready so offers stop going to someone who is not there.
+   * bounded time), and the silent agent (ready or in wrap-up) is set not-ready with reason missed-offer so
+   * offers stop going to someone who is not there.
    */
   sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]>;
 
-  /** The assigned agent ends the interaction; the conversation's next message opens a new one. */
+  /**
+   * The assigned agent ends the interaction; the conversation's next message opens a new one. With a wrap-up time
+   * (`wrapUpMs`), a ready agent (or one already in wrap-up) goes into wrap-up until now + wrapUpMs: no offers meanwhile.
+   */
   complete(interactionId: string, agentId: string, now: number): Promise<CompleteResult>;
 
+  /** Wrap-ups due (until <= now), up to `limit`, earliest first: each agent back to ready. Returns those agents. */
+  endWrapUps(now: number, limit: number): Promise<AgentRecord[]>;
+
   getAgent(agentId: string): Promise<AgentRecord | undefined>;
+  /** The agent and what it holds (offers and assigned work), in one consistent read; undefined for an unknown agent. */
+  getAgentWork(agentId: string): Promise<AgentWork | undefined>;
   /** Live interactions, and completed ones for a retention period. */
   getInteraction(interactionId: string): Promise<InteractionRecord | undefined>;
   queueDepth(): Promise<number>;
@@ -86,6 +100,11 @@ export interface RoutingStoreOptions {
   dedupeTtlMs?: number;
   /** How long a completed interaction stays readable. */
   completedRetentionMs?: number;
+  /**
+   * After-interaction work: how long a completion keeps a ready agent in wrap-up (no offers) before it is ready again
+   * (default DEFAULT_WRAP_UP_MS: 0, no wrap-up). Up to MAX_WRAP_UP_MS.
+   */
+  wrapUpMs?: number;
 }
 
 /** RoutingStoreOptions with the defaults filled in and checked. */
@@ -96,4 +115,6 @@ export interface RoutingPolicy {
   overflowSkill: string;
   dedupeTtlMs: number;
   completedRetentionMs: number;
+  /** 0 = no wrap-up. */
+  wrapUpMs: number;
 }

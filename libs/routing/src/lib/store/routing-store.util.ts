@@ -5,8 +5,10 @@ import {
   DEFAULT_COMPLETED_RETENTION_MS,
   DEFAULT_DECLINE_MEMORY_MS,
   DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_WRAP_UP_MS,
   MAX_AGING_STEP_MS,
   MAX_PRIORITY,
+  MAX_WRAP_UP_MS,
 } from '../routing.constants';
 import { type ChannelCounts, type SetPresenceInput, type UpsertInteractionInput } from '../routing.types';
 import { isValidPriority } from '../priority.util';
@@ -14,6 +16,8 @@ import { type RoutingPolicy, type RoutingStoreOptions } from './routing-store.po
 
 /** Same upper bound as agent.command's capacity. */
 export const MAX_AGENT_CAPACITY = 50;
+/** Same bound as agent.command's reason. */
+const MAX_REASON_LENGTH = 32;
 
 // A tenant becomes a Redis hash tag: braces would break the tag and put keys in different slots.
 const TENANT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -30,6 +34,13 @@ export function assertValidTenant(tenant: string): void {
 export function assertValidPresence(input: SetPresenceInput): void {
   const problems: { field: string; messages: string[] }[] = [];
   if (input.agentId.length === 0) problems.push({ field: 'agentId', messages: ['must not be empty'] });
+  if (input.state === 'wrap-up') problems.push({ field: 'state', messages: ['wrap-up follows a completion; a presence is ready, not-ready or offline'] });
+  if (input.reason !== undefined) {
+    if (input.state !== 'not-ready') problems.push({ field: 'reason', messages: ['only a not-ready presence has a reason'] });
+    else if (input.reason.length === 0 || input.reason.length > MAX_REASON_LENGTH) {
+      problems.push({ field: 'reason', messages: [`must be 1..${MAX_REASON_LENGTH} characters`] });
+    }
+  }
   if (
     input.capacity !== undefined &&
     (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > MAX_AGENT_CAPACITY)
@@ -91,7 +102,12 @@ export function routingPolicy(options: RoutingStoreOptions): RoutingPolicy {
     overflowSkill: options.overflowSkill ?? '',
     dedupeTtlMs: integer('dedupeTtlMs', options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS, 2 ** 40),
     completedRetentionMs: integer('completedRetentionMs', options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS, 2 ** 40),
+    wrapUpMs: options.wrapUpMs ?? DEFAULT_WRAP_UP_MS,
   };
+  // 0 is allowed here (no wrap-up), unlike the other durations.
+  if (!Number.isInteger(policy.wrapUpMs) || policy.wrapUpMs < 0 || policy.wrapUpMs > MAX_WRAP_UP_MS) {
+    problems.push({ field: 'wrapUpMs', messages: [`must be an integer 0..${MAX_WRAP_UP_MS}`] });
+  }
   if (problems.length > 0) throw new ValidationFailedError('Invalid routing store options', problems);
   return policy;
 }

@@ -1,4 +1,4 @@
-import { type EventEnvelope, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
+import { type AgentStatePayload, type EventEnvelope, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
 import { RecordingEventPublisher } from '@perch/messaging';
 
 /** The shared recorder, with the router's lifecycle events in a readable form. */
@@ -12,5 +12,15 @@ export class RecordingRouterPublisher extends RecordingEventPublisher {
     return this.lifecycle().map(({ payload }) =>
       payload.agentId === undefined ? payload.type : `${payload.type} ${payload.agentId}`,
     );
+  }
+
+  /** routing.agent.v1: the agents' states as the router published them. */
+  agentStates(): EventEnvelope<AgentStatePayload>[] {
+    return this.on(Topics.AgentState);
+  }
+
+  /** Agent states as "agentId state[/reason] by cause" strings. */
+  agentStateSummary(): string[] {
+    return this.agentStates().map(({ payload }) => `${payload.agentId} ${payload.state}${payload.reason === undefined ? '' : `/${payload.reason}`} by ${payload.cause}`);
   }
 }

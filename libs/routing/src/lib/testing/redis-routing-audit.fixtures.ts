@@ -13,6 +13,10 @@ export interface AuditedAgent {
   channelCapacity: ChannelCounts;
   channelLoad: ChannelCounts;
   skills: string[];
+  /** Its held index: the interactions it holds, offered or assigned. */
+  held: string[];
+  /** While in wrap-up with a timeout: when it ends. */
+  wrapUntil?: number;
 }
 
 export interface AuditedInteraction {
@@ -21,6 +25,7 @@ export interface AuditedInteraction {
   channel: Channel;
   /** Its queue index entries ([group, member]) while queued. */
   indexed: [string, string][];
+  createdAt: number;
 }
 
 export interface RoutingSnapshot {
@@ -32,6 +37,9 @@ export interface RoutingSnapshot {
   queueIndex: Set<string>;
   queueGroups: Map<string, number>;
   pools: Set<string>;
+  queueAges: Set<string>;
+  /** agentId → when its wrap-up ends. */
+  wrapUps: Map<string, number>;
 }
 
 function entriesOf(hash: Record<string, string>, suffix: string): [string, string][] {
@@ -53,13 +61,15 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
     .zrange(keys.queueIndex, 0, -1)
     .hgetall(keys.queueGroups)
     .zrange(keys.pools, 0, -1)
+    .zrange(keys.queueAges, 0, -1)
+    .zrange(keys.wrapUps, 0, -1, 'WITHSCORES')
     .exec();
   if (!results) throw new Error('audit transaction aborted');
   const values = results.map(([error, value]) => {
     if (error) throw error;
     return value;
   });
-  const [agentHash, ixHash, queue, offers, availableFlat, queueIndex, queueGroups, pools] = values as [
+  const [agentHash, ixHash, queue, offers, availableFlat, queueIndex, queueGroups, pools, queueAges, wrapUpsFlat] = values as [
     Record<string, string>,
     Record<string, string>,
     string[],
@@ -67,8 +77,12 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
     string[],
     string[],
     Record<string, string>,
+    string[],
+    string[],
     string[],
   ];
+  const wrapUps = new Map<string, number>();
+  for (let i = 0; i < wrapUpsFlat.length; i += 2) wrapUps.set(wrapUpsFlat[i] ?? '', Number(wrapUpsFlat[i + 1]));
   const available = new Map<string, number>();
   for (let i = 0; i < availableFlat.length; i += 2) available.set(availableFlat[i] ?? '', Number(availableFlat[i + 1]));
 
@@ -83,6 +97,8 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
       channelCapacity: { public: field('cap.public', capacity), dm: field('cap.dm', capacity) },
       channelLoad: { public: field('load.public', 0), dm: field('load.dm', 0) },
       skills: JSON.parse(agentHash[`${agentId}:skills`] ?? '[]') as string[],
+      held: heldList(agentHash[`${agentId}:held`]),
+      ...(agentHash[`${agentId}:wrapuntil`] === undefined ? {} : { wrapUntil: Number(agentHash[`${agentId}:wrapuntil`]) }),
     });
   }
   const interactions = new Map<string, AuditedInteraction>();
@@ -94,6 +110,7 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
       ...(agentId === undefined ? {} : { agentId }),
       channel: ixHash[`${interactionId}:chan`] === 'dm' ? 'dm' : 'public',
       indexed: Array.isArray(indexed) ? indexed : [],
+      createdAt: Number(ixHash[`${interactionId}:created`]),
     });
   }
   return {
@@ -105,7 +122,15 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
     queueIndex: new Set(queueIndex),
     queueGroups: new Map(Object.entries(queueGroups).map(([group, count]) => [group, Number(count)])),
     pools: new Set(pools),
+    queueAges: new Set(queueAges),
+    wrapUps,
   };
+}
+
+/** cjson writes an empty list as {}: read it as empty. */
+function heldList(raw: string | undefined): string[] {
+  const parsed: unknown = JSON.parse(raw ?? '[]');
+  return Array.isArray(parsed) ? parsed.map(String) : [];
 }
 
 /**
@@ -115,7 +140,10 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
  * - the available set is exactly the ready agents with free capacity;
  * - per channel: load <= limit, and the loads add up to the agent's load and to what it holds there;
  * - the queue index holds exactly the queued interactions' entries, counted per group;
- * - the pools hold exactly one entry per available agent, channel with room and skill ('' included).
+ * - the pools hold exactly one entry per available agent, channel with room and skill ('' included);
+ * - the age index holds exactly one entry per queue index entry, at the interaction's creation time;
+ * - each agent's held index lists exactly the interactions offered or assigned to it;
+ * - the wrap-up index holds exactly the agents in wrap-up, at their end time.
  */
 export function routingViolations(snapshot: RoutingSnapshot, options: { checkLimits?: boolean } = {}): string[] {
   // Off where a presence may lower a limit below what an agent already holds (nothing is withdrawn then).
@@ -157,6 +185,11 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
     if (indexedMembers.get(group) !== count) violations.push(`queue group ${group} counts ${count}, holds ${indexedMembers.get(group) ?? 0}`);
   }
   for (const [group] of indexedMembers) if (!snapshot.queueGroups.has(group)) violations.push(`queue group ${group} not counted`);
+  const expectedAges = new Set(
+    [...snapshot.interactions].flatMap(([id, ix]) => ix.indexed.map(([group]) => lexMember(group, ix.createdAt, id))),
+  );
+  for (const member of expectedAges) if (!snapshot.queueAges.has(member)) violations.push(`age index entry ${member} missing`);
+  for (const member of snapshot.queueAges) if (!expectedAges.has(member)) violations.push(`age index holds stray ${member}`);
   for (const id of snapshot.queue) if (!snapshot.interactions.has(id)) violations.push(`queue holds unknown ${id}`);
   for (const id of snapshot.offers) if (!snapshot.interactions.has(id)) violations.push(`offers hold unknown ${id}`);
   for (const [agentId, agent] of snapshot.agents) {
@@ -185,10 +218,27 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
   for (const member of expectedPools) if (!snapshot.pools.has(member)) violations.push(`pool entry ${member} missing`);
   for (const member of snapshot.pools) if (!expectedPools.has(member)) violations.push(`pool holds stray ${member}`);
   for (const [agentId] of held) if (!snapshot.agents.has(agentId)) violations.push(`unknown agent ${agentId} holds work`);
+  const holding = new Map<string, string[]>();
+  for (const [id, ix] of snapshot.interactions) {
+    if ((ix.state === 'offered' || ix.state === 'assigned') && ix.agentId !== undefined) holding.set(ix.agentId, [...(holding.get(ix.agentId) ?? []), id]);
+  }
+  for (const [agentId, agent] of snapshot.agents) {
+    const expected = (holding.get(agentId) ?? []).sort().join(',');
+    const indexed = [...agent.held].sort().join(',');
+    if (expected !== indexed) violations.push(`agent ${agentId} held index [${indexed}] but holds [${expected}]`);
+    const inWrapUps = snapshot.wrapUps.get(agentId);
+    if ((agent.state === 'wrap-up') !== (inWrapUps !== undefined)) violations.push(`agent ${agentId} is ${agent.state} but in wrap-ups=${inWrapUps !== undefined}`);
+    if (inWrapUps !== undefined && inWrapUps !== agent.wrapUntil) violations.push(`agent ${agentId} wrap-up ends ${agent.wrapUntil ?? '?'} but indexed at ${inWrapUps}`);
+  }
+  for (const agentId of snapshot.wrapUps.keys()) if (!snapshot.agents.has(agentId)) violations.push(`wrap-ups hold unknown agent ${agentId}`);
   return violations;
 }
 
 /** The layout of routing-helpers.script.ts: `<channel>:<byte length of skill>:<skill>:<idle + bias, 16 digits>:<agentId>`. */
 function poolMember(channel: Channel, skill: string, idle: number, agentId: string): string {
-  return `${channel}:${Buffer.byteLength(skill)}:${skill}:${String(idle + LEX_SCORE_BIAS).padStart(16, '0')}:${agentId}`;
+  return lexMember(`${channel}:${Buffer.byteLength(skill)}:${skill}:`, idle, agentId);
+}
+
+function lexMember(group: string, value: number, id: string): string {
+  return `${group}${String(value + LEX_SCORE_BIAS).padStart(16, '0')}:${id}`;
 }

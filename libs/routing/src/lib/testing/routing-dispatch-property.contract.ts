@@ -2,15 +2,17 @@ import fc from 'fast-check';
 
 import { newId } from '@perch/platform';
 
-import { channelOf, queueScore } from '../priority.util';
+import { channelOf } from '../priority.util';
 import { type AgentRecord, type AgentState, type ChannelCounts, type InteractionRecord, type Offer } from '../routing.types';
 import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
+import { expectedPair } from './dispatch-oracle.fixtures';
 import { type RoutingStoreFactory, type RoutingStoreHarness } from './routing-store.contract';
 import { inboundMessage, upsertInput } from './routing.fixtures';
 
 const T0 = 1_700_000_000_000;
 const OFFER_TIMEOUT_MS = 1_000;
-const OPTIONS = { declineMemoryMs: 3_000, agingStepMs: 2_000, overflowSkill: 'tier2' } satisfies RoutingStoreOptions;
+// With wrap-up: a completion parks a ready agent until a wait ends it (or its next presence), so dispatch must skip it.
+const OPTIONS = { declineMemoryMs: 3_000, agingStepMs: 2_000, overflowSkill: 'tier2', wrapUpMs: 1_500 } satisfies RoutingStoreOptions;
 const AGENTS = ['a1', 'a2', 'a3', 'a4'] as const;
 const SKILLS = ['billing', 'spanish', 'tier2'] as const;
 /** One router dispatch loop: RouterService's default bound on offers per trigger. */
@@ -75,33 +77,6 @@ function overLimits(agent: AgentRecord): boolean {
   return agent.load > agent.capacity || (limits !== undefined && loads !== undefined && (loads.public > limits.public || loads.dm > limits.dm));
 }
 
-/** Whether the agent may be offered the interaction now, from the records alone (the oracle of the property). */
-function mayOffer(agent: AgentRecord, interaction: InteractionRecord, now: number): boolean {
-  if (agent.state !== 'ready' || agent.load >= agent.capacity) return false;
-  const channel = channelOf(interaction.firstMessage);
-  // Without per-channel limits each channel may use the whole capacity, which load < capacity already checks.
-  if (agent.capacityByChannel && agent.loadByChannel && agent.loadByChannel[channel] >= agent.capacityByChannel[channel]) return false;
-  const skills = [interaction.requiredSkill, interaction.overflowSkill].filter((skill): skill is string => skill !== undefined);
-  if (interaction.requiredSkill !== undefined && !skills.some((skill) => agent.skills.includes(skill))) return false;
-  return (interaction.declinedUntil?.[agent.agentId] ?? 0) <= now;
-}
-
-/** The pair a dispatch must make: best (score, id) interaction any agent may take, to the longest-idle of them. */
-function expectedPair(agents: AgentRecord[], queued: InteractionRecord[], now: number): { interactionId: string; agentId: string } | undefined {
-  const byIdle = [...agents]
-    .filter((agent) => agent.idleSince !== undefined)
-    .sort((a, b) => (a.idleSince ?? 0) - (b.idleSince ?? 0) || (a.agentId < b.agentId ? -1 : 1));
-  const byScore = [...queued].sort((a, b) => {
-    const delta = queueScore(a.priority, a.createdAt, OPTIONS.agingStepMs) - queueScore(b.priority, b.createdAt, OPTIONS.agingStepMs);
-    return delta || (a.interactionId < b.interactionId ? -1 : 1);
-  });
-  for (const interaction of byScore) {
-    const agent = byIdle.find((candidate) => mayOffer(candidate, interaction, now));
-    if (agent) return { interactionId: interaction.interactionId, agentId: agent.agentId };
-  }
-  return undefined;
-}
-
 class Run {
   now = T0;
   readonly created: string[] = [];
@@ -142,6 +117,13 @@ class Run {
           now: this.now,
         });
         if (overLimits(agent)) this.lowered.add(agent.agentId);
+        // Offline withdraws the agent's offers in the same step: exactly its live ones, which are no longer live.
+        const mine = [...this.live.values()].filter((offer) => offer.agentId === agent.agentId).map((offer) => offer.offerId).sort();
+        const withdrawn = (agent.withdrawnOffers ?? []).map((offer) => offer.offerId).sort();
+        if (JSON.stringify(withdrawn) !== JSON.stringify(step.state === 'offline' ? mine : [])) {
+          throw new Error(`presence ${step.state} withdrew ${JSON.stringify(withdrawn)}, the agent's live offers were ${JSON.stringify(mine)}`);
+        }
+        for (const offer of agent.withdrawnOffers ?? []) this.live.delete(offer.interaction.interactionId);
         return;
       }
       case 'decline': {
@@ -185,6 +167,10 @@ class Run {
       }
       case 'wait':
         this.now += step.ms;
+        // The router's sweeper: wrap-ups due end (their agents ready again).
+        for (const agent of await store.endWrapUps(this.now, 100)) {
+          if (agent.state !== 'ready') throw new Error(`wrap-up of ${agent.agentId} ended as ${agent.state}`);
+        }
         return;
     }
   }
@@ -193,7 +179,7 @@ class Run {
   async dispatchLoop(): Promise<void> {
     for (let i = 0; i < MAX_OFFERS_PER_LOOP; i += 1) {
       this.now += 1;
-      const expected = expectedPair(await this.agents(), await this.queued(), this.now);
+      const expected = expectedPair(await this.agents(), await this.queued(), this.now, OPTIONS.agingStepMs);
       const offer = await this.store.dispatch(this.now, OFFER_TIMEOUT_MS, newId());
       const made = offer ? { interactionId: offer.interactionId, agentId: offer.agentId } : undefined;
       if (JSON.stringify(made) !== JSON.stringify(expected)) {

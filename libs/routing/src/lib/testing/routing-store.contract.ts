@@ -77,6 +77,7 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
           state: 'ready',
           capacity: 1,
           load: 0,
+          loadByChannel: { public: 0, dm: 0 },
           skills: [],
           stateSince: T0,
           idleSince: T0,
@@ -476,14 +477,225 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
         expect((await store.getInteraction(id))?.state).toBe('assigned');
       });
 
-      it('leaves an offline agent offline when its offer times out', async () => {
+      // Issue 10: going offline withdraws offers at once (it used to leave them to time out, and then said offline).
+      it('has nothing to sweep once an agent went offline: its offers were withdrawn then, and it stays offline', async () => {
         await presence('a1', 'ready', T0);
         await create(T0);
         const offer = await mustDispatch(T0 + 1);
         await presence('a1', 'offline', T0 + 2);
+        expect(await store.sweepExpiredOffers(offer.expiresAt, 10)).toEqual([]);
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'offline', load: 0 });
+      });
+    });
+
+    describe('presence: reasons, wrap-up, missed offers and going offline', () => {
+      const WRAP = 30_000;
+
+      /** The adapter's own audit (Redis: every index, the held and wrap-up ones included) finds nothing. */
+      const expectSound = async (): Promise<void> => {
+        expect((await harness.violations?.()) ?? []).toEqual([]);
+      };
+
+      /** a1 ready (capacity `capacity`) holding `n` interactions, all accepted; returns their ids. */
+      const assignedTo = async (agentId: string, n: number, now: number, capacity = n): Promise<string[]> => {
+        await presence(agentId, 'ready', now, capacity);
+        const ids: string[] = [];
+        for (let i = 0; i < n; i += 1) {
+          await create(now + i);
+          const offer = await mustDispatch(now + 10 + i);
+          await store.accept(offer.interactionId, offer.offerId, agentId, now + 20 + i);
+          ids.push(offer.interactionId);
+        }
+        return ids;
+      };
+
+      it('sets not-ready with a reason; a new reason restarts the time in state, ready clears it', async () => {
+        await presence('a1', 'ready', T0);
+        expect(await store.setPresence({ agentId: 'a1', state: 'not-ready', reason: 'break', now: T0 + 1 })).toMatchObject({
+          state: 'not-ready',
+          reason: 'break',
+          stateSince: T0 + 1,
+        });
+        expect(await store.setPresence({ agentId: 'a1', state: 'not-ready', reason: 'break', now: T0 + 2 })).toMatchObject({ stateSince: T0 + 1 });
+        expect(await store.setPresence({ agentId: 'a1', state: 'not-ready', reason: 'meeting', now: T0 + 3 })).toMatchObject({
+          reason: 'meeting',
+          stateSince: T0 + 3,
+        });
+        const ready = await presence('a1', 'ready', T0 + 4);
+        expect(ready).toMatchObject({ state: 'ready', stateSince: T0 + 4, idleSince: T0 + 4 });
+        expect(ready).not.toHaveProperty('reason');
+        await expectSound();
+      });
+
+      it('refuses a reason with ready or offline, and wrap-up as a presence, changing nothing', async () => {
+        await presence('a1', 'ready', T0);
+        await expect(store.setPresence({ agentId: 'a1', state: 'ready', reason: 'break', now: T0 + 1 })).rejects.toBeInstanceOf(ValidationFailedError);
+        await expect(store.setPresence({ agentId: 'a1', state: 'offline', reason: 'break', now: T0 + 1 })).rejects.toBeInstanceOf(ValidationFailedError);
+        await expect(store.setPresence({ agentId: 'a1', state: 'wrap-up', now: T0 + 1 })).rejects.toBeInstanceOf(ValidationFailedError);
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'ready', stateSince: T0 });
+      });
+
+      it('sets the silent agent not-ready with reason missed-offer when its offer times out, and says so', async () => {
+        await presence('a1', 'ready', T0);
+        await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        const [expired] = await store.sweepExpiredOffers(offer.expiresAt, 10);
+        expect(expired?.agentSetNotReady).toBe(true);
+        expect(expired?.presenceChange).toMatchObject({ agentId: 'a1', state: 'not-ready', reason: 'missed-offer', stateSince: offer.expiresAt, load: 0 });
+        expect(await store.getAgent('a1')).toEqual(expired?.presenceChange);
+        await expectSound();
+      });
+
+      it("keeps a not-ready agent's own reason when its offer times out", async () => {
+        await presence('a1', 'ready', T0);
+        await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.setPresence({ agentId: 'a1', state: 'not-ready', reason: 'break', now: T0 + 2 });
         const [expired] = await store.sweepExpiredOffers(offer.expiresAt, 10);
         expect(expired?.agentSetNotReady).toBe(false);
-        expect(await store.getAgent('a1')).toMatchObject({ state: 'offline', load: 0 });
+        expect(expired).not.toHaveProperty('presenceChange');
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'not-ready', reason: 'break', stateSince: T0 + 2 });
+      });
+
+      it('puts a ready agent in wrap-up when it completes: no offers until the wrap-up time ends, then ready again', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        const [id] = await assignedTo('a1', 1, T0);
+        const done = await store.complete(id ?? '', 'a1', T0 + 100);
+        expect(done).toMatchObject({
+          kind: 'completed',
+          presenceChange: { agentId: 'a1', state: 'wrap-up', stateSince: T0 + 100, wrapUpUntil: T0 + 100 + WRAP, load: 0 },
+        });
+        expect(await store.listAvailable(10)).toEqual([]);
+        const next = await create(T0 + 101);
+        expect(await dispatch(T0 + 102)).toBeUndefined();
+        await expectSound();
+        expect(await store.endWrapUps(T0 + 99 + WRAP, 10)).toEqual([]);
+        const [ready] = await store.endWrapUps(T0 + 100 + WRAP, 10);
+        expect(ready).toMatchObject({ agentId: 'a1', state: 'ready', stateSince: T0 + 100 + WRAP, idleSince: T0 + 100 + WRAP });
+        expect(ready).not.toHaveProperty('wrapUpUntil');
+        expect(await mustDispatch(T0 + 101 + WRAP)).toMatchObject({ interactionId: next, agentId: 'a1' });
+        await expectSound();
+      });
+
+      it('ends wrap-up early when the agent says ready or not-ready; the timer then finds nothing', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        const [first, second] = await assignedTo('a1', 2, T0);
+        await store.complete(first ?? '', 'a1', T0 + 100);
+        const ready = await presence('a1', 'ready', T0 + 200);
+        expect(ready).toMatchObject({ state: 'ready', stateSince: T0 + 200, idleSince: T0 + 200 });
+        expect(ready).not.toHaveProperty('wrapUpUntil');
+        await store.complete(second ?? '', 'a1', T0 + 300);
+        expect(await store.setPresence({ agentId: 'a1', state: 'not-ready', reason: 'meeting', now: T0 + 400 })).toMatchObject({
+          state: 'not-ready',
+          reason: 'meeting',
+        });
+        expect(await store.endWrapUps(T0 + 1_000 + WRAP, 10)).toEqual([]);
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'not-ready', reason: 'meeting' });
+        await expectSound();
+      });
+
+      it('restarts the wrap-up clock when another interaction completes during it, keeping the time in state', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        const [first, second] = await assignedTo('a1', 2, T0);
+        await store.complete(first ?? '', 'a1', T0 + 100);
+        const again = await store.complete(second ?? '', 'a1', T0 + 5_000);
+        expect(again).toMatchObject({ presenceChange: { state: 'wrap-up', stateSince: T0 + 100, wrapUpUntil: T0 + 5_000 + WRAP } });
+        expect(await store.endWrapUps(T0 + 100 + WRAP, 10)).toEqual([]);
+        expect(await store.endWrapUps(T0 + 5_000 + WRAP, 10)).toHaveLength(1);
+        await expectSound();
+      });
+
+      it('leaves a not-ready agent as it is when it completes, and makes no wrap-up without a wrap-up time', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        const [id] = await assignedTo('a1', 1, T0);
+        await store.setPresence({ agentId: 'a1', state: 'not-ready', reason: 'break', now: T0 + 50 });
+        const done = await store.complete(id ?? '', 'a1', T0 + 100);
+        expect(done).not.toHaveProperty('presenceChange');
+        expect(await store.getAgent('a1')).toMatchObject({ state: 'not-ready', reason: 'break', stateSince: T0 + 50 });
+
+        await reopen({});
+        const [plain] = await assignedTo('a2', 1, T0);
+        expect(await store.complete(plain ?? '', 'a2', T0 + 100)).not.toHaveProperty('presenceChange');
+        expect(await store.getAgent('a2')).toMatchObject({ state: 'ready', idleSince: T0 + 100 });
+      });
+
+      it('sets an agent in wrap-up not-ready (missed-offer) when an offer made before the wrap-up times out', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        const [held] = await assignedTo('a1', 1, T0, 2);
+        await create(T0 + 50);
+        const pending = await mustDispatch(T0 + 60);
+        await store.complete(held ?? '', 'a1', T0 + 100);
+        const [expired] = await store.sweepExpiredOffers(pending.expiresAt, 10);
+        expect(expired?.presenceChange).toMatchObject({ state: 'not-ready', reason: 'missed-offer', stateSince: pending.expiresAt });
+        expect(expired?.presenceChange).not.toHaveProperty('wrapUpUntil');
+        expect(await store.endWrapUps(T0 + 100 + WRAP, 10)).toEqual([]);
+        await expectSound();
+      });
+
+      it("withdraws an offline agent's offers at once (queued again for others, no decline remembered) and keeps its assigned work", async () => {
+        const [assigned] = await assignedTo('a1', 1, T0, 3);
+        const waiting = await create(T0 + 50);
+        const offer = await mustDispatch(T0 + 60);
+        expect(offer).toMatchObject({ interactionId: waiting, agentId: 'a1' });
+        const offline = await presence('a1', 'offline', T0 + 70);
+        expect(offline).toMatchObject({ state: 'offline', load: 1, heldByOfflineAgent: [assigned] });
+        expect(offline.withdrawnOffers).toEqual([
+          { offerId: offer.offerId, agentId: 'a1', interaction: expect.objectContaining({ interactionId: waiting, state: 'queued', declinedBy: [] }) },
+        ]);
+        expect(await store.getInteraction(assigned ?? '')).toMatchObject({ state: 'assigned', agentId: 'a1' });
+        expect(await store.accept(waiting, offer.offerId, 'a1', T0 + 71)).toEqual({ kind: 'stale', reason: 'not-offered' });
+        await presence('a2', 'ready', T0 + 80);
+        expect(await mustDispatch(T0 + 81)).toMatchObject({ interactionId: waiting, agentId: 'a2' });
+        // Back on duty, nothing of it was remembered as a decline.
+        expect((await store.getInteraction(waiting))?.declinedBy).toEqual([]);
+        await expectSound();
+      });
+
+      it('says nothing was withdrawn or held when an agent with no work goes offline, and ends its wrap-up', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        const [id] = await assignedTo('a1', 1, T0);
+        await store.complete(id ?? '', 'a1', T0 + 100);
+        const offline = await presence('a1', 'offline', T0 + 200);
+        expect(offline).toMatchObject({ state: 'offline', stateSince: T0 + 200, load: 0 });
+        expect(offline).not.toHaveProperty('withdrawnOffers');
+        expect(offline).not.toHaveProperty('heldByOfflineAgent');
+        expect(offline).not.toHaveProperty('wrapUpUntil');
+        expect(await store.endWrapUps(T0 + 100 + WRAP, 10)).toEqual([]);
+        await expectSound();
+      });
+
+      it('reads an agent with what it holds (offers and assigned work) in one step', async () => {
+        expect(await store.getAgentWork('nobody')).toBeUndefined();
+        const [assigned] = await assignedTo('a1', 1, T0, 3);
+        const waiting = await create(T0 + 50);
+        const offer = await mustDispatch(T0 + 60);
+        const work = await store.getAgentWork('a1');
+        expect(work?.agent).toMatchObject({ agentId: 'a1', state: 'ready', load: 2 });
+        expect(work?.interactions.map((ix) => [ix.interactionId, ix.state, ix.offerId])).toEqual(
+          [
+            [assigned, 'assigned', expect.any(String)],
+            [waiting, 'offered', offer.offerId],
+          ].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
+        );
+        await store.decline(waiting, offer.offerId, 'a1', T0 + 70);
+        await store.complete(assigned ?? '', 'a1', T0 + 80);
+        expect(await store.getAgentWork('a1')).toMatchObject({ agent: { load: 0 }, interactions: [] });
+        await expectSound();
+      });
+
+      it('ends due wrap-ups earliest first, at most `limit` per call', async () => {
+        await reopen({ wrapUpMs: WRAP });
+        for (const [i, agentId] of ['a1', 'a2', 'a3'].entries()) {
+          const [id] = await assignedTo(agentId, 1, T0 + 1_000 * i);
+          await store.complete(id ?? '', agentId, T0 + 10_000 - i);
+        }
+        expect((await store.endWrapUps(T0 + 20_000 + WRAP, 2)).map((a) => a.agentId)).toEqual(['a3', 'a2']);
+        expect((await store.endWrapUps(T0 + 20_000 + WRAP, 2)).map((a) => a.agentId)).toEqual(['a1']);
+      });
+
+      it('refuses a wrap-up time outside 0..1 h', async () => {
+        await expect(reopen({ wrapUpMs: -1 })).rejects.toBeInstanceOf(ValidationFailedError);
+        await expect(reopen({ wrapUpMs: 60 * 60 * 1000 + 1 })).rejects.toBeInstanceOf(ValidationFailedError);
       });
     });
 

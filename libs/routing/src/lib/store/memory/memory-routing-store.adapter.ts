@@ -1,8 +1,21 @@
-import { DEFAULT_AGENT_CAPACITY } from '../../routing.constants';
+import { MISSED_OFFER_REASON } from '@perch/contracts';
+import { ValidationFailedError } from '@perch/platform';
+
+import {
+  type AgentSnapshot,
+  type AgentSnapshotPage,
+  type LiveQueue,
+  type LiveQueues,
+  type QueueRef,
+  type RoutingSnapshotReader,
+} from '../../assignments/routing-snapshot-reader.port';
+import { agentSnapshotOf, compareQueues, queueKeyOf } from '../../assignments/routing-snapshot.util';
+import { CHANNELS, DEFAULT_AGENT_CAPACITY } from '../../routing.constants';
 import {
   type AcceptResult,
   type AgentRecord,
   type AgentState,
+  type AgentWork,
   type Channel,
   type ChannelCounts,
   type CompleteResult,
@@ -10,11 +23,13 @@ import {
   type ExpiredOffer,
   type InteractionRecord,
   type Offer,
+  type PresenceResult,
   type SetPresenceInput,
   type StaleReason,
   type StaleResult,
   type UpsertInteractionInput,
   type UpsertInteractionResult,
+  type WithdrawnOffer,
 } from '../../routing.types';
 import { channelOf, queueScore } from '../../priority.util';
 import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
@@ -37,6 +52,10 @@ interface AgentEntry {
   loadByChannel: ChannelCounts;
   skills: string[];
   stateSince: number;
+  /** While not-ready, when given. */
+  reason: string | undefined;
+  /** While in wrap-up. */
+  wrapUpUntil: number | undefined;
 }
 
 interface Expiring<T> {
@@ -50,7 +69,7 @@ interface Expiring<T> {
  * Orderings mirror Redis sorted sets exactly (score, then member by code unit) so both adapters pass
  * one contract suite.
  */
-export class MemoryRoutingStore implements RoutingStore {
+export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
   private readonly agents = new Map<string, AgentEntry>();
   /** agentId → idle-since score; the Redis `available` sorted set. */
   private readonly available = new Map<string, number>();
@@ -73,11 +92,12 @@ export class MemoryRoutingStore implements RoutingStore {
     this.policy = routingPolicy(options);
   }
 
-  async setPresence(input: SetPresenceInput): Promise<AgentRecord> {
+  async setPresence(input: SetPresenceInput): Promise<PresenceResult> {
     assertValidPresence(input);
     const { agentId, state, now } = input;
     const previous = this.agents.get(agentId);
     const limits = presenceLimits(input);
+    const reason = state === 'not-ready' ? input.reason : undefined;
     const entry: AgentEntry = {
       state,
       capacity: limits?.capacity ?? previous?.capacity ?? DEFAULT_AGENT_CAPACITY,
@@ -85,11 +105,35 @@ export class MemoryRoutingStore implements RoutingStore {
       load: previous?.load ?? 0,
       loadByChannel: previous ? { ...previous.loadByChannel } : { public: 0, dm: 0 },
       skills: input.skills ? [...input.skills] : (previous?.skills ?? []),
-      stateSince: previous && previous.state === state ? previous.stateSince : now,
+      // Time in state: a new reason is a new state for the agent's (and supervisors') clock.
+      stateSince: previous && previous.state === state && previous.reason === reason ? previous.stateSince : now,
+      reason,
+      // Any presence ends a wrap-up (ready and not-ready are the agent's answer to it; offline ends the shift).
+      wrapUpUntil: undefined,
     };
     this.agents.set(agentId, entry);
+    const withdrawnOffers: WithdrawnOffer[] = [];
+    const heldByOfflineAgent: string[] = [];
+    if (state === 'offline') {
+      // Nobody is there to answer: offers go back to the queue for others now, not at their deadline. Assigned work
+      // stays with the agent (it may hold a conversation half answered); supervisors see it flagged.
+      for (const interaction of this.heldBy(agentId)) {
+        if (interaction.state === 'assigned') {
+          heldByOfflineAgent.push(interaction.interactionId);
+          continue;
+        }
+        const offerId = interaction.offerId ?? '';
+        this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
+        this.withdraw(interaction, now);
+        withdrawnOffers.push({ offerId, agentId, interaction: structuredClone(interaction) });
+      }
+    }
     this.refreshAvailability(agentId, entry, now);
-    return this.agentRecord(agentId, entry);
+    return {
+      ...this.agentRecord(agentId, entry),
+      ...(withdrawnOffers.length === 0 ? {} : { withdrawnOffers }),
+      ...(heldByOfflineAgent.length === 0 ? {} : { heldByOfflineAgent }),
+    };
   }
 
   async upsertInteraction(input: UpsertInteractionInput): Promise<UpsertInteractionResult> {
@@ -205,15 +249,25 @@ export class MemoryRoutingStore implements RoutingStore {
       this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
       const agent = this.agents.get(agentId);
       let agentSetNotReady = false;
-      // TaskRouter's TimeoutActivity: stop offering to someone who is not answering. Offline stays offline.
-      if (agent && agent.state === 'ready') {
+      // TaskRouter's TimeoutActivity: stop offering to someone who is not answering (in wrap-up too: the offer came
+      // before it). Not-ready keeps its own reason; offline stays offline.
+      if (agent && (agent.state === 'ready' || agent.state === 'wrap-up')) {
         agent.state = 'not-ready';
         agent.stateSince = now;
+        agent.reason = MISSED_OFFER_REASON;
+        agent.wrapUpUntil = undefined;
         agentSetNotReady = true;
       }
       this.available.delete(agentId);
       this.requeue(interaction, agentId, now);
-      expired.push({ offerId, agentId, expiredAt: deadline, interaction: structuredClone(interaction), agentSetNotReady });
+      expired.push({
+        offerId,
+        agentId,
+        expiredAt: deadline,
+        interaction: structuredClone(interaction),
+        agentSetNotReady,
+        ...(agentSetNotReady && agent ? { presenceChange: this.agentRecord(agentId, agent) } : {}),
+      });
     }
     return expired;
   }
@@ -229,6 +283,15 @@ export class MemoryRoutingStore implements RoutingStore {
     }
     if (interaction.state !== 'assigned') return stale('not-assigned');
     if (interaction.agentId !== agentId) return stale('not-your-interaction');
+    const agent = this.agents.get(agentId);
+    // After-interaction work: no offers until the agent says ready (or not-ready), or the wrap-up time ends. Only a
+    // ready agent (or one already wrapping up, whose clock restarts): not-ready and offline keep what they said.
+    const wrapUp = agent !== undefined && this.policy.wrapUpMs > 0 && (agent.state === 'ready' || agent.state === 'wrap-up');
+    if (agent && wrapUp) {
+      if (agent.state !== 'wrap-up') agent.stateSince = now;
+      agent.state = 'wrap-up';
+      agent.wrapUpUntil = now + this.policy.wrapUpMs;
+    }
     this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
     if (this.openByConversation.get(interaction.conversationKey) === interactionId) {
       this.openByConversation.delete(interaction.conversationKey);
@@ -238,12 +301,36 @@ export class MemoryRoutingStore implements RoutingStore {
     interaction.completedAt = now;
     interaction.updatedAt = now;
     this.completed.set(interactionId, { value: interaction, expiresAt: now + this.policy.completedRetentionMs });
-    return { kind: 'completed', interaction: structuredClone(interaction) };
+    return {
+      kind: 'completed',
+      interaction: structuredClone(interaction),
+      ...(agent && wrapUp ? { presenceChange: this.agentRecord(agentId, agent) } : {}),
+    };
+  }
+
+  async endWrapUps(now: number, limit: number): Promise<AgentRecord[]> {
+    const due = [...this.agents]
+      .filter(([, agent]) => agent.state === 'wrap-up' && (agent.wrapUpUntil ?? Infinity) <= now)
+      .sort(([a, x], [b, y]) => (x.wrapUpUntil ?? 0) - (y.wrapUpUntil ?? 0) || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, Math.max(0, limit));
+    return due.map(([agentId, agent]) => {
+      agent.state = 'ready';
+      agent.stateSince = now;
+      agent.wrapUpUntil = undefined;
+      this.refreshAvailability(agentId, agent, now);
+      return this.agentRecord(agentId, agent);
+    });
   }
 
   async getAgent(agentId: string): Promise<AgentRecord | undefined> {
     const entry = this.agents.get(agentId);
     return entry ? this.agentRecord(agentId, entry) : undefined;
+  }
+
+  async getAgentWork(agentId: string): Promise<AgentWork | undefined> {
+    const entry = this.agents.get(agentId);
+    if (!entry) return undefined;
+    return { agent: this.agentRecord(agentId, entry), interactions: this.heldBy(agentId).map((interaction) => structuredClone(interaction)) };
   }
 
   async getInteraction(interactionId: string): Promise<InteractionRecord | undefined> {
@@ -263,6 +350,71 @@ export class MemoryRoutingStore implements RoutingStore {
         const entry = this.agents.get(agentId);
         return entry ? [this.agentRecord(agentId, entry)] : [];
       });
+  }
+
+  // RoutingSnapshotReader: supervisors' view of the same state (the embedded app passes this instance to the gateway).
+
+  async liveQueues(): Promise<LiveQueues> {
+    const queues = new Map<string, LiveQueue>();
+    const queueOf = (channel: Channel, skill: string): LiveQueue => {
+      const ref: QueueRef = { channel, ...(skill === '' ? {} : { skill }) };
+      const key = queueKeyOf(ref);
+      const found = queues.get(key) ?? { ...ref, waiting: 0, agentsAvailable: 0, agentsSignedIn: 0 };
+      queues.set(key, found);
+      return found;
+    };
+    let oldest: number | undefined;
+    for (const interactionId of this.queue.keys()) {
+      const interaction = this.interactions.get(interactionId);
+      if (!interaction) continue;
+      const own = interaction.requiredSkill ?? '';
+      // An overflowed interaction waits in its own group and the overflow skill's, as in Redis.
+      const skills = interaction.overflowSkill !== undefined && interaction.overflowSkill !== own ? [own, interaction.overflowSkill] : [own];
+      for (const skill of skills) {
+        const queue = queueOf(channelOf(interaction.firstMessage), skill);
+        queue.waiting += 1;
+        if (queue.oldestCreatedAt === undefined || interaction.createdAt < queue.oldestCreatedAt) queue.oldestCreatedAt = interaction.createdAt;
+      }
+      if (oldest === undefined || interaction.createdAt < oldest) oldest = interaction.createdAt;
+    }
+    for (const [agentId, agent] of this.agents) {
+      const skills = ['', ...indexedSkills(agent.skills)];
+      const available = this.available.has(agentId) && isAvailable(agent);
+      for (const channel of CHANNELS) {
+        const limit = channelLimit(agent, channel);
+        if (agent.state === 'offline' || limit <= 0) continue;
+        for (const skill of skills) queueOf(channel, skill).agentsSignedIn += 1;
+        if (available && agent.loadByChannel[channel] < limit) for (const skill of skills) queueOf(channel, skill).agentsAvailable += 1;
+      }
+    }
+    let agentsAvailable = 0;
+    for (const [agentId, agent] of this.agents) if (this.available.has(agentId) && isAvailable(agent)) agentsAvailable += 1;
+    return {
+      queues: [...queues.values()].sort(compareQueues),
+      waiting: this.queue.size,
+      ...(oldest === undefined ? {} : { oldestCreatedAt: oldest }),
+      agentsAvailable,
+    };
+  }
+
+  async agentPage(page: { cursor?: string; limit: number }): Promise<AgentSnapshotPage> {
+    // In agent id order; the cursor is the last id given (encoded: it is opaque to callers).
+    const after = page.cursor === undefined ? undefined : Buffer.from(page.cursor, 'base64url').toString('utf8');
+    if (after === '') throw new ValidationFailedError('Invalid agent page cursor', [{ field: 'cursor', messages: ['must be a nextCursor from a previous page'] }]);
+    const ids = [...this.agents.keys()].filter((id) => after === undefined || id > after).sort();
+    const taken = ids.slice(0, Math.max(1, Math.floor(page.limit)));
+    const last = taken[taken.length - 1];
+    return {
+      agents: await this.agentsByIds(taken),
+      ...(last === undefined || taken.length === ids.length ? {} : { nextCursor: Buffer.from(last, 'utf8').toString('base64url') }),
+    };
+  }
+
+  async agentsByIds(agentIds: readonly string[]): Promise<AgentSnapshot[]> {
+    return [...new Set(agentIds)].flatMap((agentId) => {
+      const entry = this.agents.get(agentId);
+      return entry ? [agentSnapshotOf(this.agentRecord(agentId, entry), { ...entry.loadByChannel })] : [];
+    });
   }
 
   private offer(
@@ -287,6 +439,24 @@ export class MemoryRoutingStore implements RoutingStore {
     if (agent.load >= agent.capacity) this.available.delete(agentId);
     else this.available.set(agentId, now);
     return { offerId, interactionId, agentId, offeredAt: now, expiresAt, interaction: structuredClone(interaction) };
+  }
+
+  /** Offered to or assigned to the agent (live interactions only), by interaction id as in Redis. */
+  private heldBy(agentId: string): InteractionRecord[] {
+    return [...this.interactions.values()]
+      .filter((interaction) => interaction.agentId === agentId && (interaction.state === 'offered' || interaction.state === 'assigned'))
+      .sort((a, b) => (a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0));
+  }
+
+  /** An offer taken back (its agent went offline): queued again at its age, with no decline remembered. */
+  private withdraw(interaction: InteractionRecord, now: number): void {
+    interaction.state = 'queued';
+    delete interaction.agentId;
+    delete interaction.offerId;
+    delete interaction.offerExpiresAt;
+    interaction.updatedAt = now;
+    this.offers.delete(interaction.interactionId);
+    this.queue.set(interaction.interactionId, this.scoreOf(interaction));
   }
 
   private releaseSlot(agentId: string, channel: Channel, now: number): void {
@@ -359,11 +529,12 @@ export class MemoryRoutingStore implements RoutingStore {
       state: entry.state,
       capacity: entry.capacity,
       load: entry.load,
-      ...(entry.byChannel === undefined
-        ? {}
-        : { capacityByChannel: { ...entry.byChannel }, loadByChannel: { ...entry.loadByChannel } }),
+      ...(entry.byChannel === undefined ? {} : { capacityByChannel: { ...entry.byChannel } }),
+      loadByChannel: { ...entry.loadByChannel },
       skills: [...entry.skills],
       stateSince: entry.stateSince,
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      ...(entry.wrapUpUntil === undefined ? {} : { wrapUpUntil: entry.wrapUpUntil }),
       ...(idleSince === undefined ? {} : { idleSince }),
     };
   }

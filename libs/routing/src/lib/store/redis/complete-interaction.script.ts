@@ -1,19 +1,21 @@
 import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
- * KEYS: stateKeys(), done:<interactionId>. ARGV: interactionId, agentId, now, retentionMs.
+ * KEYS: stateKeys(), done:<interactionId>. ARGV: interactionId, agentId, now, retentionMs, wrapUpMs (0 = no wrap-up).
  * Only the assigned agent completes. In one step: the agent's load - 1 overall and in the interaction's
  * channel (back in the available set and its pools if ready), the conversation no longer points at the
  * interaction (its next message opens a new one), and the record moves out of the live hash into its own
- * key with a TTL so live state does not grow forever.
+ * key with a TTL so live state does not grow forever. With a wrap-up time, a ready agent (or one already in
+ * wrap-up, whose clock restarts) goes into wrap-up until now + wrapUpMs (in wrapups, out of the available set).
  * A redelivered complete by the agent who completed it returns the record again, so the router can republish
- * the event its first delivery may not have got out. Returns {'completed' | 'already-completed', fields} |
- * {'stale', reason}.
+ * the event its first delivery may not have got out. Returns {'completed' | 'already-completed', fields, agent fields
+ * when it started wrap-up (else false)} | {'stale', reason}.
  */
 export const COMPLETE_INTERACTION_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
-local done = KEYS[11]
+local done = KEYS[STATE_KEY_COUNT + 1]
 local iid, agent_id, now, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local wrap_ms = tonumber(ARGV[5] or '0')
 local state, agent, conv_key, chan = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':conv', iid .. ':chan'))
 if not state then
   if redis.call('EXISTS', done) == 1 then
@@ -25,6 +27,15 @@ if not state then
 end
 if state ~= 'assigned' then return {'stale', 'not-assigned'} end
 if agent ~= agent_id then return {'stale', 'not-your-interaction'} end
+local agent_state = redis.call('HGET', K.agents, agent_id .. ':state')
+local wrap_up = wrap_ms > 0 and (agent_state == 'ready' or agent_state == 'wrap-up')
+if wrap_up then
+  local until_ms = int(tonumber(now) + wrap_ms)
+  if agent_state ~= 'wrap-up' then redis.call('HSET', K.agents, agent_id .. ':since', now) end
+  redis.call('HSET', K.agents, agent_id .. ':state', 'wrap-up', agent_id .. ':wrapuntil', until_ms)
+  redis.call('ZADD', K.wrapups, until_ms, agent_id)
+end
+held_remove(K, agent_id, iid)
 release_slot(K, agent_id, chan or 'public', now)
 if conv_key and redis.call('HGET', K.conv, conv_key) == iid then redis.call('HDEL', K.conv, conv_key) end
 redis.call('HSET', K.ix, iid .. ':state', 'completed', iid .. ':completed', now, iid .. ':updated', now)
@@ -41,5 +52,7 @@ redis.call('HSET', done, unpack(record))
 redis.call('PEXPIRE', done, retention)
 redis.call('HDEL', K.ix, unpack(fields_of(iid, IX_FIELDS)))
 redis.call('HDEL', K.ix, unpack(fields_of(iid, IX_INTERNAL_FIELDS)))
-return {'completed', values}
+local presence = false
+if wrap_up then presence = agent_read(K.agents, K.avail, agent_id) end
+return {'completed', values, presence}
 `;

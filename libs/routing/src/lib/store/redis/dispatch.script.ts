@@ -5,11 +5,14 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * Finds the best pair: the waiting interaction with the lowest (score, id) that some available agent may
  * take, and among those agents the longest-idle (idle time, id). Complete and bounded by what can be
  * skipped, never by a window:
- * - only groups with waiting work AND a non-empty pool are looked at (skill mismatch costs nothing);
- * - within a group, interactions are walked best first; one is skipped only when every pool member it
- *   fetched (remembered decliners + 1) declined it, so the skips are bounded by remembered declines;
- * - a group's walk stops as soon as it cannot beat the best pair found so far.
- * In one step: out of the queue and its groups, state offered, deadline in offers, agent load + 1 overall
+ * - only groups with waiting work are looked at, in the order of their heads; a group whose pool is empty
+ *   (nobody available may take its work) costs at most two range reads (skill mismatch costs next to nothing);
+ * - within a group, interactions are walked best first, from the head already read (further pages only when
+ *   heads are skipped); one is skipped only when every pool member it fetched (remembered decliners + 1)
+ *   declined it, so the skips are bounded by remembered declines;
+ * - a group's walk stops as soon as it cannot beat the best pair found so far, and the search stops at the
+ *   first group whose head cannot.
+ * In one step: out of the queue and its groups, state offered, deadline in offers, in the agent's held index, agent load + 1 overall
  * and in the channel, the agent out of the available set when full or re-scored to now (to the back)
  * otherwise, and its pool entries rewritten.
  * Invariants: only queued interactions are offered (so never two live offers); the agent is re-checked
@@ -34,16 +37,22 @@ local function better(a, b)
   return bytes_lt(a.aid, b.aid)
 end
 
+-- (score, id) of a queue member that cannot beat the best pair found so far (a tie on the same interaction can:
+-- reached through its overflow group, it may have a longer-idle agent there).
+local function beaten(score, iid, best)
+  return best ~= nil and (score > best.score or (score == best.score and iid ~= best.iid and bytes_lt(best.iid, iid)))
+end
+
 local function search()
   local groups = {}
   local raw = redis.call('HGETALL', K.qgroups)
   for i = 1, #raw, 2 do
     local g = raw[i]
-    if tonumber(raw[i + 1]) > 0 and #lex_range(K.pools, g, 0, 1) > 0 then
+    if tonumber(raw[i + 1]) > 0 then
       local head = lex_range(K.qidx, g, 0, 1)[1]
       if head then
         local score, iid = split_member(head, g)
-        table.insert(groups, { g = g, score = score, iid = iid })
+        table.insert(groups, { g = g, score = score, iid = iid, head = head })
       end
     end
   end
@@ -54,31 +63,38 @@ local function search()
 
   local best = nil
   for _, group in ipairs(groups) do
+    -- Groups are in head order: once a head cannot beat the best pair, no later group's can.
+    if beaten(group.score, group.iid, best) then break end
     local g = group.g
-    local offset, finished = 0, false
-    while not finished do
-      local page = lex_range(K.qidx, g, offset, PAGE)
-      if #page == 0 then break end
-      for _, member in ipairs(page) do
-        local score, iid = split_member(member, g)
-        -- Later members of this group score the same or worse: stop once they cannot beat the best.
-        if best and (score > best.score or (score == best.score and iid ~= best.iid and bytes_lt(best.iid, iid))) then
-          finished = true
+    -- The head is known already; further members are fetched a page at a time, only when heads are skipped.
+    local page, pos, offset = { group.head }, 1, 1
+    while true do
+      local member = page[pos]
+      if not member then
+        page = lex_range(K.qidx, g, offset, PAGE)
+        if #page == 0 then break end
+        pos, offset = 1, offset + #page
+        member = page[1]
+      end
+      local score, iid = split_member(member, g)
+      -- Later members of this group score the same or worse: stop once they cannot beat the best.
+      if beaten(score, iid, best) then break end
+      local declined, n = live_declines(K, iid, now)
+      local candidates = lex_range(K.pools, g, 0, n + 1)
+      -- Nobody available may take this group's work: the whole group is skipped.
+      if #candidates == 0 then break end
+      local found = false
+      for _, candidate in ipairs(candidates) do
+        local idle, aid = split_member(candidate, g)
+        if not declined[aid] then
+          local pair = { score = score, iid = iid, idle = idle, aid = aid, member = member, g = g }
+          if better(pair, best) then best = pair end
+          found = true
           break
         end
-        local declined, n = live_declines(K, iid, now)
-        for _, candidate in ipairs(lex_range(K.pools, g, 0, n + 1)) do
-          local idle, aid = split_member(candidate, g)
-          if not declined[aid] then
-            local pair = { score = score, iid = iid, idle = idle, aid = aid, member = member, g = g }
-            if better(pair, best) then best = pair end
-            finished = true
-            break
-          end
-        end
-        if finished then break end
       end
-      offset = offset + #page
+      if found then break end
+      pos = pos + 1
     end
   end
   return best
@@ -96,6 +112,7 @@ for _ = 1, 3 do
     redis.call('HSET', K.ix, iid .. ':state', 'offered', iid .. ':agent', aid, iid .. ':offer', offer_id,
       iid .. ':deadline', deadline, iid .. ':updated', ARGV[1])
     redis.call('ZADD', K.offers, deadline, iid)
+    held_add(K, aid, iid)
     local load = redis.call('HINCRBY', K.agents, aid .. ':load', 1)
     redis.call('HINCRBY', K.agents, aid .. ':load.' .. chan, 1)
     -- Giving work moves the agent to the back of the idle order, which spreads load fairly.

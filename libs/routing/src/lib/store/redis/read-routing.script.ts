@@ -33,3 +33,20 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[1]) - 1)) do
 end
 return out
 `;
+
+/**
+ * KEYS: agents, available, interactions. ARGV: agentId.
+ * The agent and what it holds (its held index, each entry re-checked against the interaction's own record), in one
+ * consistent read. Returns false | {agent fields (AGENT_FIELDS order) + available score, {interactionId, fields}[]}.
+ */
+export const GET_AGENT_WORK_SCRIPT = `${ROUTING_LUA_HELPERS}
+local id = ARGV[1]
+local values = agent_read(KEYS[1], KEYS[2], id)
+if not values[1] then return false end
+local work = {}
+for _, iid in ipairs(decode_list(redis.call('HGET', KEYS[1], id .. ':held'))) do
+  local state, agent = unpack(redis.call('HMGET', KEYS[3], iid .. ':state', iid .. ':agent'))
+  if agent == id and (state == 'offered' or state == 'assigned') then table.insert(work, {iid, ix_read(KEYS[3], iid)}) end
+end
+return {values, work}
+`;

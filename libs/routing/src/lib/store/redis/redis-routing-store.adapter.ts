@@ -2,17 +2,20 @@ import { channelOf } from '../../priority.util';
 import {
   type AcceptResult,
   type AgentRecord,
+  type AgentWork,
   type CompleteResult,
   type DeclineResult,
   type ExpiredOffer,
   type InteractionRecord,
   type Offer,
+  type PresenceResult,
   type SetPresenceInput,
   type StaleReason,
   STALE_REASONS,
   type StaleResult,
   type UpsertInteractionInput,
   type UpsertInteractionResult,
+  type WithdrawnOffer,
 } from '../../routing.types';
 import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
 import { assertValidPresence, assertValidTenant, assertValidUpsert, presenceLimits, routingPolicy } from '../routing-store.util';
@@ -20,27 +23,30 @@ import { ACCEPT_OFFER_SCRIPT } from './accept-offer.script';
 import { COMPLETE_INTERACTION_SCRIPT } from './complete-interaction.script';
 import { DECLINE_OFFER_SCRIPT } from './decline-offer.script';
 import { DISPATCH_SCRIPT } from './dispatch.script';
+import { END_WRAP_UPS_SCRIPT } from './end-wrap-ups.script';
 import { LuaScript, type RedisClient } from './lua-script.util';
-import { GET_AGENT_SCRIPT, GET_INTERACTION_SCRIPT, LIST_AVAILABLE_SCRIPT } from './read-routing.script';
+import { GET_AGENT_SCRIPT, GET_AGENT_WORK_SCRIPT, GET_INTERACTION_SCRIPT, LIST_AVAILABLE_SCRIPT } from './read-routing.script';
 import { replyArray, replyNullableStrings, replyString, requiredNumber } from './redis-reply.util';
 import { type InteractionData, parseAgent, parseInteraction } from './routing-record.util';
-import { routingKeys, type RoutingKeys, stateKeys } from './routing-keys.util';
+import { routingKeys, type RoutingKeys, STATE_KEY_COUNT, stateKeys } from './routing-keys.util';
 import { SET_PRESENCE_SCRIPT } from './set-presence.script';
 import { SWEEP_EXPIRED_OFFERS_SCRIPT } from './sweep-expired-offers.script';
 import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
 
 // One instance per process is enough: the sha is derived from the source.
-// State-changing scripts take the 10 fixed keys of stateKeys() (+ one of their own).
+// State-changing scripts take the STATE_KEY_COUNT fixed keys of stateKeys() (+ one of their own).
 const SCRIPTS = {
-  setPresence: new LuaScript('set-presence', SET_PRESENCE_SCRIPT, 10),
-  upsert: new LuaScript('upsert-interaction', UPSERT_INTERACTION_SCRIPT, 11),
-  dispatch: new LuaScript('dispatch', DISPATCH_SCRIPT, 10),
-  accept: new LuaScript('accept-offer', ACCEPT_OFFER_SCRIPT, 10),
-  decline: new LuaScript('decline-offer', DECLINE_OFFER_SCRIPT, 10),
-  sweep: new LuaScript('sweep-expired-offers', SWEEP_EXPIRED_OFFERS_SCRIPT, 10),
-  complete: new LuaScript('complete-interaction', COMPLETE_INTERACTION_SCRIPT, 11),
+  setPresence: new LuaScript('set-presence', SET_PRESENCE_SCRIPT, STATE_KEY_COUNT),
+  upsert: new LuaScript('upsert-interaction', UPSERT_INTERACTION_SCRIPT, STATE_KEY_COUNT + 1),
+  dispatch: new LuaScript('dispatch', DISPATCH_SCRIPT, STATE_KEY_COUNT),
+  accept: new LuaScript('accept-offer', ACCEPT_OFFER_SCRIPT, STATE_KEY_COUNT),
+  decline: new LuaScript('decline-offer', DECLINE_OFFER_SCRIPT, STATE_KEY_COUNT),
+  sweep: new LuaScript('sweep-expired-offers', SWEEP_EXPIRED_OFFERS_SCRIPT, STATE_KEY_COUNT),
+  complete: new LuaScript('complete-interaction', COMPLETE_INTERACTION_SCRIPT, STATE_KEY_COUNT + 1),
   getInteraction: new LuaScript('get-interaction', GET_INTERACTION_SCRIPT, 2),
+  endWrapUps: new LuaScript('end-wrap-ups', END_WRAP_UPS_SCRIPT, STATE_KEY_COUNT),
   getAgent: new LuaScript('get-agent', GET_AGENT_SCRIPT, 2),
+  getAgentWork: new LuaScript('get-agent-work', GET_AGENT_WORK_SCRIPT, 3),
   listAvailable: new LuaScript('list-available', LIST_AVAILABLE_SCRIPT, 2),
 } as const;
 
@@ -65,7 +71,7 @@ export class RedisRoutingStore implements RoutingStore {
     this.state = stateKeys(this.keys);
   }
 
-  async setPresence(input: SetPresenceInput): Promise<AgentRecord> {
+  async setPresence(input: SetPresenceInput): Promise<PresenceResult> {
     assertValidPresence(input);
     const limits = presenceLimits(input);
     const byChannel = limits?.byChannel;
@@ -78,8 +84,29 @@ export class RedisRoutingStore implements RoutingStore {
       limits === undefined ? '' : byChannel === undefined ? 'clear' : 'set',
       byChannel?.public ?? '',
       byChannel?.dm ?? '',
+      input.state === 'not-ready' ? (input.reason ?? '') : '',
+      this.policy.agingStepMs,
     ]);
-    return parseAgent(input.agentId, replyNullableStrings(reply, 'set-presence'));
+    const [agentFields, withdrawnReply, keptReply] = replyArray(reply, 'set-presence');
+    const withdrawnOffers: WithdrawnOffer[] = replyArray(withdrawnReply, 'set-presence withdrawn')
+      .map((entry) => {
+        const [interactionId, offerId, fields] = replyArray(entry, 'set-presence withdrawn entry');
+        const id = replyString(interactionId, 'withdrawn interaction');
+        return {
+          offerId: replyString(offerId, 'withdrawn offer'),
+          agentId: input.agentId,
+          interaction: parseInteraction(id, replyNullableStrings(fields, 'withdrawn fields')),
+        };
+      })
+      .sort((a, b) => byId(a.interaction.interactionId, b.interaction.interactionId));
+    const heldByOfflineAgent = replyArray(keptReply, 'set-presence kept')
+      .map((id) => replyString(id, 'kept interaction'))
+      .sort(byId);
+    return {
+      ...parseAgent(input.agentId, replyNullableStrings(agentFields, 'set-presence agent')),
+      ...(withdrawnOffers.length === 0 ? {} : { withdrawnOffers }),
+      ...(heldByOfflineAgent.length === 0 ? {} : { heldByOfflineAgent }),
+    };
   }
 
   async upsertInteraction(input: UpsertInteractionInput): Promise<UpsertInteractionResult> {
@@ -163,16 +190,19 @@ export class RedisRoutingStore implements RoutingStore {
       'sweep-expired-offers',
     );
     return reply.map((entry) => {
-      const [interactionId, offerId, agentId, deadline, setNotReady, fields] = replyArray(entry, 'sweep entry');
+      const [interactionId, offerId, agentId, deadline, setNotReady, fields, presence] = replyArray(entry, 'sweep entry');
+      const agent = replyString(agentId, 'sweep agent');
       return {
         offerId: replyString(offerId, 'sweep offer'),
-        agentId: replyString(agentId, 'sweep agent'),
+        agentId: agent,
         expiredAt: requiredNumber(replyString(deadline, 'sweep deadline'), 'deadline'),
         agentSetNotReady: replyString(setNotReady, 'sweep not-ready') === '1',
         interaction: parseInteraction(
           replyString(interactionId, 'sweep interaction'),
           replyNullableStrings(fields, 'sweep fields'),
         ),
+        // Lua's false arrives as null.
+        ...(presence === null || presence === undefined ? {} : { presenceChange: parseAgent(agent, replyNullableStrings(presence, 'sweep agent fields')) }),
       };
     });
   }
@@ -182,22 +212,48 @@ export class RedisRoutingStore implements RoutingStore {
       await SCRIPTS.complete.run(
         this.redis,
         [...this.state, this.keys.completed(interactionId)],
-        [interactionId, agentId, now, this.policy.completedRetentionMs],
+        [interactionId, agentId, now, this.policy.completedRetentionMs, this.policy.wrapUpMs],
       ),
       'complete-interaction',
     );
     const kind = replyString(reply[0], 'complete-interaction kind');
     if (kind === 'stale') return staleFrom(reply[1]);
     if (kind !== 'completed' && kind !== 'already-completed') throw new Error(`Unexpected complete-interaction kind ${kind}`);
+    const interaction = parseInteraction(interactionId, replyNullableStrings(reply[1], 'complete-interaction'));
+    if (kind === 'already-completed') return { kind, interaction };
+    const presence = reply[2];
     return {
       kind,
-      interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'complete-interaction')),
+      interaction,
+      ...(presence === null || presence === undefined ? {} : { presenceChange: parseAgent(agentId, replyNullableStrings(presence, 'complete agent')) }),
     };
+  }
+
+  async endWrapUps(now: number, limit: number): Promise<AgentRecord[]> {
+    if (limit <= 0) return [];
+    const reply = replyArray(await SCRIPTS.endWrapUps.run(this.redis, this.state, [now, Math.floor(limit)]), 'end-wrap-ups');
+    return reply.map((entry) => {
+      const [agentId, fields] = replyArray(entry, 'end-wrap-ups entry');
+      return parseAgent(replyString(agentId, 'end-wrap-ups agent'), replyNullableStrings(fields, 'end-wrap-ups fields'));
+    });
   }
 
   async getAgent(agentId: string): Promise<AgentRecord | undefined> {
     const reply = await SCRIPTS.getAgent.run(this.redis, [this.keys.agents, this.keys.available], [agentId]);
     return reply === null ? undefined : parseAgent(agentId, replyNullableStrings(reply, 'get-agent'));
+  }
+
+  async getAgentWork(agentId: string): Promise<AgentWork | undefined> {
+    const reply = await SCRIPTS.getAgentWork.run(this.redis, [this.keys.agents, this.keys.available, this.keys.interactions], [agentId]);
+    if (reply === null) return undefined;
+    const [fields, work] = replyArray(reply, 'get-agent-work');
+    const interactions = replyArray(work, 'get-agent-work interactions')
+      .map((entry) => {
+        const [interactionId, values] = replyArray(entry, 'get-agent-work entry');
+        return parseInteraction(replyString(interactionId, 'get-agent-work interaction'), replyNullableStrings(values, 'get-agent-work fields'));
+      })
+      .sort((a, b) => byId(a.interactionId, b.interactionId));
+    return { agent: parseAgent(agentId, replyNullableStrings(fields, 'get-agent-work agent')), interactions };
   }
 
   async getInteraction(interactionId: string): Promise<InteractionRecord | undefined> {
@@ -239,4 +295,9 @@ function staleFrom(reason: unknown): StaleResult {
   const text = replyString(reason, 'stale reason');
   if (!(STALE_REASONS as readonly string[]).includes(text)) throw new Error(`Unexpected stale reason ${text}`);
   return { kind: 'stale', reason: text as StaleReason };
+}
+
+/** Code-unit order, as the memory store sorts ids. */
+function byId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

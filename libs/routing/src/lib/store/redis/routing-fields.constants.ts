@@ -34,4 +34,6 @@ export const AGENT_FIELDS = [
   'cap.dm',
   'load.public',
   'load.dm',
+  'reason',
+  'wrapuntil',
 ] as const;

@@ -1,5 +1,6 @@
 import { CHANNELS, DEFAULT_AGENT_CAPACITY } from '../../routing.constants';
 import { AGENT_FIELDS, INTERACTION_FIELDS, INTERACTION_INTERNAL_FIELDS } from './routing-fields.constants';
+import { STATE_KEY_COUNT } from './routing-keys.util';
 
 const luaList = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;
 
@@ -43,11 +44,13 @@ local function agent_read(agents, avail, id)
   return values
 end
 
--- KEYS[1..10] of every state-changing script (stateKeys() in routing-keys.util.ts).
+-- KEYS[1..STATE_KEY_COUNT] of every state-changing script (stateKeys() in routing-keys.util.ts); a script's own
+-- key is KEYS[STATE_KEY_COUNT + 1].
+local STATE_KEY_COUNT = ${STATE_KEY_COUNT}
 local function state_keys()
   return {
     agents = KEYS[1], avail = KEYS[2], ix = KEYS[3], conv = KEYS[4], queue = KEYS[5], offers = KEYS[6],
-    qidx = KEYS[7], qgroups = KEYS[8], pools = KEYS[9], sizes = KEYS[10],
+    qidx = KEYS[7], qgroups = KEYS[8], pools = KEYS[9], sizes = KEYS[10], qage = KEYS[11], wrapups = KEYS[12],
   }
 end
 
@@ -187,10 +190,13 @@ end
 
 -- Out of the queue and its groups (no-op when not queued).
 local function queue_remove(K, iid)
+  local age = nil
   for _, entry in ipairs(decode_list(redis.call('HGET', K.ix, iid .. ':qidx'))) do
     if redis.call('ZREM', K.qidx, entry[2]) == 1 then
       if redis.call('HINCRBY', K.qgroups, entry[1], -1) <= 0 then redis.call('HDEL', K.qgroups, entry[1]) end
     end
+    age = age or (lex(redis.call('HGET', K.ix, iid .. ':created') or '0') .. ':' .. iid)
+    redis.call('ZREM', K.qage, entry[1] .. age)
   end
   redis.call('HDEL', K.ix, iid .. ':qidx')
   redis.call('ZREM', K.queue, iid)
@@ -210,6 +216,8 @@ local function queue_add(K, iid, step)
   for _, g in ipairs(groups) do
     redis.call('ZADD', K.qidx, 0, g .. tail)
     redis.call('HINCRBY', K.qgroups, g, 1)
+    -- The same group by age (the oldest first), for supervisors' oldest wait; its member is derived, not stored.
+    redis.call('ZADD', K.qage, 0, g .. lex(created) .. ':' .. iid)
     table.insert(entries, { g, g .. tail })
   end
   redis.call('HSET', K.ix, iid .. ':qidx', cjson.encode(entries))
@@ -226,6 +234,29 @@ local function live_declines(K, iid, now)
     end
   end
   return set, n
+end
+
+-- The agent's held index (<aid>:held, JSON list): the interactions offered or assigned to it, so sign-out can
+-- withdraw its offers and the desktop and supervisors can read its work without a scan of every interaction.
+local function held_add(K, aid, iid)
+  local held = decode_list(redis.call('HGET', K.agents, aid .. ':held'))
+  for _, id in ipairs(held) do
+    if id == iid then return end
+  end
+  table.insert(held, iid)
+  redis.call('HSET', K.agents, aid .. ':held', cjson.encode(held))
+end
+
+local function held_remove(K, aid, iid)
+  local kept = {}
+  for _, id in ipairs(decode_list(redis.call('HGET', K.agents, aid .. ':held'))) do
+    if id ~= iid then table.insert(kept, id) end
+  end
+  if #kept > 0 then
+    redis.call('HSET', K.agents, aid .. ':held', cjson.encode(kept))
+  else
+    redis.call('HDEL', K.agents, aid .. ':held')
+  end
 end
 
 local function release_slot(K, aid, chan, now)
@@ -250,6 +281,7 @@ local function requeue(K, iid, aid, now, P)
   redis.call('HSET', K.ix, iid .. ':state', 'queued', iid .. ':declined', cjson.encode(declined), iid .. ':updated', now)
   redis.call('HDEL', K.ix, iid .. ':agent', iid .. ':offer', iid .. ':deadline')
   redis.call('ZREM', K.offers, iid)
+  held_remove(K, aid, iid)
   if P.overflow ~= '' and not ovskill and (skill or '') ~= P.overflow then
     local g = group_of(chan, skill)
     local eligible = tonumber(redis.call('HGET', K.sizes, g) or '0')
@@ -269,5 +301,17 @@ local function requeue(K, iid, aid, now, P)
     end
   end
   queue_add(K, iid, P.step)
+end
+
+-- An offer taken back because its agent went offline: slot released, queued again at its original age, no decline
+-- remembered (the agent did not refuse it), never an overflow.
+local function withdraw_offer(K, iid, aid, now, step)
+  local chan = redis.call('HGET', K.ix, iid .. ':chan') or 'public'
+  redis.call('HSET', K.ix, iid .. ':state', 'queued', iid .. ':updated', now)
+  redis.call('HDEL', K.ix, iid .. ':agent', iid .. ':offer', iid .. ':deadline')
+  redis.call('ZREM', K.offers, iid)
+  held_remove(K, aid, iid)
+  release_slot(K, aid, chan, now)
+  queue_add(K, iid, step)
 end
 `;

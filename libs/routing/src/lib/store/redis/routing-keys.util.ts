@@ -6,8 +6,9 @@
  */
 export interface RoutingKeys {
   /**
-   * HASH `<agentId>:state|cap|load|skills|since|cap.public|cap.dm|load.public|load.dm`, plus the agent's
-   * own index entries `<agentId>:pidx` (its members of `pools`) and `<agentId>:counted` (groups of `poolSizes` it counts in).
+   * HASH `<agentId>:state|cap|load|skills|since|cap.public|cap.dm|load.public|load.dm|reason|wrapuntil`, plus the
+   * agent's own index entries `<agentId>:pidx` (its members of `pools`), `<agentId>:counted` (groups of `poolSizes`
+   * it counts in) and `<agentId>:held` (JSON list of the interactions it holds, offered or assigned).
    */
   agents: string;
   /** ZSET agentId → idle-since ms: ready agents with load < capacity, longest-idle first. */
@@ -35,8 +36,15 @@ export interface RoutingKeys {
   pools: string;
   /** HASH group → signed-in (not offline) agents with capacity in its channel and its skill (the overflow rule). */
   poolSizes: string;
+  /**
+   * ZSET, every score 0, members `<group><createdAt:16 digits>:<interactionId>`: the queue index again, by age
+   * instead of score, so the oldest waiting interaction of a group is its first member (supervisors' oldest wait).
+   */
+  queueAges: string;
   /** ZSET interactionId → offer deadline ms. One member per interaction: at most one live offer each. */
   offers: string;
+  /** ZSET agentId → when its wrap-up ends (ms): exactly the agents in wrap-up with a timeout, for the sweeper. */
+  wrapUps: string;
   /** STRING interactionId, PX dedupe TTL: this message was stored. */
   message(messageId: string): string;
   /** HASH of a completed interaction's fields (unprefixed), PX retention. */
@@ -58,6 +66,8 @@ export function routingKeys(tenant: string): RoutingKeys {
     queueGroups: `${prefix}qgroups`,
     pools: `${prefix}pools`,
     poolSizes: `${prefix}poolsizes`,
+    queueAges: `${prefix}qage`,
+    wrapUps: `${prefix}wrapups`,
     message: (messageId) => `${prefix}msg:${messageId}`,
     completed: (interactionId) => `${prefix}done:${interactionId}`,
     pattern: `${prefix}*`,
@@ -65,8 +75,8 @@ export function routingKeys(tenant: string): RoutingKeys {
 }
 
 /**
- * The fixed keys every state-changing script gets, in this order (KEYS[1..10]); a script's own extra key
- * (msg:<id>, done:<id>) comes after them.
+ * The fixed keys every state-changing script gets, in this order (KEYS[1..STATE_KEY_COUNT]); a script's own extra
+ * key (msg:<id>, done:<id>) comes after them (KEYS[STATE_KEY_COUNT + 1] in Lua).
  */
 export function stateKeys(keys: RoutingKeys): string[] {
   return [
@@ -80,5 +90,10 @@ export function stateKeys(keys: RoutingKeys): string[] {
     keys.queueGroups,
     keys.pools,
     keys.poolSizes,
+    keys.queueAges,
+    keys.wrapUps,
   ];
 }
+
+/** How many keys stateKeys() gives: a state-changing script's own key is the next one. */
+export const STATE_KEY_COUNT = 12;

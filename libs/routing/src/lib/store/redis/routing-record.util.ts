@@ -115,22 +115,21 @@ export function parseAgent(agentId: string, values: NullableStrings): AgentRecor
   const idleSince = optionalNumber(values[AGENT_FIELDS.length], what('idle score'));
   const capPublic = optionalNumber(f['cap.public'], what('cap.public'));
   const capDm = optionalNumber(f['cap.dm'], what('cap.dm'));
+  const wrapUpUntil = optionalNumber(f.wrapuntil, what('wrapuntil'));
   return {
     agentId,
     state: f.state,
     capacity: requiredNumber(f.cap, what('cap')),
     load: requiredNumber(f.load ?? '0', what('load')),
-    ...(capPublic === undefined || capDm === undefined
-      ? {}
-      : {
-          capacityByChannel: { public: capPublic, dm: capDm },
-          loadByChannel: {
-            public: requiredNumber(f['load.public'] ?? '0', what('load.public')),
-            dm: requiredNumber(f['load.dm'] ?? '0', what('load.dm')),
-          },
-        }),
+    ...(capPublic === undefined || capDm === undefined ? {} : { capacityByChannel: { public: capPublic, dm: capDm } }),
+    loadByChannel: {
+      public: requiredNumber(f['load.public'] ?? '0', what('load.public')),
+      dm: requiredNumber(f['load.dm'] ?? '0', what('load.dm')),
+    },
     skills: parseStringArray(f.skills, what('skills')),
     stateSince: requiredNumber(f.since, what('since')),
+    ...(f.reason === null ? {} : { reason: f.reason }),
+    ...(wrapUpUntil === undefined ? {} : { wrapUpUntil }),
     ...(idleSince === undefined ? {} : { idleSince }),
   };
 }

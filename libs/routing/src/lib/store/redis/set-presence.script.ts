@@ -2,24 +2,36 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
  * KEYS: stateKeys(). ARGV: agentId, state, capacity ('' = keep), skills JSON ('' = keep), now,
- * channel limits ('' = keep, 'clear' = none, 'set' = the next two), public limit, dm limit.
- * Sets the agent's state (and limits/skills when given) and, in the same step, its place in the available
- * set (so the set always means "ready with free capacity"), its pool entries and the group counts the
- * overflow rule reads. An already-available agent keeps its idle position (re-sending ready must not send
- * it to the back). Loads are never touched here.
- * Returns the agent's fields (AGENT_FIELDS order) and its available score.
+ * channel limits ('' = keep, 'clear' = none, 'set' = the next two), public limit, dm limit,
+ * reason ('' = none; not-ready only), agingStepMs (to queue withdrawn offers again).
+ * Sets the agent's state, its not-ready reason (a new reason restarts the time in state) and limits/skills when
+ * given and, in the same step, its place in the available set (so the set always means "ready with free capacity"),
+ * its pool entries and the group counts the overflow rule reads. Any presence ends a wrap-up. An already-available
+ * agent keeps its idle position (re-sending ready must not send it to the back). Loads are untouched, except that
+ * offline withdraws the agent's offers (held index): each is queued again at its age with no decline remembered and
+ * its slot released; assigned work stays with the agent and is listed.
+ * Returns {agent fields (AGENT_FIELDS order) + available score, withdrawn {interactionId, offerId, fields}[],
+ * still-held assigned interaction ids}.
  */
 export const SET_PRESENCE_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
 local id, state, cap_arg, skills, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local channels, cap_public, cap_dm = ARGV[6], ARGV[7], ARGV[8]
-local prev_state, prev_cap, load, prev_since = unpack(redis.call('HMGET', K.agents,
-  id .. ':state', id .. ':cap', id .. ':load', id .. ':since'))
+local reason, step = ARGV[9], ARGV[10]
+local prev_state, prev_cap, load, prev_since, prev_reason = unpack(redis.call('HMGET', K.agents,
+  id .. ':state', id .. ':cap', id .. ':load', id .. ':since', id .. ':reason'))
 local cap = cap_arg
 if cap == '' then cap = prev_cap or tostring(DEFAULT_CAPACITY) end
 local since = now
-if prev_state == state and prev_since then since = prev_since end
+if prev_state == state and prev_since and (prev_reason or '') == reason then since = prev_since end
 redis.call('HSET', K.agents, id .. ':state', state, id .. ':cap', cap, id .. ':load', load or '0', id .. ':since', since)
+if reason ~= '' then
+  redis.call('HSET', K.agents, id .. ':reason', reason)
+else
+  redis.call('HDEL', K.agents, id .. ':reason')
+end
+redis.call('HDEL', K.agents, id .. ':wrapuntil')
+redis.call('ZREM', K.wrapups, id)
 if skills ~= '' then redis.call('HSET', K.agents, id .. ':skills', skills) end
 if channels == 'set' then
   redis.call('HSET', K.agents, id .. ':cap.public', cap_public, id .. ':cap.dm', cap_dm)
@@ -27,6 +39,21 @@ elseif channels == 'clear' then
   redis.call('HDEL', K.agents, id .. ':cap.public', id .. ':cap.dm')
 end
 recount_agent(K, id)
+local withdrawn, kept = {}, {}
+if state == 'offline' then
+  for _, iid in ipairs(decode_list(redis.call('HGET', K.agents, id .. ':held'))) do
+    local ix_state, agent, offer = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':offer'))
+    if agent ~= id or (ix_state ~= 'offered' and ix_state ~= 'assigned') then
+      -- Not (or no longer) the agent's: repair the index.
+      held_remove(K, id, iid)
+    elseif ix_state == 'assigned' then
+      table.insert(kept, iid)
+    else
+      withdraw_offer(K, iid, id, now, step)
+      table.insert(withdrawn, {iid, offer, ix_read(K.ix, iid)})
+    end
+  end
+end
 reindex_agent(K, id, now)
-return agent_read(K.agents, K.avail, id)
+return {agent_read(K.agents, K.avail, id), withdrawn, kept}
 `;

@@ -1,15 +1,20 @@
+import { MISSED_OFFER_REASON } from '@perch/contracts';
+
 import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
  * KEYS: stateKeys(). ARGV: now, limit, declineMemoryMs, agingStepMs, overflowSkill ('' = none).
  * Offers with deadline <= now (the same bound accept refuses at, so an offer is either accepted or swept,
  * never both), oldest deadline first, at most `limit`: each is declined by timeout (slot released,
- * timeout remembered like a decline, interaction requeued at its original age) and a ready agent is set
- * not-ready (TaskRouter's TimeoutActivity) and leaves the available set and its pools.
- * Returns a list of {interactionId, offerId, agentId, deadline, setNotReady (0|1), fields}.
+ * timeout remembered like a decline, interaction requeued at its original age) and a ready agent (or one in
+ * wrap-up: the offer came before it) is set not-ready with reason missed-offer (TaskRouter's TimeoutActivity)
+ * and leaves the available set and its pools.
+ * Returns a list of {interactionId, offerId, agentId, deadline, setNotReady (0|1), fields, agent fields when set
+ * not-ready (else false)}.
  */
 export const SWEEP_EXPIRED_OFFERS_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
+local MISSED_OFFER = '${MISSED_OFFER_REASON}'
 local now = tonumber(ARGV[1])
 local P = { memory = tonumber(ARGV[3]), step = tonumber(ARGV[4]), overflow = ARGV[5] }
 local due = redis.call('ZRANGEBYSCORE', K.offers, '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
@@ -21,13 +26,18 @@ for i = 1, #due, 2 do
     redis.call('ZREM', K.offers, iid)
   else
     local set_not_ready = 0
-    if redis.call('HGET', K.agents, agent .. ':state') == 'ready' then
-      redis.call('HSET', K.agents, agent .. ':state', 'not-ready', agent .. ':since', now)
+    local agent_state = redis.call('HGET', K.agents, agent .. ':state')
+    if agent_state == 'ready' or agent_state == 'wrap-up' then
+      redis.call('HSET', K.agents, agent .. ':state', 'not-ready', agent .. ':since', now, agent .. ':reason', MISSED_OFFER)
+      redis.call('HDEL', K.agents, agent .. ':wrapuntil')
+      redis.call('ZREM', K.wrapups, agent)
       set_not_ready = 1
     end
     release_slot(K, agent, chan or 'public', now)
     requeue(K, iid, agent, now, P)
-    table.insert(out, {iid, offer, agent, deadline, set_not_ready, ix_read(K.ix, iid)})
+    local presence = false
+    if set_not_ready == 1 then presence = agent_read(K.agents, K.avail, agent) end
+    table.insert(out, {iid, offer, agent, deadline, set_not_ready, ix_read(K.ix, iid), presence})
   end
 end
 return out

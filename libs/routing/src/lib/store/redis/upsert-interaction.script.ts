@@ -12,7 +12,7 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  */
 export const UPSERT_INTERACTION_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
-local msg_key = KEYS[11]
+local msg_key = KEYS[STATE_KEY_COUNT + 1]
 local conv_key, new_id, prio, now, data, skill, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local chan, step = ARGV[8], tonumber(ARGV[9])
 

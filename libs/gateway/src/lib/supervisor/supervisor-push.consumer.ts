@@ -1,0 +1,37 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { supervisorAgentsPushGroup, supervisorPushGroup, Topics } from '@perch/contracts';
+import { type ConsumerHandle, type EventBus } from '@perch/messaging';
+
+import { type GatewayOptions } from '../gateway-deps.types';
+import { GATEWAY_BUS, GATEWAY_OPTIONS } from '../gateway.constants';
+import { SupervisorPushService } from './supervisor-push.service';
+
+/**
+ * What changed, for this replica's supervisors: routing.interaction.v1 (loads, queues) and routing.agent.v1 (states)
+ * name the agents to re-read from the router's store. Fan-out groups (one per replica, per topic) from the latest
+ * offset: a supervisor who connects loads the present over REST, the pushes carry what happens next.
+ */
+@Injectable()
+export class SupervisorPushConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly handles: ConsumerHandle[] = [];
+
+  constructor(
+    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly push: SupervisorPushService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const replica = this.options.replicaId;
+    this.handles.push(
+      await this.bus.subscribe(Topics.InteractionLifecycle, supervisorPushGroup(replica), async (event) => {
+        if (event.payload.agentId !== undefined) this.push.noteAgent(event.payload.agentId);
+      }),
+      await this.bus.subscribe(Topics.AgentState, supervisorAgentsPushGroup(replica), async (event) => this.push.noteAgent(event.payload.agentId)),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
+  }
+}

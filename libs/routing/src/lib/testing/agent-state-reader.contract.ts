@@ -1,0 +1,86 @@
+import { newId } from '@perch/platform';
+
+import { type AgentStateReader } from '../assignments/agent-state-reader.port';
+import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
+import { upsertInput } from './routing.fixtures';
+
+export interface AgentStateReaderHarness {
+  reader: AgentStateReader;
+  /** The router's store the reader reads: the contract changes state through it, as the router would. */
+  store: RoutingStore;
+  dispose(): Promise<void>;
+}
+
+const OFFER_TIMEOUT_MS = 30_000;
+const WRAP_UP_MS = 20_000;
+
+/** One contract for every AgentStateReader: it answers the agent's state and work as the router's store holds them now. */
+export function describeAgentStateReaderContract(name: string, factory: (options: RoutingStoreOptions) => Promise<AgentStateReaderHarness>): void {
+  describe(`${name} (AgentStateReader contract)`, () => {
+    let harness: AgentStateReaderHarness;
+    const now = 1_760_000_000_000;
+
+    beforeEach(async () => {
+      harness = await factory({ wrapUpMs: WRAP_UP_MS });
+    });
+
+    afterEach(async () => {
+      await harness.dispose();
+    });
+
+    async function offerTo(agentId: string, at: number): Promise<{ interactionId: string; offerId: string; correlationId: string }> {
+      const interactionId = newId();
+      const offerId = newId();
+      const correlationId = newId();
+      await harness.store.upsertInteraction(upsertInput(at, { interactionIdIfNew: interactionId, correlationId }));
+      const made = await harness.store.dispatch(at, OFFER_TIMEOUT_MS, offerId);
+      expect(made).toMatchObject({ interactionId, agentId, offerId });
+      return { interactionId, offerId, correlationId };
+    }
+
+    it('knows nothing of an agent who never set a presence', async () => {
+      expect(await harness.reader.stateOf('nobody')).toBeUndefined();
+    });
+
+    it('answers a not-ready agent with its reason and since when', async () => {
+      await harness.store.setPresence({ agentId: 'ada', state: 'not-ready', reason: 'training', capacity: 2, now });
+      expect(await harness.reader.stateOf('ada')).toEqual({
+        agentId: 'ada',
+        state: 'not-ready',
+        reason: 'training',
+        since: now,
+        capacity: 2,
+        load: 0,
+        loadByChannel: { public: 0, dm: 0 },
+        offers: [],
+        assigned: [],
+      });
+    });
+
+    it("answers the agent's pending offers and assigned work, with each offer's deadline", async () => {
+      await harness.store.setPresence({ agentId: 'ada', state: 'ready', capacity: 2, now });
+      const first = await offerTo('ada', now + 1);
+      await harness.store.accept(first.interactionId, first.offerId, 'ada', now + 2);
+      const second = await offerTo('ada', now + 3);
+      const view = await harness.reader.stateOf('ada');
+      expect(view).toMatchObject({ state: 'ready', load: 2, loadByChannel: { public: 2, dm: 0 } });
+      expect(view?.offers).toEqual([
+        { interactionId: second.interactionId, offerId: second.offerId, expiresAt: now + 3 + OFFER_TIMEOUT_MS, correlationId: second.correlationId },
+      ]);
+      expect(view?.assigned).toEqual([{ interactionId: first.interactionId, correlationId: first.correlationId }]);
+    });
+
+    it('answers wrap-up with its end, and missed-offer after a timeout', async () => {
+      await harness.store.setPresence({ agentId: 'ada', state: 'ready', capacity: 2, now });
+      const held = await offerTo('ada', now + 1);
+      await harness.store.accept(held.interactionId, held.offerId, 'ada', now + 2);
+      await offerTo('ada', now + 3);
+      await harness.store.complete(held.interactionId, 'ada', now + 4);
+      expect(await harness.reader.stateOf('ada')).toMatchObject({ state: 'wrap-up', since: now + 4, wrapUpUntil: now + 4 + WRAP_UP_MS, load: 1 });
+      await harness.store.sweepExpiredOffers(now + 3 + OFFER_TIMEOUT_MS, 10);
+      const view = await harness.reader.stateOf('ada');
+      expect(view).toMatchObject({ state: 'not-ready', reason: 'missed-offer', since: now + 3 + OFFER_TIMEOUT_MS, load: 0, offers: [] });
+      expect(view).not.toHaveProperty('wrapUpUntil');
+    });
+  });
+}

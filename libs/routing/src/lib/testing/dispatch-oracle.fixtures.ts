@@ -1,0 +1,48 @@
+import { channelOf, queueScore } from '../priority.util';
+import { type AgentRecord, type InteractionRecord } from '../routing.types';
+
+/** A routing decision: this interaction offered to this agent. */
+export interface DispatchPair {
+  interactionId: string;
+  agentId: string;
+}
+
+/**
+ * Whether the agent may be offered the interaction now, from the records alone: ready (not in wrap-up, not
+ * not-ready, not offline), room overall and in the interaction's channel, the required skill (or the overflow
+ * skill once it overflowed), and no remembered decline or missed offer of it.
+ */
+export function mayOffer(agent: AgentRecord, interaction: InteractionRecord, now: number): boolean {
+  if (agent.state !== 'ready' || agent.load >= agent.capacity) return false;
+  const channel = channelOf(interaction.firstMessage);
+  // Without per-channel limits each channel may use the whole capacity, which load < capacity already checks.
+  if (agent.capacityByChannel && agent.loadByChannel && agent.loadByChannel[channel] >= agent.capacityByChannel[channel]) return false;
+  const skills = [interaction.requiredSkill, interaction.overflowSkill].filter((skill): skill is string => skill !== undefined);
+  if (interaction.requiredSkill !== undefined && !skills.some((skill) => agent.skills.includes(skill))) return false;
+  return (interaction.declinedUntil?.[agent.agentId] ?? 0) <= now;
+}
+
+/**
+ * The pair a dispatch must make (the oracle of the dispatch property and of the router guarantees): the best
+ * waiting interaction by queueScore (priority, then age, with aging), then id, that any agent may take, to the
+ * longest-idle (idle time, then id) of the agents who may. Undefined: no waiting interaction fits a free agent.
+ */
+export function expectedPair(
+  agents: readonly AgentRecord[],
+  queued: readonly InteractionRecord[],
+  now: number,
+  agingStepMs: number,
+): DispatchPair | undefined {
+  const byIdle = [...agents]
+    .filter((agent) => agent.idleSince !== undefined)
+    .sort((a, b) => (a.idleSince ?? 0) - (b.idleSince ?? 0) || (a.agentId < b.agentId ? -1 : 1));
+  const byScore = [...queued].sort((a, b) => {
+    const delta = queueScore(a.priority, a.createdAt, agingStepMs) - queueScore(b.priority, b.createdAt, agingStepMs);
+    return delta || (a.interactionId < b.interactionId ? -1 : 1);
+  });
+  for (const interaction of byScore) {
+    const agent = byIdle.find((candidate) => mayOffer(candidate, interaction, now));
+    if (agent) return { interactionId: interaction.interactionId, agentId: agent.agentId };
+  }
+  return undefined;
+}
