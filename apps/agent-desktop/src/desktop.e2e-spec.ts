@@ -60,7 +60,11 @@ describe('Agent desktop', () => {
     testbed = await startGatewayTestbed({
       xApi: new TwitterApiXAdapter({ apiBaseUrl: simUrl }),
       brands: [{ id: brand.id, username: BRAND.username, token: BRAND.token }],
-      agents: [{ id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'], brands: [BRAND.username] }],
+      agents: [
+        { id: 'ada', displayName: 'Ada Lovelace', password: 'correct horse', capacity: 3, skills: ['billing'], brands: [BRAND.username] },
+        // A colleague for transfers, driven over REST (no browser of their own).
+        { id: 'bob', displayName: 'Bob Byrne', password: 'battery staple', capacity: 2, brands: [BRAND.username] },
+      ],
       desktopDir: join(__dirname, 'public'),
     });
 
@@ -260,6 +264,116 @@ describe('Agent desktop', () => {
     await page.getByTestId('empty-state').waitFor();
     expect(await page.getByTestId('interaction-list-item').count()).toBe(0);
 
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('transfers an accepted interaction back to the queue with a reason, and it leaves the desktop', async () => {
+    const message = await customerTweets('sam_rides', '@PerchAir I need to change the name on my booking');
+    const { interactionId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+    const toast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${interactionId}"]`);
+    await toast.waitFor();
+    await toast.getByTestId('offer-accept').click();
+    const view = page.getByTestId('interaction-view');
+    await view.waitFor();
+    await page.getByTestId('transfer-reason').fill('needs the bookings team');
+    await page.getByTestId('transfer-button').click();
+    const transfer = await testbed.router.waitForCommand((c) => c.type === 'transfer' && c.interactionId === interactionId);
+    expect(transfer).toMatchObject({ agentId: 'ada', transferReason: 'needs the bookings team' });
+    await page.getByTestId('empty-state').waitFor();
+    expect(await page.getByTestId('interaction-list-item').count()).toBe(0);
+    await waitFor('the view queued again', async () => (await testbed.store.get(interactionId))?.state === 'queued', 5_000);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('transfers to a named colleague picked from the roster, and shows a transfer offered to this agent marked as one', async () => {
+    const rest = async (method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${testbed.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    };
+    const signIn = await rest('POST', '/api/auth/sign-in', '', { username: 'bob', password: 'battery staple' });
+    const bob = String(signIn.body['token']);
+    expect((await rest('PUT', '/api/agents/me/presence', bob, { state: 'ready' })).status).toBe(202);
+    await testbed.router.waitForCommand((c) => c.type === 'presence' && c.agentId === 'bob');
+    const transferOfferTo = async (agentId: string, interactionId: string): Promise<string> => {
+      await waitFor(`a transfer offered to ${agentId}`, async () =>
+        testbed.router.published.some((e) => e.payload.type === 'transfer-offered' && e.payload.interactionId === interactionId && e.payload.agentId === agentId),
+      );
+      const offered = testbed.router.published.filter((e) => e.payload.type === 'transfer-offered' && e.payload.interactionId === interactionId).pop();
+      return offered?.payload.offerId ?? '';
+    };
+
+    // Ada hands her interaction to Bob: picked from the roster; she keeps it until he accepts.
+    const message = await customerTweets('dana_flies', '@PerchAir my refund has not arrived yet');
+    const mine = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+    const toast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${mine.interactionId}"]`);
+    await toast.getByTestId('offer-accept').click();
+    await page.getByTestId('interaction-view').waitFor();
+    await page.locator('[data-testid="transfer-target"] option[value="bob"]').waitFor({ state: 'attached' });
+    await page.getByTestId('transfer-target').selectOption('bob');
+    await page.getByTestId('transfer-reason').fill('refunds are Bob’s');
+    await page.getByTestId('transfer-button').click();
+    const command = await testbed.router.waitForCommand((c) => c.type === 'transfer' && c.interactionId === mine.interactionId);
+    expect(command).toMatchObject({ agentId: 'ada', toAgentId: 'bob', transferReason: 'refunds are Bob’s' });
+    await page.getByTestId('notice').getByText('Transfer to bob waiting for an answer').waitFor();
+    expect(await page.getByTestId('interaction-list-item').count()).toBe(1);
+    const bobsOffer = await transferOfferTo('bob', mine.interactionId);
+    expect((await rest('POST', `/api/interactions/${mine.interactionId}/accept`, bob, { offerId: bobsOffer })).status).toBe(202);
+    await page.getByTestId('empty-state').waitFor();
+    expect(await page.getByTestId('interaction-list-item').count()).toBe(0);
+
+    // Bob hands another one to Ada: her toast says it is a transfer, from whom and why; accepting opens it.
+    const second = await customerTweets('sam_rides', '@PerchAir can I bring my bike on board?');
+    const his = await testbed.router.offer({ agentId: 'bob', message: second, classification: CLASSIFICATION });
+    expect((await rest('POST', `/api/interactions/${his.interactionId}/accept`, bob, { offerId: his.offerId })).status).toBe(202);
+    await waitFor('bob holds it', async () => (await testbed.router.holderOf(his.interactionId))?.state === 'assigned');
+    expect((await rest('POST', `/api/interactions/${his.interactionId}/transfer`, bob, { toAgentId: 'ada', reason: 'Ada knows bikes' })).status).toBe(202);
+    const transferToast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${his.interactionId}"][data-transfer="true"]`);
+    await transferToast.waitFor();
+    expect(await transferToast.getByTestId('offer-transfer-reason').textContent()).toBe('Reason: Ada knows bikes');
+    expect(await transferToast.locator('.toast-title').textContent()).toMatch(/^Transfer from (Bob Byrne|bob)$/);
+    await transferToast.getByTestId('offer-accept').click();
+    await testbed.router.waitForCommand((c) => c.type === 'accept' && c.interactionId === his.interactionId && c.agentId === 'ada');
+    await page.getByTestId('interaction-view').waitFor();
+    expect(await page.getByTestId('tweet-text').textContent()).toBe(second.text);
+    await page.getByTestId('done-button').click();
+    await page.getByTestId('empty-state').waitFor();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('consults a colleague about the open interaction: internal entries in the transcript, the answer arriving live', async () => {
+    const signIn = await fetch(`${testbed.baseUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', password: 'battery staple' }),
+    });
+    const bob = String(((await signIn.json()) as Record<string, unknown>)['token']);
+    const message = await customerTweets('dana_flies', '@PerchAir can I get a refund for a 2 hour delay?');
+    const mine = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+    await page.locator(`[data-testid="offer-toast"][data-interaction-id="${mine.interactionId}"]`).getByTestId('offer-accept').click();
+    const view = page.getByTestId('interaction-view');
+    await view.waitFor();
+    await page.locator('[data-testid="consult-target"] option[value="bob"]').waitFor({ state: 'attached' });
+    await page.getByTestId('consult-target').selectOption('bob');
+    await page.getByTestId('consult-text').fill('Refund or voucher for 2 hours?');
+    await page.getByTestId('consult-button').click();
+    const asked = view.locator('[data-testid="transcript-entry"][data-kind="consultation"]');
+    await asked.first().waitFor();
+    expect(await asked.first().locator('.entry-text').textContent()).toBe('Refund or voucher for 2 hours?');
+    const answer = await fetch(`${testbed.baseUrl}/api/interactions/${mine.interactionId}/consultations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bob}` },
+      body: JSON.stringify({ withAgentId: 'ada', text: 'A voucher: refunds start at 3 hours' }),
+    });
+    expect(answer.status).toBe(201);
+    await view.locator('[data-testid="transcript-entry"][data-kind="consultation"]').nth(1).getByText('A voucher: refunds start at 3 hours').waitFor();
+    await page.screenshot({ path: '/tmp/desktop-consultation.png' });
+    await page.getByTestId('done-button').click();
+    await page.getByTestId('empty-state').waitFor();
     expect(consoleErrors).toEqual([]);
   });
 

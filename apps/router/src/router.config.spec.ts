@@ -61,3 +61,11 @@ describe('RouterConfig: presence', () => {
     expect(message).toMatch(/ROUTER_NOT_READY_REASONS/);
   });
 });
+
+describe('RouterConfig: offer timeouts', () => {
+  it('sweeps every 500 ms by default and refuses an interval that would break the 1 s timeout promise', () => {
+    expect(loadConfig(RouterConfig, BASE).ROUTER_SWEEP_INTERVAL_MS).toBe(500);
+    expect(loadConfig(RouterConfig, { ...BASE, ROUTER_SWEEP_INTERVAL_MS: '250' }).ROUTER_SWEEP_INTERVAL_MS).toBe(250);
+    expect(problemsOf({ ...BASE, ROUTER_SWEEP_INTERVAL_MS: '2000' })).toMatch(/ROUTER_SWEEP_INTERVAL_MS/);
+  });
+});

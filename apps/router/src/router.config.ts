@@ -25,10 +25,11 @@ export class RouterConfig extends RedisEnv {
   @Max(600_000)
   ROUTER_OFFER_TIMEOUT_MS = 30_000;
 
+  /** At most 500 ms: the README promises offer timeouts acted on within 1 s of the deadline. */
   @Type(() => Number)
   @IsInt()
   @Min(50)
-  @Max(60_000)
+  @Max(500)
   ROUTER_SWEEP_INTERVAL_MS = 500;
 
   /** How long a decline or a missed offer keeps an interaction from that agent; after it the agent may be offered it again. */

@@ -16,3 +16,4 @@ export * from './lib/shared/labels.constants';
 export * from './lib/shared/x-author.payload';
 export * from './lib/topic-map.types';
 export * from './lib/topics.constants';
+export * from './lib/voice-consultation';

@@ -365,6 +365,26 @@ function onPush(message) {
     case 'completed':
       complete(message.interactionId);
       break;
+    case 'consultation-added':
+      if (state.interactions.has(message.interactionId)) upsertEntry(message.interactionId, message.entry);
+      // Consulted about someone else's interaction: the question comes as a notice (answer from the API).
+      else notice(`${rosterName(message.entry.fromAgentId)} asks: ${message.entry.text}`, 'pending');
+      break;
+    case 'transfer-update': {
+      // A transfer to a named agent: still ours while offered, and again once declined or timed out.
+      const button = /** @type {HTMLButtonElement} */ ($('transfer-button'));
+      if (message.status !== 'offered' && message.interactionId === state.currentId) {
+        button.disabled = false;
+        button.textContent = 'Transfer';
+      }
+      const outcome = message.status === 'offered' ? 'waiting for an answer' : message.status === 'declined' ? 'declined: it stays with you' : 'not answered in time: it stays with you';
+      notice(`Transfer to ${message.toAgentId} ${outcome}`, message.status === 'offered' ? 'pending' : 'failed');
+      break;
+    }
+    case 'transferred':
+      // Handed back to the queue by this agent: it leaves this desktop like a completed one (someone else gets the offer).
+      complete(message.interactionId);
+      break;
     case 'error':
       console.warn('gateway error', message);
       break;
@@ -380,14 +400,16 @@ function renderToast(offer) {
   removeToast(offer.interactionId);
   // After removeToast, which forgets it: the offers shown are the ones in this map.
   state.offers.set(offer.interactionId, offer);
-  const toast = el('section', { class: 'toast', 'data-testid': 'offer-toast', 'data-interaction-id': offer.interactionId, 'data-received-at': String(offer.receivedAt), 'aria-label': `Offer from @${offer.author.username}` }, [
+  const transfer = offer.transfer;
+  const toast = el('section', { class: 'toast', 'data-testid': 'offer-toast', 'data-interaction-id': offer.interactionId, 'data-transfer': transfer ? 'true' : 'false', 'data-received-at': String(offer.receivedAt), 'aria-label': `Offer from @${offer.author.username}` }, [
     el('div', { class: 'toast-head' }, [
       el('div', { class: 'avatar', 'aria-hidden': 'true' }, [initials(offer.author.name || offer.author.username)]),
       el('div', {}, [
-        el('div', { class: 'toast-title' }, ['New interaction']),
+        el('div', { class: 'toast-title' }, [transfer ? `Transfer from ${rosterName(transfer.fromAgentId)}` : 'New interaction']),
         el('div', { class: 'toast-who', 'data-testid': 'offer-author' }, [`${offer.author.name} `, el('span', { class: 'muted' }, [`@${offer.author.username}`])]),
       ]),
     ]),
+    ...(transfer ? [el('p', { class: 'toast-transfer', 'data-testid': 'offer-transfer-reason' }, [`Reason: ${transfer.reason}`])] : []),
     el('p', { class: 'toast-snippet', 'data-testid': 'offer-snippet' }, [offer.snippet]),
     el('div', { class: 'toast-badges' }, [sentimentBadge(offer.sentiment, 'offer-sentiment'), actionabilityBadge(offer.actionability, 'offer-actionability')]),
     el('div', { class: 'progress', 'aria-hidden': 'true' }, [el('span', {}, [])]),
@@ -501,9 +523,13 @@ function renderInteraction() {
   renderTranscript();
   renderComposer();
   const completed = view.state === 'completed';
-  for (const control of /** @type {NodeListOf<HTMLButtonElement | HTMLTextAreaElement | HTMLSelectElement>} */ (document.querySelectorAll('#reply-form textarea, #reply-form button, #done-form select, #done-form button'))) {
+  for (const control of /** @type {NodeListOf<HTMLButtonElement | HTMLTextAreaElement | HTMLSelectElement>} */ (document.querySelectorAll('#reply-form textarea, #reply-form button, #done-form select, #done-form button, #transfer-form input, #transfer-form select, #transfer-form button, #consult-form input, #consult-form select, #consult-form button'))) {
     control.disabled = completed;
   }
+  $('transfer-button').textContent = 'Transfer';
+  // A previous interaction's "Closing…" must not stay on the next one's button.
+  $('done-button').textContent = 'Mark done';
+  if (!completed) loadRoster().catch((e) => console.warn('could not read the roster', e));
   renderRelation();
 }
 
@@ -629,6 +655,15 @@ function renderTranscript() {
 
 /** @param {Entry} entry */
 function renderEntry(entry) {
+  if (entry.kind === 'consultation') {
+    // Internal: between agents only, never sent to X.
+    const who = entry.fromAgentId === state.agent?.id ? 'You' : rosterName(entry.fromAgentId);
+    const to = entry.withAgentId === state.agent?.id ? 'you' : rosterName(entry.withAgentId);
+    return el('li', { class: 'entry internal', 'data-testid': 'transcript-entry', 'data-kind': entry.kind, 'data-entry-id': entry.entryId }, [
+      el('div', { class: 'entry-head' }, [el('strong', {}, [who]), el('span', {}, [`${entry.voice ? 'asked for a call with' : 'consulted'} ${to} · internal`]), el('span', { 'aria-hidden': 'true' }, ['·']), el('time', {}, [time(entry.at)])]),
+      el('div', { class: 'entry-text' }, [entry.text]),
+    ]);
+  }
   if (entry.kind === 'customer-message') {
     return el('li', { class: 'entry', 'data-testid': 'transcript-entry', 'data-kind': entry.kind, 'data-entry-id': entry.entryId }, [
       el('div', { class: 'entry-head' }, [el('strong', {}, [entry.authorName || entry.authorUsername]), el('span', {}, [`@${entry.authorUsername}`]), el('span', { 'aria-hidden': 'true' }, ['·']), el('time', { datetime: entry.createdAt }, [time(entry.createdAt)])]),
@@ -901,6 +936,77 @@ byId('done-form').addEventListener('submit', async (event) => {
     button.textContent = 'Closing…';
   } catch (e) {
     alert(`Could not mark done: ${e instanceof Error ? e.message : e}`);
+    button.disabled = false;
+  }
+});
+
+/** Colleagues a transfer may name (GET /api/agents/roster), by id. @type {Map<string, {id: string, name: string, state: string}>} */
+const roster = new Map();
+
+/** @param {string} agentId */
+function rosterName(agentId) {
+  return roster.get(agentId)?.name ?? agentId;
+}
+
+/** Reads the roster again and fills the transfer picker: the queue first, then colleagues signed in. */
+async function loadRoster() {
+  /** @type {{id: string, name: string, state: string}[]} */
+  const entries = await api('GET', '/api/agents/roster');
+  roster.clear();
+  for (const entry of entries) roster.set(entry.id, entry);
+  const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
+  const chosen = select.value;
+  select.replaceChildren(
+    el('option', { value: '' }, ['Queue']),
+    ...entries.filter((entry) => entry.state !== 'offline').map((entry) => el('option', { value: entry.id }, [`${entry.name} (${entry.state})`])),
+  );
+  if (roster.has(chosen)) select.value = chosen;
+  const consult = /** @type {HTMLSelectElement} */ ($('consult-target'));
+  const consulted = consult.value;
+  consult.replaceChildren(el('option', { value: '' }, ['Consult…']), ...entries.map((entry) => el('option', { value: entry.id }, [`${entry.name} (${entry.state})`])));
+  if (roster.has(consulted)) consult.value = consulted;
+}
+
+byId('consult-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const view = current();
+  if (!view) return;
+  const withAgentId = /** @type {HTMLSelectElement} */ ($('consult-target')).value;
+  const textInput = /** @type {HTMLInputElement} */ ($('consult-text'));
+  const voice = /** @type {HTMLInputElement} */ ($('consult-voice')).checked;
+  if (!withAgentId) return;
+  const button = /** @type {HTMLButtonElement} */ ($('consult-button'));
+  button.disabled = true;
+  try {
+    const entry = await api('POST', `/api/interactions/${view.id}/consultations`, { withAgentId, text: textInput.value.trim(), voice });
+    upsertEntry(view.id, entry);
+    textInput.value = '';
+  } catch (e) {
+    notice(`Could not consult: ${e instanceof Error ? e.message : e}`, 'failed');
+  } finally {
+    button.disabled = false;
+  }
+});
+
+byId('transfer-target').addEventListener('focus', () => {
+  loadRoster().catch((e) => console.warn('could not read the roster', e));
+});
+
+byId('transfer-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const view = current();
+  if (!view) return;
+  const reasonInput = /** @type {HTMLInputElement} */ ($('transfer-reason'));
+  const target = /** @type {HTMLSelectElement} */ ($('transfer-target')).value;
+  const button = /** @type {HTMLButtonElement} */ ($('transfer-button'));
+  button.disabled = true;
+  try {
+    const reason = reasonInput.value.trim();
+    await api('POST', `/api/interactions/${view.id}/transfer`, target ? { toAgentId: target, reason } : { toQueue: true, reason });
+    button.textContent = 'Transferring…';
+    reasonInput.value = '';
+  } catch (e) {
+    alert(`Could not transfer: ${e instanceof Error ? e.message : e}`);
     button.disabled = false;
   }
 });

@@ -148,6 +148,21 @@ describe('agentRecordsFromJson', () => {
     });
   });
 
+  it('reads skills with levels and refuses a malformed level at start-up', async () => {
+    const records = await agentRecordsFromJson(JSON.stringify([{ id: 'eve', password: 'x', skills: ['language:fr=3', 'billing'] }]), {
+      passwordParams: { N: 1024, r: 8, p: 1 },
+    });
+    expect(records[0]?.skills).toEqual(['language:fr=3', 'billing']);
+    await expect(
+      agentRecordsFromJson(
+        JSON.stringify([
+          { id: 'a', password: 'x', skills: ['language:fr=0'] },
+          { id: 'b', password: 'x', skills: ['x=1=2'] },
+        ]),
+      ),
+    ).rejects.toMatchObject({ problems: [{ field: '[0].skills' }, { field: '[1].skills' }] });
+  });
+
   it('names every bad field at once', async () => {
     const bad = JSON.stringify([
       { id: 'a b', capacity: 0 },

@@ -4,6 +4,7 @@ import { AGENT_ROLES, ALL_BRANDS, type AgentRecord, type AgentRole, type Channel
 import { hashPassword, type ScryptParams } from './password-hash.util';
 
 const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const AGENT_SKILL = /^[^=]+(?:=(?:0?[1-9]|10))?$/;
 // X usernames: 1-15 letters, digits or underscores.
 const BRAND_USERNAME = /^[A-Za-z0-9_]{1,15}$/;
 const FIELDS = ['id', 'displayName', 'password', 'passwordHash', 'capacity', 'capacityByChannel', 'skills', 'role', 'brands'];
@@ -66,6 +67,9 @@ export async function agentRecordsFromJson(json: string, options: { passwordPara
     }
     if (skills !== undefined && (!Array.isArray(skills) || skills.some((skill) => typeof skill !== 'string'))) {
       problem('skills', 'must be an array of strings');
+    } else if (Array.isArray(skills) && skills.some((skill) => typeof skill === 'string' && skill !== '' && !AGENT_SKILL.test(skill))) {
+      // The router's syntax (skills with levels, @perch/routing skill-rules.util): refused here at start-up, not per presence.
+      problem('skills', 'each skill must be <name> or <name>=<level 1..10> (the name without "=")');
     }
     if (role !== undefined && !isRole(role)) problem('role', `must be one of ${AGENT_ROLES.join(', ')}`);
     if (

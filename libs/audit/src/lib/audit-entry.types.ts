@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'post',
   'classification-correction',
   'done',
+  'transfer',
+  'consultation',
   'audit-read',
   'audit-export',
   'x-effect',

@@ -15,7 +15,7 @@ import { type AuditRecorderModuleDeps } from './audit-recorder-deps.types';
 import { AUDIT_RECORDER_DEPS } from './audit.constants';
 
 /** The router's decisions about who handles what; the other lifecycle events are the customer's, not decisions. */
-const ROUTING_DECISIONS: ReadonlySet<InteractionEventType> = new Set(['offered', 'accepted', 'declined', 'offer-timed-out', 'completed']);
+const ROUTING_DECISIONS: ReadonlySet<InteractionEventType> = new Set(['offered', 'accepted', 'declined', 'offer-timed-out', 'completed', 'transferred']);
 const MAX_TEXT = 500;
 
 /**

@@ -93,6 +93,13 @@ describe('decodeEvent', () => {
       /agentId.*offerId|offerId.*agentId/s,
     );
   });
+
+  it('decodes a transferred lifecycle event, which names the transferring agent', () => {
+    const payload = { interactionId: randomUUID(), type: 'transferred', conversationKey: '100:1', brandAccountId: '100', priority: 1 };
+    expect(() => decodeEvent(Topics.InteractionLifecycle, JSON.stringify(envelope(payload)))).toThrow(/agentId/);
+    const decoded = decodeEvent(Topics.InteractionLifecycle, JSON.stringify(envelope({ ...payload, agentId: 'ada', reason: 'billing' })));
+    expect(decoded.payload.type).toBe('transferred');
+  });
 });
 
 describe('the topic-to-payload map', () => {

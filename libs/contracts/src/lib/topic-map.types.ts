@@ -13,6 +13,7 @@ import {
 import { OutboundCompletedPayload, outboundCompletedKey } from './outbound-completed/outbound-completed.payload';
 import { OutboundRequestedPayload, outboundRequestedKey } from './outbound-requested/outbound-requested.payload';
 import { type TopicName, Topics } from './topics.constants';
+import { VoiceConsultationPayload, voiceConsultationKey } from './voice-consultation/voice-consultation.payload';
 
 /** The type-level map: publishing a payload on the wrong topic does not compile. */
 export interface TopicPayloads {
@@ -24,6 +25,7 @@ export interface TopicPayloads {
   [Topics.OutboundCompleted]: OutboundCompletedPayload;
   [Topics.ClassificationCorrected]: ClassificationCorrectedPayload;
   [Topics.AgentState]: AgentStatePayload;
+  [Topics.VoiceConsultation]: VoiceConsultationPayload;
 }
 
 export type PayloadOf<T extends TopicName> = TopicPayloads[T];
@@ -98,6 +100,14 @@ export const TOPIC_REGISTRY: Registry = {
     // Keyed by agent: one agent's changes stay in order.
     keyOf: agentStateKey,
     partitions: 6,
+  },
+  [Topics.VoiceConsultation]: {
+    topic: Topics.VoiceConsultation,
+    payloadClass: VoiceConsultationPayload,
+    schemaVersions: [1],
+    keyOf: voiceConsultationKey,
+    // A few per agent per hour.
+    partitions: 3,
   },
 };
 

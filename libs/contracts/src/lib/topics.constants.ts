@@ -19,6 +19,8 @@ export const Topics = {
   ClassificationCorrected: 'classification.corrected.v1',
   /** router → gateway (the agent's desktops) and supervisors: an agent's state, on every change. Key: agent id. */
   AgentState: 'routing.agent.v1',
+  /** gateway → a voice system (none in Perch): an agent asks to talk to a colleague about an interaction. Key: interaction id. */
+  VoiceConsultation: 'agent.voice-consultation.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

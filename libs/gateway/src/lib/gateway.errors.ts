@@ -28,7 +28,18 @@ export const GatewayErrorCode = {
   OfferNotLive: 'offer-not-live',
   /** 503: the router's store could not be read, so nobody's right to act can be checked; try again. */
   RoutingUnavailable: 'routing-unavailable',
-  /** 404: a supervisor named an agent the directory does not know. */
+  /** 404: a supervisor named an agent the directory does not know (409 when a transfer names one). */
   UnknownAgent: 'unknown-agent',
+  // Transfer to a named agent (409, nothing published):
+  /** The holder named themselves. */
+  TransferToSelf: 'transfer-to-self',
+  /** The agent named is signed out (offline to the router). */
+  AgentOffline: 'agent-offline',
+  /** The agent named has no room for the interaction's channel. */
+  AgentAtCapacity: 'agent-at-capacity',
+  /** A transfer of this interaction is already waiting for its answer. */
+  TransferPending: 'transfer-pending',
+  /** 409: a consultation naming the caller themselves. */
+  ConsultSelf: 'consult-self',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

@@ -31,6 +31,7 @@ import { AgentAuthGuard } from './http/agent-auth.guard';
 import { PerchExceptionFilter } from './http/perch-exception.filter';
 import { RolesGuard } from './http/roles.guard';
 import { ClassificationCorrectionsService } from './interactions/classification-corrections.service';
+import { ConsultationsService } from './interactions/consultations.service';
 import { HolderChecks } from './interactions/holder-checks.service';
 import { InteractionQueryService } from './interactions/interaction-query.service';
 import { InteractionsController } from './interactions/interactions.controller';
@@ -111,6 +112,7 @@ export class GatewayModule {
         PresenceService,
         OutboundActionsService,
         ClassificationCorrectionsService,
+        ConsultationsService,
         AgentSocketHub,
         AgentPushService,
         LocalViewCache,

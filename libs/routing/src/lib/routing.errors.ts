@@ -5,5 +5,9 @@ export const RoutingErrorCode = {
   StaleDecline: 'stale-decline',
   /** The interaction is not (or no longer) assigned to the agent who completes it. */
   StaleComplete: 'stale-complete',
+  /** The interaction is not (or no longer) assigned to the agent who transfers it. */
+  StaleTransfer: 'stale-transfer',
+  /** A transfer to a named agent the store refused (oneself, unknown, offline, at capacity): the reason is in the details. */
+  TransferRefused: 'transfer-refused',
 } as const;
 export type RoutingErrorCode = (typeof RoutingErrorCode)[keyof typeof RoutingErrorCode];

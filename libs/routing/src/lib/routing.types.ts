@@ -74,6 +74,11 @@ export interface InteractionRecord {
   declinedBy: string[];
   /** Per decliner, until when (ms) the decline is remembered; present when `declinedBy` is not empty. */
   declinedUntil?: Record<string, number>;
+  /**
+   * While assigned: a transfer offered to another agent, not yet answered. The interaction stays with its holder until
+   * that agent accepts (it then becomes theirs); a decline or the deadline leaves it with the holder.
+   */
+  transferOffer?: TransferOffer;
   messageCount: number;
   firstMessage: InboundMessage;
   classification: Classification;
@@ -128,6 +133,13 @@ export interface Offer {
   interaction: InteractionRecord;
 }
 
+/** A transfer to a named agent, pending on an assigned interaction (the offers set holds its deadline). */
+export interface TransferOffer {
+  toAgentId: string;
+  offerId: string;
+  expiresAt: number;
+}
+
 export const STALE_REASONS = [
   'unknown-interaction',
   'not-offered',
@@ -136,6 +148,9 @@ export const STALE_REASONS = [
   'not-assigned',
   'not-your-interaction',
   'already-completed',
+  // A transfer is pending: the holder may not transfer again until it is answered; its target has no room to accept.
+  'transfer-pending',
+  'target-full',
 ] as const;
 export type StaleReason = (typeof STALE_REASONS)[number];
 
@@ -146,12 +161,36 @@ export interface StaleResult {
 }
 
 export type AcceptResult =
-  | { kind: 'accepted'; interaction: InteractionRecord }
+  /** `transferredFrom`: the accept took a transfer offer; that agent held it until now. */
+  | { kind: 'accepted'; interaction: InteractionRecord; transferredFrom?: string }
   /** The same agent accepting the same offer again (a redelivered command): nothing changed. */
   | { kind: 'already-accepted'; interaction: InteractionRecord }
   | StaleResult;
 
-export type DeclineResult = { kind: 'declined'; offerId: string; interaction: InteractionRecord } | StaleResult;
+/** `transferDeclined`: a transfer offer was declined; the interaction stays assigned to its holder. */
+export type DeclineResult = { kind: 'declined'; offerId: string; interaction: InteractionRecord; transferDeclined?: true } | StaleResult;
+
+/** Why a transfer to a named agent is refused (409 with this reason); nothing changed. */
+export const TRANSFER_REFUSALS = ['transfer-to-self', 'unknown-agent', 'agent-offline', 'agent-at-capacity'] as const;
+export type TransferRefusal = (typeof TRANSFER_REFUSALS)[number];
+
+export interface OfferTransferInput {
+  interactionId: string;
+  fromAgentId: string;
+  toAgentId: string;
+  offerId: string;
+  now: number;
+  offerTimeoutMs: number;
+}
+
+/** `offered`: the interaction, still assigned to its holder, with its `transferOffer`. */
+export type OfferTransferResult =
+  | { kind: 'transfer-offered'; interaction: InteractionRecord; transferOffer: TransferOffer }
+  | { kind: 'refused'; reason: TransferRefusal }
+  | StaleResult;
+
+/** The holder handed the interaction back to the queue (at its original age); `interaction` is queued. */
+export type TransferResult = { kind: 'transferred'; fromAgentId: string; interaction: InteractionRecord } | StaleResult;
 
 /** An offer taken back from an agent who went offline: the interaction is queued again, with no decline remembered. */
 export interface WithdrawnOffer {
@@ -193,4 +232,6 @@ export interface ExpiredOffer {
   agentSetNotReady: boolean;
   /** The agent after the timeout, when it changed its state (agentSetNotReady). */
   presenceChange?: AgentRecord;
+  /** A transfer offer timed out: the interaction stays assigned to its holder (`interaction.agentId`); no state change. */
+  transfer?: true;
 }

@@ -46,3 +46,26 @@ describe('agent.command.v1 presence capacity', () => {
     expect(problemFields({ ...presence(), capacityByChannel: 3 })).toEqual(['payload.capacityByChannel']);
   });
 });
+
+describe('agent.command.v1 transfer', () => {
+  const transfer = (overrides: Partial<AgentCommandPayload> = {}): AgentCommandPayload => ({
+    commandId: randomUUID(),
+    type: 'transfer',
+    agentId: 'ada',
+    interactionId: randomUUID(),
+    transferReason: 'needs billing',
+    ...overrides,
+  });
+
+  it('accepts a transfer naming the interaction and a reason', () => {
+    expect(problemFields(transfer())).toEqual([]);
+  });
+
+  it('refuses a transfer without an interaction or a reason', () => {
+    expect(problemFields(transfer({ interactionId: undefined, transferReason: undefined }))).toEqual([
+      'payload.interactionId',
+      'payload.transferReason',
+    ]);
+    expect(problemFields(transfer({ transferReason: '' }))).toEqual(['payload.transferReason']);
+  });
+});

@@ -19,7 +19,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 
-export const AGENT_COMMAND_TYPES = ['presence', 'accept', 'decline', 'complete'] as const;
+// Added additively (ADR 0003): `transfer` hands assigned work to the queue or (toAgentId) offers it to a named agent.
+export const AGENT_COMMAND_TYPES = ['presence', 'accept', 'decline', 'complete', 'transfer'] as const;
 export type AgentCommandType = (typeof AGENT_COMMAND_TYPES)[number];
 
 export const AGENT_PRESENCES = ['ready', 'not-ready', 'offline'] as const;
@@ -29,7 +30,7 @@ export type AgentPresence = (typeof AGENT_PRESENCES)[number];
 export const PRESENCE_COMMAND_CAUSES = ['agent', 'supervisor', 'sign-out', 'disconnect'] as const;
 export type PresenceCommandCause = (typeof PRESENCE_COMMAND_CAUSES)[number];
 
-const ABOUT_INTERACTION: readonly AgentCommandType[] = ['accept', 'decline', 'complete'];
+const ABOUT_INTERACTION: readonly AgentCommandType[] = ['accept', 'decline', 'complete', 'transfer'];
 
 /** Same bound as `capacity`, per channel. */
 export const MAX_CHANNEL_CAPACITY = 50;
@@ -136,6 +137,18 @@ export class AgentCommandPayload {
   @IsString()
   @Length(0, 64)
   disposition?: string;
+
+  /** On transfer: the agent offered it (the holder keeps it until they accept); absent: back to the queue. */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'transfer' && o.toAgentId !== undefined)
+  @IsString()
+  @Length(1, 64)
+  toAgentId?: string;
+
+  /** On transfer: why the agent hands the interaction on (required; shown to whoever takes it next). */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'transfer')
+  @IsString()
+  @Length(1, 500)
+  transferReason?: string;
 
   @IsOptional()
   @IsString()

@@ -27,6 +27,13 @@ export const INTERACTION_EVENT_TYPES = [
   'declined',
   'offer-timed-out',
   'completed',
+  // Additive (ADR 0003): the holder handed it back to the queue; `agentId` is who transferred it, `reason` why.
+  'transferred',
+  // A transfer to a named agent: offered to `agentId` by `fromAgentId` (who keeps it until an 'accepted' naming
+  // `fromAgentId`); declined by, or timed out at, `agentId`: it stays with `fromAgentId`.
+  'transfer-offered',
+  'transfer-declined',
+  'transfer-timed-out',
 ] as const;
 export type InteractionEventType = (typeof INTERACTION_EVENT_TYPES)[number];
 
@@ -34,8 +41,19 @@ export type InteractionEventType = (typeof INTERACTION_EVENT_TYPES)[number];
 export const INTERACTION_CHANNELS = ['public', 'dm'] as const;
 export type InteractionChannel = (typeof INTERACTION_CHANNELS)[number];
 
-const WITH_AGENT: readonly InteractionEventType[] = ['offered', 'accepted', 'declined', 'offer-timed-out', 'completed'];
-const WITH_MESSAGE: readonly InteractionEventType[] = ['created', 'message-added', 'offered'];
+const WITH_AGENT: readonly InteractionEventType[] = [
+  'offered',
+  'accepted',
+  'declined',
+  'offer-timed-out',
+  'completed',
+  'transferred',
+  'transfer-offered',
+  'transfer-declined',
+  'transfer-timed-out',
+];
+const TRANSFER_EVENTS: readonly InteractionEventType[] = ['transfer-offered', 'transfer-declined', 'transfer-timed-out'];
+const WITH_MESSAGE: readonly InteractionEventType[] = ['created', 'message-added', 'offered', 'transfer-offered'];
 
 /** routing.interaction.v1: one step of an interaction's life, as the router decided it. */
 export class InteractionLifecyclePayload {
@@ -61,12 +79,21 @@ export class InteractionLifecyclePayload {
   @Length(1, 64)
   agentId?: string;
 
+  /**
+   * On a transfer to a named agent: the holder who transferred it (transfer-*), and on the 'accepted' that moved it,
+   * the holder it was taken from.
+   */
+  @ValidateIf((o: InteractionLifecyclePayload) => TRANSFER_EVENTS.includes(o.type) || o.fromAgentId !== undefined)
+  @IsString()
+  @Length(1, 64)
+  fromAgentId?: string;
+
   /** The reservation an accept or decline must name; stale ones are refused. */
-  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.offerId !== undefined)
+  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.type === 'transfer-offered' || o.offerId !== undefined)
   @IsUUID()
   offerId?: string;
 
-  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.offerExpiresAt !== undefined)
+  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.type === 'transfer-offered' || o.offerExpiresAt !== undefined)
   @IsISO8601()
   offerExpiresAt?: string;
 

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AgentCommandPayload, type AgentPresence, type PresenceCommandCause, Topics } from '@perch/contracts';
 import { type EventPublisher } from '@perch/messaging';
-import { type AgentProfile } from '@perch/agents';
-import { newId } from '@perch/platform';
+import { type AgentDirectory, type AgentProfile } from '@perch/agents';
+import { ConflictError, newId } from '@perch/platform';
+import { type AgentStateReader, type Assignment } from '@perch/routing';
 
-import { GATEWAY_BUS } from '../gateway.constants';
+import { GATEWAY_AGENT_STATES, GATEWAY_AGENTS, GATEWAY_BUS } from '../gateway.constants';
+import { GatewayErrorCode } from '../gateway.errors';
 import { HolderChecks } from '../interactions/holder-checks.service';
 
 /** Who made a presence change and why: the agent by default; a supervisor names themselves; the gateway names sign-out or disconnect. */
@@ -25,6 +27,8 @@ export class AgentCommandsService {
   constructor(
     @Inject(GATEWAY_BUS) private readonly bus: EventPublisher,
     private readonly holders: HolderChecks,
+    @Inject(GATEWAY_AGENTS) private readonly directory: Pick<AgentDirectory, 'getAgent'>,
+    @Inject(GATEWAY_AGENT_STATES) private readonly states: AgentStateReader,
   ) {}
 
   /**
@@ -74,6 +78,43 @@ export class AgentCommandsService {
       },
       holder.correlationId,
     );
+  }
+
+  /**
+   * Transfer, only by the holder (the router's record, ADR 0013), with a reason the next agent sees: to the queue, or
+   * (toAgentId) as an offer to a named agent, refused here with 409 and the reason (oneself, unknown, offline, no room,
+   * a transfer already pending) from the router's own records; the router checks again (a race lost in between).
+   */
+  async transfer(agent: AgentProfile, interactionId: string, reason: string, toAgentId?: string): Promise<{ commandId: string }> {
+    const holder = await this.holders.requireHolder(agent, interactionId);
+    if (toAgentId !== undefined) await this.assertTransferTarget(agent, holder, toAgentId);
+    return this.send(
+      {
+        commandId: newId(),
+        type: 'transfer',
+        agentId: agent.id,
+        interactionId,
+        transferReason: reason,
+        ...(toAgentId === undefined ? {} : { toAgentId }),
+      },
+      holder.correlationId,
+    );
+  }
+
+  private async assertTransferTarget(agent: AgentProfile, holder: Assignment, toAgentId: string): Promise<void> {
+    const refuse = (message: string, code: GatewayErrorCode): never => {
+      throw new ConflictError<GatewayErrorCode>(message, code, { toAgentId });
+    };
+    if (holder.transferOffer !== undefined) refuse(`A transfer to ${holder.transferOffer.toAgentId} is waiting for an answer`, GatewayErrorCode.TransferPending);
+    if (toAgentId === agent.id) refuse('You cannot transfer an interaction to yourself', GatewayErrorCode.TransferToSelf);
+    if (!this.directory.getAgent(toAgentId)) refuse(`Unknown agent ${toAgentId}`, GatewayErrorCode.UnknownAgent);
+    const target = await this.states.stateOf(toAgentId);
+    if (!target || target.state === 'offline') refuse(`${toAgentId} is offline`, GatewayErrorCode.AgentOffline);
+    const channel = holder.channel ?? 'public';
+    const limit = target?.capacityByChannel?.[channel] ?? target?.capacity ?? 0;
+    if (target && (target.load >= target.capacity || target.loadByChannel[channel] >= limit)) {
+      refuse(`${toAgentId} is at capacity (${target.load}/${target.capacity}, ${channel} ${target.loadByChannel[channel]}/${limit})`, GatewayErrorCode.AgentAtCapacity);
+    }
   }
 
   private async send(payload: AgentCommandPayload, correlationId: string): Promise<{ commandId: string }> {

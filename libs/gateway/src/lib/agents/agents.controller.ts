@@ -17,7 +17,7 @@ import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator'
 import { RequireRole } from '../http/roles.guard';
 import { type OfferMessage } from '../ws/ws-messages.types';
 import { PresenceService } from './presence.service';
-import { AgentPresenceDto, CommandAcceptedDto, PendingOfferDto, PresenceCommandAcceptedDto, PresenceDto } from './presence.dto';
+import { AgentPresenceDto, CommandAcceptedDto, PendingOfferDto, PresenceCommandAcceptedDto, PresenceDto, RosterEntryDto } from './presence.dto';
 
 @ApiTags('agents')
 @GatewayController()
@@ -58,6 +58,13 @@ export class AgentsController {
   @ApiOkResponse({ type: [PendingOfferDto] })
   offers(@CurrentAgent() agent: AgentProfile): Promise<OfferMessage[]> {
     return this.presences.pendingOffers(agent);
+  }
+
+  @Get('roster')
+  @ApiOperation({ summary: 'Your colleagues (id, name, the router\'s state) to pick a transfer target from; any signed-in agent' })
+  @ApiOkResponse({ type: [RosterEntryDto] })
+  roster(@CurrentAgent() agent: AgentProfile): Promise<RosterEntryDto[]> {
+    return this.presences.roster(agent);
   }
 
   @Put(':agentId/presence')

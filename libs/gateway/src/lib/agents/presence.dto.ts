@@ -78,6 +78,18 @@ export class AgentPresenceDto {
   at!: string;
 }
 
+/** One colleague on the roster agents pick a transfer target from: no load, skills or supervisor detail. */
+export class RosterEntryDto {
+  @ApiProperty({ example: 'bob' })
+  id!: string;
+
+  @ApiProperty({ example: 'Bob Agent' })
+  name!: string;
+
+  @ApiProperty({ enum: AGENT_STATE_NAMES, description: "The router's state now (offline when it has never heard of them)" })
+  state!: AgentStateName;
+}
+
 /** A pending offer as the toast shows it: the socket's `offer` message, read again from the router's record. */
 export class PendingOfferDto {
   @ApiProperty({ enum: ['offer'] })

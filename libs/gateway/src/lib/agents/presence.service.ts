@@ -12,7 +12,7 @@ import { LocalViewCache } from '../ws/local-view-cache.service';
 import { offerMessageOf } from '../ws/offer-message.util';
 import { type OfferMessage } from '../ws/ws-messages.types';
 import { AgentCommandsService } from './agent-commands.service';
-import { type AgentPresenceDto, type PresenceDto } from './presence.dto';
+import { type AgentPresenceDto, type PresenceDto, type RosterEntryDto } from './presence.dto';
 
 /**
  * An agent's presence as the router holds it (read through AgentStateReader from the router's own store, never a
@@ -131,6 +131,13 @@ export class PresenceService {
     } else if (body.reason !== undefined) {
       throw new ValidationFailedError(`A ${body.state} presence takes no reason`, [{ field: 'reason', messages: ['only a not-ready presence has a reason'] }]);
     }
+  }
+
+  /** Every agent of the directory but the caller, with the router's state: whom a transfer may name. */
+  async roster(agent: AgentProfile): Promise<RosterEntryDto[]> {
+    const others = this.directory.list().filter((profile) => profile.id !== agent.id);
+    const states = await Promise.all(others.map((profile) => this.read(profile.id)));
+    return others.map((profile, i) => ({ id: profile.id, name: profile.displayName, state: states[i]?.state ?? 'offline' }));
   }
 
   private async read(agentId: string): Promise<AgentStateView | undefined> {

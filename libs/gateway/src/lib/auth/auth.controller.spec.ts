@@ -8,6 +8,7 @@ import {
 } from '@perch/agents';
 import { Topics } from '@perch/contracts';
 import { RecordingEventPublisher } from '@perch/messaging';
+import { RoutingStoreAgentStateReader } from '@perch/routing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
@@ -244,7 +245,7 @@ describe('AuthController (unit)', () => {
   });
 
   it('still signs out when the command cannot be sent, leaving the offline to the sockets closing', async () => {
-    const down = new AuthController(agents, hub as unknown as AgentSocketHub, new AgentCommandsService(new DownBus('gateway'), services.holders));
+    const down = new AuthController(agents, hub as unknown as AgentSocketHub, new AgentCommandsService(new DownBus('gateway'), services.holders, agents, new RoutingStoreAgentStateReader(services.routing)));
     const { token } = await down.signIn({ username: 'ada', password: 'correct horse' }, '203.0.113.7');
     const session = await agents.verifySession(token);
     await down.signOut(session);

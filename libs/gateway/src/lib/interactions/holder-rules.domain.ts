@@ -48,6 +48,17 @@ export function assertHolder(holder: Assignment, agentId: string, options: Holde
  * caller already accepted passes: a retried accept is harmless, and the router answers it idempotently.
  */
 export function assertOfferLive(holder: Assignment, agentId: string, offerId: string, decision: 'accept' | 'decline', now: number): void {
+  const transfer = holder.transferOffer;
+  if (holder.state === 'assigned' && transfer?.offerId === offerId) {
+    // A transfer offer, made to the named agent while the holder keeps the interaction.
+    if (transfer.toAgentId !== agentId) {
+      throw new ForbiddenError<GatewayErrorCode>(`Offer ${offerId} was made to another agent`, GatewayErrorCode.NotYourOffer);
+    }
+    if (transfer.expiresAt <= now) {
+      throw new ConflictError<GatewayErrorCode>(`Offer ${offerId} expired at ${new Date(transfer.expiresAt).toISOString()}`, GatewayErrorCode.OfferExpired);
+    }
+    return;
+  }
   const current = holder.offerId === offerId;
   if (current && holder.agentId !== agentId) {
     throw new ForbiddenError<GatewayErrorCode>(`Offer ${offerId} was made to another agent`, GatewayErrorCode.NotYourOffer);

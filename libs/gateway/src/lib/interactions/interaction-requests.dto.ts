@@ -5,7 +5,7 @@ import {
   type DeclaredActionability,
   type DeclaredSentiment,
 } from '@perch/contracts';
-import { IsBoolean, IsIn, IsNumberString, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNumberString, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 
 export class OfferDecisionDto {
   @ApiProperty({ format: 'uuid', description: 'The offer being answered, as pushed on the socket' })
@@ -40,6 +40,47 @@ export class DoneDto {
   @IsString()
   @Length(0, 2000)
   note?: string;
+}
+
+/** Transfer to the queue (`toQueue: true`) or to a named agent (`toAgentId`): exactly one of them. */
+export class TransferDto {
+  @ApiPropertyOptional({ description: 'Back to the queue, at its original age, for any eligible agent but you', enum: [true] })
+  @ValidateIf((o: TransferDto) => o.toAgentId === undefined || o.toQueue !== undefined)
+  @IsIn([true], { message: 'toQueue must be true, or give toAgentId instead (not both)' })
+  @ValidateBy({
+    name: 'oneTarget',
+    validator: { validate: (_v: unknown, args) => (args?.object as TransferDto).toAgentId === undefined, defaultMessage: () => 'give toQueue or toAgentId, not both' },
+  })
+  toQueue?: true;
+
+  @ApiPropertyOptional({ description: 'Offer it to this agent (see GET /api/agents/roster); you keep it until they accept', example: 'bob' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  toAgentId?: string;
+
+  @ApiProperty({ example: 'needs a billing specialist', minLength: 1, maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+/** An internal consultation with a colleague about this interaction (never sent to X). */
+export class ConsultationDto {
+  @ApiProperty({ example: 'bob', description: 'The colleague (see GET /api/agents/roster); when answering, the agent who consulted you' })
+  @IsString()
+  @Length(1, 64)
+  withAgentId!: string;
+
+  @ApiProperty({ example: 'Is a refund possible for a delay under 3 hours?', minLength: 1, maxLength: 2000 })
+  @IsString()
+  @Length(1, 2000)
+  text!: string;
+
+  @ApiPropertyOptional({ description: 'Ask a voice system to call the colleague (agent.voice-consultation.v1); `text` is the topic' })
+  @IsOptional()
+  @IsBoolean()
+  voice?: boolean;
 }
 
 export class DirectMessageDto {

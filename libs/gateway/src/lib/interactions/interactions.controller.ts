@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -10,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AgentProfile } from '@perch/agents';
-import { type InteractionView } from '@perch/interactions';
+import { type ConsultationEntry, type InteractionView } from '@perch/interactions';
 import { type CustomerProfile, CustomerProfileService } from '@perch/outbound';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
@@ -20,16 +21,19 @@ import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { uuidParam } from '../http/gateway-validation.pipe';
 import { ClassificationCorrectionsService } from './classification-corrections.service';
+import { ConsultationsService } from './consultations.service';
 import { InteractionQueryService } from './interaction-query.service';
 import {
   ActionAcceptedDto,
   ClassificationCorrectionDto,
+  ConsultationDto,
   CorrectionAcceptedDto,
   CustomerProfileDto,
   DirectMessageDto,
   DoneDto,
   OfferDecisionDto,
   ReplyDto,
+  TransferDto,
 } from './interaction-requests.dto';
 import { InteractionViewDto } from './interaction-view.dto';
 import { customerOf, OutboundActionsService } from './outbound-actions.service';
@@ -45,6 +49,7 @@ export class InteractionsController {
     private readonly actions: OutboundActionsService,
     private readonly profiles: CustomerProfileService,
     private readonly corrections: ClassificationCorrectionsService,
+    private readonly consultations: ConsultationsService,
   ) {}
 
   @Get()
@@ -91,6 +96,49 @@ export class InteractionsController {
     @Body() body: OfferDecisionDto,
   ): Promise<CommandAcceptedDto> {
     return this.commands.decline(agent, id, body.offerId);
+  }
+
+  @Post(':id/transfer')
+  @Audited('transfer', { keep: ['toQueue', 'toAgentId', 'reason'] })
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Transfer your interaction, with a reason, to the queue (at its original age) or to a named agent (an offer to them; you keep it until they accept, and again if they decline or let it time out); the transcript and notes go with it',
+  })
+  @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiBadRequestResponse({ description: 'reason missing or over 500 characters; neither or both of toQueue and toAgentId' })
+  @ApiForbiddenResponse({ description: 'Not your interaction' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({
+    description:
+      'not-accepted: only offered to you; interaction-completed; transfer-to-self, unknown-agent, agent-offline, agent-at-capacity, transfer-pending',
+  })
+  transfer(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: TransferDto,
+  ): Promise<CommandAcceptedDto> {
+    return this.commands.transfer(agent, id, body.reason, body.toAgentId);
+  }
+
+  @Post(':id/consultations')
+  @Audited('consultation', { keep: ['withAgentId', 'voice'] })
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Consult a colleague about your interaction (or answer the holder who consulted you): kept in its transcript for agents only, never sent to X; `voice` asks a voice system to call them',
+  })
+  @ApiCreatedResponse({ description: 'The consultation entry, also pushed to both agents (consultation-added)' })
+  @ApiBadRequestResponse({ description: 'withAgentId or text missing, text over 2,000 characters' })
+  @ApiForbiddenResponse({ description: 'Not your interaction, and nobody holding it consulted you' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'consult-self, unknown-agent; not-accepted: only offered to you' })
+  consult(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ConsultationDto,
+  ): Promise<ConsultationEntry> {
+    return this.consultations.consult(agent, id, body);
   }
 
   @Post(':id/replies')

@@ -1,4 +1,4 @@
-import { type EventEnvelope, type OutboundRequestedPayload, Topics } from '@perch/contracts';
+import { type EventEnvelope, type OutboundRequestedPayload, Topics, type VoiceConsultationPayload } from '@perch/contracts';
 import { type ConsumerHandle } from '@perch/messaging';
 import { newId } from '@perch/platform';
 import { waitFor } from '@perch/testing';
@@ -23,7 +23,8 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       brands: [PERCH_AIR],
       agents: [
         { id: 'ada', displayName: 'Ada', password: 'correct horse', brands: [PERCH_AIR.username] },
-        { id: 'bob', displayName: 'Bob', password: 'battery staple', brands: [PERCH_AIR.username] },
+        { id: 'bob', displayName: 'Bob', password: 'battery staple', capacity: 1, brands: [PERCH_AIR.username] },
+        { id: 'cleo', displayName: 'Cleo', password: 'cleo pw', brands: [PERCH_AIR.username] },
       ],
       options: { run: { outboundWorker: false } },
     });
@@ -118,6 +119,160 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       expect(testbed.router.commands.filter((c) => c.type === 'accept' && [expired.interactionId, declined.interactionId].includes(c.interactionId ?? ''))).toEqual([]);
     } finally {
       await socket.close();
+    }
+  });
+
+  it('lets only the holder transfer to the queue: 400 naming bad fields, 409 when only offered, 403 for another agent, 202 and a push for the holder', async () => {
+    const token = await signIn('ada', 'correct horse');
+    const bobToken = await signIn('bob', 'battery staple');
+    const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+    try {
+      const { interactionId, offerId } = await offerTo('ada');
+      await socket.next('offer', (m) => m.interactionId === interactionId);
+      const path = `/api/interactions/${interactionId}/transfer`;
+      const bad = await request('POST', path, { toQueue: false, reason: '' }, token);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toMatch(/toQueue/);
+      expect(JSON.stringify(bad.body)).toMatch(/reason/);
+      expect(await request('POST', path, { toQueue: true, reason: 'billing' }, token)).toMatchObject({ status: 409, body: { code: 'not-accepted' } });
+
+      expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+      expect(await request('POST', path, { toQueue: true, reason: 'billing' }, bobToken)).toMatchObject({ status: 403 });
+      expect((await request('POST', path, { toQueue: true, reason: 'needs billing' }, token)).status).toBe(202);
+      expect(await socket.next('transferred', (m) => m.interactionId === interactionId)).toMatchObject({ reason: 'needs billing' });
+      expect(testbed.router.commands.filter((c) => c.interactionId === interactionId).map((c) => [c.type, c.agentId])).toEqual([
+        ['accept', 'ada'],
+        ['transfer', 'ada'],
+      ]);
+      await waitFor('the transfer audited', async () =>
+        (await testbed.audit.query({ interactionId })).entries.some((e) => e.action === 'transfer' && e.outcome === 'succeeded'),
+      );
+      await waitFor('the view queued again', async () => (await testbed.store.get(interactionId))?.state === 'queued');
+    } finally {
+      await socket.close();
+    }
+  });
+
+  it('transfers to a named agent: 409 with the reason for oneself, unknown, offline, pending or full; an offer marked as a transfer; back on decline; moved on accept', async () => {
+    const token = await signIn('ada', 'correct horse');
+    const bobToken = await signIn('bob', 'battery staple');
+    const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+    const bobSocket = await AgentSocketProbe.connect(testbed.baseUrl, bobToken);
+    try {
+      expect((await request('PUT', '/api/agents/me/presence', { state: 'ready' }, bobToken)).status).toBe(202);
+      await testbed.router.waitForCommand((c) => c.type === 'presence' && c.agentId === 'bob');
+      const roster = await request('GET', '/api/agents/roster', undefined, token);
+      expect(roster.status).toBe(200);
+      expect(roster.body).toEqual(expect.arrayContaining([{ id: 'bob', name: 'Bob', state: 'ready' }, { id: 'cleo', name: 'Cleo', state: 'offline' }]));
+      expect(JSON.stringify(roster.body)).not.toContain('"ada"');
+
+      const { interactionId, offerId } = await offerTo('ada');
+      await socket.next('offer', (m) => m.interactionId === interactionId);
+      expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+      const path = `/api/interactions/${interactionId}/transfer`;
+      const refused = await Promise.all(
+        ['ada', 'ghost', 'cleo'].map((toAgentId) => request('POST', path, { toAgentId, reason: 'billing' }, token)),
+      );
+      expect(refused.map((r) => [r.status, r.body['code']])).toEqual([
+        [409, 'transfer-to-self'],
+        [409, 'unknown-agent'],
+        [409, 'agent-offline'],
+      ]);
+      const both = await request('POST', path, { toQueue: true, toAgentId: 'bob', reason: 'billing' }, token);
+      expect(both.status).toBe(400);
+      expect(JSON.stringify(both.body)).toMatch(/toQueue/);
+      expect(testbed.router.commands.filter((c) => c.type === 'transfer' && c.interactionId === interactionId)).toEqual([]);
+
+      expect((await request('POST', path, { toAgentId: 'bob', reason: 'billing question' }, token)).status).toBe(202);
+      const first = await bobSocket.next('offer', (m) => m.interactionId === interactionId);
+      expect(first.transfer).toEqual({ fromAgentId: 'ada', reason: 'billing question' });
+      expect(await socket.next('transfer-update', (m) => m.interactionId === interactionId)).toMatchObject({ status: 'offered', toAgentId: 'bob' });
+      expect(await request('POST', path, { toAgentId: 'bob', reason: 'again' }, token)).toMatchObject({ status: 409, body: { code: 'transfer-pending' } });
+      // Only bob decides bob's transfer offer; ada still holds the interaction meanwhile.
+      expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId: first.offerId }, token)).status).toBe(403);
+      expect((await request('POST', `/api/interactions/${interactionId}/decline`, { offerId: first.offerId }, bobToken)).status).toBe(202);
+      await bobSocket.next('offer-rescinded', (m) => m.interactionId === interactionId);
+      expect(await socket.next('transfer-update', (m) => m.interactionId === interactionId && m.status === 'declined')).toMatchObject({ toAgentId: 'bob' });
+      expect(await testbed.router.holderOf(interactionId)).toMatchObject({ state: 'assigned', agentId: 'ada' });
+
+      expect((await request('POST', path, { toAgentId: 'bob', reason: 'billing, take two' }, token)).status).toBe(202);
+      const second = await bobSocket.next('offer', (m) => m.interactionId === interactionId && m.offerId !== first.offerId);
+      expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId: second.offerId }, bobToken)).status).toBe(202);
+      expect(await bobSocket.next('interaction-accepted', (m) => m.interaction.id === interactionId)).toMatchObject({ interaction: { agentId: 'bob' } });
+      expect(await socket.next('transferred', (m) => m.interactionId === interactionId)).toMatchObject({ toAgentId: 'bob' });
+      // Bob (capacity 1) is full now: a transfer of ada's next interaction to him is refused with the reason.
+      const next = await offerTo('ada');
+      await socket.next('offer', (m) => m.interactionId === next.interactionId);
+      expect((await request('POST', `/api/interactions/${next.interactionId}/accept`, { offerId: next.offerId }, token)).status).toBe(202);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === next.interactionId);
+      expect(await request('POST', `/api/interactions/${next.interactionId}/transfer`, { toAgentId: 'bob', reason: 'x' }, token)).toMatchObject({
+        status: 409,
+        body: { code: 'agent-at-capacity' },
+      });
+      await waitFor('the transfers audited', async () =>
+        (await testbed.audit.query({ interactionId })).entries.filter((e) => e.action === 'transfer' && e.outcome === 'refused').length >= 4,
+      );
+    } finally {
+      await socket.close();
+      await bobSocket.close();
+    }
+  });
+
+  it('keeps a consultation between the holder and a colleague in the transcript (agents only), pushes it to both, and publishes a voice one', async () => {
+    const voice: EventEnvelope<VoiceConsultationPayload>[] = [];
+    const voiceObserver = await testbed.bus.subscribe(Topics.VoiceConsultation, 'holder-spec-voice', async (event) => {
+      voice.push(event);
+    });
+    const token = await signIn('ada', 'correct horse');
+    const bobToken = await signIn('bob', 'battery staple');
+    const cleoToken = await signIn('cleo', 'cleo pw');
+    const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+    const bobSocket = await AgentSocketProbe.connect(testbed.baseUrl, bobToken);
+    try {
+      const { interactionId, offerId } = await offerTo('ada');
+      await socket.next('offer', (m) => m.interactionId === interactionId);
+      const path = `/api/interactions/${interactionId}/consultations`;
+      await waitFor('the offer in the store', async () => (await testbed.store.get(interactionId))?.agentId === 'ada');
+      expect(await request('POST', path, { withAgentId: 'bob', text: 'refund?' }, token)).toMatchObject({ status: 409, body: { code: 'not-accepted' } });
+      expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+
+      const bad = await request('POST', path, { text: '' }, token);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toMatch(/withAgentId/);
+      expect(JSON.stringify(bad.body)).toMatch(/text/);
+      expect(await request('POST', path, { withAgentId: 'ada', text: 'hm' }, token)).toMatchObject({ status: 409, body: { code: 'consult-self' } });
+      expect(await request('POST', path, { withAgentId: 'ghost', text: 'hm' }, token)).toMatchObject({ status: 409, body: { code: 'unknown-agent' } });
+      expect((await request('POST', path, { withAgentId: 'ada', text: 'let me in' }, cleoToken)).status).toBe(403);
+
+      const asked = await request('POST', path, { withAgentId: 'bob', text: 'Is a refund possible under 3 hours?' }, token);
+      expect(asked).toMatchObject({ status: 201, body: { kind: 'consultation', fromAgentId: 'ada', withAgentId: 'bob' } });
+      expect(await bobSocket.next('consultation-added', (m) => m.interactionId === interactionId)).toMatchObject({ entry: { text: 'Is a refund possible under 3 hours?' } });
+      await socket.next('consultation-added', (m) => m.interactionId === interactionId);
+      const answered = await request('POST', path, { withAgentId: 'ada', text: 'Yes, a voucher' }, bobToken);
+      expect(answered).toMatchObject({ status: 201, body: { fromAgentId: 'bob', withAgentId: 'ada' } });
+      await socket.next('consultation-added', (m) => m.entry.fromAgentId === 'bob');
+      expect((await request('POST', path, { withAgentId: 'bob', text: 'the voucher rules', voice: true }, token)).status).toBe(201);
+      await waitFor('the voice consultation published', async () => voice.some((e) => e.payload.interactionId === interactionId));
+      expect(voice.find((e) => e.payload.interactionId === interactionId)?.payload).toMatchObject({ fromAgentId: 'ada', withAgentId: 'bob', topic: 'the voucher rules' });
+
+      const transcript = (await testbed.store.get(interactionId))?.transcript ?? [];
+      expect(transcript.filter((e) => e.kind === 'consultation').map((e) => (e.kind === 'consultation' ? [e.fromAgentId, e.text] : []))).toEqual([
+        ['ada', 'Is a refund possible under 3 hours?'],
+        ['bob', 'Yes, a voucher'],
+        ['ada', 'the voucher rules'],
+      ]);
+      // Never sent to X.
+      expect(requested.filter((e) => e.payload.interactionId === interactionId)).toEqual([]);
+      await waitFor('the consultations audited', async () =>
+        (await testbed.audit.query({ interactionId })).entries.filter((e) => e.action === 'consultation' && e.outcome === 'succeeded').length === 3,
+      );
+    } finally {
+      await voiceObserver.stop();
+      await socket.close();
+      await bobSocket.close();
     }
   });
 

@@ -205,7 +205,7 @@ interface FakeAgentState {
 
 /**
  * Plays the router's part: offers interactions and answers agent commands the way the real router
- * does (accept → accepted, decline → declined, complete → completed; presence → routing.agent.v1, offline withdrawing
+ * does (accept → accepted, decline → declined, complete → completed, transfer → transferred + queued; presence → routing.agent.v1, offline withdrawing
  * the agent's offers; a completion → wrap-up when `wrapUpMs` is set). Offer timeouts and the end of wrap-up happen
  * when a test says (`timeOutOffer`, `endWrapUp`). Like the router's store it answers who holds each interaction (the
  * gateway's AssignmentReader) and each agent's state (AgentStateReader), changed before the event that announces it,
@@ -219,7 +219,16 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
   readonly commands: AgentCommandPayload[] = [];
   private readonly holders = new Map<string, Assignment>();
   readonly published: EventEnvelope<InteractionLifecyclePayload>[] = [];
-  private readonly offers = new Map<string, { offerId: string; correlationId: string; base: Omit<InteractionLifecyclePayload, 'type'> }>();
+  private readonly offers = new Map<
+    string,
+    {
+      offerId: string;
+      correlationId: string;
+      base: Omit<InteractionLifecyclePayload, 'type'>;
+      /** The first message and its labels, for a transfer offer's toast. */
+      first?: { message: InboundMessage; classification: Classification };
+    }
+  >();
   private readonly waiters: { match: (command: AgentCommandPayload) => boolean; resolve: (command: AgentCommandPayload) => void }[] = [];
   private handle: ConsumerHandle | null = null;
 
@@ -262,7 +271,12 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
       },
       correlationId,
     );
-    this.offers.set(interactionId, { offerId, correlationId, base: { ...base, agentId: input.agentId } });
+    this.offers.set(interactionId, {
+      offerId,
+      correlationId,
+      base: { ...base, agentId: input.agentId },
+      first: { message: input.message, classification: input.classification },
+    });
     return { interactionId, offerId, correlationId };
   }
 
@@ -357,6 +371,21 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
     const offer = command.interactionId === undefined ? undefined : this.offers.get(command.interactionId);
     if (!offer || command.interactionId === undefined) return;
     const holder = this.holders.get(command.interactionId);
+    const transfer = holder?.transferOffer;
+    if ((command.type === 'accept' || command.type === 'decline') && holder && transfer && command.offerId === transfer.offerId) {
+      if (transfer.toAgentId !== command.agentId) return;
+      const from = holder.agentId ?? '';
+      const { transferOffer: _answered, ...kept } = holder;
+      if (command.type === 'decline') {
+        this.holders.set(command.interactionId, kept);
+        await this.emit({ ...offer.base, type: 'transfer-declined', agentId: command.agentId, fromAgentId: from, offerId: transfer.offerId }, offer.correlationId);
+        return;
+      }
+      this.holders.set(command.interactionId, { ...kept, agentId: command.agentId, offerId: transfer.offerId });
+      this.offers.set(command.interactionId, { ...offer, offerId: transfer.offerId, base: { ...offer.base, agentId: command.agentId } });
+      await this.emit({ ...offer.base, type: 'accepted', agentId: command.agentId, fromAgentId: from, offerId: transfer.offerId }, offer.correlationId);
+      return;
+    }
     if ((command.type === 'accept' || command.type === 'decline') && command.offerId === offer.offerId) {
       // As the router's store: only the agent the offer was made to decides it, once; a repeated accept is answered again.
       if (holder?.agentId !== command.agentId) return;
@@ -387,6 +416,30 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
         offer.correlationId,
       );
       if (wrapUp) await this.emitAgentState(command.agentId, 'agent', { interactionId: command.interactionId });
+    } else if (command.type === 'transfer' && command.toAgentId !== undefined) {
+      // As the router's store: an offer to the named agent while the holder keeps it (no timeout here).
+      if (holder?.state !== 'assigned' || holder.agentId !== command.agentId || holder.transferOffer) return;
+      const transferOffer = { toAgentId: command.toAgentId, offerId: newId(), expiresAt: Date.now() + 30_000 };
+      this.holders.set(command.interactionId, { ...holder, transferOffer });
+      await this.emit(
+        {
+          ...offer.base,
+          type: 'transfer-offered',
+          agentId: command.toAgentId,
+          fromAgentId: command.agentId,
+          offerId: transferOffer.offerId,
+          offerExpiresAt: new Date(transferOffer.expiresAt).toISOString(),
+          ...(offer.first === undefined ? {} : { message: offer.first.message, classification: offer.first.classification }),
+          reason: command.transferReason ?? '',
+        },
+        offer.correlationId,
+      );
+    } else if (command.type === 'transfer') {
+      // As the router's store: only the holder of assigned work transfers it, back to the queue (nobody else is offered it here).
+      if (holder?.state !== 'assigned' || holder.agentId !== command.agentId) return;
+      this.holders.set(command.interactionId, queued(holder));
+      await this.emit({ ...offer.base, agentId: command.agentId, type: 'transferred', reason: command.transferReason ?? '' }, offer.correlationId);
+      await this.emit({ ...offer.base, type: 'queued', reason: `transferred by ${command.agentId}` }, offer.correlationId);
     }
   }
 

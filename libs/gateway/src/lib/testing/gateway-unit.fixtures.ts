@@ -4,16 +4,18 @@ import { InteractionViewProjector, MemoryInteractionStore } from '@perch/interac
 import { RecordingEventPublisher } from '@perch/messaging';
 import { CustomerProfileService } from '@perch/outbound';
 import { newId } from '@perch/platform';
-import { MAX_AGENT_CAPACITY, MemoryRoutingStore, RoutingStoreAssignmentReader } from '@perch/routing';
+import { MAX_AGENT_CAPACITY, MemoryRoutingStore, RoutingStoreAgentStateReader, RoutingStoreAssignmentReader } from '@perch/routing';
 import { type BrandAccount, type LookupUserQuery, type XUserProfile } from '@perch/x-client';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { ClassificationCorrectionsService } from '../interactions/classification-corrections.service';
+import { ConsultationsService } from '../interactions/consultations.service';
 import { HolderChecks } from '../interactions/holder-checks.service';
 import { InteractionQueryService } from '../interactions/interaction-query.service';
 import { OutboundActionsService } from '../interactions/outbound-actions.service';
 import { LocalViewCache } from '../ws/local-view-cache.service';
+import { type ServerMessage } from '../ws/ws-messages.types';
 import { inboundMessageFrom } from './gateway-testbed.fixtures';
 
 // Builders for the gateway's unit specs (controllers and guards with in-memory adapters; no test framework here).
@@ -156,6 +158,9 @@ export interface UnitServices {
   profiles: CustomerProfileService;
   actions: OutboundActionsService;
   corrections: ClassificationCorrectionsService;
+  consultations: ConsultationsService;
+  /** What the consultations pushed, by agent (no sockets here). */
+  pushed: { agentId: string; message: ServerMessage }[];
 }
 
 /** `options` over UNIT_OPTIONS, e.g. a `clock` ahead of the router's to see its offers expire. */
@@ -166,6 +171,7 @@ export function unitServices(brands: BrandAccount[] = [PERCH_AIR, PERCH_RAIL], o
   const x = new FakeUserLookup();
   const routing = new MemoryRoutingStore('unit');
   const holders = new HolderChecks(new RoutingStoreAssignmentReader(routing), store, unitOptions);
+  const pushed: UnitServices['pushed'] = [];
   const queries = new InteractionQueryService(store, unitOptions, new LocalViewCache(), holders);
   const profiles = new CustomerProfileService({ xApi: x, brands, options: unitOptions });
   return {
@@ -175,9 +181,14 @@ export function unitServices(brands: BrandAccount[] = [PERCH_AIR, PERCH_RAIL], o
     x,
     queries,
     holders,
-    commands: new AgentCommandsService(bus, holders),
+    // No directory here: a transfer to a named agent finds nobody (the testbed's specs cover it).
+    commands: new AgentCommandsService(bus, holders, { getAgent: () => null }, new RoutingStoreAgentStateReader(routing)),
     profiles,
     actions: new OutboundActionsService(bus, store, brands, unitOptions, queries, profiles),
     corrections: new ClassificationCorrectionsService(bus, unitOptions, queries),
+    consultations: new ConsultationsService(holders, { getAgent: () => null }, store, bus, unitOptions, {
+      send: (agentId, message) => pushed.push({ agentId, message }),
+    }),
+    pushed,
   };
 }

@@ -54,6 +54,7 @@ export class AgentPushService {
 
   async onLifecycle(event: EventEnvelope<InteractionLifecyclePayload>): Promise<void> {
     const payload = event.payload;
+    this.tellTransferringHolder(payload);
     const cached = this.views.get(payload.interactionId);
     const agentId = payload.agentId ?? cached?.agentId ?? null;
     if (agentId === null || !this.hub.isConnected(agentId)) {
@@ -103,6 +104,24 @@ export class AgentPushService {
         this.views.delete(payload.interactionId);
         this.hub.send(agentId, { type: 'completed', interactionId: payload.interactionId });
         return;
+      case 'transfer-offered': {
+        // To the named agent: an offer toast marked as a transfer. The cached view stays the holder's.
+        const offer = offerMessage(payload);
+        if (offer) this.hub.send(agentId, { ...offer, transfer: { fromAgentId: payload.fromAgentId ?? '', reason: payload.reason ?? '' } });
+        return;
+      }
+      case 'transfer-declined':
+      case 'transfer-timed-out':
+        this.hub.send(agentId, {
+          type: payload.type === 'transfer-declined' ? 'offer-rescinded' : 'offer-timed-out',
+          interactionId: payload.interactionId,
+          reason: payload.reason ?? payload.type,
+        });
+        return;
+      case 'transferred':
+        this.views.delete(payload.interactionId);
+        this.hub.send(agentId, { type: 'transferred', interactionId: payload.interactionId, reason: payload.reason ?? 'transferred' });
+        return;
       case 'queued':
         // An offer withdrawn because the agent went offline (sign-out, lost connection): its other desktops drop it.
         if (payload.offerId !== undefined) {
@@ -111,6 +130,32 @@ export class AgentPushService {
         }
         return;
       case 'created':
+        return;
+    }
+  }
+
+  /** A transfer to a named agent, told to the holder who made it (whether or not the target is connected here). */
+  private tellTransferringHolder(payload: InteractionLifecyclePayload): void {
+    const from = payload.fromAgentId;
+    const to = payload.agentId;
+    if (from === undefined || to === undefined || !this.hub.isConnected(from)) return;
+    switch (payload.type) {
+      case 'accepted':
+        // Taken over: the holder's desktops drop it (the target's get interaction-accepted below).
+        this.hub.send(from, { type: 'transferred', interactionId: payload.interactionId, reason: `accepted by ${to}`, toAgentId: to });
+        return;
+      case 'transfer-offered':
+      case 'transfer-declined':
+      case 'transfer-timed-out':
+        this.hub.send(from, {
+          type: 'transfer-update',
+          interactionId: payload.interactionId,
+          status: payload.type === 'transfer-offered' ? 'offered' : payload.type === 'transfer-declined' ? 'declined' : 'timed-out',
+          toAgentId: to,
+          ...(payload.reason === undefined ? {} : { reason: payload.reason }),
+        });
+        return;
+      default:
         return;
     }
   }

@@ -6,7 +6,7 @@ import {
   type Sentiment,
 } from '@perch/contracts';
 import { type AgentProfile } from '@perch/agents';
-import { type AgentActionEntry, type ClassificationCorrection, type CustomerMessageEntry, type InteractionView } from '@perch/interactions';
+import { type AgentActionEntry, type ClassificationCorrection, type ConsultationEntry, type CustomerMessageEntry, type InteractionView } from '@perch/interactions';
 
 import { type SupervisedAgentView, type SupervisorQueuesView } from '../supervisor/supervisor-view.types';
 
@@ -26,6 +26,8 @@ export interface OfferMessage {
   type: 'offer';
   interactionId: string;
   offerId: string;
+  /** A transfer from another agent (who keeps the interaction until you accept), with their reason. */
+  transfer?: { fromAgentId: string; reason: string };
   /** ISO time after which the router offers it to someone else. */
   expiresAt: string;
   priority: number;
@@ -56,6 +58,33 @@ export interface OfferEndedMessage {
   type: 'offer-rescinded' | 'offer-timed-out';
   interactionId: string;
   reason: string;
+}
+
+/**
+ * The holder no longer holds the interaction: transferred to the queue, or a transfer to a named agent was accepted
+ * (`toAgentId`). Its desktops drop it.
+ */
+export interface TransferredMessage {
+  type: 'transferred';
+  interactionId: string;
+  reason: string;
+  toAgentId?: string;
+}
+
+/** An internal consultation entry about an interaction, to both agents (agents only; never sent to X). */
+export interface ConsultationAddedMessage {
+  type: 'consultation-added';
+  interactionId: string;
+  entry: ConsultationEntry;
+}
+
+/** To the holder: their transfer to a named agent is waiting, was declined or timed out (they keep the interaction). */
+export interface TransferUpdateMessage {
+  type: 'transfer-update';
+  interactionId: string;
+  status: 'offered' | 'declined' | 'timed-out';
+  toAgentId: string;
+  reason?: string;
 }
 
 export interface InteractionAcceptedMessage {
@@ -155,6 +184,9 @@ export type ServerMessage =
   | HelloMessage
   | OfferMessage
   | OfferEndedMessage
+  | TransferredMessage
+  | TransferUpdateMessage
+  | ConsultationAddedMessage
   | InteractionAcceptedMessage
   | MessageAddedMessage
   | ActionOutcomeMessage

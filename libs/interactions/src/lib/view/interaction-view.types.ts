@@ -68,7 +68,23 @@ export interface AgentActionEntry {
   completedAt?: number;
 }
 
-export type TranscriptEntry = CustomerMessageEntry | AgentActionEntry;
+/**
+ * An internal consultation between two agents about the interaction: visible to agents only, never sent to X. A voice
+ * consultation (`voice`) was asked of a voice system (agent.voice-consultation.v1); `text` is its topic.
+ */
+export interface ConsultationEntry {
+  kind: 'consultation';
+  /** `con:<consultationId>`. */
+  entryId: string;
+  at: number;
+  consultationId: string;
+  fromAgentId: string;
+  withAgentId: string;
+  text: string;
+  voice?: boolean;
+}
+
+export type TranscriptEntry = CustomerMessageEntry | AgentActionEntry | ConsultationEntry;
 
 /** Everything the desktop shows about one interaction. */
 export interface InteractionView {

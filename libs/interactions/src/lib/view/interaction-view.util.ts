@@ -44,7 +44,11 @@ export function headerUpdateFromLifecycle(
       return { ...base, state: 'created' };
     case 'queued':
       return { ...base, state: 'queued', assignment: nobody };
+    // A transfer offered, declined or timed out changes no state: the holder keeps it (an 'accepted' moves it).
     case 'message-added':
+    case 'transfer-offered':
+    case 'transfer-declined':
+    case 'transfer-timed-out':
       return base;
     case 'offered':
       return {
@@ -58,8 +62,11 @@ export function headerUpdateFromLifecycle(
       };
     case 'accepted':
       return { ...base, state: 'active', assignment: { agentId: payload.agentId ?? null, offerId: null, offerExpiresAt: null } };
+    // A transfer to the queue, like a decline: the view (transcript, notes) stays with the interaction and follows
+    // its next holder.
     case 'declined':
     case 'offer-timed-out':
+    case 'transferred':
       // The router takes the interaction back and offers it elsewhere.
       return { ...base, state: 'queued', assignment: nobody };
     case 'completed': {

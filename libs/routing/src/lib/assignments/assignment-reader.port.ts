@@ -15,6 +15,10 @@ export interface Assignment {
   offerExpiresAt?: number;
   /** Born with the first tweet; every command about the interaction carries it. */
   correlationId: string;
+  /** While assigned: a transfer offered to another agent, not yet answered (that agent may accept or decline it). */
+  transferOffer?: { toAgentId: string; offerId: string; expiresAt: number };
+  /** The interaction's channel, so a transfer can be checked against the target's room in it. */
+  channel?: 'public' | 'dm';
 }
 
 /** Read-only port onto the router's record of who holds what (Redis in distributed mode, memory in embedded). */

@@ -1,3 +1,4 @@
+import { channelOf } from '../priority.util';
 import { type InteractionRecord } from '../routing.types';
 import { type RedisClient } from '../store/redis/lua-script.util';
 import { RedisRoutingStore } from '../store/redis/redis-routing-store.adapter';
@@ -34,5 +35,7 @@ function assignmentOf(record: InteractionRecord): Assignment {
     ...(record.agentId === undefined ? {} : { agentId: record.agentId }),
     ...(record.offerId === undefined ? {} : { offerId: record.offerId }),
     ...(record.offerExpiresAt === undefined ? {} : { offerExpiresAt: record.offerExpiresAt }),
+    ...(record.transferOffer === undefined ? {} : { transferOffer: { ...record.transferOffer } }),
+    channel: channelOf(record.firstMessage),
   };
 }

@@ -37,9 +37,10 @@ const OPTIONS = { declineMemoryMs: 3_000, agingStepMs: 1_000, wrapUpMs: 300 } sa
 const AGENTS: readonly Pick<AgentCommandPayload, 'agentId' | 'capacity' | 'capacityByChannel' | 'skills'>[] = [
   { agentId: 'g-1', capacity: 1, skills: [] },
   { agentId: 'g-2', capacity: 2, skills: ['billing'] },
-  { agentId: 'g-3', capacityByChannel: { public: 1, dm: 1 }, skills: [] },
-  { agentId: 'g-4', capacity: 3, capacityByChannel: { public: 2, dm: 1 }, skills: ['billing'] },
-  { agentId: 'g-5', capacity: 1, skills: ['spanish'] },
+  // Levels: the oracle's best-matching-first order is checked on every dispatch (billing 1 vs 3, spanish 1 vs 2).
+  { agentId: 'g-3', capacityByChannel: { public: 1, dm: 1 }, skills: ['spanish'] },
+  { agentId: 'g-4', capacity: 3, capacityByChannel: { public: 2, dm: 1 }, skills: ['billing=3'] },
+  { agentId: 'g-5', capacity: 1, skills: ['spanish=2'] },
 ];
 const AGENT_IDS = AGENTS.map((agent) => agent.agentId);
 /** Store calls that only read: not serialized, not audited. */

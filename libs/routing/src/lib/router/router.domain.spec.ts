@@ -294,6 +294,86 @@ describe('RouterService', () => {
     ).rejects.toMatchObject({ code: 'stale-complete', details: { reason: 'not-assigned' } });
   });
 
+  describe('transfer to the queue', () => {
+    it('requeues the holder\'s interaction at its age with the reason, frees the holder and offers it to someone else', async () => {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId, offerId } = lastOffer('alice');
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+      const createdAt = (await store.getInteraction(interactionId))?.createdAt;
+      await presence('bob', 'ready');
+      time += 1;
+      await router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, transferReason: 'needs billing' }));
+
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['transferred alice', 'offered bob']);
+      expect(publisher.lifecycle().find((e) => e.payload.type === 'transferred')?.payload).toMatchObject({ reason: 'needs billing' });
+      expect((await store.getInteraction(interactionId))?.createdAt).toBe(createdAt);
+      expect((await store.getAgent('alice'))?.load).toBe(0);
+    });
+
+    it('offers a transfer to a named agent while the holder keeps it; the accept moves it, a decline or timeout leaves it', async () => {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId, offerId } = lastOffer('alice');
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+      await presence('bob', 'not-ready');
+      const transferTo = async (): Promise<string> => {
+        await router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, toAgentId: 'bob', transferReason: 'billing' }));
+        const offered = publisher.lifecycle().filter((e) => e.payload.type === 'transfer-offered').pop();
+        expect(offered?.payload).toMatchObject({ agentId: 'bob', fromAgentId: 'alice', reason: 'billing', message: expect.anything() });
+        return offered?.payload.offerId ?? '';
+      };
+
+      const declinedOffer = await transferTo();
+      await router.handleAgentCommand(command({ type: 'decline', agentId: 'bob', interactionId, offerId: declinedOffer }));
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['transfer-offered bob', 'transfer-declined bob']);
+      expect(await store.getInteraction(interactionId)).toMatchObject({ state: 'assigned', agentId: 'alice' });
+
+      await transferTo();
+      time += OFFER_TIMEOUT_MS;
+      await router.sweepOnce();
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['transfer-offered bob', 'transfer-timed-out bob']);
+      expect((await store.getAgent('bob'))?.state).toBe('not-ready');
+
+      const taken = await transferTo();
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId: taken }));
+      expect(publisher.lifecycle().pop()?.payload).toMatchObject({ type: 'accepted', agentId: 'bob', fromAgentId: 'alice' });
+      expect(await store.getInteraction(interactionId)).toMatchObject({ state: 'assigned', agentId: 'bob' });
+    });
+
+    it('drops a transfer to oneself or to an unknown agent with the reason, publishing nothing', async () => {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId, offerId } = lastOffer('alice');
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+      const before = publisher.lifecycle().length;
+      await expect(
+        router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, toAgentId: 'alice', transferReason: 'x' })),
+      ).rejects.toMatchObject({ code: 'transfer-refused', details: { reason: 'transfer-to-self' } });
+      await expect(
+        router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, toAgentId: 'ghost', transferReason: 'x' })),
+      ).rejects.toMatchObject({ code: 'transfer-refused', details: { reason: 'unknown-agent' } });
+      expect(publisher.lifecycle()).toHaveLength(before);
+    });
+
+    it('queues a transferred interaction when nobody else is free, and refuses a transfer by anyone but the holder', async () => {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId, offerId } = lastOffer('alice');
+      await expect(
+        router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, transferReason: 'x' })),
+      ).rejects.toMatchObject({ code: 'stale-transfer', details: { reason: 'not-assigned' } });
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+      await expect(
+        router.handleAgentCommand(command({ type: 'transfer', agentId: 'bob', interactionId, transferReason: 'x' })),
+      ).rejects.toMatchObject({ code: 'stale-transfer', details: { reason: 'not-your-interaction' } });
+
+      await router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, transferReason: 'x' }));
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['transferred alice', 'queued']);
+      expect((await store.getInteraction(interactionId))?.state).toBe('queued');
+    });
+  });
+
   it('passes per-channel limits from presence to the store: a DM still reaches an agent whose public limit is full', async () => {
     await router.handleAgentCommand(
       command({ type: 'presence', agentId: 'alice', presence: 'ready', capacity: 2, capacityByChannel: { public: 1, dm: 1 } }),

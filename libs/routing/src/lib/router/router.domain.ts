@@ -24,7 +24,7 @@ import {
 
 import { channelOf, priorityOf } from '../priority.util';
 import { RoutingErrorCode } from '../routing.errors';
-import { type AgentRecord, type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult } from '../routing.types';
+import { type AgentRecord, type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult, type TransferRefusal } from '../routing.types';
 import { type RoutingStore } from '../store/routing-store.port';
 
 export interface RouterServiceOptions {
@@ -56,7 +56,10 @@ interface Trigger {
 }
 
 type LifecycleExtras = Partial<
-  Pick<InteractionLifecyclePayload, 'agentId' | 'offerId' | 'offerExpiresAt' | 'message' | 'classification' | 'reason' | 'disposition' | 'note'>
+  Pick<
+    InteractionLifecyclePayload,
+    'agentId' | 'fromAgentId' | 'offerId' | 'offerExpiresAt' | 'message' | 'classification' | 'reason' | 'disposition' | 'note'
+  >
 >;
 
 /**
@@ -189,16 +192,32 @@ export class RouterService {
       case 'accept': {
         const { interactionId, offerId } = requireOffer(command);
         const result = await this.store.accept(interactionId, offerId, command.agentId, now);
-        if (result.kind === 'stale') throw this.refusal(command, result, RoutingErrorCode.StaleAccept);
+        if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleAccept);
         // 'already-accepted' is this command redelivered: its first delivery may have died between the store
         // and the publish, so the event goes out again (its consumers apply it idempotently).
+        if (result.kind === 'accepted' && result.transferredFrom !== undefined) {
+          // A transfer taken over: the event names the previous holder (its desktop drops it), whose slot is free now.
+          await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId, fromAgentId: result.transferredFrom });
+          await this.dispatchLoop(trigger);
+          return;
+        }
         await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId });
         return;
       }
       case 'decline': {
         const { interactionId, offerId } = requireOffer(command);
         const result = await this.store.decline(interactionId, offerId, command.agentId, now);
-        if (result.kind === 'stale') throw this.refusal(command, result, RoutingErrorCode.StaleDecline);
+        if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleDecline);
+        if (result.transferDeclined) {
+          // The holder keeps it: nothing was freed, so nothing to dispatch.
+          await this.publishLifecycle('transfer-declined', result.interaction, trigger, {
+            agentId: command.agentId,
+            ...(result.interaction.agentId === undefined ? {} : { fromAgentId: result.interaction.agentId }),
+            offerId,
+            ...(command.note === undefined ? {} : { reason: command.note.slice(0, 500) }),
+          });
+          return;
+        }
         await this.publishLifecycle('declined', result.interaction, trigger, {
           agentId: command.agentId,
           offerId,
@@ -210,7 +229,7 @@ export class RouterService {
       case 'complete': {
         if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
         const result = await this.store.complete(command.interactionId, command.agentId, now);
-        if (result.kind === 'stale') throw this.refusal(command, result, RoutingErrorCode.StaleComplete);
+        if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleComplete);
         // 'already-completed': republished for the same reason as a redelivered accept.
         // The disposition stays in `reason` too, for consumers that read it there; the note was once dropped here.
         await this.publishLifecycle('completed', result.interaction, trigger, {
@@ -222,6 +241,23 @@ export class RouterService {
           await this.publishAgentState(result.presenceChange, 'agent', trigger, { interactionId: command.interactionId });
         }
         await this.dispatchLoop(trigger);
+        return;
+      }
+      case 'transfer': {
+        if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
+        const reason = (command.transferReason ?? '').slice(0, 500);
+        if (command.toAgentId !== undefined) {
+          await this.offerTransfer(command, command.interactionId, command.toAgentId, reason, trigger, now);
+          return;
+        }
+        const result = await this.store.transferToQueue(command.interactionId, command.agentId, now);
+        if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleTransfer);
+        // The transcript and notes live with the interaction, not the agent: whoever is offered it next sees them.
+        await this.publishLifecycle('transferred', result.interaction, trigger, { agentId: command.agentId, reason });
+        const offers = await this.dispatchLoop(trigger);
+        if (!offers.some((offer) => offer.interactionId === command.interactionId)) {
+          await this.publishLifecycle('queued', result.interaction, trigger, { reason: `transferred by ${command.agentId}: ${reason}`.slice(0, 500) });
+        }
         return;
       }
       default:
@@ -255,6 +291,16 @@ export class RouterService {
       const expired = await this.store.sweepExpiredOffers(this.clock.now(), this.sweepBatchSize);
       for (const entry of expired) {
         all.push(entry);
+        if (entry.transfer) {
+          // A transfer nobody answered: the holder keeps it, and the silent target keeps its state.
+          await this.publishLifecycle('transfer-timed-out', entry.interaction, {}, {
+            agentId: entry.agentId,
+            ...(entry.interaction.agentId === undefined ? {} : { fromAgentId: entry.interaction.agentId }),
+            offerId: entry.offerId,
+            reason: `transfer not answered within ${this.options.offerTimeoutMs} ms`,
+          });
+          continue;
+        }
         this.logger.warn(
           {
             correlationId: entry.interaction.correlationId,
@@ -311,6 +357,40 @@ export class RouterService {
           this.tick();
         }
       });
+  }
+
+  /** Transfer to a named agent: an offer to them while the holder keeps the interaction (see RoutingStore.offerTransfer). */
+  private async offerTransfer(
+    command: AgentCommandPayload,
+    interactionId: string,
+    toAgentId: string,
+    reason: string,
+    trigger: Trigger,
+    now: number,
+  ): Promise<void> {
+    const result = await this.store.offerTransfer({
+      interactionId,
+      fromAgentId: command.agentId,
+      toAgentId,
+      offerId: newId(),
+      now,
+      offerTimeoutMs: this.options.offerTimeoutMs,
+    });
+    if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleTransfer);
+    if (result.kind === 'refused') {
+      // The gateway checks the same before publishing; this is the race it cannot see (the target went offline or filled up).
+      throw this.refusal(command, result.reason, RoutingErrorCode.TransferRefused);
+    }
+    const { interaction, transferOffer } = result;
+    await this.publishLifecycle('transfer-offered', interaction, trigger, {
+      agentId: toAgentId,
+      fromAgentId: command.agentId,
+      offerId: transferOffer.offerId,
+      offerExpiresAt: new Date(transferOffer.expiresAt).toISOString(),
+      message: interaction.firstMessage,
+      classification: interaction.classification,
+      reason,
+    });
   }
 
   /** Offers until no waiting interaction fits an available agent (or the per-trigger bound). */
@@ -413,7 +493,9 @@ export class RouterService {
     }
   }
 
-  private refusal(command: AgentCommandPayload, result: StaleResult, code: RoutingErrorCode): DropError<RoutingErrorCode> {
+  /** `reason`: the store's stale reason, or a transfer refusal. */
+  private refusal(command: AgentCommandPayload, reason: StaleResult['reason'] | TransferRefusal, code: RoutingErrorCode): DropError<RoutingErrorCode> {
+    const result = { reason };
     this.logger.info(
       {
         agentId: command.agentId,

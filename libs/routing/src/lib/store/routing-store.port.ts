@@ -8,7 +8,10 @@ import {
   type InteractionRecord,
   type Offer,
   type PresenceResult,
+  type OfferTransferInput,
+  type OfferTransferResult,
   type SetPresenceInput,
+  type TransferResult,
   type UpsertInteractionInput,
   type UpsertInteractionResult,
 } from '../routing.types';
@@ -62,6 +65,22 @@ export interface RoutingStore {
    * offers stop going to someone who is not there.
    */
   sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]>;
+
+  /**
+   * Transfer to the queue: only the agent the interaction is assigned to may. In one step its slot is released and the
+   * interaction is queued again at its ORIGINAL age (no priority bump: it keeps its place ahead of younger work), with
+   * the transfer remembered like a decline so it goes to someone else for the decline memory. `not-assigned` /
+   * `not-your-interaction` / `unknown-interaction` otherwise, nothing changed.
+   */
+  transferToQueue(interactionId: string, agentId: string, now: number): Promise<TransferResult>;
+
+  /**
+   * Transfer to a named agent: an offer to `toAgentId` (deadline now + offerTimeoutMs, in the offers set) while the
+   * interaction stays assigned to its holder. Refused, changing nothing: to oneself, an unknown or offline agent, or one
+   * with no room in the interaction's channel. The target's slot is taken only when it accepts (accept re-checks room:
+   * `target-full`); a decline or the deadline (sweepExpiredOffers, `transfer: true`) leaves it with the holder.
+   */
+  offerTransfer(input: OfferTransferInput): Promise<OfferTransferResult>;
 
   /**
    * The assigned agent ends the interaction; the conversation's next message opens a new one. With a wrap-up time

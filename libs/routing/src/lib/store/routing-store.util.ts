@@ -12,6 +12,7 @@ import {
 } from '../routing.constants';
 import { type ChannelCounts, type SetPresenceInput, type UpsertInteractionInput } from '../routing.types';
 import { isValidPriority } from '../priority.util';
+import { MAX_SKILL_LEVEL, parseAgentSkill, skillNamesOf } from '../skill-rules.util';
 import { type RoutingPolicy, type RoutingStoreOptions } from './routing-store.port';
 
 /** Same upper bound as agent.command's capacity. */
@@ -40,6 +41,10 @@ export function assertValidPresence(input: SetPresenceInput): void {
     else if (input.reason.length === 0 || input.reason.length > MAX_REASON_LENGTH) {
       problems.push({ field: 'reason', messages: [`must be 1..${MAX_REASON_LENGTH} characters`] });
     }
+  }
+  const badSkills = (input.skills ?? []).filter((raw) => raw !== '' && parseAgentSkill(raw) === undefined);
+  if (badSkills.length > 0) {
+    problems.push({ field: 'skills', messages: badSkills.map((raw) => `"${raw}" is not <name> or <name>=<level 1..${MAX_SKILL_LEVEL}>`) });
   }
   if (
     input.capacity !== undefined &&
@@ -112,7 +117,7 @@ export function routingPolicy(options: RoutingStoreOptions): RoutingPolicy {
   return policy;
 }
 
-/** Each skill once, without '' (which no interaction requires): what the indexes and counts use. */
+/** Each skill name once (levels dropped), without '' (which no interaction requires): what the indexes and counts use. */
 export function indexedSkills(skills: readonly string[]): string[] {
-  return [...new Set(skills)].filter((skill) => skill.length > 0);
+  return skillNamesOf(skills);
 }

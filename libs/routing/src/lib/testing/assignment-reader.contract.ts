@@ -48,7 +48,7 @@ export function describeAssignmentReaderContract(name: string, factory: () => Pr
 
     it('answers a queued interaction with no holder', async () => {
       const { interactionId, correlationId } = await routed('ada', false);
-      expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'queued', correlationId });
+      expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'queued', correlationId, channel: 'public' });
     });
 
     it('answers an offer with its agent, offer id and deadline', async () => {
@@ -60,13 +60,27 @@ export function describeAssignmentReaderContract(name: string, factory: () => Pr
         offerId,
         offerExpiresAt: now + OFFER_TIMEOUT_MS,
         correlationId,
+        channel: 'public',
       });
     });
 
     it('answers the assignment once the offer is accepted, with no deadline left', async () => {
       const { interactionId, offerId, correlationId } = await routed('ada');
       await harness.store.accept(interactionId, offerId, 'ada', now + 1);
-      expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'assigned', agentId: 'ada', offerId, correlationId });
+      expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'assigned', agentId: 'ada', offerId, correlationId, channel: 'public' });
+    });
+
+    it('answers a transfer pending on the assignment: the holder keeps it, the named agent has the offer', async () => {
+      const { interactionId, offerId } = await routed('ada');
+      await harness.store.accept(interactionId, offerId, 'ada', now + 1);
+      await harness.store.setPresence({ agentId: 'bob', state: 'ready', capacity: 1, now: now + 2 });
+      const transferOfferId = newId();
+      await harness.store.offerTransfer({ interactionId, fromAgentId: 'ada', toAgentId: 'bob', offerId: transferOfferId, now: now + 3, offerTimeoutMs: OFFER_TIMEOUT_MS });
+      expect(await harness.reader.holderOf(interactionId)).toMatchObject({
+        state: 'assigned',
+        agentId: 'ada',
+        transferOffer: { toAgentId: 'bob', offerId: transferOfferId, expiresAt: now + 3 + OFFER_TIMEOUT_MS },
+      });
     });
 
     it('answers no holder once the offer is declined, and no offer either', async () => {

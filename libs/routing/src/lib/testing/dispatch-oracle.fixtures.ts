@@ -1,5 +1,6 @@
 import { channelOf, queueScore } from '../priority.util';
 import { type AgentRecord, type InteractionRecord } from '../routing.types';
+import { skillMatchOf } from '../skill-rules.util';
 
 /** A routing decision: this interaction offered to this agent. */
 export interface DispatchPair {
@@ -17,15 +18,15 @@ export function mayOffer(agent: AgentRecord, interaction: InteractionRecord, now
   const channel = channelOf(interaction.firstMessage);
   // Without per-channel limits each channel may use the whole capacity, which load < capacity already checks.
   if (agent.capacityByChannel && agent.loadByChannel && agent.loadByChannel[channel] >= agent.capacityByChannel[channel]) return false;
-  const skills = [interaction.requiredSkill, interaction.overflowSkill].filter((skill): skill is string => skill !== undefined);
-  if (interaction.requiredSkill !== undefined && !skills.some((skill) => agent.skills.includes(skill))) return false;
+  if (skillMatchOf(agent.skills, interaction.requiredSkill, interaction.overflowSkill) === undefined) return false;
   return (interaction.declinedUntil?.[agent.agentId] ?? 0) <= now;
 }
 
 /**
  * The pair a dispatch must make (the oracle of the dispatch property and of the router guarantees): the best
  * waiting interaction by queueScore (priority, then age, with aging), then id, that any agent may take, to the
- * longest-idle (idle time, then id) of the agents who may. Undefined: no waiting interaction fits a free agent.
+ * best-matching of the agents who may (highest level in the required skill, or the overflow skill once overflowed;
+ * plain skill names are level 1), then the longest-idle (idle time, then id). Undefined: no waiting interaction fits a free agent.
  */
 export function expectedPair(
   agents: readonly AgentRecord[],
@@ -41,7 +42,12 @@ export function expectedPair(
     return delta || (a.interactionId < b.interactionId ? -1 : 1);
   });
   for (const interaction of byScore) {
-    const agent = byIdle.find((candidate) => mayOffer(candidate, interaction, now));
+    const match = (agent: AgentRecord): number => skillMatchOf(agent.skills, interaction.requiredSkill, interaction.overflowSkill) ?? -1;
+    // The best-matching first (highest level in the skill that makes it eligible), then the longest-idle.
+    const agent = byIdle.filter((candidate) => mayOffer(candidate, interaction, now)).reduce<AgentRecord | undefined>(
+      (best, candidate) => (best === undefined || match(candidate) > match(best) ? candidate : best),
+      undefined,
+    );
     if (agent) return { interactionId: interaction.interactionId, agentId: agent.agentId };
   }
   return undefined;

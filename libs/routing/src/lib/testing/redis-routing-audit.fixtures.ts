@@ -2,6 +2,7 @@ import { type Redis } from 'ioredis';
 
 import { CHANNELS } from '../routing.constants';
 import { type Channel, type ChannelCounts } from '../routing.types';
+import { MAX_SKILL_LEVEL, skillLevelOf, skillNamesOf } from '../skill-rules.util';
 import { LEX_SCORE_BIAS } from '../store/redis/routing-helpers.script';
 import { routingKeys } from '../store/redis/routing-keys.util';
 
@@ -26,6 +27,8 @@ export interface AuditedInteraction {
   /** Its queue index entries ([group, member]) while queued. */
   indexed: [string, string][];
   createdAt: number;
+  /** While assigned: the agent a pending transfer is offered to (its deadline is in the offers set). */
+  transferTo?: string;
 }
 
 export interface RoutingSnapshot {
@@ -104,6 +107,7 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
   const interactions = new Map<string, AuditedInteraction>();
   for (const [interactionId, state] of entriesOf(ixHash, 'state')) {
     const agentId = ixHash[`${interactionId}:agent`];
+    const transferTo = ixHash[`${interactionId}:xto`];
     const indexed = JSON.parse(ixHash[`${interactionId}:qidx`] ?? '[]') as [string, string][] | Record<string, never>;
     interactions.set(interactionId, {
       state,
@@ -111,6 +115,7 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
       channel: ixHash[`${interactionId}:chan`] === 'dm' ? 'dm' : 'public',
       indexed: Array.isArray(indexed) ? indexed : [],
       createdAt: Number(ixHash[`${interactionId}:created`]),
+      ...(transferTo === undefined ? {} : { transferTo }),
     });
   }
   return {
@@ -136,7 +141,7 @@ function heldList(raw: string | undefined): string[] {
 /**
  * Every invariant the scripts promise, checked on one snapshot. Returns the violations (empty = sound).
  * - no agent over capacity, no negative load, and load = interactions it holds (offered + assigned);
- * - an interaction is queued iff in the queue, offered iff in the offers set (so one live offer at most);
+ * - an interaction is queued iff in the queue, offered (or assigned with a transfer pending) iff in the offers set;
  * - the available set is exactly the ready agents with free capacity;
  * - per channel: load <= limit, and the loads add up to the agent's load and to what it holds there;
  * - the queue index holds exactly the queued interactions' entries, counted per group;
@@ -157,7 +162,9 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
     const inQueue = snapshot.queue.has(id);
     const inOffers = snapshot.offers.has(id);
     if ((ix.state === 'queued') !== inQueue) violations.push(`interaction ${id} is ${ix.state} but inQueue=${inQueue}`);
-    if ((ix.state === 'offered') !== inOffers) {
+    // In the offers set: an offer, or a transfer pending on assigned work (never both, never anything else).
+    if (ix.transferTo !== undefined && ix.state !== 'assigned') violations.push(`interaction ${id} is ${ix.state} with a transfer pending`);
+    if ((ix.state === 'offered' || ix.transferTo !== undefined) !== inOffers) {
       violations.push(`interaction ${id} is ${ix.state} but inOffers=${inOffers}`);
     }
     if (ix.state === 'offered' || ix.state === 'assigned') {
@@ -211,7 +218,8 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
     if (idle !== undefined) {
       for (const channel of CHANNELS) {
         if (agent.channelLoad[channel] >= agent.channelCapacity[channel]) continue;
-        for (const skill of ['', ...new Set(agent.skills.filter((s) => s.length > 0))]) expectedPools.add(poolMember(channel, skill, idle, agentId));
+        expectedPools.add(poolMember(channel, '', 0, idle, agentId));
+        for (const skill of skillNamesOf(agent.skills)) expectedPools.add(poolMember(channel, skill, skillLevelOf(agent.skills, skill), idle, agentId));
       }
     }
   }
@@ -234,9 +242,12 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
   return violations;
 }
 
-/** The layout of routing-helpers.script.ts: `<channel>:<byte length of skill>:<skill>:<idle + bias, 16 digits>:<agentId>`. */
-function poolMember(channel: Channel, skill: string, idle: number, agentId: string): string {
-  return lexMember(`${channel}:${Buffer.byteLength(skill)}:${skill}:`, idle, agentId);
+/**
+ * The layout of routing-helpers.script.ts:
+ * `<channel>:<byte length of skill>:<skill>:<MAX_SKILL_LEVEL - level, 2 digits><idle + bias, 16 digits>:<agentId>`.
+ */
+function poolMember(channel: Channel, skill: string, level: number, idle: number, agentId: string): string {
+  return lexMember(`${channel}:${Buffer.byteLength(skill)}:${skill}:${String(MAX_SKILL_LEVEL - level).padStart(2, '0')}`, idle, agentId);
 }
 
 function lexMember(group: string, value: number, id: string): string {

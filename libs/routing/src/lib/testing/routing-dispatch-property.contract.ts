@@ -61,7 +61,13 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       agent: fc.nat({ max: AGENTS.length - 1 }),
       state: fc.constantFrom<AgentState>('ready', 'ready', 'not-ready', 'offline'),
       limits: limitsArb,
-      skills: fc.option(fc.subarray([...SKILLS]), { nil: undefined }),
+      // Plain names (level 1) and levels, so the property checks the best-matching-first order too.
+      skills: fc.option(
+        fc
+          .subarray([...SKILLS])
+          .chain((names) => fc.tuple(...names.map((name) => fc.constantFrom(name, `${name}=2`, `${name}=3`)))),
+        { nil: undefined },
+      ),
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('decline' as const), pick: fc.nat() }) },

@@ -297,6 +297,30 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
         expect(await store.queueDepth()).toBe(1);
       });
 
+      it('offers skilled work to the highest-level agent first, then the longest-idle; a plain skill name is level 1', async () => {
+        await presence('a1', 'ready', T0 + 1, 1, ['spanish']);
+        await presence('a2', 'ready', T0 + 2, 1, ['spanish=3', 'billing=5']);
+        await presence('a3', 'ready', T0 + 3, 1, ['spanish=3']);
+        await presence('a4', 'ready', T0 + 4, 1, ['billing=5']);
+        const first = await create(T0 + 5, 1, 'spanish');
+        const second = await create(T0 + 6, 1, 'spanish');
+        const third = await create(T0 + 7, 1, 'spanish');
+        expect(await mustDispatch(T0 + 8)).toMatchObject({ interactionId: first, agentId: 'a2' });
+        expect(await mustDispatch(T0 + 9)).toMatchObject({ interactionId: second, agentId: 'a3' });
+        expect(await mustDispatch(T0 + 10)).toMatchObject({ interactionId: third, agentId: 'a1' });
+        // Work needing no skill ignores levels: the longest-idle agent.
+        const plain = await create(T0 + 11, 1);
+        expect(await mustDispatch(T0 + 12)).toMatchObject({ interactionId: plain, agentId: 'a4' });
+      });
+
+      it('refuses a skill with a malformed level, changing nothing', async () => {
+        await presence('a1', 'ready', T0 + 1, 1, ['spanish=2']);
+        for (const skills of [['spanish=0'], ['spanish=11'], ['=2'], ['a=1=2']]) {
+          await expect(presence('a1', 'ready', T0 + 2, 1, skills)).rejects.toThrow(ValidationFailedError);
+        }
+        expect(await store.getAgent('a1')).toMatchObject({ skills: ['spanish=2'] });
+      });
+
       it('never offers more than capacity however many interactions wait', async () => {
         await presence('a1', 'ready', T0, 3);
         for (let i = 0; i < 6; i += 1) await create(T0 + i);
@@ -418,6 +442,125 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
         await store.decline(id, offer.offerId, 'a1', T0 + 3);
         expect(await store.getAgent('a1')).toMatchObject({ load: 0, state: 'not-ready' });
         expect(await store.listAvailable(10)).toEqual([]);
+      });
+    });
+
+    describe('transferToQueue', () => {
+      it('releases the holder, requeues at the original age, leaves its held work and offers it to someone else', async () => {
+        await presence('a1', 'ready', T0 + 1);
+        const id = await create(T0 + 2);
+        const offer = await mustDispatch(T0 + 3);
+        await store.accept(id, offer.offerId, 'a1', T0 + 4);
+        await presence('a2', 'ready', T0 + 5);
+
+        const result = await store.transferToQueue(id, 'a1', T0 + 6);
+        expect(result).toMatchObject({ kind: 'transferred', fromAgentId: 'a1' });
+        if (result.kind !== 'transferred') throw new Error('expected transferred');
+        expect(result.interaction).toMatchObject({ state: 'queued', createdAt: T0 + 2, declinedBy: ['a1'] });
+        expect(result.interaction.agentId).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0 });
+        expect((await store.getAgentWork('a1'))?.interactions).toEqual([]);
+        expect(await mustDispatch(T0 + 7)).toMatchObject({ interactionId: id, agentId: 'a2' });
+      });
+
+      it('refuses a transfer by anyone but the holder, or of work not assigned, and changes nothing', async () => {
+        await presence('a1', 'ready', T0);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        expect(await store.transferToQueue(id, 'a1', T0 + 2)).toEqual({ kind: 'stale', reason: 'not-assigned' });
+        await store.accept(id, offer.offerId, 'a1', T0 + 3);
+        expect(await store.transferToQueue(id, 'a2', T0 + 4)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        expect(await store.transferToQueue(newId(), 'a1', T0 + 4)).toEqual({ kind: 'stale', reason: 'unknown-interaction' });
+        expect(await store.getInteraction(id)).toMatchObject({ state: 'assigned', agentId: 'a1' });
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1 });
+      });
+    });
+
+    describe('offerTransfer (to a named agent)', () => {
+      const sound = async (): Promise<void> => {
+        expect((await harness.violations?.()) ?? []).toEqual([]);
+      };
+      /** a1 holds one accepted interaction; a2 is signed in with room. */
+      const held = async (): Promise<string> => {
+        await presence('a1', 'ready', T0, 1);
+        const id = await create(T0 + 1);
+        const offer = await mustDispatch(T0 + 2);
+        await store.accept(id, offer.offerId, 'a1', T0 + 3);
+        await presence('a2', 'not-ready', T0 + 4, 1);
+        return id;
+      };
+      const transfer = (id: string, toAgentId: string, now: number, fromAgentId = 'a1', offerId = newId()) =>
+        store.offerTransfer({ interactionId: id, fromAgentId, toAgentId, offerId, now, offerTimeoutMs: TIMEOUT });
+
+      it('keeps the interaction with its holder until the target accepts, then moves it and both loads', async () => {
+        const id = await held();
+        const offered = await transfer(id, 'a2', T0 + 5);
+        expect(offered).toMatchObject({ kind: 'transfer-offered', transferOffer: { toAgentId: 'a2', expiresAt: T0 + 5 + TIMEOUT } });
+        if (offered.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        expect(await store.getInteraction(id)).toMatchObject({ state: 'assigned', agentId: 'a1', transferOffer: { toAgentId: 'a2' } });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 0 });
+        await sound();
+
+        const accepted = await store.accept(id, offered.transferOffer.offerId, 'a2', T0 + 6);
+        expect(accepted).toMatchObject({ kind: 'accepted', transferredFrom: 'a1', interaction: { state: 'assigned', agentId: 'a2' } });
+        expect((await store.getInteraction(id))?.transferOffer).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0 });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 1 });
+        expect(await store.accept(id, offered.transferOffer.offerId, 'a2', T0 + 7)).toMatchObject({ kind: 'already-accepted' });
+        await sound();
+      });
+
+      it('leaves it with the holder when the target declines or lets the offer time out', async () => {
+        const id = await held();
+        const first = await transfer(id, 'a2', T0 + 5);
+        if (first.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        expect(await store.decline(id, first.transferOffer.offerId, 'a2', T0 + 6)).toMatchObject({
+          kind: 'declined',
+          transferDeclined: true,
+          interaction: { state: 'assigned', agentId: 'a1' },
+        });
+        await sound();
+        const second = await transfer(id, 'a2', T0 + 7);
+        if (second.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        const expired = await store.sweepExpiredOffers(T0 + 7 + TIMEOUT, 10);
+        expect(expired).toEqual([
+          expect.objectContaining({ transfer: true, agentId: 'a2', offerId: second.transferOffer.offerId, agentSetNotReady: false }),
+        ]);
+        expect(await store.getInteraction(id)).toMatchObject({ state: 'assigned', agentId: 'a1' });
+        expect((await store.getInteraction(id))?.transferOffer).toBeUndefined();
+        expect(await store.accept(id, second.transferOffer.offerId, 'a2', T0 + 8 + TIMEOUT)).toMatchObject({ kind: 'stale' });
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1 });
+        await sound();
+      });
+
+      it('refuses a transfer to oneself, an unknown, offline or full agent, by a non-holder, or while one is pending, changing nothing', async () => {
+        const id = await held();
+        await presence('a3', 'offline', T0 + 5);
+        expect(await transfer(id, 'a1', T0 + 6)).toEqual({ kind: 'refused', reason: 'transfer-to-self' });
+        expect(await transfer(id, 'nobody', T0 + 6)).toEqual({ kind: 'refused', reason: 'unknown-agent' });
+        expect(await transfer(id, 'a3', T0 + 6)).toEqual({ kind: 'refused', reason: 'agent-offline' });
+        expect(await transfer(id, 'a1', T0 + 6, 'a2')).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        // a2 fills up with an interaction of its own.
+        await presence('a2', 'ready', T0 + 7, 1);
+        await create(T0 + 8);
+        await mustDispatch(T0 + 9);
+        expect(await transfer(id, 'a2', T0 + 10)).toEqual({ kind: 'refused', reason: 'agent-at-capacity' });
+        await presence('a4', 'ready', T0 + 11, 1);
+        expect(await transfer(id, 'a4', T0 + 12)).toMatchObject({ kind: 'transfer-offered' });
+        expect(await transfer(id, 'a4', T0 + 13)).toEqual({ kind: 'stale', reason: 'transfer-pending' });
+        expect(await store.transferToQueue(id, 'a1', T0 + 13)).toEqual({ kind: 'stale', reason: 'transfer-pending' });
+        expect(await store.getInteraction(id)).toMatchObject({ state: 'assigned', agentId: 'a1', transferOffer: { toAgentId: 'a4' } });
+        await sound();
+      });
+
+      it('drops a pending transfer when the holder completes the interaction', async () => {
+        const id = await held();
+        const offered = await transfer(id, 'a2', T0 + 5);
+        if (offered.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        await store.complete(id, 'a1', T0 + 6);
+        expect(await store.accept(id, offered.transferOffer.offerId, 'a2', T0 + 7)).toMatchObject({ kind: 'stale' });
+        expect(await store.sweepExpiredOffers(T0 + 6 + TIMEOUT, 10)).toEqual([]);
+        await sound();
       });
     });
 

@@ -24,7 +24,10 @@ import {
   type InteractionRecord,
   type Offer,
   type PresenceResult,
+  type OfferTransferInput,
+  type OfferTransferResult,
   type SetPresenceInput,
+  type TransferResult,
   type StaleReason,
   type StaleResult,
   type UpsertInteractionInput,
@@ -32,6 +35,7 @@ import {
   type WithdrawnOffer,
 } from '../../routing.types';
 import { channelOf, queueScore } from '../../priority.util';
+import { skillMatchOf } from '../../skill-rules.util';
 import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
 import {
   assertValidPresence,
@@ -197,12 +201,16 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
         continue;
       }
       const channel = channelOf(interaction.firstMessage);
+      // The best-matching (highest level in the skill that makes it eligible), then the longest-idle (candidate order).
+      let chosen: { agentId: string; agent: AgentEntry; match: number } | undefined;
       for (const [agentId, agent] of candidates) {
         if (agent.loadByChannel[channel] >= channelLimit(agent, channel)) continue;
-        if (!mayTake(agent, interaction)) continue;
+        const match = skillMatchOf(agent.skills, interaction.requiredSkill, interaction.overflowSkill);
+        if (match === undefined) continue;
         if ((interaction.declinedUntil?.[agentId] ?? 0) > now) continue;
-        return this.offer(interaction, agentId, agent, now, now + offerTimeoutMs, newOfferId);
+        if (!chosen || match > chosen.match) chosen = { agentId, agent, match };
       }
+      if (chosen) return this.offer(interaction, chosen.agentId, chosen.agent, now, now + offerTimeoutMs, newOfferId);
     }
     return undefined;
   }
@@ -212,6 +220,10 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     if (!interaction) return stale('unknown-interaction');
     if (interaction.state === 'assigned' && interaction.agentId === agentId && interaction.offerId === offerId) {
       return { kind: 'already-accepted', interaction: structuredClone(interaction) };
+    }
+    const transfer = interaction.transferOffer;
+    if (interaction.state === 'assigned' && transfer?.offerId === offerId && transfer.toAgentId === agentId) {
+      return this.acceptTransfer(interaction, transfer, now);
     }
     if (interaction.state !== 'offered') return stale('not-offered');
     if (interaction.offerId !== offerId || interaction.agentId !== agentId) return stale('offer-mismatch');
@@ -226,11 +238,69 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
   async decline(interactionId: string, offerId: string, agentId: string, now: number): Promise<DeclineResult> {
     const interaction = this.interactions.get(interactionId);
     if (!interaction) return stale('unknown-interaction');
+    const transfer = interaction.transferOffer;
+    if (interaction.state === 'assigned' && transfer?.offerId === offerId && transfer.toAgentId === agentId) {
+      // A declined transfer: the interaction stays with its holder.
+      delete interaction.transferOffer;
+      interaction.updatedAt = now;
+      this.offers.delete(interactionId);
+      return { kind: 'declined', offerId, interaction: structuredClone(interaction), transferDeclined: true };
+    }
     if (interaction.state !== 'offered') return stale('not-offered');
     if (interaction.offerId !== offerId || interaction.agentId !== agentId) return stale('offer-mismatch');
     this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
     this.requeue(interaction, agentId, now);
     return { kind: 'declined', offerId, interaction: structuredClone(interaction) };
+  }
+
+  async transferToQueue(interactionId: string, agentId: string, now: number): Promise<TransferResult> {
+    const interaction = this.interactions.get(interactionId);
+    if (!interaction) return stale('unknown-interaction');
+    if (interaction.state !== 'assigned') return stale('not-assigned');
+    if (interaction.agentId !== agentId) return stale('not-your-interaction');
+    if (interaction.transferOffer) return stale('transfer-pending');
+    this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
+    this.requeue(interaction, agentId, now);
+    return { kind: 'transferred', fromAgentId: agentId, interaction: structuredClone(interaction) };
+  }
+
+  async offerTransfer(input: OfferTransferInput): Promise<OfferTransferResult> {
+    const interaction = this.interactions.get(input.interactionId);
+    if (!interaction) return stale('unknown-interaction');
+    if (interaction.state !== 'assigned') return stale('not-assigned');
+    if (interaction.agentId !== input.fromAgentId) return stale('not-your-interaction');
+    if (interaction.transferOffer) return stale('transfer-pending');
+    if (input.toAgentId === input.fromAgentId) return { kind: 'refused', reason: 'transfer-to-self' };
+    const target = this.agents.get(input.toAgentId);
+    if (!target) return { kind: 'refused', reason: 'unknown-agent' };
+    if (target.state === 'offline') return { kind: 'refused', reason: 'agent-offline' };
+    if (!hasRoom(target, channelOf(interaction.firstMessage))) return { kind: 'refused', reason: 'agent-at-capacity' };
+    const transferOffer = { toAgentId: input.toAgentId, offerId: input.offerId, expiresAt: input.now + input.offerTimeoutMs };
+    interaction.transferOffer = transferOffer;
+    interaction.updatedAt = input.now;
+    this.offers.set(input.interactionId, transferOffer.expiresAt);
+    return { kind: 'transfer-offered', interaction: structuredClone(interaction), transferOffer: { ...transferOffer } };
+  }
+
+  /** The target takes the interaction over: its slot taken (if it still has room), the holder's released. */
+  private acceptTransfer(interaction: InteractionRecord, transfer: NonNullable<InteractionRecord['transferOffer']>, now: number): AcceptResult {
+    if (transfer.expiresAt <= now) return stale('offer-expired');
+    const target = this.agents.get(transfer.toAgentId);
+    const channel = channelOf(interaction.firstMessage);
+    if (!target || target.state === 'offline' || !hasRoom(target, channel)) return stale('target-full');
+    const from = interaction.agentId ?? '';
+    this.releaseSlot(from, channel, now);
+    target.load += 1;
+    target.loadByChannel[channel] += 1;
+    // As a dispatched offer: new work sends the agent to the back of the idle order.
+    if (isAvailable(target)) this.available.set(transfer.toAgentId, now);
+    else this.available.delete(transfer.toAgentId);
+    interaction.agentId = transfer.toAgentId;
+    interaction.offerId = transfer.offerId;
+    delete interaction.transferOffer;
+    interaction.updatedAt = now;
+    this.offers.delete(interaction.interactionId);
+    return { kind: 'accepted', interaction: structuredClone(interaction), transferredFrom: from };
   }
 
   async sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]> {
@@ -241,6 +311,15 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     for (const interactionId of due) {
       const interaction = this.interactions.get(interactionId);
       const deadline = this.offers.get(interactionId) ?? now;
+      const transfer = interaction?.transferOffer;
+      if (interaction && interaction.state === 'assigned' && transfer) {
+        // A transfer not answered in time: it stays with its holder; the silent target is not penalised.
+        delete interaction.transferOffer;
+        interaction.updatedAt = now;
+        this.offers.delete(interactionId);
+        expired.push({ offerId: transfer.offerId, agentId: transfer.toAgentId, expiredAt: deadline, interaction: structuredClone(interaction), agentSetNotReady: false, transfer: true });
+        continue;
+      }
       if (!interaction || interaction.state !== 'offered' || !interaction.agentId || !interaction.offerId) {
         this.offers.delete(interactionId);
         continue;
@@ -293,6 +372,9 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       agent.wrapUpUntil = now + this.policy.wrapUpMs;
     }
     this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
+    // A transfer still pending dies with the interaction (its target's accept is then stale).
+    delete interaction.transferOffer;
+    this.offers.delete(interactionId);
     if (this.openByConversation.get(interaction.conversationKey) === interactionId) {
       this.openByConversation.delete(interaction.conversationKey);
     }
@@ -548,13 +630,13 @@ function channelLimit(agent: AgentEntry, channel: Channel): number {
   return agent.byChannel?.[channel] ?? agent.capacity;
 }
 
-function hasSkill(agent: AgentEntry, skill: string | undefined): boolean {
-  return skill === undefined || indexedSkills(agent.skills).includes(skill);
+/** Room for one more interaction of the channel, overall and in the channel. */
+function hasRoom(agent: AgentEntry, channel: Channel): boolean {
+  return agent.load < agent.capacity && agent.loadByChannel[channel] < channelLimit(agent, channel);
 }
 
-/** The required skill, or the overflow skill once the interaction overflowed. */
-function mayTake(agent: AgentEntry, interaction: InteractionRecord): boolean {
-  return hasSkill(agent, interaction.requiredSkill) || (interaction.overflowSkill !== undefined && hasSkill(agent, interaction.overflowSkill));
+function hasSkill(agent: AgentEntry, skill: string | undefined): boolean {
+  return skill === undefined || indexedSkills(agent.skills).includes(skill);
 }
 
 /**

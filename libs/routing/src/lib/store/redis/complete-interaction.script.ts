@@ -37,6 +37,8 @@ if wrap_up then
 end
 held_remove(K, agent_id, iid)
 release_slot(K, agent_id, chan or 'public', now)
+-- A transfer still pending dies with the interaction (its target's accept is then stale).
+redis.call('ZREM', K.offers, iid)
 if conv_key and redis.call('HGET', K.conv, conv_key) == iid then redis.call('HDEL', K.conv, conv_key) end
 redis.call('HSET', K.ix, iid .. ':state', 'completed', iid .. ':completed', now, iid .. ':updated', now)
 local values = ix_read(K.ix, iid)

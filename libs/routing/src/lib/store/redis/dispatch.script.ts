@@ -3,7 +3,8 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 /**
  * KEYS: stateKeys(). ARGV: now, offerTimeoutMs, offerId.
  * Finds the best pair: the waiting interaction with the lowest (score, id) that some available agent may
- * take, and among those agents the longest-idle (idle time, id). Complete and bounded by what can be
+ * take, and among those agents the best-matching (highest level in the skill that makes it eligible), then the
+ * longest-idle (idle time, id): a pool's lex order is exactly that (tier, idle, id). Complete and bounded by what can be
  * skipped, never by a window:
  * - only groups with waiting work are looked at, in the order of their heads; a group whose pool is empty
  *   (nobody available may take its work) costs at most two range reads (skill mismatch costs next to nothing);
@@ -33,12 +34,13 @@ local function better(a, b)
   if b == nil then return true end
   if a.score ~= b.score then return a.score < b.score end
   if a.iid ~= b.iid then return bytes_lt(a.iid, b.iid) end
+  if a.tier ~= b.tier then return a.tier < b.tier end
   if a.idle ~= b.idle then return a.idle < b.idle end
   return bytes_lt(a.aid, b.aid)
 end
 
 -- (score, id) of a queue member that cannot beat the best pair found so far (a tie on the same interaction can:
--- reached through its overflow group, it may have a longer-idle agent there).
+-- reached through its overflow group, it may have a higher-level or longer-idle agent there).
 local function beaten(score, iid, best)
   return best ~= nil and (score > best.score or (score == best.score and iid ~= best.iid and bytes_lt(best.iid, iid)))
 end
@@ -85,9 +87,9 @@ local function search()
       if #candidates == 0 then break end
       local found = false
       for _, candidate in ipairs(candidates) do
-        local idle, aid = split_member(candidate, g)
+        local lvl_tier, idle, aid = split_pool_member(candidate, g)
         if not declined[aid] then
-          local pair = { score = score, iid = iid, idle = idle, aid = aid, member = member, g = g }
+          local pair = { score = score, iid = iid, tier = lvl_tier, idle = idle, aid = aid, member = member, g = g }
           if better(pair, best) then best = pair end
           found = true
           break

@@ -9,10 +9,15 @@ import {
   type InteractionRecord,
   type Offer,
   type PresenceResult,
+  type OfferTransferInput,
+  type OfferTransferResult,
   type SetPresenceInput,
   type StaleReason,
   STALE_REASONS,
   type StaleResult,
+  TRANSFER_REFUSALS,
+  type TransferRefusal,
+  type TransferResult,
   type UpsertInteractionInput,
   type UpsertInteractionResult,
   type WithdrawnOffer,
@@ -25,12 +30,14 @@ import { DECLINE_OFFER_SCRIPT } from './decline-offer.script';
 import { DISPATCH_SCRIPT } from './dispatch.script';
 import { END_WRAP_UPS_SCRIPT } from './end-wrap-ups.script';
 import { LuaScript, type RedisClient } from './lua-script.util';
+import { OFFER_TRANSFER_SCRIPT } from './offer-transfer.script';
 import { GET_AGENT_SCRIPT, GET_AGENT_WORK_SCRIPT, GET_INTERACTION_SCRIPT, LIST_AVAILABLE_SCRIPT } from './read-routing.script';
 import { replyArray, replyNullableStrings, replyString, requiredNumber } from './redis-reply.util';
 import { type InteractionData, parseAgent, parseInteraction } from './routing-record.util';
 import { routingKeys, type RoutingKeys, STATE_KEY_COUNT, stateKeys } from './routing-keys.util';
 import { SET_PRESENCE_SCRIPT } from './set-presence.script';
 import { SWEEP_EXPIRED_OFFERS_SCRIPT } from './sweep-expired-offers.script';
+import { TRANSFER_TO_QUEUE_SCRIPT } from './transfer-to-queue.script';
 import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
 
 // One instance per process is enough: the sha is derived from the source.
@@ -41,6 +48,8 @@ const SCRIPTS = {
   dispatch: new LuaScript('dispatch', DISPATCH_SCRIPT, STATE_KEY_COUNT),
   accept: new LuaScript('accept-offer', ACCEPT_OFFER_SCRIPT, STATE_KEY_COUNT),
   decline: new LuaScript('decline-offer', DECLINE_OFFER_SCRIPT, STATE_KEY_COUNT),
+  transferToQueue: new LuaScript('transfer-to-queue', TRANSFER_TO_QUEUE_SCRIPT, STATE_KEY_COUNT),
+  offerTransfer: new LuaScript('offer-transfer', OFFER_TRANSFER_SCRIPT, STATE_KEY_COUNT),
   sweep: new LuaScript('sweep-expired-offers', SWEEP_EXPIRED_OFFERS_SCRIPT, STATE_KEY_COUNT),
   complete: new LuaScript('complete-interaction', COMPLETE_INTERACTION_SCRIPT, STATE_KEY_COUNT + 1),
   getInteraction: new LuaScript('get-interaction', GET_INTERACTION_SCRIPT, 2),
@@ -165,7 +174,10 @@ export class RedisRoutingStore implements RoutingStore {
     const kind = replyString(reply[0], 'accept-offer kind');
     if (kind === 'stale') return staleFrom(reply[1]);
     if (kind !== 'accepted' && kind !== 'already-accepted') throw new Error(`Unexpected accept-offer kind ${kind}`);
-    return { kind, interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'accept-offer')) };
+    const interaction = parseInteraction(interactionId, replyNullableStrings(reply[1], 'accept-offer'));
+    // A third element names the holder a transfer was taken from.
+    const from = reply[2];
+    return kind === 'accepted' && typeof from === 'string' ? { kind, interaction, transferredFrom: from } : { kind, interaction };
   }
 
   async decline(interactionId: string, offerId: string, agentId: string, now: number): Promise<DeclineResult> {
@@ -175,11 +187,50 @@ export class RedisRoutingStore implements RoutingStore {
     );
     const kind = replyString(reply[0], 'decline-offer kind');
     if (kind === 'stale') return staleFrom(reply[1]);
+    if (kind === 'transfer-declined') {
+      return { kind: 'declined', offerId, interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'decline-offer')), transferDeclined: true };
+    }
     if (kind !== 'declined') throw new Error(`Unexpected decline-offer kind ${kind}`);
     return {
       kind,
       offerId,
       interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'decline-offer')),
+    };
+  }
+
+  async transferToQueue(interactionId: string, agentId: string, now: number): Promise<TransferResult> {
+    const reply = replyArray(
+      await SCRIPTS.transferToQueue.run(this.redis, this.state, [interactionId, agentId, now, ...this.requeuePolicy()]),
+      'transfer-to-queue',
+    );
+    const kind = replyString(reply[0], 'transfer-to-queue kind');
+    if (kind === 'stale') return staleFrom(reply[1]);
+    if (kind !== 'transferred') throw new Error(`Unexpected transfer-to-queue kind ${kind}`);
+    return {
+      kind,
+      fromAgentId: agentId,
+      interaction: parseInteraction(interactionId, replyNullableStrings(reply[1], 'transfer-to-queue')),
+    };
+  }
+
+  async offerTransfer(input: OfferTransferInput): Promise<OfferTransferResult> {
+    const expiresAt = input.now + input.offerTimeoutMs;
+    const reply = replyArray(
+      await SCRIPTS.offerTransfer.run(this.redis, this.state, [input.interactionId, input.fromAgentId, input.toAgentId, input.offerId, input.now, expiresAt]),
+      'offer-transfer',
+    );
+    const kind = replyString(reply[0], 'offer-transfer kind');
+    if (kind === 'stale') return staleFrom(reply[1]);
+    if (kind === 'refused') {
+      const reason = replyString(reply[1], 'offer-transfer refusal');
+      if (!(TRANSFER_REFUSALS as readonly string[]).includes(reason)) throw new Error(`Unexpected transfer refusal ${reason}`);
+      return { kind, reason: reason as TransferRefusal };
+    }
+    if (kind !== 'transfer-offered') throw new Error(`Unexpected offer-transfer kind ${kind}`);
+    return {
+      kind,
+      interaction: parseInteraction(input.interactionId, replyNullableStrings(reply[1], 'offer-transfer')),
+      transferOffer: { toAgentId: input.toAgentId, offerId: input.offerId, expiresAt },
     };
   }
 
@@ -190,7 +241,7 @@ export class RedisRoutingStore implements RoutingStore {
       'sweep-expired-offers',
     );
     return reply.map((entry) => {
-      const [interactionId, offerId, agentId, deadline, setNotReady, fields, presence] = replyArray(entry, 'sweep entry');
+      const [interactionId, offerId, agentId, deadline, setNotReady, fields, presence, transfer] = replyArray(entry, 'sweep entry');
       const agent = replyString(agentId, 'sweep agent');
       return {
         offerId: replyString(offerId, 'sweep offer'),
@@ -203,6 +254,7 @@ export class RedisRoutingStore implements RoutingStore {
         ),
         // Lua's false arrives as null.
         ...(presence === null || presence === undefined ? {} : { presenceChange: parseAgent(agent, replyNullableStrings(presence, 'sweep agent fields')) }),
+        ...(transfer === 1 ? { transfer: true as const } : {}),
       };
     });
   }

@@ -18,6 +18,10 @@ export const INTERACTION_FIELDS = [
   'chan',
   'ovskill',
   'ovat',
+  // A pending transfer to a named agent (while assigned): target, offer id, deadline.
+  'xto',
+  'xoffer',
+  'xdeadline',
 ] as const;
 
 /** Index bookkeeping of an interaction, never returned: deleted with the record. */

@@ -1,4 +1,5 @@
 import { CHANNELS, DEFAULT_AGENT_CAPACITY } from '../../routing.constants';
+import { MAX_SKILL_LEVEL } from '../../skill-rules.util';
 import { AGENT_FIELDS, INTERACTION_FIELDS, INTERACTION_INTERNAL_FIELDS } from './routing-fields.constants';
 import { STATE_KEY_COUNT } from './routing-keys.util';
 
@@ -27,6 +28,7 @@ local AGENT_FIELDS = ${luaList(AGENT_FIELDS)}
 local DEFAULT_CAPACITY = ${DEFAULT_AGENT_CAPACITY}
 local CHANNELS = ${luaList(CHANNELS)}
 local LEX_BIAS = ${LEX_SCORE_BIAS}
+local MAX_LEVEL = ${MAX_SKILL_LEVEL}
 
 local function fields_of(id, names)
   local out = {}
@@ -89,6 +91,17 @@ local function split_member(member, group)
   return tonumber(string.sub(member, #group + 1, #group + 16)) - LEX_BIAS, string.sub(member, #group + 18)
 end
 
+-- A pool member: <group><tier, 2 digits><idle, 16 digits>:<agentId>; tier = MAX_LEVEL - the agent's level in the
+-- group's skill (0 for skill ''), so a group's lex order is the highest level first, then the longest idle, then id.
+local function tier(level)
+  return string.format('%02d', MAX_LEVEL - level)
+end
+
+local function split_pool_member(member, group)
+  local n = #group
+  return tonumber(string.sub(member, n + 1, n + 2)), tonumber(string.sub(member, n + 3, n + 18)) - LEX_BIAS, string.sub(member, n + 20)
+end
+
 local function lex_range(key, group, offset, count)
   return redis.call('ZRANGEBYLEX', key, '[' .. group, '(' .. group .. '\\255', 'LIMIT', offset, count)
 end
@@ -98,7 +111,8 @@ local function queue_score(prio, created, step)
   return tonumber(created) - tonumber(prio) * tonumber(step)
 end
 
--- An agent's state, limits (per channel: its own limit, else the total) and loads; skills once each, no ''.
+-- An agent's state, limits (per channel: its own limit, else the total) and loads; skill names once each, no '',
+-- with levels ('name=3'; a plain name is level 1; the highest when repeated) in a.levels.
 local function agent_info(K, aid)
   local state, cap, load, skills, capp, capd, loadp, loadd = unpack(redis.call('HMGET', K.agents,
     aid .. ':state', aid .. ':cap', aid .. ':load', aid .. ':skills',
@@ -108,13 +122,18 @@ local function agent_info(K, aid)
     state = state, cap = cap, load = tonumber(load or '0'),
     chcap = { public = tonumber(capp or cap), dm = tonumber(capd or cap) },
     chload = { public = tonumber(loadp or '0'), dm = tonumber(loadd or '0') },
-    skills = {},
+    skills = {}, levels = {},
   }
-  local seen = {}
   for _, s in ipairs(decode_list(skills)) do
-    if type(s) == 'string' and s ~= '' and not seen[s] then
-      seen[s] = true
-      table.insert(a.skills, s)
+    if type(s) == 'string' and s ~= '' then
+      local name, level = string.match(s, '^([^=]+)=(%d+)$')
+      if name then level = tonumber(level) else name, level = s, 1 end
+      if not a.levels[name] then
+        table.insert(a.skills, name)
+        a.levels[name] = level
+      elseif level > a.levels[name] then
+        a.levels[name] = level
+      end
     end
   end
   return a
@@ -130,7 +149,7 @@ end
 
 -- After any change to an agent's state, limits, load, skills or idle time: available <=> ready and
 -- load < cap (keeping its place if already there), and its pool entries: one per channel with room,
--- for skill '' and for each of its skills, at its idle time.
+-- for skill '' and for each of its skills, at its level's tier and its idle time.
 local function reindex_agent(K, aid, now)
   local a = agent_info(K, aid)
   if a.state == 'ready' and a.load < a.cap then
@@ -144,8 +163,8 @@ local function reindex_agent(K, aid, now)
     local tail = lex(idle) .. ':' .. aid
     for _, ch in ipairs(CHANNELS) do
       if a.chload[ch] < a.chcap[ch] then
-        table.insert(members, group_of(ch, '') .. tail)
-        for _, s in ipairs(a.skills) do table.insert(members, group_of(ch, s) .. tail) end
+        table.insert(members, group_of(ch, '') .. tier(0) .. tail)
+        for _, s in ipairs(a.skills) do table.insert(members, group_of(ch, s) .. tier(a.levels[s]) .. tail) end
       end
     end
   end

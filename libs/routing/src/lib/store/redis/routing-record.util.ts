@@ -82,6 +82,7 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
   const offerExpiresAt = optionalNumber(f.deadline, what('deadline'));
   const completedAt = optionalNumber(f.completed, what('completed'));
   const overflowedAt = optionalNumber(f.ovat, what('ovat'));
+  const transferExpiresAt = optionalNumber(f.xdeadline, what('xdeadline'));
   return {
     interactionId,
     conversationKey: f.conv ?? data.firstMessage.conversationKey,
@@ -97,6 +98,9 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
     ...(f.offer === null ? {} : { offerId: f.offer }),
     ...(offerExpiresAt === undefined ? {} : { offerExpiresAt }),
     ...parseDeclines(f.declined, what('declined')),
+    ...(f.xto === null || f.xoffer === null || transferExpiresAt === undefined
+      ? {}
+      : { transferOffer: { toAgentId: f.xto, offerId: f.xoffer, expiresAt: transferExpiresAt } }),
     messageCount: requiredNumber(f.count, what('count')),
     firstMessage: data.firstMessage,
     classification: data.classification,
