@@ -11,6 +11,8 @@ import path from 'node:path';
 
 import { findRepoRoot, LexiconClassifier, readSemevalFiles, type TextClassifier, TrainedClassifier } from '@perch/classification';
 
+import { benchLog, envInteger } from '../bench-env.util';
+
 interface Throughput {
   tweets: number;
   wallSeconds: number;
@@ -32,16 +34,7 @@ const FALLBACK_TEXTS = [
   'Is the Black Friday sale on in store too? @acme_support',
 ];
 
-function log(message: string): void {
-  process.stdout.write(`[bench:classifier] ${message}\n`);
-}
-
-function envInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (got ${raw})`);
-  return value;
-}
+const log = benchLog('classifier');
 
 function sampleTexts(): { texts: string[]; source: string } {
   const datasets = process.env['PERCH_DATASETS'] || path.resolve(findRepoRoot(__dirname), '../shared/datasets');

@@ -13,6 +13,7 @@ import { percentile } from '@perch/platform';
 import { freePort, startPerchCluster } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
+import { benchLog } from '../bench-env.util';
 import { measureKafkaPassThrough } from '../kafka-pass-through.bench';
 import { AgentSwarm, type OfferRecord } from './agent-swarm.util';
 
@@ -27,9 +28,7 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-function log(message: string): void {
-  process.stdout.write(`[bench:e2e] ${message}\n`);
-}
+const log = benchLog('e2e');
 
 async function main(): Promise<void> {
   const kafkaBrokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';

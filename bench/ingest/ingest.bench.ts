@@ -9,20 +9,12 @@
 //   BENCH_LIMITED_WINDOW_MS (10000)             the run under X's limits (X's 100 tweets per user, on 10 s)
 import 'reflect-metadata';
 
+import { benchLog, envInteger } from '../bench-env.util';
 import { measureKafkaPassThrough } from '../kafka-pass-through.bench';
 import { measureInbound } from './inbound-bench.util';
 import { measureOutbound } from './outbound-bench.util';
 
-function log(message: string): void {
-  process.stdout.write(`[bench:ingest] ${message}\n`);
-}
-
-function envInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (got ${raw})`);
-  return value;
-}
+const log = benchLog('ingest');
 
 async function main(): Promise<void> {
   const kafkaBrokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';

@@ -12,6 +12,7 @@ import { newId, percentile } from '@perch/platform';
 import { type Offer, RedisRoutingStore, routingKeys } from '@perch/routing';
 import { Redis } from 'ioredis';
 
+import { benchLog, envInteger } from '../bench-env.util';
 import { rawBaselineScript, recordScriptCommands } from './raw-lua-baseline.util';
 
 const GOAL = { decisionsPerSecond: 20_000, p99Ms: 5 };
@@ -41,16 +42,7 @@ interface Client {
   store: RedisRoutingStore;
 }
 
-function log(message: string): void {
-  process.stdout.write(`[bench:routing] ${message}\n`);
-}
-
-function envInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (got ${raw})`);
-  return value;
-}
+const log = benchLog('routing');
 
 function envLevels(name: string, fallback: readonly number[]): number[] {
   const raw = process.env[name];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import { ContractViolationError, decodeEvent, validatePayload } from '../codec.util';
-import { type EventEnvelope } from '../envelope/event-envelope.types';
+import { decodeEvent, validatePayload } from '../codec.util';
+import { contractProblemFields, testEnvelope as envelope } from '../testing/payload-spec.fixtures';
 import { Topics } from '../topics.constants';
 import { type AgentCommandPayload } from './agent-command.payload';
 
@@ -9,18 +9,8 @@ function presence(overrides: Partial<AgentCommandPayload> = {}): AgentCommandPay
   return { commandId: randomUUID(), type: 'presence', agentId: 'ada', presence: 'ready', capacity: 5, skills: ['billing'], ...overrides };
 }
 
-function envelope<P>(payload: P): EventEnvelope<P> {
-  return { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'corr-1', schemaVersion: 1, producer: 'test', payload };
-}
-
 function problemFields(payload: unknown): string[] {
-  try {
-    validatePayload(Topics.AgentCommand, payload as AgentCommandPayload);
-  } catch (error) {
-    if (error instanceof ContractViolationError) return error.problems.map((p) => p.field).sort();
-    throw error;
-  }
-  return [];
+  return contractProblemFields(() => validatePayload(Topics.AgentCommand, payload as AgentCommandPayload));
 }
 
 describe('agent.command.v1 presence capacity', () => {

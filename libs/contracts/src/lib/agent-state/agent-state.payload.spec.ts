@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { ContractViolationError, decodeEvent, validatePayload } from '../codec.util';
-import { type EventEnvelope } from '../envelope/event-envelope.types';
-import { TOPIC_REGISTRY, topicDefinition } from '../topic-map.types';
-import { ALL_TOPICS, deadLetterTopicOf, Topics } from '../topics.constants';
+import { decodeEvent, validatePayload } from '../codec.util';
+import { contractProblemFields as problemFields, expectRegisteredTopic, testEnvelope as envelope } from '../testing/payload-spec.fixtures';
+import { Topics } from '../topics.constants';
 import { type AgentCommandPayload } from '../agent-command/agent-command.payload';
 import { type AgentStatePayload, DEFAULT_NOT_READY_REASONS, parseNotReadyReasons } from './agent-state.payload';
 
@@ -22,26 +21,9 @@ function agentState(overrides: Partial<AgentStatePayload> = {}): AgentStatePaylo
   };
 }
 
-function envelope<P>(payload: P): EventEnvelope<P> {
-  return { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'corr-1', schemaVersion: 1, producer: 'test', payload };
-}
-
-function problemFields(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContractViolationError) return error.problems.map((p) => p.field).sort();
-    throw error;
-  }
-  return [];
-}
-
 describe('routing.agent.v1', () => {
   it('is registered like every other topic: in ALL_TOPICS (start-up creates it and its .dlq), keyed by agent', () => {
-    expect(ALL_TOPICS).toContain('routing.agent.v1');
-    expect(deadLetterTopicOf(Topics.AgentState)).toBe('routing.agent.v1.dlq');
-    const definition = topicDefinition(Topics.AgentState);
-    expect(definition).toBe(TOPIC_REGISTRY[Topics.AgentState]);
+    const definition = expectRegisteredTopic(Topics.AgentState, 'routing.agent.v1');
     expect(definition.keyOf(agentState())).toBe('ada');
   });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { ContractViolationError, decodeEvent, validatePayload } from '../codec.util';
-import { type EventEnvelope } from '../envelope/event-envelope.types';
-import { type PayloadOf, TOPIC_REGISTRY, topicDefinition } from '../topic-map.types';
-import { ALL_TOPICS, deadLetterTopicOf, Topics } from '../topics.constants';
+import { contractProblemFields as problemFields, expectRegisteredTopic, testEnvelope as envelope } from '../testing/payload-spec.fixtures';
+import { type PayloadOf } from '../topic-map.types';
+import { Topics } from '../topics.constants';
 import { type ClassificationCorrectedPayload } from './classification-corrected.payload';
 
 function correction(overrides: Partial<ClassificationCorrectedPayload> = {}): ClassificationCorrectedPayload {
@@ -22,26 +22,9 @@ function correction(overrides: Partial<ClassificationCorrectedPayload> = {}): Cl
   };
 }
 
-function envelope<P>(payload: P): EventEnvelope<P> {
-  return { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'corr-1', schemaVersion: 1, producer: 'test', payload };
-}
-
-function problemFields(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContractViolationError) return error.problems.map((p) => p.field).sort();
-    throw error;
-  }
-  return [];
-}
-
 describe('classification.corrected.v1', () => {
   it('is registered like every other topic: in ALL_TOPICS (start-up creates it and its .dlq), keyed by interaction', () => {
-    expect(ALL_TOPICS).toContain('classification.corrected.v1');
-    expect(deadLetterTopicOf(Topics.ClassificationCorrected)).toBe('classification.corrected.v1.dlq');
-    const definition = topicDefinition(Topics.ClassificationCorrected);
-    expect(definition).toBe(TOPIC_REGISTRY[Topics.ClassificationCorrected]);
+    const definition = expectRegisteredTopic(Topics.ClassificationCorrected, 'classification.corrected.v1');
     const payload = correction();
     expect(definition.keyOf(payload)).toBe(payload.interactionId);
   });

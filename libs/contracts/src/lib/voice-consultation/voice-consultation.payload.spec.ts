@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { ContractViolationError, decodeEvent, validatePayload } from '../codec.util';
-import { type EventEnvelope } from '../envelope/event-envelope.types';
-import { TOPIC_REGISTRY, topicDefinition } from '../topic-map.types';
-import { ALL_TOPICS, deadLetterTopicOf, Topics } from '../topics.constants';
+import { decodeEvent, validatePayload } from '../codec.util';
+import { contractProblemFields, expectRegisteredTopic, testEnvelope } from '../testing/payload-spec.fixtures';
+import { Topics } from '../topics.constants';
 import { type VoiceConsultationPayload } from './voice-consultation.payload';
 
 function request(overrides: Partial<VoiceConsultationPayload> = {}): VoiceConsultationPayload {
@@ -19,29 +18,19 @@ function request(overrides: Partial<VoiceConsultationPayload> = {}): VoiceConsul
 }
 
 function problemFields(payload: unknown): string[] {
-  try {
-    validatePayload(Topics.VoiceConsultation, payload as VoiceConsultationPayload);
-  } catch (error) {
-    if (error instanceof ContractViolationError) return error.problems.map((p) => p.field).sort();
-    throw error;
-  }
-  return [];
+  return contractProblemFields(() => validatePayload(Topics.VoiceConsultation, payload as VoiceConsultationPayload));
 }
 
 describe('agent.voice-consultation.v1', () => {
   it('is registered like every other topic: in ALL_TOPICS (start-up creates it and its .dlq), keyed by interaction', () => {
-    expect(ALL_TOPICS).toContain('agent.voice-consultation.v1');
-    expect(deadLetterTopicOf(Topics.VoiceConsultation)).toBe('agent.voice-consultation.v1.dlq');
-    const definition = topicDefinition(Topics.VoiceConsultation);
-    expect(definition).toBe(TOPIC_REGISTRY[Topics.VoiceConsultation]);
+    const definition = expectRegisteredTopic(Topics.VoiceConsultation, 'agent.voice-consultation.v1');
     const payload = request();
     expect(definition.keyOf(payload)).toBe(payload.interactionId);
   });
 
   it('decodes a request, the topic optional', () => {
     const { topic: _dropped, ...bare } = request();
-    const envelope: EventEnvelope<unknown> = { eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 1, producer: 'test', payload: bare };
-    const decoded = decodeEvent(Topics.VoiceConsultation, JSON.stringify(envelope));
+    const decoded = decodeEvent(Topics.VoiceConsultation, JSON.stringify(testEnvelope(bare)));
     expect(decoded.payload).toMatchObject({ fromAgentId: 'ada', withAgentId: 'bob' });
     expect(decoded.payload.topic).toBeUndefined();
   });

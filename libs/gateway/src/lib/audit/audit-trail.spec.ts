@@ -6,18 +6,11 @@ import { XSimulator } from '@perch/x-simulator';
 
 import { AgentSocketProbe } from '../testing/agent-socket-probe.fixtures';
 import { type GatewayTestbed, inboundMessageOfTweet, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
+import { CLASSIFICATION as UNIT_CLASSIFICATION } from '../testing/gateway-unit.fixtures';
 import { testbedClient } from '../testing/testbed-client.fixtures';
 
 const BRAND = { username: 'PerchAir', token: 'perchair-user-token' };
-const CLASSIFICATION: Classification = {
-  sentiment: 'negative',
-  sentimentScore: 0.9,
-  actionability: 'actionable',
-  actionabilityScore: 0.8,
-  sentimentFeatures: [],
-  actionabilityFeatures: [],
-  model: 'lexicon-baseline@1',
-};
+const CLASSIFICATION: Classification = { ...UNIT_CLASSIFICATION, sentimentFeatures: [] };
 
 describe('The gateway’s audit trail', () => {
   let simulator: XSimulator;

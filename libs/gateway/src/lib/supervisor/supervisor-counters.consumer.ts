@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConsumerGroups, Topics } from '@perch/contracts';
 import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 import { type QueueCounterStore, QueueCountersProjector } from '@perch/routing';
 
+import { BusSubscriptionsConsumer } from '../bus-subscriptions.consumer';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_BUS, GATEWAY_OPTIONS, GATEWAY_QUEUE_COUNTERS } from '../gateway.constants';
 import { SupervisorDataService } from './supervisor-data.service';
@@ -13,8 +14,7 @@ import { SupervisorDataService } from './supervisor-data.service';
  * what is older than its horizon, so a first start fills today's counts without reviving old days.
  */
 @Injectable()
-export class SupervisorCountersConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly handles: ConsumerHandle[] = [];
+export class SupervisorCountersConsumer extends BusSubscriptionsConsumer {
   private readonly projector: QueueCountersProjector;
 
   constructor(
@@ -23,20 +23,17 @@ export class SupervisorCountersConsumer implements OnApplicationBootstrap, OnApp
     @Inject(GATEWAY_QUEUE_COUNTERS) counters: QueueCounterStore,
     data: SupervisorDataService,
   ) {
+    super();
     // The threshold the views report is the one the counts were made with.
     this.projector = new QueueCountersProjector(counters, { serviceLevelMs: data.serviceLevelMs, clock: data.clock });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.options.run?.supervisorCounters === false) return;
-    this.handles.push(
+  protected async subscribe(): Promise<ConsumerHandle[]> {
+    if (this.options.run?.supervisorCounters === false) return [];
+    return [
       await this.bus.subscribe(Topics.InteractionLifecycle, ConsumerGroups.SupervisorCounters, async (event) => void (await this.projector.apply(event)), {
         fromBeginning: true,
       }),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
+    ];
   }
 }

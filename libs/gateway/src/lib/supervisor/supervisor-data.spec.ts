@@ -4,21 +4,13 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { AgentSocketProbe } from '../testing/agent-socket-probe.fixtures';
 import { type GatewayTestbed, startGatewayTestbed } from '../testing/gateway-testbed.fixtures';
-import { customerTweet } from '../testing/gateway-unit.fixtures';
+import { CLASSIFICATION as UNIT_CLASSIFICATION, customerTweet } from '../testing/gateway-unit.fixtures';
 import { testbedClient } from '../testing/testbed-client.fixtures';
 import { type SupervisorSnapshotMessage } from '../ws/ws-messages.types';
 import { SupervisorPushService } from './supervisor-push.service';
 import { type SupervisorQueuesView } from './supervisor-view.types';
 
-const CLASSIFICATION: Classification = {
-  sentiment: 'negative',
-  sentimentScore: 0.9,
-  actionability: 'actionable',
-  actionabilityScore: 0.8,
-  sentimentFeatures: [],
-  actionabilityFeatures: [],
-  model: 'lexicon-baseline@1',
-};
+const CLASSIFICATION: Classification = { ...UNIT_CLASSIFICATION, sentimentFeatures: [] };
 
 // The gateway module with its supervisor data: REST for supervisors and admins only, counts from the router's events,
 // and live snapshots pushed to supervisors' sockets, never to agents'.

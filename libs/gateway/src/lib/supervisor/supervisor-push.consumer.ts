@@ -1,7 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { supervisorAgentsPushGroup, supervisorPushGroup, Topics } from '@perch/contracts';
 import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 
+import { BusSubscriptionsConsumer } from '../bus-subscriptions.consumer';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_BUS, GATEWAY_OPTIONS } from '../gateway.constants';
 import { SupervisorPushService } from './supervisor-push.service';
@@ -12,26 +13,22 @@ import { SupervisorPushService } from './supervisor-push.service';
  * offset: a supervisor who connects loads the present over REST, the pushes carry what happens next.
  */
 @Injectable()
-export class SupervisorPushConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly handles: ConsumerHandle[] = [];
-
+export class SupervisorPushConsumer extends BusSubscriptionsConsumer {
   constructor(
     @Inject(GATEWAY_BUS) private readonly bus: EventBus,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly push: SupervisorPushService,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async subscribe(): Promise<ConsumerHandle[]> {
     const replica = this.options.replicaId;
-    this.handles.push(
+    return [
       await this.bus.subscribe(Topics.InteractionLifecycle, supervisorPushGroup(replica), async (event) => {
         if (event.payload.agentId !== undefined) this.push.noteAgent(event.payload.agentId);
       }),
       await this.bus.subscribe(Topics.AgentState, supervisorAgentsPushGroup(replica), async (event) => this.push.noteAgent(event.payload.agentId)),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
+    ];
   }
 }

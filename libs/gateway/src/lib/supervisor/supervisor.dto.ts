@@ -3,6 +3,7 @@ import { AGENT_STATES } from '@perch/routing';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
+import { ChannelCountsDto } from '../agents/presence.dto';
 import { DEFAULT_AGENT_PAGE_SIZE, MAX_AGENT_PAGE_SIZE } from './supervisor-data.service';
 import {
   type QueueCountsView,
@@ -89,13 +90,6 @@ export class SupervisorQueuesDto implements SupervisorQueuesView {
   queues!: QueueDto[];
   @ApiProperty({ type: QueueTotalsDto, description: 'The tenant: each waiting interaction once, counts summed' })
   total!: QueueTotalsDto;
-}
-
-class ChannelCountsDto {
-  @ApiProperty()
-  public!: number;
-  @ApiProperty()
-  dm!: number;
 }
 
 export class SupervisedAgentDto implements SupervisedAgentView {

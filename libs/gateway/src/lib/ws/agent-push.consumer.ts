@@ -1,7 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { agentStatePushGroup, correctionsPushGroup, repliesPushGroup, routingPushGroup, Topics } from '@perch/contracts';
 import { type ConsumerHandle, type EventBus } from '@perch/messaging';
 
+import { BusSubscriptionsConsumer } from '../bus-subscriptions.consumer';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_BUS, GATEWAY_OPTIONS } from '../gateway.constants';
 import { AgentPushService } from './agent-push.service';
@@ -13,28 +14,24 @@ import { AgentPushService } from './agent-push.service';
  * while it runs; what happened before is in the store.
  */
 @Injectable()
-export class AgentPushConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly handles: ConsumerHandle[] = [];
-
+export class AgentPushConsumer extends BusSubscriptionsConsumer {
   constructor(
     @Inject(GATEWAY_BUS) private readonly bus: EventBus,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly push: AgentPushService,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async subscribe(): Promise<ConsumerHandle[]> {
     const replica = this.options.replicaId;
-    this.handles.push(
+    return [
       await this.bus.subscribe(Topics.InteractionLifecycle, routingPushGroup(replica), (event) => this.push.onLifecycle(event)),
       await this.bus.subscribe(Topics.OutboundCompleted, repliesPushGroup(replica), (event) => this.push.onOutboundCompleted(event)),
       await this.bus.subscribe(Topics.ClassificationCorrected, correctionsPushGroup(replica), (event) =>
         this.push.onClassificationCorrected(event),
       ),
       await this.bus.subscribe(Topics.AgentState, agentStatePushGroup(replica), (event) => this.push.onAgentState(event)),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
+    ];
   }
 }

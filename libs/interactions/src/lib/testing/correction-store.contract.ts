@@ -3,12 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { type CorrectionRecord, type CorrectionStore } from '../corrections/correction-store.port';
 import { correctionRecordFromEvent } from '../corrections/correction-record.util';
 import { buildCorrected } from './interaction.fixtures';
+import { type StoreHarness, useStartedStore } from './started-store.fixtures';
 
-export interface CorrectionStoreHarness {
-  store: CorrectionStore;
-  /** Releases what the factory created (schemas). */
-  dispose(): Promise<void>;
-}
+export type CorrectionStoreHarness = StoreHarness<CorrectionStore>;
 
 function record(overrides: Partial<CorrectionRecord> = {}): CorrectionRecord {
   return { ...correctionRecordFromEvent(buildCorrected()), ...overrides };
@@ -17,19 +14,8 @@ function record(overrides: Partial<CorrectionRecord> = {}): CorrectionRecord {
 /** Behaviour every CorrectionStore adapter must show; run by each adapter's spec. */
 export function describeCorrectionStoreContract(name: string, factory: () => Promise<CorrectionStoreHarness>): void {
   describe(`CorrectionStore contract: ${name}`, () => {
-    let harness: CorrectionStoreHarness;
     let store: CorrectionStore;
-
-    beforeEach(async () => {
-      harness = await factory();
-      store = harness.store;
-      await store.start();
-    });
-
-    afterEach(async () => {
-      await store.stop();
-      await harness.dispose();
-    });
+    useStartedStore(factory, (opened) => (store = opened));
 
     it('returns null for a correction it never kept, and lists nothing when empty', async () => {
       expect(await store.get(randomUUID())).toBeNull();

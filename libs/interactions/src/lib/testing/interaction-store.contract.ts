@@ -17,29 +17,15 @@ import {
   headerUpdate,
   nextTweetId as nextId,
 } from './interaction.fixtures';
+import { type StoreHarness, useStartedStore } from './started-store.fixtures';
 
-export interface InteractionStoreHarness {
-  store: InteractionStore;
-  /** Releases what the factory created (connections, schemas). */
-  dispose(): Promise<void>;
-}
+export type InteractionStoreHarness = StoreHarness<InteractionStore>;
 
 /** Behaviour every InteractionStore adapter must show; run by each adapter's spec. */
 export function describeInteractionStoreContract(name: string, factory: () => Promise<InteractionStoreHarness>): void {
   describe(`InteractionStore contract: ${name}`, () => {
-    let harness: InteractionStoreHarness;
     let store: InteractionStore;
-
-    beforeEach(async () => {
-      harness = await factory();
-      store = harness.store;
-      await store.start();
-    });
-
-    afterEach(async () => {
-      await store.stop();
-      await harness.dispose();
-    });
+    useStartedStore(factory, (opened) => (store = opened));
 
     it('returns null for an interaction it never heard of', async () => {
       expect(await store.get(randomUUID())).toBeNull();

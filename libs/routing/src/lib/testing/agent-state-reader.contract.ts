@@ -1,15 +1,11 @@
 import { newId } from '@perch/platform';
 
 import { type AgentStateReader } from '../assignments/agent-state-reader.port';
-import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
+import { type RoutingStoreOptions } from '../store/routing-store.port';
+import { type ReaderHarness } from './redis-reader-harness.fixtures';
 import { upsertInput } from './routing.fixtures';
 
-export interface AgentStateReaderHarness {
-  reader: AgentStateReader;
-  /** The router's store the reader reads: the contract changes state through it, as the router would. */
-  store: RoutingStore;
-  dispose(): Promise<void>;
-}
+export type AgentStateReaderHarness = ReaderHarness<AgentStateReader>;
 
 const OFFER_TIMEOUT_MS = 30_000;
 const WRAP_UP_MS = 20_000;

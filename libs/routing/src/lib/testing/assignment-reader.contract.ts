@@ -1,15 +1,10 @@
 import { newId } from '@perch/platform';
 
 import { type AssignmentReader } from '../assignments/assignment-reader.port';
-import { type RoutingStore } from '../store/routing-store.port';
+import { type ReaderHarness } from './redis-reader-harness.fixtures';
 import { upsertInput } from './routing.fixtures';
 
-export interface AssignmentReaderHarness {
-  reader: AssignmentReader;
-  /** The router's store the reader reads: the contract changes state through it, as the router would. */
-  store: RoutingStore;
-  dispose(): Promise<void>;
-}
+export type AssignmentReaderHarness = ReaderHarness<AssignmentReader>;
 
 const OFFER_TIMEOUT_MS = 30_000;
 

@@ -1,15 +1,11 @@
 import { newId } from '@perch/platform';
 
 import { type RoutingSnapshotReader } from '../assignments/routing-snapshot-reader.port';
-import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
+import { type RoutingStoreOptions } from '../store/routing-store.port';
+import { type ReaderHarness } from './redis-reader-harness.fixtures';
 import { inboundMessage, upsertInput } from './routing.fixtures';
 
-export interface RoutingSnapshotReaderHarness {
-  reader: RoutingSnapshotReader;
-  /** The router's store the reader reads: the contract changes state through it, as the router would. */
-  store: RoutingStore;
-  dispose(): Promise<void>;
-}
+export type RoutingSnapshotReaderHarness = ReaderHarness<RoutingSnapshotReader>;
 
 const OFFER_TIMEOUT_MS = 30_000;
 const STEP_MS = 60_000;
