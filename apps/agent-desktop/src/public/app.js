@@ -130,6 +130,8 @@ async function resync() {
   // Only toasts shown before the reads may be dropped: an offer pushed while they were on their way is newer.
   const shownBefore = new Set(state.offers.keys());
   const openBefore = new Set(state.interactions.keys());
+  // Colleagues' names for transfer toasts and consultation notices, which can arrive before any interaction is open.
+  loadRoster().catch((e) => console.warn('could not read the roster', e));
   const [presence, offers, mine] = await Promise.all([
     api('GET', '/api/agents/me/presence'),
     api('GET', '/api/agents/me/offers'),

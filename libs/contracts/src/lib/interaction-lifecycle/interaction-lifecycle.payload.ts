@@ -18,42 +18,39 @@ import {
 import { Classification } from '../shared/classification.payload';
 import { InboundMessage } from '../shared/inbound-message.payload';
 
-export const INTERACTION_EVENT_TYPES = [
-  'created',
-  'message-added',
-  'queued',
-  'offered',
-  'accepted',
-  'declined',
-  'offer-timed-out',
-  'completed',
+/**
+ * Each event type and what it must carry besides the interaction: `agent` an agentId, `from` a fromAgentId,
+ * `message` the message and its classification. One table, so a new type cannot be listed without its fields.
+ */
+const EVENT_FIELDS = {
+  created: { message: true },
+  'message-added': { message: true },
+  queued: {},
+  offered: { agent: true, message: true },
+  accepted: { agent: true },
+  declined: { agent: true },
+  'offer-timed-out': { agent: true },
+  completed: { agent: true },
   // Additive (ADR 0003): the holder handed it back to the queue; `agentId` is who transferred it, `reason` why.
-  'transferred',
+  transferred: { agent: true },
   // A transfer to a named agent: offered to `agentId` by `fromAgentId` (who keeps it until an 'accepted' naming
   // `fromAgentId`); declined by, or timed out at, `agentId`: it stays with `fromAgentId`.
-  'transfer-offered',
-  'transfer-declined',
-  'transfer-timed-out',
-] as const;
-export type InteractionEventType = (typeof INTERACTION_EVENT_TYPES)[number];
+  'transfer-offered': { agent: true, from: true, message: true },
+  'transfer-declined': { agent: true, from: true },
+  'transfer-timed-out': { agent: true, from: true },
+} as const satisfies Record<string, { agent?: true; from?: true; message?: true }>;
+export type InteractionEventType = keyof typeof EVENT_FIELDS;
+export const INTERACTION_EVENT_TYPES = Object.keys(EVENT_FIELDS) as readonly InteractionEventType[];
 
 /** An interaction's channel: `dm` when its first message is a DM, else `public` (routing's capacity per channel). */
 export const INTERACTION_CHANNELS = ['public', 'dm'] as const;
 export type InteractionChannel = (typeof INTERACTION_CHANNELS)[number];
 
-const WITH_AGENT: readonly InteractionEventType[] = [
-  'offered',
-  'accepted',
-  'declined',
-  'offer-timed-out',
-  'completed',
-  'transferred',
-  'transfer-offered',
-  'transfer-declined',
-  'transfer-timed-out',
-];
-const TRANSFER_EVENTS: readonly InteractionEventType[] = ['transfer-offered', 'transfer-declined', 'transfer-timed-out'];
-const WITH_MESSAGE: readonly InteractionEventType[] = ['created', 'message-added', 'offered', 'transfer-offered'];
+const carrying = (field: 'agent' | 'from' | 'message'): readonly InteractionEventType[] =>
+  INTERACTION_EVENT_TYPES.filter((type) => field in EVENT_FIELDS[type]);
+const WITH_AGENT = carrying('agent');
+const TRANSFER_EVENTS = carrying('from');
+const WITH_MESSAGE = carrying('message');
 
 /** routing.interaction.v1: one step of an interaction's life, as the router decided it. */
 export class InteractionLifecyclePayload {

@@ -110,6 +110,23 @@ describe('who may call each gateway endpoint', () => {
     expect(routes.filter((route) => !route.signedIn).map((route) => `${route.method} ${route.path}`).sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
 
+  it('reads the routes added for routing (presence, offers, roster, supervisor, transfer, consultations) as signed-in', () => {
+    const signedIn = guarded.map((route) => `${route.method} ${route.path}`);
+    expect(signedIn).toEqual(
+      expect.arrayContaining([
+        'GET /api/agents/me/presence',
+        'PUT /api/agents/me/presence',
+        'PUT /api/agents/:agentId/presence',
+        'GET /api/agents/me/offers',
+        'GET /api/agents/roster',
+        'GET /api/supervisor/queues',
+        'GET /api/supervisor/agents',
+        'POST /api/interactions/:id/transfer',
+        'POST /api/interactions/:id/consultations',
+      ]),
+    );
+  });
+
   it('refuses every signed-in route without a token, with a malformed one, and with one signed by another secret', async () => {
     const forger = new AgentDirectory({
       agents: [{ id: 'ada', displayName: 'Ada', passwordHash: await hashPassword('x'), capacity: 1, skills: [], role: 'admin', brands: ['*'] }],

@@ -52,7 +52,10 @@ export class ConsultationsService {
       view.agentId !== agent.id &&
       view.agentId === request.withAgentId &&
       view.transcript.some((entry) => entry.kind === 'consultation' && entry.withAgentId === agent.id && entry.fromAgentId === request.withAgentId);
-    if (!answering) await this.holders.requireHolder(agent, interactionId);
+    // Either way the router's record decides: an answer goes only to a colleague who still holds it (the projection
+    // keeps naming a holder who transferred or finished it).
+    const consulter = answering ? this.directory.getAgent(request.withAgentId) : null;
+    await this.holders.requireHolder(consulter ?? agent, interactionId);
     const consultationId = newId();
     const at = this.clock.now();
     const entry: ConsultationEntry = {

@@ -139,6 +139,9 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
       await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
       expect(await request('POST', path, { toQueue: true, reason: 'billing' }, bobToken)).toMatchObject({ status: 403 });
+      // Nor to a named agent (even himself): the holder check comes before any target check.
+      expect(await request('POST', path, { toAgentId: 'bob', reason: 'mine now' }, bobToken)).toMatchObject({ status: 403 });
+      expect(await request('POST', path, { toAgentId: 'cleo', reason: 'hers now' }, bobToken)).toMatchObject({ status: 403 });
       expect((await request('POST', path, { toQueue: true, reason: 'needs billing' }, token)).status).toBe(202);
       expect(await socket.next('transferred', (m) => m.interactionId === interactionId)).toMatchObject({ reason: 'needs billing' });
       expect(testbed.router.commands.filter((c) => c.interactionId === interactionId).map((c) => [c.type, c.agentId])).toEqual([
@@ -169,6 +172,11 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
 
       const { interactionId, offerId } = await offerTo('ada');
       await socket.next('offer', (m) => m.interactionId === interactionId);
+      // Ada's offer is hers alone: not on bob's socket, not in bob's pending offers.
+      const bobOffers = await request('GET', '/api/agents/me/offers', undefined, bobToken);
+      expect(bobOffers.status).toBe(200);
+      expect(JSON.stringify(bobOffers.body)).not.toContain(interactionId);
+      expect(bobSocket.messages.filter((m) => m.type === 'offer' && m.interactionId === interactionId)).toEqual([]);
       expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
       await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
       const path = `/api/interactions/${interactionId}/transfer`;
@@ -188,6 +196,8 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       expect((await request('POST', path, { toAgentId: 'bob', reason: 'billing question' }, token)).status).toBe(202);
       const first = await bobSocket.next('offer', (m) => m.interactionId === interactionId);
       expect(first.transfer).toEqual({ fromAgentId: 'ada', reason: 'billing question' });
+      // The transfer offer is bob's: ada's socket hears only its status.
+      expect(socket.messages.filter((m) => m.type === 'offer' && m.offerId === first.offerId)).toEqual([]);
       expect(await socket.next('transfer-update', (m) => m.interactionId === interactionId)).toMatchObject({ status: 'offered', toAgentId: 'bob' });
       expect(await request('POST', path, { toAgentId: 'bob', reason: 'again' }, token)).toMatchObject({ status: 409, body: { code: 'transfer-pending' } });
       // Only bob decides bob's transfer offer; ada still holds the interaction meanwhile.
@@ -230,6 +240,7 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
     const cleoToken = await signIn('cleo', 'cleo pw');
     const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
     const bobSocket = await AgentSocketProbe.connect(testbed.baseUrl, bobToken);
+    const cleoSocket = await AgentSocketProbe.connect(testbed.baseUrl, cleoToken);
     try {
       const { interactionId, offerId } = await offerTo('ada');
       await socket.next('offer', (m) => m.interactionId === interactionId);
@@ -246,6 +257,8 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       expect(await request('POST', path, { withAgentId: 'ada', text: 'hm' }, token)).toMatchObject({ status: 409, body: { code: 'consult-self' } });
       expect(await request('POST', path, { withAgentId: 'ghost', text: 'hm' }, token)).toMatchObject({ status: 409, body: { code: 'unknown-agent' } });
       expect((await request('POST', path, { withAgentId: 'ada', text: 'let me in' }, cleoToken)).status).toBe(403);
+      // Cleo neither holds it nor was consulted: refused whoever she names, voice or not, and nothing published.
+      expect((await request('POST', path, { withAgentId: 'bob', text: 'psst', voice: true }, cleoToken)).status).toBe(403);
 
       const asked = await request('POST', path, { withAgentId: 'bob', text: 'Is a refund possible under 3 hours?' }, token);
       expect(asked).toMatchObject({ status: 201, body: { kind: 'consultation', fromAgentId: 'ada', withAgentId: 'bob' } });
@@ -266,6 +279,9 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       ]);
       // Never sent to X.
       expect(requested.filter((e) => e.payload.interactionId === interactionId)).toEqual([]);
+      // Only the voice consultation ada asked for was published; cleo's socket never saw ada and bob's consultation.
+      expect(voice.filter((e) => e.payload.interactionId === interactionId).map((e) => e.payload.fromAgentId)).toEqual(['ada']);
+      expect(cleoSocket.messages.filter((m) => m.type === 'consultation-added')).toEqual([]);
       await waitFor('the consultations audited', async () =>
         (await testbed.audit.query({ interactionId })).entries.filter((e) => e.action === 'consultation' && e.outcome === 'succeeded').length === 3,
       );
@@ -273,6 +289,45 @@ describe('Only the holder acts, over HTTP and WebSocket', () => {
       await voiceObserver.stop();
       await socket.close();
       await bobSocket.close();
+      await cleoSocket.close();
+    }
+  });
+
+  it('lets a consulted colleague answer only while the agent who consulted them still holds the interaction (the router, not the projection)', async () => {
+    const token = await signIn('ada', 'correct horse');
+    const cleoToken = await signIn('cleo', 'cleo pw');
+    const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+    try {
+      const { interactionId, offerId } = await offerTo('ada');
+      await socket.next('offer', (m) => m.interactionId === interactionId);
+      expect((await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token)).status).toBe(202);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+      const path = `/api/interactions/${interactionId}/consultations`;
+      expect((await request('POST', path, { withAgentId: 'cleo', text: 'refund?' }, token)).status).toBe(201);
+      await socket.next('consultation-added', (m) => m.interactionId === interactionId);
+
+      expect((await request('POST', `/api/interactions/${interactionId}/transfer`, { toQueue: true, reason: 'billing' }, token)).status).toBe(202);
+      await waitFor('the router queued it again', async () => (await testbed.router.holderOf(interactionId))?.state === 'queued');
+      // Ada no longer holds it: cleo's answer would write to an interaction nobody she may talk to holds.
+      expect((await request('POST', path, { withAgentId: 'ada', text: 'late answer', voice: true }, cleoToken)).status).toBe(403);
+      const transcript = (await testbed.store.get(interactionId))?.transcript ?? [];
+      expect(transcript.filter((e) => e.kind === 'consultation').map((e) => (e.kind === 'consultation' ? e.fromAgentId : ''))).toEqual(['ada']);
+      expect(socket.messages.filter((m) => m.type === 'consultation-added' && m.entry.fromAgentId === 'cleo')).toEqual([]);
+
+      // Nor once ada has finished it (the completed view still names her).
+      const next = await offerTo('ada');
+      await socket.next('offer', (m) => m.interactionId === next.interactionId);
+      expect((await request('POST', `/api/interactions/${next.interactionId}/accept`, { offerId: next.offerId }, token)).status).toBe(202);
+      await socket.next('interaction-accepted', (m) => m.interaction.id === next.interactionId);
+      const nextPath = `/api/interactions/${next.interactionId}/consultations`;
+      expect((await request('POST', nextPath, { withAgentId: 'cleo', text: 'refund?' }, token)).status).toBe(201);
+      expect((await request('POST', `/api/interactions/${next.interactionId}/done`, { disposition: 'resolved' }, token)).status).toBe(202);
+      await waitFor('the view completed', async () => (await testbed.store.get(next.interactionId))?.state === 'completed');
+      expect(await request('POST', nextPath, { withAgentId: 'ada', text: 'after the fact' }, cleoToken)).toMatchObject({ status: 409, body: { code: 'interaction-completed' } });
+      const nextTranscript = (await testbed.store.get(next.interactionId))?.transcript ?? [];
+      expect(nextTranscript.filter((e) => e.kind === 'consultation' && e.fromAgentId === 'cleo')).toEqual([]);
+    } finally {
+      await socket.close();
     }
   });
 
