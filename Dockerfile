@@ -12,7 +12,6 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/apps/agent-desktop/src ./apps/agent-desktop/src
 COPY package.json ./
 ARG APP=perch
 ENV APP=${APP}

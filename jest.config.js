@@ -7,4 +7,6 @@ module.exports = {
   // tools/dev: checks on what the repository ships (compose file, dev script, README).
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools/dev'],
   testMatch: ['**/*.spec.ts'],
+  // The desktop SPA's specs run in Vitest (npm run test:desktop), with the browser build's module rules.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/agent-desktop/src/app/'],
 };

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     xApiBaseUrl: baseUrl,
     appBearer: APP_BEARER,
     brandTokens: `${BRAND}=${BRAND_TOKEN}`,
-    agents: agents.map((a) => ({ id: a.username, password: a.password, capacity })),
+    agents: agents.map((a) => ({ id: a.username, password: a.password, capacity, brands: [BRAND] })),
     logLevel: 'warn',
     env: { router: { ROUTER_OFFER_TIMEOUT_MS: '120000' } },
   });

@@ -48,7 +48,7 @@ describe('distributed mode', () => {
       xApiBaseUrl: simulatorUrl,
       appBearer,
       brandTokens: `${brand}=${brandToken}`,
-      agents: [{ id: 'alice', password: 'alice-pw', capacity: 2 }],
+      agents: [{ id: 'alice', password: 'alice-pw', capacity: 2, brands: [brand] }],
       webhookConsumerSecret: consumerSecret,
     });
     gatewayUrl = cluster.gatewayUrl;

@@ -44,7 +44,7 @@ describe('outbound replies under X faults and a gateway crash', () => {
       xApiBaseUrl: simulatorUrl,
       appBearer,
       brandTokens: `${support}=${tokens[support]},${billing}=${tokens[billing]}`,
-      agents: [{ id: 'alice', password: 'alice-pw', capacity: 2 }],
+      agents: [{ id: 'alice', password: 'alice-pw', capacity: 2, brands: [support, billing] }],
       env: {
         gateway: { X_API_BASE_URL: hold.url },
         ingestor: { X_BRAND_TOKENS: `${support}=${tokens[support]}` },

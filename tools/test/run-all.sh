@@ -20,6 +20,8 @@ npm run build --silent
 status=0
 step "unit tier (*.spec.ts)"
 npx jest -c jest.config.js --json --outputFile=tmp/test-results/unit.json || status=1
+step "desktop SPA unit tests (Vitest: apps/agent-desktop/src/app/**/*.spec.ts)"
+npx vitest run -c apps/agent-desktop/vite.config.mts --reporter=default --reporter=json --outputFile.json="$PWD/tmp/test-results/desktop.json" || status=1
 step "integration tier (*.integration-spec.ts, real Kafka, Redis, PostgreSQL)"
 npx jest -c jest.integration.config.js --json --outputFile=tmp/test-results/integration.json || status=1
 step "end-to-end tier (*.e2e-spec.ts)"

@@ -1,11 +1,11 @@
-import { join } from 'node:path';
-
 import { type Classification } from '@perch/contracts';
 import { authorFacts, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+
+import { buildDesktop, launchChromium } from './testing/desktop-browser.fixtures';
 
 // The agent's whole journey in a real browser: the gateway module in-process (memory transport and
 // stores) with the real X simulator behind it; the test plays the router (it is wired by the app).
@@ -65,20 +65,10 @@ describe('Agent desktop', () => {
         // A colleague for transfers, driven over REST (no browser of their own).
         { id: 'bob', displayName: 'Bob Byrne', password: 'battery staple', capacity: 2, brands: [BRAND.username] },
       ],
-      desktopDir: join(__dirname, 'public'),
+      desktopDir: buildDesktop(),
     });
 
-    browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     page.on('console', (message) => {
       // The wrong password (401) and the too-long reply (400) are refused on purpose below.
@@ -108,7 +98,7 @@ describe('Agent desktop', () => {
 
     // Ready: the (fake) router hears it and offers the customer's tweet.
     await page.getByTestId('presence-toggle').click();
-    await page.locator('[data-testid="presence-toggle"][aria-pressed="true"]').waitFor();
+    await page.locator('[data-testid="presence-status"][data-state="ready"]').waitFor();
     await testbed.router.waitForCommand((c) => c.type === 'presence' && c.presence === 'ready' && c.agentId === 'ada');
     const message = await customerTweets('dana_flies', '@PerchAir my bag never arrived in Lisbon. Where is it? Flight TP1357');
     const { interactionId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
@@ -133,7 +123,7 @@ describe('Agent desktop', () => {
     expect(Number((await view.getByTestId('author-tweets').getAttribute('title'))?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(5678);
     expect(await view.getByTestId('author-profile-link').getAttribute('href')).toBe('https://x.com/dana_flies');
     await view.locator('[data-testid="transcript-entry"][data-kind="customer-message"]').waitFor();
-    expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, where is');
+    expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, Where is');
 
     // The model read Dana as negative; Ada says it is a neutral question. Her label replaces the model's on the
     // badge, marked as corrected, and the gateway keeps it on the view and as training data.
@@ -159,7 +149,7 @@ describe('Agent desktop', () => {
     expect(await sentimentBadge.getByTestId('classification-sentiment-corrected').textContent()).toBe('corrected');
     expect(await sentimentBadge.getAttribute('title')).toBe('Sentiment: Neutral (corrected by an agent; the model said Negative)');
     expect(await view.getByTestId('classification-actionability').getAttribute('data-corrected')).toBe('false');
-    expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, where is');
+    expect(await view.getByTestId('classification-why').textContent()).toBe('Why: never arrived, Where is');
     await waitFor('the corrected sentiment on the view', async () => (await testbed.store.get(interactionId))?.classificationCorrection?.sentiment === 'neutral', 5_000);
     expect((await testbed.store.get(interactionId))?.classificationCorrection).toMatchObject({ sentiment: 'neutral', agentId: 'ada' });
     expect((await testbed.store.get(interactionId))?.classificationCorrection).not.toHaveProperty('actionability');
@@ -242,7 +232,7 @@ describe('Agent desktop', () => {
     const afterPost = await admin<{ tweets: AdminTweetView[] }>('GET', `/admin/accounts/${BRAND.username}/tweets`);
     expect(afterPost.tweets.map((t) => t.text)).toContain(announcement);
 
-    // A second offer arrives while the first is open: the screenshot shows the toast over the view.
+    // A second offer arrives while the first is open: the screenshot shows the toast beside the view.
     const second = await customerTweets('sam_rides', '@PerchAir love the new lounge in Porto, great coffee ☕');
     const secondOffer = await testbed.router.offer({
       agentId: 'ada',
@@ -275,6 +265,7 @@ describe('Agent desktop', () => {
     await toast.getByTestId('offer-accept').click();
     const view = page.getByTestId('interaction-view');
     await view.waitFor();
+    await page.getByTestId('transfer-open').click();
     await page.getByTestId('transfer-reason').fill('needs the bookings team');
     await page.getByTestId('transfer-button').click();
     const transfer = await testbed.router.waitForCommand((c) => c.type === 'transfer' && c.interactionId === interactionId);
@@ -313,13 +304,14 @@ describe('Agent desktop', () => {
     const toast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${mine.interactionId}"]`);
     await toast.getByTestId('offer-accept').click();
     await page.getByTestId('interaction-view').waitFor();
+    await page.getByTestId('transfer-open').click();
     await page.locator('[data-testid="transfer-target"] option[value="bob"]').waitFor({ state: 'attached' });
     await page.getByTestId('transfer-target').selectOption('bob');
     await page.getByTestId('transfer-reason').fill('refunds are Bob’s');
     await page.getByTestId('transfer-button').click();
     const command = await testbed.router.waitForCommand((c) => c.type === 'transfer' && c.interactionId === mine.interactionId);
     expect(command).toMatchObject({ agentId: 'ada', toAgentId: 'bob', transferReason: 'refunds are Bob’s' });
-    await page.getByTestId('notice').getByText('Transfer to bob waiting for an answer').waitFor();
+    await page.getByTestId('transfer-status').getByText('Offered to Bob Byrne: waiting for an answer. It stays with you until they accept.').waitFor();
     expect(await page.getByTestId('interaction-list-item').count()).toBe(1);
     const bobsOffer = await transferOfferTo('bob', mine.interactionId);
     expect((await rest('POST', `/api/interactions/${mine.interactionId}/accept`, bob, { offerId: bobsOffer })).status).toBe(202);
@@ -345,7 +337,7 @@ describe('Agent desktop', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('consults a colleague about the open interaction: internal entries in the transcript, the answer arriving live', async () => {
+  it('consults a colleague about the open interaction: internal entries in the consult panel, the answer arriving live', async () => {
     const signIn = await fetch(`${testbed.baseUrl}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -357,6 +349,7 @@ describe('Agent desktop', () => {
     await page.locator(`[data-testid="offer-toast"][data-interaction-id="${mine.interactionId}"]`).getByTestId('offer-accept').click();
     const view = page.getByTestId('interaction-view');
     await view.waitFor();
+    await page.getByTestId('consult-open').click();
     await page.locator('[data-testid="consult-target"] option[value="bob"]').waitFor({ state: 'attached' });
     await page.getByTestId('consult-target').selectOption('bob');
     await page.getByTestId('consult-text').fill('Refund or voucher for 2 hours?');
@@ -370,7 +363,9 @@ describe('Agent desktop', () => {
       body: JSON.stringify({ withAgentId: 'ada', text: 'A voucher: refunds start at 3 hours' }),
     });
     expect(answer.status).toBe(201);
-    await view.locator('[data-testid="transcript-entry"][data-kind="consultation"]').nth(1).getByText('A voucher: refunds start at 3 hours').waitFor();
+    await view.getByTestId('consult-thread').locator('[data-testid="transcript-entry"][data-kind="consultation"]').nth(1).getByText('A voucher: refunds start at 3 hours').waitFor();
+    // Internal: never among what the customer's conversation shows.
+    expect(await view.getByTestId('transcript').locator('[data-kind="consultation"]').count()).toBe(0);
     await page.screenshot({ path: '/tmp/desktop-consultation.png' });
     await page.getByTestId('done-button').click();
     await page.getByTestId('empty-state').waitFor();
@@ -413,7 +408,8 @@ describe('Agent desktop', () => {
 
     await page.getByTestId('presence-toggle').click();
     await stateIs('ready');
-    await page.locator('[data-testid="presence-toggle"][aria-pressed="true"]').waitFor();
+    // The control that changes the state never repeats it: while ready, "Go ready" is gone.
+    await page.getByTestId('presence-toggle').waitFor({ state: 'hidden' });
 
     // An offer nobody answers: the router takes it back and sets Ada not ready; the page learns it from the push alone.
     // A mark on this page's window: a reload would wipe it.
@@ -427,7 +423,7 @@ describe('Agent desktop', () => {
     await stateIs('not-ready');
     expect(await status.getByTestId('presence-label').textContent()).toBe('Not ready (missed offer)');
     expect(await status.getAttribute('data-reason')).toBe('missed-offer');
-    expect(await page.getByTestId('presence-toggle').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.getByTestId('presence-toggle').textContent()).toBe('Go ready');
     expect(await page.evaluate(() => (window as unknown as { perchSamePage?: boolean }).perchSamePage)).toBe(true);
     await page.screenshot({ path: '/tmp/desktop-missed-offer.png' });
 
@@ -449,7 +445,7 @@ describe('Agent desktop', () => {
     await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
     await stateIs('ready');
     expect(await status.getByTestId('presence-label').textContent()).toBe('Ready');
-    await page.locator('[data-testid="presence-toggle"][aria-pressed="true"]').waitFor();
+    await page.getByTestId('presence-toggle').waitFor({ state: 'hidden' });
     await toast.waitFor();
     expect(await toast.getByTestId('offer-snippet').textContent()).toBe(pending.text);
 

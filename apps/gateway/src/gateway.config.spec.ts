@@ -67,3 +67,47 @@ describe('GatewayConfig: presence', () => {
     expect(message).toMatch(/GATEWAY_NOT_READY_REASONS/);
   });
 });
+
+describe('GatewayConfig: skill catalog', () => {
+  const secret = randomBytes(32).toString('hex');
+
+  it('has no catalog by default and reads ROUTER_SKILLS as the router does', () => {
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret }).skillCatalog()).toBeUndefined();
+    const config = loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, ROUTER_SKILLS: 'language:fr, billing' });
+    expect(config.skillCatalog()).toEqual(['language:fr', 'billing']);
+  });
+
+  it('refuses a catalog that is not a list of skill names, naming ROUTER_SKILLS', () => {
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, ROUTER_SKILLS: 'language:fr,,x y' })).toMatch(/ROUTER_SKILLS/);
+  });
+});
+
+describe('GatewayConfig: mail to contacts', () => {
+  const secret = randomBytes(32).toString('hex');
+
+  it('has no mail without SMTP_URL or SMTP_BRANDS', () => {
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret }).mailRoutes()).toEqual({ brands: {} });
+  });
+
+  it('takes a global server and sender, and a brand of its own', () => {
+    const config = loadConfig(GatewayConfig, {
+      ...BASE,
+      GATEWAY_TOKEN_SECRET: secret,
+      SMTP_URL: 'smtp://relay.internal:587',
+      SMTP_FROM: 'Acme Care <care@acme.example>',
+      SMTP_BRANDS: JSON.stringify({ acme_billing: { from: 'billing@acme.example' } }),
+    });
+    expect(config.mailRoutes()).toEqual({
+      global: { url: 'smtp://relay.internal:587', from: 'Acme Care <care@acme.example>' },
+      brands: { acme_billing: { url: 'smtp://relay.internal:587', from: 'billing@acme.example' } },
+    });
+  });
+
+  it('refuses at start-up a bad URL, SMTP_URL without SMTP_FROM, and a bad SMTP_BRANDS, naming each', () => {
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, SMTP_URL: 'http://relay', SMTP_FROM: 'care@acme.example' })).toMatch(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, SMTP_URL: 'smtp://relay:25' })).toMatch(/SMTP_FROM must be set with SMTP_URL/);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, SMTP_BRANDS: JSON.stringify({ acme: { from: 'care@acme.example' } }) })).toMatch(
+      /SMTP_BRANDS.acme.url must be an smtp:\/\/ or smtps:\/\/ URL \(or set SMTP_URL\)/,
+    );
+  });
+});

@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
-import { DEFAULT_NOT_READY_REASONS, parseNotReadyReasons } from '@perch/contracts';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { isFromAddress, isSmtpUrl, type MailRoutes, parseMailRoutes, smtpBrandsProblems } from '@perch/contacts';
+import { DEFAULT_CONFERENCE_MAX_AGENTS, DEFAULT_NOT_READY_REASONS, MAX_CONFERENCE_AGENTS, parseNotReadyReasons, parseSkillCatalog } from '@perch/contracts';
 import { IsStrongSecret } from '@perch/platform';
 import { RedisEnv } from '@perch/service-kit';
 
@@ -34,6 +35,25 @@ export class GatewayConfig extends RedisEnv {
   GATEWAY_AGENTS!: string;
 
   /**
+   * The router's skill catalog (same name, as the router has it): when set, an agent of GATEWAY_AGENTS with a skill
+   * outside it is refused at start-up, naming the agent and the skill (the router would refuse its every presence).
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'skillCatalog',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseSkillCatalog(value) !== undefined,
+      defaultMessage: () => 'ROUTER_SKILLS must be a comma-separated list of skill names (no "=", no spaces, 1..64 characters each)',
+    },
+  })
+  ROUTER_SKILLS?: string;
+
+  /** The skill catalog (validated above), or undefined when none is configured. */
+  skillCatalog(): string[] | undefined {
+    return this.ROUTER_SKILLS === undefined ? undefined : parseSkillCatalog(this.ROUTER_SKILLS);
+  }
+
+  /**
    * Names this replica's fan-out consumer groups, so it must differ between replicas; the pid keeps two
    * replicas on one host apart. Groups of replicas that are gone expire with Kafka's offsets retention.
    */
@@ -50,8 +70,26 @@ export class GatewayConfig extends RedisEnv {
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'ROUTER_TENANT may hold letters, digits, dash and underscore' })
   ROUTER_TENANT = 'default';
 
+  /** A conference's agents at most, counting the holder, as the router has it (same name, same default): 409 conference-full beyond. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(MAX_CONFERENCE_AGENTS)
+  ROUTER_CONFERENCE_MAX_AGENTS = DEFAULT_CONFERENCE_MAX_AGENTS;
+
+  /** The agent desktop SPA as `npm run build` leaves it (Vite's output, dist/apps/agent-desktop/www). */
+  /**
+   * The router's wrap-up after done, as the router has it (same name, same default 30 s, at most 1 h): told to the
+   * desktop (GET /api/config) so it shows the after-interaction work's time. 0: none.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60 * 60 * 1000)
+  ROUTER_WRAP_UP_MS = 30_000;
+
   @IsString()
-  GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../../../apps/agent-desktop/src/public');
+  GATEWAY_DESKTOP_DIR = resolve(__dirname, '../../agent-desktop/www');
 
   /** How long a bearer token lives (ms); open WebSockets are closed when theirs expires. Default 12 h. */
   @Type(() => Number)
@@ -121,6 +159,41 @@ export class GatewayConfig extends RedisEnv {
   })
   @Matches(/^(?!true$)/, { message: 'GATEWAY_TRUST_PROXY=true would trust any client\'s X-Forwarded-For; name the proxies or a hop count' })
   GATEWAY_TRUST_PROXY = 'false';
+
+  /**
+   * Agents' emails to contacts go out through this SMTP server (nodemailer's URL: smtp://user:pass@host:587, smtps://…
+   * for implicit TLS), from SMTP_FROM. Unset (and no SMTP_BRANDS): email is off, answered 409 mail-not-configured.
+   */
+  @IsOptional()
+  @ValidateBy({ name: 'smtpUrl', validator: { validate: (value: unknown) => typeof value === 'string' && isSmtpUrl(value), defaultMessage: () => 'SMTP_URL must be an smtp:// or smtps:// URL' } })
+  SMTP_URL?: string;
+
+  /** The sender of agents' emails: `care@brand.example` or `Brand Care <care@brand.example>`; required with SMTP_URL. */
+  @ValidateIf((config: GatewayConfig) => config.SMTP_URL !== undefined || config.SMTP_FROM !== undefined)
+  @ValidateBy({
+    name: 'smtpFrom',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isFromAddress(value),
+      defaultMessage: () => 'SMTP_FROM must be set with SMTP_URL, as an address (care@brand.example) or "Name <care@brand.example>"',
+    },
+  })
+  SMTP_FROM?: string;
+
+  /** Per brand (X username): its own sender and, optionally, server: {"acme_support":{"from":"Acme <care@acme.example>","url":"smtp://…"}}. */
+  @IsOptional()
+  @ValidateBy({
+    name: 'smtpBrands',
+    validator: {
+      validate: (value: unknown, args) => typeof value === 'string' && smtpBrandsProblems(value, (args?.object as GatewayConfig | undefined)?.SMTP_URL).length === 0,
+      defaultMessage: (args) => smtpBrandsProblems(String(args?.value), (args?.object as GatewayConfig | undefined)?.SMTP_URL).join('; ') || 'SMTP_BRANDS must be a JSON object',
+    },
+  })
+  SMTP_BRANDS?: string;
+
+  /** Which SMTP server and sender each brand's mail takes (validated above). */
+  mailRoutes(): MailRoutes {
+    return parseMailRoutes({ SMTP_URL: this.SMTP_URL, SMTP_FROM: this.SMTP_FROM, SMTP_BRANDS: this.SMTP_BRANDS }).routes;
+  }
 
   /** The configured not-ready reason codes. */
   notReadyReasons(): string[] {

@@ -4,9 +4,10 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { SqlAuditLog } from '@perch/audit';
-import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore } from '@perch/agents';
-import { setupGatewayOpenApi, wireGateway } from '@perch/gateway';
-import { PostgresCorrectionStore, PostgresInteractionStore } from '@perch/interactions';
+import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
+import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
+import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
 import { redisAgentStateReader, redisAssignmentReader, RedisQueueCounterStore, redisRoutingSnapshotReader } from '@perch/routing';
@@ -24,7 +25,7 @@ import {
   startInternalHttp,
   tuneHttpServer,
 } from '@perch/service-kit';
-import { poolSqlClient } from '@perch/sql';
+import { poolSqlClient, runSqlMigrations } from '@perch/sql';
 import { resolveBrandAccounts } from '@perch/x-client';
 
 import { GatewayConfig, gatewayDbSchema, trustProxySetting } from './gateway.config';
@@ -35,13 +36,17 @@ async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
   configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const logger = createLogger(SERVICE);
-  const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS);
+  const skillCatalog = config.skillCatalog();
+  const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS, skillCatalog === undefined ? {} : { skillCatalog });
   const xApi = createOutboundXAdapter({ apiBaseUrl: config.X_API_BASE_URL });
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
   // Reconnects on its own after a PostgreSQL restart; an idle client's lost connection is logged, not a crash.
   const pool = createPgPool({ connectionString: config.DATABASE_URL, max: 10, logger });
   const schema = gatewayDbSchema(config);
+  // The schema's migrations first (umzug; replicas starting together wait on an advisory lock, the second applies none).
+  const migrated = await runSqlMigrations(poolSqlClient(pool), { schema, migrations: GATEWAY_MIGRATIONS });
+  logger.info({ schema, applied: migrated.applied }, 'database schema migrated');
   const interactionStore = new PostgresInteractionStore({ pool, schema, logger });
   await interactionStore.start();
   // Agents' classification corrections, kept as training data (`npm run corrections:export` reads them).
@@ -50,6 +55,12 @@ async function main(): Promise<void> {
   // The audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE); `npm run audit:export` reads it.
   const auditLog = new SqlAuditLog({ sql: poolSqlClient(pool), schema });
   await auditLog.start();
+  // Contacts and the other channels to reach them (email over SMTP, call requests): tables from GATEWAY_MIGRATIONS.
+  const contactStore = new SqlContactStore({ sql: poolSqlClient(pool), schema });
+  await contactStore.start();
+  const outreachLedger = new SqlOutreachLedger({ sql: poolSqlClient(pool), schema });
+  await outreachLedger.start();
+  const mail = new SmtpMailSender(config.mailRoutes());
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
   const gateway = wireGateway({
     bus,
@@ -67,9 +78,17 @@ async function main(): Promise<void> {
     // Supervisors: the router's live state from the same keys (read-only), and per-queue counters shared by the replicas.
     snapshots: redisRoutingSnapshotReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
     queueCounters: new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
+    // Disposition codes and standard responses, in the migrated schema (supervisors manage them over the API).
+    dispositions: new SqlDispositionStore({ sql: poolSqlClient(pool), schema }),
+    standardResponses: new SqlStandardResponseStore({ sql: poolSqlClient(pool), schema }),
+    contacts: { store: contactStore, ledger: outreachLedger, mail },
+    // Supervisors' charts (per five minutes over the last hours), counted from the same events, shared by the replicas.
+    interactionSeries: new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
     // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
     auth: {
+      // GATEWAY_AGENTS seeds the users table (missing ids only); admins manage users over the API from then on.
       agents,
+      users: new SqlUserStore({ sql: poolSqlClient(pool), schema }),
       tokenSecret: config.GATEWAY_TOKEN_SECRET,
       tokenTtlMs: config.GATEWAY_TOKEN_TTL_MS,
       signInFailures: new RedisSignInThrottleStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
@@ -85,6 +104,9 @@ async function main(): Promise<void> {
       desktopDir: config.GATEWAY_DESKTOP_DIR,
       offlineGraceMs: config.GATEWAY_DISCONNECT_GRACE_MS,
       notReadyReasons: config.notReadyReasons(),
+      wrapUpMs: config.ROUTER_WRAP_UP_MS,
+      ...(skillCatalog === undefined ? {} : { skillCatalog }),
+      conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
       supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS },
     },
   });
@@ -106,6 +128,7 @@ async function main(): Promise<void> {
         () => interactionStore.stop(),
         () => correctionStore.stop(),
         () => auditLog.stop(),
+        () => mail.close(),
         () => pool.end(),
         () => redis.quit(),
       ]),

@@ -10,7 +10,30 @@ describe(EmbeddedConfig.name, () => {
     expect(loadConfig(EmbeddedConfig, { LOG_LEVEL: 'info' }).LOG_LEVEL).toBe('info');
   });
 
+  it('runs the SMTP catcher on any free port unless PERCH_SMTP_PORT names one, and refuses one that is not a port', () => {
+    expect(loadConfig(EmbeddedConfig, {}).PERCH_SMTP_PORT).toBe(0);
+    expect(loadConfig(EmbeddedConfig, { PERCH_SMTP_PORT: '2525' }).PERCH_SMTP_PORT).toBe(2525);
+    expect(() => loadConfig(EmbeddedConfig, { PERCH_SMTP_PORT: '70000' })).toThrow(/PERCH_SMTP_PORT/);
+  });
+
   it('refuses an unknown LOG_LEVEL at start-up', () => {
     expect(() => loadConfig(EmbeddedConfig, { LOG_LEVEL: 'banana' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('takes the router skill rules, catalog and sticky agent as the router app does, off by default', () => {
+    expect(loadConfig(EmbeddedConfig, {}).skillOptions()).toEqual({});
+    expect(loadConfig(EmbeddedConfig, {}).ROUTER_STICKY_WINDOW_MS).toBe(0);
+    const config = loadConfig(EmbeddedConfig, {
+      ROUTER_SKILL_RULES: JSON.stringify([{ when: { lang: 'fr' }, require: 'language:fr' }]),
+      ROUTER_SKILLS: 'language:fr',
+      ROUTER_STICKY_WINDOW_MS: '600000',
+    });
+    expect(config.skillOptions().skillRules?.[0]?.require).toBe('language:fr');
+    expect(config.ROUTER_STICKY_WAIT_MS).toBe(30_000);
+  });
+
+  it('refuses a bad skill rule or a rule skill outside the catalog at start-up, naming ROUTER_SKILL_RULES', () => {
+    expect(() => loadConfig(EmbeddedConfig, { ROUTER_SKILL_RULES: '[{"require":"has space"}]' })).toThrow(/ROUTER_SKILL_RULES.*rule 0/);
+    expect(() => loadConfig(EmbeddedConfig, { ROUTER_SKILL_RULES: '[{"require":"billing"}]', ROUTER_SKILLS: 'language:fr' })).toThrow(/billing/);
   });
 });

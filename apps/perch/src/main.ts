@@ -6,10 +6,11 @@ import { join } from 'node:path';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { agentRecordsFromJson, MemorySignInThrottleStore, SqlTokenRevocationStore } from '@perch/agents';
+import { agentRecordsFromJson, MemorySignInThrottleStore, SqlTokenRevocationStore, SqlUserStore } from '@perch/agents';
 import { SqlAuditLog } from '@perch/audit';
+import { FileCaughtMailbox, SmtpCatcher, SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { wireClassifier } from '@perch/classification';
-import { setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
   type AccountActivityRegistration,
@@ -17,7 +18,7 @@ import {
   MemoryDedupeStore,
   wireIngestor,
 } from '@perch/ingestion';
-import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
+import { MemoryCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createOutboundXAdapter, MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -39,7 +40,7 @@ import {
   startInternalHttp,
   tuneHttpServer,
 } from '@perch/service-kit';
-import { openEmbeddedPostgres, pgliteSqlClient } from '@perch/sql';
+import { openEmbeddedPostgres, pgliteSqlClient, runSqlMigrations } from '@perch/sql';
 import { resolveBrandAccounts } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
@@ -66,11 +67,28 @@ async function main(): Promise<void> {
   const dataDir = await openDataDir(config.PERCH_DATA_DIR);
   // The audit trail in PostgreSQL (PGlite, in this process) under the data folder: it survives a restart.
   const embeddedPostgres = await openEmbeddedPostgres(join(dataDir.dir, 'postgres'));
+  // The same migrations as the distributed gateway's PostgreSQL: one schema in both modes.
+  const migrated = await runSqlMigrations(pgliteSqlClient(embeddedPostgres), { schema: 'perch', migrations: GATEWAY_MIGRATIONS });
+  logger.info({ applied: migrated.applied }, 'embedded database migrated');
   const auditLog = new SqlAuditLog({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
   await auditLog.start();
+  // The interactions agents see (transcripts, each done's disposition and note) in the same database: they survive a
+  // restart, as the distributed gateway's do in PostgreSQL.
+  const interactionStore = new PostgresInteractionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch', logger });
+  await interactionStore.start();
   // Revocations too: tokens outlive a restart (the folder's secret), so a sign-out must as well.
   const revocations = new SqlTokenRevocationStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
   await revocations.start();
+  // Contacts in the same database; agents' emails go over real SMTP to a catcher in this process, which keeps them in
+  // the data folder (never delivered): GET /api/dev/mailbox (dana) or PERCH_DATA_DIR/mailbox/*.eml.
+  const contactStore = new SqlContactStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
+  await contactStore.start();
+  const outreachLedger = new SqlOutreachLedger({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
+  await outreachLedger.start();
+  const mailbox = new FileCaughtMailbox(join(dataDir.dir, 'mailbox'));
+  const catcher = new SmtpCatcher({ mailbox, port: config.PERCH_SMTP_PORT });
+  await catcher.start();
+  const mail = new SmtpMailSender({ global: { url: catcher.url, from: `Acme Support <care@${BRAND.username.replace(/_/g, '-')}.example>` }, brands: {} });
   // The simulated X app's consumer secret (signs webhook deliveries, keys the CRC): fresh each run, never a literal
   // the webhook receiver would trust from anyone who read this file.
   const consumerSecret = randomBytes(32).toString('hex');
@@ -101,7 +119,11 @@ async function main(): Promise<void> {
     consumerSecret,
   });
   // One routing store: the router writes it, the gateway reads who holds what from the same instance.
-  const routingStore = new MemoryRoutingStore('default', { wrapUpMs: config.ROUTER_WRAP_UP_MS });
+  const skillOptions = config.skillOptions();
+  const routingStore = new MemoryRoutingStore('default', {
+    wrapUpMs: config.ROUTER_WRAP_UP_MS,
+    ...(config.ROUTER_STICKY_WINDOW_MS === 0 ? {} : { stickyWindowMs: config.ROUTER_STICKY_WINDOW_MS, stickyWaitMs: config.ROUTER_STICKY_WAIT_MS }),
+  });
   // Created once the server listens (its URL needs the port); stopped first on shutdown.
   const late: { registration?: AccountActivityRegistration } = {};
 
@@ -109,10 +131,17 @@ async function main(): Promise<void> {
     imports: [
       ingestion.module,
       wireClassifier({ bus }).module,
-      wireRouter({ bus, store: routingStore, offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS, sweepIntervalMs: 500 }).module,
+      wireRouter({
+        bus,
+        store: routingStore,
+        offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS,
+        sweepIntervalMs: 500,
+        conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
+        ...skillOptions,
+      }).module,
       wireGateway({
         bus,
-        interactionStore: new MemoryInteractionStore(),
+        interactionStore,
         correctionStore: new MemoryCorrectionStore(),
         auditLog,
         idempotencyStore: new MemoryOutboundIdempotencyStore(),
@@ -124,14 +153,31 @@ async function main(): Promise<void> {
         // Supervisors read the same instance (read-only through the port); counters in memory, like the rest.
         snapshots: routingStore,
         queueCounters: new MemoryQueueCounterStore(),
+        // Disposition codes and standard responses in the data folder's PGlite: they survive a restart.
+        dispositions: new SqlDispositionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
+        standardResponses: new SqlStandardResponseStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
+        contacts: { store: contactStore, ledger: outreachLedger, mail, mailbox },
         auth: {
-          agents: await agentRecordsFromJson(JSON.stringify(DEMO_AGENTS)),
+          // With a skill catalog (ROUTER_SKILLS), a demo agent's skill outside it stops the start-up, naming it.
+          agents: await agentRecordsFromJson(
+            JSON.stringify(DEMO_AGENTS),
+            skillOptions.skillCatalog === undefined ? {} : { skillCatalog: skillOptions.skillCatalog },
+          ),
+          // The demo people seed the users table in the data folder; what an admin changes there survives a restart.
+          users: new SqlUserStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
           tokenSecret: dataDir.tokenSecret,
           // One process: sign-in failures need not be shared (a restart forgets them).
           signInFailures: new MemorySignInThrottleStore(),
           revocations,
         },
-        options: { replicaId: 'embedded', desktopDir: config.GATEWAY_DESKTOP_DIR, supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS } },
+        options: {
+          replicaId: 'embedded',
+          desktopDir: config.GATEWAY_DESKTOP_DIR,
+          conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
+          wrapUpMs: config.ROUTER_WRAP_UP_MS,
+          ...(skillOptions.skillCatalog === undefined ? {} : { skillCatalog: skillOptions.skillCatalog }),
+          supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS },
+        },
       }).module,
       ObservabilityModule.register({
         service: SERVICE,
@@ -145,7 +191,10 @@ async function main(): Promise<void> {
         () => simulator.stopGenerator(),
         () => bus.stop(),
         () => transport.disconnect(),
-        // After the consumers stopped: closing flushes the audit log to the data folder.
+        () => mail.close(),
+        () => catcher.stop(),
+        // After the consumers stopped: the projection's last writes, then closing flushes the database to the data folder.
+        () => interactionStore.stop(),
         () => embeddedPostgres.close(),
         () => simulator.stop(),
       ]),
@@ -191,6 +240,7 @@ async function main(): Promise<void> {
       `  API docs:       http://localhost:${internal.port}/api/docs`,
       `  Metrics:        http://localhost:${internal.port}/metrics   (the operators' port; the desktop's port serves neither)`,
       `  Data folder:    ${dataDir.dir}   (PERCH_DATA_DIR; its token-secret keeps agents signed in across restarts)`,
+      `  Mailbox:        ${mailbox.location}   (agents' emails, caught by ${catcher.url}; also GET /api/dev/mailbox as dana)`,
       '  Make a customer tweet yourself:',
       `    curl -s ${simulatorUrl}/admin/tweets -H 'content-type: application/json' \\`,
       `      -d '{"authorUsername":"cust_demo","text":"@${BRAND.username} my order #1234 never arrived, can you help?"}'`,

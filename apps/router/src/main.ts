@@ -24,19 +24,28 @@ async function main(): Promise<void> {
   const redis = await connectRedis(config);
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
 
+  const router = wireRouter({
+    bus,
+    store: new RedisRoutingStore(redis, redisNamespace(config, config.ROUTER_TENANT), config.routingStoreOptions()),
+    offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS,
+    sweepIntervalMs: config.ROUTER_SWEEP_INTERVAL_MS,
+    notReadyReasons: config.notReadyReasons(),
+    conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
+    outboxReclaimMs: config.ROUTER_OUTBOX_RECLAIM_MS,
+    ...config.skillOptions(),
+  });
+
   @Module({
     imports: [
-      wireRouter({
-        bus,
-        store: new RedisRoutingStore(redis, redisNamespace(config, config.ROUTER_TENANT), config.routingStoreOptions()),
-        offerTimeoutMs: config.ROUTER_OFFER_TIMEOUT_MS,
-        sweepIntervalMs: config.ROUTER_SWEEP_INTERVAL_MS,
-        notReadyReasons: config.notReadyReasons(),
-      }).module,
+      router.module,
       ObservabilityModule.register({
         service: SERVICE,
         checks: [{ name: 'redis', check: async () => (await redis.ping()) === 'PONG' }],
-        sources: [{ prefix: 'bus', read: () => ({ ...bus.counters }) }],
+        sources: [
+          { prefix: 'bus', read: () => ({ ...bus.counters }) },
+          // perch_outbox_pending: the router's state changes not yet announced (should stay near 0).
+          { prefix: 'outbox', read: () => ({ ...router.outbox }) },
+        ],
       }),
       ShutdownHooksModule.register([() => bus.stop(), () => transport.disconnect(), () => redis.quit()]),
     ],

@@ -69,3 +69,47 @@ describe('RouterConfig: offer timeouts', () => {
     expect(problemsOf({ ...BASE, ROUTER_SWEEP_INTERVAL_MS: '2000' })).toMatch(/ROUTER_SWEEP_INTERVAL_MS/);
   });
 });
+
+describe('RouterConfig: skills and sticky agent', () => {
+  const RULES = JSON.stringify([
+    { when: { lang: 'fr' }, require: 'language:fr', minLevel: 2, widenAfterMs: 60_000, widenTo: 'language:any' },
+    { when: { brand: 'acme_support' }, require: 'brand:acme_support' },
+  ]);
+
+  it('has no rules, no catalog and no sticky agent by default', () => {
+    const config = loadConfig(RouterConfig, BASE);
+    expect(config.skillOptions()).toEqual({});
+    expect(config.routingStoreOptions().stickyWindowMs).toBeUndefined();
+  });
+
+  it('passes the rules and the catalog to the router and the sticky window and wait to the store', () => {
+    const config = loadConfig(RouterConfig, {
+      ...BASE,
+      ROUTER_SKILL_RULES: RULES,
+      ROUTER_SKILLS: 'language:fr,language:any,brand:acme_support',
+      ROUTER_STICKY_WINDOW_MS: '3600000',
+      ROUTER_STICKY_WAIT_MS: '20000',
+    });
+    expect(config.skillOptions().skillRules?.map((rule) => rule.require)).toEqual(['language:fr', 'brand:acme_support']);
+    expect(config.skillOptions().skillCatalog).toEqual(['language:fr', 'language:any', 'brand:acme_support']);
+    expect(config.routingStoreOptions()).toMatchObject({ stickyWindowMs: 3_600_000, stickyWaitMs: 20_000 });
+  });
+
+  it('refuses a bad rule, a rule skill outside the catalog and a bad catalog at start-up, naming each in the one error', () => {
+    const badRule = problemsOf({ ...BASE, ROUTER_SKILL_RULES: JSON.stringify([{ require: 'ok' }, { when: { mood: 'x' }, require: 'ok' }]) });
+    expect(badRule).toMatch(/ROUTER_SKILL_RULES/);
+    expect(badRule).toMatch(/rule 1: unknown condition mood/);
+    const outside = problemsOf({ ...BASE, ROUTER_SKILL_RULES: RULES, ROUTER_SKILLS: 'language:fr', ROUTER_STICKY_WAIT_MS: '5' });
+    expect(outside).toMatch(/not in ROUTER_SKILLS: language:any, brand:acme_support/);
+    expect(outside).toMatch(/ROUTER_STICKY_WAIT_MS/);
+    expect(problemsOf({ ...BASE, ROUTER_SKILLS: 'language:fr,has space' })).toMatch(/ROUTER_SKILLS/);
+  });
+});
+
+describe('RouterConfig: conference size', () => {
+  it('allows the holder and one guest by default, and refuses a size outside 2..10 at start-up, naming it', () => {
+    expect(loadConfig(RouterConfig, BASE).ROUTER_CONFERENCE_MAX_AGENTS).toBe(2);
+    expect(loadConfig(RouterConfig, { ...BASE, ROUTER_CONFERENCE_MAX_AGENTS: '3' }).ROUTER_CONFERENCE_MAX_AGENTS).toBe(3);
+    for (const bad of ['1', '11', 'two']) expect(problemsOf({ ...BASE, ROUTER_CONFERENCE_MAX_AGENTS: bad })).toMatch(/ROUTER_CONFERENCE_MAX_AGENTS/);
+  });
+});

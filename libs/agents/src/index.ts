@@ -10,3 +10,7 @@ export * from './lib/sql-token-revocation-store.adapter';
 export * from './lib/sign-in-throttle-store.port';
 export * from './lib/sign-in-throttle.domain';
 export * from './lib/token-revocation-store.port';
+export * from './lib/migrations/agents-migrations.constants';
+export * from './lib/user-store.port';
+export * from './lib/memory-user-store.adapter';
+export * from './lib/sql-user-store.adapter';

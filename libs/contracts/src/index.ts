@@ -14,6 +14,7 @@ export * from './lib/shared/classification.payload';
 export * from './lib/shared/inbound-message.payload';
 export * from './lib/shared/labels.constants';
 export * from './lib/shared/x-author.payload';
+export * from './lib/telephony-call-request';
 export * from './lib/topic-map.types';
 export * from './lib/topics.constants';
 export * from './lib/voice-consultation';

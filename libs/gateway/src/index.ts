@@ -1,4 +1,5 @@
 export * from './lib/gateway-deps.types';
+export * from './lib/gateway-migrations.constants';
 export * from './lib/gateway.constants';
 export * from './lib/gateway.errors';
 export * from './lib/gateway.module';
@@ -7,6 +8,10 @@ export * from './lib/http/openapi.util';
 export * from './lib/http/perch-exception.filter';
 export * from './lib/http/roles.guard';
 export * from './lib/interactions/outbound-actions.service';
+export * from './lib/supervisor/interaction-series-store.port';
+export * from './lib/supervisor/memory-interaction-series-store.adapter';
+export * from './lib/supervisor/redis-interaction-series-store.adapter';
+export * from './lib/supervisor/supervisor-series.types';
 export * from './lib/supervisor/supervisor-view.types';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a

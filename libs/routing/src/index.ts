@@ -16,7 +16,13 @@ export * from './lib/priority.util';
 export * from './lib/routing.constants';
 export * from './lib/routing.errors';
 export * from './lib/routing.types';
+// Skills with levels, requirement rules and the skill catalog (ROUTER_SKILL_RULES, ROUTER_SKILLS).
+export * from './lib/skill-rules.util';
 export * from './lib/router/router.domain';
+// The transactional outbox: the router's state changes and the events announcing them (docs/adr/0019).
+export * from './lib/outbox/routing-change.types';
+export { DEFAULT_OUTBOX_RECLAIM_MS, newOutboxRelayCounters, OutboxRelay, type OutboxRelayCounters } from './lib/outbox/outbox-relay.domain';
+export { eventsOfChange, outboxEventId, type PlannedEvent } from './lib/outbox/routing-events.util';
 export * from './lib/store/memory/memory-routing-store.adapter';
 export * from './lib/store/redis/redis-routing-store.adapter';
 export { routingKeys, type RoutingKeys } from './lib/store/redis/routing-keys.util';

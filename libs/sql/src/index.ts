@@ -3,3 +3,5 @@ export * from './lib/pool-sql-client.adapter';
 export * from './lib/in-transaction.util';
 export * from './lib/pglite-sql-client.adapter';
 export * from './lib/testing/pglite-worker-sql-client.adapter';
+export * from './lib/sql-migration.types';
+export * from './lib/sql-migrator.adapter';

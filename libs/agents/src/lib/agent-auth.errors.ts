@@ -18,6 +18,11 @@ export const AuthErrorCode = {
   /** The throttle or revocation store did not answer: retryable. */
   AuthUnavailable: 'auth-unavailable',
   Forbidden: 'forbidden',
+  /** A user with this id (compared case-insensitively) exists already. */
+  UserExists: 'user-exists',
+  UnknownUser: 'unknown-user',
+  /** An admin may not disable or demote their own account (nobody could undo it). */
+  OwnAccount: 'own-account',
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 

@@ -163,6 +163,18 @@ describe('agentRecordsFromJson', () => {
     ).rejects.toMatchObject({ problems: [{ field: '[0].skills' }, { field: '[1].skills' }] });
   });
 
+  it('refuses at start-up an agent skill outside the skill catalog, naming the agent and the skill', async () => {
+    const json = JSON.stringify([
+      { id: 'eve', password: 'x', skills: ['language:fr=3', 'billing'] },
+      { id: 'mal', password: 'x', skills: ['language:fr', 'cooking=2'] },
+    ]);
+    const params = { passwordParams: { N: 1024, r: 8, p: 1 } };
+    await expect(agentRecordsFromJson(json, { ...params, skillCatalog: ['language:fr', 'billing', 'cooking'] })).resolves.toHaveLength(2);
+    await expect(agentRecordsFromJson(json, { ...params, skillCatalog: ['language:fr', 'billing'] })).rejects.toMatchObject({
+      problems: [{ field: '[1].skills', messages: ['"cooking=2" not in the skill catalog (ROUTER_SKILLS)'] }],
+    });
+  });
+
   it('names every bad field at once', async () => {
     const bad = JSON.stringify([
       { id: 'a b', capacity: 0 },

@@ -5,9 +5,11 @@ import { type Clock, createLogger, type Logger, PerchError, RetryableError, syst
 import { AuthErrorCode, AuthenticationFailedError, TooManySignInsError } from './agent-auth.errors';
 import { MemorySignInThrottleStore } from './memory-sign-in-throttle-store.adapter';
 import { MemoryTokenRevocationStore } from './memory-token-revocation-store.adapter';
-import { DEFAULT_SCRYPT_PARAMS, type ScryptParams, scryptParamsOf, unmatchableHash, verifyPassword } from './password-hash.util';
+import { MemoryUserStore } from './memory-user-store.adapter';
+import { DEFAULT_SCRYPT_PARAMS, hashPassword, type ScryptParams, scryptParamsOf, unmatchableHash, verifyPassword } from './password-hash.util';
 import { SignInThrottle } from './sign-in-throttle.domain';
 import { type TokenRef, type TokenRevocationStore } from './token-revocation-store.port';
+import { type UserPatch, type UserRecord, type UserStore } from './user-store.port';
 
 export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
 /** What a signed-in person may do: agents handle interactions; supervisors also watch; admins also read the audit log. */
@@ -79,7 +81,15 @@ export interface SignInAttempt {
 }
 
 export interface AgentDirectoryOptions {
+  /**
+   * The configured people (GATEWAY_AGENTS, the embedded demo): with `users`, a seed inserted at start() where the id
+   * is missing, never overwriting a row; without, the only users (in memory).
+   */
   agents: readonly AgentRecord[];
+  /** Where users live (PostgreSQL, or PGlite embedded); default in memory, holding `agents`. Sign-in reads it. */
+  users?: UserStore;
+  /** How often the cached users (token checks, rosters) are read again from `users`, for other replicas' changes. Default 5000. */
+  usersRefreshMs?: number;
   /** Shared by every gateway replica so each accepts the others' tokens; at least 32 characters. */
   tokenSecret: string;
   tokenTtlMs?: number;
@@ -114,7 +124,13 @@ interface TokenClaims {
  * secret shared by all replicas, so no session store is needed and any replica verifies any token.
  */
 export class AgentDirectory {
-  private readonly agents: ReadonlyMap<string, AgentRecord>;
+  /** The users as last read (or changed here): token checks and rosters read it without a round trip. */
+  private agents: Map<string, UserRecord>;
+  private readonly seed: readonly AgentRecord[];
+  private readonly users: UserStore;
+  private readonly usersRefreshMs: number;
+  private readonly params: ScryptParams;
+  private refreshTimer: NodeJS.Timeout | undefined;
   private readonly secret: Buffer;
   private readonly tokenTtlMs: number;
   private readonly clock: Clock;
@@ -134,7 +150,13 @@ export class AgentDirectory {
         `Agents ${odd.map((agent) => agent.id).join(', ')}: passwordHash must be a scrypt hash with N=${params.N} r=${params.r} p=${params.p}; rehash with hashPassword`,
       );
     }
-    this.agents = new Map(options.agents.map((agent) => [agent.id, agent]));
+    const at = (options.clock ?? systemClock).now();
+    this.agents = new Map(options.agents.map((agent) => [agent.id, { ...agent, disabled: false, createdAt: at, updatedAt: at }]));
+    this.seed = options.agents;
+    // Without a store, the configured people are the users, at once: the directory works before start(), as it always has.
+    this.users = options.users ?? new MemoryUserStore(options.agents, at);
+    this.usersRefreshMs = options.usersRefreshMs ?? 5_000;
+    this.params = params;
     this.secret = Buffer.from(options.tokenSecret, 'utf8');
     this.tokenTtlMs = options.tokenTtlMs ?? 12 * 60 * 60 * 1000;
     this.clock = options.clock ?? systemClock;
@@ -145,13 +167,68 @@ export class AgentDirectory {
     this.logger = options.logger ?? createLogger('agent-sign-in');
   }
 
-  list(): AgentProfile[] {
-    return [...this.agents.values()].map(profileOf);
+  /**
+   * Seeds the user store with the configured people (missing ids only), reads every user, and re-reads them every
+   * usersRefreshMs so another replica's changes reach this one's token checks. Sign-in always reads the store.
+   */
+  async start(): Promise<void> {
+    const inserted = await this.users.seed(this.seed, this.clock.now());
+    if (inserted.length > 0) this.logger.info({ event: 'users-seeded', users: inserted }, 'configured users added to the user store');
+    await this.refresh();
+    this.refreshTimer = setInterval(() => {
+      this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'could not re-read the users; keeping the last ones'));
+    }, this.usersRefreshMs);
+    this.refreshTimer.unref();
   }
 
+  stop(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
+  /** Reads every user from the store into the cache. */
+  async refresh(): Promise<void> {
+    const users = await this.users.list();
+    this.agents = new Map(users.map((user) => [user.id, user]));
+  }
+
+  /** Enabled users (rosters, transfer targets). */
+  list(): AgentProfile[] {
+    return [...this.agents.values()].filter((agent) => !agent.disabled).map(profileOf);
+  }
+
+  /** An enabled user's profile, as last read; null when unknown or disabled. */
   getAgent(agentId: string): AgentProfile | null {
     const agent = this.agents.get(agentId);
-    return agent ? profileOf(agent) : null;
+    return agent && !agent.disabled ? profileOf(agent) : null;
+  }
+
+  /** Every user, disabled ones too, read from the store (admins' list). */
+  async listUsers(): Promise<UserAccount[]> {
+    const users = await this.users.list();
+    return users.map(accountOf);
+  }
+
+  /** Adds a user (ConflictError user-exists); the password is hashed here with the sign-in parameters. */
+  async createUser(input: Omit<AgentRecord, 'passwordHash'> & { password: string }): Promise<UserAccount> {
+    const { password, ...rest } = input;
+    const created = await this.users.create({ ...rest, passwordHash: await hashPassword(password, this.params) }, this.clock.now());
+    this.agents.set(created.id, created);
+    return accountOf(created);
+  }
+
+  /**
+   * Changes a user; undefined when unknown. Disabling one, or a new password, ends every session they have open
+   * (revokeAllFor: their tokens are refused by every replica, their sockets closed at the next check).
+   */
+  async updateUser(agentId: string, patch: Omit<UserPatch, 'passwordHash'> & { password?: string }): Promise<UserAccount | undefined> {
+    const { password, ...rest } = patch;
+    const change: UserPatch = { ...rest, ...(password === undefined ? {} : { passwordHash: await hashPassword(password, this.params) }) };
+    const updated = await this.users.update(agentId, change, this.clock.now());
+    if (!updated) return undefined;
+    this.agents.set(updated.id, updated);
+    if (patch.disabled === true || password !== undefined) await this.revokeAllFor(agentId);
+    return accountOf(updated);
   }
 
   /**
@@ -171,7 +248,13 @@ export class AgentDirectory {
       if (error instanceof TooManySignInsError) this.report({ username, address, outcome: 'throttled', retryAfterMs: error.retryAfterMs });
       throw storeFailure(error);
     }
-    const agent = this.agents.get(username);
+    // The store, not the cache: a user created, re-enabled or given a new password on another replica signs in at once.
+    const stored = await this.users.find(username).catch((error: unknown) => {
+      throw storeFailure(error);
+    });
+    if (stored) this.agents.set(stored.id, stored);
+    // A disabled user is refused like an unknown one, at the same cost: the answer does not say the account exists.
+    const agent = stored && !stored.disabled ? stored : undefined;
     // Every path costs exactly one scrypt with the same parameters (unknown users verify an unmatchable
     // hash), so response time does not reveal which usernames exist.
     const ok = await verifyPassword(password, agent?.passwordHash ?? this.dummyHash);
@@ -203,7 +286,9 @@ export class AgentDirectory {
 
   /** As verifyToken, with the token's id and times (for sign-out and for closing sockets when it ends). */
   async verifySession(token: string): Promise<AgentSession> {
-    const session = this.verifySignature(token);
+    const signed = this.verifySignature(token);
+    const agent = await this.sessionAgent(signed.agentId);
+    const session: AgentSession = { ...signed, agent: profileOf(agent) };
     const revoked = await this.revocations.revokedAmong([session]).catch((error: unknown) => {
       throw storeFailure(error);
     });
@@ -226,7 +311,21 @@ export class AgentDirectory {
     return this.revocations.revokedAmong(sessions);
   }
 
-  private verifySignature(token: string): AgentSession {
+  /** The token's user: the cache, else the store (created on another replica since the last refresh); 401 when gone or disabled. */
+  private async sessionAgent(agentId: string): Promise<UserRecord> {
+    let agent = this.agents.get(agentId);
+    if (!agent) {
+      agent = await this.users.find(agentId).catch((error: unknown) => {
+        throw storeFailure(error);
+      });
+      if (agent) this.agents.set(agent.id, agent);
+    }
+    if (!agent) throw new AuthenticationFailedError('Unknown agent', AuthErrorCode.BadToken);
+    if (agent.disabled) throw new AuthenticationFailedError('Account disabled; ask an admin', AuthErrorCode.TokenRevoked);
+    return agent;
+  }
+
+  private verifySignature(token: string): Omit<AgentSession, 'agent'> {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== TOKEN_VERSION) throw new AuthenticationFailedError('Malformed token', AuthErrorCode.BadToken);
     const body = `${parts[0]}.${parts[1]}`;
@@ -238,9 +337,7 @@ export class AgentDirectory {
     const claims = parseClaims(parts[1] ?? '');
     if (!claims) throw new AuthenticationFailedError('Malformed token', AuthErrorCode.BadToken);
     if (claims.exp <= this.clock.now()) throw new AuthenticationFailedError('Token expired; sign in again', AuthErrorCode.TokenExpired);
-    const agent = this.agents.get(claims.sub);
-    if (!agent) throw new AuthenticationFailedError('Unknown agent', AuthErrorCode.BadToken);
-    return { agent: profileOf(agent), agentId: agent.id, tokenId: claims.jti, issuedAt: claims.iat, expiresAt: claims.exp };
+    return { agentId: claims.sub, tokenId: claims.jti, issuedAt: claims.iat, expiresAt: claims.exp };
   }
 
   private report(attempt: SignInAttempt): void {
@@ -253,6 +350,17 @@ export class AgentDirectory {
   private sign(body: string): string {
     return createHmac('sha256', this.secret).update(body).digest('base64url');
   }
+}
+
+/** A user as admins see them: the profile, whether disabled, and when created or changed; never the hash. */
+export interface UserAccount extends AgentProfile {
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function accountOf(user: UserRecord): UserAccount {
+  return { ...profileOf(user), disabled: user.disabled, createdAt: user.createdAt, updatedAt: user.updatedAt };
 }
 
 function profileOf(agent: AgentRecord): AgentProfile {

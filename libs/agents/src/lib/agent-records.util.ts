@@ -17,10 +17,14 @@ const MAX_CAPACITY = 50;
  * their sum (default: the sum, at most 50; without per-channel limits the default capacity is 1). `role` is
  * agent (default), supervisor or admin; `brands` lists the brand usernames the person may post from (`*` for
  * all; default none, so posting as a brand is always granted explicitly). Plain passwords (demos)
- * are hashed here; production gives passwordHash from hashPassword. Throws one ValidationFailedError
- * naming every bad field ("[1].capacity").
+ * are hashed here; production gives passwordHash from hashPassword. With a `skillCatalog` (the router's ROUTER_SKILLS),
+ * a skill whose name it does not list is refused too. Throws one ValidationFailedError naming every bad field
+ * ("[1].capacity").
  */
-export async function agentRecordsFromJson(json: string, options: { passwordParams?: ScryptParams } = {}): Promise<AgentRecord[]> {
+export async function agentRecordsFromJson(
+  json: string,
+  options: { passwordParams?: ScryptParams; skillCatalog?: readonly string[] } = {},
+): Promise<AgentRecord[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -70,6 +74,11 @@ export async function agentRecordsFromJson(json: string, options: { passwordPara
     } else if (Array.isArray(skills) && skills.some((skill) => typeof skill === 'string' && skill !== '' && !AGENT_SKILL.test(skill))) {
       // The router's syntax (skills with levels, @perch/routing skill-rules.util): refused here at start-up, not per presence.
       problem('skills', 'each skill must be <name> or <name>=<level 1..10> (the name without "=")');
+    } else if (Array.isArray(skills) && options.skillCatalog !== undefined) {
+      const catalog = options.skillCatalog;
+      // The router refuses such a presence anyway: refused here at start-up, where the configuration can be fixed.
+      const unknown = skills.filter((skill): skill is string => typeof skill === 'string' && skill !== '' && !catalog.includes(skill.split('=')[0] ?? skill));
+      if (unknown.length > 0) problem('skills', `${unknown.map((skill) => `"${skill}"`).join(', ')} not in the skill catalog (ROUTER_SKILLS)`);
     }
     if (role !== undefined && !isRole(role)) problem('role', `must be one of ${AGENT_ROLES.join(', ')}`);
     if (

@@ -36,17 +36,20 @@ describe(SqlTokenRevocationStore.name, () => {
       sql = await openPgliteInWorker(dir);
       const first = new SqlTokenRevocationStore({ sql, schema: 'perch' });
       await first.start();
-      await first.revoke('token-1', Date.now() + 60_000);
-      await first.revokeAllFor('ada', Date.now(), 60_000);
+      // Times fixed before the restart: reopening PGlite takes seconds on a busy machine, and "a second before the
+      // cut-off" must not depend on how long.
+      const revokedAt = Date.now();
+      await first.revoke('token-1', revokedAt + 60_000);
+      await first.revokeAllFor('ada', revokedAt, 60_000);
       await sql.close();
 
       sql = await openPgliteInWorker(dir);
       const second = new SqlTokenRevocationStore({ sql, schema: 'perch' });
       await second.start();
       const revoked = await second.revokedAmong([
-        { tokenId: 'token-1', agentId: 'bob', issuedAt: Date.now() },
-        { tokenId: 'token-2', agentId: 'ada', issuedAt: Date.now() - 1_000 },
-        { tokenId: 'token-3', agentId: 'bob', issuedAt: Date.now() },
+        { tokenId: 'token-1', agentId: 'bob', issuedAt: revokedAt },
+        { tokenId: 'token-2', agentId: 'ada', issuedAt: revokedAt - 1_000 },
+        { tokenId: 'token-3', agentId: 'bob', issuedAt: revokedAt },
       ]);
       expect(revoked).toEqual(new Set(['token-1', 'token-2']));
     } finally {

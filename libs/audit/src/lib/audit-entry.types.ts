@@ -18,8 +18,22 @@ export const AUDIT_ACTIONS = [
   'done',
   'transfer',
   'consultation',
+  'conference-invite',
+  'conference-leave',
+  // Contacts and the other channels (@perch/contacts): contact saved or changed, email sent, call requested.
+  'contact-create',
+  'contact-update',
+  'contact-delete',
+  'email',
+  'call-request',
   'audit-read',
   'audit-export',
+  // Admins' and supervisors' changes to users, disposition codes and standard responses.
+  'user-create',
+  'user-update',
+  'user-password-reset',
+  'disposition-change',
+  'standard-response-change',
   'x-effect',
   'routing',
 ] as const;

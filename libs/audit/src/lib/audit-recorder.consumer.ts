@@ -15,7 +15,18 @@ import { type AuditRecorderModuleDeps } from './audit-recorder-deps.types';
 import { AUDIT_RECORDER_DEPS } from './audit.constants';
 
 /** The router's decisions about who handles what; the other lifecycle events are the customer's, not decisions. */
-const ROUTING_DECISIONS: ReadonlySet<InteractionEventType> = new Set(['offered', 'accepted', 'declined', 'offer-timed-out', 'completed', 'transferred']);
+const ROUTING_DECISIONS: ReadonlySet<InteractionEventType> = new Set([
+  'offered',
+  'accepted',
+  'declined',
+  'offer-timed-out',
+  'completed',
+  'transferred',
+  // Who takes part in a conference (who joined, left, took over); invitations and their answers are the agents' own.
+  'conference-joined',
+  'conference-left',
+  'conference-handed-over',
+]);
 const MAX_TEXT = 500;
 
 /**
@@ -74,6 +85,8 @@ export function routingAuditEntry(event: EventEnvelope<InteractionLifecyclePaylo
     details: compact({
       type: payload.type,
       agentId: payload.agentId,
+      fromAgentId: payload.fromAgentId,
+      conferenceAgentIds: payload.conferenceAgentIds,
       offerId: payload.offerId,
       offerExpiresAt: payload.offerExpiresAt,
       reason: payload.reason,

@@ -61,6 +61,25 @@ describe(AuditRecorderModule.name, () => {
     });
   });
 
+  it('records who joined, left or took over a conference, naming the holder and the guests, and not the invitations', async () => {
+    await boot();
+    const joined = lifecycle('conference-joined', { agentId: 'bob', fromAgentId: 'ada', conferenceAgentIds: ['bob'] });
+    await bus.publish(Topics.InteractionLifecycle, lifecycle('conference-offered', { agentId: 'bob', fromAgentId: 'ada', offerId: randomUUID(), offerExpiresAt: new Date().toISOString() }), { correlationId: 'corr-3' });
+    await bus.publish(Topics.InteractionLifecycle, joined, { correlationId: 'corr-3' });
+    await bus.publish(Topics.InteractionLifecycle, lifecycle('conference-handed-over', { interactionId: joined.interactionId, agentId: 'bob', fromAgentId: 'ada' }), {
+      correlationId: 'corr-3',
+    });
+    const entries = await waitFor('the conference entries', async () => {
+      const found = (await log.query({})).entries;
+      return found.length >= 2 ? found : undefined;
+    }, 10_000);
+    expect(entries.map((entry) => entry.code).sort()).toEqual(['conference-handed-over', 'conference-joined']);
+    expect(entries.find((entry) => entry.code === 'conference-joined')).toMatchObject({
+      action: 'routing',
+      details: { type: 'conference-joined', agentId: 'bob', fromAgentId: 'ada', conferenceAgentIds: ['bob'] },
+    });
+  });
+
   it("records X's final answer by the agent who asked, and not that an action waits", async () => {
     await boot();
     const reply = sentReply();

@@ -102,6 +102,33 @@ describe('decodeEvent', () => {
   });
 });
 
+describe('language and returning customers (ADR 0017)', () => {
+  it("accepts a message with or without X's language tag, and refuses one that is not a language tag", () => {
+    expect(validatePayload(Topics.InboundReceived, inbound()).lang).toBeUndefined();
+    for (const lang of ['en', 'fr', 'pt-BR', 'und', 'zh-Hant']) expect(validatePayload(Topics.InboundReceived, inbound({ lang })).lang).toBe(lang);
+    for (const lang of ['EN', 'french', 'f', 'en_US', '']) {
+      expect(() => validatePayload(Topics.InboundReceived, inbound({ lang }))).toThrow(/lang/);
+    }
+  });
+
+  it('decodes an offered lifecycle event marked sticky, and refuses a sticky that is not a boolean', () => {
+    const payload = {
+      interactionId: randomUUID(),
+      type: 'offered',
+      conversationKey: '100:1',
+      brandAccountId: '100',
+      priority: 1,
+      agentId: 'ada',
+      offerId: randomUUID(),
+      offerExpiresAt: new Date().toISOString(),
+      message: inbound(),
+      classification: { sentiment: 'negative', sentimentScore: 0.9, actionability: 'actionable', actionabilityScore: 0.8, sentimentFeatures: [], actionabilityFeatures: [], model: 'm' },
+    };
+    expect(decodeEvent(Topics.InteractionLifecycle, JSON.stringify(envelope({ ...payload, sticky: true }))).payload.sticky).toBe(true);
+    expect(() => decodeEvent(Topics.InteractionLifecycle, JSON.stringify(envelope({ ...payload, sticky: 'yes' })))).toThrow(/sticky/);
+  });
+});
+
 describe('the topic-to-payload map', () => {
   it('accepts the right payload for a topic', () => {
     const payload: PayloadOf<typeof Topics.InboundReceived> = inbound();

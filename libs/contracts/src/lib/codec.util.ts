@@ -107,13 +107,13 @@ function describe(problems: readonly ContractProblem[]): string {
 export function createEnvelope<T extends TopicName>(
   topic: T,
   payload: PayloadOf<T>,
-  context: { correlationId: string; causationId?: string },
+  context: { correlationId: string; causationId?: string; eventId?: string; occurredAt?: string },
   producer: string,
 ): EventEnvelope<PayloadOf<T>> {
   const versions = topicDefinition(topic).schemaVersions;
   return {
-    eventId: randomUUID(),
-    occurredAt: new Date().toISOString(),
+    eventId: context.eventId ?? randomUUID(),
+    occurredAt: context.occurredAt ?? new Date().toISOString(),
     correlationId: context.correlationId,
     ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
     schemaVersion: versions[versions.length - 1] ?? 1,

@@ -12,6 +12,10 @@ import {
 } from './interaction-lifecycle/interaction-lifecycle.payload';
 import { OutboundCompletedPayload, outboundCompletedKey } from './outbound-completed/outbound-completed.payload';
 import { OutboundRequestedPayload, outboundRequestedKey } from './outbound-requested/outbound-requested.payload';
+import {
+  TelephonyCallRequestPayload,
+  telephonyCallRequestKey,
+} from './telephony-call-request/telephony-call-request.payload';
 import { type TopicName, Topics } from './topics.constants';
 import { VoiceConsultationPayload, voiceConsultationKey } from './voice-consultation/voice-consultation.payload';
 
@@ -26,6 +30,7 @@ export interface TopicPayloads {
   [Topics.ClassificationCorrected]: ClassificationCorrectedPayload;
   [Topics.AgentState]: AgentStatePayload;
   [Topics.VoiceConsultation]: VoiceConsultationPayload;
+  [Topics.TelephonyCallRequest]: TelephonyCallRequestPayload;
 }
 
 export type PayloadOf<T extends TopicName> = TopicPayloads[T];
@@ -106,6 +111,14 @@ export const TOPIC_REGISTRY: Registry = {
     payloadClass: VoiceConsultationPayload,
     schemaVersions: [1],
     keyOf: voiceConsultationKey,
+    // A few per agent per hour.
+    partitions: 3,
+  },
+  [Topics.TelephonyCallRequest]: {
+    topic: Topics.TelephonyCallRequest,
+    payloadClass: TelephonyCallRequestPayload,
+    schemaVersions: [1],
+    keyOf: telephonyCallRequestKey,
     // A few per agent per hour.
     partitions: 3,
   },

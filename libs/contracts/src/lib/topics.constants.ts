@@ -21,6 +21,8 @@ export const Topics = {
   AgentState: 'routing.agent.v1',
   /** gateway → a voice system (none in Perch): an agent asks to talk to a colleague about an interaction. Key: interaction id. */
   VoiceConsultation: 'agent.voice-consultation.v1',
+  /** gateway → a telephony system (none in Perch): an agent asks to call a contact's phone about an interaction. Key: interaction id. */
+  TelephonyCallRequest: 'telephony.call-request.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -1,6 +1,6 @@
 import { type AgentDirectory } from '@perch/agents';
 import { type AuditLog } from '@perch/audit';
-import { type CorrectionStore, type InteractionStore } from '@perch/interactions';
+import { type CorrectionStore, type DispositionStore, type InteractionStore, type StandardResponseStore } from '@perch/interactions';
 import { type EventBus } from '@perch/messaging';
 import {
   type CustomerLookupPort,
@@ -13,11 +13,14 @@ import { type Clock } from '@perch/platform';
 import { type AgentStateReader, type AssignmentReader, type QueueCounterStore, type RoutingSnapshotReader } from '@perch/routing';
 import { type BrandAccount } from '@perch/x-client';
 
+import { type ContactsGatewayDeps } from './contacts/contacts-deps.types';
+import { type InteractionSeriesStore } from './supervisor/interaction-series-store.port';
+
 /** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
 export interface GatewayOptions extends OutboundOptions {
   /** Unique per running gateway: names this replica's fan-out consumer group and its outbound claims. */
   replicaId: string;
-  /** Folder with the agent desktop's static files (apps/agent-desktop/src/public), served at /. */
+  /** Folder with the agent desktop SPA as Vite built it (dist/apps/agent-desktop/www), served at / (docs/adr/0022). */
   desktopDir: string;
   /** WebSocket ping interval; a socket that missed one pong is closed. Default 25000. */
   heartbeatIntervalMs?: number;
@@ -32,6 +35,26 @@ export interface GatewayOptions extends OutboundOptions {
    * the router's ROUTER_NOT_READY_REASONS). missed-offer, which the router sets itself, is never offered as a choice.
    */
   notReadyReasons?: readonly string[];
+  /**
+   * A conference's agents at most, counting the holder (the router's ROUTER_CONFERENCE_MAX_AGENTS, 2..10): an invitation
+   * beyond it is refused with 409 conference-full before anything is published. Default 2.
+   */
+  conferenceMaxAgents?: number;
+  /**
+   * The router's wrap-up after done (ROUTER_WRAP_UP_MS, same name in every app), told to the desktop by GET /api/config
+   * so it can show the after-interaction work's time. 0: none. Default 0.
+   */
+  wrapUpMs?: number;
+  /**
+   * The disposition codes a brand starts with, until a supervisor manages its own (a brand with no codes gets them on
+   * first use). Default DEFAULT_DISPOSITION_CODES (resolved, escalated, follow-up, no-action, spam); [] for none.
+   */
+  dispositionSeed?: readonly { code: string; label: string }[];
+  /**
+   * The router's skill catalog (ROUTER_SKILLS), when configured: a user an admin creates or changes with a skill outside
+   * it is refused (400 naming skills), as GATEWAY_AGENTS is at start-up; the router would refuse their every presence.
+   */
+  skillCatalog?: readonly string[];
   /** How often each replica re-checks all its open sockets' tokens for revocations (one store round trip). Default 5000. */
   revocationCheckIntervalMs?: number;
   /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
@@ -110,5 +133,17 @@ export interface GatewayModuleDeps {
   snapshots: RoutingSnapshotReader;
   /** Supervisors' per-queue counters (RedisQueueCounterStore shared by the replicas; MemoryQueueCounterStore embedded). */
   queueCounters: QueueCounterStore;
+  /** Disposition codes per brand (SqlDispositionStore on PostgreSQL or PGlite); default in memory (tests). */
+  dispositions?: DispositionStore;
+  /** The standard responses library (SqlStandardResponseStore on PostgreSQL or PGlite); default in memory (tests). */
+  standardResponses?: StandardResponseStore;
+  /**
+   * Supervisors' charts (interactions per bucket, sentiment and actionability mix), counted from the lifecycle events:
+   * RedisInteractionSeriesStore shared by the replicas in apps/gateway; default a MemoryInteractionSeriesStore (one
+   * process: the embedded app, tests).
+   */
+  interactionSeries?: InteractionSeriesStore;
+  /** Contacts, email and call requests (@perch/contacts); default memory stores and no mail. */
+  contacts?: ContactsGatewayDeps;
   options: GatewayOptions;
 }

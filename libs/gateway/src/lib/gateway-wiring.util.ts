@@ -12,7 +12,7 @@ import { GatewayModule } from './gateway.module';
 
 export interface GatewayWiringOptions extends Omit<GatewayModuleDeps, 'agents'> {
   /** Who may sign in, and where failed sign-ins and revoked tokens are kept (shared stores when there are replicas). */
-  auth: Pick<AgentDirectoryOptions, 'agents' | 'tokenSecret' | 'tokenTtlMs' | 'revocations'> & {
+  auth: Pick<AgentDirectoryOptions, 'agents' | 'users' | 'tokenSecret' | 'tokenTtlMs' | 'revocations'> & {
     signInFailures: SignInThrottleStore;
     /** Default DEFAULT_SIGN_IN_LIMITS. */
     signInLimits?: Partial<SignInLimits>;
@@ -34,6 +34,8 @@ export function wireGateway(options: GatewayWiringOptions): GatewayWiring {
     ...(auth.tokenTtlMs === undefined ? {} : { tokenTtlMs: auth.tokenTtlMs }),
     signInThrottle: new SignInThrottle(auth.signInFailures, auth.signInLimits),
     ...(auth.revocations === undefined ? {} : { revocations: auth.revocations }),
+    // Users in PostgreSQL (PGlite embedded), `agents` only seeding them; started with the module (UserDirectoryLifecycle).
+    ...(auth.users === undefined ? {} : { users: auth.users }),
   });
   // Both apps serve /health on their internal listener (startInternalHttp), never on the agents' port.
   const run = { healthEndpoint: false, ...deps.options.run };

@@ -9,6 +9,9 @@ export const GATEWAY_ASSIGNMENTS = Symbol('GATEWAY_ASSIGNMENTS');
 export const GATEWAY_AGENT_STATES = Symbol('GATEWAY_AGENT_STATES');
 export const GATEWAY_ROUTING_SNAPSHOTS = Symbol('GATEWAY_ROUTING_SNAPSHOTS');
 export const GATEWAY_QUEUE_COUNTERS = Symbol('GATEWAY_QUEUE_COUNTERS');
+export const GATEWAY_DISPOSITIONS = Symbol('GATEWAY_DISPOSITIONS');
+export const GATEWAY_STANDARD_RESPONSES = Symbol('GATEWAY_STANDARD_RESPONSES');
+export const GATEWAY_INTERACTION_SERIES = Symbol('GATEWAY_INTERACTION_SERIES');
 
 // Consumer group ids (the per-replica fan-out groups routingPushGroup() & co. included) are declared beside
 // the topics, in @perch/contracts' consumer-groups.constants.ts.

@@ -30,6 +30,8 @@ export const GatewayErrorCode = {
   RoutingUnavailable: 'routing-unavailable',
   /** 404: a supervisor named an agent the directory does not know (409 when a transfer names one). */
   UnknownAgent: 'unknown-agent',
+  /** 409: a supervisor's sign-out naming themselves (POST /api/auth/sign-out is theirs). */
+  SignOutSelf: 'sign-out-self',
   // Transfer to a named agent (409, nothing published):
   /** The holder named themselves. */
   TransferToSelf: 'transfer-to-self',
@@ -41,5 +43,22 @@ export const GatewayErrorCode = {
   TransferPending: 'transfer-pending',
   /** 409: a consultation naming the caller themselves. */
   ConsultSelf: 'consult-self',
+  // Conference (409, nothing published; agent-offline, agent-at-capacity, unknown-agent and transfer-pending as above):
+  /** The holder invited themselves. */
+  InviteSelf: 'invite-self',
+  /** The agent invited is a guest of the conference already. */
+  AlreadyInConference: 'already-in-conference',
+  /** Holder + guests = the configured maximum (ROUTER_CONFERENCE_MAX_AGENTS). */
+  ConferenceFull: 'conference-full',
+  /** An invitation to the conference is waiting for its answer (one live offer per interaction). */
+  InvitationPending: 'invitation-pending',
+  /** A transfer while guests are in the conference: they leave, or the holder hands over, first. */
+  InConference: 'in-conference',
+  /** The holder leaves only by handing over to a guest (handOverTo). */
+  HolderMustHandOver: 'holder-must-hand-over',
+  /** handOverTo names no guest of the conference (or there is none). */
+  NotInConference: 'not-in-conference',
+  /** A guest named handOverTo: only the holder hands the interaction over. */
+  NotHolder: 'not-holder',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +69,8 @@ describe('GatewayModule over HTTP and WebSocket', () => {
     desktopDir = await mkdtemp(join(tmpdir(), 'perch-desktop-'));
     await writeFile(join(desktopDir, 'index.html'), '<!doctype html><title>Perch</title>');
     await writeFile(join(desktopDir, 'app.js'), 'export {};');
+    await mkdir(join(desktopDir, 'assets'));
+    await writeFile(join(desktopDir, 'assets', 'index-Dm1b_yU-.js'), 'export {};');
 
     testbed = await startGatewayTestbed({
       xApi: new TwitterApiXAdapter({ apiBaseUrl: baseUrl }),
@@ -241,7 +243,7 @@ describe('GatewayModule over HTTP and WebSocket', () => {
           expect.objectContaining({ kind: 'agent-action', status: 'sent', tweetId, text: '@dana_flies So sorry! It is on the next flight.' }),
         ]);
 
-        const done = await request('POST', `/api/interactions/${interactionId}/done`, { disposition: 'rebooked', note: 'bag on LIS flight' }, token);
+        const done = await request('POST', `/api/interactions/${interactionId}/done`, { disposition: 'resolved', note: 'bag on LIS flight' }, token);
         expect(done.status).toBe(202);
         await testbed.router.waitForCommand((c) => c.type === 'complete' && c.interactionId === interactionId);
         expect(await socket.next('completed')).toEqual({ type: 'completed', interactionId });
@@ -789,6 +791,16 @@ describe('GatewayModule over HTTP and WebSocket', () => {
       expect((await fetch(`${testbed.baseUrl}/missing.js`)).status).toBe(404);
       expect((await fetch(`${testbed.baseUrl}/..%2Fpackage.json`)).status).toBe(404);
       expect((await fetch(`${testbed.baseUrl}/secret.env`)).status).toBe(404);
+      // The single-page app: its bundles (content-hashed, cached for good), and the page at its own routes.
+      const bundle = await fetch(`${testbed.baseUrl}/assets/index-Dm1b_yU-.js`);
+      expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(bundle.headers.get('cache-control')).toContain('immutable');
+      for (const route of ['/supervisor', '/supervisor/agents', '/admin/users/ada']) {
+        const page = await fetch(`${testbed.baseUrl}${route}`);
+        expect([route, page.status, await page.text()]).toEqual([route, 200, '<!doctype html><title>Perch</title>']);
+      }
+      expect((await fetch(`${testbed.baseUrl}/assets/..%2Fapp.js`)).status).toBe(404);
+      expect((await fetch(`${testbed.baseUrl}/elsewhere`)).status).toBe(404);
     });
   });
 });

@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditRecorderModule } from '@perch/audit';
-import { InteractionsModule } from '@perch/interactions';
+import { InteractionsModule, MemoryDispositionStore, MemoryStandardResponseStore } from '@perch/interactions';
 import { OutboundModule } from '@perch/outbound';
 
 import { AdminAuditController } from './admin/admin-audit.controller';
+import { CONTACTS_CONTROLLERS, contactsProviders } from './contacts/contacts-wiring.util';
 import { AgentCommandsService } from './agents/agent-commands.service';
 import { AgentsController } from './agents/agents.controller';
 import { PresenceService } from './agents/presence.service';
@@ -21,10 +22,13 @@ import {
   GATEWAY_AUDIT_LOG,
   GATEWAY_BRANDS,
   GATEWAY_BUS,
+  GATEWAY_DISPOSITIONS,
+  GATEWAY_INTERACTION_SERIES,
   GATEWAY_INTERACTION_STORE,
   GATEWAY_OPTIONS,
   GATEWAY_QUEUE_COUNTERS,
   GATEWAY_ROUTING_SNAPSHOTS,
+  GATEWAY_STANDARD_RESPONSES,
 } from './gateway.constants';
 import { HealthController } from './health/health.controller';
 import { AgentAuthGuard } from './http/agent-auth.guard';
@@ -36,11 +40,22 @@ import { HolderChecks } from './interactions/holder-checks.service';
 import { InteractionQueryService } from './interactions/interaction-query.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OutboundActionsService } from './interactions/outbound-actions.service';
+import { MemoryInteractionSeriesStore } from './supervisor/memory-interaction-series-store.adapter';
 import { SupervisorController } from './supervisor/supervisor.controller';
+import { BrandAccess } from './brands/brand-access.service';
+import { DesktopConfigController } from './desktop-config/desktop-config.controller';
+import { DispositionsController } from './dispositions/dispositions.controller';
+import { DispositionsService } from './dispositions/dispositions.service';
+import { StandardResponsesController } from './standard-responses/standard-responses.controller';
+import { StandardResponsesService } from './standard-responses/standard-responses.service';
+import { UserDirectoryLifecycle } from './users/user-directory-lifecycle.service';
+import { UsersController } from './users/users.controller';
+import { SupervisorAgentActionsService } from './supervisor/supervisor-agent-actions.service';
 import { SupervisorCountersConsumer } from './supervisor/supervisor-counters.consumer';
 import { SupervisorDataService } from './supervisor/supervisor-data.service';
 import { SupervisorPushConsumer } from './supervisor/supervisor-push.consumer';
 import { SupervisorPushService } from './supervisor/supervisor-push.service';
+import { SupervisorSeriesService } from './supervisor/supervisor-series.service';
 import { AgentPushConsumer } from './ws/agent-push.consumer';
 import { AgentPushService } from './ws/agent-push.service';
 import { LocalViewCache } from './ws/local-view-cache.service';
@@ -85,6 +100,11 @@ export class GatewayModule {
         BrandsController,
         AdminAuditController,
         SupervisorController,
+        UsersController,
+        DispositionsController,
+        StandardResponsesController,
+        DesktopConfigController,
+        ...CONTACTS_CONTROLLERS,
         ...(run.healthEndpoint === false ? [] : [HealthController]),
         // Last: its `/:asset.:ext` route must not shadow the others.
         DesktopController,
@@ -100,6 +120,14 @@ export class GatewayModule {
         { provide: GATEWAY_AGENT_STATES, useValue: deps.agentStates },
         { provide: GATEWAY_ROUTING_SNAPSHOTS, useValue: deps.snapshots },
         { provide: GATEWAY_QUEUE_COUNTERS, useValue: deps.queueCounters },
+        { provide: GATEWAY_INTERACTION_SERIES, useValue: deps.interactionSeries ?? new MemoryInteractionSeriesStore({}, deps.options.clock) },
+        UserDirectoryLifecycle,
+        { provide: GATEWAY_DISPOSITIONS, useValue: deps.dispositions ?? new MemoryDispositionStore() },
+        { provide: GATEWAY_STANDARD_RESPONSES, useValue: deps.standardResponses ?? new MemoryStandardResponseStore() },
+        BrandAccess,
+        DispositionsService,
+        StandardResponsesService,
+        ...contactsProviders(deps.contacts),
         AuditRecorder,
         AuditTrailGuard,
         AuditInterceptor,
@@ -119,6 +147,8 @@ export class GatewayModule {
         AgentSocketServer,
         AgentPushConsumer,
         SupervisorDataService,
+        SupervisorSeriesService,
+        SupervisorAgentActionsService,
         SupervisorPushService,
         SupervisorPushConsumer,
         SupervisorCountersConsumer,

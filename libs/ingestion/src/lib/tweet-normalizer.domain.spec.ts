@@ -55,6 +55,16 @@ describe(TweetNormalizer.name, () => {
     expect(result.kind === 'message' && result.message).toMatchObject({ kind: 'reply', conversationKey: '100:555', inReplyToTweetId: '555' });
   });
 
+  it("carries X's detected language for routing's skill rules, and leaves out a value the contract would refuse", () => {
+    const french = normalizer.normalize(streamResult({ lang: 'fr' }), 1);
+    expect(french.kind === 'message' && french.message.lang).toBe('fr');
+    const none = normalizer.normalize(streamResult(), 1);
+    expect(none.kind === 'message' && 'lang' in none.message).toBe(false);
+    const odd = normalizer.normalize(streamResult({ lang: 'Not a tag' }), 1);
+    expect(odd.kind).toBe('message');
+    expect(odd.kind === 'message' && 'lang' in odd.message).toBe(false);
+  });
+
   it("ignores the brand's own tweets", () => {
     expect(normalizer.normalize(streamResult({ author_id: '100' }), 1)).toEqual({ kind: 'ignored', reason: 'own-tweet' });
   });

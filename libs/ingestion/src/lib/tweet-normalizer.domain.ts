@@ -9,6 +9,8 @@ export type NormalizeResult =
   | { kind: 'invalid'; reason: string };
 
 const MENTION = /(^|[^\w@])@(\w{1,15})/g;
+// The contract's check of `lang` (a BCP 47 tag such as en, fr, pt-BR, und).
+const LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 /**
  * Turns an X stream message into Perch's inbound contract. Pure: the same input gives the same
@@ -54,6 +56,8 @@ export class TweetNormalizer {
         text: tweet.text,
         createdAt: tweet.created_at ?? new Date(receivedAt).toISOString(),
         ...(repliedTo ? { inReplyToTweetId: repliedTo.id } : {}),
+        // X's detected language; a value the contract would refuse is left out rather than losing the message.
+        ...(typeof tweet.lang === 'string' && LANG_TAG.test(tweet.lang) ? { lang: tweet.lang } : {}),
         mentions,
         author: toAuthor(tweet.author_id, author),
         receivedAt,

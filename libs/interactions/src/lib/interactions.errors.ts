@@ -10,5 +10,16 @@ export const InteractionErrorCode = {
   NoCustomer: 'no-customer',
   /** A correction of a message that was never classified. */
   NotClassified: 'not-classified',
+  /** A disposition code the brand has already (409). */
+  DispositionExists: 'disposition-exists',
+  /** A disposition code the brand does not have (404). */
+  UnknownDisposition: 'unknown-disposition',
+  UnknownStandardResponse: 'unknown-standard-response',
+  /** A brand this gateway does not serve (404). */
+  UnknownBrand: 'unknown-brand',
+  /** A brand the caller is not granted (403). */
+  BrandNotAllowed: 'brand-not-allowed',
+  /** A standard response of another brand than the interaction's (409). */
+  WrongBrand: 'wrong-brand',
 } as const;
 export type InteractionErrorCode = (typeof InteractionErrorCode)[keyof typeof InteractionErrorCode];

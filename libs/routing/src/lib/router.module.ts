@@ -30,7 +30,10 @@ export class RouterConsumer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(ROUTER_DEPS) private readonly deps: RouterModuleDeps,
     @Optional() @Inject(LOGGER_FACTORY) loggers: LoggerFactory = createLogger,
   ) {
-    this.service = new RouterService(deps.store, deps.bus, systemClock, loggers('router'), deps.options);
+    this.service = new RouterService(deps.store, deps.bus, systemClock, loggers('router'), {
+      ...deps.options,
+      outboxDeadLetter: (topic, record) => deps.bus.deadLetterExternal(topic, record),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -9,5 +9,9 @@ export const RoutingErrorCode = {
   StaleTransfer: 'stale-transfer',
   /** A transfer to a named agent the store refused (oneself, unknown, offline, at capacity): the reason is in the details. */
   TransferRefused: 'transfer-refused',
+  /** A conference invitation or leave that no longer applies (not the holder, not a guest, a transfer or invitation pending…). */
+  StaleConference: 'stale-conference',
+  /** An invitation the store refused (oneself, unknown, offline, at capacity, a guest already, conference full). */
+  ConferenceRefused: 'conference-refused',
 } as const;
 export type RoutingErrorCode = (typeof RoutingErrorCode)[keyof typeof RoutingErrorCode];

@@ -1,6 +1,17 @@
 import { ValidationFailedError } from '@perch/platform';
 
-import { matchScore, parseAgentSkill, parseSkillRules, requirementsOf, skillLevelsOf, type SkillRuleSubject } from './skill-rules.util';
+import {
+  parseAgentSkill,
+  parseSkillCatalog,
+  parseSkillRules,
+  ruleRequirementOf,
+  skillConfigProblems,
+  skillLevelsOf,
+  skillMatchOf,
+  skillOptionsOf,
+  skillsOutsideCatalog,
+  type SkillRuleSubject,
+} from './skill-rules.util';
 
 const subject = (overrides: Partial<SkillRuleSubject> = {}): SkillRuleSubject => ({
   brandAccountId: '111',
@@ -38,34 +49,37 @@ describe('skill rules', () => {
   const rules = parseSkillRules(RULES, 'ROUTER_SKILL_RULES');
 
   it('requires nothing when no rule applies, so work without rules goes to anyone', () => {
-    expect(requirementsOf(rules, subject({ brandUsername: 'other', brandAccountId: '9', classification: { sentiment: 'positive', actionability: 'not-actionable' } }), 0)).toEqual([]);
+    expect(ruleRequirementOf(rules, subject({ brandUsername: 'other', brandAccountId: '9', classification: { sentiment: 'positive', actionability: 'not-actionable' } }))).toBeUndefined();
+    expect(ruleRequirementOf([], subject())).toBeUndefined();
   });
 
-  it('derives the requirements of every applying rule, by brand username or id, sorted by skill', () => {
-    expect(requirementsOf(rules, subject({ brandUsername: 'x', brandAccountId: 'acme_support' }), 0)).toEqual([
-      { skill: 'brand:acme_support', minLevel: 1 },
-      { skill: 'topic:complaints', minLevel: 3 },
-    ]);
-  });
-
-  it('widens a requirement after its wait, or drops it when it widens to nothing', () => {
-    const fr = subject({ lang: 'fr' });
-    expect(requirementsOf(rules, fr, 59_999)).toContainEqual({ skill: 'language:fr', minLevel: 2 });
-    expect(requirementsOf(rules, fr, 60_000)).toEqual([
-      { skill: 'brand:acme_support', minLevel: 1 },
-      { skill: 'language:any', minLevel: 1 },
-    ]);
+  it('applies the first rule whose conditions all hold, in configuration order, matching the brand by username or id', () => {
+    expect(ruleRequirementOf(rules, subject())).toEqual({ rule: 0, requiredSkill: 'brand:acme_support', requiredLevel: 1 });
+    expect(ruleRequirementOf(rules, subject({ brandUsername: 'x', brandAccountId: 'acme_support' }))).toMatchObject({ rule: 0 });
+    // Another brand: the language rule comes first for a French message, the complaint rule otherwise.
+    expect(ruleRequirementOf(rules, subject({ brandUsername: 'other', lang: 'fr' }))).toEqual({
+      rule: 1,
+      requiredSkill: 'language:fr',
+      requiredLevel: 2,
+      widen: { afterMs: 60_000, to: 'language:any' },
+    });
+    expect(ruleRequirementOf(rules, subject({ brandUsername: 'other' }))).toEqual({
+      rule: 2,
+      requiredSkill: 'topic:complaints',
+      requiredLevel: 3,
+      widen: { afterMs: 30_000, to: '' },
+    });
   });
 
   it('ignores a language rule when the interaction carries no language', () => {
-    expect(requirementsOf(rules, subject(), 0).map((r) => r.skill)).not.toContain('language:fr');
+    expect(ruleRequirementOf(rules, subject({ brandUsername: 'other', classification: { sentiment: 'positive', actionability: 'actionable' } }))).toBeUndefined();
   });
 
-  it('scores an agent by its level sum only when it meets every requirement', () => {
-    const requirements = requirementsOf(rules, subject({ lang: 'fr' }), 0);
-    expect(matchScore(skillLevelsOf(['brand:acme_support=5', 'language:fr=3', 'topic:complaints=3']), requirements)).toBe(11);
-    expect(matchScore(skillLevelsOf(['brand:acme_support=5', 'language:fr=1', 'topic:complaints=3']), requirements)).toBeUndefined();
-    expect(matchScore(skillLevelsOf([]), [])).toBe(0);
+  it('matches an agent on the required skill from its minimum level, and on the overflow skill at any level', () => {
+    expect(skillMatchOf(['language:fr=3'], 'language:fr', undefined, 2)).toBe(3);
+    expect(skillMatchOf(['language:fr=1'], 'language:fr', undefined, 2)).toBeUndefined();
+    expect(skillMatchOf(['language:fr=1', 'tier2'], 'language:fr', 'tier2', 2)).toBe(1);
+    expect(skillMatchOf([], undefined, undefined, 1)).toBe(0);
   });
 
   it('names the variable and every bad rule at start-up', () => {
@@ -89,5 +103,32 @@ describe('skill rules', () => {
     }
     expect(() => parseSkillRules('{', 'ROUTER_SKILL_RULES')).toThrow('ROUTER_SKILL_RULES');
     expect(() => parseSkillRules('{}', 'ROUTER_SKILL_RULES')).toThrow('ROUTER_SKILL_RULES');
+  });
+});
+
+describe('skill catalog and configuration', () => {
+  it('reads a comma-separated catalog and names agent skills outside it, levels aside', () => {
+    expect(parseSkillCatalog('language:fr, language:en,billing')).toEqual(['language:fr', 'language:en', 'billing']);
+    expect(parseSkillCatalog('a,,b')).toBeUndefined();
+    expect(parseSkillCatalog('has space')).toBeUndefined();
+    expect(skillsOutsideCatalog(['language:fr=3', 'billing', 'cooking=2'], ['language:fr', 'billing'])).toEqual(['cooking=2']);
+  });
+
+  it('names ROUTER_SKILL_RULES and each bad rule, and a rule skill missing from ROUTER_SKILLS, in one list', () => {
+    expect(skillConfigProblems(undefined, undefined)).toEqual([]);
+    expect(skillConfigProblems(RULES, undefined)).toEqual([]);
+    const missing = skillConfigProblems(RULES, 'brand:acme_support,language:fr');
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toContain('ROUTER_SKILL_RULES names skills not in ROUTER_SKILLS: language:any, topic:complaints');
+    const bad = skillConfigProblems(JSON.stringify([{ require: 'ok' }, { require: 'x y' }]), 'a b');
+    expect(bad.join(' | ')).toMatch(/ROUTER_SKILLS must be/);
+    expect(bad.join(' | ')).toMatch(/ROUTER_SKILL_RULES: rule 1: require must be a skill name/);
+  });
+
+  it('gives the router its rules and catalog from valid configuration', () => {
+    expect(skillOptionsOf(undefined, undefined)).toEqual({});
+    const options = skillOptionsOf(RULES, 'brand:acme_support,language:fr,language:any,topic:complaints');
+    expect(options.skillRules).toHaveLength(3);
+    expect(options.skillCatalog).toEqual(['brand:acme_support', 'language:fr', 'language:any', 'topic:complaints']);
   });
 });

@@ -1,10 +1,18 @@
-import { ACTIONABILITIES, type Actionability, type Classification, SENTIMENTS, type Sentiment } from '@perch/contracts';
+import {
+  ACTIONABILITIES,
+  type Actionability,
+  type Classification,
+  parseSkillCatalog as parseCatalog,
+  SENTIMENTS,
+  type Sentiment,
+} from '@perch/contracts';
 import { ValidationFailedError } from '@perch/platform';
 
 /*
  * Skills with levels and the rules that turn an interaction into requirements (issue 10, item 4). Pure functions only:
- * both stores and the router's configuration are meant to share them so they agree on every syntax and every match.
- * Not wired into the stores yet (see the report of issue 10's skills part).
+ * both stores and the router's configuration share them so they agree on every syntax and every match. The router
+ * applies the first rule that matches (`ruleRequirementOf`); the store keeps one required skill, its minimum level and
+ * its widening.
  */
 
 /** Highest level an agent skill or a requirement may carry. */
@@ -66,20 +74,23 @@ export function skillLevelOf(skills: readonly string[], name: string): number {
  * of its levels in the skills that make it eligible (0 for work anyone may take); undefined when it is not eligible.
  * Dispatch offers the highest match first, then the longest-idle.
  */
-export function skillMatchOf(skills: readonly string[], requiredSkill: string | undefined, overflowSkill: string | undefined): number | undefined {
+export function skillMatchOf(
+  skills: readonly string[],
+  requiredSkill: string | undefined,
+  overflowSkill: string | undefined,
+  requiredLevel = 1,
+): number | undefined {
   let best: number | undefined = requiredSkill === undefined ? 0 : undefined;
-  for (const name of [requiredSkill, overflowSkill]) {
+  // The required skill counts from its minimum level; the overflow skill at any level.
+  for (const [name, minLevel] of [
+    [requiredSkill, requiredLevel],
+    [overflowSkill, 1],
+  ] as const) {
     if (name === undefined) continue;
     const level = skillLevelOf(skills, name);
-    if (level > 0) best = Math.max(best ?? 0, level);
+    if (level >= Math.max(1, minLevel)) best = Math.max(best ?? 0, level);
   }
   return best;
-}
-
-/** What an interaction needs from an agent: the skill at minLevel or above. */
-export interface SkillRequirement {
-  skill: string;
-  minLevel: number;
 }
 
 /** One configured rule: when every `when` condition holds, the interaction requires `require` (at `minLevel`). */
@@ -88,7 +99,7 @@ export interface SkillRule {
   when: {
     /** The brand account's username (without @) or its id. */
     brand?: string;
-    /** The inbound message's language; no contract carries one yet, so such a rule never applies today. */
+    /** The inbound message's language (X's `lang`, e.g. fr); a message without one matches no language rule. */
     lang?: string;
     sentiment?: Sentiment;
     actionability?: Actionability;
@@ -185,32 +196,74 @@ function applies(rule: SkillRule, subject: SkillRuleSubject): boolean {
   return actionability === undefined || actionability === subject.classification.actionability;
 }
 
-/**
- * The requirements of an interaction that has waited `waitedMs`: one per applying rule (widened once its wait is
- * reached), merged per skill at the highest level. No rule applying: nothing required (anyone may take it).
- */
-export function requirementsOf(rules: readonly SkillRule[], subject: SkillRuleSubject, waitedMs: number): SkillRequirement[] {
-  const bySkill = new Map<string, number>();
-  for (const rule of rules) {
-    if (!applies(rule, subject)) continue;
-    const widened = rule.widenAfterMs !== undefined && waitedMs >= rule.widenAfterMs;
-    const requirement = widened ? { skill: rule.widenTo ?? '', minLevel: 1 } : { skill: rule.require, minLevel: rule.minLevel };
-    if (requirement.skill === '') continue;
-    bySkill.set(requirement.skill, Math.max(bySkill.get(requirement.skill) ?? 0, requirement.minLevel));
-  }
-  return [...bySkill].map(([skill, minLevel]) => ({ skill, minLevel })).sort((a, b) => (a.skill < b.skill ? -1 : a.skill > b.skill ? 1 : 0));
+/** What the first applying rule asks of the store for a new interaction. */
+export interface RuleRequirement {
+  /** The rule's index in the configuration. */
+  rule: number;
+  requiredSkill: string;
+  /** 1..MAX_SKILL_LEVEL. */
+  requiredLevel: number;
+  widen?: { afterMs: number; to: string };
 }
 
 /**
- * How well an agent matches: undefined unless it meets every requirement, else the sum of its levels in the required
- * skills (higher is a better match; 0 when nothing is required).
+ * The requirement of a new interaction: the FIRST rule (configuration order) whose conditions all hold; later rules
+ * are not merged in (the store keeps one required skill per interaction). Undefined: no rule applies, anyone may take it.
  */
-export function matchScore(levels: ReadonlyMap<string, number>, requirements: readonly SkillRequirement[]): number | undefined {
-  let sum = 0;
-  for (const { skill, minLevel } of requirements) {
-    const level = levels.get(skill) ?? 0;
-    if (level < minLevel) return undefined;
-    sum += level;
+export function ruleRequirementOf(rules: readonly SkillRule[], subject: SkillRuleSubject): RuleRequirement | undefined {
+  const index = rules.findIndex((rule) => applies(rule, subject));
+  const rule = rules[index];
+  if (rule === undefined) return undefined;
+  return {
+    rule: index,
+    requiredSkill: rule.require,
+    requiredLevel: rule.minLevel,
+    ...(rule.widenAfterMs === undefined ? {} : { widen: { afterMs: rule.widenAfterMs, to: rule.widenTo ?? '' } }),
+  };
+}
+
+/** The skill names rules may ask for (required and widened-to), for checking them against a skill catalog. */
+export function skillsOfRules(rules: readonly SkillRule[]): string[] {
+  return [...new Set(rules.flatMap((rule) => [rule.require, ...(rule.widenTo ? [rule.widenTo] : [])]))];
+}
+
+/** A skill catalog ("language:fr,brand:acme") as a list, or undefined when malformed (the contract's rule, shared with the gateway). */
+export function parseSkillCatalog(raw: string): string[] | undefined {
+  return parseCatalog(raw);
+}
+
+/** Agent skills (`name` or `name=level`) whose name the catalog does not list; [] when every one is known. */
+export function skillsOutsideCatalog(skills: readonly string[], catalog: readonly string[]): string[] {
+  return skills.filter((raw) => !catalog.includes(parseAgentSkill(raw)?.name ?? raw));
+}
+
+/**
+ * What is wrong with the skill configuration (ROUTER_SKILL_RULES JSON, ROUTER_SKILLS catalog), as messages naming the
+ * variable and each bad rule or skill; [] when both are fine or absent. For the apps' start-up validation.
+ */
+export function skillConfigProblems(rulesJson: string | undefined, catalogRaw: string | undefined): string[] {
+  const problems: string[] = [];
+  const catalog = catalogRaw === undefined ? undefined : parseSkillCatalog(catalogRaw);
+  if (catalogRaw !== undefined && catalog === undefined) {
+    problems.push('ROUTER_SKILLS must be a comma-separated list of skill names (no "=", no spaces, 1..64 characters each)');
   }
-  return sum;
+  if (rulesJson === undefined) return problems;
+  try {
+    const rules = parseSkillRules(rulesJson, 'ROUTER_SKILL_RULES');
+    const unknown = catalog === undefined ? [] : skillsOfRules(rules).filter((skill) => !catalog.includes(skill));
+    if (unknown.length > 0) problems.push(`ROUTER_SKILL_RULES names skills not in ROUTER_SKILLS: ${unknown.join(', ')}`);
+  } catch (error: unknown) {
+    if (!(error instanceof ValidationFailedError)) throw error;
+    problems.push(`ROUTER_SKILL_RULES: ${error.problems.flatMap((problem) => problem.messages).join('; ')}`);
+  }
+  return problems;
+}
+
+/** The router's skill options from valid configuration (check skillConfigProblems first). */
+export function skillOptionsOf(rulesJson: string | undefined, catalogRaw: string | undefined): { skillRules?: SkillRule[]; skillCatalog?: string[] } {
+  const catalog = catalogRaw === undefined ? undefined : parseSkillCatalog(catalogRaw);
+  return {
+    ...(rulesJson === undefined ? {} : { skillRules: parseSkillRules(rulesJson, 'ROUTER_SKILL_RULES') }),
+    ...(catalog === undefined ? {} : { skillCatalog: catalog }),
+  };
 }

@@ -32,7 +32,7 @@ export function sameHostWebSocketSources(req: IncomingMessage): string {
 }
 
 /**
- * What the agent desktop (apps/agent-desktop/src/public) needs and nothing more: its own scripts, styles,
+ * What the agent desktop (the SPA of apps/agent-desktop) needs and nothing more: its own scripts, styles,
  * favicon and API, its WebSocket, and no inline script, no framing, no plugins. The JSON API gets it too.
  */
 export const DEFAULT_CSP_DIRECTIVES: CspDirectives = {

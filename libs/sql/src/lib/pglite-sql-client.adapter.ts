@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 
 import { type SqlClient } from './sql-client.port';
 
@@ -14,7 +14,24 @@ export function pgliteSqlClient(db: PGlite): SqlClient {
       // PGlite runs exec's statements through the simple protocol: one implicit transaction.
       await db.exec(sql);
     },
+    transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => work(transactionSqlClient(tx)));
+    },
   };
+}
+
+/** A SqlClient on a PGlite transaction (a nested transaction joins it). */
+function transactionSqlClient(tx: Transaction): SqlClient {
+  const client: SqlClient = {
+    async query<R extends object>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+      return (await tx.query<R>(text, [...params])).rows;
+    },
+    async script(sql: string): Promise<void> {
+      await tx.exec(sql);
+    },
+    transaction: <T>(work: (inner: SqlClient) => Promise<T>): Promise<T> => work(client),
+  };
+  return client;
 }
 
 /**

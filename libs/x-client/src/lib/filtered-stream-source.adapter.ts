@@ -31,6 +31,8 @@ export const DEFAULT_STREAM_TWEET_FIELDS: TTweetv2TweetField[] = [
   'in_reply_to_user_id',
   'referenced_tweets',
   'entities',
+  // The detected language, which routing's skill rules may match on.
+  'lang',
 ];
 export const DEFAULT_STREAM_EXPANSIONS: TTweetv2Expansion[] = ['author_id', 'entities.mentions.username', 'in_reply_to_user_id'];
 export const DEFAULT_STREAM_USER_FIELDS: TTweetv2UserField[] = ['username', 'name', 'public_metrics', 'verified', 'created_at'];

@@ -59,3 +59,20 @@ describe('agent.command.v1 transfer', () => {
     expect(problemFields(transfer({ transferReason: '' }))).toEqual(['payload.transferReason']);
   });
 });
+
+describe('agent.command.v1 conference', () => {
+  const base = { commandId: randomUUID(), agentId: 'ada', interactionId: randomUUID() };
+
+  it('accepts an invitation naming the colleague (with or without a reason), and a leave with or without a hand-over', () => {
+    expect(problemFields({ ...base, type: 'conference', toAgentId: 'bob' })).toEqual([]);
+    expect(problemFields({ ...base, type: 'conference', toAgentId: 'bob', conferenceReason: 'second pair of eyes' })).toEqual([]);
+    expect(problemFields({ ...base, type: 'leave-conference' })).toEqual([]);
+    expect(problemFields({ ...base, type: 'leave-conference', toAgentId: 'bob' })).toEqual([]);
+  });
+
+  it('refuses an invitation without the colleague or the interaction, or with a reason over 500 characters', () => {
+    expect(problemFields({ ...base, type: 'conference', interactionId: undefined })).toEqual(['payload.interactionId', 'payload.toAgentId']);
+    expect(problemFields({ ...base, type: 'conference', toAgentId: 'bob', conferenceReason: 'x'.repeat(501) })).toEqual(['payload.conferenceReason']);
+    expect(problemFields({ ...base, type: 'leave-conference', toAgentId: '' })).toEqual(['payload.toAgentId']);
+  });
+});

@@ -20,7 +20,8 @@ import {
 } from 'class-validator';
 
 // Added additively (ADR 0003): `transfer` hands assigned work to the queue or (toAgentId) offers it to a named agent.
-export const AGENT_COMMAND_TYPES = ['presence', 'accept', 'decline', 'complete', 'transfer'] as const;
+// `conference` invites toAgentId to the holder's conference; `leave-conference` leaves it (the holder hands over to toAgentId).
+export const AGENT_COMMAND_TYPES = ['presence', 'accept', 'decline', 'complete', 'transfer', 'conference', 'leave-conference'] as const;
 export type AgentCommandType = (typeof AGENT_COMMAND_TYPES)[number];
 
 export const AGENT_PRESENCES = ['ready', 'not-ready', 'offline'] as const;
@@ -30,7 +31,7 @@ export type AgentPresence = (typeof AGENT_PRESENCES)[number];
 export const PRESENCE_COMMAND_CAUSES = ['agent', 'supervisor', 'sign-out', 'disconnect'] as const;
 export type PresenceCommandCause = (typeof PRESENCE_COMMAND_CAUSES)[number];
 
-const ABOUT_INTERACTION: readonly AgentCommandType[] = ['accept', 'decline', 'complete', 'transfer'];
+const ABOUT_INTERACTION: readonly AgentCommandType[] = ['accept', 'decline', 'complete', 'transfer', 'conference', 'leave-conference'];
 
 /** Same bound as `capacity`, per channel. */
 export const MAX_CHANNEL_CAPACITY = 50;
@@ -138,8 +139,11 @@ export class AgentCommandPayload {
   @Length(0, 64)
   disposition?: string;
 
-  /** On transfer: the agent offered it (the holder keeps it until they accept); absent: back to the queue. */
-  @ValidateIf((o: AgentCommandPayload) => o.type === 'transfer' && o.toAgentId !== undefined)
+  /**
+   * On transfer: the agent offered it (the holder keeps it until they accept); absent: back to the queue. On conference
+   * (required): the agent invited. On leave-conference: the guest the holder hands over to (absent: a guest leaves).
+   */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'conference' || o.toAgentId !== undefined)
   @IsString()
   @Length(1, 64)
   toAgentId?: string;
@@ -150,6 +154,12 @@ export class AgentCommandPayload {
   @Length(1, 500)
   transferReason?: string;
 
+  /** On conference: why the holder invites (shown to the invitee). */
+  @ValidateIf((o: AgentCommandPayload) => o.type === 'conference' && o.conferenceReason !== undefined)
+  @IsString()
+  @Length(0, 500)
+  conferenceReason?: string;
+
   @IsOptional()
   @IsString()
   @Length(0, 2000)
@@ -158,4 +168,15 @@ export class AgentCommandPayload {
 
 export function agentCommandKey(payload: AgentCommandPayload): string {
   return payload.interactionId ?? payload.agentId;
+}
+
+/**
+ * A skill catalog ("language:fr,brand:acme_support,billing"; ROUTER_SKILLS): the skill names agents may carry (levels
+ * aside), each without '=' or spaces, 1..64 characters; undefined when malformed. The router and the gateway read the
+ * same variable with this.
+ */
+export function parseSkillCatalog(text: string): string[] | undefined {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => !/^[^\s=]{1,64}$/.test(name))) return undefined;
+  return [...new Set(names)];
 }

@@ -3,6 +3,9 @@ import 'reflect-metadata';
 
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -38,6 +41,17 @@ const EVENT_FIELDS = {
   'transfer-offered': { agent: true, from: true, message: true },
   'transfer-declined': { agent: true, from: true },
   'transfer-timed-out': { agent: true, from: true },
+  // Additive (ADR 0017): the configured widening applied after its wait; `requiredSkill` is the new requirement (absent:
+  // anyone), `reason` says from what. No state change: the interaction stays where it was (queued, offered, assigned).
+  'requirement-widened': {},
+  // Conference (additive, ADR 0018): `agentId` invited by the holder `fromAgentId` (an offer: offerId, offerExpiresAt);
+  // joined as a guest, declined or timed out; a guest left; the holder `fromAgentId` handed over to the guest `agentId`.
+  'conference-offered': { agent: true, from: true, message: true },
+  'conference-joined': { agent: true, from: true },
+  'conference-declined': { agent: true, from: true },
+  'conference-timed-out': { agent: true, from: true },
+  'conference-left': { agent: true, from: true },
+  'conference-handed-over': { agent: true, from: true },
 } as const satisfies Record<string, { agent?: true; from?: true; message?: true }>;
 export type InteractionEventType = keyof typeof EVENT_FIELDS;
 export const INTERACTION_EVENT_TYPES = Object.keys(EVENT_FIELDS) as readonly InteractionEventType[];
@@ -51,6 +65,17 @@ const carrying = (field: 'agent' | 'from' | 'message'): readonly InteractionEven
 const WITH_AGENT = carrying('agent');
 const TRANSFER_EVENTS = carrying('from');
 const WITH_MESSAGE = carrying('message');
+/** Events that are an offer to `agentId`, answered with its offerId before offerExpiresAt. */
+const WITH_OFFER: readonly InteractionEventType[] = ['offered', 'transfer-offered', 'conference-offered'];
+
+/** A conference's guests at most in an event (the router's configured maximum is lower). */
+export const MAX_CONFERENCE_GUESTS = 20;
+/**
+ * A conference's agents at most, counting the holder (ROUTER_CONFERENCE_MAX_AGENTS, read by the router and the gateway
+ * alike): by default the holder and one guest; at most MAX_CONFERENCE_AGENTS, since every participant gets every push.
+ */
+export const DEFAULT_CONFERENCE_MAX_AGENTS = 2;
+export const MAX_CONFERENCE_AGENTS = 10;
 
 /** routing.interaction.v1: one step of an interaction's life, as the router decided it. */
 export class InteractionLifecyclePayload {
@@ -86,11 +111,11 @@ export class InteractionLifecyclePayload {
   fromAgentId?: string;
 
   /** The reservation an accept or decline must name; stale ones are refused. */
-  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.type === 'transfer-offered' || o.offerId !== undefined)
+  @ValidateIf((o: InteractionLifecyclePayload) => WITH_OFFER.includes(o.type) || o.offerId !== undefined)
   @IsUUID()
   offerId?: string;
 
-  @ValidateIf((o: InteractionLifecyclePayload) => o.type === 'offered' || o.type === 'transfer-offered' || o.offerExpiresAt !== undefined)
+  @ValidateIf((o: InteractionLifecyclePayload) => WITH_OFFER.includes(o.type) || o.offerExpiresAt !== undefined)
   @IsISO8601()
   offerExpiresAt?: string;
 
@@ -109,6 +134,17 @@ export class InteractionLifecyclePayload {
   @IsString()
   @Length(0, 500)
   reason?: string;
+
+  /**
+   * During a conference: its guests after the event (never the holder), on every conference-* event and on
+   * 'message-added' and 'completed' (the guests the completion freed), so every participant's desktop gets the push.
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CONFERENCE_GUESTS)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  conferenceAgentIds?: string[];
 
   /** On 'completed': the disposition code the agent gave when marking it done. */
   @IsOptional()
@@ -134,6 +170,14 @@ export class InteractionLifecyclePayload {
   @IsString()
   @Length(1, 1000)
   requiredSkill?: string;
+
+  /**
+   * On 'offered': the agent is the customer's last agent (a returning customer, routed back to whoever completed its
+   * previous interaction within the router's sticky window). Absent otherwise.
+   */
+  @IsOptional()
+  @IsBoolean()
+  sticky?: boolean;
 
   /** When the interaction was created: its wait is measured from here, across requeues. */
   @IsOptional()

@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -58,6 +59,15 @@ export class InboundMessage {
   @IsOptional()
   @IsNumberString({ no_symbols: true })
   inReplyToTweetId?: string;
+
+  /**
+   * The language X detected (API v2 `lang`: a BCP 47 tag such as en, fr, pt-BR, or `und` when undetermined). Optional:
+   * DMs and older events have none. Routing's skill rules may match on it.
+   */
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'lang must be a BCP 47 language tag such as en, fr or pt-BR' })
+  @Length(2, 35)
+  lang?: string;
 
   /** Usernames mentioned in the text, without '@', in order. */
   @IsArray()

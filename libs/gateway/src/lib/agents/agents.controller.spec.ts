@@ -17,7 +17,10 @@ describe(AgentsController.name, () => {
   const carol = agentProfile('carol', { role: 'supervisor' });
 
   function controllerOver(states: AgentStateReader): AgentsController {
-    return new AgentsController(new PresenceService(states, directory, services.store, UNIT_OPTIONS, new LocalViewCache(), services.commands));
+    return new AgentsController(
+      new PresenceService(states, directory, services.store, UNIT_OPTIONS, new LocalViewCache(), services.commands),
+      services.consultations,
+    );
   }
 
   beforeEach(async () => {

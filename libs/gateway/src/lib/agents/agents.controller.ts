@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -15,7 +15,9 @@ import { Audited } from '../audit/audited.decorator';
 import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { RequireRole } from '../http/roles.guard';
+import { type ConsultationsPage, ConsultationsService } from '../interactions/consultations.service';
 import { type OfferMessage } from '../ws/ws-messages.types';
+import { MyConsultationsPageDto, MyConsultationsQueryDto } from './my-consultations.dto';
 import { PresenceService } from './presence.service';
 import { AgentPresenceDto, CommandAcceptedDto, PendingOfferDto, PresenceCommandAcceptedDto, PresenceDto, RosterEntryDto } from './presence.dto';
 
@@ -24,7 +26,10 @@ import { AgentPresenceDto, CommandAcceptedDto, PendingOfferDto, PresenceCommandA
 @SignedIn()
 @Controller('api/agents')
 export class AgentsController {
-  constructor(private readonly presences: PresenceService) {}
+  constructor(
+    private readonly presences: PresenceService,
+    private readonly consultations: ConsultationsService,
+  ) {}
 
   @Get('me')
   @ApiOkResponse({ type: AgentProfileDto })
@@ -58,6 +63,17 @@ export class AgentsController {
   @ApiOkResponse({ type: [PendingOfferDto] })
   offers(@CurrentAgent() agent: AgentProfile): Promise<OfferMessage[]> {
     return this.presences.pendingOffers(agent);
+  }
+
+  @Get('me/consultations')
+  @ApiOperation({
+    summary:
+      'The open interactions where someone consulted you, with the consultations by you or to you, newest first, paged (read from the stored transcript: after a reload or time offline)',
+  })
+  @ApiOkResponse({ type: MyConsultationsPageDto })
+  @ApiBadRequestResponse({ description: 'validation-failed naming limit (1..50) or cursor (not one this API returned)' })
+  myConsultations(@CurrentAgent() agent: AgentProfile, @Query() query: MyConsultationsQueryDto): Promise<ConsultationsPage> {
+    return this.consultations.listMine(agent, query);
   }
 
   @Get('roster')

@@ -101,6 +101,15 @@ export class PendingOfferDto {
   @ApiProperty({ format: 'uuid' })
   offerId!: string;
 
+  @ApiPropertyOptional({ type: Object, description: 'A transfer offer: { fromAgentId, reason } (the reason as the router kept it)' })
+  transfer?: { fromAgentId: string; reason: string };
+
+  @ApiPropertyOptional({ type: Object, description: 'An invitation to a conference: { fromAgentId, reason } (the note as the router kept it)' })
+  conference?: { fromAgentId: string; reason: string };
+
+  @ApiPropertyOptional({ enum: [true], description: "A returning customer offered to you, its last agent (sticky agent); absent otherwise" })
+  sticky?: true;
+
   @ApiProperty({ description: 'ISO deadline' })
   expiresAt!: string;
 

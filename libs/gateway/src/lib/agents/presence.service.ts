@@ -101,8 +101,13 @@ export class PresenceService {
       if (offer.expiresAt <= now) continue;
       const interaction = this.views.get(offer.interactionId) ?? (await this.store.get(offer.interactionId));
       if (!interaction?.firstMessage || !interaction.classification) continue;
-      offers.push(
-        offerMessageOf({
+      // A transfer offer or an invitation to a conference is marked as its push was, with the reason the router kept;
+      // an offer to the customer's last agent is marked sticky as its push was.
+      const from = { fromAgentId: offer.fromAgentId ?? '', reason: offer.reason ?? '' };
+      const marker =
+        offer.kind === 'transfer' ? { transfer: from } : offer.kind === 'conference' ? { conference: from } : offer.sticky === true ? { sticky: true as const } : {};
+      offers.push({
+        ...offerMessageOf({
           interactionId: offer.interactionId,
           offerId: offer.offerId,
           expiresAt: new Date(offer.expiresAt).toISOString(),
@@ -112,7 +117,8 @@ export class PresenceService {
           message: interaction.firstMessage,
           classification: interaction.classification,
         }),
-      );
+        ...marker,
+      });
     }
     return offers;
   }

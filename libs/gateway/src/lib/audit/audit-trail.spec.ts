@@ -92,7 +92,7 @@ describe('The gateway’s audit trail', () => {
       const interactionId = await activeInteraction(token);
       const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'We are on it' }, token);
       expect(reply.status).toBe(202);
-      const done = await request('POST', `/api/interactions/${interactionId}/done`, { disposition: 'rebooked', note: 'bag on LIS flight' }, token);
+      const done = await request('POST', `/api/interactions/${interactionId}/done`, { disposition: 'resolved', note: 'bag on LIS flight' }, token);
       expect(done.status).toBe(202);
       const mine = await entries({ interactionId, actor: 'ada' });
       expect(mine.filter((entry) => entry.action !== 'x-effect').map((entry) => [entry.action, entry.outcome])).toEqual([
@@ -105,7 +105,7 @@ describe('The gateway’s audit trail', () => {
         details: { text: 'We are on it', commandId: reply.body['commandId'] },
       });
       expect(mine.find((entry) => entry.action === 'done')?.details).toEqual({
-        disposition: 'rebooked',
+        disposition: 'resolved',
         note: 'bag on LIS flight',
         commandId: done.body['commandId'],
       });
@@ -125,12 +125,12 @@ describe('The gateway’s audit trail', () => {
       expect(decisions.map((entry) => entry.code)).toEqual(['offered', 'accepted', 'completed']);
       expect(decisions[2]).toMatchObject({
         actor: { kind: 'system', id: 'router' },
-        details: { agentId: 'ada', disposition: 'rebooked', note: 'bag on LIS flight' },
+        details: { agentId: 'ada', disposition: 'resolved', note: 'bag on LIS flight' },
       });
       // …and kept with the interaction, on its view.
       await waitFor('the completion on the view', async () => (await testbed.store.get(interactionId))?.completion != null);
       const view = await request('GET', `/api/interactions/${interactionId}`, undefined, token);
-      expect(view.body['completion']).toEqual({ agentId: 'ada', at: expect.any(Number), disposition: 'rebooked', note: 'bag on LIS flight' });
+      expect(view.body['completion']).toEqual({ agentId: 'ada', at: expect.any(Number), disposition: 'resolved', note: 'bag on LIS flight' });
     });
 
     it('records an offer accepted on the socket, as the desktop does, like one accepted over REST', async () => {

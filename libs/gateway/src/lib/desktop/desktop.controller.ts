@@ -21,9 +21,14 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 // Plain names only (no dots, no slashes): nothing outside desktopDir can be named.
 const ASSET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 
+/** Paths the SPA routes itself; a reload on one gets the page. */
+export const SPA_ROUTES = ['supervisor', 'supervisor/{*rest}', 'admin', 'admin/{*rest}', 'contacts', 'contacts/{*rest}'];
+
 /**
- * Serves the agent desktop's static files from options.desktopDir. Only `/` and `/<name>.<ext>` with a
- * known extension are routed, so other modules' routes in the same app (e.g. /metrics) stay reachable.
+ * Serves the agent desktop, a single-page app built by Vite (apps/agent-desktop; docs/adr/0022), from
+ * options.desktopDir: its index.html at `/` and at each of the SPA's own routes (`/supervisor`, `/admin`, `/contacts` and below, so a
+ * reload there works), its bundles at `/assets/<name>.<ext>` and its public files at `/<name>.<ext>`. Nothing else is
+ * routed, so other modules' routes in the same app (e.g. /metrics, /api) stay reachable.
  */
 @ApiExcludeController()
 @GatewayController()
@@ -38,6 +43,14 @@ export class DesktopController {
     return this.serve('index', 'html');
   }
 
+  // The SPA's routes (apps/agent-desktop/src/app/app-routes.util.ts): the page itself, which routes in the browser.
+  @Get(SPA_ROUTES)
+  @Header('Cache-Control', 'no-cache')
+  @Header('X-Content-Type-Options', 'nosniff')
+  route(): Promise<StreamableFile> {
+    return this.serve('index', 'html');
+  }
+
   @Get(':asset.:ext')
   @Header('Cache-Control', 'no-cache')
   @Header('X-Content-Type-Options', 'nosniff')
@@ -45,11 +58,19 @@ export class DesktopController {
     return this.serve(asset, ext);
   }
 
-  private async serve(name: string, ext: string): Promise<StreamableFile> {
+  // Vite's bundles: content-hashed names, so a browser may keep them for good.
+  @Get('assets/:asset.:ext')
+  @Header('Cache-Control', 'public, max-age=31536000, immutable')
+  @Header('X-Content-Type-Options', 'nosniff')
+  bundle(@Param('asset') asset: string, @Param('ext') ext: string): Promise<StreamableFile> {
+    return this.serve(asset, ext, 'assets');
+  }
+
+  private async serve(name: string, ext: string, folder = ''): Promise<StreamableFile> {
     const type = CONTENT_TYPES[ext];
     if (type === undefined || !ASSET_NAME.test(name)) throw new NotFoundError(`No such file: ${name}.${ext}`);
     try {
-      const content = await readFile(join(this.options.desktopDir, `${name}.${ext}`));
+      const content = await readFile(join(this.options.desktopDir, folder, `${name}.${ext}`));
       return new StreamableFile(content, { type, length: content.length });
     } catch {
       throw new NotFoundError(`No such file: ${name}.${ext}`);

@@ -25,7 +25,20 @@ interface Route {
 }
 
 /** Reachable without a token, on purpose. Anything new here is a decision, not an accident. */
-const PUBLIC_ROUTES = ['POST /api/auth/sign-in', 'GET /health', 'GET /', 'GET /:asset.:ext'];
+const PUBLIC_ROUTES = [
+  'POST /api/auth/sign-in',
+  'GET /health',
+  // The desktop SPA's page, bundles and public files, and the page again at its own routes: no data, the API is guarded.
+  'GET /',
+  'GET /:asset.:ext',
+  'GET /assets/:asset.:ext',
+  'GET /supervisor',
+  'GET /supervisor/{*rest}',
+  'GET /admin',
+  'GET /admin/{*rest}',
+  'GET /contacts',
+  'GET /contacts/{*rest}',
+];
 
 /** Signed-in routes that only some roles may call (403 role-required for the others). Also a decision each. */
 const ROLE_ROUTES: Record<string, readonly AgentRole[]> = {
@@ -33,8 +46,27 @@ const ROLE_ROUTES: Record<string, readonly AgentRole[]> = {
   'GET /api/admin/audit/export': ['admin'],
   // A supervisor sets another agent's presence (an agent sets only their own, at /api/agents/me/presence).
   'PUT /api/agents/:agentId/presence': ['supervisor', 'admin'],
+  // The embedded mode's caught mails: what agents emailed customers, every brand's (404 where no catcher runs).
+  'GET /api/dev/mailbox': ['admin'],
+  // Deleting a customer's record (a data-protection request) is an admin's decision; agents create and change them.
+  'DELETE /api/contacts/:contactId': ['admin'],
   'GET /api/supervisor/queues': ['supervisor', 'admin'],
   'GET /api/supervisor/agents': ['supervisor', 'admin'],
+  'GET /api/supervisor/series': ['supervisor', 'admin'],
+  // A supervisor signs another agent out everywhere (an agent signs only themselves out, at /api/auth/sign-out).
+  'POST /api/supervisor/agents/:agentId/sign-out': ['supervisor', 'admin'],
+  // Admins manage the people who sign in (the JSON env only seeds them).
+  'GET /api/admin/users': ['admin'],
+  'POST /api/admin/users': ['admin'],
+  'PATCH /api/admin/users/:userId': ['admin'],
+  'PUT /api/admin/users/:userId/password': ['admin'],
+  // Supervisors manage each brand's disposition codes and the standard responses; agents read and use them.
+  'POST /api/dispositions/:brand/codes': ['supervisor', 'admin'],
+  'PATCH /api/dispositions/:brand/codes/:code': ['supervisor', 'admin'],
+  'PUT /api/dispositions/:brand/settings': ['supervisor', 'admin'],
+  'POST /api/standard-responses': ['supervisor', 'admin'],
+  'PATCH /api/standard-responses/:id': ['supervisor', 'admin'],
+  'DELETE /api/standard-responses/:id': ['supervisor', 'admin'],
 };
 
 function declaredRoutes(): Route[] {
@@ -47,13 +79,16 @@ function declaredRoutes(): Route[] {
     return Object.getOwnPropertyNames(prototype).flatMap((name) => {
       const handler = prototype[name];
       if (typeof handler !== 'function' || name === 'constructor') return [];
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (path === undefined || method === undefined) return [];
+      if (paths === undefined || method === undefined) return [];
       const guards = [...controllerGuards, ...((Reflect.getMetadata(GUARDS_METADATA, handler) ?? []) as unknown[])];
-      const full = `/${[base, path.replace(/^\/|\/$/g, '')].filter((part) => part.length > 0).join('/')}`;
       const roles = (Reflect.getMetadata(ROLES_KEY, handler) as AgentRole[] | undefined) ?? controllerRoles;
-      return [{ method: RequestMethod[method], path: full, signedIn: guards.includes(AgentAuthGuard), roles }];
+      // A handler may serve several paths (@Get(['a', 'b'])): each is a route of its own.
+      return (Array.isArray(paths) ? paths : [paths]).map((path) => {
+        const full = `/${[base, path.replace(/^\/|\/$/g, '')].filter((part) => part.length > 0).join('/')}`;
+        return { method: RequestMethod[method], path: full, signedIn: guards.includes(AgentAuthGuard), roles };
+      });
     });
   });
 }
@@ -110,7 +145,7 @@ describe('who may call each gateway endpoint', () => {
     expect(routes.filter((route) => !route.signedIn).map((route) => `${route.method} ${route.path}`).sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
 
-  it('reads the routes added for routing (presence, offers, roster, supervisor, transfer, consultations) as signed-in', () => {
+  it('reads the routes added for routing (presence, offers, roster, supervisor, transfer, consultations, conference) as signed-in', () => {
     const signedIn = guarded.map((route) => `${route.method} ${route.path}`);
     expect(signedIn).toEqual(
       expect.arrayContaining([
@@ -118,11 +153,61 @@ describe('who may call each gateway endpoint', () => {
         'PUT /api/agents/me/presence',
         'PUT /api/agents/:agentId/presence',
         'GET /api/agents/me/offers',
+        // Issue 10's reload gaps: who among the signed-in reads which consultations is in what-a-reload-finds.spec.ts.
+        'GET /api/agents/me/consultations',
         'GET /api/agents/roster',
         'GET /api/supervisor/queues',
         'GET /api/supervisor/agents',
+        'GET /api/supervisor/series',
+        'POST /api/supervisor/agents/:agentId/sign-out',
         'POST /api/interactions/:id/transfer',
         'POST /api/interactions/:id/consultations',
+        // Conference (ADR 0018): who among the signed-in may (holder, guest) is in two-agents-in-a-conference.spec.ts.
+        'POST /api/interactions/:id/conference',
+        'POST /api/interactions/:id/conference/leave',
+      ]),
+    );
+  });
+
+  it('reads the contact, email, call and history routes as signed-in (who among the signed-in may: contacts-and-channels.spec.ts)', () => {
+    const signedIn = guarded.map((route) => `${route.method} ${route.path}`);
+    expect(signedIn).toEqual(
+      expect.arrayContaining([
+        'GET /api/contacts',
+        'GET /api/contacts/:contactId',
+        'POST /api/contacts',
+        'PATCH /api/contacts/:contactId',
+        'DELETE /api/contacts/:contactId',
+        'GET /api/contacts/:contactId/history',
+        'GET /api/interactions/:id/contact',
+        'POST /api/interactions/:id/contact',
+        'POST /api/interactions/:id/email',
+        'POST /api/interactions/:id/call',
+        'GET /api/interactions/:id/history',
+        'GET /api/dev/mailbox',
+      ]),
+    );
+  });
+
+  it('reads the user, disposition, standard response and config routes as signed-in (who among the signed-in may: users-and-libraries.spec.ts)', () => {
+    const signedIn = guarded.map((route) => `${route.method} ${route.path}`);
+    expect(signedIn).toEqual(
+      expect.arrayContaining([
+        'GET /api/admin/users',
+        'POST /api/admin/users',
+        'PATCH /api/admin/users/:userId',
+        'PUT /api/admin/users/:userId/password',
+        'GET /api/dispositions',
+        'POST /api/dispositions/:brand/codes',
+        'PATCH /api/dispositions/:brand/codes/:code',
+        'PUT /api/dispositions/:brand/settings',
+        'GET /api/standard-responses',
+        'GET /api/standard-responses/:id',
+        'POST /api/standard-responses',
+        'PATCH /api/standard-responses/:id',
+        'DELETE /api/standard-responses/:id',
+        'POST /api/standard-responses/:id/render',
+        'GET /api/config',
       ]),
     );
   });

@@ -49,7 +49,7 @@ export class ClassificationCorrectionsService {
       ]);
     }
     // Completed interactions too, for the agent who completed it; an open one only once accepted (the router's record).
-    const view = await this.queries.getHeld(agent, interactionId, { completedToo: true });
+    const view = await this.queries.getHeld(agent, interactionId, { completedToo: true, guestsToo: true });
     const target = classifiedMessage(view, request.messageId);
     const payload: ClassificationCorrectedPayload = {
       correctionId: newId(),

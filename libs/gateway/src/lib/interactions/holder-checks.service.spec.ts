@@ -71,6 +71,20 @@ describe(HolderChecks.name, () => {
     await expect(checks.requireHolder(ada, newId())).rejects.toMatchObject({ code: 'interaction-not-found', kind: 'not-found' });
   });
 
+  it("names the conference's holder and guests as the router's record says, none without guests, and none (no error) while the router cannot be read", async () => {
+    const interactionId = newId();
+    assignments.records.set(interactionId, { interactionId, state: 'assigned', agentId: 'ada', offerId: newId(), correlationId: newId(), conferenceAgentIds: ['bob'] });
+    expect(await checks.conferenceOf(interactionId)).toEqual({ holderAgentId: 'ada', guests: ['bob'] });
+    const alone = newId();
+    assignments.records.set(alone, { interactionId: alone, state: 'assigned', agentId: 'ada', offerId: newId(), correlationId: newId() });
+    expect(await checks.conferenceOf(alone)).toBeUndefined();
+    expect(await checks.conferenceOf(newId())).toBeUndefined();
+    assignments.failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    expect(await checks.conferenceOf(interactionId)).toBeUndefined();
+    assignments.failure = new Error('Corrupt routing record');
+    await expect(checks.conferenceOf(interactionId)).rejects.toThrow('Corrupt routing record');
+  });
+
   it("refuses a queued interaction (nobody's) with 403, and an offer whose deadline is now with 409 offer-expired", async () => {
     const interactionId = newId();
     assignments.records.set(interactionId, { interactionId, state: 'queued', correlationId: newId() });

@@ -7,7 +7,7 @@ import { type Assignment, type AssignmentReader } from '@perch/routing';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_ASSIGNMENTS, GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
 import { GatewayErrorCode } from '../gateway.errors';
-import { assertHolder, assertOfferLive, type HolderRuleOptions } from './holder-rules.domain';
+import { assertHolder, assertOfferLive, type HolderRuleOptions, isGuest } from './holder-rules.domain';
 
 /**
  * Who may act, decided from the router's own record (AssignmentReader: Redis in distributed mode, the router's
@@ -46,6 +46,28 @@ export class HolderChecks {
     };
     assertHolder(completed, agent.id, options);
     return completed;
+  }
+
+  /** The agent is a guest of the interaction's conference, as the router's record says now (reads only: who may see it). */
+  async isGuest(agentId: string, interactionId: string): Promise<boolean> {
+    const holder = await this.holderOf(interactionId);
+    return holder !== undefined && isGuest(holder, agentId);
+  }
+
+  /**
+   * The conference's holder and guests as the router's record says now, or undefined without guests. For reads only:
+   * while the router's store cannot be read, undefined (the view is shown without it, never refused).
+   */
+  async conferenceOf(interactionId: string): Promise<{ holderAgentId: string; guests: string[] } | undefined> {
+    let holder: Assignment | undefined;
+    try {
+      holder = await this.assignments.holderOf(interactionId);
+    } catch (error) {
+      if (classifyFailure(error) !== 'transient') throw error;
+      return undefined;
+    }
+    const guests = holder?.state === 'assigned' ? (holder.conferenceAgentIds ?? []) : [];
+    return holder?.agentId === undefined || guests.length === 0 ? undefined : { holderAgentId: holder.agentId, guests: [...guests] };
   }
 
   /** The offer is the agent's and live, else 403 not-your-offer / 409 offer-expired, offer-not-live / 404. */

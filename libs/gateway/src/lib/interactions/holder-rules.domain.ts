@@ -11,6 +11,16 @@ import { GatewayErrorCode } from '../gateway.errors';
 export interface HolderRuleOptions {
   /** Classification corrections: the agent who completed the interaction may still correct it. */
   completedToo?: boolean;
+  /**
+   * Customer-facing actions (reply, DM, follow, unfollow, corrections): a guest of the holder's conference may act too.
+   * Never for complete, transfer or invite, which stay the holder's.
+   */
+  guestsToo?: boolean;
+}
+
+/** The agent is a guest of the interaction's conference (the router's record), while it is assigned. */
+export function isGuest(holder: Assignment, agentId: string): boolean {
+  return holder.state === 'assigned' && (holder.conferenceAgentIds ?? []).includes(agentId);
 }
 
 /**
@@ -20,6 +30,7 @@ export interface HolderRuleOptions {
  */
 export function assertHolder(holder: Assignment, agentId: string, options: HolderRuleOptions = {}): void {
   const id = holder.interactionId;
+  if (options.guestsToo && isGuest(holder, agentId)) return;
   if (holder.agentId !== agentId) {
     throw new ForbiddenError<InteractionErrorCode>(`Interaction ${id} is not assigned to you`, InteractionErrorCode.NotYours);
   }
@@ -59,6 +70,17 @@ export function assertOfferLive(holder: Assignment, agentId: string, offerId: st
     }
     return;
   }
+  const invitation = holder.conferenceOffer;
+  if (holder.state === 'assigned' && invitation?.offerId === offerId) {
+    // An invitation to the conference, made to the named agent while the holder keeps the interaction.
+    if (invitation.toAgentId !== agentId) {
+      throw new ForbiddenError<GatewayErrorCode>(`Offer ${offerId} was made to another agent`, GatewayErrorCode.NotYourOffer);
+    }
+    if (invitation.expiresAt <= now) {
+      throw new ConflictError<GatewayErrorCode>(`Offer ${offerId} expired at ${new Date(invitation.expiresAt).toISOString()}`, GatewayErrorCode.OfferExpired);
+    }
+    return;
+  }
   const current = holder.offerId === offerId;
   if (current && holder.agentId !== agentId) {
     throw new ForbiddenError<GatewayErrorCode>(`Offer ${offerId} was made to another agent`, GatewayErrorCode.NotYourOffer);
@@ -84,6 +106,8 @@ function whatBecameOf(holder: Assignment, agentId: string, current: boolean): st
       return holder.agentId === agentId ? 'the interaction was offered to you again under a new offer' : 'the interaction is offered to another agent now';
     case 'assigned':
       if (current) return 'you accepted it already';
+      // A guest naming its invitation again (a double click): say so rather than "another agent accepted it".
+      if (isGuest(holder, agentId)) return 'you joined its conference already';
       return holder.agentId === agentId ? 'you hold the interaction under another offer' : 'another agent accepted the interaction';
     case 'completed':
       return 'the interaction is completed';

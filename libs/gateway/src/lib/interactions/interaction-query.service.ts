@@ -1,13 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { type AgentProfile, ForbiddenError } from '@perch/agents';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type AgentDirectory, type AgentProfile, ForbiddenError } from '@perch/agents';
 import { InteractionErrorCode, type InteractionStore, type InteractionView } from '@perch/interactions';
-import { backoffDelay, NotFoundError } from '@perch/platform';
+import { backoffDelay, classifyFailure, createLogger, NotFoundError } from '@perch/platform';
+import { type AgentStateReader, type AgentStateView } from '@perch/routing';
 
 import { type GatewayOptions } from '../gateway-deps.types';
-import { GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
+import { GATEWAY_AGENT_STATES, GATEWAY_AGENTS, GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
 import { LocalViewCache } from '../ws/local-view-cache.service';
 import { HolderChecks } from './holder-checks.service';
 import { type HolderRuleOptions } from './holder-rules.domain';
+import { type AgentInteractionView, type InteractionConference } from './interaction-conference.types';
 
 const DEFAULT_CONSISTENCY_WAIT_MS = 1500;
 const FIRST_POLL_MS = 25;
@@ -19,6 +21,7 @@ const MAX_POLL_MS = 250;
  */
 @Injectable()
 export class InteractionQueryService {
+  private readonly logger = createLogger('gateway-interactions');
   private readonly consistencyWaitMs: number;
 
   constructor(
@@ -26,12 +29,66 @@ export class InteractionQueryService {
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
     private readonly localViews: LocalViewCache,
     private readonly holders: HolderChecks,
+    @Optional() @Inject(GATEWAY_AGENT_STATES) private readonly agentStates?: AgentStateReader,
+    @Optional() @Inject(GATEWAY_AGENTS) private readonly directory?: Pick<AgentDirectory, 'getAgent'>,
   ) {
     this.consistencyWaitMs = options.consistencyWaitMs ?? DEFAULT_CONSISTENCY_WAIT_MS;
   }
 
-  listMine(agent: AgentProfile): Promise<InteractionView[]> {
-    return this.store.listByAgent(agent.id);
+  /**
+   * Held by the agent (the projection), and the conferences it is a guest of (the router's record), most recent first;
+   * each with its conference's holder and guests from the same read of the router's record (none while it cannot be read).
+   */
+  async listMine(agent: AgentProfile): Promise<AgentInteractionView[]> {
+    const held = await this.store.listByAgent(agent.id);
+    const state = await this.guestStateOf(agent.id);
+    const known = new Set(held.map((view) => view.id));
+    const guestOf: InteractionView[] = [];
+    for (const conference of state?.conferences ?? []) {
+      if (known.has(conference.interactionId)) continue;
+      const view = this.localViews.get(conference.interactionId) ?? (await this.store.get(conference.interactionId));
+      if (view) guestOf.push(view);
+    }
+    const views = guestOf.length === 0 ? held : [...held, ...guestOf].sort((a, b) => b.updatedAt - a.updatedAt);
+    const conferences = new Map<string, { holderAgentId: string; guests: string[] }>();
+    for (const own of state?.assigned ?? []) {
+      if ((own.conferenceAgentIds ?? []).length > 0) conferences.set(own.interactionId, { holderAgentId: agent.id, guests: own.conferenceAgentIds ?? [] });
+    }
+    for (const guest of state?.conferences ?? []) {
+      conferences.set(guest.interactionId, { holderAgentId: guest.holderAgentId, guests: guest.conferenceAgentIds ?? [agent.id] });
+    }
+    return views.map((view) => this.withConference(view, conferences.get(view.id)));
+  }
+
+  /** GET of one view (getMine), with its conference's holder and guests as the router's record says now. */
+  async getMineWithConference(agent: AgentProfile, interactionId: string): Promise<AgentInteractionView> {
+    const view = await this.getMine(agent, interactionId);
+    return this.withConference(view, view.state === 'completed' ? undefined : await this.holders.conferenceOf(interactionId));
+  }
+
+  private withConference(view: InteractionView, conference: { holderAgentId: string; guests: string[] } | undefined): AgentInteractionView {
+    if (conference === undefined || conference.guests.length === 0 || view.state === 'completed') return view;
+    const named: InteractionConference = {
+      holder: this.participant(conference.holderAgentId),
+      guests: conference.guests.map((id) => this.participant(id)),
+    };
+    return { ...view, conference: named };
+  }
+
+  /** The directory's display name; the id itself for an agent it no longer lists. */
+  private participant(id: string): { id: string; name: string } {
+    return { id, name: this.directory?.getAgent(id)?.displayName ?? id };
+  }
+
+  /** The router's record of the agent, for its conferences; while the router's store cannot be read, none (a read only). */
+  private async guestStateOf(agentId: string): Promise<AgentStateView | undefined> {
+    try {
+      return await this.agentStates?.stateOf(agentId);
+    } catch (error) {
+      if (classifyFailure(error) !== 'transient') throw error;
+      this.logger.warn({ agentId, err: error }, 'conferences not listed: the router state could not be read');
+      return undefined;
+    }
   }
 
   /**
@@ -49,6 +106,8 @@ export class InteractionQueryService {
       if (known && known.agentId === agent.id && known.state !== 'completed') return known;
       const view = await this.store.get(interactionId);
       if (view && view.agentId === agent.id) return view;
+      // A guest of the holder's conference sees it too (the router's record says who is a guest).
+      if (view && attempt === 1 && view.state !== 'completed' && (await this.holders.isGuest(agent.id, interactionId))) return known ?? view;
       const pause = backoffDelay({ attempt, baseMs: FIRST_POLL_MS, maxMs: MAX_POLL_MS });
       if (Date.now() + pause > deadline) {
         if (!view) throw new NotFoundError<InteractionErrorCode>(`Interaction ${interactionId} not found`, InteractionErrorCode.NotFound);

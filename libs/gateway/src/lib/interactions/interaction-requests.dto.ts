@@ -29,16 +29,16 @@ export class ReplyDto {
 }
 
 export class DoneDto {
-  @ApiPropertyOptional({ example: 'rebooked', maxLength: 64 })
+  @ApiPropertyOptional({ example: 'rebooked', maxLength: 64, description: "One of the brand's live codes (GET /api/dispositions); required when the brand says so" })
   @IsOptional()
   @IsString()
-  @Length(0, 64)
+  @Length(1, 64)
   disposition?: string;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Kept with the interaction; when given, not blank' })
   @IsOptional()
   @IsString()
-  @Length(0, 2000)
+  @Length(1, 2000)
   note?: string;
 }
 
@@ -63,6 +63,29 @@ export class TransferDto {
   @IsString()
   @Length(1, 500)
   reason!: string;
+}
+
+/** Invite a colleague into your interaction's conference (an offer to them; you stay the holder). */
+export class ConferenceInviteDto {
+  @ApiProperty({ example: 'bob', description: 'The colleague to invite (see GET /api/agents/roster)' })
+  @IsString()
+  @Length(1, 64)
+  agentId!: string;
+
+  @ApiPropertyOptional({ example: 'second pair of eyes on a refund', maxLength: 500, description: 'Shown to the invitee' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 500)
+  reason?: string;
+}
+
+/** Leave the conference: a guest without handOverTo; the holder only by handing over to a guest. */
+export class ConferenceLeaveDto {
+  @ApiPropertyOptional({ example: 'bob', description: 'Holder only (then required): the guest who becomes the holder' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  handOverTo?: string;
 }
 
 /** An internal consultation with a colleague about this interaction (never sent to X). */

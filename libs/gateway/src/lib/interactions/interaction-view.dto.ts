@@ -91,4 +91,11 @@ export class InteractionViewDto {
 
   @ApiProperty()
   updatedAt!: number;
+
+  @ApiPropertyOptional({
+    type: Object,
+    description:
+      "While guests are in its conference (the router's record at the read): { holder: {id, name}, guests: [{id, name}] }; absent otherwise",
+  })
+  conference?: object;
 }

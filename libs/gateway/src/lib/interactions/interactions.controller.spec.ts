@@ -13,7 +13,7 @@ describe(InteractionsController.name, () => {
 
   beforeEach(() => {
     services = unitServices();
-    controller = new InteractionsController(services.queries, services.commands, services.actions, services.profiles, services.corrections, services.consultations);
+    controller = new InteractionsController(services.queries, services.commands, services.actions, services.profiles, services.corrections, services.consultations, services.dispositions);
   });
 
   describe('reading', () => {
@@ -103,7 +103,7 @@ describe(InteractionsController.name, () => {
 
     it('refuses an accept after the offer expired with 409 offer-expired', async () => {
       const late = unitServices(undefined, { clock: { now: () => Date.now() + 10 * 60_000 } });
-      const lateController = new InteractionsController(late.queries, late.commands, late.actions, late.profiles, late.corrections, late.consultations);
+      const lateController = new InteractionsController(late.queries, late.commands, late.actions, late.profiles, late.corrections, late.consultations, late.dispositions);
       const { interactionId, offerId } = await seedInteraction(late, { agentId: 'ada', offeredOnly: true });
       await expect(lateController.accept(ada, interactionId, { offerId })).rejects.toThrow(ConflictError);
       await expect(lateController.accept(ada, interactionId, { offerId })).rejects.toMatchObject({ code: 'offer-expired' });

@@ -11,12 +11,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AgentProfile } from '@perch/agents';
-import { type ConsultationEntry, type InteractionView } from '@perch/interactions';
+import { type ConsultationEntry } from '@perch/interactions';
 import { type CustomerProfile, CustomerProfileService } from '@perch/outbound';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
 import { CommandAcceptedDto } from '../agents/presence.dto';
 import { Audited } from '../audit/audited.decorator';
+import { DispositionsService } from '../dispositions/dispositions.service';
 import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { uuidParam } from '../http/gateway-validation.pipe';
@@ -26,6 +27,8 @@ import { InteractionQueryService } from './interaction-query.service';
 import {
   ActionAcceptedDto,
   ClassificationCorrectionDto,
+  ConferenceInviteDto,
+  ConferenceLeaveDto,
   ConsultationDto,
   CorrectionAcceptedDto,
   CustomerProfileDto,
@@ -35,6 +38,7 @@ import {
   ReplyDto,
   TransferDto,
 } from './interaction-requests.dto';
+import { type AgentInteractionView } from './interaction-conference.types';
 import { InteractionViewDto } from './interaction-view.dto';
 import { customerOf, OutboundActionsService } from './outbound-actions.service';
 
@@ -50,12 +54,16 @@ export class InteractionsController {
     private readonly profiles: CustomerProfileService,
     private readonly corrections: ClassificationCorrectionsService,
     private readonly consultations: ConsultationsService,
+    private readonly dispositions: DispositionsService,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The interactions you hold or are being offered, most recent first' })
+  @ApiOperation({
+    summary:
+      "The interactions you hold or are being offered, and the conferences you are a guest of, most recent first; each with `conference` (holder and guests, ids and names, from the router's record) while guests are in it",
+  })
   @ApiOkResponse({ type: [InteractionViewDto] })
-  list(@CurrentAgent() agent: AgentProfile): Promise<InteractionView[]> {
+  list(@CurrentAgent() agent: AgentProfile): Promise<AgentInteractionView[]> {
     return this.queries.listMine(agent);
   }
 
@@ -63,8 +71,8 @@ export class InteractionsController {
   @ApiOkResponse({ type: InteractionViewDto })
   @ApiNotFoundResponse()
   @ApiForbiddenResponse({ description: 'Not your interaction' })
-  get(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<InteractionView> {
-    return this.queries.getMine(agent, id);
+  get(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<AgentInteractionView> {
+    return this.queries.getMineWithConference(agent, id);
   }
 
   @Post(':id/accept')
@@ -119,6 +127,48 @@ export class InteractionsController {
     @Body() body: TransferDto,
   ): Promise<CommandAcceptedDto> {
     return this.commands.transfer(agent, id, body.reason, body.toAgentId);
+  }
+
+  @Post(':id/conference')
+  @Audited('conference-invite', { keep: ['agentId', 'reason'] })
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Invite a colleague into your interaction (a conference): an offer to them (accept/decline with its offerId); once they join, both of you see the transcript live and either may reply; you stay the holder (only you complete, transfer or invite)',
+  })
+  @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiBadRequestResponse({ description: 'agentId missing or not 1..64 characters; reason over 500 characters' })
+  @ApiForbiddenResponse({ description: 'not-your-interaction: only the holder invites (a guest neither)' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({
+    description:
+      'not-accepted, interaction-completed; invite-self, unknown-agent, agent-offline, agent-at-capacity, already-in-conference, conference-full, invitation-pending, transfer-pending',
+  })
+  inviteToConference(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ConferenceInviteDto,
+  ): Promise<CommandAcceptedDto> {
+    return this.commands.inviteToConference(agent, id, body.agentId, body.reason);
+  }
+
+  @Post(':id/conference/leave')
+  @Audited('conference-leave', { keep: ['handOverTo'] })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Leave the interaction's conference: a guest leaves (its slot freed); the holder leaves only by handing over to a guest (handOverTo), who becomes the holder",
+  })
+  @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiBadRequestResponse({ description: 'handOverTo not 1..64 characters' })
+  @ApiForbiddenResponse({ description: 'not-your-interaction: neither its holder nor a guest' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'holder-must-hand-over, not-in-conference (handOverTo is no guest), not-holder (a guest named handOverTo), not-accepted, interaction-completed' })
+  leaveConference(
+    @CurrentAgent() agent: AgentProfile,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ConferenceLeaveDto,
+  ): Promise<CommandAcceptedDto> {
+    return this.commands.leaveConference(agent, id, body.handOverTo);
   }
 
   @Post(':id/consultations')
@@ -231,15 +281,20 @@ export class InteractionsController {
   @Post(':id/done')
   @Audited('done', { keep: ['disposition', 'note'] })
   @HttpCode(202)
-  @ApiOperation({ summary: 'Mark done, with an optional disposition code and note' })
+  @ApiOperation({
+    summary:
+      "Mark done with a disposition code of the interaction's brand (GET /api/dispositions; required when the brand says so) and an optional note; both are kept with the interaction (its completion)",
+  })
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
+  @ApiBadRequestResponse({ description: 'validation-failed naming disposition (unknown or retired, with the allowed codes; missing when required) or note (blank, over 2,000 characters)' })
   @ApiForbiddenResponse({ description: 'Not your interaction' })
   @ApiConflictResponse({ description: 'not-accepted: only offered to you, accept it first; or interaction-completed' })
-  done(
+  async done(
     @CurrentAgent() agent: AgentProfile,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: DoneDto,
   ): Promise<CommandAcceptedDto> {
+    await this.dispositions.checkDone(agent, id, body);
     return this.commands.complete(agent, id, body.disposition, body.note);
   }
 }

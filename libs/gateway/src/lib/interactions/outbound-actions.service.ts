@@ -117,9 +117,20 @@ export class OutboundActionsService {
     return this.request(agent, view, { kind: 'post', text: composed.text }, composed.weightedLength, brandAccountId);
   }
 
-  /** Assigned to the agent (accepted, not completed) by the router's record; else 403 / 404 / 409 with the reason. */
-  private openInteraction(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
-    return this.queries.getHeld(agent, interactionId);
+  /**
+   * Assigned to the agent (accepted, not completed), or the agent is a guest of its conference, by the router's record;
+   * else 403 / 404 / 409 with the reason.
+   */
+  private async openInteraction(agent: AgentProfile, interactionId: string): Promise<InteractionView> {
+    const view = await this.queries.getHeld(agent, interactionId, { guestsToo: true });
+    // Replies, DMs and follows speak as the brand too: only someone granted it (docs/adr/0010), like a new post.
+    const brand = this.brands.get(view.brandAccountId) ?? (view.firstMessage?.brandUsername ? { username: view.firstMessage.brandUsername } : undefined);
+    if (brand && !mayPostAs(agent, brand.username)) {
+      throw new ForbiddenError<OutboundErrorCode>(`You may not act as @${brand.username}; ask an admin to grant it`, OutboundErrorCode.BrandNotAllowed, {
+        brandAccountId: view.brandAccountId,
+      });
+    }
+    return view;
   }
 
   /** true or false as X says; undefined when X cannot be asked right now (then X decides, and a 403 comes back). */

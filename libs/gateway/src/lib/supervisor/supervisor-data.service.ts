@@ -72,7 +72,7 @@ export class SupervisorDataService {
 }
 
 // Redis restarting or failing over: a 503 the supervisor may retry, never stale numbers.
-async function unavailableAsRetryable<T>(read: () => Promise<T>): Promise<T> {
+export async function unavailableAsRetryable<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {

@@ -5,8 +5,10 @@ import { createTestbedDirectory } from '../testing/gateway-testbed.fixtures';
 import { agentProfile, UNIT_OPTIONS } from '../testing/gateway-unit.fixtures';
 import { type AgentSocketHub } from '../ws/agent-socket-hub.service';
 import { type ServerMessage, type SupervisorSnapshotMessage } from '../ws/ws-messages.types';
+import { MemoryInteractionSeriesStore } from './memory-interaction-series-store.adapter';
 import { SupervisorDataService } from './supervisor-data.service';
 import { SupervisorPushService } from './supervisor-push.service';
+import { SupervisorSeriesService } from './supervisor-series.service';
 
 /** The hub as the push service uses it: who connected, who is still there, what each was sent. */
 class FakeHub {
@@ -99,5 +101,39 @@ describe(SupervisorPushService.name, () => {
     push.noteAgent('agent-0007');
     expect(await push.pushRound()).toBe(false);
     expect(hub.snapshots('sue')).toHaveLength(sent);
+  });
+
+  it("pushes the chart buckets an event changed, once each change, and nothing for a bucket that did not", async () => {
+    const now = Date.parse('2026-12-03T10:07:00.000Z');
+    const clock = { now: () => now };
+    const store = new MemoryInteractionSeriesStore({}, clock);
+    const data = new SupervisorDataService(routing, new MemoryQueueCounterStore(), await createTestbedDirectory([]), { ...UNIT_OPTIONS, clock });
+    const charts = new SupervisorPushService(hub as unknown as AgentSocketHub, data, UNIT_OPTIONS, new SupervisorSeriesService(store, { ...UNIT_OPTIONS, clock }));
+    charts.onModuleInit();
+    try {
+      hub.connect(agentProfile('sue', { role: 'supervisor' }));
+      for (let round = 0; round <= FLOOR / 100; round += 1) await charts.pushRound();
+      const before = hub.snapshots('sue').length;
+
+      // The event is heard before the shared group counted it: the bucket is read again in the next rounds.
+      charts.noteSeriesAt(now);
+      expect(await charts.pushRound()).toBe(false);
+      await store.record({ interactionId: 'i-1', mark: 'created', at: now, add: { created: 1, 'sentiment:negative': 1 } });
+      expect(await charts.pushRound()).toBe(true);
+      const pushed = hub.snapshots('sue').slice(before);
+      expect(pushed).toHaveLength(1);
+      expect(pushed[0]?.series).toMatchObject({ bucketMs: 300_000, buckets: [{ start: '2026-12-03T10:05:00.000Z', created: 1, sentiment: { negative: 1 } }] });
+      expect(await charts.pushRound()).toBe(false);
+
+      // A late event in an older bucket: only that bucket goes out, once noted.
+      const late = now - 40 * 60_000;
+      await store.record({ interactionId: 'i-0', mark: 'completed', at: late, add: { completed: 1 } });
+      charts.noteSeriesAt(late);
+      expect(await charts.pushRound()).toBe(true);
+      expect(hub.snapshots('sue').at(-1)?.series?.buckets).toEqual([expect.objectContaining({ start: '2026-12-03T09:25:00.000Z', completed: 1 })]);
+      expect(await charts.pushRound()).toBe(false);
+    } finally {
+      charts.onApplicationShutdown();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { type AgentProfile, type AgentRole } from '@perch/agents';
 import { createLogger } from '@perch/platform';
 import { type AgentSnapshot } from '@perch/routing';
@@ -6,7 +6,10 @@ import { type AgentSnapshot } from '@perch/routing';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_OPTIONS } from '../gateway.constants';
 import { AgentSocketHub } from '../ws/agent-socket-hub.service';
+import { bucketStartOf, MAX_SERIES_HOURS, SERIES_BUCKET_MS, type SeriesBucket } from './interaction-series-store.port';
 import { SupervisorDataService } from './supervisor-data.service';
+import { seriesBucketFingerprint, seriesChangesView } from './supervisor-series.domain';
+import { SupervisorSeriesService } from './supervisor-series.service';
 import { agentFingerprint, queuesFingerprint } from './supervisor-view.domain';
 
 /** Who gets `supervisor-snapshot` pushes (and may read GET /api/supervisor/…). */
@@ -38,6 +41,10 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
   private readonly noted = new Map<string, number>();
   /** agentId → what was last pushed of it (the record, without the clock). */
   private readonly pushed = new Map<string, string>();
+  /** Series bucket start → rounds left to re-read it (an event counted there, or about to be). */
+  private readonly notedBuckets = new Map<number, number>();
+  /** Series bucket start → what was last pushed of it. */
+  private readonly pushedBuckets = new Map<number, string>();
   private lastQueues: string | undefined;
   private reconcileCursor: string | undefined;
   private timer: NodeJS.Timeout | null = null;
@@ -48,6 +55,8 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
     private readonly hub: AgentSocketHub,
     private readonly data: SupervisorDataService,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    // Optional so that a push service built without charts (older tests, tools) still pushes queues and agents.
+    @Optional() private readonly series?: SupervisorSeriesService,
   ) {
     this.intervalMs = options.supervisor?.pushIntervalMs ?? DEFAULT_PUSH_INTERVAL_MS;
   }
@@ -66,6 +75,16 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
   /** An event named this agent (its state or its load may have changed): re-read it in the next rounds. */
   noteAgent(agentId: string): void {
     if (this.supervisors.size > 0) this.noted.set(agentId, SETTLE_ROUNDS);
+  }
+
+  /**
+   * A lifecycle event that the charts count happened at `at`: re-read its bucket in the next rounds (the shared
+   * counting group may apply it a moment after this replica hears of it).
+   */
+  noteSeriesAt(at: number): void {
+    if (this.supervisors.size === 0 || !this.series || !Number.isFinite(at)) return;
+    if (at < this.series.now() - MAX_SERIES_HOURS * 60 * 60 * 1000) return;
+    this.notedBuckets.set(bucketStartOf(at), SETTLE_ROUNDS + 1);
   }
 
   /**
@@ -104,6 +123,7 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
     for (const id of this.supervisors) if (!this.hub.isConnected(id)) this.supervisors.delete(id);
     if (this.supervisors.size === 0) {
       this.noted.clear();
+      this.notedBuckets.clear();
       return false;
     }
     const ids = [...this.noted.keys()].slice(0, MAX_NOTED_PER_ROUND);
@@ -112,10 +132,11 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
       if (left > 0) this.noted.set(id, left);
       else this.noted.delete(id);
     }
-    const [queues, named, page] = await Promise.all([
+    const [queues, named, page, buckets] = await Promise.all([
       this.data.queues(),
       ids.length === 0 ? Promise.resolve([]) : this.data.agentsByIds(ids),
       this.data.agentSnapshotPage(this.reconcileCursor, RECONCILE_PAGE),
+      this.notedSeriesBuckets(),
     ]);
     this.reconcileCursor = page.nextCursor;
 
@@ -126,8 +147,14 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
       this.pushed.set(agent.agentId, fingerprint);
       changed.set(agent.agentId, agent);
     }
+    const changedBuckets = buckets.filter((bucket) => {
+      const fingerprint = seriesBucketFingerprint(bucket);
+      if (this.pushedBuckets.get(bucket.start) === fingerprint) return false;
+      this.pushedBuckets.set(bucket.start, fingerprint);
+      return true;
+    });
     const queuesNow = queuesFingerprint(queues);
-    if (queuesNow === this.lastQueues && changed.size === 0) return false;
+    if (queuesNow === this.lastQueues && changed.size === 0 && changedBuckets.length === 0) return false;
     this.lastQueues = queuesNow;
     const at = Date.parse(queues.at);
     const message = {
@@ -135,8 +162,31 @@ export class SupervisorPushService implements OnModuleInit, OnApplicationShutdow
       initial: false,
       queues,
       agents: [...changed.values()].map((agent) => this.data.agentView(agent, at)),
+      ...(changedBuckets.length === 0 ? {} : { series: seriesChangesView(changedBuckets, at) }),
     };
     for (const id of this.supervisors) this.hub.send(id, message);
     return true;
+  }
+
+  /**
+   * The noted series buckets and the current one as stored now: one bounded read (the span they cover, at most the
+   * longest window). The current bucket is read every round, so its changes arrive even when the counting group lags
+   * its events by more than the noted rounds.
+   */
+  private async notedSeriesBuckets(): Promise<SeriesBucket[]> {
+    if (!this.series) return [];
+    const current = bucketStartOf(this.series.now());
+    const starts = [...this.notedBuckets.keys()];
+    for (const start of starts) {
+      const left = (this.notedBuckets.get(start) ?? 1) - 1;
+      if (left > 0) this.notedBuckets.set(start, left);
+      else this.notedBuckets.delete(start);
+    }
+    const wanted = new Set([...starts, current]);
+    const read = await this.series.bucketsBetween(Math.min(...wanted), Math.max(...wanted) + SERIES_BUCKET_MS);
+    // Forget what was pushed of buckets older than any window, so the map stays bounded.
+    const horizon = this.series.now() - MAX_SERIES_HOURS * 60 * 60 * 1000;
+    for (const start of this.pushedBuckets.keys()) if (start < horizon) this.pushedBuckets.delete(start);
+    return read.filter((bucket) => wanted.has(bucket.start));
   }
 }

@@ -6,7 +6,10 @@ import { MemoryQueueCounterStore, MemoryRoutingStore } from '@perch/routing';
 import { RolesGuard } from '../http/roles.guard';
 import { agentProfile, UNIT_OPTIONS } from '../testing/gateway-unit.fixtures';
 import { createTestbedDirectory } from '../testing/gateway-testbed.fixtures';
+import { MemoryInteractionSeriesStore } from './memory-interaction-series-store.adapter';
+import { type SupervisorAgentActionsService } from './supervisor-agent-actions.service';
 import { SupervisorDataService } from './supervisor-data.service';
+import { SupervisorSeriesService } from './supervisor-series.service';
 import { SupervisorController } from './supervisor.controller';
 
 function contextFor(handler: (...args: never[]) => unknown, agent: AgentProfile): ExecutionContext {
@@ -20,16 +23,17 @@ function contextFor(handler: (...args: never[]) => unknown, agent: AgentProfile)
 
 describe(SupervisorController.name, () => {
   const guard = new RolesGuard(new Reflector());
-  const { queues, agents } = SupervisorController.prototype;
+  const { queues, agents, series, signOut } = SupervisorController.prototype;
+  const handlers = [queues, agents, series, signOut];
 
-  it('lets supervisors and admins read queues and agents', () => {
+  it('lets supervisors and admins read queues, agents and series, and sign agents out', () => {
     for (const role of ['supervisor', 'admin'] as const) {
-      for (const handler of [queues, agents]) expect(guard.canActivate(contextFor(handler, agentProfile('sam', { role })))).toBe(true);
+      for (const handler of handlers) expect(guard.canActivate(contextFor(handler, agentProfile('sam', { role })))).toBe(true);
     }
   });
 
-  it('refuses agents with 403 role-required on both routes', () => {
-    for (const handler of [queues, agents]) {
+  it('refuses agents with 403 role-required on every route', () => {
+    for (const handler of handlers) {
       expect(() => guard.canActivate(contextFor(handler, agentProfile('ada')))).toThrow(ForbiddenError);
       expect(() => guard.canActivate(contextFor(handler, agentProfile('ada')))).toThrow(expect.objectContaining({ code: 'role-required' }));
     }
@@ -40,7 +44,8 @@ describe(SupervisorController.name, () => {
     for (const id of ['ada', 'bob', 'cy']) await routing.setPresence({ agentId: id, state: 'ready', now: 1_000 });
     const directory = await createTestbedDirectory([{ id: 'ada', displayName: 'Ada Lovelace', password: 'x' }]);
     const data = new SupervisorDataService(routing, new MemoryQueueCounterStore(), directory, { ...UNIT_OPTIONS, clock: { now: () => 61_000 } });
-    const controller = new SupervisorController(data);
+    // Signing out is not called here (supervisor-data.spec.ts does it through the gateway).
+    const controller = new SupervisorController(data, new SupervisorSeriesService(new MemoryInteractionSeriesStore(), UNIT_OPTIONS), {} as SupervisorAgentActionsService);
     const first = await controller.agents({ limit: 2 });
     expect(first.agents.map((agent) => [agent.agentId, agent.displayName, agent.timeInStateMs])).toEqual([
       ['ada', 'Ada Lovelace', 60_000],

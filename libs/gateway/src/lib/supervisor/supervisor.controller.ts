@@ -1,10 +1,22 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { type AgentProfile } from '@perch/agents';
 
+import { Audited } from '../audit/audited.decorator';
+import { CurrentAgent } from '../http/agent-auth.guard';
 import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
 import { RequireRole } from '../http/roles.guard';
+import { SupervisorAgentActionsService } from './supervisor-agent-actions.service';
 import { SupervisorDataService } from './supervisor-data.service';
-import { SupervisedAgentsPageDto, SupervisorAgentsQueryDto, SupervisorQueuesDto } from './supervisor.dto';
+import { SupervisorSeriesService } from './supervisor-series.service';
+import {
+  SupervisedAgentsPageDto,
+  SupervisorAgentsQueryDto,
+  SupervisorQueuesDto,
+  SupervisorSeriesDto,
+  SupervisorSeriesQueryDto,
+  SupervisorSignOutDto,
+} from './supervisor.dto';
 
 // Guards run controller-first in decorator order from the bottom: signed in, then the role.
 @ApiTags('supervisor')
@@ -13,7 +25,11 @@ import { SupervisedAgentsPageDto, SupervisorAgentsQueryDto, SupervisorQueuesDto 
 @SignedIn()
 @Controller('api/supervisor')
 export class SupervisorController {
-  constructor(private readonly data: SupervisorDataService) {}
+  constructor(
+    private readonly data: SupervisorDataService,
+    private readonly seriesData: SupervisorSeriesService,
+    private readonly actions: SupervisorAgentActionsService,
+  ) {}
 
   @Get('queues')
   @ApiOperation({
@@ -31,5 +47,30 @@ export class SupervisorController {
   @ApiServiceUnavailableResponse({ description: "routing-unavailable: the router's state could not be read; retry" })
   agents(@Query() query: SupervisorAgentsQueryDto): Promise<SupervisedAgentsPageDto> {
     return this.data.agentPage(query.cursor, query.limit);
+  }
+
+  @Get('series')
+  @ApiOperation({
+    summary:
+      "Per bucket over the last hours: interactions created, answered and completed, and the arrivals' sentiment and actionability (supervisors and admins); pushed live in supervisor-snapshot's `series`",
+  })
+  @ApiOkResponse({ type: SupervisorSeriesDto })
+  @ApiServiceUnavailableResponse({ description: 'routing-unavailable: the counters could not be read; retry' })
+  series(@Query() query: SupervisorSeriesQueryDto): Promise<SupervisorSeriesDto> {
+    return this.seriesData.series(query.hours, query.bucketMinutes);
+  }
+
+  @Post('agents/:agentId/sign-out')
+  @Audited('sign-out')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Sign another agent out everywhere: revokes every token issued to them, tells the router they are offline (cause sign-out, actorId you) and closes their sockets (4401 signed-out)",
+  })
+  @ApiOkResponse({ type: SupervisorSignOutDto })
+  @ApiNotFoundResponse({ description: 'unknown-agent' })
+  @ApiConflictResponse({ description: 'sign-out-self: sign yourself out with POST /api/auth/sign-out' })
+  signOut(@CurrentAgent() supervisor: AgentProfile, @Param('agentId') agentId: string): Promise<SupervisorSignOutDto> {
+    return this.actions.signOut(supervisor, agentId);
   }
 }

@@ -1,10 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AGENT_STATES } from '@perch/routing';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 import { ChannelCountsDto } from '../agents/presence.dto';
+import { MAX_SERIES_HOURS } from './interaction-series-store.port';
+import { type SupervisorSignOutResult } from './supervisor-agent-actions.service';
 import { DEFAULT_AGENT_PAGE_SIZE, MAX_AGENT_PAGE_SIZE } from './supervisor-data.service';
+import { SERIES_BUCKET_MINUTES, type SeriesBucketMinutes } from './supervisor-series.domain';
+import { DEFAULT_SERIES_BUCKET_MINUTES, DEFAULT_SERIES_HOURS } from './supervisor-series.service';
+import { type SeriesBucketView, type SupervisorSeriesView } from './supervisor-series.types';
 import {
   type QueueCountsView,
   type QueueLiveView,
@@ -124,4 +129,77 @@ export class SupervisedAgentsPageDto implements SupervisedAgentsPage {
   agents!: SupervisedAgentDto[];
   @ApiProperty({ type: String, nullable: true })
   nextCursor!: string | null;
+}
+
+export class SupervisorSeriesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_SERIES_HOURS, default: DEFAULT_SERIES_HOURS, description: 'How many hours back, up to now' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SERIES_HOURS)
+  hours?: number;
+
+  @ApiPropertyOptional({ enum: SERIES_BUCKET_MINUTES, default: DEFAULT_SERIES_BUCKET_MINUTES, description: "Each bucket's length in minutes" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn(SERIES_BUCKET_MINUTES)
+  bucketMinutes?: SeriesBucketMinutes;
+}
+
+class SentimentCountsDto {
+  @ApiProperty()
+  positive!: number;
+  @ApiProperty()
+  negative!: number;
+  @ApiProperty()
+  neutral!: number;
+  @ApiProperty()
+  undeclared!: number;
+}
+
+class ActionabilityCountsDto {
+  @ApiProperty()
+  actionable!: number;
+  @ApiProperty({ name: 'not-actionable' })
+  'not-actionable'!: number;
+  @ApiProperty()
+  undeclared!: number;
+}
+
+export class SeriesBucketDto implements SeriesBucketView {
+  @ApiProperty({ example: '2026-12-03T10:15:00.000Z', description: "The bucket's start; it lasts bucketMs" })
+  start!: string;
+  @ApiProperty({ description: 'Interactions that arrived' })
+  created!: number;
+  @ApiProperty({ description: 'Interactions accepted for the first time' })
+  answered!: number;
+  @ApiProperty({ description: 'Interactions marked done' })
+  completed!: number;
+  @ApiProperty({ type: SentimentCountsDto, description: "The arrivals by the model's sentiment" })
+  sentiment!: SentimentCountsDto;
+  @ApiProperty({ type: ActionabilityCountsDto, description: "The arrivals by the model's actionability" })
+  actionability!: ActionabilityCountsDto;
+}
+
+export class SupervisorSeriesDto implements SupervisorSeriesView {
+  @ApiProperty()
+  at!: string;
+  @ApiProperty({ description: "The first bucket's start" })
+  from!: string;
+  @ApiProperty({ description: "The last bucket's end (the last one is the current one, still filling)" })
+  to!: string;
+  @ApiProperty({ example: 300_000 })
+  bucketMs!: number;
+  @ApiProperty({ type: [SeriesBucketDto], description: 'Every bucket of the window, oldest first' })
+  buckets!: SeriesBucketDto[];
+}
+
+export class SupervisorSignOutDto implements SupervisorSignOutResult {
+  @ApiProperty()
+  agentId!: string;
+  @ApiProperty({ description: 'The offline command sent to the router' })
+  commandId!: string;
+  @ApiProperty({ description: "The agent's sockets closed at once on this replica (the others close theirs within their revocation check)" })
+  socketsClosed!: number;
 }

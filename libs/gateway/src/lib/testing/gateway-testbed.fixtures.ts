@@ -54,6 +54,8 @@ export interface GatewayTestbedOptions {
   desktopDir?: string;
   /** Overrides of GatewayModule's options (replicaId and desktopDir have test defaults). */
   options?: Partial<GatewayOptions>;
+  /** Contacts, their email transport and call requests (default: memory stores, no mail). */
+  contacts?: GatewayModuleDeps['contacts'];
   /** Sign-in throttle, revocation store, token lifetime or clock of the AgentDirectory (memory defaults). */
   auth?: Pick<AgentDirectoryOptions, 'signInThrottle' | 'revocations' | 'tokenTtlMs' | 'clock'>;
 }
@@ -124,6 +126,7 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
       agentStates: router,
       snapshots: routing,
       queueCounters,
+      ...(options.contacts === undefined ? {} : { contacts: options.contacts }),
       options: {
         replicaId: 'test-replica',
         desktopDir: options.desktopDir ?? '/nonexistent',
@@ -192,6 +195,8 @@ export interface OfferInput {
   classification: Classification;
   interactionId?: string;
   expiresInMs?: number;
+  /** A returning customer offered to its last agent (the router's sticky agent): the offered event says `sticky`. */
+  sticky?: boolean;
 }
 
 /** An agent's state as the FakeRouter keeps it. */
@@ -230,6 +235,8 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
     }
   >();
   private readonly waiters: { match: (command: AgentCommandPayload) => boolean; resolve: (command: AgentCommandPayload) => void }[] = [];
+  /** Interactions offered to the customer's last agent (sticky), as the router's record keeps `stickyAgentId`. */
+  private readonly stickyOffers = new Set<string>();
   private handle: ConsumerHandle | null = null;
 
   constructor(private readonly bus: EventBus) {}
@@ -268,9 +275,11 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
         offerExpiresAt: new Date(offerExpiresAt).toISOString(),
         message: input.message,
         classification: input.classification,
+        ...(input.sticky === true ? { sticky: true } : {}),
       },
       correlationId,
     );
+    if (input.sticky === true) this.stickyOffers.add(interactionId);
     this.offers.set(interactionId, {
       offerId,
       correlationId,
@@ -302,8 +311,26 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
     const agent = this.agentStates.get(agentId);
     if (!agent) return undefined;
     const held = [...this.holders.values()].filter((h) => h.agentId === agentId && (h.state === 'offered' || h.state === 'assigned'));
+    // As the router's store: a conference guest holds a slot too; transfer offers and invitations take none.
+    const guestOf = [...this.holders.values()].filter((h) => h.state === 'assigned' && (h.conferenceAgentIds ?? []).includes(agentId));
+    const waiting = [...this.holders.values()].flatMap((h) => {
+      const pending = h.state === 'assigned' ? (h.transferOffer?.toAgentId === agentId ? h.transferOffer : h.conferenceOffer?.toAgentId === agentId ? h.conferenceOffer : undefined) : undefined;
+      if (!pending) return [];
+      const kind = pending === h.transferOffer ? ('transfer' as const) : ('conference' as const);
+      return [
+        {
+          interactionId: h.interactionId,
+          offerId: pending.offerId,
+          expiresAt: pending.expiresAt,
+          correlationId: h.correlationId,
+          kind,
+          ...(h.agentId === undefined ? {} : { fromAgentId: h.agentId }),
+          ...(pending.reason === undefined ? {} : { reason: pending.reason }),
+        },
+      ];
+    });
     const loadByChannel = { public: 0, dm: 0 };
-    for (const holder of held) loadByChannel[this.offers.get(holder.interactionId)?.base.channel ?? 'public'] += 1;
+    for (const holder of [...held, ...guestOf]) loadByChannel[this.offers.get(holder.interactionId)?.base.channel ?? 'public'] += 1;
     return {
       agentId,
       state: agent.state,
@@ -311,14 +338,33 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
       since: agent.since,
       ...(agent.wrapUpUntil === undefined ? {} : { wrapUpUntil: agent.wrapUpUntil }),
       capacity: agent.capacity,
-      load: held.length,
+      load: held.length + guestOf.length,
       loadByChannel,
-      offers: held.flatMap((h) =>
-        h.state === 'offered' && h.offerId !== undefined && h.offerExpiresAt !== undefined
-          ? [{ interactionId: h.interactionId, offerId: h.offerId, expiresAt: h.offerExpiresAt, correlationId: h.correlationId }]
-          : [],
-      ),
-      assigned: held.filter((h) => h.state === 'assigned').map((h) => ({ interactionId: h.interactionId, correlationId: h.correlationId })),
+      offers: [
+        ...held.flatMap((h) =>
+          h.state === 'offered' && h.offerId !== undefined && h.offerExpiresAt !== undefined
+            ? [
+                {
+                  interactionId: h.interactionId,
+                  offerId: h.offerId,
+                  expiresAt: h.offerExpiresAt,
+                  correlationId: h.correlationId,
+                  ...(this.stickyOffers.has(h.interactionId) ? { sticky: true as const } : {}),
+                },
+              ]
+            : [],
+        ),
+        ...waiting,
+      ],
+      assigned: held
+        .filter((h) => h.state === 'assigned')
+        .map((h) => ({ interactionId: h.interactionId, correlationId: h.correlationId, ...this.guestsOf(h.interactionId) })),
+      conferences: guestOf.map((h) => ({
+        interactionId: h.interactionId,
+        correlationId: h.correlationId,
+        holderAgentId: h.agentId ?? '',
+        ...this.guestsOf(h.interactionId),
+      })),
     };
   }
 
@@ -351,7 +397,82 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
   async addMessage(interactionId: string, agentId: string, message: InboundMessage, classification: Classification): Promise<void> {
     const offer = this.offers.get(interactionId);
     if (!offer) throw new Error(`FakeRouter does not know ${interactionId}`);
-    await this.emit({ ...offer.base, agentId, type: 'message-added', message, classification }, offer.correlationId);
+    await this.emit({ ...offer.base, agentId, type: 'message-added', message, classification, ...this.guestsOf(interactionId) }, offer.correlationId);
+  }
+
+  /** An invitation's deadline passes unanswered, as the router's sweeper sees it: conference-timed-out, nothing else changes. */
+  async timeOutInvitation(interactionId: string): Promise<void> {
+    const holder = this.holders.get(interactionId);
+    const offer = this.offers.get(interactionId);
+    const invitation = holder?.conferenceOffer;
+    if (!holder || !offer || !invitation) throw new Error(`FakeRouter: ${interactionId} has no invitation`);
+    const { conferenceOffer: _expired, ...kept } = holder;
+    this.holders.set(interactionId, kept);
+    await this.emit(
+      { ...offer.base, type: 'conference-timed-out', agentId: invitation.toAgentId, fromAgentId: holder.agentId ?? '', offerId: invitation.offerId, reason: 'not answered', ...this.guestsOf(interactionId) },
+      offer.correlationId,
+    );
+  }
+
+  /** The conference's guests, as the router's events carry them (absent when none). */
+  private guestsOf(interactionId: string): { conferenceAgentIds?: string[] } {
+    const guests = this.holders.get(interactionId)?.conferenceAgentIds ?? [];
+    return guests.length === 0 ? {} : { conferenceAgentIds: [...guests] };
+  }
+
+  /** As the router's store: invitations, their answers, a guest leaving and the holder handing over (ADR 0018). */
+  private async onConferenceCommand(command: AgentCommandPayload, interactionId: string): Promise<boolean> {
+    const holder = this.holders.get(interactionId);
+    const offer = this.offers.get(interactionId);
+    if (!holder || !offer) return false;
+    const invitation = holder.conferenceOffer;
+    const guests = holder.conferenceAgentIds ?? [];
+    const emit = async (payload: Partial<InteractionLifecyclePayload> & Pick<InteractionLifecyclePayload, 'type'>): Promise<void> => {
+      await this.emit({ ...offer.base, ...payload, ...this.guestsOf(interactionId) } as InteractionLifecyclePayload, offer.correlationId);
+    };
+    if ((command.type === 'accept' || command.type === 'decline') && invitation && command.offerId === invitation.offerId) {
+      if (invitation.toAgentId !== command.agentId) return true;
+      const { conferenceOffer: _answered, ...kept } = holder;
+      const joined = command.type === 'accept' ? [...guests, command.agentId] : guests;
+      this.holders.set(interactionId, { ...kept, ...(joined.length === 0 ? {} : { conferenceAgentIds: joined }) });
+      await emit({ type: command.type === 'accept' ? 'conference-joined' : 'conference-declined', agentId: command.agentId, fromAgentId: holder.agentId ?? '', offerId: invitation.offerId });
+      return true;
+    }
+    if (command.type === 'conference' && command.toAgentId !== undefined) {
+      if (holder.state !== 'assigned' || holder.agentId !== command.agentId || holder.conferenceOffer || holder.transferOffer) return true;
+      // As the router's store: the invitation's note is kept with it (read back after a reload).
+      const note = command.conferenceReason === undefined || command.conferenceReason === '' ? {} : { reason: command.conferenceReason };
+      const conferenceOffer = { toAgentId: command.toAgentId, offerId: newId(), expiresAt: Date.now() + 30_000, ...note };
+      this.holders.set(interactionId, { ...holder, conferenceOffer });
+      await emit({
+        type: 'conference-offered',
+        agentId: command.toAgentId,
+        fromAgentId: command.agentId,
+        offerId: conferenceOffer.offerId,
+        offerExpiresAt: new Date(conferenceOffer.expiresAt).toISOString(),
+        ...(offer.first === undefined ? {} : { message: offer.first.message, classification: offer.first.classification }),
+        ...(command.conferenceReason === undefined ? {} : { reason: command.conferenceReason }),
+      });
+      return true;
+    }
+    if (command.type === 'leave-conference') {
+      if (holder.state !== 'assigned') return true;
+      const without = (id: string): { conferenceAgentIds?: string[] } => {
+        const rest = guests.filter((guest) => guest !== id);
+        return rest.length === 0 ? {} : { conferenceAgentIds: rest };
+      };
+      const { conferenceAgentIds: _before, ...rest } = holder;
+      if (guests.includes(command.agentId) && command.toAgentId === undefined) {
+        this.holders.set(interactionId, { ...rest, ...without(command.agentId) });
+        await emit({ type: 'conference-left', agentId: command.agentId, fromAgentId: holder.agentId ?? '' });
+      } else if (holder.agentId === command.agentId && command.toAgentId !== undefined && guests.includes(command.toAgentId)) {
+        this.holders.set(interactionId, { ...rest, agentId: command.toAgentId, ...without(command.toAgentId) });
+        this.offers.set(interactionId, { ...offer, base: { ...offer.base, agentId: command.toAgentId } });
+        await emit({ type: 'conference-handed-over', agentId: command.toAgentId, fromAgentId: command.agentId });
+      }
+      return true;
+    }
+    return false;
   }
 
   waitForCommand(match: (command: AgentCommandPayload) => boolean): Promise<AgentCommandPayload> {
@@ -370,6 +491,7 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
     }
     const offer = command.interactionId === undefined ? undefined : this.offers.get(command.interactionId);
     if (!offer || command.interactionId === undefined) return;
+    if (await this.onConferenceCommand(command, command.interactionId)) return;
     const holder = this.holders.get(command.interactionId);
     const transfer = holder?.transferOffer;
     if ((command.type === 'accept' || command.type === 'decline') && holder && transfer && command.offerId === transfer.offerId) {
@@ -393,6 +515,8 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
       else if (!(holder.state === 'assigned' && command.type === 'accept')) return;
       await this.emit({ ...offer.base, type: command.type === 'accept' ? 'accepted' : 'declined' }, offer.correlationId);
     } else if (command.type === 'complete') {
+      // The guests the completion frees ride on its event, as the router's do.
+      const guests = this.guestsOf(command.interactionId);
       if (holder) this.holders.set(command.interactionId, { ...holder, state: 'completed' });
       const agent = this.agentStates.get(command.agentId);
       const wrapUp = this.wrapUpMs > 0 && (agent?.state === 'ready' || agent?.state === 'wrap-up');
@@ -412,14 +536,32 @@ export class FakeRouter implements AssignmentReader, AgentStateReader {
           type: 'completed',
           ...(command.disposition === undefined ? {} : { reason: command.disposition, disposition: command.disposition }),
           ...(command.note === undefined ? {} : { note: command.note }),
+          ...guests,
         },
         offer.correlationId,
       );
+      // As the router: a transfer offer or an invitation still pending is dropped, and its target told.
+      const dropped = holder?.transferOffer ?? holder?.conferenceOffer;
+      if (holder && dropped) {
+        await this.emit(
+          {
+            ...offer.base,
+            type: dropped === holder.transferOffer ? 'transfer-declined' : 'conference-declined',
+            agentId: dropped.toAgentId,
+            fromAgentId: command.agentId,
+            offerId: dropped.offerId,
+            reason: 'the interaction was completed',
+          },
+          offer.correlationId,
+        );
+      }
       if (wrapUp) await this.emitAgentState(command.agentId, 'agent', { interactionId: command.interactionId });
     } else if (command.type === 'transfer' && command.toAgentId !== undefined) {
       // As the router's store: an offer to the named agent while the holder keeps it (no timeout here).
       if (holder?.state !== 'assigned' || holder.agentId !== command.agentId || holder.transferOffer) return;
-      const transferOffer = { toAgentId: command.toAgentId, offerId: newId(), expiresAt: Date.now() + 30_000 };
+      // As the router's store: the reason is kept with the offer (read back after a reload).
+      const why = command.transferReason === undefined || command.transferReason === '' ? {} : { reason: command.transferReason };
+      const transferOffer = { toAgentId: command.toAgentId, offerId: newId(), expiresAt: Date.now() + 30_000, ...why };
       this.holders.set(command.interactionId, { ...holder, transferOffer });
       await this.emit(
         {

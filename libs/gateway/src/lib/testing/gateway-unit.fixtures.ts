@@ -1,6 +1,6 @@
 import { type AgentProfile } from '@perch/agents';
 import { type Classification, type InboundMessage, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
-import { InteractionViewProjector, MemoryInteractionStore } from '@perch/interactions';
+import { type InteractionStore, InteractionViewProjector, MemoryDispositionStore, MemoryInteractionStore } from '@perch/interactions';
 import { RecordingEventPublisher } from '@perch/messaging';
 import { CustomerProfileService } from '@perch/outbound';
 import { newId } from '@perch/platform';
@@ -8,6 +8,8 @@ import { MAX_AGENT_CAPACITY, MemoryRoutingStore, RoutingStoreAgentStateReader, R
 import { type BrandAccount, type LookupUserQuery, type XUserProfile } from '@perch/x-client';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
+import { BrandAccess } from '../brands/brand-access.service';
+import { DispositionsService } from '../dispositions/dispositions.service';
 import { type GatewayOptions } from '../gateway-deps.types';
 import { ClassificationCorrectionsService } from '../interactions/classification-corrections.service';
 import { ConsultationsService } from '../interactions/consultations.service';
@@ -63,7 +65,8 @@ export interface SeedOptions {
  * the holder checks read) and the views its events leave in `store`, through the projector the gateway runs.
  */
 export async function seedInteraction(
-  services: Pick<UnitServices, 'store' | 'routing'>,
+  // Any InteractionStore: an integration spec seeds the PostgreSQL one the same way.
+  services: { store: InteractionStore; routing: MemoryRoutingStore },
   options: SeedOptions,
 ): Promise<{ interactionId: string; correlationId: string; offerId: string; message: InboundMessage }> {
   const projector = new InteractionViewProjector(services.store);
@@ -159,6 +162,8 @@ export interface UnitServices {
   actions: OutboundActionsService;
   corrections: ClassificationCorrectionsService;
   consultations: ConsultationsService;
+  /** Disposition codes per brand (none configured until a test adds them): what done is checked against. */
+  dispositions: DispositionsService;
   /** What the consultations pushed, by agent (no sockets here). */
   pushed: { agentId: string; message: ServerMessage }[];
 }
@@ -189,6 +194,7 @@ export function unitServices(brands: BrandAccount[] = [PERCH_AIR, PERCH_RAIL], o
     consultations: new ConsultationsService(holders, { getAgent: () => null }, store, bus, unitOptions, {
       send: (agentId, message) => pushed.push({ agentId, message }),
     }),
+    dispositions: new DispositionsService(new MemoryDispositionStore(), new BrandAccess(brands), queries, unitOptions),
     pushed,
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   type AgentStatePayload,
   type ClassificationCorrectedPayload,
@@ -20,12 +20,23 @@ import {
 } from '@perch/interactions';
 import { CustomerProfileService } from '@perch/outbound';
 import { createLogger } from '@perch/platform';
+import { type AssignmentReader } from '@perch/routing';
 
-import { GATEWAY_INTERACTION_STORE } from '../gateway.constants';
+import { GATEWAY_ASSIGNMENTS, GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { AgentSocketHub } from './agent-socket-hub.service';
 import { LocalViewCache } from './local-view-cache.service';
 import { offerMessageOf } from './offer-message.util';
-import { type OfferMessage } from './ws-messages.types';
+import { type ConferenceUpdateMessage, type OfferMessage } from './ws-messages.types';
+
+const CONFERENCE_STATUS = {
+  'conference-offered': 'invited',
+  'conference-joined': 'joined',
+  'conference-declined': 'declined',
+  'conference-timed-out': 'timed-out',
+  'conference-left': 'left',
+  'conference-handed-over': 'handed-over',
+} as const satisfies Record<string, ConferenceUpdateMessage['status']>;
+type ConferenceEventType = keyof typeof CONFERENCE_STATUS;
 
 /**
  * Turns routing and outbound events into pushes to the agents connected to this replica. Every replica
@@ -46,6 +57,8 @@ export class AgentPushService {
     @Inject(GATEWAY_INTERACTION_STORE) private readonly store: InteractionStore,
     private readonly views: LocalViewCache,
     private readonly profiles: CustomerProfileService,
+    // Who takes part in a conference, for X's answers to a participant's action (the router's record).
+    @Optional() @Inject(GATEWAY_ASSIGNMENTS) private readonly assignments?: AssignmentReader,
   ) {
     hub.onConnected((agent) => {
       void this.warm(agent);
@@ -55,6 +68,11 @@ export class AgentPushService {
   async onLifecycle(event: EventEnvelope<InteractionLifecyclePayload>): Promise<void> {
     const payload = event.payload;
     this.tellTransferringHolder(payload);
+    if (isConferenceEvent(payload.type)) {
+      await this.onConference(event, payload.type);
+      return;
+    }
+    await this.tellGuests(event);
     const cached = this.views.get(payload.interactionId);
     const agentId = payload.agentId ?? cached?.agentId ?? null;
     if (agentId === null || !this.hub.isConnected(agentId)) {
@@ -67,7 +85,8 @@ export class AgentPushService {
         const view = applyLifecycleToView(cached ?? null, payload, at, event.correlationId);
         this.views.remember(view);
         const offer = offerMessage(payload);
-        if (offer) this.hub.send(agentId, offer);
+        // A returning customer offered to its last agent: the desktop may say so (also on GET /api/agents/me/offers).
+        if (offer) this.hub.send(agentId, payload.sticky === true ? { ...offer, sticky: true } : offer);
         else this.logger.warn({ interactionId: payload.interactionId }, 'offered event without message or classification');
         return;
       }
@@ -134,6 +153,77 @@ export class AgentPushService {
     }
   }
 
+  /**
+   * A conference step: the invitee gets its offer (or loses it), the guest who joined gets the interaction, and every
+   * participant (the holder, the guests, the agent it is about, a previous holder) gets a conference-update.
+   */
+  private async onConference(event: EventEnvelope<InteractionLifecyclePayload>, type: ConferenceEventType): Promise<void> {
+    const payload = event.payload;
+    const agentId = payload.agentId ?? '';
+    const guests = payload.conferenceAgentIds ?? [];
+    const holderAgentId = type === 'conference-handed-over' ? agentId : (payload.fromAgentId ?? '');
+    const cached = this.views.get(payload.interactionId);
+    if (cached && type === 'conference-handed-over') this.views.remember(applyLifecycleToView(cached, payload, eventTime(event), event.correlationId));
+    if (this.hub.isConnected(agentId)) {
+      if (type === 'conference-offered') {
+        const offer = offerMessage(payload);
+        if (offer) this.hub.send(agentId, { ...offer, conference: { fromAgentId: payload.fromAgentId ?? '', reason: payload.reason ?? '' } });
+      } else if (type === 'conference-declined' || type === 'conference-timed-out') {
+        this.hub.send(agentId, {
+          type: type === 'conference-declined' ? 'offer-rescinded' : 'offer-timed-out',
+          interactionId: payload.interactionId,
+          reason: payload.reason ?? type,
+        });
+      } else if (type === 'conference-joined') {
+        // The guest's desktop opens the interaction with its transcript (the view this replica knows, else the store's).
+        const view = cached ?? (await this.store.get(payload.interactionId));
+        if (view) this.hub.send(agentId, { type: 'interaction-accepted', interaction: view, conference: { holderAgentId, guests: [...guests] } });
+      }
+    }
+    const update: ConferenceUpdateMessage = {
+      type: 'conference-update',
+      interactionId: payload.interactionId,
+      status: CONFERENCE_STATUS[type],
+      agentId,
+      holderAgentId,
+      guests: [...guests],
+      ...(payload.reason === undefined ? {} : { reason: payload.reason }),
+    };
+    // The invitee's own desktop has its offer (or lost it) above; everyone else concerned gets the update.
+    const told = new Set([holderAgentId, ...guests, payload.fromAgentId ?? '', ...(type === 'conference-left' ? [agentId] : [])]);
+    for (const id of told) if (id !== '' && this.hub.isConnected(id)) this.hub.send(id, update);
+  }
+
+  /** A new customer message or the end of the interaction, to the guests of its conference connected here. */
+  private async tellGuests(event: EventEnvelope<InteractionLifecyclePayload>): Promise<void> {
+    const payload = event.payload;
+    const guests = (payload.conferenceAgentIds ?? []).filter((id) => id !== payload.agentId && this.hub.isConnected(id));
+    if (guests.length === 0) return;
+    if (payload.type === 'message-added') {
+      const entry = customerEntryFromLifecycle(payload);
+      if (!entry) return;
+      // Written before the push, as for the holder (idempotent).
+      await this.store.upsertEntries(payload.interactionId, [entry]);
+      for (const id of guests) this.hub.send(id, { type: 'message-added', interactionId: payload.interactionId, entry });
+    } else if (payload.type === 'completed') {
+      for (const id of guests) this.hub.send(id, { type: 'completed', interactionId: payload.interactionId });
+    }
+  }
+
+  /** The other participants of the interaction's conference (the router's record), for X's answers to one's action. */
+  private async otherParticipants(interactionId: string, agentId: string): Promise<string[]> {
+    if (!this.assignments) return [];
+    try {
+      const holder = await this.assignments.holderOf(interactionId);
+      if (!holder || holder.state !== 'assigned' || (holder.conferenceAgentIds ?? []).length === 0) return [];
+      return [holder.agentId ?? '', ...(holder.conferenceAgentIds ?? [])].filter((id) => id !== '' && id !== agentId && this.hub.isConnected(id));
+    } catch (error) {
+      // The acting agent still gets its outcome; the others see it on their next read.
+      this.logger.warn({ interactionId, err: error }, 'could not read the conference for an action outcome');
+      return [];
+    }
+  }
+
   /** A transfer to a named agent, told to the holder who made it (whether or not the target is connected here). */
   private tellTransferringHolder(payload: InteractionLifecyclePayload): void {
     const from = payload.fromAgentId;
@@ -185,7 +275,8 @@ export class AgentPushService {
       // Every replica sees every outcome: each drops what it knew of this follow relation.
       this.profiles.forget(payload.brandAccountId, payload.participantId);
     }
-    if (!this.hub.isConnected(payload.agentId)) return;
+    const others = payload.interactionId === undefined ? [] : await this.otherParticipants(payload.interactionId, payload.agentId);
+    if (!this.hub.isConnected(payload.agentId) && others.length === 0) return;
     const entry = actionEntryFromCompleted(payload);
     const type = payload.status === 'sent' ? 'action-sent' : payload.status === 'waiting' ? 'action-waiting' : 'action-failed';
     if (payload.interactionId === undefined) {
@@ -196,7 +287,10 @@ export class AgentPushService {
     if (cached) this.views.remember(applyEntries(cached, [entry]));
     // Same as for customer messages: the transcript a GET returns is never behind the socket.
     await this.store.upsertEntries(payload.interactionId, [entry]);
-    this.hub.send(payload.agentId, { type, interactionId: payload.interactionId, entry });
+    // The acting agent and, during a conference, every other participant: both see the transcript live.
+    for (const id of [payload.agentId, ...others]) {
+      if (this.hub.isConnected(id)) this.hub.send(id, { type, interactionId: payload.interactionId, entry });
+    }
   }
 
   /**
@@ -231,6 +325,10 @@ export class AgentPushService {
       this.logger.warn({ agentId: agent.id, err: error }, 'could not load the agent’s interactions');
     }
   }
+}
+
+function isConferenceEvent(type: InteractionLifecyclePayload['type']): type is ConferenceEventType {
+  return type in CONFERENCE_STATUS;
 }
 
 function offerMessage(payload: InteractionLifecyclePayload): OfferMessage | null {

@@ -153,6 +153,21 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * Closes (4401) every socket of the agent on this replica, whatever its token (a supervisor signed them out); how
+   * many. `offlineSent` as for closeToken. Other replicas close theirs at their next revocation check.
+   */
+  closeAgent(agentId: string, reason: AuthErrorCode | GatewayErrorCode, options: { offlineSent?: boolean } = {}): number {
+    let closed = 0;
+    for (const [socket, { session }] of this.sessions) {
+      if (session.agent.id !== agentId) continue;
+      if (options.offlineSent) this.signedOut.add(socket);
+      socket.close(WS_CLOSE_UNAUTHENTICATED, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /**
    * Closes the sockets whose tokens were revoked (on any replica): one store round trip for all of them.
    * Runs every revocationCheckIntervalMs; a failed check is logged and the next one tries again.
    */

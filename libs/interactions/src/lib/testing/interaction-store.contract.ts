@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type InteractionStore } from '../view/interaction-store.port';
-import { type AgentActionEntry } from '../view/interaction-view.types';
+import { type AgentActionEntry, type ConsultationEntry } from '../view/interaction-view.types';
 import {
   actionEntryFromCompleted,
   customerEntryFromLifecycle,
@@ -220,6 +220,93 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       }
       expect((await store.listByAgent(agentId)).map((view) => view.id)).toEqual([...ids].reverse());
       expect((await store.listByAgent(agentId, { limit: 2 })).map((view) => view.id)).toEqual([ids[2], ids[1]]);
+    });
+
+    it("lists a customer's interactions (tweets and DMs) newest first, by brand, without the one left out, a page after a key", async () => {
+      const customer = `9${Date.now()}${Math.floor(Math.random() * 1000)}`;
+      const author = { ...buildMessage().author, id: customer, username: 'history_me' };
+      const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const kinds = ['mention', 'dm', 'reply', 'mention'] as const;
+      for (const [index, id] of ids.entries()) {
+        const message = buildMessage({ author, kind: kinds[index], brandAccountId: index === 3 ? '2002' : '1001' });
+        await store.applyHeader(headerUpdate('created', { interactionId: id, message, brandAccountId: message.brandAccountId }, 1000 + index));
+      }
+      await store.applyHeader(headerUpdate('completed', { interactionId: ids[0], agentId: 'agent-3', disposition: 'refund', note: 'refunded' }, 5000));
+      await store.applyHeader(headerUpdate('created', { interactionId: randomUUID() }, 1500));
+
+      const all = await store.listByCustomer(customer);
+      expect(all.map((view) => view.id)).toEqual([ids[3], ids[2], ids[1], ids[0]]);
+      expect(all[3]?.completion).toMatchObject({ agentId: 'agent-3', disposition: 'refund', note: 'refunded' });
+      expect(all[2]?.firstMessage?.kind).toBe('dm');
+      expect((await store.listByCustomer(customer, { brandAccountIds: ['1001'], excludeId: ids[2] })).map((view) => view.id)).toEqual([ids[1], ids[0]]);
+      expect((await store.listByCustomer(customer, { brandAccountIds: [] })).map((view) => view.id)).toEqual([]);
+      const first = await store.listByCustomer(customer, { limit: 2 });
+      const last = first[first.length - 1];
+      expect(first.map((view) => view.id)).toEqual([ids[3], ids[2]]);
+      const next = await store.listByCustomer(customer, { limit: 2, ...(last ? { before: { createdAt: last.createdAt, id: last.id } } : {}) });
+      expect(next.map((view) => view.id)).toEqual([ids[1], ids[0]]);
+    });
+
+    it('lists the open interactions an agent was consulted about, newest first, with only the consultations by or to it, a page after a key', async () => {
+      const me = `agent-${randomUUID().slice(0, 8)}`;
+      const holder = `agent-${randomUUID().slice(0, 8)}`;
+      const consultation = (at: number, fromAgentId: string, withAgentId: string, text: string): ConsultationEntry => {
+        const consultationId = randomUUID();
+        return { kind: 'consultation', entryId: `con:${consultationId}`, at, consultationId, fromAgentId, withAgentId, text };
+      };
+      const [older, newer, done, notMe] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      for (const id of [older, newer, done, notMe]) await store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId: holder }, 1000));
+      const asked = consultation(2000, holder, me, 'is this a refund case?');
+      const answered = consultation(2100, me, holder, 'yes, under 30 days');
+      const others = consultation(2050, holder, 'agent-someone-else', 'and you?');
+      await store.upsertEntries(older, [asked, answered, others]);
+      const latest = consultation(3000, holder, me, 'VIP customer, please look');
+      await store.upsertEntries(newer, [latest]);
+      await store.upsertEntries(done, [consultation(4000, holder, me, 'closed since')]);
+      await store.applyHeader(headerUpdate('completed', { interactionId: done, agentId: holder }, 4100));
+      // Only what I said to someone, nobody consulting me: not a consultation addressed to me.
+      await store.upsertEntries(notMe, [consultation(5000, me, holder, 'can I help?')]);
+
+      const threads = await store.listConsultations(me);
+      expect(threads.map((thread) => thread.interaction.id)).toEqual([newer, older]);
+      expect(threads[0]).toEqual({ interaction: expect.objectContaining({ id: newer, agentId: holder, state: 'active' }), consultations: [latest], latestAt: 3000 });
+      expect(threads[1]?.consultations).toEqual([answered, asked]);
+      expect(threads[1]?.interaction).not.toHaveProperty('transcript');
+      // My answers are consultations addressed to the holder: its list has them, with its own question to a third.
+      const holders = await store.listConsultations(holder);
+      expect(holders.map((thread) => thread.interaction.id)).toEqual([notMe, older]);
+      expect(holders[1]?.consultations).toEqual([answered, others, asked]);
+      expect(await store.listConsultations(`agent-${randomUUID().slice(0, 8)}`)).toEqual([]);
+
+      const first = await store.listConsultations(me, { limit: 1 });
+      expect(first.map((thread) => thread.interaction.id)).toEqual([newer]);
+      const next = await store.listConsultations(me, { limit: 1, before: { latestAt: 3000, id: newer } });
+      expect(next.map((thread) => thread.interaction.id)).toEqual([older]);
+      expect(await store.listConsultations(me, { before: { latestAt: 2100, id: older } })).toEqual([]);
+    });
+
+    it('keeps email and call-request entries in the transcript in time order, with their fields', async () => {
+      const id = randomUUID();
+      const message = buildMessage();
+      await store.applyHeader(headerUpdate('created', { interactionId: id, message }));
+      await store.upsertEntries(id, [customerEntryFromMessage(message)]);
+      const at = Date.parse(message.createdAt);
+      const email = {
+        kind: 'email' as const,
+        entryId: 'mail:r1',
+        at: at + 10,
+        requestId: 'r1',
+        agentId: 'agent-1',
+        contactId: randomUUID(),
+        to: 'dana@example.com',
+        subject: 'Your refund',
+        text: 'Hello Dana',
+        status: 'sent' as const,
+        messageId: '<m1@perch>',
+      };
+      const call = { kind: 'call-request' as const, entryId: 'call:c1', at: at + 20, callRequestId: 'c1', agentId: 'agent-1', contactId: email.contactId, phone: '+33612345678', text: 'refund' };
+      await store.upsertEntries(id, [call, email]);
+      expect((await store.get(id))?.transcript.slice(1)).toEqual([email, call]);
     });
 
     it('keeps every write when many arrive at once for many interactions', async () => {

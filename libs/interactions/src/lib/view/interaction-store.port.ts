@@ -1,5 +1,6 @@
 import {
   type ClassificationCorrectionUpdate,
+  type ConsultationEntry,
   type InteractionHeaderUpdate,
   type InteractionView,
   type TranscriptEntry,
@@ -10,6 +11,34 @@ export interface ListByAgentOptions {
   includeCompleted?: boolean;
   /** Most recently updated first; default 50. */
   limit?: number;
+}
+
+export interface ListByCustomerOptions {
+  /** Only these brands' interactions (an agent's grants); undefined: every brand. */
+  brandAccountIds?: readonly string[];
+  /** Leaves this interaction out (the one the agent has open). */
+  excludeId?: string;
+  /** Keyset: only interactions created before this one (createdAt, then id), i.e. the next page. */
+  before?: { createdAt: number; id: string };
+  /** Most recently created first; default 20. */
+  limit?: number;
+}
+
+export interface ListConsultationsOptions {
+  /** Keyset: only threads whose newest consultation is older than this one (latestAt, then interaction id): the next page. */
+  before?: { latestAt: number; id: string };
+  /** Newest first; default 20. */
+  limit?: number;
+}
+
+/** An open interaction an agent was consulted about, with the consultations it took part in. */
+export interface ConsultationThread {
+  /** The interaction's header (its transcript left out: the consultations are below). */
+  interaction: Omit<InteractionView, 'transcript'>;
+  /** The consultations by the agent or addressed to it, newest first (at, then entry id). */
+  consultations: ConsultationEntry[];
+  /** When the newest of them was written (ms): the thread's place in the list. */
+  latestAt: number;
 }
 
 /**
@@ -37,4 +66,15 @@ export interface InteractionStore {
   get(interactionId: string): Promise<InteractionView | null>;
   /** The interactions an agent holds or is being offered. */
   listByAgent(agentId: string, options?: ListByAgentOptions): Promise<InteractionView[]>;
+  /**
+   * The interactions opened by this customer (the X user id of their first message's author: tweets and DMs alike),
+   * most recently created first (createdAt desc, then id desc), with their transcripts.
+   */
+  listByCustomer(authorId: string, options?: ListByCustomerOptions): Promise<InteractionView[]>;
+  /**
+   * The open (not completed) interactions where someone consulted the agent (a consultation entry addressed to it),
+   * each with the consultations by or to the agent (never others' between themselves), the thread with the newest of
+   * them first (latestAt desc, then id desc). From the stored transcript, so a colleague who was offline finds them.
+   */
+  listConsultations(agentId: string, options?: ListConsultationsOptions): Promise<ConsultationThread[]>;
 }

@@ -45,6 +45,25 @@ describe('InteractionViewProjector', () => {
     expect((await store.get(interactionId))?.state).toBe('completed');
   });
 
+  it('keeps the holder through a conference and moves the view to the guest it is handed over to', async () => {
+    const interactionId = randomUUID();
+    await projector.applyLifecycle(envelope(buildLifecycle('accepted', { interactionId, agentId: 'ada' }), 1000));
+    const conference = { interactionId, fromAgentId: 'ada', conferenceAgentIds: ['bob'] };
+    await projector.applyLifecycle(envelope(buildLifecycle('conference-joined', { ...conference, agentId: 'bob' }), 2000));
+    await projector.applyLifecycle(envelope(buildLifecycle('conference-left', { ...conference, agentId: 'bob', conferenceAgentIds: [] }), 3000));
+    expect(await store.get(interactionId)).toMatchObject({ state: 'active', agentId: 'ada' });
+    await projector.applyLifecycle(envelope(buildLifecycle('conference-handed-over', { interactionId, agentId: 'bob', fromAgentId: 'ada' }), 4000));
+    expect(await store.get(interactionId)).toMatchObject({ state: 'active', agentId: 'bob' });
+    expect((await store.listByAgent('bob')).map((view) => view.id)).toEqual([interactionId]);
+  });
+
+  it('leaves an interaction where it was when its skill requirement widens (ADR 0017)', async () => {
+    const interactionId = randomUUID();
+    await projector.applyLifecycle(envelope(buildLifecycle('offered', { interactionId, agentId: 'ada', message: buildMessage() }), 1000));
+    await projector.applyLifecycle(envelope(buildLifecycle('requirement-widened', { interactionId, requiredSkill: 'language:any' }), 2000));
+    expect(await store.get(interactionId)).toMatchObject({ state: 'offered', agentId: 'ada' });
+  });
+
   it('is idempotent: the same events delivered twice give the same view', async () => {
     const interactionId = randomUUID();
     const events = [

@@ -84,7 +84,42 @@ export interface ConsultationEntry {
   voice?: boolean;
 }
 
-export type TranscriptEntry = CustomerMessageEntry | AgentActionEntry | ConsultationEntry;
+/**
+ * An email an agent sent the customer's contact from the interaction (@perch/contacts' mail transport): another channel,
+ * never sent to X. `failed` keeps what the mail server said; nothing was delivered then.
+ */
+export interface EmailEntry {
+  kind: 'email';
+  /** `mail:<requestId>`. */
+  entryId: string;
+  at: number;
+  requestId: string;
+  agentId: string;
+  contactId: string;
+  to: string;
+  subject: string;
+  text: string;
+  status: 'sent' | 'failed';
+  /** The mail's Message-ID once sent. */
+  messageId?: string;
+  failure?: { code: string; detail: string };
+}
+
+/** A call to the contact's phone the agent asked a telephony system for (telephony.call-request.v1); never sent to X. */
+export interface CallRequestEntry {
+  kind: 'call-request';
+  /** `call:<callRequestId>`. */
+  entryId: string;
+  at: number;
+  callRequestId: string;
+  agentId: string;
+  contactId: string;
+  phone: string;
+  /** Why the agent calls (the request's reason), when given. */
+  text?: string;
+}
+
+export type TranscriptEntry = CustomerMessageEntry | AgentActionEntry | ConsultationEntry | EmailEntry | CallRequestEntry;
 
 /** Everything the desktop shows about one interaction. */
 export interface InteractionView {

@@ -44,12 +44,23 @@ export function headerUpdateFromLifecycle(
       return { ...base, state: 'created' };
     case 'queued':
       return { ...base, state: 'queued', assignment: nobody };
-    // A transfer offered, declined or timed out changes no state: the holder keeps it (an 'accepted' moves it).
+    // A transfer offered, declined or timed out changes no state: the holder keeps it (an 'accepted' moves it). Nor do a
+    // conference's invitations and guests (the guests are the router's record).
+    // A widened requirement (ADR 0017) changes who may be offered it, not where it is.
     case 'message-added':
+    case 'requirement-widened':
     case 'transfer-offered':
     case 'transfer-declined':
     case 'transfer-timed-out':
+    case 'conference-offered':
+    case 'conference-joined':
+    case 'conference-declined':
+    case 'conference-timed-out':
+    case 'conference-left':
       return base;
+    // The holder handed over to a guest: the guest holds it now, as after an accepted transfer.
+    case 'conference-handed-over':
+      return { ...base, state: 'active', assignment: { agentId: payload.agentId ?? null, offerId: null, offerExpiresAt: null } };
     case 'offered':
       return {
         ...base,

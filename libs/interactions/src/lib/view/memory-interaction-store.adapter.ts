@@ -1,6 +1,13 @@
-import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
+import {
+  type ConsultationThread,
+  type InteractionStore,
+  type ListByAgentOptions,
+  type ListByCustomerOptions,
+  type ListConsultationsOptions,
+} from './interaction-store.port';
 import {
   type ClassificationCorrectionUpdate,
+  type ConsultationEntry,
   type InteractionHeaderUpdate,
   type InteractionView,
   type TranscriptEntry,
@@ -54,6 +61,38 @@ export class MemoryInteractionStore implements InteractionStore {
       .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1))
       .slice(0, limit)
       .map((view) => this.assemble(view));
+  }
+
+  async listByCustomer(authorId: string, options: ListByCustomerOptions = {}): Promise<InteractionView[]> {
+    const brands = options.brandAccountIds === undefined ? null : new Set(options.brandAccountIds);
+    const before = options.before;
+    return [...this.headers.values()]
+      .filter((view) => view.firstMessage?.author.id === authorId && view.id !== options.excludeId)
+      .filter((view) => brands === null || brands.has(view.brandAccountId))
+      .filter((view) => before === undefined || view.createdAt < before.createdAt || (view.createdAt === before.createdAt && view.id < before.id))
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, options.limit ?? 20)
+      .map((view) => this.assemble(view));
+  }
+
+  async listConsultations(agentId: string, options: ListConsultationsOptions = {}): Promise<ConsultationThread[]> {
+    const before = options.before;
+    const threads: ConsultationThread[] = [];
+    for (const header of this.headers.values()) {
+      if (header.state === 'completed') continue;
+      const mine = [...(this.entries.get(header.id)?.values() ?? [])].filter(
+        (entry): entry is ConsultationEntry => entry.kind === 'consultation' && (entry.withAgentId === agentId || entry.fromAgentId === agentId),
+      );
+      if (!mine.some((entry) => entry.withAgentId === agentId)) continue;
+      const consultations = mine.sort(compareEntries).reverse();
+      const latestAt = consultations[0]?.at ?? 0;
+      if (before !== undefined && !(latestAt < before.latestAt || (latestAt === before.latestAt && header.id < before.id))) continue;
+      const { transcript: _none, ...interaction } = header;
+      threads.push(structuredClone({ interaction, consultations, latestAt }));
+    }
+    return threads
+      .sort((a, b) => b.latestAt - a.latestAt || (a.interaction.id < b.interaction.id ? 1 : a.interaction.id > b.interaction.id ? -1 : 0))
+      .slice(0, options.limit ?? 20);
   }
 
   private assemble(header: InteractionView): InteractionView {

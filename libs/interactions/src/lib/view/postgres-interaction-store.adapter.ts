@@ -1,10 +1,17 @@
 import { createLogger, type Logger } from '@perch/platform';
-import { inTransaction } from '@perch/sql';
-import { type Pool, type PoolClient } from 'pg';
+import { poolSqlClient, type SqlClient } from '@perch/sql';
+import { type Pool } from 'pg';
 
-import { type InteractionStore, type ListByAgentOptions } from './interaction-store.port';
+import {
+  type ConsultationThread,
+  type InteractionStore,
+  type ListByAgentOptions,
+  type ListByCustomerOptions,
+  type ListConsultationsOptions,
+} from './interaction-store.port';
 import {
   type ClassificationCorrectionUpdate,
+  type ConsultationEntry,
   type InteractionHeaderUpdate,
   type InteractionView,
   type InteractionViewState,
@@ -13,8 +20,10 @@ import {
 import { combineHeaderUpdates, entryRank, mergeEntry } from './interaction-view.util';
 
 export interface PostgresInteractionStoreOptions {
-  /** Owned by the caller: stop() does not end it. */
-  pool: Pool;
+  /** A PostgreSQL server's pool (apps/gateway); owned by the caller: stop() does not end it. Give this or `sql`. */
+  pool?: Pool;
+  /** Any SqlClient instead of a pool, e.g. PGlite in the embedded data folder (pgliteSqlClient). */
+  sql?: SqlClient;
   /** Schema holding the tables; created if missing. Lets tests and tenants stay apart. */
   schema: string;
   /** How long a write may wait for others to share its statement. */
@@ -57,7 +66,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * not one per event. Flushes run one at a time, so writes land in the order they were made.
  */
 export class PostgresInteractionStore implements InteractionStore {
-  private readonly pool: Pool;
+  private readonly sql: SqlClient;
   private readonly schema: string;
   private readonly flushIntervalMs: number;
   private readonly maxBatchSize: number;
@@ -71,7 +80,8 @@ export class PostgresInteractionStore implements InteractionStore {
     if (!SCHEMA_NAME.test(options.schema)) {
       throw new Error(`Invalid schema name "${options.schema}": use lower-case letters, digits and underscores`);
     }
-    this.pool = options.pool;
+    if (options.sql === undefined && options.pool === undefined) throw new Error('PostgresInteractionStore needs a pool or a sql client');
+    this.sql = options.sql ?? poolSqlClient(options.pool as Pool);
     this.schema = `"${options.schema}"`;
     this.flushIntervalMs = options.flushIntervalMs ?? 3;
     this.maxBatchSize = options.maxBatchSize ?? 1000;
@@ -79,7 +89,7 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   async start(): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
+    await this.sql.transaction(async (client) => {
       // Replicas start together; the lock keeps concurrent CREATE ... IF NOT EXISTS from colliding.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`perch-interactions:${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
@@ -107,6 +117,10 @@ export class PostgresInteractionStore implements InteractionStore {
       await client.query(
         `CREATE INDEX IF NOT EXISTS interactions_by_agent ON ${this.schema}.interactions (agent_id, updated_at DESC) WHERE agent_id IS NOT NULL`,
       );
+      // A customer's earlier interactions (listByCustomer): by their first message's author.
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS interactions_by_author ON ${this.schema}.interactions ((first_message->'author'->>'id'), created_at DESC)`,
+      );
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${this.schema}.transcript_entries (
           interaction_id text NOT NULL,
@@ -116,6 +130,10 @@ export class PostgresInteractionStore implements InteractionStore {
           body jsonb NOT NULL,
           PRIMARY KEY (interaction_id, entry_id)
         )`);
+      // The consultations addressed to an agent (listConsultations), without scanning every transcript.
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS transcript_consulted ON ${this.schema}.transcript_entries ((body->>'withAgentId')) WHERE body->>'kind' = 'consultation'`,
+      );
     });
   }
 
@@ -139,7 +157,7 @@ export class PostgresInteractionStore implements InteractionStore {
     await this.settle();
     // The merge rule of mergeClassificationCorrection in SQL: `a || b` keeps b's value for keys both have,
     // so the later correction (by at, then id) goes on the right.
-    const updated = await this.pool.query(
+    const updated = await this.sql.query<{ id: string }>(
       `UPDATE ${this.schema}.interactions AS t SET classification_correction = CASE
          WHEN t.classification_correction IS NULL THEN $3::jsonb
          WHEN (($3::jsonb->>'at')::bigint, ($3::jsonb->>'correctionId') COLLATE "C")
@@ -147,29 +165,86 @@ export class PostgresInteractionStore implements InteractionStore {
            THEN t.classification_correction || $3::jsonb
          ELSE $3::jsonb || t.classification_correction
        END
-       WHERE t.id = $1 AND t.first_message->>'messageId' = $2`,
+       WHERE t.id = $1 AND t.first_message->>'messageId' = $2
+       RETURNING t.id`,
       [update.interactionId, update.messageId, JSON.stringify(update.correction)],
     );
-    if ((updated.rowCount ?? 0) > 0) return true;
-    const known = await this.pool.query(`SELECT 1 FROM ${this.schema}.interactions WHERE id = $1`, [update.interactionId]);
-    return (known.rowCount ?? 0) > 0;
+    if (updated.length > 0) return true;
+    const known = await this.sql.query<{ id: string }>(`SELECT id FROM ${this.schema}.interactions WHERE id = $1`, [update.interactionId]);
+    return known.length > 0;
   }
 
   async get(interactionId: string): Promise<InteractionView | null> {
     await this.settle();
-    const result = await this.pool.query<ViewRow>(`${this.selectViews()} WHERE i.id = $1`, [interactionId]);
+    const result = await this.rows<ViewRow>(`${this.selectViews()} WHERE i.id = $1`, [interactionId]);
     const row = result.rows[0];
     return row ? toView(row) : null;
   }
 
   async listByAgent(agentId: string, options: ListByAgentOptions = {}): Promise<InteractionView[]> {
     await this.settle();
-    const result = await this.pool.query<ViewRow>(
+    const result = await this.rows<ViewRow>(
       `${this.selectViews()} WHERE i.agent_id = $1 AND ($2::boolean OR i.state <> 'completed')
        ORDER BY i.updated_at DESC, i.id COLLATE "C" LIMIT $3`,
       [agentId, options.includeCompleted === true, options.limit ?? 50],
     );
     return result.rows.map(toView);
+  }
+
+  async listByCustomer(authorId: string, options: ListByCustomerOptions = {}): Promise<InteractionView[]> {
+    await this.settle();
+    const result = await this.rows<ViewRow>(
+      `${this.selectViews()} WHERE i.first_message->'author'->>'id' = $1
+         AND ($2::text[] IS NULL OR i.brand_account_id = ANY($2::text[]))
+         AND ($3::text IS NULL OR i.id <> $3)
+         AND ($4::bigint IS NULL OR (i.created_at, i.id COLLATE "C") < ($4::bigint, $5::text COLLATE "C"))
+       ORDER BY i.created_at DESC, i.id COLLATE "C" DESC LIMIT $6`,
+      [
+        authorId,
+        options.brandAccountIds === undefined ? null : [...options.brandAccountIds],
+        options.excludeId ?? null,
+        options.before?.createdAt ?? null,
+        options.before?.id ?? null,
+        options.limit ?? 20,
+      ],
+    );
+    return result.rows.map(toView);
+  }
+
+  async listConsultations(agentId: string, options: ListConsultationsOptions = {}): Promise<ConsultationThread[]> {
+    await this.settle();
+    const mine = `e.body->>'kind' = 'consultation' AND (e.body->>'withAgentId' = $1 OR e.body->>'fromAgentId' = $1)`;
+    const result = await this.rows<ViewRow & { latest_at: string }>(
+      `WITH consulted AS (
+         SELECT DISTINCT e.interaction_id FROM ${this.schema}.transcript_entries e
+         WHERE e.body->>'kind' = 'consultation' AND e.body->>'withAgentId' = $1
+       ), threads AS (
+         SELECT e.interaction_id, max(e.at) AS latest_at
+         FROM ${this.schema}.transcript_entries e JOIN consulted c ON c.interaction_id = e.interaction_id
+         WHERE ${mine}
+         GROUP BY e.interaction_id
+       )
+       SELECT i.*, t.latest_at, COALESCE((
+           SELECT json_agg(json_build_object('at', e.at, 'body', e.body) ORDER BY e.at DESC, e.entry_id COLLATE "C" DESC)
+           FROM ${this.schema}.transcript_entries e WHERE e.interaction_id = i.id AND ${mine}
+         ), '[]'::json) AS transcript
+       FROM threads t JOIN ${this.schema}.interactions i ON i.id = t.interaction_id
+       WHERE i.state <> 'completed'
+         AND ($2::bigint IS NULL OR (t.latest_at, i.id COLLATE "C") < ($2::bigint, $3::text COLLATE "C"))
+       ORDER BY t.latest_at DESC, i.id COLLATE "C" DESC LIMIT $4`,
+      [agentId, options.before?.latestAt ?? null, options.before?.id ?? null, options.limit ?? 20],
+    );
+    return result.rows.map((row) => {
+      const { transcript, ...interaction } = toView(row);
+      // Only consultation entries were selected for this column.
+      const consultations = transcript.filter((entry): entry is ConsultationEntry => entry.kind === 'consultation');
+      return { interaction, consultations, latestAt: Number(row.latest_at) };
+    });
+  }
+
+  /** A SELECT's rows, shaped as pg's result so the readers stay as they were. */
+  private async rows<R extends object>(text: string, params: readonly unknown[]): Promise<{ rows: R[] }> {
+    return { rows: await this.sql.query<R>(text, params) };
   }
 
   private selectViews(): string {
@@ -228,7 +303,7 @@ export class PostgresInteractionStore implements InteractionStore {
   private async commit(write: PendingWrite): Promise<void> {
     if (write.waiters.length === 0) return;
     try {
-      await inTransaction(this.pool, async (client) => {
+      await this.sql.transaction(async (client) => {
         await this.writeHeaders(client, write.headers);
         await this.writeEntries(client, write.entries);
       });
@@ -240,7 +315,7 @@ export class PostgresInteractionStore implements InteractionStore {
     }
   }
 
-  private async writeHeaders(client: PoolClient, headers: readonly InteractionHeaderUpdate[]): Promise<void> {
+  private async writeHeaders(client: SqlClient, headers: readonly InteractionHeaderUpdate[]): Promise<void> {
     if (headers.length === 0) return;
     // ON CONFLICT cannot touch a row twice in one statement: one combined update per interaction.
     const byId = new Map<string, InteractionHeaderUpdate>();
@@ -292,7 +367,7 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   private async writeEntries(
-    client: PoolClient,
+    client: SqlClient,
     entries: readonly { interactionId: string; entry: TranscriptEntry }[],
   ): Promise<void> {
     if (entries.length === 0) return;

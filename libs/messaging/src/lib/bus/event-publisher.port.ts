@@ -5,6 +5,13 @@ export interface PublishContext {
   correlationId: string;
   /** The eventId of the event that caused this one. */
   causationId?: string;
+  /**
+   * Given when the event may be published more than once (an outbox relayed again after a crash): every copy then
+   * carries the same id, and consumers apply it once. A new random id otherwise.
+   */
+  eventId?: string;
+  /** When what the event announces happened, if not now (a change relayed late). */
+  occurredAt?: string;
 }
 
 /** What domain code uses to emit events; it never sees Kafka or the in-memory bus. */

@@ -7,6 +7,16 @@ export interface PendingOffer {
   /** The offer's deadline (ms). */
   expiresAt: number;
   correlationId: string;
+  /**
+   * A transfer offer or an invitation to a conference, made by the holder `fromAgentId` who keeps the interaction
+   * until it is accepted; absent for an offer from the queue.
+   */
+  kind?: 'transfer' | 'conference';
+  fromAgentId?: string;
+  /** The transfer's reason or the invitation's note, as the holder gave it (absent when none). */
+  reason?: string;
+  /** An offer from the queue to the customer's last agent (sticky agent, ADR 0017), as the `offered` event says. */
+  sticky?: true;
 }
 
 /** An agent's state as the router's store says at the moment of the read: what the desktop shows. */
@@ -25,8 +35,10 @@ export interface AgentStateView {
   loadByChannel: ChannelCounts;
   /** Offers waiting for the agent's answer, by interaction id. */
   offers: PendingOffer[];
-  /** Interactions assigned to the agent (accepted, not completed), by id. */
-  assigned: { interactionId: string; correlationId: string }[];
+  /** Interactions assigned to the agent (accepted, not completed), by id, with their conference's guests when any. */
+  assigned: { interactionId: string; correlationId: string; conferenceAgentIds?: string[] }[];
+  /** Conferences the agent is a guest of (held by `holderAgentId`), by interaction id, with all their guests. */
+  conferences: { interactionId: string; correlationId: string; holderAgentId: string; conferenceAgentIds?: string[] }[];
 }
 
 /**

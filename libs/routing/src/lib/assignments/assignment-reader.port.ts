@@ -16,7 +16,11 @@ export interface Assignment {
   /** Born with the first tweet; every command about the interaction carries it. */
   correlationId: string;
   /** While assigned: a transfer offered to another agent, not yet answered (that agent may accept or decline it). */
-  transferOffer?: { toAgentId: string; offerId: string; expiresAt: number };
+  transferOffer?: { toAgentId: string; offerId: string; expiresAt: number; reason?: string };
+  /** While assigned: an invitation to the conference, not yet answered (the invitee may accept or decline it). */
+  conferenceOffer?: { toAgentId: string; offerId: string; expiresAt: number; reason?: string };
+  /** While assigned: the conference's guests (never the holder); they may act on the customer, not complete or transfer. */
+  conferenceAgentIds?: string[];
   /** The interaction's channel, so a transfer can be checked against the target's room in it. */
   channel?: 'public' | 'dm';
 }

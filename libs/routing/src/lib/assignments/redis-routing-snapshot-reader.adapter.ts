@@ -13,9 +13,10 @@ import {
   type AgentSnapshotPage,
   type LiveQueue,
   type LiveQueues,
+  type QueueRef,
   type RoutingSnapshotReader,
 } from './routing-snapshot-reader.port';
-import { agentSnapshotOf, compareQueues, queueOfKey } from './routing-snapshot.util';
+import { agentSnapshotOf, compareQueues, queueKeyOf, queueOfKey } from './routing-snapshot.util';
 
 const SCRIPTS = {
   liveQueues: new LuaScript('read-live-queues', READ_LIVE_QUEUES_SCRIPT, 7),
@@ -50,21 +51,41 @@ export class RedisRoutingSnapshotReader implements RoutingSnapshotReader {
       await SCRIPTS.liveQueues.run(this.redis, [k.queueGroups, k.queueAges, k.pools, k.poolSizes, k.queue, k.available, k.interactions], []),
       'read-live-queues',
     );
-    const queues: LiveQueue[] = [];
+    const byKey = new Map<string, LiveQueue>();
+    // Work needing a skill at a level (group `<skill>=<level>`) waits in that skill's queue, as the memory store lists it;
+    // its agents are the skill's group's. Work reserved for a returning customer's agent (`=<agentId>`) is in the
+    // tenant's waiting count only (ADR 0017).
+    const levelGroups: { queue: QueueRef; waiting: number; oldestCreatedAt: number | undefined }[] = [];
     for (const entry of replyArray(reply[2], 'read-live-queues groups')) {
       const [group, waiting, oldest, signedIn, available] = replyArray(entry, 'read-live-queues group');
       const queue = queueOfKey(replyString(group, 'queue group'));
       // A group this version cannot read (written by a newer router) is left out rather than misread.
       if (!queue) continue;
       const oldestCreatedAt = optionalNumber(nonEmpty(replyString(oldest, 'oldest')), 'oldest');
-      queues.push({
+      const waitingCount = requiredNumber(replyString(waiting, 'waiting'), 'waiting');
+      const skill = queue.skill ?? '';
+      if (skill.startsWith('=')) continue;
+      const level = /^(.+)=\d+$/.exec(skill);
+      if (level?.[1] !== undefined) {
+        levelGroups.push({ queue: { channel: queue.channel, skill: level[1] }, waiting: waitingCount, oldestCreatedAt });
+        continue;
+      }
+      byKey.set(queueKeyOf(queue), {
         ...queue,
-        waiting: requiredNumber(replyString(waiting, 'waiting'), 'waiting'),
+        waiting: waitingCount,
         ...(oldestCreatedAt === undefined ? {} : { oldestCreatedAt }),
         agentsAvailable: requiredNumber(replyString(available, 'available'), 'available'),
         agentsSignedIn: requiredNumber(replyString(signedIn, 'signed in'), 'signed in'),
       });
     }
+    for (const { queue, waiting, oldestCreatedAt } of levelGroups) {
+      const key = queueKeyOf(queue);
+      const into = byKey.get(key) ?? { ...queue, waiting: 0, agentsAvailable: 0, agentsSignedIn: 0 };
+      into.waiting += waiting;
+      const oldest = minOf([into.oldestCreatedAt, oldestCreatedAt]);
+      byKey.set(key, { ...into, ...(oldest === undefined ? {} : { oldestCreatedAt: oldest }) });
+    }
+    const queues = [...byKey.values()];
     queues.sort(compareQueues);
     const oldest = minOf(queues.map((queue) => queue.oldestCreatedAt));
     return {

@@ -1,8 +1,8 @@
-import { type AgentWork } from '../routing.types';
+import { type AgentWork, type InteractionRecord } from '../routing.types';
 import { type RedisClient } from '../store/redis/lua-script.util';
 import { RedisRoutingStore } from '../store/redis/redis-routing-store.adapter';
 import { type RoutingStore } from '../store/routing-store.port';
-import { type AgentStateReader, type AgentStateView } from './agent-state-reader.port';
+import { type AgentStateReader, type AgentStateView, type PendingOffer } from './agent-state-reader.port';
 
 /**
  * AgentStateReader over the router's own store, through its one consistent read of an agent and its work
@@ -33,11 +33,40 @@ function agentStateViewOf({ agent, interactions }: AgentWork): AgentStateView {
     ...(agent.capacityByChannel === undefined ? {} : { capacityByChannel: { ...agent.capacityByChannel } }),
     load: agent.load,
     loadByChannel: { ...agent.loadByChannel },
-    offers: interactions.flatMap((ix) =>
-      ix.state === 'offered' && ix.offerId !== undefined && ix.offerExpiresAt !== undefined
-        ? [{ interactionId: ix.interactionId, offerId: ix.offerId, expiresAt: ix.offerExpiresAt, correlationId: ix.correlationId }]
+    offers: interactions.flatMap((ix): PendingOffer[] => {
+      if (ix.state === 'offered' && ix.agentId === agent.agentId && ix.offerId !== undefined && ix.offerExpiresAt !== undefined) {
+        const sticky = ix.stickyAgentId === agent.agentId ? { sticky: true as const } : {};
+        return [{ interactionId: ix.interactionId, offerId: ix.offerId, expiresAt: ix.offerExpiresAt, correlationId: ix.correlationId, ...sticky }];
+      }
+      // A transfer offer or an invitation waiting for this agent's answer, so a reload shows it again.
+      const from = ix.agentId === undefined ? {} : { fromAgentId: ix.agentId };
+      const transfer = ix.state === 'assigned' ? ix.transferOffer : undefined;
+      if (transfer?.toAgentId === agent.agentId) {
+        const why = transfer.reason === undefined ? {} : { reason: transfer.reason };
+        return [{ interactionId: ix.interactionId, offerId: transfer.offerId, expiresAt: transfer.expiresAt, correlationId: ix.correlationId, kind: 'transfer', ...from, ...why }];
+      }
+      const invitation = ix.state === 'assigned' ? ix.conferenceOffer : undefined;
+      if (invitation?.toAgentId === agent.agentId) {
+        const why = invitation.reason === undefined ? {} : { reason: invitation.reason };
+        return [{ interactionId: ix.interactionId, offerId: invitation.offerId, expiresAt: invitation.expiresAt, correlationId: ix.correlationId, kind: 'conference', ...from, ...why }];
+      }
+      return [];
+    }),
+    // The guests ride along, so a reload lists who is in each conference without a read per interaction.
+    assigned: interactions.flatMap((ix) =>
+      ix.state === 'assigned' && ix.agentId === agent.agentId
+        ? [{ interactionId: ix.interactionId, correlationId: ix.correlationId, ...guestsOf(ix) }]
         : [],
     ),
-    assigned: interactions.flatMap((ix) => (ix.state === 'assigned' ? [{ interactionId: ix.interactionId, correlationId: ix.correlationId }] : [])),
+    conferences: interactions.flatMap((ix) =>
+      ix.state === 'assigned' && ix.agentId !== undefined && (ix.conferenceAgentIds ?? []).includes(agent.agentId)
+        ? [{ interactionId: ix.interactionId, correlationId: ix.correlationId, holderAgentId: ix.agentId, ...guestsOf(ix) }]
+        : [],
+    ),
   };
+}
+
+function guestsOf(ix: InteractionRecord): { conferenceAgentIds?: string[] } {
+  const guests = ix.conferenceAgentIds ?? [];
+  return guests.length === 0 ? {} : { conferenceAgentIds: [...guests] };
 }

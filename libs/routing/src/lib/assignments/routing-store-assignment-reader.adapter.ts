@@ -36,6 +36,8 @@ function assignmentOf(record: InteractionRecord): Assignment {
     ...(record.offerId === undefined ? {} : { offerId: record.offerId }),
     ...(record.offerExpiresAt === undefined ? {} : { offerExpiresAt: record.offerExpiresAt }),
     ...(record.transferOffer === undefined ? {} : { transferOffer: { ...record.transferOffer } }),
+    ...(record.conferenceOffer === undefined ? {} : { conferenceOffer: { ...record.conferenceOffer } }),
+    ...(record.conferenceAgentIds === undefined ? {} : { conferenceAgentIds: [...record.conferenceAgentIds] }),
     channel: channelOf(record.firstMessage),
   };
 }

@@ -13,6 +13,7 @@ import { createLogger, DropError, errorMessage, newId, seededRandom, systemClock
 
 import { queueScore } from '../priority.util';
 import { type AgentRecord, type ExpiredOffer, type InteractionRecord, type Offer } from '../routing.types';
+import { parseSkillRules } from '../skill-rules.util';
 import { RedisRoutingStore } from '../store/redis/redis-routing-store.adapter';
 import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
 import { type DispatchPair, expectedPair } from '../testing/dispatch-oracle.fixtures';
@@ -33,7 +34,11 @@ const OFFER_TIMEOUT_MS = 1_200;
 /** The apps' default ROUTER_SWEEP_INTERVAL_MS: the timeout guarantee is for it. */
 const SWEEP_INTERVAL_MS = 500;
 const TIMEOUT_BOUND_MS = 1_000;
-const OPTIONS = { declineMemoryMs: 3_000, agingStepMs: 1_000, wrapUpMs: 300 } satisfies RoutingStoreOptions;
+// With a sticky agent: a returning customer (a few of them write) waits for its last agent for a moment.
+const OPTIONS = { declineMemoryMs: 3_000, agingStepMs: 1_000, wrapUpMs: 300, stickyWindowMs: 5_000, stickyWaitMs: 800 } satisfies RoutingStoreOptions;
+// Spanish-speaking customers need spanish at level 2 (only g-5), widened to anyone after 1.5 s (ADR 0017).
+const SKILL_RULES = parseSkillRules(JSON.stringify([{ when: { lang: 'es' }, require: 'spanish', minLevel: 2, widenAfterMs: 1_500, widenTo: '' }]), 'ROUTER_SKILL_RULES');
+const CUSTOMERS = ['901', '902', '903', '904', '905', '906'];
 const AGENTS: readonly Pick<AgentCommandPayload, 'agentId' | 'capacity' | 'capacityByChannel' | 'skills'>[] = [
   { agentId: 'g-1', capacity: 1, skills: [] },
   { agentId: 'g-2', capacity: 2, skills: ['billing'] },
@@ -54,6 +59,16 @@ const LABELS: readonly Partial<Classification>[] = [
 ];
 
 type Resolution = 'accepted' | 'declined' | 'timed-out' | 'withdrawn';
+
+/** A transfer offer or an invitation to a conference (ADR 0018): pending on assigned work, the interaction's one live offer. */
+interface PendingEntry {
+  kind: 'transfer' | 'conference';
+  interactionId: string;
+  toAgentId: string;
+  expiresAt: number;
+  /** accepted, declined, timed-out, or dropped by the holder's completion. */
+  resolutions: string[];
+}
 
 interface OfferEntry {
   offer: Offer;
@@ -76,6 +91,11 @@ class Referee {
   readonly open = new Set<string>();
   readonly created = new Set<string>();
   readonly offered = new Set<string>();
+  /** Transfer offers and invitations by offer id, and each interaction's pending one (from the stores' answers). */
+  readonly passOffers = new Map<string, PendingEntry>();
+  readonly pending = new Map<string, string>();
+  /** Transfers taken over, guests who joined, guests who left, hand-overs: what the run exercised. */
+  readonly passed = { transfers: 0, joins: 0, leaves: 0, handOvers: 0 };
   dispatches = 0;
   /** Dispatches made while two or more interactions waited: the ones where order mattered. */
   contested = 0;
@@ -110,6 +130,9 @@ class Referee {
       for (const interactionId of this.created) {
         if (!this.offered.has(interactionId)) this.violate(`starvation: ${interactionId} was never offered`);
       }
+      for (const [offerId, entry] of this.passOffers) {
+        if (entry.resolutions.length !== 1) this.violate(`${entry.kind} offer ${offerId} settled ${entry.resolutions.length} times: ${entry.resolutions.join(', ')}`);
+      }
     });
   }
 
@@ -130,6 +153,8 @@ class Referee {
     if (method === 'dispatch') return this.dispatch(replica, Number(args[0]), call);
     const result = await call();
     this.observe(method, args, result);
+    // A requirements sweep that found nothing due changed nothing (every replica runs one per sweep): no audit needed.
+    if (method === 'sweepRequirements' && Array.isArray(result) && result.length === 0) return result;
     await this.audit(`${replica} ${method}`);
     return result;
   }
@@ -147,6 +172,7 @@ class Referee {
       const agent = agents.find((candidate) => candidate.agentId === offer.agentId);
       if (agent?.state !== 'ready') this.violate(`${replica} offered ${offer.interactionId} to ${offer.agentId}, who was ${agent?.state ?? 'unknown'}`);
       if (this.live.has(offer.interactionId)) this.violate(`${replica} made a second live offer for ${offer.interactionId}`);
+      if (this.pending.has(offer.interactionId)) this.violate(`${replica} offered ${offer.interactionId} while a transfer or invitation was pending`);
       this.live.set(offer.interactionId, offer.offerId);
       this.offers.set(offer.offerId, { offer, replica, resolutions: [] });
       this.offered.add(offer.interactionId);
@@ -168,14 +194,43 @@ class Referee {
         }
         return;
       }
-      case 'accept':
-        if (kind === 'accepted') this.settle(String(args[0]), String(args[1]), 'accepted');
+      case 'offerTransfer':
+      case 'offerConference': {
+        const made = result as { kind: string; interaction?: InteractionRecord; transferOffer?: { offerId: string; toAgentId: string; expiresAt: number }; conferenceOffer?: typeof made.transferOffer };
+        const offer = made.transferOffer ?? made.conferenceOffer;
+        const interactionId = String((args[0] as { interactionId: string }).interactionId);
+        if (!offer) return;
+        // One live offer per interaction: a dispatched offer, a transfer offer or an invitation, never two.
+        if (this.live.has(interactionId) || this.pending.has(interactionId)) this.violate(`second live offer for ${interactionId}: ${method} ${offer.offerId}`);
+        this.pending.set(interactionId, offer.offerId);
+        this.passOffers.set(offer.offerId, { kind: method === 'offerTransfer' ? 'transfer' : 'conference', interactionId, toAgentId: offer.toAgentId, expiresAt: offer.expiresAt, resolutions: [] });
         return;
+      }
+      case 'leaveConference':
+        if (kind === 'left') this.passed.leaves += 1;
+        if (kind === 'handed-over') this.passed.handOvers += 1;
+        return;
+      case 'accept': {
+        const accepted = result as { kind: string; transferredFrom?: string; conferenceJoined?: true };
+        if (kind === 'accepted' && this.passOffers.has(String(args[1]))) {
+          if (accepted.transferredFrom !== undefined) this.passed.transfers += 1;
+          if (accepted.conferenceJoined) this.passed.joins += 1;
+          this.settlePass(String(args[0]), String(args[1]), 'accepted');
+        } else if (kind === 'accepted') this.settle(String(args[0]), String(args[1]), 'accepted');
+        return;
+      }
       case 'decline':
-        if (kind === 'declined') this.settle(String(args[0]), String(args[1]), 'declined');
+        if (kind === 'declined' && this.passOffers.has(String(args[1]))) this.settlePass(String(args[0]), String(args[1]), 'declined');
+        else if (kind === 'declined') this.settle(String(args[0]), String(args[1]), 'declined');
         return;
       case 'sweepExpiredOffers':
         for (const expired of result as ExpiredOffer[]) {
+          if (expired.transfer || expired.conference) {
+            const entry = this.passOffers.get(expired.offerId);
+            if (entry && Date.now() < entry.expiresAt) this.violate(`${entry.kind} offer ${expired.offerId} timed out ${entry.expiresAt - Date.now()} ms before its deadline`);
+            this.settlePass(expired.interaction.interactionId, expired.offerId, 'timed-out');
+            continue;
+          }
           const entry = this.offers.get(expired.offerId);
           // Acted on early would be as wrong as late: never before the deadline by the real clock.
           if (entry && Date.now() < entry.offer.expiresAt) this.violate(`offer ${expired.offerId} timed out ${entry.offer.expiresAt - Date.now()} ms before its deadline`);
@@ -187,9 +242,15 @@ class Referee {
           this.settle(withdrawn.interaction.interactionId, withdrawn.offerId, 'withdrawn');
         }
         return;
-      case 'complete':
-        if (kind === 'completed') this.open.delete(String(args[0]));
+      case 'complete': {
+        if (kind !== 'completed') return;
+        const interactionId = String(args[0]);
+        this.open.delete(interactionId);
+        // A transfer offer or an invitation still pending dies with the interaction.
+        const pendingOffer = this.pending.get(interactionId);
+        if (pendingOffer !== undefined) this.settlePass(interactionId, pendingOffer, 'dropped');
         return;
+      }
       default:
         return;
     }
@@ -209,6 +270,20 @@ class Referee {
     this.live.delete(interactionId);
   }
 
+  private settlePass(interactionId: string, offerId: string, how: string): void {
+    const entry = this.passOffers.get(offerId);
+    if (!entry) {
+      this.violate(`${how} of unknown transfer offer or invitation ${offerId}`);
+      return;
+    }
+    entry.resolutions.push(how);
+    if (this.pending.get(interactionId) !== offerId) {
+      this.violate(`${entry.kind} offer ${offerId} of ${interactionId} ${how}, but its pending offer is ${this.pending.get(interactionId) ?? 'none'}`);
+      return;
+    }
+    this.pending.delete(interactionId);
+  }
+
   /** Key audit (capacity per channel and total, one offer each, indexes) and the timeout bound, after every step. */
   private async audit(after: string): Promise<void> {
     for (const violation of routingViolations(await readRoutingSnapshot(this.auditor, this.tenant))) this.violate(`after ${after}: ${violation}`);
@@ -223,6 +298,10 @@ class Referee {
       const overdue = now - entry.offer.expiresAt;
       this.maxLiveAfterDeadlineMs = Math.max(this.maxLiveAfterDeadlineMs, overdue);
       if (overdue > TIMEOUT_BOUND_MS) this.violate(`after ${after}: offer ${offerId} still live ${overdue} ms after its deadline`);
+    }
+    for (const offerId of this.pending.values()) {
+      const entry = this.passOffers.get(offerId);
+      if (entry && now - entry.expiresAt > TIMEOUT_BOUND_MS) this.violate(`after ${after}: ${entry.kind} offer ${offerId} still pending ${now - entry.expiresAt} ms after its deadline`);
     }
   }
 }
@@ -278,7 +357,7 @@ describe('Router guarantees on Redis, three replicas racing', () => {
     await Promise.all([...connections, auditor].map((connection) => connection.quit()));
   });
 
-  it('keeps every promise after every step: one live offer, capacity, priority then age, ready agents only, timeouts within 1 s, no starvation', async () => {
+  it('keeps every promise after every step: one live offer (transfers and invitations too), capacity (guests count), one holder, priority then age, ready agents only, timeouts within 1 s, no starvation', async () => {
     const random = seededRandom(SEED);
     const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
     const between = (min: number, max: number): number => min + Math.floor(random() * (max - min));
@@ -289,7 +368,7 @@ describe('Router guarantees on Redis, three replicas racing', () => {
     const publishers: TimedPublisher[] = [];
     const timers = new Set<NodeJS.Timeout>();
     let mode: 'traffic' | 'drain' = 'traffic';
-    const counts = { arrivals: 0, accepts: 0, declines: 0, ignored: 0, completes: 0, staleRefused: 0, presences: 0 };
+    const counts = { arrivals: 0, accepts: 0, declines: 0, ignored: 0, completes: 0, staleRefused: 0, presences: 0, passOns: 0, stickyOffers: 0 };
 
     const later = (ms: number, work: () => Promise<void>): void => {
       const timer = setTimeout(() => {
@@ -316,19 +395,87 @@ describe('Router guarantees on Redis, three replicas racing', () => {
         throw error;
       }
     };
+    // Whoever holds the interaction when the work is done completes it (a transfer or a hand-over may have moved it);
+    // before that, sometimes, the holder hands over to a guest or a guest leaves (ADR 0018).
+    const finish = (interactionId: string, workMs: number, tries = 0): void => {
+      later(workMs, async () => {
+        const record = await auditorStore.getInteraction(interactionId);
+        if (record?.state !== 'assigned' || record.agentId === undefined) return;
+        const guests = record.conferenceAgentIds ?? [];
+        const roll = random();
+        // An invitation waiting for its answer: the conversation goes on a little longer, as it would.
+        if (mode === 'traffic' && record.conferenceOffer !== undefined && tries < 3) {
+          finish(interactionId, between(100, 600), tries + 1);
+          return;
+        }
+        if (mode === 'traffic' && guests.length > 0 && roll < 0.3) {
+          await command({ type: 'leave-conference', agentId: record.agentId, interactionId, toAgentId: pick(guests) ?? '' });
+          finish(interactionId, between(50, 400), tries);
+          return;
+        }
+        if (mode === 'traffic' && guests.length > 0 && roll < 0.6) {
+          await command({ type: 'leave-conference', agentId: pick(guests) ?? '', interactionId });
+          finish(interactionId, between(50, 400), tries);
+          return;
+        }
+        if (await command({ type: 'complete', agentId: record.agentId, interactionId, disposition: 'resolved' })) counts.completes += 1;
+        // Lost a race (a transfer taken over meanwhile): whoever holds it now finishes it.
+        else if (tries < 20) finish(interactionId, 50, tries + 1);
+      });
+    };
     const acceptThenComplete = async (agentId: string, interactionId: string, offerId: string, workMs: number): Promise<void> => {
       if (!(await command({ type: 'accept', agentId, interactionId, offerId }))) return;
       counts.accepts += 1;
-      later(workMs, async () => {
-        if (await command({ type: 'complete', agentId, interactionId, disposition: 'resolved' })) counts.completes += 1;
-      });
+      const roll = random();
+      // A colleague the roster shows signed in with room (as the desktop offers them); the router checks again.
+      const colleague = async (): Promise<string> => {
+        const others = await Promise.all(AGENT_IDS.filter((id) => id !== agentId).map((id) => auditorStore.getAgent(id)));
+        const free = others.filter((other): other is AgentRecord => other !== undefined && other.state !== 'offline' && other.load < other.capacity);
+        return pick(free)?.agentId ?? pick(AGENT_IDS.filter((id) => id !== agentId)) ?? '';
+      };
+      // Passing work on while holding it: a transfer to a named colleague, or an invitation to a conference.
+      if (mode === 'traffic' && roll < 0.25) {
+        later(between(20, 300), async () => {
+          if (await command({ type: 'transfer', agentId, interactionId, toAgentId: await colleague(), transferReason: 'billing' })) counts.passOns += 1;
+        });
+      } else if (mode === 'traffic' && roll < 0.6) {
+        later(between(20, 300), async () => {
+          if (await command({ type: 'conference', agentId, interactionId, toAgentId: await colleague(), conferenceReason: 'second pair of eyes' })) counts.passOns += 1;
+        });
+      }
+      // Work passed on (or shared) takes a little longer: the colleague has time to answer and to take part.
+      finish(interactionId, mode === 'traffic' && roll < 0.6 ? workMs + 500 : workMs);
+    };
+    // The named colleague answers a transfer offer or an invitation: accept, decline, or say nothing (it times out).
+    const onPassOn = (payload: InteractionLifecyclePayload): void => {
+      const { agentId, offerId, interactionId } = payload;
+      // A guest who joined sometimes leaves on its own before the holder is done.
+      if (payload.type === 'conference-joined' && agentId !== undefined && mode === 'traffic' && random() < 0.5) {
+        later(between(50, 500), async () => {
+          await command({ type: 'leave-conference', agentId, interactionId });
+        });
+        return;
+      }
+      if ((payload.type !== 'transfer-offered' && payload.type !== 'conference-offered') || agentId === undefined || offerId === undefined) return;
+      const roll = random();
+      if (mode === 'drain' || roll < 0.6) {
+        later(mode === 'drain' ? 10 : between(20, 300), async () => {
+          await command({ type: 'accept', agentId, interactionId, offerId });
+        });
+      } else if (roll < 0.8) {
+        later(between(20, OFFER_TIMEOUT_MS * 0.6), async () => {
+          await command({ type: 'decline', agentId, interactionId, offerId });
+        });
+      }
     };
 
     // Simulated agents answer the offers they are sent: accept, accept right at the deadline (racing the sweepers),
     // decline, or say nothing (the offer times out and the agent is set not-ready).
     const onOffer = (payload: InteractionLifecyclePayload): void => {
+      onPassOn(payload);
       const { agentId, offerId, interactionId } = payload;
       if (payload.type !== 'offered' || agentId === undefined || offerId === undefined) return;
+      if (payload.sticky) counts.stickyOffers += 1;
       if (mode === 'drain') {
         later(10, () => acceptThenComplete(agentId, interactionId, offerId, 30));
         return;
@@ -358,6 +505,7 @@ describe('Router guarantees on Redis, three replicas racing', () => {
           offerTimeoutMs: OFFER_TIMEOUT_MS,
           sweepIntervalMs: SWEEP_INTERVAL_MS,
           requiredSkillOf: ({ message }) => (message.text.includes('#billing') ? 'billing' : message.text.includes('#spanish') ? 'spanish' : undefined),
+          skillRules: SKILL_RULES,
         }),
       );
     }
@@ -371,9 +519,12 @@ describe('Router guarantees on Redis, three replicas racing', () => {
         const followUp = random() < 0.2 ? pick(conversations) : undefined;
         const skillRoll = random();
         const tag = skillRoll < 0.15 ? ' #billing' : skillRoll < 0.2 ? ' #spanish' : '';
+        const base = inboundMessage();
         const message = inboundMessage({
           kind: random() < 0.3 ? 'dm' : 'mention',
           text: `@perchbrand where is my order?${tag}`,
+          author: { ...base.author, id: pick(CUSTOMERS) ?? '901' },
+          ...(random() < 0.1 ? { lang: 'es' } : {}),
           ...(followUp === undefined ? {} : { conversationKey: followUp }),
         });
         conversations.push(message.conversationKey);
@@ -437,6 +588,7 @@ describe('Router guarantees on Redis, three replicas racing', () => {
     expect({ context, open: [...referee.open], live: [...referee.live.keys()] }).toEqual({ context, open: [], live: [] });
     const summary = {
       ...counts,
+      ...referee.passed,
       offers: referee.offers.size,
       dispatches: referee.dispatches,
       contested: referee.contested,
@@ -452,5 +604,9 @@ describe('Router guarantees on Redis, three replicas racing', () => {
     expect(counts.declines).toBeGreaterThan(5);
     expect(lateness.length).toBeGreaterThan(5);
     expect(counts.completes).toBeGreaterThan(50);
+    // Transfers and conferences were part of the traffic the promises held under.
+    expect(counts.passOns).toBeGreaterThan(5);
+    expect(referee.passed.transfers + referee.passed.joins).toBeGreaterThan(1);
+    expect(referee.passed.leaves + referee.passed.handOvers).toBeGreaterThan(0);
   }, 90_000);
 });

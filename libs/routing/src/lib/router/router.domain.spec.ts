@@ -167,7 +167,7 @@ describe('RouterService', () => {
     }
   });
 
-  it('assigns on accept, refuses a stale accept with a DropError and no event, and republishes a redelivered accept', async () => {
+  it('assigns on accept, refuses a stale accept with a DropError and no event, and announces a redelivered accept once', async () => {
     await presence('alice', 'ready');
     await router.handleClassified(classifiedEvent(inboundMessage()));
     const { interactionId, offerId } = lastOffer('alice');
@@ -181,19 +181,19 @@ describe('RouterService', () => {
 
     await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
     expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice']);
-    // The same accept again: its first delivery may have died before publishing, so 'accepted' goes out again.
+    // The same accept again changes nothing: its first delivery's change is in the outbox, announced once.
     await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
-    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice', 'accepted alice']);
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'accepted alice']);
   });
 
-  it('republishes completed for a redelivered complete, and refuses one from another agent', async () => {
+  it('announces a redelivered complete once, and refuses one from another agent', async () => {
     await presence('alice', 'ready');
     await router.handleClassified(classifiedEvent(inboundMessage()));
     const { interactionId, offerId } = lastOffer('alice');
     await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
     await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
     await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
-    expect(publisher.lifecycleSummary().filter((e) => e.startsWith('completed'))).toHaveLength(2);
+    expect(publisher.lifecycleSummary().filter((e) => e.startsWith('completed'))).toHaveLength(1);
     await expect(router.handleAgentCommand(command({ type: 'complete', agentId: 'bob', interactionId }))).rejects.toMatchObject({
       code: 'stale-complete',
       details: { reason: 'already-completed' },
@@ -371,6 +371,133 @@ describe('RouterService', () => {
       await router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, transferReason: 'x' }));
       expect(publisher.lifecycleSummary().slice(-2)).toEqual(['transferred alice', 'queued']);
       expect((await store.getInteraction(interactionId))?.state).toBe('queued');
+    });
+  });
+
+  describe('conference', () => {
+    /** alice holds an accepted interaction; bob (and carol) are signed in, not ready, with room. */
+    const held = async (): Promise<string> => {
+      await presence('alice', 'ready');
+      await router.handleClassified(classifiedEvent(inboundMessage()));
+      const { interactionId, offerId } = lastOffer('alice');
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'alice', interactionId, offerId }));
+      await presence('bob', 'not-ready');
+      await presence('carol', 'not-ready');
+      return interactionId;
+    };
+    const invite = async (interactionId: string, toAgentId = 'bob'): Promise<string> => {
+      await router.handleAgentCommand(command({ type: 'conference', agentId: 'alice', interactionId, toAgentId, conferenceReason: 'second pair of eyes' }));
+      const offered = publisher.lifecycle().filter((e) => e.payload.type === 'conference-offered').pop();
+      return offered?.payload.offerId ?? '';
+    };
+
+    it('invites with an offer carrying the first message and the reason; the accept makes a guest who takes a slot, the holder keeps it', async () => {
+      const interactionId = await held();
+      const offerId = await invite(interactionId);
+      expect(publisher.lifecycle().pop()?.payload).toMatchObject({
+        type: 'conference-offered',
+        agentId: 'bob',
+        fromAgentId: 'alice',
+        offerId,
+        offerExpiresAt: new Date(time + OFFER_TIMEOUT_MS).toISOString(),
+        reason: 'second pair of eyes',
+        message: expect.anything(),
+        classification: expect.anything(),
+      });
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId }));
+      expect(publisher.lifecycle().pop()?.payload).toMatchObject({ type: 'conference-joined', agentId: 'bob', fromAgentId: 'alice', offerId, conferenceAgentIds: ['bob'] });
+      expect(await store.getInteraction(interactionId)).toMatchObject({ state: 'assigned', agentId: 'alice', conferenceAgentIds: ['bob'] });
+      expect(await store.getAgent('bob')).toMatchObject({ load: 1 });
+
+      // Every participant's desktop is addressed from the events: a new customer message names the guests.
+      await router.handleClassified(classifiedEvent(inboundMessage({ messageId: '1800000000000000999', conversationKey: (await store.getInteraction(interactionId))?.conversationKey ?? '' })));
+      expect(publisher.lifecycle().filter((e) => e.payload.type === 'message-added').pop()?.payload).toMatchObject({ agentId: 'alice', conferenceAgentIds: ['bob'] });
+
+      // Done by the holder ends the conference: the completion lists the guests it freed.
+      await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+      expect(publisher.lifecycle().filter((e) => e.payload.type === 'completed').pop()?.payload).toMatchObject({ agentId: 'alice', conferenceAgentIds: ['bob'] });
+      expect(await store.getAgent('bob')).toMatchObject({ load: 0 });
+    });
+
+    it('tells the holder of a declined or timed-out invitation and changes nothing else; the silent invitee keeps its state', async () => {
+      const interactionId = await held();
+      const declined = await invite(interactionId);
+      await router.handleAgentCommand(command({ type: 'decline', agentId: 'bob', interactionId, offerId: declined }));
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['conference-offered bob', 'conference-declined bob']);
+      expect(publisher.lifecycle().pop()?.payload).toMatchObject({ fromAgentId: 'alice', offerId: declined });
+      await invite(interactionId);
+      time += OFFER_TIMEOUT_MS;
+      await router.sweepOnce();
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['conference-offered bob', 'conference-timed-out bob']);
+      expect((await store.getAgent('bob'))?.state).toBe('not-ready');
+      expect((await store.getAgent('bob'))?.reason).toBeUndefined();
+      expect(await store.getInteraction(interactionId)).toMatchObject({ state: 'assigned', agentId: 'alice' });
+    });
+
+    it('drops an invitation to oneself, a guest already, beyond the conference size or during a transfer, with the reason, publishing nothing', async () => {
+      const interactionId = await held();
+      const offerId = await invite(interactionId);
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId }));
+      const before = publisher.lifecycle().length;
+      const refused = (toAgentId: string, agentId = 'alice') =>
+        router.handleAgentCommand(command({ type: 'conference', agentId, interactionId, toAgentId }));
+      await expect(refused('alice')).rejects.toMatchObject({ code: 'conference-refused', details: { reason: 'invite-self' } });
+      await expect(refused('bob')).rejects.toMatchObject({ code: 'conference-refused', details: { reason: 'already-in-conference' } });
+      await expect(refused('carol')).rejects.toMatchObject({ code: 'conference-refused', details: { reason: 'conference-full' } });
+      await expect(refused('carol', 'bob')).rejects.toMatchObject({ code: 'stale-conference', details: { reason: 'not-your-interaction' } });
+      await expect(
+        router.handleAgentCommand(command({ type: 'transfer', agentId: 'alice', interactionId, toAgentId: 'carol', transferReason: 'x' })),
+      ).rejects.toMatchObject({ code: 'stale-transfer', details: { reason: 'in-conference' } });
+      expect(publisher.lifecycle()).toHaveLength(before);
+    });
+
+    it('frees a guest who leaves, refuses the holder leaving without handing over, and hands over to a guest', async () => {
+      const interactionId = await held();
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId: await invite(interactionId) }));
+      await expect(router.handleAgentCommand(command({ type: 'leave-conference', agentId: 'alice', interactionId }))).rejects.toMatchObject({
+        code: 'stale-conference',
+        details: { reason: 'holder-must-hand-over' },
+      });
+      await router.handleAgentCommand(command({ type: 'leave-conference', agentId: 'bob', interactionId }));
+      expect(publisher.lifecycle().pop()?.payload).toMatchObject({ type: 'conference-left', agentId: 'bob', fromAgentId: 'alice' });
+      expect(publisher.lifecycle().pop()?.payload.conferenceAgentIds).toBeUndefined();
+      expect(await store.getAgent('bob')).toMatchObject({ load: 0 });
+
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId: await invite(interactionId) }));
+      await router.handleAgentCommand(command({ type: 'leave-conference', agentId: 'alice', interactionId, toAgentId: 'bob' }));
+      expect(publisher.lifecycle().filter((e) => e.payload.type === 'conference-handed-over').pop()?.payload).toMatchObject({ agentId: 'bob', fromAgentId: 'alice' });
+      expect(await store.getInteraction(interactionId)).toMatchObject({ state: 'assigned', agentId: 'bob' });
+      expect(await store.getAgent('alice')).toMatchObject({ load: 0 });
+    });
+
+    it("tells the invitee its invitation is gone when the holder completes the interaction meanwhile", async () => {
+      const interactionId = await held();
+      const offerId = await invite(interactionId);
+      await router.handleAgentCommand(command({ type: 'complete', agentId: 'alice', interactionId }));
+      expect(publisher.lifecycleSummary().slice(-2)).toEqual(['completed alice', 'conference-declined bob']);
+      expect(publisher.lifecycle().pop()?.payload).toMatchObject({ agentId: 'bob', fromAgentId: 'alice', offerId, reason: 'the interaction was completed' });
+      await expect(router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId }))).rejects.toBeInstanceOf(DropError);
+    });
+
+    it('takes a guest who signs out out of the conference, telling the holder', async () => {
+      const interactionId = await held();
+      await router.handleAgentCommand(command({ type: 'accept', agentId: 'bob', interactionId, offerId: await invite(interactionId) }));
+      await router.handleAgentCommand(command({ type: 'presence', agentId: 'bob', presence: 'offline', cause: 'sign-out' }));
+      expect(publisher.lifecycle().filter((e) => e.payload.type === 'conference-left').pop()?.payload).toMatchObject({
+        agentId: 'bob',
+        fromAgentId: 'alice',
+        reason: 'agent offline (sign-out)',
+      });
+      expect(await store.getInteraction(interactionId)).toMatchObject({ state: 'assigned', agentId: 'alice' });
+      expect((await store.getInteraction(interactionId))?.conferenceAgentIds).toBeUndefined();
+    });
+
+    it('refuses a conference size outside 2..10 at start-up', () => {
+      const make = (conferenceMaxAgents: number) => () =>
+        new RouterService(store, publisher, { now: () => time }, createLogger('router-test'), { tenant: 'acme', offerTimeoutMs: 1_000, sweepIntervalMs: 100, conferenceMaxAgents });
+      expect(make(1)).toThrow(ValidationFailedError);
+      expect(make(11)).toThrow(ValidationFailedError);
+      expect(make(3)).not.toThrow();
     });
   });
 

@@ -1,13 +1,12 @@
 import {
   type AgentCommandPayload,
-  type AgentStateCause,
-  type AgentStatePayload,
   type Classification,
+  DEFAULT_CONFERENCE_MAX_AGENTS,
   DEFAULT_NOT_READY_REASONS,
   type EventEnvelope,
   type InboundClassifiedPayload,
   type InteractionEventType,
-  type InteractionLifecyclePayload,
+  MAX_CONFERENCE_AGENTS,
   MISSED_OFFER_REASON,
   Topics,
 } from '@perch/contracts';
@@ -15,6 +14,7 @@ import type { EventPublisher } from '@perch/messaging';
 import {
   assertUnreachable,
   type Clock,
+  crashPoint,
   DropError,
   errorMessage,
   type Logger,
@@ -22,9 +22,20 @@ import {
   ValidationFailedError,
 } from '@perch/platform';
 
-import { channelOf, priorityOf } from '../priority.util';
+import { OutboxRelay, type OutboxRelayCounters, type OutboxRelayOptions } from '../outbox/outbox-relay.domain';
+import { type LifecycleExtras, lifecyclePayload, toChangeTrace } from '../outbox/routing-events.util';
+import { priorityOf } from '../priority.util';
 import { RoutingErrorCode } from '../routing.errors';
-import { type AgentRecord, type ExpiredOffer, type InteractionRecord, type Offer, type StaleResult, type TransferRefusal } from '../routing.types';
+import { ruleRequirementOf, type SkillRule, skillsOfRules, skillsOutsideCatalog } from '../skill-rules.util';
+import {
+  type ConferenceRefusal,
+  type ExpiredOffer,
+  type InteractionRecord,
+  type Offer,
+  type StaleResult,
+  type TransferRefusal,
+  type UpsertInteractionInput,
+} from '../routing.types';
 import { type RoutingStore } from '../store/routing-store.port';
 
 export interface RouterServiceOptions {
@@ -39,13 +50,31 @@ export interface RouterServiceOptions {
   sweepBatchSize?: number;
   /** Priority rule; defaults to priorityOf (actionable+negative 3, actionable 2, undeclared 1, else 0). */
   priorityOf?: (classification: Classification) => number;
-  /** Skill an interaction requires, if any; default none (one queue per tenant). */
+  /** Skill an interaction requires, if any, when no skill rule applies; default none (one queue per tenant). */
   requiredSkillOf?: (payload: InboundClassifiedPayload) => string | undefined;
+  /**
+   * Requirement rules (ROUTER_SKILL_RULES): the FIRST rule whose conditions all hold (brand, language, sentiment,
+   * actionability) gives a new interaction its required skill, minimum level and widening. None applying: requiredSkillOf.
+   */
+  skillRules?: readonly SkillRule[];
+  /**
+   * Optional skill catalog (ROUTER_SKILLS): a presence with a skill outside it is refused (ValidationFailedError naming
+   * it, nothing changed), and so is a rule asking for one (at construction, i.e. start-up).
+   */
+  skillCatalog?: readonly string[];
   /**
    * The not-ready reason codes a presence may carry (default DEFAULT_NOT_READY_REASONS); missed-offer, the reason the
    * router gives a missed offer itself, is always allowed.
    */
   notReadyReasons?: readonly string[];
+  /** How long a change taken by a relay that never acknowledged it waits before another takes it (DEFAULT_OUTBOX_RECLAIM_MS). */
+  outboxReclaimMs?: number;
+  /** Where the outbox relay counts (for /metrics). */
+  outboxCounters?: OutboxRelayCounters;
+  /** Where a change whose events break their contract is dead-lettered (the bus's writer). */
+  outboxDeadLetter?: OutboxRelayOptions['deadLetter'];
+  /** A conference's agents at most, counting the holder (default DEFAULT_CONFERENCE_MAX_AGENTS, 2..MAX_CONFERENCE_AGENTS). */
+  conferenceMaxAgents?: number;
 }
 
 /** What caused a routing step, for the events it publishes. */
@@ -55,24 +84,22 @@ interface Trigger {
   correlationId?: string;
 }
 
-type LifecycleExtras = Partial<
-  Pick<
-    InteractionLifecyclePayload,
-    'agentId' | 'fromAgentId' | 'offerId' | 'offerExpiresAt' | 'message' | 'classification' | 'reason' | 'disposition' | 'note'
-  >
->;
-
 /**
  * The router's behaviour, in plain TypeScript: turns classified messages and agent commands into store
  * operations and lifecycle events. Every state change is one atomic store call, so any number of
- * replicas can run this against a shared store. Events carry the interaction's correlationId (born with
- * its first tweet) and, as causationId, the event that triggered them.
+ * replicas can run this against a shared store. Each change is recorded in the store's outbox by that same call and
+ * announced by the relay (eventsOfChange), which every step flushes before it ends: state and events cannot diverge,
+ * whatever crashes when. Events carry the interaction's correlationId (born with its first tweet) and, as
+ * causationId, the event that triggered them.
  */
 export class RouterService {
   private readonly maxOffersPerTrigger: number;
   private readonly sweepBatchSize: number;
   private readonly priorityRule: (classification: Classification) => number;
   private readonly notReadyReasons: ReadonlySet<string>;
+  /** Publishes the store's recorded changes: the only way this router's state changes are announced. */
+  readonly relay: OutboxRelay;
+  private readonly conferenceMaxAgents: number;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private sweepOwed = false;
@@ -90,50 +117,64 @@ export class RouterService {
         { field: 'tenant', messages: ['must equal the store tenant'] },
       ]);
     }
+    this.relay = new OutboxRelay(store, publisher, logger, {
+      tenant: options.tenant,
+      offerTimeoutMs: options.offerTimeoutMs,
+      ...(options.outboxReclaimMs === undefined ? {} : { reclaimIdleMs: options.outboxReclaimMs }),
+      ...(options.outboxCounters === undefined ? {} : { counters: options.outboxCounters }),
+      ...(options.outboxDeadLetter === undefined ? {} : { deadLetter: options.outboxDeadLetter }),
+    });
     this.maxOffersPerTrigger = options.maxOffersPerTrigger ?? 200;
     this.sweepBatchSize = options.sweepBatchSize ?? 100;
     this.priorityRule = options.priorityOf ?? priorityOf;
     this.notReadyReasons = new Set([...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS), MISSED_OFFER_REASON]);
+    // A rule asking for a skill the catalog does not list could never be met: refuse it at start-up.
+    if (options.skillCatalog !== undefined) {
+      const unknown = skillsOfRules(options.skillRules ?? []).filter((skill) => !options.skillCatalog?.includes(skill));
+      if (unknown.length > 0) {
+        throw new ValidationFailedError(`Skill rules name skills outside the catalog: ${unknown.join(', ')}`, [
+          { field: 'skillRules', messages: unknown.map((skill) => `"${skill}" is not in the skill catalog`) },
+        ]);
+      }
+    }
+    this.conferenceMaxAgents = options.conferenceMaxAgents ?? DEFAULT_CONFERENCE_MAX_AGENTS;
+    if (!Number.isInteger(this.conferenceMaxAgents) || this.conferenceMaxAgents < 2 || this.conferenceMaxAgents > MAX_CONFERENCE_AGENTS) {
+      throw new ValidationFailedError(`Invalid conference size ${this.conferenceMaxAgents}`, [
+        { field: 'conferenceMaxAgents', messages: [`must be an integer 2..${MAX_CONFERENCE_AGENTS} (the holder and its guests)`] },
+      ]);
+    }
   }
 
   async handleClassified(event: EventEnvelope<InboundClassifiedPayload>): Promise<void> {
     const { message, classification } = event.payload;
-    const requiredSkill = this.options.requiredSkillOf?.(event.payload);
+    const trigger: Trigger = { causationId: event.eventId };
     const result = await this.store.upsertInteraction({
       message,
       classification,
       priority: this.priorityRule(classification),
       correlationId: event.correlationId,
       interactionIdIfNew: newId(),
-      ...(requiredSkill === undefined ? {} : { requiredSkill }),
+      ...this.requirementOf(event.payload),
       now: this.clock.now(),
-    });
-    const trigger: Trigger = { causationId: event.eventId };
+    }, toChangeTrace(trigger));
+    crashPoint('router.after-upsert');
 
     if (result.kind === 'duplicate') {
       this.logger.debug(
         { correlationId: event.correlationId, messageId: message.messageId, interactionId: result.interactionId },
         'redelivered message ignored',
       );
-      // The first delivery may have died between upsert and dispatch; dispatching again is harmless.
+      // The first delivery may have died between upsert and dispatch; dispatching again is harmless (and its
+      // 'created' is in the outbox: the dispatch loop's flush publishes it if nobody did).
       await this.dispatchLoop(trigger);
       return;
     }
 
+    // 'created' or 'message-added' leaves with the dispatch loop's flush, before the offers the loop made.
     const { interaction } = result;
-    if (result.kind === 'created') {
-      await this.publishLifecycle('created', interaction, trigger, { message, classification });
-    } else {
-      // The new message, not the first: the agent holding the interaction (if any) is told it arrived.
-      await this.publishLifecycle('message-added', interaction, trigger, {
-        message,
-        classification,
-        ...(interaction.agentId === undefined ? {} : { agentId: interaction.agentId }),
-      });
-    }
-
     const offers = await this.dispatchLoop(trigger);
     if (result.kind === 'created' && !offers.some((offer) => offer.interactionId === interaction.interactionId)) {
+      // Informational ('created' already means waiting), so published directly rather than through the outbox.
       await this.publishLifecycle('queued', interaction, trigger, { reason: 'no available agent' });
     }
   }
@@ -146,6 +187,7 @@ export class RouterService {
       case 'presence': {
         if (command.presence === undefined) throw invalidCommand(command, 'presence');
         this.assertReason(command);
+        this.assertKnownSkills(command);
         const agent = await this.store.setPresence({
           agentId: command.agentId,
           state: command.presence,
@@ -156,7 +198,8 @@ export class RouterService {
             : { capacityByChannel: { public: command.capacityByChannel.public, dm: command.capacityByChannel.dm } }),
           ...(command.skills === undefined ? {} : { skills: command.skills }),
           now,
-        });
+        }, toChangeTrace({ ...trigger, cause: command.cause ?? 'agent', ...(command.actorId === undefined ? {} : { actorId: command.actorId }) }));
+        crashPoint('router.after-presence');
         this.logger.info(
           {
             agentId: agent.agentId,
@@ -168,20 +211,7 @@ export class RouterService {
           'agent presence',
         );
         const cause = command.cause ?? 'agent';
-        // Offers withdrawn from an agent gone offline are queued again: 'queued' names the agent and the offer, so
-        // the agent's other desktops drop them and the projection shows them waiting.
-        for (const withdrawn of agent.withdrawnOffers ?? []) {
-          await this.publishLifecycle('queued', withdrawn.interaction, trigger, {
-            agentId: withdrawn.agentId,
-            offerId: withdrawn.offerId,
-            reason: `offer withdrawn: agent offline (${cause})`,
-          });
-        }
-        await this.publishAgentState(agent, cause, trigger, {
-          ...(command.actorId === undefined ? {} : { actorId: command.actorId }),
-          ...(agent.withdrawnOffers === undefined ? {} : { withdrawnOffers: agent.withdrawnOffers.map((w) => w.interaction.interactionId) }),
-          ...(agent.heldByOfflineAgent === undefined ? {} : { heldByOfflineAgent: agent.heldByOfflineAgent }),
-        });
+        // The agent's new state, its withdrawn offers ('queued') and the conferences it left go out with the flush.
         if (agent.heldByOfflineAgent !== undefined) {
           this.logger.warn({ agentId: agent.agentId, cause, interactions: agent.heldByOfflineAgent }, 'agent offline holding assigned work');
         }
@@ -191,55 +221,52 @@ export class RouterService {
       }
       case 'accept': {
         const { interactionId, offerId } = requireOffer(command);
-        const result = await this.store.accept(interactionId, offerId, command.agentId, now);
+        const result = await this.store.accept(interactionId, offerId, command.agentId, now, toChangeTrace(trigger));
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleAccept);
-        // 'already-accepted' is this command redelivered: its first delivery may have died between the store
-        // and the publish, so the event goes out again (its consumers apply it idempotently).
+        crashPoint('router.after-accept');
+        // 'already-accepted' is this command redelivered: its first delivery's change is in the outbox, announced by
+        // whichever flush or reclaim reaches it first.
         if (result.kind === 'accepted' && result.transferredFrom !== undefined) {
-          // A transfer taken over: the event names the previous holder (its desktop drops it), whose slot is free now.
-          await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId, fromAgentId: result.transferredFrom });
+          // A transfer taken over: the previous holder's slot is free now.
           await this.dispatchLoop(trigger);
           return;
         }
-        await this.publishLifecycle('accepted', result.interaction, trigger, { agentId: command.agentId, offerId });
+        // A guest joining a conference or a plain accept frees nothing.
+        await this.relay.flush();
         return;
       }
       case 'decline': {
         const { interactionId, offerId } = requireOffer(command);
-        const result = await this.store.decline(interactionId, offerId, command.agentId, now);
+        const result = await this.store.decline(
+          interactionId,
+          offerId,
+          command.agentId,
+          now,
+          toChangeTrace({ ...trigger, ...(command.note === undefined ? {} : { reason: command.note }) }),
+        );
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleDecline);
-        if (result.transferDeclined) {
+        if (result.conferenceDeclined || result.transferDeclined) {
           // The holder keeps it: nothing was freed, so nothing to dispatch.
-          await this.publishLifecycle('transfer-declined', result.interaction, trigger, {
-            agentId: command.agentId,
-            ...(result.interaction.agentId === undefined ? {} : { fromAgentId: result.interaction.agentId }),
-            offerId,
-            ...(command.note === undefined ? {} : { reason: command.note.slice(0, 500) }),
-          });
+          await this.relay.flush();
           return;
         }
-        await this.publishLifecycle('declined', result.interaction, trigger, {
-          agentId: command.agentId,
-          offerId,
-          ...(command.note === undefined ? {} : { reason: command.note.slice(0, 500) }),
-        });
         await this.dispatchLoop(trigger);
         return;
       }
       case 'complete': {
         if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
-        const result = await this.store.complete(command.interactionId, command.agentId, now);
+        const result = await this.store.complete(
+          command.interactionId,
+          command.agentId,
+          now,
+          toChangeTrace({
+            ...trigger,
+            ...(command.disposition === undefined ? {} : { disposition: command.disposition }),
+            ...(command.note === undefined ? {} : { note: command.note }),
+          }),
+        );
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleComplete);
-        // 'already-completed': republished for the same reason as a redelivered accept.
-        // The disposition stays in `reason` too, for consumers that read it there; the note was once dropped here.
-        await this.publishLifecycle('completed', result.interaction, trigger, {
-          agentId: command.agentId,
-          ...(command.disposition === undefined ? {} : { reason: command.disposition, disposition: command.disposition }),
-          ...(command.note === undefined ? {} : { note: command.note }),
-        });
-        if (result.kind === 'completed' && result.presenceChange) {
-          await this.publishAgentState(result.presenceChange, 'agent', trigger, { interactionId: command.interactionId });
-        }
+        // 'completed' (with the disposition and note) and a wrap-up leave with the dispatch loop's flush.
         await this.dispatchLoop(trigger);
         return;
       }
@@ -250,14 +277,32 @@ export class RouterService {
           await this.offerTransfer(command, command.interactionId, command.toAgentId, reason, trigger, now);
           return;
         }
-        const result = await this.store.transferToQueue(command.interactionId, command.agentId, now);
+        const result = await this.store.transferToQueue(command.interactionId, command.agentId, now, toChangeTrace({ ...trigger, reason }));
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleTransfer);
-        // The transcript and notes live with the interaction, not the agent: whoever is offered it next sees them.
-        await this.publishLifecycle('transferred', result.interaction, trigger, { agentId: command.agentId, reason });
         const offers = await this.dispatchLoop(trigger);
         if (!offers.some((offer) => offer.interactionId === command.interactionId)) {
+          // Informational, like the 'queued' after 'created'.
           await this.publishLifecycle('queued', result.interaction, trigger, { reason: `transferred by ${command.agentId}: ${reason}`.slice(0, 500) });
         }
+        return;
+      }
+      case 'conference': {
+        if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
+        if (command.toAgentId === undefined) throw invalidCommand(command, 'toAgentId');
+        await this.offerConference(command, command.interactionId, command.toAgentId, (command.conferenceReason ?? '').slice(0, 500), trigger, now);
+        return;
+      }
+      case 'leave-conference': {
+        if (command.interactionId === undefined) throw invalidCommand(command, 'interactionId');
+        const result = await this.store.leaveConference({
+          interactionId: command.interactionId,
+          agentId: command.agentId,
+          ...(command.toAgentId === undefined ? {} : { handOverTo: command.toAgentId }),
+          now,
+        }, toChangeTrace(trigger));
+        if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleConference);
+        // 'conference-left' or 'conference-handed-over' leaves with the dispatch loop's flush. A slot was freed: waiting work may fit now.
+        await this.dispatchLoop(trigger);
         return;
       }
       default:
@@ -289,18 +334,10 @@ export class RouterService {
     const all: ExpiredOffer[] = [];
     for (;;) {
       const expired = await this.store.sweepExpiredOffers(this.clock.now(), this.sweepBatchSize);
+      // Their events (timed out, the silent agent's not-ready) leave with the flush below.
       for (const entry of expired) {
         all.push(entry);
-        if (entry.transfer) {
-          // A transfer nobody answered: the holder keeps it, and the silent target keeps its state.
-          await this.publishLifecycle('transfer-timed-out', entry.interaction, {}, {
-            agentId: entry.agentId,
-            ...(entry.interaction.agentId === undefined ? {} : { fromAgentId: entry.interaction.agentId }),
-            offerId: entry.offerId,
-            reason: `transfer not answered within ${this.options.offerTimeoutMs} ms`,
-          });
-          continue;
-        }
+        if (entry.transfer || entry.conference) continue;
         this.logger.warn(
           {
             correlationId: entry.interaction.correlationId,
@@ -311,29 +348,35 @@ export class RouterService {
           },
           'offer timed out',
         );
-        await this.publishLifecycle(
-          'offer-timed-out',
-          entry.interaction,
-          {},
-          {
-            agentId: entry.agentId,
-            offerId: entry.offerId,
-            reason: entry.agentSetNotReady
-              ? `not answered within ${this.options.offerTimeoutMs} ms; agent set not-ready`
-              : `not answered within ${this.options.offerTimeoutMs} ms`,
-          },
-        );
-        const changed = entry.presenceChange ?? (entry.agentSetNotReady ? await this.store.getAgent(entry.agentId) : undefined);
-        if (changed) await this.publishAgentState(changed, 'offer-timeout', {}, { interactionId: entry.interaction.interactionId });
       }
       if (expired.length < this.sweepBatchSize) break;
     }
     for (;;) {
       const ready = await this.store.endWrapUps(this.clock.now(), this.sweepBatchSize);
-      for (const agent of ready) await this.publishAgentState(agent, 'wrap-up-timeout', {}, {});
       if (ready.length < this.sweepBatchSize) break;
     }
+    for (;;) {
+      // Widenings and sticky waits due: the interaction may now go to more agents, so the dispatch below may offer it.
+      const changes = await this.store.sweepRequirements(this.clock.now(), this.sweepBatchSize);
+      for (const change of changes) {
+        // 'requirement-widened' leaves with the dispatch loop's flush below, through the outbox.
+        const { interaction } = change;
+        this.logger.info(
+          {
+            correlationId: interaction.correlationId,
+            interactionId: interaction.interactionId,
+            ...(change.kind === 'widened'
+              ? { from: change.previousSkill ?? '', to: interaction.requiredSkill ?? '' }
+              : { stickyAgentId: interaction.stickyAgentId }),
+          },
+          change.kind === 'widened' ? 'requirement widened' : 'sticky wait over',
+        );
+      }
+      if (changes.length < this.sweepBatchSize) break;
+    }
     await this.dispatchLoop({});
+    // Changes a dead replica's relay took and never acknowledged.
+    await this.relay.reclaim();
     return all;
   }
 
@@ -375,30 +418,49 @@ export class RouterService {
       offerId: newId(),
       now,
       offerTimeoutMs: this.options.offerTimeoutMs,
-    });
+      // Kept on the pending offer too, so the target's reads after a reload show it.
+      reason,
+    }, toChangeTrace({ ...trigger, reason }));
     if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleTransfer);
     if (result.kind === 'refused') {
       // The gateway checks the same before publishing; this is the race it cannot see (the target went offline or filled up).
       throw this.refusal(command, result.reason, RoutingErrorCode.TransferRefused);
     }
-    const { interaction, transferOffer } = result;
-    await this.publishLifecycle('transfer-offered', interaction, trigger, {
-      agentId: toAgentId,
+    await this.relay.flush();
+  }
+
+  /** Conference: an invitation to `toAgentId` while the holder keeps the interaction (see RoutingStore.offerConference). */
+  private async offerConference(
+    command: AgentCommandPayload,
+    interactionId: string,
+    toAgentId: string,
+    reason: string,
+    trigger: Trigger,
+    now: number,
+  ): Promise<void> {
+    const result = await this.store.offerConference({
+      interactionId,
       fromAgentId: command.agentId,
-      offerId: transferOffer.offerId,
-      offerExpiresAt: new Date(transferOffer.expiresAt).toISOString(),
-      message: interaction.firstMessage,
-      classification: interaction.classification,
+      toAgentId,
+      offerId: newId(),
+      now,
+      offerTimeoutMs: this.options.offerTimeoutMs,
+      maxAgents: this.conferenceMaxAgents,
       reason,
-    });
+    }, toChangeTrace({ ...trigger, reason }));
+    if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleConference);
+    // The gateway checks the same before publishing; this is the race it cannot see.
+    if (result.kind === 'refused') throw this.refusal(command, result.reason, RoutingErrorCode.ConferenceRefused);
+    await this.relay.flush();
   }
 
   /** Offers until no waiting interaction fits an available agent (or the per-trigger bound). */
   private async dispatchLoop(trigger: Trigger): Promise<Offer[]> {
     const offers: Offer[] = [];
     while (offers.length < this.maxOffersPerTrigger) {
-      const offer = await this.store.dispatch(this.clock.now(), this.options.offerTimeoutMs, newId());
+      const offer = await this.store.dispatch(this.clock.now(), this.options.offerTimeoutMs, newId(), toChangeTrace(trigger));
       if (!offer) break;
+      crashPoint('router.after-dispatch');
       offers.push(offer);
       this.logger.info(
         {
@@ -409,73 +471,53 @@ export class RouterService {
         },
         'interaction offered',
       );
-      await this.publishLifecycle('offered', offer.interaction, trigger, {
-        agentId: offer.agentId,
-        offerId: offer.offerId,
-        offerExpiresAt: new Date(offer.expiresAt).toISOString(),
-        message: offer.interaction.firstMessage,
-        classification: offer.interaction.classification,
-      });
     }
+    // Every change of this step (the trigger's own, then the offers) is announced before the step ends.
+    await this.relay.flush();
     return offers;
   }
 
-  private async publishLifecycle(
-    type: InteractionEventType,
-    interaction: InteractionRecord,
-    trigger: Trigger,
-    extras: LifecycleExtras,
-  ): Promise<void> {
-    const payload: InteractionLifecyclePayload = {
-      interactionId: interaction.interactionId,
-      type,
-      conversationKey: interaction.conversationKey,
-      brandAccountId: interaction.brandAccountId,
-      priority: interaction.priority,
-      // The queue and the age, so consumers (supervisors' counters) need no state of their own to place an event.
-      channel: channelOf(interaction.firstMessage),
-      ...(interaction.requiredSkill === undefined ? {} : { requiredSkill: interaction.requiredSkill }),
-      interactionCreatedAt: new Date(interaction.createdAt).toISOString(),
-      ...extras,
-    };
-    await this.publisher.publish(Topics.InteractionLifecycle, payload, {
+  /** An event that announces no state change of its own (so not through the outbox): the informational 'queued'. */
+  private async publishLifecycle(type: InteractionEventType, interaction: InteractionRecord, trigger: Trigger, extras: LifecycleExtras): Promise<void> {
+    await this.publisher.publish(Topics.InteractionLifecycle, lifecyclePayload(type, interaction, extras), {
       correlationId: interaction.correlationId,
       ...(trigger.causationId === undefined ? {} : { causationId: trigger.causationId }),
     });
   }
 
   /**
-   * An agent's state as the router just set it, to routing.agent.v1 (key: agent): whoever changed it, the agent's
-   * desktops and supervisors learn it from here. Published after the store changed, like the lifecycle events.
+   * A new interaction's requirement: the first skill rule that applies (brand account by id or username, the message's
+   * language, the classification), else requiredSkillOf, else none.
    */
-  private async publishAgentState(
-    agent: AgentRecord,
-    cause: AgentStateCause,
-    trigger: Trigger,
-    extras: Partial<Pick<AgentStatePayload, 'actorId' | 'interactionId' | 'withdrawnOffers' | 'heldByOfflineAgent'>>,
-  ): Promise<void> {
-    const payload: AgentStatePayload = {
-      agentId: agent.agentId,
-      state: agent.state,
-      ...(agent.reason === undefined ? {} : { reason: agent.reason }),
-      since: new Date(agent.stateSince).toISOString(),
-      ...(agent.wrapUpUntil === undefined ? {} : { wrapUpEndsAt: new Date(agent.wrapUpUntil).toISOString() }),
-      cause,
-      capacity: agent.capacity,
-      load: agent.load,
-      ...(agent.capacityByChannel === undefined ? {} : { capacityByChannel: { ...agent.capacityByChannel } }),
-      loadByChannel: { ...agent.loadByChannel },
-      ...extras,
-    };
-    this.logger.info(
-      { agentId: agent.agentId, state: agent.state, reason: agent.reason, cause, ...(extras.actorId === undefined ? {} : { actorId: extras.actorId }) },
-      'agent state',
-    );
-    // The command's correlation when there is one; a timer's change has none, and the agent's id ties it to the rest.
-    await this.publisher.publish(Topics.AgentState, payload, {
-      correlationId: trigger.correlationId ?? agent.agentId,
-      ...(trigger.causationId === undefined ? {} : { causationId: trigger.causationId }),
+  private requirementOf(payload: InboundClassifiedPayload): Pick<UpsertInteractionInput, 'requiredSkill' | 'requiredLevel' | 'widen'> {
+    const { message, classification } = payload;
+    const rule = ruleRequirementOf(this.options.skillRules ?? [], {
+      brandAccountId: message.brandAccountId,
+      brandUsername: message.brandUsername,
+      ...(message.lang === undefined ? {} : { lang: message.lang }),
+      classification,
     });
+    if (rule) {
+      return {
+        requiredSkill: rule.requiredSkill,
+        ...(rule.requiredLevel > 1 ? { requiredLevel: rule.requiredLevel } : {}),
+        ...(rule.widen === undefined ? {} : { widen: rule.widen }),
+      };
+    }
+    const requiredSkill = this.options.requiredSkillOf?.(payload);
+    return requiredSkill === undefined ? {} : { requiredSkill };
+  }
+
+  /** With a skill catalog, a presence may carry only skills it lists (levels aside). Nothing changes otherwise. */
+  private assertKnownSkills(command: AgentCommandPayload): void {
+    const catalog = this.options.skillCatalog;
+    if (catalog === undefined || command.skills === undefined) return;
+    const unknown = skillsOutsideCatalog(command.skills, catalog);
+    if (unknown.length > 0) {
+      throw new ValidationFailedError(`Unknown skills ${unknown.join(', ')}`, [
+        { field: 'skills', messages: unknown.map((skill) => `"${skill}" is not in the skill catalog (${catalog.join(', ')})`) },
+      ]);
+    }
   }
 
   /** A not-ready reason must be one of the configured codes; the other states take none. Nothing changes otherwise. */
@@ -493,8 +535,8 @@ export class RouterService {
     }
   }
 
-  /** `reason`: the store's stale reason, or a transfer refusal. */
-  private refusal(command: AgentCommandPayload, reason: StaleResult['reason'] | TransferRefusal, code: RoutingErrorCode): DropError<RoutingErrorCode> {
+  /** `reason`: the store's stale reason, or a transfer or conference refusal. */
+  private refusal(command: AgentCommandPayload, reason: StaleResult['reason'] | TransferRefusal | ConferenceRefusal, code: RoutingErrorCode): DropError<RoutingErrorCode> {
     const result = { reason };
     this.logger.info(
       {

@@ -6,8 +6,13 @@ import {
   type DeclineResult,
   type ExpiredOffer,
   type InteractionRecord,
+  type LeaveConferenceInput,
+  type LeaveConferenceResult,
   type Offer,
+  type OfferConferenceInput,
+  type OfferConferenceResult,
   type PresenceResult,
+  type RequirementChange,
   type OfferTransferInput,
   type OfferTransferResult,
   type SetPresenceInput,
@@ -15,6 +20,7 @@ import {
   type UpsertInteractionInput,
   type UpsertInteractionResult,
 } from '../routing.types';
+import { type ChangeClaim, type ChangeTrace, type RecordedChange } from '../outbox/routing-change.types';
 
 /**
  * The router's state for one tenant. Every method that changes state is ONE atomic operation (one Lua
@@ -33,38 +39,39 @@ export interface RoutingStore {
    * Ready or not-ready ends a wrap-up. Offline withdraws the agent's offers in the same step (queued again at their
    * age, no decline remembered) and keeps its assigned work with it (listed in `heldByOfflineAgent`).
    */
-  setPresence(input: SetPresenceInput): Promise<PresenceResult>;
+  setPresence(input: SetPresenceInput, trace?: ChangeTrace): Promise<PresenceResult>;
 
   /**
    * Creates the conversation's interaction (queued) or appends to the open one. Idempotent per
    * messageId: a redelivered message returns `duplicate` and changes nothing.
    */
-  upsertInteraction(input: UpsertInteractionInput): Promise<UpsertInteractionResult>;
+  upsertInteraction(input: UpsertInteractionInput, trace?: ChangeTrace): Promise<UpsertInteractionResult>;
 
   /**
    * Offers the best waiting interaction (lowest queueScore: priority, then age, with aging) that some
-   * available agent may take (the required skill, room in the interaction's channel, no remembered decline
-   * of it) to the longest-idle of those agents. Complete: no window hides a fitting pair, however long the
+   * available agent may take (the required skill at its minimum level, room in the interaction's channel, no remembered
+   * decline of it, and while the interaction is reserved for a returning customer's last agent, being that agent) to
+   * the best-matching (highest level), then longest-idle of those agents. Complete: no window hides a fitting pair, however long the
    * queue or however many heads an agent cannot take. Returns undefined when no pair fits; callers loop.
    */
-  dispatch(now: number, offerTimeoutMs: number, newOfferId: string): Promise<Offer | undefined>;
+  dispatch(now: number, offerTimeoutMs: number, newOfferId: string, trace?: ChangeTrace): Promise<Offer | undefined>;
 
   /** Only the agent's current, unexpired offer wins; anything else is `stale`. */
-  accept(interactionId: string, offerId: string, agentId: string, now: number): Promise<AcceptResult>;
+  accept(interactionId: string, offerId: string, agentId: string, now: number, trace?: ChangeTrace): Promise<AcceptResult>;
 
   /**
    * Releases the agent's slot and requeues the interaction at its original age; the agent is not offered
    * it again for the decline memory (then it may be). When every signed-in agent eligible for it declined
    * it and an overflow skill is configured, agents with that skill may take it too.
    */
-  decline(interactionId: string, offerId: string, agentId: string, now: number): Promise<DeclineResult>;
+  decline(interactionId: string, offerId: string, agentId: string, now: number, trace?: ChangeTrace): Promise<DeclineResult>;
 
   /**
    * Offers past their deadline (deadline <= now), up to `limit`: treated as a decline (remembered the same
    * bounded time), and the silent agent (ready or in wrap-up) is set not-ready with reason missed-offer so
    * offers stop going to someone who is not there.
    */
-  sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]>;
+  sweepExpiredOffers(now: number, limit: number, trace?: ChangeTrace): Promise<ExpiredOffer[]>;
 
   /**
    * Transfer to the queue: only the agent the interaction is assigned to may. In one step its slot is released and the
@@ -72,7 +79,7 @@ export interface RoutingStore {
    * the transfer remembered like a decline so it goes to someone else for the decline memory. `not-assigned` /
    * `not-your-interaction` / `unknown-interaction` otherwise, nothing changed.
    */
-  transferToQueue(interactionId: string, agentId: string, now: number): Promise<TransferResult>;
+  transferToQueue(interactionId: string, agentId: string, now: number, trace?: ChangeTrace): Promise<TransferResult>;
 
   /**
    * Transfer to a named agent: an offer to `toAgentId` (deadline now + offerTimeoutMs, in the offers set) while the
@@ -80,16 +87,52 @@ export interface RoutingStore {
    * with no room in the interaction's channel. The target's slot is taken only when it accepts (accept re-checks room:
    * `target-full`); a decline or the deadline (sweepExpiredOffers, `transfer: true`) leaves it with the holder.
    */
-  offerTransfer(input: OfferTransferInput): Promise<OfferTransferResult>;
+  offerTransfer(input: OfferTransferInput, trace?: ChangeTrace): Promise<OfferTransferResult>;
+
+  /**
+   * Conference: the holder invites `toAgentId` (an offer, deadline now + offerTimeoutMs, in the offers set: a pending
+   * transfer or invitation is the interaction's one live offer) while keeping the interaction. Refused, changing
+   * nothing: oneself, an unknown or offline agent, one with no room in the channel, a guest already, a full conference
+   * (holder + guests = maxAgents). The invitee's accept makes it a guest, taking a slot then (`target-full` without
+   * room); a decline or the deadline (sweepExpiredOffers, `conference: true`) changes nothing else. While guests are
+   * in, the holder may not transfer (`in-conference`); completing frees every guest's slot in the same step.
+   */
+  offerConference(input: OfferConferenceInput, trace?: ChangeTrace): Promise<OfferConferenceResult>;
+
+  /**
+   * A guest leaves the conference (slot freed). The holder leaves only by handing over to a guest (`handOverTo`): that
+   * guest becomes the holder and the holder's slot is freed (`holder-must-hand-over` without it, `not-in-conference`
+   * when it names no guest). Anyone else: `not-your-interaction`.
+   */
+  leaveConference(input: LeaveConferenceInput, trace?: ChangeTrace): Promise<LeaveConferenceResult>;
 
   /**
    * The assigned agent ends the interaction; the conversation's next message opens a new one. With a wrap-up time
    * (`wrapUpMs`), a ready agent (or one already in wrap-up) goes into wrap-up until now + wrapUpMs: no offers meanwhile.
    */
-  complete(interactionId: string, agentId: string, now: number): Promise<CompleteResult>;
+  complete(interactionId: string, agentId: string, now: number, trace?: ChangeTrace): Promise<CompleteResult>;
 
   /** Wrap-ups due (until <= now), up to `limit`, earliest first: each agent back to ready. Returns those agents. */
-  endWrapUps(now: number, limit: number): Promise<AgentRecord[]>;
+  endWrapUps(now: number, limit: number, trace?: ChangeTrace): Promise<AgentRecord[]>;
+
+  /**
+   * The outbox (a transactional outbox: each change above is recorded in the same atomic step that makes it, with its
+   * input and `trace`, so the router's state and the events announcing it cannot diverge). A relay takes the changes
+   * nobody took yet (and, with `reclaimIdleMs`, those a dead relay took and never acknowledged), oldest first, and
+   * acknowledges them once their events are published; until then they stay.
+   */
+  claimChanges(claim: ChangeClaim): Promise<RecordedChange[]>;
+  ackChanges(ids: readonly string[]): Promise<void>;
+  /** Changes recorded and not yet acknowledged. */
+  pendingChanges(): Promise<number>;
+
+  /**
+   * Requirement changes due (a widening's or a sticky reservation's time <= now), up to `limit` interactions, earliest
+   * first: a widening sets the requirement to its `widenTo` (level 1; '' = none), a sticky wait over lets anyone eligible
+   * take it; a queued interaction moves to its new group in the same step. Also forgets last agents older than the
+   * sticky window. Returns the changes.
+   */
+  sweepRequirements(now: number, limit: number, trace?: ChangeTrace): Promise<RequirementChange[]>;
 
   getAgent(agentId: string): Promise<AgentRecord | undefined>;
   /** The agent and what it holds (offers and assigned work), in one consistent read; undefined for an unknown agent. */
@@ -124,6 +167,13 @@ export interface RoutingStoreOptions {
    * (default DEFAULT_WRAP_UP_MS: 0, no wrap-up). Up to MAX_WRAP_UP_MS.
    */
   wrapUpMs?: number;
+  /**
+   * Sticky agent: a new interaction of a customer (same author to the same brand account) whose previous interaction
+   * was completed within this window (ms) is reserved for the agent who completed it (default 0: off).
+   */
+  stickyWindowMs?: number;
+  /** How long that reservation lasts from creation (ms) before anyone eligible may take it (default 0: off). */
+  stickyWaitMs?: number;
 }
 
 /** RoutingStoreOptions with the defaults filled in and checked. */
@@ -136,4 +186,7 @@ export interface RoutingPolicy {
   completedRetentionMs: number;
   /** 0 = no wrap-up. */
   wrapUpMs: number;
+  /** 0 = no sticky agent (either one 0). */
+  stickyWindowMs: number;
+  stickyWaitMs: number;
 }

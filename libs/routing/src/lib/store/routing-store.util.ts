@@ -73,6 +73,17 @@ export function assertValidUpsert(input: UpsertInteractionInput): void {
     problems.push({ field: 'interactionIdIfNew', messages: ['must not be empty'] });
   }
   if (input.requiredSkill === '') problems.push({ field: 'requiredSkill', messages: ['must not be empty when set'] });
+  // '=' separates a skill from its level in agents' skills and in the store's group names: never part of a name.
+  else if (input.requiredSkill?.includes('=')) problems.push({ field: 'requiredSkill', messages: ["must not contain '='"] });
+  const level = input.requiredLevel;
+  if (level !== undefined && (!Number.isInteger(level) || level < 1 || level > MAX_SKILL_LEVEL || input.requiredSkill === undefined)) {
+    problems.push({ field: 'requiredLevel', messages: [`must be an integer 1..${MAX_SKILL_LEVEL}, with requiredSkill`] });
+  }
+  const widen = input.widen;
+  if (widen !== undefined) {
+    if (!Number.isInteger(widen.afterMs) || widen.afterMs < 1 || widen.afterMs > 2 ** 40) problems.push({ field: 'widen.afterMs', messages: ['must be a positive integer'] });
+    if (widen.to.includes('=')) problems.push({ field: 'widen.to', messages: ["must not contain '='"] });
+  }
   if (problems.length > 0) throw new ValidationFailedError('Invalid interaction upsert', problems);
 }
 
@@ -108,7 +119,13 @@ export function routingPolicy(options: RoutingStoreOptions): RoutingPolicy {
     dedupeTtlMs: integer('dedupeTtlMs', options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS, 2 ** 40),
     completedRetentionMs: integer('completedRetentionMs', options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS, 2 ** 40),
     wrapUpMs: options.wrapUpMs ?? DEFAULT_WRAP_UP_MS,
+    stickyWindowMs: options.stickyWindowMs ?? 0,
+    stickyWaitMs: options.stickyWaitMs ?? 0,
   };
+  for (const field of ['stickyWindowMs', 'stickyWaitMs'] as const) {
+    const value = policy[field];
+    if (!Number.isInteger(value) || value < 0 || value > 2 ** 40) problems.push({ field, messages: ['must be an integer >= 0'] });
+  }
   // 0 is allowed here (no wrap-up), unlike the other durations.
   if (!Number.isInteger(policy.wrapUpMs) || policy.wrapUpMs < 0 || policy.wrapUpMs > MAX_WRAP_UP_MS) {
     problems.push({ field: 'wrapUpMs', messages: [`must be an integer 0..${MAX_WRAP_UP_MS}`] });
@@ -118,6 +135,16 @@ export function routingPolicy(options: RoutingStoreOptions): RoutingPolicy {
 }
 
 /** Each skill name once (levels dropped), without '' (which no interaction requires): what the indexes and counts use. */
+/** Who a customer is for the sticky agent: the author of the first message, writing to the same brand account. */
+export function customerKeyOf(message: { brandAccountId: string; author: { id: string } }): string {
+  return `${message.brandAccountId}:${message.author.id}`;
+}
+
+/** Whether the policy keeps returning customers with their last agent. */
+export function stickyEnabled(policy: RoutingPolicy): boolean {
+  return policy.stickyWindowMs > 0 && policy.stickyWaitMs > 0;
+}
+
 export function indexedSkills(skills: readonly string[]): string[] {
   return skillNamesOf(skills);
 }

@@ -112,6 +112,15 @@ describe('QueueCountersProjector', () => {
     expect(await counts()).toEqual({});
   });
 
+  it('counts nothing for the conference steps: a guest joining is not the interaction answered again', async () => {
+    const id = newId();
+    const steps = ['conference-offered', 'conference-joined', 'conference-declined', 'conference-timed-out', 'conference-left', 'conference-handed-over'] as const;
+    for (const type of steps) {
+      expect(await projector.apply(event(id, type, CREATED_AT, { agentId: 'bob', fromAgentId: 'ada', conferenceAgentIds: ['bob'] }))).toBe(false);
+    }
+    expect(await counts()).toEqual({});
+  });
+
   it('places each event on the UTC day it happened', async () => {
     const id = newId();
     await projector.apply(event(id, 'created', Date.parse('2026-12-03T23:59:59.999Z')));

@@ -50,6 +50,7 @@ export function describeAgentStateReaderContract(name: string, factory: (options
         loadByChannel: { public: 0, dm: 0 },
         offers: [],
         assigned: [],
+        conferences: [],
       });
     });
 
@@ -64,6 +65,96 @@ export function describeAgentStateReaderContract(name: string, factory: (options
         { interactionId: second.interactionId, offerId: second.offerId, expiresAt: now + 3 + OFFER_TIMEOUT_MS, correlationId: second.correlationId },
       ]);
       expect(view?.assigned).toEqual([{ interactionId: first.interactionId, correlationId: first.correlationId }]);
+    });
+
+    it('answers a transfer offer and an invitation waiting for the agent (after a reload), and the conferences it is a guest of', async () => {
+      await harness.store.setPresence({ agentId: 'ada', state: 'ready', capacity: 2, now });
+      const held = await offerTo('ada', now + 1);
+      await harness.store.accept(held.interactionId, held.offerId, 'ada', now + 2);
+      await harness.store.setPresence({ agentId: 'ada', state: 'not-ready', reason: 'training', now: now + 2 });
+      await harness.store.setPresence({ agentId: 'bob', state: 'not-ready', reason: 'training', capacity: 1, now: now + 2 });
+      const transferOfferId = newId();
+      await harness.store.offerTransfer({
+        interactionId: held.interactionId,
+        fromAgentId: 'ada',
+        toAgentId: 'bob',
+        offerId: transferOfferId,
+        now: now + 3,
+        offerTimeoutMs: OFFER_TIMEOUT_MS,
+        reason: 'billing question',
+      });
+      const waiting = await harness.reader.stateOf('bob');
+      // The reason is the router's record's, so a reload shows it as the push did.
+      expect(waiting?.offers).toEqual([
+        {
+          interactionId: held.interactionId,
+          offerId: transferOfferId,
+          expiresAt: now + 3 + OFFER_TIMEOUT_MS,
+          correlationId: held.correlationId,
+          kind: 'transfer',
+          fromAgentId: 'ada',
+          reason: 'billing question',
+        },
+      ]);
+      expect(waiting).toMatchObject({ load: 0, assigned: [], conferences: [] });
+      // The holder's view is unchanged: the transfer offer is bob's to answer.
+      expect(await harness.reader.stateOf('ada')).toMatchObject({ offers: [], assigned: [{ interactionId: held.interactionId }] });
+      await harness.store.decline(held.interactionId, transferOfferId, 'bob', now + 4);
+
+      const invitationId = newId();
+      await harness.store.offerConference({
+        interactionId: held.interactionId,
+        fromAgentId: 'ada',
+        toAgentId: 'bob',
+        offerId: invitationId,
+        now: now + 5,
+        offerTimeoutMs: OFFER_TIMEOUT_MS,
+        maxAgents: 2,
+        reason: 'second opinion',
+      });
+      expect((await harness.reader.stateOf('bob'))?.offers).toEqual([
+        {
+          interactionId: held.interactionId,
+          offerId: invitationId,
+          expiresAt: now + 5 + OFFER_TIMEOUT_MS,
+          correlationId: held.correlationId,
+          kind: 'conference',
+          fromAgentId: 'ada',
+          reason: 'second opinion',
+        },
+      ]);
+      await harness.store.accept(held.interactionId, invitationId, 'bob', now + 6);
+      expect(await harness.reader.stateOf('bob')).toMatchObject({
+        load: 1,
+        offers: [],
+        assigned: [],
+        conferences: [{ interactionId: held.interactionId, correlationId: held.correlationId, holderAgentId: 'ada', conferenceAgentIds: ['bob'] }],
+      });
+      // The holder's read names the guests too (a reload lists who is in the conference).
+      expect((await harness.reader.stateOf('ada'))?.assigned).toEqual([
+        { interactionId: held.interactionId, correlationId: held.correlationId, conferenceAgentIds: ['bob'] },
+      ]);
+    });
+
+    it("marks an offer to the customer's last agent sticky, and no other", async () => {
+      const sticky = await factory({ stickyWindowMs: 10 * 60_000, stickyWaitMs: 30_000 });
+      try {
+        await sticky.store.setPresence({ agentId: 'ada', state: 'ready', capacity: 1, now });
+        // The same customer (author) writes twice: the second interaction is reserved for the agent who completed the first.
+        const first = newId();
+        await sticky.store.upsertInteraction(upsertInput(now + 1, { interactionIdIfNew: first }));
+        const offered = await sticky.store.dispatch(now + 1, OFFER_TIMEOUT_MS, newId());
+        if (!offered) throw new Error('expected an offer');
+        expect((await sticky.reader.stateOf('ada'))?.offers).toEqual([expect.not.objectContaining({ sticky: true })]);
+        await sticky.store.accept(first, offered.offerId, 'ada', now + 2);
+        await sticky.store.complete(first, 'ada', now + 3);
+        const second = newId();
+        await sticky.store.upsertInteraction(upsertInput(now + 4, { interactionIdIfNew: second }));
+        expect(await sticky.store.dispatch(now + 4, OFFER_TIMEOUT_MS, newId())).toMatchObject({ interactionId: second, agentId: 'ada' });
+        expect((await sticky.reader.stateOf('ada'))?.offers).toEqual([expect.objectContaining({ interactionId: second, sticky: true })]);
+      } finally {
+        await sticky.dispose();
+      }
     });
 
     it('answers wrap-up with its end, and missed-offer after a timeout', async () => {

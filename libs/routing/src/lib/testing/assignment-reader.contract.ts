@@ -78,6 +78,23 @@ export function describeAssignmentReaderContract(name: string, factory: () => Pr
       });
     });
 
+    it('answers an invitation to the conference, then its guests: the holder keeps the interaction', async () => {
+      const { interactionId, offerId } = await routed('ada');
+      await harness.store.accept(interactionId, offerId, 'ada', now + 1);
+      await harness.store.setPresence({ agentId: 'bob', state: 'not-ready', reason: 'training', capacity: 1, now: now + 2 });
+      const invitationId = newId();
+      await harness.store.offerConference({ interactionId, fromAgentId: 'ada', toAgentId: 'bob', offerId: invitationId, now: now + 3, offerTimeoutMs: OFFER_TIMEOUT_MS, maxAgents: 2 });
+      expect(await harness.reader.holderOf(interactionId)).toMatchObject({
+        state: 'assigned',
+        agentId: 'ada',
+        conferenceOffer: { toAgentId: 'bob', offerId: invitationId, expiresAt: now + 3 + OFFER_TIMEOUT_MS },
+      });
+      await harness.store.accept(interactionId, invitationId, 'bob', now + 4);
+      const holder = await harness.reader.holderOf(interactionId);
+      expect(holder).toMatchObject({ state: 'assigned', agentId: 'ada', conferenceAgentIds: ['bob'] });
+      expect(holder?.conferenceOffer).toBeUndefined();
+    });
+
     it('answers no holder once the offer is declined, and no offer either', async () => {
       const { interactionId, offerId } = await routed('ada');
       await harness.store.decline(interactionId, offerId, 'ada', now + 1);

@@ -29,6 +29,10 @@ export interface AuditedInteraction {
   createdAt: number;
   /** While assigned: the agent a pending transfer is offered to (its deadline is in the offers set). */
   transferTo?: string;
+  /** While assigned: the agent a pending invitation to the conference is made to (its deadline is in the offers set). */
+  invitedTo?: string;
+  /** While assigned: the conference's guests, each holding a slot in the interaction's channel. */
+  guests: string[];
 }
 
 export interface RoutingSnapshot {
@@ -108,6 +112,7 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
   for (const [interactionId, state] of entriesOf(ixHash, 'state')) {
     const agentId = ixHash[`${interactionId}:agent`];
     const transferTo = ixHash[`${interactionId}:xto`];
+    const invitedTo = ixHash[`${interactionId}:cto`];
     const indexed = JSON.parse(ixHash[`${interactionId}:qidx`] ?? '[]') as [string, string][] | Record<string, never>;
     interactions.set(interactionId, {
       state,
@@ -116,6 +121,8 @@ export async function readRoutingSnapshot(redis: Redis, tenant: string): Promise
       indexed: Array.isArray(indexed) ? indexed : [],
       createdAt: Number(ixHash[`${interactionId}:created`]),
       ...(transferTo === undefined ? {} : { transferTo }),
+      ...(invitedTo === undefined ? {} : { invitedTo }),
+      guests: heldList(ixHash[`${interactionId}:guests`]),
     });
   }
   return {
@@ -147,7 +154,8 @@ function heldList(raw: string | undefined): string[] {
  * - the queue index holds exactly the queued interactions' entries, counted per group;
  * - the pools hold exactly one entry per available agent, channel with room and skill ('' included);
  * - the age index holds exactly one entry per queue index entry, at the interaction's creation time;
- * - each agent's held index lists exactly the interactions offered or assigned to it;
+ * - each agent's held index lists exactly the interactions offered or assigned to it, those it is a conference guest of
+ *   and those with a transfer or an invitation waiting for it; a guest's slot counts in its load;
  * - the wrap-up index holds exactly the agents in wrap-up, at their end time.
  */
 export function routingViolations(snapshot: RoutingSnapshot, options: { checkLimits?: boolean } = {}): string[] {
@@ -162,18 +170,25 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
     const inQueue = snapshot.queue.has(id);
     const inOffers = snapshot.offers.has(id);
     if ((ix.state === 'queued') !== inQueue) violations.push(`interaction ${id} is ${ix.state} but inQueue=${inQueue}`);
-    // In the offers set: an offer, or a transfer pending on assigned work (never both, never anything else).
+    // In the offers set: an offer, or a transfer or an invitation pending on assigned work (one at most, nothing else).
     if (ix.transferTo !== undefined && ix.state !== 'assigned') violations.push(`interaction ${id} is ${ix.state} with a transfer pending`);
-    if ((ix.state === 'offered' || ix.transferTo !== undefined) !== inOffers) {
+    if (ix.invitedTo !== undefined && ix.state !== 'assigned') violations.push(`interaction ${id} is ${ix.state} with an invitation pending`);
+    if (ix.transferTo !== undefined && ix.invitedTo !== undefined) violations.push(`interaction ${id} has a transfer and an invitation pending`);
+    if (ix.guests.length > 0 && ix.state !== 'assigned') violations.push(`interaction ${id} is ${ix.state} with guests`);
+    if (ix.guests.length > 0 && ix.transferTo !== undefined) violations.push(`interaction ${id} has guests and a transfer pending`);
+    if (ix.agentId !== undefined && ix.guests.includes(ix.agentId)) violations.push(`interaction ${id}: holder ${ix.agentId} is also a guest`);
+    if (new Set(ix.guests).size !== ix.guests.length) violations.push(`interaction ${id} lists a guest twice`);
+    if ((ix.state === 'offered' || ix.transferTo !== undefined || ix.invitedTo !== undefined) !== inOffers) {
       violations.push(`interaction ${id} is ${ix.state} but inOffers=${inOffers}`);
     }
     if (ix.state === 'offered' || ix.state === 'assigned') {
       if (!ix.agentId) violations.push(`interaction ${id} is ${ix.state} without an agent`);
-      else {
-        held.set(ix.agentId, (held.get(ix.agentId) ?? 0) + 1);
-        const counts = heldIn.get(ix.agentId) ?? { public: 0, dm: 0 };
+      // The holder and each guest hold a slot in the interaction's channel.
+      for (const holderId of ix.agentId === undefined ? ix.guests : [ix.agentId, ...ix.guests]) {
+        held.set(holderId, (held.get(holderId) ?? 0) + 1);
+        const counts = heldIn.get(holderId) ?? { public: 0, dm: 0 };
         counts[ix.channel] += 1;
-        heldIn.set(ix.agentId, counts);
+        heldIn.set(holderId, counts);
       }
     } else if (ix.agentId !== undefined) {
       violations.push(`interaction ${id} is ${ix.state} but still names agent ${ix.agentId}`);
@@ -228,7 +243,10 @@ export function routingViolations(snapshot: RoutingSnapshot, options: { checkLim
   for (const [agentId] of held) if (!snapshot.agents.has(agentId)) violations.push(`unknown agent ${agentId} holds work`);
   const holding = new Map<string, string[]>();
   for (const [id, ix] of snapshot.interactions) {
-    if ((ix.state === 'offered' || ix.state === 'assigned') && ix.agentId !== undefined) holding.set(ix.agentId, [...(holding.get(ix.agentId) ?? []), id]);
+    if (ix.state !== 'offered' && ix.state !== 'assigned') continue;
+    // The held index: what the agent holds, its conferences as a guest, and transfers or invitations waiting for it.
+    const concerned = [ix.agentId, ...ix.guests, ix.transferTo, ix.invitedTo].filter((agentId): agentId is string => agentId !== undefined);
+    for (const agentId of new Set(concerned)) holding.set(agentId, [...(holding.get(agentId) ?? []), id]);
   }
   for (const [agentId, agent] of snapshot.agents) {
     const expected = (holding.get(agentId) ?? []).sort().join(',');

@@ -76,6 +76,25 @@ export function describeRoutingSnapshotReaderContract(
       });
     });
 
+    it("lists work needing a skill at a minimum level in that skill's queue, beside the skill's agents", async () => {
+      const { reader, store } = await open();
+      await store.setPresence({ agentId: 'a1', state: 'ready', skills: ['billing=1'], now });
+      await harness.store.upsertInteraction(
+        upsertInput(now - 4_000, { message: inboundMessage({ messageId: '1900000000000000001' }), requiredSkill: 'billing', requiredLevel: 3 }),
+      );
+      await arrive({ at: now - 1_000, skill: 'billing' });
+      const live = await reader.liveQueues();
+      expect(live.queues.find((queue) => queue.channel === 'public' && queue.skill === 'billing')).toEqual({
+        channel: 'public',
+        skill: 'billing',
+        waiting: 2,
+        oldestCreatedAt: now - 4_000,
+        agentsAvailable: 1,
+        agentsSignedIn: 1,
+      });
+      expect(live.queues.every((queue) => !(queue.skill ?? '').includes('='))).toBe(true);
+    });
+
     it('counts the agents who staff each queue and those free to take its work now', async () => {
       const { reader, store } = await open();
       await store.setPresence({ agentId: 'ada', state: 'ready', capacity: 2, skills: ['billing'], now });

@@ -557,9 +557,301 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
         const id = await held();
         const offered = await transfer(id, 'a2', T0 + 5);
         if (offered.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
-        await store.complete(id, 'a1', T0 + 6);
+        expect(await store.complete(id, 'a1', T0 + 6)).toMatchObject({ droppedOffer: { kind: 'transfer', toAgentId: 'a2', offerId: offered.transferOffer.offerId } });
         expect(await store.accept(id, offered.transferOffer.offerId, 'a2', T0 + 7)).toMatchObject({ kind: 'stale' });
         expect(await store.sweepExpiredOffers(T0 + 6 + TIMEOUT, 10)).toEqual([]);
+        await sound();
+      });
+    });
+
+    describe('conference (offerConference, leaveConference)', () => {
+      const sound = async (): Promise<void> => {
+        expect((await harness.violations?.()) ?? []).toEqual([]);
+      };
+      /** a1 holds one accepted interaction (capacity 2); a2 and a3 are signed in with room. */
+      const held = async (kind: 'mention' | 'dm' = 'mention'): Promise<string> => {
+        await presence('a1', 'ready', T0, 2);
+        const id = await create(T0 + 1, 1, undefined, kind);
+        const offer = await mustDispatch(T0 + 2);
+        await store.accept(id, offer.offerId, 'a1', T0 + 3);
+        // Not ready: new work in these tests goes to the others, never to the holder.
+        await presence('a1', 'not-ready', T0 + 3, 2);
+        await presence('a2', 'not-ready', T0 + 4, 1);
+        await presence('a3', 'not-ready', T0 + 4, 1);
+        return id;
+      };
+      const invite = (id: string, toAgentId: string, now: number, options: { from?: string; maxAgents?: number; offerId?: string } = {}) =>
+        store.offerConference({
+          interactionId: id,
+          fromAgentId: options.from ?? 'a1',
+          toAgentId,
+          offerId: options.offerId ?? newId(),
+          now,
+          offerTimeoutMs: TIMEOUT,
+          maxAgents: options.maxAgents ?? 2,
+        });
+      /** a2 invited and joined. */
+      const joined = async (id: string, guest = 'a2', at = T0 + 5, maxAgents = 2): Promise<void> => {
+        const invited = await invite(id, guest, at, { maxAgents });
+        if (invited.kind !== 'conference-offered') throw new Error(`expected conference-offered, got ${JSON.stringify(invited)}`);
+        const accepted = await store.accept(id, invited.conferenceOffer.offerId, guest, at + 1);
+        if (accepted.kind !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(accepted)}`);
+      };
+
+      it('invites without taking a slot; the accept makes the invitee a guest holding a slot while the holder keeps it', async () => {
+        const id = await held();
+        const offered = await invite(id, 'a2', T0 + 5);
+        expect(offered).toMatchObject({ kind: 'conference-offered', conferenceOffer: { toAgentId: 'a2', expiresAt: T0 + 5 + TIMEOUT } });
+        if (offered.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        expect(await store.getInteraction(id)).toMatchObject({ state: 'assigned', agentId: 'a1', conferenceOffer: { toAgentId: 'a2' } });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 0 });
+        await sound();
+
+        const accepted = await store.accept(id, offered.conferenceOffer.offerId, 'a2', T0 + 6);
+        expect(accepted).toMatchObject({ kind: 'accepted', conferenceJoined: true, interaction: { state: 'assigned', agentId: 'a1', conferenceAgentIds: ['a2'] } });
+        const record = await store.getInteraction(id);
+        expect(record?.conferenceOffer).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 1 });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 1, loadByChannel: { public: 1, dm: 0 } });
+        // The guest's work lists it (a reload finds the conference); only the holder's assigned work is the holder's.
+        expect((await store.getAgentWork('a2'))?.interactions.map((ix) => ix.interactionId)).toEqual([id]);
+        await sound();
+      });
+
+      it('leaves everything as it was when the invitee declines or lets the invitation time out, and never sets it not-ready', async () => {
+        const id = await held();
+        await presence('a2', 'ready', T0 + 4, 1);
+        const first = await invite(id, 'a2', T0 + 5);
+        if (first.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        expect(await store.decline(id, first.conferenceOffer.offerId, 'a2', T0 + 6)).toMatchObject({
+          kind: 'declined',
+          conferenceDeclined: true,
+          interaction: { state: 'assigned', agentId: 'a1' },
+        });
+        expect((await store.getAgentWork('a2'))?.interactions).toEqual([]);
+        await sound();
+        const second = await invite(id, 'a2', T0 + 7);
+        if (second.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        expect(await store.sweepExpiredOffers(T0 + 7 + TIMEOUT, 10)).toEqual([
+          expect.objectContaining({ conference: true, agentId: 'a2', offerId: second.conferenceOffer.offerId, agentSetNotReady: false }),
+        ]);
+        const record = await store.getInteraction(id);
+        expect(record).toMatchObject({ state: 'assigned', agentId: 'a1' });
+        expect(record?.conferenceOffer).toBeUndefined();
+        expect(record?.conferenceAgentIds).toBeUndefined();
+        expect(await store.getAgent('a2')).toMatchObject({ state: 'ready', load: 0 });
+        expect(await store.accept(id, second.conferenceOffer.offerId, 'a2', T0 + 8 + TIMEOUT)).toMatchObject({ kind: 'stale' });
+        await sound();
+      });
+
+      it('refuses oneself, an unknown, offline or full agent, a guest already, a full conference, a non-holder and a second pending offer, changing nothing', async () => {
+        const id = await held();
+        await presence('a4', 'offline', T0 + 4);
+        expect(await invite(id, 'a1', T0 + 5)).toEqual({ kind: 'refused', reason: 'invite-self' });
+        expect(await invite(id, 'nobody', T0 + 5)).toEqual({ kind: 'refused', reason: 'unknown-agent' });
+        expect(await invite(id, 'a4', T0 + 5)).toEqual({ kind: 'refused', reason: 'agent-offline' });
+        expect(await invite(id, 'a3', T0 + 5, { from: 'a2' })).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        // a3 fills up with an interaction of its own.
+        await presence('a3', 'ready', T0 + 6, 1);
+        await create(T0 + 7);
+        await mustDispatch(T0 + 8);
+        expect(await invite(id, 'a3', T0 + 9)).toEqual({ kind: 'refused', reason: 'agent-at-capacity' });
+        await joined(id, 'a2', T0 + 10);
+        expect(await invite(id, 'a2', T0 + 12, { maxAgents: 3 })).toEqual({ kind: 'refused', reason: 'already-in-conference' });
+        await presence('a5', 'not-ready', T0 + 12, 1);
+        expect(await invite(id, 'a5', T0 + 13)).toEqual({ kind: 'refused', reason: 'conference-full' });
+        expect(await invite(id, 'a5', T0 + 13, { from: 'a2', maxAgents: 3 })).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        expect(await invite(id, 'a5', T0 + 14, { maxAgents: 3 })).toMatchObject({ kind: 'conference-offered' });
+        expect(await invite(id, 'a6', T0 + 15, { maxAgents: 4 })).toEqual({ kind: 'stale', reason: 'invitation-pending' });
+        await sound();
+      });
+
+      it('lets one live offer per interaction: no invitation beside a transfer offer, no transfer beside an invitation or guests', async () => {
+        const id = await held();
+        const transfer = await store.offerTransfer({ interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 5, offerTimeoutMs: TIMEOUT });
+        if (transfer.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        expect(await invite(id, 'a3', T0 + 6)).toEqual({ kind: 'stale', reason: 'transfer-pending' });
+        await store.decline(id, transfer.transferOffer.offerId, 'a2', T0 + 7);
+        expect(await invite(id, 'a3', T0 + 8)).toMatchObject({ kind: 'conference-offered' });
+        const toB = { interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 9, offerTimeoutMs: TIMEOUT };
+        expect(await store.offerTransfer(toB)).toEqual({ kind: 'stale', reason: 'invitation-pending' });
+        expect(await store.transferToQueue(id, 'a1', T0 + 9)).toEqual({ kind: 'stale', reason: 'invitation-pending' });
+        const invitation = (await store.getInteraction(id))?.conferenceOffer;
+        await store.accept(id, invitation?.offerId ?? '', 'a3', T0 + 10);
+        expect(await store.offerTransfer({ ...toB, offerId: newId(), now: T0 + 11 })).toEqual({ kind: 'stale', reason: 'in-conference' });
+        expect(await store.transferToQueue(id, 'a1', T0 + 11)).toEqual({ kind: 'stale', reason: 'in-conference' });
+        await sound();
+      });
+
+      it('refuses an accept when the invitee has no room by then (target-full), leaving the invitation to its deadline', async () => {
+        const id = await held();
+        const invited = await invite(id, 'a2', T0 + 5);
+        if (invited.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        await presence('a2', 'ready', T0 + 6, 1);
+        await create(T0 + 7);
+        await mustDispatch(T0 + 8);
+        expect(await store.accept(id, invited.conferenceOffer.offerId, 'a2', T0 + 9)).toEqual({ kind: 'stale', reason: 'target-full' });
+        expect(await store.getInteraction(id)).toMatchObject({ conferenceOffer: { toAgentId: 'a2' } });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 1 });
+        await sound();
+      });
+
+      it('frees a guest who leaves; refuses the holder leaving without handing over, or to someone not a guest, and a stranger', async () => {
+        const id = await held();
+        await joined(id);
+        const leave = (agentId: string, now: number, handOverTo?: string) =>
+          store.leaveConference({ interactionId: id, agentId, now, ...(handOverTo === undefined ? {} : { handOverTo }) });
+        expect(await leave('a1', T0 + 7)).toEqual({ kind: 'stale', reason: 'holder-must-hand-over' });
+        expect(await leave('a1', T0 + 7, 'a3')).toEqual({ kind: 'stale', reason: 'not-in-conference' });
+        expect(await leave('a3', T0 + 7)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        expect(await leave('a2', T0 + 7, 'a3')).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        await sound();
+        const left = await leave('a2', T0 + 8);
+        expect(left).toMatchObject({ kind: 'left', agentId: 'a2', interaction: { state: 'assigned', agentId: 'a1' } });
+        expect((await store.getInteraction(id))?.conferenceAgentIds).toBeUndefined();
+        expect(await store.getAgent('a2')).toMatchObject({ load: 0 });
+        expect((await store.getAgentWork('a2'))?.interactions).toEqual([]);
+        expect(await leave('a2', T0 + 9)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        await sound();
+      });
+
+      it('hands the interaction over to a guest: the guest becomes the holder, the old holder is freed and out', async () => {
+        const id = await held('dm');
+        await joined(id);
+        const handed = await store.leaveConference({ interactionId: id, agentId: 'a1', handOverTo: 'a2', now: T0 + 7 });
+        expect(handed).toMatchObject({ kind: 'handed-over', fromAgentId: 'a1', toAgentId: 'a2', interaction: { state: 'assigned', agentId: 'a2' } });
+        expect((await store.getInteraction(id))?.conferenceAgentIds).toBeUndefined();
+        expect(await store.getAgent('a1')).toMatchObject({ load: 0, loadByChannel: { public: 0, dm: 0 } });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 1, loadByChannel: { public: 0, dm: 1 } });
+        expect((await store.getAgentWork('a1'))?.interactions).toEqual([]);
+        expect(await store.complete(id, 'a1', T0 + 8)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        expect(await store.complete(id, 'a2', T0 + 8)).toMatchObject({ kind: 'completed' });
+        await sound();
+      });
+
+      it("frees every guest's slot when the holder completes, listing them on the record; a guest may not complete", async () => {
+        const id = await held();
+        await joined(id, 'a2', T0 + 5, 3);
+        await joined(id, 'a3', T0 + 7, 3);
+        expect(await store.complete(id, 'a2', T0 + 9)).toEqual({ kind: 'stale', reason: 'not-your-interaction' });
+        const pending = await invite(id, 'a4', T0 + 9, { maxAgents: 4 });
+        expect(pending).toEqual({ kind: 'refused', reason: 'unknown-agent' });
+        const done = await store.complete(id, 'a1', T0 + 10);
+        expect(done).toMatchObject({ kind: 'completed', interaction: { state: 'completed', conferenceAgentIds: ['a2', 'a3'] } });
+        for (const agentId of ['a1', 'a2', 'a3']) {
+          expect(await store.getAgent(agentId)).toMatchObject({ load: 0 });
+          expect((await store.getAgentWork(agentId))?.interactions).toEqual([]);
+        }
+        await sound();
+      });
+
+      it('takes a guest going offline out of the conference (slot freed); the holder going offline keeps it with the guests', async () => {
+        const id = await held();
+        await joined(id);
+        const offline = await presence('a2', 'offline', T0 + 7);
+        expect(offline.leftConferences).toEqual([expect.objectContaining({ interactionId: id, agentId: 'a1' })]);
+        expect(offline.heldByOfflineAgent).toBeUndefined();
+        expect(offline).toMatchObject({ load: 0 });
+        expect((await store.getInteraction(id))?.conferenceAgentIds).toBeUndefined();
+        await sound();
+        await presence('a2', 'ready', T0 + 8, 1);
+        await joined(id, 'a2', T0 + 9);
+        const holderOffline = await presence('a1', 'offline', T0 + 11);
+        expect(holderOffline.heldByOfflineAgent).toEqual([id]);
+        expect(holderOffline.leftConferences).toBeUndefined();
+        expect(await store.getInteraction(id)).toMatchObject({ agentId: 'a1', conferenceAgentIds: ['a2'] });
+        await sound();
+      });
+
+      it('lists a pending transfer offer and an invitation in the target\'s work, so a reload finds them', async () => {
+        const id = await held();
+        const transfer = await store.offerTransfer({ interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 5, offerTimeoutMs: TIMEOUT });
+        if (transfer.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        expect((await store.getAgentWork('a2'))?.interactions).toEqual([expect.objectContaining({ interactionId: id, transferOffer: transfer.transferOffer })]);
+        await sound();
+        await store.decline(id, transfer.transferOffer.offerId, 'a2', T0 + 6);
+        expect((await store.getAgentWork('a2'))?.interactions).toEqual([]);
+        const invited = await invite(id, 'a3', T0 + 7);
+        if (invited.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        expect((await store.getAgentWork('a3'))?.interactions).toEqual([expect.objectContaining({ interactionId: id, conferenceOffer: invited.conferenceOffer })]);
+        // The target going offline keeps it waiting for its deadline; the holder completing drops it.
+        await presence('a3', 'offline', T0 + 8);
+        expect((await store.getAgentWork('a3'))?.interactions).toHaveLength(1);
+        const done = await store.complete(id, 'a1', T0 + 9);
+        expect(done.kind === 'completed' ? done.interaction.conferenceOffer : 'not completed').toBeUndefined();
+        // The dropped invitation is named, so its invitee can be told.
+        expect(done).toMatchObject({ droppedOffer: { kind: 'conference', toAgentId: 'a3', offerId: invited.conferenceOffer.offerId } });
+        expect((await store.getInteraction(id))?.conferenceOffer).toBeUndefined();
+        expect((await store.getAgentWork('a3'))?.interactions).toEqual([]);
+        await sound();
+      });
+
+      it("keeps the transfer's reason and the invitation's note on the pending offer, read back until it is answered", async () => {
+        const id = await held();
+        const transfer = await store.offerTransfer({
+          interactionId: id,
+          fromAgentId: 'a1',
+          toAgentId: 'a2',
+          offerId: newId(),
+          now: T0 + 5,
+          offerTimeoutMs: TIMEOUT,
+          reason: 'billing question',
+        });
+        expect(transfer).toMatchObject({ kind: 'transfer-offered', transferOffer: { reason: 'billing question' } });
+        expect((await store.getInteraction(id))?.transferOffer).toMatchObject({ toAgentId: 'a2', reason: 'billing question' });
+        expect((await store.getAgentWork('a2'))?.interactions[0]?.transferOffer?.reason).toBe('billing question');
+        if (transfer.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        await store.decline(id, transfer.transferOffer.offerId, 'a2', T0 + 6);
+        // An offer made without a reason carries none, not the previous one's.
+        const bare = await store.offerTransfer({ interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 7, offerTimeoutMs: TIMEOUT });
+        if (bare.kind !== 'transfer-offered') throw new Error('expected transfer-offered');
+        expect((await store.getInteraction(id))?.transferOffer).not.toHaveProperty('reason');
+        await store.decline(id, bare.transferOffer.offerId, 'a2', T0 + 8);
+
+        const invited = await store.offerConference({
+          interactionId: id,
+          fromAgentId: 'a1',
+          toAgentId: 'a3',
+          offerId: newId(),
+          now: T0 + 9,
+          offerTimeoutMs: TIMEOUT,
+          maxAgents: 2,
+          reason: 'second opinion on the refund',
+        });
+        expect(invited).toMatchObject({ kind: 'conference-offered', conferenceOffer: { reason: 'second opinion on the refund' } });
+        expect((await store.getAgentWork('a3'))?.interactions[0]?.conferenceOffer).toMatchObject({ toAgentId: 'a3', reason: 'second opinion on the refund' });
+        if (invited.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        await store.accept(id, invited.conferenceOffer.offerId, 'a3', T0 + 10);
+        expect((await store.getInteraction(id))?.conferenceOffer).toBeUndefined();
+        await sound();
+      });
+
+      it('answers a redelivered accept of an invitation already-accepted, changing nothing; once the guest left, it is stale', async () => {
+        const id = await held();
+        const invited = await invite(id, 'a2', T0 + 5);
+        if (invited.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        const offerId = invited.conferenceOffer.offerId;
+        expect(await store.accept(id, offerId, 'a2', T0 + 6)).toMatchObject({ kind: 'accepted', conferenceJoined: true });
+        const again = await store.accept(id, offerId, 'a2', T0 + 7);
+        expect(again).toMatchObject({ kind: 'already-accepted', interaction: { agentId: 'a1', conferenceAgentIds: ['a2'] } });
+        expect(again).not.toHaveProperty('conferenceJoined');
+        expect(await store.getAgent('a2')).toMatchObject({ load: 1 });
+        // Another agent naming the same invitation is not answered as its accept.
+        expect(await store.accept(id, offerId, 'a3', T0 + 7)).toMatchObject({ kind: 'stale' });
+        await sound();
+
+        expect(await store.leaveConference({ interactionId: id, agentId: 'a2', now: T0 + 8 })).toMatchObject({ kind: 'left' });
+        expect(await store.accept(id, offerId, 'a2', T0 + 9)).toMatchObject({ kind: 'stale' });
+        expect(await store.getAgent('a2')).toMatchObject({ load: 0 });
+        await sound();
+
+        // Joined again and handed the interaction: its join, redelivered, is still answered (it holds it now).
+        const rejoin = await invite(id, 'a2', T0 + 10);
+        if (rejoin.kind !== 'conference-offered') throw new Error('expected conference-offered');
+        await store.accept(id, rejoin.conferenceOffer.offerId, 'a2', T0 + 11);
+        expect(await store.leaveConference({ interactionId: id, agentId: 'a1', handOverTo: 'a2', now: T0 + 12 })).toMatchObject({ kind: 'handed-over' });
+        expect(await store.accept(id, rejoin.conferenceOffer.offerId, 'a2', T0 + 13)).toMatchObject({ kind: 'already-accepted', interaction: { agentId: 'a2' } });
+        expect(await store.accept(id, rejoin.conferenceOffer.offerId, 'a1', T0 + 13)).toMatchObject({ kind: 'stale' });
         await sound();
       });
     });

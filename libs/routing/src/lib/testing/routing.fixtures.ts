@@ -68,6 +68,8 @@ export function upsertInput(
     correlationId: overrides.correlationId ?? newId(),
     interactionIdIfNew: overrides.interactionIdIfNew ?? newId(),
     ...(overrides.requiredSkill === undefined ? {} : { requiredSkill: overrides.requiredSkill }),
+    ...(overrides.requiredLevel === undefined ? {} : { requiredLevel: overrides.requiredLevel }),
+    ...(overrides.widen === undefined ? {} : { widen: overrides.widen }),
     now,
   };
 }

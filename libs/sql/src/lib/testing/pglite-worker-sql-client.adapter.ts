@@ -46,10 +46,44 @@ export async function openPgliteInWorker(dataDir: string): Promise<PgliteWorkerS
       pending.set(id, { resolve, reject });
       worker.postMessage({ id, op, text, params });
     });
-  const client: PgliteWorkerSqlClient = {
+  // One connection in the worker: while a transaction is open, calls from outside it wait for its end rather than
+  // joining it.
+  let gate: Promise<void> = Promise.resolve();
+  const inside: SqlClient = {
     query: async <R extends object>(text: string, params: readonly unknown[] = []): Promise<R[]> => (await call('query', text, [...params])) as R[],
     script: async (sql: string): Promise<void> => {
       await call('script', sql);
+    },
+    transaction: <T>(work: (tx: SqlClient) => Promise<T>): Promise<T> => work(inside),
+  };
+  const client: PgliteWorkerSqlClient = {
+    query: async <R extends object>(text: string, params: readonly unknown[] = []): Promise<R[]> => {
+      await gate;
+      return inside.query<R>(text, params);
+    },
+    script: async (sql: string): Promise<void> => {
+      await gate;
+      await inside.script(sql);
+    },
+    transaction: async <T>(work: (tx: SqlClient) => Promise<T>): Promise<T> => {
+      const previous = gate;
+      let release = (): void => undefined;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      gate = previous.then(() => mine);
+      await previous;
+      try {
+        await call('query', 'BEGIN');
+        try {
+          const result = await work(inside);
+          await call('query', 'COMMIT');
+          return result;
+        } catch (error) {
+          await call('query', 'ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        release();
+      }
     },
     close: async (): Promise<void> => {
       await call('close');

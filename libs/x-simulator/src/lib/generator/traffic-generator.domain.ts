@@ -177,7 +177,7 @@ export class TrafficGenerator {
       const latest = this.store.latestTweetInConversation(root.conversationId);
       if (latest && this.store.userById(root.authorId)) {
         const { text } = composeTweet(this.random, brand.username, 'followup');
-        this.store.createTweet({ authorId: root.authorId, text, inReplyToTweetId: latest.id, origin: 'generator' });
+        this.store.createTweet({ authorId: root.authorId, text, inReplyToTweetId: latest.id, origin: 'generator', lang: customerLanguage(root.authorId) });
         this.counted();
         return;
       }
@@ -185,7 +185,7 @@ export class TrafficGenerator {
     const author = pick(this.random, this.pool);
     const category = weighted(this.random, this.mix);
     const { text } = composeTweet(this.random, brand.username, category);
-    const tweet = this.store.createTweet({ authorId: author.id, text, origin: 'generator' });
+    const tweet = this.store.createTweet({ authorId: author.id, text, origin: 'generator', lang: customerLanguage(author.id) });
     // Remember recent thread starters in a ring so follow-ups land in live conversations.
     if (this.threads.length < THREAD_POOL) this.threads.push(tweet);
     else this.threads[this.threadCursor++ % THREAD_POOL] = tweet;
@@ -211,4 +211,15 @@ export class TrafficGenerator {
     this.produced++;
     this.counters.tweetsByOrigin.generator++;
   }
+}
+
+/**
+ * The language X would detect in a generated customer's tweets: one per customer, from its id (so the seeded random
+ * stream is untouched): about 80 % en, 8 % fr, 7 % es, 5 % de, as an English-first brand's mentions might be.
+ */
+export function customerLanguage(authorId: string): string {
+  let hash = 0;
+  for (let i = 0; i < authorId.length; i++) hash = (hash * 31 + authorId.charCodeAt(i)) >>> 0;
+  const bucket = hash % 100;
+  return bucket < 80 ? 'en' : bucket < 88 ? 'fr' : bucket < 95 ? 'es' : 'de';
 }

@@ -65,6 +65,8 @@ export interface SimTweet {
   evicted: boolean;
   replyCount: number;
   quoteCount: number;
+  /** The language X detected (`lang`); 'en' when absent. */
+  lang?: string;
 }
 
 export interface SimRule {

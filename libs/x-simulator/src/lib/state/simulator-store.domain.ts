@@ -39,6 +39,8 @@ export interface NewTweet {
   /** Users left out of the auto-populated leading reply mentions (X's reply.exclude_reply_user_ids). */
   excludeReplyUserIds?: readonly string[];
   origin: TweetOrigin;
+  /** The language X would detect (BCP 47); rendered as `lang`, 'en' when absent. */
+  lang?: string;
 }
 
 export interface NewDirectMessage {
@@ -347,6 +349,7 @@ export class SimulatorStore {
       evicted: false,
       replyCount: 0,
       quoteCount: 0,
+      ...(input.lang === undefined ? {} : { lang: input.lang }),
     };
     if (parent) parent.replyCount++;
     if (quoted) quoted.quoteCount++;

@@ -66,7 +66,7 @@ export function renderTweet(tweet: SimTweet, selection: FieldSelection): TweetWi
     };
   }
   if (f.has('display_text_range')) out.display_text_range = tweet.displayTextRange;
-  if (f.has('lang')) out.lang = 'en';
+  if (f.has('lang')) out.lang = tweet.lang ?? 'en';
   if (f.has('possibly_sensitive')) out.possibly_sensitive = false;
   if (f.has('reply_settings')) out.reply_settings = 'everyone';
   if (f.has('edit_controls')) {

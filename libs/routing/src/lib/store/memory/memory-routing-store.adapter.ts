@@ -22,8 +22,13 @@ import {
   type DeclineResult,
   type ExpiredOffer,
   type InteractionRecord,
+  type LeaveConferenceInput,
+  type LeaveConferenceResult,
   type Offer,
+  type OfferConferenceInput,
+  type OfferConferenceResult,
   type PresenceResult,
+  type RequirementChange,
   type OfferTransferInput,
   type OfferTransferResult,
   type SetPresenceInput,
@@ -34,6 +39,7 @@ import {
   type UpsertInteractionResult,
   type WithdrawnOffer,
 } from '../../routing.types';
+import { type ChangeClaim, type RecordedChange } from '../../outbox/routing-change.types';
 import { channelOf, queueScore } from '../../priority.util';
 import { skillMatchOf } from '../../skill-rules.util';
 import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
@@ -41,10 +47,13 @@ import {
   assertValidPresence,
   assertValidTenant,
   assertValidUpsert,
+  customerKeyOf,
   indexedSkills,
   presenceLimits,
   routingPolicy,
+  stickyEnabled,
 } from '../routing-store.util';
+import { MemoryOutbox, recordChangesOf } from './memory-outbox.domain';
 
 interface AgentEntry {
   state: AgentState;
@@ -85,8 +94,13 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
   private readonly offers = new Map<string, number>();
   private readonly seenMessages = new Map<string, Expiring<string>>();
   private readonly completed = new Map<string, Expiring<InteractionRecord>>();
+  /** customerKeyOf → the agent who completed the customer's last interaction, and when (sticky agent). */
+  private readonly lastAgents = new Map<string, { agentId: string; closedAt: number }>();
+  /** interactionId → guest → the invitation it joined by (Redis `gjoins`), so a redelivered accept is already-accepted. */
+  private readonly conferenceJoins = new Map<string, Map<string, string>>();
 
   private readonly policy: RoutingPolicy;
+  private readonly outbox = new MemoryOutbox();
 
   constructor(
     readonly tenant: string,
@@ -94,6 +108,20 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
   ) {
     assertValidTenant(tenant);
     this.policy = routingPolicy(options);
+    // Every change is recorded in the outbox in the same synchronous step that makes it (see MemoryOutbox).
+    recordChangesOf(this, this.outbox);
+  }
+
+  async claimChanges(claim: ChangeClaim): Promise<RecordedChange[]> {
+    return this.outbox.claim(claim);
+  }
+
+  async ackChanges(ids: readonly string[]): Promise<void> {
+    this.outbox.remove(ids);
+  }
+
+  async pendingChanges(): Promise<number> {
+    return this.outbox.size;
   }
 
   async setPresence(input: SetPresenceInput): Promise<PresenceResult> {
@@ -118,10 +146,19 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     this.agents.set(agentId, entry);
     const withdrawnOffers: WithdrawnOffer[] = [];
     const heldByOfflineAgent: string[] = [];
+    const leftConferences: InteractionRecord[] = [];
     if (state === 'offline') {
       // Nobody is there to answer: offers go back to the queue for others now, not at their deadline. Assigned work
       // stays with the agent (it may hold a conversation half answered); supervisors see it flagged.
       for (const interaction of this.heldBy(agentId)) {
+        if (interaction.conferenceAgentIds?.includes(agentId)) {
+          // A guest signing out leaves the conference: the holder still has the customer.
+          this.removeGuest(interaction, agentId, now);
+          leftConferences.push(structuredClone(interaction));
+          continue;
+        }
+        // A transfer offer or an invitation waiting for this agent: left to its deadline (accept refuses an offline agent).
+        if (interaction.agentId !== agentId) continue;
         if (interaction.state === 'assigned') {
           heldByOfflineAgent.push(interaction.interactionId);
           continue;
@@ -132,11 +169,14 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
         withdrawnOffers.push({ offerId, agentId, interaction: structuredClone(interaction) });
       }
     }
+    // Returning customers reserved for an agent who signs out go to anyone eligible at once.
+    if (state === 'offline') for (const interaction of this.interactions.values()) this.endSticky(interaction, agentId);
     this.refreshAvailability(agentId, entry, now);
     return {
       ...this.agentRecord(agentId, entry),
       ...(withdrawnOffers.length === 0 ? {} : { withdrawnOffers }),
       ...(heldByOfflineAgent.length === 0 ? {} : { heldByOfflineAgent }),
+      ...(leftConferences.length === 0 ? {} : { leftConferences }),
     };
   }
 
@@ -170,6 +210,9 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       priority: input.priority,
       createdAt: now,
       ...(input.requiredSkill === undefined ? {} : { requiredSkill: input.requiredSkill }),
+      ...((input.requiredLevel ?? 1) > 1 ? { requiredLevel: input.requiredLevel } : {}),
+      ...(input.widen === undefined ? {} : { widenAt: now + input.widen.afterMs, widenTo: input.widen.to }),
+      ...this.stickyOf(message, input, now),
       declinedBy: [],
       messageCount: 1,
       firstMessage: structuredClone(message),
@@ -205,8 +248,10 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       let chosen: { agentId: string; agent: AgentEntry; match: number } | undefined;
       for (const [agentId, agent] of candidates) {
         if (agent.loadByChannel[channel] >= channelLimit(agent, channel)) continue;
-        const match = skillMatchOf(agent.skills, interaction.requiredSkill, interaction.overflowSkill);
+        const match = skillMatchOf(agent.skills, interaction.requiredSkill, interaction.overflowSkill, interaction.requiredLevel);
         if (match === undefined) continue;
+        // Reserved for a returning customer's last agent: nobody else meanwhile.
+        if (interaction.stickyUntil !== undefined && interaction.stickyAgentId !== agentId) continue;
         if ((interaction.declinedUntil?.[agentId] ?? 0) > now) continue;
         if (!chosen || match > chosen.match) chosen = { agentId, agent, match };
       }
@@ -224,6 +269,15 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     const transfer = interaction.transferOffer;
     if (interaction.state === 'assigned' && transfer?.offerId === offerId && transfer.toAgentId === agentId) {
       return this.acceptTransfer(interaction, transfer, now);
+    }
+    const invitation = interaction.conferenceOffer;
+    if (interaction.state === 'assigned' && invitation?.offerId === offerId && invitation.toAgentId === agentId) {
+      return this.acceptInvitation(interaction, invitation, now);
+    }
+    const inConference = interaction.agentId === agentId || (interaction.conferenceAgentIds ?? []).includes(agentId);
+    if (interaction.state === 'assigned' && inConference && this.conferenceJoins.get(interactionId)?.get(agentId) === offerId) {
+      // The invitation this agent joined by (a guest, or the holder a guest became by a hand-over), accepted again.
+      return { kind: 'already-accepted', interaction: structuredClone(interaction) };
     }
     if (interaction.state !== 'offered') return stale('not-offered');
     if (interaction.offerId !== offerId || interaction.agentId !== agentId) return stale('offer-mismatch');
@@ -246,6 +300,14 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       this.offers.delete(interactionId);
       return { kind: 'declined', offerId, interaction: structuredClone(interaction), transferDeclined: true };
     }
+    const invitation = interaction.conferenceOffer;
+    if (interaction.state === 'assigned' && invitation?.offerId === offerId && invitation.toAgentId === agentId) {
+      // A declined invitation: nothing else changes.
+      delete interaction.conferenceOffer;
+      interaction.updatedAt = now;
+      this.offers.delete(interactionId);
+      return { kind: 'declined', offerId, interaction: structuredClone(interaction), conferenceDeclined: true };
+    }
     if (interaction.state !== 'offered') return stale('not-offered');
     if (interaction.offerId !== offerId || interaction.agentId !== agentId) return stale('offer-mismatch');
     this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
@@ -259,6 +321,8 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     if (interaction.state !== 'assigned') return stale('not-assigned');
     if (interaction.agentId !== agentId) return stale('not-your-interaction');
     if (interaction.transferOffer) return stale('transfer-pending');
+    const conferenceBusy = this.conferenceBusy(interaction);
+    if (conferenceBusy) return stale(conferenceBusy);
     this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
     this.requeue(interaction, agentId, now);
     return { kind: 'transferred', fromAgentId: agentId, interaction: structuredClone(interaction) };
@@ -270,12 +334,14 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     if (interaction.state !== 'assigned') return stale('not-assigned');
     if (interaction.agentId !== input.fromAgentId) return stale('not-your-interaction');
     if (interaction.transferOffer) return stale('transfer-pending');
+    const conferenceBusy = this.conferenceBusy(interaction);
+    if (conferenceBusy) return stale(conferenceBusy);
     if (input.toAgentId === input.fromAgentId) return { kind: 'refused', reason: 'transfer-to-self' };
     const target = this.agents.get(input.toAgentId);
     if (!target) return { kind: 'refused', reason: 'unknown-agent' };
     if (target.state === 'offline') return { kind: 'refused', reason: 'agent-offline' };
     if (!hasRoom(target, channelOf(interaction.firstMessage))) return { kind: 'refused', reason: 'agent-at-capacity' };
-    const transferOffer = { toAgentId: input.toAgentId, offerId: input.offerId, expiresAt: input.now + input.offerTimeoutMs };
+    const transferOffer = { toAgentId: input.toAgentId, offerId: input.offerId, expiresAt: input.now + input.offerTimeoutMs, ...reasonOf(input) };
     interaction.transferOffer = transferOffer;
     interaction.updatedAt = input.now;
     this.offers.set(input.interactionId, transferOffer.expiresAt);
@@ -303,6 +369,88 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     return { kind: 'accepted', interaction: structuredClone(interaction), transferredFrom: from };
   }
 
+  async offerConference(input: OfferConferenceInput): Promise<OfferConferenceResult> {
+    const interaction = this.interactions.get(input.interactionId);
+    if (!interaction) return stale('unknown-interaction');
+    if (interaction.state !== 'assigned') return stale('not-assigned');
+    if (interaction.agentId !== input.fromAgentId) return stale('not-your-interaction');
+    if (interaction.transferOffer) return stale('transfer-pending');
+    if (interaction.conferenceOffer) return stale('invitation-pending');
+    if (input.toAgentId === input.fromAgentId) return { kind: 'refused', reason: 'invite-self' };
+    const guests = interaction.conferenceAgentIds ?? [];
+    if (guests.includes(input.toAgentId)) return { kind: 'refused', reason: 'already-in-conference' };
+    if (1 + guests.length >= input.maxAgents) return { kind: 'refused', reason: 'conference-full' };
+    const target = this.agents.get(input.toAgentId);
+    if (!target) return { kind: 'refused', reason: 'unknown-agent' };
+    if (target.state === 'offline') return { kind: 'refused', reason: 'agent-offline' };
+    if (!hasRoom(target, channelOf(interaction.firstMessage))) return { kind: 'refused', reason: 'agent-at-capacity' };
+    const conferenceOffer = { toAgentId: input.toAgentId, offerId: input.offerId, expiresAt: input.now + input.offerTimeoutMs, ...reasonOf(input) };
+    interaction.conferenceOffer = conferenceOffer;
+    interaction.updatedAt = input.now;
+    this.offers.set(interaction.interactionId, conferenceOffer.expiresAt);
+    return { kind: 'conference-offered', interaction: structuredClone(interaction), conferenceOffer: { ...conferenceOffer } };
+  }
+
+  async leaveConference(input: LeaveConferenceInput): Promise<LeaveConferenceResult> {
+    const { agentId, handOverTo, now } = input;
+    const interaction = this.interactions.get(input.interactionId);
+    if (!interaction) return stale('unknown-interaction');
+    if (interaction.state !== 'assigned') return stale('not-assigned');
+    const guests = interaction.conferenceAgentIds ?? [];
+    if (guests.includes(agentId)) {
+      // A guest hands nothing over: only the holder has the interaction to give.
+      if (handOverTo !== undefined) return stale('not-your-interaction');
+      this.removeGuest(interaction, agentId, now);
+      return { kind: 'left', agentId, interaction: structuredClone(interaction) };
+    }
+    if (interaction.agentId !== agentId) return stale('not-your-interaction');
+    if (handOverTo === undefined) return stale('holder-must-hand-over');
+    if (!guests.includes(handOverTo)) return stale('not-in-conference');
+    // The guest already holds a slot: it keeps it as the holder; the previous holder's is freed.
+    this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
+    interaction.agentId = handOverTo;
+    this.setGuests(interaction, guests.filter((id) => id !== handOverTo));
+    interaction.updatedAt = now;
+    return { kind: 'handed-over', fromAgentId: agentId, toAgentId: handOverTo, interaction: structuredClone(interaction) };
+  }
+
+  private acceptInvitation(interaction: InteractionRecord, invitation: NonNullable<InteractionRecord['conferenceOffer']>, now: number): AcceptResult {
+    if (invitation.expiresAt <= now) return stale('offer-expired');
+    const guestId = invitation.toAgentId;
+    const guest = this.agents.get(guestId);
+    const channel = channelOf(interaction.firstMessage);
+    if (!guest || guest.state === 'offline' || !hasRoom(guest, channel)) return stale('target-full');
+    guest.load += 1;
+    guest.loadByChannel[channel] += 1;
+    // As a dispatched offer: new work sends the agent to the back of the idle order.
+    if (isAvailable(guest)) this.available.set(guestId, now);
+    else this.available.delete(guestId);
+    this.setGuests(interaction, [...(interaction.conferenceAgentIds ?? []), guestId]);
+    const joins = this.conferenceJoins.get(interaction.interactionId) ?? new Map<string, string>();
+    this.conferenceJoins.set(interaction.interactionId, joins.set(guestId, invitation.offerId));
+    delete interaction.conferenceOffer;
+    interaction.updatedAt = now;
+    this.offers.delete(interaction.interactionId);
+    return { kind: 'accepted', interaction: structuredClone(interaction), conferenceJoined: true };
+  }
+
+  /** Why a transfer must wait: guests are in the conference, or an invitation waits for its answer. */
+  private conferenceBusy(interaction: InteractionRecord): 'in-conference' | 'invitation-pending' | undefined {
+    if ((interaction.conferenceAgentIds ?? []).length > 0) return 'in-conference';
+    return interaction.conferenceOffer ? 'invitation-pending' : undefined;
+  }
+
+  private removeGuest(interaction: InteractionRecord, agentId: string, now: number): void {
+    this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
+    this.setGuests(interaction, (interaction.conferenceAgentIds ?? []).filter((id) => id !== agentId));
+    interaction.updatedAt = now;
+  }
+
+  private setGuests(interaction: InteractionRecord, guests: string[]): void {
+    if (guests.length > 0) interaction.conferenceAgentIds = guests;
+    else delete interaction.conferenceAgentIds;
+  }
+
   async sweepExpiredOffers(now: number, limit: number): Promise<ExpiredOffer[]> {
     const due = sortedMembers(this.offers)
       .filter((id) => (this.offers.get(id) ?? Infinity) <= now)
@@ -318,6 +466,15 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
         interaction.updatedAt = now;
         this.offers.delete(interactionId);
         expired.push({ offerId: transfer.offerId, agentId: transfer.toAgentId, expiredAt: deadline, interaction: structuredClone(interaction), agentSetNotReady: false, transfer: true });
+        continue;
+      }
+      const invitation = interaction?.conferenceOffer;
+      if (interaction && interaction.state === 'assigned' && invitation) {
+        // An invitation not answered in time: as a transfer's, nothing else changes.
+        delete interaction.conferenceOffer;
+        interaction.updatedAt = now;
+        this.offers.delete(interactionId);
+        expired.push({ offerId: invitation.offerId, agentId: invitation.toAgentId, expiredAt: deadline, interaction: structuredClone(interaction), agentSetNotReady: false, conference: true });
         continue;
       }
       if (!interaction || interaction.state !== 'offered' || !interaction.agentId || !interaction.offerId) {
@@ -372,13 +529,26 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       agent.wrapUpUntil = now + this.policy.wrapUpMs;
     }
     this.releaseSlot(agentId, channelOf(interaction.firstMessage), now);
-    // A transfer still pending dies with the interaction (its target's accept is then stale).
+    // The conference ends with it: every guest's slot is freed in the same step (the record keeps who they were).
+    for (const guestId of interaction.conferenceAgentIds ?? []) this.releaseSlot(guestId, channelOf(interaction.firstMessage), now);
+    // A transfer or an invitation still pending dies with the interaction (its target's accept is then stale).
+    const pending = interaction.transferOffer ?? interaction.conferenceOffer;
+    const droppedOffer =
+      pending === undefined ? undefined : { kind: interaction.transferOffer ? ('transfer' as const) : ('conference' as const), toAgentId: pending.toAgentId, offerId: pending.offerId };
     delete interaction.transferOffer;
+    delete interaction.conferenceOffer;
     this.offers.delete(interactionId);
     if (this.openByConversation.get(interaction.conversationKey) === interactionId) {
       this.openByConversation.delete(interaction.conversationKey);
     }
     this.interactions.delete(interactionId);
+    this.conferenceJoins.delete(interactionId);
+    if (stickyEnabled(this.policy)) {
+      const customer = customerKeyOf(interaction.firstMessage);
+      // Re-inserted so the map stays ordered by completion time (the oldest are forgotten first).
+      this.lastAgents.delete(customer);
+      this.lastAgents.set(customer, { agentId, closedAt: now });
+    }
     interaction.state = 'completed';
     interaction.completedAt = now;
     interaction.updatedAt = now;
@@ -387,6 +557,7 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       kind: 'completed',
       interaction: structuredClone(interaction),
       ...(agent && wrapUp ? { presenceChange: this.agentRecord(agentId, agent) } : {}),
+      ...(droppedOffer === undefined ? {} : { droppedOffer }),
     };
   }
 
@@ -402,6 +573,39 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
       this.refreshAvailability(agentId, agent, now);
       return this.agentRecord(agentId, agent);
     });
+  }
+
+  async sweepRequirements(now: number, limit: number): Promise<RequirementChange[]> {
+    for (const [customer, last] of this.lastAgents) {
+      if (last.closedAt >= now - this.policy.stickyWindowMs) break;
+      this.lastAgents.delete(customer);
+    }
+    const dueAt = (interaction: InteractionRecord): number => Math.min(interaction.stickyUntil ?? Infinity, interaction.widenAt ?? Infinity);
+    const due = [...this.interactions.values()]
+      .filter((interaction) => dueAt(interaction) <= now)
+      .sort((a, b) => dueAt(a) - dueAt(b) || (a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0))
+      .slice(0, Math.max(0, limit));
+    const changes: RequirementChange[] = [];
+    for (const interaction of due) {
+      if ((interaction.stickyUntil ?? Infinity) <= now) {
+        delete interaction.stickyUntil;
+        interaction.updatedAt = now;
+        changes.push({ kind: 'sticky-ended', interaction: structuredClone(interaction) });
+      }
+      if ((interaction.widenAt ?? Infinity) <= now) {
+        const previousSkill = interaction.requiredSkill ?? '';
+        const to = interaction.widenTo ?? '';
+        if (to === '') delete interaction.requiredSkill;
+        else interaction.requiredSkill = to;
+        delete interaction.requiredLevel;
+        delete interaction.widenAt;
+        delete interaction.widenTo;
+        interaction.widenedAt = now;
+        interaction.updatedAt = now;
+        changes.push({ kind: 'widened', interaction: structuredClone(interaction), previousSkill });
+      }
+    }
+    return changes;
   }
 
   async getAgent(agentId: string): Promise<AgentRecord | undefined> {
@@ -509,6 +713,8 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
   ): Offer {
     const interactionId = interaction.interactionId;
     this.queue.delete(interactionId);
+    // The reservation is used (or was not needed): a decline or a timeout sends it to anyone eligible.
+    delete interaction.stickyUntil;
     interaction.state = 'offered';
     interaction.agentId = agentId;
     interaction.offerId = offerId;
@@ -523,10 +729,43 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     return { offerId, interactionId, agentId, offeredAt: now, expiresAt, interaction: structuredClone(interaction) };
   }
 
-  /** Offered to or assigned to the agent (live interactions only), by interaction id as in Redis. */
+  /**
+   * A new interaction of a returning customer: reserved for the agent who completed its last one within the window,
+   * when that agent is signed in and could take it (skill at the level); else nothing.
+   */
+  private stickyOf(
+    message: UpsertInteractionInput['message'],
+    input: UpsertInteractionInput,
+    now: number,
+  ): Pick<InteractionRecord, 'stickyAgentId' | 'stickyUntil'> {
+    if (!stickyEnabled(this.policy)) return {};
+    const last = this.lastAgents.get(customerKeyOf(message));
+    if (!last || last.closedAt < now - this.policy.stickyWindowMs) return {};
+    const agent = this.agents.get(last.agentId);
+    if (!agent || agent.state === 'offline') return {};
+    if (skillMatchOf(agent.skills, input.requiredSkill, undefined, input.requiredLevel) === undefined) return {};
+    return { stickyAgentId: last.agentId, stickyUntil: now + this.policy.stickyWaitMs };
+  }
+
+  /** The agent signed out: interactions waiting for it go to anyone eligible. */
+  private endSticky(interaction: InteractionRecord, agentId: string): void {
+    if (interaction.stickyUntil !== undefined && interaction.stickyAgentId === agentId) delete interaction.stickyUntil;
+  }
+
+  /**
+   * Offered to or assigned to the agent, or where it is a conference guest or has a transfer offer or an invitation to
+   * answer (live interactions only), by interaction id as in Redis.
+   */
+
   private heldBy(agentId: string): InteractionRecord[] {
+    const concerns = (interaction: InteractionRecord): boolean =>
+      interaction.agentId === agentId ||
+      (interaction.state === 'assigned' &&
+        (interaction.transferOffer?.toAgentId === agentId ||
+          interaction.conferenceOffer?.toAgentId === agentId ||
+          (interaction.conferenceAgentIds ?? []).includes(agentId)));
     return [...this.interactions.values()]
-      .filter((interaction) => interaction.agentId === agentId && (interaction.state === 'offered' || interaction.state === 'assigned'))
+      .filter((interaction) => concerns(interaction) && (interaction.state === 'offered' || interaction.state === 'assigned'))
       .sort((a, b) => (a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0));
   }
 
@@ -648,6 +887,11 @@ function evictExpired<T>(entries: Map<string, Expiring<T>>, now: number): void {
     if (entry.expiresAt > now) return;
     entries.delete(key);
   }
+}
+
+/** A pending offer's reason as stored: only when one was given. */
+function reasonOf(input: { reason?: string }): { reason?: string } {
+  return input.reason === undefined || input.reason === '' ? {} : { reason: input.reason };
 }
 
 function stale(reason: StaleReason): StaleResult {

@@ -1,4 +1,6 @@
 import { describeRoutingDispatchPropertyContract } from '../../testing/routing-dispatch-property.contract';
+import { describeRoutingOutboxContract } from '../../testing/routing-outbox.contract';
+import { describeRoutingSkillsAndStickyContract } from '../../testing/routing-skills-sticky.contract';
 import { describeRoutingStoreContract, type RoutingStoreFactory } from '../../testing/routing-store.contract';
 import { MemoryRoutingStore } from './memory-routing-store.adapter';
 
@@ -8,4 +10,6 @@ const factory: RoutingStoreFactory = async (options) => ({
 });
 
 describeRoutingStoreContract('MemoryRoutingStore', factory);
+describeRoutingOutboxContract('MemoryRoutingStore', factory);
+describeRoutingSkillsAndStickyContract('MemoryRoutingStore', factory);
 describeRoutingDispatchPropertyContract('MemoryRoutingStore', factory, { numRuns: 500, maxSteps: 60 });

@@ -6,7 +6,10 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * change to assigned are one step, so of two racing accepts (or an accept racing the sweeper) exactly
  * one succeeds. The agent's load is unchanged: the offer already counted.
  * A pending transfer offer (xto/xoffer) is accepted the same way: the interaction moves from its holder to the target.
- * Returns {'accepted'|'already-accepted', fields, transferredFrom (transfers only)} | {'stale', reason}.
+ * An invitation to the conference (cto/coffer) is accepted the same way: the invitee joins the guests, taking a slot.
+ * The same accept redelivered (a plain, transfer or conference offer already accepted) is answered already-accepted.
+ * Returns {'accepted'|'already-accepted', fields, transferredFrom (transfers only, else false), 1 (a conference join)}
+ * | {'stale', reason}.
  */
 export const ACCEPT_OFFER_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
@@ -33,9 +36,38 @@ if state == 'assigned' and xto == agent_id and xoffer == offer_id then
   reindex_agent(K, agent_id, now)
   held_add(K, agent_id, iid)
   redis.call('HSET', K.ix, iid .. ':agent', agent_id, iid .. ':offer', offer_id, iid .. ':updated', now)
-  redis.call('HDEL', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline')
+  redis.call('HDEL', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline', iid .. ':xreason')
   redis.call('ZREM', K.offers, iid)
   return {'accepted', ix_read(K.ix, iid), agent}
+end
+local cto, coffer, cdeadline = unpack(redis.call('HMGET', K.ix, iid .. ':cto', iid .. ':coffer', iid .. ':cdeadline'))
+if state == 'assigned' and cto == agent_id and coffer == offer_id then
+  -- An invitation to the conference: the invitee joins as a guest if it still has room (a slot of its own).
+  if tonumber(cdeadline) <= tonumber(now) then return {'stale', 'offer-expired'} end
+  chan = chan or 'public'
+  local a = agent_info(K, agent_id)
+  if not a.state or a.state == 'offline' or a.load >= a.cap or a.chload[chan] >= a.chcap[chan] then return {'stale', 'target-full'} end
+  redis.call('HINCRBY', K.agents, agent_id .. ':load', 1)
+  redis.call('HINCRBY', K.agents, agent_id .. ':load.' .. chan, 1)
+  redis.call('ZREM', K.avail, agent_id)
+  reindex_agent(K, agent_id, now)
+  held_add(K, agent_id, iid)
+  local guests = guests_of(K, iid)
+  table.insert(guests, agent_id)
+  guests_set(K, iid, guests)
+  redis.call('HDEL', K.ix, iid .. ':cto', iid .. ':coffer', iid .. ':cdeadline', iid .. ':creason')
+  -- Remember which invitation made it a guest, so this accept redelivered is answered already-accepted.
+  local joins = cjson.decode(redis.call('HGET', K.ix, iid .. ':gjoins') or '{}')
+  joins[agent_id] = offer_id
+  redis.call('HSET', K.ix, iid .. ':gjoins', cjson.encode(joins))
+  redis.call('HSET', K.ix, iid .. ':updated', now)
+  redis.call('ZREM', K.offers, iid)
+  return {'accepted', ix_read(K.ix, iid), false, 1}
+end
+if state == 'assigned' and (agent == agent_id or list_has(guests_of(K, iid), agent_id)) then
+  -- The invitation this agent joined by (a guest, or the holder a guest became by a hand-over), accepted again.
+  local joined = redis.call('HGET', K.ix, iid .. ':gjoins')
+  if joined and cjson.decode(joined)[agent_id] == offer_id then return {'already-accepted', ix_read(K.ix, iid)} end
 end
 if state ~= 'offered' then return {'stale', 'not-offered'} end
 if offer ~= offer_id or agent ~= agent_id then return {'stale', 'offer-mismatch'} end

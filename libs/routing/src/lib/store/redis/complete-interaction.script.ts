@@ -1,7 +1,9 @@
 import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
- * KEYS: stateKeys(), done:<interactionId>. ARGV: interactionId, agentId, now, retentionMs, wrapUpMs (0 = no wrap-up).
+ * KEYS: stateKeys(), done:<interactionId>, lastAgents, lastSeen. ARGV: interactionId, agentId, now, retentionMs, wrapUpMs
+ * (0 = no wrap-up), stickyWindowMs (0 = no sticky agent: nothing remembered).
+ * With a sticky window, the customer's last agent (lastAgents, customer → agent; lastSeen, customer → when) is this one.
  * Only the assigned agent completes. In one step: the agent's load - 1 overall and in the interaction's
  * channel (back in the available set and its pools if ready), the conversation no longer points at the
  * interaction (its next message opens a new one), and the record moves out of the live hash into its own
@@ -9,14 +11,17 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * wrap-up, whose clock restarts) goes into wrap-up until now + wrapUpMs (in wrapups, out of the available set).
  * A redelivered complete by the agent who completed it returns the record again, so the router can republish
  * the event its first delivery may not have got out. Returns {'completed' | 'already-completed', fields, agent fields
- * when it started wrap-up (else false)} | {'stale', reason}.
+ * when it started wrap-up (else false), the pending transfer offer or invitation it dropped ({kind, toAgentId, offerId},
+ * else false)} | {'stale', reason}.
  */
 export const COMPLETE_INTERACTION_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
 local done = KEYS[STATE_KEY_COUNT + 1]
 local iid, agent_id, now, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local wrap_ms = tonumber(ARGV[5] or '0')
-local state, agent, conv_key, chan = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':conv', iid .. ':chan'))
+local sticky_window = tonumber(ARGV[6] or '0')
+local state, agent, conv_key, chan, xto, cto, xoffer, coffer = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':conv', iid .. ':chan',
+  iid .. ':xto', iid .. ':cto', iid .. ':xoffer', iid .. ':coffer'))
 if not state then
   if redis.call('EXISTS', done) == 1 then
     local previous = redis.call('HMGET', done, unpack(IX_FIELDS))
@@ -37,8 +42,16 @@ if wrap_up then
 end
 held_remove(K, agent_id, iid)
 release_slot(K, agent_id, chan or 'public', now)
--- A transfer still pending dies with the interaction (its target's accept is then stale).
+-- The conference ends with it: every guest's slot is freed in the same step (the record keeps who they were).
+for _, guest in ipairs(guests_of(K, iid)) do
+  held_remove(K, guest, iid)
+  release_slot(K, guest, chan or 'public', now)
+end
+-- A transfer or an invitation still pending dies with the interaction (its target's accept is then stale).
+if xto then held_remove(K, xto, iid) end
+if cto then held_remove(K, cto, iid) end
 redis.call('ZREM', K.offers, iid)
+redis.call('HDEL', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline', iid .. ':xreason', iid .. ':cto', iid .. ':coffer', iid .. ':cdeadline', iid .. ':creason')
 if conv_key and redis.call('HGET', K.conv, conv_key) == iid then redis.call('HDEL', K.conv, conv_key) end
 redis.call('HSET', K.ix, iid .. ':state', 'completed', iid .. ':completed', now, iid .. ':updated', now)
 local values = ix_read(K.ix, iid)
@@ -52,9 +65,19 @@ end
 redis.call('DEL', done)
 redis.call('HSET', done, unpack(record))
 redis.call('PEXPIRE', done, retention)
+if sticky_window > 0 then
+  local cust = redis.call('HGET', K.ix, iid .. ':cust')
+  if cust then
+    redis.call('HSET', KEYS[STATE_KEY_COUNT + 2], cust, agent_id)
+    redis.call('ZADD', KEYS[STATE_KEY_COUNT + 3], now, cust)
+  end
+end
 redis.call('HDEL', K.ix, unpack(fields_of(iid, IX_FIELDS)))
 redis.call('HDEL', K.ix, unpack(fields_of(iid, IX_INTERNAL_FIELDS)))
 local presence = false
 if wrap_up then presence = agent_read(K.agents, K.avail, agent_id) end
-return {'completed', values, presence}
+-- The pending transfer offer or invitation dropped, so its target can be told: {kind, toAgentId, offerId} or false.
+local dropped = false
+if xto and xoffer then dropped = {'transfer', xto, xoffer} elseif cto and coffer then dropped = {'conference', cto, coffer} end
+return {'completed', values, presence, dropped}
 `;

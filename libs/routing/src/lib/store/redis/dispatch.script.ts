@@ -7,7 +7,9 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * longest-idle (idle time, id): a pool's lex order is exactly that (tier, idle, id). Complete and bounded by what can be
  * skipped, never by a window:
  * - only groups with waiting work are looked at, in the order of their heads; a group whose pool is empty
- *   (nobody available may take its work) costs at most two range reads (skill mismatch costs next to nothing);
+ *   (nobody available may take its work) costs at most two range reads (skill mismatch costs next to nothing); a
+ *   level group (`<skill>=<level>`) reads its skill's pool down to that level's tier only, so one whose best available
+ *   agent is below the level costs the same; a sticky group (`=<agentId>`) checks that one agent;
  * - within a group, interactions are walked best first, from the head already read (further pages only when
  *   heads are skipped); one is skipped only when every pool member it fetched (remembered decliners + 1)
  *   declined it, so the skips are bounded by remembered declines;
@@ -45,6 +47,27 @@ local function beaten(score, iid, best)
   return best ~= nil and (score > best.score or (score == best.score and iid ~= best.iid and bytes_lt(best.iid, iid)))
 end
 
+-- The agent a sticky group is reserved for, when ready with room overall and in the channel (else nil), with its
+-- levels and idle time.
+local function sticky_agent(aid, chan)
+  local idle = redis.call('ZSCORE', K.avail, aid)
+  if not idle then return nil end
+  local a = agent_info(K, aid)
+  if a.state ~= 'ready' or a.load >= a.cap or a.chload[chan] >= a.chcap[chan] then return nil end
+  a.idle = tonumber(idle)
+  return a
+end
+
+-- The sticky agent's match for a reserved interaction (as a pool's tier would rank it): its level in the required
+-- skill when at the minimum, 0 when nothing is required; nil when it does not qualify (its skills changed since).
+local function sticky_match(a, iid)
+  local skill, lvl = unpack(redis.call('HMGET', K.ix, iid .. ':skill', iid .. ':lvl'))
+  if not skill then return 0 end
+  local level = a.levels[skill] or 0
+  if level >= tonumber(lvl or '1') and level > 0 then return level end
+  return nil
+end
+
 local function search()
   local groups = {}
   local raw = redis.call('HGETALL', K.qgroups)
@@ -68,9 +91,13 @@ local function search()
     -- Groups are in head order: once a head cannot beat the best pair, no later group's can.
     if beaten(group.score, group.iid, best) then break end
     local g = group.g
+    local t = group_target(g)
+    -- A sticky group (work reserved for one agent): walked only when that agent is ready with room in the channel.
+    local sa = nil
+    if t.sticky then sa = sticky_agent(t.sticky, t.chan) end
     -- The head is known already; further members are fetched a page at a time, only when heads are skipped.
     local page, pos, offset = { group.head }, 1, 1
-    while true do
+    while (not t.sticky) or sa do
       local member = page[pos]
       if not member then
         page = lex_range(K.qidx, g, offset, PAGE)
@@ -82,17 +109,29 @@ local function search()
       -- Later members of this group score the same or worse: stop once they cannot beat the best.
       if beaten(score, iid, best) then break end
       local declined, n = live_declines(K, iid, now)
-      local candidates = lex_range(K.pools, g, 0, n + 1)
-      -- Nobody available may take this group's work: the whole group is skipped.
-      if #candidates == 0 then break end
       local found = false
-      for _, candidate in ipairs(candidates) do
-        local lvl_tier, idle, aid = split_pool_member(candidate, g)
-        if not declined[aid] then
-          local pair = { score = score, iid = iid, tier = lvl_tier, idle = idle, aid = aid, member = member, g = g }
+      if t.sticky then
+        local match = sticky_match(sa, iid)
+        if match and not declined[t.sticky] then
+          local pair = { score = score, iid = iid, tier = MAX_LEVEL - match, idle = sa.idle, aid = t.sticky, member = member, g = g }
           if better(pair, best) then best = pair end
           found = true
-          break
+        end
+      else
+        local candidates = lex_range(K.pools, t.pool, 0, n + 1)
+        -- Nobody available may take this group's work (at its level: the pool is best level first): the whole group is
+        -- skipped.
+        if #candidates == 0 or split_pool_member(candidates[1], t.pool) > t.max_tier then break end
+        for _, candidate in ipairs(candidates) do
+          local lvl_tier, idle, aid = split_pool_member(candidate, t.pool)
+          -- Below the group's level from here on: every remaining agent fetched is too.
+          if lvl_tier > t.max_tier then break end
+          if not declined[aid] then
+            local pair = { score = score, iid = iid, tier = lvl_tier, idle = idle, aid = aid, member = member, g = g }
+            if better(pair, best) then best = pair end
+            found = true
+            break
+          end
         end
       end
       if found then break end
@@ -111,6 +150,8 @@ for _ = 1, 3 do
   local a = agent_info(K, aid)
   if state == 'queued' and a.state == 'ready' and a.load < a.cap and a.chload[chan] < a.chcap[chan] then
     queue_remove(K, iid)
+    -- A sticky reservation is used by this offer (or not needed): a decline or a timeout sends it to anyone eligible.
+    redis.call('HDEL', K.ix, iid .. ':stickyuntil')
     redis.call('HSET', K.ix, iid .. ':state', 'offered', iid .. ':agent', aid, iid .. ':offer', offer_id,
       iid .. ':deadline', deadline, iid .. ':updated', ARGV[1])
     redis.call('ZADD', K.offers, deadline, iid)

@@ -36,7 +36,8 @@ return out
 
 /**
  * KEYS: agents, available, interactions. ARGV: agentId.
- * The agent and what it holds (its held index, each entry re-checked against the interaction's own record), in one
+ * The agent and what it holds (its held index, each entry re-checked against the interaction's own record: offered or
+ * assigned to it, or a transfer offer, an invitation or a conference as a guest), in one
  * consistent read. Returns false | {agent fields (AGENT_FIELDS order) + available score, {interactionId, fields}[]}.
  */
 export const GET_AGENT_WORK_SCRIPT = `${ROUTING_LUA_HELPERS}
@@ -45,8 +46,11 @@ local values = agent_read(KEYS[1], KEYS[2], id)
 if not values[1] then return false end
 local work = {}
 for _, iid in ipairs(decode_list(redis.call('HGET', KEYS[1], id .. ':held'))) do
-  local state, agent = unpack(redis.call('HMGET', KEYS[3], iid .. ':state', iid .. ':agent'))
-  if agent == id and (state == 'offered' or state == 'assigned') then table.insert(work, {iid, ix_read(KEYS[3], iid)}) end
+  local state, agent, xto, cto, guests = unpack(redis.call('HMGET', KEYS[3], iid .. ':state', iid .. ':agent', iid .. ':xto', iid .. ':cto', iid .. ':guests'))
+  local mine = agent == id and (state == 'offered' or state == 'assigned')
+  -- Assigned to another: a transfer offer or an invitation waiting for this agent, or a conference it is a guest of.
+  local concerned = state == 'assigned' and (xto == id or cto == id or list_has(decode_list(guests), id))
+  if mine or concerned then table.insert(work, {iid, ix_read(KEYS[3], iid)}) end
 end
 return {values, work}
 `;

@@ -22,10 +22,27 @@ export const INTERACTION_FIELDS = [
   'xto',
   'xoffer',
   'xdeadline',
+  // Conference (while assigned): a pending invitation (invitee, offer id, deadline) and the guests (JSON list).
+  'cto',
+  'coffer',
+  'cdeadline',
+  'guests',
+  // The pending transfer's reason and the pending invitation's note (only when given), for the target's reads.
+  'xreason',
+  'creason',
+  // Skills: the required skill's minimum level (only above 1); a widening pending (when, to what) and when it happened.
+  'lvl',
+  'wat',
+  'wto',
+  'widened',
+  // A returning customer: its last agent, and until when the interaction is reserved for it (while reserved).
+  'sticky',
+  'stickyuntil',
 ] as const;
 
 /** Index bookkeeping of an interaction, never returned: deleted with the record. */
-export const INTERACTION_INTERNAL_FIELDS = ['qidx'] as const;
+// `gjoins`: each guest's accepted invitation (JSON {agentId: offerId}), so a redelivered accept is answered already-accepted.
+export const INTERACTION_INTERNAL_FIELDS = ['qidx', 'cust', 'gjoins'] as const;
 
 /** The last entry is not a hash field: scripts append the agent's score in the available set. */
 export const AGENT_FIELDS = [

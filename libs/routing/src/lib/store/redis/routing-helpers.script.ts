@@ -53,6 +53,7 @@ local function state_keys()
   return {
     agents = KEYS[1], avail = KEYS[2], ix = KEYS[3], conv = KEYS[4], queue = KEYS[5], offers = KEYS[6],
     qidx = KEYS[7], qgroups = KEYS[8], pools = KEYS[9], sizes = KEYS[10], qage = KEYS[11], wrapups = KEYS[12],
+    outbox = KEYS[13],
   }
 end
 
@@ -221,16 +222,40 @@ local function queue_remove(K, iid)
   redis.call('ZREM', K.queue, iid)
 end
 
--- Into the queue at its score, in its group (channel, required skill) and, once overflowed, the overflow group.
+-- The queue groups an interaction waits in: while reserved for a returning customer's agent, that agent's alone
+-- (skill part '=' .. agentId: no skill name holds '='); else its required skill's, at its minimum level when above 1
+-- (skill part '<skill>=<level>'), and, once overflowed, the overflow skill's.
+local function queue_groups_of(chan, skill, lvl, ovskill, sticky)
+  if sticky then return { group_of(chan, '=' .. sticky) } end
+  local own = skill or ''
+  if own ~= '' and tonumber(lvl or '1') > 1 then own = own .. '=' .. lvl end
+  local groups = { group_of(chan, own) }
+  if ovskill and ovskill ~= (skill or '') then table.insert(groups, group_of(chan, ovskill)) end
+  return groups
+end
+
+-- What a queue group asks of agents: {chan, pool = the pool group of its skill, max_tier = the worst tier (lowest
+-- level) that qualifies} or, for a sticky group, {chan, sticky = agentId}.
+local function group_target(g)
+  local chan, len = string.match(g, '^([^:]*):(%d+):')
+  local first = #chan + #len + 3
+  local part = string.sub(g, first, first + tonumber(len) - 1)
+  if string.sub(part, 1, 1) == '=' then return { chan = chan, sticky = string.sub(part, 2) } end
+  local skill, level = string.match(part, '^(.+)=(%d+)$')
+  if skill then return { chan = chan, pool = group_of(chan, skill), max_tier = MAX_LEVEL - tonumber(level) } end
+  return { chan = chan, pool = g, max_tier = MAX_LEVEL }
+end
+
+-- Into the queue at its score, in its groups (queue_groups_of).
 local function queue_add(K, iid, step)
   queue_remove(K, iid)
-  local prio, created, chan, skill, ovskill = unpack(redis.call('HMGET', K.ix,
-    iid .. ':prio', iid .. ':created', iid .. ':chan', iid .. ':skill', iid .. ':ovskill'))
+  local prio, created, chan, skill, ovskill, lvl, sticky, sticky_until = unpack(redis.call('HMGET', K.ix,
+    iid .. ':prio', iid .. ':created', iid .. ':chan', iid .. ':skill', iid .. ':ovskill', iid .. ':lvl',
+    iid .. ':sticky', iid .. ':stickyuntil'))
   chan = chan or 'public'
   local score = queue_score(prio, created, step)
   local tail = lex(score) .. ':' .. iid
-  local groups = { group_of(chan, skill) }
-  if ovskill and ovskill ~= (skill or '') then table.insert(groups, group_of(chan, ovskill)) end
+  local groups = queue_groups_of(chan, skill, lvl, ovskill, sticky_until and sticky)
   local entries = {}
   for _, g in ipairs(groups) do
     redis.call('ZADD', K.qidx, 0, g .. tail)
@@ -241,6 +266,18 @@ local function queue_add(K, iid, step)
   end
   redis.call('HSET', K.ix, iid .. ':qidx', cjson.encode(entries))
   redis.call('ZADD', K.queue, score, iid)
+end
+
+-- The agent signed out: the interactions reserved for it (its sticky groups) go to anyone eligible, in the same step.
+local function end_sticky_of(K, aid, step)
+  for _, ch in ipairs(CHANNELS) do
+    local g = group_of(ch, '=' .. aid)
+    for _, member in ipairs(redis.call('ZRANGEBYLEX', K.qidx, '[' .. g, '(' .. g .. '\\255')) do
+      local _, iid = split_member(member, g)
+      redis.call('HDEL', K.ix, iid .. ':stickyuntil')
+      queue_add(K, iid, step)
+    end
+  end
 end
 
 -- Decliners still remembered at now: a set agentId -> true, and how many.
@@ -320,6 +357,42 @@ local function requeue(K, iid, aid, now, P)
     end
   end
   queue_add(K, iid, P.step)
+end
+
+-- The conference's guests (JSON list, joining order); an empty list deletes the field.
+local function guests_of(K, iid)
+  return decode_list(redis.call('HGET', K.ix, iid .. ':guests'))
+end
+
+local function guests_set(K, iid, guests)
+  if #guests > 0 then
+    redis.call('HSET', K.ix, iid .. ':guests', cjson.encode(guests))
+  else
+    redis.call('HDEL', K.ix, iid .. ':guests')
+  end
+end
+
+local function list_has(list, value)
+  for _, v in ipairs(list) do
+    if v == value then return true end
+  end
+  return false
+end
+
+local function list_without(list, value)
+  local kept = {}
+  for _, v in ipairs(list) do
+    if v ~= value then table.insert(kept, v) end
+  end
+  return kept
+end
+
+-- A guest leaves the conference: out of the guests and its held index, its slot freed.
+local function guest_leave(K, iid, aid, now)
+  guests_set(K, iid, list_without(guests_of(K, iid), aid))
+  held_remove(K, aid, iid)
+  release_slot(K, aid, redis.call('HGET', K.ix, iid .. ':chan') or 'public', now)
+  redis.call('HSET', K.ix, iid .. ':updated', now)
 end
 
 -- An offer taken back because its agent went offline: slot released, queued again at its original age, no decline

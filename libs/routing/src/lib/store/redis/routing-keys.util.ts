@@ -45,6 +45,20 @@ export interface RoutingKeys {
   offers: string;
   /** ZSET agentId → when its wrap-up ends (ms): exactly the agents in wrap-up with a timeout, for the sweeper. */
   wrapUps: string;
+  /**
+   * STREAM of state changes not yet announced (op, note: the input and the caller's trace, out: the script's reply),
+   * written by the script that made each change; relays read it through the consumer group OUTBOX_GROUP.
+   */
+  outbox: string;
+  /**
+   * ZSET interactionId → when its next requirement change is due (ms): a widening or the end of a sticky reservation,
+   * for the sweeper (entries of completed interactions are dropped when due).
+   */
+  requirementsDue: string;
+  /** HASH customer (brandAccountId:authorId) → the agent who completed its last interaction (sticky agent). */
+  lastAgents: string;
+  /** ZSET customer → when that last interaction was completed (ms): forgotten after the sticky window. */
+  lastSeen: string;
   /** STRING interactionId, PX dedupe TTL: this message was stored. */
   message(messageId: string): string;
   /** HASH of a completed interaction's fields (unprefixed), PX retention. */
@@ -68,6 +82,10 @@ export function routingKeys(tenant: string): RoutingKeys {
     poolSizes: `${prefix}poolsizes`,
     queueAges: `${prefix}qage`,
     wrapUps: `${prefix}wrapups`,
+    outbox: `${prefix}outbox`,
+    requirementsDue: `${prefix}due`,
+    lastAgents: `${prefix}lastagent`,
+    lastSeen: `${prefix}lastseen`,
     message: (messageId) => `${prefix}msg:${messageId}`,
     completed: (interactionId) => `${prefix}done:${interactionId}`,
     pattern: `${prefix}*`,
@@ -92,8 +110,9 @@ export function stateKeys(keys: RoutingKeys): string[] {
     keys.poolSizes,
     keys.queueAges,
     keys.wrapUps,
+    keys.outbox,
   ];
 }
 
 /** How many keys stateKeys() gives: a state-changing script's own key is the next one. */
-export const STATE_KEY_COUNT = 12;
+export const STATE_KEY_COUNT = 13;

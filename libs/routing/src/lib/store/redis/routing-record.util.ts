@@ -83,6 +83,12 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
   const completedAt = optionalNumber(f.completed, what('completed'));
   const overflowedAt = optionalNumber(f.ovat, what('ovat'));
   const transferExpiresAt = optionalNumber(f.xdeadline, what('xdeadline'));
+  const invitationExpiresAt = optionalNumber(f.cdeadline, what('cdeadline'));
+  const guests = parseStringArray(f.guests, what('guests'));
+  const requiredLevel = optionalNumber(f.lvl, what('lvl'));
+  const widenAt = optionalNumber(f.wat, what('wat'));
+  const widenedAt = optionalNumber(f.widened, what('widened'));
+  const stickyUntil = optionalNumber(f.stickyuntil, what('stickyuntil'));
   return {
     interactionId,
     conversationKey: f.conv ?? data.firstMessage.conversationKey,
@@ -92,6 +98,11 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
     priority: requiredNumber(f.prio, what('prio')),
     createdAt: requiredNumber(f.created, what('created')),
     ...(f.skill === null ? {} : { requiredSkill: f.skill }),
+    ...(requiredLevel === undefined || requiredLevel <= 1 ? {} : { requiredLevel }),
+    ...(widenAt === undefined ? {} : { widenAt, widenTo: f.wto ?? '' }),
+    ...(widenedAt === undefined ? {} : { widenedAt }),
+    ...(f.sticky === null ? {} : { stickyAgentId: f.sticky }),
+    ...(stickyUntil === undefined ? {} : { stickyUntil }),
     ...(f.ovskill === null ? {} : { overflowSkill: f.ovskill }),
     ...(overflowedAt === undefined ? {} : { overflowedAt }),
     ...(f.agent === null ? {} : { agentId: f.agent }),
@@ -100,7 +111,11 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
     ...parseDeclines(f.declined, what('declined')),
     ...(f.xto === null || f.xoffer === null || transferExpiresAt === undefined
       ? {}
-      : { transferOffer: { toAgentId: f.xto, offerId: f.xoffer, expiresAt: transferExpiresAt } }),
+      : { transferOffer: { toAgentId: f.xto, offerId: f.xoffer, expiresAt: transferExpiresAt, ...(f.xreason === null ? {} : { reason: f.xreason }) } }),
+    ...(f.cto === null || f.coffer === null || invitationExpiresAt === undefined
+      ? {}
+      : { conferenceOffer: { toAgentId: f.cto, offerId: f.coffer, expiresAt: invitationExpiresAt, ...(f.creason === null ? {} : { reason: f.creason }) } }),
+    ...(guests.length === 0 ? {} : { conferenceAgentIds: guests }),
     messageCount: requiredNumber(f.count, what('count')),
     firstMessage: data.firstMessage,
     classification: data.classification,

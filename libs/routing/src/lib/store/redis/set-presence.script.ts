@@ -9,9 +9,11 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * its pool entries and the group counts the overflow rule reads. Any presence ends a wrap-up. An already-available
  * agent keeps its idle position (re-sending ready must not send it to the back). Loads are untouched, except that
  * offline withdraws the agent's offers (held index): each is queued again at its age with no decline remembered and
- * its slot released; assigned work stays with the agent and is listed.
+ * its slot released; assigned work stays with the agent and is listed; interactions reserved for it (sticky agent) are
+ * released to anyone eligible.
  * Returns {agent fields (AGENT_FIELDS order) + available score, withdrawn {interactionId, offerId, fields}[],
- * still-held assigned interaction ids}.
+ * still-held assigned interaction ids, conferences left as a guest {interactionId, fields}[]}. A guest going offline
+ * leaves its conferences (slot freed) in the same step.
  */
 export const SET_PRESENCE_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
@@ -39,11 +41,17 @@ elseif channels == 'clear' then
   redis.call('HDEL', K.agents, id .. ':cap.public', id .. ':cap.dm')
 end
 recount_agent(K, id)
-local withdrawn, kept = {}, {}
+local withdrawn, kept, left = {}, {}, {}
 if state == 'offline' then
   for _, iid in ipairs(decode_list(redis.call('HGET', K.agents, id .. ':held'))) do
-    local ix_state, agent, offer = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':offer'))
-    if agent ~= id or (ix_state ~= 'offered' and ix_state ~= 'assigned') then
+    local ix_state, agent, offer, xto, cto = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':offer', iid .. ':xto', iid .. ':cto'))
+    if ix_state == 'assigned' and agent ~= id and list_has(guests_of(K, iid), id) then
+      -- A guest signing out leaves the conference: the holder still has the customer.
+      guest_leave(K, iid, id, now)
+      table.insert(left, {iid, ix_read(K.ix, iid)})
+    elseif ix_state == 'assigned' and agent ~= id and (xto == id or cto == id) then
+      -- A transfer offer or an invitation waiting for this agent: left to its deadline (accept refuses an offline agent).
+    elseif agent ~= id or (ix_state ~= 'offered' and ix_state ~= 'assigned') then
       -- Not (or no longer) the agent's: repair the index.
       held_remove(K, id, iid)
     elseif ix_state == 'assigned' then
@@ -53,7 +61,9 @@ if state == 'offline' then
       table.insert(withdrawn, {iid, offer, ix_read(K.ix, iid)})
     end
   end
+  -- Returning customers reserved for this agent go to anyone eligible now.
+  end_sticky_of(K, id, step)
 end
 reindex_agent(K, id, now)
-return {agent_read(K.agents, K.avail, id), withdrawn, kept}
+return {agent_read(K.agents, K.avail, id), withdrawn, kept, left}
 `;

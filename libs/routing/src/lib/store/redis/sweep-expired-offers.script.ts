@@ -10,7 +10,8 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * wrap-up: the offer came before it) is set not-ready with reason missed-offer (TaskRouter's TimeoutActivity)
  * and leaves the available set and its pools.
  * Returns a list of {interactionId, offerId, agentId, deadline, setNotReady (0|1), fields, agent fields when set
- * not-ready (else false), 1 for a transfer offer (then the interaction stays assigned to its holder)}.
+ * not-ready (else false), 1 for a transfer offer, 2 for an invitation to the conference (then the interaction stays
+ * assigned to its holder)}.
  */
 export const SWEEP_EXPIRED_OFFERS_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
@@ -21,14 +22,22 @@ local due = redis.call('ZRANGEBYSCORE', K.offers, '-inf', now, 'WITHSCORES', 'LI
 local out = {}
 for i = 1, #due, 2 do
   local iid, deadline = due[i], due[i + 1]
-  local state, agent, offer, chan, xto, xoffer = unpack(redis.call('HMGET', K.ix,
-    iid .. ':state', iid .. ':agent', iid .. ':offer', iid .. ':chan', iid .. ':xto', iid .. ':xoffer'))
+  local state, agent, offer, chan, xto, xoffer, cto, coffer = unpack(redis.call('HMGET', K.ix,
+    iid .. ':state', iid .. ':agent', iid .. ':offer', iid .. ':chan', iid .. ':xto', iid .. ':xoffer', iid .. ':cto', iid .. ':coffer'))
   if state == 'assigned' and xto and xoffer then
     -- A transfer not answered in time: it stays with its holder; the silent target is not set not-ready.
-    redis.call('HDEL', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline')
+    redis.call('HDEL', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline', iid .. ':xreason')
     redis.call('HSET', K.ix, iid .. ':updated', now)
     redis.call('ZREM', K.offers, iid)
+    held_remove(K, xto, iid)
     table.insert(out, {iid, xoffer, xto, deadline, 0, ix_read(K.ix, iid), false, 1})
+  elseif state == 'assigned' and cto and coffer then
+    -- An invitation not answered in time: as a transfer's, nothing else changes.
+    redis.call('HDEL', K.ix, iid .. ':cto', iid .. ':coffer', iid .. ':cdeadline', iid .. ':creason')
+    redis.call('HSET', K.ix, iid .. ':updated', now)
+    redis.call('ZREM', K.offers, iid)
+    held_remove(K, cto, iid)
+    table.insert(out, {iid, coffer, cto, deadline, 0, ix_read(K.ix, iid), false, 2})
   elseif state ~= 'offered' or not agent or not offer then
     redis.call('ZREM', K.offers, iid)
   else

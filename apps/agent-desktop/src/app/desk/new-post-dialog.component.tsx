@@ -1,0 +1,100 @@
+import type { ActionAccepted, BrandAccountView, NewPostRequest } from '@perch/desktop-api';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+
+import { errorText } from '../core/api-client.adapter';
+import { useSession } from '../core/session.hook';
+import { composePost } from './composer.domain';
+import { currentView } from './desk-reducer.domain';
+import { useDesk } from './desk.hook';
+
+/** "New post" in the agent's menu: a tweet from a brand account the agent may post from. */
+export function NewPostButton(): ReactNode {
+  const { api } = useSession();
+  const { state, actions } = useDesk();
+  const [brands, setBrands] = useState<BrandAccountView[] | null>(null);
+  const [open, setOpen] = useState(false);
+
+  async function show(): Promise<void> {
+    if (brands === null) {
+      try {
+        setBrands(await api.get<BrandAccountView[]>('/api/brands'));
+      } catch (e) {
+        actions.notify(`Could not list brand accounts: ${errorText(e)}`, 'failed');
+        return;
+      }
+    }
+    setOpen(true);
+  }
+
+  return (
+    <>
+      <button type="button" className="topbar-action" data-testid="new-post-open" aria-haspopup="dialog" onClick={() => void show()}>
+        New post
+      </button>
+      {open && brands && <NewPostDialog brands={brands} preferred={currentView(state)?.brandAccountId} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+function NewPostDialog({ brands, preferred, onClose }: { brands: BrandAccountView[]; preferred: string | undefined; onClose: () => void }): ReactNode {
+  const { api } = useSession();
+  const { actions } = useDesk();
+  const dialog = useRef<HTMLDialogElement>(null);
+  // The brand the open interaction came to is the likely choice.
+  const [brand, setBrand] = useState(() => (preferred && brands.some((b) => b.id === preferred) ? preferred : (brands[0]?.id ?? '')));
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const composed = composePost(text);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  async function post(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const accepted = await api.post<ActionAccepted>('/api/posts', { brandAccountId: brand, text } satisfies NewPostRequest);
+      actions.notify('Posting…', 'pending', accepted.commandId);
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <dialog className="card post-dialog" ref={dialog} data-testid="new-post-dialog" aria-labelledby="post-title" onClose={onClose}>
+      <form noValidate onSubmit={(event) => void post(event)}>
+        <h2 id="post-title">New post</h2>
+        <label htmlFor="post-brand">From</label>
+        <select id="post-brand" data-testid="new-post-brand" required value={brand} onChange={(e) => setBrand(e.target.value)}>
+          {brands.map((b) => (
+            <option key={b.id} value={b.id}>
+              @{b.username}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="post-text">Text</label>
+        <textarea id="post-text" rows={4} data-testid="new-post-text" aria-describedby="post-counter post-error" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
+        <div className="reply-foot">
+          <span className="counter" id="post-counter" data-testid="new-post-counter" data-over={String(composed.length > composed.max)} aria-live="polite">
+            {composed.length} / {composed.max}
+          </span>
+          {error && (
+            <p className="form-error" id="post-error" role="alert" data-testid="new-post-error">
+              {error}
+            </p>
+          )}
+          <button type="button" className="secondary" data-testid="new-post-cancel" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" data-testid="new-post-send" disabled={busy}>
+            Post
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

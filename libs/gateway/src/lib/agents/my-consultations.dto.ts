@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+/** The largest page of GET /api/agents/me/consultations. */
+export const MAX_CONSULTATIONS_PAGE = 50;
+
+export class MyConsultationsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CONSULTATIONS_PAGE, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CONSULTATIONS_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "A previous page's nextCursor" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  cursor?: string;
+}
+
+export class ConsultationThreadDto {
+  @ApiProperty({
+    type: Object,
+    description: "The interaction's header as the projection holds it (id, state, agentId = its holder, brandAccountId, firstMessage…), without its transcript",
+  })
+  interaction!: object;
+
+  @ApiProperty({
+    type: [Object],
+    description: 'The consultation entries by you or addressed to you (never two others between themselves), newest first',
+  })
+  consultations!: object[];
+
+  @ApiProperty({ description: 'When the newest of them was written (ms since epoch)' })
+  latestAt!: number;
+}
+
+export class MyConsultationsPageDto {
+  @ApiProperty({ type: [ConsultationThreadDto], description: 'Open interactions where someone consulted you, the newest consultation first' })
+  items!: ConsultationThreadDto[];
+
+  @ApiPropertyOptional({ description: 'Present when there is another page: pass it as `cursor`' })
+  nextCursor?: string;
+}

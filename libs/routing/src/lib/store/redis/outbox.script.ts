@@ -1,0 +1,50 @@
+import { STATE_KEY_COUNT } from './routing-keys.util';
+
+/** The consumer group every relay reads the outbox stream through: each change goes to one relay at a time. */
+export const OUTBOX_GROUP = 'relay';
+
+/** First words of replies that changed nothing: no change, nothing to announce. */
+const NO_CHANGE_KINDS = ['stale', 'refused', 'duplicate', 'already-accepted', 'already-completed'];
+
+/**
+ * Wraps a state-changing script so that the change and the record announcing it are one atomic step (the
+ * transactional outbox): the script runs as before on its usual KEYS and ARGV, and when its reply is a change
+ * (a non-empty table not headed by a no-change kind) it is appended, with the caller's note, to the outbox stream
+ * (the last state key). The caller passes the note (JSON: the input and its trace) as one extra, last ARGV.
+ * A crash after the script loses nothing: whichever relay reads the stream next publishes the change's events.
+ */
+export function withOutbox(op: string, source: string): string {
+  if (!/^[a-z-]+$/.test(op)) throw new Error(`Invalid outbox op ${op}`);
+  return `
+local __note = ARGV[#ARGV]
+ARGV[#ARGV] = nil
+local __NO_CHANGE = {${NO_CHANGE_KINDS.map((kind) => `['${kind}'] = true`).join(', ')}}
+local function __body()
+${source}
+end
+local __reply = __body()
+if type(__reply) == 'table' and #__reply > 0 and not (type(__reply[1]) == 'string' and __NO_CHANGE[__reply[1]]) then
+  redis.call('XADD', KEYS[${STATE_KEY_COUNT}], '*', 'op', '${op}', 'note', __note, 'out', cjson.encode(__reply))
+end
+return __reply
+`;
+}
+
+/**
+ * cjson's view of a reply, made equal to what the same reply looks like when Redis returns it: Lua's false (a
+ * missing field) is null, true is 1, and an empty table (cjson writes `{}`) is an empty list.
+ */
+export function replyFromOutbox(json: string): unknown {
+  return normalise(JSON.parse(json) as unknown);
+}
+
+function normalise(value: unknown): unknown {
+  if (value === false) return null;
+  if (value === true) return 1;
+  if (Array.isArray(value)) return value.map(normalise);
+  if (typeof value === 'object' && value !== null) {
+    if (Object.keys(value).length === 0) return [];
+    throw new Error(`Unexpected table with keys in an outbox reply: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
