@@ -10,7 +10,7 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';
 import { type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 
-import { acceptOffer, buildDesktop, goReady, launchChromium, openDesktop, signIn } from './testing/desktop-browser.fixtures';
+import { acceptOffer, buildDesktop, goReady, launchChromium, openDesktop, signIn, simulatorAdmin } from './testing/desktop-browser.fixtures';
 
 // The desk's care features in a real browser: the customer as X shows them, why the model decided in the tweet's own
 // words, reply-all shown as it is posted, DM-only conversations, standard responses, the contact record with email and
@@ -43,14 +43,7 @@ describe('Agent desktop: caring for the customer', () => {
   let firstId = '';
   const consoleErrors: string[] = [];
 
-  async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${simUrl}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  }
+  const admin = simulatorAdmin(() => simUrl);
 
   async function rest<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
     const response = await fetch(`${testbed.baseUrl}${path}`, {

@@ -1,11 +1,11 @@
-import { type Classification, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
-import { authorFacts, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
+import { type Classification, type InboundMessage, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
+import { type GatewayTestbed, startGatewayTestbed } from '@perch/gateway';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
-import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';
+import { type AdminAccountView, XSimulator } from '@perch/x-simulator';
 import { type Browser, type Page } from 'playwright-core';
 
-import { acceptOffer, buildDesktop, goReady, launchChromium, openDesktop, signIn } from './testing/desktop-browser.fixtures';
+import { acceptOffer, buildDesktop, customerTweetAt, goReady, launchChromium, openDesktop, signIn, simulatorAdmin } from './testing/desktop-browser.fixtures';
 
 // Two agents, each in a browser context of their own, working together on the gateway in-process (memory transport
 // and stores) with the X simulator behind it; the test plays the router where the FakeRouter has no part to play.
@@ -30,21 +30,9 @@ describe('Agent desktop: working with a colleague', () => {
   let bob: Page;
   const consoleErrors: string[] = [];
 
-  async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${simUrl}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  }
+  const admin = simulatorAdmin(() => simUrl);
 
-  async function customerTweets(username: string, text: string): Promise<ReturnType<typeof inboundMessageFrom>> {
-    const tweet = await admin<AdminTweetView>('POST', '/admin/tweets', { authorUsername: username, text });
-    const author = await admin<AdminAccountView>('GET', `/admin/accounts/${username}`);
-    const brand = await admin<AdminAccountView>('GET', `/admin/accounts/${BRAND.username}`);
-    return inboundMessageFrom({ brand: { id: brand.id, username: brand.username }, tweet, author: authorFacts(author) });
-  }
+  const customerTweets = (username: string, text: string): Promise<InboundMessage> => customerTweetAt(admin, BRAND.username, username, text);
 
   /** A customer's tweet offered to Ada, accepted in her browser: she holds it. */
   async function adaHolds(text: string): Promise<{ interactionId: string; text: string }> {

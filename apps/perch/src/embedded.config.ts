@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { LoggingEnv, type LogLevel } from '@perch/platform';
-import { type SkillRule, skillConfigProblems, skillOptionsOf } from '@perch/routing';
+import { withRouterPolicyEnv } from '@perch/routing';
 
 /** The embedded mode's few knobs; everything else is in memory and needs no configuration. */
-export class EmbeddedConfig extends LoggingEnv {
+export class EmbeddedConfig extends withRouterPolicyEnv(LoggingEnv) {
   /** The embedded mode prints a banner for people; logs stay at warn unless asked for. */
   override LOG_LEVEL: LogLevel = 'warn';
 
@@ -53,71 +53,6 @@ export class EmbeddedConfig extends LoggingEnv {
   @Min(0)
   @Max(1)
   PERCH_DEMO_DM_SHARE = 0.15;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1000)
-  @Max(600_000)
-  ROUTER_OFFER_TIMEOUT_MS = 30_000;
-
-  /** A conference's agents at most, counting the holder (2 = the holder and one guest). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(2)
-  @Max(10)
-  ROUTER_CONFERENCE_MAX_AGENTS = 2;
-
-  /** After-interaction work: a completion keeps a ready agent in wrap-up (no offers) this long; 0 = none. Default 30 s. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(60 * 60 * 1000)
-  ROUTER_WRAP_UP_MS = 30_000;
-
-  /** Requirement rules, as the router's ROUTER_SKILL_RULES (JSON; the first applying rule wins). */
-  @IsOptional()
-  @ValidateBy({
-    name: 'skillRules',
-    validator: {
-      validate: (value: unknown, args) =>
-        typeof value === 'string' && skillConfigProblems(value, (args?.object as EmbeddedConfig | undefined)?.ROUTER_SKILLS).length === 0,
-      defaultMessage: (args) =>
-        typeof args?.value === 'string'
-          ? skillConfigProblems(args.value, (args.object as EmbeddedConfig).ROUTER_SKILLS).join('; ')
-          : 'ROUTER_SKILL_RULES must be a JSON array of rules',
-    },
-  })
-  ROUTER_SKILL_RULES?: string;
-
-  /** Optional skill catalog, as the router's ROUTER_SKILLS. */
-  @IsOptional()
-  @ValidateBy({
-    name: 'skillCatalog',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && skillConfigProblems(undefined, value).length === 0,
-      defaultMessage: () => skillConfigProblems(undefined, '').join('; '),
-    },
-  })
-  ROUTER_SKILLS?: string;
-
-  /** Sticky agent window, as the router's ROUTER_STICKY_WINDOW_MS (0 = off, the default). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(30 * 24 * 60 * 60 * 1000)
-  ROUTER_STICKY_WINDOW_MS = 0;
-
-  /** How long a returning customer waits for its last agent, as the router's ROUTER_STICKY_WAIT_MS. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1000)
-  @Max(60 * 60 * 1000)
-  ROUTER_STICKY_WAIT_MS = 30_000;
-
-  /** The router's skill rules and catalog (validated above). */
-  skillOptions(): { skillRules?: SkillRule[]; skillCatalog?: string[] } {
-    return skillOptionsOf(this.ROUTER_SKILL_RULES, this.ROUTER_SKILLS);
-  }
 
   /** Supervisors' service level: accepted within this long of its creation counts as answered in time. Default 60 s. */
   @Type(() => Number)

@@ -1,4 +1,5 @@
 export * from './lib/clock.util';
+export * from './lib/expiring-map.domain';
 export * from './lib/config.util';
 export * from './lib/platform.errors';
 export * from './lib/fault/crash-point.util';

@@ -18,6 +18,8 @@ export * from './lib/routing.errors';
 export * from './lib/routing.types';
 // Skills with levels, requirement rules and the skill catalog (ROUTER_SKILL_RULES, ROUTER_SKILLS).
 export * from './lib/skill-rules.util';
+// The router's policy variables, with the same rules in every app that runs a router.
+export * from './lib/router-env.config';
 export * from './lib/router/router.domain';
 // The transactional outbox: the router's state changes and the events announcing them (docs/adr/0019).
 export * from './lib/outbox/routing-change.types';

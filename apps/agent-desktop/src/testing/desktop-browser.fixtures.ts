@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { type InboundMessage } from '@perch/contracts';
+import { authorFacts, inboundMessageFrom } from '@perch/gateway';
+import { type AdminAccountView, type AdminTweetView } from '@perch/x-simulator';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -66,4 +69,27 @@ export async function acceptOffer(page: Page, interactionId: string): Promise<vo
   const toast = page.locator(`[data-testid="offer-toast"][data-interaction-id="${interactionId}"]`);
   await toast.getByTestId('offer-accept').click();
   await page.locator(`[data-testid="interaction-list-item"][data-interaction-id="${interactionId}"][aria-current="true"]`).waitFor();
+}
+
+/** A call to the X simulator's admin API, answered as JSON; throws with the status and body on a refusal. */
+export type SimulatorAdmin = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** The admin API of the simulator at `baseUrl()` (read at each call: the simulator starts in beforeAll). */
+export function simulatorAdmin(baseUrl: () => string): SimulatorAdmin {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${baseUrl()}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+}
+
+/** A customer's tweet at the brand, posted on the simulator, as the inbound message ingestion makes of it. */
+export async function customerTweetAt(admin: SimulatorAdmin, brandUsername: string, username: string, text: string): Promise<InboundMessage> {
+  const tweet = await admin<AdminTweetView>('POST', '/admin/tweets', { authorUsername: username, text });
+  const author = await admin<AdminAccountView>('GET', `/admin/accounts/${username}`);
+  const brand = await admin<AdminAccountView>('GET', `/admin/accounts/${brandUsername}`);
+  return inboundMessageFrom({ brand: { id: brand.id, username: brand.username }, tweet, author: authorFacts(author) });
 }

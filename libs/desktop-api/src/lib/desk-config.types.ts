@@ -53,3 +53,34 @@ export interface RenderedStandardResponse {
   text: string;
   values: Record<string, string>;
 }
+
+/** POST /api/standard-responses (supervisors, admins). */
+export interface CreateStandardResponseRequest {
+  title: string;
+  /** May use only the placeholders of DeskConfig.placeholders, as {{name}}. */
+  text: string;
+  /** A brand's username; null or absent: every brand. */
+  brand?: string | null;
+  language: string;
+  category: string;
+}
+
+/** PATCH /api/standard-responses/:id: the fields that change. */
+export type UpdateStandardResponseRequest = Partial<CreateStandardResponseRequest>;
+
+/** POST /api/dispositions/:brand/codes (supervisors, admins). */
+export interface CreateDispositionCodeRequest {
+  code: string;
+  label: string;
+}
+
+/** PATCH /api/dispositions/:brand/codes/:code: rename (label), retire or restore (retired). */
+export interface UpdateDispositionCodeRequest {
+  label?: string;
+  retired?: boolean;
+}
+
+/** PUT /api/dispositions/:brand/settings. */
+export interface DispositionSettingsRequest {
+  required: boolean;
+}

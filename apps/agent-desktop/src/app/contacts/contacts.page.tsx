@@ -1,7 +1,7 @@
 import type { Contact, ContactPage, HistoryPage } from '@perch/desktop-api';
 import { type ReactNode, useEffect, useState } from 'react';
 
-import { errorText } from '../core/api-client.adapter';
+import { useDebouncedGet } from '../core/debounced-get.hook';
 import { useSession } from '../core/session.hook';
 import { TopBar } from '../core/top-bar.component';
 
@@ -13,25 +13,16 @@ export function ContactsPage(): ReactNode {
   const [chosen, setChosen] = useState<Contact | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let current = true;
-    const query = new URLSearchParams({ limit: '50', ...(q.trim() ? { q: q.trim() } : {}) });
-    // One search per pause in typing, not per key.
-    const timer = setTimeout(() => {
-      api
-        .get<ContactPage>(`/api/contacts?${query.toString()}`)
-        .then((found) => {
-          if (!current) return;
-          setPage(found);
-          setError(null);
-        })
-        .catch((e: unknown) => current && setError(errorText(e)));
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [api, q]);
+  const query = new URLSearchParams({ limit: '50', ...(q.trim() ? { q: q.trim() } : {}) });
+  useDebouncedGet<ContactPage>(
+    api,
+    `/api/contacts?${query.toString()}`,
+    (found) => {
+      setPage(found);
+      setError(null);
+    },
+    setError,
+  );
 
   return (
     <>

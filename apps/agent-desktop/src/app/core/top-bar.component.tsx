@@ -20,12 +20,17 @@ export function TopBar({ children }: { children?: ReactNode }): ReactNode {
     <header className="topbar">
       <Brand />
       {pages.length > 1 && (
+        // A list, so the links stay apart as separate items even before (or without) the stylesheet.
         <nav className="pages" aria-label="Pages">
-          {pages.map((route) => (
-            <a key={route.path} href={route.path.replace(/\/\*$/, '') || '/'} onClick={followLink} aria-current={route === current ? 'page' : undefined} data-testid={`nav-${route.label.toLowerCase()}`}>
-              {route.label}
-            </a>
-          ))}
+          <ul className="pages-list">
+            {pages.map((route) => (
+              <li key={route.path}>
+                <a href={route.path.replace(/\/\*$/, '') || '/'} onClick={followLink} aria-current={route === current ? 'page' : undefined} data-testid={`nav-${route.label.toLowerCase()}`}>
+                  {route.label}
+                </a>
+              </li>
+            ))}
+          </ul>
         </nav>
       )}
       <div className="session">

@@ -4,6 +4,7 @@ import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useStat
 import { ApiError, errorText } from '../core/api-client.adapter';
 import { useSession } from '../core/session.hook';
 import { useDesk } from './desk.hook';
+import { FormError } from './form-error.component';
 import { newIdempotencyKey } from './idempotency.util';
 
 type Form = 'save' | 'edit' | 'email' | 'call' | null;
@@ -90,11 +91,7 @@ export function ContactPanel({ view }: { view: InteractionView }): ReactNode {
   return (
     <section className="contact" data-testid="contact-panel" aria-labelledby="contact-title" ref={panel}>
       <h3 id="contact-title">Contact</h3>
-      {error && (
-        <p className="form-error" role="alert" data-testid="contact-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="contact-error" />
       {found && !contact && (
         <p className="muted" data-testid="contact-none">
           Not in your contacts yet.{' '}
@@ -180,11 +177,7 @@ function SaveContactForm({ view, defaultName, email, phone, onSaved, onExisting 
       <input id="contact-save-phones" data-testid="contact-form-phones" value={phones} placeholder="+33 6 12 34 56 78" onChange={(e) => setPhones(e.target.value)} />
       <label htmlFor="contact-save-notes">Notes</label>
       <textarea id="contact-save-notes" data-testid="contact-form-notes" rows={2} maxLength={4000} value={notes} onChange={(e) => setNotes(e.target.value)} />
-      {error && (
-        <p className="form-error" role="alert" data-testid="contact-form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="contact-form-error" />
       <button type="submit" className="primary" data-testid="contact-form-save">
         Save contact
       </button>
@@ -217,11 +210,7 @@ function EditContactForm({ contact, email, phone, onSaved }: { contact: Contact;
       <input id="contact-edit-phones" data-testid="contact-form-phones" value={phones} onChange={(e) => setPhones(e.target.value)} />
       <label htmlFor="contact-edit-notes">Notes</label>
       <textarea id="contact-edit-notes" data-testid="contact-form-notes" rows={2} maxLength={4000} value={notes} onChange={(e) => setNotes(e.target.value)} />
-      {error && (
-        <p className="form-error" role="alert" data-testid="contact-form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="contact-form-error" />
       <button type="submit" className="primary" data-testid="contact-form-save">
         Save
       </button>
@@ -240,51 +229,64 @@ function useActionKey(): { key: () => string; done: () => void } {
   };
 }
 
-function EmailForm({ view, contact, to: chosen, onSent }: { view: InteractionView; contact: Contact; to: string; onSent: (entry: EmailSent['entry']) => void }): ReactNode {
-  const { api } = useSession();
-  const [to, setTo] = useState(contact.emails.includes(chosen.toLowerCase()) ? chosen.toLowerCase() : (contact.emails[0] ?? ''));
-  const [subject, setSubject] = useState('');
-  const [text, setText] = useState('');
+/** A form's send under one idempotency key per press (useActionKey), with its busy state and refusal. */
+function useKeyedSend<T>(send: (idempotencyKey: string) => Promise<T>, onSent: (result: T) => void): { error: string | null; busy: boolean; submit: (event: FormEvent) => Promise<void> } {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const action = useActionKey();
 
-  async function send(event: FormEvent): Promise<void> {
+  async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const body: EmailRequest = { to, subject, text, idempotencyKey: action.key() };
     try {
-      const result = await api.post<EmailSent>(`/api/interactions/${view.id}/email`, body);
+      const result = await send(action.key());
       action.done();
-      onSent(result.entry);
+      onSent(result);
     } catch (e) {
-      // A refusal is final (a new press is a new email); a network error or 503 keeps the key for the retry.
+      // A refusal is final (a new press is a new request); a network error or 503 keeps the key for the retry.
       if (e instanceof ApiError && e.status !== 503) action.done();
       setError(errorText(e));
       setBusy(false);
     }
   }
+  return { error, busy, submit };
+}
 
+/** A labelled choice among the contact's addresses; its id is also its test id. */
+function ChoiceField({ id, label, options, value, onChange }: { id: string; label: string; options: readonly string[]; value: string; onChange: (value: string) => void }): ReactNode {
   return (
-    <form className="contact-form" data-testid="email-form" onSubmit={(event) => void send(event)}>
-      <label htmlFor="email-to">To</label>
-      <select id="email-to" data-testid="email-to" value={to} onChange={(e) => setTo(e.target.value)}>
-        {contact.emails.map((email) => (
-          <option key={email} value={email}>
-            {email}
+    <>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
           </option>
         ))}
       </select>
+    </>
+  );
+}
+
+function EmailForm({ view, contact, to: chosen, onSent }: { view: InteractionView; contact: Contact; to: string; onSent: (entry: EmailSent['entry']) => void }): ReactNode {
+  const { api } = useSession();
+  const [to, setTo] = useState(contact.emails.includes(chosen.toLowerCase()) ? chosen.toLowerCase() : (contact.emails[0] ?? ''));
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const { error, busy, submit } = useKeyedSend(
+    (idempotencyKey) => api.post<EmailSent>(`/api/interactions/${view.id}/email`, { to, subject, text, idempotencyKey } satisfies EmailRequest),
+    (result) => onSent(result.entry),
+  );
+
+  return (
+    <form className="contact-form" data-testid="email-form" onSubmit={(event) => void submit(event)}>
+      <ChoiceField id="email-to" label="To" options={contact.emails} value={to} onChange={setTo} />
       <label htmlFor="email-subject">Subject</label>
       <input id="email-subject" data-testid="email-subject" maxLength={200} required value={subject} onChange={(e) => setSubject(e.target.value)} />
       <label htmlFor="email-text">Message</label>
       <textarea id="email-text" data-testid="email-text" rows={4} maxLength={20000} required value={text} onChange={(e) => setText(e.target.value)} />
-      {error && (
-        <p className="form-error" role="alert" data-testid="email-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="email-error" />
       <button type="submit" className="primary" data-testid="email-send" disabled={busy}>
         Send email
       </button>
@@ -296,43 +298,18 @@ function CallForm({ view, contact, phone: chosen, onSent }: { view: InteractionV
   const { api } = useSession();
   const [phone, setPhone] = useState(contact.phones.includes(phoneKey(chosen)) ? phoneKey(chosen) : (contact.phones[0] ?? ''));
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const action = useActionKey();
-
-  async function call(event: FormEvent): Promise<void> {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const body: CallRequest = { phone, ...(reason.trim() ? { reason: reason.trim() } : {}), idempotencyKey: action.key() };
-    try {
-      const result = await api.post<CallRequested>(`/api/interactions/${view.id}/call`, body);
-      action.done();
-      onSent(result.entry);
-    } catch (e) {
-      if (e instanceof ApiError && e.status !== 503) action.done();
-      setError(errorText(e));
-      setBusy(false);
-    }
-  }
+  const { error, busy, submit } = useKeyedSend(
+    (idempotencyKey) =>
+      api.post<CallRequested>(`/api/interactions/${view.id}/call`, { phone, ...(reason.trim() ? { reason: reason.trim() } : {}), idempotencyKey } satisfies CallRequest),
+    (result) => onSent(result.entry),
+  );
 
   return (
-    <form className="contact-form" data-testid="call-form" onSubmit={(event) => void call(event)}>
-      <label htmlFor="call-phone">Number</label>
-      <select id="call-phone" data-testid="call-phone" value={phone} onChange={(e) => setPhone(e.target.value)}>
-        {contact.phones.map((number) => (
-          <option key={number} value={number}>
-            {number}
-          </option>
-        ))}
-      </select>
+    <form className="contact-form" data-testid="call-form" onSubmit={(event) => void submit(event)}>
+      <ChoiceField id="call-phone" label="Number" options={contact.phones} value={phone} onChange={setPhone} />
       <label htmlFor="call-reason">Reason</label>
       <input id="call-reason" data-testid="call-reason" maxLength={500} value={reason} placeholder="Optional: what the call is about" onChange={(e) => setReason(e.target.value)} />
-      {error && (
-        <p className="form-error" role="alert" data-testid="call-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} testId="call-error" />
       <button type="submit" className="primary" data-testid="call-send" disabled={busy}>
         Request the call
       </button>

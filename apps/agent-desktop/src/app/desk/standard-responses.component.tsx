@@ -1,7 +1,8 @@
 import type { InteractionView, RenderedStandardResponse, RenderStandardResponseRequest, StandardResponse } from '@perch/desktop-api';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 
 import { ApiError, errorText } from '../core/api-client.adapter';
+import { useDebouncedGet } from '../core/debounced-get.hook';
 import { useSession } from '../core/session.hook';
 
 /** The distinct values of a field among the responses found, for the filters. */
@@ -32,25 +33,16 @@ export function StandardResponses({ view, onInsert, onClose }: { view: Interacti
   const [error, setError] = useState<string | null>(null);
   const brand = view.firstMessage?.brandUsername;
 
-  useEffect(() => {
-    let current = true;
-    const query = new URLSearchParams({ limit: '50', ...(q.trim() ? { q: q.trim() } : {}), ...(brand ? { brand } : {}) });
-    // A short pause while the agent types: one search per word, not per key.
-    const timer = setTimeout(() => {
-      api
-        .get<StandardResponse[]>(`/api/standard-responses?${query.toString()}`)
-        .then((responses) => {
-          if (!current) return;
-          setFound(responses);
-          setError(null);
-        })
-        .catch((e: unknown) => current && setError(errorText(e)));
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [api, q, brand]);
+  const query = new URLSearchParams({ limit: '50', ...(q.trim() ? { q: q.trim() } : {}), ...(brand ? { brand } : {}) });
+  useDebouncedGet<StandardResponse[]>(
+    api,
+    `/api/standard-responses?${query.toString()}`,
+    (responses) => {
+      setFound(responses);
+      setError(null);
+    },
+    setError,
+  );
 
   async function insert(response: StandardResponse): Promise<void> {
     setError(null);

@@ -1,23 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+import { PageCursor, PageLimit } from '../http/page-query.decorator';
 
 /** The largest page of GET /api/agents/me/consultations. */
 export const MAX_CONSULTATIONS_PAGE = 50;
 
 export class MyConsultationsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CONSULTATIONS_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CONSULTATIONS_PAGE)
+  @PageLimit(MAX_CONSULTATIONS_PAGE, 20)
   limit?: number;
 
-  @ApiPropertyOptional({ description: "A previous page's nextCursor" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 500)
+  @PageCursor()
   cursor?: string;
 }
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONTACT_LIMITS, MAX_CONTACT_PAGE } from '@perch/contacts';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsNumberString, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsNumberString, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
 
+import { PageCursor, PageLimit } from '../http/page-query.decorator';
 import { MAX_HISTORY_PAGE } from './contacts-gateway.constants';
 
 // Requests are validated here (400 naming the fields); @perch/contacts checks the same rules again, whoever calls it.
@@ -18,44 +18,23 @@ export class ContactSearchQueryDto {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CONTACT_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CONTACT_PAGE)
+  @PageLimit(MAX_CONTACT_PAGE, 20)
   limit?: number;
 
-  @ApiPropertyOptional({ description: "A previous page's nextCursor" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 500)
+  @PageCursor()
   cursor?: string;
 }
 
 export class HistoryQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_HISTORY_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_HISTORY_PAGE)
+  @PageLimit(MAX_HISTORY_PAGE, 20)
   limit?: number;
 
-  @ApiPropertyOptional({ description: "A previous page's nextCursor" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 500)
+  @PageCursor()
   cursor?: string;
 }
 
 export class MailboxQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit(200, 50)
   limit?: number;
 }
 

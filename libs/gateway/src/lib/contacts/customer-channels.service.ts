@@ -123,16 +123,7 @@ export class CustomerChannelsService {
   async email(agent: AgentProfile, interactionId: string, request: EmailRequest): Promise<EmailSent> {
     const view = await this.queries.getHeld(agent, interactionId, { guestsToo: true });
     const contact = await this.contactFor(view);
-    const to = pick(contact.emails, request.to === undefined ? undefined : normalizeEmail(request.to));
-    if (to === undefined) {
-      throw new ConflictError<ContactErrorCode>(
-        request.to === undefined || contact.emails.length === 0
-          ? `${contact.name} has no email address: add one to the contact first`
-          : `${request.to} is not one of ${contact.name}'s email addresses`,
-        ContactErrorCode.NoEmail,
-        { contactId: contact.id },
-      );
-    }
+    const to = chosenAddress(contact, contact.emails, request.to, normalizeEmail, { one: 'email address', many: 'email addresses', code: ContactErrorCode.NoEmail });
     const brand = this.brandUsername(view);
     if (!this.mail?.canSendFor(brand)) {
       throw new ConflictError<ContactErrorCode>(`No mail transport is configured for @${brand}: ask an admin to set SMTP_URL and SMTP_FROM`, ContactErrorCode.MailNotConfigured);
@@ -175,16 +166,7 @@ export class CustomerChannelsService {
   async call(agent: AgentProfile, interactionId: string, request: CallRequest): Promise<CallRequested> {
     const view = await this.queries.getHeld(agent, interactionId, { guestsToo: true });
     const contact = await this.contactFor(view);
-    const phone = pick(contact.phones, request.phone === undefined ? undefined : normalizePhone(request.phone));
-    if (phone === undefined) {
-      throw new ConflictError<ContactErrorCode>(
-        request.phone === undefined || contact.phones.length === 0
-          ? `${contact.name} has no phone number: add one to the contact first`
-          : `${request.phone} is not one of ${contact.name}'s phone numbers`,
-        ContactErrorCode.NoPhone,
-        { contactId: contact.id },
-      );
-    }
+    const phone = chosenAddress(contact, contact.phones, request.phone, normalizePhone, { one: 'phone number', many: 'phone numbers', code: ContactErrorCode.NoPhone });
     const callRequestId = idOf(agent.id, request.idempotencyKey, 'call');
     const fingerprint = fingerprintOf({ interactionId, phone, reason: request.reason ?? null });
     const replay = await this.claim(agent, request.idempotencyKey, 'call', interactionId, fingerprint);
@@ -271,6 +253,25 @@ function authorOf(view: InteractionView): InteractionContact['author'] {
 function pick(values: readonly string[], wanted: string | undefined): string | undefined {
   if (wanted === undefined) return values[0];
   return values.includes(wanted) ? wanted : undefined;
+}
+
+/** The contact's address the agent asked for (normalized), or its first; 409 with `what.code` when there is no such one. */
+function chosenAddress(
+  contact: Contact,
+  addresses: readonly string[],
+  asked: string | undefined,
+  normalize: (raw: string) => string,
+  what: { one: string; many: string; code: ContactErrorCode },
+): string {
+  const chosen = pick(addresses, asked === undefined ? undefined : normalize(asked));
+  if (chosen !== undefined) return chosen;
+  throw new ConflictError<ContactErrorCode>(
+    asked === undefined || addresses.length === 0
+      ? `${contact.name} has no ${what.one}: add one to the contact first`
+      : `${asked} is not one of ${contact.name}'s ${what.many}`,
+    what.code,
+    { contactId: contact.id },
+  );
 }
 
 function replayOf(existing: OutreachRecord, asked: { kind: OutreachKind; interactionId: string; fingerprint: string }): Record<string, unknown> {

@@ -1,56 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ALL_BRANDS, type AgentProfile, mayPostAs } from '@perch/agents';
-import { type Classification } from '@perch/contracts';
 import { type ContactStore, ContactErrorCode } from '@perch/contacts';
-import {
-  type InteractionCompletion,
-  InteractionErrorCode,
-  type InteractionStore,
-  type InteractionView,
-  type InteractionViewState,
-  type TranscriptEntry,
-} from '@perch/interactions';
-import { NotFoundError, ValidationFailedError } from '@perch/platform';
+import { type HistoryEntry, type HistoryPage, type InteractionSummary } from '@perch/desktop-api';
+import { InteractionErrorCode, type InteractionStore, type InteractionView, type TranscriptEntry } from '@perch/interactions';
+import { NotFoundError } from '@perch/platform';
 import { type BrandAccount } from '@perch/x-client';
 
 import { GATEWAY_BRANDS, GATEWAY_INTERACTION_STORE } from '../gateway.constants';
 import { InteractionQueryService } from '../interactions/interaction-query.service';
 import { customerOf } from '../interactions/outbound-actions.service';
+import { decodeTimeIdCursor, encodeTimeIdCursor, pageOf, pageSize } from '../http/page-cursor.util';
 import { type ContactsGatewayDeps } from './contacts-deps.types';
 import { DEFAULT_HISTORY_PAGE, GATEWAY_CONTACTS, MAX_HISTORY_PAGE } from './contacts-gateway.constants';
 
-/** One line of an earlier interaction's transcript, as the history shows it. */
-export interface HistoryEntry {
-  kind: TranscriptEntry['kind'];
-  at: number;
-  text?: string;
-  agentId?: string;
-  status?: string;
-}
-
-/** An earlier interaction of the same customer: what it was, how it ended, who handled it. */
-export interface InteractionSummary {
-  id: string;
-  brandAccountId: string;
-  brandUsername: string | null;
-  channel: 'public' | 'dm';
-  kind: 'mention' | 'reply' | 'quote' | 'dm' | null;
-  text: string | null;
-  state: InteractionViewState;
-  agentId: string | null;
-  /** Agents who held it or acted in it, in order of first appearance. */
-  handledBy: string[];
-  completion: InteractionCompletion | null;
-  classification: Classification | null;
-  createdAt: number;
-  updatedAt: number;
-  entries: HistoryEntry[];
-}
-
-export interface HistoryPage {
-  items: InteractionSummary[];
-  nextCursor?: string;
-}
+// The history's shapes are declared once in @perch/desktop-api, which the SPA reads too.
+export type { HistoryEntry, HistoryPage, InteractionSummary } from '@perch/desktop-api';
 
 /**
  * The customer's other interactions (tweets and DMs), from the projection, only of the brands the caller is granted
@@ -97,17 +61,19 @@ export class CustomerHistoryService {
   }
 
   private async page(agent: AgentProfile, authorId: string, page: { limit?: number; cursor?: string; excludeId?: string }): Promise<HistoryPage> {
-    const limit = Math.min(Math.max(page.limit ?? DEFAULT_HISTORY_PAGE, 1), MAX_HISTORY_PAGE);
+    const limit = pageSize(page.limit, DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE);
     const brandAccountIds = this.grantedBrandIds(agent);
     const views = await this.store.listByCustomer(authorId, {
       limit: limit + 1,
       ...(brandAccountIds === undefined ? {} : { brandAccountIds }),
       ...(page.excludeId === undefined ? {} : { excludeId: page.excludeId }),
-      ...(page.cursor === undefined ? {} : { before: decodeHistoryCursor(page.cursor) }),
+      ...(page.cursor === undefined ? {} : { before: historyPosition(page.cursor) }),
     });
-    const items = views.slice(0, limit).map((view) => this.summary(view));
-    const last = items[items.length - 1];
-    return views.length > limit && last ? { items, nextCursor: encodeHistoryCursor(last) } : { items };
+    return pageOf(
+      views.map((view) => this.summary(view)),
+      limit,
+      (last) => encodeTimeIdCursor(last.createdAt, last.id),
+    );
   }
 
   /** undefined: every brand. */
@@ -162,16 +128,7 @@ function historyEntry(entry: TranscriptEntry): HistoryEntry {
   }
 }
 
-function encodeHistoryCursor(summary: Pick<InteractionSummary, 'createdAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([summary.createdAt, summary.id])).toString('base64url');
-}
-
-function decodeHistoryCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'number' && typeof parsed[1] === 'string') return { createdAt: parsed[0], id: parsed[1] };
-  } catch {
-    // The 400 below.
-  }
-  throw new ValidationFailedError('Invalid cursor', [{ field: 'cursor', messages: ['cursor must be a nextCursor this API returned'] }]);
+function historyPosition(cursor: string): { createdAt: number; id: string } {
+  const { at, id } = decodeTimeIdCursor(cursor);
+  return { createdAt: at, id };
 }

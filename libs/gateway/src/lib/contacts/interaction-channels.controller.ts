@@ -1,23 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { type AgentProfile } from '@perch/agents';
 import { type Contact } from '@perch/contacts';
 
-import { Audited } from '../audit/audited.decorator';
 import { CurrentAgent } from '../http/agent-auth.guard';
-import { GatewayController, SignedIn } from '../http/gateway-endpoint.decorator';
-import { uuidParam } from '../http/gateway-validation.pipe';
+import { CommandRoute, GatewayController, IdParam, SignedIn } from '../http/gateway-endpoint.decorator';
 import {
   CallDto,
   CallRequestedDto,
@@ -52,56 +45,56 @@ export class InteractionChannelsController {
   @ApiOkResponse({ type: InteractionContactDto })
   @ApiForbiddenResponse({ description: 'not-your-interaction' })
   @ApiNotFoundResponse()
-  contact(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string): Promise<InteractionContact> {
+  contact(@CurrentAgent() agent: AgentProfile, @IdParam() id: string): Promise<InteractionContact> {
     return this.channels.contactOf(agent, id);
   }
 
   @Post(':id/contact')
-  @Audited('contact-create', { keep: ['name'] })
-  @HttpCode(201)
-  @ApiOperation({ summary: "Save the interaction's customer as a contact (their X user id and handle), with emails, phones and notes" })
-  @ApiCreatedResponse({ type: ContactDto })
-  @ApiBadRequestResponse({ description: 'The fields that are wrong, each named' })
-  @ApiForbiddenResponse({ description: 'not-your-interaction' })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'contact-x-user-taken: the customer is a contact already (details.contactId): PATCH /api/contacts/:contactId' })
-  saveCustomer(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string, @Body() body: SaveCustomerDto): Promise<Contact> {
+  @CommandRoute({
+    audit: 'contact-create',
+    keep: ['name'],
+    status: 201,
+    summary: "Save the interaction's customer as a contact (their X user id and handle), with emails, phones and notes",
+    response: ContactDto,
+    badRequest: 'The fields that are wrong, each named',
+    forbidden: 'not-your-interaction',
+    notFound: true,
+    conflict: 'contact-x-user-taken: the customer is a contact already (details.contactId): PATCH /api/contacts/:contactId',
+  })
+  saveCustomer(@CurrentAgent() agent: AgentProfile, @IdParam() id: string, @Body() body: SaveCustomerDto): Promise<Contact> {
     return this.channels.saveCustomer(agent, id, body);
   }
 
   @Post(':id/email')
-  @Audited('email', { keep: ['subject', 'to', 'idempotencyKey'] })
-  @HttpCode(201)
-  @ApiOperation({
-    summary:
-      "Email the customer's contact from the interaction's brand (SMTP), kept in the transcript (kind 'email', never sent to X); at most once per idempotencyKey",
+  @CommandRoute({
+    audit: 'email',
+    keep: ['subject', 'to', 'idempotencyKey'],
+    status: 201,
+    summary: "Email the customer's contact from the interaction's brand (SMTP), kept in the transcript (kind 'email', never sent to X); at most once per idempotencyKey",
+    response: EmailSentDto,
+    badRequest: 'subject, text, to or idempotencyKey missing or wrong',
+    forbidden: 'not-your-interaction',
+    notFound: true,
+    conflict: 'no-contact (save the customer first), contact-has-no-email, mail-refused (the server refused it; nothing sent), mail-not-configured, idempotency-key-reused, request-in-progress; not-accepted, interaction-completed',
+    unavailable: 'mail-unavailable: the mail server could not be reached, nothing was sent; retry with the same idempotencyKey',
   })
-  @ApiCreatedResponse({ type: EmailSentDto })
-  @ApiBadRequestResponse({ description: 'subject, text, to or idempotencyKey missing or wrong' })
-  @ApiForbiddenResponse({ description: 'not-your-interaction' })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({
-    description:
-      'no-contact (save the customer first), contact-has-no-email, mail-refused (the server refused it; nothing sent), mail-not-configured, idempotency-key-reused, request-in-progress; not-accepted, interaction-completed',
-  })
-  @ApiServiceUnavailableResponse({ description: 'mail-unavailable: the mail server could not be reached, nothing was sent; retry with the same idempotencyKey' })
-  email(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string, @Body() body: EmailDto): Promise<EmailSent> {
+  email(@CurrentAgent() agent: AgentProfile, @IdParam() id: string, @Body() body: EmailDto): Promise<EmailSent> {
     return this.channels.email(agent, id, body);
   }
 
   @Post(':id/call')
-  @Audited('call-request', { keep: ['phone', 'reason', 'idempotencyKey'] })
-  @HttpCode(202)
-  @ApiOperation({
-    summary:
-      "Ask the telephony system to call the customer's contact (telephony.call-request.v1), kept in the transcript (kind 'call-request'); at most once per idempotencyKey",
+  @CommandRoute({
+    audit: 'call-request',
+    keep: ['phone', 'reason', 'idempotencyKey'],
+    status: 202,
+    summary: "Ask the telephony system to call the customer's contact (telephony.call-request.v1), kept in the transcript (kind 'call-request'); at most once per idempotencyKey",
+    response: CallRequestedDto,
+    badRequest: 'phone, reason or idempotencyKey wrong',
+    forbidden: 'not-your-interaction',
+    notFound: true,
+    conflict: 'no-contact, contact-has-no-phone, idempotency-key-reused, request-in-progress; not-accepted, interaction-completed',
   })
-  @ApiAcceptedResponse({ type: CallRequestedDto })
-  @ApiBadRequestResponse({ description: 'phone, reason or idempotencyKey wrong' })
-  @ApiForbiddenResponse({ description: 'not-your-interaction' })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'no-contact, contact-has-no-phone, idempotency-key-reused, request-in-progress; not-accepted, interaction-completed' })
-  call(@CurrentAgent() agent: AgentProfile, @Param('id', uuidParam('id')) id: string, @Body() body: CallDto): Promise<CallRequested> {
+  call(@CurrentAgent() agent: AgentProfile, @IdParam() id: string, @Body() body: CallDto): Promise<CallRequested> {
     return this.channels.call(agent, id, body);
   }
 
@@ -115,7 +108,7 @@ export class InteractionChannelsController {
   @ApiNotFoundResponse()
   customerHistory(
     @CurrentAgent() agent: AgentProfile,
-    @Param('id', uuidParam('id')) id: string,
+    @IdParam() id: string,
     @Query() query: HistoryQueryDto,
   ): Promise<HistoryPage & { customer: { xUserId: string; xHandle: string } }> {
     return this.history.forInteraction(agent, id, query);

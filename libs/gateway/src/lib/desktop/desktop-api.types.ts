@@ -1,7 +1,7 @@
 import { type AgentProfile, type UserAccount } from '@perch/agents';
 import type * as Desk from '@perch/desktop-api';
 import { type CaughtMail, type Contact, type ContactPage } from '@perch/contacts';
-import { type ConsultationEntry, type InteractionView } from '@perch/interactions';
+import { type ConsultationEntry, type DispositionCode, type InteractionView } from '@perch/interactions';
 import { type CustomerProfile } from '@perch/outbound';
 
 import { type CallDto, type CreateContactDto, type EmailDto, type SaveCustomerDto, type UpdateContactDto } from '../contacts/contacts.dto';
@@ -11,7 +11,14 @@ import { type AgentPresenceDto, type CommandAcceptedDto, type PresenceDto, type 
 import { type SignInDto, type SignInResponseDto } from '../auth/sign-in.dto';
 import { type DesktopConfigDto } from '../desktop-config/desktop-config.controller';
 import { type BrandDispositionsView } from '../dispositions/dispositions.service';
-import { type RenderedStandardResponseDto, type RenderStandardResponseDto, type StandardResponseDto } from '../standard-responses/standard-responses.dto';
+import { type CreateDispositionCodeDto, type DispositionSettingsDto, type UpdateDispositionCodeDto } from '../dispositions/dispositions.dto';
+import {
+  type CreateStandardResponseDto,
+  type RenderedStandardResponseDto,
+  type RenderStandardResponseDto,
+  type StandardResponseDto,
+  type UpdateStandardResponseDto,
+} from '../standard-responses/standard-responses.dto';
 import {
   type ClassificationCorrectionDto,
   type ConferenceInviteDto,
@@ -55,6 +62,7 @@ export type DesktopAnswersFit = [
   // The desk's configuration, disposition codes and standard responses.
   Fits<DesktopConfigDto, Desk.DeskConfig>,
   Fits<BrandDispositionsView, Desk.BrandDispositions>,
+  Fits<DispositionCode, Desk.DispositionCode>,
   Fits<StandardResponseDto, Desk.StandardResponse>,
   Fits<RenderedStandardResponseDto, Desk.RenderedStandardResponse>,
   // The supervisor's dashboard and the admin pages.
@@ -89,6 +97,12 @@ export type DesktopRequestsFit = [
   Fits<Desk.ClassificationCorrectionRequest, ClassificationCorrectionDto>,
   Fits<Desk.NewPostRequest, NewPostDto>,
   Fits<Desk.RenderStandardResponseRequest, RenderStandardResponseDto>,
+  // The supervisor's libraries: standard responses and disposition codes.
+  Fits<Desk.CreateStandardResponseRequest, CreateStandardResponseDto>,
+  Fits<Desk.UpdateStandardResponseRequest, UpdateStandardResponseDto>,
+  Fits<Desk.CreateDispositionCodeRequest, CreateDispositionCodeDto>,
+  Fits<Desk.UpdateDispositionCodeRequest, UpdateDispositionCodeDto>,
+  Fits<Desk.DispositionSettingsRequest, DispositionSettingsDto>,
   Fits<Desk.CreateUserRequest, CreateUserDto>,
   Fits<Desk.UpdateUserRequest, UpdateUserDto>,
   Fits<Desk.ResetPasswordRequest, ResetPasswordDto>,

@@ -3,11 +3,12 @@ import { type AgentDirectory, type AgentProfile } from '@perch/agents';
 import { Topics } from '@perch/contracts';
 import { type ConsultationEntry, type ConsultationThread, InteractionErrorCode, type InteractionStore } from '@perch/interactions';
 import { type EventPublisher } from '@perch/messaging';
-import { type Clock, ConflictError, newId, NotFoundError, systemClock, ValidationFailedError } from '@perch/platform';
+import { type Clock, ConflictError, newId, NotFoundError, systemClock } from '@perch/platform';
 
 import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_AGENTS, GATEWAY_BUS, GATEWAY_INTERACTION_STORE, GATEWAY_OPTIONS } from '../gateway.constants';
 import { GatewayErrorCode } from '../gateway.errors';
+import { decodeTimeIdCursor, encodeTimeIdCursor, pageOf, pageSize } from '../http/page-cursor.util';
 import { AgentSocketHub } from '../ws/agent-socket-hub.service';
 import { HolderChecks } from './holder-checks.service';
 
@@ -97,27 +98,16 @@ export class ConsultationsService {
    * or to it: read from the stored transcript, so a colleague who was offline (or reloads) finds what the push told.
    */
   async listMine(agent: AgentProfile, page: { limit?: number; cursor?: string } = {}): Promise<ConsultationsPage> {
-    const limit = Math.min(Math.max(page.limit ?? DEFAULT_CONSULTATIONS_PAGE, 1), MAX_CONSULTATIONS_PAGE);
+    const limit = pageSize(page.limit, DEFAULT_CONSULTATIONS_PAGE, MAX_CONSULTATIONS_PAGE);
     const threads = await this.store.listConsultations(agent.id, {
       limit: limit + 1,
-      ...(page.cursor === undefined ? {} : { before: decodeConsultationsCursor(page.cursor) }),
+      ...(page.cursor === undefined ? {} : { before: consultationsPosition(page.cursor) }),
     });
-    const items = threads.slice(0, limit);
-    const last = items[items.length - 1];
-    return threads.length > limit && last ? { items, nextCursor: encodeConsultationsCursor(last) } : { items };
+    return pageOf(threads, limit, (last) => encodeTimeIdCursor(last.latestAt, last.interaction.id));
   }
 }
 
-function encodeConsultationsCursor(thread: ConsultationThread): string {
-  return Buffer.from(JSON.stringify([thread.latestAt, thread.interaction.id])).toString('base64url');
-}
-
-function decodeConsultationsCursor(cursor: string): { latestAt: number; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'number' && typeof parsed[1] === 'string') return { latestAt: parsed[0], id: parsed[1] };
-  } catch {
-    // The 400 below.
-  }
-  throw new ValidationFailedError('Invalid cursor', [{ field: 'cursor', messages: ['cursor must be a nextCursor this API returned'] }]);
+function consultationsPosition(cursor: string): { latestAt: number; id: string } {
+  const { at, id } = decodeTimeIdCursor(cursor);
+  return { latestAt: at, id };
 }
