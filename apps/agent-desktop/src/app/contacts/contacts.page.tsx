@@ -36,7 +36,10 @@ export function ContactsPage(): ReactNode {
               {error}
             </p>
           )}
-          {page && page.items.length === 0 && <p className="muted">No contact matches.</p>}
+          {page && page.items.length === 0 && (
+            // An empty search box with no result means an empty book: say how a contact gets in, not "no match".
+            <p className="muted">{q.trim() ? 'No contact matches.' : 'No contacts yet. Save one from an interaction: "Save as contact" in its contact panel.'}</p>
+          )}
           <ul className="contacts-list">
             {page?.items.map((contact) => (
               <li key={contact.id}>
@@ -48,7 +51,16 @@ export function ContactsPage(): ReactNode {
             ))}
           </ul>
         </section>
-        {chosen && <ContactDetails key={chosen.id} contact={chosen} />}
+        {chosen ? (
+          <ContactDetails key={chosen.id} contact={chosen} />
+        ) : (
+          page &&
+          page.items.length > 0 && (
+            <p className="muted" data-testid="contact-details-empty">
+              Choose a contact to see their details and earlier interactions.
+            </p>
+          )
+        )}
       </main>
     </>
   );

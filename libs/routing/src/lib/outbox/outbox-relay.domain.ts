@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import { ContractViolationError, type DeadLetterRecord, Topics, type TopicName, validatePayload } from '@perch/contracts';
+import { ContractViolationError, type DeadLetterRecord, Topics, type TopicName } from '@perch/contracts';
 import { type EventPublisher } from '@perch/messaging';
 import { crashPoint, type Logger, newId } from '@perch/platform';
 
@@ -123,16 +123,22 @@ export class OutboxRelay {
   }
 
   private async publish(changes: readonly RecordedChange[]): Promise<void> {
-    const events: PlannedEvent[] = [];
-    for (const change of changes) {
-      const planned = eventsOfChange(change, this.options);
-      const problem = contractProblem(planned);
-      if (problem === undefined) events.push(...planned);
-      else await this.reject(change, problem.topic, problem.error);
+    const events = changes.flatMap((change) => eventsOfChange(change, this.options).map((event) => ({ change, event })));
+    // Issued in order, sent together: the transport batches them, and events of one key keep their order. The
+    // publisher validates each payload before sending it (the one check on this path): an event its contract refuses
+    // is never sent and marks its change as a bug to dead-letter; any other failure leaves the batch to be retried.
+    const outcomes = await Promise.allSettled(events.map(({ event }) => this.send(event)));
+    const refused = new Map<RecordedChange, { topic: TopicName; error: ContractViolationError }>();
+    let sent = 0;
+    for (const [index, outcome] of outcomes.entries()) {
+      const planned = events[index];
+      if (outcome.status === 'fulfilled') sent += 1;
+      else if (outcome.reason instanceof ContractViolationError && planned) {
+        if (!refused.has(planned.change)) refused.set(planned.change, { topic: planned.event.topic, error: outcome.reason });
+      } else throw outcome.reason;
     }
-    // Issued in order, sent together: the transport batches them, and events of one key keep their order.
-    await Promise.all(events.map((event) => this.send(event)));
-    this.counters.events += events.length;
+    for (const [change, { topic, error }] of refused) await this.reject(change, topic, error);
+    this.counters.events += sent;
   }
 
   private async reject(change: RecordedChange, topic: TopicName, error: ContractViolationError): Promise<void> {
@@ -163,17 +169,4 @@ export class OutboxRelay {
         return;
     }
   }
-}
-
-/** The first event of a change that its topic's contract refuses, if any (checked before anything is published). */
-function contractProblem(events: readonly PlannedEvent[]): { topic: TopicName; error: ContractViolationError } | undefined {
-  for (const event of events) {
-    try {
-      validatePayload(event.topic, event.payload);
-    } catch (error: unknown) {
-      if (error instanceof ContractViolationError) return { topic: event.topic, error };
-      throw error;
-    }
-  }
-  return undefined;
 }

@@ -144,6 +144,15 @@ export function describeRoutingOutboxContract(name: string, factory: RoutingStor
       expect(await store.claimChanges({ relayId: 'relay-c', limit: 10, reclaimIdleMs: 0 })).toEqual([]);
     });
 
+    it('keeps relaying after the outbox vanished with its group (a Redis that lost its data)', async () => {
+      await store.setPresence({ agentId: 'ada', state: 'ready', now: T0 });
+      await store.ackChanges((await takeAll()).map((c) => c.id));
+      await harness.dropOutbox?.();
+      await store.setPresence({ agentId: 'bob', state: 'ready', now: T0 + 1 });
+      const changes = await takeAll();
+      expect(changes.map((c) => (c.change.op === 'presence' ? c.change.input.agentId : c.change.op))).toEqual(['bob']);
+    });
+
     it('gives a change its relay never acknowledged to another relay once it has waited reclaimIdleMs', async () => {
       await store.setPresence({ agentId: 'ada', state: 'ready', now: T0 }, { causationId: 'c1' });
       const taken = await store.claimChanges({ relayId: 'dead-relay', limit: 10 });

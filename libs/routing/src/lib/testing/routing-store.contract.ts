@@ -10,6 +10,8 @@ export interface RoutingStoreHarness {
   dispose(): Promise<void>;
   /** The adapter's own consistency checks on its whole state (Redis: the audit of every key), empty when sound. */
   violations?(): Promise<string[]>;
+  /** Deletes the outbox as a Redis that lost its data would (Redis: the stream key and its consumer group). */
+  dropOutbox?(): Promise<void>;
 }
 
 const T0 = 1_700_000_000_000;

@@ -260,6 +260,19 @@ export class RedisRoutingStore implements RoutingStore {
   async claimChanges(claim: ChangeClaim): Promise<RecordedChange[]> {
     if (claim.limit <= 0) return [];
     await this.ensureOutboxGroup();
+    try {
+      return await this.readOutbox(claim);
+    } catch (error: unknown) {
+      // The stream (and its group) went away: a Redis that lost its data, or a key deleted. The next XADD made a new
+      // stream without the group; create it again (from the start of that stream, so nothing recorded since is missed).
+      if (!(error instanceof Error) || !error.message.startsWith('NOGROUP')) throw error;
+      this.outboxGroupReady = false;
+      await this.ensureOutboxGroup();
+      return this.readOutbox(claim);
+    }
+  }
+
+  private async readOutbox(claim: ChangeClaim): Promise<RecordedChange[]> {
     const entries: unknown[] = [];
     if (claim.reclaimIdleMs !== undefined) {
       // Taken by a relay that never acknowledged them (it died mid-publish): ours now, oldest first.

@@ -23,8 +23,10 @@ afterAll(async () => {
 
 const factory: RoutingStoreFactory = async (options) => {
   const tenant = uniqueTenant('contract');
+  const store = new RedisRoutingStore(redis, tenant, options);
   return {
-    store: new RedisRoutingStore(redis, tenant, options),
+    store,
+    dropOutbox: async () => void (await redis.del(store.keys.outbox)),
     dispose: () => deleteTenantKeys(redis, tenant),
     // The property checks limits itself: a presence may lower them below what an agent already holds.
     violations: async () => routingViolations(await readRoutingSnapshot(redis, tenant), { checkLimits: false }),
