@@ -1,6 +1,6 @@
-// Baseline for the end-to-end benchmark: how fast raw messages go through Kafka via KafkaTransport
+// Raw Kafka baseline (bench:ingest): how fast raw messages go through Kafka via KafkaTransport
 // alone (batched acks=all produce, eachBatch consumer group), with no JSON, validation or handlers.
-// The end-to-end figure divided by this one is the share of throughput the application keeps.
+// bench:e2e uses the null pipeline instead (e2e/null-pipeline.util.ts): the same topology as a tweet's path.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 

@@ -1,53 +1,130 @@
 import WebSocket from 'ws';
 
-export interface SwarmOptions {
-  gatewayUrl: string;
-  agents: { username: string; password: string }[];
-  /** Reply and finish each accepted interaction at once (the benchmark's "agents who accept and reply at once"). */
-  replyAndFinish: boolean;
-}
+/**
+ * What the simulated agents do with an offer:
+ * - `hold`: nothing (the offer stays on the agent, using one unit of capacity): the pipeline phases, where the
+ *   offer delivered on the socket is the end point and answering it would load the stack with work it does not measure;
+ * - `finish`: accept, then mark done at once without replying (how held offers are cleared between phases);
+ * - `reply`: accept, reply, then mark done at once: the handled phase, the full loop.
+ */
+export type SwarmMode = 'hold' | 'finish' | 'reply';
 
-interface OfferFrame {
-  type: 'offer';
-  interactionId: string;
-  offerId: string;
-  messageId: string;
-  receivedAt: number;
-}
-
-interface AcceptedFrame {
-  type: 'interaction-accepted';
-  interaction: { id: string };
+export interface SwarmAgent {
+  username: string;
+  password: string;
 }
 
 export interface OfferRecord {
+  interactionId: string;
   messageId: string;
+  /** When Perch received the message (ms since epoch, from the offer). */
   receivedAt: number;
+  /** When the offer frame reached this agent's socket. */
   deliveredAt: number;
 }
 
-/** Simulated agents: each signs in, opens the desktop's WebSocket, goes ready, and accepts every offer. */
+export interface CompletionRecord {
+  interactionId: string;
+  /** When the router's 'completed' reached the agent's socket. */
+  at: number;
+}
+
+export interface SwarmCounters {
+  offers: number;
+  accepted: number;
+  replies: number;
+  dones: number;
+  completed: number;
+  errors: number;
+}
+
+/** Work the swarm started and the stack has not finished: the stack is not idle while any of it is non-zero. */
+export interface SwarmInFlight {
+  /** Offers delivered and not answered (hold mode keeps them on purpose). */
+  held: number;
+  /** Accepts sent with no 'interaction-accepted' (or refusal) back yet. */
+  acceptsAwaiting: number;
+  /** REST calls not answered yet. */
+  requests: number;
+  /** Done accepted (202) with no 'completed' on the socket yet. */
+  awaitingCompletion: number;
+}
+
+interface ConnectedAgent {
+  username: string;
+  token: string;
+  socket: WebSocket;
+}
+
+interface HeldOffer {
+  agent: ConnectedAgent;
+  offerId: string;
+}
+
+/** Simulated agents: each signs in, opens the desktop's WebSocket, goes ready, and treats offers as `mode` says. */
 export class AgentSwarm {
-  readonly offers: OfferRecord[] = [];
-  replies = 0;
-  completed = 0;
-  errors = 0;
+  mode: SwarmMode = 'finish';
+  readonly counters: SwarmCounters = { offers: 0, accepted: 0, replies: 0, dones: 0, completed: 0, errors: 0 };
   /** "reply 403", "done 409", "socket error"…: what failed, so a bad run says why. */
   readonly errorKinds = new Map<string, number>();
-  private readonly sockets: WebSocket[] = [];
+  private readonly agents: ConnectedAgent[] = [];
+  private readonly held = new Map<string, HeldOffer>();
+  /** interactionId → reply before done? (fixed when the accept is sent, so a mode switch does not change it). */
+  private readonly accepting = new Map<string, boolean>();
+  private readonly awaitingCompletion = new Set<string>();
+  private requests = 0;
+  private offerLog: OfferRecord[] = [];
+  private completionLog: CompletionRecord[] = [];
 
-  constructor(private readonly options: SwarmOptions) {}
+  constructor(private readonly gatewayUrl: string) {}
 
-  async start(): Promise<void> {
-    await Promise.all(this.options.agents.map((agent) => this.connect(agent)));
+  async start(agents: readonly SwarmAgent[]): Promise<void> {
+    await Promise.all(agents.map((agent) => this.connect(agent)));
   }
 
+  inFlight(): SwarmInFlight {
+    return { held: this.held.size, acceptsAwaiting: this.accepting.size, requests: this.requests, awaitingCompletion: this.awaitingCompletion.size };
+  }
+
+  /** Offers and completions seen since the previous call (the parent keeps the history). */
+  takeRecords(): { offers: OfferRecord[]; completions: CompletionRecord[] } {
+    const out = { offers: this.offerLog, completions: this.completionLog };
+    this.offerLog = [];
+    this.completionLog = [];
+    return out;
+  }
+
+  /** Accepts and finishes (no reply) every held offer: frees the agents' capacity after a hold phase. */
+  drain(): number {
+    const held = [...this.held.entries()];
+    this.held.clear();
+    for (const [interactionId, offer] of held) this.accept(offer.agent, interactionId, offer.offerId, false);
+    return held.length;
+  }
+
+  /**
+   * Signs every agent out (the gateway revokes the token, tells the router the agent is offline and closes the
+   * socket with 4401), as a desktop does, instead of dropping connections the gateway would have to time out.
+   */
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.terminate();
+    this.mode = 'hold';
+    await Promise.all(
+      this.agents.map(async (agent) => {
+        const closed = new Promise<void>((resolve) => {
+          if (agent.socket.readyState === WebSocket.CLOSED) resolve();
+          else agent.socket.once('close', () => resolve());
+        });
+        const response = await this.request('sign-out', agent.token, `${this.gatewayUrl}/api/auth/sign-out`, 'POST');
+        if (!response) agent.socket.close(1000, 'bench done');
+        const timer = setTimeout(() => agent.socket.terminate(), 5_000);
+        await closed;
+        clearTimeout(timer);
+      }),
+    );
   }
 
-  private async connect(agent: { username: string; password: string }): Promise<void> {
-    const signIn = await fetch(`${this.options.gatewayUrl}/api/auth/sign-in`, {
+  private async connect(agent: SwarmAgent): Promise<void> {
+    const signIn = await fetch(`${this.gatewayUrl}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: agent.username, password: agent.password }),
@@ -55,66 +132,109 @@ export class AgentSwarm {
     if (!signIn.ok) throw new Error(`sign-in failed for ${agent.username}: ${signIn.status} ${await signIn.text()}`);
     const { token } = (await signIn.json()) as { token: string };
     // As the desktop does: the token in the first message, never in the URL; offers come only after 'hello'.
-    const socket = new WebSocket(`${this.options.gatewayUrl.replace(/^http/, 'ws')}/ws`);
-    this.sockets.push(socket);
+    const socket = new WebSocket(`${this.gatewayUrl.replace(/^http/, 'ws')}/ws`);
+    const connected: ConnectedAgent = { username: agent.username, token, socket };
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token })));
       socket.once('message', (data) => {
-        const first = JSON.parse(String(data)) as { type: string };
+        const first = JSON.parse(rawText(data)) as { type: string };
         if (first.type === 'hello') resolve();
         else reject(new Error(`socket for ${agent.username} answered ${first.type} instead of hello`));
       });
-      socket.once('close', (code, reason) => reject(new Error(`socket for ${agent.username} closed: ${code} ${String(reason)}`)));
+      socket.once('close', (code, reason) => reject(new Error(`socket for ${agent.username} closed: ${code} ${rawText(reason)}`)));
       socket.once('error', reject);
     });
-    socket.on('message', (data) => this.onFrame(socket, token, String(data)));
-    const ready = await fetch(`${this.options.gatewayUrl}/api/agents/me/presence`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      // The capacity is the one bench-e2e configured in GATEWAY_AGENTS; agents cannot set their own.
-      body: JSON.stringify({ state: 'ready' }),
-    });
-    if (!ready.ok) throw new Error(`presence failed for ${agent.username}: ${ready.status} ${await ready.text()}`);
+    this.agents.push(connected);
+    socket.on('message', (data) => this.onFrame(connected, rawText(data)));
+    socket.on('error', () => this.fail('socket error'));
+    // The capacity is the one the benchmark configured in GATEWAY_AGENTS; agents cannot set their own.
+    const ready = await this.request('presence', token, `${this.gatewayUrl}/api/agents/me/presence`, 'PUT', { state: 'ready' });
+    if (!ready) throw new Error(`presence failed for ${agent.username}`);
   }
 
-  private onFrame(socket: WebSocket, token: string, raw: string): void {
+  private onFrame(agent: ConnectedAgent, raw: string): void {
     const deliveredAt = Date.now();
-    const frame = JSON.parse(raw) as { type: string };
-    if (frame.type === 'offer') {
-      const offer = frame as OfferFrame;
-      this.offers.push({ messageId: offer.messageId, receivedAt: offer.receivedAt, deliveredAt });
-      socket.send(JSON.stringify({ type: 'accept', interactionId: offer.interactionId, offerId: offer.offerId }));
-    } else if (frame.type === 'interaction-accepted' && this.options.replyAndFinish) {
-      void this.replyAndFinish(token, (frame as AcceptedFrame).interaction.id);
-    } else if (frame.type === 'error') {
-      this.fail(`socket ${(frame as { code?: string }).code ?? 'error'}`);
+    const frame = JSON.parse(raw) as { type: string; interactionId?: string; requestId?: string; code?: string };
+    switch (frame.type) {
+      case 'offer': {
+        const offer = frame as unknown as { interactionId: string; offerId: string; messageId: string; receivedAt: number };
+        this.counters.offers += 1;
+        this.offerLog.push({ interactionId: offer.interactionId, messageId: offer.messageId, receivedAt: offer.receivedAt, deliveredAt });
+        if (this.mode === 'hold') this.held.set(offer.interactionId, { agent, offerId: offer.offerId });
+        else this.accept(agent, offer.interactionId, offer.offerId, this.mode === 'reply');
+        return;
+      }
+      case 'interaction-accepted': {
+        const id = (frame as unknown as { interaction: { id: string } }).interaction.id;
+        const reply = this.accepting.get(id);
+        if (reply === undefined) return;
+        this.accepting.delete(id);
+        this.counters.accepted += 1;
+        void this.finish(agent, id, reply);
+        return;
+      }
+      case 'completed':
+        if (frame.interactionId !== undefined && this.awaitingCompletion.delete(frame.interactionId)) {
+          this.counters.completed += 1;
+          this.completionLog.push({ interactionId: frame.interactionId, at: deliveredAt });
+        }
+        return;
+      case 'error':
+        // A refused accept names its requestId (the interaction): it will never be accepted, so stop waiting for it.
+        if (frame.requestId !== undefined) this.accepting.delete(frame.requestId);
+        this.fail(`socket ${frame.code ?? 'error'}`);
+        return;
+      default:
     }
   }
 
-  private async replyAndFinish(token: string, interactionId: string): Promise<void> {
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  private accept(agent: ConnectedAgent, interactionId: string, offerId: string, reply: boolean): void {
+    this.accepting.set(interactionId, reply);
+    agent.socket.send(JSON.stringify({ type: 'accept', interactionId, offerId, requestId: interactionId }));
+  }
+
+  private async finish(agent: ConnectedAgent, interactionId: string, reply: boolean): Promise<void> {
+    const base = `${this.gatewayUrl}/api/interactions/${interactionId}`;
+    if (reply) {
+      const text = `Sorry about that! We're on it (ref ${interactionId.slice(0, 8)}).`;
+      if (await this.request('reply', agent.token, `${base}/replies`, 'POST', { text })) this.counters.replies += 1;
+    }
+    // Marked done before the 202 comes back would race the completion frame: register first.
+    this.awaitingCompletion.add(interactionId);
+    if (await this.request('done', agent.token, `${base}/done`, 'POST', { disposition: 'resolved' })) this.counters.dones += 1;
+    else this.awaitingCompletion.delete(interactionId);
+  }
+
+  /** One REST call, counted in flight; false (and the failure counted by kind) when it did not succeed. */
+  private async request(kind: string, token: string, url: string, method: string, body?: unknown): Promise<boolean> {
+    this.requests += 1;
     try {
-      const reply = await fetch(`${this.options.gatewayUrl}/api/interactions/${interactionId}/replies`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ text: `Sorry about that! We're on it (ref ${interactionId.slice(0, 8)}).` }),
+      const response = await fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      if (reply.ok) this.replies += 1;
-      else this.fail(`reply ${reply.status}`);
-      const done = await fetch(`${this.options.gatewayUrl}/api/interactions/${interactionId}/done`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ disposition: 'resolved' }),
-      });
-      if (done.ok) this.completed += 1;
-      else this.fail(`done ${done.status}`);
+      await response.arrayBuffer();
+      if (response.ok) return true;
+      this.fail(`${kind} ${response.status}`);
+      return false;
     } catch (error) {
-      this.fail(`network ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(`${kind} network ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    } finally {
+      this.requests -= 1;
     }
   }
 
   private fail(kind: string): void {
-    this.errors += 1;
+    this.counters.errors += 1;
     this.errorKinds.set(kind, (this.errorKinds.get(kind) ?? 0) + 1);
   }
+}
+
+function rawText(data: WebSocket.RawData | Buffer | string): string {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

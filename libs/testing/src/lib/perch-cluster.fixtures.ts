@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
 import { freePort } from './free-port.util';
 import { ServiceProcess } from './service-process.fixtures';
@@ -22,34 +23,59 @@ export interface PerchClusterOptions {
   webhookConsumerSecret?: string;
   /** Extra environment per app, e.g. { router: { ROUTER_OFFER_TIMEOUT_MS: '120000' } }. */
   env?: Partial<Record<PerchApp, Record<string, string>>>;
+  /**
+   * Processes per app (default 1 each), all on the same broker, Redis and PostgreSQL, each with its own ports. The
+   * apps name their per-process identities themselves (gateway replica id, ingestor lease holder, outbox relay id:
+   * host and pid), so replicas need nothing more; ingestor replicas share the first one's webhook URL, as replicas
+   * behind one public address would.
+   */
+  replicas?: Partial<Record<PerchApp, number>>;
+  /** Extra node flags per app, after the production ones, e.g. { gateway: ['--heapsnapshot-signal=SIGUSR2'] } when profiling. */
+  nodeArgs?: Partial<Record<PerchApp, string[]>>;
 }
 
 export type PerchApp = 'router' | 'classifier' | 'gateway' | 'ingestor';
 
 export interface PerchCluster {
+  /** The first gateway replica's URL (gatewayUrls lists every replica's). */
   gatewayUrl: string;
+  gatewayUrls: string[];
+  /** The first replica's port of each app (replicaPorts lists every replica's). */
   ports: Record<PerchApp, number>;
-  /** Each app's internal listener (/health, /metrics; the gateway's /api/docs): never the agents' port. */
+  /** Each app's internal listener (/health, /metrics; the gateway's /api/docs): never the agents' port. First replica. */
   internalPorts: Record<PerchApp, number>;
-  /** Each app's process, to crash (stop('SIGKILL')) and start again in fault tests. */
+  /** Each app's first process, to crash (stop('SIGKILL')) and start again in fault tests. */
   services: Record<PerchApp, ServiceProcess>;
+  /** Every replica of each app, the first one first (the same object as in services). */
+  replicaServices: Record<PerchApp, ServiceProcess[]>;
+  replicaPorts: Record<PerchApp, number[]>;
+  replicaInternalPorts: Record<PerchApp, number[]>;
   stop(): Promise<void>;
 }
 
+const APPS: readonly PerchApp[] = ['router', 'classifier', 'gateway', 'ingestor'];
+
 /** The four apps as separate OS processes on the given services: the distributed mode, for e2e tests and benchmarks. */
 export async function startPerchCluster(options: PerchClusterOptions): Promise<PerchCluster> {
-  const ports: Record<PerchApp, number> = {
-    router: await freePort(),
-    classifier: await freePort(),
-    gateway: await freePort(),
-    ingestor: await freePort(),
+  const count = (app: PerchApp): number => {
+    const n = options.replicas?.[app] ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`replicas.${app} must be a whole number ≥ 1 (got ${n})`);
+    return n;
   };
-  const internalPorts: Record<PerchApp, number> = {
-    router: await freePort(),
-    classifier: await freePort(),
-    gateway: await freePort(),
-    ingestor: await freePort(),
+  const portsOf = async (): Promise<Record<PerchApp, number[]>> => {
+    const picked = {} as Record<PerchApp, number[]>;
+    for (const app of APPS) {
+      picked[app] = [];
+      for (let i = 0; i < count(app); i += 1) picked[app].push(await freePort());
+    }
+    return picked;
   };
+  const replicaPorts = await portsOf();
+  const replicaInternalPorts = await portsOf();
+  const first = (all: Record<PerchApp, number[]>): Record<PerchApp, number> =>
+    Object.fromEntries(APPS.map((app) => [app, all[app][0] as number])) as Record<PerchApp, number>;
+  const ports = first(replicaPorts);
+  const internalPorts = first(replicaInternalPorts);
   const common = {
     KAFKA_BROKERS: options.kafkaBrokers,
     REDIS_URL: options.redisUrl,
@@ -69,40 +95,61 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
         ? {}
         : { X_WEBHOOK_URL: `http://127.0.0.1:${ports.ingestor}/webhooks/x`, X_CONSUMER_SECRET: options.webhookConsumerSecret },
     gateway: {
+      // One secret for every replica: a token signed by one gateway is good on the others.
       GATEWAY_TOKEN_SECRET: `${randomUUID()}${randomUUID()}`,
       GATEWAY_AGENTS: JSON.stringify(
         options.agents.map((a) => ({ id: a.id, password: a.password, capacity: a.capacity ?? 1, ...(a.brands ? { brands: a.brands } : {}), ...(a.role ? { role: a.role } : {}) })),
       ),
     },
   };
-  // The ingestor last: everything downstream is listening before the first tweet is read.
-  const order: PerchApp[] = ['router', 'classifier', 'gateway', 'ingestor'];
-  const byApp = (app: PerchApp): ServiceProcess =>
-    new ServiceProcess({
+  const byReplica = (app: PerchApp, index: number): ServiceProcess => {
+    const env: Record<string, string> = {
+      ...common,
+      ...own[app],
+      ...(options.env?.[app] ?? {}),
+      HTTP_PORT: String(replicaPorts[app][index]),
+      INTERNAL_HTTP_PORT: String(replicaInternalPorts[app][index]),
+    };
+    // A replica id given by the caller names one process's fan-out groups: the others get their own.
+    if (index > 0 && env['GATEWAY_REPLICA_ID'] !== undefined) env['GATEWAY_REPLICA_ID'] = `${env['GATEWAY_REPLICA_ID']}-${index + 1}`;
+    return new ServiceProcess({
       app,
-      env: { ...common, ...own[app], ...(options.env?.[app] ?? {}), HTTP_PORT: String(ports[app]), INTERNAL_HTTP_PORT: String(internalPorts[app]) },
-      healthUrl: `http://127.0.0.1:${ports[app]}/health`,
+      env,
+      healthUrl: `http://127.0.0.1:${replicaPorts[app][index]}/health`,
+      nodeArgs: options.nodeArgs?.[app] ?? [],
+      // Replicas of one app are made in the same millisecond: each its own directory, so each its own log file.
+      ...(index > 0 ? { logDir: join(process.cwd(), 'tmp', 'e2e-logs', `replica-${index + 1}`) } : {}),
     });
-  const named: Record<PerchApp, ServiceProcess> = {
-    router: byApp('router'),
-    classifier: byApp('classifier'),
-    gateway: byApp('gateway'),
-    ingestor: byApp('ingestor'),
   };
-  const services = order.map((app) => named[app]);
+  const replicaServices = Object.fromEntries(
+    APPS.map((app) => [app, Array.from({ length: count(app) }, (_, index) => byReplica(app, index))]),
+  ) as Record<PerchApp, ServiceProcess[]>;
+  const services = Object.fromEntries(APPS.map((app) => [app, replicaServices[app][0] as ServiceProcess])) as Record<PerchApp, ServiceProcess>;
+  // The ingestor last: everything downstream is listening before the first tweet is read. The replicas of one app
+  // start together, as a rollout would start them.
+  const order: PerchApp[] = ['router', 'classifier', 'gateway', 'ingestor'];
+  const all = order.flatMap((app) => replicaServices[app]);
   try {
-    for (const service of services) await service.start();
+    for (const app of order) {
+      const started = await Promise.allSettled(replicaServices[app].map((service) => service.start()));
+      const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   } catch (error) {
-    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(all.map((s) => s.stop()));
     throw error;
   }
   return {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    gatewayUrls: replicaPorts.gateway.map((port) => `http://127.0.0.1:${port}`),
     ports,
     internalPorts,
-    services: named,
+    services,
+    replicaServices,
+    replicaPorts,
+    replicaInternalPorts,
     stop: async () => {
-      for (const service of [...services].reverse()) await service.stop();
+      for (const app of [...order].reverse()) await Promise.all(replicaServices[app].map((service) => service.stop()));
     },
   };
 }

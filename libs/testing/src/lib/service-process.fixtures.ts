@@ -26,6 +26,11 @@ export class ServiceProcess {
     this.logFile = join(dir, `${options.app}-${process.pid}-${Date.now()}.log`);
   }
 
+  /** The running process's OS pid (undefined before start and after exit): which replica did what. */
+  get pid(): number | undefined {
+    return this.child && !this.exited ? this.child.pid : undefined;
+  }
+
   /** Starts the app; after stop() it can be started again (a restart), appending to the same log file. */
   async start(): Promise<void> {
     if (this.child && !this.exited) throw new Error(`${this.options.app} is already running`);
