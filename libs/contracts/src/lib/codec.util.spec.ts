@@ -76,6 +76,12 @@ describe('decodeEvent', () => {
     }
   });
 
+  it('dead-letters a message whose list holds an object with a "constructor" key, on which plainToInstance used to crash', () => {
+    const raw = JSON.stringify(envelope(inbound())).replace('"mentions":["acme_support"]', '"mentions":[{"constructor":1}]');
+    expect(() => decodeEvent(Topics.InboundReceived, raw)).toThrow(ContractViolationError);
+    expect(() => decodeEvent(Topics.InboundReceived, raw)).toThrow(/payload\.mentions \(each value in mentions must be a string\)/);
+  });
+
   it('refuses an envelope without a correlation id', () => {
     const { correlationId: _dropped, ...rest } = envelope(inbound());
     expect(() => decodeEvent(Topics.InboundReceived, JSON.stringify(rest))).toThrow(/correlationId/);
