@@ -79,7 +79,8 @@ export class ConsultationsService {
       text: request.text,
       ...(request.voice === true ? { voice: true } : {}),
     };
-    await this.store.upsertEntries(interactionId, [entry]);
+    // Directly, in its own statement: the agent's request does not queue behind the projection's flushes.
+    await this.store.upsertEntries(interactionId, [entry], { direct: true });
     if (request.voice === true) {
       await this.bus.publish(
         Topics.VoiceConsultation,

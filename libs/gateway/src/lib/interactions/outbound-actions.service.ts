@@ -166,9 +166,12 @@ export class OutboundActionsService {
     await this.bus.publish(Topics.OutboundRequested, command, { correlationId: view?.correlationId ?? command.commandId });
     if (view) {
       // After publishing: a pending entry with no command behind it would never resolve. If X answers
-      // first, the store keeps X's answer (final beats pending).
+      // first, the store keeps X's answer (final beats pending). Written directly, in its own statement: the
+      // agent's request never queues behind the projection's flushes (entries merge in any order).
       await this.store
-        .upsertEntries(view.id, [pendingActionEntry({ commandId: command.commandId, action: action.kind, agentId: agent.id, requestedAt, ...action })])
+        .upsertEntries(view.id, [pendingActionEntry({ commandId: command.commandId, action: action.kind, agentId: agent.id, requestedAt, ...action })], {
+          direct: true,
+        })
         .catch((error: unknown) => this.logger.warn({ err: error, correlationId: view.correlationId }, 'could not record the pending action'));
     }
     return {

@@ -45,7 +45,8 @@ type ConferenceEventType = keyof typeof CONFERENCE_STATUS;
  * The store is written by the projector in a shared consumer group, which may be a few ms behind this
  * one; so the view pushed on accept is the stored view with this replica's own knowledge of the
  * interaction and the event itself applied on top (the same pure rules the projector uses), and
- * transcript entries (which merge in any order) are written before they are pushed. Headers are not
+ * transcript entries (which merge in any order) are written before they are pushed, directly (not queued behind the
+ * projector's flushes, which would hold up every push after them: offers, accepts). Headers are not
  * written here: two writers applying state changes out of order could move an interaction back.
  */
 @Injectable()
@@ -115,7 +116,7 @@ export class AgentPushService {
         if (!entry) return;
         // Written before the push (entries merge idempotently, so the projector writing it too is
         // harmless): a GET right after the push then shows what the socket said.
-        await this.store.upsertEntries(payload.interactionId, [entry]);
+        await this.store.upsertEntries(payload.interactionId, [entry], { direct: true });
         this.hub.send(agentId, { type: 'message-added', interactionId: payload.interactionId, entry });
         return;
       }
@@ -203,7 +204,7 @@ export class AgentPushService {
       const entry = customerEntryFromLifecycle(payload);
       if (!entry) return;
       // Written before the push, as for the holder (idempotent).
-      await this.store.upsertEntries(payload.interactionId, [entry]);
+      await this.store.upsertEntries(payload.interactionId, [entry], { direct: true });
       for (const id of guests) this.hub.send(id, { type: 'message-added', interactionId: payload.interactionId, entry });
     } else if (payload.type === 'completed') {
       for (const id of guests) this.hub.send(id, { type: 'completed', interactionId: payload.interactionId });
@@ -286,7 +287,7 @@ export class AgentPushService {
     const cached = this.views.get(payload.interactionId);
     if (cached) this.views.remember(applyEntries(cached, [entry]));
     // Same as for customer messages: the transcript a GET returns is never behind the socket.
-    await this.store.upsertEntries(payload.interactionId, [entry]);
+    await this.store.upsertEntries(payload.interactionId, [entry], { direct: true });
     // The acting agent and, during a conference, every other participant: both see the transcript live.
     for (const id of [payload.agentId, ...others]) {
       if (this.hub.isConnected(id)) this.hub.send(id, { type, interactionId: payload.interactionId, entry });

@@ -31,6 +31,15 @@ export interface ListConsultationsOptions {
   limit?: number;
 }
 
+export interface UpsertEntriesOptions {
+  /**
+   * Written at once in a statement of its own instead of joining the queued projection writes: for a request that
+   * waits on the write (an agent's pending reply, an entry pushed to a desktop). Entries merge by id in any order
+   * (see mergeEntry), so writing one ahead of the queue cannot undo or reorder anything.
+   */
+  direct?: boolean;
+}
+
 /** An open interaction an agent was consulted about, with the consultations it took part in. */
 export interface ConsultationThread {
   /** The interaction's header (its transcript left out: the consultations are below). */
@@ -54,7 +63,7 @@ export interface InteractionStore {
   /** Creates the interaction if unknown, then applies the update (see applyHeaderUpdate). */
   applyHeader(update: InteractionHeaderUpdate): Promise<void>;
   /** Inserts or merges entries by entry id (see mergeEntry); the interaction need not exist yet. */
-  upsertEntries(interactionId: string, entries: readonly TranscriptEntry[]): Promise<void>;
+  upsertEntries(interactionId: string, entries: readonly TranscriptEntry[], options?: UpsertEntriesOptions): Promise<void>;
   /**
    * Merges an agent's correction into the view (see mergeClassificationCorrection) when it names the
    * interaction's first message; a correction of another message changes nothing. Completed interactions
@@ -62,7 +71,10 @@ export interface InteractionStore {
    * kept then: the caller retries), true otherwise.
    */
   applyClassificationCorrection(update: ClassificationCorrectionUpdate): Promise<boolean>;
-  /** The view with its transcript, or null when no header was ever written for it. */
+  /**
+   * The view with its transcript, or null when no header was ever written for it. Sees every write this process made
+   * to this interaction (it waits for those still being flushed), never waits for writes to other interactions.
+   */
   get(interactionId: string): Promise<InteractionView | null>;
   /** The interactions an agent holds or is being offered. */
   listByAgent(agentId: string, options?: ListByAgentOptions): Promise<InteractionView[]>;

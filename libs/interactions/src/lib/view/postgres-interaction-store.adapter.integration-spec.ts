@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
+import { poolSqlClient } from '@perch/sql';
 import { freshSchema, sharedDatabasePool } from '@perch/testing';
 
 import { buildMessage, correctionUpdate, headerUpdate } from '../testing/interaction.fixtures';
+import { describeCoalescedFlush } from '../testing/coalesced-flush.contract';
 import { describeInteractionStoreContract } from '../testing/interaction-store.contract';
 import { PostgresInteractionStore } from './postgres-interaction-store.adapter';
 
@@ -15,6 +17,11 @@ afterAll(async () => {
 describeInteractionStoreContract('postgresql', async () => {
   const schema = freshSchema(pool);
   return { store: new PostgresInteractionStore({ pool, schema: schema.name }), dispose: schema.drop };
+});
+
+describeCoalescedFlush('postgresql', async () => {
+  const schema = freshSchema(pool);
+  return { sql: poolSqlClient(pool), schema: schema.name, dispose: schema.drop };
 });
 
 describe('PostgresInteractionStore', () => {

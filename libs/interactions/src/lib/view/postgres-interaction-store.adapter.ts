@@ -8,6 +8,7 @@ import {
   type ListByAgentOptions,
   type ListByCustomerOptions,
   type ListConsultationsOptions,
+  type UpsertEntriesOptions,
 } from './interaction-store.port';
 import {
   type ClassificationCorrectionUpdate,
@@ -26,17 +27,41 @@ export interface PostgresInteractionStoreOptions {
   sql?: SqlClient;
   /** Schema holding the tables; created if missing. Lets tests and tenants stay apart. */
   schema: string;
-  /** How long a write may wait for others to share its statement. */
+  /** How long a write to an idle store may wait for others to share its transaction (default 3 ms). */
   flushIntervalMs?: number;
-  /** A batch this large is flushed at once. */
+  /** A pending set this large is flushed at once when no flush is running (default 1,000 rows). */
   maxBatchSize?: number;
+  /**
+   * Rows waiting for the next flush at most (default 10,000): further writes wait (their promises with them) until a
+   * flush takes the pending set, so a slow database slows the consumers instead of filling memory.
+   */
+  maxPending?: number;
   logger?: Logger;
 }
 
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** The writes one flush commits together, and who waits for them. */
 interface PendingWrite {
   headers: InteractionHeaderUpdate[];
   entries: { interactionId: string; entry: TranscriptEntry }[];
-  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+  waiters: Waiter[];
+  /** The interactions written, so a read of another one need not wait for this flush. */
+  ids: Set<string>;
+  /** Resolves when the flush is over, committed or not. */
+  settled: Promise<void>;
+  markSettled: () => void;
+}
+
+/** A write held back while the pending set is full (backpressure), in arrival order. */
+interface WaitingWrite {
+  add: (write: PendingWrite) => void;
+  count: number;
+  interactionId: string;
+  waiter: Waiter;
 }
 
 interface ViewRow {
@@ -61,9 +86,12 @@ interface ViewRow {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * InteractionStore on PostgreSQL. Writes are queued for a few milliseconds and flushed as set-based
- * statements (unnest arrays, ON CONFLICT), so thousands of events per second cost a few round trips,
- * not one per event. Flushes run one at a time, so writes land in the order they were made.
+ * InteractionStore on PostgreSQL. Writes are coalesced and flushed as set-based statements (unnest arrays,
+ * ON CONFLICT), so thousands of events per second cost a few round trips, not one per event. At most one flush is
+ * in flight: what arrives meanwhile is merged into the next one, which starts when it commits (so writes land in
+ * the order they were made, and a busy database means bigger transactions, not a growing chain of small ones).
+ * A writer's promise resolves when the flush holding its write commits, and rejects if that flush fails.
+ * The pending set is bounded (maxPending): beyond it, writers wait (issue 12).
  */
 export class PostgresInteractionStore implements InteractionStore {
   private readonly sql: SqlClient;
@@ -71,10 +99,15 @@ export class PostgresInteractionStore implements InteractionStore {
   private readonly flushIntervalMs: number;
   private readonly maxBatchSize: number;
   private readonly logger: Logger;
+  private readonly maxPending: number;
+  /** Writes for the next flush. */
   private pending: PendingWrite = emptyWrite();
   private pendingCount = 0;
+  /** The one flush being committed, if any. */
+  private inFlight: PendingWrite | null = null;
+  /** Writes held back while the pending set is full. */
+  private readonly waiting: WaitingWrite[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(options: PostgresInteractionStoreOptions) {
     if (!SCHEMA_NAME.test(options.schema)) {
@@ -85,6 +118,7 @@ export class PostgresInteractionStore implements InteractionStore {
     this.schema = `"${options.schema}"`;
     this.flushIntervalMs = options.flushIntervalMs ?? 3;
     this.maxBatchSize = options.maxBatchSize ?? 1000;
+    this.maxPending = Math.max(options.maxPending ?? 10_000, 1);
     this.logger = options.logger ?? createLogger('postgres-interaction-store');
   }
 
@@ -138,23 +172,30 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   async stop(): Promise<void> {
-    await this.settle();
+    // Writes held back by the bound join a later flush: settle until nothing is left.
+    while (this.inFlight !== null || this.pending.waiters.length > 0 || this.waiting.length > 0) await this.settle();
   }
 
   applyHeader(update: InteractionHeaderUpdate): Promise<void> {
-    return this.enqueue((write) => write.headers.push(update), 1);
+    return this.enqueue((write) => write.headers.push(update), 1, update.interactionId);
   }
 
-  upsertEntries(interactionId: string, entries: readonly TranscriptEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    return this.enqueue((write) => {
-      for (const entry of entries) write.entries.push({ interactionId, entry });
-    }, entries.length);
+  async upsertEntries(interactionId: string, entries: readonly TranscriptEntry[], options: UpsertEntriesOptions = {}): Promise<void> {
+    if (entries.length === 0) return;
+    // One small statement of its own: a request waiting on it does not queue behind the projection's flushes.
+    if (options.direct === true) return this.writeEntries(this.sql, entries.map((entry) => ({ interactionId, entry })));
+    return this.enqueue(
+      (write) => {
+        for (const entry of entries) write.entries.push({ interactionId, entry });
+      },
+      entries.length,
+      interactionId,
+    );
   }
 
   async applyClassificationCorrection(update: ClassificationCorrectionUpdate): Promise<boolean> {
     // Rare, so not batched; settling first means the header this process just queued is there to update.
-    await this.settle();
+    await this.settle(update.interactionId);
     // The merge rule of mergeClassificationCorrection in SQL: `a || b` keeps b's value for keys both have,
     // so the later correction (by at, then id) goes on the right.
     const updated = await this.sql.query<{ id: string }>(
@@ -175,7 +216,8 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   async get(interactionId: string): Promise<InteractionView | null> {
-    await this.settle();
+    // Only this interaction's own writes are waited for: a read for an agent's request never queues behind others'.
+    await this.settle(interactionId);
     const result = await this.rows<ViewRow>(`${this.selectViews()} WHERE i.id = $1`, [interactionId]);
     const row = result.rows[0];
     return row ? toView(row) : null;
@@ -256,14 +298,30 @@ export class PostgresInteractionStore implements InteractionStore {
       FROM ${this.schema}.interactions i`;
   }
 
-  private enqueue(add: (write: PendingWrite) => void, count: number): Promise<void> {
+  private enqueue(add: (write: PendingWrite) => void, count: number, interactionId: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      add(this.pending);
-      this.pending.waiters.push({ resolve, reject });
-      this.pendingCount += count;
-      if (this.pendingCount >= this.maxBatchSize) this.flushSoon(0);
-      else this.flushSoon(this.flushIntervalMs);
+      this.waiting.push({ add, count, interactionId, waiter: { resolve, reject } });
+      this.admit();
     });
+  }
+
+  /**
+   * Moves waiting writes into the pending set while it has room, oldest first (so one interaction's writes keep
+   * their order), and makes sure a flush will take them.
+   */
+  private admit(): void {
+    while (this.waiting.length > 0) {
+      const next = this.waiting[0] as WaitingWrite;
+      // A write larger than the bound still goes, alone: the bound is on memory, not on what a caller may write.
+      if (this.pendingCount > 0 && this.pendingCount + next.count > this.maxPending) break;
+      this.waiting.shift();
+      next.add(this.pending);
+      this.pending.ids.add(next.interactionId);
+      this.pending.waiters.push(next.waiter);
+      this.pendingCount += next.count;
+    }
+    if (this.pending.waiters.length === 0 || this.inFlight !== null) return;
+    this.flushSoon(this.pendingCount >= this.maxBatchSize || this.waiting.length > 0 ? 0 : this.flushIntervalMs);
   }
 
   private flushSoon(delayMs: number): void {
@@ -273,35 +331,46 @@ export class PostgresInteractionStore implements InteractionStore {
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      // Failures reach the writers through their own promises.
-      this.flush().catch(() => undefined);
+      this.flush();
     }, delayMs);
   }
 
-  /** Resolves once everything written so far is committed: reads see this process's own writes. */
-  private async settle(): Promise<void> {
-    if (this.pending.waiters.length > 0) {
-      if (this.timer !== null) {
-        clearTimeout(this.timer);
-        this.timer = null;
-      }
-      await this.flush().catch(() => undefined);
-    }
-    await this.flushing;
+  /**
+   * Resolves once the writes made so far are committed (or failed: their writers hear it): reads see this process's
+   * own writes. With an interaction id, only the flush holding writes of that interaction is waited for.
+   */
+  private async settle(interactionId?: string): Promise<void> {
+    const holds = (write: PendingWrite | null): write is PendingWrite =>
+      write !== null && write.waiters.length > 0 && (interactionId === undefined || write.ids.has(interactionId));
+    // The pending set commits after the flush in flight, so waiting for it covers both.
+    const target = holds(this.pending) ? this.pending : holds(this.inFlight) ? this.inFlight : null;
+    if (target === null) return;
+    if (target === this.pending && this.inFlight === null) this.flushSoon(0);
+    await target.settled;
   }
 
-  private flush(): Promise<void> {
+  /** Starts the one flush: everything pending goes into one transaction; what arrives meanwhile waits for the next. */
+  private flush(): void {
+    if (this.inFlight !== null || this.pending.waiters.length === 0) return;
     const write = this.pending;
     this.pending = emptyWrite();
     this.pendingCount = 0;
-    // Chained on the previous flush: a later write never commits before an earlier one.
-    const run = this.flushing.then(() => this.commit(write));
-    this.flushing = run.catch(() => undefined);
-    return run;
+    this.inFlight = write;
+    // Room freed: writers held back by the bound join the next flush.
+    this.admit();
+    void this.commit(write).finally(() => {
+      this.inFlight = null;
+      write.markSettled();
+      // What arrived during this flush has waited already: it goes at once, merged into one transaction.
+      if (this.pending.waiters.length > 0) {
+        if (this.timer !== null) clearTimeout(this.timer);
+        this.timer = null;
+        this.flush();
+      }
+    });
   }
 
   private async commit(write: PendingWrite): Promise<void> {
-    if (write.waiters.length === 0) return;
     try {
       await this.sql.transaction(async (client) => {
         await this.writeHeaders(client, write.headers);
@@ -309,9 +378,9 @@ export class PostgresInteractionStore implements InteractionStore {
       });
       for (const waiter of write.waiters) waiter.resolve();
     } catch (error) {
+      // Exactly this flush's writers are told; their events are redelivered, and later flushes go on.
       this.logger.warn({ err: error, writes: write.waiters.length }, 'interaction store flush failed');
       for (const waiter of write.waiters) waiter.reject(error);
-      throw error;
     }
   }
 
@@ -325,7 +394,7 @@ export class PostgresInteractionStore implements InteractionStore {
     }
     // Which columns an update touches varies; grouping by shape keeps each statement's SET fixed.
     const groups = new Map<string, InteractionHeaderUpdate[]>();
-    for (const update of byId.values()) {
+    for (const update of [...byId.values()].sort((a, b) => (a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0))) {
       const shape = `${update.state !== undefined}:${update.assignment !== undefined}`;
       const group = groups.get(shape);
       if (group) group.push(update);
@@ -377,7 +446,8 @@ export class PostgresInteractionStore implements InteractionStore {
       const previous = byKey.get(key);
       byKey.set(key, { interactionId: item.interactionId, entry: mergeEntry(previous?.entry, item.entry) });
     }
-    const rows = [...byKey.values()];
+    // In key order: two big transactions (replicas) touching the same rows lock them in the same order, never a cycle.
+    const rows = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
     // A final entry (sent, failed, customer message) is never replaced by a pending one; the stored
     // ordering key stays so a confirmed reply keeps its place in the transcript.
     await client.query(
@@ -397,7 +467,11 @@ export class PostgresInteractionStore implements InteractionStore {
 }
 
 function emptyWrite(): PendingWrite {
-  return { headers: [], entries: [], waiters: [] };
+  let markSettled: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    markSettled = resolve;
+  });
+  return { headers: [], entries: [], waiters: [], ids: new Set(), settled, markSettled };
 }
 
 function headerColumns(group: readonly InteractionHeaderUpdate[]): unknown[] {
