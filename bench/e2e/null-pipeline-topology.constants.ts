@@ -1,4 +1,4 @@
-import { ConsumerGroups, routingPushGroup, supervisorPushGroup, type TopicName, Topics } from '@perch/contracts';
+import { ConsumerGroups, gatewayFanOutGroup, type TopicName, Topics } from '@perch/contracts';
 
 // THE TOPOLOGY OF ONE TWEET'S PATH, for the null pipeline (the physical reference of bench:e2e). Keep it equal to
 // what the apps subscribe to (grep `bus.subscribe(` in libs; group ids in libs/contracts consumer-groups.constants.ts):
@@ -52,11 +52,8 @@ export const NULL_PIPELINE_TOPOLOGY: readonly NullService[] = [
   {
     service: 'gateway',
     subscriptions: [
-      { topic: Topics.InteractionLifecycle, group: routingPushGroup(REPLICA), endpoint: true },
-      { topic: Topics.InteractionLifecycle, group: supervisorPushGroup(REPLICA) },
-      { topic: Topics.InteractionLifecycle, group: ConsumerGroups.ProjectorRouting },
-      { topic: Topics.InteractionLifecycle, group: ConsumerGroups.AuditRouting },
-      { topic: Topics.InteractionLifecycle, group: ConsumerGroups.SupervisorCounters },
+      { topic: Topics.InteractionLifecycle, group: gatewayFanOutGroup(REPLICA, Topics.InteractionLifecycle), endpoint: true },
+      { topic: Topics.InteractionLifecycle, group: ConsumerGroups.GatewayRouting },
     ],
   },
 ];

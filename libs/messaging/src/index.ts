@@ -1,3 +1,4 @@
+export * from './lib/bus/consumer-fan-in.util';
 export * from './lib/bus/event-bus.domain';
 export * from './lib/bus/event-publisher.port';
 export * from './lib/bus/namespaced-transport.adapter';

@@ -1,4 +1,4 @@
-import { type EventBus } from '@perch/messaging';
+import { type EventBus, type FanInTarget } from '@perch/messaging';
 
 import { type AuditLog } from './audit-log.port';
 
@@ -8,4 +8,6 @@ export interface AuditRecorderModuleDeps {
   auditLog: AuditLog;
   /** `auditRecorder: false` leaves routing decisions and effects on X to other processes. On by default. */
   options?: { run?: { auditRecorder?: boolean } };
+  /** The app's lifecycle groups (ConsumerFanIn): when given, the handlers join them instead of opening groups of their own. */
+  fanIn?: FanInTarget;
 }

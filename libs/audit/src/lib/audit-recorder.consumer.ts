@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   ConsumerGroups,
   type EventEnvelope,
@@ -8,7 +8,7 @@ import {
   type OutboundCompletedPayload,
   Topics,
 } from '@perch/contracts';
-import { type ConsumerHandle } from '@perch/messaging';
+import { ConsumerFanIn, type ConsumerHandle, fanInTargetOf, type FanInTarget, legacyGroupOf } from '@perch/messaging';
 
 import { type AuditDetails, type NewAuditEntry } from './audit-entry.types';
 import { type AuditRecorderModuleDeps } from './audit-recorder-deps.types';
@@ -29,40 +29,57 @@ const ROUTING_DECISIONS: ReadonlySet<InteractionEventType> = new Set([
 ]);
 const MAX_TEXT = 500;
 
+/** Where the recorder ran alone, one group per topic (retired in the gateway, which seeds its lifecycle groups from them). */
+const AUDIT_GROUPS = {
+  [Topics.InteractionLifecycle]: ConsumerGroups.AuditRouting,
+  [Topics.OutboundCompleted]: ConsumerGroups.AuditOutbound,
+} as const;
+
 /**
  * routing.interaction.v1 and x.outbound.completed.v1 → the audit log: each routing decision and each effect on X
  * (who asked for it, which brand, what X created or why it failed). Shared groups from the earliest offset, so
- * each event is kept once per cluster, and the log is idempotent on the event id (redeliveries, a replay of the
- * topic, two replicas racing change nothing).
+ * each event is kept once per cluster, and the log is idempotent on the event id (sourceKey, ON CONFLICT DO NOTHING:
+ * redeliveries, a retry of the event for another handler of the same fan-in group, a replay of the topic, two
+ * replicas racing change nothing). In the gateway the handlers join the gateway's lifecycle groups (deps.fanIn);
+ * booted on its own the module opens its own groups.
  */
 @Injectable()
-export class AuditRecorderConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditRecorderConsumer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly handles: ConsumerHandle[] = [];
+  private readonly own: ConsumerFanIn | undefined;
+  private readonly target: FanInTarget;
 
-  constructor(@Inject(AUDIT_RECORDER_DEPS) private readonly deps: AuditRecorderModuleDeps) {}
+  constructor(@Inject(AUDIT_RECORDER_DEPS) private readonly deps: AuditRecorderModuleDeps) {
+    ({ target: this.target, own: this.own } = fanInTargetOf(
+      deps.fanIn,
+      () => new ConsumerFanIn(deps.bus, { groupOf: legacyGroupOf(AUDIT_GROUPS), fromBeginning: true }),
+    ));
+  }
+
+  onModuleInit(): void {
+    const enabled = this.deps.options?.run?.auditRecorder !== false;
+    this.target.add(Topics.InteractionLifecycle, {
+      name: 'audit',
+      enabled,
+      replaces: [AUDIT_GROUPS[Topics.InteractionLifecycle]],
+      handle: async (event) => {
+        const entry = routingAuditEntry(event);
+        if (entry) await this.deps.auditLog.append(entry);
+      },
+    });
+    this.target.add(Topics.OutboundCompleted, {
+      name: 'audit',
+      enabled,
+      replaces: [AUDIT_GROUPS[Topics.OutboundCompleted]],
+      handle: async (event) => {
+        const entry = outboundAuditEntry(event);
+        if (entry) await this.deps.auditLog.append(entry);
+      },
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.deps.options?.run?.auditRecorder === false) return;
-    this.handles.push(
-      await this.deps.bus.subscribe(
-        Topics.InteractionLifecycle,
-        ConsumerGroups.AuditRouting,
-        async (event) => {
-          const entry = routingAuditEntry(event);
-          if (entry) await this.deps.auditLog.append(entry);
-        },
-        { fromBeginning: true },
-      ),
-      await this.deps.bus.subscribe(
-        Topics.OutboundCompleted,
-        ConsumerGroups.AuditOutbound,
-        async (event) => {
-          const entry = outboundAuditEntry(event);
-          if (entry) await this.deps.auditLog.append(entry);
-        },
-        { fromBeginning: true },
-      ),
-    );
+    if (this.own) this.handles.push(...(await this.own.start()));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,6 +2,7 @@ import {
   agentStatePushGroup,
   ConsumerGroups,
   correctionsPushGroup,
+  gatewayFanOutGroup,
   repliesPushGroup,
   replayCursorGroup,
   routingPushGroup,
@@ -17,6 +18,9 @@ describe('ConsumerGroups', () => {
       RouterClassified: 'router.classified',
       RouterCommands: 'router.commands',
       Outbound: 'gateway-outbound',
+      GatewayRouting: 'gateway.routing.interaction.v1',
+      GatewayReplies: 'gateway.x.outbound.completed.v1',
+      GatewayCorrections: 'gateway.classification.corrected.v1',
       ProjectorRouting: 'gateway-projector-routing',
       ProjectorReplies: 'gateway-projector-replies',
       ProjectorCorrections: 'gateway-projector-corrections',
@@ -36,6 +40,7 @@ describe('ConsumerGroups', () => {
     ]);
     expect(agentStatePushGroup('gw-1')).toBe('gateway-ws-gw-1-agents');
     expect([supervisorPushGroup('gw-1'), supervisorAgentsPushGroup('gw-1')]).toEqual(['gateway-ws-gw-1-supervisor', 'gateway-ws-gw-1-supervisor-agents']);
+    expect(gatewayFanOutGroup('gw-1', 'routing.agent.v1')).toBe('gateway-ws-gw-1.routing.agent.v1');
     expect([replayCursorGroup(), replayCursorGroup('classifier')]).toEqual(['perch-dlq-replay', 'perch-dlq-replay.classifier']);
   });
 

@@ -17,6 +17,18 @@ export const ConsumerGroups = {
   RouterCommands: 'router.commands',
   /** Outbound worker, one replica posts each command: x.outbound.requested.v1. */
   Outbound: 'gateway-outbound',
+  // The gateway's lifecycle groups: ONE shared group per topic whose handler runs every shared handler of the
+  // gateway for that event (projector, audit, counters, corrections recorder), see ConsumerFanIn in @perch/messaging.
+  // Each started from the lowest committed offset of the retired groups it replaces (ConsumerFanIn seeds it).
+  /** routing.interaction.v1: projector, audit, supervisors' counters (replaces ProjectorRouting, AuditRouting, SupervisorCounters). */
+  GatewayRouting: 'gateway.routing.interaction.v1',
+  /** x.outbound.completed.v1: projector, audit (replaces ProjectorReplies, AuditOutbound). */
+  GatewayReplies: 'gateway.x.outbound.completed.v1',
+  /** classification.corrected.v1: projector, corrections recorder (replaces ProjectorCorrections, CorrectionsRecorder). */
+  GatewayCorrections: 'gateway.classification.corrected.v1',
+  // RETIRED in the gateway (one group per handler, before the lifecycle groups above). Kept, never reused: they seed
+  // the groups that replace them, their dead letters replay into those groups, and a module booted on its own (its
+  // spec, a process with only that part) still runs in them.
   /** Interaction view projector, one replica writes each event into the InteractionStore. */
   ProjectorRouting: 'gateway-projector-routing',
   ProjectorReplies: 'gateway-projector-replies',
@@ -35,6 +47,15 @@ export type ConsumerGroupId = (typeof ConsumerGroups)[keyof typeof ConsumerGroup
 
 // Fan-out: one group per gateway replica, so that every replica sees every event and pushes it to the agents
 // connected to it. The replica id is part of the group id: keep a replica's id stable across its restarts.
+
+/**
+ * The gateway replica's one fan-out group on `topic`: its handler runs every push handler of the replica for that
+ * topic (agent sockets, supervisor sockets). Starts at the latest offset, like the per-handler groups it replaces
+ * (routingPushGroup and the others below, RETIRED: their committed offsets simply expire).
+ */
+export function gatewayFanOutGroup(replicaId: string, topic: string): string {
+  return `gateway-ws-${replicaId}.${topic}`;
+}
 
 /** Every gateway replica sees every routing event (routing.interaction.v1). */
 export function routingPushGroup(replicaId: string): string {

@@ -77,7 +77,7 @@ export interface GatewayOptions extends OutboundOptions {
     correctionRecorder?: boolean;
     auditRecorder?: boolean;
     healthEndpoint?: boolean;
-    /** Supervisors' per-queue counters from routing.interaction.v1 (its shared group, ConsumerGroups.SupervisorCounters). */
+    /** Supervisors' per-queue counters from routing.interaction.v1 (in the gateway's shared group on it, ConsumerGroups.GatewayRouting). */
     supervisorCounters?: boolean;
   };
   /** Supervisor data (GET /api/supervisor/…, `supervisor-snapshot` pushes). */

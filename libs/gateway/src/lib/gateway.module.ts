@@ -15,6 +15,7 @@ import { AuthController } from './auth/auth.controller';
 import { BrandsController } from './brands/brands.controller';
 import { DesktopController } from './desktop/desktop.controller';
 import { type GatewayModuleDeps } from './gateway-deps.types';
+import { GatewayFanInConsumer, GatewayFanOutGroups, GatewaySharedGroups } from './gateway-fan-in.consumer';
 import {
   GATEWAY_AGENT_STATES,
   GATEWAY_AGENTS,
@@ -74,6 +75,10 @@ import { AgentSocketServer } from './ws/agent-socket-server.service';
 export class GatewayModule {
   static register(deps: GatewayModuleDeps): DynamicModule {
     const run = deps.options.run ?? {};
+    // One shared group per topic for every shared handler below (the modules' and the gateway's own), one fan-out
+    // group per topic for every push handler of this replica: see gateway-fan-in.consumer.ts.
+    const shared = new GatewaySharedGroups(deps.bus);
+    const fanOut = new GatewayFanOutGroups(deps.bus, deps.options.replicaId);
     return {
       module: GatewayModule,
       imports: [
@@ -90,8 +95,9 @@ export class GatewayModule {
           interactionStore: deps.interactionStore,
           correctionStore: deps.correctionStore,
           options: deps.options,
+          fanIn: shared,
         }),
-        AuditRecorderModule.register({ bus: deps.bus, auditLog: deps.auditLog, options: deps.options }),
+        AuditRecorderModule.register({ bus: deps.bus, auditLog: deps.auditLog, options: deps.options, fanIn: shared }),
       ],
       controllers: [
         AuthController,
@@ -111,6 +117,8 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_BUS, useValue: deps.bus },
+        { provide: GatewaySharedGroups, useValue: shared },
+        { provide: GatewayFanOutGroups, useValue: fanOut },
         { provide: GATEWAY_INTERACTION_STORE, useValue: deps.interactionStore },
         { provide: GATEWAY_BRANDS, useValue: deps.brands },
         { provide: GATEWAY_AGENTS, useValue: deps.agents },
@@ -152,6 +160,8 @@ export class GatewayModule {
         SupervisorPushService,
         SupervisorPushConsumer,
         SupervisorCountersConsumer,
+        // After the consumers above, which put their handlers in during onModuleInit; it opens the groups.
+        GatewayFanInConsumer,
       ],
       exports: [AgentSocketHub],
     };

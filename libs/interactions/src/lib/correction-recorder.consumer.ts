@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConsumerGroups, Topics } from '@perch/contracts';
-import { type ConsumerHandle } from '@perch/messaging';
+import { ConsumerFanIn, type ConsumerHandle, fanInTargetOf, type FanInTarget, legacyGroupOf } from '@perch/messaging';
 import { createLogger } from '@perch/platform';
 
 import { correctionRecordFromEvent } from './corrections/correction-record.util';
@@ -9,22 +9,36 @@ import { INTERACTIONS_DEPS } from './interactions.constants';
 
 /**
  * classification.corrected.v1 → the CorrectionStore, where corrections wait to become training data.
- * One shared group from the earliest offset: every correction ever published is kept, once (the store is
- * idempotent on correctionId, so redeliveries and a replay of the topic change nothing).
+ * A shared group from the earliest offset: every correction ever published is kept, once (the store is
+ * idempotent on correctionId, so redeliveries, a retry for another handler of the group and a replay of the topic
+ * change nothing). In the gateway it joins the gateway's lifecycle group on that topic (deps.fanIn); booted on its
+ * own the module opens ConsumerGroups.CorrectionsRecorder.
  */
 @Injectable()
-export class CorrectionRecorderConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CorrectionRecorderConsumer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = createLogger('gateway-corrections');
-  private handle: ConsumerHandle | null = null;
+  private readonly handles: ConsumerHandle[] = [];
+  private readonly own: ConsumerFanIn | undefined;
+  private readonly target: FanInTarget;
 
-  constructor(@Inject(INTERACTIONS_DEPS) private readonly deps: InteractionsModuleDeps) {}
+  constructor(@Inject(INTERACTIONS_DEPS) private readonly deps: InteractionsModuleDeps) {
+    ({ target: this.target, own: this.own } = fanInTargetOf(
+      deps.fanIn,
+      () =>
+        new ConsumerFanIn(deps.bus, {
+          groupOf: legacyGroupOf({ [Topics.ClassificationCorrected]: ConsumerGroups.CorrectionsRecorder }),
+          fromBeginning: true,
+        }),
+    ));
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.deps.options?.run?.correctionRecorder === false) return;
-    this.handle = await this.deps.bus.subscribe(
-      Topics.ClassificationCorrected,
-      ConsumerGroups.CorrectionsRecorder,
-      async (event) => {
+  onModuleInit(): void {
+    const target = this.target;
+    target.add(Topics.ClassificationCorrected, {
+      name: 'corrections-recorder',
+      enabled: this.deps.options?.run?.correctionRecorder !== false,
+      replaces: [ConsumerGroups.CorrectionsRecorder],
+      handle: async (event) => {
         const kept = await this.deps.correctionStore.record(correctionRecordFromEvent(event.payload));
         if (kept) {
           this.logger.info(
@@ -33,12 +47,14 @@ export class CorrectionRecorderConsumer implements OnApplicationBootstrap, OnApp
           );
         }
       },
-      { fromBeginning: true },
-    );
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.own) this.handles.push(...(await this.own.start()));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.handle?.stop();
-    this.handle = null;
+    await Promise.all(this.handles.splice(0).map((handle) => handle.stop()));
   }
 }

@@ -1,4 +1,4 @@
-import { type EventBus } from '@perch/messaging';
+import { type EventBus, type FanInTarget } from '@perch/messaging';
 
 import { type CorrectionStore } from './corrections/correction-store.port';
 import { type InteractionStore } from './view/interaction-store.port';
@@ -14,4 +14,9 @@ export interface InteractionsModuleDeps {
    * writes classification.corrected.v1 into the CorrectionStore. Both on by default.
    */
   options?: { run?: { projector?: boolean; correctionRecorder?: boolean } };
+  /**
+   * The app's lifecycle groups (ConsumerFanIn): when given, the handlers join them (one group per topic for all the
+   * app's shared handlers) instead of opening groups of their own; the app starts them.
+   */
+  fanIn?: FanInTarget;
 }

@@ -1,37 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { agentStatePushGroup, correctionsPushGroup, repliesPushGroup, routingPushGroup, Topics } from '@perch/contracts';
-import { type ConsumerHandle, type EventBus } from '@perch/messaging';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@perch/contracts';
 
-import { BusSubscriptionsConsumer } from '../bus-subscriptions.consumer';
-import { type GatewayOptions } from '../gateway-deps.types';
-import { GATEWAY_BUS, GATEWAY_OPTIONS } from '../gateway.constants';
+import { GatewayFanOutGroups } from '../gateway-fan-in.consumer';
 import { AgentPushService } from './agent-push.service';
 
 /**
  * routing.interaction.v1, x.outbound.completed.v1, classification.corrected.v1 and routing.agent.v1 → the sockets of the
- * agents connected to this replica.
- * Fan-out groups (one per replica, per topic) starting at the latest offset: a replica pushes what happens
- * while it runs; what happened before is in the store.
+ * agents connected to this replica. The handlers join the replica's fan-out groups (one per topic, shared with the
+ * supervisors' pushes, from the latest offset): a replica pushes what happens while it runs; what happened before is
+ * in the store. A retry of an event (another push handler failed) pushes it again: clients apply pushes idempotently.
  */
 @Injectable()
-export class AgentPushConsumer extends BusSubscriptionsConsumer {
+export class AgentPushConsumer implements OnModuleInit {
   constructor(
-    @Inject(GATEWAY_BUS) private readonly bus: EventBus,
-    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly fanOut: GatewayFanOutGroups,
     private readonly push: AgentPushService,
-  ) {
-    super();
-  }
+  ) {}
 
-  protected async subscribe(): Promise<ConsumerHandle[]> {
-    const replica = this.options.replicaId;
-    return [
-      await this.bus.subscribe(Topics.InteractionLifecycle, routingPushGroup(replica), (event) => this.push.onLifecycle(event)),
-      await this.bus.subscribe(Topics.OutboundCompleted, repliesPushGroup(replica), (event) => this.push.onOutboundCompleted(event)),
-      await this.bus.subscribe(Topics.ClassificationCorrected, correctionsPushGroup(replica), (event) =>
-        this.push.onClassificationCorrected(event),
-      ),
-      await this.bus.subscribe(Topics.AgentState, agentStatePushGroup(replica), (event) => this.push.onAgentState(event)),
-    ];
+  onModuleInit(): void {
+    this.fanOut.add(Topics.InteractionLifecycle, { name: 'agent-push', handle: (event) => this.push.onLifecycle(event) });
+    this.fanOut.add(Topics.OutboundCompleted, { name: 'agent-push', handle: (event) => this.push.onOutboundCompleted(event) });
+    this.fanOut.add(Topics.ClassificationCorrected, { name: 'agent-push', handle: (event) => this.push.onClassificationCorrected(event) });
+    this.fanOut.add(Topics.AgentState, { name: 'agent-push', handle: (event) => this.push.onAgentState(event) });
   }
 }

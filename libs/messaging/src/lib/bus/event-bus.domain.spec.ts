@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 
 import {
   type AgentCommandPayload,
@@ -11,9 +12,28 @@ import { createLogger, DropError, PermanentError, RetryableError } from '@perch/
 import { waitFor } from '@perch/testing';
 
 import { MemoryTransport } from '../memory/memory-transport.adapter';
-import { type ConsumedMessage } from '../port/transport.port';
+import { type BatchHandler, type ConsumedMessage, type ConsumeOptions, type ConsumerHandle } from '../port/transport.port';
+import { REPLAY_GROUP_HEADER } from '../replay/dead-letter-replay.constants';
 import { EventBus } from './event-bus.domain';
 import { perchTopicSpecs } from './topics.util';
+
+/** Hands out the bus's batch handler, to call it the way an adapter does, as often as a test needs. */
+class HandlerCapturingTransport extends MemoryTransport {
+  handler?: BatchHandler;
+
+  override consume(options: ConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle> {
+    this.handler = handler;
+    return super.consume(options, handler);
+  }
+}
+
+/** Signals AbortSignal.any derived from this one and that it still references (Node keeps them in a symbol-keyed set). */
+function dependantSignals(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((symbol) => symbol.description === 'kDependantSignals');
+  // Node's own Set (another realm than the test's): read its size rather than test instanceof.
+  const set = key === undefined ? undefined : (signal as unknown as Record<symbol, { size?: unknown } | undefined>)[key];
+  return typeof set?.size === 'number' ? set.size : 0;
+}
 
 function presence(agentId: string): AgentCommandPayload {
   return { commandId: randomUUID(), type: 'presence', agentId, presence: 'ready', capacity: 2 };
@@ -191,6 +211,28 @@ describe(EventBus.name, () => {
     expect(bus.counters.retried).toBe(0);
     expect(deadLetters[0]).toMatchObject({ consumerGroup: 'g5b', attempts: 1, reason: expect.stringMatching(/^contract-violation: .*commandId/) });
     expect(deadLetters[0]?.problems.map((problem) => problem.field)).toContain('payload.commandId');
+  });
+
+  it('leaves nothing behind on long-lived signals after 100,000 batches', async () => {
+    const capturing = new HandlerCapturingTransport();
+    await capturing.connect();
+    await capturing.ensureTopics(perchTopicSpecs());
+    const longLived = new EventBus(capturing, { producer: 'test', logger: createLogger('test') });
+    await longLived.subscribe(Topics.AgentCommand, 'g-signals', async () => undefined);
+    const handler = capturing.handler;
+    if (!handler) throw new Error('the bus did not subscribe');
+    // The member's revocation signal lives as long as the member, as the bus's own stop signal does.
+    const member = new AbortController();
+    // Addressed to another group: dropped before decoding, so the loop measures the bus's per-batch work only.
+    const message: ConsumedMessage = {
+      topic: Topics.AgentCommand, partition: 0, offset: '0', timestamp: 0, key: 'k', value: '{}', headers: { [REPLAY_GROUP_HEADER]: 'another-group' },
+    };
+    for (let i = 0; i < 100_000; i += 1) await handler([message], () => undefined, member.signal);
+    expect(longLived.counters.dropped).toBe(100_000);
+    expect(getEventListeners(member.signal, 'abort')).toHaveLength(0);
+    expect(dependantSignals(member.signal)).toBe(0);
+    await longLived.stop();
+    await capturing.disconnect();
   });
 
   it('keeps the order of one key while other keys run concurrently', async () => {

@@ -32,6 +32,7 @@ import {
   type EventPublisher,
   type PublishContext,
 } from './event-publisher.port';
+import { linkAbortSignals } from './linked-abort-signal.util';
 
 export interface EventBusOptions {
   /** Service name written into every envelope. */
@@ -58,6 +59,11 @@ export interface EventBusOptions {
 
 export interface SubscribeOptions {
   fromBeginning?: boolean;
+  /**
+   * Retired groups this one takes over (a consolidation, see ConsumerFanIn): before the first start the group is
+   * seeded from their lowest committed offsets (Transport.seedGroup), and their dead letters' replays are its own.
+   */
+  replaces?: readonly string[];
 }
 
 export interface BusCounters {
@@ -82,6 +88,8 @@ export class EventBus implements EventPublisher {
   private readonly stopping = new AbortController();
   private readonly keyConcurrency: number;
   private readonly handles: ConsumerHandle[] = [];
+  /** Group → the retired groups whose replayed dead letters it handles (SubscribeOptions.replaces). */
+  private readonly replayAliases = new Map<string, ReadonlySet<string>>();
   private readonly debug: boolean;
   readonly counters: BusCounters = { published: 0, handled: 0, retried: 0, deadLettered: 0, dropped: 0 };
 
@@ -128,10 +136,21 @@ export class EventBus implements EventPublisher {
     handler: EventHandler<T>,
     options: SubscribeOptions = {},
   ): Promise<ConsumerHandle> {
+    if (options.replaces && options.replaces.length > 0) {
+      // Before joining: a group with committed offsets is never seeded again, so this runs once per partition.
+      await this.transport.seedGroup(groupId, options.replaces, topic);
+      this.replayAliases.set(groupId, new Set(options.replaces));
+    }
     const handle = await this.transport.consume(
       { groupId, topics: [topic], ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
       async (messages, _onProgress, revoked) => {
-        await this.handleBatch(topic, groupId, messages, handler, AbortSignal.any([revoked, this.stopping.signal]));
+        // Not AbortSignal.any: on Node 20 the bus's long-lived stop signal would keep one derived signal per batch.
+        const batch = linkAbortSignals([revoked, this.stopping.signal]);
+        try {
+          await this.handleBatch(topic, groupId, messages, handler, batch.signal);
+        } finally {
+          batch.release();
+        }
       },
     );
     this.handles.push(handle);
@@ -184,7 +203,7 @@ export class EventBus implements EventPublisher {
   ): Promise<void> {
     // A replayed dead letter is addressed to the group that failed it; every other group handled the original.
     const replayGroup = message.headers?.[REPLAY_GROUP_HEADER];
-    if (replayGroup !== undefined && replayGroup !== groupId) {
+    if (replayGroup !== undefined && replayGroup !== groupId && !this.replayAliases.get(groupId)?.has(replayGroup)) {
       this.counters.dropped += 1;
       return;
     }

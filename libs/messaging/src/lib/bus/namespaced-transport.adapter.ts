@@ -3,6 +3,7 @@ import {
   type ConsumeOptions,
   type ConsumerHandle,
   type PartitionPosition,
+  type SeededPartition,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -57,6 +58,10 @@ export class NamespacedTransport implements Transport {
 
   positions(groupId: string, topic: string): Promise<PartitionPosition[]> {
     return this.inner.positions(this.namespace + groupId, this.namespace + topic);
+  }
+
+  seedGroup(groupId: string, fromGroups: readonly string[], topic: string): Promise<SeededPartition[]> {
+    return this.inner.seedGroup(this.namespace + groupId, fromGroups.map((group) => this.namespace + group), this.namespace + topic);
   }
 }
 

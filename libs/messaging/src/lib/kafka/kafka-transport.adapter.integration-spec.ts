@@ -80,6 +80,40 @@ describe('KafkaTransport', () => {
     }
   });
 
+  it('commits handled offsets on an interval rather than after every batch, and everything handled on stop', async () => {
+    // A trickle (one message every 10 ms, about one batch each): the load where per-batch commits cost the most.
+    async function commitsPerMessage(settings: Pick<KafkaTransportOptions, 'commitIntervalMs' | 'autoCommitThreshold'>): Promise<{ perMessage: number; committed: string | undefined }> {
+      const transport = new KafkaTransport({ ...testOptions, ...settings });
+      await transport.connect();
+      const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+      const groupId = `perch-contract-group-${randomUUID()}`;
+      let handled = 0;
+      try {
+        await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+        const handle = await transport.consume({ groupId, topics: [topic], fromBeginning: true }, async (batch) => void (handled += batch.length));
+        const before = transport.consumerStats.commits;
+        for (let i = 0; i < 150; i += 1) {
+          await transport.send(topic, [{ key: 'k', value: `m${i}` }]);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await waitFor('every message handled', () => handled >= 150, 30_000);
+        await handle.stop();
+        const perMessage = (transport.consumerStats.commits - before) / handled;
+        const [position] = await transport.positions(groupId, topic);
+        console.info(`${JSON.stringify(settings)}: ${perMessage.toFixed(3)} commits per message, ${transport.consumerStats.delivered} delivered`);
+        return { perMessage, committed: position?.committed };
+      } finally {
+        await transport.disconnect();
+      }
+    }
+    // A threshold of 1 commits whenever a batch ends: what kafkajs' autoCommit did (after every batch).
+    const perBatch = await commitsPerMessage({ autoCommitThreshold: 1 });
+    const batched = await commitsPerMessage({ commitIntervalMs: 1_000 });
+    expect(perBatch.committed).toBe('150');
+    expect(batched.committed).toBe('150');
+    expect(batched.perMessage).toBeLessThan(perBatch.perMessage / 5);
+  });
+
   it('creates topics with the configured replication factor and min.insync.replicas', async () => {
     // One test broker: RF 1; min.insync.replicas 2 is accepted at creation (it would only refuse acks=all writes).
     const transport = new KafkaTransport({ ...testOptions, replicationFactor: 1, minInsyncReplicas: 2 });

@@ -11,10 +11,12 @@ import {
   type KafkaMessage,
   logLevel,
   type logCreator,
+  type OffsetsByTopicPartition,
   Partitioners,
   type Producer,
   type ProducerConfig,
   type SASLOptions,
+  type TopicPartitionOffset,
 } from 'kafkajs';
 import { type ConnectionOptions } from 'node:tls';
 
@@ -24,6 +26,8 @@ import {
   type ConsumeOptions,
   type ConsumerHandle,
   type PartitionPosition,
+  type SeededPartition,
+  seedOffsets,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -41,8 +45,16 @@ export interface KafkaTransportOptions {
   maxBatchMessages?: number;
   /** Producer: approximate bytes per produce request (stay under the broker's message.max.bytes). */
   maxBatchBytes?: number;
-  /** Producer: produce requests in flight; 1 keeps per-key order across concurrent send() calls. */
+  /** Producer: produce requests in flight per lane; 1 keeps per-key order across concurrent send() calls. */
   maxInFlightRequests?: number;
+  /**
+   * Producer: independent lanes, each its own idempotent kafkajs producer (own connections, own producer id, its own
+   * sequence numbers per partition) with its own request in flight. A key always goes through the same lane (hash of
+   * the key), so per-key order and the broker's de-duplication of retried requests hold as with one lane, while a
+   * publish no longer waits for one process-wide request in flight. Order between different keys of one partition is
+   * not kept across lanes (nothing relies on it: the EventBus orders per key only).
+   */
+  producerLanes?: number;
   compression?: CompressionTypes;
   /** Consumer: partitions handled at once by one consumer (order is kept within each partition). */
   partitionsConsumedConcurrently?: number;
@@ -63,9 +75,15 @@ export interface KafkaTransportOptions {
   maxRedeliveryBackoffMs?: number;
   /**
    * Consumer: commit as soon as this many offsets are resolved (kafkajs' autoCommitThreshold); 0 commits on the
-   * interval and after each batch only. 1 with maxBatchSize 1 commits every message before the next is handled.
+   * interval only. 1 with maxBatchSize 1 commits every message before the next is handled.
    */
   autoCommitThreshold?: number;
+  /**
+   * Consumer: resolved (handled) offsets are committed at most this often, not after every batch (kafkajs' autoCommit
+   * does the latter: about one commit per message at low load). Only handled offsets are ever committed, and what is
+   * resolved is committed on stop and, best effort, when the group rebalances: a crash redelivers at most this long.
+   */
+  commitIntervalMs?: number;
   /** Replication for topics created by ensureTopics; -1 takes the broker's default. */
   replicationFactor?: number;
   /** `min.insync.replicas` of topics created by ensureTopics; unset takes the broker's default. */
@@ -94,6 +112,7 @@ const DEFAULTS = {
   maxBatchMessages: 10_000,
   maxBatchBytes: 900_000,
   maxInFlightRequests: 1,
+  producerLanes: 4,
   partitionsConsumedConcurrently: 4,
   maxBatchSize: 500,
   sessionTimeout: 30_000,
@@ -104,6 +123,7 @@ const DEFAULTS = {
   redeliveryBackoffMs: 100,
   maxRedeliveryBackoffMs: 10_000,
   autoCommitThreshold: 0,
+  commitIntervalMs: 1_000,
   replicationFactor: -1,
   producerRetries: 15,
   connectionTimeout: 3_000,
@@ -140,10 +160,11 @@ export class KafkaTransport implements Transport {
   private readonly settings: Settings;
   private readonly logger: Logger;
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private readonly lanes: { producer: Producer; batcher: ProduceBatcher }[];
   private readonly admin: Admin;
-  private readonly batcher: ProduceBatcher;
   private readonly consumers = new Set<GroupConsumer>();
+  /** Consumer side, for metrics and tests: messages handed to handlers and offset commits sent, over all groups. */
+  readonly consumerStats: ConsumerStats = { delivered: 0, commits: 0 };
   private connected = false;
   private connecting: Promise<void> | undefined;
 
@@ -163,20 +184,37 @@ export class KafkaTransport implements Transport {
       logLevel: logLevel.WARN,
       logCreator: pinoLogCreator(this.logger),
     });
-    this.producer = this.kafka.producer(kafkaProducerConfig(this.settings));
     this.admin = this.kafka.admin();
-    this.batcher = new ProduceBatcher((batches) => this.produce(batches), {
-      lingerMs: this.settings.lingerMs,
-      maxBatchMessages: this.settings.maxBatchMessages,
-      maxBatchBytes: this.settings.maxBatchBytes,
-      maxInFlight: this.settings.maxInFlightRequests,
+    this.lanes = Array.from({ length: Math.max(1, Math.floor(this.settings.producerLanes)) }, () => {
+      const producer = this.kafka.producer(kafkaProducerConfig(this.settings));
+      const batcher = new ProduceBatcher((batches) => this.produce(producer, batches), {
+        lingerMs: this.settings.lingerMs,
+        maxBatchMessages: this.settings.maxBatchMessages,
+        maxBatchBytes: this.settings.maxBatchBytes,
+        maxInFlight: this.settings.maxInFlightRequests,
+      });
+      return { producer, batcher };
     });
+  }
+
+  /** Splits a send over the lanes of its keys; resolves once every lane acknowledged its part. */
+  private sendOverLanes(topic: string, messages: readonly TransportMessage[]): Promise<void> {
+    const [only] = this.lanes;
+    if (this.lanes.length === 1 && only) return only.batcher.send(topic, messages);
+    const byLane = new Map<number, TransportMessage[]>();
+    for (const message of messages) {
+      const index = laneOfKey(message.key, this.lanes.length);
+      const list = byLane.get(index);
+      if (list) list.push(message);
+      else byLane.set(index, [message]);
+    }
+    return Promise.all([...byLane].map(([index, part]) => this.lanes[index]?.batcher.send(topic, part))).then(() => undefined);
   }
 
   async connect(): Promise<void> {
     if (this.connected) return;
     this.connecting ??= (async () => {
-      await Promise.all([this.producer.connect(), this.admin.connect()]);
+      await Promise.all([...this.lanes.map((lane) => lane.producer.connect()), this.admin.connect()]);
       this.connected = true;
     })().finally(() => {
       this.connecting = undefined;
@@ -187,9 +225,9 @@ export class KafkaTransport implements Transport {
   async disconnect(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
     // Sends already accepted still complete: callers are waiting on their acks.
-    await this.batcher.drain();
+    await Promise.all(this.lanes.map((lane) => lane.batcher.drain()));
     this.connected = false;
-    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.all([...this.lanes.map((lane) => lane.producer.disconnect()), this.admin.disconnect()]);
   }
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
@@ -251,13 +289,13 @@ export class KafkaTransport implements Transport {
     if (!this.connected) {
       return Promise.reject(new RetryableError<MessagingErrorCode>('kafka transport is not connected', MessagingErrorCode.TransportNotConnected));
     }
-    return this.batcher.send(topic, messages);
+    return this.sendOverLanes(topic, messages);
   }
 
   async consume(options: ConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle> {
     this.assertConnected();
     if (options.topics.length === 0) throw new Error('consume needs at least one topic');
-    const consumer = new GroupConsumer(this.kafka, this.admin, options, handler, this.settings, this.logger);
+    const consumer = new GroupConsumer(this.kafka, this.admin, options, handler, this.settings, this.logger, this.consumerStats);
     this.consumers.add(consumer);
     try {
       await consumer.start();
@@ -288,8 +326,33 @@ export class KafkaTransport implements Transport {
     });
   }
 
-  private async produce(batches: TopicBatch[]): Promise<void> {
-    await this.producer.sendBatch({
+  async seedGroup(groupId: string, fromGroups: readonly string[], topic: string): Promise<SeededPartition[]> {
+    this.assertConnected();
+    if (fromGroups.length === 0) return [];
+    let seeded: SeededPartition[];
+    try {
+      const [target = [], ...from] = await Promise.all([groupId, ...fromGroups].map((group) => this.positions(group, topic)));
+      seeded = seedOffsets(target, from);
+    } catch (error) {
+      // No such topic yet: nobody committed on it, nothing to carry over.
+      if (isMetadataNotSettled(error)) return [];
+      throw error;
+    }
+    if (seeded.length === 0) return [];
+    try {
+      await this.admin.setOffsets({ groupId, topic, partitions: seeded.map(({ partition, offset }) => ({ partition, offset })) });
+    } catch (error) {
+      // Another replica seeded and joined first (Kafka refuses offsets for a group with members): its seed stands.
+      const now = await this.positions(groupId, topic);
+      if (seeded.every((s) => now.find((p) => p.partition === s.partition)?.committed !== undefined)) return [];
+      throw error;
+    }
+    this.logger.info({ groupId, fromGroups, topic, seeded }, 'new consumer group seeded from the groups it replaces');
+    return seeded;
+  }
+
+  private async produce(producer: Producer, batches: TopicBatch[]): Promise<void> {
+    await producer.sendBatch({
       acks: -1,
       compression: this.settings.compression,
       topicMessages: batches.map(({ topic, messages }) => ({
@@ -308,11 +371,16 @@ export class KafkaTransport implements Transport {
   }
 }
 
+export interface ConsumerStats {
+  delivered: number;
+  commits: number;
+}
+
 /**
  * One consumer-group member: a kafkajs consumer running eachBatch, restarted when it crashes.
  *
  * Delivery: a handler call gets up to maxBatchSize messages of one partition. Resolving resolves
- * every offset (kafkajs commits resolved offsets after each batch and every second); onProgress
+ * every offset (committed every commitIntervalMs, not after each batch: see flushCommits); onProgress
  * resolves up to the given message. Rejecting resolves nothing more, pauses the partition for a
  * backoff and seeks it back to the first unprocessed offset. kafkajs fetches a partition from its
  * last resolved offset anyway, so the seek is belt and braces; returning normally instead of
@@ -328,6 +396,16 @@ class GroupConsumer {
   /** One per batch chunk in a handler: aborted on stop() or a rebalance so the handler gives the chunk back. */
   private readonly inFlight = new Set<AbortController>();
   private readonly logger: Logger;
+  /** The running consumer's resolved-but-uncommitted offsets (kafkajs' own bookkeeping, captured from eachBatch). */
+  private uncommitted: (() => OffsetsByTopicPartition) | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  /**
+   * What flushCommits last committed per `topic/partition`: kafkajs keeps an explicitly committed offset as a Long, so
+   * its uncommittedOffsets() keeps reporting it as changed; without this every flush would commit it again.
+   */
+  private readonly flushed = new Map<string, string>();
+  private activeBatches = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -336,6 +414,7 @@ class GroupConsumer {
     private readonly handler: BatchHandler,
     private readonly settings: Settings,
     logger: Logger,
+    private readonly stats: ConsumerStats,
   ) {
     this.logger = logger.child({ groupId: options.groupId, topics: options.topics });
   }
@@ -377,13 +456,23 @@ class GroupConsumer {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       assignment = payload.memberAssignment;
     });
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => {
+      this.stats.commits += 1;
+    });
+    // Before kafkajs rejoins (and forgets what it resolved): commit it, so the partition's next owner does not redo it.
+    // Best effort: a commit that loses the race to the rejoin fails, and the next owner redelivers (never loses).
+    consumer.on(consumer.events.REBALANCING, () => void this.flushCommits(consumer, 'rebalance'));
+    this.uncommitted = undefined;
+    this.flushed.clear();
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning });
     // Resolves once the member has joined the group and has its assignment.
     await consumer.run({
-      autoCommit: true,
-      // Commits resolved offsets at least this often while handlers run (and after every batch).
-      autoCommitInterval: 1_000,
+      // kafkajs' autoCommit commits after every batch (Runner: autoCommitOffsets() once eachBatch returns), about one
+      // commit per message at low load. Off: eachBatch commits once commitIntervalMs passed (or the threshold is
+      // reached), a timer commits what an idle consumer resolved, stop() and rebalances commit what is resolved.
+      autoCommit: false,
+      autoCommitInterval: this.settings.commitIntervalMs,
       ...(this.settings.autoCommitThreshold > 0 ? { autoCommitThreshold: this.settings.autoCommitThreshold } : {}),
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
@@ -391,12 +480,38 @@ class GroupConsumer {
     });
     if (latest) {
       try {
-        this.pinStart(consumer, assignment, latest);
+        await this.pinStart(consumer, assignment, latest);
       } catch (error) {
         // Only if the join crashed meanwhile; the restarted member starts at the end on its own.
         this.logger.warn({ err: error }, 'could not pin the start offsets of a new group');
       }
     }
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    this.commitTimer = setInterval(() => void this.flushCommits(consumer, 'interval'), this.settings.commitIntervalMs);
+    this.commitTimer.unref();
+  }
+
+  /**
+   * Commits what the consumer resolved and has not committed yet, through consumer.commitOffsets (kafkajs' runner:
+   * only while it runs). One flush at a time; failures are logged: the offsets stay resolved and the next flush (or
+   * eachBatch) commits them, or, if the member lost them in a rebalance or crash, they are redelivered.
+   */
+  private flushCommits(consumer: Consumer, reason: string): Promise<void> {
+    if (this.flushing || this.consumer !== consumer || !this.uncommitted) return this.flushing ?? Promise.resolve();
+    const offsets = toTopicPartitionOffsets(this.uncommitted()).filter(
+      ({ topic, partition, offset }) => this.flushed.get(`${topic}/${partition}`) !== offset,
+    );
+    if (offsets.length === 0) return Promise.resolve();
+    this.flushing = consumer
+      .commitOffsets(offsets)
+      .then(() => {
+        for (const { topic, partition, offset } of offsets) this.flushed.set(`${topic}/${partition}`, offset);
+      })
+      .catch((error: unknown) => this.logger.debug({ err: error, reason }, 'committing resolved offsets failed; they stay resolved'))
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    return this.flushing;
   }
 
   async stop(): Promise<void> {
@@ -404,10 +519,14 @@ class GroupConsumer {
     // disconnect() waits for batches in flight: a handler waiting out an outage must not hold it.
     for (const controller of this.inFlight) controller.abort(new Error('consumer stopping'));
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.commitTimer) clearInterval(this.commitTimer);
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
+    // With no batch running, commit what is resolved while kafkajs' runner still accepts commits; a batch running
+    // now commits on its way out (eachBatch's finally).
+    if (this.consumer && this.activeBatches === 0) await this.flushCommits(this.consumer, 'stop');
     try {
-      // Waits for batches in flight, commits resolved offsets and leaves the group.
+      // Waits for batches in flight and leaves the group.
       await this.consumer?.disconnect();
     } catch (error) {
       // Shutdown goes on: the group drops the member after the session timeout anyway.
@@ -453,17 +572,23 @@ class GroupConsumer {
    * too. Only assigned partitions: a pending seek on another one would replay it on a later
    * rebalance.
    */
-  private pinStart(
+  private async pinStart(
     consumer: Consumer,
     assignment: Readonly<Record<string, readonly number[]>>,
     latest: Map<string, Map<number, string>>,
-  ): void {
+  ): Promise<void> {
+    const pinned: { topic: string; partition: number; offset: string }[] = [];
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) {
         const offset = latest.get(topic)?.get(partition);
-        if (offset !== undefined) consumer.seek({ topic, partition, offset });
+        if (offset !== undefined) {
+          consumer.seek({ topic, partition, offset });
+          pinned.push({ topic, partition, offset });
+        }
       }
     }
+    // Without autoCommit a seek is not committed: commit the start so a member taking the partition over starts there.
+    if (pinned.length > 0) await consumer.commitOffsets(pinned);
   }
 
   private async restart(crashed: Consumer): Promise<void> {
@@ -481,10 +606,31 @@ class GroupConsumer {
   }
 
   private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { commitOffsetsIfNecessary, uncommittedOffsets } = payload;
+    if (this.consumer === consumer) this.uncommitted = uncommittedOffsets;
+    this.activeBatches += 1;
+    try {
+      await this.handleBatch(consumer, payload);
+    } finally {
+      this.activeBatches -= 1;
+      // Leaving (stop) or giving the partitions back (rebalance): commit what is resolved now, straight to the
+      // coordinator (kafkajs' runner no longer takes commits once it stops).
+      if (this.stopping || !payload.isRunning()) {
+        const offsets = uncommittedOffsets();
+        if (offsets.topics.length > 0) {
+          await commitOffsetsIfNecessary(offsets).catch((error: unknown) =>
+            this.logger.debug({ err: error }, 'committing resolved offsets on the way out failed; they are redelivered'),
+          );
+        }
+      }
+    }
+  }
+
+  private async handleBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale } = payload;
     const partitionKey = `${batch.topic}/${batch.partition}`;
     for (let start = 0; start < batch.messages.length; start += this.settings.maxBatchSize) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale() || this.stopping) return;
       const chunk = batch.messages
         .slice(start, start + this.settings.maxBatchSize)
         .map((message) => toConsumedMessage(batch, message));
@@ -510,6 +656,7 @@ class GroupConsumer {
           this.logger.debug({ err: error }, 'heartbeat during a batch failed; the group is rebalancing');
         });
       }, Math.max(100, Math.floor(this.settings.heartbeatInterval / 2)));
+      this.stats.delivered += chunk.length;
       try {
         await this.handler(chunk, onProgress, revoked.signal);
       } catch (error) {
@@ -522,8 +669,14 @@ class GroupConsumer {
       }
       this.failures.delete(partitionKey);
       resolveOffset(last.offset);
-      // Throws when the group rebalances: kafkajs commits what is resolved and rejoins.
-      await heartbeat();
+      try {
+        await heartbeat();
+      } catch (error) {
+        // The group rebalances: commit what is resolved before kafkajs rejoins (it forgets resolved offsets).
+        if (isRebalanceError(error)) await commitOffsetsIfNecessary(uncommittedOffsets()).catch(() => undefined);
+        throw error;
+      }
+      // Commits only once commitIntervalMs passed since the last commit (or autoCommitThreshold offsets are resolved).
       await commitOffsetsIfNecessary();
     }
   }
@@ -562,6 +715,20 @@ class GroupConsumer {
     }, backoff);
     this.resumeTimers.add(timer);
   }
+}
+
+/** FNV-1a of the key: stable, so a key keeps its lane for the life of the process. */
+function laneOfKey(key: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i += 1) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % lanes;
+}
+
+function toTopicPartitionOffsets(offsets: OffsetsByTopicPartition): TopicPartitionOffset[] {
+  return offsets.topics.flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => ({ topic, partition, offset })));
 }
 
 function toConsumedMessage(batch: Batch, message: KafkaMessage): ConsumedMessage {

@@ -6,6 +6,8 @@ import {
   type ConsumeOptions,
   type ConsumerHandle,
   type PartitionPosition,
+  type SeededPartition,
+  seedOffsets,
   type TopicSpec,
   type Transport,
   type TransportMessage,
@@ -250,6 +252,30 @@ export class MemoryBroker {
     });
   }
 
+  /** See Transport.seedGroup: the group is created with a committed position on the seeded partitions only. */
+  seedGroup(groupId: string, fromGroups: readonly string[], topicName: string): SeededPartition[] {
+    const topic = this.topics.get(topicName);
+    if (!topic) return [];
+    const seeded = seedOffsets(
+      this.positions(groupId, topicName),
+      fromGroups.map((group) => this.positions(group, topicName)),
+    );
+    if (seeded.length === 0) return [];
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new Group(groupId);
+      this.groups.set(groupId, group);
+    }
+    // Registered on the topic at once, so trimming keeps what the group has still to read before it joins.
+    topic.groups.add(group);
+    for (const { partition, offset } of seeded) {
+      const log = topic.partitions[partition];
+      if (log && !group.cursors.has(log)) group.cursors.set(log, new Cursor(group, log, Number(offset)));
+    }
+    this.rebalance(group);
+    return seeded;
+  }
+
   /** Removes the member, hands its partitions to the others and waits for its in-flight batches. */
   async leave(member: Member): Promise<void> {
     if (member.stopped) {
@@ -432,6 +458,11 @@ export class MemoryTransport implements Transport {
   async positions(groupId: string, topic: string): Promise<PartitionPosition[]> {
     this.assertConnected();
     return this.broker.positions(groupId, topic);
+  }
+
+  async seedGroup(groupId: string, fromGroups: readonly string[], topic: string): Promise<SeededPartition[]> {
+    this.assertConnected();
+    return this.broker.seedGroup(groupId, fromGroups, topic);
   }
 
   private assertConnected(): void {

@@ -70,4 +70,40 @@ export interface Transport {
   consume(options: ConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle>;
   /** Where `groupId` stands on every partition of `topic`: tools that read a topic to its end (dead-letter replay) stop there. */
   positions(groupId: string, topic: string): Promise<PartitionPosition[]>;
+  /**
+   * Starts `groupId` where the groups it replaces stood on `topic`, so renaming a group neither replays nor skips.
+   * For each partition where `groupId` has NO committed offset and at least one of `fromGroups` has one, commits the
+   * LOWEST of theirs (a from-group that never committed there counts as the partition's start: it would have read
+   * from there). Duplicates are possible (handlers are idempotent), loss is not. Partitions where `groupId` already
+   * committed are never touched, so calling it on every start is safe. Call it before consume() joins the group
+   * (Kafka refuses offsets for a group with members; a replica that lost that race finds the offsets set and
+   * returns). Resolves to the partitions seeded.
+   */
+  seedGroup(groupId: string, fromGroups: readonly string[], topic: string): Promise<SeededPartition[]>;
+}
+
+/** A partition seedGroup() committed an offset on. */
+export interface SeededPartition {
+  partition: number;
+  offset: string;
+}
+
+/**
+ * The seeding rule, shared by the adapters: per partition of `positions` (the new group's) without a committed offset,
+ * the lowest of the from-groups' committed offsets, a from-group with none counting as `low`; nothing when no
+ * from-group committed there (the group's own reset policy, earliest or latest, applies as for any new group).
+ */
+export function seedOffsets(target: readonly PartitionPosition[], from: readonly (readonly PartitionPosition[])[]): SeededPartition[] {
+  const seeded: SeededPartition[] = [];
+  for (const position of target) {
+    if (position.committed !== undefined) continue;
+    const theirs = from.map((positions) => positions.find((p) => p.partition === position.partition)?.committed);
+    if (theirs.every((offset) => offset === undefined)) continue;
+    const lowest = theirs.reduce<bigint>((min, offset) => {
+      const value = BigInt(offset ?? position.low);
+      return value < min ? value : min;
+    }, BigInt(position.high));
+    seeded.push({ partition: position.partition, offset: (lowest < BigInt(position.low) ? BigInt(position.low) : lowest).toString() });
+  }
+  return seeded;
 }

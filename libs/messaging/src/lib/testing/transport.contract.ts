@@ -370,5 +370,36 @@ export function describeTransportContract(
       await handle.stop();
       expect(await transport.positions(group, topic)).toEqual([{ partition: 0, low: '0', high: '3', committed: '3' }]);
     });
+
+    it('seeds a new group from the lowest committed offset of the groups it replaces, once, so it neither replays nor skips', async () => {
+      const transport = await connected();
+      const topic = newTopic();
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      const [ahead, behind, replacement] = [newGroup(), newGroup(), newGroup()];
+      await transport.send(topic, messagesFor('m', range(0, 4)));
+      const [aheadRecorder, behindRecorder] = [new Recorder(), new Recorder()];
+      const aheadHandle = await consume(transport, { groupId: ahead, topics: [topic], fromBeginning: true }, aheadRecorder);
+      const behindHandle = await consume(transport, { groupId: behind, topics: [topic], fromBeginning: true }, behindRecorder);
+      await waitFor('both groups to get m3', () => aheadRecorder.has('m3') && behindRecorder.has('m3'), waitTimeoutMs);
+      await behindHandle.stop();
+      await transport.send(topic, messagesFor('m', range(4, 10)));
+      await waitFor('the group ahead to get m9', () => aheadRecorder.has('m9'), waitTimeoutMs);
+      await aheadHandle.stop();
+
+      // Never-committed groups carry nothing over: the new group's own start rule applies.
+      expect(await transport.seedGroup(replacement, [newGroup()], topic)).toEqual([]);
+      expect(await transport.seedGroup(replacement, [ahead, behind], topic)).toEqual([{ partition: 0, offset: '4' }]);
+      expect((await transport.positions(replacement, topic))[0]?.committed).toBe('4');
+
+      const recorder = new Recorder();
+      const handle = await consume(transport, { groupId: replacement, topics: [topic], fromBeginning: true }, recorder);
+      await waitFor('the replacement to get m9', () => recorder.has('m9'), waitTimeoutMs);
+      await handle.stop();
+      // What the slowest replaced group had not committed, and nothing before it (no replay from the earliest offset).
+      expect(recorder.values()).toEqual(range(4, 10).map((i) => `m${i}`));
+      // A group with committed offsets is never moved again, e.g. by the next start.
+      expect(await transport.seedGroup(replacement, [behind], topic)).toEqual([]);
+      expect((await transport.positions(replacement, topic))[0]?.committed).toBe('10');
+    });
   });
 }
