@@ -111,3 +111,16 @@ describe('GatewayConfig: mail to contacts', () => {
     );
   });
 });
+
+describe('GatewayConfig: outbound', () => {
+  const secret = randomBytes(32).toString('hex');
+
+  it("lets 32 calls to X run at once per brand unless told otherwise, and takes OUTBOUND_BRAND_CONCURRENCY", () => {
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret }).OUTBOUND_BRAND_CONCURRENCY).toBe(32);
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, OUTBOUND_BRAND_CONCURRENCY: '8' }).OUTBOUND_BRAND_CONCURRENCY).toBe(8);
+  });
+
+  it.each(['0', '-3', '1.5', 'many', '257'])('refuses OUTBOUND_BRAND_CONCURRENCY=%s at start-up', (value) => {
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, OUTBOUND_BRAND_CONCURRENCY: value })).toMatch(/OUTBOUND_BRAND_CONCURRENCY/);
+  });
+});

@@ -5,6 +5,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { isFromAddress, isSmtpUrl, type MailRoutes, parseMailRoutes, smtpBrandsProblems } from '@perch/contacts';
 import { DEFAULT_CONFERENCE_MAX_AGENTS, DEFAULT_NOT_READY_REASONS, MAX_CONFERENCE_AGENTS, parseNotReadyReasons, parseSkillCatalog } from '@perch/contracts';
+import { DEFAULT_OUTBOUND_BRAND_CONCURRENCY, MAX_OUTBOUND_BRAND_CONCURRENCY } from '@perch/outbound';
 import { IsStrongSecret } from '@perch/platform';
 import { RedisEnv } from '@perch/service-kit';
 
@@ -117,6 +118,17 @@ export class GatewayConfig extends RedisEnv {
   @Min(0)
   @Max(24 * 3600 * 1000)
   GATEWAY_DISCONNECT_GRACE_MS = 60_000;
+
+  /**
+   * Calls to X at once per brand account in this replica: one brand's replies go out in parallel (ordered per
+   * conversation), at most this many sockets each. X's windows are kept apart from it (the rate-limit budget and the
+   * brand's pause after a 429, shared by the replicas). Default 32.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OUTBOUND_BRAND_CONCURRENCY)
+  OUTBOUND_BRAND_CONCURRENCY = DEFAULT_OUTBOUND_BRAND_CONCURRENCY;
 
   /**
    * Not-ready reason codes agents and supervisors may choose ("break,meeting"): the same list as the router's

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     },
     options: {
       replicaId: config.GATEWAY_REPLICA_ID,
+      outboundBrandConcurrency: config.OUTBOUND_BRAND_CONCURRENCY,
       desktopDir: config.GATEWAY_DESKTOP_DIR,
       offlineGraceMs: config.GATEWAY_DISCONNECT_GRACE_MS,
       notReadyReasons: config.notReadyReasons(),

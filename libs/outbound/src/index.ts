@@ -1,5 +1,6 @@
 export * from './lib/customers/customer-profile.service';
 export * from './lib/deferred-outbound-store.port';
+export * from './lib/keyed-concurrency-limit.util';
 export * from './lib/memory-deferred-outbound-store.adapter';
 export * from './lib/memory-outbound-idempotency-store.adapter';
 export * from './lib/outbound-deps.types';

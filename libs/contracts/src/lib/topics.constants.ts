@@ -11,7 +11,7 @@ export const Topics = {
   InteractionLifecycle: 'routing.interaction.v1',
   /** gateway → router: what agents do that changes routing. Key: interaction id, or agent id. */
   AgentCommand: 'agent.command.v1',
-  /** gateway → outbound worker: something to do on X, with an idempotency key. Key: brand account id. */
+  /** gateway → outbound worker: something to do on X, with an idempotency key. Key: conversation key (or interaction id; a bare post: brand account id). */
   OutboundRequested: 'x.outbound.requested.v1',
   /** outbound worker → gateway: what X answered. Key: interaction id (or command id). */
   OutboundCompleted: 'x.outbound.completed.v1',

@@ -17,4 +17,12 @@ export interface DeferredOutboundStore {
   due(now: number, limit: number): Promise<DueOutbound[]>;
   /** Drops the command if it is still due at `dueAt` (a newer deferral of it stays). */
   remove(commandId: string, dueAt: number): Promise<void>;
+  /**
+   * Holds every command of `scope` (a brand's X window: brand id and endpoint family) for `forMs`, shared by the
+   * replicas: after X said 429 (or remaining 0) their parallel workers defer instead of asking X again. A shorter
+   * pause never cuts a longer one. Durations, not instants, so replicas' clocks need not agree.
+   */
+  pause(scope: string, forMs: number): Promise<void>;
+  /** ms until `scope` may ask X again; 0 when it is not paused. */
+  pausedForMs(scope: string): Promise<number>;
 }

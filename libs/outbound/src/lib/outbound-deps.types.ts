@@ -20,6 +20,8 @@ export interface OutboundOptions {
   outboundGiveUpAfterMs?: number;
   /** How long after the request a spent X rate-limit window is waited for before the command fails. Default 1 h. */
   outboundRateLimitGiveUpAfterMs?: number;
+  /** Calls to X at once per brand in this process (OUTBOUND_BRAND_CONCURRENCY). Default 32. */
+  outboundBrandConcurrency?: number;
   /** How long a customer profile read from X is reused. Default 60000. */
   profileCacheTtlMs?: number;
   /** `outboundWorker: false` leaves x.outbound.requested.v1 to other processes (e.g. to scale it separately). */

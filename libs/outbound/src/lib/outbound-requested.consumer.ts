@@ -30,6 +30,7 @@ export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnAppl
       ...(options.outboundLeaseMs === undefined ? {} : { leaseMs: options.outboundLeaseMs }),
       ...(options.outboundGiveUpAfterMs === undefined ? {} : { giveUpAfterMs: options.outboundGiveUpAfterMs }),
       ...(options.outboundRateLimitGiveUpAfterMs === undefined ? {} : { rateLimitGiveUpAfterMs: options.outboundRateLimitGiveUpAfterMs }),
+      ...(options.outboundBrandConcurrency === undefined ? {} : { brandConcurrency: options.outboundBrandConcurrency }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     this.redriver = new OutboundRedriver({ store: deferred, publisher: bus, ...(options.clock === undefined ? {} : { clock: options.clock }) });

@@ -154,7 +154,8 @@ describe('OutboundWorker', () => {
     publisher = new RecordingPublisher();
     now = 5_000;
     idempotency = new MemoryOutboundIdempotencyStore(clock);
-    deferred = new MemoryDeferredOutboundStore();
+    // Pauses after a 429 end by the same fake clock.
+    deferred = new MemoryDeferredOutboundStore(clock);
   });
 
   it("posts the reply with the brand's token, in reply to the customer's tweet, and publishes the tweet id", async () => {

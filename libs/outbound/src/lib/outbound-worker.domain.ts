@@ -20,10 +20,12 @@ import {
   systemClock,
   ValidationFailedError,
 } from '@perch/platform';
-import { type BrandAccount, type FollowResult, type PostedTweet, type SentDm, XErrorCode } from '@perch/x-client';
+import { type BrandAccount, type FollowResult, type PostedTweet, type SentDm, XErrorCode, type XRateLimit } from '@perch/x-client';
 
 import { type DeferredOutboundStore } from './deferred-outbound-store.port';
+import { KeyedConcurrencyLimit } from './keyed-concurrency-limit.util';
 import { type OutboundIdempotencyStore } from './outbound-idempotency-store.port';
+import { DEFAULT_OUTBOUND_BRAND_CONCURRENCY } from './outbound.constants';
 import { OutboundErrorCode } from './outbound.errors';
 import { type XActionsPort } from './x-actions.port';
 
@@ -48,6 +50,11 @@ export interface OutboundWorkerOptions {
    * 15 minutes (DMs also have a daily cap), so the default is one hour.
    */
   rateLimitGiveUpAfterMs?: number;
+  /**
+   * Calls to X at once for one brand in this process (its commands arrive in parallel, one conversation after
+   * another): bounds the sockets a burst opens. Default DEFAULT_OUTBOUND_BRAND_CONCURRENCY.
+   */
+  brandConcurrency?: number;
   clock?: Clock;
   logger?: Logger;
   /** Injected so tests can wait on a busy claim without real time. */
@@ -60,6 +67,8 @@ const BUSY_POLL_MS = 250;
 const BUSY_WAIT_IN_HANDLER_MS = 2_000;
 const MIN_OUTAGE_BACKOFF_MS = 1_000;
 const MAX_OUTAGE_BACKOFF_MS = 60_000;
+/** After X's reset second (the header has one-second resolution), as the x-client's budget does. */
+const RESET_MARGIN_MS = 250;
 
 /**
  * Carries out x.outbound.requested.v1 (reply, post, DM, follow, unfollow) exactly once per command id
@@ -71,6 +80,11 @@ const MAX_OUTAGE_BACKOFF_MS = 60_000;
  * another worker defers the command: it is kept in the DeferredOutboundStore until due, its offset is
  * committed, and the partition goes on with every other brand's commands. Outages are retried with backoff for giveUpAfterMs, rate
  * limits waited for rateLimitGiveUpAfterMs, both counted from the agent's request.
+ *
+ * One brand's commands run in parallel (the topic is keyed by conversation), at most brandConcurrency calls to X
+ * at once per brand here. When X answers 429 (or remaining 0) the brand's window for that endpoint is paused in
+ * the DeferredOutboundStore, shared by the replicas: their parallel workers defer the brand's next commands until
+ * the reset instead of drawing more 429s.
  */
 export class OutboundWorker {
   private readonly brands: ReadonlyMap<string, BrandAccount>;
@@ -80,6 +94,7 @@ export class OutboundWorker {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly perBrand: KeyedConcurrencyLimit;
 
   constructor(private readonly options: OutboundWorkerOptions) {
     this.brands = new Map(options.brands.map((brand) => [brand.id, brand]));
@@ -89,6 +104,7 @@ export class OutboundWorker {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger('outbound-worker');
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.perBrand = new KeyedConcurrencyLimit(options.brandConcurrency ?? DEFAULT_OUTBOUND_BRAND_CONCURRENCY);
   }
 
   async handle(event: EventEnvelope<OutboundRequestedPayload>): Promise<void> {
@@ -163,34 +179,38 @@ export class OutboundWorker {
     if (!brand || command.text === undefined) return undefined;
     const text = command.text;
     try {
-      switch (command.kind) {
-        case 'reply':
-        case 'post': {
-          const tweet = await this.options.x.findTweet({
-            brandToken: brand.token,
-            brandId: brand.id,
-            text,
-            ...(command.kind === 'reply' && command.inReplyToTweetId !== undefined ? { inReplyToTweetId: command.inReplyToTweetId } : {}),
-          });
-          return tweet ? { tweet } : undefined;
-        }
-        case 'dm': {
-          if (command.participantId === undefined) return undefined;
-          const dm = await this.options.x.findDm({ brandToken: brand.token, brandId: brand.id, participantId: command.participantId, text });
-          return dm ? { dm } : undefined;
-        }
-        case 'follow':
-        case 'unfollow':
-          return undefined;
-        default:
-          return assertUnreachable(command.kind);
-      }
+      return await this.perBrand.run(brand.id, () => this.lookOnX(command, brand, text));
     } catch (error) {
       // Not knowing is not a licence to act twice: come back to the whole command later.
       await this.options.idempotency.release(command.commandId, this.options.workerId);
       log.warn({ err: error }, 'could not check X for an earlier attempt');
       if (dispositionOf(error) !== 'retry') throw error instanceof PerchError ? error : new RetryableError<XErrorCode>(errorMessage(error), XErrorCode.Unavailable);
       throw this.deferral(command, error) ?? error;
+    }
+  }
+
+  private async lookOnX(command: OutboundRequestedPayload, brand: BrandAccount, text: string): Promise<Outcome | undefined> {
+    switch (command.kind) {
+      case 'reply':
+      case 'post': {
+        const tweet = await this.options.x.findTweet({
+          brandToken: brand.token,
+          brandId: brand.id,
+          text,
+          ...(command.kind === 'reply' && command.inReplyToTweetId !== undefined ? { inReplyToTweetId: command.inReplyToTweetId } : {}),
+        });
+        return tweet ? { tweet } : undefined;
+      }
+      case 'dm': {
+        if (command.participantId === undefined) return undefined;
+        const dm = await this.options.x.findDm({ brandToken: brand.token, brandId: brand.id, participantId: command.participantId, text });
+        return dm ? { dm } : undefined;
+      }
+      case 'follow':
+      case 'unfollow':
+        return undefined;
+      default:
+        return assertUnreachable(command.kind);
     }
   }
 
@@ -201,8 +221,21 @@ export class OutboundWorker {
         failure: { code: OutboundErrorCode.UnknownBrandAccount, detail: `No token is configured for brand account ${command.brandAccountId}` },
       });
     }
+    const scope = pauseScopeOf(command, brand);
     try {
-      const outcome = await this.act(command, brand);
+      // Pauses are read and written inside the brand's slot: the command that gets the slot next sees a 429 met
+      // by the one that held it.
+      const outcome = await this.perBrand.run(brand.id, async () => {
+        await this.refuseWhilePaused(scope, log);
+        try {
+          const done = await this.act(command, brand);
+          await this.pauseWhenSpent(scope, done, log);
+          return done;
+        } catch (error) {
+          if (isRateLimited(error)) await this.pause(scope, retryAfterOf(error), log);
+          throw error;
+        }
+      });
       log.info({ ...('tweet' in outcome ? { tweetId: outcome.tweet.tweetId } : {}), ...('dm' in outcome ? { dmEventId: outcome.dm.dmEventId } : {}) }, 'carried out on X');
       return this.result(command, outcome);
     } catch (error) {
@@ -220,6 +253,37 @@ export class OutboundWorker {
       }
       log.warn({ err: error }, 'X stayed unavailable past the deadline; reporting the command as failed');
       return this.result(command, { failure: failureOf(error, isRateLimited(error) ? XErrorCode.RateLimited : XErrorCode.Unavailable) });
+    }
+  }
+
+  /** A paused window is treated as X's 429 would be (X did nothing): the command waits for the reset. */
+  private async refuseWhilePaused(scope: string, log: Logger): Promise<void> {
+    let pausedMs = 0;
+    try {
+      pausedMs = await this.options.deferred.pausedForMs(scope);
+    } catch (error) {
+      // The pause only spares X needless calls; X's own 429 and the budget still hold the window.
+      log.warn({ err: error, scope }, 'could not read whether the brand is paused; asking X');
+    }
+    if (pausedMs > 0) {
+      throw new RetryableError<XErrorCode>(`X's window ${scope} is spent for ${Math.ceil(pausedMs / 1000)} s more (paused by a worker X answered)`, XErrorCode.RateLimited, { scope, paused: true }, pausedMs);
+    }
+  }
+
+  /** X said this call spent the window: the other replicas stop before drawing 429s. */
+  private async pauseWhenSpent(scope: string, outcome: Outcome, log: Logger): Promise<void> {
+    const rateLimit: XRateLimit | undefined = 'tweet' in outcome ? outcome.tweet.rateLimit : 'dm' in outcome ? outcome.dm.rateLimit : undefined;
+    if (!rateLimit || rateLimit.remaining > 0) return;
+    const untilReset = rateLimit.resetAt - this.clock.now() + RESET_MARGIN_MS;
+    if (untilReset > 0) await this.pause(scope, untilReset, log);
+  }
+
+  private async pause(scope: string, forMs: number, log: Logger): Promise<void> {
+    try {
+      await this.options.deferred.pause(scope, forMs);
+      log.warn({ scope, forMs }, "X's window for the brand is spent; its commands wait for the reset");
+    } catch (error) {
+      log.warn({ err: error, scope }, 'could not share the pause of the brand with the other workers');
     }
   }
 
@@ -302,6 +366,30 @@ export class OutboundWorker {
 
 function isRateLimited(error: unknown): boolean {
   return error instanceof RetryableError && error.code === XErrorCode.RateLimited;
+}
+
+function retryAfterOf(error: unknown): number {
+  return (error instanceof RetryableError ? error.retryAfterMs : undefined) ?? 60_000;
+}
+
+/**
+ * X's window a command spends, as the x-client's budget names it: one per brand and endpoint, so a spent DM
+ * window (15 per 15 min) does not hold the brand's replies.
+ */
+export function pauseScopeOf(command: Pick<OutboundRequestedPayload, 'kind'>, brand: Pick<BrandAccount, 'id'>): string {
+  switch (command.kind) {
+    case 'reply':
+    case 'post':
+      return `${brand.id}:tweets.create`;
+    case 'dm':
+      return `${brand.id}:dm.send`;
+    case 'follow':
+      return `${brand.id}:users.follow`;
+    case 'unfollow':
+      return `${brand.id}:users.unfollow`;
+    default:
+      return assertUnreachable(command.kind);
+  }
 }
 
 /** What X created or changed for one command. */

@@ -6,3 +6,10 @@ export const OUTBOUND_DEPS = Symbol('OUTBOUND_DEPS');
  * wait defers the command instead (kept aside until due; the partition goes on). Pass it to the RateLimitBudget.
  */
 export const OUTBOUND_MAX_INLINE_WAIT_MS = 2_000;
+/**
+ * Calls to X at once per brand in one process (OUTBOUND_BRAND_CONCURRENCY): enough for well over 1,000 replies a
+ * second against a fast X, few enough that a burst opens tens of sockets, not hundreds.
+ */
+export const DEFAULT_OUTBOUND_BRAND_CONCURRENCY = 32;
+/** The most OUTBOUND_BRAND_CONCURRENCY may say: the bus handles at most 256 keys of a batch at once anyway. */
+export const MAX_OUTBOUND_BRAND_CONCURRENCY = 256;

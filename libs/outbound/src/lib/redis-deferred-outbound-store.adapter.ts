@@ -21,10 +21,18 @@ end
 return 0
 `;
 
+// Extends a pause, never shortens it: PTTL is -2 for no key, so any pause beats none.
+const PAUSE = `
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 1
+`;
+
 export interface RedisDeferredOutboundStoreOptions {
   /** Owned by the caller. */
   redis: Redis;
-  /** e.g. "perch:outbound:"; the store uses `<prefix>deferred` and `<prefix>deferred:commands`. */
+  /** e.g. "perch:outbound:"; the store uses `<prefix>{deferred}`, `<prefix>{deferred}:commands` and `<prefix>paused:<scope>`. */
   keyPrefix: string;
 }
 
@@ -57,5 +65,20 @@ export class RedisDeferredOutboundStore implements DeferredOutboundStore {
 
   async remove(commandId: string, dueAt: number): Promise<void> {
     await this.options.redis.eval(REMOVE, 2, this.queue, this.commands, commandId, String(dueAt));
+  }
+
+  async pause(scope: string, forMs: number): Promise<void> {
+    const ms = Math.round(forMs);
+    if (ms <= 0) return;
+    await this.options.redis.eval(PAUSE, 1, this.pauseKey(scope), String(ms));
+  }
+
+  async pausedForMs(scope: string): Promise<number> {
+    // The key's own expiry is the pause: no clock of this replica is compared with another's.
+    return Math.max(0, await this.options.redis.pttl(this.pauseKey(scope)));
+  }
+
+  private pauseKey(scope: string): string {
+    return `${this.options.keyPrefix}paused:${scope}`;
   }
 }

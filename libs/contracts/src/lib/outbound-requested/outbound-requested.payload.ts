@@ -51,6 +51,12 @@ export class OutboundRequestedPayload {
   requestedAt!: number;
 }
 
+/**
+ * Order matters within one conversation (a reply after its predecessor, an unfollow after its follow), not
+ * across a brand: keyed by conversation, one brand's commands spread over partitions, replicas and the bus's
+ * concurrent keys (see @perch/outbound's README). A brand's rate limits are kept by the worker, not by the key.
+ * A new post outside any conversation keeps the brand's key, so a brand's announcements stay in order.
+ */
 export function outboundRequestedKey(payload: OutboundRequestedPayload): string {
-  return payload.brandAccountId;
+  return payload.conversationKey ?? payload.interactionId ?? payload.brandAccountId;
 }

@@ -65,5 +65,25 @@ export function describeDeferredOutboundStoreContract(name: string, factory: () 
       await store.remove(event.payload.commandId, 7_000);
       expect(await store.due(9_000, 10)).toEqual([]);
     });
+
+    it("pauses a brand's X window for every worker until it runs out, and a shorter pause never cuts a longer one", async () => {
+      const scope = `1001:tweets:${randomUUID()}`;
+      expect(await store.pausedForMs(scope)).toBe(0);
+      await store.pause(scope, 5_000);
+      expect(await store.pausedForMs(scope)).toBeGreaterThan(4_000);
+      expect(await store.pausedForMs(`${scope}:other`)).toBe(0);
+      await store.pause(scope, 1_000);
+      expect(await store.pausedForMs(scope)).toBeGreaterThan(4_000);
+      await store.pause(scope, 20_000);
+      expect(await store.pausedForMs(scope)).toBeGreaterThan(15_000);
+    });
+
+    it('lets a paused window go once its pause has run out', async () => {
+      const scope = `1001:dm:${randomUUID()}`;
+      await store.pause(scope, 40);
+      expect(await store.pausedForMs(scope)).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await store.pausedForMs(scope)).toBe(0);
+    });
   });
 }
