@@ -5,11 +5,24 @@
 // RedisRoutingStore, like router replicas) dispatch at once, at each level of BENCH_ROUTING_CONCURRENCY
 // (1,2,4,8,16,32), BENCH_ROUTING_DECISIONS (10000) decisions per level; between levels the offers are
 // accepted and completed and the queue refilled (not timed). Then full cycles (upsert, dispatch, accept,
-// complete) at the best level. Own tenant, deleted afterwards. Prints progress and figures, then (last
+// complete) at the best level. Then the router's own cycle (RouterService: tweet offered at once, accepted,
+// completed) by one router and by as many as the best level, on a tenant with free agents and nothing waiting (the
+// typical tweet), counting the Lua scripts each tweet costs: with the stores' answers that let the router skip a
+// dispatch certain to find nothing, and without them (every dispatch asked, as before). Own tenants, deleted afterwards. Prints progress and figures, then (last
 // line) one JSON object. REDIS_URL (redis://127.0.0.1:6379).
-import { type Classification, type InboundMessage } from '@perch/contracts';
-import { newId, percentile } from '@perch/platform';
-import { type Offer, RedisRoutingStore, routingKeys } from '@perch/routing';
+import {
+  type AgentCommandPayload,
+  type Classification,
+  type EventEnvelope,
+  type InboundClassifiedPayload,
+  type InboundMessage,
+  type PayloadOf,
+  type TopicName,
+  Topics,
+} from '@perch/contracts';
+import { type PublishContext, RecordingEventPublisher } from '@perch/messaging';
+import { createLogger, newId, percentile, systemClock } from '@perch/platform';
+import { type Offer, RedisRoutingStore, RouterService, type RoutingStore, routingKeys } from '@perch/routing';
 import { Redis } from 'ioredis';
 
 import { benchLog, envInteger } from '../bench-env.util';
@@ -146,16 +159,16 @@ function startOutboxDrain(store: RedisRoutingStore): { stop(): Promise<number> }
 }
 
 /** Closed loop: `concurrency` clients, one call in flight each, until `total` calls; per-call wall times. */
-async function closedLoop<T>(
-  clients: readonly Client[],
+async function closedLoop<C, T>(
+  clients: readonly C[],
   concurrency: number,
   total: number,
-  call: (client: Client) => Promise<T>,
+  call: (client: C) => Promise<T>,
 ): Promise<{ elapsedMs: number; durations: number[]; results: T[] }> {
   const durations: number[] = [];
   const results: T[] = [];
   let issued = 0;
-  const worker = async (client: Client): Promise<void> => {
+  const worker = async (client: C): Promise<void> => {
     while (issued < total) {
       issued += 1;
       const started = performance.now();
@@ -169,6 +182,72 @@ async function closedLoop<T>(
   const elapsedMs = performance.now() - started;
   durations.sort((a, b) => a - b);
   return { elapsedMs, durations, results };
+}
+
+/** The state-changing store methods: one Lua script each. */
+const SCRIPTED = new Set([
+  'setPresence',
+  'upsertInteraction',
+  'dispatch',
+  'accept',
+  'decline',
+  'transferToQueue',
+  'offerTransfer',
+  'offerConference',
+  'leaveConference',
+  'sweepExpiredOffers',
+  'sweepRequirements',
+  'complete',
+  'endWrapUps',
+]);
+
+/**
+ * A store that counts its scripts; `askEveryDispatch`: it never says a dispatch would find nothing, so the router asks
+ * every time (its behaviour before the stores' answers).
+ */
+function countedStore(store: RedisRoutingStore, counts: { scripts: number; dispatches: number }, askEveryDispatch: boolean): RoutingStore {
+  return new Proxy(store, {
+    get: (target, property, receiver) => {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (property === 'mayDispatchAfter' && askEveryDispatch) return () => true;
+      return (...args: unknown[]) => {
+        if (SCRIPTED.has(property)) counts.scripts += 1;
+        if (property === 'dispatch') counts.dispatches += 1;
+        return method.apply(target, args);
+      };
+    },
+  });
+}
+
+interface NotedOffer {
+  interactionId: string;
+  offerId: string;
+  agentId: string;
+}
+
+/** Drops the events once validated (no Kafka), noting each offer by its conversation so the cycle can answer it. */
+class OfferNotingPublisher extends RecordingEventPublisher {
+  constructor(private readonly offers: Map<string, NotedOffer>) {
+    super('bench-router');
+  }
+
+  override async publish<T extends TopicName>(topic: T, payload: PayloadOf<T>, context: PublishContext): Promise<EventEnvelope<PayloadOf<T>>> {
+    const envelope = await super.publish(topic, payload, context);
+    this.clear();
+    if (topic === Topics.InteractionLifecycle) {
+      const event = payload as PayloadOf<typeof Topics.InteractionLifecycle>;
+      if (event.type === 'offered' && event.offerId !== undefined && event.agentId !== undefined) {
+        this.offers.set(event.conversationKey, { interactionId: event.interactionId, offerId: event.offerId, agentId: event.agentId });
+      }
+    }
+    return envelope;
+  }
+}
+
+function benchEnvelope<P>(payload: P): EventEnvelope<P> {
+  return { eventId: newId(), occurredAt: new Date().toISOString(), correlationId: newId(), schemaVersion: 1, producer: 'bench', payload };
 }
 
 async function main(): Promise<void> {
@@ -311,6 +390,12 @@ async function main(): Promise<void> {
       `full cycles: ${fullCycle.cyclesPerSecond}/s (4 scripts each), dispatch p99 ${fullCycle.dispatchP99Ms} ms, cycle p50 ${fullCycle.cycleP50Ms} ms, p99 ${fullCycle.cycleP99Ms} ms`,
     );
 
+    // One router alone (the cost of a tweet) and as many as the best level (what replicas racing cost).
+    const routerCycles: RouterCycleResult[] = [];
+    for (const routers of [...new Set([1, best.concurrency])]) {
+      routerCycles.push(...(await measureRouterCycles(redisUrl, `${tenant}-router${routers}`, routers, cycles)));
+    }
+
     const drained = await drain.stop();
     const outboxLeft = await admin.xlen(keys.outbox);
     log(`outbox: ${drained} changes taken and acknowledged by the drain, ${outboxLeft} left`);
@@ -335,6 +420,7 @@ async function main(): Promise<void> {
       rawScript: { commands: raw.commands, writes: raw.writes, byName: raw.byName },
       levels: results,
       fullCycle,
+      routerCycles,
       outbox: { drained, left: outboxLeft },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -346,6 +432,91 @@ async function main(): Promise<void> {
     await drain.stop();
     await Promise.all([admin, drainer, ...clients.map(({ redis }) => redis)].map((redis) => redis.quit()));
   }
+}
+
+interface RouterCycleResult {
+  routers: number;
+  mode: 'every dispatch asked' | 'store answers';
+  cyclesPerSecond: number;
+  scriptsPerTweet: number;
+  dispatchesPerTweet: number;
+  cycleP50Ms: number;
+  cycleP99Ms: number;
+}
+
+/**
+ * RouterService cycles on their own tenant, `concurrency` routers (one connection and store each) sharing it:
+ * ROUTER_AGENTS agents ready, nothing waiting; each cycle a tweet (handleClassified), its offer accepted and the
+ * interaction completed (handleAgentCommand), events through each router's outbox relay. Twice: every dispatch asked,
+ * then with the stores' answers.
+ */
+async function measureRouterCycles(redisUrl: string, tenant: string, concurrency: number, cycles: number): Promise<RouterCycleResult[]> {
+  const agents = Math.max(50, concurrency * 4);
+  const connections = Array.from({ length: concurrency }, () => new Redis(redisUrl, { maxRetriesPerRequest: 2 }));
+  // Offers are logged at info: not in a benchmark's output.
+  const logger = createLogger('bench-router');
+  logger.level = 'warn';
+  const results: RouterCycleResult[] = [];
+  try {
+    const [first] = connections;
+    if (!first) throw new Error('no connection');
+    const setup = new RedisRoutingStore(first, tenant);
+    for (let i = 0; i < agents; i += 1) {
+      await setup.setPresence({ agentId: `router-agent-${i}`, state: 'ready', capacity: AGENT_CAPACITY, now: Date.now() });
+    }
+    await setup.ackChanges((await setup.claimChanges({ relayId: 'bench-setup', limit: agents + 10 })).map((change) => change.id));
+    for (const askEveryDispatch of [true, false]) {
+      const counts = { scripts: 0, dispatches: 0 };
+      const offers = new Map<string, NotedOffer>();
+      const routers = connections.map(
+        (redis) =>
+          new RouterService(countedStore(new RedisRoutingStore(redis, tenant), counts, askEveryDispatch), new OfferNotingPublisher(offers), systemClock, logger, {
+            tenant,
+            offerTimeoutMs: OFFER_TIMEOUT_MS,
+            sweepIntervalMs: 60_000,
+          }),
+      );
+      const command = (payload: Omit<AgentCommandPayload, 'commandId'>): EventEnvelope<AgentCommandPayload> => benchEnvelope({ commandId: newId(), ...payload });
+      const run = await closedLoop(routers, concurrency, cycles, async (router) => {
+        const tweet = message(false);
+        const classified: InboundClassifiedPayload = { message: tweet, classification: LABELS, classifiedAt: Date.now() };
+        await router.handleClassified(benchEnvelope(classified));
+        // Another router's loop may have offered this tweet: its flush announces it soon after.
+        let offer = offers.get(tweet.conversationKey);
+        while (offer === undefined) {
+          await new Promise((resolve) => setImmediate(resolve));
+          offer = offers.get(tweet.conversationKey);
+        }
+        offers.delete(tweet.conversationKey);
+        await router.handleAgentCommand(command({ type: 'accept', agentId: offer.agentId, interactionId: offer.interactionId, offerId: offer.offerId }));
+        await router.handleAgentCommand(command({ type: 'complete', agentId: offer.agentId, interactionId: offer.interactionId }));
+      });
+      const result: RouterCycleResult = {
+        routers: concurrency,
+        mode: askEveryDispatch ? 'every dispatch asked' : 'store answers',
+        cyclesPerSecond: Math.round(cycles / (run.elapsedMs / 1000)),
+        scriptsPerTweet: round2(counts.scripts / cycles),
+        dispatchesPerTweet: round2(counts.dispatches / cycles),
+        cycleP50Ms: round2(percentile(run.durations, 50)),
+        cycleP99Ms: round2(percentile(run.durations, 99)),
+      };
+      results.push(result);
+      log(
+        `router cycles at ${concurrency} routers (${result.mode}): ${result.cyclesPerSecond}/s, ${result.scriptsPerTweet} Lua scripts per tweet ` +
+          `(${result.dispatchesPerTweet} dispatches), cycle p50 ${result.cycleP50Ms} ms, p99 ${result.cycleP99Ms} ms`,
+      );
+    }
+  } finally {
+    const [admin] = connections;
+    if (admin) {
+      for await (const batch of admin.scanStream({ match: routingKeys(tenant).pattern, count: 1000 })) {
+        const found = batch as string[];
+        if (found.length > 0) await admin.unlink(...found);
+      }
+    }
+    await Promise.all(connections.map((redis) => redis.quit()));
+  }
+  return results;
 }
 
 function round2(value: number): number {

@@ -73,6 +73,33 @@ describe(IngestorService.name, () => {
     expect(ingestor.counters.duplicates).toBe(1);
   });
 
+  it('drops the poll’s second sighting of a published tweet from memory, without asking the dedupe store', async () => {
+    const claims = jest.spyOn(dedupe, 'claim');
+    await source.handlers?.onTweet(tweet('7020'), Date.now(), 'stream');
+    await source.handlers?.onTweet(tweet('7020'), Date.now(), 'mentions-poll');
+    await waitFor('the tweet published', () => published.length === 1);
+    expect(published.map((p) => p.messageId)).toEqual(['7020']);
+    expect(claims).toHaveBeenCalledTimes(1);
+    expect(ingestor.counters).toMatchObject({ duplicates: 1, knownDuplicates: 1 });
+  });
+
+  it('asks the dedupe store again for an id it no longer remembers, and still publishes it once', async () => {
+    const own = new MemoryTransport();
+    const bus = await ingestorBusCapturing(own, published, deadLetters);
+    const small = new IngestorService([], new TweetNormalizer([{ id: '100', username: 'acme_support', token: 't' }]), dedupe, bus, createLogger('test'), {
+      recentlyPublishedCapacity: 1,
+    });
+    const claims = jest.spyOn(dedupe, 'claim');
+    await small.ingest(tweet('7030'), Date.now(), 'stream');
+    await small.ingest(tweet('7031'), Date.now(), 'stream');
+    await small.ingest(tweet('7030'), Date.now(), 'mentions-poll');
+    await waitFor('both tweets published', () => published.length === 2);
+    expect(published.map((p) => p.messageId).sort()).toEqual(['7030', '7031']);
+    expect(claims).toHaveBeenCalledTimes(3);
+    expect(small.counters).toMatchObject({ duplicates: 1, knownDuplicates: 0 });
+    await own.disconnect();
+  });
+
   it('does not publish the brand’s own tweets', async () => {
     void source.handlers?.onTweet(tweet('7003', '100'), Date.now(), 'stream');
     void source.handlers?.onTweet(tweet('7004'), Date.now(), 'stream');

@@ -23,6 +23,8 @@ export interface IngestorCounters {
   claimWaits: number;
   /** Published messages whose published mark could not be written (a redelivery may publish them again). */
   markFailures: number;
+  /** Duplicates answered from this process's memory of what it published, without asking the dedupe store. */
+  knownDuplicates: number;
 }
 
 export interface IngestorOptions {
@@ -33,7 +35,15 @@ export interface IngestorOptions {
    * or X delivers again). Should exceed the dedupe store's claim TTL, so that a crashed holder's claim lapses within it.
    */
   maxClaimWaitMs?: number;
+  /**
+   * How many ids this process remembers having published (0: none). The stream and the mentions poll see the same
+   * tweets; the poll's second sighting is then dropped here instead of costing a dedupe-store round trip.
+   */
+  recentlyPublishedCapacity?: number;
 }
+
+/** Enough for a minute of the mentions poll's overlap at thousands of tweets a second, at about 100 bytes an id. */
+export const DEFAULT_RECENTLY_PUBLISHED_CAPACITY = 200_000;
 
 /** How often a claim held by another delivery is looked at again: that delivery normally publishes within milliseconds. */
 const CLAIM_POLL_MS = 100;
@@ -55,10 +65,14 @@ export class IngestorService {
     dmPublished: 0,
     claimWaits: 0,
     markFailures: 0,
+    knownDuplicates: 0,
   };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly dmNormalizer: DirectMessageNormalizer;
   private readonly maxClaimWaitMs: number;
+  /** Insertion-ordered, so the oldest id is dropped first once it is full. Only ever a subset of the store's marks. */
+  private readonly recentlyPublished = new Set<string>();
+  private readonly recentlyPublishedCapacity: number;
   private stopping = false;
 
   constructor(
@@ -71,6 +85,7 @@ export class IngestorService {
   ) {
     this.dmNormalizer = options.dmNormalizer ?? new DirectMessageNormalizer(normalizer.brands);
     this.maxClaimWaitMs = options.maxClaimWaitMs ?? 2 * DEFAULT_CLAIM_TTL_MS;
+    this.recentlyPublishedCapacity = options.recentlyPublishedCapacity ?? DEFAULT_RECENTLY_PUBLISHED_CAPACITY;
   }
 
   async start(): Promise<void> {
@@ -127,6 +142,12 @@ export class IngestorService {
    * messageId. Marking before publishing would instead hide the message for the whole retention window.
    */
   private async publishOnce(message: InboundMessage, dedupeKey: string, raw: string): Promise<boolean> {
+    // Safe without the store: an id is remembered only after this process marked it published there.
+    if (this.recentlyPublished.has(dedupeKey)) {
+      this.counters.duplicates += 1;
+      this.counters.knownDuplicates += 1;
+      return false;
+    }
     const token = await this.claim(dedupeKey);
     if (token === undefined) {
       this.counters.duplicates += 1;
@@ -180,11 +201,21 @@ export class IngestorService {
   private async markPublished(dedupeKey: string, message: InboundMessage): Promise<void> {
     try {
       await this.dedupe.markPublished(dedupeKey);
+      this.remember(dedupeKey);
     } catch (error) {
       // It is on Kafka already: failing the source would only make it bring the message again. The claim lapses, and a
       // later delivery may publish a duplicate, which the router drops by messageId.
       this.counters.markFailures += 1;
       this.logger.warn({ err: errorMessage(error), messageId: message.messageId }, 'published message could not be marked; a redelivery may publish it again');
+    }
+  }
+
+  private remember(dedupeKey: string): void {
+    if (this.recentlyPublishedCapacity === 0) return;
+    this.recentlyPublished.add(dedupeKey);
+    if (this.recentlyPublished.size > this.recentlyPublishedCapacity) {
+      const oldest = this.recentlyPublished.values().next();
+      if (oldest.done !== true) this.recentlyPublished.delete(oldest.value);
     }
   }
 

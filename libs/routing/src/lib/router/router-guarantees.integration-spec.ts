@@ -48,8 +48,8 @@ const AGENTS: readonly Pick<AgentCommandPayload, 'agentId' | 'capacity' | 'capac
   { agentId: 'g-5', capacity: 1, skills: ['spanish=2'] },
 ];
 const AGENT_IDS = AGENTS.map((agent) => agent.agentId);
-/** Store calls that only read: not serialized, not audited. */
-const READS = new Set(['getAgent', 'getInteraction', 'queueDepth', 'listAvailable', 'getAgentWork']);
+/** Store calls that only read: not serialized, not audited. mayDispatchAfter is synchronous and reads no state. */
+const READS = new Set(['getAgent', 'getInteraction', 'queueDepth', 'listAvailable', 'getAgentWork', 'mayDispatchAfter']);
 
 const LABELS: readonly Partial<Classification>[] = [
   { actionability: 'not-actionable', sentiment: 'positive' },
@@ -97,6 +97,8 @@ class Referee {
   /** Transfers taken over, guests who joined, guests who left, hand-overs: what the run exercised. */
   readonly passed = { transfers: 0, joins: 0, leaves: 0, handOvers: 0 };
   dispatches = 0;
+  /** Store answers that said no dispatch could offer anything (the router skipped that dispatch), each checked. */
+  certified = 0;
   /** Dispatches made while two or more interactions waited: the ones where order mattered. */
   contested = 0;
   maxLiveAfterDeadlineMs = 0;
@@ -115,7 +117,7 @@ class Referee {
         if (typeof value !== 'function' || typeof property !== 'string') return value;
         const method = value as (...args: unknown[]) => Promise<unknown>;
         if (READS.has(property)) return (...args: unknown[]) => method.apply(target, args);
-        return (...args: unknown[]) => this.exclusive(() => this.step(replica, property, args, () => method.apply(target, args)));
+        return (...args: unknown[]) => this.exclusive(() => this.step(target, replica, property, args, () => method.apply(target, args)));
       },
     });
   }
@@ -149,14 +151,33 @@ class Referee {
     return run;
   }
 
-  private async step(replica: string, method: string, args: unknown[], call: () => Promise<unknown>): Promise<unknown> {
-    if (method === 'dispatch') return this.dispatch(replica, Number(args[0]), call);
+  private async step(store: RoutingStore, replica: string, method: string, args: unknown[], call: () => Promise<unknown>): Promise<unknown> {
+    if (method === 'dispatch') {
+      const offer = await this.dispatch(replica, Number(args[0]), call);
+      await this.checkCertificate(store, replica, method, offer);
+      return offer;
+    }
     const result = await call();
     this.observe(method, args, result);
+    await this.checkCertificate(store, replica, method, result);
     // A requirements sweep that found nothing due changed nothing (every replica runs one per sweep): no audit needed.
     if (method === 'sweepRequirements' && Array.isArray(result) && result.length === 0) return result;
     await this.audit(`${replica} ${method}`);
     return result;
+  }
+
+  /**
+   * A store answer that says no dispatch could offer anything (so the router skips it) must be right in the state the
+   * call left, read here before any other state-changing call runs: the oracle finds no pair either.
+   */
+  private async checkCertificate(store: RoutingStore, replica: string, method: string, result: unknown): Promise<void> {
+    if (typeof result !== 'object' || result === null || store.mayDispatchAfter(result)) return;
+    this.certified += 1;
+    const agents = (await Promise.all(AGENT_IDS.map((id) => this.reader.getAgent(id)))).filter((a): a is AgentRecord => a !== undefined);
+    const records = await Promise.all([...this.open].map((id) => this.reader.getInteraction(id)));
+    const queued = records.filter((record): record is InteractionRecord => record?.state === 'queued');
+    const expected = expectedPair(agents, queued, Date.now(), OPTIONS.agingStepMs);
+    if (expected) this.violate(`${replica} ${method} said nothing could be dispatched, but ${expected.interactionId} fits ${expected.agentId}`);
   }
 
   /** The records just before the dispatch decide what it must do: exactly the pair the oracle computes. */
@@ -591,6 +612,7 @@ describe('Router guarantees on Redis, three replicas racing', () => {
       ...referee.passed,
       offers: referee.offers.size,
       dispatches: referee.dispatches,
+      certified: referee.certified,
       contested: referee.contested,
       timeouts: lateness.length,
       maxTimeoutLatenessMs: Math.max(0, ...lateness),
@@ -601,6 +623,8 @@ describe('Router guarantees on Redis, three replicas racing', () => {
     // The run exercised what it claims to (not a vacuous pass).
     expect(referee.created.size).toBeGreaterThan(80);
     expect(referee.contested).toBeGreaterThan(50);
+    // Dispatches the replicas skipped on a store's word that nothing could be offered, each checked against the oracle.
+    expect(referee.certified).toBeGreaterThan(10);
     expect(counts.declines).toBeGreaterThan(5);
     expect(lateness.length).toBeGreaterThan(5);
     expect(counts.completes).toBeGreaterThan(50);

@@ -38,6 +38,9 @@ import {
 } from '../routing.types';
 import { type RoutingStore } from '../store/routing-store.port';
 
+/** Far more than the offers made while one step runs, even at thousands of steps a second. */
+const RECENTLY_OFFERED_CAPACITY = 10_000;
+
 export interface RouterServiceOptions {
   tenant: string;
   /** How long an agent has to accept or decline an offer. */
@@ -101,6 +104,11 @@ export class RouterService {
   readonly relay: OutboxRelay;
   private readonly conferenceMaxAgents: number;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * Interactions this process offered lately, whichever step's loop did: under load many steps dispatch at once and one
+   * step's loop often offers another step's new interaction, which must not then be announced 'queued' as well.
+   */
+  private readonly recentlyOffered = new Set<string>();
   private sweeping: Promise<void> | undefined;
   private sweepOwed = false;
 
@@ -172,8 +180,8 @@ export class RouterService {
 
     // 'created' or 'message-added' leaves with the dispatch loop's flush, before the offers the loop made.
     const { interaction } = result;
-    const offers = await this.dispatchLoop(trigger);
-    if (result.kind === 'created' && !offers.some((offer) => offer.interactionId === interaction.interactionId)) {
+    const offers = await this.dispatchLoop(trigger, result);
+    if (result.kind === 'created' && !offers.some((offer) => offer.interactionId === interaction.interactionId) && !this.recentlyOffered.has(interaction.interactionId)) {
       // Informational ('created' already means waiting), so published directly rather than through the outbox.
       await this.publishLifecycle('queued', interaction, trigger, { reason: 'no available agent' });
     }
@@ -216,7 +224,7 @@ export class RouterService {
           this.logger.warn({ agentId: agent.agentId, cause, interactions: agent.heldByOfflineAgent }, 'agent offline holding assigned work');
         }
         // A newly ready agent (or one with more capacity), or withdrawn offers, get dispatched at once.
-        await this.dispatchLoop(trigger);
+        await this.dispatchLoop(trigger, agent);
         return;
       }
       case 'accept': {
@@ -228,7 +236,7 @@ export class RouterService {
         // whichever flush or reclaim reaches it first.
         if (result.kind === 'accepted' && result.transferredFrom !== undefined) {
           // A transfer taken over: the previous holder's slot is free now.
-          await this.dispatchLoop(trigger);
+          await this.dispatchLoop(trigger, result);
           return;
         }
         // A guest joining a conference or a plain accept frees nothing.
@@ -250,7 +258,7 @@ export class RouterService {
           await this.relay.flush();
           return;
         }
-        await this.dispatchLoop(trigger);
+        await this.dispatchLoop(trigger, result);
         return;
       }
       case 'complete': {
@@ -267,7 +275,7 @@ export class RouterService {
         );
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleComplete);
         // 'completed' (with the disposition and note) and a wrap-up leave with the dispatch loop's flush.
-        await this.dispatchLoop(trigger);
+        await this.dispatchLoop(trigger, result);
         return;
       }
       case 'transfer': {
@@ -279,7 +287,7 @@ export class RouterService {
         }
         const result = await this.store.transferToQueue(command.interactionId, command.agentId, now, toChangeTrace({ ...trigger, reason }));
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleTransfer);
-        const offers = await this.dispatchLoop(trigger);
+        const offers = await this.dispatchLoop(trigger, result);
         if (!offers.some((offer) => offer.interactionId === command.interactionId)) {
           // Informational, like the 'queued' after 'created'.
           await this.publishLifecycle('queued', result.interaction, trigger, { reason: `transferred by ${command.agentId}: ${reason}`.slice(0, 500) });
@@ -302,7 +310,7 @@ export class RouterService {
         }, toChangeTrace(trigger));
         if (result.kind === 'stale') throw this.refusal(command, result.reason, RoutingErrorCode.StaleConference);
         // 'conference-left' or 'conference-handed-over' leaves with the dispatch loop's flush. A slot was freed: waiting work may fit now.
-        await this.dispatchLoop(trigger);
+        await this.dispatchLoop(trigger, result);
         return;
       }
       default:
@@ -454,14 +462,29 @@ export class RouterService {
     await this.relay.flush();
   }
 
-  /** Offers until no waiting interaction fits an available agent (or the per-trigger bound). */
-  private async dispatchLoop(trigger: Trigger): Promise<Offer[]> {
+  /**
+   * Offers until no waiting interaction fits an available agent (or the per-trigger bound). `after`: the result of the
+   * step's own change, when its store call can tell (RoutingStore.mayDispatchAfter); the sweep passes none and always
+   * dispatches.
+   *
+   * A dispatch is skipped only when the store call just before it (the step's change, or its last offer) saw, in its own
+   * atomic step after its change, an empty queue or no available agent: a dispatch run right then would return nothing
+   * and write nothing, whatever `now`. So every run of this loop is a run of the loop that makes that call, with the
+   * call scheduled immediately after the one that saw it: a schedule the store may always pick, whatever other replicas
+   * do. The completeness guarantee (after every step no waiting interaction fits an available agent) held for every
+   * schedule, so it holds here: what other replicas change after that point is their step's, and their own loop (or
+   * their own certificate) covers it.
+   */
+  private async dispatchLoop(trigger: Trigger, after?: object): Promise<Offer[]> {
     const offers: Offer[] = [];
-    while (offers.length < this.maxOffersPerTrigger) {
+    let mayDispatch = after === undefined || this.store.mayDispatchAfter(after);
+    while (mayDispatch && offers.length < this.maxOffersPerTrigger) {
       const offer = await this.store.dispatch(this.clock.now(), this.options.offerTimeoutMs, newId(), toChangeTrace(trigger));
       if (!offer) break;
       crashPoint('router.after-dispatch');
       offers.push(offer);
+      this.noteOffered(offer.interactionId);
+      mayDispatch = this.store.mayDispatchAfter(offer);
       this.logger.info(
         {
           correlationId: offer.interaction.correlationId,
@@ -475,6 +498,15 @@ export class RouterService {
     // Every change of this step (the trigger's own, then the offers) is announced before the step ends.
     await this.relay.flush();
     return offers;
+  }
+
+  private noteOffered(interactionId: string): void {
+    this.recentlyOffered.add(interactionId);
+    // Bounded: only the last moments matter (the step that created it is still running).
+    if (this.recentlyOffered.size > RECENTLY_OFFERED_CAPACITY) {
+      const oldest = this.recentlyOffered.values().next();
+      if (oldest.done !== true) this.recentlyOffered.delete(oldest.value);
+    }
   }
 
   /** An event that announces no state change of its own (so not through the outbox): the informational 'queued'. */

@@ -56,6 +56,15 @@ export interface RoutingStore {
    */
   dispatch(now: number, offerTimeoutMs: number, newOfferId: string, trace?: ChangeTrace): Promise<Offer | undefined>;
 
+  /**
+   * Whether a dispatch right after the call that returned `result` (an offer, an upsert, a presence, an accept, a
+   * decline, a transfer to the queue, a conference left, a completion, by this store) could offer anything. False only
+   * when that call saw, in its own atomic step and after its change, that no dispatch could: no waiting interaction or
+   * no available agent (a dispatch then returns nothing and changes nothing, whatever `now`). True when unsure or for
+   * any other value. Lets the router skip a dispatch certain to find nothing (docs/adr: router calls).
+   */
+  mayDispatchAfter(result: object): boolean;
+
   /** Only the agent's current, unexpired offer wins; anything else is `stale`. */
   accept(interactionId: string, offerId: string, agentId: string, now: number, trace?: ChangeTrace): Promise<AcceptResult>;
 

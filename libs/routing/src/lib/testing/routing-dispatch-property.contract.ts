@@ -172,7 +172,21 @@ interface Coverage {
   transfers: number;
   joins: number;
   leaves: number;
+  /** Store answers that said no dispatch could offer anything (a router skips that dispatch), each checked. */
+  certified: number;
 }
+
+/** The store calls a router may follow with a dispatch: their answers say whether it could offer anything. */
+const HINTED_CALLS: ReadonlySet<string> = new Set([
+  'setPresence',
+  'upsertInteraction',
+  'dispatch',
+  'accept',
+  'decline',
+  'transferToQueue',
+  'leaveConference',
+  'complete',
+]);
 
 class Run {
   now = T0;
@@ -193,7 +207,33 @@ class Run {
     private readonly harness: RoutingStoreHarness,
     private readonly coverage: Coverage,
   ) {
-    this.store = harness.store;
+    // Every answer of a call a router may follow with a dispatch is checked as it comes back (see certify).
+    const certify = (result: unknown): Promise<void> => this.certify(result);
+    this.store = new Proxy(harness.store, {
+      get: (target, property, receiver) => {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string' || !HINTED_CALLS.has(property)) return value;
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]) => {
+          const result = await method.apply(target, args);
+          await certify(result);
+          return result;
+        };
+      },
+    });
+  }
+
+  /**
+   * The store's word that no dispatch could offer anything now (RoutingStore.mayDispatchAfter: a router skips that
+   * dispatch) must be right in the state the call left: the oracle finds no pair either, whatever the time.
+   */
+  private async certify(result: unknown): Promise<void> {
+    if (typeof result !== 'object' || result === null || this.harness.store.mayDispatchAfter(result)) return;
+    this.coverage.certified += 1;
+    // A new interaction is not among `created` yet while its upsert's answer is checked.
+    const own = (result as { interaction?: InteractionRecord }).interaction?.interactionId;
+    const expected = expectedPair(await this.agents(), await this.queued(own), this.now + 1, OPTIONS.agingStepMs);
+    if (expected) throw new Error(`the store said nothing could be dispatched, but ${expected.interactionId} fits ${expected.agentId}`);
   }
 
   async apply(step: Step): Promise<void> {
@@ -470,8 +510,9 @@ class Run {
     return records.filter((record): record is AgentRecord => record !== undefined);
   }
 
-  private async queued(): Promise<InteractionRecord[]> {
-    const records = await Promise.all(this.created.map((id) => this.store.getInteraction(id)));
+  private async queued(also?: string): Promise<InteractionRecord[]> {
+    const ids = also === undefined || this.created.includes(also) ? this.created : [...this.created, also];
+    const records = await Promise.all(ids.map((id) => this.store.getInteraction(id)));
     return records.filter((record): record is InteractionRecord => record?.state === 'queued');
   }
 }
@@ -498,7 +539,7 @@ export function describeRoutingDispatchPropertyContract(
 ): void {
   describe(`RoutingStore dispatch property: ${name}`, () => {
     it('offers within one dispatch loop whenever an agent may take waiting work, never over capacity, one live offer each', async () => {
-      const coverage: Coverage = { stickyOffers: 0, widenings: 0, stickyEnds: 0, transfers: 0, joins: 0, leaves: 0 };
+      const coverage: Coverage = { stickyOffers: 0, widenings: 0, stickyEnds: 0, transfers: 0, joins: 0, leaves: 0, certified: 0 };
       await fc.assert(
         fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: settings.maxSteps, size: 'max' }), async (steps) => {
           const harness = await factory(OPTIONS);
@@ -519,12 +560,13 @@ export function describeRoutingDispatchPropertyContract(
       expect(coverage.stickyOffers).toBeGreaterThan(0);
       expect(coverage.widenings).toBeGreaterThan(0);
       expect(coverage.stickyEnds).toBeGreaterThan(0);
+      expect(coverage.certified).toBeGreaterThan(0);
     });
 
     // Transfers and conferences (ADR 0018) get a run of their own, weighted towards agents holding work and passing it
     // on (in the run above a dispatch usually fills an invitee's free slot before it answers, so joins are rare there).
     it('keeps transfers and conferences within capacity (guests count), with one live offer and one holder per interaction', async () => {
-      const coverage: Coverage = { stickyOffers: 0, widenings: 0, stickyEnds: 0, transfers: 0, joins: 0, leaves: 0 };
+      const coverage: Coverage = { stickyOffers: 0, widenings: 0, stickyEnds: 0, transfers: 0, joins: 0, leaves: 0, certified: 0 };
       await fc.assert(
         fc.asyncProperty(fc.array(conferenceStepArb, { minLength: 10, maxLength: settings.maxSteps, size: 'max' }), async (steps) => {
           const harness = await factory(OPTIONS);

@@ -42,6 +42,7 @@ import {
 import { type ChangeClaim, type RecordedChange } from '../../outbox/routing-change.types';
 import { channelOf, queueScore } from '../../priority.util';
 import { skillMatchOf } from '../../skill-rules.util';
+import { DispatchHints } from '../dispatch-hints.util';
 import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
 import {
   assertValidPresence,
@@ -101,6 +102,7 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
 
   private readonly policy: RoutingPolicy;
   private readonly outbox = new MemoryOutbox();
+  private readonly hints = new DispatchHints();
 
   constructor(
     readonly tenant: string,
@@ -110,6 +112,35 @@ export class MemoryRoutingStore implements RoutingStore, RoutingSnapshotReader {
     this.policy = routingPolicy(options);
     // Every change is recorded in the outbox in the same synchronous step that makes it (see MemoryOutbox).
     recordChangesOf(this, this.outbox);
+    this.noteDispatchHints();
+  }
+
+  mayDispatchAfter(result: object): boolean {
+    return this.hints.mayDispatchAfter(result);
+  }
+
+  /**
+   * The steps a router may follow with a dispatch remember, as the Redis scripts reply (withDispatchHint), whether a
+   * dispatch could offer anything in the state they left: not with an empty queue (it walks no interaction) or an empty
+   * available set (it has no candidate). Read right after the call, before anything else can run: each method runs
+   * synchronously to completion, so that is the state it left, as the script's own ZCARDs see it in Redis.
+   */
+  private noteDispatchHints(): void {
+    const hinted =
+      <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        const pending = method(...args);
+        const mayDispatch = this.queue.size > 0 && this.available.size > 0;
+        return pending.then((result) => this.hints.note(result, mayDispatch));
+      };
+    this.setPresence = hinted(this.setPresence.bind(this));
+    this.upsertInteraction = hinted(this.upsertInteraction.bind(this));
+    this.dispatch = hinted(this.dispatch.bind(this));
+    this.accept = hinted(this.accept.bind(this));
+    this.decline = hinted(this.decline.bind(this));
+    this.transferToQueue = hinted(this.transferToQueue.bind(this));
+    this.leaveConference = hinted(this.leaveConference.bind(this));
+    this.complete = hinted(this.complete.bind(this));
   }
 
   async claimChanges(claim: ChangeClaim): Promise<RecordedChange[]> {

@@ -1,4 +1,4 @@
-import { STATE_KEY_COUNT } from './routing-keys.util';
+import { routingKeys, STATE_KEY_COUNT, stateKeys } from './routing-keys.util';
 
 /** The consumer group every relay reads the outbox stream through: each change goes to one relay at a time. */
 export const OUTBOX_GROUP = 'relay';
@@ -27,6 +27,30 @@ if type(__reply) == 'table' and #__reply > 0 and not (type(__reply[1]) == 'strin
   redis.call('XADD', KEYS[${STATE_KEY_COUNT}], '*', 'op', '${op}', 'note', __note, 'out', cjson.encode(__reply))
 end
 return __reply
+`;
+}
+
+// Where the available set and the queue index are among KEYS (1-based), from stateKeys' order itself.
+const PROBE_KEYS = routingKeys('probe');
+const AVAILABLE_KEY = stateKeys(PROBE_KEYS).indexOf(PROBE_KEYS.available) + 1;
+const QUEUE_INDEX_KEY = stateKeys(PROBE_KEYS).indexOf(PROBE_KEYS.queueIndex) + 1;
+
+/**
+ * Wraps a state-changing script (already wrapped by withOutbox) so that its reply says, as seen in the same atomic
+ * step and after its change, whether a dispatch now could offer anything: `{reply, 1}`, or `{reply, 0}` when the
+ * queue index or the available set is empty (DISPATCH_SCRIPT then returns false without writing anything: it stops at
+ * an empty available set, and finds no group head in an empty index). Two ZCARDs; the recorded change is untouched.
+ */
+export function withDispatchHint(source: string): string {
+  return `
+local function __step()
+${source}
+end
+local __out = __step()
+if __out == nil then __out = false end
+local __may = 0
+if redis.call('ZCARD', KEYS[${QUEUE_INDEX_KEY}]) > 0 and redis.call('ZCARD', KEYS[${AVAILABLE_KEY}]) > 0 then __may = 1 end
+return {__out, __may}
 `;
 }
 

@@ -41,6 +41,7 @@ import {
   type UpsertInteractionResult,
   type WithdrawnOffer,
 } from '../../routing.types';
+import { DispatchHints } from '../dispatch-hints.util';
 import { type RoutingPolicy, type RoutingStore, type RoutingStoreOptions } from '../routing-store.port';
 import {
   assertValidPresence,
@@ -59,7 +60,7 @@ import { END_WRAP_UPS_SCRIPT } from './end-wrap-ups.script';
 import { LEAVE_CONFERENCE_SCRIPT } from './leave-conference.script';
 import { LuaScript, type RedisClient } from './lua-script.util';
 import { OFFER_CONFERENCE_SCRIPT } from './offer-conference.script';
-import { OUTBOX_GROUP, replyFromOutbox, withOutbox } from './outbox.script';
+import { OUTBOX_GROUP, replyFromOutbox, withDispatchHint, withOutbox } from './outbox.script';
 import { OFFER_TRANSFER_SCRIPT } from './offer-transfer.script';
 import { GET_AGENT_SCRIPT, GET_AGENT_WORK_SCRIPT, GET_INTERACTION_SCRIPT, LIST_AVAILABLE_SCRIPT } from './read-routing.script';
 import { type NullableStrings, replyArray, replyNullableStrings, replyString, requiredNumber } from './redis-reply.util';
@@ -72,21 +73,23 @@ import { TRANSFER_TO_QUEUE_SCRIPT } from './transfer-to-queue.script';
 import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
 
 // One instance per process is enough: the sha is derived from the source.
+// The steps a router may follow with a dispatch reply {reply, mayDispatch} (withDispatchHint); the sweeps are always
+// followed by one.
 // State-changing scripts take the STATE_KEY_COUNT fixed keys of stateKeys() (+ one of their own).
 const SCRIPTS = {
-  setPresence: new LuaScript('set-presence', withOutbox('presence', SET_PRESENCE_SCRIPT), STATE_KEY_COUNT),
+  setPresence: new LuaScript('set-presence', withDispatchHint(withOutbox('presence', SET_PRESENCE_SCRIPT)), STATE_KEY_COUNT),
   // Own keys: msg:<id>, lastAgents, lastSeen, requirementsDue.
-  upsert: new LuaScript('upsert-interaction', withOutbox('upsert', UPSERT_INTERACTION_SCRIPT), STATE_KEY_COUNT + 4),
-  dispatch: new LuaScript('dispatch', withOutbox('dispatch', DISPATCH_SCRIPT), STATE_KEY_COUNT),
-  accept: new LuaScript('accept-offer', withOutbox('accept', ACCEPT_OFFER_SCRIPT), STATE_KEY_COUNT),
-  decline: new LuaScript('decline-offer', withOutbox('decline', DECLINE_OFFER_SCRIPT), STATE_KEY_COUNT),
-  transferToQueue: new LuaScript('transfer-to-queue', withOutbox('transfer-to-queue', TRANSFER_TO_QUEUE_SCRIPT), STATE_KEY_COUNT),
+  upsert: new LuaScript('upsert-interaction', withDispatchHint(withOutbox('upsert', UPSERT_INTERACTION_SCRIPT)), STATE_KEY_COUNT + 4),
+  dispatch: new LuaScript('dispatch', withDispatchHint(withOutbox('dispatch', DISPATCH_SCRIPT)), STATE_KEY_COUNT),
+  accept: new LuaScript('accept-offer', withDispatchHint(withOutbox('accept', ACCEPT_OFFER_SCRIPT)), STATE_KEY_COUNT),
+  decline: new LuaScript('decline-offer', withDispatchHint(withOutbox('decline', DECLINE_OFFER_SCRIPT)), STATE_KEY_COUNT),
+  transferToQueue: new LuaScript('transfer-to-queue', withDispatchHint(withOutbox('transfer-to-queue', TRANSFER_TO_QUEUE_SCRIPT)), STATE_KEY_COUNT),
   offerTransfer: new LuaScript('offer-transfer', withOutbox('offer-transfer', OFFER_TRANSFER_SCRIPT), STATE_KEY_COUNT),
   offerConference: new LuaScript('offer-conference', withOutbox('offer-conference', OFFER_CONFERENCE_SCRIPT), STATE_KEY_COUNT),
-  leaveConference: new LuaScript('leave-conference', withOutbox('leave-conference', LEAVE_CONFERENCE_SCRIPT), STATE_KEY_COUNT),
+  leaveConference: new LuaScript('leave-conference', withDispatchHint(withOutbox('leave-conference', LEAVE_CONFERENCE_SCRIPT)), STATE_KEY_COUNT),
   sweep: new LuaScript('sweep-expired-offers', withOutbox('sweep-offers', SWEEP_EXPIRED_OFFERS_SCRIPT), STATE_KEY_COUNT),
   // Own keys: done:<id>, lastAgents, lastSeen.
-  complete: new LuaScript('complete-interaction', withOutbox('complete', COMPLETE_INTERACTION_SCRIPT), STATE_KEY_COUNT + 3),
+  complete: new LuaScript('complete-interaction', withDispatchHint(withOutbox('complete', COMPLETE_INTERACTION_SCRIPT)), STATE_KEY_COUNT + 3),
   // Own keys: requirementsDue, lastAgents, lastSeen.
   sweepRequirements: new LuaScript('sweep-requirements', withOutbox('sweep-requirements', SWEEP_REQUIREMENTS_SCRIPT), STATE_KEY_COUNT + 3),
   getInteraction: new LuaScript('get-interaction', GET_INTERACTION_SCRIPT, 2),
@@ -106,6 +109,7 @@ export class RedisRoutingStore implements RoutingStore {
   private readonly policy: RoutingPolicy;
   private readonly state: string[];
   private outboxGroupReady = false;
+  private readonly hints = new DispatchHints();
 
   constructor(
     private readonly redis: RedisClient,
@@ -122,7 +126,7 @@ export class RedisRoutingStore implements RoutingStore {
     assertValidPresence(input);
     const limits = presenceLimits(input);
     const byChannel = limits?.byChannel;
-    const reply = await SCRIPTS.setPresence.run(this.redis, this.state, [
+    const { reply, mayDispatch } = await this.runStep(SCRIPTS.setPresence, this.state, [
       input.agentId,
       input.state,
       limits === undefined ? '' : limits.capacity,
@@ -135,38 +139,54 @@ export class RedisRoutingStore implements RoutingStore {
       this.policy.agingStepMs,
       outboxNote(input, trace),
     ]);
-    return parsePresence(reply, input);
+    return this.hints.note(parsePresence(reply, input), mayDispatch);
   }
 
   async upsertInteraction(input: UpsertInteractionInput, trace: ChangeTrace = {}): Promise<UpsertInteractionResult> {
     assertValidUpsert(input);
-    return parseUpsert(await this.runUpsert(input, outboxNote(input, trace)), input);
+    const { reply, mayDispatch } = await this.runUpsert(input, outboxNote(input, trace));
+    return this.hints.note(parseUpsert(reply, input), mayDispatch);
   }
 
   async dispatch(now: number, offerTimeoutMs: number, newOfferId: string, trace: ChangeTrace = {}): Promise<Offer | undefined> {
     const input: DispatchInput = { now, offerTimeoutMs, newOfferId };
-    return parseDispatch(await SCRIPTS.dispatch.run(this.redis, this.state, [now, offerTimeoutMs, newOfferId, outboxNote(input, trace)]));
+    const { reply, mayDispatch } = await this.runStep(SCRIPTS.dispatch, this.state, [now, offerTimeoutMs, newOfferId, outboxNote(input, trace)]);
+    return this.hints.note(parseDispatch(reply), mayDispatch);
+  }
+
+  mayDispatchAfter(result: object): boolean {
+    return this.hints.mayDispatchAfter(result);
   }
 
   async accept(interactionId: string, offerId: string, agentId: string, now: number, trace: ChangeTrace = {}): Promise<AcceptResult> {
     const input: OfferAnswerInput = { interactionId, offerId, agentId, now };
-    return parseAccept(await SCRIPTS.accept.run(this.redis, this.state, [interactionId, offerId, agentId, now, outboxNote(input, trace)]), input);
+    const { reply, mayDispatch } = await this.runStep(SCRIPTS.accept, this.state, [interactionId, offerId, agentId, now, outboxNote(input, trace)]);
+    return this.hints.note(parseAccept(reply, input), mayDispatch);
   }
 
   async decline(interactionId: string, offerId: string, agentId: string, now: number, trace: ChangeTrace = {}): Promise<DeclineResult> {
     const input: OfferAnswerInput = { interactionId, offerId, agentId, now };
-    return parseDecline(
-      await SCRIPTS.decline.run(this.redis, this.state, [interactionId, offerId, agentId, now, ...this.requeuePolicy(), outboxNote(input, trace)]),
-      input,
-    );
+    const { reply, mayDispatch } = await this.runStep(SCRIPTS.decline, this.state, [
+      interactionId,
+      offerId,
+      agentId,
+      now,
+      ...this.requeuePolicy(),
+      outboxNote(input, trace),
+    ]);
+    return this.hints.note(parseDecline(reply, input), mayDispatch);
   }
 
   async transferToQueue(interactionId: string, agentId: string, now: number, trace: ChangeTrace = {}): Promise<TransferResult> {
     const input: HolderActInput = { interactionId, agentId, now };
-    return parseTransferToQueue(
-      await SCRIPTS.transferToQueue.run(this.redis, this.state, [interactionId, agentId, now, ...this.requeuePolicy(), outboxNote(input, trace)]),
-      input,
-    );
+    const { reply, mayDispatch } = await this.runStep(SCRIPTS.transferToQueue, this.state, [
+      interactionId,
+      agentId,
+      now,
+      ...this.requeuePolicy(),
+      outboxNote(input, trace),
+    ]);
+    return this.hints.note(parseTransferToQueue(reply, input), mayDispatch);
   }
 
   async offerTransfer(input: OfferTransferInput, trace: ChangeTrace = {}): Promise<OfferTransferResult> {
@@ -204,10 +224,14 @@ export class RedisRoutingStore implements RoutingStore {
   }
 
   async leaveConference(input: LeaveConferenceInput, trace: ChangeTrace = {}): Promise<LeaveConferenceResult> {
-    return parseLeaveConference(
-      await SCRIPTS.leaveConference.run(this.redis, this.state, [input.interactionId, input.agentId, input.handOverTo ?? '', input.now, outboxNote(input, trace)]),
-      input,
-    );
+    const { reply, mayDispatch } = await this.runStep(SCRIPTS.leaveConference, this.state, [
+      input.interactionId,
+      input.agentId,
+      input.handOverTo ?? '',
+      input.now,
+      outboxNote(input, trace),
+    ]);
+    return this.hints.note(parseLeaveConference(reply, input), mayDispatch);
   }
 
   async sweepExpiredOffers(now: number, limit: number, trace: ChangeTrace = {}): Promise<ExpiredOffer[]> {
@@ -218,22 +242,20 @@ export class RedisRoutingStore implements RoutingStore {
 
   async complete(interactionId: string, agentId: string, now: number, trace: ChangeTrace = {}): Promise<CompleteResult> {
     const input: HolderActInput = { interactionId, agentId, now };
-    return parseComplete(
-      await SCRIPTS.complete.run(
-        this.redis,
-        [...this.state, this.keys.completed(interactionId), this.keys.lastAgents, this.keys.lastSeen],
-        [
-          interactionId,
-          agentId,
-          now,
-          this.policy.completedRetentionMs,
-          this.policy.wrapUpMs,
-          stickyEnabled(this.policy) ? this.policy.stickyWindowMs : 0,
-          outboxNote(input, trace),
-        ],
-      ),
-      input,
+    const { reply, mayDispatch } = await this.runStep(
+      SCRIPTS.complete,
+      [...this.state, this.keys.completed(interactionId), this.keys.lastAgents, this.keys.lastSeen],
+      [
+        interactionId,
+        agentId,
+        now,
+        this.policy.completedRetentionMs,
+        this.policy.wrapUpMs,
+        stickyEnabled(this.policy) ? this.policy.stickyWindowMs : 0,
+        outboxNote(input, trace),
+      ],
     );
+    return this.hints.note(parseComplete(reply, input), mayDispatch);
   }
 
   async endWrapUps(now: number, limit: number, trace: ChangeTrace = {}): Promise<AgentRecord[]> {
@@ -317,15 +339,21 @@ export class RedisRoutingStore implements RoutingStore {
     this.outboxGroupReady = true;
   }
 
-  private async runUpsert(input: UpsertInteractionInput, note: string): Promise<unknown> {
+  /** A script wrapped by withDispatchHint: its reply, and whether a dispatch now could offer anything. */
+  private async runStep(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<{ reply: unknown; mayDispatch: boolean }> {
+    const [reply, mayDispatch] = replyArray(await script.run(this.redis, keys, args), script.name);
+    return { reply, mayDispatch: mayDispatch !== 0 };
+  }
+
+  private async runUpsert(input: UpsertInteractionInput, note: string): Promise<{ reply: unknown; mayDispatch: boolean }> {
     const data: InteractionData = {
       brandAccountId: input.message.brandAccountId,
       correlationId: input.correlationId,
       firstMessage: input.message,
       classification: input.classification,
     };
-    return SCRIPTS.upsert.run(
-      this.redis,
+    return this.runStep(
+      SCRIPTS.upsert,
       [...this.state, this.keys.message(input.message.messageId), this.keys.lastAgents, this.keys.lastSeen, this.keys.requirementsDue],
       [
         input.message.conversationKey,
