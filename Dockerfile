@@ -13,7 +13,9 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The four distributed apps run with the runtime settings of tools/runtime/app-runtime.env (run-app.sh).
+COPY tools/runtime ./tools/runtime
 ARG APP=perch
 ENV APP=${APP}
 USER node
-CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]
+CMD ["sh", "-c", "case ${APP} in ingestor|classifier|router|gateway) exec sh tools/runtime/run-app.sh ${APP};; *) exec node dist/apps/${APP}/src/main.js;; esac"]

@@ -36,7 +36,8 @@ trap cleanup EXIT INT TERM
 start() {
   local name=$1 port=$2 internal=$(($2 + 1000))
   # Each app's /metrics (and the gateway's /api/docs) is on its internal port, never on the agents' one.
-  HTTP_PORT=$port INTERNAL_HTTP_PORT=$internal node "dist/apps/$name/src/main.js" > "tmp/distributed-logs/$name.log" 2>&1 &
+  # run-app.sh: the apps' runtime settings (tools/runtime/app-runtime.env), as in the image.
+  HTTP_PORT=$port INTERNAL_HTTP_PORT=$internal sh tools/runtime/run-app.sh "$name" > "tmp/distributed-logs/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
     if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "  $name up on :$port (metrics: http://127.0.0.1:$internal/metrics)"; return; fi

@@ -1,3 +1,4 @@
+export * from './lib/app-runtime-env.util';
 export * from './lib/free-port.util';
 export * from './lib/service-env.util';
 export * from './lib/service-process.fixtures';

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { readAppRuntimeEnv, RUNTIME_ENV_APPS } from './app-runtime-env.util';
+
 export interface ServiceProcessOptions {
   /** The app under dist/apps/<app>/src/main.js (run `npm run build` first). */
   app: string;
@@ -10,7 +12,7 @@ export interface ServiceProcessOptions {
   healthUrl: string;
   startTimeoutMs?: number;
   logDir?: string;
-  /** Extra flags for node itself, e.g. ['--cpu-prof'] when profiling a benchmark. */
+  /** Extra flags for node itself, e.g. ['--cpu-prof'] when profiling a benchmark; they win over app-runtime.env's NODE_OPTIONS. */
   nodeArgs?: string[];
 }
 
@@ -39,7 +41,8 @@ export class ServiceProcess {
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(process.cwd(), 'dist', 'apps', this.options.app, 'src', 'main.js')], {
       // The shared test Redis persists nothing (--save "" --appendonly no): allow it explicitly, as apps refuse
       // such a Redis by default. A test on its own persistent Redis passes REDIS_ALLOW_EPHEMERAL=false.
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', REDIS_ALLOW_EPHEMERAL: 'true', ...this.options.env },
+      // The distributed apps get production's runtime settings (tools/runtime/app-runtime.env), as the image's run-app.sh gives them.
+      env: { ...process.env, ...runtimeEnvOf(this.options.app), NODE_ENV: 'production', LOG_LEVEL: 'info', REDIS_ALLOW_EPHEMERAL: 'true', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -74,6 +77,10 @@ export class ServiceProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+function runtimeEnvOf(app: string): Record<string, string> {
+  return RUNTIME_ENV_APPS.has(app) ? readAppRuntimeEnv() : {};
 }
 
 async function answeredBy(response: Response): Promise<number | undefined> {
