@@ -22,7 +22,7 @@ import {
 } from '@perch/contracts';
 import { type PublishContext, RecordingEventPublisher } from '@perch/messaging';
 import { createLogger, newId, percentile, systemClock } from '@perch/platform';
-import { type Offer, RedisRoutingStore, RouterService, type RoutingStore, routingKeys } from '@perch/routing';
+import { type Offer, RedisRoutingStore, RouterService, type RoutingStore, routingKeys, STATE_CHANGING_CALLS } from '@perch/routing';
 import { Redis } from 'ioredis';
 
 import { benchLog, envInteger } from '../bench-env.util';
@@ -184,23 +184,6 @@ async function closedLoop<C, T>(
   return { elapsedMs, durations, results };
 }
 
-/** The state-changing store methods: one Lua script each. */
-const SCRIPTED = new Set([
-  'setPresence',
-  'upsertInteraction',
-  'dispatch',
-  'accept',
-  'decline',
-  'transferToQueue',
-  'offerTransfer',
-  'offerConference',
-  'leaveConference',
-  'sweepExpiredOffers',
-  'sweepRequirements',
-  'complete',
-  'endWrapUps',
-]);
-
 /**
  * A store that counts its scripts; `askEveryDispatch`: it never says a dispatch would find nothing, so the router asks
  * every time (its behaviour before the stores' answers).
@@ -213,7 +196,7 @@ function countedStore(store: RedisRoutingStore, counts: { scripts: number; dispa
       const method = value as (...args: unknown[]) => unknown;
       if (property === 'mayDispatchAfter' && askEveryDispatch) return () => true;
       return (...args: unknown[]) => {
-        if (SCRIPTED.has(property)) counts.scripts += 1;
+        if ((STATE_CHANGING_CALLS as ReadonlySet<string>).has(property)) counts.scripts += 1;
         if (property === 'dispatch') counts.dispatches += 1;
         return method.apply(target, args);
       };

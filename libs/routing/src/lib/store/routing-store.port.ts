@@ -199,3 +199,21 @@ export interface RoutingPolicy {
   stickyWindowMs: number;
   stickyWaitMs: number;
 }
+
+/** The store methods that change routing state (one Lua script each in Redis): what a routing step costs. */
+export const STATE_CHANGING_CALLS: ReadonlySet<keyof RoutingStore> = new Set<keyof RoutingStore>([
+  'setPresence',
+  'upsertInteraction',
+  'dispatch',
+  'accept',
+  'decline',
+  'transferToQueue',
+  'offerTransfer',
+  'offerConference',
+  'leaveConference',
+  'sweepExpiredOffers',
+  'sweepRequirements',
+  'complete',
+  'endWrapUps',
+]);
+

@@ -1,21 +1,4 @@
-import { type RoutingStore } from '../store/routing-store.port';
-
-/** The store methods that change routing state (one Lua script each in Redis): what a routing step costs. */
-export const STATE_CHANGING_CALLS: ReadonlySet<string> = new Set([
-  'setPresence',
-  'upsertInteraction',
-  'dispatch',
-  'accept',
-  'decline',
-  'transferToQueue',
-  'offerTransfer',
-  'offerConference',
-  'leaveConference',
-  'sweepExpiredOffers',
-  'sweepRequirements',
-  'complete',
-  'endWrapUps',
-]);
+import { type RoutingStore, STATE_CHANGING_CALLS } from '../store/routing-store.port';
 
 /** A store that notes every state-changing call it passes on, by method name, in order. */
 export function countingRoutingStore(store: RoutingStore): { store: RoutingStore; calls: string[] } {
@@ -26,7 +9,7 @@ export function countingRoutingStore(store: RoutingStore): { store: RoutingStore
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       const method = value as (...args: unknown[]) => unknown;
       return (...args: unknown[]) => {
-        if (STATE_CHANGING_CALLS.has(property)) calls.push(property);
+        if ((STATE_CHANGING_CALLS as ReadonlySet<string>).has(property)) calls.push(property);
         return method.apply(target, args);
       };
     },
