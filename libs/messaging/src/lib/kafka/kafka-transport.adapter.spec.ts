@@ -47,4 +47,31 @@ describe(KafkaTransport.name, () => {
     await expect(transport.ensureTopics([{ name: 't', partitions: 1 }])).rejects.toThrow('Topic authorization failed');
     expect(createTopics).toHaveBeenCalledTimes(1);
   });
+
+  async function transportWithAdmin(admin: Partial<Admin>): Promise<KafkaTransport> {
+    jest.spyOn(Kafka.prototype, 'admin').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn(), ...admin } as unknown as Admin);
+    jest.spyOn(Kafka.prototype, 'producer').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn() } as unknown as Producer);
+    const transport = new KafkaTransport({ brokers: ['127.0.0.1:9'] });
+    await transport.connect();
+    return transport;
+  }
+
+  it('reads a group\'s positions again when a partition\'s leader moved under the read, instead of failing its caller', async () => {
+    const moved = new KafkaJSProtocolError(Object.assign(new Error('This server is not the leader for that topic-partition'), { type: 'NOT_LEADER_FOR_PARTITION', retriable: true, code: 6 }));
+    const fetchTopicOffsets = jest.fn().mockRejectedValueOnce(moved).mockResolvedValue([{ partition: 0, offset: '5', high: '5', low: '0' }]);
+    const fetchOffsets = jest.fn().mockResolvedValue([{ topic: 't', partitions: [{ partition: 0, offset: '3', metadata: null }] }]);
+    const transport = await transportWithAdmin({ fetchTopicOffsets, fetchOffsets });
+
+    await expect(transport.positions('g', 't')).resolves.toEqual([{ partition: 0, low: '0', high: '5', committed: '3' }]);
+    expect(fetchTopicOffsets).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers a missing topic at once rather than waiting for it, since seeding a group treats it as nothing committed', async () => {
+    const missing = new KafkaJSProtocolError(Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION', retriable: true, code: 3 }));
+    const fetchTopicOffsets = jest.fn().mockRejectedValue(missing);
+    const transport = await transportWithAdmin({ fetchTopicOffsets, fetchOffsets: jest.fn().mockResolvedValue([]) });
+
+    await expect(transport.positions('g', 't')).rejects.toThrow('does not host');
+    expect(fetchTopicOffsets).toHaveBeenCalledTimes(1);
+  });
 });

@@ -314,16 +314,33 @@ export class KafkaTransport implements Transport {
 
   async positions(groupId: string, topic: string): Promise<PartitionPosition[]> {
     this.assertConnected();
-    const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
+    const [ends, committed] = await this.readThroughLeaderMoves(() =>
+      Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]),
+    );
     const byPartition = new Map((committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, p.offset]));
     return ends.map((end) => {
       const offset = byPartition.get(end.partition);
       // kafkajs reports "-1" for a partition the group never committed on.
       return { partition: end.partition, low: end.low, high: end.high, ...(offset !== undefined && BigInt(offset) >= 0n ? { committed: offset } : {}) };
     });
+  }
+
+  /**
+   * kafkajs' admin fails at once when a partition's leader moved or is being elected (NOT_LEADER_FOR_PARTITION right
+   * after topics are made or a broker is back); that is transient, so read again. A missing topic is an answer, not
+   * a wait: seedGroup treats it as "nothing committed yet".
+   */
+  private async readThroughLeaderMoves<T>(read: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + TOPIC_METADATA_SETTLE_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await read();
+      } catch (error) {
+        if (!isRetriable(error) || isMetadataNotSettled(error) || Date.now() >= deadline || !this.connected) throw error;
+        this.logger.debug({ attempt, error: errorMessage(error) }, 'partition leader moved while reading offsets; trying again');
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay({ attempt, baseMs: 100, maxMs: 1_000 })));
+      }
+    }
   }
 
   async seedGroup(groupId: string, fromGroups: readonly string[], topic: string): Promise<SeededPartition[]> {
@@ -543,7 +560,7 @@ class GroupConsumer {
       try {
         return await work();
       } catch (error) {
-        const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+        const retriable = isRetriable(error);
         if (!retriable || attempt >= 8 || this.stopping) throw error;
         this.logger.warn({ err: error, attempt }, 'kafka metadata not ready; trying again');
         await new Promise((resolve) => setTimeout(resolve, backoffDelay({ attempt, baseMs: 200, maxMs: 3_000 }) + 100));
@@ -780,6 +797,10 @@ const TOPIC_METADATA_SETTLE_MS = 15_000;
 function isMetadataNotSettled(error: unknown): boolean {
   const type = error instanceof Error ? (error as Error & { type?: unknown }).type : undefined;
   return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+}
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
 }
 
 function isTopicAlreadyExists(error: unknown): boolean {
