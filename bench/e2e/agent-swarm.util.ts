@@ -219,7 +219,9 @@ export class AgentSwarm {
       this.fail(`${kind} ${response.status}`);
       return false;
     } catch (error) {
-      this.fail(`${kind} network ${error instanceof Error ? error.message : String(error)}`);
+      // fetch says only "fetch failed"; its cause says why (ECONNRESET, UND_ERR_SOCKET, ...).
+      const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+      this.fail(`${kind} network ${error instanceof Error ? error.message : String(error)}${typeof cause === 'string' ? ` (${cause})` : ''}`);
       return false;
     } finally {
       this.requests -= 1;

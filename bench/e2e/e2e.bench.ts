@@ -27,7 +27,7 @@ import { join } from 'node:path';
 
 import { MAX_CHANNEL_CAPACITY } from '@perch/contracts';
 import { configureLogging, percentile } from '@perch/platform';
-import { freePort, startPerchCluster } from '@perch/testing';
+import { freePort, type PerchApp, startPerchCluster } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 import { Redis } from 'ioredis';
 
@@ -75,6 +75,24 @@ interface PhaseReport {
 function env(name: string, fallback: number, alias?: string): number {
   if (alias !== undefined && (process.env[name] ?? '') === '' && (process.env[alias] ?? '') !== '') return envInteger(alias, fallback);
   return envInteger(name, fallback);
+}
+
+/**
+ * Extra node flags per app: BENCH_PROFILE=gateway,router writes V8 CPU profiles of those apps to tmp/profiles when
+ * they stop; BENCH_NODE_ARGS_<APP> (e.g. BENCH_NODE_ARGS_GATEWAY="--max-old-space-size=256") tries a runtime setting
+ * before it goes into tools/runtime/app-runtime.env.
+ */
+function appNodeArgs(): Partial<Record<PerchApp, string[]>> {
+  const profiled = (process.env['BENCH_PROFILE'] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = profiled.filter((n) => !(APPS as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`BENCH_PROFILE names no app: ${unknown.join(', ')} (apps: ${APPS.join(', ')})`);
+  const dir = join(process.cwd(), 'tmp', 'profiles');
+  return Object.fromEntries(
+    APPS.map((app) => {
+      const extra = (process.env[`BENCH_NODE_ARGS_${app.toUpperCase()}`] ?? '').split(/\s+/).filter((flag) => flag !== '');
+      return [app, [...(profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra]];
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -139,6 +157,7 @@ async function main(): Promise<void> {
     brandTokens: `${BRAND}=${BRAND_TOKEN}`,
     agents: agents.map((a) => ({ id: a.username, password: a.password, capacity, brands: [BRAND] })),
     logLevel: 'warn',
+    nodeArgs: appNodeArgs(),
     // Held offers must outlive a hold phase and its drain: a timed-out offer would be offered again.
     env: { router: { ROUTER_OFFER_TIMEOUT_MS: '600000' } },
   });

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { SqlAuditLog } from '@perch/audit';
+import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
 import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const correctionStore = new PostgresCorrectionStore({ pool, schema });
   await correctionStore.start();
   // The audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE); `npm run audit:export` reads it.
-  const auditLog = new SqlAuditLog({ sql: poolSqlClient(pool), schema });
+  // Appends coalesced: one INSERT per round trip for what arrives while one is in flight (ADR 30).
+  const auditLog = new CoalescingAuditLog(new SqlAuditLog({ sql: poolSqlClient(pool), schema }));
   await auditLog.start();
   // Contacts and the other channels to reach them (email over SMTP, call requests): tables from GATEWAY_MIGRATIONS.
   const contactStore = new SqlContactStore({ sql: poolSqlClient(pool), schema });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { agentRecordsFromJson, MemorySignInThrottleStore, SqlTokenRevocationStore, SqlUserStore } from '@perch/agents';
-import { SqlAuditLog } from '@perch/audit';
+import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { FileCaughtMailbox, SmtpCatcher, SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { wireClassifier } from '@perch/classification';
 import { GATEWAY_MIGRATIONS, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   // The same migrations as the distributed gateway's PostgreSQL: one schema in both modes.
   const migrated = await runSqlMigrations(pgliteSqlClient(embeddedPostgres), { schema: 'perch', migrations: GATEWAY_MIGRATIONS });
   logger.info({ applied: migrated.applied }, 'embedded database migrated');
-  const auditLog = new SqlAuditLog({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
+  const auditLog = new CoalescingAuditLog(new SqlAuditLog({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }));
   await auditLog.start();
   // The interactions agents see (transcripts, each done's disposition and note) in the same database: they survive a
   // restart, as the distributed gateway's do in PostgreSQL.
@@ -195,6 +195,7 @@ async function main(): Promise<void> {
         () => catcher.stop(),
         // After the consumers stopped: the projection's last writes, then closing flushes the database to the data folder.
         () => interactionStore.stop(),
+        () => auditLog.stop(),
         () => embeddedPostgres.close(),
         () => simulator.stop(),
       ]),

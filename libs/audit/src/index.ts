@@ -8,3 +8,4 @@ export * from './lib/audit.constants';
 export * from './lib/retrying-audit-writer.domain';
 export * from './lib/sql-audit-log.adapter';
 export * from './lib/memory-audit-log.adapter';
+export * from './lib/coalescing-audit-log.adapter';

@@ -13,6 +13,11 @@ export interface AuditLog {
   append(entry: NewAuditEntry): Promise<boolean>;
   /** As append, for many at once (one round trip); resolves how many were new. */
   appendMany(entries: readonly NewAuditEntry[]): Promise<number>;
+  /**
+   * As appendMany, resolving for each entry (in order) whether it was kept: an entry whose id or sourceKey is
+   * already kept, or appears earlier in the same call, is not.
+   */
+  appendEach(entries: readonly NewAuditEntry[]): Promise<boolean[]>;
   /** One page in (at, id) order; a bad filter or cursor is a ValidationFailedError. */
   query(query?: AuditQuery): Promise<AuditPage>;
 }

@@ -21,24 +21,30 @@ export class MemoryAuditLog implements AuditLog {
   }
 
   async append(entry: NewAuditEntry): Promise<boolean> {
-    return (await this.appendMany([entry])) === 1;
+    return (await this.appendEach([entry]))[0] === true;
   }
 
   async appendMany(entries: readonly NewAuditEntry[]): Promise<number> {
-    let kept = 0;
-    for (const entry of entries) {
+    return (await this.appendEach(entries)).filter(Boolean).length;
+  }
+
+  async appendEach(entries: readonly NewAuditEntry[]): Promise<boolean[]> {
+    // Every entry is prepared before any is kept: a bad one fails the call whole, as one INSERT does.
+    const prepared = entries.map((entry) => {
       const id = entry.id ?? newId();
-      if (this.ids.has(id) || (entry.sourceKey !== undefined && this.sourceKeys.has(entry.sourceKey))) continue;
       // A JSON round trip: the same copy semantics as a database (no shared objects, no undefined).
       const stored = JSON.parse(
         JSON.stringify({ ...entry, id, at: normalizeAuditTime(entry.at ?? this.now()), details: entry.details ?? {} }),
       ) as AuditEntry;
+      return { id, sourceKey: entry.sourceKey, stored };
+    });
+    return prepared.map(({ id, sourceKey, stored }) => {
+      if (this.ids.has(id) || (sourceKey !== undefined && this.sourceKeys.has(sourceKey))) return false;
       this.entries.push(stored);
       this.ids.add(id);
-      if (entry.sourceKey !== undefined) this.sourceKeys.add(entry.sourceKey);
-      kept += 1;
-    }
-    return kept;
+      if (sourceKey !== undefined) this.sourceKeys.add(sourceKey);
+      return true;
+    });
   }
 
   async query(query: AuditQuery = {}): Promise<AuditPage> {

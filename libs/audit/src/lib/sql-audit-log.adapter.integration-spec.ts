@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { Pool } from 'pg';
 
-import { poolSqlClient } from '@perch/sql';
+import { poolSqlClient, type SqlClient } from '@perch/sql';
 import { freshSchema, serviceEnv, sharedDatabasePool } from '@perch/testing';
+import { CoalescingAuditLog } from './coalescing-audit-log.adapter';
 import { SqlAuditLog } from './sql-audit-log.adapter';
 import { buildAuditEntry, describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log.contract';
 
@@ -17,6 +18,12 @@ afterAll(async () => {
 describeAuditLogContract('postgresql', async () => {
   const schema = freshSchema(pool);
   return { log: new SqlAuditLog({ sql: poolSqlClient(pool), schema: schema.name }), dispose: schema.drop };
+});
+
+// What the gateway runs: appends coalesced into one INSERT per round trip (ADR 30).
+describeAuditLogContract('coalescing over postgresql', async () => {
+  const schema = freshSchema(pool);
+  return { log: new CoalescingAuditLog(new SqlAuditLog({ sql: poolSqlClient(pool), schema: schema.name })), dispose: schema.drop };
 });
 
 // Reopening is a new pool on the same database, as a restarted gateway has.
@@ -69,5 +76,34 @@ describe('SqlAuditLog on PostgreSQL', () => {
 
   it('refuses a schema name that is not a plain identifier', () => {
     expect(() => new SqlAuditLog({ sql: poolSqlClient(pool), schema: 'x"; DROP TABLE y; --' })).toThrow(/Invalid schema name/);
+  });
+
+  it('keeps the entries written with one PostgreSQL refuses (a NUL in its text), in fewer round trips than entries', async () => {
+    const { name: schema, drop } = freshSchema(pool);
+    const sql = poolSqlClient(pool);
+    let roundTrips = 0;
+    const counted: SqlClient = {
+      query: <R extends object>(text: string, params?: readonly unknown[]): Promise<R[]> => {
+        if (text.startsWith('INSERT')) roundTrips += 1;
+        return sql.query<R>(text, params);
+      },
+      script: (text) => sql.script(text),
+      transaction: (work) => sql.transaction(work),
+    };
+    const log = new CoalescingAuditLog(new SqlAuditLog({ sql: counted, schema }));
+    try {
+      await log.start();
+      const entries = Array.from({ length: 31 }, (_, index) => buildAuditEntry({ details: { note: index === 12 ? 'nul \u0000 here' : `fine ${index}` } }));
+
+      const results = await Promise.allSettled(entries.map((entry) => log.append(entry)));
+
+      expect(results.filter((result) => result.status === 'rejected')).toHaveLength(1);
+      expect(results[12]?.status).toBe('rejected');
+      expect((await log.query({ limit: 100 })).entries).toHaveLength(30);
+      expect(roundTrips).toBeLessThan(31);
+    } finally {
+      await log.stop();
+      await drop();
+    }
   });
 });

@@ -126,28 +126,39 @@ export class SqlAuditLog implements AuditLog {
   }
 
   async append(entry: NewAuditEntry): Promise<boolean> {
-    return (await this.appendMany([entry])) === 1;
+    return (await this.appendEach([entry]))[0] === true;
   }
 
   async appendMany(entries: readonly NewAuditEntry[]): Promise<number> {
-    let kept = 0;
+    return (await this.appendEach(entries)).filter(Boolean).length;
+  }
+
+  async appendEach(entries: readonly NewAuditEntry[]): Promise<boolean[]> {
+    const ids = entries.map((entry) => entry.id ?? newId());
+    const inserted = new Set<string>();
     for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
-      const chunk = entries.slice(start, start + ROWS_PER_INSERT);
       const params: unknown[] = [];
-      const rows = chunk.map((entry) => {
-        const values = this.rowValues(entry);
+      const rows = entries.slice(start, start + ROWS_PER_INSERT).map((entry, offset) => {
+        const values = this.rowValues(entry, ids[start + offset] ?? newId());
         const placeholders = COLUMNS.map((column, index) => `$${params.length + index + 1}${CASTS[column] ?? ''}`);
         params.push(...values);
         return `(${placeholders.join(', ')})`;
       });
-      // No conflict target: a kept id or a kept source_key both make the row a duplicate.
-      const inserted = await this.sql.query<{ id: string }>(
+      // No conflict target: a kept id or a kept source_key both make the row a duplicate, as does a row earlier in
+      // the same statement (DO NOTHING skips it; only DO UPDATE would refuse to touch a row twice).
+      const returned = await this.sql.query<{ id: string }>(
         `INSERT INTO ${this.table} (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`,
         params,
       );
-      kept += inserted.length;
+      for (const row of returned) inserted.add(row.id);
     }
-    return kept;
+    // The same id twice in one call: the first is the one kept.
+    const seen = new Set<string>();
+    return ids.map((id) => {
+      const kept = inserted.has(id) && !seen.has(id);
+      seen.add(id);
+      return kept;
+    });
   }
 
   async query(query: AuditQuery = {}): Promise<AuditPage> {
@@ -182,9 +193,9 @@ export class SqlAuditLog implements AuditLog {
     return { entries, nextCursor: rows.length > resolved.limit && last ? encodeAuditCursor(last) : null };
   }
 
-  private rowValues(entry: NewAuditEntry): unknown[] {
+  private rowValues(entry: NewAuditEntry, id: string): unknown[] {
     return [
-      entry.id ?? newId(),
+      id,
       normalizeAuditTime(entry.at ?? this.now()),
       entry.actor.kind,
       entry.actor.id ?? null,

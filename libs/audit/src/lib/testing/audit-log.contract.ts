@@ -112,6 +112,19 @@ export function describeAuditLogContract(name: string, factory: () => Promise<Au
       expect(kept.find((entry) => entry.sourceKey === sourceKey)?.outcome).toBe('succeeded');
     });
 
+    it('says for each entry of one call whether it was kept: the first of a repeated id or source key wins, in order', async () => {
+      const kept = buildAuditEntry({ sourceKey: `routing:${randomUUID()}` });
+      await log.append(kept);
+      const fresh = buildAuditEntry({ sourceKey: `routing:${randomUUID()}` });
+      const sameKey = buildAuditEntry({ sourceKey: fresh.sourceKey, outcome: 'failed' });
+      const plain = buildAuditEntry();
+      const results = await log.appendEach([{ ...kept, id: randomUUID() }, fresh, sameKey, plain, { ...plain }, { ...kept }]);
+      expect(results).toEqual([false, true, false, true, false, false]);
+      const stored = (await log.query({ limit: 10 })).entries;
+      expect(stored).toHaveLength(3);
+      expect(stored.find((entry) => entry.sourceKey === fresh.sourceKey)?.outcome).toBe('succeeded');
+    });
+
     it('keeps an entry once per id', async () => {
       const entry = buildAuditEntry();
       expect(await log.append(entry)).toBe(true);
