@@ -50,6 +50,9 @@ export interface SwarmInFlight {
   awaitingCompletion: number;
 }
 
+/** Connections a browser keeps per host (Chromium, Firefox): the most REST calls one agent has in flight. */
+const BROWSER_CONNECTIONS = 6;
+
 interface ConnectedAgent {
   username: string;
   token: string;
@@ -67,6 +70,7 @@ export class AgentSwarm {
   readonly counters: SwarmCounters = { offers: 0, accepted: 0, replies: 0, dones: 0, completed: 0, errors: 0 };
   /** "reply 403", "done 409", "socket error"…: what failed, so a bad run says why. */
   readonly errorKinds = new Map<string, number>();
+  private readonly slotsByToken = new Map<string, { active: number; waiting: (() => void)[] }>();
   private readonly agents: ConnectedAgent[] = [];
   private readonly held = new Map<string, HeldOffer>();
   /** interactionId → reply before done? (fixed when the accept is sent, so a mode switch does not change it). */
@@ -205,9 +209,16 @@ export class AgentSwarm {
     else this.awaitingCompletion.delete(interactionId);
   }
 
-  /** One REST call, counted in flight; false (and the failure counted by kind) when it did not succeed. */
+  /**
+   * One REST call, counted in flight; false (and the failure counted by kind) when it did not succeed. An agent is one
+   * browser: at most BROWSER_CONNECTIONS of its calls at once, as a browser keeps per host. Without that, draining
+   * 5,000 held offers opened thousands of connections at once and timed out in the gateway's listen backlog.
+   */
   private async request(kind: string, token: string, url: string, method: string, body?: unknown): Promise<boolean> {
     this.requests += 1;
+    const slots = this.browserSlots(token);
+    if (slots.active >= BROWSER_CONNECTIONS) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+    else slots.active += 1;
     try {
       const response = await fetch(url, {
         method,
@@ -225,7 +236,20 @@ export class AgentSwarm {
       return false;
     } finally {
       this.requests -= 1;
+      // The slot passes straight to the next waiting call, if any.
+      const next = slots.waiting.shift();
+      if (next) next();
+      else slots.active -= 1;
     }
+  }
+
+  private browserSlots(token: string): { active: number; waiting: (() => void)[] } {
+    let slots = this.slotsByToken.get(token);
+    if (!slots) {
+      slots = { active: 0, waiting: [] };
+      this.slotsByToken.set(token, slots);
+    }
+    return slots;
   }
 
   private fail(kind: string): void {

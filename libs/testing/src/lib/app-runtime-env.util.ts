@@ -27,3 +27,15 @@ export function parseAppRuntimeEnv(text: string): Record<string, string> {
 export function readAppRuntimeEnv(root: string = process.cwd()): Record<string, string> {
   return parseAppRuntimeEnv(readFileSync(join(root, APP_RUNTIME_ENV_FILE), 'utf8'));
 }
+
+/**
+ * The environment run-app.sh gives `app`: the file's variables, with NODE_OPTIONS_<APP> (or the operator's
+ * PERCH_NODE_OPTIONS, which replaces it) added to NODE_OPTIONS.
+ */
+export function appRuntimeEnvFor(app: string, root: string = process.cwd(), operatorOptions: string | undefined = process.env['PERCH_NODE_OPTIONS']): Record<string, string> {
+  const settings = readAppRuntimeEnv(root);
+  const own = operatorOptions !== undefined && operatorOptions !== '' ? operatorOptions : settings[`NODE_OPTIONS_${app.toUpperCase()}`] ?? '';
+  // As in sh: the file's NODE_OPTIONS if it sets one, else the caller's.
+  const base = settings['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] ?? '';
+  return { ...settings, NODE_OPTIONS: `${base} ${own}` };
+}

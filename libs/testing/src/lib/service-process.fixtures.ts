@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { readAppRuntimeEnv, RUNTIME_ENV_APPS } from './app-runtime-env.util';
+import { appRuntimeEnvFor, RUNTIME_ENV_APPS } from './app-runtime-env.util';
 
 export interface ServiceProcessOptions {
   /** The app under dist/apps/<app>/src/main.js (run `npm run build` first). */
@@ -80,7 +80,7 @@ export class ServiceProcess {
 }
 
 function runtimeEnvOf(app: string): Record<string, string> {
-  return RUNTIME_ENV_APPS.has(app) ? readAppRuntimeEnv() : {};
+  return RUNTIME_ENV_APPS.has(app) ? appRuntimeEnvFor(app) : {};
 }
 
 async function answeredBy(response: Response): Promise<number | undefined> {

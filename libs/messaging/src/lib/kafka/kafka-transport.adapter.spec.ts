@@ -1,6 +1,8 @@
-import { type Admin, Kafka, KafkaJSProtocolError, type Producer, type ProducerConfig } from 'kafkajs';
+import { type Admin, Kafka, KafkaJSProtocolError, logLevel, type Producer, type ProducerConfig } from 'kafkajs';
 
-import { KafkaTransport } from './kafka-transport.adapter';
+import { type Logger } from '@perch/platform';
+
+import { KafkaTransport, pinoLogCreator } from './kafka-transport.adapter';
 
 describe(KafkaTransport.name, () => {
   afterEach(() => jest.restoreAllMocks());
@@ -73,5 +75,18 @@ describe(KafkaTransport.name, () => {
 
     await expect(transport.positions('g', 't')).rejects.toThrow('does not host');
     expect(fetchTopicOffsets).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs kafkajs\' CreateTopics answers at debug, since "already exists" is every restart\'s answer, and other errors at error', () => {
+    const child = { error: jest.fn(), warn: jest.fn(), info: jest.fn(), debug: jest.fn() };
+    const log = pinoLogCreator({ child: () => child } as unknown as Logger)(logLevel.ERROR);
+    const entry = (message: string) => ({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { message, timestamp: 'now', error: 'Topic creation errors' } });
+
+    log(entry('Response CreateTopics(key: 19, version: 3)'));
+    log(entry('Response Produce(key: 0, version: 7)'));
+
+    expect(child.debug).toHaveBeenCalledWith(expect.objectContaining({ error: 'Topic creation errors' }), 'Response CreateTopics(key: 19, version: 3)');
+    expect(child.error).toHaveBeenCalledTimes(1);
+    expect(child.error).toHaveBeenCalledWith(expect.anything(), 'Response Produce(key: 0, version: 7)');
   });
 });

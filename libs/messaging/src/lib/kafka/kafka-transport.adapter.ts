@@ -772,13 +772,17 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
 }
 
 /** Routes kafkajs' own logs (warn and above, as configured) into pino. */
-function pinoLogCreator(logger: Logger): logCreator {
+/** kafkajs logs through pino, at the level kafkajs gives, but for answers our own code judges. */
+export function pinoLogCreator(logger: Logger): logCreator {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>
     ({ namespace, level, log }) => {
       const { message, timestamp: _timestamp, ...extra } = log;
       const bindings: Record<string, unknown> = { namespace, ...extra };
-      if (level === logLevel.ERROR) kafkaLogger.error(bindings, message);
+      // kafkajs logs every CreateTopics answer with an error at error level, "already exists" included (every start
+      // after the first). ensureTopics judges that answer itself and fails the start on a real refusal.
+      if (level === logLevel.ERROR && message.startsWith('Response CreateTopics')) kafkaLogger.debug(bindings, message);
+      else if (level === logLevel.ERROR) kafkaLogger.error(bindings, message);
       else if (level === logLevel.WARN) kafkaLogger.warn(bindings, message);
       else if (level === logLevel.INFO) kafkaLogger.info(bindings, message);
       else kafkaLogger.debug(bindings, message);
