@@ -7,7 +7,7 @@ import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
 import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
-import { PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
+import { CachedDispositionStore, PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
 import { redisAgentStateReader, redisAssignmentReader, RedisQueueCounterStore, redisRoutingSnapshotReader } from '@perch/routing';
@@ -80,7 +80,8 @@ async function main(): Promise<void> {
     snapshots: redisRoutingSnapshotReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
     queueCounters: new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
     // Disposition codes and standard responses, in the migrated schema (supervisors manage them over the API).
-    dispositions: new SqlDispositionStore({ sql: poolSqlClient(pool), schema }),
+    // Read on every done: each brand's codes served from memory for 2 s (ADR 32).
+    dispositions: new CachedDispositionStore(new SqlDispositionStore({ sql: poolSqlClient(pool), schema })),
     standardResponses: new SqlStandardResponseStore({ sql: poolSqlClient(pool), schema }),
     contacts: { store: contactStore, ledger: outreachLedger, mail },
     // Supervisors' charts (per five minutes over the last hours), counted from the same events, shared by the replicas.

@@ -18,7 +18,7 @@ import {
   MemoryDedupeStore,
   wireIngestor,
 } from '@perch/ingestion';
-import { MemoryCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
+import { CachedDispositionStore, MemoryCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createOutboundXAdapter, MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
         snapshots: routingStore,
         queueCounters: new MemoryQueueCounterStore(),
         // Disposition codes and standard responses in the data folder's PGlite: they survive a restart.
-        dispositions: new SqlDispositionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
+        dispositions: new CachedDispositionStore(new SqlDispositionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' })),
         standardResponses: new SqlStandardResponseStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
         contacts: { store: contactStore, ledger: outreachLedger, mail, mailbox },
         auth: {

@@ -16,6 +16,7 @@ export * from './lib/view/postgres-interaction-store.adapter';
 export * from './lib/migrations/interactions-migrations.constants';
 export * from './lib/dispositions/completion-rules.util';
 export * from './lib/dispositions/disposition-store.port';
+export * from './lib/dispositions/cached-disposition-store.adapter';
 export * from './lib/dispositions/memory-disposition-store.adapter';
 export * from './lib/dispositions/sql-disposition-store.adapter';
 export * from './lib/standard-responses/memory-standard-response-store.adapter';

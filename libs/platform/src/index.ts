@@ -12,3 +12,4 @@ export * from './lib/validation.util';
 export * from './lib/backoff.util';
 export * from './lib/failure-classification.util';
 export * from './lib/seeded-random.util';
+export * from './lib/write-coalescer.util';

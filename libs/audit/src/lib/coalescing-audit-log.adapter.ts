@@ -1,4 +1,4 @@
-import { newId } from '@perch/platform';
+import { isSqlRowError, newId, WriteCoalescer } from '@perch/platform';
 
 import { type AuditPage, type AuditQuery, type NewAuditEntry } from './audit-entry.types';
 import { type AuditLog } from './audit-log.port';
@@ -8,30 +8,21 @@ export interface CoalescingAuditLogOptions {
   maxBatch?: number;
 }
 
-interface PendingAppend {
-  entry: NewAuditEntry;
-  resolve: (kept: boolean) => void;
-  reject: (error: unknown) => void;
-}
-
-const DEFAULT_MAX_BATCH = 500;
-
 /**
- * An AuditLog whose appends are coalesced: one write in flight at a time, and what is appended meanwhile goes out
- * together in the next one. Each append still resolves only once its own entry is committed (or refused), so a
- * caller that awaited it knows the entry is kept. Every routing decision, effect on X and agent action was its own
- * INSERT and transaction, most of PostgreSQL's work per handled tweet (ADR 30).
+ * An AuditLog whose appends are coalesced (WriteCoalescer): one multi-row INSERT in flight at a time, and what is
+ * appended meanwhile goes out together in the next one. Each append still resolves only once its own entry is
+ * committed (or refused), so a caller that awaited it knows the entry is kept. Every routing decision, effect on X
+ * and agent action was its own INSERT and transaction, most of PostgreSQL's work per handled tweet (ADR 30). One
+ * entry the database refuses for its data (a NUL in a text, a bad time) fails alone.
  */
 export class CoalescingAuditLog implements AuditLog {
-  private readonly maxBatch: number;
-  private queue: PendingAppend[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly writes: WriteCoalescer<NewAuditEntry, boolean>;
 
   constructor(
     private readonly inner: AuditLog,
     options: CoalescingAuditLogOptions = {},
   ) {
-    this.maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
+    this.writes = new WriteCoalescer((entries) => inner.appendEach(entries), { ...options, isItemError: isSqlRowError });
   }
 
   start(): Promise<void> {
@@ -40,16 +31,13 @@ export class CoalescingAuditLog implements AuditLog {
 
   /** Writes what was appended before it, then stops the log underneath. */
   async stop(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    await this.writes.drain();
     await this.inner.stop();
   }
 
   append(entry: NewAuditEntry): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      // Its id is fixed here: a caller retrying after a lost answer appends the same row, not a second one.
-      this.queue.push({ entry: entry.id === undefined ? { ...entry, id: newId() } : entry, resolve, reject });
-      this.kick();
-    });
+    // Its id is fixed here: a caller retrying after a lost answer appends the same row, not a second one.
+    return this.writes.submit(entry.id === undefined ? { ...entry, id: newId() } : entry);
   }
 
   async appendMany(entries: readonly NewAuditEntry[]): Promise<number> {
@@ -63,45 +51,4 @@ export class CoalescingAuditLog implements AuditLog {
   query(query?: AuditQuery): Promise<AuditPage> {
     return this.inner.query(query);
   }
-
-  private kick(): void {
-    if (this.flushing) return;
-    this.flushing = this.flush().finally(() => {
-      this.flushing = undefined;
-      if (this.queue.length > 0) this.kick();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    // One turn of the event loop lets the appends of the same batch of events or requests join the first write.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      await this.write(batch);
-    }
-  }
-
-  private async write(batch: readonly PendingAppend[]): Promise<void> {
-    try {
-      const kept = await this.inner.appendEach(batch.map((pending) => pending.entry));
-      batch.forEach((pending, index) => pending.resolve(kept[index] === true));
-    } catch (error) {
-      // One entry the database refuses (a bad time, a NUL in a text) must not cost the others theirs: halve until it
-      // is alone. Anything else (the database gone) is every entry's answer.
-      if (batch.length > 1 && isEntryError(error)) {
-        const half = Math.ceil(batch.length / 2);
-        await this.write(batch.slice(0, half));
-        await this.write(batch.slice(half));
-        return;
-      }
-      for (const pending of batch) pending.reject(error);
-    }
-  }
-}
-
-/** Errors caused by what an entry holds rather than by the database: a data exception or integrity violation (SQLSTATE 22, 23), or a value that cannot be encoded. */
-function isEntryError(error: unknown): boolean {
-  if (error instanceof RangeError || error instanceof TypeError) return true;
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

@@ -1,6 +1,7 @@
 import { poolSqlClient, runSqlMigrations } from '@perch/sql';
 import { freshSchema, sharedDatabasePool } from '@perch/testing';
 
+import { CachedDispositionStore } from './dispositions/cached-disposition-store.adapter';
 import { SqlDispositionStore } from './dispositions/sql-disposition-store.adapter';
 import { INTERACTIONS_MIGRATIONS } from './migrations/interactions-migrations.constants';
 import { SqlStandardResponseStore } from './standard-responses/sql-standard-response-store.adapter';
@@ -22,6 +23,12 @@ async function migratedSchema(): Promise<{ schema: string; dispose(): Promise<vo
 describeDispositionStoreContract('PostgreSQL server', async () => {
   const { schema, dispose } = await migratedSchema();
   return { store: new SqlDispositionStore({ sql: poolSqlClient(pool), schema }), dispose };
+});
+
+// What the gateway runs: the same, read through the per-brand cache (ADR 32).
+describeDispositionStoreContract('cached over PostgreSQL server', async () => {
+  const { schema, dispose } = await migratedSchema();
+  return { store: new CachedDispositionStore(new SqlDispositionStore({ sql: poolSqlClient(pool), schema })), dispose };
 });
 
 describeStandardResponseStoreContract('PostgreSQL server', async () => {

@@ -138,6 +138,31 @@ export function describeCoalescedFlush(name: string, factory: () => Promise<Coal
       expect(stored.every((view) => view !== null)).toBe(true);
     });
 
+    it('writes the direct entries of many requests at once in a few statements of their own, each request answered once its entry reads back', async () => {
+      await open();
+      const ids = Array.from({ length: 40 }, () => randomUUID());
+      await Promise.all(ids.map((interactionId) => store.applyHeader(headerUpdate('accepted', { interactionId, agentId: 'agent-7' }))));
+      sql.rowsPerStatement.length = 0;
+      const held = await holdAFlushOpen();
+
+      const entries = ids.map((interactionId, index) => ({
+        interactionId,
+        entry: pendingActionEntry({ commandId: randomUUID(), action: 'reply', agentId: 'agent-7', text: `reply ${index}`, requestedAt: 5000 + index }),
+      }));
+      await Promise.all(
+        entries.map(async ({ interactionId, entry }) => {
+          await store.upsertEntries(interactionId, [entry], { direct: true });
+          expect((await store.get(interactionId))?.transcript).toEqual([entry]);
+        }),
+      );
+
+      // Beside the held flush, not behind it; together, not one statement per request.
+      expect(sql.rowsPerStatement.reduce((sum, rows) => sum + rows, 0)).toBe(40);
+      expect(sql.rowsPerStatement.length).toBeLessThanOrEqual(3);
+      release?.();
+      await held.written;
+    });
+
     it('reads another interaction and writes a direct entry while a flush is held open; a read of the flushed one waits', async () => {
       await open();
       const known = randomUUID();

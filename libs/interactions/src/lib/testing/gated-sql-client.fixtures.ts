@@ -34,7 +34,12 @@ export class GatedSqlClient implements SqlClient {
     this.failures = count;
   }
 
+  /** Statements run outside a transaction, and the rows each wrote (as rowsPerTransaction counts them). */
+  readonly rowsPerStatement: number[] = [];
+
   query<R extends object>(text: string, params?: readonly unknown[]): Promise<R[]> {
+    const first = params?.[0];
+    if (Array.isArray(first)) this.rowsPerStatement.push(first.length);
     return this.inner.query<R>(text, params);
   }
 

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@perch/platform';
+import { createLogger, isSqlRowError, type Logger, WriteCoalescer } from '@perch/platform';
 import { poolSqlClient, type SqlClient } from '@perch/sql';
 import { type Pool } from 'pg';
 
@@ -108,6 +108,11 @@ export class PostgresInteractionStore implements InteractionStore {
   /** Writes held back while the pending set is full. */
   private readonly waiting: WaitingWrite[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * Agents' own entries (a pending reply, X's answer, a customer's new message before its push): beside the
+   * projection's flushes, not behind them, yet coalesced among themselves, one statement in flight (ADR 32).
+   */
+  private readonly directEntries: WriteCoalescer<{ interactionId: string; entry: TranscriptEntry }, undefined>;
 
   constructor(options: PostgresInteractionStoreOptions) {
     if (!SCHEMA_NAME.test(options.schema)) {
@@ -120,6 +125,13 @@ export class PostgresInteractionStore implements InteractionStore {
     this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.maxPending = Math.max(options.maxPending ?? 10_000, 1);
     this.logger = options.logger ?? createLogger('postgres-interaction-store');
+    this.directEntries = new WriteCoalescer<{ interactionId: string; entry: TranscriptEntry }, undefined>(
+      async (rows) => {
+        await this.writeEntries(this.sql, rows);
+        return rows.map(() => undefined);
+      },
+      { isItemError: isSqlRowError },
+    );
   }
 
   async start(): Promise<void> {
@@ -172,6 +184,7 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   async stop(): Promise<void> {
+    await this.directEntries.drain();
     // Writes held back by the bound join a later flush: settle until nothing is left.
     while (this.inFlight !== null || this.pending.waiters.length > 0 || this.waiting.length > 0) await this.settle();
   }
@@ -182,8 +195,11 @@ export class PostgresInteractionStore implements InteractionStore {
 
   async upsertEntries(interactionId: string, entries: readonly TranscriptEntry[], options: UpsertEntriesOptions = {}): Promise<void> {
     if (entries.length === 0) return;
-    // One small statement of its own: a request waiting on it does not queue behind the projection's flushes.
-    if (options.direct === true) return this.writeEntries(this.sql, entries.map((entry) => ({ interactionId, entry })));
+    // Its own lane: a request waiting on it does not queue behind the projection's flushes.
+    if (options.direct === true) {
+      await Promise.all(entries.map((entry) => this.directEntries.submit({ interactionId, entry })));
+      return;
+    }
     return this.enqueue(
       (write) => {
         for (const entry of entries) write.entries.push({ interactionId, entry });
