@@ -3,7 +3,7 @@ import { type SqlClient } from '@perch/sql';
 /**
  * A SqlClient over a real one that lets a test hold transactions open (they wait before BEGIN, so the database
  * holds no lock meanwhile), make the next ones fail, and see how many ran, how many overlapped and how many rows
- * each wrote (the length of the first array parameter of its statements: the unnest-based writes).
+ * each wrote (the rows of the first parameter of its statements: a JSON array for the jsonb_to_recordset writes).
  */
 export class GatedSqlClient implements SqlClient {
   transactions = 0;
@@ -38,8 +38,8 @@ export class GatedSqlClient implements SqlClient {
   readonly rowsPerStatement: number[] = [];
 
   query<R extends object>(text: string, params?: readonly unknown[]): Promise<R[]> {
-    const first = params?.[0];
-    if (Array.isArray(first)) this.rowsPerStatement.push(first.length);
+    const rows = rowsOf(params?.[0]);
+    if (rows !== undefined) this.rowsPerStatement.push(rows);
     return this.inner.query<R>(text, params);
   }
 
@@ -61,8 +61,8 @@ export class GatedSqlClient implements SqlClient {
       return await this.inner.transaction((tx) =>
         work({
           query: <R extends object>(text: string, params?: readonly unknown[]) => {
-            const first = params?.[0];
-            if (Array.isArray(first)) this.rowsPerTransaction[index] = (this.rowsPerTransaction[index] ?? 0) + first.length;
+            const rows = rowsOf(params?.[0]);
+            if (rows !== undefined) this.rowsPerTransaction[index] = (this.rowsPerTransaction[index] ?? 0) + rows;
             return tx.query<R>(text, params);
           },
           script: (sql) => tx.script(sql),
@@ -73,4 +73,14 @@ export class GatedSqlClient implements SqlClient {
       this.open -= 1;
     }
   }
+}
+
+/** Rows a statement writes: its first parameter as an array, or as a JSON array (jsonb_to_recordset). */
+function rowsOf(first: unknown): number | undefined {
+  if (Array.isArray(first)) return first.length;
+  if (typeof first === 'string' && first.startsWith('[')) {
+    const parsed: unknown = JSON.parse(first);
+    return Array.isArray(parsed) ? parsed.length : undefined;
+  }
+  return undefined;
 }
