@@ -7,9 +7,10 @@ import { buildLifecycle, buildMessage } from '../testing/interaction.fixtures';
 import { customerEntryFromLifecycle, headerUpdateFromLifecycle } from './interaction-view.util';
 import { PostgresInteractionStore } from './postgres-interaction-store.adapter';
 
-// A figure, not a benchmark: projection events/s into the real PostgreSQL with 1,000 concurrent writers (each
-// applying events one after another, as a consumer does), and how long a read of an unrelated interaction waits
-// meanwhile (what accept and reply used to queue behind). Logged as one line; the assertions only say it finished.
+// The projection under a consumer's load on the real PostgreSQL: 1,000 concurrent writers, each applying events one
+// after another as a consumer does, while an unrelated interaction is read again and again (what accept and reply
+// used to queue behind). What is asserted is behaviour (every event kept, writes coalesced, reads answered), never
+// time: bench:e2e measures the speed.
 jest.setTimeout(120_000);
 const pool = sharedDatabasePool(8);
 afterAll(async () => {
@@ -19,17 +20,17 @@ afterAll(async () => {
 const WRITERS = 1000;
 
 describe('projection throughput into PostgreSQL', () => {
-  it('writes 5,000 events from 1,000 concurrent writers in step and logs events/s, transactions and read waits', async () => {
-    await measure('in-step', 5, 0);
+  it('keeps every one of 5,000 events from 1,000 concurrent writers in step, in a small fraction as many transactions', async () => {
+    await measure(5, 0);
   });
 
-  it('writes 20,000 events from 1,000 concurrent writers arriving out of step (0-10 ms apart) and logs the same', async () => {
+  it('keeps every one of 20,000 events from 1,000 writers arriving out of step (0-10 ms apart), coalesced, with reads answered meanwhile', async () => {
     // Arrivals spread over time, as a consumer's are: what made a new transaction start every few ms.
-    await measure('staggered', 20, 10);
+    await measure(20, 10);
   });
 });
 
-async function measure(label: string, eventsPerWriter: number, maxPauseMs: number): Promise<void> {
+async function measure(eventsPerWriter: number, maxPauseMs: number): Promise<void> {
   const EVENTS_PER_WRITER = eventsPerWriter;
   {
     const schema = freshSchema(pool);
@@ -52,7 +53,6 @@ async function measure(label: string, eventsPerWriter: number, maxPauseMs: numbe
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
-      const started = performance.now();
       await Promise.all(
         Array.from({ length: WRITERS }, async () => {
           const interactionId = randomUUID();
@@ -69,25 +69,18 @@ async function measure(label: string, eventsPerWriter: number, maxPauseMs: numbe
           }
         }),
       );
-      const elapsedMs = performance.now() - started;
       writing = false;
       await probe;
 
       const events = WRITERS * EVENTS_PER_WRITER;
-      const line = {
-        label,
-        events,
-        eventsPerSecond: Math.round((events / elapsedMs) * 1000),
-        transactions: counted.transactions(),
-        applyP50Ms: Math.round(percentile(applyLatencies, 0.5)),
-        applyP99Ms: Math.round(percentile(applyLatencies, 0.99)),
-        unrelatedReadP50Ms: Math.round(percentile(readWaits, 0.5)),
-        unrelatedReadMaxMs: Math.round(Math.max(...readWaits)),
-      };
-      console.log(`projection-throughput ${JSON.stringify(line)}`);
       expect(applyLatencies).toHaveLength(events);
       const stored = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema.name}".transcript_entries`);
       expect(Number(stored.rows[0]?.n)).toBe(events);
+      // One flush in flight, the rest merged into the next: a transaction per event would be `events` of them.
+      expect(counted.transactions()).toBeLessThan(events / 10);
+      // The unrelated interaction stayed readable throughout, and read back as written.
+      expect(readWaits.length).toBeGreaterThan(0);
+      expect((await store.get(unrelated))?.id).toBe(unrelated);
     } finally {
       await store.stop();
       await schema.drop();
@@ -111,10 +104,4 @@ function countTransactions(sql: SqlClient): { sql: SqlClient; transactions: () =
       count = 0;
     },
   };
-}
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
