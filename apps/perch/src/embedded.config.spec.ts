@@ -16,6 +16,12 @@ describe(EmbeddedConfig.name, () => {
     expect(() => loadConfig(EmbeddedConfig, { PERCH_SMTP_PORT: '70000' })).toThrow(/PERCH_SMTP_PORT/);
   });
 
+  it('takes OUTBOUND_BRAND_CONCURRENCY as the distributed gateway does, 32 by default, and refuses 0', () => {
+    expect(loadConfig(EmbeddedConfig, {}).OUTBOUND_BRAND_CONCURRENCY).toBe(32);
+    expect(loadConfig(EmbeddedConfig, { OUTBOUND_BRAND_CONCURRENCY: '4' }).OUTBOUND_BRAND_CONCURRENCY).toBe(4);
+    expect(() => loadConfig(EmbeddedConfig, { OUTBOUND_BRAND_CONCURRENCY: '0' })).toThrow(/OUTBOUND_BRAND_CONCURRENCY/);
+  });
+
   it('refuses an unknown LOG_LEVEL at start-up', () => {
     expect(() => loadConfig(EmbeddedConfig, { LOG_LEVEL: 'banana' })).toThrow(/LOG_LEVEL/);
   });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_OUTBOUND_BRAND_CONCURRENCY, MAX_OUTBOUND_BRAND_CONCURRENCY } from '@perch/outbound';
 import { LoggingEnv, type LogLevel } from '@perch/platform';
 import { withRouterPolicyEnv } from '@perch/routing';
 
@@ -60,6 +61,16 @@ export class EmbeddedConfig extends withRouterPolicyEnv(LoggingEnv) {
   @Min(1_000)
   @Max(24 * 3600 * 1000)
   SUPERVISOR_SERVICE_LEVEL_MS = 60_000;
+
+  /**
+   * Calls to X at once per brand account, as the distributed gateway's setting of the same name: one brand's replies
+   * go out in parallel, ordered per conversation (ADR 26). Default 32.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OUTBOUND_BRAND_CONCURRENCY)
+  OUTBOUND_BRAND_CONCURRENCY = DEFAULT_OUTBOUND_BRAND_CONCURRENCY;
 
   /** The agent desktop SPA as `npm run build` leaves it (Vite's output, dist/apps/agent-desktop/www). */
   @IsString()

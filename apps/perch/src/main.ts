@@ -172,6 +172,7 @@ async function main(): Promise<void> {
         },
         options: {
           replicaId: 'embedded',
+          outboundBrandConcurrency: config.OUTBOUND_BRAND_CONCURRENCY,
           desktopDir: config.GATEWAY_DESKTOP_DIR,
           conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
           wrapUpMs: config.ROUTER_WRAP_UP_MS,
