@@ -20,8 +20,9 @@ export class StreamInboundSource implements InboundSource {
     await this.stream.ensureRules(brandRules(this.brands));
     await this.stream.start(
       // The stream has no cursor to hold back; a failed publish is logged by the ingestor and recovered by
-      // the mentions poll (the dedupe claim is released on failure).
-      (tweet) => void handlers.onTweet(tweet, Date.now(), 'stream').catch(() => undefined),
+      // the mentions poll (the dedupe claim is released on failure). The promise goes back to the stream, which
+      // pauses reading while too many are unsettled (maxPendingTweets).
+      (tweet) => handlers.onTweet(tweet, Date.now(), 'stream').catch(() => undefined),
       (event) => this.onEvent(event, handlers),
     );
   }
@@ -51,6 +52,10 @@ export class StreamInboundSource implements InboundSource {
       case 'reconnect-scheduled':
       case 'handler-error':
         this.logger.warn({ event: { ...event, error: 'error' in event ? errorMessage(event.error) : undefined } }, `filtered stream: ${event.type}`);
+        return;
+      case 'back-pressure':
+        // Kafka is behind the stream: normal in a burst, worth seeing when it lasts.
+        this.logger.debug({ pendingTweets: event.pendingTweets }, event.paused ? 'filtered stream paused: publishes behind' : 'filtered stream resumed');
         return;
     }
   }

@@ -192,6 +192,41 @@ describe('FilteredStreamSource against the simulator', () => {
     expect(source.counters.connected).toBe(true);
   });
 
+  it('stops reading the stream while maxPendingTweets handlers are unsettled, and reads the rest once they settle', async () => {
+    await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
+    makeSource({ maxPendingTweets: 20 });
+    let release: () => void = () => undefined;
+    const publishesBack = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let handed = 0;
+    await source.start(
+      async (tweet) => {
+        handed++;
+        await publishesBack;
+        tweets.push(tweet);
+      },
+      (event) => void events.push(event),
+    );
+    for (let i = 0; i < 300; i++) customerTweet(`@acme_support burst ${i}`);
+
+    await waitFor('the stream to pause', () => source.counters.backPressurePauses === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // What the last chunk already held still arrives; the rest waits in the socket and at X.
+    const handedWhilePaused = handed;
+    expect(handedWhilePaused).toBeLessThan(150);
+    expect(source.counters.pendingTweets).toBe(handedWhilePaused);
+
+    release();
+    await waitFor('every tweet of the burst', () => tweets.length === 300);
+    expect(source.counters.pendingTweets).toBe(0);
+    // Paused and resumed in turn (the burst may pause it again while it drains), and reading at the end.
+    const turns = eventsOf('back-pressure').map((e) => e.paused);
+    expect(turns.length % 2).toBe(0);
+    expect(turns.every((paused, index) => paused === (index % 2 === 0))).toBe(true);
+    expect(source.counters.connected).toBe(true);
+  });
+
   it('stops reconnecting after stop()', async () => {
     await world.app.v2.updateStreamRules({ add: [{ value: '@acme_support' }] });
     await startSource();

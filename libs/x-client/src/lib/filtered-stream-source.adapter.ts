@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { createLogger, errorMessage, PermanentError, type Logger } from '@perch/platform';
 import {
   ApiResponseError,
@@ -52,6 +54,11 @@ export interface FilteredStreamSourceOptions {
   /** No byte (tweet or keep-alive) for this long means the stream is stalled. Default 30 s (X sends keep-alives every 20 s). */
   stallTimeoutMs?: number;
   reconnect?: Partial<ReconnectPolicyOptions>;
+  /**
+   * Tweets whose handler has not settled (published, or failed) at most: at this bound reading the stream pauses,
+   * and resumes at half of it. Default 1,000. A burst then waits in the socket and at X, not in this process's heap.
+   */
+  maxPendingTweets?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -89,7 +96,12 @@ export class FilteredStreamSource {
     streamErrors: 0,
     unexpectedMessages: 0,
     handlerErrors: 0,
+    pendingTweets: 0,
+    backPressurePauses: 0,
   };
+  private readonly maxPendingTweets: number;
+  /** The response paused for back-pressure, if any (a reconnect brings a new one, which this does not cover). */
+  private pausedResponse: Readable | undefined;
 
   constructor(private readonly options: FilteredStreamSourceOptions) {
     this.client = options.client ?? createTwitterClient({ token: options.bearerToken, apiBaseUrl: options.apiBaseUrl });
@@ -97,6 +109,7 @@ export class FilteredStreamSource {
     this.log = options.logger ?? createLogger('filtered-stream');
     this.now = options.now ?? Date.now;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+    this.maxPendingTweets = Math.max(1, options.maxPendingTweets ?? 1_000);
   }
 
   /** A snapshot of the counters. */
@@ -252,10 +265,40 @@ export class FilteredStreamSource {
     const tweet = payload as unknown as StreamedTweet;
     try {
       const result = this.onTweet(tweet);
-      if (result instanceof Promise) result.catch((error: unknown) => this.handlerFailed(error, tweet));
+      if (result instanceof Promise) {
+        this.stats.pendingTweets++;
+        if (this.stats.pendingTweets >= this.maxPendingTweets) this.pauseReading();
+        result
+          .catch((error: unknown) => this.handlerFailed(error, tweet))
+          .finally(() => {
+            this.stats.pendingTweets--;
+            if (this.stats.pendingTweets <= this.maxPendingTweets / 2) this.resumeReading();
+          });
+      }
     } catch (error) {
       this.handlerFailed(error, tweet);
     }
+  }
+
+  /**
+   * twitter-api-v2 emits every tweet it reads and has no back-pressure of its own: pause its response stream, so the
+   * socket's window fills and X holds the rest. Tweets already read from the last chunk still arrive.
+   */
+  private pauseReading(): void {
+    const response = responseOf(this.current);
+    if (!response || this.pausedResponse === response) return;
+    this.pausedResponse = response;
+    this.stats.backPressurePauses++;
+    response.pause();
+    this.emit({ type: 'back-pressure', pendingTweets: this.stats.pendingTweets, paused: true });
+  }
+
+  private resumeReading(): void {
+    const response = this.pausedResponse;
+    if (!response) return;
+    this.pausedResponse = undefined;
+    response.resume();
+    this.emit({ type: 'back-pressure', pendingTweets: this.stats.pendingTweets, paused: false });
   }
 
   private handlerFailed(error: unknown, tweet: StreamedTweet): void {
@@ -305,4 +348,10 @@ function assertOnlyDuplicates(errors: unknown): void {
   if (!Array.isArray(errors) || errors.length === 0) return;
   const real = errors.filter((e) => !isDuplicateRuleError(e));
   if (real.length > 0) throw new PermanentError<XErrorCode>('X refused stream rules', XErrorCode.InvalidRules, { errors: real });
+}
+
+/** The response a TweetStream reads (protected in its typings, public at run time). */
+function responseOf(stream: TweetStream<StreamedTweet> | undefined): Readable | undefined {
+  const response = (stream as unknown as { res?: unknown } | undefined)?.res;
+  return response instanceof Readable ? response : undefined;
 }

@@ -22,7 +22,9 @@ export type StreamEvent =
   | { type: 'stream-error'; errors: unknown[] }
   /** Valid JSON that is neither a tweet nor an error message. */
   | { type: 'unexpected-message'; payload: unknown }
-  | { type: 'handler-error'; error: unknown; tweetId?: string };
+  | { type: 'handler-error'; error: unknown; tweetId?: string }
+  /** Reading paused (pendingTweets reached maxPendingTweets) or resumed (down to half of it). */
+  | { type: 'back-pressure'; pendingTweets: number; paused: boolean };
 
 export interface StreamCounters {
   connected: boolean;
@@ -38,6 +40,10 @@ export interface StreamCounters {
   streamErrors: number;
   unexpectedMessages: number;
   handlerErrors: number;
+  /** Tweets handed to the handler whose work has not settled yet. */
+  pendingTweets: number;
+  /** Times reading the stream was paused because pendingTweets reached its bound. */
+  backPressurePauses: number;
   lastConnectedAt?: number;
   lastMessageAt?: number;
   /** Delay of the reconnect currently scheduled, if any. */
