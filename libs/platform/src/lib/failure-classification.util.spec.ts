@@ -1,5 +1,5 @@
 import { dispositionOf, DropError, PermanentError, RetryableError, ValidationFailedError } from './platform.errors';
-import { classifyFailure, isInfrastructureError } from './failure-classification.util';
+import { classifyFailure, isInfrastructureError, isSqlRowError } from './failure-classification.util';
 
 /** Builds errors shaped like the clients' own (names, codes, causes), without needing the clients here. */
 function clientError(message: string, fields: Record<string, unknown> = {}): Error {
@@ -82,5 +82,16 @@ describe(isInfrastructureError.name, () => {
     ['a plain bug', new RangeError('Invalid array length')],
   ])('does not take %s for an outage', (_label, error) => {
     expect(isInfrastructureError(error)).toBe(false);
+  });
+});
+
+describe(isSqlRowError.name, () => {
+  it('blames the row for PostgreSQL data and integrity errors and for values that cannot be encoded, never the connection', () => {
+    expect(isSqlRowError(Object.assign(new Error('invalid byte sequence'), { code: '22021' }))).toBe(true);
+    expect(isSqlRowError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(true);
+    expect(isSqlRowError(new RangeError('Not a time'))).toBe(true);
+    expect(isSqlRowError(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(isSqlRowError(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(false);
+    expect(isSqlRowError(new Error('timeout exceeded when trying to connect'))).toBe(false);
   });
 });

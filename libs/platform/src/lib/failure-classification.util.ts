@@ -102,3 +102,13 @@ function someCause(error: unknown, test: (candidate: ErrorLike) => boolean, dept
   const nested = [record['cause'], record['originalError'], ...(Array.isArray(record['errors']) ? record['errors'] : [])];
   return nested.some((inner) => inner !== undefined && inner !== error && someCause(inner, test, depth + 1));
 }
+
+/**
+ * PostgreSQL's answer to one row's data rather than to the connection: a data exception or an integrity violation
+ * (SQLSTATE classes 22 and 23, e.g. a NUL in a text), or a value that could not be encoded at all.
+ */
+export function isSqlRowError(error: unknown): boolean {
+  if (error instanceof RangeError || error instanceof TypeError) return true;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code.startsWith('23'));
+}

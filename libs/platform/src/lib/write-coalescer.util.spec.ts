@@ -1,4 +1,4 @@
-import { isSqlRowError, WriteCoalescer } from './write-coalescer.util';
+import { WriteCoalescer } from './write-coalescer.util';
 
 describe(WriteCoalescer.name, () => {
   it('hands each submitter its own item\'s result from one write of everything submitted together', async () => {
@@ -40,16 +40,5 @@ describe(WriteCoalescer.name, () => {
     await coalescer.drain();
     expect(coalescer.pending).toBe(0);
     await Promise.all([first, second]);
-  });
-});
-
-describe(isSqlRowError.name, () => {
-  it('blames the row for PostgreSQL data and integrity errors and for values that cannot be encoded, never the connection', () => {
-    expect(isSqlRowError(Object.assign(new Error('invalid byte sequence'), { code: '22021' }))).toBe(true);
-    expect(isSqlRowError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(true);
-    expect(isSqlRowError(new RangeError('Not a time'))).toBe(true);
-    expect(isSqlRowError(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }))).toBe(false);
-    expect(isSqlRowError(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(false);
-    expect(isSqlRowError(new Error('timeout exceeded when trying to connect'))).toBe(false);
   });
 });

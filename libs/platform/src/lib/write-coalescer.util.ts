@@ -4,7 +4,7 @@ export interface WriteCoalescerOptions {
   /**
    * Whether a failed write failed because of what one of its items holds (that item alone should fail) rather than
    * because the store is unavailable (every item fails). Such a batch is halved until the item is alone: log2(n)
-   * more writes, not n. Default: never.
+   * more writes, not n. Default: never. For PostgreSQL: isSqlRowError (failure-classification.util).
    */
   isItemError?: (error: unknown) => boolean;
 }
@@ -90,14 +90,4 @@ export class WriteCoalescer<T, R> {
     }
     batch.forEach((pending, index) => pending.resolve(results[index] as R));
   }
-}
-
-/**
- * PostgreSQL's answer to one row's data rather than to the connection: a data exception or an integrity violation
- * (SQLSTATE classes 22 and 23, e.g. a NUL in a text), or a value that could not be encoded at all.
- */
-export function isSqlRowError(error: unknown): boolean {
-  if (error instanceof RangeError || error instanceof TypeError) return true;
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

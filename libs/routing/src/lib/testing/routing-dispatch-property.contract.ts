@@ -177,7 +177,7 @@ interface Coverage {
 }
 
 /** The store calls a router may follow with a dispatch: their answers say whether it could offer anything. */
-const HINTED_CALLS: ReadonlySet<string> = new Set([
+const HINTED_CALLS: ReadonlySet<keyof RoutingStore> = new Set<keyof RoutingStore>([
   'setPresence',
   'upsertInteraction',
   'dispatch',
@@ -212,7 +212,7 @@ class Run {
     this.store = new Proxy(harness.store, {
       get: (target, property, receiver) => {
         const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function' || typeof property !== 'string' || !HINTED_CALLS.has(property)) return value;
+        if (typeof value !== 'function' || typeof property !== 'string' || !(HINTED_CALLS as ReadonlySet<string>).has(property)) return value;
         const method = value as (...args: unknown[]) => Promise<unknown>;
         return async (...args: unknown[]) => {
           const result = await method.apply(target, args);
