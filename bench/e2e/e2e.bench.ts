@@ -237,6 +237,33 @@ async function main(): Promise<void> {
   const swarmLoads: ProcessLoad[] = [];
   const simulatorLoads: ProcessLoad[] = [];
 
+  /**
+   * X plays the phase's tweets; the agents are polled until each tweet is `done` or the deadline passes, then X's
+   * generator stops. What every phase measures from: its window, whether it completed, and the swarm's and X's load.
+   */
+  const playPhase = async (name: string, rate: number, count: number, deadlineAfter: (startedAt: number) => number, done: (tweetId: string) => boolean) => {
+    phaseTweets = [];
+    const startedAt = Date.now();
+    simulator.startGenerator({ rate, count, customers: 5000, brand: BRAND, seed: `${namespace}-${name}`, replyRatio: 0 });
+    const deadline = deadlineAfter(startedAt);
+    let complete = false;
+    let poll = await pollSwarm();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      poll = await pollSwarm();
+      const played = tweetsOfPhase();
+      if (played.length >= count && played.every(done)) {
+        complete = true;
+        break;
+      }
+      if (Date.now() > deadline) break;
+    }
+    const endedAt = Date.now();
+    const simLoad = simulatorLoad.read();
+    simulator.stopGenerator();
+    return { startedAt, endedAt, complete, swarmLoad: poll.load, simLoad, tweets: [...tweetsOfPhase()] };
+  };
+
   /** Offers-only phase ("enough free agents"): plays `count` tweets at `rate`, waits for their offers (at most capMs after the last tweet). */
   const offerPhase = async (name: string, rate: number, count: number, waitMs: number) => {
     const mode: SwarmMode = count <= agentCount * capacity ? 'hold' : 'finish';
@@ -246,27 +273,13 @@ async function main(): Promise<void> {
     const cpuBefore = await snapshot(sources);
     await openWindows();
     memory.active = true;
-    phaseTweets = [];
-    const startedAt = Date.now();
-    simulator.startGenerator({ rate, count, customers: 5000, brand: BRAND, seed: `${namespace}-${name}`, replyRatio: 0 });
-    const deadline = startedAt + (rate >= FULL_SPEED ? 0 : (count / rate) * 1000) + waitMs;
-    let complete = false;
-    let poll = await pollSwarm();
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      poll = await pollSwarm();
-      const tweets = tweetsOfPhase();
-      if (tweets.length >= count && tweets.every((id) => offerByMessage.has(id))) {
-        complete = true;
-        break;
-      }
-      if (Date.now() > deadline) break;
-    }
-    const endedAt = Date.now();
-    const swarmLoad = poll.load;
-    const simLoad = simulatorLoad.read();
-    simulator.stopGenerator();
-    const tweets = [...tweetsOfPhase()];
+    const { startedAt, endedAt, complete, swarmLoad, simLoad, tweets } = await playPhase(
+      name,
+      rate,
+      count,
+      (started) => started + (rate >= FULL_SPEED ? 0 : (count / rate) * 1000) + waitMs,
+      (id) => offerByMessage.has(id),
+    );
     // Idle with the offers still held: the CPU the pipeline took, without the drain's.
     const idleHeld = await waitIdle(`${name} (offers held)`, true);
     const producedAfter = idleHeld.last.producedByTopic;
@@ -320,33 +333,19 @@ async function main(): Promise<void> {
     const cpuBefore = await snapshot(sources);
     await openWindows();
     memory.active = true;
-    phaseTweets = [];
-    const startedAt = Date.now();
-    simulator.startGenerator({ rate, count, customers: 5000, brand: BRAND, seed: `${namespace}-${name}`, replyRatio: 0 });
     const handledAt = (id: string): number | undefined => {
       const replied = repliedAt.get(id);
       const offer = offerByMessage.get(id);
       const completed = offer ? completedAt.get(offer.interactionId) : undefined;
       return replied === undefined || completed === undefined ? undefined : Math.max(replied, completed);
     };
-    const deadline = startedAt + capMs;
-    let complete = false;
-    let poll = await pollSwarm();
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      poll = await pollSwarm();
-      const tweets = tweetsOfPhase();
-      if (tweets.length >= count && tweets.every((id) => handledAt(id) !== undefined)) {
-        complete = true;
-        break;
-      }
-      if (Date.now() > deadline) break;
-    }
-    const endedAt = Date.now();
-    const swarmLoad = poll.load;
-    const simLoad = simulatorLoad.read();
-    simulator.stopGenerator();
-    const tweets = [...tweetsOfPhase()];
+    const { startedAt, endedAt, complete, swarmLoad, simLoad, tweets } = await playPhase(
+      name,
+      rate,
+      count,
+      (started) => started + capMs,
+      (id) => handledAt(id) !== undefined,
+    );
     const within = tweets.map(handledAt).filter((at): at is number => at !== undefined && at <= endedAt);
     const firstCreated = Math.min(...tweets.map((id) => createdAt.get(id) ?? startedAt));
     const lastHandled = within.length > 0 ? Math.max(...within) : endedAt;
