@@ -324,9 +324,17 @@ describe('Agent desktop: working with a colleague', () => {
       });
       expect({ size, hit }).toEqual({ size, hit: true });
       const sendBox = await send.boundingBox();
-      for (const covering of await ada.locator('[data-testid="offer-toast"], [data-testid="notice"]').all()) {
-        const box = await covering.boundingBox();
-        if (!box || !sendBox) continue;
+      // One snapshot of every toast and notice drawn now: a notice that closes on its own between listing the
+      // elements and reading one's box used to stall the check for 30 s.
+      const drawn = await ada.locator('[data-testid="offer-toast"], [data-testid="notice"]').evaluateAll((elements) =>
+        elements
+          .map((element) => element.getBoundingClientRect())
+          .filter((rect) => rect.width > 0 && rect.height > 0)
+          .map((rect) => ({ x: rect.x, y: rect.y, width: rect.width, height: rect.height })),
+      );
+      expect(drawn.length).toBeGreaterThan(0);
+      for (const box of drawn) {
+        if (!sendBox) continue;
         const overlaps = box.x < sendBox.x + sendBox.width && sendBox.x < box.x + box.width && box.y < sendBox.y + sendBox.height && sendBox.y < box.y + box.height;
         expect({ size, overlaps }).toEqual({ size, overlaps: false });
       }
