@@ -23,6 +23,7 @@ import {
   redisNamespace,
   ShutdownHooksModule,
   startInternalHttp,
+  listenPublic,
   tuneHttpServer,
 } from '@perch/service-kit';
 import { poolSqlClient, runSqlMigrations } from '@perch/sql';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
     configure: (served) => setupGatewayOpenApi(app, served),
   });
-  await app.listen(config.HTTP_PORT, config.HTTP_HOST ?? '0.0.0.0');
+  await listenPublic(app, config.HTTP_PORT, config.HTTP_HOST ?? '0.0.0.0');
   logger.info(
     { port: config.HTTP_PORT, internalPort: internal.port, brands: brands.map((b) => b.username), agents: agents.length },
     'gateway listening (metrics and /api/docs on the internal port)',

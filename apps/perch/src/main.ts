@@ -38,6 +38,7 @@ import {
   PinoNestLogger,
   ShutdownHooksModule,
   startInternalHttp,
+  listenPublic,
   tuneHttpServer,
 } from '@perch/service-kit';
 import { openEmbeddedPostgres, pgliteSqlClient, runSqlMigrations } from '@perch/sql';
@@ -216,7 +217,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     configure: (served) => setupGatewayOpenApi(app, served),
   });
-  await app.listen(config.PORT, '127.0.0.1');
+  await listenPublic(app, config.PORT, '127.0.0.1');
   // The simulator calls back with a CRC while registering, so only now that this server listens.
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const registration = ingestion.webhookRegistration(`http://127.0.0.1:${port}${ACCOUNT_ACTIVITY_WEBHOOK_PATH}`);

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { type IncomingMessage } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { Body, Controller, type INestApplication, Module, Post, type RawBodyRequest, Req } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
-import { captureRawBody } from './run-service.util';
+import { captureRawBody, listenPublic, PUBLIC_LISTEN_BACKLOG } from './run-service.util';
 
 @Controller()
 class EchoController {
@@ -50,5 +52,23 @@ describe(captureRawBody.name, () => {
 
   it('refuses a captured body over the limit with 413', async () => {
     expect((await post('/signed', `"${'x'.repeat(2048)}"`)).status).toBe(413);
+  });
+});
+
+describe(listenPublic.name, () => {
+  it('asks the kernel for a listen queue of 4,096 pending connections instead of Node’s 511, so a reconnect storm is not dropped', async () => {
+    const app = await NestFactory.create(EchoModule, { logger: false });
+    try {
+      await listenPublic(app, 0, '127.0.0.1');
+      const port = (app.getHttpServer() as { address(): AddressInfo }).address().port;
+      // For a listening socket, ss reports the accept queue's size in Send-Q (the backlog, capped at somaxconn).
+      const [line] = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n');
+      const queue = Number(line?.trim().split(/\s+/)[2]);
+      const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+      expect(queue).toBe(Math.min(PUBLIC_LISTEN_BACKLOG, somaxconn));
+      expect(queue).toBeGreaterThan(511);
+    } finally {
+      await app.close();
+    }
   });
 });

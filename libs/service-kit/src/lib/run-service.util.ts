@@ -61,7 +61,7 @@ export async function runService(module: DynamicModule, options: RunServiceOptio
     ...(options.internalHost ? { host: options.internalHost } : {}),
     ...(options.hstsMaxAgeSeconds === undefined ? {} : { hstsMaxAgeSeconds: options.hstsMaxAgeSeconds }),
   });
-  await app.listen(options.port, options.host ?? '0.0.0.0');
+  await listenPublic(app, options.port, options.host ?? '0.0.0.0');
   logger.info({ port: options.port, internalPort: internal.port }, `${options.service} listening (metrics on the internal port)`);
   return { app, internal };
 }
@@ -81,6 +81,20 @@ export function tuneHttpServer(app: INestApplication): void {
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+}
+
+/**
+ * Pending connections the kernel queues before the app accepts them (Node's default is 511; the kernel caps it at
+ * net.core.somaxconn). Thousands of desktops reconnecting after a deploy, or a burst of new REST connections, arrive
+ * together; past 511 the kernel drops their SYNs and each client waits out 1 s, 3 s, 7 s retransmits.
+ */
+export const PUBLIC_LISTEN_BACKLOG = 4096;
+
+/** `app.listen` with PUBLIC_LISTEN_BACKLOG. Nest passes extra arguments to Node's `server.listen(port, host, backlog)`. */
+export async function listenPublic(app: INestApplication, port: number, host: string): Promise<void> {
+  // Nest's typings list only (port, host, callback); NestApplication.listen forwards every argument unchanged.
+  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  await listen(port, host, PUBLIC_LISTEN_BACKLOG);
 }
 
 const DEFAULT_RAW_BODY_LIMIT = 5 * 1024 * 1024;

@@ -89,4 +89,17 @@ describe(KafkaTransport.name, () => {
     expect(child.error).toHaveBeenCalledTimes(1);
     expect(child.error).toHaveBeenCalledWith(expect.anything(), 'Response Produce(key: 0, version: 7)');
   });
+
+  it('logs a broker refusal kafkajs retries by itself as a warning, and one it does not retry as an error', () => {
+    const child = { debug: jest.fn(), error: jest.fn(), warn: jest.fn(), info: jest.fn() };
+    const log = pinoLogCreator({ child: () => child } as unknown as Logger)(logLevel.ERROR);
+    const answer = (error: string) => ({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { message: 'Response InitProducerId(key: 22, version: 1)', timestamp: 'now', error } });
+
+    log(answer("The coordinator is loading and hence can't process requests for this group"));
+    log(answer('Not authorized to access topics: [Topic authorization failed]'));
+
+    expect(child.warn).toHaveBeenCalledWith(expect.objectContaining({ error: expect.stringContaining('coordinator is loading') }), 'Response InitProducerId(key: 22, version: 1)');
+    expect(child.error).toHaveBeenCalledTimes(1);
+    expect(child.error).toHaveBeenCalledWith(expect.objectContaining({ error: expect.stringContaining('Not authorized') }), expect.any(String));
+  });
 });

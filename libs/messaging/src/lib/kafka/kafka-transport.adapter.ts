@@ -18,6 +18,7 @@ import {
   type SASLOptions,
   type TopicPartitionOffset,
 } from 'kafkajs';
+import { errorCodes } from 'kafkajs/src/protocol/error';
 import { type ConnectionOptions } from 'node:tls';
 
 import {
@@ -771,8 +772,16 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   return decoded;
 }
 
-/** Routes kafkajs' own logs (warn and above, as configured) into pino. */
-/** kafkajs logs through pino, at the level kafkajs gives, but for answers our own code judges. */
+/**
+ * Broker answers kafkajs retries by itself ("the coordinator is loading", "not the leader for that topic-partition"),
+ * as kafkajs' own table marks them. A fresh broker or a leader move gives a few of them at every start.
+ */
+const RETRIED_BROKER_ERRORS = new Set(errorCodes.filter((code) => code.retriable).map((code) => code.message));
+
+/**
+ * kafkajs logs through pino, at the level kafkajs gives, but for answers our own code judges and broker refusals
+ * kafkajs retries: those are warnings. Should the retries run out, the failed call reaches our code and is logged there.
+ */
 export function pinoLogCreator(logger: Logger): logCreator {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>
@@ -782,7 +791,9 @@ export function pinoLogCreator(logger: Logger): logCreator {
       // kafkajs logs every CreateTopics answer with an error at error level, "already exists" included (every start
       // after the first). ensureTopics judges that answer itself and fails the start on a real refusal.
       if (level === logLevel.ERROR && message.startsWith('Response CreateTopics')) kafkaLogger.debug(bindings, message);
-      else if (level === logLevel.ERROR) kafkaLogger.error(bindings, message);
+      else if (level === logLevel.ERROR && message.startsWith('Response ') && RETRIED_BROKER_ERRORS.has(String(extra['error']))) {
+        kafkaLogger.warn(bindings, message);
+      } else if (level === logLevel.ERROR) kafkaLogger.error(bindings, message);
       else if (level === logLevel.WARN) kafkaLogger.warn(bindings, message);
       else if (level === logLevel.INFO) kafkaLogger.info(bindings, message);
       else kafkaLogger.debug(bindings, message);
