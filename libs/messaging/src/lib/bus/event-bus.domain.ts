@@ -32,7 +32,7 @@ import {
   type EventPublisher,
   type PublishContext,
 } from './event-publisher.port';
-import { linkAbortSignals } from './linked-abort-signal.util';
+import { linkAbortSignals, sharedAbortController } from './linked-abort-signal.util';
 
 export interface EventBusOptions {
   /** Service name written into every envelope. */
@@ -85,7 +85,7 @@ export class EventBus implements EventPublisher {
   private readonly clock: Clock;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted by stop(): handlers waiting to retry give their batch back instead of holding the shutdown. */
-  private readonly stopping = new AbortController();
+  private readonly stopping = sharedAbortController();
   private readonly keyConcurrency: number;
   private readonly handles: ConsumerHandle[] = [];
   /** Group → the retired groups whose replayed dead letters it handles (SubscribeOptions.replaces). */

@@ -1,6 +1,6 @@
-import { getEventListeners } from 'node:events';
+import { getEventListeners, getMaxListeners } from 'node:events';
 
-import { linkAbortSignals } from './linked-abort-signal.util';
+import { linkAbortSignals, SHARED_SIGNAL_MAX_LISTENERS, sharedAbortController } from './linked-abort-signal.util';
 
 describe(linkAbortSignals.name, () => {
   it('aborts with the reason of whichever source aborts first', () => {
@@ -43,5 +43,18 @@ describe(linkAbortSignals.name, () => {
     linkAbortSignals([revoke.signal, stop.signal]);
     revoke.abort();
     expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe(sharedAbortController.name, () => {
+  it('takes any number of links at once without Node’s leak warning (a plain signal warns at 10), and still lets every one go', () => {
+    const plain = new AbortController();
+    expect(getMaxListeners(plain.signal)).toBe(10);
+    const shared = sharedAbortController();
+    expect(getMaxListeners(shared.signal)).toBe(SHARED_SIGNAL_MAX_LISTENERS);
+    const links = Array.from({ length: 40 }, () => linkAbortSignals([shared.signal]));
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(40);
+    for (const link of links) link.release();
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 export interface LinkedAbortSignal {
   /** Aborted, with the source's reason, as soon as any source signal aborts. */
   readonly signal: AbortSignal;
@@ -30,4 +32,18 @@ export function linkAbortSignals(sources: readonly AbortSignal[]): LinkedAbortSi
     source.addEventListener('abort', onAbort, { once: true });
   }
   return { signal: controller.signal, release };
+}
+
+/** Listeners a shared signal may hold before Node warns of a leak: far above the batches a process has in flight. */
+export const SHARED_SIGNAL_MAX_LISTENERS = 10_000;
+
+/**
+ * A controller whose signal many pieces of work link to at once (linkAbortSignals), such as the bus's stop signal:
+ * every batch in flight, across every subscription of a process, listens to it until the batch ends, dozens at once
+ * in a gateway. Node warns of a leak past 10 listeners; a real leak (links never released) still reaches the limit.
+ */
+export function sharedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(SHARED_SIGNAL_MAX_LISTENERS, controller.signal);
+  return controller;
 }
