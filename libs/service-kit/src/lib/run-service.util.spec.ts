@@ -65,8 +65,8 @@ describe(listenPublic.name, () => {
       const [line] = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n');
       const queue = Number(line?.trim().split(/\s+/)[2]);
       const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+      // 4,096 here (somaxconn 4096), where Node's default would show 511; a kernel capped lower shows its own cap.
       expect(queue).toBe(Math.min(PUBLIC_LISTEN_BACKLOG, somaxconn));
-      expect(queue).toBeGreaterThan(511);
     } finally {
       await app.close();
     }
