@@ -104,7 +104,8 @@ export interface RoutingStore {
    * nothing: oneself, an unknown or offline agent, one with no room in the channel, a guest already, a full conference
    * (holder + guests = maxAgents). The invitee's accept makes it a guest, taking a slot then (`target-full` without
    * room); a decline or the deadline (sweepExpiredOffers, `conference: true`) changes nothing else. While guests are
-   * in, the holder may not transfer (`in-conference`); completing frees every guest's slot in the same step.
+   * in, the holder may not transfer (`in-conference`); completing frees every guest's slot in the same step. Where
+   * several refusals apply, the first of `transfer-pending`, `in-conference` (a transfer only), `invitation-pending`.
    */
   offerConference(input: OfferConferenceInput, trace?: ChangeTrace): Promise<OfferConferenceResult>;
 

@@ -352,15 +352,22 @@ class Run {
         const result =
           step.kind === 'transfer' ? await store.offerTransfer(base) : await store.offerConference({ ...base, maxAgents: CONFERENCE_MAX_AGENTS });
         const guests = this.guests.get(interactionId) ?? [];
-        // One live offer per interaction: a second one is refused, as a transfer during a conference is.
+        // One live offer per interaction: a second one is refused, as a transfer during a conference is. The
+        // reasons have an order (the port's): a pending transfer, then guests in the conference (a transfer only),
+        // then a pending invitation.
         const busy = this.pending.get(interactionId);
-        if (busy) {
-          const expected = busy.kind === 'transfer' ? 'transfer-pending' : 'invitation-pending';
-          if (result.kind !== 'stale' || result.reason !== expected) throw new Error(`${step.kind} beside a pending ${busy.kind}: ${JSON.stringify(result)}`);
-          return;
-        }
-        if (step.kind === 'transfer' && guests.length > 0) {
-          if (result.kind !== 'stale' || result.reason !== 'in-conference') throw new Error(`transfer during a conference: ${JSON.stringify(result)}`);
+        const refusal =
+          busy?.kind === 'transfer'
+            ? 'transfer-pending'
+            : step.kind === 'transfer' && guests.length > 0
+              ? 'in-conference'
+              : busy
+                ? 'invitation-pending'
+                : undefined;
+        if (refusal) {
+          if (result.kind !== 'stale' || result.reason !== refusal) {
+            throw new Error(`${step.kind} expected refused as ${refusal} (pending: ${busy?.kind ?? 'none'}, guests: ${guests.length}): ${JSON.stringify(result)}`);
+          }
           return;
         }
         if (result.kind === 'transfer-offered') {

@@ -682,6 +682,10 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
         await store.accept(id, invitation?.offerId ?? '', 'a3', T0 + 10);
         expect(await store.offerTransfer({ ...toB, offerId: newId(), now: T0 + 11 })).toEqual({ kind: 'stale', reason: 'in-conference' });
         expect(await store.transferToQueue(id, 'a1', T0 + 11)).toEqual({ kind: 'stale', reason: 'in-conference' });
+        // Guests in and a second invitation pending: the transfer is refused for the conference (the port's order).
+        expect(await invite(id, 'a2', T0 + 12, { maxAgents: 3 })).toMatchObject({ kind: 'conference-offered' });
+        expect(await store.offerTransfer({ ...toB, toAgentId: 'a4', offerId: newId(), now: T0 + 13 })).toEqual({ kind: 'stale', reason: 'in-conference' });
+        expect(await store.transferToQueue(id, 'a1', T0 + 13)).toEqual({ kind: 'stale', reason: 'in-conference' });
         await sound();
       });
 
