@@ -5,7 +5,8 @@ const preset = require('./jest.preset');
 module.exports = {
   ...preset,
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  // bench/: the benchmarks' own helpers that touch real services (their clean-up).
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/bench'],
   testMatch: ['**/*.integration-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.js',

@@ -36,6 +36,7 @@ import type { OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
 import { delayed, LoadWindow, SATURATION_LIMITS, saturated } from './load-window.util';
 import { nullGroupsByTopic } from './null-pipeline-topology.constants';
 import { deleteNamespaceTopics, measureNullPipeline } from './null-pipeline.util';
+import { deleteNamespaceKeys, dropNamespaceSchemas } from './run-cleanup.util';
 import {
   appProcesses,
   cpuBetween,
@@ -420,6 +421,10 @@ async function main(): Promise<void> {
   const appsLeft = apps.filter((a) => readStat(a.pid) !== undefined).map((a) => a.name);
   await simulator.stop();
   await probe.disconnect();
+  const cleanedUp = {
+    redisKeys: await deleteNamespaceKeys(redis, namespace),
+    schemas: await dropNamespaceSchemas(databaseUrl, namespace),
+  };
   await redis.quit();
   await deleteNamespaceTopics(brokers, namespace);
   const logs = scanAppLogs(shutdownStartedAt);
@@ -488,7 +493,7 @@ async function main(): Promise<void> {
       errorKinds: finalPoll.errorKinds,
     },
     simulator: { process: 'the bench process', saturated: simulatorLoads.some(saturated), delayedByMachine: simulatorLoads.some(delayed), worstPhase: simulatorPeak },
-    shutdown: { idle: finalIdle.idle, clusterStopMs, appsStillRunning: appsLeft, appLogErrors: logs },
+    shutdown: { idle: finalIdle.idle, clusterStopMs, appsStillRunning: appsLeft, appLogErrors: logs, cleanedUp: { redisKeys: cleanedUp.redisKeys, schemas: cleanedUp.schemas.length } },
     phases,
     machine: { cpus: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg().map((l) => round(l, 2)), note: 'Kafka, Redis and PostgreSQL are shared with anything else running: their CPU is read as deltas per phase' },
   };
