@@ -17,7 +17,54 @@ const FILE_ROLES = [
   'component', 'page', 'hook',
 ];
 const TEST_ROLES = ['spec', 'integration-spec', 'e2e-spec'];
-const NO_DEEP_IMPORTS = { group: ['@perch/*/*'], message: 'Import a library from its entry point (@perch/<lib>), never a deep path.' };
+const NO_DEEP_IMPORTS = {
+  group: ['@perch/*/*', '!@perch/*/testing', '!@perch/*/embedded'],
+  message: 'Import a library from its entry point (@perch/<lib>, or its @perch/<lib>/testing or /embedded), never a deep path.',
+};
+// A library's second and third entry points keep what production must not load: its test harnesses, and the
+// embedded app's stand-ins (PGlite, the local mail catcher). The distributed apps load neither.
+const NO_TEST_ENTRIES = { group: ['@perch/*/testing'], message: 'Test harnesses (@perch/<lib>/testing) are for tests only.' };
+const NO_EMBEDDED_ENTRIES = {
+  group: ['@perch/*/embedded'],
+  message: 'Embedded-only adapters (@perch/<lib>/embedded) are for the embedded app (apps/perch) and the command lines that read its data folder.',
+};
+const EMBEDDED_USERS = ['apps/perch/**/*.ts', 'apps/*/src/cli/**/*.ts'];
+// The gateway may read who holds an interaction from the router's store (docs/adr/0013) and, for supervisors, its live
+// state and the per-queue counters of its events (docs/adr/0015); nothing else of it.
+const GATEWAY_ROUTER_READS = [
+  {
+    name: '@perch/routing',
+    allowImportNames: [
+      'Assignment',
+      'AssignmentReader',
+      'redisAssignmentReader',
+      // Presence (docs/adr/0016): an agent's state and pending offers, read-only.
+      'AgentStateReader',
+      'AgentStateView',
+      'redisAgentStateReader',
+      // Supervisor data (docs/adr/0015): read-only snapshots, and the counters' port, adapter and rules.
+      'AGENT_STATES',
+      'AgentSnapshot',
+      'AgentSnapshotPage',
+      'compareQueues',
+      'DEFAULT_SERVICE_LEVEL_MS',
+      'LiveQueue',
+      'LiveQueues',
+      'QueueCounterStore',
+      'QueueCountersProjector',
+      'QueueCounts',
+      'QueueDayCounts',
+      'queueKeyOf',
+      'QueueRef',
+      'RedisQueueCounterStore',
+      'RoutingSnapshotReader',
+      'redisRoutingSnapshotReader',
+      'utcDayOf',
+      'zeroCounts',
+    ],
+    message: 'The gateway reads the router only through its read-only ports: AssignmentReader (docs/adr/0013) and supervisor data (docs/adr/0015).',
+  },
+];
 const KEBAB = '+([a-z0-9])*(-+([a-z0-9]))';
 const moduleBoundaries = {
   enforceBuildableLibDependency: false,
@@ -100,6 +147,16 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', testBoundaries] },
   },
   {
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts'],
+    ignores: [...TEST_FILES, ...EMBEDDED_USERS],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEEP_IMPORTS, NO_TEST_ENTRIES, NO_EMBEDDED_ENTRIES] }] },
+  },
+  {
+    files: EMBEDDED_USERS,
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEEP_IMPORTS, NO_TEST_ENTRIES] }] },
+  },
+  {
     // The gateway may read who holds an interaction from the router's store (docs/adr/0013) and, for supervisors, its live
     // state and the per-queue counters of its events (docs/adr/0015); nothing else of it.
     files: ['libs/gateway/**/*.ts', 'apps/gateway/**/*.ts'],
@@ -108,50 +165,23 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          patterns: [NO_DEEP_IMPORTS],
-          paths: [
-            {
-              name: '@perch/routing',
-              allowImportNames: [
-                'Assignment',
-                'AssignmentReader',
-                'redisAssignmentReader',
-                // Presence (docs/adr/0016): an agent's state and pending offers, read-only.
-                'AgentStateReader',
-                'AgentStateView',
-                'redisAgentStateReader',
-                // Supervisor data (docs/adr/0015): read-only snapshots, and the counters' port, adapter and rules.
-                'AGENT_STATES',
-                'AgentSnapshot',
-                'AgentSnapshotPage',
-                'compareQueues',
-                'DEFAULT_SERVICE_LEVEL_MS',
-                'LiveQueue',
-                'LiveQueues',
-                'QueueCounterStore',
-                'QueueCountersProjector',
-                'QueueCounts',
-                'QueueDayCounts',
-                'queueKeyOf',
-                'QueueRef',
-                'RedisQueueCounterStore',
-                'RoutingSnapshotReader',
-                'redisRoutingSnapshotReader',
-                'utcDayOf',
-                'zeroCounts',
-              ],
-              message: 'The gateway reads the router only through its read-only ports: AssignmentReader (docs/adr/0013) and supervisor data (docs/adr/0015).',
-            },
-          ],
+          patterns: [NO_DEEP_IMPORTS, NO_TEST_ENTRIES, NO_EMBEDDED_ENTRIES],
+          paths: GATEWAY_ROUTER_READS,
         },
       ],
     },
   },
   {
+    // The gateway's command lines read the embedded app's data folder too (PGlite), under the same router rule.
+    files: ['apps/gateway/src/cli/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEEP_IMPORTS, NO_TEST_ENTRIES], paths: GATEWAY_ROUTER_READS }] },
+  },
+  {
     // docs/CONVENTIONS.md: kebab-case `<name>.<role>.ts` with a role from its list; a spec names a module or a behaviour.
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     // An entry point, an app's bootstrap and each event folder's barrel keep their plain names.
-    ignores: ['**/src/index.ts', '**/src/main.ts', 'apps/agent-desktop/src/app/main.tsx', 'libs/contracts/src/lib/*/index.ts'],
+    ignores: ['**/src/index.ts', 'libs/*/src/testing.ts', 'libs/*/src/embedded.ts', '**/src/main.ts', 'apps/agent-desktop/src/app/main.tsx', 'libs/contracts/src/lib/*/index.ts'],
     plugins: { 'check-file': checkFile },
     rules: {
       'check-file/filename-naming-convention': [

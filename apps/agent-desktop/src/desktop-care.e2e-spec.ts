@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FileCaughtMailbox, MemoryContactStore, MemoryOutreachLedger, SmtpCatcher, SmtpMailSender } from '@perch/contacts';
+import { MemoryContactStore, MemoryOutreachLedger, SmtpMailSender } from '@perch/contacts';
+import { FileCaughtMailbox, SmtpCatcher } from '@perch/contacts/embedded';
 import { type Classification, type InboundMessage } from '@perch/contracts';
-import { authorFacts, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
+import { authorFacts, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway/testing';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, type AdminTweetView, XSimulator } from '@perch/x-simulator';

@@ -1,5 +1,5 @@
 import { type Classification, type InboundMessage, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
-import { type GatewayTestbed, startGatewayTestbed } from '@perch/gateway';
+import { type GatewayTestbed, startGatewayTestbed } from '@perch/gateway/testing';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, XSimulator } from '@perch/x-simulator';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 import { type AgentCommandPayload, type Classification, type InboundMessage, Topics } from '@perch/contracts';
-import { AgentSocketProbe, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway';
+import { AgentSocketProbe, type GatewayTestbed, inboundMessageFrom, startGatewayTestbed } from '@perch/gateway/testing';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type Browser, type Page } from 'playwright-core';

@@ -1,5 +1,5 @@
 import { type Classification } from '@perch/contracts';
-import { type GatewayTestbed, startGatewayTestbed } from '@perch/gateway';
+import { type GatewayTestbed, startGatewayTestbed } from '@perch/gateway/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 import { type AdminAccountView, XSimulator } from '@perch/x-simulator';
 import { type Browser } from 'playwright-core';

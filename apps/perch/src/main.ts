@@ -8,7 +8,8 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { agentRecordsFromJson, MemorySignInThrottleStore, SqlTokenRevocationStore, SqlUserStore } from '@perch/agents';
 import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
-import { FileCaughtMailbox, SmtpCatcher, SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
+import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
+import { FileCaughtMailbox, SmtpCatcher } from '@perch/contacts/embedded';
 import { wireClassifier } from '@perch/classification';
 import { GATEWAY_MIGRATIONS, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import {
@@ -41,7 +42,8 @@ import {
   listenPublic,
   tuneHttpServer,
 } from '@perch/service-kit';
-import { openEmbeddedPostgres, pgliteSqlClient, runSqlMigrations } from '@perch/sql';
+import { runSqlMigrations } from '@perch/sql';
+import { openEmbeddedPostgres, pgliteSqlClient } from '@perch/sql/embedded';
 import { resolveBrandAccounts } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 

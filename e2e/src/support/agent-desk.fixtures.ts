@@ -1,4 +1,4 @@
-import { AgentSocketProbe } from '@perch/gateway';
+import { AgentSocketProbe } from '@perch/gateway/testing';
 import { waitFor } from '@perch/testing';
 
 import { within } from './within.util';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { AgentSocketProbe } from '@perch/gateway';
+import { AgentSocketProbe } from '@perch/gateway/testing';
 
 import { type SimulatorAdmin } from './simulator-admin.fixtures';
 import { within } from './within.util';

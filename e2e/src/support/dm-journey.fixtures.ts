@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { AgentSocketProbe } from '@perch/gateway';
+import { AgentSocketProbe } from '@perch/gateway/testing';
 
 import { type JourneyTarget } from './agent-journey.fixtures';
 import { within } from './within.util';

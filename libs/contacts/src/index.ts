@@ -12,5 +12,3 @@ export * from './lib/mail/mail-sender.port';
 export * from './lib/mail/mail-routes.util';
 export * from './lib/mail/smtp-mail-sender.adapter';
 export * from './lib/mail/caught-mailbox.port';
-export * from './lib/mail/file-caught-mailbox.adapter';
-export * from './lib/mail/smtp-catcher.adapter';

@@ -17,5 +17,3 @@ export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a
 // stand-in router, and a desktop's socket as a test sees it. Used by this library's spec, the agent
 // desktop's e2e spec and the repository's e2e journeys.
-export * from './lib/testing/agent-socket-probe.fixtures';
-export * from './lib/testing/gateway-testbed.fixtures';

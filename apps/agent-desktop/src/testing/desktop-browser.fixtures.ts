@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type InboundMessage } from '@perch/contracts';
-import { authorFacts, inboundMessageFrom } from '@perch/gateway';
+import { authorFacts, inboundMessageFrom } from '@perch/gateway/testing';
 import { type AdminAccountView, type AdminTweetView } from '@perch/x-simulator';
 import { type Browser, chromium, type Page } from 'playwright-core';
 

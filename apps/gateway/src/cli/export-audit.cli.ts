@@ -11,7 +11,8 @@ import {
   SqlAuditLog,
 } from '@perch/audit';
 import { errorMessage, loadConfig } from '@perch/platform';
-import { openEmbeddedPostgres, pgliteSqlClient, poolSqlClient, type SqlClient } from '@perch/sql';
+import { poolSqlClient, type SqlClient } from '@perch/sql';
+import { openEmbeddedPostgres, pgliteSqlClient } from '@perch/sql/embedded';
 import { DatabaseError, Pool } from 'pg';
 
 import { GatewayDatabaseConfig, gatewayDbSchema } from '../gateway.config';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql';
+import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql/testing';
 
 import { describeTokenRevocationStoreContract, fakeClockHarness } from './testing/token-revocation-store.contract';
 import { SqlTokenRevocationStore } from './sql-token-revocation-store.adapter';

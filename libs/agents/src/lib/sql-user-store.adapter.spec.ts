@@ -1,4 +1,4 @@
-import { pgliteSpecSchemas } from '@perch/sql';
+import { pgliteSpecSchemas } from '@perch/sql/testing';
 
 import { AGENTS_MIGRATIONS } from './migrations/agents-migrations.constants';
 import { SqlUserStore } from './sql-user-store.adapter';

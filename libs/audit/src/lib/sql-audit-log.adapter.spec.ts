@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { SqlAuditLog } from './sql-audit-log.adapter';
 import { describeAuditLogContract, describeSqlAuditLogContract } from './testing/audit-log.contract';
-import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql';
+import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql/testing';
 
 // PGlite is PostgreSQL in this process (no service): the embedded mode's audit log, on a temporary folder.
 jest.setTimeout(60_000);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { hashPassword, SqlUserStore } from '@perch/agents';
 import { SqlDispositionStore } from '@perch/interactions';
-import { appliedSqlMigrations, openPgliteInWorker, runSqlMigrations } from '@perch/sql';
+import { appliedSqlMigrations, runSqlMigrations } from '@perch/sql';
+import { openPgliteInWorker } from '@perch/sql/testing';
 
 import { GATEWAY_MIGRATIONS } from './gateway-migrations.constants';
 

@@ -1,4 +1,4 @@
-import { pgliteSpecSchemas } from '@perch/sql';
+import { pgliteSpecSchemas } from '@perch/sql/testing';
 
 import { SqlDispositionStore } from './dispositions/sql-disposition-store.adapter';
 import { INTERACTIONS_MIGRATIONS } from './migrations/interactions-migrations.constants';

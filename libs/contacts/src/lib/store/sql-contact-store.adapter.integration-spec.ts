@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { openPgliteInWorker, type PgliteWorkerSqlClient, poolSqlClient, runSqlMigrations, type SqlClient } from '@perch/sql';
+import { poolSqlClient, runSqlMigrations, type SqlClient } from '@perch/sql';
+import { openPgliteInWorker, type PgliteWorkerSqlClient } from '@perch/sql/testing';
 import { freshSchema, sharedDatabasePool } from '@perch/testing';
 
 import { CONTACTS_MIGRATIONS } from '../migrations/contacts-migrations.constants';

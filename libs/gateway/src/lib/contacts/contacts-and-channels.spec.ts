@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FileCaughtMailbox, MemoryContactStore, MemoryOutreachLedger, SmtpCatcher, SmtpMailSender } from '@perch/contacts';
+import { MemoryContactStore, MemoryOutreachLedger, SmtpMailSender } from '@perch/contacts';
+import { FileCaughtMailbox, SmtpCatcher } from '@perch/contacts/embedded';
 import { type EventEnvelope, type InboundMessage, type TelephonyCallRequestPayload, Topics } from '@perch/contracts';
 import { type ConsumerHandle } from '@perch/messaging';
 import { newId } from '@perch/platform';

@@ -5,7 +5,8 @@ import { type InteractionLifecyclePayload } from '@perch/contracts';
 import { headerUpdateFromLifecycle, PostgresInteractionStore } from '@perch/interactions';
 import { RecordingEventPublisher } from '@perch/messaging';
 import { CustomerProfileService } from '@perch/outbound';
-import { pgliteSpecSchemas, type SqlClient } from '@perch/sql';
+import { type SqlClient } from '@perch/sql';
+import { pgliteSpecSchemas } from '@perch/sql/testing';
 import { MemoryRoutingStore, RoutingStoreAgentStateReader, RoutingStoreAssignmentReader } from '@perch/routing';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';

@@ -1,4 +1,4 @@
-import { pgliteSpecSchemas } from '@perch/sql';
+import { pgliteSpecSchemas } from '@perch/sql/testing';
 
 import { describeCoalescedFlush } from '../testing/coalesced-flush.contract';
 import { describeInteractionStoreContract } from '../testing/interaction-store.contract';
