@@ -1,4 +1,4 @@
-import { ConsumerGroups, gatewayFanOutGroup, type TopicName, Topics } from '@perch/contracts';
+import { ConsumerGroups, gatewayPushGroup, type TopicName, Topics } from '@perch/contracts';
 
 // THE TOPOLOGY OF ONE TWEET'S PATH, for the null pipeline (the physical reference of bench:e2e). Keep it equal to
 // what the apps subscribe to (grep `bus.subscribe(` in libs; group ids in libs/contracts consumer-groups.constants.ts):
@@ -9,10 +9,10 @@ import { ConsumerGroups, gatewayFanOutGroup, type TopicName, Topics } from '@per
 //   routing.interaction.v1 ×2 ('created', then 'offered': routing-events.util eventsOfChange for an upsert and a
 //   dispatch) ──▶ the gateway's groups on it (the offer push is the end point; the others read every event too).
 //
-// One gateway replica (`bench`): with N replicas, the per-replica fan-out group appears N times. The gateway reads
-// routing.interaction.v1 in two groups (ADR 25): the shared one (projection, audit, counters) and its replica's fan-out
-// group (agents' and supervisors' pushes). bench:e2e compares this table with the groups the apps really run and says
-// so when they differ.
+// One gateway replica (`bench`): with N replicas, the per-replica push group appears N times. The gateway reads
+// routing.interaction.v1 in two groups (ADR 25): the shared one (projection, audit, counters) and its replica's push
+// group (agents' and supervisors' pushes; one group for every topic it pushes from, ADR 34). bench:e2e compares
+// this table with the groups the apps really run and says so when they differ.
 
 /** Messages a forwarder writes to `topic` for each message it reads. */
 export interface NullHop {
@@ -52,7 +52,7 @@ export const NULL_PIPELINE_TOPOLOGY: readonly NullService[] = [
   {
     service: 'gateway',
     subscriptions: [
-      { topic: Topics.InteractionLifecycle, group: gatewayFanOutGroup(REPLICA, Topics.InteractionLifecycle), endpoint: true },
+      { topic: Topics.InteractionLifecycle, group: gatewayPushGroup(REPLICA), endpoint: true },
       { topic: Topics.InteractionLifecycle, group: ConsumerGroups.GatewayRouting },
     ],
   },

@@ -3,6 +3,7 @@ import {
   ConsumerGroups,
   correctionsPushGroup,
   gatewayFanOutGroup,
+  gatewayPushGroup,
   repliesPushGroup,
   replayCursorGroup,
   routingPushGroup,
@@ -42,6 +43,12 @@ describe('ConsumerGroups', () => {
     expect([supervisorPushGroup('gw-1'), supervisorAgentsPushGroup('gw-1')]).toEqual(['gateway-ws-gw-1-supervisor', 'gateway-ws-gw-1-supervisor-agents']);
     expect(gatewayFanOutGroup('gw-1', 'routing.agent.v1')).toBe('gateway-ws-gw-1.routing.agent.v1');
     expect([replayCursorGroup(), replayCursorGroup('classifier')]).toEqual(['perch-dlq-replay', 'perch-dlq-replay.classifier']);
+  });
+
+  it("names a replica's one push group apart from every retired one, whatever the replica id", () => {
+    expect(gatewayPushGroup('gw-1')).toBe('gateway-push-gw-1');
+    // The retired replica groups all start with gateway-ws-: no replica id makes the new one collide with them.
+    for (const id of ['gw-1', 'ws-gw-1', 'push-gw-1']) expect(gatewayPushGroup(id).startsWith('gateway-ws-')).toBe(false);
   });
 
   it('gives every shared group its own id', () => {

@@ -49,10 +49,17 @@ export type ConsumerGroupId = (typeof ConsumerGroups)[keyof typeof ConsumerGroup
 // connected to it. The replica id is part of the group id: keep a replica's id stable across its restarts.
 
 /**
- * The gateway replica's one fan-out group on `topic`: its handler runs every push handler of the replica for that
- * topic (agent sockets, supervisor sockets). Starts at the latest offset, like the per-handler groups it replaces
- * (routingPushGroup and the others below, RETIRED: their committed offsets simply expire).
+ * The gateway replica's ONE fan-out group, reading every topic it pushes from (routing.interaction, routing.agent,
+ * x.outbound.completed, classification.corrected): its handler for each runs every push handler of the replica for
+ * that topic (agent sockets, supervisor sockets). One consumer per replica instead of one per topic: one fetch loop,
+ * heartbeat and commit. Safe in one group because the group is the replica's alone. Starts at the latest offset, like
+ * the groups it replaces (gatewayFanOutGroup and the per-handler ones below, RETIRED: their offsets simply expire).
  */
+export function gatewayPushGroup(replicaId: string): string {
+  return `gateway-push-${replicaId}`;
+}
+
+/** RETIRED (by gatewayPushGroup): the replica's fan-out group of one topic. */
 export function gatewayFanOutGroup(replicaId: string, topic: string): string {
   return `gateway-ws-${replicaId}.${topic}`;
 }

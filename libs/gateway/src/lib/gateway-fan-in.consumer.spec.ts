@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConsumerGroups, gatewayFanOutGroup, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
+import { ConsumerGroups, gatewayFanOutGroup, gatewayPushGroup, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
 import { AuditRecorderModule, MemoryAuditLog } from '@perch/audit';
 import { InteractionsModule, MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
 import { EventBus, MemoryTransport, perchTopicSpecs } from '@perch/messaging';
@@ -70,7 +70,32 @@ describe('The gateway’s lifecycle groups', () => {
     for (const retired of [ConsumerGroups.ProjectorRouting, ConsumerGroups.AuditRouting, ConsumerGroups.SupervisorCounters]) {
       expect(committed(retired, Topics.InteractionLifecycle)).toBe(false);
     }
+    expect(committed(gatewayPushGroup('gw-1'), Topics.InteractionLifecycle)).toBe(false);
+  });
+
+  it("reads every topic the replica pushes from in ONE group of its own, each event to that topic's push handlers", async () => {
+    const fanOut = new GatewayFanOutGroups(bus, 'gw-1');
+    const seen: string[] = [];
+    fanOut.add(Topics.InteractionLifecycle, { name: 'agents', handle: async (event) => void seen.push(`agents:${event.payload.type}`) });
+    fanOut.add(Topics.InteractionLifecycle, { name: 'supervisors', handle: async (event) => void seen.push(`supervisors:${event.payload.type}`) });
+    fanOut.add(Topics.AgentState, { name: 'agents', handle: async (event) => void seen.push(`agent-state:${event.payload.agentId}`) });
+    const handles = await fanOut.start();
+    expect(handles).toHaveLength(1);
+    expect(fanOut.plan().map(({ topic, group }) => [topic, group])).toEqual([
+      [Topics.InteractionLifecycle, 'gateway-push-gw-1'],
+      [Topics.AgentState, 'gateway-push-gw-1'],
+    ]);
+
+    // From the latest offset (pushes are about now): published once the group has joined.
+    await bus.publish(Topics.InteractionLifecycle, lifecycle('accepted', { agentId: 'ada' }), { correlationId: 'corr-1' });
+    const state = { agentId: 'ada', state: 'ready', since: new Date().toISOString(), cause: 'agent', capacity: 3, load: 1, loadByChannel: { public: 1, dm: 0 } } as const;
+    await bus.publish(Topics.AgentState, state, { correlationId: 'corr-2' });
+    await waitFor('both topics pushed', async () => seen.length === 3, 10_000);
+    expect(seen.sort()).toEqual(['agent-state:ada', 'agents:accepted', 'supervisors:accepted']);
+    // The retired per-topic fan-out groups are not opened.
+    const committed = (group: string, topic: string): boolean => transport.broker.positions(group, topic).some((p) => p.committed !== undefined);
     expect(committed(gatewayFanOutGroup('gw-1', Topics.InteractionLifecycle), Topics.InteractionLifecycle)).toBe(false);
+    expect(committed(gatewayFanOutGroup('gw-1', Topics.AgentState), Topics.AgentState)).toBe(false);
   });
 
   it('starts the shared group where the slowest retired group stood: nothing it committed is replayed, nothing after skipped', async () => {

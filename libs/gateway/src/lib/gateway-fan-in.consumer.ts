@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConsumerGroups, gatewayFanOutGroup, Topics } from '@perch/contracts';
+import { ConsumerGroups, gatewayPushGroup, Topics } from '@perch/contracts';
 import { ConsumerFanIn, type ConsumerHandle, type EventBus, legacyGroupOf } from '@perch/messaging';
 
 import { BusSubscriptionsConsumer } from './bus-subscriptions.consumer';
@@ -24,13 +24,14 @@ export class GatewaySharedGroups extends ConsumerFanIn {
 }
 
 /**
- * This replica's fan-out groups: ONE per topic, whose handler runs every push handler of the replica (agents'
- * sockets, supervisors' sockets). From the latest offset, like the per-handler groups they replace: pushes carry
- * what happens while the replica runs, what happened before is read over REST.
+ * This replica's fan-out: ONE group (gatewayPushGroup) reading every topic it pushes from, whose handler for each
+ * topic runs every push handler of the replica for it (agents' sockets, supervisors' sockets). From the latest
+ * offset, like the per-topic groups it replaces: pushes carry what happens while the replica runs, what happened
+ * before is read over REST.
  */
 export class GatewayFanOutGroups extends ConsumerFanIn {
   constructor(bus: EventBus, replicaId: string) {
-    super(bus, { groupOf: (topic) => gatewayFanOutGroup(replicaId, topic), fromBeginning: false });
+    super(bus, { oneGroup: gatewayPushGroup(replicaId), fromBeginning: false });
   }
 }
 

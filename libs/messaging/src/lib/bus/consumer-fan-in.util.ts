@@ -2,7 +2,7 @@ import { type TopicName } from '@perch/contracts';
 import { classifyFailure, createLogger, errorMessage, type Logger } from '@perch/platform';
 
 import { type ConsumerHandle } from '../port/transport.port';
-import { type EventBus } from './event-bus.domain';
+import { type EventBus, type TopicHandlers } from './event-bus.domain';
 import { type DeliveryMeta, type EventHandler } from './event-publisher.port';
 
 /** One module's handler of a topic, run inside a group it shares with the other handlers of that topic. */
@@ -96,12 +96,25 @@ export function legacyGroupOf(groups: Partial<Record<TopicName, string>>): (topi
   };
 }
 
-export interface ConsumerFanInOptions {
-  /** The group every handler of `topic` shares when all of them run in this process. */
-  groupOf: (topic: TopicName) => string;
+export type ConsumerFanInOptions = {
   fromBeginning: boolean;
   logger?: Logger;
-}
+} & (
+  | {
+      /** The group every handler of `topic` shares when all of them run in this process. */
+      groupOf: (topic: TopicName) => string;
+      oneGroup?: undefined;
+    }
+  | {
+      /**
+       * Every topic read in this ONE group (one consumer: one fetch loop, heartbeat and commit for all) instead of one
+       * group per topic. Only for a group no other process joins with other handlers or topics (a replica's own group):
+       * the members of one group must all read the same topics.
+       */
+      oneGroup: string;
+      groupOf?: undefined;
+    }
+);
 
 /**
  * Where decoupled modules put their handlers, and their composer (the app's module) opens ONE group per topic.
@@ -131,12 +144,17 @@ export class ConsumerFanIn implements FanInTarget {
     this.registrations.set(topic, list);
   }
 
-  /** The subscriptions start() opens: one per topic with at least one enabled handler. */
+  /** The subscriptions start() opens: one per topic with at least one enabled handler (all in `oneGroup` if given). */
   plan(): FanInSubscription<TopicName>[] {
+    const options = this.options;
     return [...this.registrations].flatMap(([topic, all]) => {
       const enabled = all.filter((registration) => registration.enabled !== false);
       if (enabled.length === 0) return [];
-      const full = this.options.groupOf(topic);
+      if (options.oneGroup !== undefined) {
+        // A group of its own (see oneGroup): no partial variant and no seeding, it starts where fromBeginning says.
+        return [{ topic, group: options.oneGroup, handlers: enabled.map(({ name, handle }) => ({ name, handle })), fromBeginning: options.fromBeginning }];
+      }
+      const full = options.groupOf(topic);
       const partial = enabled.length < all.length;
       const group = partial ? `${full}.only.${enabled.map((r) => r.name).sort().join('+')}` : full;
       const replaces = new Set(enabled.flatMap((registration) => registration.replaces ?? []));
@@ -156,8 +174,16 @@ export class ConsumerFanIn implements FanInTarget {
 
   async start(): Promise<ConsumerHandle[]> {
     this.started = true;
+    const plan = this.plan();
+    const oneGroup = this.options.oneGroup;
+    if (oneGroup !== undefined) {
+      if (plan.length === 0) return [];
+      const handlers: TopicHandlers = {};
+      for (const subscription of plan) Object.assign(handlers, { [subscription.topic]: fanInHandler(subscription.handlers, this.logger) });
+      return [await this.bus.subscribeTopics(oneGroup, handlers, { fromBeginning: this.options.fromBeginning })];
+    }
     const handles: ConsumerHandle[] = [];
-    for (const subscription of this.plan()) handles.push(await subscribeAll(this.bus, subscription, this.logger));
+    for (const subscription of plan) handles.push(await subscribeAll(this.bus, subscription, this.logger));
     return handles;
   }
 }

@@ -93,6 +93,34 @@ describe(EventBus.name, () => {
     expect(deadLetters[1]?.reason).toMatch(/unsupported schemaVersion 9/);
   });
 
+  it("reads several topics in one group, each event validated against its own topic's contract and dead-lettered beside it", async () => {
+    const commands: string[] = [];
+    const corrections: string[] = [];
+    const correctionLetters: DeadLetterRecord[] = [];
+    await transport.consume({ groupId: 'dlq-corrections', topics: [deadLetterTopicOf(Topics.ClassificationCorrected)], fromBeginning: true }, async (messages) => {
+      for (const m of messages) correctionLetters.push(JSON.parse(m.value) as DeadLetterRecord);
+    });
+    await bus.subscribeTopics(
+      'one-group',
+      {
+        [Topics.AgentCommand]: async (event) => void commands.push(event.payload.agentId),
+        [Topics.ClassificationCorrected]: async (event) => void corrections.push(event.payload.interactionId),
+      },
+      { fromBeginning: true },
+    );
+    // An agent command on the corrections topic breaks that topic's contract: it is dead-lettered there, nowhere else.
+    const misplaced = JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 1, producer: 'p', payload: presence('x') });
+    await transport.send(Topics.ClassificationCorrected, [{ key: 'k', value: misplaced }]);
+    await bus.publish(Topics.AgentCommand, presence('bob'), { correlationId: 'c' });
+
+    await waitFor('the command handled and the misplaced event dead-lettered', () => commands.length === 1 && correctionLetters.length === 1);
+    expect(commands).toEqual(['bob']);
+    expect(corrections).toEqual([]);
+    expect(correctionLetters[0]).toMatchObject({ sourceTopic: Topics.ClassificationCorrected, consumerGroup: 'one-group', value: misplaced });
+    expect(deadLetters).toEqual([]);
+    await expect(bus.subscribeTopics('no-topics', {})).rejects.toThrow(RangeError);
+  });
+
   /** A clock that only moves when the bus sleeps: minutes of backoff pass in no real time. */
   function simulatedTime(): { clock: { now(): number }; sleep: (ms: number) => Promise<void>; slept: () => number } {
     let now = 0;

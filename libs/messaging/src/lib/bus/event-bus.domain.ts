@@ -66,6 +66,9 @@ export interface SubscribeOptions {
   replaces?: readonly string[];
 }
 
+/** A handler per topic, for one group reading them all (EventBus.subscribeTopics). */
+export type TopicHandlers = { [T in TopicName]?: EventHandler<T> };
+
 export interface BusCounters {
   published: number;
   handled: number;
@@ -136,14 +139,33 @@ export class EventBus implements EventPublisher {
     handler: EventHandler<T>,
     options: SubscribeOptions = {},
   ): Promise<ConsumerHandle> {
+    return this.subscribeTopics(groupId, { [topic]: handler } as TopicHandlers, options);
+  }
+
+  /**
+   * One group reading several topics, each message to its topic's handler, validated against that topic's contract
+   * and dead-lettered to that topic's `.dlq` like subscribe(). One consumer instead of one per topic: one fetch
+   * loop, one heartbeat, one commit for all of them. For a group whose members all read the same topics (Kafka
+   * clients handle members of one group with different subscriptions badly), e.g. a group of one (a replica's own).
+   */
+  async subscribeTopics(groupId: string, handlers: TopicHandlers, options: SubscribeOptions = {}): Promise<ConsumerHandle> {
+    const topics = Object.keys(handlers) as TopicName[];
+    if (topics.length === 0) throw new RangeError(`subscribeTopics: group ${groupId} needs at least one topic`);
     if (options.replaces && options.replaces.length > 0) {
       // Before joining: a group with committed offsets is never seeded again, so this runs once per partition.
-      await this.transport.seedGroup(groupId, options.replaces, topic);
+      for (const topic of topics) await this.transport.seedGroup(groupId, options.replaces, topic);
       this.replayAliases.set(groupId, new Set(options.replaces));
     }
     const handle = await this.transport.consume(
-      { groupId, topics: [topic], ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
+      { groupId, topics, ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
       async (messages, _onProgress, revoked) => {
+        // A batch is one partition's, so one topic's.
+        const topic = messages[0]?.topic as TopicName | undefined;
+        const handler = topic === undefined ? undefined : (handlers[topic] as EventHandler<TopicName> | undefined);
+        if (topic === undefined || handler === undefined) {
+          if (topic !== undefined) this.options.logger.error({ topic, groupId }, 'a batch of a topic this group has no handler for');
+          return;
+        }
         // Not AbortSignal.any: on Node 20 the bus's long-lived stop signal would keep one derived signal per batch.
         const batch = linkAbortSignals([revoked, this.stopping.signal]);
         try {

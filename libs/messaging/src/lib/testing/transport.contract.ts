@@ -314,6 +314,32 @@ export function describeTransportContract(
       expect(live.values().sort()).toEqual(fresh.map((message) => message.value).sort());
     });
 
+    it('lets one group read several topics: each message with its topic, no batch mixing them, from the end without fromBeginning', async () => {
+      const transport = await connected();
+      const [first, second] = [newTopic(), newTopic()];
+      await transport.ensureTopics([
+        { name: first, partitions: 2 },
+        { name: second, partitions: 3 },
+      ]);
+      await transport.send(first, messagesFor('old-first-', range(0, 3)));
+      await transport.send(second, messagesFor('old-second-', range(0, 3)));
+
+      const [replaying, live] = [new Recorder(), new Recorder()];
+      await consume(transport, { groupId: newGroup(), topics: [first, second], fromBeginning: true }, replaying);
+      await consume(transport, { groupId: newGroup(), topics: [first, second] }, live);
+      await transport.send(first, range(0, 6).map((i) => ({ key: `key-${i}`, value: `new-first-${i}` })));
+      await transport.send(second, range(0, 6).map((i) => ({ key: `key-${i}`, value: `new-second-${i}` })));
+
+      await waitFor('both topics, old and new', () => replaying.messages.length >= 18 && live.messages.length >= 12, waitTimeoutMs);
+      for (const message of [...replaying.messages, ...live.messages]) {
+        expect(message.value.includes('-first-') ? first : second).toBe(message.topic);
+      }
+      expect(live.values().every((value) => value.startsWith('new-'))).toBe(true);
+      expect(replaying.messages).toHaveLength(18);
+      expect(live.messages).toHaveLength(12);
+      expect([...replaying.violations, ...live.violations]).toEqual([]);
+    });
+
     it('stops delivering to a consumer once stop() resolves', async () => {
       const [transport, observer] = [await connected(), await connected()];
       const topic = newTopic();
