@@ -6,8 +6,9 @@ import { ConsumerGroups, gatewayPushGroup, type TopicName, Topics } from '@perch
 // Partition counts come from the contracts (topicDefinition), as the apps' ensureTopics does.
 //
 //   ingestor ──▶ x.inbound.received.v1 ──[classifier]──▶ x.inbound.classified.v1 ──[router.classified]──▶
-//   routing.interaction.v1 ×2 ('created', then 'offered': routing-events.util eventsOfChange for an upsert and a
-//   dispatch) ──▶ the gateway's groups on it (the offer push is the end point; the others read every event too).
+//   routing.interaction.v1 ×1 (an 'offered' carrying the interaction's 'created': the router creates and offers it in
+//   one step, and its outbox relay folds the two into one message, ADR 35) ──▶ the gateway's groups on it (the offer
+//   push is the end point; the others read every event too).
 //
 // One gateway replica (`bench`): with N replicas, the per-replica push group appears N times. The gateway reads
 // routing.interaction.v1 in two groups (ADR 25): the shared one (projection, audit, counters) and its replica's push
@@ -46,7 +47,7 @@ export const NULL_PIPELINE_TOPOLOGY: readonly NullService[] = [
   {
     service: 'router',
     subscriptions: [
-      { topic: Topics.InboundClassified, group: ConsumerGroups.RouterClassified, forwardTo: [{ topic: Topics.InteractionLifecycle, perInput: 2 }] },
+      { topic: Topics.InboundClassified, group: ConsumerGroups.RouterClassified, forwardTo: [{ topic: Topics.InteractionLifecycle, perInput: 1 }] },
     ],
   },
   {

@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 
 import { type CompiledValidator, compileContractValidator } from './compiled/contract-validator.util';
 import { EnvelopeHeader, type EventEnvelope } from './envelope/event-envelope.types';
+import { expandLifecycleEvent } from './interaction-lifecycle/interaction-lifecycle-creation.util';
 import { type PayloadOf, TOPIC_REGISTRY, topicDefinition } from './topic-map.types';
-import { type TopicName } from './topics.constants';
+import { type TopicName, Topics } from './topics.constants';
 
 export interface ContractProblem {
   field: string;
@@ -82,13 +83,32 @@ export function decodeEvent<T extends TopicName>(topic: T, raw: string): EventEn
   };
 }
 
+/**
+ * The events one message announces, in order: one, except an 'offered' that carries its interaction's creation
+ * (ADR 0035), which consumers read as the 'created' and then the 'offered', each as if it had come alone.
+ */
+export function decodeEvents<T extends TopicName>(topic: T, raw: string): EventEnvelope<PayloadOf<T>>[] {
+  const event = decodeEvent(topic, raw);
+  if (topic !== Topics.InteractionLifecycle) return [event];
+  const events = expandLifecycleEvent(event as EventEnvelope<PayloadOf<typeof Topics.InteractionLifecycle>>);
+  if (events === undefined) throw new ContractViolationError(topic, `invalid payload: ${describe(MISPLACED_CREATION)}`, MISPLACED_CREATION);
+  return events as EventEnvelope<PayloadOf<T>>[];
+}
+
+const MISPLACED_CREATION: readonly ContractProblem[] = [{ field: 'payload.creation', messages: ["creation is only allowed on an 'offered'"] }];
+
+/** The one rule of routing.interaction.v1 its class cannot state: a creation rides on an 'offered' only. */
+function misplacedCreation(topic: TopicName, payload: unknown): boolean {
+  if (topic !== Topics.InteractionLifecycle) return false;
+  const lifecycle = payload as PayloadOf<typeof Topics.InteractionLifecycle>;
+  return lifecycle.creation !== undefined && lifecycle.type !== 'offered';
+}
+
 /** Validates before sending too: a producer bug surfaces at its source, not in another service's DLQ. */
 export function validatePayload<T extends TopicName>(topic: T, payload: PayloadOf<T>): PayloadOf<T> {
   const checked = payloadValidator(topic)(payload, 'payload');
-  if (!checked.valid) {
-    const problems = checked.problems;
-    throw new ContractViolationError(topic, `refusing to publish an invalid payload: ${describe(problems)}`, problems);
-  }
+  const problems = checked.valid ? (misplacedCreation(topic, payload) ? MISPLACED_CREATION : []) : checked.problems;
+  if (problems.length > 0) throw new ContractViolationError(topic, `refusing to publish an invalid payload: ${describe(problems)}`, problems);
   return payload;
 }
 

@@ -1,1 +1,2 @@
 export * from './interaction-lifecycle.payload';
+export * from './interaction-lifecycle-creation.util';

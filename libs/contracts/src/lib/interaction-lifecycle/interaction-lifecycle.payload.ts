@@ -77,6 +77,24 @@ export const MAX_CONFERENCE_GUESTS = 20;
 export const DEFAULT_CONFERENCE_MAX_AGENTS = 2;
 export const MAX_CONFERENCE_AGENTS = 10;
 
+/**
+ * On an 'offered': the interaction's 'created' event, announced by the same message because the router created and
+ * offered it in one step (ADR 0035). Its payload is the offer's without the offer (`createdPayloadOf`); consumers see
+ * the two events apart, as if sent one by one (`expandLifecycleEvent`, run by every consumer's bus).
+ */
+export class LifecycleCreation {
+  @IsUUID()
+  eventId!: string;
+
+  @IsISO8601()
+  occurredAt!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  causationId?: string;
+}
+
 /** routing.interaction.v1: one step of an interaction's life, as the router decided it. */
 export class InteractionLifecyclePayload {
   @IsUUID()
@@ -183,6 +201,12 @@ export class InteractionLifecyclePayload {
   @IsOptional()
   @IsISO8601()
   interactionCreatedAt?: string;
+
+  /** Only on 'offered': the 'created' event this message also announces (see LifecycleCreation). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LifecycleCreation)
+  creation?: LifecycleCreation;
 }
 
 export function interactionLifecycleKey(payload: InteractionLifecyclePayload): string {

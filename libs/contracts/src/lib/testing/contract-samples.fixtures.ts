@@ -51,24 +51,21 @@ const CLASSIFICATION = {
 };
 
 const LIFECYCLE = { interactionId: UUID_A, conversationKey: '100:1790000000000000001', brandAccountId: '100', priority: 1 };
+const OFFERED = { ...LIFECYCLE, type: 'offered', agentId: 'ada', offerId: UUID_B, offerExpiresAt: '2026-11-24T09:01:00.000Z', message: MESSAGE, classification: CLASSIFICATION };
 
 export const VALID_PAYLOADS: { [T in keyof TopicPayloads]: readonly object[] } = {
   [Topics.InboundReceived]: [MESSAGE, { ...MESSAGE, kind: 'dm', source: 'dm-webhook', inReplyToTweetId: undefined, lang: undefined, mentions: [] }],
   [Topics.InboundClassified]: [{ message: MESSAGE, classification: CLASSIFICATION, classifiedAt: 1_700_000_000_100 }],
   [Topics.InteractionLifecycle]: [
     {
-      ...LIFECYCLE,
-      type: 'offered',
-      agentId: 'ada',
-      offerId: UUID_B,
-      offerExpiresAt: '2026-11-24T09:01:00.000Z',
-      message: MESSAGE,
-      classification: CLASSIFICATION,
+      ...OFFERED,
       channel: 'public',
       requiredSkill: 'billing',
       sticky: true,
       interactionCreatedAt: '2026-11-24T09:00:01.000Z',
     },
+    // An offer that also announces its interaction's creation (ADR 0035).
+    { ...OFFERED, creation: { eventId: UUID_C, occurredAt: '2026-11-24T09:00:01.000Z', causationId: UUID_A } },
     { ...LIFECYCLE, type: 'transferred', agentId: 'ada', reason: 'billing' },
     { ...LIFECYCLE, type: 'conference-joined', agentId: 'bob', fromAgentId: 'ada', conferenceAgentIds: ['bob', 'cleo'] },
     { ...LIFECYCLE, type: 'completed', agentId: 'ada', disposition: 'resolved', note: 'refunded', conferenceAgentIds: [] },

@@ -105,6 +105,19 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       expect(await store.get(id)).toMatchObject({ state: 'completed', agentId: 'agent-7', createdAt: 1000, updatedAt: 4000 });
     });
 
+    it("starts a new interaction as 'created', and a 'created' read after its offer leaves it offered (ADR 35)", async () => {
+      const fresh = randomUUID();
+      await store.applyHeader(headerUpdate('created', { interactionId: fresh }, 1000));
+      expect(await store.get(fresh)).toMatchObject({ state: 'created', agentId: null, createdAt: 1000 });
+
+      // Two router replicas: one relays the offer, the other the creation a moment later.
+      const id = randomUUID();
+      const message = buildMessage();
+      await store.applyHeader(headerUpdate('offered', { interactionId: id, agentId: 'agent-7', message }, 2000));
+      await store.applyHeader(headerUpdate('created', { interactionId: id, message }, 1000));
+      expect(await store.get(id)).toMatchObject({ state: 'offered', agentId: 'agent-7', createdAt: 1000, updatedAt: 2000 });
+    });
+
     it('keeps the first message first when later messages arrive', async () => {
       const id = randomUUID();
       const first = buildMessage({ text: 'first' });

@@ -40,8 +40,10 @@ export function headerUpdateFromLifecycle(
   };
   const nobody = { agentId: null, offerId: null, offerExpiresAt: null };
   switch (payload.type) {
+    // No state of its own: a new interaction starts as 'created' (applyHeaderUpdate, the store's insert), and a 'created'
+    // read after a later step (two router replicas relaying one interaction, ADR 35) does not take it back there.
     case 'created':
-      return { ...base, state: 'created' };
+      return base;
     case 'queued':
       return { ...base, state: 'queued', assignment: nobody };
     // A transfer offered, declined or timed out changes no state: the holder keeps it (an 'accepted' moves it). Nor do a

@@ -6,6 +6,7 @@ import {
   type DeadLetterRecord,
   deadLetterTopicOf,
   type EventEnvelope,
+  type InteractionLifecyclePayload,
   Topics,
 } from '@perch/contracts';
 import { createLogger, DropError, PermanentError, RetryableError } from '@perch/platform';
@@ -277,5 +278,32 @@ describe(EventBus.name, () => {
     await waitFor('seen.length === 10', () => seen.length === 10);
     expect(seen.filter((s) => s.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3', 'slow:4', 'slow:5']);
     expect(seen.filter((s) => s.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:3', 'fast:4', 'fast:5']);
+  });
+
+  it("hands an offer that carries its interaction's creation to the handler as the 'created', then the 'offered', each retried on its own", async () => {
+    const offered: InteractionLifecyclePayload = {
+      interactionId: randomUUID(),
+      type: 'offered',
+      conversationKey: '100:1790000000000000001',
+      brandAccountId: '100',
+      priority: 1,
+      agentId: 'ada',
+      offerId: randomUUID(),
+      offerExpiresAt: '2026-11-24T09:01:00.000Z',
+    };
+    const creation = { eventId: randomUUID(), occurredAt: '2026-11-24T09:00:01.000Z', causationId: 'msg-1' };
+    const seen: string[] = [];
+    let failOfferOnce = true;
+    await bus.subscribe(Topics.InteractionLifecycle, 'g7', async (event) => {
+      seen.push(`${event.payload.type} ${event.eventId}`);
+      if (event.payload.type === 'offered' && failOfferOnce) {
+        failOfferOnce = false;
+        throw new RetryableError('projection unavailable');
+      }
+    }, { fromBeginning: true });
+    const sent = await bus.publish(Topics.InteractionLifecycle, { ...offered, creation }, { correlationId: 'c' });
+    await waitFor('the offer handled', () => seen.length === 3);
+    expect(seen).toEqual([`created ${creation.eventId}`, `offered ${sent.eventId}`, `offered ${sent.eventId}`]);
+    expect(bus.counters).toMatchObject({ handled: 2, retried: 1 });
   });
 });

@@ -2,7 +2,7 @@ import {
   ContractViolationError,
   createEnvelope,
   deadLetterTopicOf,
-  decodeEvent,
+  decodeEvents,
   type DeadLetterRecord,
   encodeEvent,
   type EventEnvelope,
@@ -229,9 +229,9 @@ export class EventBus implements EventPublisher {
       this.counters.dropped += 1;
       return;
     }
-    let event: EventEnvelope<PayloadOf<T>>;
+    let events: EventEnvelope<PayloadOf<T>>[];
     try {
-      event = decodeEvent(topic, message.value);
+      events = decodeEvents(topic, message.value);
     } catch (error) {
       if (error instanceof ContractViolationError) {
         await this.deadLetter(groupId, message, error.reason, [...error.problems], 1);
@@ -239,6 +239,19 @@ export class EventBus implements EventPublisher {
       }
       throw error;
     }
+    // Mostly one; an offer that also announces its interaction's creation is two, handled in order (ADR 0035).
+    for (const event of events) await this.handleEvent(topic, event, groupId, message, handler, revoked);
+  }
+
+  /** Runs the handler on one event until it succeeds, is dropped or dead-lettered (with the message it came in). */
+  private async handleEvent<T extends TopicName>(
+    topic: T,
+    event: EventEnvelope<PayloadOf<T>>,
+    groupId: string,
+    message: ConsumedMessage,
+    handler: EventHandler<T>,
+    revoked: AbortSignal,
+  ): Promise<void> {
     const log = this.options.logger.child({ correlationId: event.correlationId, eventId: event.eventId, topic });
     const firstAttemptAt = this.clock.now();
     for (let attempt = 1; ; attempt += 1) {

@@ -55,6 +55,66 @@ describe('OutboxRelay', () => {
     expect(await store.pendingChanges()).toBe(0);
   });
 
+  it('announces an interaction created and offered in one batch with one message, which consumers read as both events', async () => {
+    await store.setPresence({ agentId: 'ada', state: 'ready', now: T0 });
+    await store.upsertInteraction(upsertInput(T0 + 1), { causationId: 'msg-1' });
+    await store.dispatch(T0 + 2, 30_000, newId(), { causationId: 'msg-1' });
+    const [, upsert, dispatch] = await store.claimChanges({ relayId: 'relay-a', limit: 10 });
+    const shared = relay('relay-a', 0);
+
+    await shared.reclaim();
+
+    const [message] = publisher.lifecycleMessages();
+    expect(publisher.lifecycleMessages()).toHaveLength(1);
+    expect(message).toMatchObject({ eventId: outboxEventId('relay-spec', dispatch?.id ?? '', 0), causationId: 'msg-1' });
+    expect(message?.payload).toMatchObject({ type: 'offered', agentId: 'ada', creation: { eventId: outboxEventId('relay-spec', upsert?.id ?? '', 0), causationId: 'msg-1' } });
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered ada']);
+    expect(shared.counters).toMatchObject({ changes: 3, events: 2, folded: 1 });
+    expect(await store.pendingChanges()).toBe(0);
+  });
+
+  it("holds a creation another step's flush took until its own step flushes, then sends it on its offer", async () => {
+    const shared = relay('relay-a');
+    await store.setPresence({ agentId: 'ada', state: 'ready', now: T0 });
+    const input = upsertInput(T0 + 1);
+    await store.upsertInteraction(input);
+    const release = shared.holdCreation(input.interactionIdIfNew);
+
+    await shared.flush();
+    expect(publisher.agentStateSummary()).toEqual(['ada ready by agent']);
+    expect(publisher.lifecycleMessages()).toHaveLength(0);
+    expect(await store.pendingChanges()).toBe(1);
+
+    await store.dispatch(T0 + 2, 30_000, newId());
+    release();
+    await shared.flush();
+    expect(publisher.lifecycleMessages().map((event) => event.payload.type)).toEqual(['offered']);
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered ada']);
+    expect(await store.pendingChanges()).toBe(0);
+  });
+
+  it('sends a held creation alone once released without an offer, and at once when its interaction changed again', async () => {
+    const shared = relay('relay-a');
+    const waiting = upsertInput(T0);
+    await store.upsertInteraction(waiting);
+    const release = shared.holdCreation(waiting.interactionIdIfNew);
+    await shared.flush();
+    expect(publisher.lifecycleMessages()).toHaveLength(0);
+    release();
+    await shared.flush();
+    expect(publisher.lifecycleSummary()).toEqual(['created']);
+
+    // Held, but a later change of the same interaction is in the batch: order comes first.
+    publisher.clear();
+    const other = upsertInput(T0 + 1);
+    await store.upsertInteraction(other);
+    shared.holdCreation(other.interactionIdIfNew);
+    await store.upsertInteraction(upsertInput(T0 + 2, { message: { ...other.message, messageId: '1790000000000000999', text: 'still there?' } }));
+    await shared.flush();
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'message-added']);
+    expect(await store.pendingChanges()).toBe(0);
+  });
+
   it('keeps changes it could not publish, and a reclaim publishes them again with the same event ids', async () => {
     const first = relay('relay-a', 0);
     await store.setPresence({ agentId: 'ada', state: 'ready', now: T0 });

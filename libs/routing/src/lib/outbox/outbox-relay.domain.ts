@@ -6,7 +6,13 @@ import { crashPoint, type Logger, newId } from '@perch/platform';
 
 import { type RoutingStore } from '../store/routing-store.port';
 import { type RecordedChange } from './routing-change.types';
+import { foldCreations } from './fold-creations.util';
 import { eventsOfChange, type PlannedEvent } from './routing-events.util';
+
+interface PlannedChange {
+  change: RecordedChange;
+  events: PlannedEvent[];
+}
 
 export interface OutboxRelayOptions {
   tenant: string;
@@ -33,10 +39,20 @@ export interface OutboxRelayOptions {
 
 export const DEFAULT_OUTBOX_RECLAIM_MS = 2_000;
 
+/**
+ * Creations a drain carries to its next batch, in batches: enough for the burst the router's concurrent steps record
+ * before their offers (the bus runs 256 keys of 4 partitions at once by default), little enough that creations nobody can take yet are
+ * not held back long (each batch is one claim and one publish: milliseconds).
+ */
+const CARRIED_BATCHES = 8;
+
 export interface OutboxRelayCounters {
   /** Changes published and acknowledged. */
   changes: number;
+  /** Messages sent. */
   events: number;
+  /** Of those, offers that also announced their interaction's creation (two events in one message, ADR 0035). */
+  folded: number;
   /** Changes taken over from a relay that did not acknowledge them. */
   reclaimed: number;
   /** Changes whose events broke their contract: dead-lettered, not published. */
@@ -46,7 +62,7 @@ export interface OutboxRelayCounters {
 }
 
 export function newOutboxRelayCounters(): OutboxRelayCounters {
-  return { changes: 0, events: 0, reclaimed: 0, invalid: 0, pending: 0 };
+  return { changes: 0, events: 0, folded: 0, reclaimed: 0, invalid: 0, pending: 0 };
 }
 
 /**
@@ -61,6 +77,11 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly reclaimIdleMs: number;
   private current: Promise<void> | undefined;
+  /** Interactions whose creation waits for their step's flush (holdCreation), with how many holds each. */
+  private readonly held = new Map<string, number>();
+  private draining: Promise<void> = Promise.resolve();
+  /** Creations this relay took and keeps for the next batch, where their offers may be (holdBack). */
+  private readonly carried: PlannedChange[] = [];
   private next: Promise<void> | undefined;
 
   constructor(
@@ -81,7 +102,7 @@ export class OutboxRelay {
    */
   flush(): Promise<void> {
     if (this.current === undefined) {
-      this.current = this.drain(undefined).finally(() => {
+      this.current = this.drainAlone(undefined).finally(() => {
         this.current = undefined;
       });
       return this.current;
@@ -98,47 +119,110 @@ export class OutboxRelay {
   /** Also takes changes a dead relay took and never acknowledged (run by the sweeper, every tick). */
   async reclaim(): Promise<void> {
     await this.flush();
-    await this.drain(this.reclaimIdleMs);
+    await this.drainAlone(this.reclaimIdleMs);
     this.counters.pending = await this.store.pendingChanges();
+  }
+
+  /**
+   * Keeps an interaction's 'created' back until `release()`: its step is about to offer it and flushes after, so the
+   * two leave as one message (ADR 0035) even when another step's flush takes the creation first. A held creation is
+   * taken (not acknowledged): if this process dies, another relay reclaims it as any unacknowledged change.
+   */
+  holdCreation(interactionId: string): () => void {
+    this.held.set(interactionId, (this.held.get(interactionId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const holds = (this.held.get(interactionId) ?? 1) - 1;
+      if (holds > 0) this.held.set(interactionId, holds);
+      else this.held.delete(interactionId);
+    };
+  }
+
+  /**
+   * One drain at a time per process, flush or reclaim: a creation one drain carries must reach the next drain before
+   * anything later of its interaction is sent (holdBack).
+   */
+  private drainAlone(reclaimIdleMs: number | undefined): Promise<void> {
+    const run = this.draining.then(() => this.drain(reclaimIdleMs));
+    this.draining = run.catch(() => undefined);
+    return run;
   }
 
   private async drain(reclaimIdleMs: number | undefined): Promise<void> {
     for (;;) {
-      const changes = await this.store.claimChanges({
+      const claimed = await this.store.claimChanges({
         relayId: this.relayId,
         limit: this.batchSize,
         ...(reclaimIdleMs === undefined ? {} : { reclaimIdleMs }),
       });
-      if (changes.length === 0) return;
-      if (reclaimIdleMs !== undefined) {
-        this.counters.reclaimed += changes.length;
-        this.logger.warn({ tenant: this.options.tenant, changes: changes.length, relayId: this.relayId }, 'outbox changes reclaimed from a relay that did not acknowledge them');
+      if (reclaimIdleMs !== undefined && claimed.length > 0) {
+        this.counters.reclaimed += claimed.length;
+        this.logger.warn({ tenant: this.options.tenant, changes: claimed.length, relayId: this.relayId }, 'outbox changes reclaimed from a relay that did not acknowledge them');
       }
-      await this.publish(changes);
-      crashPoint('router.relay.after-publish');
-      await this.store.ackChanges(changes.map((change) => change.id));
-      this.counters.changes += changes.length;
-      if (changes.length < this.batchSize) return;
+      // Creations held back by an earlier flush are older than anything claimed now: they go first.
+      const planned = [...this.carried.splice(0), ...claimed.map((change) => ({ change, events: eventsOfChange(change, this.options) }))];
+      const { now, later } = this.holdBack(planned, claimed.length === this.batchSize);
+      this.carried.push(...later);
+      if (now.length > 0) {
+        await this.publish(now);
+        crashPoint('router.relay.after-publish');
+        await this.store.ackChanges(now.map(({ change }) => change.id));
+        this.counters.changes += now.length;
+      }
+      if (claimed.length < this.batchSize) return;
     }
   }
 
-  private async publish(changes: readonly RecordedChange[]): Promise<void> {
-    const events = changes.flatMap((change) => eventsOfChange(change, this.options).map((event) => ({ change, event })));
+  /**
+   * Creations with nothing else about their interaction in the batch wait for the next one when their offer may be in
+   * it: the creation is held for its step's flush, or the batch was full (the drain reads on at once: under a burst the
+   * router's concurrent steps record hundreds of creations before their offers, which sit past the claim's limit). At
+   * most CARRIED_BATCHES batches' worth waits for the second reason, the newest, so a burst nobody can take yet is not
+   * carried along whole.
+   */
+  private holdBack(planned: PlannedChange[], full: boolean): { now: PlannedChange[]; later: PlannedChange[] } {
+    if (!full && this.held.size === 0) return { now: planned, later: [] };
+    const lastChangeOf = new Map<string, PlannedChange>();
+    for (const entry of planned) {
+      for (const event of entry.events) if (event.topic === Topics.InteractionLifecycle) lastChangeOf.set(event.payload.interactionId, entry);
+    }
+    const now: PlannedChange[] = [];
+    const held: PlannedChange[] = [];
+    const waiting: PlannedChange[] = [];
+    for (const entry of planned) {
+      const [event, ...others] = entry.events;
+      const alone = others.length === 0 && event?.topic === Topics.InteractionLifecycle && event.payload.type === 'created' && lastChangeOf.get(event.payload.interactionId) === entry;
+      if (alone && this.held.has(event.payload.interactionId)) held.push(entry);
+      else if (alone && full) waiting.push(entry);
+      else now.push(entry);
+    }
+    const overflow = Math.max(0, waiting.length - CARRIED_BATCHES * this.batchSize);
+    // Sent in the batch's order: the overflow creations are older than what they are sent with, never of the same interaction.
+    const sentNow = new Set([...now, ...waiting.slice(0, overflow)]);
+    return { now: planned.filter((entry) => sentNow.has(entry)), later: [...held, ...waiting.slice(overflow)] };
+  }
+
+  private async publish(planned: readonly PlannedChange[]): Promise<void> {
+    // An interaction created and offered in this batch is announced by one message (ADR 0035).
+    const events = foldCreations(planned.flatMap(({ change, events: planned }) => planned.map((event) => ({ change, event }))));
     // Issued in order, sent together: the transport batches them, and events of one key keep their order. The
     // publisher validates each payload before sending it (the one check on this path): an event its contract refuses
-    // is never sent and marks its change as a bug to dead-letter; any other failure leaves the batch to be retried.
+    // is never sent and marks its changes as a bug to dead-letter; any other failure leaves the batch to be retried.
     const outcomes = await Promise.allSettled(events.map(({ event }) => this.send(event)));
     const refused = new Map<RecordedChange, { topic: TopicName; error: ContractViolationError }>();
-    let sent = 0;
     for (const [index, outcome] of outcomes.entries()) {
-      const planned = events[index];
-      if (outcome.status === 'fulfilled') sent += 1;
-      else if (outcome.reason instanceof ContractViolationError && planned) {
-        if (!refused.has(planned.change)) refused.set(planned.change, { topic: planned.event.topic, error: outcome.reason });
+      const outgoing = events[index];
+      if (outgoing === undefined) continue;
+      if (outcome.status === 'fulfilled') {
+        this.counters.events += 1;
+        if (outgoing.changes.length > 1) this.counters.folded += 1;
+      } else if (outcome.reason instanceof ContractViolationError) {
+        for (const change of outgoing.changes) if (!refused.has(change)) refused.set(change, { topic: outgoing.event.topic, error: outcome.reason });
       } else throw outcome.reason;
     }
     for (const [change, { topic, error }] of refused) await this.reject(change, topic, error);
-    this.counters.events += sent;
   }
 
   private async reject(change: RecordedChange, topic: TopicName, error: ContractViolationError): Promise<void> {

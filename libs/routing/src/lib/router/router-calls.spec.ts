@@ -87,7 +87,9 @@ describe('RouterService store calls', () => {
     releaseSecond();
     await second;
 
-    expect(publisher.lifecycleSummary()).toEqual(['created', 'created', 'offered alice', 'offered alice']);
+    // Each offer carries its interaction's creation (ADR 0035): in order per interaction, which is all Kafka keeps.
+    expect(publisher.lifecycleSummary()).toEqual(['created', 'offered alice', 'created', 'offered alice']);
+    expect(publisher.lifecycleMessages().map((event) => event.payload.type)).toEqual(['offered', 'offered']);
   });
 
   it('stops once the agents are full even with work still waiting', async () => {

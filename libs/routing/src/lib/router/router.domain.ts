@@ -154,6 +154,18 @@ export class RouterService {
   }
 
   async handleClassified(event: EventEnvelope<InboundClassifiedPayload>): Promise<void> {
+    const interactionIdIfNew = newId();
+    // A 'created' waits for this step's flush, after its dispatch loop, even if another step's flush takes it first, so
+    // it can ride on its offer (ADR 0035). Held before the upsert: no other flush can read it before the hold.
+    const release = this.relay.holdCreation(interactionIdIfNew);
+    try {
+      await this.routeClassified(event, interactionIdIfNew, release);
+    } finally {
+      release();
+    }
+  }
+
+  private async routeClassified(event: EventEnvelope<InboundClassifiedPayload>, interactionIdIfNew: string, release: () => void): Promise<void> {
     const { message, classification } = event.payload;
     const trigger: Trigger = { causationId: event.eventId };
     const result = await this.store.upsertInteraction({
@@ -161,11 +173,12 @@ export class RouterService {
       classification,
       priority: this.priorityRule(classification),
       correlationId: event.correlationId,
-      interactionIdIfNew: newId(),
+      interactionIdIfNew,
       ...this.requirementOf(event.payload),
       now: this.clock.now(),
     }, toChangeTrace(trigger));
     crashPoint('router.after-upsert');
+    if (result.kind !== 'created') release();
 
     if (result.kind === 'duplicate') {
       this.logger.debug(
@@ -180,7 +193,7 @@ export class RouterService {
 
     // 'created' or 'message-added' leaves with the dispatch loop's flush, before the offers the loop made.
     const { interaction } = result;
-    const offers = await this.dispatchLoop(trigger, result);
+    const offers = await this.dispatchLoop(trigger, result, release);
     if (result.kind === 'created' && !offers.some((offer) => offer.interactionId === interaction.interactionId) && !this.recentlyOffered.has(interaction.interactionId)) {
       // Informational ('created' already means waiting), so published directly rather than through the outbox.
       await this.publishLifecycle('queued', interaction, trigger, { reason: 'no available agent' });
@@ -465,7 +478,7 @@ export class RouterService {
   /**
    * Offers until no waiting interaction fits an available agent (or the per-trigger bound). `after`: the result of the
    * step's own change, when its store call can tell (RoutingStore.mayDispatchAfter); the sweep passes none and always
-   * dispatches.
+   * dispatches. `beforeFlush`: run once the offers are made, before the step's flush (releases a held creation).
    *
    * A dispatch is skipped only when the store call just before it (the step's change, or its last offer) saw, in its own
    * atomic step after its change, an empty queue or no available agent: a dispatch run right then would return nothing
@@ -475,7 +488,7 @@ export class RouterService {
    * schedule, so it holds here: what other replicas change after that point is their step's, and their own loop (or
    * their own certificate) covers it.
    */
-  private async dispatchLoop(trigger: Trigger, after?: object): Promise<Offer[]> {
+  private async dispatchLoop(trigger: Trigger, after?: object, beforeFlush?: () => void): Promise<Offer[]> {
     const offers: Offer[] = [];
     let mayDispatch = after === undefined || this.store.mayDispatchAfter(after);
     while (mayDispatch && offers.length < this.maxOffersPerTrigger) {
@@ -496,6 +509,7 @@ export class RouterService {
       );
     }
     // Every change of this step (the trigger's own, then the offers) is announced before the step ends.
+    beforeFlush?.();
     await this.relay.flush();
     return offers;
   }

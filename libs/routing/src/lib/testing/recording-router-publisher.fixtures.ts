@@ -1,9 +1,15 @@
-import { type AgentStatePayload, type EventEnvelope, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
+import { type AgentStatePayload, type EventEnvelope, expandLifecycleEvent, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
 import { RecordingEventPublisher } from '@perch/messaging';
 
 /** The shared recorder, with the router's lifecycle events in a readable form. */
 export class RecordingRouterPublisher extends RecordingEventPublisher {
+  /** routing.interaction.v1 as consumers read it: an offer that carries its interaction's creation is two events. */
   lifecycle(): EventEnvelope<InteractionLifecyclePayload>[] {
+    return this.lifecycleMessages().flatMap((event) => expandLifecycleEvent(event) ?? [event]);
+  }
+
+  /** routing.interaction.v1 as sent: one envelope per message. */
+  lifecycleMessages(): EventEnvelope<InteractionLifecyclePayload>[] {
     return this.on(Topics.InteractionLifecycle);
   }
 
