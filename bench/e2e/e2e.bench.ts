@@ -96,6 +96,24 @@ function appNodeArgs(): Partial<Record<PerchApp, string[]>> {
   );
 }
 
+/**
+ * Extra environment per app: BENCH_ENV_<APP>="KEY=value KEY=value" (e.g. BENCH_ENV_ROUTER="BUS_KEY_CONCURRENCY=32")
+ * tries a setting of the app's own config, over the bench's.
+ */
+function appEnv(base: Partial<Record<PerchApp, Record<string, string>>>): Partial<Record<PerchApp, Record<string, string>>> {
+  return Object.fromEntries(
+    APPS.map((app) => {
+      const pairs = (process.env[`BENCH_ENV_${app.toUpperCase()}`] ?? '').split(/\s+/).filter((pair) => pair !== '');
+      const extra = pairs.map((pair) => {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new Error(`BENCH_ENV_${app.toUpperCase()}: "${pair}" is not KEY=value`);
+        return [pair.slice(0, at), pair.slice(at + 1)] as const;
+      });
+      return [app, { ...base[app], ...Object.fromEntries(extra) }];
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   // The simulator and the bench's own libraries log through pino on stdout, which carries the report: errors only.
   configureLogging({ level: 'error', service: 'bench-e2e' });
@@ -160,7 +178,7 @@ async function main(): Promise<void> {
     logLevel: 'warn',
     nodeArgs: appNodeArgs(),
     // Held offers must outlive a hold phase and its drain: a timed-out offer would be offered again.
-    env: { router: { ROUTER_OFFER_TIMEOUT_MS: '600000' } },
+    env: appEnv({ router: { ROUTER_OFFER_TIMEOUT_MS: '600000' } }),
   });
   const apps = appProcesses(APPS);
   log(`apps up (namespace ${namespace}): ${apps.map((a) => `${a.name}=${a.pid}`).join(' ')}; logs in tmp/e2e-logs`);

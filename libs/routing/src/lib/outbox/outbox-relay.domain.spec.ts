@@ -115,6 +115,21 @@ describe('OutboxRelay', () => {
     expect(await store.pendingChanges()).toBe(0);
   });
 
+  it('plans a held creation once when its own reclaim takes it again, and sends it once released', async () => {
+    const shared = relay('relay-a', 0);
+    const input = upsertInput(T0);
+    await store.upsertInteraction(input);
+    const release = shared.holdCreation(input.interactionIdIfNew);
+    await shared.flush();
+    // Held past reclaimIdleMs (0 here): the reclaim claims the same change again.
+    await shared.reclaim();
+    expect(publisher.lifecycleMessages()).toHaveLength(0);
+    release();
+    await shared.flush();
+    expect(publisher.lifecycleSummary()).toEqual(['created']);
+    expect(await store.pendingChanges()).toBe(0);
+  });
+
   it('keeps changes it could not publish, and a reclaim publishes them again with the same event ids', async () => {
     const first = relay('relay-a', 0);
     await store.setPresence({ agentId: 'ada', state: 'ready', now: T0 });

@@ -161,8 +161,12 @@ export class OutboxRelay {
         this.counters.reclaimed += claimed.length;
         this.logger.warn({ tenant: this.options.tenant, changes: claimed.length, relayId: this.relayId }, 'outbox changes reclaimed from a relay that did not acknowledge them');
       }
-      // Creations held back by an earlier flush are older than anything claimed now: they go first.
-      const planned = [...this.carried.splice(0), ...claimed.map((change) => ({ change, events: eventsOfChange(change, this.options) }))];
+      // Creations held back by an earlier batch are older than anything claimed now: they go first. A reclaim may take
+      // one of them again (held past reclaimIdleMs): it is the same change, planned once.
+      const carried = this.carried.splice(0);
+      const carriedIds = new Set(carried.map(({ change }) => change.id));
+      const fresh = carriedIds.size === 0 ? claimed : claimed.filter((change) => !carriedIds.has(change.id));
+      const planned = [...carried, ...fresh.map((change) => ({ change, events: eventsOfChange(change, this.options) }))];
       const { now, later } = this.holdBack(planned, claimed.length === this.batchSize);
       this.carried.push(...later);
       if (now.length > 0) {

@@ -66,6 +66,8 @@ describe('a routed tweet is one routing.interaction.v1 message on Kafka', () => 
     const sent = await Promise.all(tweets.map((event) => tap.bus.publish(Topics.InboundClassified, event.payload, { correlationId: event.correlationId })));
 
     await waitFor(`${ARRIVALS} offers read`, () => read.filter((event) => event.payload.type === 'offered').length >= ARRIVALS, 30_000);
+    // The raw reader is a consumer group of its own: it may be a fetch behind the bus's.
+    await waitFor(`${ARRIVALS} messages on the wire`, () => raw.length >= ARRIVALS, 30_000);
     expect(raw).toHaveLength(ARRIVALS);
     expect(raw.every((payload) => payload.type === 'offered' && payload.creation !== undefined)).toBe(true);
     const byInteraction = new Map<string, string[]>();
