@@ -121,6 +121,25 @@ describe('one brand in parallel, through the bus', () => {
     expect(new Set(completed.map((c) => c.commandId))).toEqual(new Set(replies.map((r) => r.commandId)));
   });
 
+  it("has all of one brand's replies at X at once on a bus that runs one key at a time (BUS_KEY_CONCURRENCY=1)", async () => {
+    await memory.stop();
+    memory = await startMemoryBus('gateway', { keyConcurrency: 1 });
+    await memory.bus.subscribe(Topics.OutboundCompleted, 'parallel-spec', async (event) => {
+      completed.push(event.payload);
+    });
+    // 20 conversations on the topic's 6 partitions: some partition holds several, so one key at a time would keep at
+    // most 6 at X. The outbound consumer runs its own key concurrency, and the brand's limit (32) is the only cap.
+    const replies = Array.from({ length: 20 }, (_, i) => reply(`@dana reply ${i}`));
+    for (const command of replies) await memory.bus.publish(Topics.OutboundRequested, command, { correlationId: command.commandId });
+    await boot(32);
+
+    await waitFor('20 calls open at X', () => x.openCalls.length === 20, 10_000);
+    x.autoAnswer = true;
+    x.answerAll();
+    await waitFor('every reply answered', () => completed.length === 20, 10_000);
+    expect(x.posted).toHaveLength(20);
+  });
+
   it("keeps one conversation's replies in order while other conversations run beside it", async () => {
     const a = `${BRAND.id}:111`;
     const b = `${BRAND.id}:222`;

@@ -5,7 +5,7 @@ import { ConsumerGroups, Topics } from '@perch/contracts';
 import { type ConsumerHandle } from '@perch/messaging';
 
 import { type OutboundModuleDeps } from './outbound-deps.types';
-import { OUTBOUND_DEPS } from './outbound.constants';
+import { MAX_OUTBOUND_BRAND_CONCURRENCY, OUTBOUND_DEPS } from './outbound.constants';
 import { OutboundRedriver } from './outbound-redriver.domain';
 import { OutboundWorker } from './outbound-worker.domain';
 
@@ -43,6 +43,7 @@ export class OutboundRequestedConsumer implements OnApplicationBootstrap, OnAppl
     this.redriver.start();
     this.handle = await this.deps.bus.subscribe(Topics.OutboundRequested, ConsumerGroups.Outbound, (event) => this.worker.handle(event), {
       fromBeginning: true,
+      keyConcurrency: MAX_OUTBOUND_BRAND_CONCURRENCY,
     });
   }
 

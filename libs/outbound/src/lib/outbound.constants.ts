@@ -11,5 +11,9 @@ export const OUTBOUND_MAX_INLINE_WAIT_MS = 2_000;
  * second against a fast X, few enough that a burst opens tens of sockets, not hundreds.
  */
 export const DEFAULT_OUTBOUND_BRAND_CONCURRENCY = 32;
-/** The most OUTBOUND_BRAND_CONCURRENCY may say: the bus handles at most 256 keys of a batch at once anyway. */
+/**
+ * The most OUTBOUND_BRAND_CONCURRENCY may say, and the keys of a batch the outbound consumer handles at once: its
+ * handlers wait on X (hundreds of ms), so it keeps this many in flight whatever the bus's BUS_KEY_CONCURRENCY, and
+ * the per-brand limit is what holds calls back.
+ */
 export const MAX_OUTBOUND_BRAND_CONCURRENCY = 256;

@@ -11,9 +11,9 @@ export interface MemoryBus {
  * The bus a spec runs a Nest module on in-process: the memory transport, with redeliveries and retries a few
  * ms apart so a spec that makes a handler fail does not wait for production backoffs.
  */
-export async function startMemoryBus(producer: string): Promise<MemoryBus> {
+export async function startMemoryBus(producer: string, options: { keyConcurrency?: number } = {}): Promise<MemoryBus> {
   const transport = new MemoryTransport({ redeliveryBackoffMs: 5, maxRedeliveryBackoffMs: 50 });
-  const bus = await startEventBus(transport, { producer, logger: createLogger(`${producer}-spec`), retryDelayMs: () => 10 });
+  const bus = await startEventBus(transport, { producer, logger: createLogger(`${producer}-spec`), retryDelayMs: () => 10, ...options });
   return {
     bus,
     stop: async () => {

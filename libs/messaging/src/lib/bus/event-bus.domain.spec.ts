@@ -3,8 +3,10 @@ import { getEventListeners } from 'node:events';
 
 import {
   type AgentCommandPayload,
+  createEnvelope,
   type DeadLetterRecord,
   deadLetterTopicOf,
+  encodeEvent,
   type EventEnvelope,
   type InteractionLifecyclePayload,
   Topics,
@@ -278,6 +280,46 @@ describe(EventBus.name, () => {
     await waitFor('seen.length === 10', () => seen.length === 10);
     expect(seen.filter((s) => s.startsWith('slow'))).toEqual(['slow:1', 'slow:2', 'slow:3', 'slow:4', 'slow:5']);
     expect(seen.filter((s) => s.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:3', 'fast:4', 'fast:5']);
+  });
+
+  it("runs at most its keyConcurrency keys at once, and a subscription's own keyConcurrency over the bus's", async () => {
+    const capturing = new HandlerCapturingTransport();
+    await capturing.connect();
+    await capturing.ensureTopics(perchTopicSpecs());
+    const limited = new EventBus(capturing, { producer: 'test', logger: createLogger('test'), keyConcurrency: 3 });
+    const peakOf = async (options: { keyConcurrency?: number }): Promise<number> => {
+      let inFlight = 0;
+      let peak = 0;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      await limited.subscribe(Topics.AgentCommand, `g-keys-${options.keyConcurrency ?? 'bus'}`, async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await gate;
+        inFlight -= 1;
+      }, options);
+      const handler = capturing.handler;
+      if (!handler) throw new Error('the bus did not subscribe');
+      // One batch of 40 events of 20 agents (keys), as a partition's fetch brings them.
+      const batch: ConsumedMessage[] = Array.from({ length: 40 }, (_, i) => {
+        const envelope = createEnvelope(Topics.AgentCommand, presence(`agent-${i % 20}`), { correlationId: 'c' }, 'test');
+        return { topic: Topics.AgentCommand, partition: 0, offset: String(i), timestamp: 0, key: `agent-${i % 20}`, value: encodeEvent(envelope) };
+      });
+      const done = handler(batch, () => undefined, new AbortController().signal);
+      await waitFor('the first handlers running', () => inFlight > 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      const running = peak;
+      release();
+      await done;
+      expect(inFlight).toBe(0);
+      return running;
+    };
+    expect(await peakOf({})).toBe(3);
+    expect(await peakOf({ keyConcurrency: 16 })).toBe(16);
+    await expect(limited.subscribe(Topics.AgentCommand, 'g-keys-0', async () => undefined, { keyConcurrency: 0 })).rejects.toThrow(RangeError);
+    expect(limited.counters.handled).toBe(80);
+    await limited.stop();
+    await capturing.disconnect();
   });
 
   it("hands an offer that carries its interaction's creation to the handler as the 'created', then the 'offered', each retried on its own", async () => {

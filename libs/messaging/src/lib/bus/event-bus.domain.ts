@@ -64,6 +64,11 @@ export interface SubscribeOptions {
    * seeded from their lowest committed offsets (Transport.seedGroup), and their dead letters' replays are its own.
    */
   replaces?: readonly string[];
+  /**
+   * Keys this subscription handles at once within a batch, over the bus's keyConcurrency: for handlers that wait on
+   * a slow remote (X) rather than on Redis or PostgreSQL, where many in flight cost memory and buy nothing.
+   */
+  keyConcurrency?: number;
 }
 
 /** A handler per topic, for one group reading them all (EventBus.subscribeTopics). */
@@ -156,6 +161,8 @@ export class EventBus implements EventPublisher {
       for (const topic of topics) await this.transport.seedGroup(groupId, options.replaces, topic);
       this.replayAliases.set(groupId, new Set(options.replaces));
     }
+    const keyConcurrency = options.keyConcurrency ?? this.keyConcurrency;
+    if (!Number.isInteger(keyConcurrency) || keyConcurrency < 1) throw new RangeError(`subscribeTopics: group ${groupId} keyConcurrency ${keyConcurrency} is not a positive integer`);
     const handle = await this.transport.consume(
       { groupId, topics, ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) },
       async (messages, _onProgress, revoked) => {
@@ -169,7 +176,7 @@ export class EventBus implements EventPublisher {
         // Not AbortSignal.any: on Node 20 the bus's long-lived stop signal would keep one derived signal per batch.
         const batch = linkAbortSignals([revoked, this.stopping.signal]);
         try {
-          await this.handleBatch(topic, groupId, messages, handler, batch.signal);
+          await this.handleBatch(topic, groupId, messages, handler, batch.signal, keyConcurrency);
         } finally {
           batch.release();
         }
@@ -195,6 +202,7 @@ export class EventBus implements EventPublisher {
     messages: readonly ConsumedMessage[],
     handler: EventHandler<T>,
     revoked: AbortSignal,
+    keyConcurrency: number,
   ): Promise<void> {
     // Order matters per key only (one conversation, one agent); distinct keys run concurrently so a
     // partition's throughput is not bounded by one handler's round trips.
@@ -213,7 +221,7 @@ export class EventBus implements EventPublisher {
         for (const message of queue) await this.handleOne(topic, groupId, message, handler, revoked);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.keyConcurrency, queues.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(keyConcurrency, queues.length) }, worker));
   }
 
   private async handleOne<T extends TopicName>(
