@@ -78,6 +78,11 @@ function env(name: string, fallback: number, alias?: string): number {
   return envInteger(name, fallback);
 }
 
+/** The space-separated words of <prefix>_<APP> (BENCH_NODE_ARGS_GATEWAY, BENCH_ENV_ROUTER, ...). */
+function wordsOfAppVariable(prefix: string, app: PerchApp): string[] {
+  return (process.env[`${prefix}_${app.toUpperCase()}`] ?? '').split(/\s+/).filter((word) => word !== '');
+}
+
 /**
  * Extra node flags per app: BENCH_PROFILE=gateway,router writes V8 CPU profiles of those apps to tmp/profiles when
  * they stop; BENCH_NODE_ARGS_<APP> (e.g. BENCH_NODE_ARGS_GATEWAY="--max-old-space-size=256") tries a runtime setting
@@ -90,7 +95,7 @@ function appNodeArgs(): Partial<Record<PerchApp, string[]>> {
   const dir = join(process.cwd(), 'tmp', 'profiles');
   return Object.fromEntries(
     APPS.map((app) => {
-      const extra = (process.env[`BENCH_NODE_ARGS_${app.toUpperCase()}`] ?? '').split(/\s+/).filter((flag) => flag !== '');
+      const extra = wordsOfAppVariable('BENCH_NODE_ARGS', app);
       return [app, [...(profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra]];
     }),
   );
@@ -103,8 +108,7 @@ function appNodeArgs(): Partial<Record<PerchApp, string[]>> {
 function appEnv(base: Partial<Record<PerchApp, Record<string, string>>>): Partial<Record<PerchApp, Record<string, string>>> {
   return Object.fromEntries(
     APPS.map((app) => {
-      const pairs = (process.env[`BENCH_ENV_${app.toUpperCase()}`] ?? '').split(/\s+/).filter((pair) => pair !== '');
-      const extra = pairs.map((pair) => {
+      const extra = wordsOfAppVariable('BENCH_ENV', app).map((pair) => {
         const at = pair.indexOf('=');
         if (at <= 0) throw new Error(`BENCH_ENV_${app.toUpperCase()}: "${pair}" is not KEY=value`);
         return [pair.slice(0, at), pair.slice(at + 1)] as const;

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { type EventBus, KafkaTransport, startEventBus, type Transport, withNamespace } from '@perch/messaging';
+import { DEFAULT_KEY_CONCURRENCY, type EventBus, KafkaTransport, startEventBus, type Transport, withNamespace } from '@perch/messaging';
 import { createLogger, type Logger } from '@perch/platform';
 import Redis from 'ioredis';
 
@@ -36,15 +36,13 @@ export class DistributedEnv extends KafkaEnv {
 
   /**
    * Events of distinct keys a consumer handles at once within one partition's batch (one key's events stay in order).
-   * Handlers that wait on Redis or PostgreSQL gain nothing past a few in flight per partition: under bench:e2e, 16
-   * instead of 256 took the router's peak RSS from ~220 to ~165 MB and the gateway's from ~315 to ~280 at the same
-   * throughput (ADR 36). The outbound consumer, waiting on X, keeps its own (MAX_OUTBOUND_BRAND_CONCURRENCY).
+   * Raise it where Redis or PostgreSQL is far (a cross-zone round trip): the price is memory under a burst (ADR 36).
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(4096)
-  BUS_KEY_CONCURRENCY = 16;
+  BUS_KEY_CONCURRENCY = DEFAULT_KEY_CONCURRENCY;
 
   /** The internal listener (/health, /metrics, the gateway's /api/docs): HTTP_PORT + 1000 unless set. Never route an ingress to it. */
   @IsOptional()

@@ -91,6 +91,12 @@ describe('Kafka security and replication settings', () => {
     expect(problemsOf({ ...BASE, KAFKA_SSL_CA_FILE: ca })).toEqual(['KAFKA_SSL_CA_FILE']);
   });
 
+  it("takes the bus's keys in flight per partition from BUS_KEY_CONCURRENCY, 16 unless set, and refuses what is not 1..4096", () => {
+    expect(loadConfig(DistributedEnv, BASE).BUS_KEY_CONCURRENCY).toBe(16);
+    expect(loadConfig(DistributedEnv, { ...BASE, BUS_KEY_CONCURRENCY: '64' }).BUS_KEY_CONCURRENCY).toBe(64);
+    for (const bad of ['0', '4097', '2.5', 'many']) expect(problemsOf({ ...BASE, BUS_KEY_CONCURRENCY: bad })).toEqual(['BUS_KEY_CONCURRENCY']);
+  });
+
   it('refuses a min.insync.replicas above the replication factor', () => {
     expect(problemsOf({ ...BASE, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '4' })).toEqual(['KAFKA_MIN_INSYNC_REPLICAS']);
   });

@@ -53,9 +53,16 @@ export interface EventBusOptions {
   /** Time source for the retry budget, and how the bus waits between attempts (tests simulate both). */
   clock?: Clock;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Keys handled at once within one batch; messages of one key always run in order. */
+  /** Keys handled at once within one batch (DEFAULT_KEY_CONCURRENCY); messages of one key always run in order. */
   keyConcurrency?: number;
 }
+
+/**
+ * Keys of one partition's batch handled at once, in either mode: handlers that wait on Redis, PostgreSQL or nothing
+ * gain nothing past a few per partition, and each one more in flight is memory under a burst (ADR 36). A subscription
+ * whose handlers wait on a slow remote sets its own (SubscribeOptions.keyConcurrency).
+ */
+export const DEFAULT_KEY_CONCURRENCY = 16;
 
 export interface SubscribeOptions {
   fromBeginning?: boolean;
@@ -112,7 +119,7 @@ export class EventBus implements EventPublisher {
     this.retryDelayMs = options.retryDelayMs ?? ((attempt) => backoffDelay({ attempt, baseMs, maxMs }));
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? abortableSleep;
-    this.keyConcurrency = options.keyConcurrency ?? 256;
+    this.keyConcurrency = options.keyConcurrency ?? DEFAULT_KEY_CONCURRENCY;
     this.debug = options.logger.isLevelEnabled('debug');
   }
 
