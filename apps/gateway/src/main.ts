@@ -6,7 +6,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
-import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { CachedDispositionStore, PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -64,6 +64,9 @@ async function main(): Promise<void> {
   await outreachLedger.start();
   const mail = new SmtpMailSender(config.mailRoutes());
   const { bus, transport } = await connectKafkaBus(config, SERVICE);
+  // Supervisors' per-queue counters and charts, shared by the replicas, beside the router's keys (same tenant).
+  const queueCounters = new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT));
+  const interactionSeries = new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT));
   const gateway = wireGateway({
     bus,
     interactionStore,
@@ -79,14 +82,16 @@ async function main(): Promise<void> {
     agentStates: redisAgentStateReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
     // Supervisors: the router's live state from the same keys (read-only), and per-queue counters shared by the replicas.
     snapshots: redisRoutingSnapshotReader(redis, redisNamespace(config, config.ROUTER_TENANT)),
-    queueCounters: new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
+    queueCounters,
     // Disposition codes and standard responses, in the migrated schema (supervisors manage them over the API).
     // Read on every done: each brand's codes served from memory for 2 s (ADR 32).
     dispositions: new CachedDispositionStore(new SqlDispositionStore({ sql: poolSqlClient(pool), schema })),
     standardResponses: new SqlStandardResponseStore({ sql: poolSqlClient(pool), schema }),
     contacts: { store: contactStore, ledger: outreachLedger, mail },
     // Supervisors' charts (per five minutes over the last hours), counted from the same events, shared by the replicas.
-    interactionSeries: new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT)),
+    interactionSeries,
+    // Both facts of an event (queue counters and series) in one Redis call (ADR 37).
+    supervisorFacts: new RedisSupervisorFactsWriter(redis, queueCounters, interactionSeries),
     // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
     auth: {
       // GATEWAY_AGENTS seeds the users table (missing ids only); admins manage users over the API from then on.

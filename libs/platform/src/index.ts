@@ -7,6 +7,7 @@ export * from './lib/ids.util';
 export * from './lib/logger.util';
 export * from './lib/logging-env.util';
 export * from './lib/percentile.util';
+export * from './lib/redis-script.util';
 export * from './lib/strong-secret.util';
 export * from './lib/validation.util';
 export * from './lib/backoff.util';

@@ -12,6 +12,7 @@ export * from './lib/supervision/memory-queue-counter-store.adapter';
 export * from './lib/supervision/queue-counter-store.port';
 export * from './lib/supervision/queue-counters-projector.domain';
 export * from './lib/supervision/redis-queue-counter-store.adapter';
+export { RECORD_COUNTER_FACT_SCRIPT } from './lib/supervision/queue-counters.script';
 export * from './lib/priority.util';
 export * from './lib/routing.constants';
 export * from './lib/routing.errors';
@@ -28,7 +29,6 @@ export { eventsOfChange, outboxEventId, type PlannedEvent } from './lib/outbox/r
 export * from './lib/store/memory/memory-routing-store.adapter';
 export * from './lib/store/redis/redis-routing-store.adapter';
 export { routingKeys, type RoutingKeys } from './lib/store/redis/routing-keys.util';
-export { type RedisClient } from './lib/store/redis/lua-script.util';
 export * from './lib/store/routing-store.port';
 export { MAX_AGENT_CAPACITY } from './lib/store/routing-store.util';
 export * from './lib/router.module';

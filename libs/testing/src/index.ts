@@ -6,6 +6,7 @@ export * from './lib/wait-for.util';
 export * from './lib/perch-cluster.fixtures';
 export * from './lib/event-tap.fixtures';
 export * from './lib/redis-server.fixtures';
+export * from './lib/redis-tenant.fixtures';
 export * from './lib/tcp-proxy.fixtures';
 export * from './lib/kafka-broker.fixtures';
 export * from './lib/memory-bus.fixtures';

@@ -15,6 +15,7 @@ import { type BrandAccount } from '@perch/x-client';
 
 import { type ContactsGatewayDeps } from './contacts/contacts-deps.types';
 import { type InteractionSeriesStore } from './supervisor/interaction-series-store.port';
+import { type SupervisorFactsWriter } from './supervisor/supervisor-facts-writer.port';
 
 /** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
 export interface GatewayOptions extends OutboundOptions {
@@ -143,6 +144,11 @@ export interface GatewayModuleDeps {
    * process: the embedded app, tests).
    */
   interactionSeries?: InteractionSeriesStore;
+  /**
+   * How a lifecycle event's counter and series facts are written: RedisSupervisorFactsWriter over the two Redis stores
+   * in apps/gateway (one call per event, ADR 37); default each through its own store.
+   */
+  supervisorFacts?: SupervisorFactsWriter;
   /** Contacts, email and call requests (@perch/contacts); default memory stores and no mail. */
   contacts?: ContactsGatewayDeps;
   options: GatewayOptions;

@@ -12,6 +12,7 @@ export const GATEWAY_QUEUE_COUNTERS = Symbol('GATEWAY_QUEUE_COUNTERS');
 export const GATEWAY_DISPOSITIONS = Symbol('GATEWAY_DISPOSITIONS');
 export const GATEWAY_STANDARD_RESPONSES = Symbol('GATEWAY_STANDARD_RESPONSES');
 export const GATEWAY_INTERACTION_SERIES = Symbol('GATEWAY_INTERACTION_SERIES');
+export const GATEWAY_SUPERVISOR_FACTS = Symbol('GATEWAY_SUPERVISOR_FACTS');
 
 // Consumer group ids (the per-replica fan-out groups routingPushGroup() & co. included) are declared beside
 // the topics, in @perch/contracts' consumer-groups.constants.ts.

@@ -28,6 +28,7 @@ import {
   GATEWAY_INTERACTION_STORE,
   GATEWAY_OPTIONS,
   GATEWAY_QUEUE_COUNTERS,
+  GATEWAY_SUPERVISOR_FACTS,
   GATEWAY_ROUTING_SNAPSHOTS,
   GATEWAY_STANDARD_RESPONSES,
 } from './gateway.constants';
@@ -42,6 +43,7 @@ import { InteractionQueryService } from './interactions/interaction-query.servic
 import { InteractionsController } from './interactions/interactions.controller';
 import { OutboundActionsService } from './interactions/outbound-actions.service';
 import { MemoryInteractionSeriesStore } from './supervisor/memory-interaction-series-store.adapter';
+import { PerStoreSupervisorFactsWriter } from './supervisor/per-store-supervisor-facts-writer.adapter';
 import { SupervisorController } from './supervisor/supervisor.controller';
 import { BrandAccess } from './brands/brand-access.service';
 import { DesktopConfigController } from './desktop-config/desktop-config.controller';
@@ -78,6 +80,7 @@ export class GatewayModule {
     // One shared group per topic for every shared handler below (the modules' and the gateway's own), one fan-out
     // group per topic for every push handler of this replica: see gateway-fan-in.consumer.ts.
     const shared = new GatewaySharedGroups(deps.bus);
+    const interactionSeries = deps.interactionSeries ?? new MemoryInteractionSeriesStore({}, deps.options.clock);
     const fanOut = new GatewayFanOutGroups(deps.bus, deps.options.replicaId);
     return {
       module: GatewayModule,
@@ -128,7 +131,8 @@ export class GatewayModule {
         { provide: GATEWAY_AGENT_STATES, useValue: deps.agentStates },
         { provide: GATEWAY_ROUTING_SNAPSHOTS, useValue: deps.snapshots },
         { provide: GATEWAY_QUEUE_COUNTERS, useValue: deps.queueCounters },
-        { provide: GATEWAY_INTERACTION_SERIES, useValue: deps.interactionSeries ?? new MemoryInteractionSeriesStore({}, deps.options.clock) },
+        { provide: GATEWAY_INTERACTION_SERIES, useValue: interactionSeries },
+        { provide: GATEWAY_SUPERVISOR_FACTS, useValue: deps.supervisorFacts ?? new PerStoreSupervisorFactsWriter(deps.queueCounters, interactionSeries) },
         UserDirectoryLifecycle,
         { provide: GATEWAY_DISPOSITIONS, useValue: deps.dispositions ?? new MemoryDispositionStore() },
         { provide: GATEWAY_STANDARD_RESPONSES, useValue: deps.standardResponses ?? new MemoryStandardResponseStore() },

@@ -1,23 +1,13 @@
-import { type EventEnvelope, type InteractionLifecyclePayload } from '@perch/contracts';
 import { newId } from '@perch/platform';
 
-import { CLASSIFICATION, customerTweet } from '../testing/gateway-unit.fixtures';
+import { CLASSIFICATION, customerTweet, lifecycleEvent } from '../testing/gateway-unit.fixtures';
 import { SERIES_BUCKET_MS, zeroSeriesCounts } from './interaction-series-store.port';
 import { InteractionSeriesProjector, seriesFactOf } from './interaction-series-projector.domain';
 import { MemoryInteractionSeriesStore } from './memory-interaction-series-store.adapter';
 
 const T0 = Date.parse('2026-12-03T10:00:00.000Z');
 
-function event(interactionId: string, type: InteractionLifecyclePayload['type'], at: number, extra: Partial<InteractionLifecyclePayload> = {}): EventEnvelope<InteractionLifecyclePayload> {
-  return {
-    eventId: newId(),
-    occurredAt: new Date(at).toISOString(),
-    correlationId: newId(),
-    schemaVersion: 1,
-    producer: 'test',
-    payload: { interactionId, type, conversationKey: '1000:1', brandAccountId: '1000', priority: 1, ...extra },
-  };
-}
+const event = lifecycleEvent;
 
 describe('InteractionSeriesProjector', () => {
   let now: number;

@@ -53,10 +53,15 @@ export class InteractionSeriesProjector {
 
   /** True when it changed a counter. */
   async apply(event: EventEnvelope<InteractionLifecyclePayload>): Promise<boolean> {
-    const at = Date.parse(event.occurredAt);
-    if (!Number.isFinite(at) || at < this.clock.now() - MAX_SERIES_HOURS * HOUR_MS) return false;
-    const fact = seriesFactOf(event);
+    const fact = this.factOf(event);
     if (!fact) return false;
     return this.store.record(fact);
+  }
+
+  /** What the event adds to the series, if anything: undefined for an event older than the longest window or one that adds nothing. */
+  factOf(event: EventEnvelope<InteractionLifecyclePayload>): SeriesFact | undefined {
+    const at = Date.parse(event.occurredAt);
+    if (!Number.isFinite(at) || at < this.clock.now() - MAX_SERIES_HOURS * HOUR_MS) return undefined;
+    return seriesFactOf(event);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { serviceEnv } from '@perch/testing';
+import { deleteRedisTenantKeys, serviceEnv } from '@perch/testing';
 import { Redis } from 'ioredis';
 
 import { describeInteractionSeriesStoreContract } from '../testing/interaction-series-store.contract';
@@ -16,16 +16,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-async function deleteTenantKeys(tenant: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `perch:{${tenant}}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 describeInteractionSeriesStoreContract('RedisInteractionSeriesStore', async () => {
   const tenant = `series-${randomUUID().slice(0, 8)}`;
-  return { store: new RedisInteractionSeriesStore(redis, tenant), dispose: () => deleteTenantKeys(tenant) };
+  return { store: new RedisInteractionSeriesStore(redis, tenant), dispose: () => deleteRedisTenantKeys(redis, tenant) };
 });

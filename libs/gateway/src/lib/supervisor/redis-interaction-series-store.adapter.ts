@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-
-import { type Redis } from 'ioredis';
+import { LuaScript, type RedisClient, type RedisScriptCall } from '@perch/platform';
 
 import {
   bucketStartOf,
@@ -20,7 +18,7 @@ import { assertValidSeriesFact } from './interaction-series.util';
 
 const HOUR_MS = 60 * 60 * 1000;
 const BUCKETS_PER_HOUR = HOUR_MS / SERIES_BUCKET_MS;
-const SCRIPT_SHA = createHash('sha1').update(RECORD_SERIES_FACT_SCRIPT).digest('hex');
+const RECORD = new LuaScript('record-series-fact', RECORD_SERIES_FACT_SCRIPT, 2);
 const TENANT = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
@@ -35,7 +33,7 @@ export class RedisInteractionSeriesStore implements InteractionSeriesStore {
   private readonly bucketTtlMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly tenant: string,
     options: InteractionSeriesStoreOptions = {},
   ) {
@@ -46,6 +44,15 @@ export class RedisInteractionSeriesStore implements InteractionSeriesStore {
   }
 
   async record(fact: SeriesFact): Promise<boolean> {
+    const call = this.recordCall(fact);
+    return seriesFactCountedOf(await RECORD.run(this.redis, call.keys, call.args));
+  }
+
+  /**
+   * The keys and arguments of RECORD_SERIES_FACT_SCRIPT for a fact, validated: what record() runs, and what the
+   * supervisor facts' one call per event passes for its series part.
+   */
+  recordCall(fact: SeriesFact): RedisScriptCall {
     assertValidSeriesFact(fact);
     const start = bucketStartOf(fact.at);
     const index = Math.floor((start % HOUR_MS) / SERIES_BUCKET_MS);
@@ -53,16 +60,10 @@ export class RedisInteractionSeriesStore implements InteractionSeriesStore {
       const value = fact.add[name] ?? 0;
       return value === 0 ? [] : [`${index}:${name}`, String(value)];
     });
-    const keys = [`${this.prefix}sx:${fact.interactionId}`, this.hourKey(start)];
-    const args = [fact.mark, String(this.marksTtlMs), String(this.bucketTtlMs), ...increments];
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.includes('NOSCRIPT'))) throw error;
-      reply = await this.redis.eval(RECORD_SERIES_FACT_SCRIPT, keys.length, ...keys, ...args);
-    }
-    return Number(reply) === 1;
+    return {
+      keys: [`${this.prefix}sx:${fact.interactionId}`, this.hourKey(start)],
+      args: [fact.mark, String(this.marksTtlMs), String(this.bucketTtlMs), ...increments],
+    };
   }
 
   async bucketsBetween(from: number, to: number): Promise<SeriesBucket[]> {
@@ -95,4 +96,9 @@ export class RedisInteractionSeriesStore implements InteractionSeriesStore {
   private hourKey(ms: number): string {
     return `${this.prefix}series:${new Date(ms).toISOString().slice(0, 13)}`;
   }
+}
+
+/** RECORD_SERIES_FACT_SCRIPT's reply: 1 counted, 0 a duplicate. */
+export function seriesFactCountedOf(reply: unknown): boolean {
+  return Number(reply) === 1;
 }

@@ -3,10 +3,11 @@ import { ConsumerGroups, Topics } from '@perch/contracts';
 import { type QueueCounterStore, QueueCountersProjector } from '@perch/routing';
 
 import { type GatewayOptions } from '../gateway-deps.types';
-import { GATEWAY_INTERACTION_SERIES, GATEWAY_OPTIONS, GATEWAY_QUEUE_COUNTERS } from '../gateway.constants';
+import { GATEWAY_INTERACTION_SERIES, GATEWAY_OPTIONS, GATEWAY_QUEUE_COUNTERS, GATEWAY_SUPERVISOR_FACTS } from '../gateway.constants';
 import { GatewaySharedGroups } from '../gateway-fan-in.consumer';
 import { InteractionSeriesProjector } from './interaction-series-projector.domain';
 import { type InteractionSeriesStore } from './interaction-series-store.port';
+import { type SupervisorFactsWriter } from './supervisor-facts-writer.port';
 import { SupervisorDataService } from './supervisor-data.service';
 
 /**
@@ -26,6 +27,7 @@ export class SupervisorCountersConsumer implements OnModuleInit {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @Inject(GATEWAY_QUEUE_COUNTERS) counters: QueueCounterStore,
     @Inject(GATEWAY_INTERACTION_SERIES) series: InteractionSeriesStore,
+    @Inject(GATEWAY_SUPERVISOR_FACTS) private readonly facts: SupervisorFactsWriter,
     data: SupervisorDataService,
   ) {
     // The threshold the views report is the one the counts were made with.
@@ -39,8 +41,9 @@ export class SupervisorCountersConsumer implements OnModuleInit {
       enabled: this.options.run?.supervisorCounters !== false,
       replaces: [ConsumerGroups.SupervisorCounters],
       handle: async (event) => {
-        await this.projector.apply(event);
-        await this.series.apply(event);
+        const counter = this.projector.factOf(event);
+        const series = this.series.factOf(event);
+        if (counter || series) await this.facts.record({ ...(counter ? { counter } : {}), ...(series ? { series } : {}) });
       },
     });
   }

@@ -1,5 +1,5 @@
 import { type AgentProfile } from '@perch/agents';
-import { type Classification, type InboundMessage, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
+import { type Classification, type EventEnvelope, type InboundMessage, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
 import { type InteractionStore, InteractionViewProjector, MemoryDispositionStore, MemoryInteractionStore } from '@perch/interactions';
 import { RecordingEventPublisher } from '@perch/messaging';
 import { CustomerProfileService } from '@perch/outbound';
@@ -27,6 +27,23 @@ export const PERCH_RAIL: BrandAccount = { id: '1002', username: 'PerchRail', tok
 
 /** Options for services built by hand: no wait for the projector (the store is written before each test acts). */
 export const UNIT_OPTIONS: GatewayOptions = { replicaId: 'unit', desktopDir: '/nonexistent', consistencyWaitMs: 0 };
+
+/** A routing.interaction.v1 event of one interaction at `at` (ms), on brand 1000's first conversation unless `extra` says. */
+export function lifecycleEvent(
+  interactionId: string,
+  type: InteractionLifecyclePayload['type'],
+  at: number,
+  extra: Partial<InteractionLifecyclePayload> = {},
+): EventEnvelope<InteractionLifecyclePayload> {
+  return {
+    eventId: newId(),
+    occurredAt: new Date(at).toISOString(),
+    correlationId: newId(),
+    schemaVersion: 1,
+    producer: 'test',
+    payload: { interactionId, type, conversationKey: '1000:1', brandAccountId: '1000', priority: 1, ...extra },
+  };
+}
 
 export function agentProfile(id: string, overrides: Partial<AgentProfile> = {}): AgentProfile {
   return { id, displayName: id, capacity: 2, skills: [], role: 'agent', brands: [PERCH_AIR.username], ...overrides };

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type AgentDirectory, type AgentProfile, type AgentSession, AuthErrorCode } from '@perch/agents';
 import { createLogger, errorMessage, PerchError, PlatformErrorCode, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
+import { type Writable } from 'node:stream';
+
 import { type RawData, WebSocket } from 'ws';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
@@ -9,6 +11,7 @@ import { type GatewayOptions } from '../gateway-deps.types';
 import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED } from '../gateway.constants';
 import { GatewayErrorCode } from '../gateway.errors';
 import { HTTP_STATUS_BY_KIND } from '../http/perch-exception.filter';
+import { FrameCoalescer } from './frame-coalescer.util';
 import { WsOfferDecisionDto } from './ws-client-message.dto';
 import { type ServerMessage } from './ws-messages.types';
 
@@ -34,6 +37,9 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   private readonly signedOut = new WeakSet<WebSocket>();
   private readonly connectedListeners: ConnectedListener[] = [];
   private readonly sessions = new Map<WebSocket, { session: AgentSession; expiry: NodeJS.Timeout }>();
+  /** Each socket's TCP connection (given at attach), corked while a turn of the event loop sends to it. */
+  private readonly connections = new WeakMap<WebSocket, Writable>();
+  private readonly frames = new FrameCoalescer();
   private readonly heartbeatIntervalMs: number;
   private readonly offlineGraceMs: number;
   private readonly revocationCheckIntervalMs: number;
@@ -75,8 +81,12 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     this.connectedListeners.push(listener);
   }
 
-  /** Takes over a socket whose token was verified; closes it when the token expires. */
-  attach(session: AgentSession, socket: WebSocket): void {
+  /**
+   * Takes over a socket whose token was verified; closes it when the token expires. `connection`: the socket's TCP
+   * connection (the one its upgrade came on), so frames sent to it in one turn leave in one write.
+   */
+  attach(session: AgentSession, socket: WebSocket, connection?: Writable): void {
+    if (connection) this.connections.set(socket, connection);
     const agent = session.agent;
     // setTimeout fires at once for delays past 2^31-1 ms (24.8 days); tokens live far less, but stay safe.
     const expiry = setTimeout(
@@ -131,6 +141,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     let sent = 0;
     for (const socket of set) {
       if (socket.readyState !== WebSocket.OPEN) continue;
+      this.hold(socket);
       socket.send(data);
       sent += 1;
     }
@@ -290,7 +301,14 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   private sendTo(socket: WebSocket, message: ServerMessage): void {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== WebSocket.OPEN) return;
+    this.hold(socket);
+    socket.send(JSON.stringify(message));
+  }
+
+  private hold(socket: WebSocket): void {
+    const connection = this.connections.get(socket);
+    if (connection) this.frames.hold(connection);
   }
 }
 

@@ -81,18 +81,18 @@ export class AgentSocketServer implements OnApplicationBootstrap, OnApplicationS
       socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.awaitAuth(ws));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.awaitAuth(ws, socket));
   }
 
   /** Until the first message proves who this is, nothing else is read and nothing is sent. */
-  private awaitAuth(ws: WebSocket): void {
+  private awaitAuth(ws: WebSocket, connection: Duplex): void {
     const refuse = (reason: AuthErrorCode | GatewayErrorCode): void => ws.close(WS_CLOSE_UNAUTHENTICATED, reason);
     const timer = setTimeout(() => refuse(GatewayErrorCode.AuthTimeout), this.authTimeoutMs);
     timer.unref();
     ws.once('close', () => clearTimeout(timer));
     ws.once('message', (data: RawData, isBinary: boolean) => {
       clearTimeout(timer);
-      void this.authenticate(ws, data, isBinary).catch((error: unknown) => {
+      void this.authenticate(ws, connection, data, isBinary).catch((error: unknown) => {
         if (error instanceof AuthenticationFailedError) {
           this.logger.info({ reason: errorMessage(error) }, 'refused a WebSocket without a valid token');
           refuse(error.code);
@@ -105,7 +105,7 @@ export class AgentSocketServer implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  private async authenticate(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  private async authenticate(ws: WebSocket, connection: Duplex, data: RawData, isBinary: boolean): Promise<void> {
     let token: string;
     try {
       if (isBinary) throw new Error('binary frame');
@@ -116,7 +116,7 @@ export class AgentSocketServer implements OnApplicationBootstrap, OnApplicationS
     const session = await this.agents.verifySession(token);
     // Closed while the store was asked: nothing to attach.
     if (ws.readyState !== ws.OPEN) return;
-    this.hub.attach(session, ws);
+    this.hub.attach(session, ws, connection);
   }
 }
 

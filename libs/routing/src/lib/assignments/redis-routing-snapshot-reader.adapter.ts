@@ -1,7 +1,6 @@
-import { ValidationFailedError } from '@perch/platform';
+import { LuaScript, type RedisClient, ValidationFailedError } from '@perch/platform';
 
 import { type ChannelCounts } from '../routing.types';
-import { LuaScript, type RedisClient } from '../store/redis/lua-script.util';
 import { READ_AGENT_PAGE_SCRIPT, READ_AGENTS_BY_IDS_SCRIPT, READ_LIVE_QUEUES_SCRIPT } from '../store/redis/read-snapshot.script';
 import { type NullableStrings, optionalNumber, replyArray, replyNullableStrings, replyString, requiredNumber } from '../store/redis/redis-reply.util';
 import { AGENT_FIELDS } from '../store/redis/routing-fields.constants';

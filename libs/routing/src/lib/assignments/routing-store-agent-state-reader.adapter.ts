@@ -1,5 +1,6 @@
+import { type RedisClient } from '@perch/platform';
+
 import { type AgentWork, type InteractionRecord } from '../routing.types';
-import { type RedisClient } from '../store/redis/lua-script.util';
 import { RedisRoutingStore } from '../store/redis/redis-routing-store.adapter';
 import { type RoutingStore } from '../store/routing-store.port';
 import { type AgentStateReader, type AgentStateView, type PendingOffer } from './agent-state-reader.port';

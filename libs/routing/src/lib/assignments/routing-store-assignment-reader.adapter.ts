@@ -1,6 +1,7 @@
+import { type RedisClient } from '@perch/platform';
+
 import { channelOf } from '../priority.util';
 import { type InteractionRecord } from '../routing.types';
-import { type RedisClient } from '../store/redis/lua-script.util';
 import { RedisRoutingStore } from '../store/redis/redis-routing-store.adapter';
 import { type RoutingStore } from '../store/routing-store.port';
 import { type Assignment, type AssignmentReader } from './assignment-reader.port';

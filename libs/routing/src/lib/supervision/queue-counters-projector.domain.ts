@@ -90,10 +90,15 @@ export class QueueCountersProjector {
 
   /** Records what the event counts; true when it changed a counter. */
   async apply(event: EventEnvelope<InteractionLifecyclePayload>): Promise<boolean> {
-    const at = Date.parse(event.occurredAt);
-    if (!Number.isFinite(at) || at < this.clock.now() - this.maxEventAgeMs) return false;
-    const fact = counterFactOf(event, this.options.serviceLevelMs);
+    const fact = this.factOf(event);
     if (!fact) return false;
     return (await this.store.record(fact)) === 'counted';
+  }
+
+  /** What the event counts, if anything: undefined for an event older than the horizon or one that counts nothing. */
+  factOf(event: EventEnvelope<InteractionLifecyclePayload>): CounterFact | undefined {
+    const at = Date.parse(event.occurredAt);
+    if (!Number.isFinite(at) || at < this.clock.now() - this.maxEventAgeMs) return undefined;
+    return counterFactOf(event, this.options.serviceLevelMs);
   }
 }

@@ -1,6 +1,7 @@
+import { LuaScript, type RedisClient, type RedisScriptCall } from '@perch/platform';
+
 import { type QueueRef } from '../assignments/routing-snapshot-reader.port';
 import { compareQueues, queueKeyOf, splitQueueKey } from '../assignments/routing-snapshot.util';
-import { LuaScript, type RedisClient } from '../store/redis/lua-script.util';
 import { replyString } from '../store/redis/redis-reply.util';
 import { assertValidTenant } from '../store/routing-store.util';
 import {
@@ -44,23 +45,25 @@ export class RedisQueueCounterStore implements QueueCounterStore {
   }
 
   async record(fact: CounterFact): Promise<CounterFactOutcome> {
+    const call = this.recordCall(fact);
+    return counterFactOutcomeOf(await RECORD.run(this.redis, call.keys, call.args));
+  }
+
+  /**
+   * The keys and arguments of RECORD_COUNTER_FACT_SCRIPT for a fact, validated: what record() runs, and what a caller
+   * running this script inside a larger one (the gateway's supervisor facts, one call per event) passes.
+   */
+  recordCall(fact: CounterFact): RedisScriptCall {
     assertValidFact(fact);
     const queue = queueKeyOf(fact.queue);
     const increments = QUEUE_COUNTERS.flatMap((name) => {
       const value = fact.add[name] ?? 0;
-      return value === 0 ? [] : [`${queue}${name}`, value];
+      return value === 0 ? [] : [`${queue}${name}`, String(value)];
     });
-    const reply = replyString(
-      await RECORD.run(
-        this.redis,
-        [`${this.prefix}ix:${fact.interactionId}`, this.dayKey(fact.day)],
-        [fact.mark, fact.unlessMarked ?? '', fact.ifMarked ?? '', this.marksTtlMs, this.dayTtlMs, ...increments],
-      ),
-      'record-counter-fact',
-    );
-    const outcome = OUTCOMES.find((candidate) => candidate === reply);
-    if (!outcome) throw new Error(`Unexpected record-counter-fact reply ${reply}`);
-    return outcome;
+    return {
+      keys: [`${this.prefix}ix:${fact.interactionId}`, this.dayKey(fact.day)],
+      args: [fact.mark, fact.unlessMarked ?? '', fact.ifMarked ?? '', String(this.marksTtlMs), String(this.dayTtlMs), ...increments],
+    };
   }
 
   async countsOn(day: string): Promise<QueueDayCounts[]> {
@@ -79,6 +82,14 @@ export class RedisQueueCounterStore implements QueueCounterStore {
   private dayKey(day: string): string {
     return `${this.prefix}day:${day}`;
   }
+}
+
+/** RECORD_COUNTER_FACT_SCRIPT's reply as an outcome; anything else is a bug worth failing on. */
+export function counterFactOutcomeOf(reply: unknown): CounterFactOutcome {
+  const text = replyString(reply, 'record-counter-fact');
+  const outcome = OUTCOMES.find((candidate) => candidate === text);
+  if (!outcome) throw new Error(`Unexpected record-counter-fact reply ${text}`);
+  return outcome;
 }
 
 function entryFor(byQueue: Map<string, QueueDayCounts>, queue: QueueRef): QueueDayCounts {

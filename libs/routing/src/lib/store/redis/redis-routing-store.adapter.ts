@@ -9,6 +9,8 @@ import {
   type RoutingOp,
   type SweepInput,
 } from '../../outbox/routing-change.types';
+import { LuaScript, type RedisClient } from '@perch/platform';
+
 import { channelOf } from '../../priority.util';
 import {
   type AcceptResult,
@@ -58,7 +60,6 @@ import { DECLINE_OFFER_SCRIPT } from './decline-offer.script';
 import { DISPATCH_SCRIPT } from './dispatch.script';
 import { END_WRAP_UPS_SCRIPT } from './end-wrap-ups.script';
 import { LEAVE_CONFERENCE_SCRIPT } from './leave-conference.script';
-import { LuaScript, type RedisClient } from './lua-script.util';
 import { OFFER_CONFERENCE_SCRIPT } from './offer-conference.script';
 import { OUTBOX_GROUP, replyFromOutbox, withDispatchHint, withOutbox } from './outbox.script';
 import { OFFER_TRANSFER_SCRIPT } from './offer-transfer.script';

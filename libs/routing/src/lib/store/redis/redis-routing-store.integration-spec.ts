@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 
-import { newId } from '@perch/platform';
+import { LuaScript, newId } from '@perch/platform';
 
 import { readRoutingSnapshot, routingViolations } from '../../testing/redis-routing-audit.fixtures';
 import { deleteTenantKeys, redisUrl, uniqueTenant } from '../../testing/redis-test-tenant.fixtures';
@@ -8,7 +8,6 @@ import { describeRoutingDispatchPropertyContract } from '../../testing/routing-d
 import { describeRoutingOutboxContract } from '../../testing/routing-outbox.contract';
 import { describeRoutingSkillsAndStickyContract } from '../../testing/routing-skills-sticky.contract';
 import { describeRoutingStoreContract, type RoutingStoreFactory } from '../../testing/routing-store.contract';
-import { LuaScript } from './lua-script.util';
 import { RedisRoutingStore } from './redis-routing-store.adapter';
 
 let redis: Redis;

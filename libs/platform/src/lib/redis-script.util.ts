@@ -4,6 +4,12 @@ import { type Cluster, type Redis } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
 
+/** One script's keys and arguments, as EVALSHA takes them after the sha and the key count. */
+export interface RedisScriptCall {
+  keys: string[];
+  args: string[];
+}
+
 /**
  * One Lua script run by EVALSHA, falling back to EVAL (which also caches it) when the server does not
  * know the sha yet (first call, restart, failover). Same effect as ioredis' defineCommand, but typed.

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+
+import { type EventEnvelope, type InteractionLifecyclePayload } from '@perch/contracts';
+import { newId, ValidationFailedError } from '@perch/platform';
+import { MemoryQueueCounterStore, QueueCountersProjector, RedisQueueCounterStore } from '@perch/routing';
+import { deleteRedisTenantKeys, serviceEnv } from '@perch/testing';
+import { Redis } from 'ioredis';
+
+import { CLASSIFICATION, customerTweet, lifecycleEvent } from '../testing/gateway-unit.fixtures';
+import { InteractionSeriesProjector } from './interaction-series-projector.domain';
+import { MemoryInteractionSeriesStore } from './memory-interaction-series-store.adapter';
+import { PerStoreSupervisorFactsWriter } from './per-store-supervisor-facts-writer.adapter';
+import { RedisInteractionSeriesStore } from './redis-interaction-series-store.adapter';
+import { RedisSupervisorFactsWriter } from './redis-supervisor-facts-writer.adapter';
+import { type SupervisorFacts, type SupervisorFactsOutcome, type SupervisorFactsWriter } from './supervisor-facts-writer.port';
+
+const T0 = Date.parse('2026-12-03T10:00:00.000Z');
+const DAY = '2026-12-03';
+const clock = { now: () => T0 + 60 * 60 * 1000 };
+
+let redis: Redis;
+const tenants: string[] = [];
+
+beforeAll(() => {
+  redis = new Redis(serviceEnv().redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+});
+
+afterAll(async () => {
+  for (const tenant of tenants) await deleteRedisTenantKeys(redis, tenant);
+  await redis.quit();
+});
+
+interface Side {
+  counters: RedisQueueCounterStore;
+  series: RedisInteractionSeriesStore;
+  writer: SupervisorFactsWriter;
+}
+
+function side(kind: 'combined' | 'per-store'): Side {
+  const tenant = `facts-${kind}-${randomUUID().slice(0, 8)}`;
+  tenants.push(tenant);
+  const counters = new RedisQueueCounterStore(redis, tenant);
+  const series = new RedisInteractionSeriesStore(redis, tenant);
+  const writer = kind === 'combined' ? new RedisSupervisorFactsWriter(redis, counters, series) : new PerStoreSupervisorFactsWriter(counters, series);
+  return { counters, series, writer };
+}
+
+// Only their rules are used here (factOf): what each event counts, as the gateway's consumer asks them.
+const projector = new QueueCountersProjector(new MemoryQueueCounterStore(), { serviceLevelMs: 60_000, clock });
+const seriesProjector = new InteractionSeriesProjector(new MemoryInteractionSeriesStore(), { clock });
+
+function factsOf(event: EventEnvelope<InteractionLifecyclePayload>): SupervisorFacts {
+  const counter = projector.factOf(event);
+  const series = seriesProjector.factOf(event);
+  return { ...(counter ? { counter } : {}), ...(series ? { series } : {}) };
+}
+
+function event(interactionId: string, type: InteractionLifecyclePayload['type'], at: number, extra: Partial<InteractionLifecyclePayload> = {}): EventEnvelope<InteractionLifecyclePayload> {
+  return lifecycleEvent(interactionId, type, at, { channel: 'public', interactionCreatedAt: new Date(T0).toISOString(), ...extra });
+}
+
+/** A day of lifecycle events with redeliveries and republished events, in a fixed pseudo-random order. */
+function dayOfEvents(): EventEnvelope<InteractionLifecyclePayload>[] {
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const events: EventEnvelope<InteractionLifecyclePayload>[] = [];
+  for (let i = 0; i < 60; i += 1) {
+    const id = newId();
+    const at = T0 + Math.floor(random() * 50 * 60_000);
+    const skill = random() < 0.5 ? { requiredSkill: 'billing' } : {};
+    const sentiment = (['positive', 'negative', 'neutral', 'undeclared'] as const)[i % 4] ?? 'neutral';
+    events.push(event(id, 'created', at, { ...skill, message: customerTweet(), classification: { ...CLASSIFICATION, sentiment } }));
+    const offerId = newId();
+    events.push(event(id, 'offered', at + 500, { ...skill, agentId: 'ada', offerId }));
+    if (random() < 0.2) {
+      events.push(event(id, 'declined', at + 3_000, { ...skill, agentId: 'ada', offerId }));
+      events.push(event(id, 'completed', at + 9_000, { ...skill }));
+      continue;
+    }
+    const accepted = event(id, 'accepted', at + Math.floor(random() * 120_000), { ...skill, agentId: 'ada' });
+    events.push(accepted);
+    // A redelivery (same event) and a republished one (new event id, later): each counts nothing more.
+    if (random() < 0.3) events.push(accepted, { ...accepted, eventId: newId(), occurredAt: new Date(Date.parse(accepted.occurredAt) + 1).toISOString() });
+    events.push(event(id, 'completed', Date.parse(accepted.occurredAt) + 30_000, { ...skill, agentId: 'ada' }));
+  }
+  return events;
+}
+
+async function readBack(s: Side): Promise<unknown> {
+  return { counts: await s.counters.countsOn(DAY), buckets: await s.series.bucketsBetween(T0, T0 + 2 * 60 * 60 * 1000) };
+}
+
+describe('RedisSupervisorFactsWriter', () => {
+  it('counts a day of events (redeliveries and republished events among them) exactly as each store writing its own fact does', async () => {
+    const combined = side('combined');
+    const perStore = side('per-store');
+    const outcomes: [SupervisorFactsOutcome, SupervisorFactsOutcome][] = [];
+    for (const e of dayOfEvents()) {
+      const facts = factsOf(e);
+      outcomes.push([await combined.writer.record(facts), await perStore.writer.record(facts)]);
+    }
+    for (const [mine, theirs] of outcomes) expect(mine).toEqual(theirs);
+    const counted = await readBack(combined);
+    expect(counted).toEqual(await readBack(perStore));
+    // Not two empty reads agreeing: the day counted something of every kind.
+    const totals = (await combined.counters.countsOn(DAY)).reduce((sum, { counts }) => sum + counts.offered + counts.answered + counts.abandoned, 0);
+    expect(totals).toBeGreaterThan(60);
+  });
+
+  it('writes an event with both facts in one Redis call, and one with a single fact in one call of its store', async () => {
+    const combined = side('combined');
+    const id = newId();
+    const evalsha = jest.spyOn(redis, 'evalsha');
+    try {
+      await combined.writer.record(factsOf(event(id, 'created', T0 + 1_000, { message: customerTweet(), classification: CLASSIFICATION })));
+      expect(evalsha).toHaveBeenCalledTimes(1);
+      await combined.writer.record(factsOf(event(id, 'offered', T0 + 2_000, { agentId: 'ada', offerId: newId() })));
+      expect(evalsha).toHaveBeenCalledTimes(2);
+    } finally {
+      evalsha.mockRestore();
+    }
+    const [day] = await combined.counters.countsOn(DAY);
+    expect(day?.counts).toMatchObject({ offered: 1, agentOffers: 1 });
+    const [bucket] = await combined.series.bucketsBetween(T0, T0 + 5 * 60_000);
+    expect(bucket?.counts).toMatchObject({ created: 1, 'sentiment:negative': 1, 'actionability:actionable': 1 });
+  });
+
+  it('keeps the stores\' own keys: a fact a store counted on its own (a gateway before this change) is a duplicate for the combined call', async () => {
+    const combined = side('combined');
+    const id = newId();
+    const accepted = factsOf(event(id, 'accepted', T0 + 10_000, { agentId: 'ada' }));
+    if (!accepted.counter || !accepted.series) throw new Error('an accept has both facts');
+    await combined.counters.record(accepted.counter);
+    await combined.series.record(accepted.series);
+    expect(await combined.writer.record(accepted)).toEqual({ counter: 'duplicate', series: false });
+    const [day] = await combined.counters.countsOn(DAY);
+    expect(day?.counts.answered).toBe(1);
+  });
+
+  it('applies the counter\'s conditions inside the combined call: an end after an answer is not abandoned, the series still counts it', async () => {
+    const combined = side('combined');
+    const id = newId();
+    await combined.writer.record(factsOf(event(id, 'created', T0 + 1_000, { message: customerTweet(), classification: CLASSIFICATION })));
+    await combined.writer.record(factsOf(event(id, 'accepted', T0 + 5_000, { agentId: 'ada' })));
+    expect(await combined.writer.record(factsOf(event(id, 'completed', T0 + 9_000, { agentId: 'ada' })))).toEqual({ counter: 'not-counted', series: true });
+    const [day] = await combined.counters.countsOn(DAY);
+    expect(day?.counts).toMatchObject({ offered: 1, answered: 1, abandoned: 0 });
+  });
+
+  it('refuses a bad fact before writing either part, naming the field', async () => {
+    const combined = side('combined');
+    const facts = factsOf(event(newId(), 'created', T0 + 1_000, { message: customerTweet(), classification: CLASSIFICATION }));
+    if (!facts.counter || !facts.series) throw new Error('a creation has both facts');
+    const bad: SupervisorFacts = { counter: facts.counter, series: { ...facts.series, add: { created: -1 } } };
+    const refused = await combined.writer.record(bad).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ValidationFailedError);
+    expect((refused as ValidationFailedError).problems).toEqual([{ field: 'add.created', messages: ['must be a non-negative integer'] }]);
+    expect(await combined.counters.countsOn(DAY)).toEqual([]);
+  });
+
+  it('refuses stores of two tenants (one script cannot reach both on a cluster, and the counts would split)', () => {
+    const a = side('combined');
+    const b = side('combined');
+    expect(() => new RedisSupervisorFactsWriter(redis, a.counters, b.series)).toThrow(/must share a tenant/);
+  });
+});
