@@ -48,7 +48,10 @@ describe('distributed mode', () => {
       xApiBaseUrl: simulatorUrl,
       appBearer,
       brandTokens: `${brand}=${brandToken}`,
-      agents: [{ id: 'alice', password: 'alice-pw', capacity: 2, brands: [brand] }],
+      agents: [
+        { id: 'alice', password: 'alice-pw', capacity: 2, brands: [brand] },
+        { id: 'sam', password: 'sam-pw', role: 'supervisor', brands: [brand] },
+      ],
       webhookConsumerSecret: consumerSecret,
     });
     gatewayUrl = cluster.gatewayUrl;
@@ -175,6 +178,51 @@ describe('distributed mode', () => {
       brand,
       agent: { username: 'alice', password: 'alice-pw' },
     });
+  });
+
+  it('counts an interaction once for the supervisors, in today\'s queue counters and in the charts, from the Redis the replicas share', async () => {
+    const signIn = await fetch(`${gatewayUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sam', password: 'sam-pw' }),
+    });
+    expect(signIn.status).toBe(201);
+    const { token } = (await signIn.json()) as { token: string };
+    const read = async (): Promise<{ total: Record<string, number | null>; created: number; answered: number; completed: number }> => {
+      const headers = { authorization: `Bearer ${token}` };
+      const queues = (await (await fetch(`${gatewayUrl}/api/supervisor/queues`, { headers })).json()) as { total: Record<string, number | null> };
+      const series = (await (await fetch(`${gatewayUrl}/api/supervisor/series?hours=1`, { headers })).json()) as {
+        buckets: { created: number; answered: number; completed: number }[];
+      };
+      const sum = (name: 'created' | 'answered' | 'completed'): number => series.buckets.reduce((n, bucket) => n + bucket[name], 0);
+      return { total: queues.total, created: sum('created'), answered: sum('answered'), completed: sum('completed') };
+    };
+    const before = await read();
+    await runAgentJourney({ gatewayUrl, simulator: new SimulatorAdmin(simulatorUrl), brand, agent: { username: 'alice', password: 'alice-pw' } });
+    const after = await waitFor('the journey in the counters and the charts', async () => {
+      const now = await read();
+      return now.completed > before.completed ? now : undefined;
+    });
+    // Its creation, first accept and completion once each (both facts of an event in one call, ADR 37), its offer once.
+    expect({ created: after.created - before.created, answered: after.answered - before.answered, completed: after.completed - before.completed }).toEqual({
+      created: 1,
+      answered: 1,
+      completed: 1,
+    });
+    const delta = (name: string): number => Number(after.total[name] ?? 0) - Number(before.total[name] ?? 0);
+    expect({ offered: delta('offered'), answered: delta('answered'), abandoned: delta('abandoned'), agentOffers: delta('agentOffers') }).toEqual({
+      offered: 1,
+      answered: 1,
+      abandoned: 0,
+      agentOffers: 1,
+    });
+    // An agent may not read them.
+    const agentSignIn = (await (
+      await fetch(`${gatewayUrl}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice-pw' }) })
+    ).json()) as { token: string };
+    const refused = await fetch(`${gatewayUrl}/api/supervisor/queues`, { headers: { authorization: `Bearer ${agentSignIn.token}` } });
+    await refused.arrayBuffer();
+    expect(refused.status).toBe(403);
   });
 
   it('refuses to start an app whose environment is invalid, naming every bad variable', async () => {
