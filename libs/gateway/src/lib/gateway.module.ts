@@ -28,9 +28,9 @@ import {
   GATEWAY_INTERACTION_STORE,
   GATEWAY_OPTIONS,
   GATEWAY_QUEUE_COUNTERS,
-  GATEWAY_SUPERVISOR_FACTS,
   GATEWAY_ROUTING_SNAPSHOTS,
   GATEWAY_STANDARD_RESPONSES,
+  GATEWAY_SUPERVISOR_FACTS,
 } from './gateway.constants';
 import { HealthController } from './health/health.controller';
 import { AgentAuthGuard } from './http/agent-auth.guard';

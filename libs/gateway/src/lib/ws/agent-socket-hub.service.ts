@@ -1,8 +1,8 @@
+import { type Writable } from 'node:stream';
+
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type AgentDirectory, type AgentProfile, type AgentSession, AuthErrorCode } from '@perch/agents';
 import { createLogger, errorMessage, PerchError, PlatformErrorCode, systemClock, validateInto, ValidationFailedError } from '@perch/platform';
-import { type Writable } from 'node:stream';
-
 import { type RawData, WebSocket } from 'ws';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
