@@ -7,7 +7,7 @@ import { type Writable } from 'node:stream';
  * the turn it was sent in; one timer serves every connection corked in that turn.
  */
 export class FrameCoalescer {
-  private readonly corked = new Set<Writable>();
+  private corked = new Set<Writable>();
   private scheduled = false;
 
   /** Call before writing a frame to `connection`. */
@@ -24,8 +24,9 @@ export class FrameCoalescer {
   /** Writes out every held connection now (also what the timer does). */
   readonly release = (): void => {
     this.scheduled = false;
-    const held = [...this.corked];
-    this.corked.clear();
+    // Swapped, not copied: a frame sent while these are written out starts the next turn's set.
+    const held = this.corked;
+    this.corked = new Set();
     for (const connection of held) connection.uncork();
   };
 }

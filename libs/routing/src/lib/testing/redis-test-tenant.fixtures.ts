@@ -1,8 +1,7 @@
 import { type Redis } from 'ioredis';
 
 import { newId } from '@perch/platform';
-
-import { routingKeys } from '../store/redis/routing-keys.util';
+import { deleteRedisTenantKeys } from '@perch/testing';
 
 /** A tenant no other test (or engineer) uses, so tests share one Redis without seeing each other. */
 export function uniqueTenant(label: string): string {
@@ -10,12 +9,8 @@ export function uniqueTenant(label: string): string {
 }
 
 /** Deletes only this tenant's keys (never FLUSHDB: the Redis is shared). */
-export async function deleteTenantKeys(redis: Redis, tenant: string): Promise<void> {
-  const stream = redis.scanStream({ match: routingKeys(tenant).pattern, count: 500 });
-  for await (const batch of stream) {
-    const keys = batch as string[];
-    if (keys.length > 0) await redis.unlink(...keys);
-  }
+export function deleteTenantKeys(redis: Redis, tenant: string): Promise<void> {
+  return deleteRedisTenantKeys(redis, tenant);
 }
 
 export function redisUrl(): string {
