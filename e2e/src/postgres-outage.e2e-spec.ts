@@ -9,7 +9,7 @@ import { within } from './support/within.util';
 // replies already on their way, and new customer tweets, reach the gateway's projector meanwhile; it must wait
 // the outage out, never dead-letter. Checked against the simulator's own record and the interaction views.
 
-/** How long PostgreSQL stays unreachable; PERCH_FAULT_OUTAGE_MS shortens it for a quick local run. */
+/** How long PostgreSQL stays unreachable; PERCH_FAULT_OUTAGE_MS shortens it for a quick local run (20 s at least: the offers must come and be accepted within it). */
 const OUTAGE_MS = Number(process.env['PERCH_FAULT_OUTAGE_MS'] ?? 61_000);
 
 describe('PostgreSQL unreachable for a minute', () => {
@@ -45,10 +45,18 @@ describe('PostgreSQL unreachable for a minute', () => {
         if (answer.status !== 202) throw new Error(`done: ${answer.status} ${JSON.stringify(answer.body)}`);
       };
       const before = ['my parcel is lost', 'refund still missing', 'app keeps crashing'].map((t) => on.customerTweet(t));
+      // X answers these replies slowly, so their outcomes reach the gateway once PostgreSQL is gone, ahead of the offers
+      // below on the gateway's push group. Those pushes write the transcript first; retried in place, they once held
+      // the offers behind them until the offers expired (ADR 38).
+      on.simulator.injectHttpFaults({ latencyMs: 3_000 });
       const servedBefore = await Promise.all(before.map((id) => on.serve(id)));
       // Completions asked for just before the line goes down: their events reach the projector during the outage.
       await Promise.all(servedBefore.map((id) => done(id)));
       await proxy.shut();
+      const outageEndsAt = Date.now() + OUTAGE_MS;
+      // Calls already made keep their delay; the rest of the journey talks to a prompt X.
+      on.simulator.clearHttpFaults();
+      await on.waitForReplies(before, 30_000);
 
       // New customers keep writing: ingested, classified, routed and offered while the gateway cannot store them,
       // and the agent takes the offers as they come (the router decides from Redis, not from PostgreSQL).
@@ -57,16 +65,17 @@ describe('PostgreSQL unreachable for a minute', () => {
         during.map(async (tweetId) => {
           const offer = await within('an offer during the outage', agent.socket.next('offer', (o) => o.messageId === tweetId), OUTAGE_MS + 30_000);
           agent.socket.send({ type: 'accept', interactionId: offer.interactionId, offerId: offer.offerId });
-          return offer.interactionId;
+          await within('the accepted interaction', agent.socket.next('interaction-accepted', (m) => m.interaction.id === offer.interactionId), OUTAGE_MS + 60_000);
+          return { id: offer.interactionId, acceptedWhileDown: Date.now() < outageEndsAt };
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+      await new Promise((resolve) => setTimeout(resolve, outageEndsAt - Date.now()));
       await proxy.open();
 
-      const duringIds = await acceptedDuring;
-      await Promise.all(
-        duringIds.map((id) => within('the accepted interaction', agent.socket.next('interaction-accepted', (m) => m.interaction.id === id), 60_000)),
-      );
+      const accepted = await acceptedDuring;
+      // Offered, accepted and opened on the desktop while PostgreSQL was still away.
+      expect(accepted.map((a) => a.acceptedWhileDown)).toEqual(during.map(() => true));
+      const duringIds = accepted.map((a) => a.id);
       await Promise.all(duringIds.map((id, index) => agent.reply(id, `Sorry about that, we are on it (${during[index] ?? ''}).`)));
       const after = ['still waiting on support', 'wrong item delivered'].map((t) => on.customerTweet(t));
       const servedLater = [...duringIds, ...(await Promise.all(after.map((id) => on.serve(id))))];

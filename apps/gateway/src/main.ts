@@ -6,7 +6,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
-import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, PushStoreGuard, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { CachedDispositionStore, PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
   // Supervisors' per-queue counters and charts, shared by the replicas, beside the router's keys (same tenant).
   const queueCounters = new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT));
   const interactionSeries = new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT));
+  // Store calls before pushes to agents, bounded (a PostgreSQL outage must not hold up offers); counted on /metrics.
+  const pushStoreGuard = new PushStoreGuard();
   const gateway = wireGateway({
     bus,
     interactionStore,
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     interactionSeries,
     // Both facts of an event (queue counters and series) in one Redis call (ADR 37).
     supervisorFacts: new RedisSupervisorFactsWriter(redis, queueCounters, interactionSeries),
+    pushStoreGuard,
     // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
     auth: {
       // GATEWAY_AGENTS seeds the users table (missing ids only); admins manage users over the API from then on.
@@ -129,7 +132,10 @@ async function main(): Promise<void> {
           { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
           { name: 'postgres', check: async () => (await pool.query('select 1')).rowCount === 1 },
         ],
-        sources: [{ prefix: 'bus', read: () => ({ ...bus.counters }) }],
+        sources: [
+          { prefix: 'bus', read: () => ({ ...bus.counters }) },
+          { prefix: 'push_store', read: () => ({ ...pushStoreGuard.counts }) },
+        ],
       }),
       ShutdownHooksModule.register([
         () => bus.stop(),

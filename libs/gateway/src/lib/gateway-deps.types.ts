@@ -16,6 +16,7 @@ import { type BrandAccount } from '@perch/x-client';
 import { type ContactsGatewayDeps } from './contacts/contacts-deps.types';
 import { type InteractionSeriesStore } from './supervisor/interaction-series-store.port';
 import { type SupervisorFactsWriter } from './supervisor/supervisor-facts-writer.port';
+import { type PushStoreGuard } from './ws/push-store-guard.util';
 
 /** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
 export interface GatewayOptions extends OutboundOptions {
@@ -149,6 +150,11 @@ export interface GatewayModuleDeps {
    * in apps/gateway (one call per event, ADR 37); default each through its own store.
    */
   supervisorFacts?: SupervisorFactsWriter;
+  /**
+   * Bounds the store calls made before pushes to agents (a PostgreSQL outage must not hold up offers). The app makes it
+   * to expose its counts on /metrics; default one with its default deadline.
+   */
+  pushStoreGuard?: PushStoreGuard;
   /** Contacts, email and call requests (@perch/contacts); default memory stores and no mail. */
   contacts?: ContactsGatewayDeps;
   options: GatewayOptions;

@@ -61,6 +61,7 @@ import { SupervisorPushService } from './supervisor/supervisor-push.service';
 import { SupervisorSeriesService } from './supervisor/supervisor-series.service';
 import { AgentPushConsumer } from './ws/agent-push.consumer';
 import { AgentPushService } from './ws/agent-push.service';
+import { PushStoreGuard } from './ws/push-store-guard.util';
 import { LocalViewCache } from './ws/local-view-cache.service';
 import { AgentSocketHub } from './ws/agent-socket-hub.service';
 import { AgentSocketServer } from './ws/agent-socket-server.service';
@@ -155,6 +156,7 @@ export class GatewayModule {
         ConsultationsService,
         AgentSocketHub,
         AgentPushService,
+        { provide: PushStoreGuard, useValue: deps.pushStoreGuard ?? new PushStoreGuard() },
         LocalViewCache,
         AgentSocketServer,
         AgentPushConsumer,

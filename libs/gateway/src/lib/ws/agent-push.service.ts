@@ -16,6 +16,7 @@ import {
   customerEntryFromLifecycle,
   eventTime,
   type InteractionStore,
+  type TranscriptEntry,
   actionEntryFromCompleted,
 } from '@perch/interactions';
 import { CustomerProfileService } from '@perch/outbound';
@@ -26,6 +27,7 @@ import { GATEWAY_ASSIGNMENTS, GATEWAY_INTERACTION_STORE } from '../gateway.const
 import { AgentSocketHub } from './agent-socket-hub.service';
 import { LocalViewCache } from './local-view-cache.service';
 import { offerMessageOf } from './offer-message.util';
+import { PushStoreGuard } from './push-store-guard.util';
 import { type ConferenceUpdateMessage, type OfferMessage } from './ws-messages.types';
 
 const CONFERENCE_STATUS = {
@@ -48,10 +50,15 @@ type ConferenceEventType = keyof typeof CONFERENCE_STATUS;
  * transcript entries (which merge in any order) are written before they are pushed, directly (not queued behind the
  * projector's flushes, which would hold up every push after them: offers, accepts). Headers are not
  * written here: two writers applying state changes out of order could move an interaction back.
+ *
+ * Every store call here goes through the PushStoreGuard: bounded, and skipped while the store fails. The pushes share
+ * one consumer with the offers, so a PostgreSQL outage must not hold them up; the projector, in its own group, makes
+ * the same writes and waits the outage out.
  */
 @Injectable()
 export class AgentPushService {
   private readonly logger = createLogger('gateway-push');
+  private readonly guard: PushStoreGuard;
 
   constructor(
     private readonly hub: AgentSocketHub,
@@ -60,7 +67,9 @@ export class AgentPushService {
     private readonly profiles: CustomerProfileService,
     // Who takes part in a conference, for X's answers to a participant's action (the router's record).
     @Optional() @Inject(GATEWAY_ASSIGNMENTS) private readonly assignments?: AssignmentReader,
+    @Optional() guard?: PushStoreGuard,
   ) {
+    this.guard = guard ?? new PushStoreGuard();
     hub.onConnected((agent) => {
       void this.warm(agent);
     });
@@ -94,10 +103,12 @@ export class AgentPushService {
       case 'accepted': {
         // The view cached on 'offered' already holds the message; the store is read only when this replica
         // did not see the offer (e.g. the agent reconnected here since).
-        const stored = cached ? null : await this.store.get(payload.interactionId);
+        const stored = cached ? null : await this.guard.attempt(() => this.store.get(payload.interactionId));
         const base = stored ?? cached ?? null;
         const view = applyLifecycleToView(base, payload, at, event.correlationId);
-        this.views.remember(view);
+        // A store that did not answer (undefined) leaves only what the event says: pushed, not kept, for requests read
+        // the kept view first.
+        if (stored !== undefined) this.views.remember(view);
         this.hub.send(agentId, { type: 'interaction-accepted', interaction: view });
         return;
       }
@@ -116,7 +127,7 @@ export class AgentPushService {
         if (!entry) return;
         // Written before the push (entries merge idempotently, so the projector writing it too is
         // harmless): a GET right after the push then shows what the socket said.
-        await this.store.upsertEntries(payload.interactionId, [entry], { direct: true });
+        await this.writeAhead(payload.interactionId, entry);
         this.hub.send(agentId, { type: 'message-added', interactionId: payload.interactionId, entry });
         return;
       }
@@ -177,7 +188,7 @@ export class AgentPushService {
         });
       } else if (type === 'conference-joined') {
         // The guest's desktop opens the interaction with its transcript (the view this replica knows, else the store's).
-        const view = cached ?? (await this.store.get(payload.interactionId));
+        const view = cached ?? (await this.guard.attempt(() => this.store.get(payload.interactionId)));
         if (view) this.hub.send(agentId, { type: 'interaction-accepted', interaction: view, conference: { holderAgentId, guests: [...guests] } });
       }
     }
@@ -204,7 +215,7 @@ export class AgentPushService {
       const entry = customerEntryFromLifecycle(payload);
       if (!entry) return;
       // Written before the push, as for the holder (idempotent).
-      await this.store.upsertEntries(payload.interactionId, [entry], { direct: true });
+      await this.writeAhead(payload.interactionId, entry);
       for (const id of guests) this.hub.send(id, { type: 'message-added', interactionId: payload.interactionId, entry });
     } else if (payload.type === 'completed') {
       for (const id of guests) this.hub.send(id, { type: 'completed', interactionId: payload.interactionId });
@@ -287,7 +298,7 @@ export class AgentPushService {
     const cached = this.views.get(payload.interactionId);
     if (cached) this.views.remember(applyEntries(cached, [entry]));
     // Same as for customer messages: the transcript a GET returns is never behind the socket.
-    await this.store.upsertEntries(payload.interactionId, [entry], { direct: true });
+    await this.writeAhead(payload.interactionId, entry);
     // The acting agent and, during a conference, every other participant: both see the transcript live.
     for (const id of [payload.agentId, ...others]) {
       if (this.hub.isConnected(id)) this.hub.send(id, { type, interactionId: payload.interactionId, entry });
@@ -308,12 +319,17 @@ export class AgentPushService {
     if (corrected && corrected !== cached) this.views.remember(corrected);
     const agentId = event.payload.agentId;
     if (!this.hub.isConnected(agentId)) return;
-    await this.store.applyClassificationCorrection(update);
+    await this.guard.attempt(() => this.store.applyClassificationCorrection(update));
     // Completed interactions are no longer kept here: the store has the merged correction.
-    const view = corrected ?? (await this.store.get(update.interactionId));
+    const view = corrected ?? (await this.guard.attempt(() => this.store.get(update.interactionId)));
     // A correction of a later message changes nothing the desktop shows.
     if (!view || view.firstMessage?.messageId !== update.messageId || !view.classificationCorrection) return;
     this.hub.send(agentId, { type: 'classification-corrected', interactionId: update.interactionId, correction: view.classificationCorrection });
+  }
+
+  /** A transcript entry written before its push, within the guard's bounds (the projector writes it too). */
+  private async writeAhead(interactionId: string, entry: TranscriptEntry): Promise<void> {
+    await this.guard.attempt(() => this.store.upsertEntries(interactionId, [entry], { direct: true }));
   }
 
   /** So a new customer message finds its agent even if the offer happened before this socket. */
