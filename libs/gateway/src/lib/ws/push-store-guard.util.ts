@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, timeout, TimeoutStrategy, wrap } from 'cockatiel';
 import { createLogger, errorMessage, type Logger } from '@perch/platform';
 
@@ -31,8 +33,14 @@ export class PushStoreGuard {
   private readonly breaker;
   private readonly policy;
   private readonly logger: Logger;
+  /**
+   * Never aborted; passed to every call because cockatiel's own default signal is shared by the whole process, and each
+   * call in flight adds a listener to it: past ten, Node warns of a leak that is not one.
+   */
+  private readonly signal = new AbortController().signal;
 
   constructor(options: PushStoreGuardOptions = {}) {
+    setMaxListeners(0, this.signal);
     this.logger = options.logger ?? createLogger('gateway-push-store');
     // One failure opens it: the first late call has already cost a push its deadline.
     this.breaker = circuitBreaker(handleAll, { halfOpenAfter: options.retryAfterMs ?? 1_000, breaker: new ConsecutiveBreaker(1) });
@@ -54,7 +62,7 @@ export class PushStoreGuard {
     if (state === CircuitState.Open) {
       this.counts.skipped += 1;
       // Fails at once while the circuit is open; after the retry delay, becomes the one call that tries the store.
-      this.policy.execute(call).catch(() => undefined);
+      this.policy.execute(call, this.signal).catch(() => undefined);
       return undefined;
     }
     if (state !== CircuitState.Closed) {
@@ -63,7 +71,7 @@ export class PushStoreGuard {
       return undefined;
     }
     try {
-      const value = await this.policy.execute(call);
+      const value = await this.policy.execute(call, this.signal);
       this.counts.done += 1;
       return value;
     } catch {

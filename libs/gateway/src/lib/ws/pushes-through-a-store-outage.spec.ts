@@ -69,6 +69,8 @@ describe('Pushes to agents while the interaction store is down', () => {
       send: (_agentId, message) => {
         pushed.push(message);
         if ('entry' in message) writtenWhenPushed.set(message, faulty.written.has(message.entry.entryId));
+        // One socket of the agent's got it.
+        return 1;
       },
       onConnected: () => undefined,
     };
