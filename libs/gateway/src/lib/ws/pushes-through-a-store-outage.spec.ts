@@ -120,7 +120,9 @@ describe('Pushes to agents while the interaction store is down', () => {
 
   it('pushes a customer’s new message without waiting for the store, and the view it keeps has it', async () => {
     const held = await seedInteraction({ store: inner, routing }, { agentId: 'ada' });
-    views.remember((await inner.get(held.interactionId))!);
+    const seeded = await inner.get(held.interactionId);
+    if (!seeded) throw new Error('seeded interaction missing');
+    views.remember(seeded);
     faulty.set('hangs');
     const message = customerTweet('@PerchAir still nothing');
     const base = { interactionId: held.interactionId, conversationKey: message.conversationKey, brandAccountId: message.brandAccountId, priority: 1, agentId: 'ada' };
