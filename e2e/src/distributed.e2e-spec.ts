@@ -86,6 +86,11 @@ describe('distributed mode', () => {
       expect({ app, status: hidden.status }).toEqual({ app, status: 404 });
       expect(hidden.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     }
+    // The gateway's own gauges: its agents' sockets (ADR 39) and the store calls made before pushes (ADR 38).
+    const gatewayMetrics = await (await fetch(`http://127.0.0.1:${running.internalPorts.gateway}/metrics`)).text();
+    for (const gauge of ['perch_agent_sockets_sockets', 'perch_agent_sockets_messages_in_flight', 'perch_agent_sockets_pauses', 'perch_push_store_skipped']) {
+      expect(gatewayMetrics).toContain(`${gauge}{service="gateway"}`);
+    }
     for (const path of ['/api/docs', '/api/docs-json']) {
       const hidden = await fetch(`${gatewayUrl}${path}`);
       await hidden.arrayBuffer();

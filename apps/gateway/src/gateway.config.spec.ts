@@ -61,6 +61,12 @@ describe('GatewayConfig: presence', () => {
     expect(config.notReadyReasons()).toEqual(['lunch', 'coaching']);
   });
 
+  it('bounds the offer decisions in flight from the sockets at 256 unless told, and refuses 0', () => {
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret }).GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT).toBe(256);
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT: '64' }).GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT).toBe(64);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT: '0' })).toMatch(/GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT/);
+  });
+
   it('refuses a negative grace period and a reason list that is not codes, naming each', () => {
     const message = problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_DISCONNECT_GRACE_MS: '-1', GATEWAY_NOT_READY_REASONS: 'Lunch Break' });
     expect(message).toMatch(/GATEWAY_DISCONNECT_GRACE_MS/);

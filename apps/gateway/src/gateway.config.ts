@@ -120,6 +120,16 @@ export class GatewayConfig extends RedisEnv {
   GATEWAY_DISCONNECT_GRACE_MS = 60_000;
 
   /**
+   * Messages from agents' sockets (offer decisions) this replica handles at once; past it, a message waits as it came
+   * and its socket is not read, so a burst waits in TCP buffers rather than in handlings (ADR 39). Default 256.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT = 256;
+
+  /**
    * Calls to X at once per brand account in this replica: one brand's replies go out in parallel (ordered per
    * conversation), at most this many sockets each. X's windows are kept apart from it (the rate-limit budget and the
    * brand's pause after a 429, shared by the replicas). Default 32.

@@ -16,6 +16,7 @@ export * from './lib/supervisor/per-store-supervisor-facts-writer.adapter';
 export * from './lib/supervisor/supervisor-facts-writer.port';
 export * from './lib/supervisor/supervisor-series.types';
 export * from './lib/supervisor/supervisor-view.types';
+export { type AgentSocketStats, AgentSocketHub } from './lib/ws/agent-socket-hub.service';
 export * from './lib/ws/push-store-guard.util';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a

@@ -59,6 +59,11 @@ export interface GatewayOptions extends OutboundOptions {
   skillCatalog?: readonly string[];
   /** How often each replica re-checks all its open sockets' tokens for revocations (one store round trip). Default 5000. */
   revocationCheckIntervalMs?: number;
+  /**
+   * Messages from agents' sockets (offer decisions) handled at once, per replica; past it, a message waits as it came
+   * and its socket is not read until the queue is empty and half the bound is free (ADR 39). Default 256.
+   */
+  maxSocketMessagesInFlight?: number;
   /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
   socketAuthTimeoutMs?: number;
   /**

@@ -12,10 +12,22 @@ import { GATEWAY_AGENTS, GATEWAY_OPTIONS, WS_CLOSE_UNAUTHENTICATED } from '../ga
 import { GatewayErrorCode } from '../gateway.errors';
 import { HTTP_STATUS_BY_KIND } from '../http/perch-exception.filter';
 import { FrameCoalescer } from './frame-coalescer.util';
+import { SocketReadGate } from './socket-read-gate.util';
 import { WsOfferDecisionDto } from './ws-client-message.dto';
 import { type ServerMessage } from './ws-messages.types';
 
 type ConnectedListener = (agent: AgentProfile) => void;
+
+export interface AgentSocketStats {
+  sockets: number;
+  agents: number;
+  messagesInFlight: number;
+  messagesWaiting: number;
+  pauses: number;
+}
+
+/** Messages from agents' sockets handled at once per replica; past it they wait as they came, their sockets paused. */
+export const DEFAULT_MAX_SOCKET_MESSAGES_IN_FLIGHT = 256;
 
 /** How long an agent's last socket may stay closed (a reload, a network blip) before the router hears it is offline. */
 export const DEFAULT_OFFLINE_GRACE_MS = 60_000;
@@ -40,6 +52,8 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   /** Each socket's TCP connection (given at attach), corked while a turn of the event loop sends to it. */
   private readonly connections = new WeakMap<WebSocket, Writable>();
   private readonly frames = new FrameCoalescer();
+  /** Bounds the messages from the sockets handled at once (ADR 39). */
+  private readonly reads: SocketReadGate;
   private readonly heartbeatIntervalMs: number;
   private readonly offlineGraceMs: number;
   private readonly revocationCheckIntervalMs: number;
@@ -56,6 +70,7 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 25_000;
     this.offlineGraceMs = options.offlineGraceMs ?? DEFAULT_OFFLINE_GRACE_MS;
     this.revocationCheckIntervalMs = options.revocationCheckIntervalMs ?? 5_000;
+    this.reads = new SocketReadGate(options.maxSocketMessagesInFlight ?? DEFAULT_MAX_SOCKET_MESSAGES_IN_FLIGHT);
   }
 
   onModuleInit(): void {
@@ -109,9 +124,12 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     this.alive.set(socket, true);
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      void this.onMessage(agent, socket, data, isBinary);
+      this.reads.run(socket, () =>
+        this.onMessage(agent, socket, data, isBinary).catch((error: unknown) => this.logger.warn({ agentId: agent.id, err: error }, 'socket message failed')),
+      );
     });
     socket.on('close', () => {
+      this.reads.forget(socket);
       const held = this.sessions.get(socket);
       if (held) clearTimeout(held.expiry);
       this.sessions.delete(socket);
@@ -207,6 +225,17 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
     return this.sockets.size;
   }
 
+  /** For /metrics: open sockets, agents connected, messages from the sockets being handled and waiting, pauses since start. */
+  stats(): AgentSocketStats {
+    return {
+      sockets: this.socketCount(),
+      agents: this.agentCount(),
+      messagesInFlight: this.reads.messagesInFlight,
+      messagesWaiting: this.reads.messagesWaiting,
+      pauses: this.reads.pauses,
+    };
+  }
+
   socketCount(): number {
     let count = 0;
     for (const set of this.sockets.values()) count += set.size;
@@ -237,6 +266,8 @@ export class AgentSocketHub implements OnModuleInit, OnApplicationShutdown {
   private beat(): void {
     for (const set of this.sockets.values()) {
       for (const socket of set) {
+        // Not read while paused: its pong waits in the buffer with the rest, and the connection is known to be busy.
+        if (this.reads.isPaused(socket)) continue;
         if (this.alive.get(socket) === false) {
           // No pong since the last ping: the connection is dead even if TCP has not noticed.
           socket.terminate();
