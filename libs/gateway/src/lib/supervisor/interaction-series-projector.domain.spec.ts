@@ -1,23 +1,31 @@
+import { type EventEnvelope, type InteractionLifecyclePayload } from '@perch/contracts';
 import { newId } from '@perch/platform';
 
 import { CLASSIFICATION, customerTweet, lifecycleEvent } from '../testing/gateway-unit.fixtures';
 import { SERIES_BUCKET_MS, zeroSeriesCounts } from './interaction-series-store.port';
-import { InteractionSeriesProjector, seriesFactOf } from './interaction-series-projector.domain';
+import { InteractionSeriesRules, seriesFactOf } from './interaction-series-projector.domain';
 import { MemoryInteractionSeriesStore } from './memory-interaction-series-store.adapter';
 
 const T0 = Date.parse('2026-12-03T10:00:00.000Z');
 
 const event = lifecycleEvent;
 
-describe('InteractionSeriesProjector', () => {
+describe('InteractionSeriesRules, with a series store', () => {
   let now: number;
   let store: MemoryInteractionSeriesStore;
-  let projector: InteractionSeriesProjector;
+  /** The rules' fact for an event, recorded in the store: true when it changed a counter. */
+  let projector: { apply(event: EventEnvelope<InteractionLifecyclePayload>): Promise<boolean> };
 
   beforeEach(() => {
     now = T0 + 60 * 60 * 1000;
     store = new MemoryInteractionSeriesStore({}, { now: () => now });
-    projector = new InteractionSeriesProjector(store, { clock: { now: () => now } });
+    const rules = new InteractionSeriesRules({ clock: { now: () => now } });
+    projector = {
+      apply: async (event) => {
+        const fact = rules.factOf(event);
+        return fact ? store.record(fact) : false;
+      },
+    };
   });
 
   it("counts an arrival in its bucket with the model's sentiment and actionability, then its first accept and its completion", async () => {

@@ -3,7 +3,6 @@ import { type Clock, systemClock } from '@perch/platform';
 
 import {
   actionabilityCounter,
-  type InteractionSeriesStore,
   MAX_SERIES_HOURS,
   type SeriesCounts,
   type SeriesFact,
@@ -40,22 +39,12 @@ export function seriesFactOf(event: EventEnvelope<InteractionLifecyclePayload>):
   }
 }
 
-/** Applies lifecycle events to the series store; events older than the longest window are skipped (a replay fills nothing stale). */
-export class InteractionSeriesProjector {
+/** The charting rules with their clock: the fact an event adds, if any, within the longest window. No store (ADR 37). */
+export class InteractionSeriesRules {
   private readonly clock: Clock;
 
-  constructor(
-    private readonly store: InteractionSeriesStore,
-    options: { clock?: Clock } = {},
-  ) {
+  constructor(options: { clock?: Clock } = {}) {
     this.clock = options.clock ?? systemClock;
-  }
-
-  /** True when it changed a counter. */
-  async apply(event: EventEnvelope<InteractionLifecyclePayload>): Promise<boolean> {
-    const fact = this.factOf(event);
-    if (!fact) return false;
-    return this.store.record(fact);
   }
 
   /** What the event adds to the series, if anything: undefined for an event older than the longest window or one that adds nothing. */

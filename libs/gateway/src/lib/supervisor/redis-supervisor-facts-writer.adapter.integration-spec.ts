@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InteractionLifecyclePayload } from '@perch/contracts';
 import { newId, ValidationFailedError } from '@perch/platform';
-import { MemoryQueueCounterStore, QueueCountersProjector, RedisQueueCounterStore } from '@perch/routing';
+import { QueueCounterRules, RedisQueueCounterStore } from '@perch/routing';
 import { deleteRedisTenantKeys, serviceEnv } from '@perch/testing';
 import { Redis } from 'ioredis';
 
 import { CLASSIFICATION, customerTweet, lifecycleEvent } from '../testing/gateway-unit.fixtures';
-import { InteractionSeriesProjector } from './interaction-series-projector.domain';
-import { MemoryInteractionSeriesStore } from './memory-interaction-series-store.adapter';
+import { InteractionSeriesRules } from './interaction-series-projector.domain';
 import { PerStoreSupervisorFactsWriter } from './per-store-supervisor-facts-writer.adapter';
 import { RedisInteractionSeriesStore } from './redis-interaction-series-store.adapter';
 import { RedisSupervisorFactsWriter } from './redis-supervisor-facts-writer.adapter';
@@ -45,13 +44,13 @@ function side(kind: 'combined' | 'per-store'): Side {
   return { counters, series, writer };
 }
 
-// Only their rules are used here (factOf): what each event counts, as the gateway's consumer asks them.
-const projector = new QueueCountersProjector(new MemoryQueueCounterStore(), { serviceLevelMs: 60_000, clock });
-const seriesProjector = new InteractionSeriesProjector(new MemoryInteractionSeriesStore(), { clock });
+// What each event counts, as the gateway's consumer asks the rules.
+const counterRules = new QueueCounterRules({ serviceLevelMs: 60_000, clock });
+const seriesRules = new InteractionSeriesRules({ clock });
 
 function factsOf(event: EventEnvelope<InteractionLifecyclePayload>): SupervisorFacts {
-  const counter = projector.factOf(event);
-  const series = seriesProjector.factOf(event);
+  const counter = counterRules.factOf(event);
+  const series = seriesRules.factOf(event);
   return { ...(counter ? { counter } : {}), ...(series ? { series } : {}) };
 }
 

@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConsumerGroups, Topics } from '@perch/contracts';
-import { type QueueCounterStore, QueueCountersProjector } from '@perch/routing';
+import { QueueCounterRules } from '@perch/routing';
 
 import { type GatewayOptions } from '../gateway-deps.types';
-import { GATEWAY_INTERACTION_SERIES, GATEWAY_OPTIONS, GATEWAY_QUEUE_COUNTERS, GATEWAY_SUPERVISOR_FACTS } from '../gateway.constants';
+import { GATEWAY_OPTIONS, GATEWAY_SUPERVISOR_FACTS } from '../gateway.constants';
 import { GatewaySharedGroups } from '../gateway-fan-in.consumer';
-import { InteractionSeriesProjector } from './interaction-series-projector.domain';
-import { type InteractionSeriesStore } from './interaction-series-store.port';
+import { InteractionSeriesRules } from './interaction-series-projector.domain';
 import { type SupervisorFactsWriter } from './supervisor-facts-writer.port';
 import { SupervisorDataService } from './supervisor-data.service';
 
@@ -19,20 +18,18 @@ import { SupervisorDataService } from './supervisor-data.service';
  */
 @Injectable()
 export class SupervisorCountersConsumer implements OnModuleInit {
-  private readonly projector: QueueCountersProjector;
-  private readonly series: InteractionSeriesProjector;
+  private readonly counters: QueueCounterRules;
+  private readonly series: InteractionSeriesRules;
 
   constructor(
     private readonly shared: GatewaySharedGroups,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
-    @Inject(GATEWAY_QUEUE_COUNTERS) counters: QueueCounterStore,
-    @Inject(GATEWAY_INTERACTION_SERIES) series: InteractionSeriesStore,
     @Inject(GATEWAY_SUPERVISOR_FACTS) private readonly facts: SupervisorFactsWriter,
     data: SupervisorDataService,
   ) {
-    // The threshold the views report is the one the counts were made with.
-    this.projector = new QueueCountersProjector(counters, { serviceLevelMs: data.serviceLevelMs, clock: data.clock });
-    this.series = new InteractionSeriesProjector(series, { clock: data.clock });
+    // The threshold the views report is the one the counts are made with; the facts writer holds the stores.
+    this.counters = new QueueCounterRules({ serviceLevelMs: data.serviceLevelMs, clock: data.clock });
+    this.series = new InteractionSeriesRules({ clock: data.clock });
   }
 
   onModuleInit(): void {
@@ -41,7 +38,7 @@ export class SupervisorCountersConsumer implements OnModuleInit {
       enabled: this.options.run?.supervisorCounters !== false,
       replaces: [ConsumerGroups.SupervisorCounters],
       handle: async (event) => {
-        const counter = this.projector.factOf(event);
+        const counter = this.counters.factOf(event);
         const series = this.series.factOf(event);
         if (counter || series) await this.facts.record({ ...(counter ? { counter } : {}), ...(series ? { series } : {}) });
       },

@@ -4,20 +4,27 @@ import { newId } from '@perch/platform';
 import { envelope, inboundMessage } from '../testing/routing.fixtures';
 import { MemoryQueueCounterStore } from './memory-queue-counter-store.adapter';
 import { type QueueCounts } from './queue-counter-store.port';
-import { counterFactOf, QueueCountersProjector } from './queue-counters-projector.domain';
+import { counterFactOf, QueueCounterRules } from './queue-counters-projector.domain';
 
 const SL_MS = 60_000;
 const CREATED_AT = Date.parse('2026-12-03T10:00:00.000Z');
 
-describe('QueueCountersProjector', () => {
+describe('QueueCounterRules, with a counter store', () => {
   let now: number;
   let store: MemoryQueueCounterStore;
-  let projector: QueueCountersProjector;
+  /** The rules' fact for an event, recorded in the store: true when it changed a counter. */
+  let projector: { apply(event: EventEnvelope<InteractionLifecyclePayload>): Promise<boolean> };
 
   beforeEach(() => {
     now = CREATED_AT + 10 * 60_000;
     store = new MemoryQueueCounterStore({}, { now: () => now });
-    projector = new QueueCountersProjector(store, { serviceLevelMs: SL_MS, clock: { now: () => now } });
+    const rules = new QueueCounterRules({ serviceLevelMs: SL_MS, clock: { now: () => now } });
+    projector = {
+      apply: async (event) => {
+        const fact = rules.factOf(event);
+        return fact ? (await store.record(fact)) === 'counted' : false;
+      },
+    };
   });
 
   function event(
@@ -147,6 +154,7 @@ describe('QueueCountersProjector', () => {
   });
 
   it('refuses a service level that is not a positive number of ms', () => {
-    expect(() => new QueueCountersProjector(store, { serviceLevelMs: 0 })).toThrow(/serviceLevelMs|service level/);
+    expect(() => new QueueCounterRules({ serviceLevelMs: 0 })).toThrow(/serviceLevelMs|service level/);
+    expect(() => new QueueCounterRules({ serviceLevelMs: 1.5 })).toThrow(/serviceLevelMs|service level/);
   });
 });

@@ -2,7 +2,7 @@ import { type EventEnvelope, type InteractionLifecyclePayload } from '@perch/con
 import { type Clock, systemClock, ValidationFailedError } from '@perch/platform';
 
 import { type QueueRef } from '../assignments/routing-snapshot-reader.port';
-import { type CounterFact, type QueueCounterStore, utcDayOf } from './queue-counter-store.port';
+import { type CounterFact, utcDayOf } from './queue-counter-store.port';
 
 export interface QueueCountersOptions {
   /** Answered within this long of the interaction's creation counts toward the service level (e.g. 60 000: "80 % in 60 s"). */
@@ -66,39 +66,28 @@ export function queueOfEvent(payload: InteractionLifecyclePayload): QueueRef {
 }
 
 /**
- * Supervisors' counters from routing.interaction.v1: each event becomes at most one fact, recorded atomically and
- * once (the gateway runs it in its own shared consumer group, ConsumerGroups.SupervisorCounters).
+ * Supervisors' counting rules with their settings: the fact a routing.interaction.v1 event adds, if any, within the
+ * horizon. No store: the gateway's counters consumer writes each event's facts, the series' with them, in one call
+ * (ADR 37); each store counts a fact once per interaction and mark.
  */
-export class QueueCountersProjector {
+export class QueueCounterRules {
+  readonly serviceLevelMs: number;
   private readonly maxEventAgeMs: number;
   private readonly clock: Clock;
 
-  constructor(
-    private readonly store: QueueCounterStore,
-    private readonly options: QueueCountersOptions,
-  ) {
+  constructor(options: QueueCountersOptions) {
     if (!Number.isInteger(options.serviceLevelMs) || options.serviceLevelMs < 1) {
       throw new ValidationFailedError('Invalid service level', [{ field: 'serviceLevelMs', messages: ['must be a positive integer (ms)'] }]);
     }
+    this.serviceLevelMs = options.serviceLevelMs;
     this.maxEventAgeMs = options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
     this.clock = options.clock ?? systemClock;
-  }
-
-  get serviceLevelMs(): number {
-    return this.options.serviceLevelMs;
-  }
-
-  /** Records what the event counts; true when it changed a counter. */
-  async apply(event: EventEnvelope<InteractionLifecyclePayload>): Promise<boolean> {
-    const fact = this.factOf(event);
-    if (!fact) return false;
-    return (await this.store.record(fact)) === 'counted';
   }
 
   /** What the event counts, if anything: undefined for an event older than the horizon or one that counts nothing. */
   factOf(event: EventEnvelope<InteractionLifecyclePayload>): CounterFact | undefined {
     const at = Date.parse(event.occurredAt);
     if (!Number.isFinite(at) || at < this.clock.now() - this.maxEventAgeMs) return undefined;
-    return counterFactOf(event, this.options.serviceLevelMs);
+    return counterFactOf(event, this.serviceLevelMs);
   }
 }
