@@ -39,13 +39,20 @@ describe('Frames to an agent’s socket', () => {
     await testbed.close();
   });
 
-  it('leave in one write when sent in the same turn, and arrive all, in order', async () => {
+  /** Ada's socket open, the writes counted from here on; closed after `use`. */
+  async function withAdaSocket(use: (socket: AgentSocketProbe, hub: AgentSocketHub) => Promise<void>): Promise<void> {
     const token = await testbedClient(() => testbed.baseUrl).signIn('ada', 'correct horse');
     const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
     try {
-      const hub = testbed.app.get(AgentSocketHub);
       writes.length = 0;
+      await use(socket, testbed.app.get(AgentSocketHub));
+    } finally {
+      await socket.close();
+    }
+  }
 
+  it('leave in one write when sent in the same turn, and arrive all, in order', () =>
+    withAdaSocket(async (socket, hub) => {
       for (let i = 0; i < 5; i += 1) hub.send('ada', { type: 'offer-timed-out', interactionId: `ix-${i}`, reason: 'test' });
       // One after the other: each takes the first not yet taken, so this is the order they arrived in.
       const received = [];
@@ -53,26 +60,15 @@ describe('Frames to an agent’s socket', () => {
 
       expect(received.map((m) => m.interactionId)).toEqual(['ix-0', 'ix-1', 'ix-2', 'ix-3', 'ix-4']);
       expect(writes.filter((w) => w.localPort === port)).toEqual([{ localPort: port, method: '_writev' }]);
-    } finally {
-      await socket.close();
-    }
-  });
+    }));
 
-  it('leave in separate writes when sent in separate turns', async () => {
-    const token = await testbedClient(() => testbed.baseUrl).signIn('ada', 'correct horse');
-    const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
-    try {
-      const hub = testbed.app.get(AgentSocketHub);
-      writes.length = 0;
-
+  it('leave in separate writes when sent in separate turns', () =>
+    withAdaSocket(async (socket, hub) => {
       for (let i = 0; i < 3; i += 1) {
         hub.send('ada', { type: 'offer-timed-out', interactionId: `turn-${i}`, reason: 'test' });
         await socket.next('offer-timed-out', (m) => m.interactionId === `turn-${i}`);
       }
 
       expect(writes.filter((w) => w.localPort === port)).toHaveLength(3);
-    } finally {
-      await socket.close();
-    }
-  });
+    }));
 });

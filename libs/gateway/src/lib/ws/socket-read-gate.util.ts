@@ -21,8 +21,7 @@ export class SocketReadGate {
   private inFlight = 0;
   private readonly queue: Waiting[] = [];
   private readonly paused = new Set<PausableSocket>();
-  /** How many times a socket was paused since start. */
-  pauses = 0;
+  private pauseCount = 0;
 
   constructor(private readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`The bound on socket messages in flight must be a positive integer, got ${max}`);
@@ -37,7 +36,7 @@ export class SocketReadGate {
     this.queue.push({ socket, handle });
     if (!this.paused.has(socket)) {
       this.paused.add(socket);
-      this.pauses += 1;
+      this.pauseCount += 1;
       socket.pause();
     }
   }
@@ -57,6 +56,11 @@ export class SocketReadGate {
 
   get messagesWaiting(): number {
     return this.queue.length;
+  }
+
+  /** How many times a socket was paused since start. */
+  get pauses(): number {
+    return this.pauseCount;
   }
 
   private start(handle: () => Promise<void>): void {

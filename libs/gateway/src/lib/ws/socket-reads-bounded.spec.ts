@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { AgentCommandsService } from '../agents/agent-commands.service';
@@ -42,12 +43,12 @@ describe('Messages from agents’ sockets', () => {
     try {
       const ids = [randomUUID(), randomUUID()];
       for (const id of ids) socket.send({ type: 'accept', interactionId: id, offerId: randomUUID() });
-      await waitUntil(() => held.length === 2);
+      await waitFor('both decisions held', () => held.length === 2, 10_000, 5);
       expect(hub.stats()).toMatchObject({ sockets: 1, agents: 1, messagesInFlight: 2, messagesWaiting: 0, pauses: 0 });
 
       // Taken in, but not handled while the two decisions are out (and the socket is no longer read): no pong.
       socket.send({ type: 'ping' });
-      await waitUntil(() => hub.stats().messagesWaiting === 1);
+      await waitFor('the ping waiting', () => hub.stats().messagesWaiting === 1, 10_000, 5);
       // The socket is paused: what it sends now stays in the TCP buffers, not taken in.
       socket.send({ type: 'ping' });
       await sleep(100);
@@ -69,11 +70,3 @@ describe('Messages from agents’ sockets', () => {
     }
   });
 });
-
-async function waitUntil(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
