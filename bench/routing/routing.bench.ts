@@ -425,6 +425,27 @@ interface RouterCycleResult {
   dispatchesPerTweet: number;
   cycleP50Ms: number;
   cycleP99Ms: number;
+  /** Bytes the routers sent to Redis and got back, per tweet, counted on their sockets. */
+  redisBytesSentPerTweet: number;
+  redisBytesReceivedPerTweet: number;
+  /** CPU per tweet (µs) of this process, where the routers run, and of the Redis server (INFO cpu). */
+  routerCpuUsPerTweet: number;
+  redisCpuUsPerTweet: number;
+}
+
+/** The Redis server's CPU so far (µs, user + system), from INFO cpu. */
+async function redisCpuUs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const seconds = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
+}
+
+/** Bytes sent and received so far on the connections' sockets (undefined before they connect). */
+function socketBytes(connections: readonly Redis[]): { sent: number; received: number } {
+  return connections.reduce(
+    (sum, redis) => ({ sent: sum.sent + (redis.stream?.bytesWritten ?? 0), received: sum.received + (redis.stream?.bytesRead ?? 0) }),
+    { sent: 0, received: 0 },
+  );
 }
 
 /**
@@ -460,6 +481,9 @@ async function measureRouterCycles(redisUrl: string, tenant: string, concurrency
           }),
       );
       const command = (payload: Omit<AgentCommandPayload, 'commandId'>): EventEnvelope<AgentCommandPayload> => benchEnvelope({ commandId: newId(), ...payload });
+      const bytesBefore = socketBytes(connections);
+      const cpuBefore = process.cpuUsage();
+      const redisCpuBefore = await redisCpuUs(first);
       const run = await closedLoop(routers, concurrency, cycles, async (router) => {
         const tweet = message(false);
         const classified: InboundClassifiedPayload = { message: tweet, classification: LABELS, classifiedAt: Date.now() };
@@ -474,6 +498,10 @@ async function measureRouterCycles(redisUrl: string, tenant: string, concurrency
         await router.handleAgentCommand(command({ type: 'accept', agentId: offer.agentId, interactionId: offer.interactionId, offerId: offer.offerId }));
         await router.handleAgentCommand(command({ type: 'complete', agentId: offer.agentId, interactionId: offer.interactionId }));
       });
+      // Read before anything else runs: the relays' last flush is inside the cycles' own waits.
+      const cpu = process.cpuUsage(cpuBefore);
+      const bytes = socketBytes(connections);
+      const redisCpu = (await redisCpuUs(first)) - redisCpuBefore;
       const result: RouterCycleResult = {
         routers: concurrency,
         mode: askEveryDispatch ? 'every dispatch asked' : 'store answers',
@@ -482,11 +510,16 @@ async function measureRouterCycles(redisUrl: string, tenant: string, concurrency
         dispatchesPerTweet: round2(counts.dispatches / cycles),
         cycleP50Ms: round2(percentile(run.durations, 50)),
         cycleP99Ms: round2(percentile(run.durations, 99)),
+        redisBytesSentPerTweet: Math.round((bytes.sent - bytesBefore.sent) / cycles),
+        redisBytesReceivedPerTweet: Math.round((bytes.received - bytesBefore.received) / cycles),
+        routerCpuUsPerTweet: Math.round((cpu.user + cpu.system) / cycles),
+        redisCpuUsPerTweet: Math.round(redisCpu / cycles),
       };
       results.push(result);
       log(
         `router cycles at ${concurrency} routers (${result.mode}): ${result.cyclesPerSecond}/s, ${result.scriptsPerTweet} Lua scripts per tweet ` +
-          `(${result.dispatchesPerTweet} dispatches), cycle p50 ${result.cycleP50Ms} ms, p99 ${result.cycleP99Ms} ms`,
+          `(${result.dispatchesPerTweet} dispatches), cycle p50 ${result.cycleP50Ms} ms, p99 ${result.cycleP99Ms} ms; per tweet ` +
+          `${result.redisBytesSentPerTweet} B to Redis, ${result.redisBytesReceivedPerTweet} B back, CPU ${result.routerCpuUsPerTweet} µs here and ${result.redisCpuUsPerTweet} µs in Redis`,
       );
     }
   } finally {

@@ -11,6 +11,9 @@ const NO_CHANGE_KINDS = ['stale', 'refused', 'duplicate', 'already-accepted', 'a
  * transactional outbox): the script runs as before on its usual KEYS and ARGV, and when its reply is a change
  * (a non-empty table not headed by a no-change kind) it is appended, with the caller's note, to the outbox stream
  * (the last state key). The caller passes the note (JSON: the input and its trace) as one extra, last ARGV.
+ * A script may set `__extra` to more field/value pairs for the record: what the note leaves out because the reply
+ * usually holds it (an upsert's note has no message: the reply holds the first, an append sets its own here), so a
+ * record does not hold the same text twice.
  * A crash after the script loses nothing: whichever relay reads the stream next publishes the change's events.
  */
 export function withOutbox(op: string, source: string): string {
@@ -19,12 +22,13 @@ export function withOutbox(op: string, source: string): string {
 local __note = ARGV[#ARGV]
 ARGV[#ARGV] = nil
 local __NO_CHANGE = {${NO_CHANGE_KINDS.map((kind) => `['${kind}'] = true`).join(', ')}}
+local __extra = {}
 local function __body()
 ${source}
 end
 local __reply = __body()
 if type(__reply) == 'table' and #__reply > 0 and not (type(__reply[1]) == 'string' and __NO_CHANGE[__reply[1]]) then
-  redis.call('XADD', KEYS[${STATE_KEY_COUNT}], '*', 'op', '${op}', 'note', __note, 'out', cjson.encode(__reply))
+  redis.call('XADD', KEYS[${STATE_KEY_COUNT}], '*', 'op', '${op}', 'note', __note, 'out', cjson.encode(__reply), unpack(__extra))
 end
 return __reply
 `;

@@ -145,7 +145,8 @@ export class RedisRoutingStore implements RoutingStore {
 
   async upsertInteraction(input: UpsertInteractionInput, trace: ChangeTrace = {}): Promise<UpsertInteractionResult> {
     assertValidUpsert(input);
-    const { reply, mayDispatch } = await this.runUpsert(input, outboxNote(input, trace));
+    const { message: _message, classification: _classification, ...rest } = input;
+    const { reply, mayDispatch } = await this.runUpsert(input, outboxNote(rest, trace));
     return this.hints.note(parseUpsert(reply, input), mayDispatch);
   }
 
@@ -475,12 +476,16 @@ function parsePresence(reply: unknown, input: SetPresenceInput): PresenceResult 
   };
 }
 
-function parseUpsert(value: unknown, input: UpsertInteractionInput): UpsertInteractionResult {
+/** An upsert's input as its outbox note holds it: without the message and classification since ADR 40. */
+type NotedUpsertInput = Omit<UpsertInteractionInput, 'message' | 'classification'> & Partial<Pick<UpsertInteractionInput, 'message' | 'classification'>>;
+
+function parseUpsert(value: unknown, input: NotedUpsertInput): UpsertInteractionResult {
   const reply = replyArray(value, 'upsert-interaction');
   const kind = replyString(reply[0], 'upsert-interaction kind');
   const interactionId = replyString(reply[1], 'upsert-interaction id');
   if (kind === 'duplicate') return { kind, interactionId };
-  if (kind !== 'created' && kind !== 'appended') throw new Error(`Unexpected upsert-interaction kind ${kind} for ${input.message.messageId}`);
+  // An outbox record's input has no message (ADR 40): the interaction names the upsert instead.
+  if (kind !== 'created' && kind !== 'appended') throw new Error(`Unexpected upsert-interaction kind ${kind} for ${input.message?.messageId ?? interactionId}`);
   return { kind, interaction: parseInteraction(interactionId, replyNullableStrings(reply[2], 'upsert-interaction')) };
 }
 
@@ -649,10 +654,29 @@ function decodeOutboxEntry(id: string, fields: NullableStrings): RecordedChange 
   if (op === undefined || note === undefined || out === undefined) throw new Error(`Malformed outbox entry ${id}`);
   const { input, trace } = JSON.parse(note) as { input: unknown; trace: ChangeTrace };
   const reply = replyFromOutbox(out);
-  return { id, trace, change: changeFromReply(op, input, reply, id) };
+  return { id, trace, change: changeFromReply(op, input, reply, id, byName.get('data')) };
 }
 
-function changeFromReply(op: string, rawInput: unknown, reply: unknown, id: string): RoutingChange {
+/** The message an upsert record applied: in its note (before ADR 40), its 'data' field (an append) or its reply (a creation). */
+function upsertedMessage(
+  noted: NotedUpsertInput,
+  result: Exclude<UpsertInteractionResult, { kind: 'duplicate' }>,
+  appendedData: string | undefined,
+  id: string,
+): Pick<UpsertInteractionInput, 'message' | 'classification'> {
+  if (noted.message !== undefined && noted.classification !== undefined) return { message: noted.message, classification: noted.classification };
+  if (result.kind === 'created') return { message: result.interaction.firstMessage, classification: result.interaction.classification };
+  if (appendedData === undefined) throw new Error(`Outbox entry ${id} appends a message it does not hold`);
+  const data = JSON.parse(appendedData) as InteractionData;
+  return { message: data.firstMessage, classification: data.classification };
+}
+
+/**
+ * `appendedData`: an upsert record's 'data' field. An upsert's note holds its input without the message and
+ * classification (ADR 40): a creation's reply holds them as the first message's, and an append's record holds its own
+ * in 'data'. A record written before ADR 40 holds them in its note and is read as it is.
+ */
+function changeFromReply(op: string, rawInput: unknown, reply: unknown, id: string, appendedData?: string): RoutingChange {
   const notAChange = (): Error => new Error(`Outbox entry ${id} (${op}) records no change`);
   const known = op as RoutingOp;
   switch (known) {
@@ -661,10 +685,10 @@ function changeFromReply(op: string, rawInput: unknown, reply: unknown, id: stri
       return { op: 'presence', input, result: parsePresence(reply, input) };
     }
     case 'upsert': {
-      const input = rawInput as UpsertInteractionInput;
-      const result = parseUpsert(reply, input);
+      const noted = rawInput as NotedUpsertInput;
+      const result = parseUpsert(reply, noted);
       if (result.kind === 'duplicate') throw notAChange();
-      return { op: 'upsert', input, result };
+      return { op: 'upsert', input: { ...noted, ...upsertedMessage(noted, result, appendedData, id) }, result };
     }
     case 'dispatch': {
       const result = parseDispatch(reply);

@@ -8,6 +8,7 @@ import { describeRoutingDispatchPropertyContract } from '../../testing/routing-d
 import { describeRoutingOutboxContract } from '../../testing/routing-outbox.contract';
 import { describeRoutingSkillsAndStickyContract } from '../../testing/routing-skills-sticky.contract';
 import { describeRoutingStoreContract, type RoutingStoreFactory } from '../../testing/routing-store.contract';
+import { inboundMessage, upsertInput } from '../../testing/routing.fixtures';
 import { RedisRoutingStore } from './redis-routing-store.adapter';
 
 let redis: Redis;
@@ -62,5 +63,61 @@ describe('RedisRoutingStore key layout', () => {
     expect(await script.run(redis, ['perch:{probe}:k'], ['x'])).toBe('xperch:{probe}:k');
     expect(await redis.script('EXISTS', script.sha)).toEqual([1]);
     expect(await script.run(redis, ['perch:{probe}:k'], ['y'])).toBe('yperch:{probe}:k');
+  });
+});
+
+describe('RedisRoutingStore outbox records (ADR 40)', () => {
+  const T0 = 1_700_000_000_000;
+  let tenant: string;
+  let store: RedisRoutingStore;
+
+  beforeEach(() => {
+    tenant = uniqueTenant('outbox-records');
+    store = new RedisRoutingStore(redis, tenant);
+  });
+
+  afterEach(async () => {
+    await deleteTenantKeys(redis, tenant);
+  });
+
+  /** The outbox stream's records as Redis holds them: id and field → value. */
+  const rawRecords = async (): Promise<{ id: string; fields: Map<string, string> }[]> =>
+    (await redis.xrange(store.keys.outbox, '-', '+')).map(([id, values]) => {
+      const fields = new Map<string, string>();
+      for (let i = 0; i + 1 < values.length; i += 2) fields.set(values[i] ?? '', values[i + 1] ?? '');
+      return { id, fields };
+    });
+  const occurrences = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+
+  it("holds a tweet's text once in the record of the creation it made and once in that of a follow-up appended", async () => {
+    const first = upsertInput(T0, { message: inboundMessage({ conversationKey: 'conv-once', text: '@perchbrand first-marker order lost' }) });
+    const followUp = upsertInput(T0 + 1, { message: inboundMessage({ conversationKey: 'conv-once', text: '@perchbrand second-marker still lost' }) });
+    await store.upsertInteraction(first);
+    await store.upsertInteraction(followUp);
+
+    const [created, appended] = await rawRecords();
+    if (!created || !appended) throw new Error('expected two records');
+    const all = (record: { fields: Map<string, string> }): string => [...record.fields.values()].join('\n');
+    expect(occurrences(all(created), 'first-marker')).toBe(1);
+    expect(occurrences(all(appended), 'second-marker')).toBe(1);
+    expect(JSON.parse(created.fields.get('note') ?? '{}')).not.toHaveProperty('input.message');
+    expect(created.fields.has('data')).toBe(false);
+    // The events are built from the records alone: each reads back with the message it applied.
+    const changes = await store.claimChanges({ relayId: 'relay-a', limit: 10 });
+    expect(changes.map((change) => (change.change.op === 'upsert' ? change.change.input : undefined))).toEqual([first, followUp]);
+  });
+
+  it('reads a record written before ADR 40, its message in the note, as its writer saw it', async () => {
+    const input = upsertInput(T0, { message: inboundMessage({ conversationKey: 'conv-old' }) });
+    const result = await store.upsertInteraction(input, { causationId: 'c1' });
+    const [record] = await rawRecords();
+    if (!record) throw new Error('expected a record');
+    // The same change as an older router wrote it: the whole input in the note.
+    await redis.xdel(store.keys.outbox, record.id);
+    await redis.xadd(store.keys.outbox, '*', 'op', 'upsert', 'note', JSON.stringify({ input, trace: { causationId: 'c1' } }), 'out', record.fields.get('out') ?? '');
+
+    const changes = await store.claimChanges({ relayId: 'relay-a', limit: 10 });
+    expect(changes.map((change) => change.change)).toEqual([{ op: 'upsert', input, result }]);
+    expect(changes[0]?.trace).toEqual({ causationId: 'c1' });
   });
 });

@@ -12,7 +12,8 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
  * a conversation has at most one open interaction (the conversations hash points to it until complete);
  * a queued interaction is in the queue and in its group of the queue index, at one score.
  * A more urgent follow-up raises the open interaction's priority; its age stays the first message's.
- * Returns {'duplicate', id} | {'created'|'appended', id, fields}.
+ * Returns {'duplicate', id} | {'created'|'appended', id, fields}. Run inside withOutbox: an append records its
+ * message's data JSON as the outbox field 'data' (the reply's fields hold the first message's).
  */
 export const UPSERT_INTERACTION_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
@@ -37,6 +38,7 @@ if open then
       if state == 'queued' then queue_add(K, open, step) end
     end
     redis.call('SET', msg_key, open, 'PX', ttl)
+    __extra = {'data', data}
     return {'appended', open, ix_read(K.ix, open)}
   end
 end
