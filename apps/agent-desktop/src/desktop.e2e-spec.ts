@@ -447,6 +447,47 @@ describe('Agent desktop', () => {
     expect(await status.getByTestId('presence-countdown').isHidden()).toBe(true);
     expect(consoleErrors).toEqual([]);
   });
-});
 
-/** Polls a condition the page cannot show (the gateway's stores), without a timing assertion. */
+  it('opens an interaction accepted while its store could not be read, says so, and shows the tweet once the store answers', async () => {
+    // Last in this file: after the outage the push path leaves the store alone for a moment (ADR 38), so the next accept
+    // would be pushed incomplete too, which the journeys above do not expect.
+    const message = await customerTweets('dana_flies', '@PerchAir you took this one while the database was down');
+    // Offered first to a colleague whose desktop is closed: the gateway keeps views only of connected agents' offers, so
+    // the accept below must read the store, as on a replica that did not see the offer.
+    const { interactionId } = await testbed.router.offer({ agentId: 'bob', message, classification: CLASSIFICATION });
+    await waitFor('the view stored', async () => (await testbed.store.get(interactionId))?.firstMessage?.messageId === message.messageId, 5_000);
+    const errorsBefore = consoleErrors.length;
+    const storeGet = testbed.store.get.bind(testbed.store);
+    const view = page.locator(`[data-testid="interaction-view"][data-interaction-id="${interactionId}"]`);
+    try {
+      testbed.store.get = () => Promise.reject(new Error('the interactions store is down (test)'));
+      await testbed.router.assign({ interactionId, agentId: 'ada', conversationKey: message.conversationKey, brandAccountId: message.brandAccountId });
+      await view.getByTestId('view-incomplete').waitFor();
+      expect(await view.getByTestId('tweet-text').textContent()).toBe('');
+      // Nothing to answer or label yet: no composer, no classification to correct.
+      await view.getByTestId('composer-waiting').waitFor();
+      expect(await view.getByTestId('reply-text').count()).toBe(0);
+      expect(await view.getByTestId('classification-sentiment').count()).toBe(0);
+      // The desktop's first read again fails too (after 1 s), then the store comes back.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await page.screenshot({ path: '/tmp/desktop-incomplete.png' });
+    } finally {
+      testbed.store.get = storeGet;
+    }
+    await view.getByTestId('tweet-text').getByText(message.text).waitFor({ timeout: 10_000 });
+    await view.getByTestId('view-incomplete').waitFor({ state: 'detached' });
+    expect(await view.locator('[data-testid="transcript-entry"][data-kind="customer-message"]').count()).toBe(1);
+    await view.getByTestId('reply-text').waitFor();
+    expect(await view.getByTestId('classification-sentiment').getAttribute('data-value')).toBe('negative');
+    await view.getByTestId('author-profile-link').waitFor();
+    await page.screenshot({ path: '/tmp/desktop-incomplete-read.png' });
+    // The reads refused while the store was down are the only errors this test provokes.
+    expect(consoleErrors.splice(errorsBefore).every((error) => /status of 5\d\d/.test(error))).toBe(true);
+
+    await page.getByTestId('transfer-open').click();
+    await page.getByTestId('transfer-reason').fill('back to the queue');
+    await page.getByTestId('transfer-button').click();
+    await page.getByTestId('empty-state').waitFor();
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -110,6 +110,11 @@ export interface InteractionAcceptedMessage {
   interaction: InteractionView;
   /** You joined as a guest of `holderAgentId`'s conference: you may reply, DM and follow; only the holder completes. */
   conference?: { holderAgentId: string; guests: string[] };
+  /**
+   * The gateway could not read the interaction's store (an outage): the view holds only what the router's event said,
+   * without the customer's messages. Read it again (GET /api/interactions/:id) until the store answers.
+   */
+  incomplete?: true;
 }
 
 /**

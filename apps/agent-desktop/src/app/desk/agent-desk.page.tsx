@@ -13,7 +13,7 @@ import type {
 } from '@perch/desktop-api';
 import { type ReactNode, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 
-import { errorText } from '../core/api-client.adapter';
+import { ApiError, errorText } from '../core/api-client.adapter';
 import { useAgent, useServerMessages, useSession } from '../core/session.hook';
 import { readSaved, writeSaved } from '../core/session-storage.util';
 import { TopBar } from '../core/top-bar.component';
@@ -112,6 +112,29 @@ export function AgentDeskPage(): ReactNode {
     [api],
   );
 
+  /**
+   * An interaction pushed without its history (the gateway could not read its store): read again, waiting longer each
+   * time (1 s doubling to 15 s), until the store answers or this desktop no longer holds it; 403 or 404 (no longer
+   * ours) end it.
+   */
+  const readAgain = useCallback(
+    async (interactionId: string) => {
+      for (let attempt = 0; ; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** attempt, 15_000)));
+        if (!latest.current.incomplete.includes(interactionId)) return;
+        try {
+          dispatch({ type: 'view-read', interaction: await api.get<InteractionView>(`/api/interactions/${interactionId}`) });
+          // The customer's card and DM eligibility were read from the same store: read them again too.
+          void loadProfile(interactionId, false);
+          return;
+        } catch (e) {
+          if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 401)) return;
+        }
+      }
+    },
+    [api, loadProfile],
+  );
+
   const nameOf = useCallback(
     (agentId: string) => (agentId === agent.id ? 'You' : (state.roster.find((entry) => entry.id === agentId)?.name ?? agentId)),
     [agent.id, state.roster],
@@ -153,7 +176,13 @@ export function AgentDeskPage(): ReactNode {
           dispatch({ type: 'offer-gone', interactionId: message.interactionId });
           break;
         case 'interaction-accepted':
-          dispatch({ type: 'accepted', interaction: message.interaction, ...(message.conference ? { conference: message.conference } : {}) });
+          dispatch({
+            type: 'accepted',
+            interaction: message.interaction,
+            ...(message.conference ? { conference: message.conference } : {}),
+            ...(message.incomplete === true ? { incomplete: true } : {}),
+          });
+          if (message.incomplete === true) void readAgain(message.interaction.id);
           break;
         case 'message-added':
           dispatch({ type: 'entry', interactionId: message.interactionId, entry: message.entry });
@@ -212,7 +241,7 @@ export function AgentDeskPage(): ReactNode {
           break;
       }
     },
-    [alerts, nameOf, notify, onActionOutcome, resync],
+    [alerts, nameOf, notify, onActionOutcome, readAgain, resync],
   );
   useServerMessages(onPush);
 

@@ -76,6 +76,8 @@ export interface DeskState {
   notices: Notice[];
   nextNoticeId: number;
   reach: ReachRequest | null;
+  /** Interactions pushed without their history (the gateway could not read its store): read again until it answers. */
+  incomplete: readonly string[];
 }
 
 export type DeskAction =
@@ -84,7 +86,8 @@ export type DeskAction =
   | { type: 'presence-pending'; pending: boolean }
   | { type: 'offer'; offer: OfferMessage }
   | { type: 'offer-gone'; interactionId: string }
-  | { type: 'accepted'; interaction: InteractionView; conference?: { holderAgentId: string; guests: string[] } }
+  | { type: 'accepted'; interaction: InteractionView; conference?: { holderAgentId: string; guests: string[] }; incomplete?: boolean }
+  | { type: 'view-read'; interaction: InteractionView }
   | { type: 'entry'; interactionId: string; entry: TranscriptEntry }
   | { type: 'corrected'; interactionId: string; correction: ClassificationCorrection }
   | { type: 'completed'; interactionId: string }
@@ -122,6 +125,7 @@ export function initialDesk(me: string): DeskState {
     notices: [],
     nextNoticeId: 1,
     reach: null,
+    incomplete: [],
   };
 }
 
@@ -137,8 +141,13 @@ export function deskReducer(state: DeskState, action: DeskAction): DeskState {
       return { ...state, offers: [...state.offers.filter((o) => o.interactionId !== action.offer.interactionId), action.offer] };
     case 'offer-gone':
       return withoutOffer(state, action.interactionId);
-    case 'accepted':
-      return accepted(state, action.interaction, action.conference);
+    case 'accepted': {
+      const next = accepted(state, action.interaction, action.conference);
+      const others = state.incomplete.filter((id) => id !== action.interaction.id);
+      return { ...next, incomplete: action.incomplete === true ? [...others, action.interaction.id] : others };
+    }
+    case 'view-read':
+      return viewRead(state, action.interaction);
     case 'entry':
       return mapView(state, action.interactionId, (view) => ({ ...view, transcript: upsertEntry(view.transcript, action.entry) }));
     case 'corrected':
@@ -285,6 +294,8 @@ function resynced(state: DeskState, action: Extract<DeskAction, { type: 'resynce
     currentId,
     channel,
     panel: currentId === state.currentId ? state.panel : null,
+    // Read whole just now: none of these needs reading again.
+    incomplete: state.incomplete.filter((id) => !fresh.has(id)),
   };
 }
 
@@ -301,6 +312,15 @@ function accepted(state: DeskState, view: InteractionView, conference?: { holder
   return open({ ...base, interactions, conferences, currentId: null }, view.id);
 }
 
+/**
+ * The view read again after an incomplete push: it replaces the one shown (still held), keeping the entries pushed
+ * meanwhile that the read does not hold yet.
+ */
+function viewRead(state: DeskState, read: InteractionView): DeskState {
+  const next = mapView(state, read.id, (shown) => ({ ...read, transcript: shown.transcript.reduce(upsertEntry, read.transcript) }));
+  return { ...next, incomplete: state.incomplete.filter((id) => id !== read.id) };
+}
+
 function completed(state: DeskState, id: string): DeskState {
   const base = withoutOffer(state, id);
   const { [id]: _t, ...transfers } = base.transfers;
@@ -313,6 +333,7 @@ function completed(state: DeskState, id: string): DeskState {
     conferences,
     profiles,
     interactions: base.interactions.filter((v) => v.id !== id),
+    incomplete: base.incomplete.filter((other) => other !== id),
     currentId: current ? null : base.currentId,
     panel: current ? null : base.panel,
   };

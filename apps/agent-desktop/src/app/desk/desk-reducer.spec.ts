@@ -162,3 +162,53 @@ describe('notices', () => {
     expect(run(state, { type: 'notice-gone', id: 1 }).notices.map((n) => n.text)).toEqual(['b']);
   });
 });
+
+describe('an interaction pushed without its history (the gateway could not read its store)', () => {
+  const customer = (entryId: string, at: number, text: string): InteractionView['transcript'][number] => ({
+    kind: 'customer-message',
+    entryId,
+    at,
+    messageId: entryId,
+    messageKind: 'mention',
+    text,
+    authorId: 'u1',
+    authorUsername: 'dana',
+    authorName: 'Dana',
+    createdAt: AT,
+    receivedAt: at,
+    mentions: [],
+  });
+  const first = { kind: 'mention', text: 'my bag never arrived' } as InteractionView['firstMessage'];
+
+  it('opens it marked incomplete, and the view read again replaces it, keeping what was pushed meanwhile', () => {
+    const opened = run(initialDesk('ada'), { type: 'accepted', interaction: view('i1'), incomplete: true });
+    expect(opened.incomplete).toEqual(['i1']);
+    expect(currentView(opened)?.id).toBe('i1');
+
+    const meanwhile = run(opened, { type: 'entry', interactionId: 'i1', entry: action('cmd:r1', 'sent', 5) });
+    const read = run(meanwhile, {
+      type: 'view-read',
+      interaction: view('i1', { firstMessage: first, transcript: [customer('msg:m1', 1, 'my bag never arrived'), action('cmd:r1', 'pending', 5)] }),
+    });
+
+    expect(read.incomplete).toEqual([]);
+    expect(currentView(read)?.firstMessage).toBe(first);
+    // The reply's answer pushed meanwhile (sent) is not undone by the store's older copy (pending).
+    expect(currentView(read)?.transcript.map((e) => [e.entryId, e.kind === 'agent-action' ? e.status : e.kind === 'customer-message' ? e.text : e.kind])).toEqual([
+      ['msg:m1', 'my bag never arrived'],
+      ['cmd:r1', 'sent'],
+    ]);
+  });
+
+  it('is no longer read again once completed or read whole by a resync, and a whole push clears the mark', () => {
+    const opened = run(initialDesk('ada'), { type: 'accepted', interaction: view('i1'), incomplete: true }, { type: 'accepted', interaction: view('i2'), incomplete: true });
+    expect(run(opened, { type: 'completed', interactionId: 'i1' }).incomplete).toEqual(['i2']);
+    expect(run(opened, { type: 'resynced', presence: presence('ready', AT), offers: [], interactions: [view('i2')], now: 0, shownBefore: [], openBefore: ['i1', 'i2'] }).incomplete).toEqual(['i1']);
+    expect(run(opened, { type: 'accepted', interaction: view('i2') }).incomplete).toEqual(['i1']);
+  });
+
+  it('ignores a view read for an interaction it no longer holds', () => {
+    const opened = run(initialDesk('ada'), { type: 'accepted', interaction: view('i1'), incomplete: true }, { type: 'completed', interactionId: 'i1' });
+    expect(run(opened, { type: 'view-read', interaction: view('i1', { firstMessage: first }) }).interactions).toEqual([]);
+  });
+});

@@ -63,6 +63,8 @@ function InteractionView({ view }: { view: InteractionView }): ReactNode {
   const message = view.firstMessage;
   const author = message?.author;
   const guest = conferenceRole(view, state.conferences[view.id], state.me) === 'guest';
+  // Pushed without the customer's messages (the gateway could not read its store): nothing to answer or label yet.
+  const incomplete = state.incomplete.includes(view.id);
   return (
     <article className="interaction" data-testid="interaction-view" data-interaction-id={view.id}>
       <header className="toolbar">
@@ -78,6 +80,11 @@ function InteractionView({ view }: { view: InteractionView }): ReactNode {
       {!guest && view.state !== 'completed' && <CollabPanels view={view} />}
       <div className="interaction-body">
         <aside className="original" aria-label="Original tweet" data-testid="original-tweet">
+          {incomplete && (
+            <p className="view-incomplete" role="status" data-testid="view-incomplete">
+              The customer’s messages could not be read yet; they appear here as soon as they can.
+            </p>
+          )}
           <CustomerCard view={view} />
           <p className="tweet-text" data-testid="tweet-text">
             <RichText text={message?.text ?? ''} />
@@ -85,14 +92,24 @@ function InteractionView({ view }: { view: InteractionView }): ReactNode {
           <p className="tweet-meta" data-testid="tweet-meta">
             {message ? `${kindLabel(message.kind)} · ${new Date(message.createdAt).toLocaleString()}` : ''}
           </p>
-          <Classification view={view} />
-          <ContactPanel view={view} />
-          <CustomerHistory view={view} />
+          {!incomplete && (
+            <>
+              <Classification view={view} />
+              <ContactPanel view={view} />
+              <CustomerHistory view={view} />
+            </>
+          )}
         </aside>
         <section className="conversation" aria-label="Conversation">
           <h3 className="visually-hidden">Transcript</h3>
           <Transcript view={view} />
-          <Composer view={view} />
+          {incomplete ? (
+            <p className="composer-waiting" data-testid="composer-waiting">
+              You can answer once the customer’s messages are read.
+            </p>
+          ) : (
+            <Composer view={view} />
+          )}
         </section>
       </div>
     </article>

@@ -106,10 +106,10 @@ export class AgentPushService {
         const stored = cached ? null : await this.guard.attempt(() => this.store.get(payload.interactionId));
         const base = stored ?? cached ?? null;
         const view = applyLifecycleToView(base, payload, at, event.correlationId);
-        // A store that did not answer (undefined) leaves only what the event says: pushed, not kept, for requests read
-        // the kept view first.
+        // A store that did not answer (undefined) leaves only what the event says: pushed marked incomplete, so the
+        // desktop reads it again, and not kept, for requests read the kept view first.
         if (stored !== undefined) this.views.remember(view);
-        this.hub.send(agentId, { type: 'interaction-accepted', interaction: view });
+        this.hub.send(agentId, { type: 'interaction-accepted', interaction: view, ...(stored === undefined ? { incomplete: true as const } : {}) });
         return;
       }
       case 'declined':

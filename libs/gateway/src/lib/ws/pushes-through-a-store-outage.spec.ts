@@ -134,15 +134,28 @@ describe('Pushes to agents while the interaction store is down', () => {
     expect(views.get(held.interactionId)?.transcript).toContainEqual(expect.objectContaining({ messageId: message.messageId }));
   });
 
-  it('pushes an accept it cannot read the view of with what the event says, and does not keep that partial view', async () => {
+  it('pushes an accept it cannot read the view of with what the event says, marked incomplete, and does not keep that partial view', async () => {
     faulty.set('refuses');
     const interactionId = newId();
 
     await push.onLifecycle(await lifecycle({ ...offered(interactionId), type: 'accepted', offerId: undefined, message: undefined, classification: undefined }));
 
-    expect(pushed).toEqual([expect.objectContaining({ type: 'interaction-accepted', interaction: expect.objectContaining({ id: interactionId, agentId: 'ada', state: 'active' }) })]);
+    expect(pushed).toEqual([
+      expect.objectContaining({ type: 'interaction-accepted', incomplete: true, interaction: expect.objectContaining({ id: interactionId, agentId: 'ada', state: 'active' }) }),
+    ]);
     // Requests read the kept view first: a partial one would hide the stored transcript once the store is back.
     expect(views.get(interactionId)).toBeUndefined();
+  });
+
+  it('pushes an accept whose view it read from the store whole, not marked incomplete', async () => {
+    const held = await seedInteraction({ store: inner, routing }, { agentId: 'ada' });
+    const stored = await inner.get(held.interactionId);
+
+    await push.onLifecycle(await lifecycle({ ...offered(held.interactionId), type: 'accepted', offerId: undefined, message: undefined, classification: undefined }));
+
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]).not.toHaveProperty('incomplete');
+    expect(pushed[0]).toMatchObject({ type: 'interaction-accepted', interaction: { id: held.interactionId, firstMessage: stored?.firstMessage } });
   });
 
   it('writes entries before their push again once the store answers', async () => {
