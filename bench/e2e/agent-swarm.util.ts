@@ -29,6 +29,9 @@ export interface CompletionRecord {
   at: number;
 }
 
+/** As the desktop's ApiClient: a call refused as gateway-busy is sent again this many times at most. */
+const BUSY_RETRIES = 3;
+
 export interface SwarmCounters {
   offers: number;
   accepted: number;
@@ -36,6 +39,8 @@ export interface SwarmCounters {
   dones: number;
   completed: number;
   errors: number;
+  /** REST calls the gateway refused as gateway-busy (ADR 41) and the swarm sent again after Retry-After, as the desktop does. */
+  busyRetries: number;
 }
 
 /** Work the swarm started and the stack has not finished: the stack is not idle while any of it is non-zero. */
@@ -67,7 +72,7 @@ interface HeldOffer {
 /** Simulated agents: each signs in, opens the desktop's WebSocket, goes ready, and treats offers as `mode` says. */
 export class AgentSwarm {
   mode: SwarmMode = 'finish';
-  readonly counters: SwarmCounters = { offers: 0, accepted: 0, replies: 0, dones: 0, completed: 0, errors: 0 };
+  readonly counters: SwarmCounters = { offers: 0, accepted: 0, replies: 0, dones: 0, completed: 0, errors: 0, busyRetries: 0 };
   /** "reply 403", "done 409", "socket error"…: what failed, so a bad run says why. */
   readonly errorKinds = new Map<string, number>();
   private readonly slotsByToken = new Map<string, { active: number; waiting: (() => void)[] }>();
@@ -220,15 +225,23 @@ export class AgentSwarm {
     if (slots.active >= BROWSER_CONNECTIONS) await new Promise<void>((resolve) => slots.waiting.push(resolve));
     else slots.active += 1;
     try {
-      const response = await fetch(url, {
-        method,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      await response.arrayBuffer();
-      if (response.ok) return true;
-      this.fail(`${kind} ${response.status}`);
-      return false;
+      for (let attempt = 0; ; attempt += 1) {
+        const response = await fetch(url, {
+          method,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        if (response.ok) return true;
+        // Refused before anything was done (ADR 41): sent again after Retry-After, as the desktop's client does.
+        if (response.status === 503 && attempt < BUSY_RETRIES && text.includes('"gateway-busy"')) {
+          this.counters.busyRetries += 1;
+          await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? '1') * 1_000 + Math.random() * 250));
+          continue;
+        }
+        this.fail(`${kind} ${response.status}`);
+        return false;
+      }
     } catch (error) {
       // fetch says only "fetch failed"; its cause says why (ECONNRESET, UND_ERR_SOCKET, ...).
       const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;

@@ -86,11 +86,13 @@ describe('distributed mode', () => {
       expect({ app, status: hidden.status }).toEqual({ app, status: 404 });
       expect(hidden.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     }
-    // The gateway's own gauges: its agents' sockets (ADR 39) and the store calls made before pushes (ADR 38).
+    // The gateway's own gauges: its agents' sockets (ADR 39), the store calls made before pushes (ADR 38) and its REST
+    // intake (ADR 41), whose bound comes from GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT (its default here).
     const gatewayMetrics = await (await fetch(`http://127.0.0.1:${running.internalPorts.gateway}/metrics`)).text();
-    for (const gauge of ['perch_agent_sockets_sockets', 'perch_agent_sockets_messages_in_flight', 'perch_agent_sockets_pauses', 'perch_push_store_skipped']) {
+    for (const gauge of ['perch_agent_sockets_sockets', 'perch_agent_sockets_messages_in_flight', 'perch_agent_sockets_pauses', 'perch_push_store_skipped', 'perch_rest_requests_in_flight', 'perch_rest_requests_refused']) {
       expect(gatewayMetrics).toContain(`${gauge}{service="gateway"}`);
     }
+    expect(gatewayMetrics).toContain('perch_rest_requests_max{service="gateway"} 2048');
     for (const path of ['/api/docs', '/api/docs-json']) {
       const hidden = await fetch(`${gatewayUrl}${path}`);
       await hidden.arrayBuffer();

@@ -67,6 +67,13 @@ describe('GatewayConfig: presence', () => {
     expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT: '0' })).toMatch(/GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT/);
   });
 
+  it('bounds the REST requests in flight at 2048 unless told, and refuses 0 and a word', () => {
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret }).GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT).toBe(2_048);
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT: '500' }).GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT).toBe(500);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT: '0' })).toMatch(/GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT/);
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT: 'many' })).toMatch(/GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT/);
+  });
+
   it('refuses a negative grace period and a reason list that is not codes, naming each', () => {
     const message = problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_DISCONNECT_GRACE_MS: '-1', GATEWAY_NOT_READY_REASONS: 'Lunch Break' });
     expect(message).toMatch(/GATEWAY_DISCONNECT_GRACE_MS/);

@@ -130,6 +130,16 @@ export class GatewayConfig extends RedisEnv {
   GATEWAY_MAX_SOCKET_MESSAGES_IN_FLIGHT = 256;
 
   /**
+   * Requests to /api this replica handles at once; past it, a request is refused at once with 503 gateway-busy and
+   * Retry-After, before authentication or any handler, so a flood costs no more than its refusals (ADR 41). Default 2048.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT = 2_048;
+
+  /**
    * Calls to X at once per brand account in this replica: one brand's replies go out in parallel (ordered per
    * conversation), at most this many sockets each. X's windows are kept apart from it (the rate-limit budget and the
    * brand's pause after a 429, shared by the replicas). Default 32.

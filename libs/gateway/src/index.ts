@@ -17,6 +17,7 @@ export * from './lib/supervisor/supervisor-facts-writer.port';
 export * from './lib/supervisor/supervisor-series.types';
 export * from './lib/supervisor/supervisor-view.types';
 export { type AgentSocketStats, AgentSocketHub } from './lib/ws/agent-socket-hub.service';
+export { DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT, RestIntakeGate, type RestIntakeStats } from './lib/http/rest-intake-gate.util';
 export * from './lib/ws/push-store-guard.util';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a

@@ -64,6 +64,11 @@ export interface GatewayOptions extends OutboundOptions {
    * and its socket is not read until the queue is empty and half the bound is free (ADR 39). Default 256.
    */
   maxSocketMessagesInFlight?: number;
+  /**
+   * Requests to /api handled at once, per replica; past it, a request is refused at once with 503 gateway-busy and
+   * Retry-After, before anything ran (ADR 41). Default 2048.
+   */
+  maxRestRequestsInFlight?: number;
   /** How long a new socket has to send its {type:'auth', token} message before it is closed (4401). Default 5000. */
   socketAuthTimeoutMs?: number;
   /**

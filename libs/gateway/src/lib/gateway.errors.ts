@@ -28,6 +28,8 @@ export const GatewayErrorCode = {
   OfferNotLive: 'offer-not-live',
   /** 503: the router's store could not be read, so nobody's right to act can be checked; try again. */
   RoutingUnavailable: 'routing-unavailable',
+  /** 503 with Retry-After: this replica is handling its limit of requests; nothing was done, send it again then. */
+  GatewayBusy: 'gateway-busy',
   /** 404: a supervisor named an agent the directory does not know (409 when a transfer names one). */
   UnknownAgent: 'unknown-agent',
   /** 409: a supervisor's sign-out naming themselves (POST /api/auth/sign-out is theirs). */

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { AuditRecorderModule } from '@perch/audit';
 import { InteractionsModule, MemoryDispositionStore, MemoryStandardResponseStore } from '@perch/interactions';
 import { OutboundModule } from '@perch/outbound';
@@ -35,6 +35,7 @@ import {
 import { HealthController } from './health/health.controller';
 import { AgentAuthGuard } from './http/agent-auth.guard';
 import { PerchExceptionFilter } from './http/perch-exception.filter';
+import { DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT, RestIntakeGate } from './http/rest-intake-gate.util';
 import { RolesGuard } from './http/roles.guard';
 import { ClassificationCorrectionsService } from './interactions/classification-corrections.service';
 import { ConsultationsService } from './interactions/consultations.service';
@@ -75,7 +76,14 @@ import { AgentSocketServer } from './ws/agent-socket-server.service';
  * setupGatewayOpenApi(app, internal) for /api/docs on its internal listener.
  */
 @Module({})
-export class GatewayModule {
+export class GatewayModule implements NestModule {
+  constructor(private readonly restIntake: RestIntakeGate) {}
+
+  /** Every /api request passes the replica's bound first (ADR 41); the desktop's files and the socket do not. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.restIntake.middleware).forRoutes({ path: 'api/*path', method: RequestMethod.ALL });
+  }
+
   static register(deps: GatewayModuleDeps): DynamicModule {
     const run = deps.options.run ?? {};
     // One shared group per topic for every shared handler below (the modules' and the gateway's own), one fan-out
@@ -121,6 +129,7 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_BUS, useValue: deps.bus },
+        { provide: RestIntakeGate, useValue: new RestIntakeGate(deps.options.maxRestRequestsInFlight ?? DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT) },
         { provide: GatewaySharedGroups, useValue: shared },
         { provide: GatewayFanOutGroups, useValue: fanOut },
         { provide: GATEWAY_INTERACTION_STORE, useValue: deps.interactionStore },
@@ -169,7 +178,7 @@ export class GatewayModule {
         // After the consumers above, which put their handlers in during onModuleInit; it opens the groups.
         GatewayFanInConsumer,
       ],
-      exports: [AgentSocketHub],
+      exports: [AgentSocketHub, RestIntakeGate],
     };
   }
 }
