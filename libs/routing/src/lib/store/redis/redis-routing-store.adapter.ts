@@ -73,6 +73,13 @@ import { SWEEP_REQUIREMENTS_SCRIPT } from './sweep-requirements.script';
 import { TRANSFER_TO_QUEUE_SCRIPT } from './transfer-to-queue.script';
 import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
 
+/**
+ * The op of an upsert's record in ADR 40's layout (no message in the note). A new name rather than 'upsert': a router
+ * built before ADR 40 knows no such op, so during a rolling upgrade its relay fails on the record and a newer relay
+ * reclaims it, where reading it as 'upsert' would publish a creation without its message, which dead-letters.
+ */
+const SLIM_UPSERT_OP = 'upsert-slim';
+
 // One instance per process is enough: the sha is derived from the source.
 // The steps a router may follow with a dispatch reply {reply, mayDispatch} (withDispatchHint); the sweeps are always
 // followed by one.
@@ -80,7 +87,7 @@ import { UPSERT_INTERACTION_SCRIPT } from './upsert-interaction.script';
 const SCRIPTS = {
   setPresence: new LuaScript('set-presence', withDispatchHint(withOutbox('presence', SET_PRESENCE_SCRIPT)), STATE_KEY_COUNT),
   // Own keys: msg:<id>, lastAgents, lastSeen, requirementsDue.
-  upsert: new LuaScript('upsert-interaction', withDispatchHint(withOutbox('upsert', UPSERT_INTERACTION_SCRIPT)), STATE_KEY_COUNT + 4),
+  upsert: new LuaScript('upsert-interaction', withDispatchHint(withOutbox(SLIM_UPSERT_OP, UPSERT_INTERACTION_SCRIPT)), STATE_KEY_COUNT + 4),
   dispatch: new LuaScript('dispatch', withDispatchHint(withOutbox('dispatch', DISPATCH_SCRIPT)), STATE_KEY_COUNT),
   accept: new LuaScript('accept-offer', withDispatchHint(withOutbox('accept', ACCEPT_OFFER_SCRIPT)), STATE_KEY_COUNT),
   decline: new LuaScript('decline-offer', withDispatchHint(withOutbox('decline', DECLINE_OFFER_SCRIPT)), STATE_KEY_COUNT),
@@ -654,7 +661,7 @@ function decodeOutboxEntry(id: string, fields: NullableStrings): RecordedChange 
   if (op === undefined || note === undefined || out === undefined) throw new Error(`Malformed outbox entry ${id}`);
   const { input, trace } = JSON.parse(note) as { input: unknown; trace: ChangeTrace };
   const reply = replyFromOutbox(out);
-  return { id, trace, change: changeFromReply(op, input, reply, id, byName.get('data')) };
+  return { id, trace, change: changeFromReply(op === SLIM_UPSERT_OP ? 'upsert' : op, input, reply, id, byName.get('data')) };
 }
 
 /** The message an upsert record applied: in its note (before ADR 40), its 'data' field (an append) or its reply (a creation). */
@@ -673,8 +680,8 @@ function upsertedMessage(
 
 /**
  * `appendedData`: an upsert record's 'data' field. An upsert's note holds its input without the message and
- * classification (ADR 40): a creation's reply holds them as the first message's, and an append's record holds its own
- * in 'data'. A record written before ADR 40 holds them in its note and is read as it is.
+ * classification (ADR 40, op upsert-slim): a creation's reply holds them as the first message's, and an append's
+ * record holds its own in 'data'. A record written before ADR 40 (op upsert) holds them in its note and is read as it is.
  */
 function changeFromReply(op: string, rawInput: unknown, reply: unknown, id: string, appendedData?: string): RoutingChange {
   const notAChange = (): Error => new Error(`Outbox entry ${id} (${op}) records no change`);

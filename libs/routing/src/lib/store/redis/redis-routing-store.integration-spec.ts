@@ -101,6 +101,9 @@ describe('RedisRoutingStore outbox records (ADR 40)', () => {
     expect(occurrences(all(created), 'first-marker')).toBe(1);
     expect(occurrences(all(appended), 'second-marker')).toBe(1);
     expect(JSON.parse(created.fields.get('note') ?? '{}')).not.toHaveProperty('input.message');
+    // Not 'upsert': a router built before ADR 40 does not know the op, so it leaves the record to a newer relay rather
+    // than publish a creation without its message.
+    expect([created.fields.get('op'), appended.fields.get('op')]).toEqual(['upsert-slim', 'upsert-slim']);
     expect(created.fields.has('data')).toBe(false);
     // The events are built from the records alone: each reads back with the message it applied.
     const changes = await store.claimChanges({ relayId: 'relay-a', limit: 10 });
