@@ -1,12 +1,15 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
+import { RetryableError } from '@perch/platform';
+
 import { GatewayErrorCode } from '../gateway.errors';
+import { toHttpError } from './perch-exception.filter';
 
 /** Requests to /api one replica handles at once by default: well above what its agents' desktops send in a burst. */
 export const DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT = 2_048;
 
-/** What the gate answers a refused request after: the client tries again then (Retry-After, seconds). */
-const RETRY_AFTER_SECONDS = 1;
+/** When a refused request may be sent again (Retry-After). */
+const RETRY_AFTER_MS = 1_000;
 
 export interface RestIntakeStats {
   /** Requests to /api in handling now. */
@@ -54,17 +57,22 @@ export class RestIntakeGate {
   }
 }
 
-/** The gateway's error shape (ErrorResponseBody), written here because no Nest handler runs for a refused request. */
+/**
+ * The refusal as a typed error, turned into its answer by the gateway's one mapping (toHttpError): 503, the error
+ * shape and Retry-After, as a handler's RetryableError gets. Written here because no Nest handler or filter runs yet.
+ */
 function refuse(res: ServerResponse, max: number): void {
-  const body = JSON.stringify({
-    statusCode: 503,
-    error: 'Service Unavailable',
-    code: GatewayErrorCode.GatewayBusy,
-    message: `This gateway is handling its limit of ${max} requests; try again in ${RETRY_AFTER_SECONDS} s`,
-  });
-  res.statusCode = 503;
-  res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+  const refusal = new RetryableError<GatewayErrorCode>(
+    `This gateway is handling its limit of ${max} requests; try again in ${RETRY_AFTER_MS / 1_000} s`,
+    GatewayErrorCode.GatewayBusy,
+    undefined,
+    RETRY_AFTER_MS,
+  );
+  const { status, body, retryAfterSeconds } = toHttpError(refusal);
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
