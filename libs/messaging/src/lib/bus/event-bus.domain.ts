@@ -267,7 +267,8 @@ export class EventBus implements EventPublisher {
     handler: EventHandler<T>,
     revoked: AbortSignal,
   ): Promise<void> {
-    const log = this.options.logger.child({ correlationId: event.correlationId, eventId: event.eventId, topic });
+    // Made only when something is logged: a pino child costs about 2 µs, and most events log nothing.
+    const log = (): Logger => this.options.logger.child({ correlationId: event.correlationId, eventId: event.eventId, topic });
     const firstAttemptAt = this.clock.now();
     for (let attempt = 1; ; attempt += 1) {
       const meta: DeliveryMeta = {
@@ -280,13 +281,13 @@ export class EventBus implements EventPublisher {
       try {
         await handler(event, meta);
         this.counters.handled += 1;
-        if (this.debug) log.debug({ partition: message.partition, offset: message.offset }, 'event handled');
+        if (this.debug) log().debug({ partition: message.partition, offset: message.offset }, 'event handled');
         return;
       } catch (error) {
         const failure = classifyFailure(error);
         if (failure === 'drop') {
           this.counters.dropped += 1;
-          log.debug({ reason: errorMessage(error) }, 'event dropped');
+          log().debug({ reason: errorMessage(error) }, 'event dropped');
           return;
         }
         const elapsedMs = this.clock.now() - firstAttemptAt;
@@ -300,14 +301,14 @@ export class EventBus implements EventPublisher {
                 : undefined;
         if (giveUp !== undefined) {
           const problems = error instanceof ValidationFailedError || error instanceof ContractViolationError ? [...error.problems] : [];
-          log.warn({ err: error, attempt, failure }, 'event dead-lettered');
+          log().warn({ err: error, attempt, failure }, 'event dead-lettered');
           await this.deadLetter(groupId, message, giveUp, problems, attempt);
           return;
         }
         // The batch is not ours any more (stop, rebalance): give it back uncommitted, it comes again.
         if (revoked.aborted) throw new RetryableError<MessagingErrorCode>(`gave the batch back while retrying: ${errorMessage(error)}`, MessagingErrorCode.ConsumerRevoked);
         this.counters.retried += 1;
-        log.warn({ err: error, attempt, failure, elapsedMs }, 'event handling failed, retrying');
+        log().warn({ err: error, attempt, failure, elapsedMs }, 'event handling failed, retrying');
         try {
           await this.sleep(this.retryDelayMs(attempt), revoked);
         } catch {
