@@ -46,6 +46,12 @@ describe('embedded mode', () => {
       await served.arrayBuffer();
       expect({ path, status: served.status }).toEqual({ path, status: 200 });
     }
+    // The embedded gateway reports the same gauges as the distributed one: sockets, push-store calls, REST intake.
+    const metrics = await (await fetch(`${internalUrl}/metrics`)).text();
+    for (const gauge of ['perch_agent_sockets_sockets', 'perch_agent_sockets_messages_in_flight', 'perch_push_store_skipped', 'perch_rest_requests_in_flight', 'perch_rest_requests_refused']) {
+      expect(metrics).toContain(`${gauge}{service="perch"}`);
+    }
+    expect(metrics).toContain('perch_rest_requests_max{service="perch"} 2048');
   });
 
   it('takes a customer tweet to a demo agent and the agent’s reply back to the simulated X', async () => {

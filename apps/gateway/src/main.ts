@@ -6,7 +6,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
-import { AgentSocketHub, GATEWAY_MIGRATIONS, PushStoreGuard, RestIntakeGate, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, GatewayGauges, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { CachedDispositionStore, PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -67,10 +67,8 @@ async function main(): Promise<void> {
   // Supervisors' per-queue counters and charts, shared by the replicas, beside the router's keys (same tenant).
   const queueCounters = new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT));
   const interactionSeries = new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT));
-  // The agents' sockets and the REST intake, for /metrics: both exist once the app does.
-  const sockets: { hub?: AgentSocketHub; rest?: RestIntakeGate } = {};
-  // Store calls before pushes to agents, bounded (a PostgreSQL outage must not hold up offers); counted on /metrics.
-  const pushStoreGuard = new PushStoreGuard();
+  // The agents' sockets, the store calls before pushes and the REST intake, for /metrics: read once the app exists.
+  const gauges = new GatewayGauges(config.GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT);
   const gateway = wireGateway({
     bus,
     interactionStore,
@@ -96,7 +94,6 @@ async function main(): Promise<void> {
     interactionSeries,
     // Both facts of an event (queue counters and series) in one Redis call (ADR 37).
     supervisorFacts: new RedisSupervisorFactsWriter(redis, queueCounters, interactionSeries),
-    pushStoreGuard,
     // Sign-in failures and revoked tokens live in Redis: every replica throttles and refuses alike.
     auth: {
       // GATEWAY_AGENTS seeds the users table (missing ids only); admins manage users over the API from then on.
@@ -138,10 +135,7 @@ async function main(): Promise<void> {
         ],
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
-          { prefix: 'push_store', read: () => ({ ...pushStoreGuard.counts }) },
-          // Zeros until the hub exists (the gauges are made from the first read's names).
-          { prefix: 'agent_sockets', read: () => ({ ...(sockets.hub?.stats() ?? { sockets: 0, agents: 0, messagesInFlight: 0, messagesWaiting: 0, pauses: 0 }) }) },
-          { prefix: 'rest_requests', read: () => ({ ...(sockets.rest?.stats() ?? { inFlight: 0, refused: 0, max: config.GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT }) }) },
+          ...gauges.sources(),
         ],
       }),
       ShutdownHooksModule.register([
@@ -159,8 +153,7 @@ async function main(): Promise<void> {
   class GatewayAppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule, { logger: new PinoNestLogger(SERVICE) });
-  sockets.hub = app.get(AgentSocketHub);
-  sockets.rest = app.get(RestIntakeGate);
+  gauges.attach(app);
   // Behind an ingress, req.ip (the per-address sign-in limit) must be the client from X-Forwarded-For, trusted
   // only from the proxies named here; off by default, so no client can forge its address.
   app.set('trust proxy', trustProxySetting(config.GATEWAY_TRUST_PROXY));

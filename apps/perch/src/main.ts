@@ -11,7 +11,7 @@ import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { FileCaughtMailbox, SmtpCatcher } from '@perch/contacts/embedded';
 import { wireClassifier } from '@perch/classification';
-import { GATEWAY_MIGRATIONS, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, GatewayGauges, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
   type AccountActivityRegistration,
@@ -129,6 +129,8 @@ async function main(): Promise<void> {
   });
   // Created once the server listens (its URL needs the port); stopped first on shutdown.
   const late: { registration?: AccountActivityRegistration } = {};
+  // The gateway's sockets, push-store calls and REST intake on /metrics (the embedded gateway keeps the default bound).
+  const gauges = new GatewayGauges();
 
   @Module({
     imports: [
@@ -188,6 +190,8 @@ async function main(): Promise<void> {
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
           ...ingestion.metrics,
+          // The gateway's own gauges, as the distributed gateway reports them.
+          ...gauges.sources(),
         ],
       }),
       ShutdownHooksModule.register([
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
   class EmbeddedModule {}
 
   const app = await NestFactory.create(EmbeddedModule, { logger: new PinoNestLogger(SERVICE) });
+  gauges.attach(app);
   app.enableShutdownHooks();
   tuneHttpServer(app);
   hardenHttp(app);

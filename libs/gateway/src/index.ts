@@ -19,6 +19,7 @@ export * from './lib/supervisor/supervisor-view.types';
 export { type AgentSocketStats, AgentSocketHub } from './lib/ws/agent-socket-hub.service';
 export { DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT, RestIntakeGate, type RestIntakeStats } from './lib/http/rest-intake-gate.util';
 export * from './lib/ws/push-store-guard.util';
+export { GatewayGauges, type GatewayGaugeSource } from './lib/gateway-gauges.util';
 export * from './lib/ws/ws-messages.types';
 // Test support (no test framework inside): the module on a random port with memory adapters and a
 // stand-in router, and a desktop's socket as a test sees it. Used by this library's spec, the agent

@@ -1,0 +1,74 @@
+import { waitFor } from '@perch/testing';
+import { TwitterApiXAdapter } from '@perch/x-client';
+
+import { GatewayGauges, type GatewayGaugeSource } from './gateway-gauges.util';
+import { RestIntakeGate } from './http/rest-intake-gate.util';
+import { InteractionQueryService } from './interactions/interaction-query.service';
+import { AgentSocketProbe } from './testing/agent-socket-probe.fixtures';
+import { type GatewayTestbed, startGatewayTestbed } from './testing/gateway-testbed.fixtures';
+import { testbedClient } from './testing/testbed-client.fixtures';
+import { AgentSocketHub } from './ws/agent-socket-hub.service';
+import { PushStoreGuard } from './ws/push-store-guard.util';
+
+const NO_X = new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' });
+
+function readAll(sources: GatewayGaugeSource[]): Record<string, Record<string, number>> {
+  return Object.fromEntries(sources.map((source) => [source.prefix, source.read()]));
+}
+
+describe('The gateway gauges on /metrics', () => {
+  let testbed: GatewayTestbed;
+  const client = testbedClient(() => testbed.baseUrl);
+
+  beforeAll(async () => {
+    testbed = await startGatewayTestbed({
+      xApi: NO_X,
+      brands: [],
+      agents: [{ id: 'ada', displayName: 'Ada', password: 'correct horse' }],
+      options: { maxRestRequestsInFlight: 3 },
+    });
+  });
+
+  afterAll(async () => {
+    await testbed.close();
+  });
+
+  it('read zeros and the configured REST bound before the app exists, so the registry can name every gauge', () => {
+    expect(readAll(new GatewayGauges(3).sources())).toEqual({
+      push_store: { done: 0, givenUp: 0, skipped: 0 },
+      agent_sockets: { sockets: 0, agents: 0, messagesInFlight: 0, messagesWaiting: 0, pauses: 0 },
+      rest_requests: { inFlight: 0, refused: 0, max: 3 },
+    });
+  });
+
+  it('read the app’s own socket hub, push-store guard and REST gate once attached, as they change', async () => {
+    const gauges = new GatewayGauges(3);
+    const sources = gauges.sources();
+    gauges.attach(testbed.app);
+    const token = await client.signIn('ada', 'correct horse');
+    const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+    const queries = testbed.app.get(InteractionQueryService);
+    const held: (() => void)[] = [];
+    const spy = jest.spyOn(queries, 'listMine').mockImplementation(() => new Promise((resolve) => held.push(() => resolve([]))));
+    try {
+      const pending = client.request('GET', '/api/interactions', undefined, token);
+      await waitFor('the request held', () => held.length === 1, 10_000, 5);
+      // The sources made before attach() read the attached instances: the registry keeps the sources it was given.
+      expect(readAll(sources)).toEqual({
+        push_store: { ...testbed.app.get(PushStoreGuard).counts },
+        agent_sockets: { ...testbed.app.get(AgentSocketHub).stats(), sockets: 1, agents: 1 },
+        rest_requests: { inFlight: 1, refused: 0, max: 3 },
+      });
+      expect(testbed.app.get(RestIntakeGate).stats().inFlight).toBe(1);
+      for (const release of held.splice(0)) release();
+      expect((await pending).status).toBe(200);
+      await waitFor('the place freed', () => readAll(sources)['rest_requests']?.['inFlight'] === 0, 10_000, 5);
+      await socket.close();
+      await waitFor('the socket counted out', () => readAll(sources)['agent_sockets']?.['sockets'] === 0, 10_000, 5);
+    } finally {
+      for (const release of held) release();
+      spy.mockRestore();
+      await socket.close();
+    }
+  });
+});
