@@ -46,6 +46,7 @@ import {
   postgresSource,
   readStat,
   redisSource,
+  type RssParts,
   selfSource,
   snapshot,
   type UsageSource,
@@ -429,6 +430,7 @@ async function main(): Promise<void> {
   // ---- shutdown: agents sign out, the stack goes idle, then the apps stop -----------------------------------------
   const finalPoll = await pollSwarm();
   const peakUnderLoad = new Map(memory.peaks);
+  const peakParts = new Map(memory.peakParts);
   memory.stop();
   log('agents signing out');
   await swarm.stop();
@@ -472,6 +474,7 @@ async function main(): Promise<void> {
         peakUnderLoad: mb(peakUnderLoad.get(s.name)),
         afterLoad: mb(afterLoad[s.name]?.memoryBytes),
         ...(highWater[s.name] === undefined ? {} : { highWaterMark: mb(highWater[s.name]) }),
+        ...rssSplit(rest[s.name]?.rssParts, peakParts.get(s.name)),
       },
     ]),
   );
@@ -544,6 +547,17 @@ function maxLoad(a: ProcessLoad, b: ProcessLoad): ProcessLoad {
 }
 
 /** Peak RSS since the process started (VmHWM), bytes. */
+/**
+ * A process's RSS at rest and at its peak, split in anonymous and file-backed MB (RssAnon, RssFile): what it allocated
+ * against the binary and libraries every node process maps alike.
+ */
+function rssSplit(rest: RssParts | undefined, peak: RssParts | undefined): { rssSplitMb?: Record<'rest' | 'peakUnderLoad', { anon: number; file: number } | null> } {
+  if (rest === undefined && peak === undefined) return {};
+  const split = (parts: RssParts | undefined): { anon: number; file: number } | null =>
+    parts === undefined ? null : { anon: round(parts.anonBytes / 1024 / 1024), file: round(parts.fileBytes / 1024 / 1024) };
+  return { rssSplitMb: { rest: split(rest), peakUnderLoad: split(peak) } };
+}
+
 function vmHwm(pid: number): number | undefined {
   try {
     const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

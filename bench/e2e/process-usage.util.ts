@@ -54,6 +54,22 @@ export function readRss(pid: number): number | undefined {
   return statusField(pid, 'VmRSS');
 }
 
+/**
+ * What a process's resident memory is made of (/proc/<pid>/status): anonymous pages (its heaps, V8's and malloc's, and
+ * stacks: what it allocated) and file-backed pages (the node binary and libraries it maps, shared with every process
+ * that maps them). A container's memory limit is mostly met by the first; the second is the same for every app.
+ */
+export interface RssParts {
+  anonBytes: number;
+  fileBytes: number;
+}
+
+export function readRssParts(pid: number): RssParts | undefined {
+  const anonBytes = statusField(pid, 'RssAnon');
+  const fileBytes = statusField(pid, 'RssFile');
+  return anonBytes === undefined || fileBytes === undefined ? undefined : { anonBytes, fileBytes };
+}
+
 /** Proportional set size: a process's share of memory it shares (PostgreSQL's backends all map shared_buffers). */
 function readPss(pid: number): number | undefined {
   try {
@@ -91,6 +107,8 @@ function cmdline(pid: number): string {
 export interface UsageReading {
   cpuMs: number;
   memoryBytes: number | undefined;
+  /** A single process's RSS split in anonymous and file-backed pages (not for Redis, PostgreSQL's tree or the bench). */
+  rssParts?: RssParts;
 }
 
 /** Something whose CPU and memory bench:e2e reads: a pid, a process tree, or Redis through INFO. */
@@ -108,7 +126,8 @@ export function pidSource(name: string, role: UsageSource['role'], pid: number):
     role,
     read: async () => {
       const stat = readStat(pid);
-      return stat ? { cpuMs: stat.ownMs, memoryBytes: readRss(pid) } : undefined;
+      const rssParts = readRssParts(pid);
+      return stat ? { cpuMs: stat.ownMs, memoryBytes: readRss(pid), ...(rssParts ? { rssParts } : {}) } : undefined;
     },
   };
 }
@@ -231,6 +250,8 @@ export function cpuBetween(before: UsageSnapshot, after: UsageSnapshot): Record<
 /** Keeps the highest memory reading per source while `active` (the load phases), sampled on an interval. */
 export class PeakMemorySampler {
   readonly peaks = new Map<string, number>();
+  /** The RSS split of the reading that set each source's peak, where the source has one. */
+  readonly peakParts = new Map<string, RssParts>();
   active = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -251,7 +272,10 @@ export class PeakMemorySampler {
     const readings = await snapshot(this.sources());
     for (const [name, reading] of Object.entries(readings)) {
       if (reading.memoryBytes === undefined || !Number.isFinite(reading.memoryBytes)) continue;
-      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, reading.memoryBytes));
+      if (reading.memoryBytes <= (this.peaks.get(name) ?? 0)) continue;
+      this.peaks.set(name, reading.memoryBytes);
+      if (reading.rssParts) this.peakParts.set(name, reading.rssParts);
+      else this.peakParts.delete(name);
     }
   }
 }
