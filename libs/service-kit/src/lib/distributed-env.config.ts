@@ -1,6 +1,15 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { DEFAULT_KEY_CONCURRENCY, type EventBus, KafkaTransport, startEventBus, type Transport, withNamespace } from '@perch/messaging';
+import {
+  DEFAULT_FETCH_MAX_BYTES,
+  DEFAULT_FETCH_MAX_BYTES_PER_PARTITION,
+  DEFAULT_KEY_CONCURRENCY,
+  type EventBus,
+  KafkaTransport,
+  startEventBus,
+  type Transport,
+  withNamespace,
+} from '@perch/messaging';
 import { createLogger, type Logger } from '@perch/platform';
 import Redis from 'ioredis';
 
@@ -43,6 +52,22 @@ export class DistributedEnv extends KafkaEnv {
   @Min(1)
   @Max(4096)
   BUS_KEY_CONCURRENCY = DEFAULT_KEY_CONCURRENCY;
+
+  /**
+   * Bytes one Kafka fetch brings at most, all partitions together, and bytes of one partition in it: what a consumer
+   * holds at once under a backlog (ADR 42). Raise them where the broker is far and messages are large.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(104_857_600)
+  KAFKA_FETCH_MAX_BYTES = DEFAULT_FETCH_MAX_BYTES;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(104_857_600)
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION = DEFAULT_FETCH_MAX_BYTES_PER_PARTITION;
 
   /** The internal listener (/health, /metrics, the gateway's /api/docs): HTTP_PORT + 1000 unless set. Never route an ingress to it. */
   @IsOptional()
@@ -92,6 +117,8 @@ export async function connectKafkaBus(env: DistributedEnv, service: string, logg
     logger,
     // Every partition of a fetch is handled at once: a round is as slow as its slowest batch, not the sum.
     partitionsConsumedConcurrently: 12,
+    fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
+    fetchMaxBytesPerPartition: env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     ...kafkaSecurityOptions(env),
   });
   if (env.KAFKA_SASL_MECHANISM === 'plain' && env.KAFKA_SSL !== 'true') {

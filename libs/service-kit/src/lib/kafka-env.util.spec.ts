@@ -97,6 +97,16 @@ describe('Kafka security and replication settings', () => {
     for (const bad of ['0', '4097', '2.5', 'many']) expect(problemsOf({ ...BASE, BUS_KEY_CONCURRENCY: bad })).toEqual(['BUS_KEY_CONCURRENCY']);
   });
 
+  it('takes the Kafka fetch limits from KAFKA_FETCH_MAX_BYTES (256 kB) and KAFKA_FETCH_MAX_BYTES_PER_PARTITION (32 kB), and refuses what is not 1 kB..100 MB', () => {
+    const defaults = loadConfig(DistributedEnv, BASE);
+    expect([defaults.KAFKA_FETCH_MAX_BYTES, defaults.KAFKA_FETCH_MAX_BYTES_PER_PARTITION]).toEqual([262_144, 32_768]);
+    const set = loadConfig(DistributedEnv, { ...BASE, KAFKA_FETCH_MAX_BYTES: '10485760', KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '1048576' });
+    expect([set.KAFKA_FETCH_MAX_BYTES, set.KAFKA_FETCH_MAX_BYTES_PER_PARTITION]).toEqual([10_485_760, 1_048_576]);
+    for (const bad of ['0', '1023', '104857601', '2.5', 'lots']) {
+      expect(problemsOf({ ...BASE, KAFKA_FETCH_MAX_BYTES: bad, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: bad })).toEqual(['KAFKA_FETCH_MAX_BYTES', 'KAFKA_FETCH_MAX_BYTES_PER_PARTITION']);
+    }
+  });
+
   it('refuses a min.insync.replicas above the replication factor', () => {
     expect(problemsOf({ ...BASE, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '4' })).toEqual(['KAFKA_MIN_INSYNC_REPLICAS']);
   });

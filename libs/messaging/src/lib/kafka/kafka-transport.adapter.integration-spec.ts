@@ -80,6 +80,54 @@ describe('KafkaTransport', () => {
     }
   });
 
+  it('brings at most its fetch limits of a backlog at once, and still a message larger than both (ADR 42)', async () => {
+    // One backlog read twice: with kafkajs' own limits (10 MB a fetch, 1 MB a partition) and with small ones.
+    const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    const producer = new KafkaTransport(testOptions);
+    await producer.connect();
+    const values = Array.from({ length: 60 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(996)}`);
+    const large = `large${'y'.repeat(19_995)}`;
+    try {
+      await producer.ensureTopics([{ name: topic, partitions: 1 }]);
+      // One send at a time: each message its own record batch, as a trickle of tweets would be.
+      for (const [i, value] of values.entries()) {
+        await producer.send(topic, [{ key: 'k', value }]);
+        if (i === 30) await producer.send(topic, [{ key: 'k', value: large }]);
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const expected = [...values.slice(0, 31), large, ...values.slice(31)];
+
+    async function batchesOf(limits: Pick<KafkaTransportOptions, 'fetchMaxBytes' | 'fetchMaxBytesPerPartition'>): Promise<string[][]> {
+      const transport = new KafkaTransport({ ...testOptions, ...limits });
+      await transport.connect();
+      const batches: string[][] = [];
+      try {
+        const handle = await transport.consume({ groupId: `perch-contract-group-${randomUUID()}`, topics: [topic], fromBeginning: true }, async (batch) => {
+          batches.push(batch.map((message) => message.value));
+        });
+        await waitFor('the whole backlog', () => batches.flat().length >= expected.length, 30_000);
+        await handle.stop();
+        return batches;
+      } finally {
+        await transport.disconnect();
+      }
+    }
+    const wide = await batchesOf({ fetchMaxBytes: 10_485_760, fetchMaxBytesPerPartition: 1_048_576 });
+    const narrow = await batchesOf({ fetchMaxBytes: 8_192, fetchMaxBytesPerPartition: 4_096 });
+    // Everything, once, in order, either way.
+    expect(wide.flat()).toEqual(expected);
+    expect(narrow.flat()).toEqual(expected);
+    // kafkajs' limits bring the 81 kB backlog in a batch or two; 4 kB a partition brings at most four 1 kB messages
+    // at once (three with the records' own bytes), and the 20 kB message alone, though larger than either limit.
+    expect(wide.length).toBeLessThanOrEqual(2);
+    const smallBatches = narrow.filter((batch) => !batch.includes(large));
+    expect(Math.max(...smallBatches.map((batch) => batch.length))).toBeLessThanOrEqual(4);
+    expect(narrow.length).toBeGreaterThanOrEqual(15);
+    expect(narrow.find((batch) => batch.includes(large))).toEqual([large]);
+  });
+
   it('commits handled offsets on an interval rather than after every batch, and everything handled on stop', async () => {
     // A trickle (one message every 10 ms, about one batch each): the load where per-batch commits cost the most.
     async function commitsPerMessage(settings: Pick<KafkaTransportOptions, 'commitIntervalMs' | 'autoCommitThreshold'>): Promise<{ perMessage: number; committed: string | undefined }> {

@@ -61,6 +61,13 @@ export interface KafkaTransportOptions {
   partitionsConsumedConcurrently?: number;
   /** Consumer: most messages per handler call; a larger fetched batch is handed out in chunks. */
   maxBatchSize?: number;
+  /**
+   * Consumer: most bytes one fetch brings, all its partitions together, and most bytes of one partition in it. What
+   * a consumer holds at once under a backlog (ADR 42): kafkajs' defaults (10 MB, 1 MB) let a fetch of 12 partitions
+   * bring thousands of events at once. The broker always sends at least one record batch, so no size stalls a partition.
+   */
+  fetchMaxBytes?: number;
+  fetchMaxBytesPerPartition?: number;
   sessionTimeout?: number;
   rebalanceTimeout?: number;
   heartbeatInterval?: number;
@@ -107,6 +114,11 @@ export interface KafkaTransportOptions {
   requestTimeout?: number;
 }
 
+/** Bytes one fetch brings at most, all partitions together (ADR 42). */
+export const DEFAULT_FETCH_MAX_BYTES = 262_144;
+/** Bytes of one partition a fetch brings at most (ADR 42). */
+export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 32_768;
+
 const DEFAULTS = {
   clientId: 'perch',
   lingerMs: 2,
@@ -116,6 +128,8 @@ const DEFAULTS = {
   producerLanes: 4,
   partitionsConsumedConcurrently: 4,
   maxBatchSize: 500,
+  fetchMaxBytes: DEFAULT_FETCH_MAX_BYTES,
+  fetchMaxBytesPerPartition: DEFAULT_FETCH_MAX_BYTES_PER_PARTITION,
   sessionTimeout: 30_000,
   rebalanceTimeout: 60_000,
   heartbeatInterval: 3_000,
@@ -447,6 +461,8 @@ class GroupConsumer {
       heartbeatInterval: this.settings.heartbeatInterval,
       maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
       minBytes: this.settings.minBytes,
+      maxBytes: this.settings.fetchMaxBytes,
+      maxBytesPerPartition: this.settings.fetchMaxBytesPerPartition,
       allowAutoTopicCreation: true,
       retry: {
         // Short, frequent retries: after a broker outage a member is back within seconds of the broker (the
