@@ -388,6 +388,31 @@ describe('GatewayModule over HTTP and WebSocket', () => {
         const dm = await request('POST', `/api/interactions/${interactionId}/dms`, { text: 'Could you send us your booking reference?' }, token);
         expect(dm).toMatchObject({ status: 409, body: { code: 'dm-not-allowed' } });
         expect(String(dm.body['message'])).toMatch(/@lee_quiet does not accept direct messages from @PerchAir/);
+        expect(String(dm.body['message'])).toMatch(/reply publicly instead$/);
+      } finally {
+        await socket.close();
+      }
+    });
+
+    it('refuses a DM to a customer who wrote one but does not follow the brand, and tells the agent what is left: a new post, another channel', async () => {
+      simulator.createAccount({ username: 'noor_dms', kind: 'customer', name: 'Noor' });
+      const token = await signIn('ada', 'correct horse');
+      const socket = await AgentSocketProbe.connect(testbed.baseUrl, token);
+      try {
+        // A DM conversation: no public tweet in it to answer.
+        const tweet = customerTweets('noor_dms', 'Hi, can you check my booking?');
+        const message: InboundMessage = { ...tweet, kind: 'dm', conversationKey: `${brandId}:dm:${tweet.author.id}` };
+        const { interactionId, offerId } = await testbed.router.offer({ agentId: 'ada', message, classification: CLASSIFICATION });
+        await request('POST', `/api/interactions/${interactionId}/accept`, { offerId }, token);
+        await socket.next('interaction-accepted', (m) => m.interaction.id === interactionId);
+
+        const dm = await request('POST', `/api/interactions/${interactionId}/dms`, { text: 'Could you send us your booking reference?' }, token);
+        expect(dm).toMatchObject({ status: 409, body: { code: 'dm-not-allowed' } });
+        expect(String(dm.body['message'])).toBe(
+          '@noor_dms does not accept direct messages from @PerchAir (they do not follow it): mention @noor_dms in a new post, or reach them on another channel',
+        );
+        const reply = await request('POST', `/api/interactions/${interactionId}/replies`, { text: 'On it' }, token);
+        expect(reply).toMatchObject({ status: 409, body: { code: 'nothing-to-reply-to' } });
       } finally {
         await socket.close();
       }

@@ -88,8 +88,10 @@ export class OutboundActionsService {
     const eligible = await this.dmEligibility(view.brandAccountId, customer.id);
     if (eligible === false) {
       const brand = this.brands.get(view.brandAccountId)?.username ?? 'the brand';
+      // A DM conversation has no tweet to answer in public: say what the agent can do instead.
+      const instead = latestCustomerTweet(view) ? 'reply publicly instead' : `mention @${customer.username} in a new post, or reach them on another channel`;
       throw new ConflictError<OutboundErrorCode>(
-        `@${customer.username} does not accept direct messages from @${brand} (they do not follow it): reply publicly instead`,
+        `@${customer.username} does not accept direct messages from @${brand} (they do not follow it): ${instead}`,
         OutboundErrorCode.DmNotAllowed,
       );
     }
