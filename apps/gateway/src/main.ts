@@ -6,7 +6,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
-import { GATEWAY_MIGRATIONS, GatewayGauges, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { CachedDispositionStore, PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -67,8 +67,6 @@ async function main(): Promise<void> {
   // Supervisors' per-queue counters and charts, shared by the replicas, beside the router's keys (same tenant).
   const queueCounters = new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT));
   const interactionSeries = new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT));
-  // The agents' sockets, the store calls before pushes and the REST intake, for /metrics: read once the app exists.
-  const gauges = new GatewayGauges(config.GATEWAY_MAX_REST_REQUESTS_IN_FLIGHT);
   const gateway = wireGateway({
     bus,
     interactionStore,
@@ -135,7 +133,8 @@ async function main(): Promise<void> {
         ],
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
-          ...gauges.sources(),
+          // The agents' sockets, the store calls before pushes and the REST intake (read from the app once it exists).
+          ...gateway.gauges.sources(),
         ],
       }),
       ShutdownHooksModule.register([
@@ -153,7 +152,7 @@ async function main(): Promise<void> {
   class GatewayAppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule, { logger: new PinoNestLogger(SERVICE) });
-  gauges.attach(app);
+  gateway.gauges.attach(app);
   // Behind an ingress, req.ip (the per-address sign-in limit) must be the client from X-Forwarded-For, trusted
   // only from the proxies named here; off by default, so no client can forge its address.
   app.set('trust proxy', trustProxySetting(config.GATEWAY_TRUST_PROXY));

@@ -11,7 +11,7 @@ import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { FileCaughtMailbox, SmtpCatcher } from '@perch/contacts/embedded';
 import { wireClassifier } from '@perch/classification';
-import { GATEWAY_MIGRATIONS, GatewayGauges, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import {
   ACCOUNT_ACTIVITY_WEBHOOK_PATH,
   type AccountActivityRegistration,
@@ -129,8 +129,48 @@ async function main(): Promise<void> {
   });
   // Created once the server listens (its URL needs the port); stopped first on shutdown.
   const late: { registration?: AccountActivityRegistration } = {};
-  // The gateway's sockets, push-store calls and REST intake on /metrics (the embedded gateway keeps the default bound).
-  const gauges = new GatewayGauges();
+  // Wired before the module: /metrics (below) reads its gauges.
+  const gateway = wireGateway({
+    bus,
+    interactionStore,
+    correctionStore: new MemoryCorrectionStore(),
+    auditLog,
+    idempotencyStore: new MemoryOutboundIdempotencyStore(),
+    deferredOutboundStore: new MemoryDeferredOutboundStore(),
+    xApi,
+    brands,
+    assignments: new RoutingStoreAssignmentReader(routingStore),
+    agentStates: new RoutingStoreAgentStateReader(routingStore),
+    // Supervisors read the same instance (read-only through the port); counters in memory, like the rest.
+    snapshots: routingStore,
+    queueCounters: new MemoryQueueCounterStore(),
+    // Disposition codes and standard responses in the data folder's PGlite: they survive a restart.
+    dispositions: new CachedDispositionStore(new SqlDispositionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' })),
+    standardResponses: new SqlStandardResponseStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
+    contacts: { store: contactStore, ledger: outreachLedger, mail, mailbox },
+    auth: {
+      // With a skill catalog (ROUTER_SKILLS), a demo agent's skill outside it stops the start-up, naming it.
+      agents: await agentRecordsFromJson(
+        JSON.stringify(DEMO_AGENTS),
+        skillOptions.skillCatalog === undefined ? {} : { skillCatalog: skillOptions.skillCatalog },
+      ),
+      // The demo people seed the users table in the data folder; what an admin changes there survives a restart.
+      users: new SqlUserStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
+      tokenSecret: dataDir.tokenSecret,
+      // One process: sign-in failures need not be shared (a restart forgets them).
+      signInFailures: new MemorySignInThrottleStore(),
+      revocations,
+    },
+    options: {
+      replicaId: 'embedded',
+      outboundBrandConcurrency: config.OUTBOUND_BRAND_CONCURRENCY,
+      desktopDir: config.GATEWAY_DESKTOP_DIR,
+      conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
+      wrapUpMs: config.ROUTER_WRAP_UP_MS,
+      ...(skillOptions.skillCatalog === undefined ? {} : { skillCatalog: skillOptions.skillCatalog }),
+      supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS },
+    },
+  });
 
   @Module({
     imports: [
@@ -144,54 +184,14 @@ async function main(): Promise<void> {
         conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
         ...skillOptions,
       }).module,
-      wireGateway({
-        bus,
-        interactionStore,
-        correctionStore: new MemoryCorrectionStore(),
-        auditLog,
-        idempotencyStore: new MemoryOutboundIdempotencyStore(),
-        deferredOutboundStore: new MemoryDeferredOutboundStore(),
-        xApi,
-        brands,
-        assignments: new RoutingStoreAssignmentReader(routingStore),
-        agentStates: new RoutingStoreAgentStateReader(routingStore),
-        // Supervisors read the same instance (read-only through the port); counters in memory, like the rest.
-        snapshots: routingStore,
-        queueCounters: new MemoryQueueCounterStore(),
-        // Disposition codes and standard responses in the data folder's PGlite: they survive a restart.
-        dispositions: new CachedDispositionStore(new SqlDispositionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' })),
-        standardResponses: new SqlStandardResponseStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
-        contacts: { store: contactStore, ledger: outreachLedger, mail, mailbox },
-        auth: {
-          // With a skill catalog (ROUTER_SKILLS), a demo agent's skill outside it stops the start-up, naming it.
-          agents: await agentRecordsFromJson(
-            JSON.stringify(DEMO_AGENTS),
-            skillOptions.skillCatalog === undefined ? {} : { skillCatalog: skillOptions.skillCatalog },
-          ),
-          // The demo people seed the users table in the data folder; what an admin changes there survives a restart.
-          users: new SqlUserStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' }),
-          tokenSecret: dataDir.tokenSecret,
-          // One process: sign-in failures need not be shared (a restart forgets them).
-          signInFailures: new MemorySignInThrottleStore(),
-          revocations,
-        },
-        options: {
-          replicaId: 'embedded',
-          outboundBrandConcurrency: config.OUTBOUND_BRAND_CONCURRENCY,
-          desktopDir: config.GATEWAY_DESKTOP_DIR,
-          conferenceMaxAgents: config.ROUTER_CONFERENCE_MAX_AGENTS,
-          wrapUpMs: config.ROUTER_WRAP_UP_MS,
-          ...(skillOptions.skillCatalog === undefined ? {} : { skillCatalog: skillOptions.skillCatalog }),
-          supervisor: { serviceLevelMs: config.SUPERVISOR_SERVICE_LEVEL_MS },
-        },
-      }).module,
+      gateway.module,
       ObservabilityModule.register({
         service: SERVICE,
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
           ...ingestion.metrics,
-          // The gateway's own gauges, as the distributed gateway reports them.
-          ...gauges.sources(),
+          // The gateway's own gauges (sockets, push-store calls, REST intake), as the distributed gateway reports them.
+          ...gateway.gauges.sources(),
         ],
       }),
       ShutdownHooksModule.register([
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   class EmbeddedModule {}
 
   const app = await NestFactory.create(EmbeddedModule, { logger: new PinoNestLogger(SERVICE) });
-  gauges.attach(app);
+  gateway.gauges.attach(app);
   app.enableShutdownHooks();
   tuneHttpServer(app);
   hardenHttp(app);

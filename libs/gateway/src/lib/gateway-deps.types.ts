@@ -16,6 +16,7 @@ import { type BrandAccount } from '@perch/x-client';
 import { type ContactsGatewayDeps } from './contacts/contacts-deps.types';
 import { type InteractionSeriesStore } from './supervisor/interaction-series-store.port';
 import { type SupervisorFactsWriter } from './supervisor/supervisor-facts-writer.port';
+import { type RestIntakeGate } from './http/rest-intake-gate.util';
 import { type PushStoreGuard } from './ws/push-store-guard.util';
 
 /** The edge's options plus those of the modules it wires (OutboundModule's are @perch/outbound's OutboundOptions). */
@@ -161,10 +162,12 @@ export interface GatewayModuleDeps {
    */
   supervisorFacts?: SupervisorFactsWriter;
   /**
-   * Bounds the store calls made before pushes to agents (a PostgreSQL outage must not hold up offers). The app makes it
-   * to expose its counts on /metrics; default one with its default deadline.
+   * Bounds the store calls made before pushes to agents (a PostgreSQL outage must not hold up offers). wireGateway
+   * makes it, to count it on /metrics (GatewayGauges); default one with its default deadline.
    */
   pushStoreGuard?: PushStoreGuard;
+  /** The bound on REST requests in flight (ADR 41); wireGateway makes it, default one of options.maxRestRequestsInFlight. */
+  restIntakeGate?: RestIntakeGate;
   /** Contacts, email and call requests (@perch/contacts); default memory stores and no mail. */
   contacts?: ContactsGatewayDeps;
   options: GatewayOptions;

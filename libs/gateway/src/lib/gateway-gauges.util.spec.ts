@@ -33,16 +33,18 @@ describe('The gateway gauges on /metrics', () => {
     await testbed.close();
   });
 
-  it('read zeros and the configured REST bound before the app exists, so the registry can name every gauge', () => {
-    expect(readAll(new GatewayGauges(3).sources())).toEqual({
+  it('read the gate and the guard they were made with at once, and zero sockets until attached to the app', () => {
+    const gate = new RestIntakeGate(3);
+    const guard = new PushStoreGuard();
+    expect(readAll(new GatewayGauges(gate, guard).sources())).toEqual({
       push_store: { done: 0, givenUp: 0, skipped: 0 },
       agent_sockets: { sockets: 0, agents: 0, messagesInFlight: 0, messagesWaiting: 0, pauses: 0 },
       rest_requests: { inFlight: 0, refused: 0, max: 3 },
     });
   });
 
-  it('read the app’s own socket hub, push-store guard and REST gate once attached, as they change', async () => {
-    const gauges = new GatewayGauges(3);
+  it('read the app’s socket hub once attached, and the gate and guard as they change', async () => {
+    const gauges = new GatewayGauges(testbed.app.get(RestIntakeGate), testbed.app.get(PushStoreGuard));
     const sources = gauges.sources();
     gauges.attach(testbed.app);
     const token = await client.signIn('ada', 'correct horse');
@@ -53,7 +55,7 @@ describe('The gateway gauges on /metrics', () => {
     try {
       const pending = client.request('GET', '/api/interactions', undefined, token);
       await waitFor('the request held', () => held.length === 1, 10_000, 5);
-      // The sources made before attach() read the attached instances: the registry keeps the sources it was given.
+      // The sources made before attach() read the hub once attached: the registry keeps the sources it was given.
       expect(readAll(sources)).toEqual({
         push_store: { ...testbed.app.get(PushStoreGuard).counts },
         agent_sockets: { ...testbed.app.get(AgentSocketHub).stats(), sockets: 1, agents: 1 },

@@ -1,3 +1,6 @@
+import { EventEmitter } from 'node:events';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { hashPassword, MemorySignInThrottleStore, MemoryTokenRevocationStore } from '@perch/agents';
 import { MemoryAuditLog } from '@perch/audit';
 import { MemoryCorrectionStore, MemoryInteractionStore } from '@perch/interactions';
@@ -9,7 +12,9 @@ import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { type GatewayWiringOptions, wireGateway } from './gateway-wiring.util';
 import { HealthController } from './health/health.controller';
+import { RestIntakeGate } from './http/rest-intake-gate.util';
 import { PERCH_AIR } from './testing/gateway-unit.fixtures';
+import { PushStoreGuard } from './ws/push-store-guard.util';
 
 async function wiringOptions(overrides: Partial<GatewayWiringOptions['options']> = {}): Promise<GatewayWiringOptions> {
   const bus = await startEventBus(new MemoryTransport(), { producer: 'gateway', logger: createLogger('gateway-wiring-spec') });
@@ -67,5 +72,21 @@ describe(wireGateway.name, () => {
   it('wires the outbound worker, the projector and the audit recorder behind the edge', async () => {
     const imported = (wireGateway(await wiringOptions()).module.imports ?? []).map((module) => ('module' in module ? module.module.name : ''));
     expect(imported).toEqual(['OutboundModule', 'InteractionsModule', 'AuditRecorderModule']);
+  });
+
+  it("gives /metrics gauges that read the very REST gate and push-store guard the module runs with, bounded as configured", async () => {
+    const { module, gauges } = wireGateway(await wiringOptions({ maxRestRequestsInFlight: 7 }));
+    const provided = <T>(token: abstract new (...args: never[]) => T): T | undefined =>
+      (module.providers ?? []).flatMap((provider) => (typeof provider === 'object' && 'provide' in provider && provider.provide === token && 'useValue' in provider ? [provider.useValue as T] : []))[0];
+    const gate = provided(RestIntakeGate);
+    expect(gate?.stats()).toEqual({ inFlight: 0, refused: 0, max: 7 });
+    expect(provided(PushStoreGuard)).toBeInstanceOf(PushStoreGuard);
+    const rest = gauges.sources().find((source) => source.prefix === 'rest_requests');
+    // A request the module's gate holds shows on /metrics: one instance, not a copy made from the same options.
+    const response = new EventEmitter();
+    gate?.middleware({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+    expect(rest?.read()).toEqual({ inFlight: 1, refused: 0, max: 7 });
+    response.emit('finish');
+    expect(rest?.read()).toEqual({ inFlight: 0, refused: 0, max: 7 });
   });
 });

@@ -129,7 +129,7 @@ export class GatewayModule implements NestModule {
       ],
       providers: [
         { provide: GATEWAY_BUS, useValue: deps.bus },
-        { provide: RestIntakeGate, useValue: new RestIntakeGate(deps.options.maxRestRequestsInFlight ?? DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT) },
+        { provide: RestIntakeGate, useValue: deps.restIntakeGate ?? new RestIntakeGate(deps.options.maxRestRequestsInFlight ?? DEFAULT_MAX_REST_REQUESTS_IN_FLIGHT) },
         { provide: GatewaySharedGroups, useValue: shared },
         { provide: GatewayFanOutGroups, useValue: fanOut },
         { provide: GATEWAY_INTERACTION_STORE, useValue: deps.interactionStore },
