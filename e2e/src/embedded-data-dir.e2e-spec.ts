@@ -4,6 +4,9 @@ import { join } from 'node:path';
 
 import { freePort, ServiceProcess } from '@perch/testing';
 
+import { AgentDesk } from './support/agent-desk.fixtures';
+import { SimulatorAdmin } from './support/simulator-admin.fixtures';
+
 // `npm start` keeps its token secret in PERCH_DATA_DIR: a restart keeps agents signed in, another folder does not.
 describe('embedded mode: the data folder', () => {
   let root = '';
@@ -22,12 +25,16 @@ describe('embedded mode: the data folder', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  let simulatorUrl = '';
+
   async function startPerch(dataDir: string): Promise<string> {
     const port = await freePort();
     const gatewayUrl = `http://127.0.0.1:${port}`;
+    const simPort = await freePort();
+    simulatorUrl = `http://127.0.0.1:${simPort}`;
     perch = new ServiceProcess({
       app: 'perch',
-      env: { PORT: String(port), X_SIM_PORT: String(await freePort()), PERCH_DEMO_RATE: '0', PERCH_DATA_DIR: dataDir },
+      env: { PORT: String(port), X_SIM_PORT: String(simPort), PERCH_DEMO_RATE: '0', PERCH_DATA_DIR: dataDir },
       healthUrl: `${gatewayUrl}/health`,
     });
     await perch.start();
@@ -85,5 +92,43 @@ describe('embedded mode: the data folder', () => {
     expect(entries.map((entry) => `${entry.action} ${entry.outcome}`)).toEqual(
       expect.arrayContaining(['sign-in succeeded', 'sign-in refused', 'sign-out succeeded']),
     );
+  });
+
+  it('closes, saying why, the interaction an agent held when Perch stopped, instead of leaving it open on her desk', async () => {
+    const dataDir = join(root, 'install-d');
+    let gatewayUrl = await startPerch(dataDir);
+    const simulator = new SimulatorAdmin(simulatorUrl);
+    await simulator.createCustomer('restart_cust');
+    let alice = await AgentDesk.signIn(gatewayUrl, 'alice', 'alice');
+    await alice.ready();
+    const tweet = await simulator.tweet('restart_cust', '@acme_support my parcel is lost, please help');
+    const interactionId = await alice.accept(tweet.id);
+    expect((await alice.api('GET', '/api/interactions')).body).toEqual([expect.objectContaining({ id: interactionId, state: 'active' })]);
+    await alice.close();
+    await perch?.stop();
+
+    // Routing, calls to X and the simulated X start empty: the interaction cannot be handled any more.
+    gatewayUrl = await startPerch(dataDir);
+    alice = await AgentDesk.signIn(gatewayUrl, 'alice', 'alice');
+    try {
+      expect((await alice.api('GET', '/api/interactions')).body).toEqual([]);
+      const closed = await alice.api('GET', `/api/interactions/${interactionId}`);
+      expect(closed).toMatchObject({
+        status: 200,
+        body: { state: 'completed', agentId: 'alice', completion: { agentId: null, note: expect.stringMatching(/Closed when Perch restarted/) } },
+      });
+      // Not a 404 for a view the desk shows: the interaction is there, and done says it is over.
+      const done = await alice.api('POST', `/api/interactions/${interactionId}/done`, {});
+      expect(done.status).toBe(409);
+      expect(JSON.stringify(done.body)).toMatch(/completed/);
+      // The desk works as before for new work.
+      await alice.ready();
+      await new SimulatorAdmin(simulatorUrl).createCustomer('after_restart');
+      const next = await new SimulatorAdmin(simulatorUrl).tweet('after_restart', '@acme_support still waiting on my refund');
+      const nextId = await alice.accept(next.id);
+      expect(nextId).not.toBe(interactionId);
+    } finally {
+      await alice.close();
+    }
   });
 });

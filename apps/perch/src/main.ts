@@ -19,7 +19,10 @@ import {
   MemoryDedupeStore,
   wireIngestor,
 } from '@perch/ingestion';
-import { CachedDispositionStore, MemoryCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
+import {
+  type AbandonedWork,
+  CachedDispositionStore,
+  MemoryCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { MemoryTransport, startEventBus } from '@perch/messaging';
 import { createOutboundXAdapter, MemoryDeferredOutboundStore, MemoryOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -61,6 +64,13 @@ const DEMO_AGENTS = [
   { id: 'dana', displayName: 'Dana Reyes', password: 'dana', capacity: 1, role: 'admin', brands: ['*'] },
 ];
 
+/** What a restart closes: the embedded mode keeps history (PGlite in the data folder), not work in progress. */
+const RESTART_ABANDONMENT = (at: number): AbandonedWork => ({
+  at,
+  note: 'Closed when Perch restarted: the embedded mode keeps history, not work in progress',
+  failure: { code: 'abandoned-at-restart', detail: 'Perch restarted before X answered; X may or may not have it' },
+});
+
 /** Everything in one process: the X simulator, the four services' modules on in-memory adapters, the desktop. */
 async function main(): Promise<void> {
   const config = loadConfig(EmbeddedConfig);
@@ -79,6 +89,15 @@ async function main(): Promise<void> {
   // restart, as the distributed gateway's do in PostgreSQL.
   const interactionStore = new PostgresInteractionStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch', logger });
   await interactionStore.start();
+  // Routing (who holds what, the queue), pending calls to X and the simulated X itself live in memory: what the last
+  // run left open can no longer be handled, so it is closed, saying why, before agents see it as their work.
+  const abandoned = await interactionStore.abandonUnfinished(RESTART_ABANDONMENT(Date.now()));
+  if (abandoned.interactionIds.length > 0 || abandoned.actions > 0) {
+    logger.warn(
+      { interactions: abandoned.interactionIds.length, actions: abandoned.actions, interactionIds: abandoned.interactionIds.slice(0, 20) },
+      'closed the work the previous run left open (embedded routing and the simulated X start empty)',
+    );
+  }
   // Revocations too: tokens outlive a restart (the folder's secret), so a sign-out must as well.
   const revocations = new SqlTokenRevocationStore({ sql: pgliteSqlClient(embeddedPostgres), schema: 'perch' });
   await revocations.start();

@@ -434,6 +434,58 @@ export function describeInteractionStoreContract(name: string, factory: () => Pr
       expect(await store.get(unknown)).toBeNull();
     });
 
+    it('closes what a restart left open: every interaction not completed, and every action X never answered', async () => {
+      const [queued, offered, active, done] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await store.applyHeader(headerUpdate('queued', { interactionId: queued }, 1000));
+      await store.applyHeader(headerUpdate('offered', { interactionId: offered, agentId: 'agent-2' }, 1000));
+      await store.applyHeader(headerUpdate('offered', { interactionId: active, agentId: 'agent-7' }, 1000));
+      await store.applyHeader(headerUpdate('accepted', { interactionId: active, agentId: 'agent-7' }, 1100));
+      await store.applyHeader(headerUpdate('accepted', { interactionId: done, agentId: 'agent-7' }, 1000));
+      await store.applyHeader(headerUpdate('completed', { interactionId: done, agentId: 'agent-7', disposition: 'resolved' }, 1200));
+      const pending = pendingActionEntry({ commandId: randomUUID(), action: 'reply', agentId: 'agent-7', text: '@dana hi', requestedAt: 1300 });
+      const waiting: AgentActionEntry = { ...pendingActionEntry({ commandId: randomUUID(), action: 'dm', agentId: 'agent-7', requestedAt: 1310 }), status: 'waiting', retryAt: 9000 };
+      const sent = actionEntryFromCompleted(buildCompleted({ interactionId: active, completedAt: 1320 }));
+      await store.upsertEntries(active, [pending, waiting, sent]);
+      // A pending action of a completed interaction will not be answered either.
+      const late = pendingActionEntry({ commandId: randomUUID(), action: 'follow', agentId: 'agent-7', requestedAt: 1250 });
+      await store.upsertEntries(done, [late]);
+
+      const work = { at: 5000, note: 'Closed at restart', failure: { code: 'abandoned', detail: 'X may or may not have it' } };
+      const closed = await store.abandonUnfinished(work);
+
+      expect(closed).toEqual({ interactionIds: [queued, offered, active].sort(), actions: 3 });
+      const completion = { agentId: null, at: 5000, note: 'Closed at restart' };
+      expect(await store.get(queued)).toMatchObject({ state: 'completed', agentId: null, completion, updatedAt: 5000 });
+      expect(await store.get(offered)).toMatchObject({ state: 'completed', agentId: null, offerId: null, offerExpiresAt: null, completion });
+      const closedActive = await store.get(active);
+      // Who held it keeps it in their history, not among their open work.
+      expect(closedActive).toMatchObject({ state: 'completed', agentId: 'agent-7', completion });
+      expect(await store.listByAgent('agent-7')).toEqual([]);
+      expect((await store.listByAgent('agent-7', { includeCompleted: true })).map((view) => view.id).sort()).toEqual([active, done].sort());
+      const failure = { code: 'abandoned', detail: 'X may or may not have it' };
+      expect(closedActive?.transcript).toEqual([
+        { ...pending, status: 'failed', failure, completedAt: 5000 },
+        { ...pendingActionEntry({ commandId: waiting.commandId, action: 'dm', agentId: 'agent-7', requestedAt: 1310 }), status: 'failed', failure, completedAt: 5000 },
+        sent,
+      ]);
+      expect(await store.get(done)).toMatchObject({ state: 'completed', completion: { agentId: 'agent-7', disposition: 'resolved' }, updatedAt: 1200 });
+      expect((await store.get(done))?.transcript).toEqual([{ ...late, status: 'failed', failure, completedAt: 5000 }]);
+
+      // Nothing is left to close, and what came before stays closed: a late event cannot reopen it.
+      expect(await store.abandonUnfinished({ ...work, at: 6000 })).toEqual({ interactionIds: [], actions: 0 });
+      await store.applyHeader(headerUpdate('offered', { interactionId: queued, agentId: 'agent-2' }, 7000));
+      expect(await store.get(queued)).toMatchObject({ state: 'completed', agentId: null, completion });
+    });
+
+    it('closes writes it was given just before, not only what was already stored', async () => {
+      const id = randomUUID();
+      const written = store.applyHeader(headerUpdate('accepted', { interactionId: id, agentId: 'agent-7' }, 1000));
+      const closed = await store.abandonUnfinished({ at: 2000, note: 'restart', failure: { code: 'abandoned', detail: 'gone' } });
+      await written;
+      expect(closed.interactionIds).toEqual([id]);
+      expect(await store.get(id)).toMatchObject({ state: 'completed', agentId: 'agent-7' });
+    });
+
     it('returns copies: changing a returned view does not change the store', async () => {
       const id = randomUUID();
       await store.applyHeader(headerUpdate('created', { interactionId: id }));

@@ -1,4 +1,6 @@
 import {
+  type AbandonedWork,
+  type AbandonedWorkClosed,
   type ClassificationCorrectionUpdate,
   type ConsultationEntry,
   type InteractionHeaderUpdate,
@@ -89,4 +91,10 @@ export interface InteractionStore {
    * them first (latestAt desc, then id desc). From the stored transcript, so a colleague who was offline finds them.
    */
   listConsultations(agentId: string, options?: ListConsultationsOptions): Promise<ConsultationThread[]>;
+  /**
+   * Closes the work a process that lost its routing and outbound state can no longer carry on (see abandonView and
+   * abandonEntry): every interaction not completed, and every action still pending or waiting, in any interaction.
+   * Waits for this process's queued writes first; calling it again closes nothing more.
+   */
+  abandonUnfinished(work: AbandonedWork): Promise<AbandonedWorkClosed>;
 }

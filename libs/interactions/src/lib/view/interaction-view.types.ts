@@ -170,6 +170,27 @@ export interface InteractionCompletion {
   note?: string;
 }
 
+/**
+ * How a process that lost its routing and outbound state (the embedded mode after a restart) closes the work it can no
+ * longer carry on: every open interaction completes with `note`, every action X never answered fails with `failure`.
+ */
+export interface AbandonedWork {
+  /** ms since epoch: the completion's time. */
+  at: number;
+  /** Why, kept as the completion's note (no agent closed it: its agentId is null). */
+  note: string;
+  /** Given to every action still pending or waiting; X may or may not have it, and `detail` should say so. */
+  failure: { code: string; detail: string };
+}
+
+/** What abandonUnfinished closed. */
+export interface AbandonedWorkClosed {
+  /** The interactions it completed. */
+  interactionIds: string[];
+  /** How many pending or waiting actions it marked failed. */
+  actions: number;
+}
+
 /** One classification.corrected.v1 event's effect on a view: applied only if it names the first message. */
 export interface ClassificationCorrectionUpdate {
   interactionId: string;

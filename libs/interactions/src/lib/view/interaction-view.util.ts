@@ -8,6 +8,7 @@ import {
 import { assertUnreachable } from '@perch/platform';
 
 import {
+  type AbandonedWork,
   type AgentActionEntry,
   type ClassificationCorrection,
   type ClassificationCorrectionUpdate,
@@ -350,4 +351,28 @@ export function mergeClassificationCorrection(
 export function applyClassificationCorrection(view: InteractionView, update: ClassificationCorrectionUpdate): InteractionView {
   if (view.firstMessage?.messageId !== update.messageId) return view;
   return { ...view, classificationCorrection: mergeClassificationCorrection(view.classificationCorrection, update.correction) };
+}
+
+/**
+ * An open interaction closed as abandoned work: completed by nobody, with the note; whoever held it (an active
+ * interaction's agent) stays, so it shows in their history, and an offer ends. A completed view is returned as it is.
+ */
+export function abandonView(view: InteractionView, work: AbandonedWork): InteractionView {
+  if (view.state === 'completed') return view;
+  return {
+    ...view,
+    state: 'completed',
+    agentId: view.state === 'active' ? view.agentId : null,
+    offerId: null,
+    offerExpiresAt: null,
+    completion: { agentId: null, at: work.at, note: work.note },
+    updatedAt: Math.max(view.updatedAt, work.at),
+  };
+}
+
+/** An action X never answered (pending or waiting), failed as abandoned work; any other entry is returned as it is. */
+export function abandonEntry(entry: TranscriptEntry, work: AbandonedWork): TranscriptEntry {
+  if (entry.kind !== 'agent-action' || (entry.status !== 'pending' && entry.status !== 'waiting')) return entry;
+  const { retryAt: _gone, ...rest } = entry;
+  return { ...rest, status: 'failed', failure: { ...work.failure }, completedAt: work.at };
 }

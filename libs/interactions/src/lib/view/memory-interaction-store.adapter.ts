@@ -6,13 +6,15 @@ import {
   type ListConsultationsOptions,
 } from './interaction-store.port';
 import {
+  type AbandonedWork,
+  type AbandonedWorkClosed,
   type ClassificationCorrectionUpdate,
   type ConsultationEntry,
   type InteractionHeaderUpdate,
   type InteractionView,
   type TranscriptEntry,
 } from './interaction-view.types';
-import { applyClassificationCorrection, applyHeaderUpdate, compareEntries, mergeEntry } from './interaction-view.util';
+import { abandonEntry, abandonView, applyClassificationCorrection, applyHeaderUpdate, compareEntries, mergeEntry } from './interaction-view.util';
 
 /** In-process InteractionStore for the embedded mode and tests. Same semantics as the PostgreSQL adapter. */
 export class MemoryInteractionStore implements InteractionStore {
@@ -93,6 +95,25 @@ export class MemoryInteractionStore implements InteractionStore {
     return threads
       .sort((a, b) => b.latestAt - a.latestAt || (a.interaction.id < b.interaction.id ? 1 : a.interaction.id > b.interaction.id ? -1 : 0))
       .slice(0, options.limit ?? 20);
+  }
+
+  async abandonUnfinished(work: AbandonedWork): Promise<AbandonedWorkClosed> {
+    const interactionIds: string[] = [];
+    for (const [id, header] of this.headers) {
+      if (header.state === 'completed') continue;
+      this.headers.set(id, structuredClone(abandonView(header, work)));
+      interactionIds.push(id);
+    }
+    let actions = 0;
+    for (const byId of this.entries.values()) {
+      for (const [entryId, entry] of byId) {
+        const closed = abandonEntry(entry, work);
+        if (closed === entry) continue;
+        byId.set(entryId, structuredClone(closed));
+        actions += 1;
+      }
+    }
+    return { interactionIds: interactionIds.sort(), actions };
   }
 
   private assemble(header: InteractionView): InteractionView {

@@ -11,6 +11,8 @@ import {
   type UpsertEntriesOptions,
 } from './interaction-store.port';
 import {
+  type AbandonedWork,
+  type AbandonedWorkClosed,
   type ClassificationCorrectionUpdate,
   type ConsultationEntry,
   type InteractionHeaderUpdate,
@@ -184,9 +186,7 @@ export class PostgresInteractionStore implements InteractionStore {
   }
 
   async stop(): Promise<void> {
-    await this.directEntries.drain();
-    // Writes held back by the bound join a later flush: settle until nothing is left.
-    while (this.inFlight !== null || this.pending.waiters.length > 0 || this.waiting.length > 0) await this.settle();
+    await this.settleAll();
   }
 
   applyHeader(update: InteractionHeaderUpdate): Promise<void> {
@@ -298,6 +298,33 @@ export class PostgresInteractionStore implements InteractionStore {
       const consultations = transcript.filter((entry): entry is ConsultationEntry => entry.kind === 'consultation');
       return { interaction, consultations, latestAt: Number(row.latest_at) };
     });
+  }
+
+  async abandonUnfinished(work: AbandonedWork): Promise<AbandonedWorkClosed> {
+    await this.settleAll();
+    // abandonView and abandonEntry in SQL. SET reads the row as it was, so `state = 'active'` is the old state.
+    return this.sql.transaction(async (client) => {
+      const closed = await client.query<{ id: string }>(
+        `UPDATE ${this.schema}.interactions SET state = 'completed',
+           agent_id = CASE WHEN state = 'active' THEN agent_id ELSE NULL END,
+           offer_id = NULL, offer_expires_at = NULL, completion = $2::jsonb, updated_at = GREATEST(updated_at, $1::bigint)
+         WHERE state <> 'completed' RETURNING id`,
+        [work.at, JSON.stringify({ agentId: null, at: work.at, note: work.note })],
+      );
+      const failed = await client.query<{ entry_id: string }>(
+        `UPDATE ${this.schema}.transcript_entries SET rank = 1,
+           body = (body - 'retryAt') || jsonb_build_object('status', 'failed', 'failure', $1::jsonb, 'completedAt', $2::bigint)
+         WHERE body->>'kind' = 'agent-action' AND body->>'status' IN ('pending', 'waiting') RETURNING entry_id`,
+        [JSON.stringify(work.failure), work.at],
+      );
+      return { interactionIds: closed.map((row) => row.id).sort(), actions: failed.length };
+    });
+  }
+
+  /** Resolves once every write made so far is committed, including those held back by the bound. */
+  private async settleAll(): Promise<void> {
+    await this.directEntries.drain();
+    while (this.inFlight !== null || this.pending.waiters.length > 0 || this.waiting.length > 0) await this.settle();
   }
 
   /** A SELECT's rows, shaped as pg's result so the readers stay as they were. */
