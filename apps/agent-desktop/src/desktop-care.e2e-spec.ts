@@ -263,6 +263,23 @@ describe('Agent desktop: caring for the customer', () => {
     expect(await page.getByTestId('channel-reply').count()).toBe(0);
     expect(await page.getByTestId('composer-label').textContent()).toBe('Direct message');
 
+    // X said a minute ago she does not follow the brand: no DM to type (X would refuse it), a mention in a new post instead.
+    const blocked = page.getByTestId('dm-blocked');
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toContain('mention @dana_flies in a new post, or reach them on another channel');
+    expect(await page.getByTestId('reply-send').isDisabled()).toBe(true);
+    expect(await page.getByTestId('reply-text').isDisabled()).toBe(true);
+    await page.screenshot({ path: '/tmp/desktop-care-dm-blocked.png' });
+    await blocked.getByTestId('dm-blocked-post').click();
+    await page.getByTestId('new-post-dialog').waitFor();
+    expect(await page.getByTestId('new-post-text').inputValue()).toBe('@dana_flies ');
+    const mention = '@dana_flies we are on your courier case: follow us and we will DM you the details';
+    await page.getByTestId('new-post-text').fill(mention);
+    await page.getByTestId('new-post-send').click();
+    await waitFor('the mention posted on X', async () =>
+      (await admin<{ tweets: AdminTweetView[] }>('GET', `/admin/accounts/${BRAND.username}/tweets`)).tweets.some((t) => t.text === mention) ? true : undefined,
+    );
+
     const history = page.getByTestId('customer-history');
     const earlier = history.locator(`[data-testid="history-item"][data-interaction-id="${firstId}"]`);
     await earlier.waitFor();
@@ -283,6 +300,7 @@ describe('Agent desktop: caring for the customer', () => {
     // She follows the brand now; X is asked again (the gateway keeps its answer a minute).
     await page.getByTestId('profile-refresh').click();
     await page.getByTestId('dm-eligibility').getByText('Can receive a DM').waitFor();
+    expect(await page.getByTestId('dm-blocked').count()).toBe(0);
     await page.getByTestId('reply-text').fill('We are on it, Dana: a new courier comes at 6pm.');
     await page.getByTestId('reply-send').click();
     await page.locator('[data-testid="transcript-entry"][data-action="dm"][data-status="sent"]').waitFor();

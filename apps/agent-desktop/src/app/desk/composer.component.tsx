@@ -5,6 +5,7 @@ import { errorText } from '../core/api-client.adapter';
 import { useSession } from '../core/session.hook';
 import { composeDm, composeReplyFor, remainingLabel } from './composer.domain';
 import { useDesk } from './desk.hook';
+import { NewPostButton } from './new-post-dialog.component';
 import { StandardResponses } from './standard-responses.component';
 
 export const ATTACHMENTS_NOT_SUPPORTED = 'Attachments (images, files) are not supported: replies and DMs are text only.';
@@ -32,6 +33,9 @@ export function Composer({ view }: { view: InteractionView }): ReactNode {
   const channel = !canReply ? 'dm' : canDm === false ? 'reply' : state.channel;
   const dm = channel === 'dm';
   const composed = dm || !reply ? composeDm(text) : reply;
+  // A DM conversation with someone X will not let the brand DM: nothing to type here; a mention in a new post is left.
+  const dmBlocked = dm && canDm === false;
+  const blockedUsername = profile !== undefined && !('error' in profile) ? profile.username : null;
 
   // A new interaction starts a new draft.
   useEffect(() => {
@@ -101,6 +105,12 @@ export function Composer({ view }: { view: InteractionView }): ReactNode {
           </span>
         )}
       </div>
+      {dmBlocked && blockedUsername !== null && !completed && (
+        <div className="channel-blocked" data-testid="dm-blocked">
+          Instead, mention @{blockedUsername} in a new post, or reach them on another channel.{' '}
+          <NewPostButton label={`Mention @${blockedUsername} in a new post`} initialText={`@${blockedUsername} `} className="secondary" testId="dm-blocked-post" />
+        </div>
+      )}
       <div className="reply-head">
         <label htmlFor="reply-text" data-testid="composer-label">
           {dm ? 'Direct message' : 'Reply publicly'}
@@ -155,7 +165,7 @@ export function Composer({ view }: { view: InteractionView }): ReactNode {
         aria-describedby="reply-counter reply-error"
         placeholder={dm ? 'Write your direct message…' : 'Write your reply…'}
         value={text}
-        disabled={completed}
+        disabled={completed || dmBlocked}
         onChange={(e) => {
           setText(e.target.value);
           setError(null);
@@ -187,7 +197,7 @@ export function Composer({ view }: { view: InteractionView }): ReactNode {
             {error}
           </p>
         )}
-        <button type="submit" className="primary" data-testid="reply-send" disabled={busy || completed}>
+        <button type="submit" className="primary" data-testid="reply-send" disabled={busy || completed || dmBlocked}>
           {dm ? 'Send DM' : 'Send reply'}
         </button>
       </div>

@@ -1,5 +1,6 @@
 import type { ActionAccepted, BrandAccountView, NewPostRequest } from '@perch/desktop-api';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 
 import { errorText } from '../core/api-client.adapter';
 import { useSession } from '../core/session.hook';
@@ -7,8 +8,16 @@ import { composePost } from './composer.domain';
 import { currentView } from './desk-reducer.domain';
 import { useDesk } from './desk.hook';
 
+/** Where the button sits and what the post starts with: the menu's plain "New post", or e.g. a mention of a customer. */
+export interface NewPostButtonProps {
+  label?: string;
+  initialText?: string;
+  className?: string;
+  testId?: string;
+}
+
 /** "New post" in the agent's menu: a tweet from a brand account the agent may post from. */
-export function NewPostButton(): ReactNode {
+export function NewPostButton({ label = 'New post', initialText = '', className = 'topbar-action', testId = 'new-post-open' }: NewPostButtonProps = {}): ReactNode {
   const { api } = useSession();
   const { state, actions } = useDesk();
   const [brands, setBrands] = useState<BrandAccountView[] | null>(null);
@@ -28,21 +37,22 @@ export function NewPostButton(): ReactNode {
 
   return (
     <>
-      <button type="button" className="topbar-action" data-testid="new-post-open" aria-haspopup="dialog" onClick={() => void show()}>
-        New post
+      <button type="button" className={className} data-testid={testId} aria-haspopup="dialog" onClick={() => void show()}>
+        {label}
       </button>
-      {open && brands && <NewPostDialog brands={brands} preferred={currentView(state)?.brandAccountId} onClose={() => setOpen(false)} />}
+      {/* In the body: the button may sit inside another form (the composer's), and forms do not nest. */}
+      {open && brands && createPortal(<NewPostDialog brands={brands} preferred={currentView(state)?.brandAccountId} initialText={initialText} onClose={() => setOpen(false)} />, document.body)}
     </>
   );
 }
 
-function NewPostDialog({ brands, preferred, onClose }: { brands: BrandAccountView[]; preferred: string | undefined; onClose: () => void }): ReactNode {
+function NewPostDialog({ brands, preferred, initialText, onClose }: { brands: BrandAccountView[]; preferred: string | undefined; initialText: string; onClose: () => void }): ReactNode {
   const { api } = useSession();
   const { actions } = useDesk();
   const dialog = useRef<HTMLDialogElement>(null);
   // The brand the open interaction came to is the likely choice.
   const [brand, setBrand] = useState(() => (preferred && brands.some((b) => b.id === preferred) ? preferred : (brands[0]?.id ?? '')));
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialText);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const composed = composePost(text);
@@ -53,6 +63,8 @@ function NewPostDialog({ brands, preferred, onClose }: { brands: BrandAccountVie
 
   async function post(event: FormEvent): Promise<void> {
     event.preventDefault();
+    // React bubbles a portal's events through the component tree: the composer's form around the button must not send.
+    event.stopPropagation();
     setBusy(true);
     try {
       const accepted = await api.post<ActionAccepted>('/api/posts', { brandAccountId: brand, text } satisfies NewPostRequest);
