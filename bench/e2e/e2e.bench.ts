@@ -19,6 +19,8 @@
 //   BENCH_IDLE_MAX_S (90)            longest wait for the stack to become idle between phases
 //   BENCH_NULL_MESSAGES (= pipeline tweets), BENCH_MESSAGE_BYTES (1500)   the null pipeline's run and value size
 //   BENCH_BUDGET_S (400)             the whole run's time budget: phase caps shrink when it runs low
+//   BENCH_GATEWAY_WORKERS (0)        gateway workers (ADR 43): with some, the gateway runs as an edge beside this many
+//                                    workers, each reported as its own process (gateway-worker, gateway-worker#2…)
 import 'reflect-metadata';
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -140,6 +142,8 @@ async function main(): Promise<void> {
   const nullMessages = env('BENCH_NULL_MESSAGES', pipelineTweets);
   const messageBytes = env('BENCH_MESSAGE_BYTES', 1500);
   const budgetEnd = Date.now() + env('BENCH_BUDGET_S', 400) * 1000;
+  // 0 (no split) is the default; set, it must be a positive count.
+  const gatewayWorkers = (process.env['BENCH_GATEWAY_WORKERS'] ?? '') === '' ? 0 : env('BENCH_GATEWAY_WORKERS', 1);
   const loadAverageAtStart = loadavg().map((l) => round(l, 2));
   const namespace = `bench-${Date.now()}`;
   const brokers = kafkaBrokers.split(',');
@@ -184,8 +188,9 @@ async function main(): Promise<void> {
     nodeArgs: appNodeArgs(),
     // Held offers must outlive a hold phase and its drain: a timed-out offer would be offered again.
     env: appEnv({ router: { ROUTER_OFFER_TIMEOUT_MS: '600000' } }),
+    gatewayWorkers,
   });
-  const apps = appProcesses(APPS);
+  const apps = namedGatewayWorkers(appProcesses(APPS), new Set(cluster.gatewayWorkers.map((worker) => worker.pid)));
   log(`apps up (namespace ${namespace}): ${apps.map((a) => `${a.name}=${a.pid}`).join(' ')}; logs in tmp/e2e-logs`);
 
   const swarm = SwarmProcess.spawn();
@@ -495,6 +500,7 @@ async function main(): Promise<void> {
     nullPipelinePerSecond: nullRun.messagesPerSecond,
     pipelineToNullRatio: round(pipelinePerSecond / Math.max(1, nullRun.messagesPerSecond), 3),
     nullPipeline: { ...nullRun, topologyMatchesApps: topologyDiffers.length === 0, appsGroupsByTopic: realGroups },
+    gatewayWorkers,
     memoryMb,
     memoryGoalMb: MEMORY_GOAL_MB,
     appsWithinMemoryGoal: apps.every((a) => (memoryMb[a.name]?.peakUnderLoad ?? Number.POSITIVE_INFINITY) <= MEMORY_GOAL_MB),
@@ -556,6 +562,17 @@ function rssSplit(rest: RssParts | undefined, peak: RssParts | undefined): { rss
   const split = (parts: RssParts | undefined): { anon: number; file: number } | null =>
     parts === undefined ? null : { anon: round(parts.anonBytes / 1024 / 1024), file: round(parts.fileBytes / 1024 / 1024) };
   return { rssSplitMb: { rest: split(rest), peakUnderLoad: split(peak) } };
+}
+
+/** The gateway processes by role: the edges stay gateway, gateway#2…; the workers become gateway-worker, gateway-worker#2… */
+function namedGatewayWorkers(found: { name: string; pid: number }[], workerPids: ReadonlySet<number | undefined>): { name: string; pid: number }[] {
+  const seen = { gateway: 0, 'gateway-worker': 0 };
+  return found.map((app) => {
+    if (app.name !== 'gateway' && !app.name.startsWith('gateway#')) return app;
+    const role = workerPids.has(app.pid) ? 'gateway-worker' : 'gateway';
+    seen[role] += 1;
+    return { name: seen[role] === 1 ? role : `${role}#${seen[role]}`, pid: app.pid };
+  });
 }
 
 function vmHwm(pid: number): number | undefined {

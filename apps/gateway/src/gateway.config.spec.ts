@@ -137,3 +137,17 @@ describe('GatewayConfig: outbound', () => {
     expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, OUTBOUND_BRAND_CONCURRENCY: value })).toMatch(/OUTBOUND_BRAND_CONCURRENCY/);
   });
 });
+
+describe('GatewayConfig: role', () => {
+  const secret = randomBytes(32).toString('hex');
+
+  it('runs everything in one process unless GATEWAY_ROLE says edge or worker', () => {
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret }).GATEWAY_ROLE).toBe('all');
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_ROLE: 'edge' }).GATEWAY_ROLE).toBe('edge');
+    expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_ROLE: 'worker' }).GATEWAY_ROLE).toBe('worker');
+  });
+
+  it.each(['api', 'Edge', 'edge,worker'])('refuses GATEWAY_ROLE=%s at start-up, naming the roles', (value) => {
+    expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_ROLE: value })).toMatch(/GATEWAY_ROLE must be one of all, edge, worker/);
+  });
+});

@@ -2,11 +2,12 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { isFromAddress, isSmtpUrl, type MailRoutes, parseMailRoutes, smtpBrandsProblems } from '@perch/contacts';
 import { DEFAULT_CONFERENCE_MAX_AGENTS, DEFAULT_NOT_READY_REASONS, MAX_CONFERENCE_AGENTS, parseNotReadyReasons, parseSkillCatalog } from '@perch/contracts';
 import { DEFAULT_OUTBOUND_BRAND_CONCURRENCY, MAX_OUTBOUND_BRAND_CONCURRENCY } from '@perch/outbound';
 import { IsStrongSecret } from '@perch/platform';
+import { GATEWAY_ROLES, type GatewayRole } from '@perch/gateway';
 import { RedisEnv } from '@perch/service-kit';
 
 /** The gateway's environment; validated once at start-up. */
@@ -60,6 +61,14 @@ export class GatewayConfig extends RedisEnv {
    */
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/)
   GATEWAY_REPLICA_ID = `${hostname().replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+
+  /**
+   * What this process runs (ADR 43): `all` (default), `edge` (the REST API, desktop and agents' sockets) or `worker`
+   * (the outbound worker, projection, recorders and supervisors' counters; serves no agent). Edges and workers scale
+   * apart; a cluster of edges needs at least one worker.
+   */
+  @IsIn(GATEWAY_ROLES, { message: `GATEWAY_ROLE must be one of ${GATEWAY_ROLES.join(', ')}` })
+  GATEWAY_ROLE: GatewayRole = 'all';
 
   @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'GATEWAY_DB_SCHEMA must be lower-case letters, digits, underscores' })
   GATEWAY_DB_SCHEMA = 'perch';

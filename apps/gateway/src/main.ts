@@ -6,7 +6,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { CoalescingAuditLog, SqlAuditLog } from '@perch/audit';
 import { SmtpMailSender, SqlContactStore, SqlOutreachLedger } from '@perch/contacts';
 import { agentRecordsFromJson, RedisSignInThrottleStore, RedisTokenRevocationStore, SqlUserStore } from '@perch/agents';
-import { GATEWAY_MIGRATIONS, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
+import { GATEWAY_MIGRATIONS, gatewayRunOf, RedisInteractionSeriesStore, RedisSupervisorFactsWriter, setupGatewayOpenApi, wireGateway } from '@perch/gateway';
 import { CachedDispositionStore, PostgresCorrectionStore, PostgresInteractionStore, SqlDispositionStore, SqlStandardResponseStore } from '@perch/interactions';
 import { createOutboundXAdapter, RedisDeferredOutboundStore, RedisOutboundIdempotencyStore } from '@perch/outbound';
 import { configureLogging, createLogger, loadConfig } from '@perch/platform';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
   configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const logger = createLogger(SERVICE);
+  logger.info({ role: config.GATEWAY_ROLE, replicaId: config.GATEWAY_REPLICA_ID }, 'gateway role');
   const skillCatalog = config.skillCatalog();
   const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS, skillCatalog === undefined ? {} : { skillCatalog });
   const xApi = createOutboundXAdapter({ apiBaseUrl: config.X_API_BASE_URL });
@@ -109,6 +110,8 @@ async function main(): Promise<void> {
     },
     options: {
       replicaId: config.GATEWAY_REPLICA_ID,
+      // Which parts this process runs (GATEWAY_ROLE: all, edge or worker; ADR 43).
+      run: gatewayRunOf(config.GATEWAY_ROLE),
       outboundBrandConcurrency: config.OUTBOUND_BRAND_CONCURRENCY,
       desktopDir: config.GATEWAY_DESKTOP_DIR,
       offlineGraceMs: config.GATEWAY_DISCONNECT_GRACE_MS,

@@ -27,7 +27,7 @@ async function api(target: JourneyTarget, token: string | undefined, method: str
  * offer on the WebSocket, accepts it, sees the classified tweet, replies, and marks it done; the reply is
  * on X in reply to the customer's tweet, with the mention, and in the interaction's transcript.
  */
-export async function runAgentJourney(target: JourneyTarget): Promise<{ customerTweetId: string; replyTweetId: string }> {
+export async function runAgentJourney(target: JourneyTarget): Promise<{ customerTweetId: string; replyTweetId: string; interactionId: string }> {
   const customer = `cust_${randomUUID().slice(0, 8)}`;
   await target.simulator.createCustomer(customer, [target.brand]);
 
@@ -83,7 +83,7 @@ export async function runAgentJourney(target: JourneyTarget): Promise<{ customer
     const done = await api(target, token, 'POST', `/api/interactions/${offer.interactionId}/done`, { disposition: 'resolved', note: 'escalated to logistics' });
     expect(done.status).toBeLessThan(300);
     await within('completion', socket.next('completed', (m) => m.interactionId === offer.interactionId));
-    return { customerTweetId: tweet.id, replyTweetId: sent.entry.tweetId ?? '' };
+    return { customerTweetId: tweet.id, replyTweetId: sent.entry.tweetId ?? '', interactionId: offer.interactionId };
   } finally {
     await socket.close();
   }

@@ -4,6 +4,7 @@ export * from './lib/gateway.constants';
 export * from './lib/gateway.errors';
 export * from './lib/gateway.module';
 export * from './lib/gateway-wiring.util';
+export * from './lib/gateway-role.util';
 export * from './lib/http/openapi.util';
 export * from './lib/http/perch-exception.filter';
 export * from './lib/http/roles.guard';

@@ -92,6 +92,11 @@ export interface GatewayOptions extends OutboundOptions {
     healthEndpoint?: boolean;
     /** Supervisors' per-queue counters from routing.interaction.v1 (in the gateway's shared group on it, ConsumerGroups.GatewayRouting). */
     supervisorCounters?: boolean;
+    /**
+     * What agents and supervisors talk to: the REST API, the desktop's files, the agents' WebSocket and the pushes to
+     * it (this replica's fan-out group). Off in a worker (GATEWAY_ROLE=worker, ADR 43), which serves no one.
+     */
+    agentEdge?: boolean;
   };
   /** Supervisor data (GET /api/supervisor/…, `supervisor-snapshot` pushes). */
   supervisor?: SupervisorOptions;

@@ -67,6 +67,21 @@ import { LocalViewCache } from './ws/local-view-cache.service';
 import { AgentSocketHub } from './ws/agent-socket-hub.service';
 import { AgentSocketServer } from './ws/agent-socket-server.service';
 
+/** What agents and supervisors call over REST (DesktopController apart: it must come last). */
+const EDGE_CONTROLLERS = [
+  AuthController,
+  AgentsController,
+  InteractionsController,
+  BrandsController,
+  AdminAuditController,
+  SupervisorController,
+  UsersController,
+  DispositionsController,
+  StandardResponsesController,
+  DesktopConfigController,
+  ...CONTACTS_CONTROLLERS,
+];
+
 /**
  * The gateway: the agent desktop's REST API and its WebSocket (with the per-replica consumer that feeds the
  * sockets), wired to the domain modules behind them: @perch/outbound (the worker that acts on X, customer
@@ -86,6 +101,8 @@ export class GatewayModule implements NestModule {
 
   static register(deps: GatewayModuleDeps): DynamicModule {
     const run = deps.options.run ?? {};
+    // A worker (ADR 43) serves no one: no REST API, desktop, socket or pushes; only the shared groups' work.
+    const edge = run.agentEdge !== false;
     // One shared group per topic for every shared handler below (the modules' and the gateway's own), one fan-out
     // group per topic for every push handler of this replica: see gateway-fan-in.consumer.ts.
     const shared = new GatewaySharedGroups(deps.bus);
@@ -112,20 +129,10 @@ export class GatewayModule implements NestModule {
         AuditRecorderModule.register({ bus: deps.bus, auditLog: deps.auditLog, options: deps.options, fanIn: shared }),
       ],
       controllers: [
-        AuthController,
-        AgentsController,
-        InteractionsController,
-        BrandsController,
-        AdminAuditController,
-        SupervisorController,
-        UsersController,
-        DispositionsController,
-        StandardResponsesController,
-        DesktopConfigController,
-        ...CONTACTS_CONTROLLERS,
+        ...(edge ? EDGE_CONTROLLERS : []),
         ...(run.healthEndpoint === false ? [] : [HealthController]),
         // Last: its `/:asset.:ext` route must not shadow the others.
-        DesktopController,
+        ...(edge ? [DesktopController] : []),
       ],
       providers: [
         { provide: GATEWAY_BUS, useValue: deps.bus },
@@ -167,13 +174,11 @@ export class GatewayModule implements NestModule {
         AgentPushService,
         { provide: PushStoreGuard, useValue: deps.pushStoreGuard ?? new PushStoreGuard() },
         LocalViewCache,
-        AgentSocketServer,
-        AgentPushConsumer,
+        ...(edge ? [AgentSocketServer, AgentPushConsumer, SupervisorPushConsumer] : []),
         SupervisorDataService,
         SupervisorSeriesService,
         SupervisorAgentActionsService,
         SupervisorPushService,
-        SupervisorPushConsumer,
         SupervisorCountersConsumer,
         // After the consumers above, which put their handlers in during onModuleInit; it opens the groups.
         GatewayFanInConsumer,

@@ -32,6 +32,11 @@ export interface PerchClusterOptions {
   replicas?: Partial<Record<PerchApp, number>>;
   /** Extra node flags per app, after the production ones, e.g. { gateway: ['--heapsnapshot-signal=SIGUSR2'] } when profiling. */
   nodeArgs?: Partial<Record<PerchApp, string[]>>;
+  /**
+   * Gateway workers (ADR 43; default 0): with some, every gateway replica runs as GATEWAY_ROLE=edge and this many more
+   * gateway processes run as GATEWAY_ROLE=worker (the gateway's env and node flags apply to them too).
+   */
+  gatewayWorkers?: number;
 }
 
 export type PerchApp = 'router' | 'classifier' | 'gateway' | 'ingestor';
@@ -50,6 +55,10 @@ export interface PerchCluster {
   replicaServices: Record<PerchApp, ServiceProcess[]>;
   replicaPorts: Record<PerchApp, number[]>;
   replicaInternalPorts: Record<PerchApp, number[]>;
+  /** The gateway workers (gatewayWorkers), with their ports; empty without workers. */
+  gatewayWorkers: ServiceProcess[];
+  gatewayWorkerPorts: number[];
+  gatewayWorkerInternalPorts: number[];
   stop(): Promise<void>;
 }
 
@@ -121,6 +130,27 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
       ...(index > 0 ? { logDir: join(process.cwd(), 'tmp', 'e2e-logs', `replica-${index + 1}`) } : {}),
     });
   };
+  const workers = options.gatewayWorkers ?? 0;
+  if (!Number.isInteger(workers) || workers < 0) throw new Error(`gatewayWorkers must be a whole number ≥ 0 (got ${workers})`);
+  if (workers > 0) own.gateway['GATEWAY_ROLE'] = 'edge';
+  const workerPorts = await Promise.all(Array.from({ length: workers }, async () => ({ port: await freePort(), internal: await freePort() })));
+  const gatewayWorkers = workerPorts.map(
+    ({ port, internal }, index) =>
+      new ServiceProcess({
+        app: 'gateway',
+        env: {
+          ...common,
+          ...own.gateway,
+          ...(options.env?.gateway ?? {}),
+          GATEWAY_ROLE: 'worker',
+          HTTP_PORT: String(port),
+          INTERNAL_HTTP_PORT: String(internal),
+        },
+        healthUrl: `http://127.0.0.1:${port}/health`,
+        nodeArgs: options.nodeArgs?.gateway ?? [],
+        logDir: join(process.cwd(), 'tmp', 'e2e-logs', `gateway-worker-${index + 1}`),
+      }),
+  );
   const replicaServices = Object.fromEntries(
     APPS.map((app) => [app, Array.from({ length: count(app) }, (_, index) => byReplica(app, index))]),
   ) as Record<PerchApp, ServiceProcess[]>;
@@ -128,10 +158,12 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   // The ingestor last: everything downstream is listening before the first tweet is read. The replicas of one app
   // start together, as a rollout would start them.
   const order: PerchApp[] = ['router', 'classifier', 'gateway', 'ingestor'];
-  const all = order.flatMap((app) => replicaServices[app]);
+  // The workers beside the edges: both read what the router publishes, and the edges' commands need a worker.
+  const group = (app: PerchApp): ServiceProcess[] => (app === 'gateway' ? [...gatewayWorkers, ...replicaServices.gateway] : replicaServices[app]);
+  const all = order.flatMap(group);
   try {
     for (const app of order) {
-      const started = await Promise.allSettled(replicaServices[app].map((service) => service.start()));
+      const started = await Promise.allSettled(group(app).map((service) => service.start()));
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
     }
@@ -148,8 +180,11 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
     replicaServices,
     replicaPorts,
     replicaInternalPorts,
+    gatewayWorkers,
+    gatewayWorkerPorts: workerPorts.map(({ port }) => port),
+    gatewayWorkerInternalPorts: workerPorts.map(({ internal }) => internal),
     stop: async () => {
-      for (const app of [...order].reverse()) await Promise.all(replicaServices[app].map((service) => service.stop()));
+      for (const app of [...order].reverse()) await Promise.all(group(app).map((service) => service.stop()));
     },
   };
 }
