@@ -6,6 +6,7 @@ import {
   DEFAULT_KEY_CONCURRENCY,
   type EventBus,
   KafkaTransport,
+  type KafkaTransportOptions,
   startEventBus,
   type Transport,
   withNamespace,
@@ -110,8 +111,9 @@ export interface KafkaBus {
   transport: Transport;
 }
 
-export async function connectKafkaBus(env: DistributedEnv, service: string, logger: Logger = createLogger(service)): Promise<KafkaBus> {
-  const kafka = new KafkaTransport({
+/** What a distributed app's KafkaTransport is made with: the environment's brokers, fetch limits (ADR 42) and security. */
+export function kafkaTransportOptionsOf(env: DistributedEnv, service: string, logger: Logger): KafkaTransportOptions {
+  return {
     brokers: env.KAFKA_BROKERS.split(','),
     clientId: `perch-${service}`,
     logger,
@@ -120,7 +122,11 @@ export async function connectKafkaBus(env: DistributedEnv, service: string, logg
     fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
     fetchMaxBytesPerPartition: env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     ...kafkaSecurityOptions(env),
-  });
+  };
+}
+
+export async function connectKafkaBus(env: DistributedEnv, service: string, logger: Logger = createLogger(service)): Promise<KafkaBus> {
+  const kafka = new KafkaTransport(kafkaTransportOptionsOf(env, service, logger));
   if (env.KAFKA_SASL_MECHANISM === 'plain' && env.KAFKA_SSL !== 'true') {
     logger.warn('KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true sends the Kafka password in clear text');
   }

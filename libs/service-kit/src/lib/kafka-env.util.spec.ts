@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError, loadConfig } from '@perch/platform';
+import { ConfigError, createLogger, loadConfig } from '@perch/platform';
 
-import { DistributedEnv } from './distributed-env.config';
+import { DistributedEnv, kafkaTransportOptionsOf } from './distributed-env.config';
 import { kafkaSecurityOptions } from './kafka-env.util';
 
 const BASE = { KAFKA_BROKERS: 'kafka-1:9093,kafka-2:9093' };
@@ -105,6 +105,28 @@ describe('Kafka security and replication settings', () => {
     for (const bad of ['0', '1023', '104857601', '2.5', 'lots']) {
       expect(problemsOf({ ...BASE, KAFKA_FETCH_MAX_BYTES: bad, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: bad })).toEqual(['KAFKA_FETCH_MAX_BYTES', 'KAFKA_FETCH_MAX_BYTES_PER_PARTITION']);
     }
+  });
+
+  it("hands the environment's fetch limits, brokers and security to the app's Kafka transport", () => {
+    const logger = createLogger('kafka-env-spec');
+    const env = loadConfig(DistributedEnv, {
+      ...BASE,
+      KAFKA_FETCH_MAX_BYTES: '1048576',
+      KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '65536',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'perch',
+      KAFKA_SASL_PASSWORD: 's3cret',
+      KAFKA_SSL: 'true',
+    });
+    expect(kafkaTransportOptionsOf(env, 'router', logger)).toMatchObject({
+      brokers: ['kafka-1:9093', 'kafka-2:9093'],
+      clientId: 'perch-router',
+      fetchMaxBytes: 1_048_576,
+      fetchMaxBytesPerPartition: 65_536,
+      sasl: { mechanism: 'scram-sha-256', username: 'perch', password: 's3cret' },
+      ssl: true,
+    });
+    expect(kafkaTransportOptionsOf(loadConfig(DistributedEnv, BASE), 'gateway', logger)).toMatchObject({ fetchMaxBytes: 262_144, fetchMaxBytesPerPartition: 32_768 });
   });
 
   it('refuses a min.insync.replicas above the replication factor', () => {
