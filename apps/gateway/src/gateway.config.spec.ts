@@ -147,6 +147,16 @@ describe('GatewayConfig: role', () => {
     expect(loadConfig(GatewayConfig, { ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_ROLE: 'worker' }).GATEWAY_ROLE).toBe('worker');
   });
 
+  it('lets a worker start without the token secret and the agents, which only edges need, and still checks a secret given', () => {
+    const { GATEWAY_AGENTS: _agents, ...withoutAgents } = BASE as Record<string, string>;
+    const worker = loadConfig(GatewayConfig, { ...withoutAgents, GATEWAY_ROLE: 'worker' });
+    expect([worker.GATEWAY_TOKEN_SECRET, worker.GATEWAY_AGENTS]).toEqual([undefined, undefined]);
+    expect(problemsOf({ ...withoutAgents, GATEWAY_ROLE: 'edge' })).toMatch(/GATEWAY_TOKEN_SECRET/);
+    expect(problemsOf({ ...withoutAgents, GATEWAY_ROLE: 'edge' })).toMatch(/GATEWAY_AGENTS/);
+    expect(problemsOf({ ...withoutAgents })).toMatch(/GATEWAY_TOKEN_SECRET/);
+    expect(problemsOf({ ...withoutAgents, GATEWAY_ROLE: 'worker', GATEWAY_TOKEN_SECRET: 'change-me' })).toMatch(/GATEWAY_TOKEN_SECRET/);
+  });
+
   it.each(['api', 'Edge', 'edge,worker'])('refuses GATEWAY_ROLE=%s at start-up, naming the roles', (value) => {
     expect(problemsOf({ ...BASE, GATEWAY_TOKEN_SECRET: secret, GATEWAY_ROLE: value })).toMatch(/GATEWAY_ROLE must be one of all, edge, worker/);
   });

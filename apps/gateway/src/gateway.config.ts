@@ -26,15 +26,21 @@ export class GatewayConfig extends RedisEnv {
 
   /**
    * Signs agents' bearer tokens (HMAC), so whoever knows it can mint any agent's token: random, the same on every
-   * gateway replica. Known defaults and low-entropy values are refused.
+   * gateway replica. Known defaults and low-entropy values are refused. A worker (GATEWAY_ROLE=worker) signs no one in
+   * and needs none: least privilege, the secret stays with the edges; given one anyway, it is checked the same.
    */
+  @ValidateIf((env: GatewayConfig) => env.GATEWAY_ROLE !== 'worker' || env.GATEWAY_TOKEN_SECRET !== undefined)
   @IsStrongSecret()
-  GATEWAY_TOKEN_SECRET!: string;
+  GATEWAY_TOKEN_SECRET?: string;
 
-  /** JSON array of agents: [{"id":"alice","password":"…" | "passwordHash":"scrypt$…","capacity":2,"capacityByChannel"?:{"public":2,"dm":1},"skills":[]}]. */
+  /**
+   * JSON array of agents: [{"id":"alice","password":"…" | "passwordHash":"scrypt$…","capacity":2,"capacityByChannel"?:{"public":2,"dm":1},"skills":[]}].
+   * Seeds the users table; a worker needs none ([] when unset there).
+   */
+  @ValidateIf((env: GatewayConfig) => env.GATEWAY_ROLE !== 'worker' || env.GATEWAY_AGENTS !== undefined)
   @IsString()
   @MinLength(2)
-  GATEWAY_AGENTS!: string;
+  GATEWAY_AGENTS?: string;
 
   /**
    * The router's skill catalog (same name, as the router has it): when set, an agent of GATEWAY_AGENTS with a skill

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 
+import { randomBytes } from 'node:crypto';
+
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
@@ -39,7 +41,9 @@ async function main(): Promise<void> {
   const logger = createLogger(SERVICE);
   logger.info({ role: config.GATEWAY_ROLE, replicaId: config.GATEWAY_REPLICA_ID }, 'gateway role');
   const skillCatalog = config.skillCatalog();
-  const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS, skillCatalog === undefined ? {} : { skillCatalog });
+  // Validation requires both everywhere but on a worker, which signs no one in: it gets no agents and a secret of its
+  // own that no token was ever made with.
+  const agents = await agentRecordsFromJson(config.GATEWAY_AGENTS ?? '[]', skillCatalog === undefined ? {} : { skillCatalog });
   const xApi = createOutboundXAdapter({ apiBaseUrl: config.X_API_BASE_URL });
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
       // GATEWAY_AGENTS seeds the users table (missing ids only); admins manage users over the API from then on.
       agents,
       users: new SqlUserStore({ sql: poolSqlClient(pool), schema }),
-      tokenSecret: config.GATEWAY_TOKEN_SECRET,
+      tokenSecret: config.GATEWAY_TOKEN_SECRET ?? randomBytes(32).toString('hex'),
       tokenTtlMs: config.GATEWAY_TOKEN_TTL_MS,
       signInFailures: new RedisSignInThrottleStore({ redis, keyPrefix: `perch:${redisNamespace(config, 'auth')}:` }),
       signInLimits: {

@@ -134,14 +134,15 @@ export async function startPerchCluster(options: PerchClusterOptions): Promise<P
   if (!Number.isInteger(workers) || workers < 0) throw new Error(`gatewayWorkers must be a whole number ≥ 0 (got ${workers})`);
   if (workers > 0) own.gateway['GATEWAY_ROLE'] = 'edge';
   const workerPorts = await Promise.all(Array.from({ length: workers }, async () => ({ port: await freePort(), internal: await freePort() })));
+  // Least privilege: a worker signs no one in, so it gets neither the token secret nor the agents (it must start without).
+  const { GATEWAY_TOKEN_SECRET: _secret, GATEWAY_AGENTS: _agents, ...workerEnv } = { ...own.gateway, ...(options.env?.gateway ?? {}) };
   const gatewayWorkers = workerPorts.map(
     ({ port, internal }, index) =>
       new ServiceProcess({
         app: 'gateway',
         env: {
           ...common,
-          ...own.gateway,
-          ...(options.env?.gateway ?? {}),
+          ...workerEnv,
           GATEWAY_ROLE: 'worker',
           HTTP_PORT: String(port),
           INTERNAL_HTTP_PORT: String(internal),
