@@ -34,10 +34,10 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 start() {
-  local name=$1 port=$2 internal=$(($2 + 1000))
+  local name=$1 port=$2 internal=$(($2 + 1000)) log=${3:-$1}
   # Each app's /metrics (and the gateway's /api/docs) is on its internal port, never on the agents' one.
   # run-app.sh: the apps' runtime settings (tools/runtime/app-runtime.env), as in the image.
-  HTTP_PORT=$port INTERNAL_HTTP_PORT=$internal sh tools/runtime/run-app.sh "$name" > "tmp/distributed-logs/$name.log" 2>&1 &
+  HTTP_PORT=$port INTERNAL_HTTP_PORT=$internal sh tools/runtime/run-app.sh "$name" > "tmp/distributed-logs/$log.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
     if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "  $name up on :$port (metrics: http://127.0.0.1:$internal/metrics)"; return; fi
@@ -53,7 +53,17 @@ for _ in $(seq 1 50); do curl -fs http://127.0.0.1:4010/admin/stats >/dev/null 2
 echo "  x-simulator up on :4010"
 start router 3103
 start classifier 3102
-start gateway 3000
+# GATEWAY_WORKERS=N (default 0): the gateway as an edge on :3000 beside N workers on :3200… (ADR 43). Workers sign no
+# one in, so they get neither the token secret nor the agents.
+gateway_workers=${GATEWAY_WORKERS:-0}
+if [[ "$gateway_workers" -gt 0 ]]; then
+  for i in $(seq 1 "$gateway_workers"); do
+    GATEWAY_ROLE=worker GATEWAY_TOKEN_SECRET= GATEWAY_AGENTS= start gateway $((3199 + i)) "gateway-worker-$i"
+  done
+  GATEWAY_ROLE=edge start gateway 3000
+else
+  start gateway 3000
+fi
 start ingestor 3101
 
 echo
