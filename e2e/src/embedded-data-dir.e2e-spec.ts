@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, ServiceProcess } from '@perch/testing';
+import { freePort, ServiceProcess, waitFor } from '@perch/testing';
 
 import { AgentDesk } from './support/agent-desk.fixtures';
 import { SimulatorAdmin } from './support/simulator-admin.fixtures';
@@ -103,7 +103,11 @@ describe('embedded mode: the data folder', () => {
     await alice.ready();
     const tweet = await simulator.tweet('restart_cust', '@acme_support my parcel is lost, please help');
     const interactionId = await alice.accept(tweet.id);
-    expect((await alice.api('GET', '/api/interactions')).body).toEqual([expect.objectContaining({ id: interactionId, state: 'active' })]);
+    // The list is the projection's, a few ms behind the socket: wait until it says active, as her desk would show.
+    await waitFor('the accepted interaction on her list', async () => {
+      const listed = (await alice.api('GET', '/api/interactions')).body as { id: string; state: string }[];
+      return listed.some((view) => view.id === interactionId && view.state === 'active') ? true : undefined;
+    });
     await alice.close();
     await perch?.stop();
 
