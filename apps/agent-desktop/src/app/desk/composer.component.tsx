@@ -163,7 +163,7 @@ export function Composer({ view }: { view: InteractionView }): ReactNode {
         rows={3}
         data-testid="reply-text"
         aria-describedby="reply-counter reply-error"
-        placeholder={dm ? 'Write your direct message…' : 'Write your reply…'}
+        placeholder={dmBlocked ? 'X will not deliver a DM from the brand to this customer' : dm ? 'Write your direct message…' : 'Write your reply…'}
         value={text}
         disabled={completed || dmBlocked}
         onChange={(e) => {
