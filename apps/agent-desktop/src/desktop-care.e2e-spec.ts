@@ -276,9 +276,14 @@ describe('Agent desktop: caring for the customer', () => {
     const mention = '@dana_flies we are on your courier case: follow us and we will DM you the details';
     await page.getByTestId('new-post-text').fill(mention);
     await page.getByTestId('new-post-send').click();
-    await waitFor('the mention posted on X', async () =>
-      (await admin<{ tweets: AdminTweetView[] }>('GET', `/admin/accounts/${BRAND.username}/tweets`)).tweets.some((t) => t.text === mention) ? true : undefined,
+    const posted = await waitFor('the mention posted on X', async () =>
+      (await admin<{ tweets: AdminTweetView[] }>('GET', `/admin/accounts/${BRAND.username}/tweets`)).tweets.find((t) => t.text === mention),
     );
+    // Posted from this conversation, so it is part of it: on the transcript with X's tweet id, as a reply would be.
+    const postEntry = page.locator('[data-testid="transcript-entry"][data-kind="agent-action"][data-action="post"]');
+    await page.locator(`[data-testid="transcript-entry"][data-action="post"][data-status="sent"][data-tweet-id="${posted.id}"]`).waitFor();
+    expect(await postEntry.count()).toBe(1);
+    expect(await postEntry.textContent()).toContain(mention);
 
     const history = page.getByTestId('customer-history');
     const earlier = history.locator(`[data-testid="history-item"][data-interaction-id="${firstId}"]`);

@@ -108,7 +108,13 @@ export function Composer({ view }: { view: InteractionView }): ReactNode {
       {dmBlocked && blockedUsername !== null && !completed && (
         <div className="channel-blocked" data-testid="dm-blocked">
           Instead, mention @{blockedUsername} in a new post, or reach them on another channel.{' '}
-          <NewPostButton label={`Mention @${blockedUsername} in a new post`} initialText={`@${blockedUsername} `} className="secondary" testId="dm-blocked-post" />
+          <NewPostButton
+            label={`Mention @${blockedUsername} in a new post`}
+            initialText={`@${blockedUsername} `}
+            className="secondary"
+            testId="dm-blocked-post"
+            interactionId={view.id}
+          />
         </div>
       )}
       <div className="reply-head">

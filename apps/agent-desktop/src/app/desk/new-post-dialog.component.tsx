@@ -8,16 +8,20 @@ import { composePost } from './composer.domain';
 import { currentView } from './desk-reducer.domain';
 import { useDesk } from './desk.hook';
 
-/** Where the button sits and what the post starts with: the menu's plain "New post", or e.g. a mention of a customer. */
+/**
+ * Where the button sits and what the post starts with: the menu's plain "New post", or e.g. a mention of a customer.
+ * With `interactionId` the post is recorded on that interaction's transcript, with X's answer, like a reply.
+ */
 export interface NewPostButtonProps {
   label?: string;
   initialText?: string;
   className?: string;
   testId?: string;
+  interactionId?: string;
 }
 
 /** "New post" in the agent's menu: a tweet from a brand account the agent may post from. */
-export function NewPostButton({ label = 'New post', initialText = '', className = 'topbar-action', testId = 'new-post-open' }: NewPostButtonProps = {}): ReactNode {
+export function NewPostButton({ label = 'New post', initialText = '', className = 'topbar-action', testId = 'new-post-open', interactionId }: NewPostButtonProps = {}): ReactNode {
   const { api } = useSession();
   const { state, actions } = useDesk();
   const [brands, setBrands] = useState<BrandAccountView[] | null>(null);
@@ -41,12 +45,23 @@ export function NewPostButton({ label = 'New post', initialText = '', className 
         {label}
       </button>
       {/* In the body: the button may sit inside another form (the composer's), and forms do not nest. */}
-      {open && brands && createPortal(<NewPostDialog brands={brands} preferred={currentView(state)?.brandAccountId} initialText={initialText} onClose={() => setOpen(false)} />, document.body)}
+      {open && brands && createPortal(
+          <NewPostDialog brands={brands} preferred={currentView(state)?.brandAccountId} initialText={initialText} interactionId={interactionId} onClose={() => setOpen(false)} />,
+          document.body,
+        )}
     </>
   );
 }
 
-function NewPostDialog({ brands, preferred, initialText, onClose }: { brands: BrandAccountView[]; preferred: string | undefined; initialText: string; onClose: () => void }): ReactNode {
+interface NewPostDialogProps {
+  brands: BrandAccountView[];
+  preferred: string | undefined;
+  initialText: string;
+  interactionId: string | undefined;
+  onClose: () => void;
+}
+
+function NewPostDialog({ brands, preferred, initialText, interactionId, onClose }: NewPostDialogProps): ReactNode {
   const { api } = useSession();
   const { actions } = useDesk();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -67,7 +82,8 @@ function NewPostDialog({ brands, preferred, initialText, onClose }: { brands: Br
     event.stopPropagation();
     setBusy(true);
     try {
-      const accepted = await api.post<ActionAccepted>('/api/posts', { brandAccountId: brand, text } satisfies NewPostRequest);
+      const request: NewPostRequest = interactionId === undefined ? { brandAccountId: brand, text } : { brandAccountId: brand, text, interactionId };
+      const accepted = await api.post<ActionAccepted>('/api/posts', request);
       actions.notify('Posting…', 'pending', accepted.commandId);
       onClose();
     } catch (e) {
