@@ -29,7 +29,7 @@ import { join } from 'node:path';
 
 import { MAX_CHANNEL_CAPACITY } from '@perch/contracts';
 import { configureLogging, percentile } from '@perch/platform';
-import { freePort, type PerchApp, startPerchCluster } from '@perch/testing';
+import { deleteNamespaceKeys, deleteNamespaceTopics, dropNamespaceSchemas, freePort, type PerchApp, startPerchCluster } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 import { Redis } from 'ioredis';
 
@@ -37,8 +37,7 @@ import { benchLog, envInteger } from '../bench-env.util';
 import type { OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
 import { delayed, LoadWindow, SATURATION_LIMITS, saturated } from './load-window.util';
 import { nullGroupsByTopic } from './null-pipeline-topology.constants';
-import { deleteNamespaceTopics, measureNullPipeline } from './null-pipeline.util';
-import { deleteNamespaceKeys, dropNamespaceSchemas } from './run-cleanup.util';
+import { measureNullPipeline } from './null-pipeline.util';
 import {
   appProcesses,
   cpuBetween,

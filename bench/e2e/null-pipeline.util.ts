@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 
 import { topicDefinition, type TopicName } from '@perch/contracts';
 import { KafkaTransport, NamespacedTransport } from '@perch/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import { deleteNamespaceTopics } from '@perch/testing';
 
 import { stderrLogger } from './bench-logger.util';
 import type { NullForwarderData, NullForwarderReport } from './null-forwarder-thread.bench';
@@ -142,18 +142,3 @@ export async function measureNullPipeline(options: NullPipelineOptions): Promise
   }
 }
 
-/** Removes a run's topics and consumer groups. Best effort: leftovers cost disk, not correctness. */
-export async function deleteNamespaceTopics(brokers: string[], namespace: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'perch-bench-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
-  try {
-    await admin.connect();
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${namespace}.`));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } catch {
-    // see above
-  } finally {
-    await admin.disconnect();
-  }
-}

@@ -29,6 +29,15 @@ mkdir -p tmp/distributed-logs
 
 if [[ "$KAFKA_BROKERS" == "127.0.0.1:9092" ]]; then bash tools/kafka/start.sh; fi
 
+# The X simulator below starts empty on every run, so each run gets a namespace of its own: a previous run's queued
+# interactions would be offered again and point at tweets this X never had (replies refused as "deleted"). The
+# previous runs' dev-* namespaces (topics, Redis keys, schemas) are removed first. A PERCH_NAMESPACE you set is kept.
+if [[ -z "${PERCH_NAMESPACE:-}" ]]; then
+  export PERCH_NAMESPACE="dev-$(date +%s)"
+  node dist/libs/testing/src/cli/remove-namespaces.cli.js dev- --keep "$PERCH_NAMESPACE"
+fi
+echo "  namespace $PERCH_NAMESPACE"
+
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

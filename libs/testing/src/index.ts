@@ -13,3 +13,4 @@ export * from './lib/memory-bus.fixtures';
 export * from './lib/postgres-schema.fixtures';
 export * from './lib/kafka-topics.fixtures';
 export * from './lib/config-problems.fixtures';
+export * from './lib/namespace-cleanup.util';

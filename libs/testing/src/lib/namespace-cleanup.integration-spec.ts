@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+import { serviceEnv } from './service-env.util';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+
+import { deleteNamespaceKeys, deleteNamespaceTopics, dropNamespaceSchemas, removeNamespaces } from './namespace-cleanup.util';
+
+describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () => {
+  const env = serviceEnv();
+  const stamp = randomUUID().slice(0, 8);
+  const mine = `bench-${stamp}`;
+  const other = `bench-${stamp}0`;
+  let redis: Redis;
+  let pg: Client;
+
+  const schemas = async (): Promise<string[]> =>
+    (await pg.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE $1 ORDER BY 1`, [`%_bench_${stamp}%`])).rows.map(
+      (row) => row.name,
+    );
+
+  beforeAll(async () => {
+    redis = new Redis(env.redisUrl);
+    pg = new Client({ connectionString: env.databaseUrl });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await dropNamespaceSchemas(env.databaseUrl, other);
+    await deleteNamespaceKeys(redis, other);
+    await redis.quit();
+    await pg.end();
+  });
+
+  it("removes only its own namespace's schemas and Redis keys, leaving another run's that shares the prefix", async () => {
+    const suffix = (ns: string): string => ns.replace(/-/g, '_');
+    for (const ns of [mine, other]) {
+      await pg.query(`CREATE SCHEMA "perch_${suffix(ns)}"`);
+      await pg.query(`CREATE TABLE "perch_${suffix(ns)}".t (id int)`);
+      await redis.set(`perch:{${ns}-default}:agent:a1`, '1');
+      await redis.set(`perch:${ns}-ingest:seen`, '1');
+    }
+
+    expect(await deleteNamespaceKeys(redis, mine)).toBe(2);
+    expect(await dropNamespaceSchemas(env.databaseUrl, mine)).toEqual([`perch_${suffix(mine)}`]);
+
+    expect(await schemas()).toEqual([`perch_${suffix(other)}`]);
+    expect(await redis.exists(`perch:{${mine}-default}:agent:a1`, `perch:${mine}-ingest:seen`)).toBe(0);
+    expect(await redis.exists(`perch:{${other}-default}:agent:a1`, `perch:${other}-ingest:seen`)).toBe(2);
+  });
+  it('removes every namespace of a throwaway prefix but the one kept, on the broker too, and nothing of another prefix', async () => {
+    const prefix = `dev${stamp}-`;
+    const [old1, old2, current] = [`${prefix}1`, `${prefix}2`, `${prefix}3`];
+    const unrelated = `keep${stamp}-1`;
+    const brokers = env.kafkaBrokers.split(',');
+    const admin = new Kafka({ clientId: 'namespace-cleanup-spec', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [old1, old2, current, unrelated].map((ns) => ({ topic: `${ns}.x.inbound.received.v1`, numPartitions: 1 })), waitForLeaders: true });
+      for (const ns of [old1, old2, current, unrelated]) {
+        await pg.query(`CREATE SCHEMA "perch_${ns.replace(/-/g, '_')}"`);
+        await redis.set(`perch:{${ns}-default}:agent:a1`, '1');
+      }
+
+      const removed = await removeNamespaces({ brokers, redisUrl: env.redisUrl, databaseUrl: env.databaseUrl }, prefix, [current]);
+
+      expect(removed).toEqual([
+        { namespace: old1, topics: 1, redisKeys: 1, schemas: 1 },
+        { namespace: old2, topics: 1, redisKeys: 1, schemas: 1 },
+      ]);
+      const topics = await admin.listTopics();
+      expect([old1, old2, current, unrelated].map((ns) => topics.includes(`${ns}.x.inbound.received.v1`))).toEqual([false, false, true, true]);
+      expect(await redis.exists(...[old1, old2, current, unrelated].map((ns) => `perch:{${ns}-default}:agent:a1`))).toBe(2);
+      const left = (await pg.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE $1 OR nspname LIKE $2 ORDER BY 1`, [`%_dev${stamp}_%`, `%_keep${stamp}_%`])).rows;
+      expect(left.map((row) => row.name)).toEqual([`perch_${current.replace(/-/g, '_')}`, `perch_${unrelated.replace(/-/g, '_')}`]);
+    } finally {
+      for (const ns of [current, unrelated]) {
+        await deleteNamespaceTopics(brokers, ns);
+        await dropNamespaceSchemas(env.databaseUrl, ns);
+        await deleteNamespaceKeys(redis, ns);
+      }
+      await admin.disconnect();
+    }
+  });
+
+  it('refuses a prefix too short to be a throwaway one, before touching anything', async () => {
+    await expect(removeNamespaces({ brokers: env.kafkaBrokers.split(','), redisUrl: env.redisUrl, databaseUrl: env.databaseUrl }, 'd')).rejects.toThrow(/refusing/);
+  });
+});
