@@ -284,6 +284,8 @@ describe('Agent desktop: caring for the customer', () => {
     await page.locator(`[data-testid="transcript-entry"][data-action="post"][data-status="sent"][data-tweet-id="${posted.id}"]`).waitFor();
     expect(await postEntry.count()).toBe(1);
     expect(await postEntry.textContent()).toContain(mention);
+    // Its "Posting…" goes once X answered, the transcript saying how it went (well before notices leave on their own, 6 s).
+    await waitFor('the Posting… notice gone', async () => (await page.getByTestId('notices').getByText('Posting…').count()) === 0, 2_000);
 
     const history = page.getByTestId('customer-history');
     const earlier = history.locator(`[data-testid="history-item"][data-interaction-id="${firstId}"]`);

@@ -143,13 +143,14 @@ export function AgentDeskPage(): ReactNode {
   const onActionOutcome = useCallback(
     (message: ActionOutcomeMessage) => {
       const entry = message.entry;
+      // X answered: the action's "Posting…" goes, whether the transcript or a notice of its own now says how it went.
+      for (const notice of latest.current.notices) if (notice.commandId === entry.commandId) dispatch({ type: 'notice-gone', id: notice.id });
       if (message.interactionId) {
         dispatch({ type: 'entry', interactionId: message.interactionId, entry });
         if ((entry.action === 'follow' || entry.action === 'unfollow') && entry.status !== 'waiting') void loadProfile(message.interactionId, true);
         return;
       }
-      // A post made outside any interaction is announced on its own, replacing its "Posting…".
-      for (const notice of latest.current.notices) if (notice.commandId === entry.commandId) dispatch({ type: 'notice-gone', id: notice.id });
+      // A post made outside any interaction is announced on its own.
       if (entry.status === 'waiting') notify(`Post waiting for X: trying again at ${new Date(entry.retryAt ?? Date.now()).toLocaleTimeString()}`, 'pending');
       else notify(entry.status === 'sent' ? `Posted on X (tweet ${entry.tweetId})` : `Post not published: ${entry.failure?.detail ?? 'X refused it'}`, entry.status === 'sent' ? 'sent' : 'failed');
     },
