@@ -33,7 +33,7 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
     await pg.end();
   });
 
-  it("removes only its own namespace's schemas and Redis keys, leaving another run's that shares the prefix", async () => {
+  it("removes only its own namespace's schemas and Redis keys, leaving another's that shares the prefix or ends with its name", async () => {
     const suffix = (ns: string): string => ns.replace(/-/g, '_');
     for (const ns of [mine, other]) {
       await pg.query(`CREATE SCHEMA "perch_${suffix(ns)}"`);
@@ -42,23 +42,30 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
       await redis.set(`perch:${ns}-ingest:seen`, '1');
     }
 
+    // A namespace whose name ends with this one's ("x" + mine) is another namespace.
+    await redis.set(`perch:{x${mine}-default}:agent:a1`, '1');
+
     expect(await deleteNamespaceKeys(redis, mine)).toBe(2);
+    expect(await redis.exists(`perch:{x${mine}-default}:agent:a1`)).toBe(1);
+    await redis.del(`perch:{x${mine}-default}:agent:a1`);
     expect(await dropNamespaceSchemas(env.databaseUrl, mine)).toEqual([`perch_${suffix(mine)}`]);
 
     expect(await schemas()).toEqual([`perch_${suffix(other)}`]);
     expect(await redis.exists(`perch:{${mine}-default}:agent:a1`, `perch:${mine}-ingest:seen`)).toBe(0);
     expect(await redis.exists(`perch:{${other}-default}:agent:a1`, `perch:${other}-ingest:seen`)).toBe(2);
   });
-  it('removes every namespace of a throwaway prefix but the one kept, on the broker too, and nothing of another prefix', async () => {
+  it('removes every throwaway namespace (prefix and a time) but the one kept, on the broker too, and neither a chosen name nor another prefix', async () => {
     const prefix = `dev${stamp}-`;
     const [old1, old2, current] = [`${prefix}1`, `${prefix}2`, `${prefix}3`];
     const unrelated = `keep${stamp}-1`;
+    // Named by a person with the same prefix: not a throwaway run's, so never removed.
+    const chosen = `${prefix}team`;
     const brokers = env.kafkaBrokers.split(',');
     const admin = new Kafka({ clientId: 'namespace-cleanup-spec', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [old1, old2, current, unrelated].map((ns) => ({ topic: `${ns}.x.inbound.received.v1`, numPartitions: 1 })), waitForLeaders: true });
-      for (const ns of [old1, old2, current, unrelated]) {
+      await admin.createTopics({ topics: [old1, old2, current, unrelated, chosen].map((ns) => ({ topic: `${ns}.x.inbound.received.v1`, numPartitions: 1 })), waitForLeaders: true });
+      for (const ns of [old1, old2, current, unrelated, chosen]) {
         await pg.query(`CREATE SCHEMA "perch_${ns.replace(/-/g, '_')}"`);
         await redis.set(`perch:{${ns}-default}:agent:a1`, '1');
       }
@@ -70,12 +77,12 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
         { namespace: old2, topics: 1, redisKeys: 1, schemas: 1 },
       ]);
       const topics = await admin.listTopics();
-      expect([old1, old2, current, unrelated].map((ns) => topics.includes(`${ns}.x.inbound.received.v1`))).toEqual([false, false, true, true]);
-      expect(await redis.exists(...[old1, old2, current, unrelated].map((ns) => `perch:{${ns}-default}:agent:a1`))).toBe(2);
+      expect([old1, old2, current, unrelated, chosen].map((ns) => topics.includes(`${ns}.x.inbound.received.v1`))).toEqual([false, false, true, true, true]);
+      expect(await redis.exists(...[old1, old2, current, unrelated, chosen].map((ns) => `perch:{${ns}-default}:agent:a1`))).toBe(3);
       const left = (await pg.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE $1 OR nspname LIKE $2 ORDER BY 1`, [`%_dev${stamp}_%`, `%_keep${stamp}_%`])).rows;
-      expect(left.map((row) => row.name)).toEqual([`perch_${current.replace(/-/g, '_')}`, `perch_${unrelated.replace(/-/g, '_')}`]);
+      expect(left.map((row) => row.name)).toEqual([current, chosen, unrelated].map((ns) => `perch_${ns.replace(/-/g, '_')}`));
     } finally {
-      for (const ns of [current, unrelated]) {
+      for (const ns of [current, unrelated, chosen]) {
         await deleteNamespaceTopics(brokers, ns);
         await dropNamespaceSchemas(env.databaseUrl, ns);
         await deleteNamespaceKeys(redis, ns);

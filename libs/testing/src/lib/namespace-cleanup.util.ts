@@ -27,9 +27,12 @@ export async function dropNamespaceSchemas(databaseUrl: string, namespace: strin
   }
 }
 
-/** Deletes the run's Redis keys: every app's prefix holds `<namespace>-`. */
+/**
+ * Deletes the run's Redis keys: every app's prefix holds `<namespace>-` right after `{` or `:`
+ * (`perch:{<namespace>-default}:…`, `perch:<namespace>-ingest:…`), so "mydev-1" is not taken for "dev-1".
+ */
 export async function deleteNamespaceKeys(redis: Redis, namespace: string): Promise<number> {
-  const pattern = `*${namespace.replace(/[*?[\]\\]/g, '\\$&')}-*`;
+  const pattern = `*[{:]${namespace.replace(/[*?[\]\\]/g, '\\$&')}-*`;
   let deleted = 0;
   try {
     let cursor = '0';
@@ -61,13 +64,16 @@ export async function deleteNamespaceTopics(brokers: readonly string[], namespac
   }
 }
 
-/** The namespaces starting with `prefix` that own a topic on the broker (a topic is `<namespace>.<name>`). */
+/**
+ * The namespaces that own a topic on the broker (a topic is `<namespace>.<name>`) and are `prefix` followed by digits
+ * only: the shape start:distributed gives its runs (`dev-<time>`), never a name a person chose, such as "dev-team".
+ */
 export async function namespacesOnBroker(brokers: readonly string[], prefix: string): Promise<string[]> {
   const admin = new Kafka({ clientId: 'perch-namespace-cleanup', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
     const found = (await admin.listTopics()).filter((t) => t.startsWith(prefix) && t.includes('.')).map((t) => t.slice(0, t.indexOf('.')));
-    return [...new Set(found)].sort();
+    return [...new Set(found)].filter((namespace) => /^\d+$/.test(namespace.slice(prefix.length))).sort();
   } finally {
     await admin.disconnect();
   }
@@ -87,8 +93,8 @@ export interface RemovedNamespace {
 }
 
 /**
- * Removes every namespace starting with `prefix` found on the broker, except `keep`: their topics and groups, Redis
- * keys and schemas. `prefix` must be one a person chose for throwaway runs (`dev-`): nothing else is looked at.
+ * Removes every throwaway namespace `<prefix><digits>` found on the broker, except `keep`: their Redis keys, schemas,
+ * and last their topics and groups, so a removal cut short is found again by the next one.
  */
 export async function removeNamespaces(infrastructure: NamespaceInfrastructure, prefix: string, keep: readonly string[] = []): Promise<RemovedNamespace[]> {
   if (prefix.length < 2) throw new Error(`refusing to remove namespaces by the prefix "${prefix}": name a throwaway prefix such as "dev-"`);
