@@ -327,12 +327,7 @@ async function main(): Promise<void> {
     const firstCreated = Math.min(...delivered.map((d) => d.created));
     const lastDelivered = Math.max(...got.map((d) => d.offer.deliveredAt));
     const perSecond = got.length > 0 ? (got.length * 1000) / Math.max(1, lastDelivered - firstCreated) : 0;
-    const messagesPerTweet = Object.fromEntries(
-      Object.entries(producedAfter)
-        .filter(([topic]) => !topic.endsWith('.dlq'))
-        .map(([topic, n]) => [topic, round((n - (producedBefore[topic] ?? 0)) / Math.max(1, tweets.length), 2)])
-        .filter(([, n]) => (n as number) > 0),
-    );
+    const messagesPerTweet = messagesPerTweetBetween(producedBefore, producedAfter, tweets.length);
     const offerLatency = latencySummary(latencies, delivered.length - got.length);
     const report: PhaseReport = {
       tweets: tweets.length,
@@ -358,6 +353,7 @@ async function main(): Promise<void> {
   /** Full-loop phase: agents accept, reply and finish at once; a tweet is handled once X holds the reply and its interaction is completed. */
   const handledPhase = async (name: string, rate: number, count: number, capMs: number) => {
     await swarm.setMode('reply');
+    const producedBefore = (await probe.probe()).producedByTopic;
     const cpuBefore = await snapshot(sources);
     await openWindows();
     memory.active = true;
@@ -391,6 +387,8 @@ async function main(): Promise<void> {
       handledAtIdle,
       repliesHeldByX: tweets.filter((id) => repliedAt.has(id)).length,
       complete,
+      // The whole loop's fan-out: offers, the agents' commands, replies and X's answers, completions.
+      messagesPerTweet: messagesPerTweetBetween(producedBefore, idle.last.producedByTopic, tweets.length),
       elapsedMs: endedAt - startedAt,
       tweetsPerSecond: round((within.length * 1000) / Math.max(1, lastHandled - firstCreated)),
       idle: idleReport(idle),
@@ -533,6 +531,16 @@ async function main(): Promise<void> {
       `shutdown errors ${logs.duringShutdown}`,
   );
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Messages produced per tweet of a phase on each topic (dead letters aside), from the broker's offsets before and after. */
+function messagesPerTweetBetween(before: Record<string, number>, after: Record<string, number>, tweets: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .filter(([topic]) => !topic.endsWith('.dlq'))
+      .map(([topic, n]): [string, number] => [topic, round((n - (before[topic] ?? 0)) / Math.max(1, tweets), 2)])
+      .filter(([, n]) => n > 0),
+  );
 }
 
 function latencySummary(sorted: number[], censored: number): { p50: number; p95: number; p99: number; samples: number; undelivered: number } {
