@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
+import { deleteTopicsWithPrefix } from './kafka-topics.fixtures';
+
 // What a PERCH_NAMESPACE holds on shared infrastructure: topics and consumer groups (`<namespace>.` on Kafka), Redis
 // keys (`<namespace>-` in every app's prefix) and PostgreSQL schemas (`_<namespace>` ending their name). A benchmark
 // run leaves about 150 MB in PostgreSQL and 70,000 Redis keys, and every namespace adds its partitions to the broker:
@@ -47,21 +49,19 @@ export async function deleteNamespaceKeys(redis: Redis, namespace: string): Prom
   return deleted;
 }
 
-/** Removes a namespace's topics and consumer groups. */
+/** Removes a namespace's consumer groups, then its topics (deleteTopicsWithPrefix). */
 export async function deleteNamespaceTopics(brokers: readonly string[], namespace: string): Promise<string[]> {
   const admin = new Kafka({ clientId: 'perch-namespace-cleanup', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${namespace}.`));
     if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    return topics;
   } catch {
-    return [];
+    // see above: the topics are still worth removing
   } finally {
     await admin.disconnect();
   }
+  return deleteTopicsWithPrefix(brokers, `${namespace}.`, 'perch-namespace-cleanup').catch(() => []);
 }
 
 /**
