@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   // Reconnects on its own after a PostgreSQL restart; an idle client's lost connection is logged, not a crash.
   const pool = createPgPool({ connectionString: config.DATABASE_URL, max: 10, logger });
   const schema = gatewayDbSchema(config);
-  // The schema's migrations first (umzug; replicas starting together wait on an advisory lock, the second applies none).
+  // The schema's migrations first (replicas starting together wait on an advisory lock, the second applies none).
   const migrated = await runSqlMigrations(poolSqlClient(pool), { schema, migrations: GATEWAY_MIGRATIONS });
   logger.info({ schema, applied: migrated.applied }, 'database schema migrated');
   const interactionStore = new PostgresInteractionStore({ pool, schema, logger });

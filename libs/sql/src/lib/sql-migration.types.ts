@@ -18,6 +18,4 @@ export interface SqlMigration {
   /** `NNNN-kebab-name`, unique across libraries: the order they run in, and the row that says it ran. */
   name: string;
   up(context: SqlMigrationContext): Promise<void>;
-  /** Optional undo, for development only (the apps never run down). */
-  down?(context: SqlMigrationContext): Promise<void>;
 }

@@ -1,5 +1,3 @@
-import { Umzug, type UmzugStorage } from 'umzug';
-
 import { type SqlClient } from './sql-client.port';
 import { type SqlMigration, type SqlMigrationContext } from './sql-migration.types';
 
@@ -22,8 +20,9 @@ export interface SqlMigrationRun {
 }
 
 /**
- * Applies the pending migrations in name order with umzug, over the SqlClient port, so the same migrations run on
- * PostgreSQL (pg pool) and PGlite (embedded). All of one run share one transaction that first takes a
+ * Applies the pending migrations in name order over the SqlClient port, so the same migrations run on PostgreSQL
+ * (pg pool) and PGlite (embedded). No migration library: umzug's entry point loads its CLI (180 modules, 4 MB of heap
+ * in every gateway for a loop run once at start-up; ADR 20 amendment). All of one run share one transaction that first takes a
  * transaction-scoped advisory lock on the schema: replicas starting together wait for each other, the second sees the
  * first's rows and applies nothing, and a failing migration leaves the schema as it was (PostgreSQL's DDL is
  * transactional). Throws on a malformed or duplicate name before touching the database.
@@ -39,19 +38,21 @@ export async function runSqlMigrations(sql: SqlClient, options: SqlMigratorOptio
       `CREATE TABLE IF NOT EXISTS "${schema}".${MIGRATIONS_TABLE} (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const context: SqlMigrationContext = { sql: tx, schema };
-    const umzug = new Umzug<SqlMigrationContext>({
-      migrations: migrations.map((migration) => ({
-        name: migration.name,
-        up: ({ context: ctx }) => migration.up(ctx),
-        ...(migration.down === undefined ? {} : { down: ({ context: ctx }) => (migration.down as NonNullable<SqlMigration['down']>)(ctx) }),
-      })),
-      context,
-      storage: sqlMigrationStorage(tx, schema),
-      logger: undefined,
-    });
-    const applied = await umzug.up();
-    for (const { name } of applied) options.onApplied?.(name);
-    return { applied: applied.map(({ name }) => name) };
+    const table = `"${schema}".${MIGRATIONS_TABLE}`;
+    const done = new Set((await tx.query<{ name: string }>(`SELECT name FROM ${table}`)).map((row) => row.name));
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.name)) continue;
+      try {
+        await migration.up(context);
+      } catch (error) {
+        throw new Error(`Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      await tx.query(`INSERT INTO ${table} (name) VALUES ($1)`, [migration.name]);
+      applied.push(migration.name);
+    }
+    for (const name of applied) options.onApplied?.(name);
+    return { applied };
   });
 }
 
@@ -78,19 +79,4 @@ function sortedMigrations(migrations: readonly SqlMigration[]): SqlMigration[] {
     numbers.set(number, name);
   }
   return [...migrations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-function sqlMigrationStorage(tx: SqlClient, schema: string): UmzugStorage<SqlMigrationContext> {
-  const table = `"${schema}".${MIGRATIONS_TABLE}`;
-  return {
-    async logMigration({ name }) {
-      await tx.query(`INSERT INTO ${table} (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
-    },
-    async unlogMigration({ name }) {
-      await tx.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
-    },
-    async executed() {
-      return (await tx.query<{ name: string }>(`SELECT name FROM ${table} ORDER BY name`)).map((row) => row.name);
-    },
-  };
 }

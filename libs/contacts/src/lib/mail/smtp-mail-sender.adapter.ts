@@ -1,5 +1,5 @@
 import { ConflictError, RetryableError } from '@perch/platform';
-import { createTransport, type Transporter } from 'nodemailer';
+import { type Transporter } from 'nodemailer';
 
 import { ContactErrorCode } from '../contacts.errors';
 import { type MailRoutes, mailRouteFor } from './mail-routes.util';
@@ -24,7 +24,7 @@ export class SmtpMailSender implements MailSender {
       throw new ConflictError<ContactErrorCode>(`No mail transport is configured for @${mail.brand} (SMTP_URL and SMTP_FROM, or SMTP_BRANDS)`, ContactErrorCode.MailNotConfigured);
     }
     try {
-      const info = await this.transport(route.url).sendMail({
+      const info = await (await this.transport(route.url)).sendMail({
         from: route.from,
         to: mail.to,
         subject: mail.subject,
@@ -42,10 +42,13 @@ export class SmtpMailSender implements MailSender {
     this.transports.clear();
   }
 
-  private transport(url: string): Transporter {
+  /** nodemailer is loaded with the first mail: most gateways never send one, and it is 2 MB of heap (ADR 20 amendment). */
+  private async transport(url: string): Promise<Transporter> {
     let transport = this.transports.get(url);
     if (!transport) {
-      transport = createTransport(url);
+      const { createTransport } = await import('nodemailer');
+      // Checked again: another send may have made it while nodemailer loaded.
+      transport = this.transports.get(url) ?? createTransport(url);
       this.transports.set(url, transport);
     }
     return transport;

@@ -41,8 +41,4 @@ export const contactsMigration0100: SqlMigration = {
         PRIMARY KEY (agent_id, idempotency_key)
       )`);
   },
-  async down({ sql, schema }) {
-    await sql.query(`DROP TABLE IF EXISTS "${schema}".contact_outreach`);
-    await sql.query(`DROP TABLE IF EXISTS "${schema}".contacts`);
-  },
 };

@@ -17,9 +17,6 @@ const createNotes: SqlMigration = {
   up: async ({ sql, schema }) => {
     await sql.query(`CREATE TABLE "${schema}".notes (id text PRIMARY KEY, body text NOT NULL)`);
   },
-  down: async ({ sql, schema }) => {
-    await sql.query(`DROP TABLE "${schema}".notes`);
-  },
 };
 const seedNote: SqlMigration = {
   name: '0002-seed-note',
