@@ -6,8 +6,8 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/e2e'],
   testMatch: ['**/*.e2e-spec.ts'],
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.js',
+  globalSetup: '<rootDir>/libs/testing/src/e2e-global-setup.js',
+  globalTeardown: '<rootDir>/libs/testing/src/e2e-global-teardown.js',
   maxWorkers: 1,
   testTimeout: 180000,
 };

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
-import { deleteNamespaceKeys, deleteNamespaceTopics, dropNamespaceSchemas, removeNamespaces } from './namespace-cleanup.util';
+import { deleteNamespaceKeys, deleteNamespaceTopics, dropNamespaceSchemas, isE2eNamespaceOf, removeNamespaces, removeNamespacesWhere } from './namespace-cleanup.util';
 
 describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () => {
   const env = serviceEnv();
@@ -85,6 +85,33 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
       for (const ns of [current, unrelated, chosen]) {
         await deleteNamespaceTopics(brokers, ns);
         await dropNamespaceSchemas(env.databaseUrl, ns);
+        await deleteNamespaceKeys(redis, ns);
+      }
+      await admin.disconnect();
+    }
+  });
+
+  it("removes the namespaces an e2e run made (the e2e tier's teardown), and none made before it or named otherwise", async () => {
+    // A window far in the future, so no real e2e run's namespace on this broker falls in it.
+    const since = 4_000_000_000_000 + Number.parseInt(stamp, 16);
+    const [made, madeByStep, before, untimed] = [`e2e-${since + 10}`, `e2e-crash-after_publish-${since + 20}`, `e2e-${since - 5_000}`, `e2e-split-${stamp}`];
+    const all = [made, madeByStep, before, untimed];
+    const brokers = env.kafkaBrokers.split(',');
+    const admin = new Kafka({ clientId: 'namespace-cleanup-spec', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: all.map((ns) => ({ topic: `${ns}.x.inbound.received.v1`, numPartitions: 1 })), waitForLeaders: true });
+      for (const ns of all) await redis.set(`perch:{${ns}-default}:agent:a1`, '1');
+
+      const removed = await removeNamespacesWhere({ brokers, redisUrl: env.redisUrl, databaseUrl: env.databaseUrl }, (ns) => isE2eNamespaceOf(ns, since, since + 60_000));
+
+      expect(removed.map((r) => r.namespace)).toEqual([made, madeByStep]);
+      const topics = await admin.listTopics();
+      expect(all.map((ns) => topics.includes(`${ns}.x.inbound.received.v1`))).toEqual([false, false, true, true]);
+      expect(await redis.exists(...all.map((ns) => `perch:{${ns}-default}:agent:a1`))).toBe(2);
+    } finally {
+      for (const ns of all) {
+        await deleteNamespaceTopics(brokers, ns);
         await deleteNamespaceKeys(redis, ns);
       }
       await admin.disconnect();

@@ -64,19 +64,31 @@ export async function deleteNamespaceTopics(brokers: readonly string[], namespac
   return deleteTopicsWithPrefix(brokers, `${namespace}.`, 'perch-namespace-cleanup').catch(() => []);
 }
 
-/**
- * The namespaces that own a topic on the broker (a topic is `<namespace>.<name>`) and are `prefix` followed by digits
- * only: the shape start:distributed gives its runs (`dev-<time>`), never a name a person chose, such as "dev-team".
- */
-export async function namespacesOnBroker(brokers: readonly string[], prefix: string): Promise<string[]> {
+/** The namespaces that own a topic on the broker (a topic is `<namespace>.<name>`) and that `select` picks, sorted. */
+export async function namespacesOnBroker(brokers: readonly string[], select: (namespace: string) => boolean): Promise<string[]> {
   const admin = new Kafka({ clientId: 'perch-namespace-cleanup', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
-    const found = (await admin.listTopics()).filter((t) => t.startsWith(prefix) && t.includes('.')).map((t) => t.slice(0, t.indexOf('.')));
-    return [...new Set(found)].filter((namespace) => /^\d+$/.test(namespace.slice(prefix.length))).sort();
+    const found = (await admin.listTopics()).filter((t) => t.includes('.')).map((t) => t.slice(0, t.indexOf('.')));
+    return [...new Set(found)].filter(select).sort();
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * `prefix` followed by digits only: the shape start:distributed gives its runs (`dev-<time>`), never a name a person
+ * chose, such as "dev-team".
+ */
+export function isThrowawayNamespace(namespace: string, prefix: string): boolean {
+  return namespace.startsWith(prefix) && /^\d+$/.test(namespace.slice(prefix.length));
+}
+
+/** A namespace the e2e tier made (`e2e-<what>-<Date.now()>`, e2e/src) at a time within [since, until] (ms). */
+export function isE2eNamespaceOf(namespace: string, since: number, until: number): boolean {
+  const match = /^e2e-(?:[\w-]+-)?(\d{13})$/.exec(namespace);
+  const at = match ? Number(match[1]) : Number.NaN;
+  return at >= since && at <= until;
 }
 
 export interface NamespaceInfrastructure {
@@ -98,7 +110,12 @@ export interface RemovedNamespace {
  */
 export async function removeNamespaces(infrastructure: NamespaceInfrastructure, prefix: string, keep: readonly string[] = []): Promise<RemovedNamespace[]> {
   if (prefix.length < 2) throw new Error(`refusing to remove namespaces by the prefix "${prefix}": name a throwaway prefix such as "dev-"`);
-  const namespaces = (await namespacesOnBroker(infrastructure.brokers, prefix)).filter((namespace) => !keep.includes(namespace));
+  return removeNamespacesWhere(infrastructure, (namespace) => isThrowawayNamespace(namespace, prefix) && !keep.includes(namespace));
+}
+
+/** Removes what each namespace on the broker that `select` picks holds: Redis keys, schemas, and last its topics. */
+export async function removeNamespacesWhere(infrastructure: NamespaceInfrastructure, select: (namespace: string) => boolean): Promise<RemovedNamespace[]> {
+  const namespaces = await namespacesOnBroker(infrastructure.brokers, select);
   const redis = new Redis(infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const removed: RemovedNamespace[] = [];
   try {
