@@ -2,10 +2,24 @@ import { randomUUID } from 'node:crypto';
 
 import { serviceEnv } from './service-env.util';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
+import { waitFor } from './wait-for.util';
 import { deleteNamespaceKeys, deleteNamespaceTopics, dropNamespaceSchemas, isE2eNamespaceOf, removeNamespaces, removeNamespacesWhere } from './namespace-cleanup.util';
+
+/**
+ * Creates the topics and waits until the broker lists them (what the clean-up reads). Not `waitForLeaders`: kafkajs
+ * then reads metadata that may not know a new topic yet and fails ("does not host this topic-partition") while
+ * another suite creates and deletes topics on the same broker.
+ */
+async function createListedTopics(admin: Admin, topics: readonly string[]): Promise<void> {
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: false });
+  await waitFor('the new topics listed', async () => {
+    const listed = await admin.listTopics();
+    return topics.every((topic) => listed.includes(topic));
+  });
+}
 
 describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () => {
   const env = serviceEnv();
@@ -64,7 +78,7 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
     const admin = new Kafka({ clientId: 'namespace-cleanup-spec', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [old1, old2, current, unrelated, chosen].map((ns) => ({ topic: `${ns}.x.inbound.received.v1`, numPartitions: 1 })), waitForLeaders: true });
+      await createListedTopics(admin, [old1, old2, current, unrelated, chosen].map((ns) => `${ns}.x.inbound.received.v1`));
       for (const ns of [old1, old2, current, unrelated, chosen]) {
         await pg.query(`CREATE SCHEMA "perch_${ns.replace(/-/g, '_')}"`);
         await redis.set(`perch:{${ns}-default}:agent:a1`, '1');
@@ -76,7 +90,11 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
         { namespace: old1, topics: 1, redisKeys: 1, schemas: 1 },
         { namespace: old2, topics: 1, redisKeys: 1, schemas: 1 },
       ]);
-      const topics = await admin.listTopics();
+      // A deleted topic leaves the broker's metadata a moment after the deletion is acknowledged.
+      const topics = await waitFor('the removed namespaces\' topics gone', async () => {
+        const listed = await admin.listTopics();
+        return [old1, old2].some((ns) => listed.includes(`${ns}.x.inbound.received.v1`)) ? undefined : listed;
+      });
       expect([old1, old2, current, unrelated, chosen].map((ns) => topics.includes(`${ns}.x.inbound.received.v1`))).toEqual([false, false, true, true, true]);
       expect(await redis.exists(...[old1, old2, current, unrelated, chosen].map((ns) => `perch:{${ns}-default}:agent:a1`))).toBe(3);
       const left = (await pg.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE $1 OR nspname LIKE $2 ORDER BY 1`, [`%_dev${stamp}_%`, `%_keep${stamp}_%`])).rows;
@@ -100,13 +118,16 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
     const admin = new Kafka({ clientId: 'namespace-cleanup-spec', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: all.map((ns) => ({ topic: `${ns}.x.inbound.received.v1`, numPartitions: 1 })), waitForLeaders: true });
+      await createListedTopics(admin, all.map((ns) => `${ns}.x.inbound.received.v1`));
       for (const ns of all) await redis.set(`perch:{${ns}-default}:agent:a1`, '1');
 
       const removed = await removeNamespacesWhere({ brokers, redisUrl: env.redisUrl, databaseUrl: env.databaseUrl }, (ns) => isE2eNamespaceOf(ns, since, since + 60_000));
 
       expect(removed.map((r) => r.namespace)).toEqual([made, madeByStep]);
-      const topics = await admin.listTopics();
+      const topics = await waitFor('the removed namespaces\' topics gone', async () => {
+        const listed = await admin.listTopics();
+        return [made, madeByStep].some((ns) => listed.includes(`${ns}.x.inbound.received.v1`)) ? undefined : listed;
+      });
       expect(all.map((ns) => topics.includes(`${ns}.x.inbound.received.v1`))).toEqual([false, false, true, true]);
       expect(await redis.exists(...all.map((ns) => `perch:{${ns}-default}:agent:a1`))).toBe(2);
     } finally {
