@@ -21,9 +21,9 @@ export interface SqlMigrationRun {
 
 /**
  * Applies the pending migrations in name order over the SqlClient port, so the same migrations run on PostgreSQL
- * (pg pool) and PGlite (embedded). No migration library: umzug's entry point loads its CLI (180 modules, 4 MB of heap
- * in every gateway for a loop run once at start-up; ADR 20 amendment). All of one run share one transaction that first takes a
- * transaction-scoped advisory lock on the schema: replicas starting together wait for each other, the second sees the
+ * (pg pool) and PGlite (embedded). No migration library: umzug's entry point loads its CLI (179 modules, 4 MB of heap
+ * in every gateway for a loop run once at start-up; ADR 20 amendment). All of one run share one transaction that
+ * first takes a transaction-scoped advisory lock on the schema: replicas starting together wait for each other, the second sees the
  * first's rows and applies nothing, and a failing migration leaves the schema as it was (PostgreSQL's DDL is
  * transactional). Throws on a malformed or duplicate name before touching the database.
  */
@@ -34,11 +34,9 @@ export async function runSqlMigrations(sql: SqlClient, options: SqlMigratorOptio
   return sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`perch-migrations:${schema}`]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await tx.query(
-      `CREATE TABLE IF NOT EXISTS "${schema}".${MIGRATIONS_TABLE} (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const context: SqlMigrationContext = { sql: tx, schema };
     const table = `"${schema}".${MIGRATIONS_TABLE}`;
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const context: SqlMigrationContext = { sql: tx, schema };
     const done = new Set((await tx.query<{ name: string }>(`SELECT name FROM ${table}`)).map((row) => row.name));
     const applied: string[] = [];
     for (const migration of migrations) {

@@ -69,14 +69,14 @@ export function describeSqlMigratorContract(name: string, factory: () => Promise
       expect(await harness.sql.query(`SELECT count(*)::int AS n FROM "${harness.schema}".notes`)).toEqual([{ n: 1 }]);
     });
 
-    it('leaves the schema as it was when a migration of the run fails', async () => {
+    it('leaves the schema as it was when a migration of the run fails, and says which one failed and why', async () => {
       const broken: SqlMigration = {
         name: '0003-broken',
         up: async ({ sql, schema }) => {
           await sql.query(`INSERT INTO "${schema}".no_such_table VALUES (1)`);
         },
       };
-      await expect(runSqlMigrations(harness.sql, { schema: harness.schema, migrations: [createNotes, seedNote, broken] })).rejects.toThrow(/0003-broken|no_such_table/);
+      await expect(runSqlMigrations(harness.sql, { schema: harness.schema, migrations: [createNotes, seedNote, broken] })).rejects.toThrow(/^Migration 0003-broken failed: .*no_such_table/);
       expect(await appliedSqlMigrations(harness.sql, harness.schema)).toEqual([]);
       const [table] = await harness.sql.query<{ exists: string | null }>('SELECT to_regclass($1)::text AS exists', [`"${harness.schema}".notes`]);
       expect(table?.exists).toBeNull();
