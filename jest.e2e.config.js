@@ -6,7 +6,7 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/e2e'],
   testMatch: ['**/*.e2e-spec.ts'],
-  globalSetup: '<rootDir>/libs/testing/src/e2e-global-setup.js',
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
   globalTeardown: '<rootDir>/libs/testing/src/e2e-global-teardown.js',
   maxWorkers: 1,
   testTimeout: 180000,

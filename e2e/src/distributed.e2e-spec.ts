@@ -11,7 +11,7 @@ import {
   type OutboundCompletedPayload,
   Topics,
 } from '@perch/contracts';
-import { EventTap, freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, type PerchCluster, ServiceProcess, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { runAgentJourney } from './support/agent-journey.fixtures';
@@ -30,7 +30,7 @@ describe('distributed mode', () => {
   let cluster: PerchCluster | undefined;
   let gatewayUrl = '';
   let simulatorUrl = '';
-  const namespace = `e2e-${Date.now()}`;
+  const namespace = e2eNamespace('distributed');
   // A reader of the apps' own topics, to follow one correlation id from the tweet to the reply.
   let tap: EventTap | undefined;
   const received: EventEnvelope<InboundReceivedPayload>[] = [];

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
+import { e2eNamespace, freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { AgentDesk } from './support/agent-desk.fixtures';
@@ -27,7 +27,7 @@ describe('distributed mode with the gateway split into an edge and a worker', ()
       kafkaBrokers,
       redisUrl,
       databaseUrl,
-      namespace: `e2e-split-${Date.now()}`,
+      namespace: e2eNamespace('split'),
       xApiBaseUrl: simulatorUrl,
       appBearer,
       brandTokens: `${brand}=${brandToken}`,

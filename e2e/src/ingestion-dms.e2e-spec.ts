@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InboundReceivedPayload } from '@perch/contracts';
-import { freePort, waitFor } from '@perch/testing';
+import { e2eNamespace, freePort, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { type IngestorRun, startIngestorRun, waitForMetrics } from './support/ingestor-process.fixtures';
@@ -13,7 +13,7 @@ describe('direct message ingestion (ingestor process, Account Activity webhook)'
   const brand = 'acme_support';
   const brandToken = `brand-${randomUUID()}`;
   const consumerSecret = `secret-${randomUUID()}`;
-  const namespace = `e2e-dms-${Date.now()}`;
+  const namespace = e2eNamespace('dms');
   const simulator = new XSimulator({
     seed: { appBearerToken: `app-${randomUUID()}`, brands: [{ username: brand, token: brandToken }] },
     rateLimits: 'generous',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InboundReceivedPayload } from '@perch/contracts';
-import { freePort, waitFor } from '@perch/testing';
+import { e2eNamespace, freePort, waitFor } from '@perch/testing';
 import { MentionsTimelineReader } from '@perch/x-client';
 import { XSimulator } from '@perch/x-simulator';
 
@@ -14,7 +14,7 @@ describe('ingestion under X faults', () => {
   const brand = 'acme_support';
   const brandToken = `brand-${randomUUID()}`;
   const appBearer = `app-${randomUUID()}`;
-  const namespace = `e2e-faults-${Date.now()}`;
+  const namespace = e2eNamespace('faults');
   const simulator = new XSimulator({
     seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] },
     rateLimits: 'generous',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
 import { CRASH_AT_ENV } from '@perch/platform';
 import { MemoryRoutingStore } from '@perch/routing';
-import { EventTap, freePort, serviceEnv, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, serviceEnv, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { ingestorEnv, ingestorProcess, waitForMetrics } from './support/ingestor-process.fixtures';
@@ -42,7 +42,7 @@ describe('ingestor killed at each step of publishing a tweet', () => {
     { step: 'ingestor.after-publish', copiesOnTheTopic: 2 },
   ])('publishes the tweet it was handling when killed at $step', async ({ step, copiesOnTheTopic }) => {
     const { kafkaBrokers } = serviceEnv();
-    const namespace = `e2e-crash-${step.replace(/\W/g, '-')}-${Date.now()}`;
+    const namespace = e2eNamespace(`crash-${step}`);
     const port = await freePort();
     // /metrics is served on the internal listener only.
     const internalPort = await freePort();

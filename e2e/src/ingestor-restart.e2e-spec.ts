@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type InboundReceivedPayload, Topics } from '@perch/contracts';
-import { EventTap, freePort, type ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, type ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { ingestorEnv, ingestorProcess, waitForMetrics } from './support/ingestor-process.fixtures';
@@ -12,7 +12,7 @@ describe('ingestor crash and restart', () => {
   const brand = 'acme_support';
   const brandToken = `brand-${randomUUID()}`;
   const appBearer = `app-${randomUUID()}`;
-  const namespace = `e2e-restart-${Date.now()}`;
+  const namespace = e2eNamespace('restart');
   const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] } });
   const published: EventEnvelope<InboundReceivedPayload>[] = [];
   let tap: EventTap;

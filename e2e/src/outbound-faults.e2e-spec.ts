@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type EventEnvelope, type OutboundCompletedPayload, type OutboundRequestedPayload, Topics, isFinalOutbound } from '@perch/contracts';
-import { EventTap, freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { GENEROUS_RATE_LIMITS, XSimulator } from '@perch/x-simulator';
 
 import { AgentDesk } from './support/agent-desk.fixtures';
@@ -19,7 +19,7 @@ describe('outbound replies under X faults and a gateway crash', () => {
   const billing = 'acme_billing';
   const tokens: Record<string, string> = { [support]: `brand-${randomUUID()}`, [billing]: `brand-${randomUUID()}` };
   const appBearer = `app-${randomUUID()}`;
-  const namespace = `e2e-outbound-${Date.now()}`;
+  const namespace = e2eNamespace('outbound');
   const simulator = new XSimulator({
     seed: { appBearerToken: appBearer, brands: [support, billing].map((username) => ({ username, token: tokens[username] ?? '' })) },
     rateLimits: 'generous',

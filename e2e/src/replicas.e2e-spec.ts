@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type EventEnvelope, type InteractionLifecyclePayload, Topics } from '@perch/contracts';
-import { EventTap, freePort, type PerchApp, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, type PerchApp, type PerchCluster, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { WorkingAgent } from './support/working-agent.fixtures';
@@ -54,7 +54,7 @@ describe('two replicas of every app', () => {
     // The brand answers a few hundred customers in a minute: more than X's per-user posting window allows.
     rateLimits: 'unlimited',
   });
-  const namespace = `e2e-replicas-${Date.now()}`;
+  const namespace = e2eNamespace('replicas');
   let cluster: PerchCluster | undefined;
   let tap: EventTap | undefined;
   const agents: WorkingAgent[] = [];

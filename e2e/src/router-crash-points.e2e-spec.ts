@@ -12,7 +12,7 @@ import {
 } from '@perch/contracts';
 import { CRASH_AT_ENV } from '@perch/platform';
 import { RedisRoutingStore } from '@perch/routing';
-import { EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, ServiceProcess, serviceEnv, waitFor } from '@perch/testing';
 
 // The router is SIGKILLed at each step between a state change and the events announcing it (PERCH_CRASH_AT, see
 // crashPoint in @perch/platform). The change is in the store's outbox from the same Lua call that made it, so the
@@ -71,7 +71,7 @@ describe('router killed at each step between a state change and its events', () 
   ])('announces every change exactly once (by event id) when killed at $step', async ({ step }) => {
     const { kafkaBrokers, redisUrl } = serviceEnv();
     // Short: the router's tenant (namespace + '-default') is at most 64 characters.
-    const namespace = `e2e-rc-${step.split('.').pop() ?? 'step'}-${Date.now()}`;
+    const namespace = e2eNamespace(`rc-${step.split('.').pop() ?? 'step'}`);
     const port = await freePort();
     const internalPort = await freePort();
     const env: Record<string, string> = {

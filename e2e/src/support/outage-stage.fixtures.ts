@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { ALL_TOPICS, type DeadLetterRecord, deadLetterTopicOf } from '@perch/contracts';
-import { EventTap, freePort, type PerchCluster, type PerchClusterOptions, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
+import { e2eNamespace, EventTap, freePort, type PerchCluster, type PerchClusterOptions, serviceEnv, startPerchCluster, waitFor } from '@perch/testing';
 import { XSimulator } from '@perch/x-simulator';
 
 import { AgentDesk } from './agent-desk.fixtures';
@@ -42,7 +42,7 @@ export class OutageStage {
     const brand = 'acme_support';
     const brandToken = `brand-${randomUUID()}`;
     const appBearer = `app-${randomUUID()}`;
-    const namespace = `e2e-${options.name}-${Date.now()}`;
+    const namespace = e2eNamespace(options.name);
     const simulator = new XSimulator({ seed: { appBearerToken: appBearer, brands: [{ username: brand, token: brandToken }] }, rateLimits: 'generous' });
     const simulatorUrl = (await simulator.start(await freePort())).baseUrl;
     const cluster = await startPerchCluster({

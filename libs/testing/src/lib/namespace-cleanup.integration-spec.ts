@@ -112,7 +112,7 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
   it("removes the namespaces an e2e run made (the e2e tier's teardown), and none made before it or named otherwise", async () => {
     // A window far in the future, so no real e2e run's namespace on this broker falls in it.
     const since = 4_000_000_000_000 + Number.parseInt(stamp, 16);
-    const [made, madeByStep, before, untimed] = [`e2e-${since + 10}`, `e2e-crash-after_publish-${since + 20}`, `e2e-${since - 5_000}`, `e2e-split-${stamp}`];
+    const [made, madeByStep, before, untimed] = [`e2e-distributed-${since + 10}`, `e2e-crash-after_publish-${since + 20}`, `e2e-distributed-${since - 5_000}`, `e2e-split-${stamp}`];
     const all = [made, madeByStep, before, untimed];
     const brokers = env.kafkaBrokers.split(',');
     const admin = new Kafka({ clientId: 'namespace-cleanup-spec', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -123,7 +123,7 @@ describe('removing what a namespace holds on Kafka, Redis and PostgreSQL', () =>
 
       const removed = await removeNamespacesWhere({ brokers, redisUrl: env.redisUrl, databaseUrl: env.databaseUrl }, (ns) => isE2eNamespaceOf(ns, since, since + 60_000));
 
-      expect(removed.map((r) => r.namespace)).toEqual([made, madeByStep]);
+      expect(removed.map((r) => r.namespace)).toEqual([madeByStep, made]);
       const topics = await waitFor('the removed namespaces\' topics gone', async () => {
         const listed = await admin.listTopics();
         return [made, madeByStep].some((ns) => listed.includes(`${ns}.x.inbound.received.v1`)) ? undefined : listed;

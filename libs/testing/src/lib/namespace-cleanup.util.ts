@@ -84,9 +84,16 @@ export function isThrowawayNamespace(namespace: string, prefix: string): boolean
   return namespace.startsWith(prefix) && /^\d+$/.test(namespace.slice(prefix.length));
 }
 
-/** A namespace the e2e tier made (`e2e-<what>-<Date.now()>`, e2e/src) at a time within [since, until] (ms). */
+/** A namespace for one e2e suite's apps: `e2e-<what>-<Date.now()>`, the shape isE2eNamespaceOf takes back at the end. */
+export function e2eNamespace(what: string): string {
+  const label = what.replace(/[^\w-]/g, '-');
+  if (label === '') throw new Error('an e2e namespace needs a label naming its suite');
+  return `e2e-${label}-${Date.now()}`;
+}
+
+/** A namespace e2eNamespace made at a time within [since, until] (ms): what the e2e tier's teardown removes. */
 export function isE2eNamespaceOf(namespace: string, since: number, until: number): boolean {
-  const match = /^e2e-(?:[\w-]+-)?(\d{13})$/.exec(namespace);
+  const match = /^e2e-[\w-]+-(\d{13})$/.exec(namespace);
   const at = match ? Number(match[1]) : Number.NaN;
   return at >= since && at <= until;
 }
