@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import pLimit from 'p-limit';
 
 // Format: scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>; the parameters travel with the hash so
 // they can be raised later without invalidating stored hashes.
@@ -30,13 +31,29 @@ export function unmatchableHash(params: ScryptParams = DEFAULT_SCRYPT_PARAMS): s
   return ['scrypt', params.N, params.r, params.p, randomBytes(16).toString('base64url'), randomBytes(DEFAULTS.keyLength).toString('base64url')].join('$');
 }
 
+/**
+ * Derivations running at once in this process; the rest wait in order. Each takes 128·N·r bytes (16 MB at the defaults)
+ * on one of libuv's four threads for tens of ms: a shift's sign-in storm ran four at once, 64 MB of transient RSS on the
+ * gateway and no thread left for file and DNS work. Process-wide because the threads and the memory are.
+ */
+export const PASSWORD_DERIVATIONS_AT_ONCE = 2;
+const derivations = pLimit(PASSWORD_DERIVATIONS_AT_ONCE);
+
+/** Derivations running and waiting for their turn (sign-ins, new users and password changes alike). */
+export function passwordDerivations(): { running: number; waiting: number } {
+  return { running: derivations.activeCount, waiting: derivations.pendingCount };
+}
+
 function derive(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, keyLength, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) => {
-      if (error) reject(error);
-      else resolve(key);
-    });
-  });
+  return derivations(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, keyLength, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) => {
+          if (error) reject(error);
+          else resolve(key);
+        });
+      }),
+  );
 }
 
 export async function hashPassword(password: string, params: { N?: number; r?: number; p?: number } = {}): Promise<string> {

@@ -1,3 +1,4 @@
+import { hashPassword } from '@perch/agents';
 import { waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
@@ -40,7 +41,19 @@ describe('The gateway gauges on /metrics', () => {
       push_store: { done: 0, givenUp: 0, skipped: 0 },
       agent_sockets: { sockets: 0, agents: 0, messagesInFlight: 0, messagesWaiting: 0, pauses: 0 },
       rest_requests: { inFlight: 0, refused: 0, max: 3 },
+      password_derivations: { running: 0, waiting: 0 },
     });
+  });
+
+  it('count the password derivations running and waiting for their turn, process-wide', async () => {
+    const sources = new GatewayGauges(new RestIntakeGate(3), new PushStoreGuard()).sources();
+    const storm = Array.from({ length: 5 }, (_, i) => hashPassword(`password ${i}`, { N: 1024 }));
+    // p-limit starts what it may on a later microtask.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(readAll(sources)['password_derivations']).toEqual({ running: 2, waiting: 3 });
+    expect(await Promise.all(storm)).toHaveLength(5);
+    expect(readAll(sources)['password_derivations']).toEqual({ running: 0, waiting: 0 });
   });
 
   it('read the app’s socket hub once attached, and the gate and guard as they change', async () => {
@@ -60,6 +73,7 @@ describe('The gateway gauges on /metrics', () => {
         push_store: { ...testbed.app.get(PushStoreGuard).counts },
         agent_sockets: { ...testbed.app.get(AgentSocketHub).stats(), sockets: 1, agents: 1 },
         rest_requests: { inFlight: 1, refused: 0, max: 3 },
+        password_derivations: { running: 0, waiting: 0 },
       });
       expect(testbed.app.get(RestIntakeGate).stats().inFlight).toBe(1);
       for (const release of held.splice(0)) release();

@@ -1,4 +1,5 @@
 import { type INestApplicationContext } from '@nestjs/common';
+import { passwordDerivations } from '@perch/agents';
 
 import { type RestIntakeGate } from './http/rest-intake-gate.util';
 import { AgentSocketHub, type AgentSocketStats } from './ws/agent-socket-hub.service';
@@ -14,7 +15,8 @@ const NO_SOCKETS: AgentSocketStats = { sockets: 0, agents: 0, messagesInFlight: 
 
 /**
  * The gateway's own gauges on /metrics, the same in the distributed gateway and the embedded process: its agents'
- * sockets (ADR 39), the store calls made before pushes (ADR 38) and its REST intake (ADR 41). wireGateway makes them
+ * sockets (ADR 39), the store calls made before pushes (ADR 38), its REST intake (ADR 41) and the password derivations
+ * of sign-ins running and waiting for their turn (ADR 28, amendment). wireGateway makes them
  * from the gate and the guard it gives the module; the socket hub is Nest's, so it is read once attach(app) ran, and
  * zeros until then (the registry names its gauges from a first read made before the app exists).
  */
@@ -36,6 +38,7 @@ export class GatewayGauges {
       { prefix: 'push_store', read: () => ({ ...this.pushStore.counts }) },
       { prefix: 'agent_sockets', read: () => ({ ...(this.hub?.stats() ?? NO_SOCKETS) }) },
       { prefix: 'rest_requests', read: () => ({ ...this.restIntake.stats() }) },
+      { prefix: 'password_derivations', read: () => ({ ...passwordDerivations() }) },
     ];
   }
 }
