@@ -35,6 +35,19 @@ describe('SmtpMailSender through the SMTP catcher', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('sends nothing once closed, even a mail whose transport was still being made when close() came', async () => {
+    const late = new SmtpMailSender({ global: { url: catcher.url, from: 'care@acme.example' }, brands: {} });
+    const before = (await mailbox.list(100)).length;
+    // close() lands while send() awaits nodemailer's load: the transport it would make must not be made.
+    const sending = late.send({ brand: 'acme_support', to: 'late@example.com', subject: 'late', text: 'after close' });
+    await late.close();
+
+    await expect(sending).rejects.toMatchObject({ constructor: RetryableError, code: ContactErrorCode.MailUnavailable });
+    await expect(late.send({ brand: 'acme_support', to: 'later@example.com', subject: 'later', text: 'after close' })).rejects.toBeInstanceOf(RetryableError);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await mailbox.list(100)).toHaveLength(before);
+  });
+
   it('delivers the mail over SMTP and the catcher keeps it, parsed, with the raw message beside it', async () => {
     const sent = await sender.send({
       brand: 'acme_support',

@@ -11,6 +11,7 @@ const NOT_SENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', '
 /** MailSender over SMTP with nodemailer: one pooled transport per distinct URL. */
 export class SmtpMailSender implements MailSender {
   private readonly transports = new Map<string, Transporter>();
+  private closed = false;
 
   constructor(private readonly routes: MailRoutes) {}
 
@@ -33,11 +34,12 @@ export class SmtpMailSender implements MailSender {
       });
       return { messageId: String(info.messageId), from: route.from, accepted: (info.accepted as (string | { address: string })[]).map((address) => (typeof address === 'string' ? address : address.address)) };
     } catch (error) {
-      throw mailFailure(error);
+      throw error instanceof RetryableError ? error : mailFailure(error);
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const transport of this.transports.values()) transport.close();
     this.transports.clear();
   }
@@ -47,6 +49,10 @@ export class SmtpMailSender implements MailSender {
     let transport = this.transports.get(url);
     if (!transport) {
       const { createTransport } = await import('nodemailer');
+      // Closed while nodemailer loaded: a transport made now would outlive close() and send after shutdown began.
+      if (this.closed) {
+        throw new RetryableError<ContactErrorCode>('The mail sender is closed (the process is stopping); nothing was sent, try again', ContactErrorCode.MailUnavailable);
+      }
       // Checked again: another send may have made it while nodemailer loaded.
       transport = this.transports.get(url) ?? createTransport(url);
       this.transports.set(url, transport);
