@@ -12,7 +12,6 @@ import {
   logLevel,
   type logCreator,
   type OffsetsByTopicPartition,
-  Partitioners,
   type Producer,
   type ProducerConfig,
   type SASLOptions,
@@ -34,6 +33,7 @@ import {
   type TransportMessage,
 } from '../port/transport.port';
 import { MessagingErrorCode } from '../messaging.errors';
+import { Murmur2Partitioner } from './murmur2-partitioner.util';
 import { ProduceBatcher, type TopicBatch } from './produce-batcher.util';
 
 export interface KafkaTransportOptions {
@@ -155,8 +155,8 @@ type Settings = Required<Omit<KafkaTransportOptions, 'logger' | 'brokers' | 'min
  */
 export function kafkaProducerConfig(settings: Pick<Settings, 'producerRetries'>): ProducerConfig {
   return {
-    // Explicit so kafkajs does not warn on every start; murmur2 keeps Java clients' key mapping.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // kafkajs' DefaultPartitioner's mapping (Java clients' murmur2) without its BigInt garbage on every keyed send.
+    createPartitioner: Murmur2Partitioner,
     allowAutoTopicCreation: true,
     idempotent: true,
     maxInFlightRequests: 1,
