@@ -13,17 +13,18 @@ export function murmur2(key: Buffer): number {
   let h = (SEED ^ length) | 0;
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {
-    let k = key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24);
+    // Java's murmur2 reads each 4 bytes little-endian into a signed int.
+    let k = key.readInt32LE(i);
     k = Math.imul(k, M);
     k ^= k >>> 24;
     k = Math.imul(k, M);
     h = Math.imul(h, M) ^ k;
   }
   const rest = length & 3;
-  if (rest === 3) h ^= key[whole + 2]! << 16;
-  if (rest >= 2) h ^= key[whole + 1]! << 8;
+  if (rest === 3) h ^= key.readUInt8(whole + 2) << 16;
+  if (rest >= 2) h ^= key.readUInt8(whole + 1) << 8;
   if (rest >= 1) {
-    h ^= key[whole]!;
+    h ^= key.readUInt8(whole);
     h = Math.imul(h, M);
   }
   h ^= h >>> 13;
@@ -52,7 +53,7 @@ export const Murmur2Partitioner: ICustomPartitioner = () => {
     const next = (counters.get(topic) ?? Math.floor(Math.random() * 0x100000000)) + 1;
     counters.set(topic, next);
     const available = partitionMetadata.filter((partition) => partition.leader >= 0);
-    if (available.length > 0) return available[(next & 0x7fffffff) % available.length]!.partitionId;
-    return (next & 0x7fffffff) % partitionMetadata.length;
+    const chosen = available[(next & 0x7fffffff) % Math.max(1, available.length)];
+    return chosen ? chosen.partitionId : (next & 0x7fffffff) % partitionMetadata.length;
   };
 };
