@@ -18,12 +18,13 @@ export function replyNullableStrings(value: unknown, what: string): NullableStri
   return replyArray(value, what).map((item) => (item === null ? null : replyString(item, what)));
 }
 
-export function requiredNumber(value: string | null | undefined, what: string): number {
+/** `what` names the field in the error; a function makes that text only when there is an error (hot parsers). */
+export function requiredNumber(value: string | null | undefined, what: string | (() => string)): number {
   const parsed = value === null || value === undefined ? Number.NaN : Number(value);
-  if (!Number.isFinite(parsed)) throw new Error(`Corrupt routing record: ${what} is ${String(value)}`);
+  if (!Number.isFinite(parsed)) throw new Error(`Corrupt routing record: ${typeof what === 'string' ? what : what()} is ${String(value)}`);
   return parsed;
 }
 
-export function optionalNumber(value: string | null | undefined, what: string): number | undefined {
+export function optionalNumber(value: string | null | undefined, what: string | (() => string)): number | undefined {
   return value === null || value === undefined ? undefined : requiredNumber(value, what);
 }

@@ -72,13 +72,6 @@ function parseData(raw: string | null, interactionId: string): InteractionData {
   return parsed as InteractionData;
 }
 
-/** A numeric field, as requiredNumber reads it, with the error's text made only when it is not a number. */
-function numberIn(raw: string | null, what: (name: string) => string, name: string): number {
-  const parsed = raw === null ? Number.NaN : Number(raw);
-  if (!Number.isFinite(parsed)) throw new Error(`Corrupt routing record: ${what(name)} is ${String(raw)}`);
-  return parsed;
-}
-
 /** Each field's place in a reply of INTERACTION_FIELDS, so a parse reads the reply in place. */
 const INTERACTION_FIELD_AT = Object.fromEntries(INTERACTION_FIELDS.map((name, i) => [name, i])) as Record<InteractionFieldName, number>;
 
@@ -90,11 +83,8 @@ const INTERACTION_FIELD_AT = Object.fromEntries(INTERACTION_FIELDS.map((name, i)
 export function parseInteraction(interactionId: string, values: NullableStrings): InteractionRecord {
   const field = (name: InteractionFieldName): string | null => values[INTERACTION_FIELD_AT[name]] ?? null;
   const what = (name: string): string => `interaction ${interactionId} ${name}`;
-  const optional = (name: InteractionFieldName): number | undefined => {
-    const raw = field(name);
-    return raw === null ? undefined : numberIn(raw, what, name);
-  };
-  const required = (name: InteractionFieldName): number => numberIn(field(name), what, name);
+  const optional = (name: InteractionFieldName): number | undefined => optionalNumber(field(name), () => what(name));
+  const required = (name: InteractionFieldName): number => requiredNumber(field(name), () => what(name));
   const state = field('state');
   if (!isOneOf<InteractionState>(state, INTERACTION_STATES)) {
     throw new Error(`Corrupt routing record: ${what('state')} is ${String(state)}`);
