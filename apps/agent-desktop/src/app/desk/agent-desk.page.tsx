@@ -143,8 +143,8 @@ export function AgentDeskPage(): ReactNode {
   const onActionOutcome = useCallback(
     (message: ActionOutcomeMessage) => {
       const entry = message.entry;
-      // X answered: the action's "Posting…" goes, whether the transcript or a notice of its own now says how it went.
-      for (const notice of latest.current.notices) if (notice.commandId === entry.commandId) dispatch({ type: 'notice-gone', id: notice.id });
+      // X answered: the action's "Posting…" goes (or is never shown), whether the transcript or a notice now says how it went.
+      dispatch({ type: 'command-settled', commandId: entry.commandId });
       if (message.interactionId) {
         dispatch({ type: 'entry', interactionId: message.interactionId, entry });
         if ((entry.action === 'follow' || entry.action === 'unfollow') && entry.status !== 'waiting') void loadProfile(message.interactionId, true);

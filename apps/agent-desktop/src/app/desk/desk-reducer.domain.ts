@@ -75,6 +75,11 @@ export interface DeskState {
   roster: RosterEntry[];
   notices: Notice[];
   nextNoticeId: number;
+  /**
+   * Commands X has already answered (the latest few): the answer can reach the socket before the REST call that sent
+   * the command returns, so a "Posting…" made after it would stay up after the transcript said how it went.
+   */
+  settledCommands: string[];
   reach: ReachRequest | null;
   /** Interactions pushed without their history (the gateway could not read its store): read again until it answers. */
   incomplete: readonly string[];
@@ -103,7 +108,12 @@ export type DeskAction =
   | { type: 'roster'; roster: RosterEntry[] }
   | { type: 'notice'; text: string; kind: Notice['kind']; commandId?: string }
   | { type: 'notice-gone'; id: number }
+  /** X answered this command: its "Posting…" goes, and one made later is never shown. */
+  | { type: 'command-settled'; commandId: string }
   | { type: 'reach'; interactionId: string; channel: 'email' | 'call'; address: string };
+
+/** Enough for the commands one agent can have answered while their REST calls are still on the way back. */
+const SETTLED_COMMANDS_KEPT = 50;
 
 export function initialDesk(me: string): DeskState {
   return {
@@ -124,6 +134,7 @@ export function initialDesk(me: string): DeskState {
     roster: [],
     notices: [],
     nextNoticeId: 1,
+    settledCommands: [],
     reach: null,
     incomplete: [],
   };
@@ -188,11 +199,18 @@ export function deskReducer(state: DeskState, action: DeskAction): DeskState {
     case 'roster':
       return { ...state, roster: action.roster };
     case 'notice': {
+      if (action.commandId && state.settledCommands.includes(action.commandId)) return state;
       const notice: Notice = { id: state.nextNoticeId, text: action.text, kind: action.kind, ...(action.commandId ? { commandId: action.commandId } : {}) };
       return { ...state, notices: [...state.notices, notice], nextNoticeId: state.nextNoticeId + 1 };
     }
     case 'notice-gone':
       return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
+    case 'command-settled':
+      return {
+        ...state,
+        notices: state.notices.filter((n) => n.commandId !== action.commandId),
+        settledCommands: [...state.settledCommands.slice(-(SETTLED_COMMANDS_KEPT - 1)), action.commandId],
+      };
     case 'reach':
       return { ...state, reach: { interactionId: action.interactionId, channel: action.channel, address: action.address, seq: (state.reach?.seq ?? 0) + 1 } };
     default:

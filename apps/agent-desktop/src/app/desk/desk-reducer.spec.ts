@@ -161,6 +161,31 @@ describe('notices', () => {
     ]);
     expect(run(state, { type: 'notice-gone', id: 1 }).notices.map((n) => n.text)).toEqual(['b']);
   });
+
+  it('takes a command’s "Posting…" away once X answered it, leaving the others', () => {
+    const state = run(
+      initialDesk('ada'),
+      { type: 'notice', text: 'Posting…', kind: 'pending', commandId: 'c1' },
+      { type: 'notice', text: 'Posting…', kind: 'pending', commandId: 'c2' },
+      { type: 'command-settled', commandId: 'c1' },
+    );
+    expect(state.notices.map((n) => n.commandId)).toEqual(['c2']);
+  });
+
+  it('never shows a "Posting…" for a command X answered before the call that sent it returned', () => {
+    // Under load the outcome's push can overtake the REST answer the dialog waits for.
+    const state = run(initialDesk('ada'), { type: 'command-settled', commandId: 'c1' }, { type: 'notice', text: 'Posting…', kind: 'pending', commandId: 'c1' });
+    expect(state.notices).toEqual([]);
+    expect(run(state, { type: 'notice', text: 'Posting…', kind: 'pending', commandId: 'c2' }).notices.map((n) => n.commandId)).toEqual(['c2']);
+  });
+
+  it('remembers only the latest answered commands', () => {
+    const settled = Array.from({ length: 60 }, (_, i) => ({ type: 'command-settled' as const, commandId: `c${i}` }));
+    const state = run(initialDesk('ada'), ...settled);
+    expect(state.settledCommands).toHaveLength(50);
+    expect(state.settledCommands[0]).toBe('c10');
+    expect(state.settledCommands.at(-1)).toBe('c59');
+  });
 });
 
 describe('an interaction pushed without its history (the gateway could not read its store)', () => {
