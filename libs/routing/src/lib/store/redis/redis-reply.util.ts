@@ -18,13 +18,18 @@ export function replyNullableStrings(value: unknown, what: string): NullableStri
   return replyArray(value, what).map((item) => (item === null ? null : replyString(item, what)));
 }
 
-/** `what` names the field in the error; a function makes that text only when there is an error (hot parsers). */
-export function requiredNumber(value: string | null | undefined, what: string | (() => string)): number {
+/**
+ * `what` names the field in the error. A hot parser passes one describer of its record and the field's name instead:
+ * the text is then made only when there is an error, and no closure per field.
+ */
+export type FieldDescriber = string | ((field: string) => string);
+
+export function requiredNumber(value: string | null | undefined, what: FieldDescriber, field = ''): number {
   const parsed = value === null || value === undefined ? Number.NaN : Number(value);
-  if (!Number.isFinite(parsed)) throw new Error(`Corrupt routing record: ${typeof what === 'string' ? what : what()} is ${String(value)}`);
+  if (!Number.isFinite(parsed)) throw new Error(`Corrupt routing record: ${typeof what === 'string' ? what : what(field)} is ${String(value)}`);
   return parsed;
 }
 
-export function optionalNumber(value: string | null | undefined, what: string | (() => string)): number | undefined {
-  return value === null || value === undefined ? undefined : requiredNumber(value, what);
+export function optionalNumber(value: string | null | undefined, what: FieldDescriber, field = ''): number | undefined {
+  return value === null || value === undefined ? undefined : requiredNumber(value, what, field);
 }

@@ -1,7 +1,14 @@
 import { type Classification, type InboundMessage } from '@perch/contracts';
 
 import { AGENT_STATES, INTERACTION_STATES } from '../../routing.constants';
-import { type AgentRecord, type AgentState, type InteractionRecord, type InteractionState } from '../../routing.types';
+import {
+  type AgentRecord,
+  type AgentState,
+  type ConferenceOffer,
+  type InteractionRecord,
+  type InteractionState,
+  type TransferOffer,
+} from '../../routing.types';
 import { AGENT_FIELDS, INTERACTION_FIELDS } from './routing-fields.constants';
 import { type NullableStrings, optionalNumber, requiredNumber } from './redis-reply.util';
 
@@ -75,6 +82,31 @@ function parseData(raw: string | null, interactionId: string): InteractionData {
 /** Each field's place in a reply of INTERACTION_FIELDS, so a parse reads the reply in place. */
 const INTERACTION_FIELD_AT = Object.fromEntries(INTERACTION_FIELDS.map((name, i) => [name, i])) as Record<InteractionFieldName, number>;
 
+type TextKey = 'requiredSkill' | 'stickyAgentId' | 'overflowSkill' | 'agentId' | 'offerId';
+type TimeKey = 'widenedAt' | 'stickyUntil' | 'overflowedAt' | 'offerExpiresAt' | 'completedAt';
+
+/** Fields copied to the record as they are when set, and left out when not. */
+const OPTIONAL_TEXTS: readonly (readonly [InteractionFieldName, TextKey])[] = [
+  ['skill', 'requiredSkill'],
+  ['sticky', 'stickyAgentId'],
+  ['ovskill', 'overflowSkill'],
+  ['agent', 'agentId'],
+  ['offer', 'offerId'],
+];
+const OPTIONAL_TIMES: readonly (readonly [InteractionFieldName, TimeKey])[] = [
+  ['widened', 'widenedAt'],
+  ['stickyuntil', 'stickyUntil'],
+  ['ovat', 'overflowedAt'],
+  ['deadline', 'offerExpiresAt'],
+  ['completed', 'completedAt'],
+];
+
+/** A pending transfer offer or invitation: its target, offer and deadline fields, and the reason or note when given. */
+const PENDING_OFFER_FIELDS = {
+  transfer: ['xto', 'xoffer', 'xdeadline', 'xreason'],
+  conference: ['cto', 'coffer', 'cdeadline', 'creason'],
+} as const satisfies Record<string, readonly [InteractionFieldName, InteractionFieldName, InteractionFieldName, InteractionFieldName]>;
+
 /**
  * Parsed once per script reply and per outbox entry, several times per routed tweet in the router and the gateway: it
  * reads the reply by index and builds its error texts only on failure (a name-keyed copy of the ~40 fields and a text
@@ -83,8 +115,6 @@ const INTERACTION_FIELD_AT = Object.fromEntries(INTERACTION_FIELDS.map((name, i)
 export function parseInteraction(interactionId: string, values: NullableStrings): InteractionRecord {
   const field = (name: InteractionFieldName): string | null => values[INTERACTION_FIELD_AT[name]] ?? null;
   const what = (name: string): string => `interaction ${interactionId} ${name}`;
-  const optional = (name: InteractionFieldName): number | undefined => optionalNumber(field(name), () => what(name));
-  const required = (name: InteractionFieldName): number => requiredNumber(field(name), () => what(name));
   const state = field('state');
   if (!isOneOf<InteractionState>(state, INTERACTION_STATES)) {
     throw new Error(`Corrupt routing record: ${what('state')} is ${String(state)}`);
@@ -96,67 +126,62 @@ export function parseInteraction(interactionId: string, values: NullableStrings)
     brandAccountId: data.brandAccountId,
     correlationId: data.correlationId,
     state,
-    priority: required('prio'),
-    createdAt: required('created'),
+    priority: requiredNumber(field('prio'), what, 'prio'),
+    createdAt: requiredNumber(field('created'), what, 'created'),
     declinedBy: [],
-    messageCount: required('count'),
+    messageCount: requiredNumber(field('count'), what, 'count'),
     firstMessage: data.firstMessage,
     classification: data.classification,
-    updatedAt: required('updated'),
+    updatedAt: requiredNumber(field('updated'), what, 'updated'),
   };
-  const skill = field('skill');
-  if (skill !== null) record.requiredSkill = skill;
-  const requiredLevel = optional('lvl');
+  for (const pair of OPTIONAL_TEXTS) {
+    const value = field(pair[0]);
+    if (value !== null) record[pair[1]] = value;
+  }
+  for (const pair of OPTIONAL_TIMES) {
+    const value = optionalNumber(field(pair[0]), what, pair[0]);
+    if (value !== undefined) record[pair[1]] = value;
+  }
+  const requiredLevel = optionalNumber(field('lvl'), what, 'lvl');
   if (requiredLevel !== undefined && requiredLevel > 1) record.requiredLevel = requiredLevel;
-  const widenAt = optional('wat');
+  const widenAt = optionalNumber(field('wat'), what, 'wat');
   if (widenAt !== undefined) {
     record.widenAt = widenAt;
     record.widenTo = field('wto') ?? '';
   }
-  const widenedAt = optional('widened');
-  if (widenedAt !== undefined) record.widenedAt = widenedAt;
-  const sticky = field('sticky');
-  if (sticky !== null) record.stickyAgentId = sticky;
-  const stickyUntil = optional('stickyuntil');
-  if (stickyUntil !== undefined) record.stickyUntil = stickyUntil;
-  const overflowSkill = field('ovskill');
-  if (overflowSkill !== null) record.overflowSkill = overflowSkill;
-  const overflowedAt = optional('ovat');
-  if (overflowedAt !== undefined) record.overflowedAt = overflowedAt;
-  const agentId = field('agent');
-  if (agentId !== null) record.agentId = agentId;
-  const offerId = field('offer');
-  if (offerId !== null) record.offerId = offerId;
-  const offerExpiresAt = optional('deadline');
-  if (offerExpiresAt !== undefined) record.offerExpiresAt = offerExpiresAt;
   const declined = field('declined');
   if (declined !== null) {
     const { declinedBy, declinedUntil } = parseDeclines(declined, what('declined'));
     record.declinedBy = declinedBy;
     if (declinedUntil) record.declinedUntil = declinedUntil;
   }
-  const transferTo = field('xto');
-  const transferOfferId = field('xoffer');
-  const transferExpiresAt = optional('xdeadline');
-  if (transferTo !== null && transferOfferId !== null && transferExpiresAt !== undefined) {
-    const reason = field('xreason');
-    record.transferOffer = { toAgentId: transferTo, offerId: transferOfferId, expiresAt: transferExpiresAt, ...(reason === null ? {} : { reason }) };
-  }
-  const inviteeId = field('cto');
-  const invitationOfferId = field('coffer');
-  const invitationExpiresAt = optional('cdeadline');
-  if (inviteeId !== null && invitationOfferId !== null && invitationExpiresAt !== undefined) {
-    const reason = field('creason');
-    record.conferenceOffer = { toAgentId: inviteeId, offerId: invitationOfferId, expiresAt: invitationExpiresAt, ...(reason === null ? {} : { reason }) };
-  }
+  const transferOffer = pendingOffer(field, what, PENDING_OFFER_FIELDS.transfer);
+  if (transferOffer) record.transferOffer = transferOffer;
+  const conferenceOffer = pendingOffer(field, what, PENDING_OFFER_FIELDS.conference);
+  if (conferenceOffer) record.conferenceOffer = conferenceOffer;
   const guests = field('guests');
   if (guests !== null) {
     const conferenceAgentIds = parseStringArray(guests, what('guests'));
     if (conferenceAgentIds.length > 0) record.conferenceAgentIds = conferenceAgentIds;
   }
-  const completedAt = optional('completed');
-  if (completedAt !== undefined) record.completedAt = completedAt;
   return record;
+}
+
+/** Both kinds are stored alike; one that gains a field of its own no longer fits here, and this stops compiling. */
+type PendingOffer = TransferOffer & ConferenceOffer;
+
+/** A transfer offer or an invitation, when its target, offer and deadline are all set. */
+function pendingOffer(
+  field: (name: InteractionFieldName) => string | null,
+  what: (name: string) => string,
+  [to, offer, deadline, reasonField]: (typeof PENDING_OFFER_FIELDS)[keyof typeof PENDING_OFFER_FIELDS],
+): PendingOffer | undefined {
+  const toAgentId = field(to);
+  const offerId = field(offer);
+  const expiresAt = optionalNumber(field(deadline), what, deadline);
+  if (toAgentId === null || offerId === null || expiresAt === undefined) return undefined;
+  const reason = field(reasonField);
+  return reason === null ? { toAgentId, offerId, expiresAt } : { toAgentId, offerId, expiresAt, reason };
 }
 
 /** `values` is AGENT_FIELDS followed by the agent's score in the available set. */
