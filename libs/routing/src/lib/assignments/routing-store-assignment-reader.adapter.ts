@@ -16,19 +16,23 @@ export class RoutingStoreAssignmentReader implements AssignmentReader {
 
   async holderOf(interactionId: string): Promise<Assignment | undefined> {
     const record = await this.store.getInteraction(interactionId);
-    return record ? assignmentOf(record) : undefined;
+    return record ? assignmentOfRecord(record) : undefined;
   }
 }
 
 /**
  * The Redis adapter: reads the router's tenant (same `tenant` as the router's RedisRoutingStore, e.g.
- * `redisNamespace(config, ROUTER_TENANT)`) on a connection the caller owns. Typed as the port: no writes.
+ * `redisNamespace(config, ROUTER_TENANT)`) on a connection the caller owns. It asks the router's own adapter for the
+ * assignment alone (`getAssignment`: the same keys and field names, one HMGET of a third of the record; ADR 45), so
+ * there is still no second copy of the layout. Typed as the port: no writes.
  */
 export function redisAssignmentReader(redis: RedisClient, tenant: string): AssignmentReader {
-  return new RoutingStoreAssignmentReader(new RedisRoutingStore(redis, tenant));
+  const store = new RedisRoutingStore(redis, tenant);
+  return { holderOf: (interactionId) => store.getAssignment(interactionId) };
 }
 
-function assignmentOf(record: InteractionRecord): Assignment {
+/** What an assignment says of the router's whole record; the Redis reader's slimmer read must answer the same. */
+export function assignmentOfRecord(record: InteractionRecord): Assignment {
   return {
     interactionId: record.interactionId,
     state: record.state,

@@ -2,7 +2,7 @@ import { newId } from '@perch/platform';
 
 import { type AssignmentReader } from '../assignments/assignment-reader.port';
 import { type ReaderHarness } from './redis-reader-harness.fixtures';
-import { upsertInput } from './routing.fixtures';
+import { inboundMessage, upsertInput } from './routing.fixtures';
 
 export type AssignmentReaderHarness = ReaderHarness<AssignmentReader>;
 
@@ -65,17 +65,31 @@ export function describeAssignmentReaderContract(name: string, factory: () => Pr
       expect(await harness.reader.holderOf(interactionId)).toEqual({ interactionId, state: 'assigned', agentId: 'ada', offerId, correlationId, channel: 'public' });
     });
 
-    it('answers a transfer pending on the assignment: the holder keeps it, the named agent has the offer', async () => {
+    it('answers a transfer pending on the assignment: the holder keeps it, the named agent has the offer and its reason', async () => {
       const { interactionId, offerId } = await routed('ada');
       await harness.store.accept(interactionId, offerId, 'ada', now + 1);
       await harness.store.setPresence({ agentId: 'bob', state: 'ready', capacity: 1, now: now + 2 });
       const transferOfferId = newId();
-      await harness.store.offerTransfer({ interactionId, fromAgentId: 'ada', toAgentId: 'bob', offerId: transferOfferId, now: now + 3, offerTimeoutMs: OFFER_TIMEOUT_MS });
+      await harness.store.offerTransfer({
+        interactionId,
+        fromAgentId: 'ada',
+        toAgentId: 'bob',
+        offerId: transferOfferId,
+        now: now + 3,
+        offerTimeoutMs: OFFER_TIMEOUT_MS,
+        reason: 'billing question',
+      });
       expect(await harness.reader.holderOf(interactionId)).toMatchObject({
         state: 'assigned',
         agentId: 'ada',
-        transferOffer: { toAgentId: 'bob', offerId: transferOfferId, expiresAt: now + 3 + OFFER_TIMEOUT_MS },
+        transferOffer: { toAgentId: 'bob', offerId: transferOfferId, expiresAt: now + 3 + OFFER_TIMEOUT_MS, reason: 'billing question' },
       });
+    });
+
+    it('answers the channel of a direct message', async () => {
+      const interactionId = newId();
+      await harness.store.upsertInteraction(upsertInput(now, { interactionIdIfNew: interactionId, message: inboundMessage({ kind: 'dm' }) }));
+      expect(await harness.reader.holderOf(interactionId)).toMatchObject({ interactionId, state: 'queued', channel: 'dm' });
     });
 
     it('answers an invitation to the conference, then its guests: the holder keeps the interaction', async () => {
@@ -83,11 +97,20 @@ export function describeAssignmentReaderContract(name: string, factory: () => Pr
       await harness.store.accept(interactionId, offerId, 'ada', now + 1);
       await harness.store.setPresence({ agentId: 'bob', state: 'not-ready', reason: 'training', capacity: 1, now: now + 2 });
       const invitationId = newId();
-      await harness.store.offerConference({ interactionId, fromAgentId: 'ada', toAgentId: 'bob', offerId: invitationId, now: now + 3, offerTimeoutMs: OFFER_TIMEOUT_MS, maxAgents: 2 });
+      await harness.store.offerConference({
+        interactionId,
+        fromAgentId: 'ada',
+        toAgentId: 'bob',
+        offerId: invitationId,
+        now: now + 3,
+        offerTimeoutMs: OFFER_TIMEOUT_MS,
+        maxAgents: 2,
+        reason: 'second opinion',
+      });
       expect(await harness.reader.holderOf(interactionId)).toMatchObject({
         state: 'assigned',
         agentId: 'ada',
-        conferenceOffer: { toAgentId: 'bob', offerId: invitationId, expiresAt: now + 3 + OFFER_TIMEOUT_MS },
+        conferenceOffer: { toAgentId: 'bob', offerId: invitationId, expiresAt: now + 3 + OFFER_TIMEOUT_MS, reason: 'second opinion' },
       });
       await harness.store.accept(interactionId, invitationId, 'bob', now + 4);
       const holder = await harness.reader.holderOf(interactionId);

@@ -40,6 +40,28 @@ export const INTERACTION_FIELDS = [
   'stickyuntil',
 ] as const;
 
+/**
+ * What an assignment (who holds an interaction, and its pending offers) is read from: under half of the record. The
+ * gateway reads it before every agent action with one HMGET instead of the full record's script (ADR 45). `data`
+ * holds the correlation id and the first message (its kind is the channel).
+ */
+export const ASSIGNMENT_FIELDS = [
+  'state',
+  'agent',
+  'offer',
+  'deadline',
+  'data',
+  'xto',
+  'xoffer',
+  'xdeadline',
+  'xreason',
+  'cto',
+  'coffer',
+  'cdeadline',
+  'creason',
+  'guests',
+] as const satisfies readonly (typeof INTERACTION_FIELDS)[number][];
+
 /** Index bookkeeping of an interaction, never returned: deleted with the record. */
 // `gjoins`: each guest's accepted invitation (JSON {agentId: offerId}), so a redelivered accept is answered already-accepted.
 export const INTERACTION_INTERNAL_FIELDS = ['qidx', 'cust', 'gjoins'] as const;

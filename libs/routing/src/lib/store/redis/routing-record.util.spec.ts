@@ -1,6 +1,7 @@
 import { classification, inboundMessage } from '../../testing/routing.fixtures';
-import { INTERACTION_FIELDS } from './routing-fields.constants';
-import { parseInteraction } from './routing-record.util';
+import { assignmentOfRecord } from '../../assignments/routing-store-assignment-reader.adapter';
+import { ASSIGNMENT_FIELDS, INTERACTION_FIELDS } from './routing-fields.constants';
+import { parseAssignment, parseInteraction } from './routing-record.util';
 
 type Fields = Partial<Record<(typeof INTERACTION_FIELDS)[number], string>>;
 
@@ -11,6 +12,26 @@ const labels = classification();
 function reply(fields: Fields): (string | null)[] {
   return INTERACTION_FIELDS.map((name) => fields[name] ?? null);
 }
+
+/** The same record as HMGET of ASSIGNMENT_FIELDS returns it. */
+function assignmentReply(fields: Fields): (string | null)[] {
+  return ASSIGNMENT_FIELDS.map((name) => fields[name] ?? null);
+}
+
+const DM = inboundMessage({ kind: 'dm' });
+
+/** A pending transfer (with its reason), a pending invitation (with its note) and a guest. */
+const PENDING: Fields = {
+  xto: 'bob',
+  xoffer: 'o2',
+  xdeadline: '7000',
+  xreason: 'billing question',
+  cto: 'eve',
+  coffer: 'o3',
+  cdeadline: '8000',
+  creason: 'second opinion',
+  guests: JSON.stringify(['carol']),
+};
 
 const QUEUED: Fields = {
   state: 'queued',
@@ -59,14 +80,7 @@ describe('parseInteraction', () => {
         offer: 'o1',
         deadline: '2000',
         declined: JSON.stringify([['bob', 9000], 'eve']),
-        xto: 'bob',
-        xoffer: 'o2',
-        xdeadline: '7000',
-        xreason: 'billing question',
-        cto: 'eve',
-        coffer: 'o3',
-        cdeadline: '8000',
-        guests: JSON.stringify(['carol']),
+        ...PENDING,
         completed: '9999',
       }),
     );
@@ -110,5 +124,49 @@ describe('parseInteraction', () => {
   it('refuses an unknown state and a record without its data', () => {
     expect(() => parseInteraction('i1', reply({ ...QUEUED, state: 'lost' }))).toThrow('Corrupt routing record: interaction i1 state is lost');
     expect(() => parseInteraction('i1', reply({ ...QUEUED, data: undefined }))).toThrow('Corrupt routing record: interaction i1 has no data');
+  });
+});
+
+describe('parseAssignment', () => {
+  const ASSIGNED: Fields = {
+    ...QUEUED,
+    state: 'assigned',
+    skill: 'billing',
+    agent: 'ada',
+    offer: 'o1',
+    deadline: '2000',
+    declined: JSON.stringify([['bob', 9000]]),
+    ...PENDING,
+  };
+
+  it.each([
+    ['a queued interaction', QUEUED],
+    ['an assignment with a transfer offer, an invitation and guests', ASSIGNED],
+    ['an offer in a direct message', { ...QUEUED, state: 'offered', agent: 'ada', offer: 'o1', deadline: '2000', data: JSON.stringify({ brandAccountId: 'b1', correlationId: 'c2', firstMessage: DM, classification: labels }) }],
+    ['a completed interaction with an empty guest list', { ...QUEUED, state: 'completed', agent: 'ada', offer: 'o1', guests: '{}', completed: '9999' }],
+    ['a transfer missing its deadline', { ...QUEUED, state: 'assigned', agent: 'ada', xto: 'bob', xoffer: 'o2' }],
+  ] satisfies [string, Fields][])('reads %s as the whole record says it', (_, fields) => {
+    expect(parseAssignment('i1', assignmentReply(fields))).toEqual(assignmentOfRecord(parseInteraction('i1', reply(fields))));
+  });
+
+  it('reads who holds it, the pending offers with their reason and note, the guests and the channel', () => {
+    expect(parseAssignment('i1', assignmentReply(ASSIGNED))).toEqual({
+      interactionId: 'i1',
+      state: 'assigned',
+      correlationId: 'c1',
+      agentId: 'ada',
+      offerId: 'o1',
+      offerExpiresAt: 2000,
+      transferOffer: { toAgentId: 'bob', offerId: 'o2', expiresAt: 7000, reason: 'billing question' },
+      conferenceOffer: { toAgentId: 'eve', offerId: 'o3', expiresAt: 8000, reason: 'second opinion' },
+      conferenceAgentIds: ['carol'],
+      channel: 'public',
+    });
+  });
+
+  it('refuses an unknown state, a corrupt deadline and a record without its data, naming the interaction', () => {
+    expect(() => parseAssignment('i1', assignmentReply({ ...QUEUED, state: 'lost' }))).toThrow('Corrupt routing record: interaction i1 state is lost');
+    expect(() => parseAssignment('i1', assignmentReply({ ...QUEUED, deadline: 'soon' }))).toThrow('Corrupt routing record: interaction i1 deadline is soon');
+    expect(() => parseAssignment('i1', assignmentReply({ ...QUEUED, data: undefined }))).toThrow('Corrupt routing record: interaction i1 has no data');
   });
 });
