@@ -17,23 +17,24 @@ export interface RedisScriptCall {
 export class LuaScript {
   readonly sha: string;
 
+  /** `numberOfKeys`: how many keys every call passes, or 'any' for a script over a batch (its keys still in KEYS). */
   constructor(
     readonly name: string,
     readonly source: string,
-    readonly numberOfKeys: number,
+    readonly numberOfKeys: number | 'any',
   ) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
   async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (keys.length !== this.numberOfKeys) {
+    if (this.numberOfKeys !== 'any' && keys.length !== this.numberOfKeys) {
       throw new Error(`${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
     }
     try {
-      return await redis.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error: unknown) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.source, this.numberOfKeys, ...keys, ...args);
+      return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
 }

@@ -109,7 +109,7 @@ describe('RedisSupervisorFactsWriter', () => {
     expect(totals).toBeGreaterThan(60);
   });
 
-  it('writes an event with both facts in one Redis call, and one with a single fact in one call of its store', async () => {
+  it('writes an event with both facts in one Redis call, and one with a single fact in one call too', async () => {
     const combined = side('combined');
     const id = newId();
     const evalsha = jest.spyOn(redis, 'evalsha');
@@ -125,6 +125,42 @@ describe('RedisSupervisorFactsWriter', () => {
     expect(day?.counts).toMatchObject({ offered: 1, agentOffers: 1 });
     const [bucket] = await combined.series.bucketsBetween(T0, T0 + 5 * 60_000);
     expect(bucket?.counts).toMatchObject({ created: 1, 'sentiment:negative': 1, 'actionability:actionable': 1 });
+  });
+
+  it('writes the events recorded together in a few calls, each resolving with its own outcome, as each store writing its own facts in turn would', async () => {
+    const combined = side('combined');
+    const perStore = side('per-store');
+    const facts = dayOfEvents().map(factsOf);
+    const evalsha = jest.spyOn(redis, 'evalsha');
+    let calls: number;
+    let together: SupervisorFactsOutcome[];
+    try {
+      together = await Promise.all(facts.map((f) => combined.writer.record(f)));
+      calls = evalsha.mock.calls.length;
+    } finally {
+      evalsha.mockRestore();
+    }
+    const inTurn: SupervisorFactsOutcome[] = [];
+    for (const f of facts) inTurn.push(await perStore.writer.record(f));
+    expect(together).toEqual(inTurn);
+    expect(await readBack(combined)).toEqual(await readBack(perStore));
+    // 200-odd events, at most 100 a call.
+    expect(facts.length).toBeGreaterThan(200);
+    expect(calls).toBeLessThanOrEqual(Math.ceil(facts.length / 100));
+  });
+
+  it('refuses a bad fact alone: the events recorded with it are written', async () => {
+    const combined = side('combined');
+    const good = factsOf(event(newId(), 'created', T0 + 1_000, { message: customerTweet(), classification: CLASSIFICATION }));
+    const other = factsOf(event(newId(), 'created', T0 + 2_000, { message: customerTweet(), classification: CLASSIFICATION }));
+    if (!good.counter || !good.series) throw new Error('a creation has both facts');
+    const bad: SupervisorFacts = { counter: good.counter, series: { ...good.series, add: { created: -1 } } };
+    const [first, refused, last] = await Promise.allSettled([combined.writer.record(good), combined.writer.record(bad), combined.writer.record(other)]);
+    expect(first).toEqual({ status: 'fulfilled', value: { counter: 'counted', series: true } });
+    expect(refused?.status === 'rejected' && refused.reason instanceof ValidationFailedError).toBe(true);
+    expect(last).toEqual({ status: 'fulfilled', value: { counter: 'counted', series: true } });
+    const [day] = await combined.counters.countsOn(DAY);
+    expect(day?.counts.offered).toBe(2);
   });
 
   it('keeps the stores\' own keys: a fact a store counted on its own (a gateway before this change) is a duplicate for the combined call', async () => {
