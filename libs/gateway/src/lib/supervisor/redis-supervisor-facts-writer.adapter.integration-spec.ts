@@ -163,6 +163,26 @@ describe('RedisSupervisorFactsWriter', () => {
     expect(day?.counts.offered).toBe(2);
   });
 
+  it('fails alone an event whose keys Redis refuses (its marks of the wrong type): the events written with it are counted', async () => {
+    const combined = side('combined');
+    const broken = factsOf(event(newId(), 'created', T0 + 1_000, { message: customerTweet(), classification: CLASSIFICATION }));
+    if (!broken.counter) throw new Error('a creation has a counter fact');
+    // The interaction's marks made a string: Redis answers WRONGTYPE for that event at every try, before it marks anything.
+    await redis.set(combined.counters.recordCall(broken.counter).keys[0] ?? '', 'not a hash');
+    const fine = [1, 2, 3].map((i) => factsOf(event(newId(), 'created', T0 + i * 2_000, { message: customerTweet(), classification: CLASSIFICATION })));
+    const [before, refused, ...after] = await Promise.allSettled([
+      combined.writer.record(fine[0] ?? {}),
+      combined.writer.record(broken),
+      ...fine.slice(1).map((f) => combined.writer.record(f)),
+    ]);
+    expect(refused?.status === 'rejected' ? String(refused.reason) : refused).toMatch(/WRONGTYPE/);
+    // Written once each: the first, in the batch the refusal stopped, is answered as already counted when written again.
+    expect(before).toEqual({ status: 'fulfilled', value: { counter: 'duplicate', series: false } });
+    expect(after).toEqual(fine.slice(1).map(() => ({ status: 'fulfilled', value: { counter: 'counted', series: true } })));
+    const [day] = await combined.counters.countsOn(DAY);
+    expect(day?.counts.offered).toBe(3);
+  });
+
   it('keeps the stores\' own keys: a fact a store counted on its own (a gateway before this change) is a duplicate for the combined call', async () => {
     const combined = side('combined');
     const id = newId();

@@ -1,5 +1,6 @@
-import { LuaScript, type RedisClient, type RedisScriptCall, WriteCoalescer } from '@perch/platform';
+import { isInfrastructureError, LuaScript, type RedisClient, type RedisScriptCall, WriteCoalescer } from '@perch/platform';
 import { counterFactOutcomeOf, type RedisQueueCounterStore } from '@perch/routing';
+import { ReplyError } from 'ioredis';
 
 import { type RedisInteractionSeriesStore, seriesFactCountedOf } from './redis-interaction-series-store.adapter';
 import { RECORD_SUPERVISOR_FACTS_SCRIPT } from './supervisor-facts.script';
@@ -43,7 +44,12 @@ export class RedisSupervisorFactsWriter implements SupervisorFactsWriter {
     if (counters.tenant !== series.tenant) {
       throw new Error(`Supervisor counters (${counters.tenant}) and series (${series.tenant}) must share a tenant`);
     }
-    this.writes = new WriteCoalescer((calls) => this.recordBatch(calls), { maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH });
+    this.writes = new WriteCoalescer((calls) => this.recordBatch(calls), {
+      maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
+      // Redis refusing what the batch touched (a key of the wrong type, a script error), not Redis being away: the
+      // batch is halved until the event whose facts cause it fails alone, and the others are written.
+      isItemError: (error) => error instanceof ReplyError && !isInfrastructureError(error),
+    });
   }
 
   async record(facts: SupervisorFacts): Promise<SupervisorFactsOutcome> {
