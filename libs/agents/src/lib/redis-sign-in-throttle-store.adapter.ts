@@ -1,8 +1,12 @@
+import { LuaScript } from '@perch/platform';
 import { type Redis } from 'ioredis';
 
-import { runRedisScript } from './redis-script.util';
 import { THROTTLE_HIT_SCRIPT, THROTTLE_READ_SCRIPT } from './redis-sign-in-throttle.script';
 import { type SignInThrottleStore, type ThrottleHit, type ThrottleWindow } from './sign-in-throttle-store.port';
+
+/** One key per window read or hit (a username's, an address's): the count varies with the call. */
+const READ = new LuaScript('sign-in-throttle-read', THROTTLE_READ_SCRIPT, 'any');
+const HIT = new LuaScript('sign-in-throttle-hit', THROTTLE_HIT_SCRIPT, 'any');
 
 export interface RedisSignInThrottleStoreOptions {
   /** Owned by the caller. */
@@ -20,14 +24,13 @@ export class RedisSignInThrottleStore implements SignInThrottleStore {
 
   async read(keys: readonly string[]): Promise<ThrottleWindow[]> {
     if (keys.length === 0) return [];
-    return windows(await runRedisScript(this.options.redis, THROTTLE_READ_SCRIPT, keys.map((key) => this.key(key)), []));
+    return windows(await READ.run(this.options.redis, keys.map((key) => this.key(key)), []));
   }
 
   async hit(hits: readonly ThrottleHit[]): Promise<ThrottleWindow[]> {
     if (hits.length === 0) return [];
-    const reply = await runRedisScript(
+    const reply = await HIT.run(
       this.options.redis,
-      THROTTLE_HIT_SCRIPT,
       hits.map((hit) => this.key(hit.key)),
       hits.map((hit) => String(Math.max(1, Math.round(hit.windowMs)))),
     );

@@ -1,9 +1,10 @@
-import { type Clock, systemClock } from '@perch/platform';
+import { type Clock, LuaScript, systemClock } from '@perch/platform';
 import { type Redis } from 'ioredis';
 
-import { runRedisScript } from './redis-script.util';
 import { REVOKE_ALL_SCRIPT } from './redis-token-revocation.script';
 import { type TokenRef, type TokenRevocationStore } from './token-revocation-store.port';
+
+const REVOKE_ALL = new LuaScript('revoke-all-tokens', REVOKE_ALL_SCRIPT, 1);
 
 export interface RedisTokenRevocationStoreOptions {
   /** Owned by the caller. */
@@ -33,7 +34,7 @@ export class RedisTokenRevocationStore implements TokenRevocationStore {
   }
 
   async revokeAllFor(agentId: string, issuedUpTo: number, rememberForMs: number): Promise<void> {
-    await runRedisScript(this.options.redis, REVOKE_ALL_SCRIPT, [this.notBeforeKey(agentId)], [
+    await REVOKE_ALL.run(this.options.redis, [this.notBeforeKey(agentId)], [
       String(Math.floor(issuedUpTo)),
       String(Math.max(1, Math.ceil(rememberForMs))),
     ]);
