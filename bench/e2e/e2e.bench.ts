@@ -17,6 +17,7 @@
 //   BENCH_WARMUP_TWEETS (200)        full-loop tweets at 100/s before anything is measured
 //   BENCH_AGENTS (200), BENCH_CAPACITY (50, the contract's maximum)   simulated agents and what each may hold
 //   BENCH_IDLE_MAX_S (90)            longest wait for the stack to become idle between phases
+//   BENCH_REST_S (5)                 how long the idle stack's CPU is read after start-up (cpuAtRestMsPerSecond)
 //   BENCH_NULL_MESSAGES (= pipeline tweets), BENCH_MESSAGE_BYTES (1500)   the null pipeline's run and value size
 //   BENCH_BUDGET_S (400)             the whole run's time budget: phase caps shrink when it runs low
 //   BENCH_GATEWAY_WORKERS (0)        gateway workers (ADR 43): with some, the gateway runs as an edge beside this many
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
   const agentCount = env('BENCH_AGENTS', 200);
   const capacity = Math.min(env('BENCH_CAPACITY', MAX_CHANNEL_CAPACITY), MAX_CHANNEL_CAPACITY);
   const idleMaxMs = env('BENCH_IDLE_MAX_S', 90) * 1000;
+  const restMs = env('BENCH_REST_S', 5) * 1000;
   const nullMessages = env('BENCH_NULL_MESSAGES', pipelineTweets);
   const messageBytes = env('BENCH_MESSAGE_BYTES', 1500);
   const budgetEnd = Date.now() + env('BENCH_BUDGET_S', 400) * 1000;
@@ -259,6 +261,9 @@ async function main(): Promise<void> {
   const startIdle = await waitIdle('start-up');
   const rest = await snapshot(sources);
   log(`stack idle after start-up (${startIdle.waitedMs} ms)`);
+  // What an idle stack costs: the agents are signed in and nothing arrives, so this is polling, heartbeats and timers.
+  await new Promise((resolve) => setTimeout(resolve, restMs));
+  const restCpu = cpuBetween(rest, await snapshot(sources));
 
   // ---- phases --------------------------------------------------------------------------------------------------
   const phases: Record<string, PhaseReport> = {};
@@ -494,6 +499,7 @@ async function main(): Promise<void> {
     benchCpuMsPerTweet: perTweet(pick(handled.cpu, 'bench'), handled.handledAtIdle),
     pipelineCpuMsPerTweet: round(sum(pipelineStackCpu) / Math.max(1, pipeline.delivered), 2),
     pipelineCpuMsPerTweetByProcess: perTweet(pipelineStackCpu, pipeline.delivered),
+    cpuAtRestMsPerSecond: Object.fromEntries(Object.entries(restCpu).map(([name, ms]) => [name, round((ms * 1000) / Math.max(1, restMs), 1)])),
     nullPipelinePerSecond: nullRun.messagesPerSecond,
     pipelineToNullRatio: round(pipelinePerSecond / Math.max(1, nullRun.messagesPerSecond), 3),
     nullPipeline: { ...nullRun, topologyMatchesApps: topologyDiffers.length === 0, appsGroupsByTopic: realGroups },

@@ -59,6 +59,38 @@ describe('KafkaTransport', () => {
     }
   });
 
+  it('arms no request-queue timer while connected and idle (kafkajs patched, ADR 46)', async () => {
+    const transport = new KafkaTransport(testOptions);
+    await transport.connect();
+    const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    const seen: string[] = [];
+    let armedByRequestQueue = 0;
+    const realSetTimeout = global.setTimeout;
+    const spy = jest.spyOn(global, 'setTimeout');
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      const handle = await transport.consume({ groupId: `perch-contract-group-${randomUUID()}`, topics: [topic], fromBeginning: true }, async (batch) => {
+        for (const message of batch) seen.push(message.value);
+      });
+      await transport.send(topic, [{ key: 'k', value: 'one' }]);
+      await waitFor('the message', () => seen.length === 1, 30_000);
+      // Counts the timers kafkajs' request queues arm from here on: producer, consumer and admin connections, idle.
+      spy.mockImplementation(((callback: () => void, ms?: number) => {
+        if (new Error().stack?.includes('requestQueue')) armedByRequestQueue += 1;
+        return realSetTimeout(callback, ms);
+      }) as typeof setTimeout);
+      await new Promise((resolve) => realSetTimeout(resolve, 2_000));
+      await handle.stop();
+      // Unpatched, every connection that had a request answered re-armed a 1 ms timer for as long as it lived: about
+      // a thousand a second each, with nothing to send.
+      expect(armedByRequestQueue).toBe(0);
+      expect(seen).toEqual(['one']);
+    } finally {
+      spy.mockRestore();
+      await transport.disconnect();
+    }
+  });
+
   it('publishes through the idempotent producer: every message arrives exactly once and in order', async () => {
     const transport = new KafkaTransport(testOptions);
     await transport.connect();
