@@ -4,6 +4,12 @@ import { ApiResponseError } from 'twitter-api-v2';
 
 import { startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
+/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
+function defined<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} missing`);
+  return value;
+}
+
 describe('rate limits on the wire (twitter-api-v2 against the simulator)', () => {
   let world: SimulatorWorld;
 
@@ -18,8 +24,9 @@ describe('rate limits on the wire (twitter-api-v2 against the simulator)', () =>
     const before = Math.floor(Date.now() / 1000);
     const res = await world.brandClient.v2.get('users/me', undefined, { fullResponse: true });
     expect(res.rateLimit).toEqual({ limit: 2, remaining: 1, reset: expect.any(Number) });
-    expect(res.rateLimit!.reset).toBeGreaterThanOrEqual(before + 15 * 60);
-    expect(res.rateLimit!.reset).toBeLessThanOrEqual(before + 15 * 60 + 2);
+    const { reset } = defined(res.rateLimit, 'rateLimit');
+    expect(reset).toBeGreaterThanOrEqual(before + 15 * 60);
+    expect(reset).toBeLessThanOrEqual(before + 15 * 60 + 2);
   });
 
   it('answers a spent window with 429, the problem body and remaining 0', async () => {
@@ -30,7 +37,7 @@ describe('rate limits on the wire (twitter-api-v2 against the simulator)', () =>
     expect(apiError.code).toBe(429);
     expect(apiError.rateLimitError).toBe(true);
     expect(apiError.rateLimit).toMatchObject({ limit: 2, remaining: 0 });
-    expect(apiError.rateLimit!.reset * 1000).toBeGreaterThan(Date.now());
+    expect(defined(apiError.rateLimit, 'rateLimit').reset * 1000).toBeGreaterThan(Date.now());
     expect(apiError.data).toEqual({ title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
   });
 

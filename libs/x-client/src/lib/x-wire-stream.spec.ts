@@ -12,6 +12,12 @@ import {
 
 import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
 
+/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
+function defined<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} missing`);
+  return value;
+}
+
 const STREAM_PARAMS: Partial<TweetSearchV2StreamParams> = {
   'tweet.fields': ['created_at', 'author_id', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'entities'],
   expansions: ['author_id', 'entities.mentions.username'],
@@ -28,7 +34,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
   afterAll(() => world.stop());
   beforeEach(() => world.sim.reset());
   afterEach(() => {
-    while (open.length) open.pop()!.destroy();
+    for (let stream = open.pop(); stream; stream = open.pop()) stream.destroy();
   });
 
   async function connect(params: Partial<TweetSearchV2StreamParams> = {}): Promise<{ stream: TweetStream; received: TweetV2SingleStreamResult[] }> {
@@ -42,7 +48,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
 
   async function addRule(value: string, tag?: string): Promise<string> {
     const res = await world.app.v2.updateStreamRules({ add: [tag ? { value, tag } : { value }] });
-    return res.data![0]!.id;
+    return defined(res.data?.[0], `the added rule ${value}`).id;
   }
 
   it('delivers a customer tweet that matches a rule, with fields, includes.users and matching_rules', async () => {
@@ -51,8 +57,9 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
     const { received } = await connect();
     const tweet = world.sim.createTweet({ authorUsername: 'cat_person', text: 'hey @acme_support my order is late' });
 
-    const [message] = await waitFor('the tweet on the stream', () => received.length > 0 && received);
-    expect(message!.data).toEqual({
+    const [first] = await waitFor('the tweet on the stream', () => received.length > 0 && received);
+    const message = defined(first, 'the streamed tweet');
+    expect(message.data).toEqual({
       id: tweet.id,
       text: 'hey @acme_support my order is late',
       edit_history_tweet_ids: [tweet.id],
@@ -61,7 +68,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
       conversation_id: tweet.id,
       entities: { mentions: [{ start: 4, end: 17, username: 'acme_support', id: world.brand.id }] },
     });
-    expect(message!.includes!.users).toEqual([
+    expect(message.includes?.users).toEqual([
       {
         id: cat.id,
         name: 'cat_person',
@@ -70,7 +77,7 @@ describe('filtered stream wire format (twitter-api-v2 against the simulator)', (
       },
       expect.objectContaining({ id: world.brand.id, username: 'acme_support' }),
     ]);
-    expect(message!.matching_rules).toEqual([{ id: ruleId, tag: 'support' }]);
+    expect(message.matching_rules).toEqual([{ id: ruleId, tag: 'support' }]);
   });
 
   it('only delivers tweets that match a rule', async () => {

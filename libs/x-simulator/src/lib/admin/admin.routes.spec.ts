@@ -2,6 +2,12 @@ import { waitFor } from '@perch/testing';
 
 import { XSimulator } from '../x-simulator-server.domain';
 
+/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
+function defined<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} missing`);
+  return value;
+}
+
 // The admin API over real HTTP: what test suites and the demo use to script the world.
 describe('admin API', () => {
   const sim = new XSimulator({ seed: { brands: [{ username: 'acme_support', token: 'acme-token' }] } });
@@ -103,7 +109,8 @@ describe('admin API', () => {
     expect(stats).toMatchObject({ tweetsCreated: 300, tweetsByOrigin: { generator: 300 }, accounts: 21 });
     const customers = (await call('GET', '/admin/accounts?kind=customer')).body['accounts'] as { username: string }[];
     expect(customers).toHaveLength(20);
-    const someTweets = (await call('GET', `/admin/accounts/${customers[0]!.username}/tweets`)).body['tweets'] as { mentions: string[] }[];
+    const firstCustomer = defined(customers[0], 'the first customer');
+    const someTweets = (await call('GET', `/admin/accounts/${firstCustomer.username}/tweets`)).body['tweets'] as { mentions: string[] }[];
     for (const t of someTweets) expect(t.mentions).toContain('acme_support');
   });
 

@@ -65,6 +65,13 @@ export function weightTable<K extends string>(weights: Readonly<Record<K, number
 /** Picks a key with probability proportional to its weight. */
 export function weighted<K extends string>(random: Random, table: WeightTable<K>): K {
   const roll = random() * table.total;
-  for (let i = 0; i < table.keys.length; i++) if (roll < table.cumulative[i]!) return table.keys[i]!;
-  return table.keys[table.keys.length - 1]!;
+  for (let i = 0; i < table.keys.length; i++) {
+    const key = table.keys.at(i);
+    const bound = table.cumulative.at(i);
+    if (key !== undefined && bound !== undefined && roll < bound) return key;
+  }
+  // Only rounding gets here (roll < total, the last cumulative value); weightTable() never builds an empty table.
+  const last = table.keys.at(-1);
+  if (last === undefined) throw new Error('weighted() from an empty weight table');
+  return last;
 }

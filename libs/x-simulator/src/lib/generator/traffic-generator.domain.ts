@@ -153,8 +153,8 @@ export class TrafficGenerator {
   }
 
   private tick(): void {
-    const spec = this.spec;
-    if (!spec || !this.brand) return;
+    const { spec, brand } = this;
+    if (!spec || !brand) return;
     const elapsed = this.now() - this.startedAtMs;
     if (spec.durationMs !== undefined && elapsed >= spec.durationMs) {
       this.stop('duration');
@@ -164,12 +164,12 @@ export class TrafficGenerator {
     // After a long event-loop pause catch up at most 100 ms worth at once, so the loop stays responsive.
     due = Math.min(due, Math.max(1, Math.ceil(spec.rate / 10)));
     if (spec.count !== undefined) due = Math.min(due, spec.count - this.produced);
-    for (let i = 0; i < due; i++) this.produceOne(spec);
+    for (let i = 0; i < due; i++) this.produceOne(spec, brand);
     if (spec.count !== undefined && this.produced >= spec.count) this.stop('count');
   }
 
-  private produceOne(spec: GeneratorSpec): void {
-    const brand = this.brand!;
+  // tick() passes the brand it has already checked, so a stopped generator cannot get here without one.
+  private produceOne(spec: GeneratorSpec, brand: SimUser): void {
     if (spec.dmShare && chance(this.random, spec.dmShare) && this.produceDm(brand)) return;
     const replyRatio = spec.replyRatio ?? 0.1;
     if (this.threads.length > 0 && chance(this.random, replyRatio)) {

@@ -73,11 +73,13 @@ function capitalise(text: string): string {
 function sentences(parts: readonly string[], random: Random): string {
   const out: string[] = [];
   for (const part of parts) {
-    if (out.length > 0) {
-      const prev = out[out.length - 1]!;
-      if (!/[.!?,:]$/.test(prev)) out[out.length - 1] = prev + pick(random, ['.', '.', '!', '', ',']);
+    // The previous part as it ends up after punctuating it; undefined for the first part.
+    let prev = out.at(-1);
+    if (prev !== undefined && !/[.!?,:]$/.test(prev)) {
+      prev += pick(random, ['.', '.', '!', '', ',']);
+      out[out.length - 1] = prev;
     }
-    out.push(out.length > 0 && /[.!?]$/.test(out[out.length - 1]!) ? capitalise(part) : part);
+    out.push(prev !== undefined && /[.!?]$/.test(prev) ? capitalise(part) : part);
   }
   return out.join(' ');
 }

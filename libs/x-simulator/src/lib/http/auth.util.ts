@@ -5,11 +5,12 @@
  */
 export function tokenFromAuthorization(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const bearer = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (bearer) return bearer[1]!.trim();
+  // The capture group is undefined exactly when the pattern did not match.
+  const bearer = /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
+  if (bearer !== undefined) return bearer.trim();
   if (/^OAuth\s/i.test(header)) {
-    const param = /oauth_token="([^"]*)"/.exec(header);
-    return param ? decodeURIComponent(param[1]!) : undefined;
+    const param = /oauth_token="([^"]*)"/.exec(header)?.[1];
+    return param === undefined ? undefined : decodeURIComponent(param);
   }
   return undefined;
 }

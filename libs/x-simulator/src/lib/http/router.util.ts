@@ -43,7 +43,12 @@ export class Router {
         continue;
       }
       const params: Record<string, string> = {};
-      names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      for (const [i, name] of names.entries()) {
+        // Every :name compiled to one non-optional group, so a match always has a value for it.
+        const value = m.at(i + 1);
+        if (value === undefined) throw new Error(`Route ${route.path} matched without a value for :${name}`);
+        params[name] = decodeURIComponent(value);
+      }
       return { route, params };
     }
     return pathMatched ? 'method-not-allowed' : undefined;

@@ -1,5 +1,11 @@
 import { SimulatorStore } from './simulator-store.domain';
 
+/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
+function defined<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} missing`);
+  return value;
+}
+
 function store(options: Partial<ConstructorParameters<typeof SimulatorStore>[0]> = {}): SimulatorStore {
   return new SimulatorStore({ maxStoredTweets: 1000, autoPopulateReplyMentions: true, now: Date.now, ...options });
 }
@@ -42,7 +48,7 @@ describe('SimulatorStore', () => {
     const cat = s.createUser({ username: 'cat', kind: 'customer' });
     const tweets = Array.from({ length: 25 }, (_, i) => s.createTweet({ authorId: cat.id, text: `@acme_support ${i}`, origin: 'admin' }));
     expect(s.tweetCount()).toBe(10);
-    expect(s.tweetById(tweets[0]!.id)).toBeUndefined();
+    expect(s.tweetById(defined(tweets[0], 'the first tweet').id)).toBeUndefined();
     expect(s.mentionsOf(brand.id)).toHaveLength(10);
     expect(s.publicMetrics(cat).tweet_count).toBe(10);
     expect(s.tweetsSince(0).map((t) => t.id)).toEqual(tweets.slice(15).map((t) => t.id));

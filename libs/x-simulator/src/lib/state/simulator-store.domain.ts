@@ -287,8 +287,8 @@ export class SimulatorStore {
     const all = this.tweetsByAuthor.get(userId) ?? [];
     const out: SimTweet[] = [];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const tweet = all[i]!;
-      if (isLive(tweet)) out.push(tweet);
+      const tweet = all.at(i);
+      if (tweet !== undefined && isLive(tweet)) out.push(tweet);
     }
     return out;
   }
@@ -302,7 +302,8 @@ export class SimulatorStore {
   tweetsSince(sinceMs: number): SimTweet[] {
     const out: SimTweet[] = [];
     for (let i = this.evictionQueue.length - 1; i >= this.evictionHead; i--) {
-      const tweet = this.evictionQueue[i]!;
+      const tweet = this.evictionQueue.at(i);
+      if (tweet === undefined) continue;
       if (tweet.createdAtMs < sinceMs) break;
       if (isLive(tweet)) out.push(tweet);
     }
@@ -358,8 +359,8 @@ export class SimulatorStore {
     this.evictionQueue.push(tweet);
     appendTo(this.tweetsByAuthor, author.id, tweet);
     this.adjustLiveCount(author.id, 1);
-    for (let i = 0; i < mentions.length; i++) {
-      const mentionedId = mentions[i]!.id;
+    for (const [i, mention] of mentions.entries()) {
+      const mentionedId = mention.id;
       if (!mentionedId || mentionedId === author.id) continue;
       // The same account mentioned twice still gets the tweet once in its mentions timeline.
       if (mentions.findIndex((m) => m.id === mentionedId) !== i) continue;
@@ -570,8 +571,9 @@ export class SimulatorStore {
 
   private evictOverflow(): void {
     while (this.tweets.size > this.options.maxStoredTweets && this.evictionHead < this.evictionQueue.length) {
-      const tweet = this.evictionQueue[this.evictionHead++]!;
-      if (tweet.evicted) continue;
+      // The queue has no holes below its length; a missing entry would just be nothing left to evict there.
+      const tweet = this.evictionQueue.at(this.evictionHead++);
+      if (tweet === undefined || tweet.evicted) continue;
       tweet.evicted = true;
       if (!tweet.deleted) this.adjustLiveCount(tweet.authorId, -1);
       this.tweets.delete(tweet.id);

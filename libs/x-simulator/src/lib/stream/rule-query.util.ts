@@ -55,7 +55,8 @@ function lex(value: string): Token[] | string {
   const tokens: Token[] = [];
   let i = 0;
   while (i < value.length) {
-    const ch = value[i]!;
+    // charAt reads are always in range here (i < value.length is checked wherever i moves), so none falls back to ''.
+    const ch = value.charAt(i);
     if (/\s/.test(ch)) {
       i++;
       continue;
@@ -65,9 +66,9 @@ function lex(value: string): Token[] | string {
     if (ch === '-') {
       negated = true;
       i++;
-      if (i >= value.length || /\s/.test(value[i]!)) return `Negation must be attached to a term (at position ${position})`;
+      if (i >= value.length || /\s/.test(value.charAt(i))) return `Negation must be attached to a term (at position ${position})`;
     }
-    const c = value[i]!;
+    const c = value.charAt(i);
     if (c === '(') {
       tokens.push({ type: 'lparen', negated, position });
       i++;
@@ -82,7 +83,7 @@ function lex(value: string): Token[] | string {
       i = end + 1;
     } else {
       let end = i;
-      while (end < value.length && !/[\s()]/.test(value[end]!)) end++;
+      while (end < value.length && !/[\s()]/.test(value.charAt(end))) end++;
       const text = value.slice(i, end);
       if (text === 'OR' && !negated) tokens.push({ type: 'or', position });
       else tokens.push({ type: 'term', text, quoted: false, negated, position });
@@ -103,15 +104,20 @@ class Parser {
     return node;
   }
 
+  /** The current token; undefined past the end. */
+  private peek(): Token | undefined {
+    return this.tokens[this.index];
+  }
+
   private parseOr(): RuleNode {
-    const items = [this.parseAnd()];
-    while (this.tokens[this.index]?.type === 'or') {
-      const orToken = this.tokens[this.index]!;
+    const first = this.parseAnd();
+    const items = [first];
+    for (let orToken = this.peek(); orToken?.type === 'or'; orToken = this.peek()) {
       this.index++;
       if (!this.startsOperand()) throw new RuleSyntaxError(`OR needs a term on both sides (at position ${orToken.position})`);
       items.push(this.parseAnd());
     }
-    return items.length === 1 ? items[0]! : { kind: 'or', items };
+    return items.length === 1 ? first : { kind: 'or', items };
   }
 
   private startsOperand(): boolean {
@@ -122,15 +128,18 @@ class Parser {
   private parseAnd(): RuleNode {
     const items: RuleNode[] = [];
     while (this.startsOperand()) items.push(this.parseUnary());
-    if (items.length === 0) {
+    const first = items.at(0);
+    if (first === undefined) {
       const t = this.tokens[this.index];
       throw new RuleSyntaxError(t ? `Expected a term (at position ${t.position})` : 'Expected a term at the end of the rule');
     }
-    return items.length === 1 ? items[0]! : { kind: 'and', items };
+    return items.length === 1 ? first : { kind: 'and', items };
   }
 
   private parseUnary(): RuleNode {
-    const t = this.tokens[this.index]!;
+    // Callers check startsOperand() first, so running out of tokens here is a parser bug, not a bad rule.
+    const t = this.peek();
+    if (t === undefined) throw new Error('Rule parser read past the last token');
     this.index++;
     if (t.type === 'lparen') {
       const inner = this.parseOr();

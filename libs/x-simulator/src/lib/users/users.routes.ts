@@ -76,7 +76,8 @@ function timeline(
   const page: SimTweet[] = [];
   let more = false;
   for (let i = all.length - 1; i >= 0; i--) {
-    const t = all[i]!;
+    const t = all.at(i);
+    if (t === undefined) continue;
     if (before !== undefined && t.idValue >= before) continue;
     if (untilId !== undefined && t.idValue >= untilId) continue;
     if (endMs !== undefined && t.createdAtMs >= endMs) continue;
@@ -88,16 +89,19 @@ function timeline(
     }
     page.push(t);
   }
-  if (page.length === 0) return ok({ meta: { result_count: 0 } });
+  // Newest and oldest are both there exactly when the page is not empty.
+  const newest = page.at(0);
+  const oldest = page.at(-1);
+  if (newest === undefined || oldest === undefined) return ok({ meta: { result_count: 0 } });
   const body: Record<string, unknown> = { data: page.map((t) => renderTweet(t, selected.selection)) };
   const includes = buildIncludes(page, selected.selection, store, viewerOf(ctx));
   if (includes) body['includes'] = includes;
   const meta: Record<string, unknown> = {
     result_count: page.length,
-    newest_id: page[0]!.id,
-    oldest_id: page[page.length - 1]!.id,
+    newest_id: newest.id,
+    oldest_id: oldest.id,
   };
-  if (more) meta['next_token'] = encodeCursor(cursorKind, page[page.length - 1]!.id);
+  if (more) meta['next_token'] = encodeCursor(cursorKind, oldest.id);
   body['meta'] = meta;
   return ok(body);
 }
