@@ -49,8 +49,19 @@ export function offerMessageOf(facts: OfferFacts): OfferMessage {
   };
 }
 
-function snippet(text: string): string {
+/** The text on one line, at most SNIPPET_LENGTH code points (an emoji is one, never split), cut with an ellipsis. */
+export function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= SNIPPET_LENGTH ? flat : `${chars.slice(0, SNIPPET_LENGTH - 1).join('')}…`;
+  // UTF-16 units are at least the code points: most texts need no counting, and none is copied into an array.
+  if (flat.length <= SNIPPET_LENGTH) return flat;
+  let points = 0;
+  let index = 0;
+  let cut = 0;
+  for (const char of flat) {
+    if (points === SNIPPET_LENGTH - 1) cut = index;
+    points += 1;
+    if (points > SNIPPET_LENGTH) return `${flat.slice(0, cut)}…`;
+    index += char.length;
+  }
+  return flat;
 }
