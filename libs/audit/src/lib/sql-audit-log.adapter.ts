@@ -57,9 +57,24 @@ const COLUMNS = [
   'address',
   'source_key',
 ] as const;
-/** Casts per column in an INSERT (pg sends text; PostgreSQL needs the type). */
-const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = { at: '::timestamptz', details: '::jsonb' };
-/** 14 parameters a row; PostgreSQL allows 65,535 a statement. */
+/** Each column's type, as jsonb_to_recordset reads the rows of an append back. */
+const COLUMN_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  id: 'text',
+  at: 'timestamptz',
+  actor_kind: 'text',
+  actor_id: 'text',
+  actor_role: 'text',
+  action: 'text',
+  interaction_id: 'text',
+  brand_account_id: 'text',
+  outcome: 'text',
+  code: 'text',
+  details: 'jsonb',
+  correlation_id: 'text',
+  address: 'text',
+  source_key: 'text',
+};
+/** Rows per INSERT: one JSON parameter each, so the bound is the statement's size, not PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 1000;
 
 /**
@@ -72,6 +87,7 @@ export class SqlAuditLog implements AuditLog {
   private readonly schema: string;
   private readonly table: string;
   private readonly now: () => number;
+  private readonly appendStatement: string;
 
   constructor(options: SqlAuditLogOptions) {
     if (!SCHEMA_NAME.test(options.schema)) {
@@ -81,6 +97,10 @@ export class SqlAuditLog implements AuditLog {
     this.schema = `"${options.schema}"`;
     this.table = `${this.schema}.audit_log`;
     this.now = options.now ?? Date.now;
+    this.appendStatement =
+      `INSERT INTO ${this.table} (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} ` +
+      `FROM jsonb_to_recordset($1::jsonb) AS u(${COLUMNS.map((column) => `${column} ${COLUMN_TYPES[column]}`).join(', ')}) ` +
+      'ON CONFLICT DO NOTHING RETURNING id';
   }
 
   async start(): Promise<void> {
@@ -137,19 +157,13 @@ export class SqlAuditLog implements AuditLog {
     const ids = entries.map((entry) => entry.id ?? newId());
     const inserted = new Set<string>();
     for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
-      const params: unknown[] = [];
-      const rows = entries.slice(start, start + ROWS_PER_INSERT).map((entry, offset) => {
-        const values = this.rowValues(entry, ids[start + offset] ?? newId());
-        const placeholders = COLUMNS.map((column, index) => `$${params.length + index + 1}${CASTS[column] ?? ''}`);
-        params.push(...values);
-        return `(${placeholders.join(', ')})`;
-      });
+      const rows = entries.slice(start, start + ROWS_PER_INSERT).map((entry, offset) => this.row(entry, ids[start + offset] ?? newId()));
+      // The rows as ONE JSON parameter read back by jsonb_to_recordset, in order: one native JSON.stringify and one
+      // statement text for every append, instead of pg encoding 14 parameters a row into a text that changed with
+      // the row count (as the interaction store's writes do, ADR 32).
       // No conflict target: a kept id or a kept source_key both make the row a duplicate, as does a row earlier in
       // the same statement (DO NOTHING skips it; only DO UPDATE would refuse to touch a row twice).
-      const returned = await this.sql.query<{ id: string }>(
-        `INSERT INTO ${this.table} (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`,
-        params,
-      );
+      const returned = await this.sql.query<{ id: string }>(this.appendStatement, [JSON.stringify(rows)]);
       for (const row of returned) inserted.add(row.id);
     }
     // The same id twice in one call: the first is the one kept.
@@ -193,24 +207,26 @@ export class SqlAuditLog implements AuditLog {
     return { entries, nextCursor: rows.length > resolved.limit && last ? encodeAuditCursor(last) : null };
   }
 
-  private rowValues(entry: NewAuditEntry, id: string): unknown[] {
-    return [
+  /** One row of an append, as jsonb_to_recordset reads it: an absent value is left out (SQL NULL). */
+  private row(entry: NewAuditEntry, id: string): Partial<Record<(typeof COLUMNS)[number], unknown>> {
+    return {
       id,
-      normalizeAuditTime(entry.at ?? this.now()),
-      entry.actor.kind,
-      entry.actor.id ?? null,
-      entry.actor.role ?? null,
-      entry.action,
-      entry.interactionId ?? null,
-      entry.brandAccountId ?? null,
-      entry.outcome,
-      entry.code ?? null,
-      JSON.stringify(entry.details ?? {}),
-      entry.correlationId ?? null,
-      entry.address ?? null,
-      entry.sourceKey ?? null,
-    ];
+      at: normalizeAuditTime(entry.at ?? this.now()),
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      actor_role: entry.actor.role,
+      action: entry.action,
+      interaction_id: entry.interactionId,
+      brand_account_id: entry.brandAccountId,
+      outcome: entry.outcome,
+      code: entry.code,
+      details: entry.details ?? {},
+      correlation_id: entry.correlationId,
+      address: entry.address,
+      source_key: entry.sourceKey,
+    };
   }
+
 }
 
 function toEntry(row: AuditRow): AuditEntry {
