@@ -75,9 +75,9 @@ describe('KafkaTransport', () => {
       await transport.send(topic, [{ key: 'k', value: 'one' }]);
       await waitFor('the message', () => seen.length === 1, 30_000);
       // Counts the timers kafkajs' request queues arm from here on: producer, consumer and admin connections, idle.
-      spy.mockImplementation(((callback: () => void, ms?: number) => {
+      spy.mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
         if (new Error().stack?.includes('requestQueue')) armedByRequestQueue += 1;
-        return realSetTimeout(callback, ms);
+        return realSetTimeout(callback, ms, ...args);
       }) as typeof setTimeout);
       await new Promise((resolve) => realSetTimeout(resolve, 2_000));
       await handle.stop();
