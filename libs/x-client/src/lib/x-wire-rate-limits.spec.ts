@@ -1,14 +1,9 @@
 // Rate-limit headers and 429s as twitter-api-v2 sees them.
+import { defined } from '@perch/testing';
 import { REALISTIC_RATE_LIMITS } from '@perch/x-simulator';
 import { ApiResponseError } from 'twitter-api-v2';
 
 import { startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
-
-/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
-function defined<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`${what} missing`);
-  return value;
-}
 
 describe('rate limits on the wire (twitter-api-v2 against the simulator)', () => {
   let world: SimulatorWorld;

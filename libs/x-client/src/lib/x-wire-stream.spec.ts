@@ -1,6 +1,6 @@
 // Wire contract of the simulator's filtered stream and rules, seen through the real twitter-api-v2
 // client (createTwitterClient): what our ingestor will meet on X.
-import { waitFor } from '@perch/testing';
+import { defined, waitFor } from '@perch/testing';
 import { TOO_MANY_CONNECTIONS_DETAIL } from '@perch/x-simulator';
 import {
   ApiResponseError,
@@ -11,12 +11,6 @@ import {
 } from 'twitter-api-v2';
 
 import { BRAND_TOKEN, startSimulatorWorld, type SimulatorWorld } from './testing/simulator-world.fixtures';
-
-/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
-function defined<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`${what} missing`);
-  return value;
-}
 
 const STREAM_PARAMS: Partial<TweetSearchV2StreamParams> = {
   'tweet.fields': ['created_at', 'author_id', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'entities'],

@@ -1,12 +1,6 @@
-import { waitFor } from '@perch/testing';
+import { defined, waitFor } from '@perch/testing';
 
 import { XSimulator } from '../x-simulator-server.domain';
-
-/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
-function defined<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`${what} missing`);
-  return value;
-}
 
 // The admin API over real HTTP: what test suites and the demo use to script the world.
 describe('admin API', () => {

@@ -1,13 +1,8 @@
+import { defined } from '@perch/testing';
 import { parseTweet } from 'twitter-text';
 
 import { generateCustomerProfiles } from './customer-profiles.util';
 import { generateTweets, generateTweetTexts } from './tweet-text-generator.util';
-
-/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
-function defined<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`${what} missing`);
-  return value;
-}
 
 describe('tweet text generator', () => {
   it('is deterministic for a seed and differs across seeds', () => {

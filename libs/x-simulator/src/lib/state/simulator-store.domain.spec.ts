@@ -1,10 +1,6 @@
-import { SimulatorStore } from './simulator-store.domain';
+import { defined } from '@perch/testing';
 
-/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
-function defined<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`${what} missing`);
-  return value;
-}
+import { SimulatorStore } from './simulator-store.domain';
 
 function store(options: Partial<ConstructorParameters<typeof SimulatorStore>[0]> = {}): SimulatorStore {
   return new SimulatorStore({ maxStoredTweets: 1000, autoPopulateReplyMentions: true, now: Date.now, ...options });

@@ -1,10 +1,6 @@
-import { matchesRule, parseRule, toTokenText, type RuleMatchSubject, type RuleNode } from './rule-query.util';
+import { defined } from '@perch/testing';
 
-/** Narrows away undefined/null without a non-null assertion, failing the test with what was missing. */
-function defined<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`${what} missing`);
-  return value;
-}
+import { matchesRule, parseRule, toTokenText, type RuleMatchSubject, type RuleNode } from './rule-query.util';
 
 function subject(text: string, extra: Partial<RuleMatchSubject> = {}): RuleMatchSubject {
   const mentions = [...text.matchAll(/@(\w+)/g)].map((m) => defined(m[1], 'a mentioned username').toLowerCase());
