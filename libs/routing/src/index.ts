@@ -29,6 +29,7 @@ export { eventsOfChange, outboxEventId, type PlannedEvent } from './lib/outbox/r
 export * from './lib/store/memory/memory-routing-store.adapter';
 export * from './lib/store/redis/redis-routing-store.adapter';
 export { routingKeys, type RoutingKeys } from './lib/store/redis/routing-keys.util';
+export { INTERACTION_FIELDS } from './lib/store/redis/routing-fields.constants';
 export * from './lib/store/routing-store.port';
 export { MAX_AGENT_CAPACITY } from './lib/store/routing-store.util';
 export * from './lib/router.module';

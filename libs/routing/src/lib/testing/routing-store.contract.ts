@@ -1,6 +1,6 @@
 import { newId, ValidationFailedError } from '@perch/platform';
 
-import { type AgentState, type ChannelCounts, type Offer } from '../routing.types';
+import { type AgentState, type ChannelCounts, type InteractionRecord, type Offer } from '../routing.types';
 import { type RoutingStore, type RoutingStoreOptions } from '../store/routing-store.port';
 import { inboundMessage, upsertInput } from './routing.fixtures';
 
@@ -1137,6 +1137,74 @@ export function describeRoutingStoreContract(name: string, factory: RoutingStore
       it('refuses a wrap-up time outside 0..1 h', async () => {
         await expect(reopen({ wrapUpMs: -1 })).rejects.toBeInstanceOf(ValidationFailedError);
         await expect(reopen({ wrapUpMs: 60 * 60 * 1000 + 1 })).rejects.toBeInstanceOf(ValidationFailedError);
+      });
+    });
+
+    describe('replies', () => {
+      // The Redis scripts build these replies from what they read and wrote rather than reading the record again.
+      const asStored = async (id: string): Promise<InteractionRecord> => {
+        const stored = await store.getInteraction(id);
+        if (!stored) throw new Error(`no record of ${id}`);
+        return stored;
+      };
+
+      it('hands back each change\'s interaction exactly as it is then stored: created, offered, accepted, completed', async () => {
+        await presence('a1', 'ready', T0, 2, ['billing=3']);
+        const created = await store.upsertInteraction(
+          upsertInput(T0, { priority: 3, requiredSkill: 'billing', requiredLevel: 2, widen: { afterMs: 60_000, to: '' }, message: inboundMessage({ kind: 'dm' }) }),
+        );
+        if (created.kind !== 'created') throw new Error(`expected created, got ${created.kind}`);
+        const id = created.interaction.interactionId;
+        expect(created.interaction).toEqual(await asStored(id));
+        const offer = await mustDispatch(T0 + 1);
+        expect(offer.interaction).toEqual(await asStored(id));
+        const accepted = await store.accept(id, offer.offerId, 'a1', T0 + 2);
+        if (accepted.kind !== 'accepted') throw new Error(`expected accepted, got ${accepted.kind}`);
+        expect(accepted.interaction).toEqual(await asStored(id));
+        const again = await store.accept(id, offer.offerId, 'a1', T0 + 3);
+        if (again.kind !== 'already-accepted') throw new Error(`expected already-accepted, got ${again.kind}`);
+        expect(again.interaction).toEqual(await asStored(id));
+        const completed = await store.complete(id, 'a1', T0 + 4);
+        if (completed.kind !== 'completed') throw new Error(`expected completed, got ${completed.kind}`);
+        expect(completed.interaction).toEqual(await asStored(id));
+        const redelivered = await store.complete(id, 'a1', T0 + 5);
+        if (redelivered.kind !== 'already-completed') throw new Error(`expected already-completed, got ${redelivered.kind}`);
+        expect(redelivered.interaction).toEqual(await asStored(id));
+      });
+
+      it.each(['transfer', 'invitation'] as const)('hands back a completed interaction without the pending %s it dropped, as stored', async (pending) => {
+        await presence('a1', 'ready', T0, 2);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.accept(id, offer.offerId, 'a1', T0 + 2);
+        await presence('a2', 'ready', T0 + 3, 1);
+        const offered =
+          pending === 'transfer'
+            ? await store.offerTransfer({ interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 4, offerTimeoutMs: TIMEOUT, reason: 'billing' })
+            : await store.offerConference({ interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 4, offerTimeoutMs: TIMEOUT, maxAgents: 2, reason: 'help' });
+        expect(offered.kind).toBe(pending === 'transfer' ? 'transfer-offered' : 'conference-offered');
+        const completed = await store.complete(id, 'a1', T0 + 5);
+        if (completed.kind !== 'completed') throw new Error(`expected completed, got ${completed.kind}`);
+        expect(completed.interaction.transferOffer).toBeUndefined();
+        expect(completed.interaction.conferenceOffer).toBeUndefined();
+        expect(completed.interaction).toEqual(await asStored(id));
+      });
+
+      it('hands back a conference\'s interaction as stored when a guest joins and when it completes with the guest', async () => {
+        await presence('a1', 'ready', T0, 2);
+        const id = await create(T0);
+        const offer = await mustDispatch(T0 + 1);
+        await store.accept(id, offer.offerId, 'a1', T0 + 2);
+        await presence('a2', 'ready', T0 + 3, 1);
+        const invited = await store.offerConference({ interactionId: id, fromAgentId: 'a1', toAgentId: 'a2', offerId: newId(), now: T0 + 4, offerTimeoutMs: TIMEOUT, maxAgents: 2 });
+        if (invited.kind !== 'conference-offered') throw new Error(`expected conference-offered, got ${invited.kind}`);
+        const joined = await store.accept(id, invited.conferenceOffer.offerId, 'a2', T0 + 5);
+        if (joined.kind !== 'accepted') throw new Error(`expected accepted, got ${joined.kind}`);
+        expect(joined.interaction).toEqual(await asStored(id));
+        const completed = await store.complete(id, 'a1', T0 + 6);
+        if (completed.kind !== 'completed') throw new Error(`expected completed, got ${completed.kind}`);
+        expect(completed.interaction.conferenceAgentIds).toEqual(['a2']);
+        expect(completed.interaction).toEqual(await asStored(id));
       });
     });
 

@@ -1,4 +1,4 @@
-import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
+import { ixAt, ixSet, ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
  * KEYS: stateKeys(). ARGV: interactionId, offerId, agentId, now.
@@ -14,13 +14,14 @@ import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
 export const ACCEPT_OFFER_SCRIPT = `${ROUTING_LUA_HELPERS}
 local K = state_keys()
 local iid, offer_id, agent_id, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local state, agent, offer, deadline = unpack(redis.call('HMGET', K.ix,
-  iid .. ':state', iid .. ':agent', iid .. ':offer', iid .. ':deadline'))
+-- The whole record once: the fields every path looks at are in it, and a plain accept's reply is it, patched.
+local values = ix_read(K.ix, iid)
+local state, agent, offer, deadline = values[${ixAt('state')}], values[${ixAt('agent')}], values[${ixAt('offer')}], values[${ixAt('deadline')}]
 if not state then return {'stale', 'unknown-interaction'} end
 if state == 'assigned' and agent == agent_id and offer == offer_id then
-  return {'already-accepted', ix_read(K.ix, iid)}
+  return {'already-accepted', values}
 end
-local xto, xoffer, xdeadline, chan = unpack(redis.call('HMGET', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline', iid .. ':chan'))
+local xto, xoffer, xdeadline, chan = values[${ixAt('xto')}], values[${ixAt('xoffer')}], values[${ixAt('xdeadline')}], values[${ixAt('chan')}]
 if state == 'assigned' and xto == agent_id and xoffer == offer_id then
   -- A transfer offer: the target takes it over if it still has room; the holder's slot is released.
   if tonumber(xdeadline) <= tonumber(now) then return {'stale', 'offer-expired'} end
@@ -40,7 +41,7 @@ if state == 'assigned' and xto == agent_id and xoffer == offer_id then
   redis.call('ZREM', K.offers, iid)
   return {'accepted', ix_read(K.ix, iid), agent}
 end
-local cto, coffer, cdeadline = unpack(redis.call('HMGET', K.ix, iid .. ':cto', iid .. ':coffer', iid .. ':cdeadline'))
+local cto, coffer, cdeadline = values[${ixAt('cto')}], values[${ixAt('coffer')}], values[${ixAt('cdeadline')}]
 if state == 'assigned' and cto == agent_id and coffer == offer_id then
   -- An invitation to the conference: the invitee joins as a guest if it still has room (a slot of its own).
   if tonumber(cdeadline) <= tonumber(now) then return {'stale', 'offer-expired'} end
@@ -67,7 +68,7 @@ end
 if state == 'assigned' and (agent == agent_id or list_has(guests_of(K, iid), agent_id)) then
   -- The invitation this agent joined by (a guest, or the holder a guest became by a hand-over), accepted again.
   local joined = redis.call('HGET', K.ix, iid .. ':gjoins')
-  if joined and cjson.decode(joined)[agent_id] == offer_id then return {'already-accepted', ix_read(K.ix, iid)} end
+  if joined and cjson.decode(joined)[agent_id] == offer_id then return {'already-accepted', values} end
 end
 if state ~= 'offered' then return {'stale', 'not-offered'} end
 if offer ~= offer_id or agent ~= agent_id then return {'stale', 'offer-mismatch'} end
@@ -75,5 +76,6 @@ if tonumber(deadline) <= tonumber(now) then return {'stale', 'offer-expired'} en
 redis.call('HSET', K.ix, iid .. ':state', 'assigned', iid .. ':updated', now)
 redis.call('HDEL', K.ix, iid .. ':deadline')
 redis.call('ZREM', K.offers, iid)
-return {'accepted', ix_read(K.ix, iid)}
+${ixSet('values', { state: "'assigned'", updated: 'now', deadline: 'false' })}
+return {'accepted', values}
 `;

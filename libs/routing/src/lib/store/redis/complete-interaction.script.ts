@@ -1,4 +1,4 @@
-import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
+import { ixAt, ixSet, ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
  * KEYS: stateKeys(), done:<interactionId>, lastAgents, lastSeen. ARGV: interactionId, agentId, now, retentionMs, wrapUpMs
@@ -20,8 +20,11 @@ local done = KEYS[STATE_KEY_COUNT + 1]
 local iid, agent_id, now, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local wrap_ms = tonumber(ARGV[5] or '0')
 local sticky_window = tonumber(ARGV[6] or '0')
-local state, agent, conv_key, chan, xto, cto, xoffer, coffer = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':agent', iid .. ':conv', iid .. ':chan',
-  iid .. ':xto', iid .. ':cto', iid .. ':xoffer', iid .. ':coffer'))
+-- The whole record once, with the names it was read by: the record leaves the live hash below, and the reply is it.
+local names = fields_of(iid, IX_FIELDS)
+local values = redis.call('HMGET', K.ix, unpack(names))
+local state, agent, conv_key, chan = values[${ixAt('state')}], values[${ixAt('agent')}], values[${ixAt('conv')}], values[${ixAt('chan')}]
+local xto, cto, xoffer, coffer = values[${ixAt('xto')}], values[${ixAt('cto')}], values[${ixAt('xoffer')}], values[${ixAt('coffer')}]
 if not state then
   if redis.call('EXISTS', done) == 1 then
     local previous = redis.call('HMGET', done, unpack(IX_FIELDS))
@@ -51,10 +54,15 @@ end
 if xto then held_remove(K, xto, iid) end
 if cto then held_remove(K, cto, iid) end
 redis.call('ZREM', K.offers, iid)
-redis.call('HDEL', K.ix, iid .. ':xto', iid .. ':xoffer', iid .. ':xdeadline', iid .. ':xreason', iid .. ':cto', iid .. ':coffer', iid .. ':cdeadline', iid .. ':creason')
 if conv_key and redis.call('HGET', K.conv, conv_key) == iid then redis.call('HDEL', K.conv, conv_key) end
-redis.call('HSET', K.ix, iid .. ':state', 'completed', iid .. ':completed', now, iid .. ':updated', now)
-local values = ix_read(K.ix, iid)
+-- Every field it had leaves the live hash (names of absent ones need no HDEL), then the record as completed is kept.
+local live = {}
+for i, name in ipairs(names) do
+  if values[i] then table.insert(live, name) end
+end
+for _, name in ipairs(fields_of(iid, IX_INTERNAL_FIELDS)) do table.insert(live, name) end
+${ixSet('values', { state: "'completed'", completed: 'now', updated: 'now' })}
+${ixSet('values', { xto: 'false', xoffer: 'false', xdeadline: 'false', xreason: 'false', cto: 'false', coffer: 'false', cdeadline: 'false', creason: 'false' })}
 local record = {}
 for i, name in ipairs(IX_FIELDS) do
   if values[i] then
@@ -72,8 +80,7 @@ if sticky_window > 0 then
     redis.call('ZADD', KEYS[STATE_KEY_COUNT + 3], now, cust)
   end
 end
-redis.call('HDEL', K.ix, unpack(fields_of(iid, IX_FIELDS)))
-redis.call('HDEL', K.ix, unpack(fields_of(iid, IX_INTERNAL_FIELDS)))
+redis.call('HDEL', K.ix, unpack(live))
 local presence = false
 if wrap_up then presence = agent_read(K.agents, K.avail, agent_id) end
 -- The pending transfer offer or invitation dropped, so its target can be told: {kind, toAgentId, offerId} or false.

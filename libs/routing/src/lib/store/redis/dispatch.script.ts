@@ -1,4 +1,4 @@
-import { ROUTING_LUA_HELPERS } from './routing-helpers.script';
+import { ixAt, ixSet, ROUTING_LUA_HELPERS } from './routing-helpers.script';
 
 /**
  * KEYS: stateKeys(). ARGV: now, offerTimeoutMs, offerId.
@@ -145,8 +145,9 @@ for _ = 1, 3 do
   local best = search()
   if not best then return false end
   local iid, aid = best.iid, best.aid
-  local state, chan = unpack(redis.call('HMGET', K.ix, iid .. ':state', iid .. ':chan'))
-  chan = chan or 'public'
+  -- The whole record: the offer's reply is it, patched, rather than read again once written.
+  local values = ix_read(K.ix, iid)
+  local state, chan = values[${ixAt('state')}], values[${ixAt('chan')}] or 'public'
   local a = agent_info(K, aid)
   if state == 'queued' and a.state == 'ready' and a.load < a.cap and a.chload[chan] < a.chcap[chan] then
     queue_remove(K, iid)
@@ -161,7 +162,8 @@ for _ = 1, 3 do
     -- Giving work moves the agent to the back of the idle order, which spreads load fairly.
     if load < a.cap then redis.call('ZADD', K.avail, 'XX', now, aid) end
     reindex_agent(K, aid, now)
-    return {iid, aid, offer_id, ARGV[1], int(deadline), ix_read(K.ix, iid)}
+    ${ixSet('values', { state: "'offered'", agent: 'aid', offer: 'offer_id', deadline: 'int(deadline)', updated: 'ARGV[1]', stickyuntil: 'false' })}
+    return {iid, aid, offer_id, ARGV[1], int(deadline), values}
   end
   -- Self-repair of an index entry that does not match the records, then search again.
   if not state then

@@ -51,9 +51,12 @@ local fields = {
   new_id .. ':count', '1', new_id .. ':data', data, new_id .. ':conv', conv_key, new_id .. ':updated', now,
   new_id .. ':chan', chan,
 }
+-- What the record holds once written, so the reply needs no read of it (a new id: nothing else is there).
+local record = { state = 'queued', prio = ARGV[3], created = now, count = '1', data = data, conv = conv_key, updated = now, chan = chan }
 local function field(name, value)
   table.insert(fields, new_id .. ':' .. name)
   table.insert(fields, value)
+  record[name] = value
 end
 if skill ~= '' then field('skill', skill) end
 if skill ~= '' and lvl ~= '' and tonumber(lvl) > 1 then field('lvl', lvl) end
@@ -84,5 +87,5 @@ if due then redis.call('ZADD', due_key, due, new_id) end
 queue_add(K, new_id, step)
 redis.call('HSET', K.conv, conv_key, new_id)
 redis.call('SET', msg_key, new_id, 'PX', ttl)
-return {'created', new_id, ix_read(K.ix, new_id)}
+return {'created', new_id, ix_values(record)}
 `;
