@@ -26,6 +26,7 @@ import { type Offer, RedisRoutingStore, RouterService, type RoutingStore, routin
 import { Redis } from 'ioredis';
 
 import { benchLog, envInteger } from '../bench-env.util';
+import { benchMention } from './bench-mention.util';
 import { rawBaselineScript, recordScriptCommands } from './raw-lua-baseline.util';
 
 const GOAL = { decisionsPerSecond: 20_000, p99Ms: 5 };
@@ -79,29 +80,7 @@ let messageSequence = 0;
 
 function message(dm: boolean): InboundMessage {
   messageSequence += 1;
-  const messageId = String(1_900_000_000_000_000_000n + BigInt(messageSequence));
-  return {
-    messageId,
-    kind: dm ? 'dm' : 'mention',
-    source: 'stream',
-    brandAccountId: '1000',
-    brandUsername: 'perchbrand',
-    conversationKey: `1000:${messageId}`,
-    threadId: messageId,
-    text: '@perchbrand my order never arrived, can you check where it is?',
-    createdAt: new Date().toISOString(),
-    mentions: ['perchbrand'],
-    author: {
-      id: String(messageSequence),
-      username: `customer${messageSequence}`,
-      name: 'A Customer',
-      followersCount: 10,
-      followingCount: 20,
-      tweetCount: 30,
-      profileUrl: `https://x.com/customer${messageSequence}`,
-    },
-    receivedAt: Date.now(),
-  };
+  return benchMention(messageSequence, { brandAccountId: '1000', brandUsername: 'perchbrand', text: '@perchbrand my order never arrived, can you check where it is?', dm });
 }
 
 /** Arrival i: its priority, skill and channel follow from i (a fixed mix, no randomness). */

@@ -15,6 +15,7 @@ import { INTERACTION_FIELDS, type Offer, RedisRoutingStore, routingKeys } from '
 import { Redis } from 'ioredis';
 
 import { benchLog, envInteger } from '../bench-env.util';
+import { benchMention } from './bench-mention.util';
 
 const OFFER_TIMEOUT_MS = 10 * 60_000;
 const CALLS = ['upsert', 'dispatch', 'dispatchNothing', 'accept', 'complete'] as const;
@@ -36,30 +37,11 @@ let sequence = 0;
 /** A mention like the simulator's: about the size of bench:e2e's. */
 function mention(): InboundMessage {
   sequence += 1;
-  const messageId = String(2_129_000_000_000_000_000n + BigInt(sequence) * 7919n);
-  return {
-    messageId,
-    kind: 'mention',
-    source: 'stream',
+  return benchMention(sequence, {
     brandAccountId: '1400000000000007919',
     brandUsername: 'acme_support',
-    conversationKey: `1400000000000007919:${messageId}`,
-    threadId: messageId,
     text: 'Received the wrong item, ordered a vacuum I want answers @acme_support',
-    createdAt: new Date().toISOString(),
-    lang: 'en',
-    mentions: ['acme_support'],
-    author: {
-      id: String(1_400_000_000_100_000_000n + BigInt(sequence)),
-      username: `customer${sequence}`,
-      name: `Customer ${sequence}`,
-      followersCount: 12,
-      followingCount: 40,
-      tweetCount: 30,
-      profileUrl: `https://x.com/customer${sequence}`,
-    },
-    receivedAt: Date.now(),
-  };
+  });
 }
 
 /** EVALSHA calls and server µs so far (INFO commandstats). */

@@ -226,7 +226,6 @@ export class SqlAuditLog implements AuditLog {
       source_key: entry.sourceKey,
     };
   }
-
 }
 
 function toEntry(row: AuditRow): AuditEntry {

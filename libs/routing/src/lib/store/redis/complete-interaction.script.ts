@@ -61,8 +61,11 @@ for i, name in ipairs(names) do
   if values[i] then table.insert(live, name) end
 end
 for _, name in ipairs(fields_of(iid, IX_INTERNAL_FIELDS)) do table.insert(live, name) end
-${ixSet('values', { state: "'completed'", completed: 'now', updated: 'now' })}
-${ixSet('values', { xto: 'false', xoffer: 'false', xdeadline: 'false', xreason: 'false', cto: 'false', coffer: 'false', cdeadline: 'false', creason: 'false' })}
+-- As completed, without the transfer offer or invitation it dropped.
+${ixSet('values', {
+  state: "'completed'", completed: 'now', updated: 'now',
+  xto: 'false', xoffer: 'false', xdeadline: 'false', xreason: 'false', cto: 'false', coffer: 'false', cdeadline: 'false', creason: 'false',
+})}
 local record = {}
 for i, name in ipairs(IX_FIELDS) do
   if values[i] then
