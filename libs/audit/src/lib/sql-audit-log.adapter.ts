@@ -154,10 +154,15 @@ export class SqlAuditLog implements AuditLog {
   }
 
   async appendEach(entries: readonly NewAuditEntry[]): Promise<boolean[]> {
-    const ids = entries.map((entry) => entry.id ?? newId());
+    // Loops, not arrows made per call: a closure made per call loses its optimized code at every major GC (ADR 49).
+    const ids: string[] = [];
+    for (const entry of entries) ids.push(entry.id ?? newId());
     const inserted = new Set<string>();
     for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
-      const rows = entries.slice(start, start + ROWS_PER_INSERT).map((entry, offset) => this.row(entry, ids[start + offset] ?? newId()));
+      const rows: Partial<Record<(typeof COLUMNS)[number], unknown>>[] = [];
+      for (let index = start; index < Math.min(entries.length, start + ROWS_PER_INSERT); index += 1) {
+        rows.push(this.row(entries[index] as NewAuditEntry, ids[index] as string));
+      }
       // The rows as ONE JSON parameter read back by jsonb_to_recordset, in order: one native JSON.stringify and one
       // statement text for every append, instead of pg encoding 14 parameters a row into a text that changed with
       // the row count (as the interaction store's writes do, ADR 32).
@@ -168,11 +173,12 @@ export class SqlAuditLog implements AuditLog {
     }
     // The same id twice in one call: the first is the one kept.
     const seen = new Set<string>();
-    return ids.map((id) => {
-      const kept = inserted.has(id) && !seen.has(id);
+    const kept: boolean[] = [];
+    for (const id of ids) {
+      kept.push(inserted.has(id) && !seen.has(id));
       seen.add(id);
-      return kept;
-    });
+    }
+    return kept;
   }
 
   async query(query: AuditQuery = {}): Promise<AuditPage> {

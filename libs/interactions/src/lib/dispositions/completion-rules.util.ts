@@ -14,7 +14,8 @@ export const DISPOSITION_CODE_MAX_LENGTH = 64;
  */
 export function completionProblems(brand: BrandDispositions, input: { disposition?: string | undefined; note?: string | undefined }): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const allowed = brand.codes.filter((code) => !code.retired).map((code) => code.code);
+  const allowed: string[] = [];
+  for (const code of brand.codes) if (!code.retired) allowed.push(code.code);
   const listed = allowed.length === 0 ? `@${brand.brand} has no disposition codes` : `one of ${allowed.join(', ')}`;
   if (input.disposition === undefined || input.disposition === '') {
     if (brand.required) problems.push({ field: 'disposition', messages: [`a disposition is required before done for @${brand.brand}: ${listed}`] });

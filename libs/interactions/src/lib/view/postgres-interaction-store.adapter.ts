@@ -437,7 +437,7 @@ export class PostgresInteractionStore implements InteractionStore {
     }
     // Which columns an update touches varies; grouping by shape keeps each statement's SET fixed.
     const groups = new Map<string, InteractionHeaderUpdate[]>();
-    for (const update of [...byId.values()].sort((a, b) => (a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0))) {
+    for (const update of [...byId.values()].sort(byInteractionId)) {
       const shape = `${update.state !== undefined}:${update.assignment !== undefined}`;
       const group = groups.get(shape);
       if (group) group.push(update);
@@ -480,17 +480,17 @@ export class PostgresInteractionStore implements InteractionStore {
 
   private async writeEntries(
     client: SqlClient,
-    entries: readonly { interactionId: string; entry: TranscriptEntry }[],
+    entries: readonly EntryOfInteraction[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    const byKey = new Map<string, { interactionId: string; entry: TranscriptEntry }>();
+    const byKey = new Map<string, EntryOfInteraction>();
     for (const item of entries) {
       const key = `${item.interactionId}\u0000${item.entry.entryId}`;
       const previous = byKey.get(key);
       byKey.set(key, { interactionId: item.interactionId, entry: mergeEntry(previous?.entry, item.entry) });
     }
     // In key order: two big transactions (replicas) touching the same rows lock them in the same order, never a cycle.
-    const rows = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+    const rows = [...byKey.entries()].sort(byEntryKey).map(entryRow);
     // A final entry (sent, failed, customer message) is never replaced by a pending one; the stored
     // ordering key stays so a confirmed reply keeps its place in the transcript.
     await client.query(
@@ -574,4 +574,23 @@ function toView(row: ViewRow): InteractionView {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+interface EntryOfInteraction {
+  interactionId: string;
+  entry: TranscriptEntry;
+}
+
+// Module-level comparators, not arrows made per flush: a closure made per call loses its optimized code at every
+// major GC (ADR 49).
+function byInteractionId(a: InteractionHeaderUpdate, b: InteractionHeaderUpdate): number {
+  return a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0;
+}
+
+function byEntryKey([a]: [string, EntryOfInteraction], [b]: [string, EntryOfInteraction]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function entryRow([, row]: [string, EntryOfInteraction]): EntryOfInteraction {
+  return row;
 }

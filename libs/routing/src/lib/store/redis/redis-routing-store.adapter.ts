@@ -321,12 +321,13 @@ export class RedisRoutingStore implements RoutingStore {
         for (const stream of replyArray(read, 'xreadgroup')) entries.push(...replyArray(replyArray(stream, 'xreadgroup stream')[1], 'xreadgroup entries'));
       }
     }
-    return entries.flatMap((entry) => {
+    const changes: RecordedChange[] = [];
+    for (const entry of entries) {
       const [id, fields] = replyArray(entry, 'outbox entry');
       // An entry deleted after it was taken (acknowledged by its first relay) comes back from XAUTOCLAIM without fields.
-      if (fields === null) return [];
-      return [decodeOutboxEntry(replyString(id, 'outbox id'), replyNullableStrings(fields, 'outbox fields'))];
-    });
+      if (fields !== null) changes.push(decodeOutboxEntry(replyString(id, 'outbox id'), replyNullableStrings(fields, 'outbox fields')));
+    }
+    return changes;
   }
 
   async ackChanges(ids: readonly string[]): Promise<void> {
