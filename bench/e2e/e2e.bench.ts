@@ -24,7 +24,7 @@
 //                                    workers, each reported as its own process (gateway-worker, gateway-worker#2…)
 import 'reflect-metadata';
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,6 +36,7 @@ import { Redis } from 'ioredis';
 
 import { benchLog, envInteger } from '../bench-env.util';
 import type { OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
+import { GC_TALLY_DIR_VARIABLE, type GcPerTweet, gcPerTweet, type GcTally, readGcTally } from './gc-tally.util';
 import { delayed, LoadWindow, SATURATION_LIMITS, saturated } from './load-window.util';
 import { nullGroupsByTopic } from './null-pipeline-topology.constants';
 import { measureNullPipeline } from './null-pipeline.util';
@@ -86,8 +87,12 @@ function wordsOfAppVariable(prefix: string, app: PerchApp): string[] {
   return (process.env[`${prefix}_${app.toUpperCase()}`] ?? '').split(/\s+/).filter((word) => word !== '');
 }
 
+/** Where every app's garbage collections are tallied (gc-tally-preload.bench.ts, ADR 49): read at the handled phase's edges. */
+const GC_TALLY_DIR = join(process.cwd(), 'tmp', 'e2e-gc');
+
 /**
- * Extra node flags per app: BENCH_PROFILE=gateway,router writes V8 CPU profiles of those apps to tmp/profiles when
+ * Node flags per app: every app loads gc-tally-preload.bench.js, which tallies its garbage collections for
+ * gcPerHandledTweet. BENCH_PROFILE=gateway,router writes V8 CPU profiles of those apps to tmp/profiles when
  * they stop; BENCH_NODE_ARGS_<APP> (e.g. BENCH_NODE_ARGS_GATEWAY="--max-old-space-size=256") tries a runtime setting
  * before it goes into tools/runtime/app-runtime.env.
  */
@@ -99,7 +104,8 @@ function appNodeArgs(): Partial<Record<PerchApp, string[]>> {
   return Object.fromEntries(
     APPS.map((app) => {
       const extra = wordsOfAppVariable('BENCH_NODE_ARGS', app);
-      return [app, [...(profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra]];
+      const gcTally = ['--require', join(__dirname, 'gc-tally-preload.bench.js')];
+      return [app, [...gcTally, ...(profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra]];
     }),
   );
 }
@@ -116,7 +122,7 @@ function appEnv(base: Partial<Record<PerchApp, Record<string, string>>>): Partia
         if (at <= 0) throw new Error(`BENCH_ENV_${app.toUpperCase()}: "${pair}" is not KEY=value`);
         return [pair.slice(0, at), pair.slice(at + 1)] as const;
       });
-      return [app, { ...base[app], ...Object.fromEntries(extra) }];
+      return [app, { [GC_TALLY_DIR_VARIABLE]: GC_TALLY_DIR, ...base[app], ...Object.fromEntries(extra) }];
     }),
   );
 }
@@ -176,6 +182,8 @@ async function main(): Promise<void> {
 
   // ---- the stack -----------------------------------------------------------------------------------------------
   const agents = Array.from({ length: agentCount }, (_, i) => ({ username: `agent${i + 1}`, password: `pw-${i + 1}` }));
+  rmSync(GC_TALLY_DIR, { recursive: true, force: true });
+  mkdirSync(GC_TALLY_DIR, { recursive: true });
   const cluster = await startPerchCluster({
     kafkaBrokers,
     redisUrl,
@@ -214,6 +222,8 @@ async function main(): Promise<void> {
   const stackNames = new Set(sources.filter((s) => s.role === 'stack').map((s) => s.name));
   const memory = new PeakMemorySampler(() => sources);
   memory.start();
+
+  const gcTallies = (): Map<string, GcTally | undefined> => new Map(apps.map((a) => [a.name, readGcTally(GC_TALLY_DIR, a.pid)]));
 
   // Every router replica's outbox counts.
   const routerMetricsUrls = (): string[] => cluster.replicaInternalPorts.router.map((port) => `http://127.0.0.1:${port}/metrics`);
@@ -360,6 +370,7 @@ async function main(): Promise<void> {
     await swarm.setMode('reply');
     const producedBefore = (await probe.probe()).producedByTopic;
     const cpuBefore = await snapshot(sources);
+    const gcBefore = gcTallies();
     await openWindows();
     memory.active = true;
     const handledAt = (id: string): number | undefined => {
@@ -381,6 +392,7 @@ async function main(): Promise<void> {
     if (!complete) log(`${name}: ${within.length}/${tweets.length} handled within ${capMs} ms; waiting for the rest before measuring CPU`);
     const idle = await waitIdle(name);
     const cpuAfter = await snapshot(sources);
+    const gcAfter = gcTallies();
     memory.active = false;
     swarmLoads.push(swarmLoad);
     simulatorLoads.push(simLoad);
@@ -401,7 +413,9 @@ async function main(): Promise<void> {
       simulator: simLoad,
     };
     log(`${name}: ${within.length}/${tweets.length} handled in ${report.elapsedMs} ms (${report.tweetsPerSecond}/s), ${handledAtIdle} once idle`);
-    return { report, cpu: cpuBetween(cpuBefore, cpuAfter), handledAtIdle, perSecond: report.tweetsPerSecond as number };
+    const gc: Record<string, GcPerTweet | null> = {};
+    for (const app of apps) gc[app.name] = gcPerTweet(gcBefore.get(app.name), gcAfter.get(app.name), handledAtIdle) ?? null;
+    return { report, cpu: cpuBetween(cpuBefore, cpuAfter), gc, handledAtIdle, perSecond: report.tweetsPerSecond as number };
   };
 
   log(`warm-up: ${warmUpTweets} tweets at 100/s, full loop`);
@@ -497,6 +511,7 @@ async function main(): Promise<void> {
     cpuMsPerTweet: round(sum(handledStackCpu) / Math.max(1, handled.handledAtIdle), 2),
     cpuMsPerTweetByProcess: perTweet(handledStackCpu, handled.handledAtIdle),
     benchCpuMsPerTweet: perTweet(pick(handled.cpu, 'bench'), handled.handledAtIdle),
+    gcPerHandledTweet: handled.gc,
     pipelineCpuMsPerTweet: round(sum(pipelineStackCpu) / Math.max(1, pipeline.delivered), 2),
     pipelineCpuMsPerTweetByProcess: perTweet(pipelineStackCpu, pipeline.delivered),
     cpuAtRestMsPerSecond: Object.fromEntries(Object.entries(restCpu).map(([name, ms]) => [name, round((ms * 1000) / Math.max(1, restMs), 1)])),
