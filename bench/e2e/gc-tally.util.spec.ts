@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { emptyGcTally, GC_TALLY_DIR_VARIABLE, gcPerTweet, readGcTally } from './gc-tally.util';
+import { emptyGcTally, gcPerTweet, readGcTally, startGcTally } from './gc-tally.util';
 
 describe('gc tally of a bench app', () => {
   let dir: string;
@@ -12,26 +12,36 @@ describe('gc tally of a bench app', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('counts the collections of the process that loads the preload and writes them where the bench reads them', async () => {
-    process.env[GC_TALLY_DIR_VARIABLE] = dir;
+  it('counts the collections of the process it runs in and writes them where the bench reads them', async () => {
+    const stop = startGcTally(dir);
     try {
-      await jest.isolateModulesAsync(async () => {
-        await import('./gc-tally-preload.bench');
-      });
+      const before = readGcTally(dir, process.pid);
+      expect(before).toBeDefined();
+      // Short-lived garbage for many young-generation collections.
+      let kept = 0;
+      for (let i = 0; i < 3_000_000; i += 1) kept += [i, String(i)].length;
+      expect(kept).toBe(6_000_000);
+      await delay(800);
+      const after = readGcTally(dir, process.pid);
+      expect(after?.count.minor).toBeGreaterThan(before?.count.minor ?? Number.POSITIVE_INFINITY);
+      expect(after?.ms.minor).toBeGreaterThan(before?.ms.minor ?? Number.POSITIVE_INFINITY);
+      expect(gcPerTweet(before, after, 1_000)?.scavengesPer1000).toBeGreaterThan(0);
     } finally {
-      delete process.env[GC_TALLY_DIR_VARIABLE];
+      stop();
     }
-    const before = readGcTally(dir, process.pid);
-    expect(before).toBeDefined();
-    // Short-lived garbage for many young-generation collections.
-    let kept = 0;
-    for (let i = 0; i < 3_000_000; i += 1) kept += [i, String(i)].length;
-    expect(kept).toBe(6_000_000);
-    await delay(800);
-    const after = readGcTally(dir, process.pid);
-    expect(after?.count.minor).toBeGreaterThan(before?.count.minor ?? Number.POSITIVE_INFINITY);
-    expect(after?.ms.minor).toBeGreaterThan(before?.ms.minor ?? Number.POSITIVE_INFINITY);
-    expect(gcPerTweet(before, after, 1_000)?.scavengesPer1000).toBeGreaterThan(0);
+  });
+
+  it('keeps running when its directory is gone, and writes nothing once stopped', async () => {
+    const gone = join(dir, 'removed');
+    const stop = startGcTally(gone);
+    await delay(600);
+    stop();
+    expect(readGcTally(gone, process.pid)).toBeUndefined();
+    const stopped = startGcTally(dir);
+    stopped();
+    rmSync(join(dir, `${process.pid}.json`));
+    await delay(600);
+    expect(readGcTally(dir, process.pid)).toBeUndefined();
   });
 
   it('reads nothing for a process without a tally or with a damaged one', () => {

@@ -1,7 +1,8 @@
 // The garbage collections of bench:e2e's apps (gc-tally-preload.bench.ts writes them; ADR 49): read per process, and the
 // difference over a phase reported per handled tweet.
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 export const GC_TALLY_DIR_VARIABLE = 'BENCH_GC_TALLY_DIR';
 export const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'] as const;
@@ -29,6 +30,49 @@ export interface GcPerTweet {
 export function emptyGcTally(): GcTally {
   const zero = (): Record<GcKind, number> => ({ minor: 0, major: 0, incremental: 0, weakcb: 0 });
   return { count: zero(), ms: zero() };
+}
+
+const KINDS: Partial<Record<number, GcKind>> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/**
+ * Tallies this process' garbage collections from every `gc` performance entry, and writes the tally to
+ * <directory>/<pid>.json twice a second; returns what stops it. prom-client's gc metric takes only the first entry of
+ * each batch its observer gets, so it undercounts under load. A write that fails is skipped: an instrument never
+ * takes its app down.
+ */
+export function startGcTally(directory: string): () => void {
+  const tally = emptyGcTally();
+  const file = join(directory, `${process.pid}.json`);
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // Node 16+ puts the kind in `detail`; this @types/node does not declare it.
+      const kind = KINDS[(entry as { detail?: { kind?: number } }).detail?.kind ?? -1];
+      if (kind === undefined) continue;
+      tally.count[kind] += 1;
+      tally.ms[kind] += entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const write = (): void => {
+    try {
+      // Written aside and renamed: the bench never reads half a file.
+      writeFileSync(`${file}.tmp`, JSON.stringify(tally));
+      renameSync(`${file}.tmp`, file);
+    } catch {
+      // The next write tries again; the bench reports no figure for an app whose tally it cannot read.
+    }
+  };
+  const timer = setInterval(write, 500).unref();
+  write();
+  return () => {
+    clearInterval(timer);
+    observer.disconnect();
+  };
 }
 
 /** An app's tally as last written; undefined when there is none (the preload was not loaded, or the file is unreadable). */
