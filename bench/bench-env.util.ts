@@ -1,4 +1,4 @@
-// Shared by the benchmark scripts: how they read their knobs from the environment and how they log.
+// Shared by the benchmark scripts: how they read their knobs from the environment, how they log, and how they round figures.
 
 /** A logger that prefixes each line with the benchmark's name, on stdout (the report is read from there). */
 export function benchLog(name: string): (message: string) => void {
@@ -11,4 +11,10 @@ export function envInteger(name: string, fallback: number): number {
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (got ${raw})`);
   return value;
+}
+
+/** A figure for a report: `value` rounded to `digits` decimals. */
+export function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
 }

@@ -34,7 +34,7 @@ import { deleteNamespaceKeys, deleteNamespaceTopics, dropNamespaceSchemas, freeP
 import { XSimulator } from '@perch/x-simulator';
 import { Redis } from 'ioredis';
 
-import { benchLog, envInteger } from '../bench-env.util';
+import { benchLog, envInteger, round } from '../bench-env.util';
 import type { OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
 import { GC_TALLY_DIR_VARIABLE, type GcPerTweet, gcPerTweet, type GcTally, readGcTally } from './gc-tally.util';
 import { delayed, LoadWindow, SATURATION_LIMITS, saturated } from './load-window.util';
@@ -661,11 +661,6 @@ function scanAppLogs(shutdownStartedAt: number): { total: number; duringShutdown
   // The shutdown's errors first: they are the ones this run must not have.
   found.samples = [...shutdownSamples, ...found.samples].slice(0, 5);
   return found;
-}
-
-function round(value: number, digits = 1): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 main().then(

@@ -4,6 +4,8 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
+import { round } from '../bench-env.util';
+
 export const GC_TALLY_DIR_VARIABLE = 'BENCH_GC_TALLY_DIR';
 export const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'] as const;
 export type GcKind = (typeof GC_KINDS)[number];
@@ -97,7 +99,6 @@ export function gcPerTweet(before: GcTally | undefined, after: GcTally | undefin
   const delta = (kind: GcKind): number => after.count[kind] - before.count[kind];
   let ms = 0;
   for (const kind of GC_KINDS) ms += after.ms[kind] - before.ms[kind];
-  const round = (value: number, digits: number): number => Number(value.toFixed(digits));
   return {
     scavengesPer1000: round((delta('minor') * 1000) / tweets, 1),
     markCompactsPer1000: round((delta('major') * 1000) / tweets, 1),
