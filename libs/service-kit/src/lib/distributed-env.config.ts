@@ -18,6 +18,11 @@ import { logConnectionErrors, resilientRedisOptions } from './client-resilience.
 import { KafkaEnv, kafkaSecurityOptions } from './kafka-env.util';
 import { checkRedisPersistence, type RedisPersistencePolicy } from './redis-persistence.util';
 
+/** kafkajs' and the Java client's default: a crashed member's partitions move after 30 s. */
+const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+/** The broker's default group.min.session.timeout.ms: it refuses a member asking for less. */
+const MIN_SESSION_TIMEOUT_MS = 6_000;
+
 /** What every distributed Perch app reads; apps extend it with their own variables. */
 export class DistributedEnv extends KafkaEnv {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
@@ -70,6 +75,17 @@ export class DistributedEnv extends KafkaEnv {
   @Max(104_857_600)
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION = DEFAULT_FETCH_MAX_BYTES_PER_PARTITION;
 
+  /**
+   * How long the group coordinator waits for a silent member before giving its partitions to the others: the work of
+   * a crashed pod (SIGKILL, node lost) waits this long. Lower means faster failover but a member that stalls (a long
+   * GC, a starved node) is dropped sooner. The broker accepts 6 s..30 min by default (group.min/max.session.timeout.ms).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(MIN_SESSION_TIMEOUT_MS)
+  @Max(1_800_000)
+  KAFKA_SESSION_TIMEOUT_MS = DEFAULT_SESSION_TIMEOUT_MS;
+
   /** The internal listener (/health, /metrics, the gateway's /api/docs): HTTP_PORT + 1000 unless set. Never route an ingress to it. */
   @IsOptional()
   @Type(() => Number)
@@ -111,7 +127,7 @@ export interface KafkaBus {
   transport: Transport;
 }
 
-/** What a distributed app's KafkaTransport is made with: the environment's brokers, fetch limits (ADR 42) and security. */
+/** What a distributed app's KafkaTransport is made with: the environment's brokers, fetch limits (ADR 42), session timeout and security. */
 export function kafkaTransportOptionsOf(env: DistributedEnv, service: string, logger: Logger): KafkaTransportOptions {
   return {
     brokers: env.KAFKA_BROKERS.split(','),
@@ -121,6 +137,9 @@ export function kafkaTransportOptionsOf(env: DistributedEnv, service: string, lo
     partitionsConsumedConcurrently: 12,
     fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
     fetchMaxBytesPerPartition: env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
+    // Three heartbeats per session (the clients' rule of thumb), never slower than kafkajs' 3 s default.
+    heartbeatInterval: Math.min(3_000, Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 3)),
     ...kafkaSecurityOptions(env),
   };
 }

@@ -107,6 +107,21 @@ describe('Kafka security and replication settings', () => {
     }
   });
 
+  it('takes the consumer session timeout from KAFKA_SESSION_TIMEOUT_MS (30 s) and refuses what the broker would refuse (under 6 s, over 30 min)', () => {
+    expect(loadConfig(DistributedEnv, BASE).KAFKA_SESSION_TIMEOUT_MS).toBe(30_000);
+    expect(loadConfig(DistributedEnv, { ...BASE, KAFKA_SESSION_TIMEOUT_MS: '10000' }).KAFKA_SESSION_TIMEOUT_MS).toBe(10_000);
+    for (const bad of ['5999', '1800001', '7.5', 'soon']) expect(problemsOf({ ...BASE, KAFKA_SESSION_TIMEOUT_MS: bad })).toEqual(['KAFKA_SESSION_TIMEOUT_MS']);
+  });
+
+  it('heartbeats three times per session, and never less often than every 3 s', () => {
+    const logger = createLogger('kafka-env-spec');
+    const of = (timeout: string | undefined) =>
+      kafkaTransportOptionsOf(loadConfig(DistributedEnv, timeout === undefined ? BASE : { ...BASE, KAFKA_SESSION_TIMEOUT_MS: timeout }), 'router', logger);
+    expect(of(undefined)).toMatchObject({ sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    expect(of('6000')).toMatchObject({ sessionTimeout: 6_000, heartbeatInterval: 2_000 });
+    expect(of('600000')).toMatchObject({ sessionTimeout: 600_000, heartbeatInterval: 3_000 });
+  });
+
   it("hands the environment's fetch limits, brokers and security to the app's Kafka transport", () => {
     const logger = createLogger('kafka-env-spec');
     const env = loadConfig(DistributedEnv, {
