@@ -18,7 +18,7 @@ import { logConnectionErrors, resilientRedisOptions } from './client-resilience.
 import { KafkaEnv, kafkaSecurityOptions } from './kafka-env.util';
 import { checkRedisPersistence, type RedisPersistencePolicy } from './redis-persistence.util';
 
-/** kafkajs' and the Java client's default: a crashed member's partitions move after 30 s. */
+/** kafkajs' default (the Java client's is 45 s): a crashed member's partitions move after 30 s. */
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 /** The broker's default group.min.session.timeout.ms: it refuses a member asking for less. */
 const MIN_SESSION_TIMEOUT_MS = 6_000;
