@@ -4,6 +4,7 @@ import {
   DEFAULT_FETCH_MAX_BYTES,
   DEFAULT_FETCH_MAX_BYTES_PER_PARTITION,
   DEFAULT_KEY_CONCURRENCY,
+  DEFAULT_SESSION_TIMEOUT_MS,
   type EventBus,
   KafkaTransport,
   type KafkaTransportOptions,
@@ -18,8 +19,6 @@ import { logConnectionErrors, resilientRedisOptions } from './client-resilience.
 import { KafkaEnv, kafkaSecurityOptions } from './kafka-env.util';
 import { checkRedisPersistence, type RedisPersistencePolicy } from './redis-persistence.util';
 
-/** kafkajs' default (the Java client's is 45 s): a crashed member's partitions move after 30 s. */
-const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 /** The broker's default group.min.session.timeout.ms: it refuses a member asking for less. */
 const MIN_SESSION_TIMEOUT_MS = 6_000;
 
@@ -137,9 +136,8 @@ export function kafkaTransportOptionsOf(env: DistributedEnv, service: string, lo
     partitionsConsumedConcurrently: 12,
     fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
     fetchMaxBytesPerPartition: env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    // The transport heartbeats at a third of it (heartbeatIntervalFor).
     sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
-    // Three heartbeats per session (the clients' rule of thumb), never slower than kafkajs' 3 s default.
-    heartbeatInterval: Math.min(3_000, Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 3)),
     ...kafkaSecurityOptions(env),
   };
 }

@@ -113,13 +113,13 @@ describe('Kafka security and replication settings', () => {
     for (const bad of ['5999', '1800001', '7.5', 'soon']) expect(problemsOf({ ...BASE, KAFKA_SESSION_TIMEOUT_MS: bad })).toEqual(['KAFKA_SESSION_TIMEOUT_MS']);
   });
 
-  it('heartbeats three times per session, and never less often than every 3 s', () => {
+  it("hands KAFKA_SESSION_TIMEOUT_MS to the app's Kafka transport (which heartbeats at a third of it)", () => {
     const logger = createLogger('kafka-env-spec');
     const of = (timeout: string | undefined) =>
       kafkaTransportOptionsOf(loadConfig(DistributedEnv, timeout === undefined ? BASE : { ...BASE, KAFKA_SESSION_TIMEOUT_MS: timeout }), 'router', logger);
-    expect(of(undefined)).toMatchObject({ sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    expect(of('6000')).toMatchObject({ sessionTimeout: 6_000, heartbeatInterval: 2_000 });
-    expect(of('600000')).toMatchObject({ sessionTimeout: 600_000, heartbeatInterval: 3_000 });
+    expect(of(undefined).sessionTimeout).toBe(30_000);
+    expect(of('6000').sessionTimeout).toBe(6_000);
+    expect(of('600000').sessionTimeout).toBe(600_000);
   });
 
   it("hands the environment's fetch limits, brokers and security to the app's Kafka transport", () => {

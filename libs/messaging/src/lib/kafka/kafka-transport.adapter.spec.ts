@@ -1,4 +1,4 @@
-import { type Admin, Kafka, KafkaJSProtocolError, logLevel, type Producer, type ProducerConfig } from 'kafkajs';
+import { type Admin, type ConsumerConfig, Kafka, KafkaJSProtocolError, logLevel, type Producer, type ProducerConfig } from 'kafkajs';
 
 import { type Logger } from '@perch/platform';
 
@@ -13,6 +13,26 @@ describe(KafkaTransport.name, () => {
     new KafkaTransport({ brokers: ['127.0.0.1:9'], ...options });
     return producer.mock.lastCall?.[0];
   }
+
+  async function consumerConfigOf(options: Partial<ConstructorParameters<typeof KafkaTransport>[0]> = {}): Promise<ConsumerConfig | undefined> {
+    // Observes the config the adapter hands kafkajs for a group member; the member itself is refused, so nothing joins.
+    jest.spyOn(Kafka.prototype, 'admin').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn() } as unknown as Admin);
+    jest.spyOn(Kafka.prototype, 'producer').mockReturnValue({ connect: jest.fn(), disconnect: jest.fn() } as unknown as Producer);
+    const consumer = jest.spyOn(Kafka.prototype, 'consumer').mockImplementation(() => {
+      throw new Error('observed, not started');
+    });
+    const transport = new KafkaTransport({ brokers: ['127.0.0.1:9'], ...options });
+    await transport.connect();
+    await expect(transport.consume({ groupId: 'g', topics: ['t'], fromBeginning: true }, async () => undefined)).rejects.toThrow('observed, not started');
+    return consumer.mock.lastCall?.[0];
+  }
+
+  it('heartbeats three times per session, and never less often than every 3 s, unless told otherwise', async () => {
+    expect(await consumerConfigOf()).toMatchObject({ sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    expect(await consumerConfigOf({ sessionTimeout: 6_000 })).toMatchObject({ sessionTimeout: 6_000, heartbeatInterval: 2_000 });
+    expect(await consumerConfigOf({ sessionTimeout: 600_000 })).toMatchObject({ sessionTimeout: 600_000, heartbeatInterval: 3_000 });
+    expect(await consumerConfigOf({ sessionTimeout: 6_000, heartbeatInterval: 1_000 })).toMatchObject({ heartbeatInterval: 1_000 });
+  });
 
   it('creates an idempotent producer with one request in flight, as kafkajs requires for idempotence', () => {
     expect(producerConfigOf()).toMatchObject({ idempotent: true, maxInFlightRequests: 1 });

@@ -68,8 +68,10 @@ export interface KafkaTransportOptions {
    */
   fetchMaxBytes?: number;
   fetchMaxBytesPerPartition?: number;
+  /** Consumer: how long the group waits for a silent member before giving its partitions to the others. */
   sessionTimeout?: number;
   rebalanceTimeout?: number;
+  /** Consumer: defaults to a third of sessionTimeout, at most DEFAULT_HEARTBEAT_INTERVAL_MS (heartbeatIntervalFor). */
   heartbeatInterval?: number;
   /** Consumer: longest a fetch waits on the broker for new data (also bounds stop() latency). */
   maxWaitTimeInMs?: number;
@@ -118,6 +120,15 @@ export interface KafkaTransportOptions {
 export const DEFAULT_FETCH_MAX_BYTES = 262_144;
 /** Bytes of one partition a fetch brings at most (ADR 42). */
 export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 32_768;
+/** kafkajs' default (the Java client's is 45 s): a crashed member's partitions move to the others after 30 s. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+/** kafkajs' default heartbeat, and the slowest this adapter beats whatever the session. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+
+/** Three heartbeats per session (the clients' rule of thumb), never slower than DEFAULT_HEARTBEAT_INTERVAL_MS. */
+export function heartbeatIntervalFor(sessionTimeoutMs: number): number {
+  return Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor(sessionTimeoutMs / 3));
+}
 
 const DEFAULTS = {
   clientId: 'perch',
@@ -130,9 +141,9 @@ const DEFAULTS = {
   maxBatchSize: 500,
   fetchMaxBytes: DEFAULT_FETCH_MAX_BYTES,
   fetchMaxBytesPerPartition: DEFAULT_FETCH_MAX_BYTES_PER_PARTITION,
-  sessionTimeout: 30_000,
+  sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
   rebalanceTimeout: 60_000,
-  heartbeatInterval: 3_000,
+  heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,
   maxWaitTimeInMs: 1_000,
   minBytes: 1,
   redeliveryBackoffMs: 100,
@@ -186,7 +197,9 @@ export class KafkaTransport implements Transport {
   constructor(options: KafkaTransportOptions) {
     if (options.brokers.length === 0) throw new RangeError('KafkaTransport needs at least one broker');
     const { logger, brokers, ssl, sasl, socketFactory, ...rest } = options;
-    this.settings = { ...DEFAULTS, compression: CompressionTypes.None, ...stripUndefined(rest) };
+    const given = stripUndefined(rest);
+    const sessionTimeout = given.sessionTimeout ?? DEFAULTS.sessionTimeout;
+    this.settings = { ...DEFAULTS, compression: CompressionTypes.None, heartbeatInterval: heartbeatIntervalFor(sessionTimeout), ...given };
     this.logger = logger ?? createLogger('KafkaTransport');
     this.kafka = new Kafka({
       clientId: this.settings.clientId,
