@@ -4,7 +4,7 @@
 //
 // Phases, each starting only once the stack is idle (stack-idle.util.ts): warm-up (full loop) → light latency (50/s)
 // → latency (1,000/s) → pipeline (a burst at full speed) → handled (a burst, full loop) → agents sign out, idle →
-// cluster stops → null pipeline (the physical reference) on the same broker.
+// cluster stops → null pipeline and null handled loop (the physical references) on the same broker.
 //
 // Knobs (env):
 //   BENCH_PIPELINE_TWEETS (5000; BENCH_TWEETS is read too)  tweets of the pipeline phase, played at full speed
@@ -19,6 +19,7 @@
 //   BENCH_IDLE_MAX_S (90)            longest wait for the stack to become idle between phases
 //   BENCH_REST_S (5)                 how long the idle stack's CPU is read after start-up (cpuAtRestMsPerSecond)
 //   BENCH_NULL_MESSAGES (= pipeline tweets), BENCH_MESSAGE_BYTES (1500)   the null pipeline's run and value size
+//   BENCH_NULL_LOOP_TWEETS (10000)   the null handled loop's run
 //   BENCH_BUDGET_S (400)             the whole run's time budget: phase caps shrink when it runs low
 //   BENCH_GATEWAY_WORKERS (0)        gateway workers (ADR 43): with some, the gateway runs as an edge beside this many
 //                                    workers, each reported as its own process (gateway-worker, gateway-worker#2…)
@@ -38,8 +39,8 @@ import { benchLog, envInteger, round } from '../bench-env.util';
 import type { OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
 import { GC_TALLY_DIR_VARIABLE, type GcPerTweet, gcPerTweet, type GcTally, readGcTally } from './gc-tally.util';
 import { delayed, LoadWindow, SATURATION_LIMITS, saturated } from './load-window.util';
-import { nullGroupsByTopic } from './null-pipeline-topology.constants';
-import { measureNullPipeline } from './null-pipeline.util';
+import { NULL_HANDLED_LOOP_TOPOLOGY, NULL_PIPELINE_TOPOLOGY, nullGroupsByTopic, type NullTopology } from './null-pipeline-topology.constants';
+import { measureNullTopology } from './null-pipeline.util';
 import {
   appProcesses,
   cpuBetween,
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
   const idleMaxMs = env('BENCH_IDLE_MAX_S', 90) * 1000;
   const restMs = env('BENCH_REST_S', 5) * 1000;
   const nullMessages = env('BENCH_NULL_MESSAGES', pipelineTweets);
+  // Longer than the handled phase: at its 1.5–2k tweets a second, 3,000 would be a run of under two seconds.
+  const nullLoopMessages = env('BENCH_NULL_LOOP_TWEETS', 10_000);
   const messageBytes = env('BENCH_MESSAGE_BYTES', 1500);
   const budgetEnd = Date.now() + env('BENCH_BUDGET_S', 400) * 1000;
   // 0 (no split) is the default; set, it must be a positive count.
@@ -439,13 +442,17 @@ async function main(): Promise<void> {
 
   // ---- the topology the apps really run, against the null pipeline's --------------------------------------------
   const realGroups = (await probe.probe()).groupsByTopic;
-  const topologyDiffers = [...nullGroupsByTopic()].filter(([topic, groups]) => (realGroups[topic] ?? []).length !== groups.length);
-  if (topologyDiffers.length > 0) {
-    log(
-      `the null topology (null-pipeline-topology.constants.ts) differs from the apps': ${topologyDiffers
-        .map(([topic, groups]) => `${topic}: null ${groups.length} groups, apps ${JSON.stringify(realGroups[topic] ?? [])}`)
-        .join('; ')}`,
-    );
+  const topologyDiffers = (topology: NullTopology): string[] =>
+    [...nullGroupsByTopic(topology)]
+      .filter(([topic, groups]) => (realGroups[topic] ?? []).length !== groups.length)
+      .map(([topic, groups]) => `${topic}: null ${groups.length} groups, apps ${JSON.stringify(realGroups[topic] ?? [])}`);
+  const pipelineDiffers = topologyDiffers(NULL_PIPELINE_TOPOLOGY);
+  const loopDiffers = topologyDiffers(NULL_HANDLED_LOOP_TOPOLOGY);
+  for (const [name, differs] of [
+    ['pipeline', pipelineDiffers],
+    ['handled loop', loopDiffers],
+  ] as const) {
+    if (differs.length > 0) log(`the null ${name} (null-pipeline-topology.constants.ts) differs from the apps': ${differs.join('; ')}`);
   }
 
   // ---- shutdown: agents sign out, the stack goes idle, then the apps stop -----------------------------------------
@@ -475,8 +482,26 @@ async function main(): Promise<void> {
   const logs = scanAppLogs(shutdownStartedAt);
 
   // ---- the physical reference ----------------------------------------------------------------------------------
+  // The bench process's CPU is now its forwarder threads' (the simulator and the swarm are stopped), beside the broker's.
+  const nullCpuSources: UsageSource[] = [...(brokerPid === undefined ? [] : [pidSource('kafka', 'stack', brokerPid)]), selfSource('forwarders')];
   log(`null pipeline: ${nullMessages} messages of ${messageBytes} bytes through the same topology, bare forwarders`);
-  const nullRun = await measureNullPipeline({ brokers, messages: nullMessages, valueBytes: messageBytes, warmUp: 500, timeoutMs: 60_000 });
+  const nullRun = await measureNullTopology(NULL_PIPELINE_TOPOLOGY, {
+    brokers,
+    messages: nullMessages,
+    valueBytes: messageBytes,
+    warmUp: 500,
+    timeoutMs: 60_000,
+    cpuSources: nullCpuSources,
+  });
+  log(`null handled loop: ${nullLoopMessages} tweets, ${messageBytes} bytes a message, through the handled phase's topology`);
+  const nullLoop = await measureNullTopology(NULL_HANDLED_LOOP_TOPOLOGY, {
+    brokers,
+    messages: nullLoopMessages,
+    valueBytes: messageBytes,
+    warmUp: 500,
+    timeoutMs: 60_000,
+    cpuSources: nullCpuSources,
+  });
 
   // ---- the report ----------------------------------------------------------------------------------------------
   const pick = (cpu: Record<string, number>, role: 'stack' | 'bench'): Record<string, number> =>
@@ -517,7 +542,11 @@ async function main(): Promise<void> {
     cpuAtRestMsPerSecond: Object.fromEntries(Object.entries(restCpu).map(([name, ms]) => [name, round((ms * 1000) / Math.max(1, restMs), 1)])),
     nullPipelinePerSecond: nullRun.messagesPerSecond,
     pipelineToNullRatio: round(pipelinePerSecond / Math.max(1, nullRun.messagesPerSecond), 3),
-    nullPipeline: { ...nullRun, topologyMatchesApps: topologyDiffers.length === 0, appsGroupsByTopic: realGroups },
+    nullPipeline: { ...nullRun, topologyMatchesApps: pipelineDiffers.length === 0, appsGroupsByTopic: realGroups },
+    nullHandledLoopPerSecond: nullLoop.allGroupsPerSecond,
+    handledToNullRatio: round(handledPerSecond / Math.max(1, nullLoop.allGroupsPerSecond), 3),
+    // What the handled loop's Kafka hops alone cost per tweet (bare forwarders and the broker): cpuMsPerTweet's floor.
+    nullHandledLoop: { ...nullLoop, topologyMatchesApps: loopDiffers.length === 0 },
     gatewayWorkers,
     memoryMb,
     memoryGoalMb: MEMORY_GOAL_MB,
@@ -547,8 +576,9 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg().map((l) => round(l, 2)), note: 'Kafka, Redis and PostgreSQL are shared with anything else running: their CPU is read as deltas per phase' },
   };
   log(
-    `pipeline ${result.pipelineTweetsPerSecond}/s (null ${result.nullPipelinePerSecond}/s, ratio ${result.pipelineToNullRatio}); handled ${result.handledTweetsPerSecond}/s; ` +
-      `latency p99 ${latency.latency.p99} ms at ${latencyRate}/s; ${result.cpuMsPerTweet} CPU ms/tweet; ` +
+    `pipeline ${result.pipelineTweetsPerSecond}/s (null ${result.nullPipelinePerSecond}/s, ratio ${result.pipelineToNullRatio}); ` +
+      `handled ${result.handledTweetsPerSecond}/s (null ${result.nullHandledLoopPerSecond}/s, ratio ${result.handledToNullRatio}); ` +
+      `latency p99 ${latency.latency.p99} ms at ${latencyRate}/s; ${result.cpuMsPerTweet} CPU ms/tweet (null loop ${nullLoop.cpuMsPerInput}); ` +
       `shutdown errors ${logs.duringShutdown}`,
   );
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,17 +1,19 @@
-// One service of the null pipeline (a worker thread of bench:e2e, see null-pipeline.util.ts): the service's consumer
-// groups on the same KafkaTransport adapter the apps use, raw (no EventBus, no decoding, no validation), each message
-// forwarded as it is to the next topics of the chain. Its own thread, so each service has its own event loop.
+// One service of a null topology (a worker thread of bench:e2e, see null-pipeline.util.ts): the service's consumer
+// groups on the same KafkaTransport adapter the apps use, raw (no EventBus, no decoding, no validation). A group that
+// writes a message's next stages forwards it with only its stage mark changed. Its own thread, so each service has
+// its own event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { type ConsumerHandle, KafkaTransport, NamespacedTransport } from '@perch/messaging';
 
 import { stderrLogger } from './bench-logger.util';
-import type { NullService } from './null-pipeline-topology.constants';
+import { type NullService, type NullStageName, type NullTopology, stageMark, stageOf } from './null-pipeline-topology.constants';
 
 export interface NullForwarderData {
   brokers: string[];
   namespace: string;
   service: NullService;
+  stages: NullTopology['stages'];
 }
 
 /** Worker → parent: consumer groups joined; then per handled batch, how many the group has read so far and when. */
@@ -32,12 +34,31 @@ async function run(data: NullForwarderData): Promise<void> {
   const handles: ConsumerHandle[] = [];
   for (const subscription of data.service.subscriptions) {
     let count = 0;
+    // What this group writes when it reads each stage (most stages: nothing).
+    const writes = new Map<NullStageName, { topic: string; mark: string }[]>();
+    for (const [name, stage] of Object.entries(data.stages) as [NullStageName, NullTopology['stages'][NullStageName]][]) {
+      if (stage?.next?.by !== subscription.group) continue;
+      writes.set(
+        name,
+        stage.next.stages.map((next) => {
+          const topic = data.stages[next]?.topic;
+          if (!topic) throw new Error(`stage ${name} leads to ${next}, which has no topic`);
+          return { topic, mark: stageMark(next) };
+        }),
+      );
+    }
     handles.push(
-      await transport.consume({ groupId: subscription.group, topics: [subscription.topic], fromBeginning: true }, async (messages) => {
-        for (const hop of subscription.forwardTo ?? []) {
-          const out = messages.flatMap((m) => Array.from({ length: hop.perInput }, () => ({ key: m.key, value: m.value })));
-          await transport.send(hop.topic, out);
+      await transport.consume({ groupId: subscription.group, topics: [...subscription.topics], fromBeginning: true }, async (messages) => {
+        const out = new Map<string, { key: string; value: string }[]>();
+        for (const m of messages) {
+          const stage = stageOf(m.value);
+          for (const write of (stage && writes.get(stage)) || []) {
+            const batch = out.get(write.topic) ?? [];
+            batch.push({ key: m.key, value: write.mark + m.value.slice(1) });
+            out.set(write.topic, batch);
+          }
         }
+        await Promise.all([...out].map(([topic, batch]) => transport.send(topic, batch)));
         count += messages.length;
         port.postMessage({ type: 'read', group: subscription.group, count, at: Date.now() } satisfies NullForwarderReport);
       }),

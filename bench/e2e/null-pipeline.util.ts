@@ -1,6 +1,8 @@
-// The physical reference of bench:e2e: the tweet's topology of topics and consumer groups (NULL_PIPELINE_TOPOLOGY)
-// with every service replaced by a bare forwarder, on the same broker and the same KafkaTransport. What it reaches
-// is what Kafka and the client allow for that topology on this machine; the pipeline divided by it is what the apps keep.
+// The physical references of bench:e2e: a tweet's topology of topics and consumer groups (the pipeline's, or the
+// handled loop's: null-pipeline-topology.constants.ts) with every service replaced by a bare forwarder, on the same
+// broker and the same KafkaTransport. What it reaches is what Kafka and the client allow for that topology on this
+// machine, and the CPU it takes per tweet is the floor any design with those hops pays; the apps' figures divided by
+// it are what the apps keep.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -10,7 +12,8 @@ import { deleteNamespaceTopics } from '@perch/testing';
 
 import { stderrLogger } from './bench-logger.util';
 import type { NullForwarderData, NullForwarderReport } from './null-forwarder-thread.bench';
-import { expectedMessagesByTopic, NULL_PIPELINE_SOURCE, NULL_PIPELINE_TOPOLOGY } from './null-pipeline-topology.constants';
+import { type NullTopology, producedPerSource, readsPerSource, stageMark, stagesPerSource } from './null-pipeline-topology.constants';
+import { cpuBetween, snapshot, type UsageSource } from './process-usage.util';
 
 export interface NullPipelineOptions {
   brokers: string[];
@@ -21,6 +24,8 @@ export interface NullPipelineOptions {
   /** Messages sent through first, untimed, so every group has joined and every connection is open. */
   warmUp: number;
   timeoutMs: number;
+  /** Whose CPU the timed run is charged with (the broker and this process, whose worker threads are the forwarders). */
+  cpuSources?: readonly UsageSource[];
 }
 
 export interface NullPipelineResult {
@@ -33,10 +38,17 @@ export interface NullPipelineResult {
   complete: boolean;
   /** Messages each topic received per source message (the topology's fan-out). */
   messagesPerInputByTopic: Record<string, number>;
+  /** Messages produced and delivered (group reads) per source message. */
+  producedPerInput: number;
+  deliveredPerInput: number;
+  /** CPU ms per source message of the timed run, by source, and their sum. */
+  cpuMsPerInputBySource: Record<string, number>;
+  cpuMsPerInput: number;
 }
 
 interface GroupProgress {
-  topic: TopicName;
+  /** Messages the group reads per source message. */
+  perInput: number;
   endpoint: boolean;
   count: number;
   /** When the group's count reached `target` (ms since epoch). */
@@ -44,31 +56,32 @@ interface GroupProgress {
   target: number;
 }
 
-export async function measureNullPipeline(options: NullPipelineOptions): Promise<NullPipelineResult> {
-  const namespace = `bench-null-${Date.now()}`;
+export async function measureNullTopology(topology: NullTopology, options: NullPipelineOptions): Promise<NullPipelineResult> {
+  const namespace = `bench-null-${topology.name}-${Date.now()}`;
   const kafka = new KafkaTransport({ brokers: options.brokers, clientId: 'perch-null-ingestor', logger: stderrLogger('null-ingestor') });
   await kafka.connect();
   const source = new NamespacedTransport(kafka, `${namespace}.`);
-  const topics = new Set<TopicName>([NULL_PIPELINE_SOURCE.topic]);
-  for (const service of NULL_PIPELINE_TOPOLOGY) {
-    for (const s of service.subscriptions) {
-      topics.add(s.topic);
-      for (const hop of s.forwardTo ?? []) topics.add(hop.topic);
-    }
-  }
+  const produced = producedPerSource(topology);
+  const reads = readsPerSource(topology);
+  const topics = new Set<TopicName>(produced.keys());
+  for (const service of topology.services) for (const s of service.subscriptions) for (const topic of s.topics) topics.add(topic);
+  const sourceTopic = topology.stages[topology.source]?.topic;
+  if (!sourceTopic) throw new Error(`the ${topology.name} topology's source stage has no topic`);
   const workers: Worker[] = [];
   try {
     await source.ensureTopics([...topics].map((name) => ({ name, partitions: topicDefinition(name).partitions })));
     const groups = new Map<string, GroupProgress>();
-    for (const service of NULL_PIPELINE_TOPOLOGY) {
-      for (const s of service.subscriptions) groups.set(s.group, { topic: s.topic, endpoint: s.endpoint === true, count: 0, target: Number.POSITIVE_INFINITY });
+    for (const service of topology.services) {
+      for (const s of service.subscriptions) {
+        groups.set(s.group, { perInput: reads.get(s.group) ?? 0, endpoint: s.endpoint === true, count: 0, target: Number.POSITIVE_INFINITY });
+      }
     }
     let failure: string | undefined;
     await Promise.all(
-      NULL_PIPELINE_TOPOLOGY.map(
+      topology.services.map(
         (service) =>
           new Promise<void>((resolve, reject) => {
-            const data: NullForwarderData = { brokers: options.brokers, namespace, service };
+            const data: NullForwarderData = { brokers: options.brokers, namespace, service, stages: topology.stages };
             const worker = new Worker(join(__dirname, 'null-forwarder-thread.bench.js'), { workerData: data });
             workers.push(worker);
             worker.on('message', (report: NullForwarderReport) => {
@@ -88,17 +101,16 @@ export async function measureNullPipeline(options: NullPipelineOptions): Promise
       ),
     );
 
-    const value = JSON.stringify({ kind: 'null-pipeline', pad: 'x'.repeat(Math.max(0, options.valueBytes - 40)) });
+    const value = stageMark(topology.source) + JSON.stringify({ kind: 'null-pipeline', pad: 'x'.repeat(Math.max(0, options.valueBytes - 41)) });
     let sent = 0;
     const play = async (count: number, timeoutMs: number): Promise<{ startedAt: number; complete: boolean }> => {
-      const expected = expectedMessagesByTopic(count);
       for (const progress of groups.values()) {
-        progress.target = progress.count + (expected.get(progress.topic) ?? 0);
+        progress.target = progress.count + count * progress.perInput;
         progress.reachedAt = undefined;
       }
       const startedAt = Date.now();
       // One send() per message, as the ingestor publishes each tweet; the transport batches them (linger).
-      const sends = Array.from({ length: count }, (_, i) => source.send(NULL_PIPELINE_SOURCE.topic, [{ key: `100:${sent + i}`, value }]));
+      const sends = Array.from({ length: count }, (_, i) => source.send(sourceTopic, [{ key: `100:${sent + i}`, value }]));
       sent += count;
       await Promise.all(sends);
       const deadline = startedAt + timeoutMs;
@@ -110,18 +122,25 @@ export async function measureNullPipeline(options: NullPipelineOptions): Promise
     };
 
     await play(options.warmUp, options.timeoutMs);
+    const cpuSources = options.cpuSources ?? [];
+    const cpuBefore = await snapshot(cpuSources);
     const run = await play(options.messages, options.timeoutMs);
+    const cpu = cpuBetween(cpuBefore, await snapshot(cpuSources));
     const endpoint = [...groups.values()].find((g) => g.endpoint);
     const endpointAt = endpoint?.reachedAt ?? Date.now();
     const allAt = Math.max(...[...groups.values()].map((g) => g.reachedAt ?? Date.now()));
-    const expected = expectedMessagesByTopic(1);
+    const perInput = (ms: number): number => Math.round((ms * 1000) / Math.max(1, options.messages)) / 1000;
     return {
       messagesPerSecond: Math.round((options.messages * 1000) / Math.max(1, endpointAt - run.startedAt)),
       allGroupsPerSecond: Math.round((options.messages * 1000) / Math.max(1, allAt - run.startedAt)),
       messages: options.messages,
       elapsedMs: endpointAt - run.startedAt,
       complete: run.complete,
-      messagesPerInputByTopic: Object.fromEntries(expected),
+      messagesPerInputByTopic: Object.fromEntries(produced),
+      producedPerInput: stagesPerSource(topology).length,
+      deliveredPerInput: [...reads.values()].reduce((a, b) => a + b, 0),
+      cpuMsPerInputBySource: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, perInput(ms)])),
+      cpuMsPerInput: perInput(Object.values(cpu).reduce((a, b) => a + b, 0)),
     };
   } finally {
     await Promise.all(
