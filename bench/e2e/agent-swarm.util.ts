@@ -23,6 +23,21 @@ export interface OfferRecord {
   deliveredAt: number;
 }
 
+/**
+ * What an agent waits for after each action, as its desk shows it:
+ * - `accept`: the accept sent on the socket → 'interaction-accepted' (the interaction opens);
+ * - `reply`: the reply's POST sent → its answer (the reply is queued for X);
+ * - `replyPosted`: the same POST sent → 'action-sent' for it (the desk shows "Posted on X");
+ * - `done`: the done POST sent → 'completed' (the interaction leaves the desk).
+ * REST times start when the call leaves, after any wait for one of the agent's browser connections.
+ */
+export type ActionKind = 'accept' | 'reply' | 'replyPosted' | 'done';
+
+export interface ActionRecord {
+  kind: ActionKind;
+  ms: number;
+}
+
 export interface CompletionRecord {
   interactionId: string;
   /** When the router's 'completed' reached the agent's socket. */
@@ -81,9 +96,14 @@ export class AgentSwarm {
   /** interactionId → reply before done? (fixed when the accept is sent, so a mode switch does not change it). */
   private readonly accepting = new Map<string, boolean>();
   private readonly awaitingCompletion = new Set<string>();
+  /** interactionId → when the action whose answer comes on the socket was sent. */
+  private readonly acceptSentAt = new Map<string, number>();
+  private readonly replySentAt = new Map<string, number>();
+  private readonly doneSentAt = new Map<string, number>();
   private requests = 0;
   private offerLog: OfferRecord[] = [];
   private completionLog: CompletionRecord[] = [];
+  private actionLog: ActionRecord[] = [];
 
   constructor(private readonly gatewayUrl: string) {}
 
@@ -95,11 +115,12 @@ export class AgentSwarm {
     return { held: this.held.size, acceptsAwaiting: this.accepting.size, requests: this.requests, awaitingCompletion: this.awaitingCompletion.size };
   }
 
-  /** Offers and completions seen since the previous call (the parent keeps the history). */
-  takeRecords(): { offers: OfferRecord[]; completions: CompletionRecord[] } {
-    const out = { offers: this.offerLog, completions: this.completionLog };
+  /** Offers, completions and action timings seen since the previous call (the parent keeps the history). */
+  takeRecords(): { offers: OfferRecord[]; completions: CompletionRecord[]; actions: ActionRecord[] } {
+    const out = { offers: this.offerLog, completions: this.completionLog, actions: this.actionLog };
     this.offerLog = [];
     this.completionLog = [];
+    this.actionLog = [];
     return out;
   }
 
@@ -179,18 +200,26 @@ export class AgentSwarm {
         if (reply === undefined) return;
         this.accepting.delete(id);
         this.counters.accepted += 1;
+        this.timed('accept', this.acceptSentAt, id, deliveredAt);
         void this.finish(agent, id, reply);
         return;
       }
       case 'completed':
         if (frame.interactionId !== undefined && this.awaitingCompletion.delete(frame.interactionId)) {
           this.counters.completed += 1;
+          this.timed('done', this.doneSentAt, frame.interactionId, deliveredAt);
           this.completionLog.push({ interactionId: frame.interactionId, at: deliveredAt });
         }
         return;
+      case 'action-sent':
+        if (frame.interactionId !== undefined) this.timed('replyPosted', this.replySentAt, frame.interactionId, deliveredAt);
+        return;
       case 'error':
         // A refused accept names its requestId (the interaction): it will never be accepted, so stop waiting for it.
-        if (frame.requestId !== undefined) this.accepting.delete(frame.requestId);
+        if (frame.requestId !== undefined) {
+          this.accepting.delete(frame.requestId);
+          this.acceptSentAt.delete(frame.requestId);
+        }
         this.fail(`socket ${frame.code ?? 'error'}`);
         return;
       default:
@@ -199,6 +228,7 @@ export class AgentSwarm {
 
   private accept(agent: ConnectedAgent, interactionId: string, offerId: string, reply: boolean): void {
     this.accepting.set(interactionId, reply);
+    this.acceptSentAt.set(interactionId, Date.now());
     agent.socket.send(JSON.stringify({ type: 'accept', interactionId, offerId, requestId: interactionId }));
   }
 
@@ -206,12 +236,27 @@ export class AgentSwarm {
     const base = `${this.gatewayUrl}/api/interactions/${interactionId}`;
     if (reply) {
       const text = `Sorry about that! We're on it (ref ${interactionId.slice(0, 8)}).`;
-      if (await this.request('reply', agent.token, `${base}/replies`, 'POST', { text })) this.counters.replies += 1;
+      const sent = (at: number): void => void this.replySentAt.set(interactionId, at);
+      const answered = (ms: number): void => void this.actionLog.push({ kind: 'reply', ms });
+      if (await this.request('reply', agent.token, `${base}/replies`, 'POST', { text }, { sent, answered })) this.counters.replies += 1;
+      else this.replySentAt.delete(interactionId);
     }
     // Marked done before the 202 comes back would race the completion frame: register first.
     this.awaitingCompletion.add(interactionId);
-    if (await this.request('done', agent.token, `${base}/done`, 'POST', { disposition: 'resolved' })) this.counters.dones += 1;
-    else this.awaitingCompletion.delete(interactionId);
+    const sent = (at: number): void => void this.doneSentAt.set(interactionId, at);
+    if (await this.request('done', agent.token, `${base}/done`, 'POST', { disposition: 'resolved' }, { sent })) this.counters.dones += 1;
+    else {
+      this.awaitingCompletion.delete(interactionId);
+      this.doneSentAt.delete(interactionId);
+    }
+  }
+
+  /** Records how long the action `kind` on the interaction waited for its answer on the socket (if it was timed). */
+  private timed(kind: ActionKind, sentAt: Map<string, number>, interactionId: string, answeredAt: number): void {
+    const at = sentAt.get(interactionId);
+    if (at === undefined) return;
+    sentAt.delete(interactionId);
+    this.actionLog.push({ kind, ms: answeredAt - at });
   }
 
   /**
@@ -219,20 +264,33 @@ export class AgentSwarm {
    * browser: at most BROWSER_CONNECTIONS of its calls at once, as a browser keeps per host. Without that, draining
    * 5,000 held offers opened thousands of connections at once and timed out in the gateway's listen backlog.
    */
-  private async request(kind: string, token: string, url: string, method: string, body?: unknown): Promise<boolean> {
+  private async request(
+    kind: string,
+    token: string,
+    url: string,
+    method: string,
+    body?: unknown,
+    timing?: { sent?: (at: number) => void; answered?: (ms: number) => void },
+  ): Promise<boolean> {
     this.requests += 1;
     const slots = this.browserSlots(token);
     if (slots.active >= BROWSER_CONNECTIONS) await new Promise<void>((resolve) => slots.waiting.push(resolve));
     else slots.active += 1;
     try {
       for (let attempt = 0; ; attempt += 1) {
+        const sentAt = Date.now();
+        // A call sent again after gateway-busy is timed from its last sending: the wait before it is the retry's.
+        timing?.sent?.(sentAt);
         const response = await fetch(url, {
           method,
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
         const text = await response.text();
-        if (response.ok) return true;
+        if (response.ok) {
+          timing?.answered?.(Date.now() - sentAt);
+          return true;
+        }
         // Refused before anything was done (ADR 41): sent again after Retry-After, as the desktop's client does.
         if (response.status === 503 && attempt < BUSY_RETRIES && text.includes('"gateway-busy"')) {
           this.counters.busyRetries += 1;

@@ -3,7 +3,7 @@
 // JSON object with the figures. What each figure means, and how idle and swarm saturation are judged: bench/README.md.
 //
 // Phases, each starting only once the stack is idle (stack-idle.util.ts): warm-up (full loop) → light latency (50/s)
-// → latency (1,000/s) → pipeline (a burst at full speed) → handled (a burst, full loop) → agents sign out, idle →
+// → light handled (the full loop at 50/s: the agents' action latencies) → latency (1,000/s) → pipeline (a burst at full speed) → handled (a burst, full loop) → agents sign out, idle →
 // cluster stops → null pipeline and null handled loop (the physical references) on the same broker.
 //
 // Knobs (env):
@@ -36,7 +36,7 @@ import { XSimulator } from '@perch/x-simulator';
 import { Redis } from 'ioredis';
 
 import { benchLog, envInteger, round } from '../bench-env.util';
-import type { OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
+import type { ActionKind, ActionRecord, OfferRecord, SwarmInFlight, SwarmMode } from './agent-swarm.util';
 import { GC_TALLY_DIR_VARIABLE, type GcPerTweet, gcPerTweet, type GcTally, readGcTally } from './gc-tally.util';
 import { delayed, LoadWindow, SATURATION_LIMITS, saturated } from './load-window.util';
 import { NULL_HANDLED_LOOP_TOPOLOGY, NULL_PIPELINE_TOPOLOGY, nullGroupsByTopic, type NullTopology } from './null-pipeline-topology.constants';
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   const cap = (ms: number, reserveMs: number): number => Math.max(5_000, Math.min(ms, budgetEnd - Date.now() - reserveMs));
 
   // ---- X: every generated tweet's creation time, and the brand's replies (what X holds) -------------------------
-  const totalTweets = warmUpTweets + lowRate * latencySeconds + latencyRate * latencySeconds + pipelineTweets + handledTweets;
+  const totalTweets = warmUpTweets + 2 * lowRate * latencySeconds + latencyRate * latencySeconds + pipelineTweets + handledTweets;
   const simulator = new XSimulator({
     seed: { appBearerToken: APP_BEARER, brands: [{ username: BRAND, token: BRAND_TOKEN }] },
     rateLimits: 'unlimited',
@@ -236,9 +236,12 @@ async function main(): Promise<void> {
   // ---- what the agents saw --------------------------------------------------------------------------------------
   const offerByMessage = new Map<string, OfferRecord>();
   const completedAt = new Map<string, number>();
+  /** The agents' action timings since the current handled phase began. */
+  let phaseActions: ActionRecord[] = [];
   let swarmStopped = false;
   const pollSwarm = async (): Promise<SwarmPoll> => {
     const poll = await swarm.poll();
+    for (const action of poll.actions) phaseActions.push(action);
     for (const offer of poll.offers) if (!offerByMessage.has(offer.messageId)) offerByMessage.set(offer.messageId, offer);
     for (const done of poll.completions) completedAt.set(done.interactionId, done.at);
     return poll;
@@ -371,6 +374,8 @@ async function main(): Promise<void> {
   /** Full-loop phase: agents accept, reply and finish at once; a tweet is handled once X holds the reply and its interaction is completed. */
   const handledPhase = async (name: string, rate: number, count: number, capMs: number) => {
     await swarm.setMode('reply');
+    await pollSwarm();
+    phaseActions = [];
     const producedBefore = (await probe.probe()).producedByTopic;
     const cpuBefore = await snapshot(sources);
     const gcBefore = gcTallies();
@@ -409,6 +414,7 @@ async function main(): Promise<void> {
       complete,
       // The whole loop's fan-out: offers, the agents' commands, replies and X's answers, completions.
       messagesPerTweet: messagesPerTweetBetween(producedBefore, idle.last.producedByTopic, tweets.length),
+      actionLatencyMs: actionLatencies(phaseActions),
       elapsedMs: endedAt - startedAt,
       tweetsPerSecond: round((within.length * 1000) / Math.max(1, lastHandled - firstCreated)),
       idle: idleReport(idle),
@@ -418,7 +424,7 @@ async function main(): Promise<void> {
     log(`${name}: ${within.length}/${tweets.length} handled in ${report.elapsedMs} ms (${report.tweetsPerSecond}/s), ${handledAtIdle} once idle`);
     const gc: Record<string, GcPerTweet | null> = {};
     for (const app of apps) gc[app.name] = gcPerTweet(gcBefore.get(app.name), gcAfter.get(app.name), handledAtIdle) ?? null;
-    return { report, cpu: cpuBetween(cpuBefore, cpuAfter), gc, handledAtIdle, perSecond: report.tweetsPerSecond as number };
+    return { report, cpu: cpuBetween(cpuBefore, cpuAfter), gc, handledAtIdle, perSecond: report.tweetsPerSecond as number, actions: actionLatencies(phaseActions) };
   };
 
   log(`warm-up: ${warmUpTweets} tweets at 100/s, full loop`);
@@ -427,6 +433,11 @@ async function main(): Promise<void> {
   log(`light latency phase: ${lowRate} tweets/s for ${latencySeconds} s`);
   const light = await offerPhase('light', lowRate, lowRate * latencySeconds, cap(latencyGraceMs, 280_000));
   phases['light'] = light.report;
+
+  // The agents' actions without queueing: the full loop at the light rate.
+  log(`light handled phase: ${lowRate} tweets/s for ${latencySeconds} s, agents accept, reply and finish at once`);
+  const lightHandled = await handledPhase('light handled', lowRate, lowRate * latencySeconds, cap(latencySeconds * 1000 + latencyGraceMs, 260_000));
+  phases['lightHandled'] = lightHandled.report;
 
   log(`latency phase: ${latencyRate} tweets/s for ${latencySeconds} s`);
   const latency = await offerPhase('latency', latencyRate, latencyRate * latencySeconds, cap(latencyGraceMs, 240_000));
@@ -533,6 +544,9 @@ async function main(): Promise<void> {
     handledTweetsPerSecond: handledPerSecond,
     offerLatencyMs: { rate: latencyRate, ...latency.latency },
     offerLatencyAtLowRateMs: { rate: lowRate, ...light.latency },
+    // What an agent waits for after accepting, replying and marking done: at the light rate, and in the handled burst.
+    actionLatencyAtLowRateMs: { rate: lowRate, ...lightHandled.actions },
+    actionLatencyMs: { rate: 'handled phase (a burst)', ...handled.actions },
     cpuMsPerTweet: round(sum(handledStackCpu) / Math.max(1, handled.handledAtIdle), 2),
     cpuMsPerTweetByProcess: perTweet(handledStackCpu, handled.handledAtIdle),
     benchCpuMsPerTweet: perTweet(pick(handled.cpu, 'bench'), handled.handledAtIdle),
@@ -592,6 +606,15 @@ function messagesPerTweetBetween(before: Record<string, number>, after: Record<s
       .map(([topic, n]): [string, number] => [topic, round((n - (before[topic] ?? 0)) / Math.max(1, tweets), 2)])
       .filter(([, n]) => n > 0),
   );
+}
+
+/** p50/p95/p99 of each action kind's waits (ms). */
+function actionLatencies(actions: readonly ActionRecord[]): Record<ActionKind, { p50: number; p95: number; p99: number; samples: number }> {
+  const of = (kind: ActionKind): { p50: number; p95: number; p99: number; samples: number } => {
+    const sorted = actions.filter((a) => a.kind === kind).map((a) => a.ms).sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), samples: sorted.length };
+  };
+  return { accept: of('accept'), reply: of('reply'), replyPosted: of('replyPosted'), done: of('done') };
 }
 
 function latencySummary(sorted: number[], censored: number): { p50: number; p95: number; p99: number; samples: number; undelivered: number } {

@@ -1,7 +1,7 @@
 // The messages between bench:e2e and its agent swarm, which runs in a child process of its own (agent-swarm-child.bench.ts)
 // so that the agents' work never competes with the simulator's event loop, and its own CPU and loop delay say
 // whether it kept up.
-import type { CompletionRecord, OfferRecord, SwarmAgent, SwarmCounters, SwarmInFlight, SwarmMode } from './agent-swarm.util';
+import type { ActionRecord, CompletionRecord, OfferRecord, SwarmAgent, SwarmCounters, SwarmInFlight, SwarmMode } from './agent-swarm.util';
 
 export type SwarmRequest =
   | { type: 'start'; gatewayUrl: string; agents: SwarmAgent[] }
@@ -32,6 +32,7 @@ export interface SwarmPoll {
   errorKinds: Record<string, number>;
   offers: OfferRecord[];
   completions: CompletionRecord[];
+  actions: ActionRecord[];
   load: ProcessLoad;
   rssBytes: number;
 }
