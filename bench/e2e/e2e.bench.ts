@@ -13,6 +13,7 @@
 //   BENCH_HANDLED_MAX_S (90)         wall time the handled rate is measured over at most
 //   BENCH_LATENCY_RATE (1000), BENCH_LOW_RATE (50)   tweets/s of the two latency phases
 //   BENCH_LATENCY_SECONDS (5)        how long each latency phase plays tweets
+//   BENCH_LIGHT_HANDLED_SECONDS (15) how long the light handled phase (the agents' action latencies) plays tweets
 //   BENCH_LATENCY_GRACE_S (40)       how long after the last tweet a latency phase still waits for offers
 //   BENCH_WARMUP_TWEETS (200)        full-loop tweets at 100/s before anything is measured
 //   BENCH_AGENTS (200), BENCH_CAPACITY (50, the contract's maximum)   simulated agents and what each may hold
@@ -148,6 +149,8 @@ async function main(): Promise<void> {
   const idleMaxMs = env('BENCH_IDLE_MAX_S', 90) * 1000;
   const restMs = env('BENCH_REST_S', 5) * 1000;
   const nullMessages = env('BENCH_NULL_MESSAGES', pipelineTweets);
+  // Longer than the latency phases: 5 s gave 250 samples per action, and p50s that moved by half between runs.
+  const lightHandledSeconds = env('BENCH_LIGHT_HANDLED_SECONDS', 15);
   // Longer than the handled phase: at its 1.5–2k tweets a second, 3,000 would be a run of under two seconds.
   const nullLoopMessages = env('BENCH_NULL_LOOP_TWEETS', 10_000);
   const messageBytes = env('BENCH_MESSAGE_BYTES', 1500);
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
   const cap = (ms: number, reserveMs: number): number => Math.max(5_000, Math.min(ms, budgetEnd - Date.now() - reserveMs));
 
   // ---- X: every generated tweet's creation time, and the brand's replies (what X holds) -------------------------
-  const totalTweets = warmUpTweets + 2 * lowRate * latencySeconds + latencyRate * latencySeconds + pipelineTweets + handledTweets;
+  const totalTweets = warmUpTweets + lowRate * (latencySeconds + lightHandledSeconds) + latencyRate * latencySeconds + pipelineTweets + handledTweets;
   const simulator = new XSimulator({
     seed: { appBearerToken: APP_BEARER, brands: [{ username: BRAND, token: BRAND_TOKEN }] },
     rateLimits: 'unlimited',
@@ -435,8 +438,8 @@ async function main(): Promise<void> {
   phases['light'] = light.report;
 
   // The agents' actions without queueing: the full loop at the light rate.
-  log(`light handled phase: ${lowRate} tweets/s for ${latencySeconds} s, agents accept, reply and finish at once`);
-  const lightHandled = await handledPhase('light handled', lowRate, lowRate * latencySeconds, cap(latencySeconds * 1000 + latencyGraceMs, 260_000));
+  log(`light handled phase: ${lowRate} tweets/s for ${lightHandledSeconds} s, agents accept, reply and finish at once`);
+  const lightHandled = await handledPhase('light handled', lowRate, lowRate * lightHandledSeconds, cap(lightHandledSeconds * 1000 + latencyGraceMs, 260_000));
   phases['lightHandled'] = lightHandled.report;
 
   log(`latency phase: ${latencyRate} tweets/s for ${latencySeconds} s`);

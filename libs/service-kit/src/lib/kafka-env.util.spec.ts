@@ -122,6 +122,14 @@ describe('Kafka security and replication settings', () => {
     expect(of('600000').sessionTimeout).toBe(600_000);
   });
 
+  it("hands KAFKA_LINGER_MS (2 ms, at most 1 s) to the app's Kafka producer", () => {
+    const logger = createLogger('kafka-env-spec');
+    expect(kafkaTransportOptionsOf(loadConfig(DistributedEnv, BASE), 'gateway', logger).lingerMs).toBe(2);
+    expect(kafkaTransportOptionsOf(loadConfig(DistributedEnv, { ...BASE, KAFKA_LINGER_MS: '0' }), 'gateway', logger).lingerMs).toBe(0);
+    expect(kafkaTransportOptionsOf(loadConfig(DistributedEnv, { ...BASE, KAFKA_LINGER_MS: '5' }), 'gateway', logger).lingerMs).toBe(5);
+    for (const bad of ['-1', '1001', '0.5', 'later']) expect(problemsOf({ ...BASE, KAFKA_LINGER_MS: bad })).toEqual(['KAFKA_LINGER_MS']);
+  });
+
   it("hands the environment's fetch limits, brokers and security to the app's Kafka transport", () => {
     const logger = createLogger('kafka-env-spec');
     const env = loadConfig(DistributedEnv, {

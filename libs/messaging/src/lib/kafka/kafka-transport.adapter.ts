@@ -40,7 +40,7 @@ export interface KafkaTransportOptions {
   brokers: readonly string[];
   clientId?: string;
   logger?: Logger;
-  /** Producer: how long the first queued message waits for others before a request goes out. */
+  /** Producer: how long a message to a busy lane waits for others before a request goes out (an idle lane: none). */
   lingerMs?: number;
   /** Producer: most messages per produce request. */
   maxBatchMessages?: number;
@@ -120,6 +120,12 @@ export interface KafkaTransportOptions {
 export const DEFAULT_FETCH_MAX_BYTES = 262_144;
 /** Bytes of one partition a fetch brings at most (ADR 42). */
 export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 32_768;
+/**
+ * A lane whose last produce request went out less than this long ago holds a new message this long for company; an
+ * idle lane sends it at the end of its turn of the event loop (ProduceBatcher). Always sending at once halved agents'
+ * waits at low load but cost 10–20 % of throughput under load, in more and smaller requests (ADR 50).
+ */
+export const DEFAULT_LINGER_MS = 2;
 /** kafkajs' default (the Java client's is 45 s): a crashed member's partitions move to the others after 30 s. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 /** kafkajs' default heartbeat, and the slowest this adapter beats whatever the session. */
@@ -132,7 +138,7 @@ export function heartbeatIntervalFor(sessionTimeoutMs: number): number {
 
 const DEFAULTS = {
   clientId: 'perch',
-  lingerMs: 2,
+  lingerMs: DEFAULT_LINGER_MS,
   maxBatchMessages: 10_000,
   maxBatchBytes: 900_000,
   maxInFlightRequests: 1,

@@ -57,6 +57,53 @@ describe('ProduceBatcher', () => {
     expect(fake.values()).toEqual(Array.from({ length: 500 }, (_, i) => message(i).value));
   });
 
+  it('with no linger, sends the sends of one turn together at the end of that turn, without waiting for a timer', async () => {
+    const fake = new FakeProducer();
+    const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 0 });
+    const sent = Promise.all([0, 1, 2].map((i) => batcher.send('t', [message(i)])));
+    expect(fake.requests).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.values()).toEqual([0, 1, 2].map((i) => message(i).value));
+    await sent;
+  });
+
+  it('sends a message to an idle lane at the end of its turn, without waiting for the linger', async () => {
+    const fake = new FakeProducer();
+    const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 1_000 });
+    const sent = batcher.send('t', [message(0)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.requests).toHaveLength(1);
+    await sent;
+  });
+
+  it('holds a message for the linger when its lane sent a request less than the linger ago, then sends what came with it', async () => {
+    let now = 1_000_000;
+    const fake = new FakeProducer();
+    const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 20, now: () => now });
+    await batcher.send('t', [message(0)]);
+    now += 5;
+    const second = batcher.send('t', [message(1)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.requests).toHaveLength(1);
+    const third = batcher.send('t', [message(2)]);
+    await Promise.all([second, third]);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]?.flatMap((batch) => batch.messages.map((m) => m.value))).toEqual([message(1).value, message(2).value]);
+  });
+
+  it('sends at once again once the lane has been idle for the linger', async () => {
+    let now = 1_000_000;
+    const fake = new FakeProducer();
+    const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 20, now: () => now });
+    await batcher.send('t', [message(0)]);
+    now += 20;
+    const second = batcher.send('t', [message(1)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.requests).toHaveLength(2);
+    await second;
+  });
+
   it('groups messages by topic in one request, keeping call order within each topic', async () => {
     const fake = new FakeProducer();
     const batcher = new ProduceBatcher(fake.produce, options);

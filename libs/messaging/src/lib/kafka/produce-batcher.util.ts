@@ -7,7 +7,12 @@ export interface TopicBatch {
 }
 
 export interface ProduceBatcherOptions {
-  /** How long the first queued message waits for company before a produce request goes out. */
+  /**
+   * How long the first queued message waits for company before a produce request goes out, when the previous request
+   * went out less than that long ago (the lane is busy: company is likely). A message that finds the lane idle for
+   * longer, or any message when this is 0, waits only for the end of the current turn of the event loop
+   * (setImmediate), so sends made together still share a request.
+   */
   lingerMs: number;
   /** A request goes out at once when this many messages are queued. */
   maxBatchMessages: number;
@@ -18,6 +23,8 @@ export interface ProduceBatcherOptions {
    * when a request is retried; more raises throughput over slow links at the cost of that order.
    */
   maxInFlight: number;
+  /** The clock the linger reads (ms); tests give their own. */
+  now?: () => number;
 }
 
 interface SendRequest {
@@ -49,13 +56,18 @@ export class ProduceBatcher {
   private head = 0;
   private queuedBytes = 0;
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel: () => void } | undefined;
+  /** When the last produce request went out (ms, by `now`). */
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private readonly now: () => number;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly produce: (batches: TopicBatch[]) => Promise<void>,
     private readonly options: ProduceBatcherOptions,
-  ) {}
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** Messages queued or in flight: for metrics and for draining on shutdown. */
   get pending(): number {
@@ -90,20 +102,30 @@ export class ProduceBatcher {
     }
     // While a request is in flight its completion flushes; no timer needed until then.
     if (this.timer || this.inFlight >= this.options.maxInFlight) return;
-    this.timer = setTimeout(() => {
+    const fire = (): void => {
       this.timer = undefined;
       this.flushNow();
-    }, this.options.lingerMs);
+    };
+    // An idle lane sends at once: at low load a linger only delays every hop of an agent's action (ADR 50); under load
+    // it fills requests, which the broker and both clients pay per request for.
+    if (this.options.lingerMs <= 0 || this.now() - this.lastSentAt >= this.options.lingerMs) {
+      const immediate = setImmediate(fire);
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(fire, this.options.lingerMs);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
   }
 
   private flushNow(): void {
     if (this.timer) {
-      clearTimeout(this.timer);
+      this.timer.cancel();
       this.timer = undefined;
     }
     while (this.inFlight < this.options.maxInFlight && this.head < this.queue.length) {
       const batch = this.take();
       this.inFlight += 1;
+      this.lastSentAt = this.now();
       void this.run(batch);
     }
   }
