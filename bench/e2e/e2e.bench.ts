@@ -3,8 +3,9 @@
 // JSON object with the figures. What each figure means, and how idle and swarm saturation are judged: bench/README.md.
 //
 // Phases, each starting only once the stack is idle (stack-idle.util.ts): warm-up (full loop) → light latency (50/s)
-// → light handled (the full loop at 50/s: the agents' action latencies) → latency (1,000/s) → pipeline (a burst at full speed) → handled (a burst, full loop) → agents sign out, idle →
-// cluster stops → null pipeline and null handled loop (the physical references) on the same broker.
+// → light handled (the full loop at 50/s: the agents' action latencies) → latency (1,000/s) → pipeline (a burst at
+// full speed) → handled (a burst, full loop) → agents sign out, idle → cluster stops → null pipeline and null handled
+// loop (the physical references) on the same broker.
 //
 // Knobs (env):
 //   BENCH_PIPELINE_TWEETS (5000; BENCH_TWEETS is read too)  tweets of the pipeline phase, played at full speed
@@ -409,6 +410,7 @@ async function main(): Promise<void> {
     simulatorLoads.push(simLoad);
     // CPU is divided by the tweets handled once the stack went idle: all the work done, all the tweets it was for.
     const handledAtIdle = tweets.filter((id) => handledAt(id) !== undefined).length;
+    const actions = actionLatencies(phaseActions);
     const report: PhaseReport = {
       tweets: tweets.length,
       handledWithinCap: within.length,
@@ -417,7 +419,7 @@ async function main(): Promise<void> {
       complete,
       // The whole loop's fan-out: offers, the agents' commands, replies and X's answers, completions.
       messagesPerTweet: messagesPerTweetBetween(producedBefore, idle.last.producedByTopic, tweets.length),
-      actionLatencyMs: actionLatencies(phaseActions),
+      actionLatencyMs: actions,
       elapsedMs: endedAt - startedAt,
       tweetsPerSecond: round((within.length * 1000) / Math.max(1, lastHandled - firstCreated)),
       idle: idleReport(idle),
@@ -427,7 +429,7 @@ async function main(): Promise<void> {
     log(`${name}: ${within.length}/${tweets.length} handled in ${report.elapsedMs} ms (${report.tweetsPerSecond}/s), ${handledAtIdle} once idle`);
     const gc: Record<string, GcPerTweet | null> = {};
     for (const app of apps) gc[app.name] = gcPerTweet(gcBefore.get(app.name), gcAfter.get(app.name), handledAtIdle) ?? null;
-    return { report, cpu: cpuBetween(cpuBefore, cpuAfter), gc, handledAtIdle, perSecond: report.tweetsPerSecond as number, actions: actionLatencies(phaseActions) };
+    return { report, cpu: cpuBetween(cpuBefore, cpuAfter), gc, handledAtIdle, perSecond: report.tweetsPerSecond as number, actions };
   };
 
   log(`warm-up: ${warmUpTweets} tweets at 100/s, full loop`);
@@ -498,24 +500,11 @@ async function main(): Promise<void> {
   // ---- the physical reference ----------------------------------------------------------------------------------
   // The bench process's CPU is now its forwarder threads' (the simulator and the swarm are stopped), beside the broker's.
   const nullCpuSources: UsageSource[] = [...(brokerPid === undefined ? [] : [pidSource('kafka', 'stack', brokerPid)]), selfSource('forwarders')];
+  const nullOptions = { brokers, valueBytes: messageBytes, warmUp: 500, timeoutMs: 60_000, cpuSources: nullCpuSources };
   log(`null pipeline: ${nullMessages} messages of ${messageBytes} bytes through the same topology, bare forwarders`);
-  const nullRun = await measureNullTopology(NULL_PIPELINE_TOPOLOGY, {
-    brokers,
-    messages: nullMessages,
-    valueBytes: messageBytes,
-    warmUp: 500,
-    timeoutMs: 60_000,
-    cpuSources: nullCpuSources,
-  });
+  const nullRun = await measureNullTopology(NULL_PIPELINE_TOPOLOGY, { ...nullOptions, messages: nullMessages });
   log(`null handled loop: ${nullLoopMessages} tweets, ${messageBytes} bytes a message, through the handled phase's topology`);
-  const nullLoop = await measureNullTopology(NULL_HANDLED_LOOP_TOPOLOGY, {
-    brokers,
-    messages: nullLoopMessages,
-    valueBytes: messageBytes,
-    warmUp: 500,
-    timeoutMs: 60_000,
-    cpuSources: nullCpuSources,
-  });
+  const nullLoop = await measureNullTopology(NULL_HANDLED_LOOP_TOPOLOGY, { ...nullOptions, messages: nullLoopMessages });
 
   // ---- the report ----------------------------------------------------------------------------------------------
   const pick = (cpu: Record<string, number>, role: 'stack' | 'bench'): Record<string, number> =>
@@ -611,17 +600,25 @@ function messagesPerTweetBetween(before: Record<string, number>, after: Record<s
   );
 }
 
+interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  samples: number;
+}
+
+function percentilesOf(sorted: readonly number[]): Percentiles {
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), samples: sorted.length };
+}
+
 /** p50/p95/p99 of each action kind's waits (ms). */
-function actionLatencies(actions: readonly ActionRecord[]): Record<ActionKind, { p50: number; p95: number; p99: number; samples: number }> {
-  const of = (kind: ActionKind): { p50: number; p95: number; p99: number; samples: number } => {
-    const sorted = actions.filter((a) => a.kind === kind).map((a) => a.ms).sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), samples: sorted.length };
-  };
+function actionLatencies(actions: readonly ActionRecord[]): Record<ActionKind, Percentiles> {
+  const of = (kind: ActionKind): Percentiles => percentilesOf(actions.filter((a) => a.kind === kind).map((a) => a.ms).sort((a, b) => a - b));
   return { accept: of('accept'), reply: of('reply'), replyPosted: of('replyPosted'), done: of('done') };
 }
 
-function latencySummary(sorted: number[], censored: number): { p50: number; p95: number; p99: number; samples: number; undelivered: number } {
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), samples: sorted.length, undelivered: censored };
+function latencySummary(sorted: number[], censored: number): Percentiles & { undelivered: number } {
+  return { ...percentilesOf(sorted), undelivered: censored };
 }
 
 function maxLoad(a: ProcessLoad, b: ProcessLoad): ProcessLoad {

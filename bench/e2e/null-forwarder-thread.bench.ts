@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type ConsumerHandle, KafkaTransport, NamespacedTransport } from '@perch/messaging';
 
 import { stderrLogger } from './bench-logger.util';
-import { type NullService, type NullStageName, type NullTopology, stageMark, stageOf } from './null-pipeline-topology.constants';
+import { type NullService, type NullTopology, stageOf, writesOf } from './null-pipeline-topology.constants';
 
 export interface NullForwarderData {
   brokers: string[];
@@ -34,19 +34,7 @@ async function run(data: NullForwarderData): Promise<void> {
   const handles: ConsumerHandle[] = [];
   for (const subscription of data.service.subscriptions) {
     let count = 0;
-    // What this group writes when it reads each stage (most stages: nothing).
-    const writes = new Map<NullStageName, { topic: string; mark: string }[]>();
-    for (const [name, stage] of Object.entries(data.stages) as [NullStageName, NullTopology['stages'][NullStageName]][]) {
-      if (stage?.next?.by !== subscription.group) continue;
-      writes.set(
-        name,
-        stage.next.stages.map((next) => {
-          const topic = data.stages[next]?.topic;
-          if (!topic) throw new Error(`stage ${name} leads to ${next}, which has no topic`);
-          return { topic, mark: stageMark(next) };
-        }),
-      );
-    }
+    const writes = writesOf(data.stages, subscription.group);
     handles.push(
       await transport.consume({ groupId: subscription.group, topics: [...subscription.topics], fromBeginning: true }, async (messages) => {
         const out = new Map<string, { key: string; value: string }[]>();

@@ -11,6 +11,7 @@ import {
   stageMark,
   stageOf,
   stagesPerSource,
+  writesOf,
 } from './null-pipeline-topology.constants';
 
 const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
@@ -43,6 +44,21 @@ describe('the null topologies', () => {
     const groups = nullGroupsByTopic(NULL_HANDLED_LOOP_TOPOLOGY);
     expect(groups.get(Topics.OutboundCompleted)).toEqual([ConsumerGroups.GatewayReplies, gatewayPushGroup('bench')].sort());
     expect(groups.get(Topics.InteractionLifecycle)).toEqual([ConsumerGroups.GatewayRouting, gatewayPushGroup('bench')].sort());
+  });
+
+  it("have each group forward only the stages it writes: the router's commands an accept as 'accepted' and a done as 'completed'", () => {
+    const commands = writesOf(NULL_HANDLED_LOOP_TOPOLOGY.stages, ConsumerGroups.RouterCommands);
+    expect(Object.fromEntries(commands)).toEqual({
+      accept: [{ topic: Topics.InteractionLifecycle, mark: stageMark('accepted') }],
+      done: [{ topic: Topics.InteractionLifecycle, mark: stageMark('completed') }],
+    });
+    const push = writesOf(NULL_HANDLED_LOOP_TOPOLOGY.stages, gatewayPushGroup('bench'));
+    expect(push.get('accepted')).toEqual([
+      { topic: Topics.OutboundRequested, mark: stageMark('reply') },
+      { topic: Topics.AgentCommand, mark: stageMark('done') },
+    ]);
+    expect(push.has('completed')).toBe(false);
+    expect(writesOf(NULL_PIPELINE_TOPOLOGY.stages, gatewayPushGroup('bench')).size).toBe(0);
   });
 
   it('mark each stage with one character that reads back as the same stage', () => {

@@ -127,6 +127,23 @@ export function stageOf(value: string): NullStageName | undefined {
   return NULL_STAGES[value.charCodeAt(0) - 65];
 }
 
+/** What `group` writes when it reads each stage (the next stages' topics and marks); stages it does not forward are absent. */
+export function writesOf(stages: NullTopology['stages'], group: string): Map<NullStageName, { topic: TopicName; mark: string }[]> {
+  const out = new Map<NullStageName, { topic: TopicName; mark: string }[]>();
+  for (const name of NULL_STAGES) {
+    const next = stages[name]?.next;
+    if (next?.by !== group) continue;
+    const writes: { topic: TopicName; mark: string }[] = [];
+    for (const stage of next.stages) {
+      const topic = stages[stage]?.topic;
+      if (!topic) throw new Error(`stage ${name} leads to ${stage}, which has no topic`);
+      writes.push({ topic, mark: stageMark(stage) });
+    }
+    out.set(name, writes);
+  }
+  return out;
+}
+
 /** Every stage one source message becomes, with repeats (a stage reached twice counts twice). */
 export function stagesPerSource(topology: NullTopology): NullStageName[] {
   const out: NullStageName[] = [];

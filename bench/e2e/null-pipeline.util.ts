@@ -12,7 +12,7 @@ import { deleteNamespaceTopics } from '@perch/testing';
 
 import { stderrLogger } from './bench-logger.util';
 import type { NullForwarderData, NullForwarderReport } from './null-forwarder-thread.bench';
-import { type NullTopology, producedPerSource, readsPerSource, stageMark, stagesPerSource } from './null-pipeline-topology.constants';
+import { type NullTopology, producedPerSource, readsPerSource, stageMark } from './null-pipeline-topology.constants';
 import { cpuBetween, snapshot, type UsageSource } from './process-usage.util';
 
 export interface NullPipelineOptions {
@@ -137,7 +137,7 @@ export async function measureNullTopology(topology: NullTopology, options: NullP
       elapsedMs: endpointAt - run.startedAt,
       complete: run.complete,
       messagesPerInputByTopic: Object.fromEntries(produced),
-      producedPerInput: stagesPerSource(topology).length,
+      producedPerInput: [...produced.values()].reduce((a, b) => a + b, 0),
       deliveredPerInput: [...reads.values()].reduce((a, b) => a + b, 0),
       cpuMsPerInputBySource: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, perInput(ms)])),
       cpuMsPerInput: perInput(Object.values(cpu).reduce((a, b) => a + b, 0)),

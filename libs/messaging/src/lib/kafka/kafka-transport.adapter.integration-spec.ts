@@ -91,6 +91,33 @@ describe('KafkaTransport', () => {
     }
   });
 
+  it('sends a message to an idle producer lane without waiting out the linger, and holds one that follows a request within it (ADR 50)', async () => {
+    // A linger long enough that waiting it out or not cannot be confused with the broker's round trip.
+    const lingerMs = 3_000;
+    const transport = new KafkaTransport({ ...testOptions, lingerMs, producerLanes: 1 });
+    await transport.connect();
+    const topic = `${CONTRACT_TOPIC_PREFIX}${randomUUID()}`;
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      await new Promise((resolve) => setTimeout(resolve, lingerMs));
+      const idleStart = Date.now();
+      await transport.send(topic, [{ key: 'k', value: 'to an idle lane' }]);
+      const idleMs = Date.now() - idleStart;
+      const busyStart = Date.now();
+      await transport.send(topic, [{ key: 'k', value: 'right after a request' }]);
+      const busyMs = Date.now() - busyStart;
+      expect(idleMs).toBeLessThan(lingerMs);
+      expect(busyMs).toBeGreaterThanOrEqual(lingerMs - 50);
+      const admin = new Kafka({ brokers, clientId: 'perch-contract-linger', logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const [end] = await admin.fetchTopicOffsets(topic);
+      await admin.disconnect();
+      expect(end?.high).toBe('2');
+    } finally {
+      await transport.disconnect();
+    }
+  });
+
   it('publishes through the idempotent producer: every message arrives exactly once and in order', async () => {
     const transport = new KafkaTransport(testOptions);
     await transport.connect();

@@ -149,7 +149,6 @@ const DEFAULTS = {
   fetchMaxBytesPerPartition: DEFAULT_FETCH_MAX_BYTES_PER_PARTITION,
   sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
   rebalanceTimeout: 60_000,
-  heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,
   maxWaitTimeInMs: 1_000,
   minBytes: 1,
   redeliveryBackoffMs: 100,
@@ -204,6 +203,7 @@ export class KafkaTransport implements Transport {
     if (options.brokers.length === 0) throw new RangeError('KafkaTransport needs at least one broker');
     const { logger, brokers, ssl, sasl, socketFactory, ...rest } = options;
     const given = stripUndefined(rest);
+    // The heartbeat follows the session unless given (heartbeatIntervalFor): no fixed default of its own.
     const sessionTimeout = given.sessionTimeout ?? DEFAULTS.sessionTimeout;
     this.settings = { ...DEFAULTS, compression: CompressionTypes.None, heartbeatInterval: heartbeatIntervalFor(sessionTimeout), ...given };
     this.logger = logger ?? createLogger('KafkaTransport');

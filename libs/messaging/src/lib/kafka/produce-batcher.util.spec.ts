@@ -48,6 +48,24 @@ class FakeProducer {
   }
 }
 
+/** Lets the current turn of the event loop end (setImmediate callbacks queued before this one run first). */
+function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A lane that sent one request, then a second send `elapsedMs` later by the batcher's clock. */
+async function aSecondSendAfter(
+  elapsedMs: number,
+  overrides: Partial<ProduceBatcherOptions>,
+): Promise<{ fake: FakeProducer; batcher: ProduceBatcher; second: Promise<void> }> {
+  let now = 1_000_000;
+  const fake = new FakeProducer();
+  const batcher = new ProduceBatcher(fake.produce, { ...options, ...overrides, now: () => now });
+  await batcher.send('t', [message(0)]);
+  now += elapsedMs;
+  return { fake, batcher, second: batcher.send('t', [message(1)]) };
+}
+
 describe('ProduceBatcher', () => {
   it('coalesces concurrent send calls into a few produce requests and resolves every caller', async () => {
     const fake = new FakeProducer();
@@ -62,7 +80,7 @@ describe('ProduceBatcher', () => {
     const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 0 });
     const sent = Promise.all([0, 1, 2].map((i) => batcher.send('t', [message(i)])));
     expect(fake.requests).toHaveLength(0);
-    await new Promise((resolve) => setImmediate(resolve));
+    await endOfTurn();
     expect(fake.requests).toHaveLength(1);
     expect(fake.values()).toEqual([0, 1, 2].map((i) => message(i).value));
     await sent;
@@ -72,19 +90,14 @@ describe('ProduceBatcher', () => {
     const fake = new FakeProducer();
     const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 1_000 });
     const sent = batcher.send('t', [message(0)]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await endOfTurn();
     expect(fake.requests).toHaveLength(1);
     await sent;
   });
 
   it('holds a message for the linger when its lane sent a request less than the linger ago, then sends what came with it', async () => {
-    let now = 1_000_000;
-    const fake = new FakeProducer();
-    const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 20, now: () => now });
-    await batcher.send('t', [message(0)]);
-    now += 5;
-    const second = batcher.send('t', [message(1)]);
-    await new Promise((resolve) => setImmediate(resolve));
+    const { fake, batcher, second } = await aSecondSendAfter(5, { lingerMs: 20 });
+    await endOfTurn();
     expect(fake.requests).toHaveLength(1);
     const third = batcher.send('t', [message(2)]);
     await Promise.all([second, third]);
@@ -93,13 +106,8 @@ describe('ProduceBatcher', () => {
   });
 
   it('sends at once again once the lane has been idle for the linger', async () => {
-    let now = 1_000_000;
-    const fake = new FakeProducer();
-    const batcher = new ProduceBatcher(fake.produce, { ...options, lingerMs: 20, now: () => now });
-    await batcher.send('t', [message(0)]);
-    now += 20;
-    const second = batcher.send('t', [message(1)]);
-    await new Promise((resolve) => setImmediate(resolve));
+    const { fake, second } = await aSecondSendAfter(20, { lingerMs: 20 });
+    await endOfTurn();
     expect(fake.requests).toHaveLength(2);
     await second;
   });

@@ -45,8 +45,9 @@ interface Queued {
 const RECORD_OVERHEAD_BYTES = 24;
 
 /**
- * Coalesces many concurrent send() calls into few produce requests. The first message waits at
- * most `lingerMs`; while a request is in flight the queue keeps filling, so under load each
+ * Coalesces many concurrent send() calls into few produce requests. The first message waits for
+ * the end of its turn of the event loop, or `lingerMs` when the previous request went out less than
+ * that long ago; while a request is in flight the queue keeps filling, so under load each
  * request carries everything that arrived during the previous round trip (adaptive batching).
  * Each caller's promise settles once all of its messages are acknowledged, or fails with the
  * first error that hit any of them.
@@ -56,7 +57,9 @@ export class ProduceBatcher {
   private head = 0;
   private queuedBytes = 0;
   private inFlight = 0;
-  private timer: { cancel: () => void } | undefined;
+  /** The pending end-of-turn or linger wait, if any (one at a time). */
+  private immediate: NodeJS.Immediate | undefined;
+  private timeout: NodeJS.Timeout | undefined;
   /** When the last produce request went out (ms, by `now`). */
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
@@ -101,27 +104,25 @@ export class ProduceBatcher {
       return;
     }
     // While a request is in flight its completion flushes; no timer needed until then.
-    if (this.timer || this.inFlight >= this.options.maxInFlight) return;
-    const fire = (): void => {
-      this.timer = undefined;
-      this.flushNow();
-    };
+    if (this.immediate || this.timeout || this.inFlight >= this.options.maxInFlight) return;
     // An idle lane sends at once: at low load a linger only delays every hop of an agent's action (ADR 50); under load
     // it fills requests, which the broker and both clients pay per request for.
-    if (this.options.lingerMs <= 0 || this.now() - this.lastSentAt >= this.options.lingerMs) {
-      const immediate = setImmediate(fire);
-      this.timer = { cancel: () => clearImmediate(immediate) };
-    } else {
-      const timeout = setTimeout(fire, this.options.lingerMs);
-      this.timer = { cancel: () => clearTimeout(timeout) };
-    }
+    if (this.options.lingerMs <= 0 || this.now() - this.lastSentAt >= this.options.lingerMs) this.immediate = setImmediate(this.fire);
+    else this.timeout = setTimeout(this.fire, this.options.lingerMs);
   }
 
+  /** Made once, not per wait: a closure made per call loses its optimized code at every major GC (ADR 49). */
+  private readonly fire = (): void => {
+    this.immediate = undefined;
+    this.timeout = undefined;
+    this.flushNow();
+  };
+
   private flushNow(): void {
-    if (this.timer) {
-      this.timer.cancel();
-      this.timer = undefined;
-    }
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timeout) clearTimeout(this.timeout);
+    this.immediate = undefined;
+    this.timeout = undefined;
     while (this.inFlight < this.options.maxInFlight && this.head < this.queue.length) {
       const batch = this.take();
       this.inFlight += 1;
