@@ -242,7 +242,14 @@ describe('Agent desktop: caring for the customer', () => {
     const done = await testbed.router.waitForCommand((c) => c.type === 'complete' && c.interactionId === firstId);
     expect(done).toMatchObject({ disposition: 'resolved', note: 'bag delivered by courier, customer emailed' });
     await page.getByTestId('wrap-up-banner').waitFor();
-    expect(await page.getByTestId('wrap-up-banner').textContent()).toMatch(/^Wrap-up: \d+ s left\./);
+    const banner = (await page.getByTestId('wrap-up-banner').textContent()) ?? '';
+    expect(banner).toMatch(/^Wrap-up: \d+ s left\./);
+    // The banner and the status count the same wrap-up from the same clock reading, and never above its 30 s.
+    const bannerSeconds = Number(/(\d+) s left/.exec(banner)?.[1]);
+    const statusSeconds = Number.parseInt((await page.getByTestId('presence-countdown').textContent()) ?? '', 10);
+    expect(bannerSeconds).toBeLessThanOrEqual(30);
+    expect(statusSeconds).toBeLessThanOrEqual(30);
+    expect(Math.abs(bannerSeconds - statusSeconds)).toBeLessThanOrEqual(1);
     await page.screenshot({ path: '/tmp/desktop-care-wrap-up.png' });
     await testbed.router.endWrapUp('ada');
     await page.locator('[data-testid="presence-status"][data-state="ready"]').waitFor();

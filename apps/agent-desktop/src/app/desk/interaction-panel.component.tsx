@@ -1,5 +1,5 @@
 import type { CommandAccepted, InteractionView } from '@perch/desktop-api';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode } from 'react';
 
 import { errorText } from '../core/api-client.adapter';
 import { useSession } from '../core/session.hook';
@@ -16,6 +16,7 @@ import { DoneForm } from './done-form.component';
 import { kindLabel } from './format.util';
 import { RichText } from './rich-text.component';
 import { Transcript } from './transcript.component';
+import { useTickingNow } from './ticking-now.hook';
 
 /** The open interaction (toolbar, colleagues' panels, the original tweet and the customer, the conversation). */
 export function InteractionPanel(): ReactNode {
@@ -39,13 +40,8 @@ export function InteractionPanel(): ReactNode {
 function WrapUpNotice(): ReactNode {
   const { state, actions } = useDesk();
   const { presence, clockSkew } = state;
-  const [now, setNow] = useState(() => Date.now());
   const active = presence.state === 'wrap-up';
-  useEffect(() => {
-    if (!active) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [active]);
+  const now = useTickingNow(active);
   if (!active) return null;
   const countdown = presenceStatus(presence, now + clockSkew).countdown;
   return (

@@ -1,20 +1,15 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode } from 'react';
 
 import { presenceControls, presenceStatus, reasonLabel } from './desk-state.domain';
 import { useDesk } from './desk.hook';
+import { useTickingNow } from './ticking-now.hook';
 
 /** The router's state shown once, and apart from it the controls that change it (never repeating it). */
 export function PresenceControls(): ReactNode {
   const { state, actions } = useDesk();
   const { presence, presencePending, reasons, clockSkew } = state;
-  const [now, setNow] = useState(() => Date.now());
-  const counting = presence.state === 'wrap-up' && presence.wrapUpEndsAt !== undefined;
   // Wrap-up's time left on the gateway's clock; the router's sweeper ends it at 0.
-  useEffect(() => {
-    if (!counting) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [counting]);
+  const now = useTickingNow(presence.state === 'wrap-up' && presence.wrapUpEndsAt !== undefined);
   const shown = presenceStatus(presence, now + clockSkew);
   const controls = presenceControls(presence, presencePending, reasons);
   return (
