@@ -93,6 +93,18 @@ describe('distributed mode', () => {
       expect(gatewayMetrics).toContain(`${gauge}{service="gateway"}`);
     }
     expect(gatewayMetrics).toContain('perch_rest_requests_max{service="gateway"} 2048');
+    // Every app times its public answers by route template and status: the probes of /metrics above (no route), and
+    // an agent call without a token. The series name the route, never the path asked for.
+    const refused = await fetch(`${gatewayUrl}/api/interactions/i-${randomUUID()}`);
+    await refused.arrayBuffer();
+    expect(refused.status).toBe(401);
+    for (const app of ['router', 'classifier', 'gateway', 'ingestor'] as const) {
+      const timed = await (await fetch(`http://127.0.0.1:${running.internalPorts[app]}/metrics`)).text();
+      expect({ app, timed: /^perch_http_request_duration_seconds_count\{[^}]*route="unmatched",status="404"\} [1-9]/m.test(timed) }).toEqual({ app, timed: true });
+    }
+    const timed = await (await fetch(`http://127.0.0.1:${running.internalPorts.gateway}/metrics`)).text();
+    expect(timed).toContain('perch_http_request_duration_seconds_count{service="gateway",method="GET",route="/api/interactions/:id",status="401"} 1');
+    expect(timed).not.toMatch(/route="\/api\/interactions\/i-/);
     for (const path of ['/api/docs', '/api/docs-json']) {
       const hidden = await fetch(`${gatewayUrl}${path}`);
       await hidden.arrayBuffer();

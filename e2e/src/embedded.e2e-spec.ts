@@ -52,6 +52,9 @@ describe('embedded mode', () => {
       expect(metrics).toContain(`${gauge}{service="perch"}`);
     }
     expect(metrics).toContain('perch_rest_requests_max{service="perch"} 2048');
+    // The public answers above, timed by route template and status: the desktop's page, and the probes no route answers.
+    expect(metrics).toContain('perch_http_request_duration_seconds_count{service="perch",method="GET",route="/",status="200"} ');
+    expect(metrics).toMatch(/^perch_http_request_duration_seconds_count\{service="perch",method="GET",route="unmatched",status="404"\} [3-9]/m);
   });
 
   it('takes a customer tweet to a demo agent and the agent’s reply back to the simulated X', async () => {

@@ -19,8 +19,10 @@ import {
   createPgPool,
   exitOnStartupFailure,
   hardenHttp,
+  instrumentHttp,
   httpOptionsFromEnv,
   ObservabilityModule,
+  observabilityOf,
   PinoNestLogger,
   redisNamespace,
   ShutdownHooksModule,
@@ -167,6 +169,7 @@ async function main(): Promise<void> {
   tuneHttpServer(app);
   const http = httpOptionsFromEnv(config);
   hardenHttp(app, { hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS });
+  instrumentHttp(app, observabilityOf(app));
   // Metrics and the OpenAPI document only on the internal port, which the ingress never routes to.
   const internal = await startInternalHttp(app, {
     service: SERVICE,

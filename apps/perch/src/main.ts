@@ -37,8 +37,10 @@ import {
   captureRawBody,
   exitOnStartupFailure,
   hardenHttp,
+  instrumentHttp,
   internalHttpPort,
   ObservabilityModule,
+  observabilityOf,
   PinoNestLogger,
   ShutdownHooksModule,
   startInternalHttp,
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   tuneHttpServer(app);
   hardenHttp(app);
+  instrumentHttp(app, observabilityOf(app));
   captureRawBody(app, [ACCOUNT_ACTIVITY_WEBHOOK_PATH]);
   // Metrics and the API docs on their own loopback port, as the distributed apps keep them off the agents' port.
   const internal = await startInternalHttp(app, {

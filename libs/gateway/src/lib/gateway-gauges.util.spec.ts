@@ -13,6 +13,10 @@ import { PushStoreGuard } from './ws/push-store-guard.util';
 
 const NO_X = new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' });
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function readAll(sources: GatewayGaugeSource[]): Record<string, Record<string, number>> {
   return Object.fromEntries(sources.map((source) => [source.prefix, source.read()]));
 }
@@ -87,4 +91,46 @@ describe('The gateway gauges on /metrics', () => {
       await socket.close();
     }
   });
+
+  it('time the desktop\'s REST calls by route template and status on the internal /metrics, refusals at the bound included', async () => {
+    const token = await client.signIn('ada', 'correct horse');
+    expect((await client.request('GET', '/api/interactions', undefined, token)).status).toBe(200);
+    expect((await client.request('GET', '/api/interactions')).status).toBe(401);
+    expect((await client.request('POST', '/api/interactions/i-404/accept', {}, token)).status).toBe(400);
+    expect((await client.request('GET', '/api/no-such-route/4f1c9e')).status).toBe(404);
+    // The bound (3 here) reached: the fourth is refused with 503 before routing, and counted as such.
+    const queries = testbed.app.get(InteractionQueryService);
+    const held: (() => void)[] = [];
+    const spy = jest.spyOn(queries, 'listMine').mockImplementation(() => new Promise((resolve) => held.push(() => resolve([]))));
+    try {
+      const pending = [1, 2, 3].map(() => client.request('GET', '/api/interactions', undefined, token));
+      await waitFor('three requests held', () => held.length === 3, 10_000, 5);
+      expect((await client.request('GET', '/api/interactions', undefined, token)).status).toBe(503);
+      for (const release of held.splice(0)) release();
+      expect((await Promise.all(pending)).map((r) => r.status)).toEqual([200, 200, 200]);
+    } finally {
+      for (const release of held) release();
+      spy.mockRestore();
+    }
+
+    const series = (labels: string): string => `perch_http_request_duration_seconds_count{service="gateway-testbed",${labels}}`;
+    const countIn = (scrape: string, labels: string): number => Number(new RegExp(`^${escapeRegExp(series(labels))} (\\d+)$`, 'm').exec(scrape)?.[1] ?? 0);
+    let scrape = '';
+    // The earlier tests' calls count too (one GET /api/interactions), hence at least.
+    await waitFor('the held three timed', async () => {
+      scrape = await (await fetch(`${testbed.internalUrl}/metrics`)).text();
+      return countIn(scrape, 'method="GET",route="/api/interactions",status="200"') >= 4;
+    }, 10_000, 20);
+    expect(countIn(scrape, 'method="POST",route="/api/auth/sign-in",status="201"')).toBeGreaterThanOrEqual(1);
+    expect(countIn(scrape, 'method="GET",route="/api/interactions",status="401"')).toBe(1);
+    expect(countIn(scrape, 'method="POST",route="/api/interactions/:id/accept",status="400"')).toBe(1);
+    // No handler answered these two: the path matched no route, and the bound refused before routing.
+    expect(countIn(scrape, 'method="GET",route="unmatched",status="404"')).toBe(1);
+    expect(countIn(scrape, 'method="GET",route="unmatched",status="503"')).toBe(1);
+    // Only templates: no path a client typed, no interaction id.
+    expect(scrape).not.toContain('4f1c9e');
+    expect(scrape).not.toContain('i-404');
+    // And the public listener does not serve it.
+    expect((await client.request('GET', '/metrics')).status).toBe(404);
+  }, 30_000);
 });

@@ -4,7 +4,7 @@ import { Controller, type DynamicModule, Get, Header, type INestApplication, typ
 import { NestFactory } from '@nestjs/core';
 
 import { DEFAULT_HSTS_MAX_AGE_SECONDS, hardenHttp, type HardenHttpOptions, SWAGGER_UI_CSP_DIRECTIVES } from './http-hardening.util';
-import { answerHealth, type HealthReport, OBSERVABILITY, type Observability } from './observability.module';
+import { answerHealth, type HealthReport, type Observability, observabilityOf } from './observability.module';
 import { PinoNestLogger } from './pino-nest-logger.adapter';
 
 /** Where Perch serves its OpenAPI UI on the internal listener; it alone gets Swagger UI's relaxed CSP. */
@@ -75,7 +75,7 @@ function internalModule(observability: Observability): DynamicModule {
  * scrape at once) and closes when the public server closes.
  */
 export async function startInternalHttp(publicApp: INestApplication, options: InternalHttpOptions): Promise<InternalHttp> {
-  const observability = options.observability ?? publicApp.get<symbol, Observability>(OBSERVABILITY, { strict: false });
+  const observability = options.observability ?? observabilityOf(publicApp);
   const internal = await NestFactory.create(internalModule(observability), {
     logger: options.logger ?? new PinoNestLogger(`${options.service}-internal`),
   });

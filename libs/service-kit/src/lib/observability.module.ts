@@ -1,7 +1,9 @@
-import { Controller, type DynamicModule, Get, Module, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, type DynamicModule, Get, type INestApplicationContext, Module, ServiceUnavailableException } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+import { type HttpRequestDurations, registerHttpRequestDurations } from './http-request-metrics.util';
 
 export interface HealthCheck {
   name: string;
@@ -65,6 +67,8 @@ export interface HealthReport {
 export interface Observability {
   readonly service: string;
   readonly registry: Registry;
+  /** perch_http_request_duration_seconds on that registry, fed by instrumentHttp. */
+  readonly httpRequestDurations: HttpRequestDurations;
   /** Runs every check; status is 'ok' only when all pass. */
   health(): Promise<HealthReport>;
 }
@@ -72,11 +76,17 @@ export interface Observability {
 /** Nest token of the process's Observability, provided by ObservabilityModule and read by startInternalHttp. */
 export const OBSERVABILITY = Symbol('OBSERVABILITY');
 
+/** The Observability an app's ObservabilityModule provides. */
+export function observabilityOf(app: Pick<INestApplicationContext, 'get'>): Observability {
+  return app.get<symbol, Observability>(OBSERVABILITY, { strict: false });
+}
+
 export function createObservability(options: ObservabilityOptions): Observability {
   const registry = createMetricsRegistry(options);
   return {
     service: options.service,
     registry,
+    httpRequestDurations: registerHttpRequestDurations(registry),
     async health(): Promise<HealthReport> {
       const checks: Record<string, boolean> = {};
       for (const check of options.checks ?? []) {

@@ -6,7 +6,9 @@ import { createLogger } from '@perch/platform';
 
 import { type DistributedEnv } from './distributed-env.config';
 import { hardenHttp } from './http-hardening.util';
+import { instrumentHttp } from './http-request-metrics.util';
 import { type InternalHttp, internalHttpPort, startInternalHttp } from './internal-http.util';
+import { observabilityOf } from './observability.module';
 import { PinoNestLogger } from './pino-nest-logger.adapter';
 
 export interface RunServiceOptions {
@@ -54,6 +56,7 @@ export async function runService(module: DynamicModule, options: RunServiceOptio
   tuneHttpServer(app);
   // First middleware: even a 413 from captureRawBody carries the headers.
   hardenHttp(app, { ...(options.hstsMaxAgeSeconds === undefined ? {} : { hstsMaxAgeSeconds: options.hstsMaxAgeSeconds }) });
+  instrumentHttp(app, observabilityOf(app));
   if (options.rawBodyPaths?.length) captureRawBody(app, options.rawBodyPaths);
   const internal = await startInternalHttp(app, {
     service: options.service,

@@ -28,7 +28,7 @@ import {
   MemoryQueueCounterStore,
   MemoryRoutingStore,
 } from '@perch/routing';
-import { createObservability, hardenHttp, startInternalHttp } from '@perch/service-kit';
+import { createObservability, hardenHttp, instrumentHttp, startInternalHttp } from '@perch/service-kit';
 import { type BrandAccount } from '@perch/x-client';
 
 import { type GatewayModuleDeps, type GatewayOptions } from '../gateway-deps.types';
@@ -137,12 +137,14 @@ export async function startGatewayTestbed(options: GatewayTestbedOptions): Promi
     { logger: false },
   );
   hardenHttp(app);
+  const observability = createObservability({ service: 'gateway-testbed' });
+  instrumentHttp(app, observability);
   const internal = await startInternalHttp(app, {
     service: 'gateway-testbed',
     port: 0,
     host: '127.0.0.1',
     logger: false,
-    observability: createObservability({ service: 'gateway-testbed' }),
+    observability,
     configure: (served) => setupGatewayOpenApi(app, served),
   });
   app.enableShutdownHooks();
