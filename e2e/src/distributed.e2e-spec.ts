@@ -130,6 +130,21 @@ describe('distributed mode', () => {
     const outcome = await waitFor('the reply outcome', () => completed.find((e) => e.payload.tweetId === journey.replyTweetId));
     expect(outcome.payload.status).toBe('sent');
     expect(outcome.correlationId).toBe(inbound.correlationId);
+    // Each consumer reports how long the journey's events waited on their topic and how long it took with them.
+    const running = cluster as PerchCluster;
+    for (const [app, topic, group] of [
+      ['classifier', Topics.InboundReceived, ConsumerGroups.Classifier],
+      ['router', Topics.InboundClassified, ConsumerGroups.RouterClassified],
+      ['router', Topics.AgentCommand, ConsumerGroups.RouterCommands],
+      ['gateway', Topics.OutboundRequested, ConsumerGroups.Outbound],
+      ['gateway', Topics.InteractionLifecycle, ConsumerGroups.GatewayRouting],
+    ] as const) {
+      const metrics = await (await fetch(`http://127.0.0.1:${running.internalPorts[app]}/metrics`)).text();
+      for (const name of ['perch_event_wait_seconds', 'perch_event_handling_seconds']) {
+        const count = new RegExp(`^${name}_count\\{service="${app}",topic="${topic.replace(/\./g, '\\.')}",group="${group.replace(/\./g, '\\.')}"\\} (\\d+)$`, 'm').exec(metrics);
+        expect({ app, name, topic, group, counted: Number(count?.[1] ?? 0) > 0 }).toEqual({ app, name, topic, group, counted: true });
+      }
+    }
   });
 
   it('takes a customer DM through the Account Activity webhook to an agent, who follows the customer and answers by DM', async () => {

@@ -1,3 +1,4 @@
+import { ConsumerGroups, Topics } from '@perch/contracts';
 import { freePort, ServiceProcess } from '@perch/testing';
 
 import { runAgentJourney } from './support/agent-journey.fixtures';
@@ -64,6 +65,18 @@ describe('embedded mode', () => {
       brand: 'acme_support',
       agent: { username: 'alice', password: 'alice' },
     });
+    // The in-memory bus reports its events' waits and handling times as the distributed apps do, by topic and group.
+    const metrics = await (await fetch(`${internalUrl}/metrics`)).text();
+    for (const [topic, group] of [
+      [Topics.InboundReceived, ConsumerGroups.Classifier],
+      [Topics.InboundClassified, ConsumerGroups.RouterClassified],
+      [Topics.OutboundRequested, ConsumerGroups.Outbound],
+    ]) {
+      for (const name of ['perch_event_wait_seconds', 'perch_event_handling_seconds']) {
+        const count = metrics.split('\n').find((line) => line.startsWith(`${name}_count{service="perch",topic="${topic}",group="${group}"} `));
+        expect({ name, topic, group, counted: Number(count?.split(' ')[1] ?? 0) > 0 }).toEqual({ name, topic, group, counted: true });
+      }
+    }
   });
 
   it('takes a customer DM through the webhook to a demo agent, who follows them and answers by DM', async () => {

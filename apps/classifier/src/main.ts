@@ -19,12 +19,12 @@ const SERVICE = 'classifier';
 async function main(): Promise<void> {
   const config = loadConfig(ClassifierConfig);
   configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
-  const { bus, transport } = await connectKafkaBus(config, SERVICE);
+  const { bus, transport, eventMetrics } = await connectKafkaBus(config, SERVICE);
 
   @Module({
     imports: [
       wireClassifier({ bus }).module,
-      ObservabilityModule.register({ service: SERVICE, sources: [{ prefix: 'bus', read: () => ({ ...bus.counters }) }] }),
+      ObservabilityModule.register({ service: SERVICE, metrics: eventMetrics.metrics, sources: [{ prefix: 'bus', read: () => ({ ...bus.counters }) }] }),
       ShutdownHooksModule.register([() => bus.stop(), () => transport.disconnect()]),
     ],
   })

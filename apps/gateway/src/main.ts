@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const outreachLedger = new SqlOutreachLedger({ sql: poolSqlClient(pool), schema });
   await outreachLedger.start();
   const mail = new SmtpMailSender(config.mailRoutes());
-  const { bus, transport } = await connectKafkaBus(config, SERVICE);
+  const { bus, transport, eventMetrics } = await connectKafkaBus(config, SERVICE);
   // Supervisors' per-queue counters and charts, shared by the replicas, beside the router's keys (same tenant).
   const queueCounters = new RedisQueueCounterStore(redis, redisNamespace(config, config.ROUTER_TENANT));
   const interactionSeries = new RedisInteractionSeriesStore(redis, redisNamespace(config, config.ROUTER_TENANT));
@@ -136,6 +136,8 @@ async function main(): Promise<void> {
       gateway.module,
       ObservabilityModule.register({
         service: SERVICE,
+        // perch_event_wait_seconds and perch_event_handling_seconds, by topic and consumer group.
+        metrics: eventMetrics.metrics,
         checks: [
           { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
           { name: 'postgres', check: async () => (await pool.query('select 1')).rowCount === 1 },

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const xApi = new TwitterApiXAdapter(config.X_API_BASE_URL ? { apiBaseUrl: config.X_API_BASE_URL } : {});
   const brands = await resolveBrandAccounts(xApi, config.X_BRAND_TOKENS);
   const redis = await connectRedis(config);
-  const { bus, transport } = await connectKafkaBus(config, SERVICE);
+  const { bus, transport, eventMetrics } = await connectKafkaBus(config, SERVICE);
   const keys = `perch:${redisNamespace(config, 'ingest')}`;
   const wiring = wireIngestor({
     brands,
@@ -56,6 +56,8 @@ async function main(): Promise<void> {
       wiring.module,
       ObservabilityModule.register({
         service: SERVICE,
+        // perch_event_wait_seconds and perch_event_handling_seconds, by topic and consumer group.
+        metrics: eventMetrics.metrics,
         checks: [{ name: 'redis', check: async () => (await redis.ping()) === 'PONG' }],
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },

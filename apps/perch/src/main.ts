@@ -35,6 +35,7 @@ import {
 } from '@perch/routing';
 import {
   captureRawBody,
+  EventHandlingMetrics,
   exitOnStartupFailure,
   hardenHttp,
   instrumentHttp,
@@ -125,7 +126,8 @@ async function main(): Promise<void> {
   simulator.createAccount({ username: 'cust_demo', kind: 'customer', name: 'Demo Customer', followsBrand: [BRAND.username], followersCount: 312, tweetCount: 4_180 });
 
   const transport = new MemoryTransport();
-  const bus = await startEventBus(transport, { producer: SERVICE, logger });
+  const eventMetrics = new EventHandlingMetrics();
+  const bus = await startEventBus(transport, { producer: SERVICE, logger, observer: eventMetrics });
   const xApi = createOutboundXAdapter({ apiBaseUrl: simulatorUrl });
   const brands = await resolveBrandAccounts(xApi, `${BRAND.username}=${BRAND.token}`);
   // One process, so no leadership; DMs as in production: the simulator's signed webhook deliveries to this process,
@@ -208,6 +210,8 @@ async function main(): Promise<void> {
       gateway.module,
       ObservabilityModule.register({
         service: SERVICE,
+        // The in-memory bus's waits and handling times, by topic and group, as the distributed apps report them.
+        metrics: eventMetrics.metrics,
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },
           ...ingestion.metrics,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const config = loadConfig(RouterConfig);
   configureLogging({ level: config.LOG_LEVEL, service: config.PERCH_SERVICE });
   const redis = await connectRedis(config);
-  const { bus, transport } = await connectKafkaBus(config, SERVICE);
+  const { bus, transport, eventMetrics } = await connectKafkaBus(config, SERVICE);
 
   const router = wireRouter({
     bus,
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       router.module,
       ObservabilityModule.register({
         service: SERVICE,
+        // perch_event_wait_seconds and perch_event_handling_seconds, by topic and consumer group.
+        metrics: eventMetrics.metrics,
         checks: [{ name: 'redis', check: async () => (await redis.ping()) === 'PONG' }],
         sources: [
           { prefix: 'bus', read: () => ({ ...bus.counters }) },

@@ -1,5 +1,6 @@
 export * from './lib/bus/consumer-fan-in.util';
 export * from './lib/bus/event-bus.domain';
+export * from './lib/bus/event-handling-observer.port';
 export * from './lib/bus/event-publisher.port';
 export * from './lib/bus/namespaced-transport.adapter';
 export * from './lib/bus/recording-event-publisher.adapter';

@@ -1,6 +1,7 @@
 export * from './lib/observability.module';
 export * from './lib/http-hardening.util';
 export * from './lib/http-request-metrics.util';
+export * from './lib/event-handling-metrics.util';
 export * from './lib/internal-http.util';
 export * from './lib/pino-nest-logger.adapter';
 export * from './lib/logger.module';

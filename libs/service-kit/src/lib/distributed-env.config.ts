@@ -16,6 +16,7 @@ import {
 import { createLogger, type Logger } from '@perch/platform';
 import Redis from 'ioredis';
 
+import { EventHandlingMetrics } from './event-handling-metrics.util';
 import { logConnectionErrors, resilientRedisOptions } from './client-resilience.util';
 import { KafkaEnv, kafkaSecurityOptions } from './kafka-env.util';
 import { checkRedisPersistence, type RedisPersistencePolicy } from './redis-persistence.util';
@@ -137,6 +138,8 @@ export class RedisEnv extends DistributedEnv {
 export interface KafkaBus {
   bus: EventBus;
   transport: Transport;
+  /** The bus's per-event wait and handling times, for the app's ObservabilityModule (`metrics`). */
+  eventMetrics: EventHandlingMetrics;
 }
 
 /** What a distributed app's KafkaTransport is made with: the environment's brokers, fetch limits (ADR 42), session timeout and security. */
@@ -162,8 +165,15 @@ export async function connectKafkaBus(env: DistributedEnv, service: string, logg
     logger.warn('KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true sends the Kafka password in clear text');
   }
   const transport = withNamespace(kafka, env.PERCH_NAMESPACE);
-  const bus = await startEventBus(transport, { producer: service, logger, retryBudgetMs: env.BUS_RETRY_BUDGET_MS, keyConcurrency: env.BUS_KEY_CONCURRENCY });
-  return { bus, transport };
+  const eventMetrics = new EventHandlingMetrics();
+  const bus = await startEventBus(transport, {
+    producer: service,
+    logger,
+    retryBudgetMs: env.BUS_RETRY_BUDGET_MS,
+    keyConcurrency: env.BUS_KEY_CONCURRENCY,
+    observer: eventMetrics,
+  });
+  return { bus, transport, eventMetrics };
 }
 
 export async function connectRedis(env: RedisEnv, logger: Logger = createLogger('redis')): Promise<Redis> {

@@ -1,7 +1,7 @@
 import { Controller, type DynamicModule, Get, type INestApplicationContext, Module, ServiceUnavailableException } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 
 import { type HttpRequestDurations, registerHttpRequestDurations } from './http-request-metrics.util';
 
@@ -20,6 +20,8 @@ export interface ObservabilityOptions {
   service: string;
   checks?: HealthCheck[];
   sources?: MetricsSource[];
+  /** Metrics a component made before the app and records into itself (the bus's EventHandlingMetrics). */
+  metrics?: readonly Metric[];
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
@@ -40,6 +42,7 @@ export function createMetricsRegistry(options: ObservabilityOptions): Registry {
       lastElu = now;
     },
   });
+  for (const metric of options.metrics ?? []) registry.registerMetric(metric);
   for (const source of options.sources ?? []) {
     for (const name of Object.keys(source.read())) {
       const metricName = `perch_${source.prefix}_${name.replace(/[^a-zA-Z0-9_]/g, '_')}`.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();

@@ -348,4 +348,54 @@ describe(EventBus.name, () => {
     expect(seen).toEqual([`created ${creation.eventId}`, `offered ${sent.eventId}`, `offered ${sent.eventId}`]);
     expect(bus.counters).toMatchObject({ handled: 2, retried: 1 });
   });
+
+  it("tells its observer of each event handled, with the wait since the broker's timestamp and the handling time, retries included, and of nothing dead-lettered or dropped", async () => {
+    const capturing = new HandlerCapturingTransport();
+    await capturing.connect();
+    await capturing.ensureTopics(perchTopicSpecs());
+    let now = 1_000_250;
+    const told: { topic: string; group: string; waitedMs: number; handlingMs: number }[] = [];
+    const observed = new EventBus(capturing, {
+      producer: 'test',
+      logger: createLogger('test'),
+      retryDelayMs: () => 30,
+      maxAttempts: 3,
+      clock: { now: () => now },
+      observer: { handled: (topic, group, waitedMs, handlingMs) => void told.push({ topic, group, waitedMs, handlingMs }) },
+    });
+    let failedOnce = false;
+    await observed.subscribe(Topics.AgentCommand, 'g-observed', async (event) => {
+      if (event.payload.agentId === 'erin') throw new PermanentError<'unknown-agent'>('no such agent', 'unknown-agent');
+      if (event.payload.agentId === 'frank') throw new DropError('stale');
+      if (!failedOnce) {
+        failedOnce = true;
+        throw new RetryableError('redis unavailable');
+      }
+    });
+    const message = (agentId: string, offset: number, timestamp: number): ConsumedMessage => ({
+      topic: Topics.AgentCommand,
+      partition: 0,
+      offset: String(offset),
+      key: agentId,
+      value: encodeEvent(createEnvelope(Topics.AgentCommand, presence(agentId), { correlationId: 'c' }, 'test')),
+      timestamp,
+    });
+    try {
+      // Sent at 1,000,000 on the producer's clock, taken 250 ms later; a timestamp ahead of the clock counts as no wait.
+      await capturing.handler?.([message('dave', 0, 1_000_000), message('erin', 1, 1_000_000), message('frank', 2, 1_000_000)], () => undefined, new AbortController().signal);
+      now = 2_000_000;
+      await capturing.handler?.([message('gina', 3, 2_000_050)], () => undefined, new AbortController().signal);
+      expect(told.map(({ topic, group, waitedMs }) => ({ topic, group, waitedMs }))).toEqual([
+        { topic: Topics.AgentCommand, group: 'g-observed', waitedMs: 250 },
+        { topic: Topics.AgentCommand, group: 'g-observed', waitedMs: 0 },
+      ]);
+      // dave's handling waited out one retry of 30 ms; gina's took none.
+      expect(told[0]?.handlingMs).toBeGreaterThanOrEqual(25);
+      expect(told[1]?.handlingMs).toBeLessThan(25);
+      expect(observed.counters).toMatchObject({ handled: 2, retried: 1, deadLettered: 1, dropped: 1 });
+    } finally {
+      await observed.stop();
+      await capturing.disconnect();
+    }
+  });
 });

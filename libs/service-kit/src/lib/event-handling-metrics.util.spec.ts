@@ -1,0 +1,41 @@
+import { ConsumerGroups, Topics } from '@perch/contracts';
+
+import { EVENT_HANDLING_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
+import { createObservability } from './observability.module';
+
+function lineOf(scrape: string, prefix: string): string | undefined {
+  return scrape.split('\n').find((line) => line.startsWith(prefix));
+}
+
+describe(EventHandlingMetrics.name, () => {
+  it('reports each topic and group apart on the registry it was given: counts, sums in seconds and buckets', async () => {
+    const metrics = new EventHandlingMetrics();
+    const { registry } = createObservability({ service: 'router', metrics: metrics.metrics });
+    metrics.handled(Topics.InboundClassified, ConsumerGroups.RouterClassified, 40, 0.8);
+    metrics.handled(Topics.InboundClassified, ConsumerGroups.RouterClassified, 2_000, 3.2);
+    metrics.handled(Topics.AgentCommand, ConsumerGroups.RouterCommands, 7, 12);
+    const scrape = await registry.metrics();
+
+    const classified = `service="router",topic="${Topics.InboundClassified}",group="${ConsumerGroups.RouterClassified}"`;
+    const commands = `service="router",topic="${Topics.AgentCommand}",group="${ConsumerGroups.RouterCommands}"`;
+    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_count{${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_count{${classified}} 2`);
+    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_sum{${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_sum{${classified}} 2.04`);
+    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_sum{${classified}}`)).toBe(`${EVENT_HANDLING_METRIC}_sum{${classified}} 0.004`);
+    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_count{${commands}}`)).toBe(`${EVENT_HANDLING_METRIC}_count{${commands}} 1`);
+    // 40 ms and 2 s: one wait under 50 ms, both under 2.5 s.
+    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_bucket{le="0.05",${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_bucket{le="0.05",${classified}} 1`);
+    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_bucket{le="2.5",${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_bucket{le="2.5",${classified}} 2`);
+    // Handling under a millisecond has buckets of its own.
+    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_bucket{le="0.001",${classified}}`)).toBe(`${EVENT_HANDLING_METRIC}_bucket{le="0.001",${classified}} 1`);
+  });
+
+  it('keeps two processes\' worth in one test process apart: each registry reads only its own bus', async () => {
+    const gateway = new EventHandlingMetrics();
+    const router = new EventHandlingMetrics();
+    const gatewayRegistry = createObservability({ service: 'gateway', metrics: gateway.metrics }).registry;
+    const routerRegistry = createObservability({ service: 'router', metrics: router.metrics }).registry;
+    gateway.handled(Topics.OutboundRequested, ConsumerGroups.Outbound, 5, 300);
+    expect(await gatewayRegistry.metrics()).toContain(`topic="${Topics.OutboundRequested}"`);
+    expect(await routerRegistry.metrics()).not.toContain(`topic="${Topics.OutboundRequested}"`);
+  });
+});
