@@ -38,4 +38,14 @@ describe(EventHandlingMetrics.name, () => {
     expect(await gatewayRegistry.metrics()).toContain(`topic="${Topics.OutboundRequested}"`);
     expect(await routerRegistry.metrics()).not.toContain(`topic="${Topics.OutboundRequested}"`);
   });
+
+  it('times the handling of an event that came without a broker timestamp, and leaves its wait out', async () => {
+    const metrics = new EventHandlingMetrics();
+    const { registry } = createObservability({ service: 'classifier', metrics: metrics.metrics });
+    expect(() => metrics.handled(Topics.InboundReceived, ConsumerGroups.Classifier, Number.NaN, 0.4)).not.toThrow();
+    const scrape = await registry.metrics();
+    const labels = `service="classifier",topic="${Topics.InboundReceived}",group="${ConsumerGroups.Classifier}"`;
+    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_count{${labels}}`)).toBe(`${EVENT_HANDLING_METRIC}_count{${labels}} 1`);
+    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_count{${labels}}`)).toBeUndefined();
+  });
 });

@@ -50,8 +50,9 @@ export class EventHandlingMetrics implements EventHandlingObserver {
 
   handled(topic: TopicName, groupId: string, waitedMs: number, handlingMs: number): void {
     const pair = this.childrenOf(topic, groupId);
-    pair.waited.observe(waitedMs / 1_000);
-    pair.handling.observe(handlingMs / 1_000);
+    // A message without a broker timestamp has no wait to tell (prom-client throws on a value that is not finite).
+    if (Number.isFinite(waitedMs)) pair.waited.observe(waitedMs / 1_000);
+    if (Number.isFinite(handlingMs)) pair.handling.observe(handlingMs / 1_000);
   }
 
   private childrenOf(topic: string, group: string): Children {

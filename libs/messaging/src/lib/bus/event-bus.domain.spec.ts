@@ -398,4 +398,35 @@ describe(EventBus.name, () => {
       await capturing.disconnect();
     }
   });
+
+  it('loses only the figures when its observer throws: each event is handled once, nothing retried or dead-lettered', async () => {
+    let told = 0;
+    const observed = new EventBus(transport, {
+      producer: 'test',
+      logger: createLogger('test'),
+      retryDelayMs: () => 1,
+      maxAttempts: 3,
+      observer: {
+        handled: () => {
+          told += 1;
+          throw new TypeError('Value is not a valid number: NaN');
+        },
+      },
+    });
+    const calls: string[] = [];
+    await observed.subscribe(Topics.AgentCommand, 'g-throwing-observer', async (event) => {
+      if (event.payload.type === 'presence') calls.push(event.payload.agentId);
+    }, { fromBeginning: true });
+    try {
+      await observed.publish(Topics.AgentCommand, presence('hana'), { correlationId: 'c' });
+      await observed.publish(Topics.AgentCommand, presence('ivan'), { correlationId: 'c' });
+      await waitFor('both handled', () => calls.length === 2);
+      expect(calls.sort()).toEqual(['hana', 'ivan']);
+      expect(told).toBe(2);
+      expect(observed.counters).toMatchObject({ handled: 2, retried: 0, deadLettered: 0 });
+      expect(deadLetters).toHaveLength(0);
+    } finally {
+      await observed.stop();
+    }
+  });
 });

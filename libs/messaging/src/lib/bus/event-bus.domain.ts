@@ -112,6 +112,8 @@ export class EventBus implements EventPublisher {
   private readonly replayAliases = new Map<string, ReadonlySet<string>>();
   private readonly debug: boolean;
   readonly counters: BusCounters = { published: 0, handled: 0, retried: 0, deadLettered: 0, dropped: 0 };
+  /** Logged once: an observer that throws would otherwise log on every event. */
+  private observerFailed = false;
 
   constructor(
     private readonly transport: Transport,
@@ -263,6 +265,17 @@ export class EventBus implements EventPublisher {
     for (const event of events) await this.handleEvent(topic, event, groupId, message, handler, revoked);
   }
 
+  /** A failing observer loses its figures, never the event: it is told after the handler succeeded, outside its retries. */
+  private tell(observer: EventHandlingObserver, topic: TopicName, groupId: string, waitedMs: number, handlingMs: number): void {
+    try {
+      observer.handled(topic, groupId, waitedMs, handlingMs);
+    } catch (error) {
+      if (this.observerFailed) return;
+      this.observerFailed = true;
+      this.options.logger.warn({ err: error, topic, groupId }, 'the event handling observer failed: event timings are missing from here on');
+    }
+  }
+
   /** Runs the handler on one event until it succeeds, is dropped or dead-lettered (with the message it came in). */
   private async handleEvent<T extends TopicName>(
     topic: T,
@@ -290,7 +303,7 @@ export class EventBus implements EventPublisher {
         await handler(event, meta);
         this.counters.handled += 1;
         // The wait runs from the broker's timestamp (the send, on the producer's clock) to the first attempt.
-        observer?.handled(topic, groupId, Math.max(0, firstAttemptAt - message.timestamp), performance.now() - startedAt);
+        if (observer !== undefined) this.tell(observer, topic, groupId, Math.max(0, firstAttemptAt - message.timestamp), performance.now() - startedAt);
         if (this.debug) log().debug({ partition: message.partition, offset: message.offset }, 'event handled');
         return;
       } catch (error) {
