@@ -1,5 +1,5 @@
 import { ConsumerGroups, Topics } from '@perch/contracts';
-import { freePort, ServiceProcess } from '@perch/testing';
+import { freePort, ServiceProcess, waitFor } from '@perch/testing';
 
 import { runAgentJourney } from './support/agent-journey.fixtures';
 import { runDmJourney } from './support/dm-journey.fixtures';
@@ -55,7 +55,8 @@ describe('embedded mode', () => {
     expect(metrics).toContain('perch_rest_requests_max{service="perch"} 2048');
     // The public answers above, timed by route template and status: the desktop's page, and the probes no route answers.
     expect(metrics).toContain('perch_http_request_duration_seconds_count{service="perch",method="GET",route="/",status="200"} ');
-    expect(metrics).toMatch(/^perch_http_request_duration_seconds_count\{service="perch",method="GET",route="unmatched",status="404"\} [3-9]/m);
+    const unmatched = /^perch_http_request_duration_seconds_count\{service="perch",method="GET",route="unmatched",status="404"\} (\d+)$/m.exec(metrics);
+    expect(Number(unmatched?.[1] ?? 0)).toBeGreaterThanOrEqual(3);
   });
 
   it('takes a customer tweet to a demo agent and the agent’s reply back to the simulated X', async () => {
@@ -65,17 +66,19 @@ describe('embedded mode', () => {
       brand: 'acme_support',
       agent: { username: 'alice', password: 'alice' },
     });
-    // The in-memory bus reports its events' waits and handling times as the distributed apps do, by topic and group.
-    const metrics = await (await fetch(`${internalUrl}/metrics`)).text();
+    // The in-memory bus reports its events' waits and handling times as the distributed apps do, by topic and group
+    // (read until each group's count shows: its last event may be handled a moment after the journey's end).
     for (const [topic, group] of [
       [Topics.InboundReceived, ConsumerGroups.Classifier],
       [Topics.InboundClassified, ConsumerGroups.RouterClassified],
       [Topics.OutboundRequested, ConsumerGroups.Outbound],
     ]) {
-      for (const name of ['perch_event_wait_seconds', 'perch_event_handling_seconds']) {
-        const count = metrics.split('\n').find((line) => line.startsWith(`${name}_count{service="perch",topic="${topic}",group="${group}"} `));
-        expect({ name, topic, group, counted: Number(count?.split(' ')[1] ?? 0) > 0 }).toEqual({ name, topic, group, counted: true });
-      }
+      const counted = (metrics: string, name: string): number =>
+        Number(metrics.split('\n').find((line) => line.startsWith(`${name}_count{service="perch",topic="${topic}",group="${group}"} `))?.split(' ')[1] ?? 0);
+      await waitFor(`the ${group} timings on /metrics`, async () => {
+        const metrics = await (await fetch(`${internalUrl}/metrics`)).text();
+        return counted(metrics, 'perch_event_wait_seconds') > 0 && counted(metrics, 'perch_event_handling_seconds') > 0;
+      });
     }
   });
 
