@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { type AgentCommandPayload, Topics } from '@perch/contracts';
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
-import { createLogger } from '@perch/platform';
+import { createLogger, RetryableError } from '@perch/platform';
 import { deleteTopicsWithPrefix, waitFor } from '@perch/testing';
 
-import { EVENT_HANDLING_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
+import { EVENT_DEAD_LETTERS_METRIC, EVENT_HANDLING_METRIC, EVENT_RETRIES_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
 import { createObservability } from './observability.module';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((broker) => broker.length > 0);
@@ -20,12 +20,13 @@ const BACKLOG_AGE_MS = 1_500;
 describe('event wait and handling times, on Kafka', () => {
   const namespace = `it-timings-${randomUUID().slice(0, 8)}`;
   const kafka = new KafkaTransport({ brokers, clientId: 'it-timings', heartbeatInterval: 500, sessionTimeout: 10_000, maxWaitTimeInMs: 100 });
+  const transport = withNamespace(kafka, namespace);
   const metrics = new EventHandlingMetrics();
   const { registry } = createObservability({ service: 'router', metrics: metrics.metrics });
   let bus: EventBus;
 
   beforeAll(async () => {
-    bus = await startEventBus(withNamespace(kafka, namespace), { producer: 'it-timings', logger: createLogger('it-timings'), observer: metrics });
+    bus = await startEventBus(transport, { producer: 'it-timings', logger: createLogger('it-timings'), observer: metrics, retryDelayMs: () => 50 });
   });
 
   afterAll(async () => {
@@ -80,5 +81,32 @@ describe('event wait and handling times, on Kafka', () => {
     const wait = await scraped(EVENT_WAIT_METRIC, 'it-timings-live');
     expect(wait.count).toBeGreaterThan(0);
     expect(wait.sum / wait.count).toBeLessThan(BACKLOG_AGE_MS / 1_000);
+  });
+
+  it('counts a group\'s retries and its dead letters by topic and group', async () => {
+    let failed = false;
+    let handled = 0;
+    await bus.subscribe(Topics.AgentCommand, 'it-timings-failing', async (event) => {
+      if (event.payload.type !== 'presence' || event.payload.agentId !== 'flaky') return;
+      if (!failed) {
+        failed = true;
+        throw new RetryableError('redis unavailable');
+      }
+      handled += 1;
+    });
+    const counter = async (name: string): Promise<number> => {
+      const text = await registry.metrics();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{topic="${Topics.AgentCommand}",group="it-timings-failing",service="router"} `));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    // The group joins at the topic's end: resend until one is handled, then one message that is no event at all.
+    await waitFor('the flaky event handled after a retry', async () => {
+      await bus.publish(Topics.AgentCommand, presence('flaky'), { correlationId: randomUUID() });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return handled > 0;
+    }, 60_000);
+    await transport.send(Topics.AgentCommand, [{ key: 'garbage', value: '{"not":"an event"}' }]);
+    await waitFor('the unreadable message dead-lettered', async () => (await counter(EVENT_DEAD_LETTERS_METRIC)) === 1, 30_000);
+    expect(await counter(EVENT_RETRIES_METRIC)).toBe(1);
   });
 });

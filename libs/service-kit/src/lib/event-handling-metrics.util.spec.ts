@@ -1,6 +1,6 @@
 import { ConsumerGroups, Topics } from '@perch/contracts';
 
-import { EVENT_HANDLING_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
+import { EVENT_DEAD_LETTERS_METRIC, EVENT_HANDLING_METRIC, EVENT_RETRIES_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
 import { createObservability } from './observability.module';
 
 function lineOf(scrape: string, prefix: string): string | undefined {
@@ -47,5 +47,23 @@ describe(EventHandlingMetrics.name, () => {
     const labels = `service="classifier",topic="${Topics.InboundReceived}",group="${ConsumerGroups.Classifier}"`;
     expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_count{${labels}}`)).toBe(`${EVENT_HANDLING_METRIC}_count{${labels}} 1`);
     expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_count{${labels}}`)).toBeUndefined();
+  });
+
+  it('counts each group\'s retries and dead letters, so an alert names the failing consumer', async () => {
+    const metrics = new EventHandlingMetrics();
+    const { registry } = createObservability({ service: 'gateway', metrics: metrics.metrics });
+    metrics.retried(Topics.OutboundRequested, ConsumerGroups.Outbound);
+    metrics.retried(Topics.OutboundRequested, ConsumerGroups.Outbound);
+    metrics.deadLettered(Topics.OutboundRequested, ConsumerGroups.Outbound);
+    metrics.deadLettered(Topics.InteractionLifecycle, ConsumerGroups.GatewayRouting);
+    const scrape = await registry.metrics();
+    // (prom-client writes a counter's default label last, a histogram's first.)
+    const outbound = `topic="${Topics.OutboundRequested}",group="${ConsumerGroups.Outbound}",service="gateway"`;
+    const routing = `topic="${Topics.InteractionLifecycle}",group="${ConsumerGroups.GatewayRouting}",service="gateway"`;
+    expect(scrape).toContain(`# TYPE ${EVENT_RETRIES_METRIC} counter`);
+    expect(lineOf(scrape, `${EVENT_RETRIES_METRIC}{${outbound}}`)).toBe(`${EVENT_RETRIES_METRIC}{${outbound}} 2`);
+    expect(lineOf(scrape, `${EVENT_DEAD_LETTERS_METRIC}{${outbound}}`)).toBe(`${EVENT_DEAD_LETTERS_METRIC}{${outbound}} 1`);
+    expect(lineOf(scrape, `${EVENT_DEAD_LETTERS_METRIC}{${routing}}`)).toBe(`${EVENT_DEAD_LETTERS_METRIC}{${routing}} 1`);
+    expect(lineOf(scrape, `${EVENT_RETRIES_METRIC}{${routing}}`)).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
 import { type TopicName } from '@perch/contracts';
 import { type EventHandlingObserver } from '@perch/messaging';
-import { Histogram, type Metric } from 'prom-client';
+import { Counter, Histogram, type Metric } from 'prom-client';
 
 export const EVENT_WAIT_METRIC = 'perch_event_wait_seconds';
 export const EVENT_HANDLING_METRIC = 'perch_event_handling_seconds';
+export const EVENT_RETRIES_METRIC = 'perch_event_retries_total';
+export const EVENT_DEAD_LETTERS_METRIC = 'perch_event_dead_letters_total';
 
 /** Seconds an event waited on its topic: milliseconds when the consumers keep up, minutes in an outage's backlog. */
 export const EVENT_WAIT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -16,13 +18,16 @@ type EventLabel = 'topic' | 'group';
 interface Children {
   waited: { observe(value: number): void };
   handling: { observe(value: number): void };
+  retries: { inc(): void };
+  deadLetters: { inc(): void };
 }
 
 /**
- * The bus's per-event timings as two Prometheus histograms by topic and consumer group: how long events wait on each
- * topic before a group takes them (the backlog in seconds, the signal to scale a consumer on) and how long its handler
- * takes. Made before the bus, registered with the app's ObservabilityModule (`metrics`). The labelled children are
- * kept per topic and group, so an event costs two map reads and two observations, nothing allocated.
+ * The bus's per-event figures by topic and consumer group: how long events wait on each topic before a group takes
+ * them (the backlog in seconds, the signal to scale a consumer on), how long its handler takes, and the group's
+ * retries and dead letters (which consumer is failing, and since when). Made before the bus, registered with the
+ * app's ObservabilityModule (`metrics`). The labelled children are kept per topic and group, so a handled event
+ * costs two map reads and two observations, nothing allocated.
  */
 export class EventHandlingMetrics implements EventHandlingObserver {
   private readonly waited = new Histogram<EventLabel>({
@@ -41,11 +46,33 @@ export class EventHandlingMetrics implements EventHandlingObserver {
     registers: [],
   });
 
+  private readonly retries = new Counter<EventLabel>({
+    name: EVENT_RETRIES_METRIC,
+    help: 'Handler failures a consumer group tries again (an outage of Redis, PostgreSQL, Kafka or X, or a retryable error)',
+    labelNames: ['topic', 'group'],
+    registers: [],
+  });
+
+  private readonly deadLetters = new Counter<EventLabel>({
+    name: EVENT_DEAD_LETTERS_METRIC,
+    help: "Messages a consumer group set aside in the topic's dead-letter topic, to be looked at and replayed",
+    labelNames: ['topic', 'group'],
+    registers: [],
+  });
+
   private readonly children = new Map<string, Map<string, Children>>();
 
   /** For ObservabilityModule.register({ metrics }). */
   get metrics(): readonly Metric[] {
-    return [this.waited, this.handling];
+    return [this.waited, this.handling, this.retries, this.deadLetters];
+  }
+
+  retried(topic: TopicName, groupId: string): void {
+    this.childrenOf(topic, groupId).retries.inc();
+  }
+
+  deadLettered(topic: TopicName, groupId: string): void {
+    this.childrenOf(topic, groupId).deadLetters.inc();
   }
 
   handled(topic: TopicName, groupId: string, waitedMs: number, handlingMs: number): void {
@@ -63,7 +90,13 @@ export class EventHandlingMetrics implements EventHandlingObserver {
     }
     let pair = byGroup.get(group);
     if (pair === undefined) {
-      pair = { waited: this.waited.labels({ topic, group }), handling: this.handling.labels({ topic, group }) };
+      const labels = { topic, group };
+      pair = {
+        waited: this.waited.labels(labels),
+        handling: this.handling.labels(labels),
+        retries: this.retries.labels(labels),
+        deadLetters: this.deadLetters.labels(labels),
+      };
       byGroup.set(group, pair);
     }
     return pair;

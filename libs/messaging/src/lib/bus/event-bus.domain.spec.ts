@@ -349,19 +349,24 @@ describe(EventBus.name, () => {
     expect(bus.counters).toMatchObject({ handled: 2, retried: 1 });
   });
 
-  it("tells its observer of each event handled, with the wait since the broker's timestamp and the handling time, retries included, and of nothing dead-lettered or dropped", async () => {
+  it("tells its observer of each event handled, with the wait since the broker's timestamp and the handling time, retries included, and of each retry and dead letter", async () => {
     const capturing = new HandlerCapturingTransport();
     await capturing.connect();
     await capturing.ensureTopics(perchTopicSpecs());
     let now = 1_000_250;
     const told: { topic: string; group: string; waitedMs: number; handlingMs: number }[] = [];
+    const setAside: string[] = [];
     const observed = new EventBus(capturing, {
       producer: 'test',
       logger: createLogger('test'),
       retryDelayMs: () => 30,
       maxAttempts: 3,
       clock: { now: () => now },
-      observer: { handled: (topic, group, waitedMs, handlingMs) => void told.push({ topic, group, waitedMs, handlingMs }) },
+      observer: {
+        handled: (topic, group, waitedMs, handlingMs) => void told.push({ topic, group, waitedMs, handlingMs }),
+        retried: (topic, group) => void setAside.push(`retried ${topic} ${group}`),
+        deadLettered: (topic, group) => void setAside.push(`dead-lettered ${topic} ${group}`),
+      },
     });
     let failedOnce = false;
     await observed.subscribe(Topics.AgentCommand, 'g-observed', async (event) => {
@@ -393,6 +398,12 @@ describe(EventBus.name, () => {
       expect(told[0]?.handlingMs).toBeGreaterThanOrEqual(25);
       expect(told[1]?.handlingMs).toBeLessThan(25);
       expect(observed.counters).toMatchObject({ handled: 2, retried: 1, deadLettered: 1, dropped: 1 });
+      // Its retry and its dead letter by their logical topic and group; the drop is nobody's failure.
+      expect(setAside.sort()).toEqual([`dead-lettered ${Topics.AgentCommand} g-observed`, `retried ${Topics.AgentCommand} g-observed`]);
+      // A message that is no event at all is set aside under its topic and group too.
+      await capturing.handler?.([{ ...message('hana', 4, 2_000_000), value: '{"not":"an event"}' }], () => undefined, new AbortController().signal);
+      expect(setAside).toContain(`dead-lettered ${Topics.AgentCommand} g-observed`);
+      expect(setAside.filter((entry) => entry.startsWith('dead-lettered'))).toHaveLength(2);
     } finally {
       await observed.stop();
       await capturing.disconnect();
@@ -411,6 +422,8 @@ describe(EventBus.name, () => {
           told += 1;
           throw new TypeError('Value is not a valid number: NaN');
         },
+        retried: () => undefined,
+        deadLettered: () => undefined,
       },
     });
     const calls: string[] = [];

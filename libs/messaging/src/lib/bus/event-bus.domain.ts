@@ -256,7 +256,7 @@ export class EventBus implements EventPublisher {
       events = decodeEvents(topic, message.value);
     } catch (error) {
       if (error instanceof ContractViolationError) {
-        await this.deadLetter(groupId, message, error.reason, [...error.problems], 1);
+        await this.deadLetter(topic, groupId, message, error.reason, [...error.problems], 1);
         return;
       }
       throw error;
@@ -270,10 +270,25 @@ export class EventBus implements EventPublisher {
     try {
       observer.handled(topic, groupId, waitedMs, handlingMs);
     } catch (error) {
-      if (this.observerFailed) return;
-      this.observerFailed = true;
-      this.options.logger.warn({ err: error, topic, groupId }, 'the event handling observer failed: event timings are missing from here on');
+      this.observerFailedWith(error, topic, groupId);
     }
+  }
+
+  /** A retry or a dead letter, told the same way (off the hot path). */
+  private tellSetAside(what: 'retried' | 'deadLettered', topic: TopicName, groupId: string): void {
+    const observer = this.options.observer;
+    if (observer === undefined) return;
+    try {
+      observer[what](topic, groupId);
+    } catch (error) {
+      this.observerFailedWith(error, topic, groupId);
+    }
+  }
+
+  private observerFailedWith(error: unknown, topic: TopicName, groupId: string): void {
+    if (this.observerFailed) return;
+    this.observerFailed = true;
+    this.options.logger.warn({ err: error, topic, groupId }, 'the event handling observer failed: event timings are missing from here on');
   }
 
   /** Runs the handler on one event until it succeeds, is dropped or dead-lettered (with the message it came in). */
@@ -325,12 +340,13 @@ export class EventBus implements EventPublisher {
         if (giveUp !== undefined) {
           const problems = error instanceof ValidationFailedError || error instanceof ContractViolationError ? [...error.problems] : [];
           log().warn({ err: error, attempt, failure }, 'event dead-lettered');
-          await this.deadLetter(groupId, message, giveUp, problems, attempt);
+          await this.deadLetter(topic, groupId, message, giveUp, problems, attempt);
           return;
         }
         // The batch is not ours any more (stop, rebalance): give it back uncommitted, it comes again.
         if (revoked.aborted) throw new RetryableError<MessagingErrorCode>(`gave the batch back while retrying: ${errorMessage(error)}`, MessagingErrorCode.ConsumerRevoked);
         this.counters.retried += 1;
+        this.tellSetAside('retried', topic, groupId);
         log().warn({ err: error, attempt, failure, elapsedMs }, 'event handling failed, retrying');
         try {
           await this.sleep(this.retryDelayMs(attempt), revoked);
@@ -342,6 +358,7 @@ export class EventBus implements EventPublisher {
   }
 
   private async deadLetter(
+    topic: TopicName,
     groupId: string,
     message: ConsumedMessage,
     reason: string,
@@ -364,6 +381,7 @@ export class EventBus implements EventPublisher {
     // If this send fails the batch is not committed and comes back: the message is never lost.
     await this.sendDeadLetter(message.topic, record, message.headers ?? {});
     this.options.logger.warn({ topic: message.topic, offset: message.offset, reason }, 'message dead-lettered');
+    this.tellSetAside('deadLettered', topic, groupId);
   }
 
   private async sendDeadLetter(topic: string, record: DeadLetterRecord, headers: Record<string, string>): Promise<void> {
