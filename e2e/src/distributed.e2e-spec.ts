@@ -206,6 +206,12 @@ describe('distributed mode', () => {
     );
     expect(versionEntry.sourceTopic).toBe(Topics.InboundReceived);
     expect(versionEntry.reason).toMatch(/unsupported schemaVersion 2/);
+    // And the classifier counts it, under its topic and group, for the operators' alert.
+    const classifierMetrics = `http://127.0.0.1:${(cluster as PerchCluster).internalPorts.classifier}/metrics`;
+    const deadLettersLine = `perch_event_dead_letters_total{topic="${Topics.InboundReceived}",group="${ConsumerGroups.Classifier}",service="classifier"} `;
+    await waitFor('the classifier’s dead letter counted', async () =>
+      Number((await (await fetch(classifierMetrics)).text()).split('\n').find((line) => line.startsWith(deadLettersLine))?.slice(deadLettersLine.length) ?? 0) >= 1,
+    );
 
     // Nothing crashed: a customer's tweet still reaches an agent afterwards.
     await runAgentJourney({
