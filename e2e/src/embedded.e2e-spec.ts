@@ -1,5 +1,5 @@
 import { ConsumerGroups, Topics } from '@perch/contracts';
-import { freePort, ServiceProcess, waitFor } from '@perch/testing';
+import { freePort, metricValue, ServiceProcess, waitFor } from '@perch/testing';
 
 import { runAgentJourney } from './support/agent-journey.fixtures';
 import { runDmJourney } from './support/dm-journey.fixtures';
@@ -54,9 +54,10 @@ describe('embedded mode', () => {
     }
     expect(metrics).toContain('perch_rest_requests_max{service="perch"} 2048');
     // The public answers above, timed by route template and status: the desktop's page, and the probes no route answers.
-    expect(metrics).toContain('perch_http_request_duration_seconds_count{service="perch",method="GET",route="/",status="200"} ');
-    const unmatched = /^perch_http_request_duration_seconds_count\{service="perch",method="GET",route="unmatched",status="404"\} (\d+)$/m.exec(metrics);
-    expect(Number(unmatched?.[1] ?? 0)).toBeGreaterThanOrEqual(3);
+    const answered = (route: string, status: string): number =>
+      metricValue(metrics, 'perch_http_request_duration_seconds_count', { service: 'perch', method: 'GET', route, status }) ?? 0;
+    expect(answered('/', '200')).toBeGreaterThanOrEqual(1);
+    expect(answered('unmatched', '404')).toBeGreaterThanOrEqual(3);
   });
 
   it('takes a customer tweet to a demo agent and the agent’s reply back to the simulated X', async () => {
@@ -73,11 +74,10 @@ describe('embedded mode', () => {
       [Topics.InboundClassified, ConsumerGroups.RouterClassified],
       [Topics.OutboundRequested, ConsumerGroups.Outbound],
     ]) {
-      const counted = (metrics: string, name: string): number =>
-        Number(metrics.split('\n').find((line) => line.startsWith(`${name}_count{service="perch",topic="${topic}",group="${group}"} `))?.split(' ')[1] ?? 0);
+      const labels = { service: 'perch', topic, group };
       await waitFor(`the ${group} timings on /metrics`, async () => {
         const metrics = await (await fetch(`${internalUrl}/metrics`)).text();
-        return counted(metrics, 'perch_event_wait_seconds') > 0 && counted(metrics, 'perch_event_handling_seconds') > 0;
+        return (metricValue(metrics, 'perch_event_wait_seconds_count', labels) ?? 0) > 0 && (metricValue(metrics, 'perch_event_handling_seconds_count', labels) ?? 0) > 0;
       });
     }
   });

@@ -3,6 +3,7 @@ export * from './lib/free-port.util';
 export * from './lib/service-env.util';
 export * from './lib/service-process.fixtures';
 export * from './lib/wait-for.util';
+export * from './lib/prometheus-text.util';
 export * from './lib/defined.util';
 export * from './lib/perch-cluster.fixtures';
 export * from './lib/event-tap.fixtures';

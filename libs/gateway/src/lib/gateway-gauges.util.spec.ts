@@ -1,5 +1,5 @@
 import { hashPassword } from '@perch/agents';
-import { waitFor } from '@perch/testing';
+import { metricValue, waitFor } from '@perch/testing';
 import { TwitterApiXAdapter } from '@perch/x-client';
 
 import { GatewayGauges, type GatewayGaugeSource } from './gateway-gauges.util';
@@ -12,10 +12,6 @@ import { AgentSocketHub } from './ws/agent-socket-hub.service';
 import { PushStoreGuard } from './ws/push-store-guard.util';
 
 const NO_X = new TwitterApiXAdapter({ apiBaseUrl: 'http://127.0.0.1:9' });
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function readAll(sources: GatewayGaugeSource[]): Record<string, Record<string, number>> {
   return Object.fromEntries(sources.map((source) => [source.prefix, source.read()]));
@@ -113,20 +109,20 @@ describe('The gateway gauges on /metrics', () => {
       spy.mockRestore();
     }
 
-    const series = (labels: string): string => `perch_http_request_duration_seconds_count{service="gateway-testbed",${labels}}`;
-    const countIn = (scrape: string, labels: string): number => Number(new RegExp(`^${escapeRegExp(series(labels))} (\\d+)$`, 'm').exec(scrape)?.[1] ?? 0);
+    const count = (scrape: string, method: string, route: string, status: string): number =>
+      metricValue(scrape, 'perch_http_request_duration_seconds_count', { service: 'gateway-testbed', method, route, status }) ?? 0;
     let scrape = '';
     // The earlier tests' calls count too (one GET /api/interactions), hence at least.
     await waitFor('the held three timed', async () => {
       scrape = await (await fetch(`${testbed.internalUrl}/metrics`)).text();
-      return countIn(scrape, 'method="GET",route="/api/interactions",status="200"') >= 4;
+      return count(scrape, 'GET', '/api/interactions', '200') >= 4;
     }, 10_000, 20);
-    expect(countIn(scrape, 'method="POST",route="/api/auth/sign-in",status="201"')).toBeGreaterThanOrEqual(1);
-    expect(countIn(scrape, 'method="GET",route="/api/interactions",status="401"')).toBe(1);
-    expect(countIn(scrape, 'method="POST",route="/api/interactions/:id/accept",status="400"')).toBe(1);
+    expect(count(scrape, 'POST', '/api/auth/sign-in', '201')).toBeGreaterThanOrEqual(1);
+    expect(count(scrape, 'GET', '/api/interactions', '401')).toBe(1);
+    expect(count(scrape, 'POST', '/api/interactions/:id/accept', '400')).toBe(1);
     // No handler answered these two: the path matched no route, and the bound refused before routing.
-    expect(countIn(scrape, 'method="GET",route="unmatched",status="404"')).toBe(1);
-    expect(countIn(scrape, 'method="GET",route="unmatched",status="503"')).toBe(1);
+    expect(count(scrape, 'GET', 'unmatched', '404')).toBe(1);
+    expect(count(scrape, 'GET', 'unmatched', '503')).toBe(1);
     // Only templates: no path a client typed, no interaction id.
     expect(scrape).not.toContain('4f1c9e');
     expect(scrape).not.toContain('i-404');

@@ -138,7 +138,7 @@ export class RedisEnv extends DistributedEnv {
 export interface KafkaBus {
   bus: EventBus;
   transport: Transport;
-  /** The bus's per-event wait and handling times, for the app's ObservabilityModule (`metrics`). */
+  /** The bus's per-event wait and handling times, retries and dead letters, for the app's ObservabilityModule (`metrics`). */
   eventMetrics: EventHandlingMetrics;
 }
 

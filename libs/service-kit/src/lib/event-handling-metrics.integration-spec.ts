@@ -3,15 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { type AgentCommandPayload, Topics } from '@perch/contracts';
 import { type EventBus, KafkaTransport, startEventBus, withNamespace } from '@perch/messaging';
 import { createLogger, RetryableError } from '@perch/platform';
-import { deleteTopicsWithPrefix, waitFor } from '@perch/testing';
+import { deleteTopicsWithPrefix, metricValue, serviceEnv, waitFor } from '@perch/testing';
 
 import { EVENT_DEAD_LETTERS_METRIC, EVENT_HANDLING_METRIC, EVENT_RETRIES_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
 import { createObservability } from './observability.module';
 
-const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((broker) => broker.length > 0);
-if (brokers.length === 0) {
-  throw new Error('KAFKA_BROKERS is not set: run through jest.integration.config.js (its global setup provides it)');
-}
+// The real broker (the integration tier's global setup provides it; serviceEnv says so when it did not).
+const brokers = serviceEnv().kafkaBrokers.split(',');
 
 const BACKLOG = 20;
 const BACKLOG_AGE_MS = 1_500;
@@ -42,9 +40,8 @@ describe('event wait and handling times, on Kafka', () => {
   /** The histogram's count and sum (seconds) for one topic and group, as Prometheus would scrape them. */
   async function scraped(name: string, group: string): Promise<{ count: number; sum: number }> {
     const text = await registry.metrics();
-    const labels = `{service="router",topic="${Topics.AgentCommand}",group="${group}"}`;
-    const read = (suffix: string): number => Number(text.split('\n').find((line) => line.startsWith(`${name}_${suffix}${labels} `))?.split(' ')[1] ?? 0);
-    return { count: read('count'), sum: read('sum') };
+    const labels = { service: 'router', topic: Topics.AgentCommand, group };
+    return { count: metricValue(text, `${name}_count`, labels) ?? 0, sum: metricValue(text, `${name}_sum`, labels) ?? 0 };
   }
 
   it('counts the seconds a backlog waited on its topic, and the handling apart from it', async () => {
@@ -94,11 +91,8 @@ describe('event wait and handling times, on Kafka', () => {
       }
       handled += 1;
     });
-    const counter = async (name: string): Promise<number> => {
-      const text = await registry.metrics();
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{topic="${Topics.AgentCommand}",group="it-timings-failing",service="router"} `));
-      return Number(line?.split(' ')[1] ?? 0);
-    };
+    const counter = async (name: string): Promise<number> =>
+      metricValue(await registry.metrics(), name, { service: 'router', topic: Topics.AgentCommand, group: 'it-timings-failing' }) ?? 0;
     // The group joins at the topic's end: resend until one is handled, then one message that is no event at all.
     await waitFor('the flaky event handled after a retry', async () => {
       await bus.publish(Topics.AgentCommand, presence('flaky'), { correlationId: randomUUID() });

@@ -1,11 +1,8 @@
 import { ConsumerGroups, Topics } from '@perch/contracts';
+import { metricValue } from '@perch/testing';
 
 import { EVENT_DEAD_LETTERS_METRIC, EVENT_HANDLING_METRIC, EVENT_RETRIES_METRIC, EVENT_WAIT_METRIC, EventHandlingMetrics } from './event-handling-metrics.util';
 import { createObservability } from './observability.module';
-
-function lineOf(scrape: string, prefix: string): string | undefined {
-  return scrape.split('\n').find((line) => line.startsWith(prefix));
-}
 
 describe(EventHandlingMetrics.name, () => {
   it('reports each topic and group apart on the registry it was given: counts, sums in seconds and buckets', async () => {
@@ -16,17 +13,17 @@ describe(EventHandlingMetrics.name, () => {
     metrics.handled(Topics.AgentCommand, ConsumerGroups.RouterCommands, 7, 12);
     const scrape = await registry.metrics();
 
-    const classified = `service="router",topic="${Topics.InboundClassified}",group="${ConsumerGroups.RouterClassified}"`;
-    const commands = `service="router",topic="${Topics.AgentCommand}",group="${ConsumerGroups.RouterCommands}"`;
-    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_count{${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_count{${classified}} 2`);
-    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_sum{${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_sum{${classified}} 2.04`);
-    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_sum{${classified}}`)).toBe(`${EVENT_HANDLING_METRIC}_sum{${classified}} 0.004`);
-    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_count{${commands}}`)).toBe(`${EVENT_HANDLING_METRIC}_count{${commands}} 1`);
+    const classified = { service: 'router', topic: Topics.InboundClassified, group: ConsumerGroups.RouterClassified };
+    const commands = { service: 'router', topic: Topics.AgentCommand, group: ConsumerGroups.RouterCommands };
+    expect(metricValue(scrape, `${EVENT_WAIT_METRIC}_count`, classified)).toBe(2);
+    expect(metricValue(scrape, `${EVENT_WAIT_METRIC}_sum`, classified)).toBe(2.04);
+    expect(metricValue(scrape, `${EVENT_HANDLING_METRIC}_sum`, classified)).toBe(0.004);
+    expect(metricValue(scrape, `${EVENT_HANDLING_METRIC}_count`, commands)).toBe(1);
     // 40 ms and 2 s: one wait under 50 ms, both under 2.5 s.
-    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_bucket{le="0.05",${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_bucket{le="0.05",${classified}} 1`);
-    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_bucket{le="2.5",${classified}}`)).toBe(`${EVENT_WAIT_METRIC}_bucket{le="2.5",${classified}} 2`);
+    expect(metricValue(scrape, `${EVENT_WAIT_METRIC}_bucket`, { ...classified, le: '0.05' })).toBe(1);
+    expect(metricValue(scrape, `${EVENT_WAIT_METRIC}_bucket`, { ...classified, le: '2.5' })).toBe(2);
     // Handling under a millisecond has buckets of its own.
-    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_bucket{le="0.001",${classified}}`)).toBe(`${EVENT_HANDLING_METRIC}_bucket{le="0.001",${classified}} 1`);
+    expect(metricValue(scrape, `${EVENT_HANDLING_METRIC}_bucket`, { ...classified, le: '0.001' })).toBe(1);
   });
 
   it('keeps two processes\' worth in one test process apart: each registry reads only its own bus', async () => {
@@ -44,9 +41,9 @@ describe(EventHandlingMetrics.name, () => {
     const { registry } = createObservability({ service: 'classifier', metrics: metrics.metrics });
     expect(() => metrics.handled(Topics.InboundReceived, ConsumerGroups.Classifier, Number.NaN, 0.4)).not.toThrow();
     const scrape = await registry.metrics();
-    const labels = `service="classifier",topic="${Topics.InboundReceived}",group="${ConsumerGroups.Classifier}"`;
-    expect(lineOf(scrape, `${EVENT_HANDLING_METRIC}_count{${labels}}`)).toBe(`${EVENT_HANDLING_METRIC}_count{${labels}} 1`);
-    expect(lineOf(scrape, `${EVENT_WAIT_METRIC}_count{${labels}}`)).toBeUndefined();
+    const labels = { service: 'classifier', topic: Topics.InboundReceived, group: ConsumerGroups.Classifier };
+    expect(metricValue(scrape, `${EVENT_HANDLING_METRIC}_count`, labels)).toBe(1);
+    expect(metricValue(scrape, `${EVENT_WAIT_METRIC}_count`, labels)).toBeUndefined();
   });
 
   it('counts each group\'s retries and dead letters, so an alert names the failing consumer', async () => {
@@ -57,13 +54,12 @@ describe(EventHandlingMetrics.name, () => {
     metrics.deadLettered(Topics.OutboundRequested, ConsumerGroups.Outbound);
     metrics.deadLettered(Topics.InteractionLifecycle, ConsumerGroups.GatewayRouting);
     const scrape = await registry.metrics();
-    // (prom-client writes a counter's default label last, a histogram's first.)
-    const outbound = `topic="${Topics.OutboundRequested}",group="${ConsumerGroups.Outbound}",service="gateway"`;
-    const routing = `topic="${Topics.InteractionLifecycle}",group="${ConsumerGroups.GatewayRouting}",service="gateway"`;
+    const outbound = { service: 'gateway', topic: Topics.OutboundRequested, group: ConsumerGroups.Outbound };
+    const routing = { service: 'gateway', topic: Topics.InteractionLifecycle, group: ConsumerGroups.GatewayRouting };
     expect(scrape).toContain(`# TYPE ${EVENT_RETRIES_METRIC} counter`);
-    expect(lineOf(scrape, `${EVENT_RETRIES_METRIC}{${outbound}}`)).toBe(`${EVENT_RETRIES_METRIC}{${outbound}} 2`);
-    expect(lineOf(scrape, `${EVENT_DEAD_LETTERS_METRIC}{${outbound}}`)).toBe(`${EVENT_DEAD_LETTERS_METRIC}{${outbound}} 1`);
-    expect(lineOf(scrape, `${EVENT_DEAD_LETTERS_METRIC}{${routing}}`)).toBe(`${EVENT_DEAD_LETTERS_METRIC}{${routing}} 1`);
-    expect(lineOf(scrape, `${EVENT_RETRIES_METRIC}{${routing}}`)).toBeUndefined();
+    expect(metricValue(scrape, EVENT_RETRIES_METRIC, outbound)).toBe(2);
+    expect(metricValue(scrape, EVENT_DEAD_LETTERS_METRIC, outbound)).toBe(1);
+    expect(metricValue(scrape, EVENT_DEAD_LETTERS_METRIC, routing)).toBe(1);
+    expect(metricValue(scrape, EVENT_RETRIES_METRIC, routing)).toBeUndefined();
   });
 });

@@ -58,7 +58,7 @@ export interface EventBusOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Keys handled at once within one batch (DEFAULT_KEY_CONCURRENCY); messages of one key always run in order. */
   keyConcurrency?: number;
-  /** Told of every event handled: its wait on the topic and its handling time (the app's metrics; none by default). */
+  /** Told of every event handled (its wait on the topic, its handling time), each retry and each dead letter: the app's metrics; none by default. */
   observer?: EventHandlingObserver;
 }
 
@@ -288,7 +288,7 @@ export class EventBus implements EventPublisher {
   private observerFailedWith(error: unknown, topic: TopicName, groupId: string): void {
     if (this.observerFailed) return;
     this.observerFailed = true;
-    this.options.logger.warn({ err: error, topic, groupId }, 'the event handling observer failed: event timings are missing from here on');
+    this.options.logger.warn({ err: error, topic, groupId }, 'the event handling observer failed: its figures are missing from here on (the events are not)');
   }
 
   /** Runs the handler on one event until it succeeds, is dropped or dead-lettered (with the message it came in). */
